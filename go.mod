@@ -1,0 +1,3 @@
+module github.com/parvis/parvis
+
+go 1.26
