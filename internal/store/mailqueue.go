@@ -1,0 +1,46 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// QueuedMail is a rendered message waiting for the mail job.
+type QueuedMail struct {
+	ID        string
+	To        string
+	Subject   string
+	Text      string
+	HTML      string
+	Headers   string // extra headers, one "Name: value" per line
+	CreatedAt time.Time
+}
+
+// QueueMail stores a rendered message; the caller inserts the job that sends
+// it in the same transaction.
+func (q *Queries) QueueMail(ctx context.Context, m QueuedMail) error {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO mail_queue (id, to_addr, subject, text_body, html_body, headers, created_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7)`, m.ID, m.To, m.Subject, m.Text, m.HTML, m.Headers, m.CreatedAt)
+	if err != nil {
+		return fmt.Errorf("queue mail: %w", translate(err))
+	}
+	return nil
+}
+
+// QueuedMailByID loads a queued message; ErrNotFound means it was already sent.
+func (q *Queries) QueuedMailByID(ctx context.Context, id string) (QueuedMail, error) {
+	var m QueuedMail
+	err := q.q.QueryRowContext(ctx, `SELECT id, to_addr, subject, text_body, html_body, headers, created_at FROM mail_queue WHERE id=$1`, id).
+		Scan(&m.ID, &m.To, &m.Subject, &m.Text, &m.HTML, &m.Headers, &m.CreatedAt)
+	if err != nil {
+		return m, fmt.Errorf("queued mail %s: %w", id, translate(err))
+	}
+	return m, nil
+}
+
+// DeleteQueuedMail forgets a sent message.
+func (q *Queries) DeleteQueuedMail(ctx context.Context, id string) error {
+	_, err := q.q.ExecContext(ctx, `DELETE FROM mail_queue WHERE id=$1`, id)
+	return err
+}

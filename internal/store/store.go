@@ -1,0 +1,196 @@
+// Package store is the only package that speaks SQL. The same statements run
+// on SQLite (modernc.org/sqlite) and PostgreSQL (pgx through database/sql);
+// see DESIGN.md for the portable subset we allow ourselves.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Engine names the database engine behind a Store.
+type Engine string
+
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// querier is what both *sql.DB and *sql.Tx offer; every aggregate method runs
+// on it so the same code serves a plain call and a transaction.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Queries carries every data-access method. Store and Tx embed it.
+type Queries struct {
+	q      querier
+	engine Engine
+}
+
+// Engine tells which database this is.
+func (q *Queries) Engine() Engine { return q.engine }
+
+// Store owns the connection pool.
+type Store struct {
+	*Queries
+	db  *sql.DB
+	dsn string
+}
+
+// Tx is a transaction; its methods are the same as Store's.
+type Tx struct {
+	*Queries
+	tx *sql.Tx
+}
+
+// SQLTx exposes the transaction so that jobs can be inserted in it (River's
+// InsertTx); nothing else should use it.
+func (t *Tx) SQLTx() *sql.Tx { return t.tx }
+
+// DB exposes the pool for River's driver and health checks.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// DSN returns the connection string the store was opened with (PostgreSQL's
+// job listener needs its own pool on the same database).
+func (s *Store) DSN() string { return s.dsn }
+
+// Options tunes Open.
+type Options struct {
+	// MaxConns caps the pool; 0 picks a default per engine.
+	MaxConns int
+}
+
+// Open connects to database, which is either a postgres:// URL or a path to a
+// SQLite file, and checks the connection. It does not migrate.
+func Open(ctx context.Context, database string, opt Options) (*Store, error) {
+	var (
+		db     *sql.DB
+		engine Engine
+		err    error
+	)
+	if strings.HasPrefix(database, "postgres://") || strings.HasPrefix(database, "postgresql://") {
+		engine = Postgres
+		db, err = sql.Open("pgx", database)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		n := opt.MaxConns
+		if n == 0 {
+			n = 20
+		}
+		db.SetMaxOpenConns(n)
+		db.SetMaxIdleConns(n)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+	} else {
+		engine = SQLite
+		db, err = sql.Open("sqlite", SQLiteDSN(database))
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		// WAL lets readers proceed during a write; writers queue on
+		// busy_timeout, so a small pool is enough and avoids lock storms.
+		n := opt.MaxConns
+		if n == 0 {
+			n = 8
+		}
+		db.SetMaxOpenConns(n)
+		db.SetMaxIdleConns(n)
+		db.SetConnMaxLifetime(0)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to %s: %w", engine, err)
+	}
+	return &Store{Queries: &Queries{q: db, engine: engine}, db: db, dsn: database}, nil
+}
+
+// SQLiteDSN builds the modernc DSN for a file path. net/url escapes the path:
+// test temp dirs may contain '#' or '?'.
+func SQLiteDSN(path string) string {
+	abs, err := filepath.Abs(path)
+	if err == nil {
+		path = abs
+	}
+	v := url.Values{}
+	v.Add("_pragma", "busy_timeout(10000)")
+	v.Add("_pragma", "journal_mode(WAL)")
+	v.Add("_pragma", "synchronous(NORMAL)")
+	v.Add("_pragma", "foreign_keys(1)")
+	v.Set("_txlock", "immediate")
+	v.Set("_time_format", "sqlite")
+	u := url.URL{Scheme: "file", Path: path, RawQuery: v.Encode()}
+	return u.String()
+}
+
+// Close releases the pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// InTx runs fn in a transaction, committed when fn returns nil and rolled back
+// otherwise (including on panic), so nothing half-written stays behind.
+func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	sqlTx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{Queries: &Queries{q: sqlTx, engine: s.engine}, tx: sqlTx}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
+				err = errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
+			}
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", translate(err))
+	}
+	return nil
+}
+
+// boolInt stores booleans as integers, portable across both engines.
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// nullTime converts a nullable scan target into a pointer.
+func nullTime(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	u := t.Time.UTC()
+	return &u
+}
+
+// timeOrNil converts an optional time for binding.
+func timeOrNil(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC()
+}
