@@ -3,10 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
-	"log/slog"
 	"embed"
 	"fmt"
 	"io/fs"
+	"log/slog"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
