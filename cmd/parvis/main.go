@@ -1,0 +1,177 @@
+// Command parvis runs the Parvis platform: `parvis serve` for production,
+// `parvis demo` for a living demo on SQLite, and tools for operators.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+	_ "time/tzdata" // Europe/Paris must resolve on minimal servers without zoneinfo
+
+	"github.com/parvis/parvis/internal/config"
+	"github.com/parvis/parvis/internal/demo"
+	"github.com/parvis/parvis/internal/server"
+)
+
+const usage = `Parvis — the town square, online, owned by the town.
+
+Usage:
+  parvis serve     [flags]   run the server
+  parvis demo      [flags]   run the server with a demo collectivité (seeded once)
+  parvis migrate   [flags]   bring the database schema up to date
+  parvis org create --handle H --name N [--kind commune]
+  parvis user create --email E --name N --password-stdin [--org H --role R]
+  parvis version
+
+Every command that touches data accepts --data DIR and --database URL
+(or PARVIS_DATA, PARVIS_DATABASE). Run "parvis COMMAND -h" for its flags.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "parvis:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("missing command")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return runServe(ctx, rest, stdout, stderr, false)
+	case "demo":
+		return runServe(ctx, rest, stdout, stderr, true)
+	case "migrate":
+		return runMigrate(ctx, rest, stdout, stderr)
+	case "org":
+		return runOrg(ctx, rest, stdout, stderr)
+	case "user":
+		return runUser(ctx, rest, stdin, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "parvis", version())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}
+
+// version reports the module version or VCS revision baked into the binary.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := info.Main.Version
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v + " " + info.GoVersion
+}
+
+// parseConfig parses the shared flags plus PARVIS_* environment variables.
+func parseConfig(name string, args []string, stderr io.Writer, server bool, extra func(fs *flag.FlagSet)) (config.Config, *flag.FlagSet, error) {
+	var cfg config.Config
+	fs := flag.NewFlagSet("parvis "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	config.Register(fs, &cfg, server)
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return cfg, fs, err
+	}
+	if err := config.ApplyEnv(fs, os.Getenv); err != nil {
+		return cfg, fs, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, fs, err
+	}
+	return cfg, fs, nil
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, withDemo bool) error {
+	name := "serve"
+	if withDemo {
+		name = "demo"
+	}
+	cfg, _, err := parseConfig(name, args, stderr, true, nil)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(cfg, stderr)
+	srv, err := server.Open(ctx, cfg, server.Options{Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	if cfg.SMTP == "" {
+		logger.Info("no --smtp configured: outgoing e-mail is written as .eml files", "dir", cfg.OutboxDir())
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	if withDemo {
+		logins, err := demo.Seed(ctx, srv.App)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("demo data: %w", err)
+		}
+		fmt.Fprintf(stdout, "\nParvis demo is running at %s\n\n", cfg.BaseURL)
+		fmt.Fprintln(stdout, "Demo logins (password for all: "+demo.Password+"):")
+		for _, l := range logins {
+			fmt.Fprintf(stdout, "  %-34s %s\n", l.Email, l.Role)
+		}
+		fmt.Fprintf(stdout, "\nE-mails are written to %s. Stop with Ctrl-C.\n\n", cfg.OutboxDir())
+	}
+	logger.Info("parvis listening", "addr", ln.Addr().String(), "url", cfg.BaseURL, "database", srv.Store.Engine())
+	return srv.Serve(ctx, ln)
+}
+
+func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, _, err := parseConfig("migrate", args, stderr, false, nil)
+	if err != nil {
+		return err
+	}
+	srv, err := server.Open(ctx, cfg, server.Options{Logger: newLogger(cfg, stderr), NoWorkers: true})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	fmt.Fprintln(stdout, "database is up to date")
+	return nil
+}

@@ -1,0 +1,114 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"net/mail"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
+)
+
+// NormalizeEmail lower-cases and trims an address; the local part is kept
+// whole (plus-addressing stays distinct).
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// validEmail accepts a bare address with a dotted domain.
+func validEmail(s string) bool {
+	if len(s) > 254 || strings.ContainsAny(s, " <>\"") {
+		return false
+	}
+	addr, err := mail.ParseAddress(s)
+	if err != nil || addr.Address != s {
+		return false
+	}
+	at := strings.LastIndexByte(s, '@')
+	return at > 0 && strings.Contains(s[at+1:], ".") && !strings.HasSuffix(s, ".")
+}
+
+// cleanDisplayName trims and refuses control or invisible characters.
+func cleanDisplayName(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	n := utf8.RuneCountInString(s)
+	if n < 2 || n > 60 {
+		return s, false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return s, false
+		}
+	}
+	return s, true
+}
+
+// NewAccount is an account to create directly (operator command line, demo).
+type NewAccount struct {
+	Email       string
+	DisplayName string
+	Password    string
+	Verified    bool
+	Operator    bool
+	// Org and Role optionally make the account staff of an organisation.
+	OrgHandle string
+	Role      model.Role
+}
+
+// CreateAccount validates and creates an account, optionally as staff.
+func (a *App) CreateAccount(ctx context.Context, in NewAccount) (model.Account, error) {
+	email := NormalizeEmail(in.Email)
+	name, nameOK := cleanDisplayName(in.DisplayName)
+	v := &model.ValidationError{}
+	if !validEmail(email) {
+		v.Add("email", "account.error.email")
+	}
+	if !nameOK {
+		v.Add("display_name", "account.error.display_name")
+	}
+	if code := a.Passwords.Check(in.Password, email, name); code != "" {
+		v.Add("password", code)
+	}
+	if in.OrgHandle != "" && !in.Role.Valid() {
+		v.Add("role", "account.error.role")
+	}
+	if err := v.Err(); err != nil {
+		return model.Account{}, err
+	}
+	hash, err := a.Passwords.Hash(in.Password)
+	if err != nil {
+		return model.Account{}, err
+	}
+	now := a.Now()
+	acct := model.Account{ID: NewID(), Email: email, DisplayName: name, PasswordHash: hash, IsOperator: in.Operator,
+		CreatedAt: now, UpdatedAt: now}
+	if in.Verified {
+		acct.EmailVerifiedAt = &now
+	}
+	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateAccount(ctx, acct); err != nil {
+			if errors.Is(err, model.ErrConflict) {
+				v.Add("email", "account.error.email_taken")
+				return v
+			}
+			return err
+		}
+		if in.OrgHandle == "" {
+			return nil
+		}
+		org, err := tx.OrganisationByHandle(ctx, in.OrgHandle)
+		if errors.Is(err, model.ErrNotFound) {
+			v.Add("org", "account.error.org_unknown")
+			return v
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.PutMembership(ctx, model.Membership{AccountID: acct.ID, OrgID: org.ID, Role: in.Role, CreatedAt: now}); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, org.ID, "", "staff.add", acct.ID, string(in.Role))
+	})
+	return acct, err
+}

@@ -1,0 +1,122 @@
+// Package config turns flags and PARVIS_* environment variables into a
+// validated Config. It holds no globals: main builds one Config and passes it on.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Config is everything a parvis process needs to start.
+type Config struct {
+	Addr         string        // listen address
+	DataDir      string        // SQLite file, media, outbox
+	Database     string        // "" = SQLite in DataDir; postgres://… selects PostgreSQL
+	BaseURL      string        // public URL used in links and e-mails
+	SMTP         string        // smtp://user:pass@host:port; "" writes .eml files to DataDir/outbox
+	MailFrom     string        // From: address
+	MetricsToken string        // bearer token for /metrics from non-loopback clients
+	LogLevel     string        // debug, info, warn, error
+	LogFormat    string        // text or json
+	JobPoll      time.Duration // how often idle job workers poll (SQLite has no LISTEN)
+}
+
+// Register declares the data flags every subcommand that touches data shares
+// (--data, --database), and the server flags when server is true.
+func Register(fs *flag.FlagSet, c *Config, server bool) {
+	fs.StringVar(&c.DataDir, "data", "./parvis-data", "data directory (SQLite database, media, outbox) [PARVIS_DATA]")
+	fs.StringVar(&c.Database, "database", "", "database: empty for SQLite in the data directory, or postgres://… [PARVIS_DATABASE]")
+	fs.StringVar(&c.BaseURL, "base-url", "", "public URL used in links, e.g. https://parvis.ville.fr (default http://ADDR) [PARVIS_BASE_URL]")
+	fs.StringVar(&c.SMTP, "smtp", "", "SMTP relay smtp://user:pass@host:port (STARTTLS when offered); empty writes .eml files to DATA/outbox [PARVIS_SMTP]")
+	fs.StringVar(&c.MailFrom, "mail-from", "Parvis <no-reply@localhost>", "From: address of outgoing e-mail [PARVIS_MAIL_FROM]")
+	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn, error [PARVIS_LOG_LEVEL]")
+	fs.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json [PARVIS_LOG_FORMAT]")
+	if server {
+		fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "listen address [PARVIS_ADDR]")
+		fs.StringVar(&c.MetricsToken, "metrics-token", "", "bearer token allowing /metrics from other hosts than loopback [PARVIS_METRICS_TOKEN]")
+		fs.DurationVar(&c.JobPoll, "job-poll", 200*time.Millisecond, "how often idle job workers look for work [PARVIS_JOB_POLL]")
+	}
+}
+
+// ApplyEnv fills every flag not given on the command line from its PARVIS_*
+// environment variable (--base-url ← PARVIS_BASE_URL).
+func ApplyEnv(fs *flag.FlagSet, getenv func(string) string) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		if set[f.Name] {
+			return
+		}
+		env := "PARVIS_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v := getenv(env); v != "" {
+			if err := fs.Set(f.Name, v); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", env, err))
+			}
+		}
+	})
+	return errors.Join(errs...)
+}
+
+// Validate checks values and fills derived defaults.
+func (c *Config) Validate() error {
+	if c.DataDir == "" {
+		return errors.New("--data must not be empty")
+	}
+	if c.Database != "" && !strings.HasPrefix(c.Database, "postgres://") && !strings.HasPrefix(c.Database, "postgresql://") {
+		return fmt.Errorf("--database must be empty (SQLite) or a postgres:// URL, got %q", c.Database)
+	}
+	if c.Addr != "" {
+		if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+			return fmt.Errorf("--addr %q: %w", c.Addr, err)
+		}
+	}
+	if c.BaseURL == "" {
+		host := c.Addr
+		if host == "" {
+			host = "127.0.0.1:8080"
+		}
+		if h, p, err := net.SplitHostPort(host); err == nil && (h == "" || h == "0.0.0.0" || h == "::") {
+			host = net.JoinHostPort("localhost", p)
+		}
+		c.BaseURL = "http://" + host
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--base-url must be an http(s) URL, got %q", c.BaseURL)
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.SMTP != "" && !strings.HasPrefix(c.SMTP, "smtp://") && !strings.HasPrefix(c.SMTP, "smtps://") {
+		return errors.New("--smtp must be an smtp:// or smtps:// URL")
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		return fmt.Errorf("--log-format must be text or json, got %q", c.LogFormat)
+	}
+	return nil
+}
+
+// DatabaseURL is the database to open: the PostgreSQL URL, or the SQLite file
+// in the data directory.
+func (c *Config) DatabaseURL() string {
+	if c.Database != "" {
+		return c.Database
+	}
+	return filepath.Join(c.DataDir, "parvis.db")
+}
+
+// OutboxDir is where messages go without SMTP.
+func (c *Config) OutboxDir() string { return filepath.Join(c.DataDir, "outbox") }
+
+// MediaDir holds uploaded files.
+func (c *Config) MediaDir() string { return filepath.Join(c.DataDir, "media") }
+
+// Secure reports whether the public URL is https (Secure cookies).
+func (c *Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }

@@ -1,0 +1,186 @@
+// Package server assembles a running Parvis process from a Config: database,
+// migrations, job queue, mail, use cases and HTTP surfaces. The command line
+// and the end-to-end tests build servers the same way, through Open.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/config"
+	"github.com/parvis/parvis/internal/httpserver"
+	"github.com/parvis/parvis/internal/i18n"
+	"github.com/parvis/parvis/internal/jobs"
+	"github.com/parvis/parvis/internal/mail"
+	"github.com/parvis/parvis/internal/metrics"
+	"github.com/parvis/parvis/internal/passwords"
+	"github.com/parvis/parvis/internal/store"
+	"github.com/parvis/parvis/internal/web"
+)
+
+// Options lets tests and subcommands adjust what Config does not say.
+type Options struct {
+	Logger    *slog.Logger
+	Clock     app.Clock       // nil: the system clock
+	Sender    mail.Sender     // nil: SMTP from the config, or the outbox
+	Passwords passwords.Params // zero: OWASP parameters
+	// NoWorkers builds an insert-only job client (command-line tools that
+	// run beside a server and must not steal its jobs).
+	NoWorkers bool
+}
+
+// Server is one assembled Parvis process.
+type Server struct {
+	Config  config.Config
+	Logger  *slog.Logger
+	Store   *store.Store
+	Jobs    *jobs.Queue
+	App     *app.App
+	Metrics *metrics.Registry
+	Handler http.Handler
+	smtp    *mail.SMTP
+}
+
+// Open connects, migrates and wires everything; it does not listen yet.
+func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) {
+	logger := opt.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	if cfg.Database == "" {
+		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("data directory: %w", err)
+		}
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL(), store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Config: cfg, Logger: logger, Store: st, Metrics: metrics.New()}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	cat, err := i18n.Load()
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	tmpl, err := mail.LoadTemplates(cat)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	sender := opt.Sender
+	if sender == nil {
+		if cfg.SMTP != "" {
+			s.smtp, err = mail.NewSMTP(cfg.SMTP, cfg.MailFrom)
+			if err != nil {
+				st.Close()
+				return nil, err
+			}
+			sender = s.smtp
+		} else {
+			sender = &mail.Outbox{Dir: cfg.OutboxDir(), From: cfg.MailFrom}
+		}
+	}
+	params := opt.Passwords
+	if params == (passwords.Params{}) {
+		params = passwords.OWASP
+	}
+	clock := opt.Clock
+	if clock == nil {
+		clock = app.SystemClock{}
+	}
+	mailSent := s.Metrics.Counter("parvis_mail_sent_total", "E-mails handed to the mail server or outbox.", "result", "ok")
+	mailFailed := s.Metrics.Counter("parvis_mail_sent_total", "E-mails handed to the mail server or outbox.", "result", "error")
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &jobs.MailWorker{Store: st, Sender: sender, Logger: logger, OnSent: func(ok bool) {
+		if ok {
+			mailSent.Inc()
+		} else {
+			mailFailed.Inc()
+		}
+	}})
+	jcfg := jobs.Config{Workers: workers, PollInterval: cfg.JobPoll, Logger: logger,
+		Queues: map[string]int{jobs.MailQueue: 20}}
+	if opt.NoWorkers {
+		jcfg.Workers = nil
+	}
+	s.Jobs, err = jobs.New(ctx, st, jcfg)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	s.App = &app.App{Store: st, Jobs: s.Jobs, Mail: tmpl, Cat: cat, Clock: clock,
+		Passwords: passwords.New(params), BaseURL: cfg.BaseURL, MediaDir: cfg.MediaDir(), Logger: logger}
+	w, err := web.New(s.App, web.Config{Secure: cfg.Secure(), Logger: logger})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	s.registerGauges()
+	s.Handler = httpserver.New(httpserver.Config{Logger: logger, Metrics: s.Metrics, MetricsToken: cfg.MetricsToken,
+		DB: st, Session: w.Session, NotFound: w.NotFound}, w)
+	return s, nil
+}
+
+func (s *Server) registerGauges() {
+	s.Metrics.Gauge("parvis_go_goroutines", "Goroutines.", func() float64 { return float64(runtime.NumGoroutine()) })
+	s.Metrics.Gauge("parvis_go_heap_bytes", "Heap in use.", func() float64 {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return float64(m.HeapInuse)
+	})
+	s.Metrics.Gauge("parvis_db_open_connections", "Open database connections.", func() float64 {
+		return float64(s.Store.DB().Stats().OpenConnections)
+	})
+}
+
+// Serve starts the jobs and serves HTTP on ln until ctx is cancelled, then
+// shuts down gracefully: HTTP first, then running jobs are allowed to finish.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	if err := s.Jobs.Start(ctx); err != nil {
+		return fmt.Errorf("start jobs: %w", err)
+	}
+	srv := &http.Server{Handler: s.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
+		ErrorLog: slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-errc:
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		s.Logger.Warn("http shutdown", "error", err)
+	}
+	if err := s.Jobs.Stop(shutdownCtx); err != nil {
+		s.Logger.Warn("jobs shutdown", "error", err)
+	}
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return serveErr
+	}
+	return nil
+}
+
+// Close releases the database and mail connections.
+func (s *Server) Close() error {
+	if s.smtp != nil {
+		s.smtp.Close()
+	}
+	return s.Store.Close()
+}

@@ -1,0 +1,125 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/i18n"
+	"github.com/parvis/parvis/internal/model"
+)
+
+// SessionCookie holds the session secret; the database keeps only its hash.
+const SessionCookie = "parvis_session"
+
+// Session loads the signed-in account (if any) and the reader's language for
+// every request. Anonymous requests cost no query.
+func (h *Handler) Session(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		l := ""
+		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+			hash := app.HashSecret(c.Value)
+			acct, err := h.app.SessionAccount(ctx, hash)
+			switch {
+			case err == nil:
+				ctx = withAccount(ctx, acct, hash)
+				l = acct.Locale
+			case errors.Is(err, model.ErrNotFound):
+				h.clearSessionCookie(w)
+			default:
+				h.log.Error("session lookup", "error", err)
+			}
+		}
+		if l == "" {
+			if c, err := r.Cookie(langCookie); err == nil && i18n.Supported(c.Value) {
+				l = c.Value
+			} else {
+				l = h.cat.Negotiate(r.Header.Get("Accept-Language"))
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(withLang(ctx, l)))
+	})
+}
+
+// langCookie remembers an anonymous reader's choice of language. It is
+// functional (strictly necessary to honour the choice), not tracking.
+const langCookie = "parvis_lang"
+
+func (h *Handler) setSessionCookie(w http.ResponseWriter, secret string) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: secret, Path: "/", HttpOnly: true,
+		Secure: h.cfg.Secure, SameSite: http.SameSiteLaxMode, MaxAge: int(app.SessionLifetime.Seconds())})
+}
+
+func (h *Handler) clearSessionCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true,
+		Secure: h.cfg.Secure, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// public serves a page anyone may see.
+func (h *Handler) public(fn handlerFunc) http.Handler { return h.handle(fn) }
+
+// signedIn requires a signed-in account; anonymous visitors go to /login and
+// come back afterwards.
+func (h *Handler) signedIn(fn handlerFunc) http.Handler {
+	return h.handle(func(w http.ResponseWriter, r *http.Request) error {
+		if _, ok := accountFrom(r.Context()); !ok {
+			redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()))
+			return nil
+		}
+		return fn(w, r)
+	})
+}
+
+// staff requires a membership of the route's organisation ({org} in the
+// pattern) with at least one of roles (none listed: any staff role). The
+// organisation and membership are put in the context for the handler.
+func (h *Handler) staff(roles []model.Role, fn handlerFunc) http.Handler {
+	return h.signedIn(func(w http.ResponseWriter, r *http.Request) error {
+		acct, _ := accountFrom(r.Context())
+		org, err := h.app.Store.OrganisationByHandle(r.Context(), r.PathValue("org"))
+		if err != nil {
+			return err
+		}
+		m, err := h.app.Store.Membership(r.Context(), acct.ID, org.ID)
+		if errors.Is(err, model.ErrNotFound) {
+			return model.ErrForbidden
+		}
+		if err != nil {
+			return err
+		}
+		if len(roles) > 0 && !hasRole(m.Role, roles) {
+			return model.ErrForbidden
+		}
+		ctx := withMembership(withOrg(r.Context(), org), m)
+		return fn(w, r.WithContext(ctx))
+	})
+}
+
+func hasRole(r model.Role, roles []model.Role) bool {
+	for _, x := range roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Role sets keep route tables readable; nil means any staff role.
+var (
+	anyStaff   []model.Role
+	adminOnly  = []model.Role{model.RoleAdmin}
+	managers   = []model.Role{model.RoleAdmin, model.RoleManager}
+	editors    = []model.Role{model.RoleAdmin, model.RoleManager, model.RoleEditor}
+	validators = []model.Role{model.RoleAdmin, model.RoleManager, model.RoleValidator}
+)
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/account"
+	}
+	return next
+}

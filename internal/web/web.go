@@ -1,0 +1,253 @@
+// Package web serves the HTML interface: server-rendered pages from embedded
+// templates, French first, that work without JavaScript.
+package web
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/i18n"
+	"github.com/parvis/parvis/internal/model"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// Config is what the web layer needs beyond the app.
+type Config struct {
+	Secure bool // set Secure on cookies (https base URL)
+	Logger *slog.Logger
+}
+
+// Handler serves every HTML page.
+type Handler struct {
+	app    *app.App
+	cat    *i18n.Catalogue
+	pages  map[string]*template.Template
+	assets *Assets
+	cfg    Config
+	log    *slog.Logger
+}
+
+// New parses the templates once.
+func New(a *app.App, cfg Config) (*Handler, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	assets, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{app: a, cat: a.Cat, assets: assets, cfg: cfg, log: cfg.Logger}
+	if err := h.parseTemplates(); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// funcs are the template helpers that do not depend on the request.
+var funcs = template.FuncMap{
+	"dict": func(kv ...any) map[string]any {
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return m
+	},
+	"join": strings.Join,
+}
+
+// parseTemplates builds one template set per page: the page, the layout and
+// every partial. Page files live in templates/pages/, partials in
+// templates/partials/.
+func (h *Handler) parseTemplates() error {
+	h.pages = map[string]*template.Template{}
+	shared := []string{"templates/layout.html"}
+	partials, _ := fs.Glob(templateFS, "templates/partials/*.html")
+	shared = append(shared, partials...)
+	pages, err := fs.Glob(templateFS, "templates/pages/*.html")
+	if err != nil {
+		return err
+	}
+	sub, _ := fs.Glob(templateFS, "templates/pages/*/*.html")
+	pages = append(pages, sub...)
+	for _, p := range pages {
+		name := strings.TrimSuffix(strings.TrimPrefix(p, "templates/pages/"), ".html")
+		t, err := template.New(path.Base(p)).Funcs(funcs).ParseFS(templateFS, append([]string{p}, shared...)...)
+		if err != nil {
+			return fmt.Errorf("template %s: %w", name, err)
+		}
+		h.pages[name] = t
+	}
+	return nil
+}
+
+// View is what every page template receives.
+type View struct {
+	Lang      string
+	Title     string // catalogue key or literal title
+	Account   *model.Account
+	Org       *model.Organisation
+	Flash     string // catalogue key of a one-off notice
+	Form      *Form
+	Data      any
+	RequestID string
+	Path      string
+	NoIndex   bool
+	cat       *i18n.Catalogue
+	assets    *Assets
+}
+
+// T translates key in the page's language.
+func (v *View) T(key string, args ...any) string { return v.cat.T(v.Lang, key, args...) }
+
+// Asset returns the content-hashed URL of a static file.
+func (v *View) Asset(name string) string { return v.assets.URL(name) }
+
+// Date formats a time for the reader, in Europe/Paris.
+func (v *View) Date(t time.Time) string { return formatDate(v.Lang, t, false) }
+
+// DateTime formats a time with hours.
+func (v *View) DateTime(t time.Time) string { return formatDate(v.Lang, t, true) }
+
+// view builds the common part of a page's data.
+func (h *Handler) view(r *http.Request, title string, data any) *View {
+	v := &View{Lang: lang(r), Title: title, Data: data, RequestID: requestID(r), Path: r.URL.Path, cat: h.cat, assets: h.assets}
+	if a, ok := accountFrom(r.Context()); ok {
+		v.Account = &a
+	}
+	if o, ok := orgFrom(r.Context()); ok {
+		v.Org = &o
+	}
+	if f, err := r.Cookie(flashCookie); err == nil && h.cat.Has(i18n.Default, f.Value) {
+		v.Flash = f.Value
+	}
+	return v
+}
+
+// render writes page name with status. Rendering into a buffer first means a
+// template error becomes a clean 500, not half a page.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, v *View) {
+	t, ok := h.pages[name]
+	if !ok {
+		h.log.Error("unknown page template", "page", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var b bytes.Buffer
+	if err := t.ExecuteTemplate(&b, "layout", v); err != nil {
+		h.log.Error("render", "page", name, "error", err, "request_id", v.RequestID)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	if v.Flash != "" {
+		http.SetCookie(w, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1})
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Language", v.Lang)
+	w.WriteHeader(status)
+	_, _ = w.Write(b.Bytes())
+}
+
+const flashCookie = "parvis_flash"
+
+// flash leaves a one-off notice (a catalogue key) for the next page.
+func (h *Handler) flash(w http.ResponseWriter, key string) {
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: key, Path: "/", HttpOnly: true, Secure: h.cfg.Secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: 60})
+}
+
+// redirect answers a POST with 303 See Other.
+func redirect(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// handlerFunc is a page handler that may fail; fail maps the error.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// fail renders the error page that fits err, never its text.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status, key := http.StatusInternalServerError, "error.internal"
+	switch {
+	case errors.Is(err, model.ErrNotFound):
+		status, key = http.StatusNotFound, "error.not_found"
+	case errors.Is(err, model.ErrForbidden):
+		status, key = http.StatusForbidden, "error.forbidden"
+	case errors.Is(err, model.ErrUnauthorized):
+		redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()))
+		return
+	case errors.Is(err, model.ErrInvalid):
+		status, key = http.StatusBadRequest, "error.bad_request"
+	case errors.Is(err, model.ErrRateLimited):
+		status, key = http.StatusTooManyRequests, "error.rate_limited"
+	case errors.Is(err, context.Canceled):
+		return
+	}
+	if status == http.StatusInternalServerError {
+		h.log.Error("request failed", "path", r.URL.Path, "error", err, "request_id", requestID(r))
+	}
+	v := h.view(r, key+".title", nil)
+	v.Data = key
+	v.NoIndex = true
+	h.render(w, r, status, "error", v)
+}
+
+// handle adapts a handlerFunc.
+func (h *Handler) handle(fn handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			h.fail(w, r, err)
+		}
+	})
+}
+
+// NotFound renders the 404 page for unknown routes.
+func (h *Handler) NotFound(w http.ResponseWriter, r *http.Request) { h.fail(w, r, model.ErrNotFound) }
+
+var paris = mustLoadParis()
+
+func mustLoadParis() *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		// time/tzdata is embedded by main; this only guards a broken build.
+		panic(err)
+	}
+	return loc
+}
+
+var (
+	frMonths = []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
+	frDays   = []string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}
+)
+
+// formatDate writes "samedi 14 mars 2026 à 9 h 30" or "Saturday 14 March 2026, 9:30".
+func formatDate(lang string, t time.Time, withTime bool) string {
+	t = t.In(paris)
+	if lang == "en" {
+		if withTime {
+			return t.Format("Monday 2 January 2006, 15:04")
+		}
+		return t.Format("Monday 2 January 2006")
+	}
+	s := fmt.Sprintf("%s %d %s %d", frDays[t.Weekday()], t.Day(), frMonths[t.Month()-1], t.Year())
+	if withTime {
+		if t.Minute() == 0 {
+			s += fmt.Sprintf(" à %d h", t.Hour())
+		} else {
+			s += fmt.Sprintf(" à %d h %02d", t.Hour(), t.Minute())
+		}
+	}
+	return s
+}
