@@ -20,7 +20,9 @@ import (
 )
 
 // Pinger reports database health.
-type Pinger interface{ Ping(ctx context.Context) error }
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
 
 // Surface registers its routes on the shared mux.
 type Surface interface{ Routes(mux *http.ServeMux) }

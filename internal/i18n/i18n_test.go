@@ -33,12 +33,12 @@ func TestNegotiate(t *testing.T) {
 		t.Fatal(err)
 	}
 	for header, want := range map[string]string{
-		"":                                "fr",
-		"en-GB,en;q=0.9":                  "en",
-		"fr-FR,fr;q=0.9,en;q=0.8":         "fr",
-		"de-DE":                           "fr",
-		"de-DE,en;q=0.5":                  "en",
-		"garbage;;;":                      "fr",
+		"":                        "fr",
+		"en-GB,en;q=0.9":          "en",
+		"fr-FR,fr;q=0.9,en;q=0.8": "fr",
+		"de-DE":                   "fr",
+		"de-DE,en;q=0.5":          "en",
+		"garbage;;;":              "fr",
 	} {
 		if got := c.Negotiate(header); got != want {
 			t.Errorf("Negotiate(%q) = %q, want %q", header, got, want)

@@ -49,10 +49,10 @@ func (q *Queue) Mail(ctx context.Context, tx *store.Tx, m mail.Message, now time
 // (its row deleted) is skipped when the job runs again.
 type MailWorker struct {
 	river.WorkerDefaults[SendMailArgs]
-	Store   *store.Store
-	Sender  mail.Sender
-	Logger  *slog.Logger
-	OnSent  func(ok bool) // metrics hook; may be nil
+	Store  *store.Store
+	Sender mail.Sender
+	Logger *slog.Logger
+	OnSent func(ok bool) // metrics hook; may be nil
 }
 
 // Work sends one message.

@@ -31,8 +31,8 @@ import (
 // Options lets tests and subcommands adjust what Config does not say.
 type Options struct {
 	Logger    *slog.Logger
-	Clock     app.Clock       // nil: the system clock
-	Sender    mail.Sender     // nil: SMTP from the config, or the outbox
+	Clock     app.Clock        // nil: the system clock
+	Sender    mail.Sender      // nil: SMTP from the config, or the outbox
 	Passwords passwords.Params // zero: OWASP parameters
 	// NoWorkers builds an insert-only job client (command-line tools that
 	// run beside a server and must not steal its jobs).
