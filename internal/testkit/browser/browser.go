@@ -1,0 +1,165 @@
+// Package browser drives Debian's headless Chromium through chromedp for
+// end-to-end tests, and checks pages with axe-core. Without Chromium the
+// tests skip, except in CI (CI=true), where they fail.
+package browser
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromium finds the browser binary.
+func chromium() string {
+	if p := os.Getenv("PARVIS_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// New starts a headless Chromium for the test and returns a context for
+// chromedp actions. The browser is closed at cleanup.
+func New(t testing.TB) context.Context {
+	t.Helper()
+	bin := chromium()
+	if bin == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("Chromium is required in CI: apt-get install chromium chromium-driver")
+		}
+		t.Skip("Chromium not installed (apt-get install chromium); skipping browser test")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(bin),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("lang", "fr-FR"),
+		chromedp.Flag("accept-lang", "fr-FR,fr"),
+		chromedp.WindowSize(1024, 900),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	if err := chromedp.Do(ctx); err != nil {
+		cancelTimeout()
+		cancelCtx()
+		cancelAlloc()
+		t.Fatalf("start Chromium: %v", err)
+	}
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelCtx()
+		cancelAlloc()
+	})
+	return ctx
+}
+
+// Do runs chromedp actions and fails the test on error.
+func Do(t testing.TB, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		loc, _ := chromedp.Run(ctx, chromedp.Location())
+		t.Fatalf("browser (at %s): %v", loc, err)
+	}
+}
+
+// Get runs one chromedp action that returns a value.
+func Get[T any](t testing.TB, ctx context.Context, action chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, action)
+	if err != nil {
+		loc, _ := chromedp.Run(ctx, chromedp.Location())
+		t.Fatalf("browser (at %s): %v", loc, err)
+	}
+	return v
+}
+
+// axeSource finds axe-core's script (npm package axe-core, installed by
+// .ci/run or `npm install`).
+func axeSource(t testing.TB) string {
+	t.Helper()
+	paths := []string{os.Getenv("PARVIS_AXE")}
+	_, file, _, _ := runtime.Caller(0)
+	root := filepath.Join(filepath.Dir(file), "..", "..", "..")
+	paths = append(paths, filepath.Join(root, "node_modules", "axe-core", "axe.min.js"))
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		if b, err := os.ReadFile(p); err == nil {
+			return string(b)
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("axe-core is required in CI: run npm install")
+	}
+	t.Skip("axe-core not installed (npm install); skipping accessibility check")
+	return ""
+}
+
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target []any `json:"target"`
+	} `json:"nodes"`
+}
+
+// Axe runs axe-core (WCAG 2.x A and AA rules) on the current page and fails
+// on any serious or critical violation.
+func Axe(t testing.TB, ctx context.Context) {
+	t.Helper()
+	src := axeSource(t)
+	loc := Get(t, ctx, chromedp.Location())
+	// The page's CSP forbids inline scripts, but Runtime.evaluate from the
+	// DevTools protocol is not subject to it.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](src+";true")); err != nil {
+		t.Fatalf("inject axe on %s: %v", loc, err)
+	}
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+		`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a","wcag2aa","wcag21a","wcag21aa"]}}).then(r => JSON.stringify(r.violations))`,
+		chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("axe on %s: %v", loc, err)
+	}
+	var violations []axeViolation
+	if err := json.Unmarshal([]byte(raw), &violations); err != nil {
+		t.Fatalf("axe result: %v", err)
+	}
+	var bad []string
+	for _, v := range violations {
+		if v.Impact == "serious" || v.Impact == "critical" {
+			var targets []string
+			for _, n := range v.Nodes {
+				targets = append(targets, fmt.Sprint(n.Target...))
+			}
+			bad = append(bad, fmt.Sprintf("%s (%s): %s at %s", v.ID, v.Impact, v.Help, strings.Join(targets, ", ")))
+		}
+	}
+	if len(bad) > 0 {
+		t.Errorf("accessibility violations on %s:\n  %s", loc, strings.Join(bad, "\n  "))
+	}
+}
