@@ -32,7 +32,10 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	opts := []goose.ProviderOption{}
+	// Features number their migrations in their own ranges (accounts 10–19,
+	// staff 20–29, publishing 30–49…), so a later-merged lower number must
+	// still apply on databases that already have a higher one.
+	opts := []goose.ProviderOption{goose.WithAllowOutofOrder(true)}
 	if s.engine == Postgres {
 		locker, err := newPostgresLocker()
 		if err != nil {

@@ -1,0 +1,103 @@
+package model
+
+import "time"
+
+// PubKind is a kind of publication. Events are added by the events feature
+// on the same machinery.
+type PubKind string
+
+const (
+	KindNews  PubKind = "news"  // actualité
+	KindAlert PubKind = "alert" // alerte
+	KindJob   PubKind = "job"   // offre d'emploi
+	KindPage  PubKind = "page"  // standing page (legal notices, charter…)
+	KindEvent PubKind = "event" // événement (events feature)
+)
+
+// PubState is where a publication stands in the editorial workflow.
+type PubState string
+
+const (
+	StateDraft       PubState = "draft"
+	StateSubmitted   PubState = "submitted"   // waiting for a validator
+	StateApproved    PubState = "approved"    // validated, not yet out
+	StateScheduled   PubState = "scheduled"   // will be published at ScheduledAt by a job
+	StatePublished   PubState = "published"   // visible to the public
+	StateUnpublished PubState = "unpublished" // withdrawn
+)
+
+// AlertLevel is an alert's urgency.
+type AlertLevel string
+
+const (
+	AlertInfo      AlertLevel = "information"
+	AlertVigilance AlertLevel = "vigilance"
+	AlertUrgence   AlertLevel = "urgence"
+)
+
+// JobOffer holds the fields of a job offer publication.
+type JobOffer struct {
+	Title      string     // intitulé du poste
+	Grade      string     // cadre d'emplois / grade
+	Category   string     // A, B or C
+	Filiere    string     // administrative, technique, culturelle…
+	Contract   string     // "permanent" (titulaire) or "contract" (contractuel)
+	Time       string     // "full" or "part"
+	Place      string     // lieu de travail
+	ClosesAt   *time.Time // date limite de candidature
+	HowToApply string
+}
+
+// Publication is something the organisation publishes.
+type Publication struct {
+	ID       string
+	OrgID    string
+	Kind     PubKind
+	Slug     string
+	Title    string
+	Summary  string // short plain text; mandatory FALC summary (< 280 chars) for alerts
+	BodyMD   string // Markdown source
+	BodyHTML string // rendered and sanitized
+	State    PubState
+	AuthorID string
+	Revision int
+
+	AlertLevel  AlertLevel
+	AlertEndsAt *time.Time
+	Job         JobOffer
+
+	TopicIDs         []string
+	NeighbourhoodIDs []string
+
+	CreatedAt     time.Time
+	UpdatedAt     time.Time // last content change
+	SubmittedAt   *time.Time
+	ApprovedAt    *time.Time
+	ApprovedBy    string
+	ScheduledAt   *time.Time
+	PublishedAt   *time.Time // first publication: the public date
+	RepublishedAt *time.Time // last content update after publication: "mis à jour le"
+	UnpublishedAt *time.Time
+}
+
+// Topic is a subject residents follow (Travaux, Culture…), optionally routed
+// to a service.
+type Topic struct {
+	ID          string
+	OrgID       string
+	Slug        string
+	Name        string
+	Description string
+	ServiceID   string // "" when no service is responsible
+	CreatedAt   time.Time
+}
+
+// Neighbourhood is a place residents follow (quartier, hameau).
+type Neighbourhood struct {
+	ID          string
+	OrgID       string
+	Slug        string
+	Name        string
+	Description string
+	CreatedAt   time.Time
+}
