@@ -1,0 +1,125 @@
+// Package dataset loads the labelled French text used to train and measure
+// the screen, and splits it deterministically into training and held-out
+// parts, so that training and evaluation never disagree on the split.
+package dataset
+
+import (
+	"bufio"
+	_ "embed"
+	"encoding/csv"
+	"fmt"
+	"hash/fnv"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Doc is one labelled text.
+type Doc struct {
+	Source  string // "mlma", "hatecheck", "civic"
+	ID      string
+	Text    string
+	Abusive bool
+	Test    bool   // held out: never used for training or tuning
+	Group   string // HateCheck functionality, MLMA target group
+}
+
+// DefaultDir is where the shared data sits relative to the repository root.
+const DefaultDir = "../shared/moderation"
+
+// held reports whether key falls in the held-out part (1 in every mod).
+func held(key string, mod uint32) bool {
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	return h.Sum32()%mod == 0
+}
+
+// MLMA loads the French MLMA tweets. Rows whose annotators mixed "normal"
+// with a hostile label are ambiguous and skipped (reported as skipped); the
+// rest are abusive unless labelled plain "normal". One in five rows, chosen
+// by a hash of the row id, is held out.
+func MLMA(dir string) (docs []Doc, skipped int, err error) {
+	rows, err := readCSV(filepath.Join(dir, "mlma_fr_dataset.csv"))
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, r := range rows {
+		labels := strings.Split(r["sentiment"], "_")
+		normal := false
+		for _, l := range labels {
+			if l == "normal" {
+				normal = true
+			}
+		}
+		if normal && len(labels) > 1 {
+			skipped++
+			continue
+		}
+		docs = append(docs, Doc{Source: "mlma", ID: r["HITId"], Text: r["tweet"], Abusive: !normal,
+			Test: held("mlma:"+r["HITId"], 5), Group: r["group"]})
+	}
+	return docs, skipped, nil
+}
+
+// HateCheck loads the French Multilingual HateCheck cases. Whole templates
+// are held out (one in two, by a hash of the template id), so the held-out
+// cases are sentences whose wording the model never saw.
+func HateCheck(dir string) ([]Doc, error) {
+	rows, err := readCSV(filepath.Join(dir, "hatecheck_fr_cases.csv"))
+	if err != nil {
+		return nil, err
+	}
+	var docs []Doc
+	for _, r := range rows {
+		docs = append(docs, Doc{Source: "hatecheck", ID: r["mhc_case_id"], Text: r["test_case"],
+			Abusive: r["label_gold"] == "hateful", Group: r["functionality"],
+			Test: held("hc:"+r["functionality"]+":"+r["templ_id"], 2)})
+	}
+	return docs, nil
+}
+
+//go:embed civic.tsv
+var civicTSV string
+
+// Civic returns the hand-written civic comments; one in three is held out.
+func Civic() []Doc {
+	var docs []Doc
+	sc := bufio.NewScanner(strings.NewReader(civicTSV))
+	for n := 1; sc.Scan(); n++ {
+		label, text, ok := strings.Cut(sc.Text(), "\t")
+		if !ok || strings.HasPrefix(label, "#") {
+			continue
+		}
+		docs = append(docs, Doc{Source: "civic", ID: fmt.Sprint(n), Text: text, Abusive: label == "1",
+			Test: held("civic:"+text, 3)})
+	}
+	return docs
+}
+
+func readCSV(path string) ([]map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("dataset: %w (run from the repository root with shared/ beside it, or pass -data)", err)
+	}
+	defer f.Close()
+	cr := csv.NewReader(f)
+	cr.FieldsPerRecord = -1
+	all, err := cr.ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("dataset: %s: %w", path, err)
+	}
+	if len(all) == 0 {
+		return nil, fmt.Errorf("dataset: %s is empty", path)
+	}
+	var rows []map[string]string
+	for _, rec := range all[1:] {
+		m := make(map[string]string, len(all[0]))
+		for i, k := range all[0] {
+			if i < len(rec) {
+				m[k] = rec[i]
+			}
+		}
+		rows = append(rows, m)
+	}
+	return rows, nil
+}
