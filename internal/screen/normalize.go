@@ -12,6 +12,7 @@ import (
 // "cоnnard" with a Cyrillic о, "connnnard").
 type token struct {
 	text     string // normalised form
+	at       int    // byte offset of text in the normalised text
 	start    int    // byte offset of the first rune in the original text
 	end      int    // byte offset just after the last rune in the original text
 	sentence int    // index of the sentence the token belongs to
@@ -27,12 +28,13 @@ type token struct {
 // single space. Punctuation is dropped; other symbols (emoji) are kept as
 // one-rune words so that an emoji-only text still has a fingerprint.
 func Normalize(text string) string {
-	return joinTokens(tokenize(text))
+	_, norm := tokenize(text)
+	return norm
 }
 
 // rawTok is a token during the first pass, before spaced letters are joined.
 type rawTok struct {
-	runes    []rune
+	runes    []rune // slice of a buffer shared by all tokens
 	start    int
 	end      int
 	sentence int
@@ -46,8 +48,9 @@ type rawTok struct {
 
 // tokenize splits and normalises text. It never fails: invalid UTF-8 bytes
 // are treated as separators.
-func tokenize(text string) []token {
-	var raws []rawTok
+func tokenize(text string) ([]token, string) {
+	raws := make([]rawTok, 0, len(text)/5+1)
+	runes := make([]rune, 0, len(text)+8)
 	var cur *rawTok
 	sentence := 0
 	quoted := false
@@ -55,6 +58,7 @@ func tokenize(text string) []token {
 	gapNL := false
 	flush := func() {
 		if cur != nil {
+			cur.runes = runes[len(runes)-len(cur.runes) : len(runes) : len(runes)]
 			raws = append(raws, *cur)
 			lastEnd = cur.end
 			cur = nil
@@ -93,9 +97,11 @@ func tokenize(text string) []token {
 			if cur == nil {
 				start(i)
 			}
-			cur.runes = append(cur.runes, l1)
+			runes = append(runes, l1)
+			cur.runes = runes[len(runes)-len(cur.runes)-1:]
 			if l2 != 0 {
-				cur.runes = append(cur.runes, l2)
+				runes = append(runes, l2)
+				cur.runes = runes[len(runes)-len(cur.runes)-1:]
 			}
 			if unicode.IsLetter(l1) {
 				cur.hasAlpha = true
@@ -110,7 +116,8 @@ func tokenize(text string) []token {
 			if cur == nil {
 				start(i)
 			}
-			cur.runes = append(cur.runes, r)
+			runes = append(runes, r)
+			cur.runes = runes[len(runes)-len(cur.runes)-1:]
 			cur.hasLeet = true
 			cur.end = i + size
 		default:
@@ -136,7 +143,8 @@ func tokenize(text string) []token {
 			case unicode.IsSymbol(r) && !isLeetSymbol(r) && r != '*' && r != '+' && r != '=':
 				// Emoji and other symbols are one-rune words.
 				start(i)
-				cur.runes = append(cur.runes, r)
+				runes = append(runes, r)
+				cur.runes = runes[len(runes)-1:]
 				cur.end = i + size
 				flush()
 			}
@@ -148,11 +156,39 @@ func tokenize(text string) []token {
 }
 
 // finishTokens undoes leetspeak, joins spaced-out letters and collapses long
-// letter runs.
-func finishTokens(raws []rawTok) []token {
+// letter runs. All token texts are slices of one string, the normalised text
+// with single spaces, so tokenising costs few allocations.
+func finishTokens(raws []rawTok) ([]token, string) {
 	toks := make([]token, 0, len(raws))
+	buf := make([]byte, 0, 2*len(raws)*4+8)
+	type span struct{ a, b int }
+	spans := make([]span, 0, len(raws))
+	var spaced []rune
 	for i := 0; i < len(raws); i++ {
 		rt := &raws[i]
+		if len(buf) > 0 {
+			buf = append(buf, ' ')
+		}
+		a := len(buf)
+		// Spaced letters: three or more one-letter words separated by short
+		// gaps on one line ("c o n n a r d", "c.o.n", "t-u-e-r").
+		if j := spacedRun(raws, i); j-i >= 3 {
+			spaced = spaced[:0]
+			for k := i; k < j; k++ {
+				r := raws[k].runes[0]
+				if m, ok := leet(r); ok {
+					r = m
+				}
+				spaced = append(spaced, r)
+			}
+			var rep bool
+			buf, rep = appendCollapsed(buf, spaced)
+			spans = append(spans, span{a, len(buf)})
+			toks = append(toks, token{start: raws[i].start, end: raws[j-1].end,
+				sentence: raws[i].sentence, quoted: raws[i].quoted, repeated: rep, disguise: true})
+			i = j - 1
+			continue
+		}
 		if rt.hasAlpha && rt.hasLeet {
 			for j, r := range rt.runes {
 				if m, ok := leet(r); ok {
@@ -161,28 +197,17 @@ func finishTokens(raws []rawTok) []token {
 			}
 			rt.disguise = true
 		}
-		// Spaced letters: three or more one-letter words separated by short
-		// gaps on one line ("c o n n a r d", "c.o.n", "t-u-e-r").
-		if j := spacedRun(raws, i); j-i >= 3 {
-			var rs []rune
-			for k := i; k < j; k++ {
-				r := raws[k].runes[0]
-				if m, ok := leet(r); ok {
-					r = m
-				}
-				rs = append(rs, r)
-			}
-			t, rep := collapseRuns(rs)
-			toks = append(toks, token{text: t, start: raws[i].start, end: raws[j-1].end,
-				sentence: raws[i].sentence, quoted: raws[i].quoted, repeated: rep, disguise: true})
-			i = j - 1
-			continue
-		}
-		t, rep := collapseRuns(rt.runes)
-		toks = append(toks, token{text: t, start: rt.start, end: rt.end, sentence: rt.sentence,
+		var rep bool
+		buf, rep = appendCollapsed(buf, rt.runes)
+		spans = append(spans, span{a, len(buf)})
+		toks = append(toks, token{start: rt.start, end: rt.end, sentence: rt.sentence,
 			quoted: rt.quoted, repeated: rep, disguise: rt.disguise})
 	}
-	return toks
+	norm := string(buf)
+	for i, sp := range spans {
+		toks[i].text, toks[i].at = norm[sp.a:sp.b], sp.a
+	}
+	return toks, norm
 }
 
 // spacedRun returns the end (exclusive) of a run of one-rune tokens starting
@@ -201,12 +226,10 @@ func spacedRun(raws []rawTok, i int) int {
 	return j
 }
 
-// collapseRuns reduces runs of three or more identical letters to one
-// ("connnnnard" → "conard", "saloooope" → "salope"). Doubled letters stay,
-// because French spells with them.
-func collapseRuns(rs []rune) (string, bool) {
-	var b strings.Builder
-	b.Grow(len(rs))
+// appendCollapsed appends rs to buf, reducing runs of three or more
+// identical letters to one ("connnnnard" → "conard", "saloooope" →
+// "salope"). Doubled letters stay, because French spells with them.
+func appendCollapsed(buf []byte, rs []rune) ([]byte, bool) {
 	rep := false
 	for i := 0; i < len(rs); {
 		j := i + 1
@@ -219,11 +242,11 @@ func collapseRuns(rs []rune) (string, bool) {
 			rep = true
 		}
 		for k := 0; k < n; k++ {
-			b.WriteRune(rs[i])
+			buf = utf8.AppendRune(buf, rs[i])
 		}
 		i = j
 	}
-	return b.String(), rep
+	return buf, rep
 }
 
 // skeleton collapses every doubled letter, so that a word written with a

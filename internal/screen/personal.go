@@ -9,7 +9,9 @@ import (
 // Personal data is held, never rejected: the comment may be fine once the
 // author removes the number or address, and the reason tells them so.
 var (
-	phoneRe = regexp.MustCompile(`(?:\+\s?33\s?(?:\(0\)\s?)?|0033\s?|\b0)[1-9](?:[\s.\-]?\d{2}){4}\b`)
+	// phoneRe is anchored and tried only where a number can start, which
+	// is much cheaper than scanning every comment with it.
+	phoneRe = regexp.MustCompile(`^(?:\+\s?33\s?(?:\(0\)\s?)?|0033\s?|0)[1-9](?:[\s.\-]?\d{2}){4}(?:\D|$)`)
 	emailRe = regexp.MustCompile(`(?i)[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,6}\b|[a-z0-9._\-]+\s?(?:\[at\]|\(at\)|\barobase\b)\s?[a-z0-9\-]+\s?(?:\.|\[dot\]|\bpoint\b)\s?(?:fr|com|net|org|eu|be|ch)\b`)
 	// A street address: number, type of way, name. Alone it is often just a
 	// place ("le trou devant le 12 rue des Lilas"); it is personal data with a
@@ -21,8 +23,11 @@ var (
 	ibanRe     = regexp.MustCompile(`(?i)\b([a-z]{2}\d{2}(?:\s?[a-z0-9]{4}){2,7}(?:\s?[a-z0-9]{1,4})?)\b`)
 )
 
+// streetWords gate the street-address regexp, which is the slowest check.
+var streetWords = wordSet("rue avenue av boulevard bd chemin impasse allee place route quai cours square passage lotissement residence lieu")
+
 // personalData returns the French reasons for personal data found in text.
-func personalData(text string) []string {
+func personalData(text string, toks []token) []string {
 	var out []string
 	digits := 0
 	for i := 0; i < len(text); i++ {
@@ -30,20 +35,14 @@ func personalData(text string) []string {
 			digits++
 		}
 	}
-	if digits >= 9 && phoneRe.MatchString(text) {
+	if digits >= 9 && hasPhone(text) {
 		out = append(out, "donnée personnelle : numéro de téléphone (à retirer avant publication)")
 	}
-	if (strings.Contains(text, "@") || strings.Contains(text, "[at]") || strings.Contains(text, "(at)") ||
-		strings.Contains(strings.ToLower(text), "arobase")) && emailRe.MatchString(text) {
+	if hasEmail(text) {
 		out = append(out, "donnée personnelle : adresse e-mail (à retirer avant publication)")
 	}
-	if digits >= 1 {
-		if loc := streetRe.FindStringIndex(text); loc != nil {
-			after := text[loc[1]:min(len(text), loc[1]+40)]
-			if postcodeRe.MatchString(after) || livesRe.MatchString(text) {
-				out = append(out, "donnée personnelle : adresse postale (à retirer avant publication)")
-			}
-		}
+	if digits >= 1 && hasAddress(text, toks) {
+		out = append(out, "donnée personnelle : adresse postale (à retirer avant publication)")
 	}
 	if digits >= 13 && hasValidNIR(text) {
 		out = append(out, "donnée personnelle : numéro de sécurité sociale (à retirer avant publication)")
@@ -52,6 +51,57 @@ func personalData(text string) []string {
 		out = append(out, "donnée personnelle : IBAN (à retirer avant publication)")
 	}
 	return out
+}
+
+// hasEmail tries the e-mail regexp only around "@" and its spelled-out
+// forms, which is where an address can be.
+func hasEmail(text string) bool {
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c != '@' && c != '[' && c != '(' && c != 'a' && c != 'A' {
+			continue
+		}
+		if c != '@' && !strings.HasPrefix(text[i:], "[at]") && !strings.HasPrefix(text[i:], "(at)") &&
+			!strings.HasPrefix(strings.ToLower(text[i:min(len(text), i+7)]), "arobase") {
+			continue
+		}
+		if emailRe.MatchString(text[max(0, i-64):min(len(text), i+128)]) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasAddress looks for a street address around each street word; it is
+// personal data with a postcode after it or with words saying someone lives
+// there.
+func hasAddress(text string, toks []token) bool {
+	for _, t := range toks {
+		if !streetWords[t.text] {
+			continue
+		}
+		w := text[max(0, t.start-16):min(len(text), t.end+48)]
+		if loc := streetRe.FindStringIndex(w); loc != nil {
+			end := t.start - 16 + loc[1]
+			if t.start < 16 {
+				end = loc[1]
+			}
+			if postcodeRe.MatchString(text[end:min(len(text), end+40)]) || livesRe.MatchString(text) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasPhone(text string) bool {
+	for i := 0; i < len(text); i++ {
+		if (text[i] == '0' || text[i] == '+') && (i == 0 || text[i-1] < '0' || text[i-1] > '9') &&
+			phoneRe.MatchString(text[i:min(len(text), i+24)]) {
+			return true
+		}
+	}
+	return false
 }
 
 // hasValidNIR accepts a social security number only when its two-digit key

@@ -81,6 +81,11 @@ func (s *Screener) WithModel(m *model.Model) *Screener {
 	return &Screener{lx: s.lx, model: m}
 }
 
+// Thresholds returns the embedded model's hold and reject thresholds.
+func (s *Screener) Thresholds() (hold, reject float64) {
+	return float64(s.model.Hold), float64(s.model.Reject)
+}
+
 // Scores for rule evidence; the model probability can only raise them.
 const (
 	scoreBlocked   = 1.0
@@ -118,11 +123,11 @@ func (s *Screener) Score(text string, org WordLists) Scored {
 		}
 		text = text[:cut]
 	}
-	toks := tokenize(text)
+	toks, norm := tokenize(text)
 	if len(toks) == 0 && !long {
 		return Scored{}
 	}
-	ev := s.evidence(text, toks, org)
+	ev := s.evidence(text, toks, norm, org)
 	if long {
 		ev.hold("longueur : texte de plus de 20 000 caractères", scoreSpam)
 	}
@@ -153,9 +158,8 @@ func (e *evidence) hold(reason string, score float64) {
 	e.score = max(e.score, score)
 }
 
-func (s *Screener) evidence(text string, toks []token, org WordLists) *evidence {
+func (s *Screener) evidence(text string, toks []token, norm string, org WordLists) *evidence {
 	ev := &evidence{}
-	norm := joinTokens(toks)
 	ev.p = s.model.Prob(model.Features(norm, make([]uint32, 0, 16*len(toks)+8)))
 
 	allowed := map[string]bool{}
@@ -182,12 +186,12 @@ func (s *Screener) evidence(text string, toks []token, org WordLists) *evidence 
 	s.orgWords(ev, text, toks, org)
 	counted := map[string]bool{}
 	for _, m := range s.lx.findAbuse(text, toks, allowed) {
-		quote := counter(m.first)
 		key := m.e.canon
 		if counted[key] {
 			continue
 		}
 		counted[key] = true
+		quote := counter(m.first)
 		reason := fmt.Sprintf("%s : %s", m.e.cat.label(), quoteAs(m.orig, m.e.canon))
 		if m.e.group != "" {
 			reason += " (vise : " + groupFR(m.e.group) + ")"
@@ -213,7 +217,7 @@ func (s *Screener) evidence(text string, toks []token, org WordLists) *evidence 
 	}
 	s.hateRules(ev, toks, roles, counter, allowed)
 	threats(ev, toks, norm, counter)
-	for _, r := range personalData(text) {
+	for _, r := range personalData(text, toks) {
 		ev.hold(r, scorePersonal)
 	}
 	for _, r := range spamSignals(text, toks) {
@@ -330,40 +334,54 @@ var threatRe = regexp.MustCompile(`\b(?:je|j|on|nous|ils|jvais|jvai) (?:vais |va
 // notThreat removes idioms that contain a threat verb.
 var notThreat = strings.NewReplacer("tuer dans l oeuf", "", "tuer le temps", "", "faut le tuer dans l oeuf", "")
 
-func threats(ev *evidence, toks []token, norm string, counter func(int) bool) {
-	clean := notThreat.Replace(norm)
-	loc := threatRe.FindStringIndex(clean)
-	if loc == nil {
-		return
+// threatWords are words every threatRe alternative contains; the regexp
+// only runs when one is present, which keeps Check fast.
+var threatWords = wordSet("tuer buter crever egorger defoncer massacrer bruler flinguer saigner planter fumer eclater " +
+	"etrangler assassiner exterminer pendre violer decapiter lyncher peau casser peter retrouver habites habitez habite vis vivez " +
+	"balle merite merites meritent meritez faut faudrait devraient devrait doivent doit refaire mort")
+
+func wordSet(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[w] = true
 	}
-	reason := fmt.Sprintf("menace ou appel à la violence : « %s »", clean[loc[0]:loc[1]])
-	// Find the token where the threat starts to judge its context.
-	i := tokenAtNorm(toks, len(strings.Fields(clean[:loc[0]])))
-	if i >= 0 && (counter(i) || negatedAt(toks, i+1)) {
-		ev.hold(reason+" — rapportée ou niée", scoreHate)
-		return
-	}
-	ev.hold(reason, scoreThreat)
-	ev.strong = true
+	return m
 }
 
-// tokenAtNorm maps a word index of the normalised text back to a token.
-func tokenAtNorm(toks []token, n int) int {
-	if n < len(toks) {
-		return n
-	}
-	return len(toks) - 1
-}
-
-func joinTokens(toks []token) string {
-	var b strings.Builder
-	for i, t := range toks {
-		if i > 0 {
-			b.WriteByte(' ')
+func hasWord(toks []token, set map[string]bool) bool {
+	for _, t := range toks {
+		if set[t.text] {
+			return true
 		}
-		b.WriteString(t.text)
 	}
-	return b.String()
+	return false
+}
+
+func threats(ev *evidence, toks []token, norm string, counter func(int) bool) {
+	// Run the regexp only on a window around each trigger word: scanning
+	// whole comments with it was the slowest part of Check.
+	for i, t := range toks {
+		if !threatWords[t.text] {
+			continue
+		}
+		first, last := max(0, i-6), min(len(toks)-1, i+5)
+		window := norm[toks[first].at : toks[last].at+len(toks[last].text)]
+		clean := notThreat.Replace(window)
+		loc := threatRe.FindStringIndex(clean)
+		if loc == nil {
+			continue
+		}
+		reason := fmt.Sprintf("menace ou appel à la violence : « %s »", clean[loc[0]:loc[1]])
+		// The token where the threat starts decides its context.
+		at := min(first+len(strings.Fields(clean[:loc[0]])), len(toks)-1)
+		if counter(at) || negatedAt(toks, at+1) {
+			ev.hold(reason+" — rapportée ou niée", scoreHate)
+			return
+		}
+		ev.hold(reason, scoreThreat)
+		ev.strong = true
+		return
+	}
 }
 
 // quoteAs shows what the author wrote and, when it differs, what it was read

@@ -24,9 +24,9 @@ func TestMustCatch(t *testing.T) {
 		{"Le maire est un c o n n a r d", "→ connard"},
 		{"Quel c.o.n ce type", "→ con"},
 		{"Espèce de connnnnard", "connard"},
-		{"Quel cоnnard", "→ connard"},       // Cyrillic о
-		{"Quel con\u200bnard", "→ connard"}, // zero-width space
-		{"Quelle salope", "insulte"},        // obscene insult
+		{"Quel cоnnard", "→ connard"},                   // Cyrillic о
+		{"Quel con\u200bnard", "→ connard"},             // zero-width space
+		{"Quelle salope", "insulte"},                    // obscene insult
 		{"Tu es un imbecile", "insulte : « imbecile »"}, // missing accent
 		{"Les bougnoules du quartier dehors", "injure discriminatoire"},
 		{"Les musulmans sont de la vermine", "haine envers un groupe"},

@@ -22,7 +22,7 @@ const (
 // normalised text, used to spot repetition whatever the disguise.
 func spamSignals(text string, toks []token) []string {
 	var out []string
-	if strings.Contains(text, "http") || strings.Contains(text, "www.") || strings.Contains(text, "/") {
+	if strings.Contains(text, "http") || strings.Contains(text, "www.") || strings.Contains(text, "/") && strings.Contains(text, ".") {
 		if n := len(linkRe.FindAllStringIndex(text, maxLinks+1)); n >= maxLinks {
 			out = append(out, fmt.Sprintf("spam : %d liens ou plus", n))
 		}
@@ -49,15 +49,25 @@ func spamSignals(text string, toks []token) []string {
 }
 
 // repeated spots copy-pasted text: few distinct words among many, or the
-// same word many times in a row.
+// same word many times in a row. Distinct words are counted in a bitmap of
+// their hashes, which is close enough and allocates nothing.
 func repeated(toks []token) bool {
 	if len(toks) < 12 {
 		return false
 	}
-	distinct := make(map[string]struct{}, len(toks))
+	var seen [8192 / 64]uint64
+	distinct := 0
 	run, maxRun := 1, 1
 	for i, t := range toks {
-		distinct[t.text] = struct{}{}
+		h := uint32(2166136261)
+		for k := 0; k < len(t.text); k++ {
+			h = (h ^ uint32(t.text[k])) * 16777619
+		}
+		h %= 8192
+		if seen[h/64]&(1<<(h%64)) == 0 {
+			seen[h/64] |= 1 << (h % 64)
+			distinct++
+		}
 		if i > 0 && t.text == toks[i-1].text {
 			run++
 			maxRun = max(maxRun, run)
@@ -65,5 +75,5 @@ func repeated(toks []token) bool {
 			run = 1
 		}
 	}
-	return maxRun >= 6 || len(distinct)*4 < len(toks)
+	return maxRun >= 6 || distinct*4 < len(toks)
 }
