@@ -167,3 +167,17 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// Numbers that only look like personal data must pass: a NIR or an IBAN
+// with a wrong check digit, an invoice number.
+func TestPersonalDataNeedsValidChecks(t *testing.T) {
+	for _, text := range []string{
+		"Mon numéro 1 85 05 78 006 084 92",               // NIR key off by one
+		"Virement sur FR76 3000 6000 0112 3456 7890 188", // IBAN check fails
+		"Dossier 2024 0001 2345 6789",
+	} {
+		if r := personalData(text, nil); len(r) != 0 {
+			t.Errorf("%q: %q", text, r)
+		}
+	}
+}
