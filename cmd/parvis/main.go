@@ -29,6 +29,7 @@ Usage:
   parvis migrate   [flags]   bring the database schema up to date
   parvis org create --handle H --name N [--kind commune]
   parvis user create --email E --name N --password-stdin [--org H --role R]
+  parvis screen [--org H] < comments.jsonl   screen French comments (JSON lines)
   parvis version
 
 Every command that touches data accepts --data DIR and --database URL
@@ -63,6 +64,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runOrg(ctx, rest, stdout, stderr)
 	case "user":
 		return runUser(ctx, rest, stdin, stdout, stderr)
+	case "screen":
+		return runScreen(ctx, rest, stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "parvis", version())
 		return nil
