@@ -137,3 +137,34 @@ func (q *Queue) Stop(ctx context.Context) error {
 
 // Client exposes River for tests and metrics subscriptions.
 func (q *Queue) Client() *river.Client[*sql.Tx] { return q.client }
+
+// Observer receives one call per finished job attempt (for metrics).
+type Observer func(kind, outcome string, run time.Duration)
+
+// Observe forwards job events to fn until ctx ends. Insert-only clients have
+// nothing to observe.
+func (q *Queue) Observe(ctx context.Context, fn Observer) {
+	if !q.working {
+		return
+	}
+	events, cancel := q.client.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed,
+		river.EventKindJobCancelled, river.EventKindJobSnoozed)
+	go func() {
+		defer cancel()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case ev, ok := <-events:
+				if !ok {
+					return
+				}
+				var run time.Duration
+				if ev.JobStats != nil {
+					run = ev.JobStats.RunDuration
+				}
+				fn(ev.Job.Kind, string(ev.Kind), run)
+			}
+		}
+	}()
+}

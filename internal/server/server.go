@@ -153,6 +153,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := s.Jobs.Start(ctx); err != nil {
 		return fmt.Errorf("start jobs: %w", err)
 	}
+	s.Jobs.Observe(ctx, func(kind, outcome string, run time.Duration) {
+		s.Metrics.Counter("parvis_jobs_total", "Finished job attempts by kind and outcome.", "kind", kind, "outcome", outcome).Inc()
+		s.Metrics.Histogram("parvis_job_run_seconds", "Job run time by kind.", "kind", kind).Observe(run)
+	})
 	srv := &http.Server{Handler: s.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn)}
