@@ -30,6 +30,12 @@ type NewOrganisation struct {
 
 // CreateOrganisation validates and creates an organisation (operator action).
 func (a *App) CreateOrganisation(ctx context.Context, actorID string, in NewOrganisation) (model.Organisation, error) {
+	return a.createOrganisation(ctx, actorID, in, nil)
+}
+
+// createOrganisation validates and inserts; then, when set, runs in the same
+// transaction (e.g. to make the creator its administrator).
+func (a *App) createOrganisation(ctx context.Context, actorID string, in NewOrganisation, then func(tx *store.Tx, o model.Organisation) error) (model.Organisation, error) {
 	in.Handle = strings.TrimSpace(in.Handle)
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Kind == "" {
@@ -61,7 +67,13 @@ func (a *App) CreateOrganisation(ctx context.Context, actorID string, in NewOrga
 			}
 			return err
 		}
-		return a.audit(ctx, tx, o.ID, actorID, "org.create", o.Handle, o.Name)
+		if err := a.audit(ctx, tx, o.ID, actorID, "org.create", o.Handle, o.Name); err != nil {
+			return err
+		}
+		if then != nil {
+			return then(tx, o)
+		}
+		return nil
 	})
 	return o, err
 }

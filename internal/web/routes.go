@@ -12,6 +12,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /static/", h.assets)
 	mux.Handle("GET /{$}", h.public(h.instanceHome))
 	mux.Handle("POST /lang", h.public(h.setLang))
+	h.adminRoutes(mux)
+	h.orgSiteRoutes(mux)
 }
 
 func (h *Handler) instanceHome(w http.ResponseWriter, r *http.Request) error {

@@ -108,6 +108,9 @@ type View struct {
 	NoIndex   bool
 	cat       *i18n.Catalogue
 	assets    *Assets
+
+	// Membership is the signed-in person's role in Org on staff pages.
+	Membership *model.Membership
 }
 
 // T translates key in the page's language.
@@ -130,6 +133,9 @@ func (h *Handler) view(r *http.Request, title string, data any) *View {
 	}
 	if o, ok := orgFrom(r.Context()); ok {
 		v.Org = &o
+	}
+	if m, ok := membershipFrom(r.Context()); ok {
+		v.Membership = &m
 	}
 	if f, err := r.Cookie(flashCookie); err == nil && h.cat.Has(i18n.Default, f.Value) {
 		v.Flash = f.Value

@@ -1,0 +1,107 @@
+package web
+
+import (
+	"strings"
+
+	"net/http"
+
+	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/model"
+)
+
+// adminRoutes registers the staff area: the list of one's organisations and,
+// per organisation, pages guarded by h.staff with the roles that may use them.
+func (h *Handler) adminRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /admin", h.signedIn(h.adminIndex))
+	mux.Handle("POST /admin", h.signedIn(h.adminCreateOrg))
+	mux.Handle("GET /admin/{org}/{$}", h.staff(anyStaff, h.adminHome))
+}
+
+// adminIndexData lists the person's organisations; operators also get the
+// creation form.
+type adminIndexData struct {
+	Orgs     []adminOrg
+	Operator bool
+	Kinds    []model.OrgKind
+}
+
+type adminOrg struct {
+	Org  model.Organisation
+	Role model.Role
+}
+
+func (h *Handler) adminIndex(w http.ResponseWriter, r *http.Request) error {
+	return h.renderAdminIndex(w, r, http.StatusOK, emptyForm())
+}
+
+func (h *Handler) renderAdminIndex(w http.ResponseWriter, r *http.Request, status int, f *Form) error {
+	acct, _ := accountFrom(r.Context())
+	orgs, err := h.app.StaffOrganisations(r.Context(), acct.ID)
+	if err != nil {
+		return err
+	}
+	d := adminIndexData{Operator: acct.IsOperator, Kinds: model.OrgKinds}
+	for _, o := range orgs {
+		d.Orgs = append(d.Orgs, adminOrg{Org: o.Org, Role: o.Role})
+	}
+	v := h.view(r, "admin.index.title", d)
+	v.Form = f
+	v.NoIndex = true
+	h.render(w, r, status, "admin/index", v)
+	return nil
+}
+
+// adminCreateOrg lets an instance operator create an organisation.
+func (h *Handler) adminCreateOrg(w http.ResponseWriter, r *http.Request) error {
+	acct, _ := accountFrom(r.Context())
+	if !acct.IsOperator {
+		return model.ErrForbidden
+	}
+	if err := r.ParseForm(); err != nil {
+		return model.ErrInvalid
+	}
+	f := newForm(r)
+	o, err := h.app.CreateOrganisationAsOperator(r.Context(), acct, app.NewOrganisation{
+		Handle: f.Value("handle"), Name: f.Value("name"), Kind: model.OrgKind(f.Value("kind"))})
+	if f.Absorb(err) {
+		return h.renderAdminIndex(w, r, http.StatusUnprocessableEntity, f)
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(w, "admin.org_created")
+	redirect(w, r, "/admin/"+o.Handle+"/")
+	return nil
+}
+
+// adminHome is an organisation's staff dashboard.
+func (h *Handler) adminHome(w http.ResponseWriter, r *http.Request) error {
+	v := h.view(r, "admin.home.title", nil)
+	v.NoIndex = true
+	h.render(w, r, http.StatusOK, "admin/home", v)
+	return nil
+}
+
+// StaffIs reports whether the signed-in person's role in the page's
+// organisation is one of roles (staff navigation shows only what they may use).
+func (v *View) StaffIs(roles ...string) bool {
+	if v.Membership == nil {
+		return false
+	}
+	for _, r := range roles {
+		if string(v.Membership.Role) == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Current reports whether href is the page being shown (an href ending in
+// "/" must match exactly; others also match the pages below them), for
+// aria-current in navigation.
+func (v *View) Current(href string) bool {
+	if strings.HasSuffix(href, "/") {
+		return v.Path == href
+	}
+	return v.Path == href || strings.HasPrefix(v.Path, href+"/")
+}

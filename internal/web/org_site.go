@@ -1,0 +1,53 @@
+package web
+
+import (
+	"net/http"
+)
+
+// orgSiteRoutes mounts an organisation's public pages (/{org}/…) on a mux of
+// their own. ServeMux refuses two patterns that overlap when neither is more
+// specific: "GET /{org}/mentions-legales" and "GET /static/" both match
+// "/static/mentions-legales", as "/{org}/p/{slug}" and "/admin/{org}/x" both
+// match "/admin/p/x". Mounted once as the catch-all "/{org}/", the public
+// pages lose to every literal top-level route (/static/, /media/, /admin/…)
+// and never collide with them. Features add their public pages here.
+func (h *Handler) orgSiteRoutes(mux *http.ServeMux) {
+	site := http.NewServeMux()
+	site.Handle("GET /{org}/{$}", h.orgPage(h.orgHome))
+	site.Handle("GET /{org}/mentions-legales", h.orgPage(h.legalNotice))
+	mux.Handle("/{org}/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := site.Handler(r); pattern == "" {
+			h.NotFound(w, r)
+			return
+		}
+		site.ServeHTTP(w, r)
+	}))
+}
+
+// orgPage serves a public page of the organisation named by {org}, put in the
+// context for the handler and the layout.
+func (h *Handler) orgPage(fn handlerFunc) http.Handler {
+	return h.public(func(w http.ResponseWriter, r *http.Request) error {
+		org, err := h.app.Store.OrganisationByHandle(r.Context(), r.PathValue("org"))
+		if err != nil {
+			return err
+		}
+		return fn(w, r.WithContext(withOrg(r.Context(), org)))
+	})
+}
+
+// orgHome is the organisation's public home: a minimal presentation that the
+// publishing feature replaces with news (template org_home).
+func (h *Handler) orgHome(w http.ResponseWriter, r *http.Request) error {
+	o, _ := orgFrom(r.Context())
+	v := h.view(r, "", nil)
+	v.Title = o.Name
+	h.render(w, r, http.StatusOK, "org_home", v)
+	return nil
+}
+
+// legalNotice renders the organisation's legal notices (mentions légales).
+func (h *Handler) legalNotice(w http.ResponseWriter, r *http.Request) error {
+	h.render(w, r, http.StatusOK, "org_legal", h.view(r, "legal.title", nil))
+	return nil
+}
