@@ -65,6 +65,7 @@ type Publication struct {
 	AlertLevel  AlertLevel
 	AlertEndsAt *time.Time
 	Job         JobOffer
+	ImageID     string // illustration (a media id); "" when none
 
 	TopicIDs         []string
 	NeighbourhoodIDs []string
@@ -100,4 +101,94 @@ type Neighbourhood struct {
 	Name        string
 	Description string
 	CreatedAt   time.Time
+}
+
+// PubKinds lists the kinds the editorial side manages, in display order.
+var PubKinds = []PubKind{KindNews, KindAlert, KindJob, KindPage}
+
+// Valid reports whether k is a known kind.
+func (k PubKind) Valid() bool {
+	switch k {
+	case KindNews, KindAlert, KindJob, KindPage, KindEvent:
+		return true
+	}
+	return false
+}
+
+// PubStates lists the workflow states in order.
+var PubStates = []PubState{StateDraft, StateSubmitted, StateApproved, StateScheduled, StatePublished, StateUnpublished}
+
+// Valid reports whether s is a known state.
+func (s PubState) Valid() bool {
+	for _, v := range PubStates {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// AlertLevels lists the alert levels, least urgent first.
+var AlertLevels = []AlertLevel{AlertInfo, AlertVigilance, AlertUrgence}
+
+// Valid reports whether l is a known level.
+func (l AlertLevel) Valid() bool {
+	for _, v := range AlertLevels {
+		if v == l {
+			return true
+		}
+	}
+	return false
+}
+
+// PubRevision is one saved version of a publication's content. Revisions are
+// never changed or deleted: they are part of the public archive.
+type PubRevision struct {
+	ID            string
+	PublicationID string
+	Revision      int
+	Title         string
+	Summary       string
+	BodyMD        string
+	AlertLevel    AlertLevel
+	AlertEndsAt   *time.Time
+	Job           JobOffer
+	AuthorID      string
+	CreatedAt     time.Time
+}
+
+// PubTransition records one move in the workflow: who, when, why.
+type PubTransition struct {
+	ID            string
+	PublicationID string
+	OrgID         string
+	From          PubState
+	To            PubState
+	ActorID       string
+	Comment       string
+	CreatedAt     time.Time
+}
+
+// Media is an uploaded file: an image (re-encoded, with variants) or a PDF.
+type Media struct {
+	ID           string
+	OrgID        string
+	Kind         string // "image" or "pdf"
+	Path         string // relative to the media root: {org}/{hash}.{ext}
+	OriginalName string
+	ContentType  string
+	Alt          string // mandatory for images
+	Width        int
+	Height       int
+	Bytes        int64
+	Variants     []MediaVariant
+	UploadedBy   string
+	CreatedAt    time.Time
+}
+
+// MediaVariant is a resized copy of an image, for srcset.
+type MediaVariant struct {
+	Width  int    `json:"w"`
+	Height int    `json:"h"`
+	Path   string `json:"p"`
 }
