@@ -44,6 +44,23 @@ func cleanDisplayName(s string) (string, bool) {
 	return s, true
 }
 
+// checkNewAccount validates a new account's e-mail, display name and
+// password into v, and returns the normalised e-mail and cleaned name.
+func (a *App) checkNewAccount(email, displayName, password string, v *model.ValidationError) (string, string) {
+	email = NormalizeEmail(email)
+	name, nameOK := cleanDisplayName(displayName)
+	if !validEmail(email) {
+		v.Add("email", "account.error.email")
+	}
+	if !nameOK {
+		v.Add("display_name", "account.error.display_name")
+	}
+	if code := a.Passwords.Check(password, email, name); code != "" {
+		v.Add("password", code)
+	}
+	return email, name
+}
+
 // NewAccount is an account to create directly (operator command line, demo).
 type NewAccount struct {
 	Email       string
@@ -58,18 +75,8 @@ type NewAccount struct {
 
 // CreateAccount validates and creates an account, optionally as staff.
 func (a *App) CreateAccount(ctx context.Context, in NewAccount) (model.Account, error) {
-	email := NormalizeEmail(in.Email)
-	name, nameOK := cleanDisplayName(in.DisplayName)
 	v := &model.ValidationError{}
-	if !validEmail(email) {
-		v.Add("email", "account.error.email")
-	}
-	if !nameOK {
-		v.Add("display_name", "account.error.display_name")
-	}
-	if code := a.Passwords.Check(in.Password, email, name); code != "" {
-		v.Add("password", code)
-	}
+	email, name := a.checkNewAccount(in.Email, in.DisplayName, in.Password, v)
 	if in.OrgHandle != "" && !in.Role.Valid() {
 		v.Add("role", "account.error.role")
 	}

@@ -30,6 +30,8 @@ type Config struct {
 	Logger       *slog.Logger
 	// Queues adds named queues with their own concurrency (e.g. "mail").
 	Queues map[string]int
+	// Periodic jobs run on the leader process at their schedule.
+	Periodic []*river.PeriodicJob
 }
 
 // Queue inserts and works jobs.
@@ -57,6 +59,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Queue, error) {
 			cfg.MaxWorkers = 10
 		}
 		rc.Workers = cfg.Workers
+		rc.PeriodicJobs = cfg.Periodic
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}}
 		for name, n := range cfg.Queues {
 			rc.Queues[name] = river.QueueConfig{MaxWorkers: n}

@@ -112,8 +112,11 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 			mailFailed.Inc()
 		}
 	}})
+	// The App is built below, once the queue exists; the worker reaches it
+	// only when jobs run, after Open.
+	river.AddWorker(workers, &jobs.CleanupWorker{Run: func(ctx context.Context) error { return s.App.CleanupExpired(ctx) }})
 	jcfg := jobs.Config{Workers: workers, PollInterval: cfg.JobPoll, Logger: logger,
-		Queues: map[string]int{jobs.MailQueue: 20}}
+		Queues: map[string]int{jobs.MailQueue: 20}, Periodic: []*river.PeriodicJob{jobs.CleanupJob()}}
 	if opt.NoWorkers {
 		jcfg.Workers = nil
 	}

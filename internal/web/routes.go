@@ -14,6 +14,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /lang", h.public(h.setLang))
 	h.adminRoutes(mux)
 	h.orgSiteRoutes(mux)
+	h.accountRoutes(mux)
 }
 
 func (h *Handler) instanceHome(w http.ResponseWriter, r *http.Request) error {

@@ -1,0 +1,708 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/parvis/parvis/internal/i18n"
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/passwords"
+	"github.com/parvis/parvis/internal/store"
+)
+
+// Lifetimes of the links sent by e-mail (docs/ACCOUNTS.md).
+const (
+	VerifyLifetime      = 48 * time.Hour
+	ResetLifetime       = time.Hour
+	ChangeEmailLifetime = 48 * time.Hour
+)
+
+// Login throttling (docs/ACCOUNTS.md). Failures are counted per address and
+// per client IP in the database, so every process sees the same counts.
+const (
+	ThrottleWindow      = 15 * time.Minute
+	AccountFailureLimit = 5
+	IPFailureLimit      = 20
+	// The first block lasts firstBlock; each further failure doubles it, up
+	// to maxBlock.
+	firstBlock = time.Minute
+	maxBlock   = 30 * time.Minute
+)
+
+// At most mailLimit account e-mails (verification, reset, notices) go to one
+// address per mailWindow: the forms answer the same whatever happens, so
+// without this anyone could flood a stranger's inbox through them.
+const (
+	mailLimit  = 5
+	mailWindow = time.Hour
+)
+
+// ErrBadCredentials is a wrong address or password; it never says which.
+var ErrBadCredentials = fmt.Errorf("%w: wrong e-mail or password", model.ErrUnauthorized)
+
+// ErrEmailTaken is a confirmed e-mail change to an address another account
+// took in the meantime.
+var ErrEmailTaken = fmt.Errorf("%w: e-mail address taken", model.ErrConflict)
+
+// ThrottledError refuses an attempt until Wait has passed.
+type ThrottledError struct{ Wait time.Duration }
+
+func (e *ThrottledError) Error() string { return fmt.Sprintf("too many attempts, wait %s", e.Wait) }
+
+// Unwrap lets callers test errors.Is(err, model.ErrRateLimited).
+func (e *ThrottledError) Unwrap() error { return model.ErrRateLimited }
+
+// Minutes is the wait rounded up to whole minutes, for messages.
+func (e *ThrottledError) Minutes() int {
+	return int((e.Wait + time.Minute - 1) / time.Minute)
+}
+
+// Reasons a link from an e-mail cannot be used.
+const (
+	TokenInvalid = "invalid"
+	TokenExpired = "expired"
+	TokenUsed    = "used"
+)
+
+// TokenError is a link that cannot be used, with the reason to tell.
+type TokenError struct{ Reason string }
+
+func (e *TokenError) Error() string { return "link " + e.Reason }
+
+// Unwrap maps the reason to a sentinel.
+func (e *TokenError) Unwrap() error {
+	if e.Reason == TokenExpired {
+		return model.ErrExpired
+	}
+	return model.ErrNotFound
+}
+
+// accountLang is the language of e-mails to acct: its own choice, else the
+// language of the page it acted from, else French.
+func accountLang(acct model.Account, fallback string) string {
+	if i18n.Supported(acct.Locale) {
+		return acct.Locale
+	}
+	if i18n.Supported(fallback) {
+		return fallback
+	}
+	return i18n.Default
+}
+
+// linkMail is the data of an e-mail carrying a link.
+type linkMail struct {
+	Name  string
+	Link  string
+	Hours int
+	Email string // the address concerned, for notices
+	Base  string // the instance's URL
+}
+
+func accountKey(email string) string { return "acct:" + email }
+func ipKey(ip string) string         { return "ip:" + ip }
+func mailKey(email string) string    { return "mail:" + email }
+
+// countEvent adds one event to key's window and returns the new state,
+// which the caller saves. A window ends after `window` without events nor
+// block, so a blocked key keeps its count (and its growing block) until it
+// has been quiet for a whole window.
+func countEvent(ctx context.Context, tx *store.Tx, key string, window time.Duration, now time.Time) (store.ThrottleState, error) {
+	st, err := tx.LockThrottle(ctx, key, now)
+	if err != nil {
+		return st, err
+	}
+	quiet := st.WindowStart
+	if st.BlockedUntil != nil && st.BlockedUntil.After(quiet) {
+		quiet = *st.BlockedUntil
+	}
+	if now.Sub(quiet) > window {
+		st = store.ThrottleState{WindowStart: now}
+	}
+	st.Failures++
+	return st, nil
+}
+
+// throttleRule is a key and the failures it tolerates.
+type throttleRule struct {
+	key   string
+	limit int
+}
+
+func loginRules(email, ip string) []throttleRule {
+	return []throttleRule{{accountKey(email), AccountFailureLimit}, {ipKey(ip), IPFailureLimit}}
+}
+
+// blocked returns how long the longest block among rules still lasts.
+func (a *App) blocked(ctx context.Context, now time.Time, rules []throttleRule) (time.Duration, error) {
+	var wait time.Duration
+	for _, r := range rules {
+		st, err := a.Store.Throttle(ctx, r.key)
+		if err != nil {
+			return 0, err
+		}
+		if st.BlockedUntil != nil && st.BlockedUntil.After(now) {
+			wait = max(wait, st.BlockedUntil.Sub(now))
+		}
+	}
+	return wait, nil
+}
+
+// recordFailure counts a failed attempt against every rule and returns the
+// block it caused (0 if none).
+func (a *App) recordFailure(ctx context.Context, now time.Time, rules []throttleRule) (time.Duration, error) {
+	var wait time.Duration
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		for _, r := range rules {
+			st, err := countEvent(ctx, tx, r.key, ThrottleWindow, now)
+			if err != nil {
+				return err
+			}
+			if st.Failures >= r.limit {
+				d := firstBlock << min(st.Failures-r.limit, 10)
+				d = min(d, maxBlock)
+				until := now.Add(d)
+				st.BlockedUntil = &until
+				wait = max(wait, d)
+			}
+			if err := tx.PutThrottle(ctx, r.key, st); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return wait, err
+}
+
+// mailAllowed counts one account e-mail to addr and reports whether it may
+// go out.
+func (a *App) mailAllowed(ctx context.Context, tx *store.Tx, addr string) (bool, error) {
+	now := a.Now()
+	st, err := countEvent(ctx, tx, mailKey(addr), mailWindow, now)
+	if err != nil {
+		return false, err
+	}
+	if err := tx.PutThrottle(ctx, mailKey(addr), st); err != nil {
+		return false, err
+	}
+	if st.Failures > mailLimit {
+		a.Logger.Warn("account e-mail limit reached; message not sent", "limit", mailLimit, "window", mailWindow)
+		return false, nil
+	}
+	return true, nil
+}
+
+// issueToken invalidates the account's previous links of that purpose, stores
+// a new one and returns the link to e-mail.
+func (a *App) issueToken(ctx context.Context, tx *store.Tx, accountID string, purpose model.TokenPurpose,
+	payload string, life time.Duration, path string) (string, error) {
+	now := a.Now()
+	if err := tx.InvalidateTokens(ctx, accountID, purpose, now); err != nil {
+		return "", err
+	}
+	secret, hash := NewSecret()
+	err := tx.CreateToken(ctx, model.Token{Hash: hash, AccountID: accountID, Purpose: purpose, Payload: payload,
+		ExpiresAt: now.Add(life), CreatedAt: now})
+	if err != nil {
+		return "", err
+	}
+	return a.BaseURL + path + secret, nil
+}
+
+// checkToken finds a usable token from the secret in a link.
+func (a *App) checkToken(ctx context.Context, q *store.Queries, secret string, purpose model.TokenPurpose) (model.Token, error) {
+	if secret == "" || len(secret) > 100 {
+		return model.Token{}, &TokenError{TokenInvalid}
+	}
+	t, err := q.TokenByHash(ctx, HashSecret(secret), purpose)
+	switch {
+	case errors.Is(err, model.ErrNotFound):
+		return t, &TokenError{TokenInvalid}
+	case err != nil:
+		return t, err
+	case t.UsedAt != nil:
+		return t, &TokenError{TokenUsed}
+	case !a.Now().Before(t.ExpiresAt):
+		return t, &TokenError{TokenExpired}
+	}
+	return t, nil
+}
+
+// useToken checks and consumes a token in tx; of two parallel clicks, one
+// wins and the other finds the link used.
+func (a *App) useToken(ctx context.Context, tx *store.Tx, secret string, purpose model.TokenPurpose) (model.Token, error) {
+	t, err := a.checkToken(ctx, tx.Queries, secret, purpose)
+	if err != nil {
+		return t, err
+	}
+	if err := tx.UseToken(ctx, t.Hash, a.Now()); errors.Is(err, model.ErrNotFound) {
+		return t, &TokenError{TokenUsed}
+	} else if err != nil {
+		return t, err
+	}
+	return t, nil
+}
+
+// SignUp is what the sign-up form asks.
+type SignUp struct {
+	Email       string
+	DisplayName string
+	Password    string
+	Locale      string // the language the person was reading
+}
+
+// errSignupRace ends a transaction that lost a race to create the same
+// address: the winner sent the e-mail.
+var errSignupRace = errors.New("sign-up raced")
+
+// SignUp creates an unverified account and e-mails a verification link. For
+// an address that already has an account it e-mails its owner a notice
+// instead, and answers the same, so that the form does not tell who has an
+// account.
+func (a *App) SignUp(ctx context.Context, in SignUp) error {
+	v := &model.ValidationError{}
+	email, name := a.checkNewAccount(in.Email, in.DisplayName, in.Password, v)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	// Hash first, whatever happens next, so that both answers cost the same.
+	hash, err := a.Passwords.Hash(in.Password)
+	if err != nil {
+		return err
+	}
+	now := a.Now()
+	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+		existing, err := tx.AccountByEmail(ctx, email)
+		if err == nil {
+			if ok, err := a.mailAllowed(ctx, tx, email); err != nil || !ok {
+				return err
+			}
+			return a.sendMail(ctx, tx, email, accountLang(existing, in.Locale), "account_signup_exists",
+				linkMail{Name: existing.DisplayName, Link: a.BaseURL + "/password/forgot", Base: a.BaseURL})
+		}
+		if !errors.Is(err, model.ErrNotFound) {
+			return err
+		}
+		acct := model.Account{ID: NewID(), Email: email, DisplayName: name, PasswordHash: hash,
+			Locale: accountLang(model.Account{}, in.Locale), CreatedAt: now, UpdatedAt: now}
+		if err := tx.CreateAccount(ctx, acct); errors.Is(err, model.ErrConflict) {
+			return errSignupRace
+		} else if err != nil {
+			return err
+		}
+		if _, err := a.mailAllowed(ctx, tx, email); err != nil {
+			return err
+		}
+		link, err := a.issueToken(ctx, tx, acct.ID, model.TokenVerifyEmail, "", VerifyLifetime, "/verify/")
+		if err != nil {
+			return err
+		}
+		return a.sendMail(ctx, tx, email, acct.Locale, "account_verify",
+			linkMail{Name: name, Link: link, Hours: int(VerifyLifetime.Hours()), Base: a.BaseURL})
+	})
+	if errors.Is(err, errSignupRace) {
+		return nil
+	}
+	return err
+}
+
+// ResendVerification e-mails a new verification link to an unverified
+// account's address. It does nothing, silently, for an unknown or verified
+// address, so the answer tells nothing.
+func (a *App) ResendVerification(ctx context.Context, email, lang string) error {
+	return a.mailAccountLink(ctx, email, lang, func(acct model.Account) bool { return !acct.Verified() },
+		model.TokenVerifyEmail, VerifyLifetime, "/verify/", "account_verify")
+}
+
+// mailAccountLink e-mails a fresh link of that purpose to the account with
+// that address when wanted(account); for an unknown address it does nothing,
+// and answers the same.
+func (a *App) mailAccountLink(ctx context.Context, email, lang string, wanted func(model.Account) bool,
+	purpose model.TokenPurpose, life time.Duration, path, template string) error {
+	email = NormalizeEmail(email)
+	if !validEmail(email) {
+		v := &model.ValidationError{}
+		v.Add("email", "account.error.email")
+		return v
+	}
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		acct, err := tx.AccountByEmail(ctx, email)
+		if errors.Is(err, model.ErrNotFound) {
+			return nil
+		}
+		if err != nil || !wanted(acct) {
+			return err
+		}
+		if ok, err := a.mailAllowed(ctx, tx, email); err != nil || !ok {
+			return err
+		}
+		link, err := a.issueToken(ctx, tx, acct.ID, purpose, "", life, path)
+		if err != nil {
+			return err
+		}
+		return a.sendMail(ctx, tx, email, accountLang(acct, lang), template,
+			linkMail{Name: acct.DisplayName, Link: link, Hours: int(life.Hours()), Base: a.BaseURL})
+	})
+}
+
+// VerifyEmail consumes a verification link and marks the address verified.
+func (a *App) VerifyEmail(ctx context.Context, secret string) (model.Account, error) {
+	var acct model.Account
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		t, err := a.useToken(ctx, tx, secret, model.TokenVerifyEmail)
+		if err != nil {
+			return err
+		}
+		if err := tx.MarkEmailVerified(ctx, t.AccountID, a.Now()); err != nil {
+			return err
+		}
+		acct, err = tx.AccountByID(ctx, t.AccountID)
+		return err
+	})
+	return acct, err
+}
+
+// Login checks an address and password, with throttling per address and per
+// client IP. An unknown address costs the same time as a known one and
+// counts as a failure too, so neither timing nor blocking tells whether an
+// account exists.
+func (a *App) Login(ctx context.Context, email, password, ip string) (model.Account, error) {
+	email = NormalizeEmail(email)
+	now := a.Now()
+	rules := loginRules(email, ip)
+	wait, err := a.blocked(ctx, now, rules)
+	if err != nil {
+		return model.Account{}, err
+	}
+	if wait > 0 {
+		return model.Account{}, &ThrottledError{Wait: wait}
+	}
+	acct, err := a.Store.AccountByEmail(ctx, email)
+	switch {
+	case errors.Is(err, model.ErrNotFound):
+		a.Passwords.DummyVerify(password)
+	case err != nil:
+		return model.Account{}, err
+	default:
+		err := a.Passwords.Verify(acct.PasswordHash, password)
+		if err == nil {
+			// The IP count is left to decay: clearing it would let one
+			// address reset it by logging into an account of its own.
+			if err := a.Store.ClearThrottle(ctx, accountKey(email)); err != nil {
+				return model.Account{}, err
+			}
+			return acct, nil
+		}
+		if !errors.Is(err, passwords.ErrMismatch) {
+			return model.Account{}, fmt.Errorf("verify password: %w", err)
+		}
+	}
+	wait, err = a.recordFailure(ctx, now, rules)
+	if err != nil {
+		return model.Account{}, err
+	}
+	if wait > 0 {
+		return model.Account{}, &ThrottledError{Wait: wait}
+	}
+	return model.Account{}, ErrBadCredentials
+}
+
+// ForgotPassword e-mails a reset link to the account with that address, if
+// there is one; the answer is the same either way.
+func (a *App) ForgotPassword(ctx context.Context, email, lang string) error {
+	return a.mailAccountLink(ctx, email, lang, func(model.Account) bool { return true },
+		model.TokenResetPassword, ResetLifetime, "/password/reset/", "account_reset")
+}
+
+// CheckResetLink tells whether a reset link can still be used, before the
+// form is shown.
+func (a *App) CheckResetLink(ctx context.Context, secret string) error {
+	_, err := a.checkToken(ctx, a.Store.Queries, secret, model.TokenResetPassword)
+	return err
+}
+
+// ResetPassword sets a new password from a reset link. It ends every session
+// of the account, clears its login throttle (the owner is never locked out
+// for long), and counts as a verification of the address, which the link
+// proved. The caller then starts a fresh session.
+func (a *App) ResetPassword(ctx context.Context, secret, password string) (model.Account, error) {
+	t, err := a.checkToken(ctx, a.Store.Queries, secret, model.TokenResetPassword)
+	if err != nil {
+		return model.Account{}, err
+	}
+	acct, err := a.Store.AccountByID(ctx, t.AccountID)
+	if err != nil {
+		return model.Account{}, err
+	}
+	hash, err := a.newPasswordHash(acct, "password", password)
+	if err != nil {
+		return model.Account{}, err
+	}
+	now := a.Now()
+	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := a.useToken(ctx, tx, secret, model.TokenResetPassword); err != nil {
+			return err
+		}
+		if err := tx.SetPassword(ctx, acct.ID, hash, now); err != nil {
+			return err
+		}
+		if !acct.Verified() {
+			if err := tx.MarkEmailVerified(ctx, acct.ID, now); err != nil {
+				return err
+			}
+			acct.EmailVerifiedAt = &now
+		}
+		if err := tx.DeleteSessionsOf(ctx, acct.ID, ""); err != nil {
+			return err
+		}
+		if err := tx.ClearThrottle(ctx, accountKey(acct.Email)); err != nil {
+			return err
+		}
+		if err := a.audit(ctx, tx, "", acct.ID, "account.password_reset", acct.ID, ""); err != nil {
+			return err
+		}
+		return a.sendMail(ctx, tx, acct.Email, accountLang(acct, ""), "account_password_changed",
+			linkMail{Name: acct.DisplayName, Link: a.BaseURL + "/password/forgot", Base: a.BaseURL})
+	})
+	return acct, err
+}
+
+// newPasswordHash checks a new password's strength (reported on field) and
+// hashes it.
+func (a *App) newPasswordHash(acct model.Account, field, password string) (string, error) {
+	if code := a.Passwords.Check(password, acct.Email, acct.DisplayName); code != "" {
+		v := &model.ValidationError{}
+		v.Add(field, code)
+		return "", v
+	}
+	return a.Passwords.Hash(password)
+}
+
+// confirmPassword checks the password of a signed-in person before a
+// sensitive change. Failures count against the account's login throttle, so
+// a borrowed session cannot be used to guess the password.
+func (a *App) confirmPassword(ctx context.Context, acct model.Account, field, password string) error {
+	now := a.Now()
+	rules := []throttleRule{{accountKey(acct.Email), AccountFailureLimit}}
+	wait, err := a.blocked(ctx, now, rules)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		return &ThrottledError{Wait: wait}
+	}
+	err = a.Passwords.Verify(acct.PasswordHash, password)
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, passwords.ErrMismatch) {
+		return fmt.Errorf("verify password: %w", err)
+	}
+	if wait, err := a.recordFailure(ctx, now, rules); err != nil {
+		return err
+	} else if wait > 0 {
+		return &ThrottledError{Wait: wait}
+	}
+	v := &model.ValidationError{}
+	v.Add(field, "account.error.current_password")
+	return v
+}
+
+// ChangePassword replaces the password of a signed-in person, who gives the
+// current one. Every other session ends; keepSession (the hash of the
+// current session) stays.
+func (a *App) ChangePassword(ctx context.Context, acct model.Account, keepSession, current, password string) error {
+	if err := a.confirmPassword(ctx, acct, "current_password", current); err != nil {
+		return err
+	}
+	hash, err := a.newPasswordHash(acct, "new_password", password)
+	if err != nil {
+		return err
+	}
+	now := a.Now()
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.SetPassword(ctx, acct.ID, hash, now); err != nil {
+			return err
+		}
+		if err := tx.DeleteSessionsOf(ctx, acct.ID, keepSession); err != nil {
+			return err
+		}
+		// A reset link sent earlier must not undo this change.
+		if err := tx.InvalidateTokens(ctx, acct.ID, model.TokenResetPassword, now); err != nil {
+			return err
+		}
+		if err := a.audit(ctx, tx, "", acct.ID, "account.password_change", acct.ID, ""); err != nil {
+			return err
+		}
+		return a.sendMail(ctx, tx, acct.Email, accountLang(acct, ""), "account_password_changed",
+			linkMail{Name: acct.DisplayName, Link: a.BaseURL + "/password/forgot", Base: a.BaseURL})
+	})
+}
+
+// RequestEmailChange e-mails a confirmation link to the new address and a
+// notice to the current one; the address changes only when the link is
+// followed. Whether the new address already has an account is not told here
+// (that would reveal it); the link then fails with a clear message.
+func (a *App) RequestEmailChange(ctx context.Context, acct model.Account, newEmail, password string) error {
+	newEmail = NormalizeEmail(newEmail)
+	v := &model.ValidationError{}
+	switch {
+	case !validEmail(newEmail):
+		v.Add("new_email", "account.error.email")
+	case newEmail == acct.Email:
+		v.Add("new_email", "account.error.email_same")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	if err := a.confirmPassword(ctx, acct, "email_password", password); err != nil {
+		return err
+	}
+	lang := accountLang(acct, "")
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if ok, err := a.mailAllowed(ctx, tx, newEmail); err != nil || !ok {
+			return err
+		}
+		link, err := a.issueToken(ctx, tx, acct.ID, model.TokenChangeEmail, newEmail, ChangeEmailLifetime, "/email/confirm/")
+		if err != nil {
+			return err
+		}
+		data := linkMail{Name: acct.DisplayName, Link: link, Hours: int(ChangeEmailLifetime.Hours()), Email: newEmail, Base: a.BaseURL}
+		if err := a.sendMail(ctx, tx, newEmail, lang, "account_email_change", data); err != nil {
+			return err
+		}
+		data.Link = a.BaseURL + "/password/forgot"
+		return a.sendMail(ctx, tx, acct.Email, lang, "account_email_change_notice", data)
+	})
+}
+
+// ConfirmEmailChange consumes a change link and switches the account to the
+// new, now verified, address.
+func (a *App) ConfirmEmailChange(ctx context.Context, secret string) (model.Account, error) {
+	var acct model.Account
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		t, err := a.useToken(ctx, tx, secret, model.TokenChangeEmail)
+		if err != nil {
+			return err
+		}
+		old, err := tx.AccountByID(ctx, t.AccountID)
+		if err != nil {
+			return err
+		}
+		now := a.Now()
+		if err := tx.SetEmail(ctx, t.AccountID, t.Payload, now); errors.Is(err, model.ErrConflict) {
+			return ErrEmailTaken
+		} else if err != nil {
+			return err
+		}
+		// Links sent to the old address stop working.
+		for _, p := range []model.TokenPurpose{model.TokenVerifyEmail, model.TokenResetPassword} {
+			if err := tx.InvalidateTokens(ctx, t.AccountID, p, now); err != nil {
+				return err
+			}
+		}
+		if err := tx.ClearThrottle(ctx, accountKey(old.Email)); err != nil {
+			return err
+		}
+		if err := a.audit(ctx, tx, "", t.AccountID, "account.email_change", t.AccountID, ""); err != nil {
+			return err
+		}
+		acct, err = tx.AccountByID(ctx, t.AccountID)
+		return err
+	})
+	return acct, err
+}
+
+// UpdateProfile saves the display name and language of an account.
+func (a *App) UpdateProfile(ctx context.Context, acct model.Account, displayName, locale string) (model.Account, error) {
+	name, ok := cleanDisplayName(displayName)
+	v := &model.ValidationError{}
+	if !ok {
+		v.Add("display_name", "account.error.display_name")
+	}
+	if !i18n.Supported(locale) {
+		v.Add("locale", "account.error.locale")
+	}
+	if err := v.Err(); err != nil {
+		return acct, err
+	}
+	if err := a.Store.UpdateAccountProfile(ctx, acct.ID, name, locale, a.Now()); err != nil {
+		return acct, err
+	}
+	acct.DisplayName, acct.Locale = name, locale
+	return acct, nil
+}
+
+// Sessions lists an account's live sessions, most recently seen first.
+func (a *App) Sessions(ctx context.Context, accountID string) ([]model.Session, error) {
+	return a.Store.SessionsOf(ctx, accountID, a.Now())
+}
+
+// SessionRef names a session in pages and forms without showing even the
+// hash that the database keys it by.
+func SessionRef(idHash string) string { return HashSecret(idHash)[:16] }
+
+// EndOtherSessions logs the account out everywhere but keep.
+func (a *App) EndOtherSessions(ctx context.Context, accountID, keep string) error {
+	return a.Store.DeleteSessionsOf(ctx, accountID, keep)
+}
+
+// EndSessionByRef logs out one of the account's own sessions.
+func (a *App) EndSessionByRef(ctx context.Context, accountID, ref string) error {
+	sessions, err := a.Sessions(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	for _, s := range sessions {
+		if SessionRef(s.IDHash) == ref {
+			return a.Store.DeleteSession(ctx, s.IDHash)
+		}
+	}
+	return model.ErrNotFound
+}
+
+// DeleteAccount erases an account after its password is confirmed: its
+// sessions, links and staff memberships go with it (foreign keys cascade).
+// A confirmation goes to the address, and the audit log keeps the account id
+// only, no personal data.
+func (a *App) DeleteAccount(ctx context.Context, acct model.Account, password string) error {
+	if err := a.confirmPassword(ctx, acct, "delete_password", password); err != nil {
+		return err
+	}
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := a.sendMail(ctx, tx, acct.Email, accountLang(acct, ""), "account_deleted",
+			linkMail{Name: acct.DisplayName, Base: a.BaseURL}); err != nil {
+			return err
+		}
+		for _, key := range []string{accountKey(acct.Email), mailKey(acct.Email)} {
+			if err := tx.ClearThrottle(ctx, key); err != nil {
+				return err
+			}
+		}
+		if err := tx.DeleteAccount(ctx, acct.ID); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, "", acct.ID, "account.delete", acct.ID, "")
+	})
+}
+
+// CleanupExpired deletes expired sessions, links expired for a day and
+// login counters quiet for a day. The cleanup job runs it hourly.
+func (a *App) CleanupExpired(ctx context.Context) error {
+	now := a.Now()
+	sessions, err := a.Store.DeleteExpiredSessions(ctx, now)
+	if err != nil {
+		return fmt.Errorf("delete expired sessions: %w", err)
+	}
+	tokens, err := a.Store.DeleteStaleTokens(ctx, now.Add(-24*time.Hour))
+	if err != nil {
+		return fmt.Errorf("delete stale tokens: %w", err)
+	}
+	throttles, err := a.Store.DeleteStaleThrottles(ctx, now.Add(-24*time.Hour), now)
+	if err != nil {
+		return err
+	}
+	a.Logger.Info("cleanup", "sessions", sessions, "tokens", tokens, "throttles", throttles)
+	return nil
+}
