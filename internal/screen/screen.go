@@ -72,7 +72,7 @@ func NewWithoutModel() (*Screener, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Screener{lx: lx, model: &model.Model{W: make([]float32, 1<<model.Bits), Hold: 1.01, Reject: 1.01}}, nil
+	return &Screener{lx: lx, model: &model.Model{W: make([]float32, 1<<model.Bits), Hold: 1.01, Reject: 1.01, Cue: 1.01}}, nil
 }
 
 // WithModel returns a screener that shares the lexicons but uses m; the
@@ -149,7 +149,9 @@ type evidence struct {
 	held    bool    // some rule asks for a human
 	reject  bool    // some rule is overwhelming on its own
 	strong  bool    // strong insult, slur, threat or hate, not a quote
+	cue     bool    // weak lexical cue: not enough to hold, lowers the model threshold
 	p       float64 // model probability
+	cueAt   float64 // model probability from which a comment with a cue is held
 }
 
 func (e *evidence) hold(reason string, score float64) {
@@ -159,7 +161,7 @@ func (e *evidence) hold(reason string, score float64) {
 }
 
 func (s *Screener) evidence(text string, toks []token, norm string, org WordLists) *evidence {
-	ev := &evidence{}
+	ev := &evidence{cueAt: float64(s.model.Cue)}
 	ev.p = s.model.Prob(model.Features(norm, make([]uint32, 0, 16*len(toks)+8)))
 
 	allowed := map[string]bool{}
@@ -201,6 +203,7 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 			// Quoting an insult to condemn it is not abuse; a moderator can
 			// still read the comment if the model finds it abusive.
 			ev.reasons = append(ev.reasons, reason+" — citée pour être dénoncée")
+			ev.cue = true
 		case m.negated || m.glued:
 			ev.hold(reason, scoreProfanity)
 		default:
@@ -227,8 +230,12 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 }
 
 // Decide gives the verdict for the thresholds: the model probability from
-// which a comment is held, and the one from which strong rule evidence
-// (strong insult, slur, threat, "sale" + group) rejects it.
+// which a comment is held on the model alone, and the one from which strong
+// rule evidence (strong insult, slur, threat, "sale" + group) rejects it.
+// A comment with only a weak cue (a hostile word, a quoted insult) is held
+// from the lower probability the model was trained with, never above hold:
+// model-only holds are the ones that silence civil criticism, so they need
+// more confidence.
 func (sc Scored) Decide(hold, reject float64) Result {
 	ev := sc.ev
 	if ev == nil {
@@ -239,10 +246,10 @@ func (sc Scored) Decide(hold, reject float64) Result {
 	case ev.reject || ev.strong && ev.p >= reject:
 		res.Verdict = Reject
 		res.Score = max(ev.p, ev.score)
-	case ev.held || ev.p >= hold:
+	case ev.held || ev.p >= hold || ev.cue && ev.p >= min(ev.cueAt, hold):
 		res.Verdict = Hold
 		res.Score = max(ev.p, ev.score)
-		if ev.p >= hold {
+		if ev.p >= hold || ev.cue && ev.p >= min(ev.cueAt, hold) {
 			res.Reasons = append(res.Reasons, fmt.Sprintf("modèle statistique : probabilité d'abus %.2f", ev.p))
 		}
 	}
@@ -314,8 +321,11 @@ func (s *Screener) hateRules(ev *evidence, toks []token, roles []role, counter f
 				ev.strong = true
 			}
 		}
-		if roles[i]&roleHostile != 0 && hostile < 0 && !negatedAt(toks, i) {
-			hostile = i
+		if roles[i]&roleHostile != 0 && !negatedAt(toks, i) {
+			ev.cue = true
+			if hostile < 0 {
+				hostile = i
+			}
 		}
 	}
 	flush()

@@ -3,6 +3,8 @@
 // parts, so that training and evaluation never disagree on the split.
 package dataset
 
+//go:generate sh -c "go run ./gencivic > civic_synthetic.tsv"
+
 import (
 	"bufio"
 	_ "embed"
@@ -22,6 +24,7 @@ type Doc struct {
 	Abusive bool
 	Test    bool   // held out: never used for training or tuning
 	Group   string // HateCheck functionality, MLMA target group
+	Labels  string // MLMA raw sentiment labels ("abusive_offensive")
 }
 
 // DefaultDir is where the shared data sits relative to the repository root.
@@ -56,7 +59,7 @@ func MLMA(dir string) (docs []Doc, skipped int, err error) {
 			continue
 		}
 		docs = append(docs, Doc{Source: "mlma", ID: r["HITId"], Text: r["tweet"], Abusive: !normal,
-			Test: held("mlma:"+r["HITId"], 5), Group: r["group"]})
+			Test: held("mlma:"+r["HITId"], 5), Group: r["group"], Labels: r["sentiment"]})
 	}
 	return docs, skipped, nil
 }
@@ -78,20 +81,60 @@ func HateCheck(dir string) ([]Doc, error) {
 	return docs, nil
 }
 
-//go:embed civic.tsv
-var civicTSV string
+// MLMAMixed returns only the rows MLMA leaves out (annotators mixed "normal"
+// with a hostile label), labelled abusive, split like the others; the
+// evaluation uses them to show how the figures move if they were kept.
+func MLMAMixed(dir string) ([]Doc, error) {
+	rows, err := readCSV(filepath.Join(dir, "mlma_fr_dataset.csv"))
+	if err != nil {
+		return nil, err
+	}
+	var docs []Doc
+	for _, r := range rows {
+		labels := strings.Split(r["sentiment"], "_")
+		if len(labels) > 1 && strings.Contains("_"+r["sentiment"]+"_", "_normal_") {
+			docs = append(docs, Doc{Source: "mlma", ID: r["HITId"], Text: r["tweet"], Abusive: true,
+				Test: held("mlma:"+r["HITId"], 5), Group: r["group"], Labels: r["sentiment"]})
+		}
+	}
+	return docs, nil
+}
+
+var (
+	//go:embed civic.tsv
+	civicTSV string
+	//go:embed civic_synthetic.tsv
+	civicSyntheticTSV string
+	//go:embed civic_eval.tsv
+	civicEvalTSV string
+)
 
 // Civic returns the hand-written civic comments; one in three is held out.
 func Civic() []Doc {
+	return parseTSV(civicTSV, "civic", func(text string) bool { return held("civic:"+text, 3) })
+}
+
+// CivicSynthetic returns the template-generated civic sentences (see
+// gencivic); they are used for training only.
+func CivicSynthetic() []Doc {
+	return parseTSV(civicSyntheticTSV, "civic-synthetic", func(string) bool { return false })
+}
+
+// CivicEval returns the hand-written civic evaluation set; all of it is held
+// out, and none of it was generated from the synthetic templates.
+func CivicEval() []Doc {
+	return parseTSV(civicEvalTSV, "civic-eval", func(string) bool { return true })
+}
+
+func parseTSV(tsv, source string, test func(string) bool) []Doc {
 	var docs []Doc
-	sc := bufio.NewScanner(strings.NewReader(civicTSV))
+	sc := bufio.NewScanner(strings.NewReader(tsv))
 	for n := 1; sc.Scan(); n++ {
 		label, text, ok := strings.Cut(sc.Text(), "\t")
 		if !ok || strings.HasPrefix(label, "#") {
 			continue
 		}
-		docs = append(docs, Doc{Source: "civic", ID: fmt.Sprint(n), Text: text, Abusive: label == "1",
-			Test: held("civic:"+text, 3)})
+		docs = append(docs, Doc{Source: source, ID: fmt.Sprint(n), Text: text, Abusive: label == "1", Test: test(text)})
 	}
 	return docs
 }

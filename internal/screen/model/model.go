@@ -17,14 +17,18 @@ import (
 // embedded weights at 1 MiB.
 const Bits = 18
 
-const magic = "PVSM1\n"
+const magic = "PVSM2\n"
 
 // Model holds the weights and the decision thresholds chosen at training.
 type Model struct {
 	W      []float32
 	Bias   float32
-	Hold   float32 // probability from which a comment is held
+	Hold   float32 // probability from which a comment is held on the model alone
 	Reject float32 // probability from which strong lexicon evidence rejects
+	// Cue is the lower probability from which a comment is held when it also
+	// carries a weak lexical cue (a hostile word, an insult quoted or
+	// negated) that does not hold it on its own.
+	Cue float32
 }
 
 // Features appends the hashed features of a normalised text (words separated
@@ -128,7 +132,7 @@ func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 func (m *Model) MarshalBinary() ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(magic)
-	for _, v := range []any{uint32(len(m.W)), m.Bias, m.Hold, m.Reject, m.W} {
+	for _, v := range []any{uint32(len(m.W)), m.Bias, m.Hold, m.Reject, m.Cue, m.W} {
 		if err := binary.Write(&b, binary.LittleEndian, v); err != nil {
 			return nil, err
 		}
@@ -150,7 +154,7 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 		return fmt.Errorf("model: %d weights, want %d", n, 1<<Bits)
 	}
 	m.W = make([]float32, n)
-	for _, v := range []any{&m.Bias, &m.Hold, &m.Reject, m.W} {
+	for _, v := range []any{&m.Bias, &m.Hold, &m.Reject, &m.Cue, m.W} {
 		if err := binary.Read(r, binary.LittleEndian, v); err != nil {
 			return fmt.Errorf("model: %w", err)
 		}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/parvis/parvis/internal/screen"
 	"github.com/parvis/parvis/internal/screen/dataset"
+	"github.com/parvis/parvis/internal/screen/model"
 )
 
 func main() {
@@ -41,14 +42,22 @@ func main() {
 	}
 	civic := dataset.Civic()
 	hold, reject := sc.Thresholds()
-	fmt.Printf("Thresholds: hold at model probability ≥ %.2f; reject at ≥ %.2f with strong rule evidence.\n", hold, reject)
+	cueAt := "?"
+	if b, err := os.ReadFile("internal/screen/data/model.bin"); err == nil {
+		var m model.Model
+		if m.UnmarshalBinary(b) == nil {
+			cueAt = fmt.Sprintf("%.2f", m.Cue)
+		}
+	}
+	fmt.Printf("Thresholds: hold at model probability ≥ %.2f on the model alone, ≥ %s with a weak cue; reject at ≥ %.2f with strong rule evidence.\n", hold, cueAt, reject)
 	fmt.Printf("MLMA: %d ambiguous rows (\"normal\" mixed with a hostile label) left out.\n\n", skipped)
 
 	sources := []struct {
 		name string
 		docs []dataset.Doc
 	}{{"MLMA tweets (real comments), held out", heldOut(mlma)}, {"HateCheck, held-out templates", heldOut(hc)},
-		{"HateCheck, all cases (half the templates were used in training)", hc}, {"Civic hand-written, held out", heldOut(civic)}}
+		{"HateCheck, all cases (half the templates were used in training)", hc}, {"Civic hand-written, held out", heldOut(civic)},
+		{"Civic evaluation set (civic_eval.tsv, hand-written, never trained on)", dataset.CivicEval()}}
 	scored := map[string][]screen.Scored{}
 	for _, s := range sources {
 		scs := make([]screen.Scored, len(s.docs))
@@ -83,6 +92,30 @@ func main() {
 			all.add(count(s.docs, scored[s.name], hold, t))
 		}
 		fmt.Printf("| %.2f | %d | %d | %.3f |\n", t, all.rej(), all.rejOK, all.rejectPrecision())
+	}
+	fmt.Println()
+
+	mixed, err := dataset.MLMAMixed(*data)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("## Sensitivity: MLMA held out with the ambiguous rows put back")
+	fmt.Println()
+	mixedTest := heldOut(mixed)
+	mixedSc := make([]screen.Scored, len(mixedTest))
+	for i, d := range mixedTest {
+		mixedSc[i] = sc.Score(d.Text, screen.WordLists{})
+	}
+	for _, abusive := range []bool{true, false} {
+		docs := append([]dataset.Doc{}, test...)
+		scs := append([]screen.Scored{}, scored[sources[0].name]...)
+		for i, d := range mixedTest {
+			d.Abusive = abusive
+			docs = append(docs, d)
+			scs = append(scs, mixedSc[i])
+		}
+		c := count(docs, scs, hold, reject)
+		fmt.Printf("- %d ambiguous held-out rows counted as abusive=%v: recall %.3f · precision %.3f (%d texts)\n", len(mixedTest), abusive, c.recall(), c.precision(), len(docs))
 	}
 	fmt.Println()
 
