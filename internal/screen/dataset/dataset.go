@@ -166,3 +166,11 @@ func readCSV(path string) ([]map[string]string, error) {
 	}
 	return rows, nil
 }
+
+// Fold returns which of n cross-validation folds d belongs to (by a hash of
+// its source and id), so that every command splits the training data alike.
+func Fold(d Doc, n int) int {
+	h := fnv.New32a()
+	h.Write([]byte(d.Source + ":" + d.ID))
+	return int(h.Sum32() % uint32(n))
+}

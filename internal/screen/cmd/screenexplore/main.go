@@ -11,7 +11,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"hash/fnv"
 	"log"
 	"math"
 	"sort"
@@ -99,7 +98,7 @@ func oof(docs []dataset.Doc, feats [][]uint32, v variant) []float64 {
 	for f := 0; f < folds; f++ {
 		var fit []model.Example
 		for i, d := range docs {
-			if fold(d) == f || d.Source == "civic-synthetic" && !v.synth {
+			if dataset.Fold(d, folds) == f || d.Source == "civic-synthetic" && !v.synth {
 				continue
 			}
 			c := count[d.Source]
@@ -119,7 +118,7 @@ func oof(docs []dataset.Doc, feats [][]uint32, v variant) []float64 {
 			ms = append(ms, model.Train(fit, o))
 		}
 		for i, d := range docs {
-			if fold(d) == f {
+			if dataset.Fold(d, folds) == f {
 				var z float64
 				for _, m := range ms {
 					q := m.Prob(feats[i])
@@ -223,10 +222,4 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-func fold(d dataset.Doc) int {
-	h := fnv.New32a()
-	h.Write([]byte(d.Source + ":" + d.ID))
-	return int(h.Sum32() % folds)
 }

@@ -9,7 +9,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"hash/fnv"
 	"log"
 	"math"
 	"os"
@@ -55,13 +54,13 @@ func main() {
 	for f := 0; f < folds; f++ {
 		var fit []model.Example
 		for i := range exs {
-			if fold(docs[i]) != f {
+			if dataset.Fold(docs[i], folds) != f {
 				fit = append(fit, exs[i])
 			}
 		}
 		fs := sc.WithModel(model.Train(fit, model.DefaultTrainOptions))
 		for i, d := range docs {
-			if fold(d) == f {
+			if dataset.Fold(d, folds) == f {
 				scored[i] = fs.Score(d.Text, screen.WordLists{})
 			}
 		}
@@ -129,12 +128,6 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-func fold(d dataset.Doc) int {
-	h := fnv.New32a()
-	h.Write([]byte(d.Source + ":" + d.ID))
-	return int(h.Sum32() % folds)
 }
 
 // lexicalEvidence tells, for each text, whether the rules hold it on their
