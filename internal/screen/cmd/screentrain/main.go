@@ -150,7 +150,8 @@ func lexicalEvidence(sc *screen.Screener, docs []dataset.Doc) (rule, cue []bool)
 // training tweets at the target, the one with the fewest wrongful holds,
 // a wrongful hold of a civic comment counting five times a tweet's (civic
 // comments are what the platform will really receive, and holding civil
-// criticism is what must be avoided).
+// criticism is what must be avoided), a wrongful hold of a non-hateful
+// HateCheck case (counter-speech, negation, neutral mention) once.
 func tuneHold(docs []dataset.Doc, scored []screen.Scored, rule, cue []bool) (hold, cueAt float64) {
 	hold, cueAt = 0.5, 0.5
 	best := math.Inf(1)
@@ -170,6 +171,8 @@ func tuneHold(docs []dataset.Doc, scored []screen.Scored, rule, cue []bool) (hol
 					cost++
 				case (d.Source == "civic" || d.Source == "civic-synthetic") && !d.Abusive && flagged:
 					cost += 5
+				case d.Source == "hatecheck" && !d.Abusive && flagged:
+					cost++ // counter-speech, negation, neutral mentions
 				}
 			}
 			if tp/(tp+fn) >= targetRecall && cost < best {
