@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,31 +13,16 @@ import (
 	"github.com/parvis/parvis/internal/passwords"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/store/storetest"
+	"github.com/parvis/parvis/internal/testkit/testserver"
 )
-
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
 
 // The block after the limit starts at one minute and doubles with each
 // further failure, up to 30 minutes; a quiet window resets the count.
 func TestLoginBlocksGrow(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		clk := &clock{now: time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)}
+		clk := &testserver.Clock{}
+		clk.Set(time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC))
 		a := &app.App{Store: s, Clock: clk, Passwords: passwords.New(passwords.Params{Memory: 1024, Time: 1, Threads: 1}),
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 		if _, err := a.CreateAccount(ctx, app.NewAccount{Email: "a@example.org", DisplayName: "Ana", Password: "une phrase assez longue"}); err != nil {
@@ -66,10 +50,10 @@ func TestLoginBlocksGrow(t *testing.T) {
 			if err := attempt("une phrase assez longue"); !errors.As(err, &te) || te.Wait != want {
 				t.Fatalf("while blocked: %v", err)
 			}
-			clk.advance(want)
+			clk.Advance(want)
 		}
 		// A whole quiet window after the last block: back to normal.
-		clk.advance(app.ThrottleWindow + time.Second)
+		clk.Advance(app.ThrottleWindow + time.Second)
 		if err := attempt("faux"); !errors.Is(err, app.ErrBadCredentials) {
 			t.Fatalf("after a quiet window: %v", err)
 		}
