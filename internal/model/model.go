@@ -4,6 +4,7 @@ package model
 
 import (
 	"errors"
+	"slices"
 	"time"
 )
 
@@ -86,14 +87,7 @@ const (
 var OrgKinds = []OrgKind{KindCommune, KindIntercommunalite, KindDepartement, KindRegion, KindOther}
 
 // Valid reports whether k is one of OrgKinds.
-func (k OrgKind) Valid() bool {
-	for _, v := range OrgKinds {
-		if v == k {
-			return true
-		}
-	}
-	return false
-}
+func (k OrgKind) Valid() bool { return slices.Contains(OrgKinds, k) }
 
 // Organisation is a collectivité: the tenant.
 type Organisation struct {
@@ -129,14 +123,7 @@ const (
 var Roles = []Role{RoleAdmin, RoleManager, RoleEditor, RoleValidator, RoleAgent}
 
 // Valid reports whether r is one of Roles.
-func (r Role) Valid() bool {
-	for _, v := range Roles {
-		if v == r {
-			return true
-		}
-	}
-	return false
-}
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
 
 // Account is a person: resident, staff or both. Accounts are instance-wide.
 type Account struct {
