@@ -4,6 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -47,5 +52,249 @@ func (a *App) CreateOrganisationAsOperator(ctx context.Context, actor model.Acco
 			return fmt.Errorf("make operator admin: %w", err)
 		}
 		return a.audit(ctx, tx, o.ID, actor.ID, "staff.add", actor.ID, string(model.RoleAdmin))
+	})
+}
+
+// Staff lists an organisation's staff and services for its administrators.
+func (a *App) Staff(ctx context.Context, actorID, orgID string) ([]store.StaffMember, []model.Service, error) {
+	var (
+		members  []store.StaffMember
+		services []model.Service
+	)
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := requireRole(ctx, tx, actorID, orgID, model.RoleAdmin); err != nil {
+			return err
+		}
+		var err error
+		if members, err = tx.StaffOf(ctx, orgID); err != nil {
+			return err
+		}
+		services, err = tx.ServicesOf(ctx, orgID)
+		return err
+	})
+	return members, services, err
+}
+
+// checkRoleServices validates a role and, for agents, their services (at
+// least one, each belonging to the organisation). Other roles carry none.
+func checkRoleServices(ctx context.Context, tx *store.Tx, orgID string, role model.Role, serviceIDs []string, v *model.ValidationError) ([]string, error) {
+	if !role.Valid() {
+		v.Add("role", "staff.error.role")
+		return nil, nil
+	}
+	if role != model.RoleAgent {
+		return nil, nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, id := range serviceIDs {
+		if id == "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		if _, err := tx.ServiceByID(ctx, orgID, id); errors.Is(err, model.ErrNotFound) {
+			v.Add("services", "staff.error.service_unknown")
+			return nil, nil
+		} else if err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	if len(out) == 0 {
+		v.Add("services", "staff.error.agent_needs_service")
+	}
+	return out, nil
+}
+
+// keepAnAdmin refuses a change that would leave the organisation without an
+// administrator; the organisation row is locked first so that two admins
+// demoting each other at the same moment cannot both succeed.
+func keepAnAdmin(ctx context.Context, tx *store.Tx, orgID string, current model.Membership, newRole model.Role) error {
+	if current.Role != model.RoleAdmin || newRole == model.RoleAdmin {
+		return nil
+	}
+	n, err := tx.CountRole(ctx, orgID, model.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	if n <= 1 {
+		return &model.FieldError{Field: "role", Code: "staff.error.last_admin"}
+	}
+	return nil
+}
+
+// memberForChange checks that the actor administers the organisation, locks
+// it, and returns the membership to change. Only existing members qualify:
+// PutMembership would otherwise add anyone.
+func memberForChange(ctx context.Context, tx *store.Tx, actorID, orgID, accountID string) (model.Membership, error) {
+	if _, err := requireRole(ctx, tx, actorID, orgID, model.RoleAdmin); err != nil {
+		return model.Membership{}, err
+	}
+	if err := tx.LockOrganisation(ctx, orgID); err != nil {
+		return model.Membership{}, err
+	}
+	return tx.Membership(ctx, accountID, orgID)
+}
+
+// ChangeMember sets a staff member's role and services (admins only).
+func (a *App) ChangeMember(ctx context.Context, actorID, orgID, accountID string, role model.Role, serviceIDs []string) error {
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		current, err := memberForChange(ctx, tx, actorID, orgID, accountID)
+		if err != nil {
+			return err
+		}
+		v := &model.ValidationError{}
+		services, err := checkRoleServices(ctx, tx, orgID, role, serviceIDs, v)
+		if err != nil {
+			return err
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if err := keepAnAdmin(ctx, tx, orgID, current, role); err != nil {
+			return err
+		}
+		current.Role, current.ServiceIDs = role, services
+		if err := tx.PutMembership(ctx, current); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, orgID, actorID, "staff.change", accountID, describeRole(role, services))
+	})
+}
+
+// RemoveMember takes someone off the staff (admins only); the last
+// administrator cannot be removed.
+func (a *App) RemoveMember(ctx context.Context, actorID, orgID, accountID string) error {
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		current, err := memberForChange(ctx, tx, actorID, orgID, accountID)
+		if err != nil {
+			return err
+		}
+		if err := keepAnAdmin(ctx, tx, orgID, current, ""); err != nil {
+			return err
+		}
+		if err := tx.DeleteMembership(ctx, accountID, orgID); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, orgID, actorID, "staff.remove", accountID, string(current.Role))
+	})
+}
+
+// describeRole is the audit detail of a role change.
+func describeRole(role model.Role, serviceIDs []string) string {
+	if len(serviceIDs) == 0 {
+		return string(role)
+	}
+	return string(role) + " services=" + strings.Join(serviceIDs, ",")
+}
+
+// cleanServiceName validates a service's name and derives its slug.
+func cleanServiceName(name string, v *model.ValidationError) (string, string) {
+	name = strings.Join(strings.Fields(name), " ")
+	slug := Slugify(name)
+	if name == "" || utf8.RuneCountInString(name) > 60 || slug == "" {
+		v.Add("name", "service.error.name")
+	}
+	return name, slug
+}
+
+// Slugify makes an ASCII, lower-case, hyphenated slug: "État civil" → "etat-civil".
+func Slugify(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			// accents dropped: "é" is "e" + combining acute after NFD
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+			dash = false
+		case r == 'œ':
+			b.WriteString("oe")
+			dash = false
+		case r == 'æ':
+			b.WriteString("ae")
+			dash = false
+		default:
+			if !dash && b.Len() > 0 {
+				b.WriteByte('-')
+				dash = true
+			}
+		}
+	}
+	out := strings.TrimSuffix(b.String(), "-")
+	if len(out) > 60 {
+		out = strings.TrimSuffix(out[:60], "-")
+	}
+	return out
+}
+
+// CreateService adds a service (admins only); a name whose slug is taken is
+// refused beside the field.
+func (a *App) CreateService(ctx context.Context, actorID, orgID, name string) (model.Service, error) {
+	v := &model.ValidationError{}
+	name, slug := cleanServiceName(name, v)
+	if err := v.Err(); err != nil {
+		return model.Service{}, err
+	}
+	s := model.Service{ID: NewID(), OrgID: orgID, Name: name, Slug: slug, CreatedAt: a.Now()}
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := requireRole(ctx, tx, actorID, orgID, model.RoleAdmin); err != nil {
+			return err
+		}
+		if err := tx.CreateService(ctx, s); errors.Is(err, model.ErrConflict) {
+			v.Add("name", "service.error.taken")
+			return v
+		} else if err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, orgID, actorID, "service.create", s.ID, s.Name)
+	})
+	return s, err
+}
+
+// serviceForChange checks that the actor administers the organisation and
+// returns its service; another organisation's service is ErrNotFound.
+func serviceForChange(ctx context.Context, tx *store.Tx, actorID, orgID, serviceID string) (model.Service, error) {
+	if _, err := requireRole(ctx, tx, actorID, orgID, model.RoleAdmin); err != nil {
+		return model.Service{}, err
+	}
+	return tx.ServiceByID(ctx, orgID, serviceID)
+}
+
+// RenameService renames one of the organisation's services (admins only).
+func (a *App) RenameService(ctx context.Context, actorID, orgID, serviceID, name string) error {
+	v := &model.ValidationError{}
+	name, slug := cleanServiceName(name, v)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		old, err := serviceForChange(ctx, tx, actorID, orgID, serviceID)
+		if err != nil {
+			return err
+		}
+		if err := tx.RenameService(ctx, orgID, serviceID, name, slug); errors.Is(err, model.ErrConflict) {
+			v.Add("name", "service.error.taken")
+			return v
+		} else if err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, orgID, actorID, "service.rename", serviceID, old.Name+" → "+name)
+	})
+}
+
+// DeleteService removes one of the organisation's services (admins only);
+// its agents stay staff without it.
+func (a *App) DeleteService(ctx context.Context, actorID, orgID, serviceID string) error {
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		old, err := serviceForChange(ctx, tx, actorID, orgID, serviceID)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteService(ctx, orgID, serviceID); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, orgID, actorID, "service.delete", serviceID, old.Name)
 	})
 }

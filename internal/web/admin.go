@@ -15,6 +15,30 @@ func (h *Handler) adminRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /admin", h.signedIn(h.adminIndex))
 	mux.Handle("POST /admin", h.signedIn(h.adminCreateOrg))
 	mux.Handle("GET /admin/{org}/{$}", h.staff(anyStaff, h.adminHome))
+
+	mux.Handle("GET /admin/{org}/staff", h.staff(adminOnly, h.staffPage))
+	mux.Handle("POST /admin/{org}/invitations", h.staff(adminOnly, h.invite))
+	mux.Handle("POST /admin/{org}/invitations/{id}/revoke", h.staff(adminOnly, h.revokeInvitation))
+	mux.Handle("GET /admin/{org}/staff/{account}", h.staff(adminOnly, h.memberPage))
+	mux.Handle("POST /admin/{org}/staff/{account}", h.staff(adminOnly, h.changeMember))
+	mux.Handle("POST /admin/{org}/staff/{account}/remove", h.staff(adminOnly, h.removeMember))
+
+	mux.Handle("GET /admin/{org}/services", h.staff(adminOnly, h.servicesPage))
+	mux.Handle("POST /admin/{org}/services", h.staff(adminOnly, h.createService))
+	mux.Handle("GET /admin/{org}/services/{id}", h.staff(adminOnly, h.servicePage))
+	mux.Handle("POST /admin/{org}/services/{id}", h.staff(adminOnly, h.renameService))
+	mux.Handle("POST /admin/{org}/services/{id}/delete", h.staff(adminOnly, h.deleteService))
+
+	mux.Handle("GET /admin/{org}/profile", h.staff(adminOnly, h.profilePage))
+	mux.Handle("POST /admin/{org}/profile", h.staff(adminOnly, h.saveProfile))
+
+	// Invitation links: anyone holding the link sees it; accepting needs
+	// either a session or a new account made from the form.
+	mux.Handle("GET /invitations/{token}", h.public(h.invitationPage))
+	mux.Handle("POST /invitations/{token}", h.public(h.acceptInvitation))
+	mux.Handle("POST /invitations/{token}/signup", h.public(h.acceptWithSignup))
+
+	mux.Handle("GET /media/{path...}", h.public(h.media))
 }
 
 // adminIndexData lists the person's organisations; operators also get the

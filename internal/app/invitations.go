@@ -1,0 +1,251 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
+)
+
+// InvitationLifetime is how long an invitation link works.
+const InvitationLifetime = 7 * 24 * time.Hour
+
+// NewInvitation is what an administrator fills in to invite someone.
+type NewInvitation struct {
+	Email      string
+	Role       model.Role
+	ServiceIDs []string
+}
+
+// invitationMail is the data of the "invitation" e-mail template.
+type invitationMail struct {
+	OrgName, InviterName, RoleKey, Link string
+	Days                                int
+}
+
+// Invite asks someone, by e-mail, to join the organisation's staff (admins
+// only). A new invitation to the same address replaces the pending one, so
+// only the newest link works. The e-mail is queued in the same transaction.
+func (a *App) Invite(ctx context.Context, actor model.Account, orgID string, in NewInvitation, lang string) (model.Invitation, error) {
+	email := NormalizeEmail(in.Email)
+	v := &model.ValidationError{}
+	if !validEmail(email) {
+		v.Add("email", "account.error.email")
+	}
+	secret, hash := NewSecret()
+	now := a.Now()
+	inv := model.Invitation{ID: NewID(), OrgID: orgID, Email: email, Role: in.Role, TokenHash: hash,
+		InvitedBy: actor.ID, ExpiresAt: now.Add(InvitationLifetime), CreatedAt: now}
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := requireRole(ctx, tx, actor.ID, orgID, model.RoleAdmin); err != nil {
+			return err
+		}
+		org, err := tx.OrganisationByID(ctx, orgID)
+		if err != nil {
+			return err
+		}
+		if inv.ServiceIDs, err = checkRoleServices(ctx, tx, orgID, in.Role, in.ServiceIDs, v); err != nil {
+			return err
+		}
+		if v.For("email") == "" {
+			if acct, err := tx.AccountByEmail(ctx, email); err == nil {
+				if _, err := tx.Membership(ctx, acct.ID, orgID); err == nil {
+					v.Add("email", "invitation.error.already_member")
+				} else if !errors.Is(err, model.ErrNotFound) {
+					return err
+				}
+			} else if !errors.Is(err, model.ErrNotFound) {
+				return err
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if err := tx.DeletePendingInvitations(ctx, orgID, email); err != nil {
+			return err
+		}
+		if err := tx.CreateInvitation(ctx, inv); err != nil {
+			return err
+		}
+		if err := a.audit(ctx, tx, orgID, actor.ID, "invitation.create", inv.ID, email+" "+describeRole(inv.Role, inv.ServiceIDs)); err != nil {
+			return err
+		}
+		return a.sendMail(ctx, tx, email, lang, "invitation", invitationMail{OrgName: org.Name, InviterName: actor.DisplayName,
+			RoleKey: "admin.role." + string(inv.Role), Link: a.BaseURL + "/invitations/" + secret, Days: int(InvitationLifetime.Hours() / 24)})
+	})
+	return inv, err
+}
+
+// PendingInvitations lists the organisation's unaccepted, unexpired
+// invitations (admins only).
+func (a *App) PendingInvitations(ctx context.Context, actorID, orgID string) ([]model.Invitation, error) {
+	var out []model.Invitation
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := requireRole(ctx, tx, actorID, orgID, model.RoleAdmin); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.InvitationsOf(ctx, orgID, a.Now())
+		return err
+	})
+	return out, err
+}
+
+// RevokeInvitation cancels a pending invitation (admins only); its link
+// stops working at once.
+func (a *App) RevokeInvitation(ctx context.Context, actorID, orgID, invitationID string) error {
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := requireRole(ctx, tx, actorID, orgID, model.RoleAdmin); err != nil {
+			return err
+		}
+		inv, err := tx.InvitationByID(ctx, orgID, invitationID)
+		if err != nil {
+			return err
+		}
+		if inv.AcceptedAt != nil {
+			return model.ErrConflict
+		}
+		if err := tx.DeleteInvitation(ctx, orgID, invitationID); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, orgID, actorID, "invitation.revoke", inv.ID, inv.Email)
+	})
+}
+
+// InvitationInfo is what the invitation page shows.
+type InvitationInfo struct {
+	Invitation model.Invitation
+	Org        model.Organisation
+	// AccountExists tells whether the invited address already has an account
+	// (then the person logs in rather than signs up).
+	AccountExists bool
+}
+
+// usable says why an invitation can no longer be used: model.ErrConflict
+// once accepted, model.ErrExpired after its lifetime.
+func (a *App) usable(inv model.Invitation) error {
+	if inv.AcceptedAt != nil {
+		return model.ErrConflict
+	}
+	if !a.Now().Before(inv.ExpiresAt) {
+		return model.ErrExpired
+	}
+	return nil
+}
+
+// InvitationByToken finds the invitation of a link. A revoked or unknown
+// link is model.ErrNotFound; a used one model.ErrConflict (with the
+// invitation, so the page can still name the organisation); an expired one
+// model.ErrExpired.
+func (a *App) InvitationByToken(ctx context.Context, token string) (InvitationInfo, error) {
+	var info InvitationInfo
+	inv, err := a.Store.InvitationByTokenHash(ctx, HashSecret(token))
+	if err != nil {
+		return info, err
+	}
+	info.Invitation = inv
+	if info.Org, err = a.Store.OrganisationByID(ctx, inv.OrgID); err != nil {
+		return info, err
+	}
+	if _, err := a.Store.AccountByEmail(ctx, inv.Email); err == nil {
+		info.AccountExists = true
+	} else if !errors.Is(err, model.ErrNotFound) {
+		return info, err
+	}
+	return info, a.usable(inv)
+}
+
+// AcceptInvitation makes the signed-in account staff of the inviting
+// organisation, whatever its own address (the page showed which address was
+// invited). The link works once.
+func (a *App) AcceptInvitation(ctx context.Context, token, accountID string) (model.Organisation, error) {
+	var org model.Organisation
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		org, err = a.accept(ctx, tx, token, accountID)
+		return err
+	})
+	return org, err
+}
+
+// AcceptInvitationWithNewAccount creates the invited person's account (its
+// address counts as verified: they clicked the link sent to it) and makes it
+// staff, in one transaction.
+func (a *App) AcceptInvitationWithNewAccount(ctx context.Context, token, displayName, password string) (model.Account, model.Organisation, error) {
+	info, err := a.InvitationByToken(ctx, token)
+	if err != nil {
+		return model.Account{}, model.Organisation{}, err
+	}
+	v := &model.ValidationError{}
+	name, ok := cleanDisplayName(displayName)
+	if !ok {
+		v.Add("display_name", "account.error.display_name")
+	}
+	if code := a.Passwords.Check(password, info.Invitation.Email, name); code != "" {
+		v.Add("password", code)
+	}
+	if err := v.Err(); err != nil {
+		return model.Account{}, info.Org, err
+	}
+	hash, err := a.Passwords.Hash(password)
+	if err != nil {
+		return model.Account{}, info.Org, err
+	}
+	now := a.Now()
+	acct := model.Account{ID: NewID(), Email: info.Invitation.Email, EmailVerifiedAt: &now, DisplayName: name,
+		PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
+	var org model.Organisation
+	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateAccount(ctx, acct); errors.Is(err, model.ErrConflict) {
+			return &model.FieldError{Field: "email", Code: "invitation.error.account_exists"}
+		} else if err != nil {
+			return err
+		}
+		org, err = a.accept(ctx, tx, token, acct.ID)
+		return err
+	})
+	return acct, org, err
+}
+
+// accept applies an invitation for accountID inside tx.
+func (a *App) accept(ctx context.Context, tx *store.Tx, token, accountID string) (model.Organisation, error) {
+	inv, err := tx.InvitationByTokenHash(ctx, HashSecret(token))
+	if err != nil {
+		return model.Organisation{}, err
+	}
+	org, err := tx.OrganisationByID(ctx, inv.OrgID)
+	if err != nil {
+		return org, err
+	}
+	if err := a.usable(inv); err != nil {
+		return org, err
+	}
+	// Marking it first, atomically, makes a double click or two parallel
+	// requests accept it once.
+	if err := tx.AcceptInvitation(ctx, inv.ID, a.Now()); errors.Is(err, model.ErrNotFound) {
+		return org, model.ErrConflict
+	} else if err != nil {
+		return org, err
+	}
+	if _, err := tx.Membership(ctx, accountID, org.ID); err == nil {
+		// Already staff (invited twice, or an admin added them meanwhile):
+		// their current role stands; admins change roles on the staff page.
+		return org, a.audit(ctx, tx, org.ID, accountID, "invitation.accept", inv.ID, "already staff")
+	} else if !errors.Is(err, model.ErrNotFound) {
+		return org, err
+	}
+	// Services deleted since the invitation are dropped.
+	var services []string
+	for _, id := range inv.ServiceIDs {
+		if _, err := tx.ServiceByID(ctx, org.ID, id); err == nil {
+			services = append(services, id)
+		}
+	}
+	m := model.Membership{AccountID: accountID, OrgID: org.ID, Role: inv.Role, ServiceIDs: services, CreatedAt: a.Now()}
+	if err := tx.PutMembership(ctx, m); err != nil {
+		return org, err
+	}
+	return org, a.audit(ctx, tx, org.ID, accountID, "invitation.accept", inv.ID, inv.Email+" "+describeRole(inv.Role, services))
+}

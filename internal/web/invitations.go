@@ -1,0 +1,115 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/reqinfo"
+)
+
+// invitationPageData drives the invitation page. State is "open", "invalid",
+// "expired" or "used".
+type invitationPageData struct {
+	State string
+	Info  app.InvitationInfo
+	Token string
+	Next  string // login URL that comes back here
+}
+
+// invitationPage shows an invitation: accept (signed in), create an account,
+// or log in first. Accepting is a POST, so that link scanners and
+// prefetching mail clients cannot use the invitation up.
+func (h *Handler) invitationPage(w http.ResponseWriter, r *http.Request) error {
+	token := r.PathValue("token")
+	info, err := h.app.InvitationByToken(r.Context(), token)
+	return h.renderInvitation(w, r, info, err, emptyForm())
+}
+
+// renderInvitation renders the page for the state err describes, or sends a
+// member who already accepted to the staff area.
+func (h *Handler) renderInvitation(w http.ResponseWriter, r *http.Request, info app.InvitationInfo, err error, f *Form) error {
+	token := r.PathValue("token")
+	d := invitationPageData{State: "open", Info: info, Token: token,
+		Next: "/login?next=" + url.QueryEscape("/invitations/"+token)}
+	status := http.StatusOK
+	switch {
+	case errors.Is(err, model.ErrNotFound):
+		d.State, status = "invalid", http.StatusNotFound
+	case errors.Is(err, model.ErrExpired):
+		d.State, status = "expired", http.StatusGone
+	case errors.Is(err, model.ErrConflict):
+		// Used already: a double click by the person who accepted lands them
+		// where the first click did.
+		if acct, ok := accountFrom(r.Context()); ok {
+			if _, err := h.app.Store.Membership(r.Context(), acct.ID, info.Org.ID); err == nil {
+				redirect(w, r, "/admin/"+info.Org.Handle+"/")
+				return nil
+			}
+		}
+		d.State, status = "used", http.StatusGone
+	case err != nil:
+		return err
+	}
+	if f.HasErrors() {
+		status = http.StatusUnprocessableEntity
+	}
+	v := h.view(r, "invitation.title", d)
+	v.Form = f
+	v.NoIndex = true
+	w.Header().Set("Cache-Control", "no-store")
+	h.render(w, r, status, "invitation", v)
+	return nil
+}
+
+// acceptInvitation accepts for the signed-in account.
+func (h *Handler) acceptInvitation(w http.ResponseWriter, r *http.Request) error {
+	acct, ok := accountFrom(r.Context())
+	if !ok {
+		redirect(w, r, "/invitations/"+r.PathValue("token"))
+		return nil
+	}
+	org, err := h.app.AcceptInvitation(r.Context(), r.PathValue("token"), acct.ID)
+	if err != nil {
+		return h.renderInvitation(w, r, app.InvitationInfo{Org: org}, err, emptyForm())
+	}
+	h.flash(w, "invitation.welcome")
+	redirect(w, r, "/admin/"+org.Handle+"/")
+	return nil
+}
+
+// acceptWithSignup creates the invited person's account, signs them in and
+// makes them staff.
+func (h *Handler) acceptWithSignup(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := accountFrom(r.Context()); ok {
+		redirect(w, r, "/invitations/"+r.PathValue("token"))
+		return nil
+	}
+	if err := r.ParseForm(); err != nil {
+		return model.ErrInvalid
+	}
+	f := newForm(r)
+	token := r.PathValue("token")
+	acct, org, err := h.app.AcceptInvitationWithNewAccount(r.Context(), token, f.Value("display_name"), f.Value("password"))
+	if f.Absorb(err) {
+		if code := f.Error("email"); code != "" {
+			f.General = code // the address is not a field of this form
+			delete(f.Errors, "email")
+		}
+		info, ierr := h.app.InvitationByToken(r.Context(), token)
+		return h.renderInvitation(w, r, info, ierr, f)
+	}
+	if err != nil {
+		return h.renderInvitation(w, r, app.InvitationInfo{Org: org}, err, emptyForm())
+	}
+	secret, err := h.app.StartSession(r.Context(), acct.ID, r.UserAgent(), reqinfo.ClientIP(r))
+	if err != nil {
+		return err
+	}
+	h.setSessionCookie(w, secret)
+	h.flash(w, "invitation.welcome")
+	redirect(w, r, "/admin/"+org.Handle+"/")
+	return nil
+}
