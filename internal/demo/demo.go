@@ -105,5 +105,8 @@ func Seed(ctx context.Context, a *app.App) ([]Login, error) {
 			return nil, err
 		}
 	}
+	if err := seedStaff(ctx, a, org); err != nil {
+		return nil, err
+	}
 	return logins, nil
 }
