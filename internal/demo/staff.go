@@ -43,7 +43,7 @@ func seedStaff(ctx context.Context, a *app.App, commune model.Organisation) erro
 	if err := a.Store.PutMembership(ctx, model.Membership{AccountID: admin.ID, OrgID: cc.ID, Role: model.RoleAdmin, CreatedAt: a.Now()}); err != nil {
 		return err
 	}
-	_, err = a.UpdateProfile(ctx, admin.ID, cc.ID, app.ProfileInput{
+	_, err = a.UpdateOrgProfile(ctx, admin.ID, cc.ID, app.ProfileInput{
 		Name: cc.Name, Kind: string(cc.Kind),
 		Description:  "Quatorze communes autour de Bellerive-sur-Loire : collecte des déchets, transports scolaires, piscine intercommunale et développement économique.",
 		ContactEmail: "accueil@cc-valdeloire.example", ContactPhone: "02 47 00 10 10",

@@ -7,7 +7,6 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/model"
-	"github.com/parvis/parvis/internal/reqinfo"
 )
 
 // invitationPageData drives the invitation page. State is "open", "invalid",
@@ -104,11 +103,9 @@ func (h *Handler) acceptWithSignup(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return h.renderInvitation(w, r, app.InvitationInfo{Org: org}, err, emptyForm())
 	}
-	secret, err := h.app.StartSession(r.Context(), acct.ID, r.UserAgent(), reqinfo.ClientIP(r))
-	if err != nil {
+	if err := h.startSession(w, r, acct.ID); err != nil {
 		return err
 	}
-	h.setSessionCookie(w, secret)
 	h.flash(w, "invitation.welcome")
 	redirect(w, r, "/admin/"+org.Handle+"/")
 	return nil
