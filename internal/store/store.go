@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -45,8 +46,9 @@ func (q *Queries) Engine() Engine { return q.engine }
 // Store owns the connection pool.
 type Store struct {
 	*Queries
-	db  *sql.DB
-	dsn string
+	db    *sql.DB
+	dsn   string
+	count *atomic.Int64 // statements run, for tests that prove pages avoid N+1 queries
 }
 
 // Tx is a transaction; its methods are the same as Store's.
@@ -115,7 +117,8 @@ func Open(ctx context.Context, database string, opt Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s: %w", engine, err)
 	}
-	return &Store{Queries: &Queries{q: db, engine: engine}, db: db, dsn: database}, nil
+	count := new(atomic.Int64)
+	return &Store{Queries: &Queries{q: counted{db, count}, engine: engine}, db: db, dsn: database, count: count}, nil
 }
 
 // SQLiteDSN builds the modernc DSN for a file path. net/url escapes the path:
@@ -149,7 +152,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{Queries: &Queries{q: sqlTx, engine: s.engine}, tx: sqlTx}
+	tx := &Tx{Queries: &Queries{q: counted{sqlTx, s.count}, engine: s.engine}, tx: sqlTx}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = sqlTx.Rollback()

@@ -1,0 +1,186 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/parvis/parvis/internal/fts"
+	"github.com/parvis/parvis/internal/model"
+)
+
+// Full-text search is the one place where the SQL differs between engines.
+//
+// PostgreSQL: a trigger on publications keeps publication_search (tsvectors
+// built with the parvis_french configuration: unaccent + french_stem) in
+// step, in the same transaction; IndexPublication has nothing to do there.
+//
+// SQLite: FTS5 has no French stemmer, so the text is folded and stemmed in Go
+// (internal/fts) and stored in publication_search, which FTS5 indexes. The
+// use cases call IndexPublication in the transaction that publishes or edits
+// a publication. A trigger removes a publication from the index as soon as it
+// leaves 'published' or its text changes, so a forgotten call can only make
+// a publication missing from results, never show withdrawn text.
+
+// IndexPublication (re)indexes publication id if it is published and
+// removes it from the index otherwise.
+func (q *Queries) IndexPublication(ctx context.Context, id string) error {
+	if q.engine == Postgres {
+		return nil // the publications_search trigger did it in this transaction
+	}
+	var orgID, state, title, summary, bodyHTML, bodyMD string
+	err := q.q.QueryRowContext(ctx, `SELECT org_id, state, title, summary, body_html, body_md
+		FROM publications WHERE id = $1`, id).Scan(&orgID, &state, &title, &summary, &bodyHTML, &bodyMD)
+	if err != nil {
+		return fmt.Errorf("index publication %s: %w", id, translate(err))
+	}
+	if model.PubState(state) != model.StatePublished {
+		return q.UnindexPublication(ctx, id)
+	}
+	t, b := searchDocument(title, summary, bodyHTML, bodyMD)
+	_, err = q.q.ExecContext(ctx, `INSERT INTO publication_search (publication_id, org_id, title, body)
+		VALUES ($1, $2, $3, $4)
+		ON CONFLICT (publication_id) DO UPDATE SET org_id = excluded.org_id, title = excluded.title, body = excluded.body`,
+		id, orgID, t, b)
+	if err != nil {
+		return fmt.Errorf("index publication %s: %w", id, err)
+	}
+	return nil
+}
+
+// searchDocument is the stemmed text SQLite indexes for a publication.
+func searchDocument(title, summary, bodyHTML, bodyMD string) (string, string) {
+	body := bodyMD
+	if bodyHTML != "" {
+		body = fts.StripTags(bodyHTML)
+	}
+	return fts.Document(title), fts.Document(summary + " " + body)
+}
+
+// UnindexPublication removes publication id from search results.
+func (q *Queries) UnindexPublication(ctx context.Context, id string) error {
+	if _, err := q.q.ExecContext(ctx, `DELETE FROM publication_search WHERE publication_id = $1`, id); err != nil {
+		return fmt.Errorf("unindex publication %s: %w", id, err)
+	}
+	return nil
+}
+
+// ReindexOrganisation rebuilds the SQLite index of an organisation's
+// published publications (after a bulk import, or to recover an index);
+// on PostgreSQL the index is always current.
+func (s *Store) ReindexOrganisation(ctx context.Context, orgID string) (int, error) {
+	if s.engine == Postgres {
+		return 0, nil
+	}
+	n := 0
+	const batch = 2000
+	for offset := 0; ; offset += batch {
+		var ids []string
+		rows, err := s.q.QueryContext(ctx, `SELECT id FROM publications WHERE org_id = $1 AND state = 'published'
+			ORDER BY id LIMIT $2 OFFSET $3`, orgID, batch, offset)
+		if err != nil {
+			return n, err
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return n, err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return n, err
+		}
+		if len(ids) == 0 {
+			return n, nil
+		}
+		err = s.InTx(ctx, func(tx *Tx) error {
+			for _, id := range ids {
+				if err := tx.IndexPublication(ctx, id); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return n, err
+		}
+		n += len(ids)
+	}
+}
+
+// SearchResult is a page of results and the stems the query was reduced to
+// (to highlight the matching words).
+type SearchResult struct {
+	Hits  []model.Publication // with BodyHTML, for snippets
+	Stems []string
+	More  bool // another page exists
+}
+
+// maxQueryTerms bounds the work one query can ask for.
+const maxQueryTerms = 8
+
+// SearchPublications finds an organisation's published publications
+// matching every word of query, best first, in one statement.
+func (q *Queries) SearchPublications(ctx context.Context, orgID, query string, limit, offset int) (SearchResult, error) {
+	res := SearchResult{Stems: fts.QueryTerms(query, maxQueryTerms)}
+	if len(res.Stems) == 0 {
+		return res, nil
+	}
+	var (
+		sqlText string
+		arg     any
+	)
+	if q.engine == Postgres {
+		// Only the words the Go side kept, so both engines ignore the
+		// same stop words and the same excess terms.
+		arg = strings.Join(keptWords(query), " ")
+		sqlText = `SELECT ` + publicColumns + `, p.body_html
+			FROM publication_search s JOIN publications p ON p.id = s.publication_id,
+			     plainto_tsquery('parvis_french', $1) tq
+			WHERE (s.title || s.body) @@ tq AND s.org_id = $2 AND p.state = 'published'
+			ORDER BY ts_rank(s.title || s.body, tq) DESC, p.published_at DESC, p.id
+			LIMIT $3 OFFSET $4`
+	} else {
+		arg = fts.MatchExpression(res.Stems)
+		// bm25 weighs a match in the title ten times one in the text.
+		sqlText = `SELECT ` + publicColumns + `, p.body_html
+			FROM publication_search_fts f
+			JOIN publication_search s ON s.seq = f.rowid
+			JOIN publications p ON p.id = s.publication_id
+			WHERE publication_search_fts MATCH $1 AND s.org_id = $2 AND p.state = 'published'
+			ORDER BY bm25(publication_search_fts, 10.0, 1.0), p.published_at DESC, p.id
+			LIMIT $3 OFFSET $4`
+	}
+	rows, err := q.q.QueryContext(ctx, sqlText, arg, orgID, limit+1, offset)
+	if err != nil {
+		return res, fmt.Errorf("search: %w", err)
+	}
+	hits, err := scanPublicRows(rows, true)
+	if err != nil {
+		return res, err
+	}
+	if len(hits) > limit {
+		hits, res.More = hits[:limit], true
+	}
+	res.Hits = hits
+	return res, nil
+}
+
+// keptWords returns the query's words that are not stop words, at most
+// maxQueryTerms distinct ones.
+func keptWords(query string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, w := range strings.FieldsFunc(query, func(r rune) bool { return !fts.IsWordRune(r) }) {
+		t := fts.Terms(w)
+		if len(t) == 0 || seen[t[0]] || len(out) >= maxQueryTerms {
+			continue
+		}
+		seen[t[0]] = true
+		out = append(out, w)
+	}
+	return out
+}
