@@ -18,7 +18,7 @@ import (
 // added for pages and feeds.
 const publicColumns = `p.id, p.org_id, p.kind, p.slug, p.title, p.summary, p.state, p.revision,
 	p.alert_level, p.alert_ends_at, p.job_title, p.job_grade, p.job_category, p.job_filiere,
-	p.job_contract, p.job_time, p.job_place, p.job_closes_at, p.job_apply,
+	p.job_contract, p.job_time, p.job_place, p.job_closes_at, p.job_apply, p.image_id,
 	p.created_at, p.updated_at, p.published_at, p.republished_at`
 
 func scanPublic(row scanner, withBody bool) (model.Publication, error) {
@@ -28,7 +28,7 @@ func scanPublic(row scanner, withBody bool) (model.Publication, error) {
 	)
 	dest := []any{&p.ID, &p.OrgID, &p.Kind, &p.Slug, &p.Title, &p.Summary, &p.State, &p.Revision,
 		&p.AlertLevel, &alertEnds, &p.Job.Title, &p.Job.Grade, &p.Job.Category, &p.Job.Filiere,
-		&p.Job.Contract, &p.Job.Time, &p.Job.Place, &closes, &p.Job.HowToApply,
+		&p.Job.Contract, &p.Job.Time, &p.Job.Place, &closes, &p.Job.HowToApply, &p.ImageID,
 		&p.CreatedAt, &p.UpdatedAt, &pub, &republd}
 	if withBody {
 		dest = append(dest, &p.BodyHTML)
@@ -166,68 +166,6 @@ func (q *Queries) PublicList(ctx context.Context, f PublicFilter) ([]model.Publi
 		return nil, fmt.Errorf("public list: %w", err)
 	}
 	return scanPublicRows(rows, f.WithBody)
-}
-
-// PublicTopics lists an organisation's topics by name.
-func (q *Queries) PublicTopics(ctx context.Context, orgID string) ([]model.Topic, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT id, org_id, slug, name, description, created_at
-		FROM topics WHERE org_id = $1 ORDER BY name`, orgID)
-	if err != nil {
-		return nil, fmt.Errorf("topics: %w", err)
-	}
-	defer rows.Close()
-	var out []model.Topic
-	for rows.Next() {
-		var t model.Topic
-		if err := rows.Scan(&t.ID, &t.OrgID, &t.Slug, &t.Name, &t.Description, &t.CreatedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
-}
-
-// PublicNeighbourhoods lists an organisation's neighbourhoods by name.
-func (q *Queries) PublicNeighbourhoods(ctx context.Context, orgID string) ([]model.Neighbourhood, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT id, org_id, slug, name, description, created_at
-		FROM neighbourhoods WHERE org_id = $1 ORDER BY name`, orgID)
-	if err != nil {
-		return nil, fmt.Errorf("neighbourhoods: %w", err)
-	}
-	defer rows.Close()
-	var out []model.Neighbourhood
-	for rows.Next() {
-		var n model.Neighbourhood
-		if err := rows.Scan(&n.ID, &n.OrgID, &n.Slug, &n.Name, &n.Description, &n.CreatedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
-}
-
-// PublicTopic finds a topic by slug.
-func (q *Queries) PublicTopic(ctx context.Context, orgID, slug string) (model.Topic, error) {
-	var t model.Topic
-	err := q.q.QueryRowContext(ctx, `SELECT id, org_id, slug, name, description, created_at
-		FROM topics WHERE org_id = $1 AND slug = $2`, orgID, slug).
-		Scan(&t.ID, &t.OrgID, &t.Slug, &t.Name, &t.Description, &t.CreatedAt)
-	if err != nil {
-		return t, fmt.Errorf("topic %q: %w", slug, translate(err))
-	}
-	return t, nil
-}
-
-// PublicNeighbourhood finds a neighbourhood by slug.
-func (q *Queries) PublicNeighbourhood(ctx context.Context, orgID, slug string) (model.Neighbourhood, error) {
-	var n model.Neighbourhood
-	err := q.q.QueryRowContext(ctx, `SELECT id, org_id, slug, name, description, created_at
-		FROM neighbourhoods WHERE org_id = $1 AND slug = $2`, orgID, slug).
-		Scan(&n.ID, &n.OrgID, &n.Slug, &n.Name, &n.Description, &n.CreatedAt)
-	if err != nil {
-		return n, fmt.Errorf("neighbourhood %q: %w", slug, translate(err))
-	}
-	return n, nil
 }
 
 // SitemapEntry is one public publication URL for sitemap.xml.

@@ -13,7 +13,7 @@ import (
 // and never collide with them. Features add their public pages here.
 func (h *Handler) orgSiteRoutes(mux *http.ServeMux) {
 	site := http.NewServeMux()
-	site.Handle("GET /{org}/{$}", h.orgPage(h.orgHome))
+	h.publicSiteRoutes(site) // home, publications, lists, search, feeds (public.go)
 	site.Handle("GET /{org}/mentions-legales", h.orgPage(h.legalNotice))
 	mux.Handle("/{org}/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := site.Handler(r); pattern == "" {
@@ -34,16 +34,6 @@ func (h *Handler) orgPage(fn handlerFunc) http.Handler {
 		}
 		return fn(w, r.WithContext(withOrg(r.Context(), org)))
 	})
-}
-
-// orgHome is the organisation's public home: a minimal presentation that the
-// publishing feature replaces with news (template org_home).
-func (h *Handler) orgHome(w http.ResponseWriter, r *http.Request) error {
-	o, _ := orgFrom(r.Context())
-	v := h.view(r, "", nil)
-	v.Title = o.Name
-	h.render(w, r, http.StatusOK, "org_home", v)
-	return nil
 }
 
 // legalNotice renders the organisation's legal notices (mentions légales).

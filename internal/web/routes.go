@@ -15,6 +15,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.adminRoutes(mux)
 	h.orgSiteRoutes(mux)
 	h.accountRoutes(mux)
+	h.publicInstanceRoutes(mux)
 }
 
 func (h *Handler) instanceHome(w http.ResponseWriter, r *http.Request) error {

@@ -20,6 +20,7 @@ import (
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/pagecache"
 )
 
 //go:embed templates
@@ -29,6 +30,9 @@ var templateFS embed.FS
 type Config struct {
 	Secure bool // set Secure on cookies (https base URL)
 	Logger *slog.Logger
+	// PageCacheBytes is the memory budget of rendered public pages for
+	// anonymous visitors: 0 picks 64 MiB, a negative value disables the cache.
+	PageCacheBytes int64
 }
 
 // Handler serves every HTML page.
@@ -39,6 +43,7 @@ type Handler struct {
 	assets *Assets
 	cfg    Config
 	log    *slog.Logger
+	cache  *pagecache.Cache // nil when disabled
 }
 
 // New parses the templates once.
@@ -51,6 +56,12 @@ func New(a *app.App, cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	h := &Handler{app: a, cat: a.Cat, assets: assets, cfg: cfg, log: cfg.Logger}
+	switch {
+	case cfg.PageCacheBytes == 0:
+		h.cache = pagecache.New(64 << 20)
+	case cfg.PageCacheBytes > 0:
+		h.cache = pagecache.New(cfg.PageCacheBytes)
+	}
 	if err := h.parseTemplates(); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,491 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/parvis/parvis/internal/fts"
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
+)
+
+// What residents see of an organisation: home, publications, job offers,
+// topics, neighbourhoods, search, feeds, print notices. The URL scheme is
+// stable (federation reuses it); see docs/PUBLISHING-PUBLIC.md.
+
+// publicSiteRoutes registers the publishing feature's public pages on the
+// organisation site mux (see orgSiteRoutes).
+func (h *Handler) publicSiteRoutes(site *http.ServeMux) {
+	site.Handle("GET /{org}/{$}", h.cachedPage(h.orgHome))
+	site.Handle("GET /{org}/p/{slug}", h.cachedPage(h.publicationPage))
+	site.Handle("GET /{org}/p/{slug}/affiche", h.cachedPage(h.posterPage))
+	site.Handle("GET /{org}/p/{slug}/mastodon", h.orgPage(h.shareMastodon))
+	site.Handle("GET /{org}/actualites", h.cachedPage(h.newsPage))
+	site.Handle("GET /{org}/emplois", h.cachedPage(h.jobsPage))
+	site.Handle("GET /{org}/themes/{slug}", h.cachedPage(h.topicPage))
+	site.Handle("GET /{org}/quartiers/{slug}", h.cachedPage(h.neighbourhoodPage))
+	site.Handle("GET /{org}/recherche", h.orgPage(h.searchPage))
+	site.Handle("GET /{org}/sitemap.xml", h.cachedPage(h.orgSitemap))
+	for _, f := range feedFormats {
+		site.Handle("GET /{org}/feed."+f.ext, h.cachedPage(h.feedHandler(f, feedOrg)))
+		site.Handle("GET /{org}/themes/{slug}/feed."+f.ext, h.cachedPage(h.feedHandler(f, feedTopic)))
+		site.Handle("GET /{org}/quartiers/{slug}/feed."+f.ext, h.cachedPage(h.feedHandler(f, feedNeighbourhood)))
+	}
+}
+
+// publicInstanceRoutes registers the instance-wide public files.
+func (h *Handler) publicInstanceRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /sitemap.xml", h.public(h.instanceSitemap))
+	mux.Handle("GET /robots.txt", h.public(h.robots))
+}
+
+// pageSize is the length of every paginated public list.
+const pageSize = 20
+
+// maxPage bounds page numbers so that a crawler cannot ask for absurd
+// offsets.
+const maxPage = 2500
+
+// Meta is what a public page says about itself in <head>: canonical URL,
+// sharing cards, feeds, structured data.
+type Meta struct {
+	Canonical   string
+	Description string
+	OGType      string // website, article
+	Image       string
+	Published   *time.Time
+	Modified    *time.Time
+	Feeds       []FeedLink
+	JSONLD      any // marshalled into <script type="application/ld+json">
+}
+
+// FeedLink advertises a feed.
+type FeedLink struct {
+	Type, Title, Label, Href string
+}
+
+// TypeAttr writes the type attribute unescaped: html/template would write
+// "application/rss&#43;xml", which browsers decode but naive feed discovery
+// does not. The types are our three constants.
+func (f FeedLink) TypeAttr() template.HTMLAttr {
+	return template.HTMLAttr(`type="` + f.Type + `"`) //nolint:gosec // constant MIME types
+}
+
+// Pager links the pages of a list.
+type Pager struct {
+	Page     int
+	Prev     string
+	Next     string
+	HasPages bool
+}
+
+func newPager(base string, page int, more bool, extra url.Values) Pager {
+	link := func(n int) string {
+		v := url.Values{}
+		for k, vs := range extra {
+			v[k] = vs
+		}
+		if n > 1 {
+			v.Set("page", strconv.Itoa(n))
+		}
+		if len(v) == 0 {
+			return base
+		}
+		return base + "?" + v.Encode()
+	}
+	p := Pager{Page: page}
+	if page > 1 {
+		p.Prev = link(page - 1)
+	}
+	if more && page < maxPage {
+		p.Next = link(page + 1)
+	}
+	p.HasPages = p.Prev != "" || p.Next != ""
+	return p
+}
+
+// pageParam reads ?page=; a malformed or out-of-range page is not found.
+func pageParam(r *http.Request) (int, error) {
+	s := r.URL.Query().Get("page")
+	if s == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > maxPage {
+		return 0, model.ErrNotFound
+	}
+	return n, nil
+}
+
+// abs makes an absolute URL on this instance.
+func (h *Handler) abs(path string) string { return h.app.BaseURL + path }
+
+func orgPath(o model.Organisation) string { return "/" + o.Handle + "/" }
+
+func pubPath(o model.Organisation, slug string) string { return "/" + o.Handle + "/p/" + slug }
+
+// feedLinks advertises the three formats of the feed at base ("/ville/feed").
+func (v *View) feedLinks(base, title string) []FeedLink {
+	return []FeedLink{
+		{Type: "application/rss+xml", Title: title + " (RSS)", Label: "RSS", Href: base + ".rss"},
+		{Type: "application/atom+xml", Title: title + " (Atom)", Label: "Atom", Href: base + ".atom"},
+		{Type: "application/feed+json", Title: title + " (JSON Feed)", Label: "JSON Feed", Href: base + ".json"},
+	}
+}
+
+// OrgHomeData is the organisation's public home.
+type OrgHomeData struct {
+	Meta           Meta
+	Alerts         []model.Publication
+	News           []model.Publication
+	MoreNews       bool
+	Jobs           []model.Publication
+	Topics         []model.Topic
+	Neighbourhoods []model.Neighbourhood
+}
+
+// homeNews is how many news items the home shows.
+const homeNews = 8
+
+func (h *Handler) orgHome(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	org, _ := orgFrom(ctx)
+	now := h.app.Now()
+	hints := hintsFrom(ctx)
+	d := OrgHomeData{}
+	var err error
+	// Active alerts first, most urgent first; they leave the top at their
+	// end time (the cached page expires then).
+	if d.Alerts, err = h.app.Store.PublicList(ctx, store.PublicFilter{OrgID: org.ID, Kinds: []model.PubKind{model.KindAlert},
+		ActiveAt: &now, Limit: 10}); err != nil {
+		return err
+	}
+	if d.News, err = h.app.Store.PublicList(ctx, store.PublicFilter{OrgID: org.ID, Kinds: []model.PubKind{model.KindNews},
+		Limit: homeNews + 1}); err != nil {
+		return err
+	}
+	if len(d.News) > homeNews {
+		d.News, d.MoreNews = d.News[:homeNews], true
+	}
+	if d.Jobs, err = h.app.Store.PublicList(ctx, store.PublicFilter{OrgID: org.ID, Kinds: []model.PubKind{model.KindJob},
+		ActiveAt: &now, Limit: 10}); err != nil {
+		return err
+	}
+	if d.Topics, err = h.app.Store.TopicsOf(ctx, org.ID); err != nil {
+		return err
+	}
+	if d.Neighbourhoods, err = h.app.Store.NeighbourhoodsOf(ctx, org.ID); err != nil {
+		return err
+	}
+	for _, l := range [][]model.Publication{d.Alerts, d.News, d.Jobs} {
+		noteTimes(hints, l, now)
+	}
+	v := h.view(r, org.Name, &d)
+	d.Meta = Meta{Canonical: h.abs(orgPath(org)), Description: org.Description, OGType: "website",
+		Feeds: v.feedLinks(orgPath(org)+"feed", org.Name), JSONLD: h.orgJSONLD(org)}
+	h.render(w, r, http.StatusOK, "public/home", v)
+	return nil
+}
+
+// noteTimes tells the cache when a list changes by itself and what its
+// newest change is.
+func noteTimes(hints *pageHints, l []model.Publication, now time.Time) {
+	for _, p := range l {
+		if p.AlertEndsAt != nil {
+			hints.expireAt(*p.AlertEndsAt, now)
+		}
+		if p.Job.ClosesAt != nil {
+			hints.expireAt(*p.Job.ClosesAt, now)
+		}
+		hints.modified(lastChange(p))
+	}
+}
+
+// lastChange is the publication's last public change.
+func lastChange(p model.Publication) time.Time {
+	var t time.Time
+	if p.PublishedAt != nil {
+		t = *p.PublishedAt
+	}
+	if p.RepublishedAt != nil && p.RepublishedAt.After(t) {
+		t = *p.RepublishedAt
+	}
+	return t
+}
+
+// PublicationData is a publication's page (and its print notice).
+type PublicationData struct {
+	Meta           Meta
+	Pub            model.Publication
+	Body           template.HTML // sanitized when saved (markdown package)
+	Topics         []model.Topic
+	Neighbourhoods []model.Neighbourhood
+	Updated        bool // show "mis à jour le"
+	AlertActive    bool
+	JobOpen        bool
+	Share          ShareLinks
+	QR             template.HTML // print notice only
+	Mastodon       string        // the instance typed in (share form)
+	MastodonError  string        // catalogue key
+}
+
+// ShareLinks are plain links: nothing is loaded from the networks.
+type ShareLinks struct {
+	URL, Mail, Facebook, LinkedIn, Bluesky, Mastodon string
+}
+
+func (h *Handler) loadPublication(r *http.Request) (*PublicationData, error) {
+	ctx := r.Context()
+	org, _ := orgFrom(ctx)
+	p, topics, nbs, err := h.app.Store.PublishedBySlug(ctx, org.ID, r.PathValue("slug"))
+	if err != nil {
+		return nil, err
+	}
+	if p.Kind == model.KindEvent {
+		return nil, model.ErrNotFound // events have their own pages
+	}
+	now := h.app.Now()
+	hints := hintsFrom(ctx)
+	noteTimes(hints, []model.Publication{p}, now)
+	canonical := h.abs(pubPath(org, p.Slug))
+	d := &PublicationData{Pub: p, Topics: topics, Neighbourhoods: nbs,
+		Body:        template.HTML(p.BodyHTML), //nolint:gosec // rendered and sanitized by the editorial side on save
+		Updated:     p.RepublishedAt != nil && p.PublishedAt != nil && p.RepublishedAt.After(*p.PublishedAt),
+		AlertActive: p.Kind == model.KindAlert && (p.AlertEndsAt == nil || p.AlertEndsAt.After(now)),
+		JobOpen:     p.Kind == model.KindJob && (p.Job.ClosesAt == nil || p.Job.ClosesAt.After(now)),
+		Share:       shareLinks(canonical, p.Title, pubPath(org, p.Slug)+"/mastodon"),
+	}
+	modified := lastChange(p)
+	d.Meta = Meta{Canonical: canonical, Description: p.Summary, OGType: "article", Published: p.PublishedAt,
+		Modified: &modified, JSONLD: h.publicationJSONLD(org, p, canonical)}
+	return d, nil
+}
+
+func (h *Handler) publicationPage(w http.ResponseWriter, r *http.Request) error {
+	d, err := h.loadPublication(r)
+	if err != nil {
+		return err
+	}
+	org, _ := orgFrom(r.Context())
+	v := h.view(r, d.Pub.Title, d)
+	d.Meta.Feeds = v.feedLinks(orgPath(org)+"feed", org.Name)
+	h.render(w, r, http.StatusOK, "public/publication", v)
+	return nil
+}
+
+// posterPage is the print version for the town notice board: title,
+// summary, date and a QR code to the canonical URL.
+func (h *Handler) posterPage(w http.ResponseWriter, r *http.Request) error {
+	d, err := h.loadPublication(r)
+	if err != nil {
+		return err
+	}
+	if d.QR, err = qrSVG(d.Meta.Canonical, h.cat.T(lang(r), "public.poster.qr_label")); err != nil {
+		return err
+	}
+	v := h.view(r, d.Pub.Title, d)
+	v.NoIndex = true // the publication page is the one to index
+	h.render(w, r, http.StatusOK, "public/poster", v)
+	return nil
+}
+
+// mailtoEscape escapes for a mailto: URL, where "+" is not a space.
+func mailtoEscape(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
+
+func shareLinks(canonical, title, mastodonForm string) ShareLinks {
+	text := title + " " + canonical
+	return ShareLinks{
+		URL:      canonical,
+		Mail:     "mailto:?subject=" + mailtoEscape(title) + "&body=" + mailtoEscape(canonical),
+		Facebook: "https://www.facebook.com/sharer/sharer.php?u=" + url.QueryEscape(canonical),
+		LinkedIn: "https://www.linkedin.com/sharing/share-offsite/?url=" + url.QueryEscape(canonical),
+		Bluesky:  "https://bsky.app/intent/compose?text=" + url.QueryEscape(text),
+		Mastodon: mastodonForm,
+	}
+}
+
+// instanceRE is a host name: labels of letters, digits and hyphens, a dot
+// at least, no port, no path.
+var instanceRE = regexp.MustCompile(`^(?i)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+
+// mastodonInstance extracts the host from what a reader typed:
+// "piaille.fr", "https://piaille.fr/", "@marie@piaille.fr".
+func mastodonInstance(in string) (string, bool) {
+	s := strings.TrimSpace(in)
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "https://"), "http://")
+	if i := strings.LastIndex(s, "@"); i >= 0 {
+		s = s[i+1:]
+	}
+	s = strings.ToLower(strings.TrimSuffix(s, "/"))
+	if len(s) > 253 || !instanceRE.MatchString(s) {
+		return "", false
+	}
+	return s, true
+}
+
+// shareMastodon asks the reader's instance and sends them to its share
+// page; without an instance (or with a malformed one) it shows the form.
+func (h *Handler) shareMastodon(w http.ResponseWriter, r *http.Request) error {
+	d, err := h.loadPublication(r)
+	if err != nil {
+		return err
+	}
+	in := r.URL.Query().Get("instance")
+	if in != "" {
+		if host, ok := mastodonInstance(in); ok {
+			text := d.Pub.Title + " " + d.Meta.Canonical
+			http.Redirect(w, r, "https://"+host+"/share?text="+url.QueryEscape(text), http.StatusSeeOther)
+			return nil
+		}
+		d.MastodonError = "public.share.mastodon_invalid"
+	}
+	d.Mastodon = in
+	v := h.view(r, d.Pub.Title, d)
+	v.NoIndex = true
+	status := http.StatusOK
+	if d.MastodonError != "" {
+		status = http.StatusUnprocessableEntity
+	}
+	h.render(w, r, status, "public/mastodon", v)
+	return nil
+}
+
+// ListData is a paginated list of publications (news, job offers, a topic,
+// a neighbourhood).
+type ListData struct {
+	Meta     Meta
+	Heading  string // already translated or a name
+	Intro    string
+	Items    []model.Publication
+	Pager    Pager
+	Empty    string // catalogue key
+	FeedBase string // "" when the list has no feed of its own
+	Kind     string // news, jobs, topic, neighbourhood
+}
+
+func (h *Handler) listPage(w http.ResponseWriter, r *http.Request, f store.PublicFilter, d *ListData, base string) error {
+	page, err := pageParam(r)
+	if err != nil {
+		return err
+	}
+	f.Limit, f.Offset = pageSize+1, (page-1)*pageSize
+	items, err := h.app.Store.PublicList(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	more := len(items) > pageSize
+	if more {
+		items = items[:pageSize]
+	}
+	if page > 1 && len(items) == 0 {
+		return model.ErrNotFound
+	}
+	noteTimes(hintsFrom(r.Context()), items, h.app.Now())
+	d.Items, d.Pager = items, newPager(base, page, more, nil)
+	d.Meta.Canonical = h.abs(base)
+	if page > 1 {
+		d.Meta.Canonical = h.abs(d.Pager.Prev[:strings.IndexByte(d.Pager.Prev+"?", '?')]) + "?page=" + strconv.Itoa(page)
+	}
+	d.Meta.OGType = "website"
+	v := h.view(r, d.Heading, d)
+	if d.FeedBase != "" {
+		d.Meta.Feeds = v.feedLinks(d.FeedBase, d.Heading)
+	}
+	h.render(w, r, http.StatusOK, "public/list", v)
+	return nil
+}
+
+func (h *Handler) newsPage(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	d := &ListData{Heading: h.cat.T(lang(r), "public.news.title"), Empty: "public.news.empty", Kind: "news",
+		FeedBase: orgPath(org) + "feed"}
+	return h.listPage(w, r, store.PublicFilter{OrgID: org.ID, Kinds: []model.PubKind{model.KindNews}}, d, orgPath(org)+"actualites")
+}
+
+func (h *Handler) jobsPage(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	now := h.app.Now()
+	d := &ListData{Heading: h.cat.T(lang(r), "public.jobs.title"), Intro: h.cat.T(lang(r), "public.jobs.intro"),
+		Empty: "public.jobs.empty", Kind: "jobs"}
+	return h.listPage(w, r, store.PublicFilter{OrgID: org.ID, Kinds: []model.PubKind{model.KindJob}, ActiveAt: &now}, d, orgPath(org)+"emplois")
+}
+
+func (h *Handler) topicPage(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	t, err := h.app.Store.TopicBySlug(r.Context(), org.ID, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	base := orgPath(org) + "themes/" + t.Slug
+	d := &ListData{Heading: t.Name, Intro: t.Description, Empty: "public.topic.empty", Kind: "topic", FeedBase: base + "/feed"}
+	d.Meta.Description = t.Description
+	return h.listPage(w, r, store.PublicFilter{OrgID: org.ID, TopicID: t.ID}, d, base)
+}
+
+func (h *Handler) neighbourhoodPage(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	n, err := h.app.Store.NeighbourhoodBySlug(r.Context(), org.ID, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	base := orgPath(org) + "quartiers/" + n.Slug
+	d := &ListData{Heading: n.Name, Intro: n.Description, Empty: "public.neighbourhood.empty", Kind: "neighbourhood", FeedBase: base + "/feed"}
+	d.Meta.Description = n.Description
+	return h.listPage(w, r, store.PublicFilter{OrgID: org.ID, NeighbourhoodID: n.ID}, d, base)
+}
+
+// SearchData is the search page.
+type SearchData struct {
+	Meta     Meta
+	Query    string
+	Searched bool
+	Hits     []SearchHit
+	Pager    Pager
+	TooShort bool
+}
+
+// SearchHit is one result with its snippet.
+type SearchHit struct {
+	Pub     model.Publication
+	Title   template.HTML
+	Snippet template.HTML
+}
+
+// maxQueryLen bounds what a query may cost.
+const maxQueryLen = 200
+
+func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	org, _ := orgFrom(ctx)
+	d := &SearchData{Query: strings.TrimSpace(r.URL.Query().Get("q"))}
+	if len(d.Query) > maxQueryLen {
+		d.Query = d.Query[:maxQueryLen]
+	}
+	d.Meta.Canonical = h.abs(orgPath(org) + "recherche")
+	if d.Query != "" {
+		page, err := pageParam(r)
+		if err != nil {
+			return err
+		}
+		res, err := h.app.Store.SearchPublications(ctx, org.ID, d.Query, pageSize, (page-1)*pageSize)
+		if err != nil {
+			return err
+		}
+		d.Searched = true
+		d.TooShort = len(res.Stems) == 0
+		for _, p := range res.Hits {
+			text := p.Summary + " " + fts.StripTags(p.BodyHTML)
+			d.Hits = append(d.Hits, SearchHit{Pub: p, Title: fts.Highlight(p.Title, res.Stems), Snippet: fts.Snippet(text, res.Stems, 36)})
+		}
+		d.Pager = newPager(orgPath(org)+"recherche", page, res.More, url.Values{"q": {d.Query}})
+	}
+	v := h.view(r, "public.search.title", d)
+	v.NoIndex = d.Searched // result pages are not for search engines
+	h.render(w, r, http.StatusOK, "public/search", v)
+	return nil
+}
