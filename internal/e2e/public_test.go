@@ -90,15 +90,6 @@ func insertPublications(t *testing.T, ts *testserver.TS, pubs []model.Publicatio
 	}
 }
 
-func mustContain(t *testing.T, where, body string, parts ...string) {
-	t.Helper()
-	for _, p := range parts {
-		if !strings.Contains(body, p) {
-			t.Fatalf("%s: missing %q in:\n%s", where, p, body)
-		}
-	}
-}
-
 func mustNotContain(t *testing.T, where, body string, parts ...string) {
 	t.Helper()
 	for _, p := range parts {
