@@ -703,6 +703,12 @@ func (a *App) CleanupExpired(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.Logger.Info("cleanup", "sessions", sessions, "tokens", tokens, "throttles", throttles)
+	// Unanswered invitations are kept a week past expiry so that the staff
+	// page can still say "expired" to someone who clicks late.
+	invitations, err := a.Store.DeleteStaleInvitations(ctx, now.Add(-7*24*time.Hour))
+	if err != nil {
+		return fmt.Errorf("delete stale invitations: %w", err)
+	}
+	a.Logger.Info("cleanup", "sessions", sessions, "tokens", tokens, "throttles", throttles, "invitations", invitations)
 	return nil
 }

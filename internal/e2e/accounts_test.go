@@ -738,6 +738,12 @@ func TestCleanupRemovesExpiredSessionsAndTokens(t *testing.T) {
 		mustLogin(t, c, "vieux@example.org", goodPassword)
 		mustStatus(t, "forgot", c.Post("/password/forgot", form("email", "vieux@example.org")), 303)
 		mustStatus(t, "failure", login(t, ts.Client(t), "vieux@example.org", "raté raté raté"), 422)
+		org := ts.Org(t, "ville-nettoyee")
+		now := ts.App.Now()
+		if err := ts.Store.CreateInvitation(ctx, model.Invitation{ID: "inv-1", OrgID: org.ID, Email: "jamais@example.org",
+			Role: model.RoleEditor, TokenHash: "h-inv-1", ExpiresAt: now.Add(7 * 24 * time.Hour), CreatedAt: now}); err != nil {
+			t.Fatal(err)
+		}
 		count := func(table string) int {
 			var n int
 			if err := ts.Store.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil {
@@ -751,15 +757,15 @@ func TestCleanupRemovesExpiredSessionsAndTokens(t *testing.T) {
 		if err := ts.App.CleanupExpired(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if count("sessions") != 1 || count("tokens") != 1 {
+		if count("sessions") != 1 || count("tokens") != 1 || count("invitations") != 1 {
 			t.Fatal("cleanup removed live rows")
 		}
 		ts.Clock.Advance(app.SessionLifetime + time.Hour)
 		if err := ts.App.CleanupExpired(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if s, tk, th := count("sessions"), count("tokens"), count("login_throttle"); s != 0 || tk != 0 || th != 0 {
-			t.Fatalf("after: %d sessions, %d tokens, %d throttles", s, tk, th)
+		if s, tk, th, inv := count("sessions"), count("tokens"), count("login_throttle"), count("invitations"); s != 0 || tk != 0 || th != 0 || inv != 0 {
+			t.Fatalf("after: %d sessions, %d tokens, %d throttles, %d invitations", s, tk, th, inv)
 		}
 	})
 }
