@@ -29,6 +29,9 @@ func (h *Handler) adminRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/{org}/services/{id}", h.staff(adminOnly, h.renameService))
 	mux.Handle("POST /admin/{org}/services/{id}/delete", h.staff(adminOnly, h.deleteService))
 
+	mux.Handle("GET /admin/{org}/journal", h.staff(managers, h.journal))
+	mux.Handle("GET /admin/{org}/journal.csv", h.staff(managers, h.journalCSV))
+
 	mux.Handle("GET /admin/{org}/profile", h.staff(adminOnly, h.profilePage))
 	mux.Handle("POST /admin/{org}/profile", h.staff(adminOnly, h.saveProfile))
 

@@ -1,0 +1,52 @@
+package e2e
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
+	"github.com/parvis/parvis/internal/testkit/testserver"
+)
+
+func TestJournalShowsWhoDidWhatToManagersOfThatOrganisationOnly(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ts := testserver.Start(t, testserver.Options{Engine: engine})
+		ts.Org(t, "ville-a")
+		ts.Org(t, "ville-b")
+		ts.Staff(t, "admin-a@example.test", "ville-a", model.RoleAdmin)
+		ts.Staff(t, "admin-b@example.test", "ville-b", model.RoleAdmin)
+		ts.Staff(t, "editeur-a@example.test", "ville-a", model.RoleEditor)
+
+		admin := ts.Client(t)
+		ts.LoginAs(t, admin, "admin-a@example.test")
+		if r := admin.Post("/admin/ville-a/services", url.Values{"name": {"Voirie"}}); r.Status != 303 {
+			t.Fatalf("create service = %d", r.Status)
+		}
+		page := admin.Get("/admin/ville-a/journal")
+		if page.Status != 200 || !strings.Contains(page.Body, "service") || !strings.Contains(page.Body, "Voirie") {
+			t.Fatalf("journal = %d, missing the service creation", page.Status)
+		}
+		csv := admin.Get("/admin/ville-a/journal.csv")
+		if csv.Status != 200 || !strings.HasPrefix(csv.Header.Get("Content-Type"), "text/csv") || !strings.Contains(csv.Body, "Voirie") {
+			t.Fatalf("journal export = %d %q", csv.Status, csv.Header.Get("Content-Type"))
+		}
+
+		editor := ts.Client(t)
+		ts.LoginAs(t, editor, "editeur-a@example.test")
+		if r := editor.Get("/admin/ville-a/journal"); r.Status != 403 {
+			t.Fatalf("editor reads the journal: %d", r.Status)
+		}
+		other := ts.Client(t)
+		ts.LoginAs(t, other, "admin-b@example.test")
+		for _, p := range []string{"/admin/ville-a/journal", "/admin/ville-a/journal.csv"} {
+			if r := other.Get(p); r.Status != 403 {
+				t.Fatalf("admin of another organisation reads %s: %d", p, r.Status)
+			}
+		}
+		if r := other.Get("/admin/ville-b/journal"); r.Status != 200 || strings.Contains(r.Body, "Voirie") {
+			t.Fatalf("ville-b's journal = %d or shows ville-a's entries", r.Status)
+		}
+	})
+}

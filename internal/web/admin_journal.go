@@ -1,0 +1,71 @@
+package web
+
+import (
+	"encoding/csv"
+	"net/http"
+	"time"
+)
+
+// journalPageSize is how many audit entries one page shows.
+const journalPageSize = 50
+
+// journalData is one page of the audit log.
+type journalData struct {
+	Rows []journalRow
+	Next string // id to continue from, "" on the last page
+}
+
+type journalRow struct {
+	At     time.Time
+	Actor  string
+	Action string
+	Target string
+	Detail string
+}
+
+// journal shows the organisation's audit log: who did what, when and why.
+// It is part of the public archive a collectivité keeps.
+func (h *Handler) journal(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	rows, err := h.app.Store.AuditPage(r.Context(), org.ID, r.URL.Query().Get("avant"), journalPageSize+1)
+	if err != nil {
+		return err
+	}
+	d := journalData{}
+	if len(rows) > journalPageSize {
+		rows = rows[:journalPageSize]
+		d.Next = rows[len(rows)-1].ID
+	}
+	for _, e := range rows {
+		d.Rows = append(d.Rows, journalRow{At: e.CreatedAt, Actor: e.ActorName, Action: e.Action, Target: e.Target, Detail: e.Detail})
+	}
+	v := h.view(r, "journal.title", d)
+	v.NoIndex = true
+	h.render(w, r, http.StatusOK, "admin/journal", v)
+	return nil
+}
+
+// journalCSV exports the whole audit log, for the archives.
+func (h *Handler) journalCSV(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="journal-`+org.Handle+`.csv"`)
+	out := csv.NewWriter(w)
+	_ = out.Write([]string{"id", "date_utc", "actor_id", "actor", "action", "target", "detail"})
+	before := ""
+	for {
+		rows, err := h.app.Store.AuditPage(r.Context(), org.ID, before, 1000)
+		if err != nil {
+			return err
+		}
+		for _, e := range rows {
+			_ = out.Write([]string{e.ID, e.CreatedAt.Format(time.RFC3339), e.ActorID, e.ActorName, e.Action, e.Target, e.Detail})
+		}
+		if len(rows) < 1000 {
+			break
+		}
+		before = rows[len(rows)-1].ID
+	}
+	out.Flush()
+	return out.Error()
+}
