@@ -213,6 +213,11 @@ func (q *Queries) SetPublicationState(ctx context.Context, c StateChange) error 
 		set = `submitted_at = $5, approved_at = NULL, approved_by = ''`
 		args = append(args, at)
 	case model.StateApproved:
+		if c.From == model.StateScheduled {
+			// Unscheduled: the approval it had still stands.
+			set = `scheduled_at = NULL`
+			break
+		}
 		set = `approved_at = $5, approved_by = $6, scheduled_at = NULL`
 		args = append(args, at, c.ActorID)
 	case model.StateScheduled:
