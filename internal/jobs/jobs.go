@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/parvis/parvis/internal/store"
 )
@@ -32,6 +33,9 @@ type Config struct {
 	Queues map[string]int
 	// Periodic jobs run on the leader process at their schedule.
 	Periodic []*river.PeriodicJob
+	// Time, when set, replaces River's clock (tests with a controllable
+	// clock); nil in production.
+	Time rivertype.TimeGenerator
 }
 
 // Queue inserts and works jobs.
@@ -52,6 +56,9 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Queue, error) {
 		FetchCooldown:     20 * time.Millisecond,
 		JobTimeout:        5 * time.Minute,
 		MaxAttempts:       12,
+	}
+	if cfg.Time != nil {
+		rc.Test.Time = cfg.Time
 	}
 	q := &Queue{}
 	if cfg.Workers != nil {

@@ -112,11 +112,17 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 			mailFailed.Inc()
 		}
 	}})
-	// The App is built below, once the queue exists; the worker reaches it
+	// The App is built below, once the queue exists; the workers reach it
 	// only when jobs run, after Open.
 	river.AddWorker(workers, &jobs.CleanupWorker{Run: func(ctx context.Context) error { return s.App.CleanupExpired(ctx) }})
+	publisher := &jobs.PublishWorker{}
+	river.AddWorker(workers, publisher)
 	jcfg := jobs.Config{Workers: workers, PollInterval: cfg.JobPoll, Logger: logger,
 		Queues: map[string]int{jobs.MailQueue: 20}, Periodic: []*river.PeriodicJob{jobs.CleanupJob()}}
+	if opt.Clock != nil {
+		// A controllable clock drives River too, so scheduled jobs follow it.
+		jcfg.Time = jobs.ClockTime(opt.Clock.Now)
+	}
 	if opt.NoWorkers {
 		jcfg.Workers = nil
 	}
@@ -127,6 +133,7 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 	}
 	s.App = &app.App{Store: st, Jobs: s.Jobs, Mail: tmpl, Cat: cat, Clock: clock,
 		Passwords: passwords.New(params), BaseURL: cfg.BaseURL, MediaDir: cfg.MediaDir(), Logger: logger}
+	publisher.Publisher = s.App
 	w, err := web.New(s.App, web.Config{Secure: cfg.Secure(), Logger: logger})
 	if err != nil {
 		st.Close()
@@ -155,6 +162,12 @@ func (s *Server) registerGauges() {
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := s.Jobs.Start(ctx); err != nil {
 		return fmt.Errorf("start jobs: %w", err)
+	}
+	// Scheduled publications whose job could not run (a restored backup…).
+	if n, err := s.App.PublishDue(ctx); err != nil {
+		s.Logger.Warn("publish due publications", "error", err)
+	} else if n > 0 {
+		s.Logger.Info("published overdue scheduled publications", "count", n)
 	}
 	s.Jobs.Observe(ctx, func(kind, outcome string, run time.Duration) {
 		s.Metrics.Counter("parvis_jobs_total", "Finished job attempts by kind and outcome.", "kind", kind, "outcome", outcome).Inc()

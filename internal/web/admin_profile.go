@@ -96,7 +96,7 @@ func (h *Handler) saveProfile(w http.ResponseWriter, r *http.Request) error {
 }
 
 // mediaTypes are the only files /media serves, by extension.
-var mediaTypes = map[string]string{".png": "image/png", ".jpg": "image/jpeg", ".webp": "image/webp"}
+var mediaTypes = map[string]string{".png": "image/png", ".jpg": "image/jpeg", ".webp": "image/webp", ".pdf": "application/pdf"}
 
 // media serves uploaded files from DATA/media. Names carry a hash of the
 // content, so browsers may keep them for a year. os.OpenInRoot refuses any

@@ -13,6 +13,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /{$}", h.public(h.instanceHome))
 	mux.Handle("POST /lang", h.public(h.setLang))
 	h.adminRoutes(mux)
+	h.publicationRoutes(mux)
 	h.orgSiteRoutes(mux)
 	h.accountRoutes(mux)
 	h.publicInstanceRoutes(mux)

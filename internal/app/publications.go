@@ -1,0 +1,725 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"github.com/riverqueue/river"
+
+	"github.com/parvis/parvis/internal/jobs"
+	"github.com/parvis/parvis/internal/markdown"
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
+)
+
+// Paris is where staff live: dates they type are Europe/Paris wall time.
+var Paris = mustLoadParis()
+
+func mustLoadParis() *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		panic(err) // time/tzdata is embedded by main
+	}
+	return loc
+}
+
+// Date and time formats of the editor's inputs (datetime-local, date).
+const (
+	LocalDateTime = "2006-01-02T15:04"
+	LocalDate     = "2006-01-02"
+)
+
+// Limits of the editor's fields, in characters.
+const (
+	MaxTitle        = 200
+	MaxAlertSummary = 280
+	MaxSummary      = 600
+	MaxBody         = 100_000
+	MaxField        = 200
+	MaxApply        = 2000
+	MaxComment      = 2000
+)
+
+// Who may do what with publications (documented in docs/PUBLISHING.md).
+var (
+	writerRoles    = []model.Role{model.RoleAdmin, model.RoleManager, model.RoleEditor}
+	publisherRoles = []model.Role{model.RoleAdmin, model.RoleManager}
+	approverRoles  = []model.Role{model.RoleAdmin, model.RoleValidator}
+	reviewerRoles  = []model.Role{model.RoleAdmin, model.RoleManager, model.RoleValidator}
+)
+
+// PubInput is what the editor submits: text as typed, dates in Europe/Paris.
+type PubInput struct {
+	ID          string // "" or an id the form was given, so double submissions update one draft
+	Kind        model.PubKind
+	Title       string
+	Summary     string
+	Body        string
+	AlertLevel  string
+	AlertEndsAt string // LocalDateTime or ""
+	JobTitle    string
+	JobGrade    string
+	JobCategory string
+	JobFiliere  string
+	JobContract string
+	JobTime     string
+	JobPlace    string
+	JobClosesAt string // LocalDate or ""
+	JobApply    string
+
+	TopicIDs         []string
+	NeighbourhoodIDs []string
+	ImageID          string
+}
+
+// PubInputOf fills an editor form from a publication.
+func PubInputOf(p model.Publication) PubInput {
+	in := PubInput{ID: p.ID, Kind: p.Kind, Title: p.Title, Summary: p.Summary, Body: p.BodyMD,
+		AlertLevel: string(p.AlertLevel), JobTitle: p.Job.Title, JobGrade: p.Job.Grade, JobCategory: p.Job.Category,
+		JobFiliere: p.Job.Filiere, JobContract: p.Job.Contract, JobTime: p.Job.Time, JobPlace: p.Job.Place,
+		JobApply: p.Job.HowToApply, TopicIDs: p.TopicIDs, NeighbourhoodIDs: p.NeighbourhoodIDs, ImageID: p.ImageID}
+	if p.AlertEndsAt != nil {
+		in.AlertEndsAt = p.AlertEndsAt.In(Paris).Format(LocalDateTime)
+	}
+	if p.Job.ClosesAt != nil {
+		in.JobClosesAt = p.Job.ClosesAt.In(Paris).Format(LocalDate)
+	}
+	return in
+}
+
+// ParseLocal reads a date-time typed in Europe/Paris (datetime-local input).
+func ParseLocal(s string) (time.Time, bool) {
+	t, err := time.ParseInLocation(LocalDateTime, strings.TrimSpace(s), Paris)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return t.UTC(), true
+}
+
+// tooLong reports whether s exceeds n characters.
+func tooLong(s string, n int) bool { return utf8.RuneCountInString(s) > n }
+
+// parseInput checks formats (dates, choices, lengths) and builds the content
+// fields of a publication. Completeness is checked only when the
+// publication is to go out (ready), so that a draft can always be saved.
+func parseInput(in PubInput) (model.Publication, *model.ValidationError) {
+	v := &model.ValidationError{}
+	trim := strings.TrimSpace
+	p := model.Publication{Kind: in.Kind, Title: trim(in.Title), Summary: trim(in.Summary),
+		BodyMD: strings.ReplaceAll(in.Body, "\r\n", "\n"), ImageID: trim(in.ImageID)}
+	if p.Title == "" {
+		v.Add("title", "pub.error.title")
+	} else if tooLong(p.Title, MaxTitle) {
+		v.Add("title", "pub.error.title_long")
+	}
+	maxSummary := MaxSummary
+	if p.Kind == model.KindAlert {
+		maxSummary = MaxAlertSummary
+	}
+	if tooLong(p.Summary, maxSummary) {
+		v.Add("summary", "pub.error.summary_long."+string(kindOrNews(p.Kind)))
+	}
+	if tooLong(p.BodyMD, MaxBody) {
+		v.Add("body", "pub.error.body_long")
+	}
+	switch p.Kind {
+	case model.KindAlert:
+		p.AlertLevel = model.AlertLevel(trim(in.AlertLevel))
+		if p.AlertLevel != "" && !p.AlertLevel.Valid() {
+			v.Add("alert_level", "pub.error.alert_level")
+		}
+		if s := trim(in.AlertEndsAt); s != "" {
+			if t, ok := ParseLocal(s); ok {
+				p.AlertEndsAt = &t
+			} else {
+				v.Add("alert_ends_at", "pub.error.datetime")
+			}
+		}
+	case model.KindJob:
+		p.Job = model.JobOffer{Title: trim(in.JobTitle), Grade: trim(in.JobGrade), Category: trim(in.JobCategory),
+			Filiere: trim(in.JobFiliere), Contract: trim(in.JobContract), Time: trim(in.JobTime), Place: trim(in.JobPlace),
+			HowToApply: trim(in.JobApply)}
+		for field, val := range map[string]string{"job_title": p.Job.Title, "job_grade": p.Job.Grade,
+			"job_filiere": p.Job.Filiere, "job_place": p.Job.Place} {
+			if tooLong(val, MaxField) {
+				v.Add(field, "pub.error.field_long")
+			}
+		}
+		if tooLong(p.Job.HowToApply, MaxApply) {
+			v.Add("job_apply", "pub.error.field_long")
+		}
+		if c := p.Job.Category; c != "" && c != "A" && c != "B" && c != "C" {
+			v.Add("job_category", "pub.error.job_category")
+		}
+		if c := p.Job.Contract; c != "" && c != "permanent" && c != "contract" {
+			v.Add("job_contract", "pub.error.job_contract")
+		}
+		if c := p.Job.Time; c != "" && c != "full" && c != "part" {
+			v.Add("job_time", "pub.error.job_time")
+		}
+		if s := trim(in.JobClosesAt); s != "" {
+			d, err := time.ParseInLocation(LocalDate, s, Paris)
+			if err != nil {
+				v.Add("job_closes_at", "pub.error.date")
+			} else {
+				// Applications close at the end of that day, Paris time.
+				end := d.AddDate(0, 0, 1).Add(-time.Minute).UTC()
+				p.Job.ClosesAt = &end
+			}
+		}
+	}
+	return p, v
+}
+
+func kindOrNews(k model.PubKind) model.PubKind {
+	if k == model.KindAlert {
+		return k
+	}
+	return model.KindNews
+}
+
+// Preview renders the body as the public page will show it, and lists
+// what would stop publication (images without alt text, external images).
+func Preview(body string) (markdown.Result, error) {
+	return markdown.Render(strings.ReplaceAll(body, "\r\n", "\n"))
+}
+
+// readiness checks that p can go out at now: the fields its kind requires,
+// text alternatives, dates still ahead. The body must have been rendered.
+func readiness(p model.Publication, r markdown.Result, now time.Time) *model.ValidationError {
+	v := &model.ValidationError{}
+	if p.Title == "" {
+		v.Add("title", "pub.error.title")
+	}
+	switch p.Kind {
+	case model.KindNews, model.KindPage:
+		if strings.TrimSpace(p.BodyMD) == "" {
+			v.Add("body", "pub.error.body")
+		}
+	case model.KindAlert:
+		if p.Summary == "" {
+			v.Add("summary", "pub.error.alert_summary")
+		}
+		if !p.AlertLevel.Valid() {
+			v.Add("alert_level", "pub.error.alert_level")
+		}
+		if p.AlertEndsAt != nil && !p.AlertEndsAt.After(now) {
+			v.Add("alert_ends_at", "pub.error.alert_ends_past")
+		}
+	case model.KindJob:
+		req := map[string]string{"job_title": p.Job.Title, "job_category": p.Job.Category, "job_filiere": p.Job.Filiere,
+			"job_contract": p.Job.Contract, "job_time": p.Job.Time, "job_place": p.Job.Place, "job_apply": p.Job.HowToApply}
+		for _, f := range []string{"job_title", "job_category", "job_filiere", "job_contract", "job_time", "job_place", "job_apply"} {
+			if req[f] == "" {
+				v.Add(f, "pub.error.required")
+			}
+		}
+		if p.Job.ClosesAt == nil {
+			v.Add("job_closes_at", "pub.error.required")
+		} else if !p.Job.ClosesAt.After(now) {
+			v.Add("job_closes_at", "pub.error.job_closed")
+		}
+	}
+	if len(r.Problems()) > 0 {
+		// The editor lists each image by name (markdown.Result.Problems).
+		v.Add("body", "pub.error.body_images")
+	}
+	return v
+}
+
+// pubSlug is the URL segment of a new publication (Slugify, or a
+// fallback for titles with no letter or digit).
+func pubSlug(title string) string {
+	if s := Slugify(title); s != "" {
+		return s
+	}
+	return "publication"
+}
+
+// freeSlug finds an unused slug in the organisation from base.
+func freeSlug(ctx context.Context, tx *store.Tx, orgID, base string) (string, error) {
+	slug := base
+	for i := 2; ; i++ {
+		taken, err := tx.SlugTaken(ctx, orgID, slug)
+		if err != nil {
+			return "", err
+		}
+		if !taken {
+			return slug, nil
+		}
+		slug = fmt.Sprintf("%s-%d", base, i)
+	}
+}
+
+// CanEdit tells whether m may change p's content.
+func CanEdit(m model.Membership, p model.Publication) bool {
+	switch m.Role {
+	case model.RoleAdmin, model.RoleManager:
+		return true
+	case model.RoleEditor:
+		return p.AuthorID == m.AccountID && (p.State == model.StateDraft || p.State == model.StateUnpublished)
+	}
+	return false
+}
+
+// SaveResult tells the editor what happened.
+type SaveResult struct {
+	Publication model.Publication
+	Created     bool
+	Changed     bool // a new revision was saved
+	// BackToReview is set when an approved or scheduled publication was
+	// changed under required validation and must be approved again.
+	BackToReview bool
+}
+
+// SavePublication creates or updates a publication's content as actorID. New
+// publications start as drafts. Saving unchanged content (autosave) writes
+// nothing. Content that is out (published) or about to be (scheduled) must
+// stay publishable, so it is checked like a publication.
+func (a *App) SavePublication(ctx context.Context, actorID, orgID string, in PubInput) (SaveResult, error) {
+	var res SaveResult
+	now := a.Now()
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		m, err := requireRole(ctx, tx, actorID, orgID, writerRoles...)
+		if err != nil {
+			return err
+		}
+		var cur model.Publication
+		exists := false
+		if in.ID != "" {
+			cur, err = tx.PublicationForUpdate(ctx, orgID, in.ID)
+			switch {
+			case err == nil:
+				exists = true
+				in.Kind = cur.Kind // a publication never changes kind
+			case !errors.Is(err, model.ErrNotFound):
+				return err
+			}
+		}
+		if !in.Kind.Valid() || in.Kind == model.KindEvent {
+			return model.ErrInvalid
+		}
+		p, v := parseInput(in)
+		if err := a.checkRefs(ctx, tx, orgID, p.ImageID, v); err != nil {
+			return err
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		r, err := markdown.Render(p.BodyMD)
+		if err != nil {
+			return err
+		}
+		p.BodyHTML = r.HTML
+		if !exists {
+			p.ID, p.OrgID, p.State, p.AuthorID, p.CreatedAt, p.UpdatedAt = in.ID, orgID, model.StateDraft, actorID, now, now
+			if p.ID == "" {
+				p.ID = NewID()
+			} else if _, err := uuid.Parse(p.ID); err != nil {
+				return model.ErrInvalid
+			}
+			if p.Slug, err = freeSlug(ctx, tx, orgID, pubSlug(p.Title)); err != nil {
+				return err
+			}
+			if err := tx.CreatePublication(ctx, p, NewID()); err != nil {
+				if errors.Is(err, model.ErrConflict) {
+					return model.ErrNotFound // that id is another organisation's publication
+				}
+				return err
+			}
+			if err := a.setTags(ctx, tx, orgID, p.ID, in); err != nil {
+				return err
+			}
+			res.Created, res.Changed = true, true
+			if err := a.audit(ctx, tx, orgID, actorID, "publication.create", p.ID, p.Title); err != nil {
+				return err
+			}
+			res.Publication, err = tx.PublicationByID(ctx, orgID, p.ID)
+			return err
+		}
+		if !CanEdit(m, cur) {
+			return model.ErrForbidden
+		}
+		if cur.State == model.StatePublished || cur.State == model.StateScheduled {
+			if v := readiness(p, r, now); v.Err() != nil {
+				return v
+			}
+		}
+		p.ID, p.OrgID, p.UpdatedAt = cur.ID, orgID, now
+		tagsChanged := !sameSet(cur.TopicIDs, in.TopicIDs) || !sameSet(cur.NeighbourhoodIDs, in.NeighbourhoodIDs)
+		if tagsChanged {
+			if err := a.setTags(ctx, tx, orgID, p.ID, in); err != nil {
+				return err
+			}
+		}
+		if sameContent(cur, p) {
+			res.Publication, err = tx.PublicationByID(ctx, orgID, p.ID)
+			return err
+		}
+		if _, err := tx.UpdatePublicationContent(ctx, p, NewID(), actorID); err != nil {
+			return err
+		}
+		res.Changed = true
+		action := "publication.update"
+		if cur.State == model.StatePublished {
+			action = "publication.update_live"
+		}
+		if err := a.audit(ctx, tx, orgID, actorID, action, p.ID, p.Title); err != nil {
+			return err
+		}
+		// A change after approval voids the approval when validation is required.
+		if cur.State == model.StateApproved || cur.State == model.StateScheduled {
+			required, err := tx.ValidationRequired(ctx, orgID, cur.Kind)
+			if err != nil {
+				return err
+			}
+			if required {
+				if err := a.move(ctx, tx, actorID, cur, model.StateSubmitted, "", nil); err != nil {
+					return err
+				}
+				res.BackToReview = true
+			}
+		}
+		res.Publication, err = tx.PublicationByID(ctx, orgID, p.ID)
+		return err
+	})
+	return res, err
+}
+
+// checkRefs refuses an illustration that is not one of the organisation's images.
+func (a *App) checkRefs(ctx context.Context, tx *store.Tx, orgID, imageID string, v *model.ValidationError) error {
+	if imageID == "" {
+		return nil
+	}
+	m, err := tx.MediaByID(ctx, orgID, imageID)
+	if errors.Is(err, model.ErrNotFound) || (err == nil && m.Kind != "image") {
+		v.Add("image_id", "pub.error.image_unknown")
+		return nil
+	}
+	return err
+}
+
+func (a *App) setTags(ctx context.Context, tx *store.Tx, orgID, pubID string, in PubInput) error {
+	if err := tx.SetPublicationTopics(ctx, orgID, pubID, in.TopicIDs); err != nil {
+		if errors.Is(err, model.ErrNotFound) {
+			return &model.FieldError{Field: "topics", Code: "pub.error.topic_unknown"}
+		}
+		return err
+	}
+	if err := tx.SetPublicationNeighbourhoods(ctx, orgID, pubID, in.NeighbourhoodIDs); err != nil {
+		if errors.Is(err, model.ErrNotFound) {
+			return &model.FieldError{Field: "neighbourhoods", Code: "pub.error.neighbourhood_unknown"}
+		}
+		return err
+	}
+	return nil
+}
+
+func sameSet(a, b []string) bool {
+	x, y := slices.Clone(a), slices.Clone(b)
+	slices.Sort(x)
+	slices.Sort(y)
+	return slices.Equal(slices.Compact(x), slices.Compact(y))
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
+}
+
+// sameContent reports whether saving p over cur would change nothing.
+func sameContent(cur, p model.Publication) bool {
+	cj, pj := cur.Job, p.Job
+	cj.ClosesAt, pj.ClosesAt = nil, nil
+	return cur.Title == p.Title && cur.Summary == p.Summary && cur.BodyMD == p.BodyMD && cur.ImageID == p.ImageID &&
+		cur.AlertLevel == p.AlertLevel && sameTime(cur.AlertEndsAt, p.AlertEndsAt) && cj == pj &&
+		sameTime(cur.Job.ClosesAt, p.Job.ClosesAt)
+}
+
+// move records a transition of p to state `to` inside tx, with the audit entry.
+func (a *App) move(ctx context.Context, tx *store.Tx, actorID string, p model.Publication, to model.PubState, comment string, at *time.Time) error {
+	err := tx.SetPublicationState(ctx, store.StateChange{PubTransition: model.PubTransition{ID: NewID(),
+		PublicationID: p.ID, OrgID: p.OrgID, From: p.State, To: to, ActorID: actorID, Comment: comment,
+		CreatedAt: a.Now()}, ScheduledAt: at})
+	if err != nil {
+		return err
+	}
+	detail := string(p.State) + " → " + string(to)
+	if comment != "" {
+		detail += " : " + comment
+	}
+	return a.audit(ctx, tx, p.OrgID, actorID, "publication."+string(to), p.ID, detail)
+}
+
+// Action is a workflow step a person asks for.
+type Action string
+
+const (
+	ActSubmit     Action = "submit"
+	ActWithdraw   Action = "withdraw"
+	ActApprove    Action = "approve"
+	ActSendBack   Action = "send_back"
+	ActPublish    Action = "publish"
+	ActSchedule   Action = "schedule"
+	ActUnschedule Action = "unschedule"
+	ActUnpublish  Action = "unpublish"
+)
+
+// Actions lists, in display order, what m may do with p now.
+func (a *App) Actions(ctx context.Context, m model.Membership, p model.Publication) ([]Action, error) {
+	required, err := a.Store.ValidationRequired(ctx, p.OrgID, p.Kind)
+	if err != nil {
+		return nil, err
+	}
+	var out []Action
+	for _, act := range []Action{ActSubmit, ActWithdraw, ActApprove, ActSendBack, ActPublish, ActSchedule, ActUnschedule, ActUnpublish} {
+		if _, err := allowed(act, m, p, required); err == nil {
+			out = append(out, act)
+		}
+	}
+	return out, nil
+}
+
+// allowed decides whether m may take act on p, and to which state it leads.
+// ErrConflict: not from this state; ErrForbidden: not for this person.
+func allowed(act Action, m model.Membership, p model.Publication, required bool) (model.PubState, error) {
+	is := func(roles []model.Role) bool { return slices.Contains(roles, m.Role) }
+	from := func(states ...model.PubState) bool { return slices.Contains(states, p.State) }
+	own := p.AuthorID == m.AccountID
+	switch act {
+	case ActSubmit:
+		if !from(model.StateDraft, model.StateUnpublished) {
+			return "", model.ErrConflict
+		}
+		if !is(publisherRoles) && !(m.Role == model.RoleEditor && own) {
+			return "", model.ErrForbidden
+		}
+		return model.StateSubmitted, nil
+	case ActWithdraw:
+		if !from(model.StateSubmitted) {
+			return "", model.ErrConflict
+		}
+		if !is(publisherRoles) && !(m.Role == model.RoleEditor && own) {
+			return "", model.ErrForbidden
+		}
+		return model.StateDraft, nil
+	case ActApprove:
+		if !from(model.StateSubmitted) {
+			return "", model.ErrConflict
+		}
+		// Four eyes: under required validation, nobody approves their own text.
+		if !is(approverRoles) || (required && own) {
+			return "", model.ErrForbidden
+		}
+		return model.StateApproved, nil
+	case ActSendBack:
+		if !from(model.StateSubmitted, model.StateApproved) {
+			return "", model.ErrConflict
+		}
+		if !is(reviewerRoles) {
+			return "", model.ErrForbidden
+		}
+		return model.StateDraft, nil
+	case ActPublish, ActSchedule:
+		direct := []model.PubState{model.StateApproved, model.StateScheduled}
+		if !required {
+			direct = append(direct, model.StateDraft, model.StateSubmitted, model.StateUnpublished)
+		}
+		if !from(direct...) {
+			if from(model.StateDraft, model.StateSubmitted, model.StateUnpublished) {
+				return "", model.ErrForbidden // needs approval first
+			}
+			return "", model.ErrConflict
+		}
+		if !is(publisherRoles) {
+			return "", model.ErrForbidden
+		}
+		if act == ActPublish {
+			return model.StatePublished, nil
+		}
+		return model.StateScheduled, nil
+	case ActUnschedule:
+		if !from(model.StateScheduled) {
+			return "", model.ErrConflict
+		}
+		if !is(publisherRoles) {
+			return "", model.ErrForbidden
+		}
+		return model.StateApproved, nil
+	case ActUnpublish:
+		if !from(model.StatePublished) {
+			return "", model.ErrConflict
+		}
+		if !is(publisherRoles) {
+			return "", model.ErrForbidden
+		}
+		return model.StateUnpublished, nil
+	}
+	return "", model.ErrInvalid
+}
+
+// TransitionInput is a workflow request.
+type TransitionInput struct {
+	Action  Action
+	Comment string
+	When    string // LocalDateTime, for ActSchedule
+}
+
+// Transition applies a workflow step to an organisation's publication as
+// actorID. A repeated request (the publication already moved) is
+// model.ErrConflict and changes nothing.
+func (a *App) Transition(ctx context.Context, actorID, orgID, pubID string, in TransitionInput) (model.Publication, error) {
+	var out model.Publication
+	now := a.Now()
+	in.Comment = strings.TrimSpace(in.Comment)
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		m, err := tx.Membership(ctx, actorID, orgID)
+		if errors.Is(err, model.ErrNotFound) {
+			return model.ErrForbidden
+		}
+		if err != nil {
+			return err
+		}
+		p, err := tx.PublicationForUpdate(ctx, orgID, pubID)
+		if err != nil {
+			return err
+		}
+		required, err := tx.ValidationRequired(ctx, orgID, p.Kind)
+		if err != nil {
+			return err
+		}
+		to, err := allowed(in.Action, m, p, required)
+		if err != nil {
+			return err
+		}
+		v := &model.ValidationError{}
+		if tooLong(in.Comment, MaxComment) {
+			v.Add("comment", "pub.error.comment_long")
+		}
+		if in.Action == ActSendBack && in.Comment == "" {
+			v.Add("comment", "pub.error.comment_required")
+		}
+		var at *time.Time
+		if in.Action == ActSchedule {
+			when, ok := ParseLocal(in.When)
+			switch {
+			case strings.TrimSpace(in.When) == "":
+				v.Add("when", "pub.error.when_required")
+			case !ok:
+				v.Add("when", "pub.error.datetime")
+			case !when.After(now):
+				v.Add("when", "pub.error.when_past")
+			default:
+				at = &when
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		switch to {
+		case model.StateSubmitted, model.StateApproved, model.StatePublished, model.StateScheduled:
+			r, err := markdown.Render(p.BodyMD)
+			if err != nil {
+				return err
+			}
+			check := now
+			if at != nil {
+				check = *at // an alert or offer must still be current when it goes out
+			}
+			if v := readiness(p, r, check); v.Err() != nil {
+				return &NotReadyError{Fields: v}
+			}
+		}
+		if err := a.move(ctx, tx, actorID, p, to, in.Comment, at); err != nil {
+			return err
+		}
+		if to == model.StateScheduled {
+			// Committed with the state change, so it survives a restart; the
+			// worker checks the time still matches (rescheduling is harmless).
+			err := a.Jobs.Enqueue(ctx, tx, jobs.PublishScheduledArgs{OrgID: orgID, PublicationID: p.ID, At: *at},
+				&river.InsertOpts{ScheduledAt: *at})
+			if err != nil {
+				return err
+			}
+		}
+		out, err = tx.PublicationByID(ctx, orgID, pubID)
+		return err
+	})
+	return out, err
+}
+
+// NotReadyError says a publication cannot go out as it stands; Fields says
+// which fields to fix in the editor.
+type NotReadyError struct{ Fields *model.ValidationError }
+
+func (e *NotReadyError) Error() string { return "publication not ready: " + e.Fields.Error() }
+
+// Unwrap lets callers test errors.Is(err, model.ErrInvalid).
+func (e *NotReadyError) Unwrap() error { return model.ErrInvalid }
+
+// PublishScheduled is the scheduled job's use case: publish the publication
+// if it is still scheduled for at; otherwise do nothing (it was rescheduled,
+// unscheduled or already published).
+func (a *App) PublishScheduled(ctx context.Context, orgID, pubID string, at time.Time) error {
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		p, err := tx.PublicationForUpdate(ctx, orgID, pubID)
+		if errors.Is(err, model.ErrNotFound) {
+			return nil // deleted with its organisation
+		}
+		if err != nil {
+			return err
+		}
+		if p.State != model.StateScheduled || p.ScheduledAt == nil || !p.ScheduledAt.Equal(at.UTC()) {
+			return nil
+		}
+		return a.move(ctx, tx, "", p, model.StatePublished, "", nil)
+	})
+}
+
+// PublishDue publishes every scheduled publication whose time has passed: a
+// safety net run at start-up for jobs that could not run (e.g. a database
+// restored from a backup taken before they were inserted).
+func (a *App) PublishDue(ctx context.Context) (int, error) {
+	due, err := a.Store.DueScheduled(ctx, a.Now(), 500)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, p := range due {
+		if err := a.PublishScheduled(ctx, p.OrgID, p.ID, *p.ScheduledAt); err != nil {
+			return n, fmt.Errorf("publish %s: %w", p.ID, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+// SetValidationRequired changes, for one kind, whether publication needs a
+// validator's approval (administrators only).
+func (a *App) SetValidationRequired(ctx context.Context, actorID, orgID string, settings map[model.PubKind]bool) error {
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := requireRole(ctx, tx, actorID, orgID, model.RoleAdmin); err != nil {
+			return err
+		}
+		for _, k := range model.PubKinds {
+			if err := tx.SetValidationRequired(ctx, orgID, k, settings[k], a.Now()); err != nil {
+				return err
+			}
+		}
+		var on []string
+		for _, k := range model.PubKinds {
+			if settings[k] {
+				on = append(on, string(k))
+			}
+		}
+		return a.audit(ctx, tx, orgID, actorID, "publication.settings", orgID, "validation: "+strings.Join(on, ","))
+	})
+}

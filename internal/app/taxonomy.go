@@ -1,0 +1,139 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strings"
+
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
+)
+
+// TagInput is a topic or neighbourhood as typed in the staff area.
+type TagInput struct {
+	Name        string
+	Slug        string // "" to derive it from the name
+	Description string
+	ServiceID   string // topics only
+}
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// checkTag validates a tag's fields and fills the slug.
+func checkTag(in *TagInput) error {
+	in.Name, in.Slug, in.Description = strings.TrimSpace(in.Name), strings.TrimSpace(in.Slug), strings.TrimSpace(in.Description)
+	v := &model.ValidationError{}
+	if in.Name == "" || tooLong(in.Name, 80) {
+		v.Add("name", "tag.error.name")
+	}
+	if in.Slug == "" {
+		in.Slug = Slugify(in.Name)
+	}
+	if !slugPattern.MatchString(in.Slug) || len(in.Slug) > 60 {
+		v.Add("slug", "tag.error.slug")
+	}
+	if tooLong(in.Description, 500) {
+		v.Add("description", "tag.error.description")
+	}
+	return v.Err()
+}
+
+// SaveTopic creates (id "") or updates an organisation's topic (administrators).
+func (a *App) SaveTopic(ctx context.Context, actorID, orgID, id string, in TagInput) (model.Topic, error) {
+	if err := checkTag(&in); err != nil {
+		return model.Topic{}, err
+	}
+	t := model.Topic{ID: id, OrgID: orgID, Slug: in.Slug, Name: in.Name, Description: in.Description, ServiceID: in.ServiceID, CreatedAt: a.Now()}
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := requireRole(ctx, tx, actorID, orgID, model.RoleAdmin); err != nil {
+			return err
+		}
+		var err error
+		if t.ID == "" {
+			t.ID = NewID()
+			err = tx.CreateTopic(ctx, t)
+		} else {
+			err = tx.UpdateTopic(ctx, t)
+		}
+		if err := tagError(err, in.ServiceID != ""); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, orgID, actorID, "topic.save", t.ID, t.Name)
+	})
+	return t, err
+}
+
+// DeleteTopic removes a topic from the organisation (administrators).
+func (a *App) DeleteTopic(ctx context.Context, actorID, orgID, id string) error {
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := requireRole(ctx, tx, actorID, orgID, model.RoleAdmin); err != nil {
+			return err
+		}
+		t, err := tx.TopicByID(ctx, orgID, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteTopic(ctx, orgID, id); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, orgID, actorID, "topic.delete", id, t.Name)
+	})
+}
+
+// SaveNeighbourhood creates (id "") or updates a neighbourhood (administrators).
+func (a *App) SaveNeighbourhood(ctx context.Context, actorID, orgID, id string, in TagInput) (model.Neighbourhood, error) {
+	if err := checkTag(&in); err != nil {
+		return model.Neighbourhood{}, err
+	}
+	n := model.Neighbourhood{ID: id, OrgID: orgID, Slug: in.Slug, Name: in.Name, Description: in.Description, CreatedAt: a.Now()}
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := requireRole(ctx, tx, actorID, orgID, model.RoleAdmin); err != nil {
+			return err
+		}
+		var err error
+		if n.ID == "" {
+			n.ID = NewID()
+			err = tx.CreateNeighbourhood(ctx, n)
+		} else {
+			err = tx.UpdateNeighbourhood(ctx, n)
+		}
+		if err := tagError(err, false); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, orgID, actorID, "neighbourhood.save", n.ID, n.Name)
+	})
+	return n, err
+}
+
+// DeleteNeighbourhood removes a neighbourhood (administrators).
+func (a *App) DeleteNeighbourhood(ctx context.Context, actorID, orgID, id string) error {
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := requireRole(ctx, tx, actorID, orgID, model.RoleAdmin); err != nil {
+			return err
+		}
+		n, err := tx.NeighbourhoodByID(ctx, orgID, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteNeighbourhood(ctx, orgID, id); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, orgID, actorID, "neighbourhood.delete", id, n.Name)
+	})
+}
+
+// tagError turns store refusals into form messages.
+func tagError(err error, hasService bool) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, model.ErrConflict):
+		return &model.FieldError{Field: "slug", Code: "tag.error.slug_taken"}
+	case errors.Is(err, model.ErrNotFound) && hasService:
+		// Either the tag or the service is not the organisation's; both
+		// are refused the same way.
+		return &model.FieldError{Field: "service_id", Code: "tag.error.service"}
+	}
+	return err
+}
