@@ -134,6 +134,15 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 	s.App = &app.App{Store: st, Jobs: s.Jobs, Mail: tmpl, Cat: cat, Clock: clock,
 		Passwords: passwords.New(params), BaseURL: cfg.BaseURL, MediaDir: cfg.MediaDir(), Logger: logger}
 	publisher.Publisher = s.App
+	if !opt.NoWorkers {
+		// Scheduled publications whose job could not run (a database
+		// restored from a backup…) go out now, before serving.
+		if n, err := s.App.PublishDue(ctx); err != nil {
+			logger.Warn("publish due publications", "error", err)
+		} else if n > 0 {
+			logger.Info("published overdue scheduled publications", "count", n)
+		}
+	}
 	w, err := web.New(s.App, web.Config{Secure: cfg.Secure(), Logger: logger})
 	if err != nil {
 		st.Close()
@@ -162,12 +171,6 @@ func (s *Server) registerGauges() {
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := s.Jobs.Start(ctx); err != nil {
 		return fmt.Errorf("start jobs: %w", err)
-	}
-	// Scheduled publications whose job could not run (a restored backup…).
-	if n, err := s.App.PublishDue(ctx); err != nil {
-		s.Logger.Warn("publish due publications", "error", err)
-	} else if n > 0 {
-		s.Logger.Info("published overdue scheduled publications", "count", n)
 	}
 	s.Jobs.Observe(ctx, func(kind, outcome string, run time.Duration) {
 		s.Metrics.Counter("parvis_jobs_total", "Finished job attempts by kind and outcome.", "kind", kind, "outcome", outcome).Inc()
