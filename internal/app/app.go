@@ -19,6 +19,7 @@ import (
 	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/passwords"
+	"github.com/parvis/parvis/internal/screen"
 	"github.com/parvis/parvis/internal/store"
 )
 
@@ -50,6 +51,8 @@ type App struct {
 	BaseURL   string // public URL, no trailing slash
 	MediaDir  string
 	Logger    *slog.Logger
+	// Screener screens comments (internal/screen); immutable, shared.
+	Screener *screen.Screener
 }
 
 // Now is the app's current time.

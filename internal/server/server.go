@@ -24,6 +24,7 @@ import (
 	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/metrics"
 	"github.com/parvis/parvis/internal/passwords"
+	"github.com/parvis/parvis/internal/screen"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/web"
 )
@@ -131,8 +132,13 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 		st.Close()
 		return nil, err
 	}
+	screener, err := screen.New()
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	s.App = &app.App{Store: st, Jobs: s.Jobs, Mail: tmpl, Cat: cat, Clock: clock,
-		Passwords: passwords.New(params), BaseURL: cfg.BaseURL, MediaDir: cfg.MediaDir(), Logger: logger}
+		Passwords: passwords.New(params), BaseURL: cfg.BaseURL, MediaDir: cfg.MediaDir(), Logger: logger, Screener: screener}
 	publisher.Publisher = s.App
 	if !opt.NoWorkers {
 		// Scheduled publications whose job could not run (a database

@@ -1,0 +1,709 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/model"
+)
+
+// debateSiteRoutes registers the public side of the debate on the
+// organisation's site mux (docs/DEBATE.md).
+func (h *Handler) debateSiteRoutes(site *http.ServeMux) {
+	site.Handle("GET /{org}/p/{slug}/commentaires", h.orgPage(h.commentThread))
+	site.Handle("POST /{org}/p/{slug}/commentaires", h.orgResident(h.postComment))
+	site.Handle("GET /{org}/p/{slug}/commentaires/{id}/modifier", h.orgResident(h.editCommentForm))
+	site.Handle("POST /{org}/p/{slug}/commentaires/{id}/modifier", h.orgResident(h.editComment))
+	site.Handle("POST /{org}/p/{slug}/commentaires/{id}/supprimer", h.orgResident(h.withdrawComment))
+	site.Handle("POST /{org}/p/{slug}/commentaires/{id}/utile", h.orgResident(h.usefulComment))
+	site.Handle("POST /{org}/p/{slug}/commentaires/{id}/officielle", h.orgResident(h.officialComment))
+	site.Handle("POST /{org}/p/{slug}/commentaires/{id}/examen", h.orgResident(h.requestReview))
+	site.Handle("GET /{org}/p/{slug}/commentaires/{id}/signaler", h.orgPage(h.reportForm))
+	site.Handle("POST /{org}/p/{slug}/commentaires/{id}/signaler", h.orgPage(h.report))
+	site.Handle("GET /{org}/commentaires/{id}/contester", h.orgResident(h.appealForm))
+	site.Handle("POST /{org}/commentaires/{id}/contester", h.orgResident(h.appeal))
+	site.Handle("GET /{org}/charte", h.orgPage(h.charterPage))
+	site.Handle("GET /{org}/transparence", h.orgPage(h.transparencyNow))
+	site.Handle("GET /{org}/transparence/{year}", h.orgPage(h.transparencyPage))
+}
+
+// orgResident is orgPage for a signed-in person.
+func (h *Handler) orgResident(fn handlerFunc) http.Handler {
+	return h.signedIn(func(w http.ResponseWriter, r *http.Request) error {
+		org, err := h.app.Store.OrganisationByHandle(r.Context(), r.PathValue("org"))
+		if err != nil {
+			return err
+		}
+		return fn(w, r.WithContext(withOrg(r.Context(), org)))
+	})
+}
+
+// commentItem is one comment as a given reader sees it.
+type commentItem struct {
+	model.Comment
+	Show    bool   // the text is shown
+	Notice  string // catalogue key replacing the text (masked, deleted…)
+	Mine    bool
+	CanEdit bool
+	Useful  bool
+	Replies []commentItem
+}
+
+// asOption is one identity a staff member may answer under.
+type asOption struct {
+	Value, Label string
+}
+
+// commentSection is everything the "comments" partial shows. Built by one
+// call (commentSection) in a constant number of queries, whatever the
+// number of comments.
+type commentSection struct {
+	Org       model.Organisation
+	Pub       model.Publication
+	Base      string // /{org}/p/{slug}/commentaires
+	Mode      model.ModerationMode
+	OwnMode   model.ModerationMode
+	Charter   []string
+	Threads   []commentItem
+	Count     int
+	SignedIn  bool
+	Verified  bool
+	Staff     bool
+	Lead      bool // may change the publication's mode and pin answers
+	As        []asOption
+	Form      *Form  // the posting form being re-displayed, if any
+	FormFor   string // "" for a new comment, else the parent's id
+	Token     string // idempotency token of this render
+	RateUntil string // when a rate-limited author may post again
+	Modes     []model.ModerationMode
+}
+
+// Reply reports whether the re-displayed form is the reply form of id.
+func (s *commentSection) FormOf(id string) *Form {
+	if s.Form != nil && s.FormFor == id {
+		return s.Form
+	}
+	return emptyForm()
+}
+
+// commentPublication returns the organisation's published publication {slug}.
+func (h *Handler) commentPublication(r *http.Request) (model.Organisation, model.Publication, error) {
+	org, _ := orgFrom(r.Context())
+	p, err := h.app.Store.PublicationBySlug(r.Context(), org.ID, r.PathValue("slug"))
+	if err != nil {
+		return org, p, err
+	}
+	if p.State != model.StatePublished {
+		return org, p, model.ErrNotFound
+	}
+	return org, p, nil
+}
+
+// CommentSection builds a publication's comment section for the request's
+// reader; the publication page includes it with one template line.
+func (h *Handler) commentSection(r *http.Request, org model.Organisation, pub model.Publication) (*commentSection, error) {
+	ctx := r.Context()
+	settings, err := h.app.DebateSettings(ctx, org.ID)
+	if err != nil {
+		return nil, err
+	}
+	mode, own, err := h.app.CommentMode(ctx, settings, pub.ID)
+	if err != nil {
+		return nil, err
+	}
+	all, err := h.app.Store.ThreadComments(ctx, pub.ID)
+	if err != nil {
+		return nil, err
+	}
+	s := &commentSection{Org: org, Pub: pub, Base: "/" + org.Handle + "/p/" + pub.Slug + "/commentaires", Mode: mode,
+		OwnMode: own, Charter: settings.Charter, Modes: model.ModerationModes}
+	acct, signed := accountFrom(ctx)
+	useful := map[string]bool{}
+	if signed {
+		s.SignedIn, s.Verified = true, acct.Verified()
+		s.Token, _ = app.NewSecret()
+		if useful, err = h.app.Store.UsefulMarks(ctx, pub.ID, acct.ID); err != nil {
+			return nil, err
+		}
+		if m, err := h.app.Store.Membership(ctx, acct.ID, org.ID); err == nil {
+			s.Staff = true
+			s.Lead = m.Role == model.RoleAdmin || m.Role == model.RoleManager
+			if s.As, err = h.answerOptions(r, org, m); err != nil {
+				return nil, err
+			}
+		} else if !errors.Is(err, model.ErrNotFound) {
+			return nil, err
+		}
+	}
+	now := h.app.Now()
+	byID := map[string]int{}
+	replies := map[string][]commentItem{}
+	for _, c := range all {
+		it := commentItem{Comment: c, Useful: useful[c.ID]}
+		it.Mine = signed && c.AccountID == acct.ID
+		switch c.Status {
+		case model.CommentPublished:
+			it.Show = true
+		case model.CommentHeld:
+			it.Show, it.Notice = it.Mine, "debate.notice.held"
+		case model.CommentRejected:
+			it.Show, it.Notice = it.Mine, "debate.notice.rejected"
+		case model.CommentHidden:
+			it.Notice = "debate.notice.hidden_rule"
+			if c.RuleNumber == 0 {
+				it.Notice = "debate.notice.hidden_review"
+			}
+		case model.CommentDeleted:
+			it.Notice = "debate.notice.deleted"
+		case model.CommentWithdrawn:
+			it.Notice = "debate.notice.withdrawn"
+		}
+		// Held and rejected comments exist only for their author.
+		if (c.Status == model.CommentHeld || c.Status == model.CommentRejected) && !it.Mine {
+			continue
+		}
+		it.CanEdit = it.Mine && now.Sub(c.CreatedAt) < app.EditWindow &&
+			(c.Status == model.CommentPublished || c.Status == model.CommentHeld)
+		if c.Status == model.CommentPublished {
+			s.Count++
+		}
+		if c.ParentID == "" {
+			byID[c.ID] = len(s.Threads)
+			s.Threads = append(s.Threads, it)
+		} else {
+			replies[c.ParentID] = append(replies[c.ParentID], it)
+		}
+	}
+	kept := s.Threads[:0]
+	for _, t := range s.Threads {
+		rs := replies[t.ID]
+		// The official answer is pinned right under its question.
+		for i, rep := range rs {
+			if rep.Official && rep.Status == model.CommentPublished && i > 0 {
+				rs = append([]commentItem{rep}, append(rs[:i:i], rs[i+1:]...)...)
+				break
+			}
+		}
+		t.Replies = rs
+		// A comment its author withdrew stays only as the head of its replies.
+		if t.Status == model.CommentWithdrawn && len(rs) == 0 {
+			continue
+		}
+		kept = append(kept, t)
+	}
+	s.Threads = kept
+	return s, nil
+}
+
+// answerOptions lists the identities a staff member may answer under.
+func (h *Handler) answerOptions(r *http.Request, org model.Organisation, m model.Membership) ([]asOption, error) {
+	lead := m.Role == model.RoleAdmin || m.Role == model.RoleManager
+	var out []asOption
+	if lead {
+		out = append(out, asOption{Value: "org", Label: org.Name})
+	}
+	services, err := h.app.Store.ServicesOf(r.Context(), org.ID)
+	if err != nil {
+		return nil, err
+	}
+	mine := map[string]bool{}
+	for _, id := range m.ServiceIDs {
+		mine[id] = true
+	}
+	for _, s := range services {
+		if lead || mine[s.ID] {
+			out = append(out, asOption{Value: s.ID, Label: h.cat.T("fr", "debate.staff_label.service", s.Name, org.Name)})
+		}
+	}
+	return out, nil
+}
+
+// threadView is the data of the thread page.
+type threadView struct {
+	S *commentSection
+}
+
+func (h *Handler) renderThread(w http.ResponseWriter, r *http.Request, status int, s *commentSection) {
+	v := h.view(r, "", threadView{S: s})
+	v.Title = s.Pub.Title
+	if s.SignedIn {
+		noStore(w)
+	}
+	h.render(w, r, status, "debate/thread", v)
+}
+
+// commentThread is the publication's comment page.
+func (h *Handler) commentThread(w http.ResponseWriter, r *http.Request) error {
+	org, pub, err := h.commentPublication(r)
+	if err != nil {
+		return err
+	}
+	s, err := h.commentSection(r, org, pub)
+	if err != nil {
+		return err
+	}
+	h.renderThread(w, r, http.StatusOK, s)
+	return nil
+}
+
+// postComment publishes, holds or refuses a comment, then shows the thread.
+func (h *Handler) postComment(w http.ResponseWriter, r *http.Request) error {
+	f, err := parse(r)
+	if err != nil {
+		return err
+	}
+	org, pub, err := h.commentPublication(r)
+	if err != nil {
+		return err
+	}
+	acct, _ := accountFrom(r.Context())
+	parent := f.Value("parent")
+	key := f.Value("idem")
+	if key != "" {
+		key += "/" + parent
+	}
+	res, err := h.app.PostComment(r.Context(), app.NewComment{Org: org, Publication: pub, Author: acct, ParentID: parent,
+		Body: f.Value("body"), As: f.Value("as"), IdemKey: key})
+	if err != nil {
+		return h.commentRefused(w, r, org, pub, f, parent, err)
+	}
+	c := res.Comment
+	switch c.Status {
+	case model.CommentHeld:
+		h.flash(w, "debate.flash.held")
+	case model.CommentRejected:
+		h.flash(w, "debate.flash.rejected")
+	default:
+		h.flash(w, "debate.flash.published")
+	}
+	redirect(w, r, "/"+org.Handle+"/p/"+pub.Slug+"/commentaires#c-"+c.ID)
+	return nil
+}
+
+// commentRefused shows the thread again with the author's text and why it
+// was refused, beside the form they used.
+func (h *Handler) commentRefused(w http.ResponseWriter, r *http.Request, org model.Organisation, pub model.Publication, f *Form, parent string, err error) error {
+	status := http.StatusUnprocessableEntity
+	var rate *app.RateError
+	var sanction *app.SanctionError
+	s, serr := h.commentSection(r, org, pub)
+	if serr != nil {
+		return serr
+	}
+	switch {
+	case errors.As(err, &rate):
+		status = http.StatusTooManyRequests
+		if rate.NewAccount {
+			f.General = "debate.error.rate_new"
+		} else {
+			f.General = "debate.error.rate"
+		}
+		s.RateUntil = formatDate(lang(r), rate.At, true)
+		if rate.At.Sub(h.app.Now()) < 24*time.Hour {
+			s.RateUntil = formatClock(lang(r), rate.At)
+		}
+	case errors.As(err, &sanction):
+		status = http.StatusForbidden
+		f.General = "debate.error.muted"
+		if sanction.Sanction.Kind == "ban" {
+			f.General = "debate.error.banned"
+		} else if sanction.Sanction.Until != nil {
+			s.RateUntil = formatDate(lang(r), *sanction.Sanction.Until, true)
+		}
+	case errors.Is(err, app.ErrCommentsClosed):
+		status, f.General = http.StatusForbidden, "debate.error.closed"
+	case errors.Is(err, app.ErrVerifyFirst):
+		status, f.General = http.StatusForbidden, "debate.error.verify"
+	case f.Absorb(err):
+	default:
+		return err
+	}
+	if f.General == "" {
+		f.General = "form.has_errors"
+	}
+	s.Form, s.FormFor = f, parent
+	h.renderThread(w, r, status, s)
+	return nil
+}
+
+// formatClock writes "14 h 32" or "14:32" in Europe/Paris.
+func formatClock(l string, t time.Time) string {
+	t = t.In(paris)
+	if l == "en" {
+		return t.Format("15:04")
+	}
+	return t.Format("15 h 04")
+}
+
+// commentOf loads the comment {id} of the publication {slug}.
+func (h *Handler) commentOf(r *http.Request) (model.Organisation, model.Publication, model.Comment, error) {
+	org, pub, err := h.commentPublication(r)
+	if err != nil {
+		return org, pub, model.Comment{}, err
+	}
+	c, err := h.app.Store.CommentByID(r.Context(), org.ID, r.PathValue("id"))
+	if err == nil && c.PublicationID != pub.ID {
+		err = model.ErrNotFound
+	}
+	return org, pub, c, err
+}
+
+// editView is the edit form's data.
+type editView struct {
+	Comment model.Comment
+	Base    string
+	Until   string
+	Reasons []string
+}
+
+func (h *Handler) editCommentForm(w http.ResponseWriter, r *http.Request) error {
+	org, pub, c, err := h.commentOf(r)
+	if err != nil {
+		return err
+	}
+	acct, _ := accountFrom(r.Context())
+	if c.AccountID != acct.ID {
+		return model.ErrForbidden
+	}
+	f := &Form{Values: url.Values{"body": {c.Body}}, Errors: map[string]string{}}
+	return h.renderEdit(w, r, http.StatusOK, org, pub, c, f, nil)
+}
+
+func (h *Handler) renderEdit(w http.ResponseWriter, r *http.Request, status int, org model.Organisation, pub model.Publication, c model.Comment, f *Form, reasons []string) error {
+	d := editView{Comment: c, Base: "/" + org.Handle + "/p/" + pub.Slug + "/commentaires", Reasons: reasons,
+		Until: formatClock(lang(r), c.CreatedAt.Add(app.EditWindow))}
+	if h.app.Now().Sub(c.CreatedAt) > app.EditWindow && f.Error("body") == "" {
+		f.Set("body", "debate.error.edit_late")
+	}
+	v := h.view(r, "debate.edit.title", d)
+	v.Form, v.NoIndex = f, true
+	noStore(w)
+	h.render(w, r, status, "debate/edit", v)
+	return nil
+}
+
+func (h *Handler) editComment(w http.ResponseWriter, r *http.Request) error {
+	f, err := parse(r)
+	if err != nil {
+		return err
+	}
+	org, pub, c, err := h.commentOf(r)
+	if err != nil {
+		return err
+	}
+	acct, _ := accountFrom(r.Context())
+	_, err = h.app.EditComment(r.Context(), org, acct, c.ID, f.Value("body"))
+	var rej *app.ScreenRejectedError
+	if errors.As(err, &rej) {
+		f.Set("body", "debate.error.edit_rejected")
+		return h.renderEdit(w, r, http.StatusUnprocessableEntity, org, pub, c, f, rej.Reasons)
+	}
+	if f.Absorb(err) {
+		return h.renderEdit(w, r, http.StatusUnprocessableEntity, org, pub, c, f, nil)
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(w, "debate.flash.edited")
+	redirect(w, r, "/"+org.Handle+"/p/"+pub.Slug+"/commentaires#c-"+c.ID)
+	return nil
+}
+
+// afterAction returns to the comment in its thread.
+func (h *Handler) afterAction(w http.ResponseWriter, r *http.Request, org model.Organisation, pub model.Publication, id, flash string) {
+	if flash != "" {
+		h.flash(w, flash)
+	}
+	redirect(w, r, "/"+org.Handle+"/p/"+pub.Slug+"/commentaires#c-"+id)
+}
+
+func (h *Handler) withdrawComment(w http.ResponseWriter, r *http.Request) error {
+	org, pub, c, err := h.commentOf(r)
+	if err != nil {
+		return err
+	}
+	acct, _ := accountFrom(r.Context())
+	if err := h.app.WithdrawComment(r.Context(), org, acct, c.ID); err != nil {
+		return err
+	}
+	h.afterAction(w, r, org, pub, c.ID, "debate.flash.withdrawn")
+	return nil
+}
+
+func (h *Handler) usefulComment(w http.ResponseWriter, r *http.Request) error {
+	org, pub, c, err := h.commentOf(r)
+	if err != nil {
+		return err
+	}
+	acct, _ := accountFrom(r.Context())
+	if err := h.app.MarkUseful(r.Context(), org, acct, c.ID, r.PostFormValue("on") != "0"); err != nil {
+		return err
+	}
+	h.afterAction(w, r, org, pub, c.ID, "")
+	return nil
+}
+
+func (h *Handler) officialComment(w http.ResponseWriter, r *http.Request) error {
+	org, pub, c, err := h.commentOf(r)
+	if err != nil {
+		return err
+	}
+	acct, _ := accountFrom(r.Context())
+	on := r.PostFormValue("on") != "0"
+	if err := h.app.SetOfficial(r.Context(), org, acct, c.ID, on); err != nil {
+		return err
+	}
+	flash := "debate.flash.official"
+	if !on {
+		flash = "debate.flash.unofficial"
+	}
+	h.afterAction(w, r, org, pub, c.ID, flash)
+	return nil
+}
+
+func (h *Handler) requestReview(w http.ResponseWriter, r *http.Request) error {
+	org, pub, c, err := h.commentOf(r)
+	if err != nil {
+		return err
+	}
+	acct, _ := accountFrom(r.Context())
+	if err := h.app.RequestReview(r.Context(), org, acct, c.ID); err != nil {
+		return err
+	}
+	h.afterAction(w, r, org, pub, c.ID, "debate.flash.review_requested")
+	return nil
+}
+
+// reportView is the report form's data.
+type reportView struct {
+	Comment model.Comment
+	Pub     model.Publication
+	Base    string
+	Rules   []ruleOption
+	Grounds []string
+}
+
+// ruleOption is a numbered charter rule in a form.
+type ruleOption struct {
+	N    int
+	Text string
+}
+
+// ruleOptions numbers the charter's rules.
+func ruleOptions(charter []string) []ruleOption {
+	out := make([]ruleOption, len(charter))
+	for i, r := range charter {
+		out[i] = ruleOption{N: i + 1, Text: r}
+	}
+	return out
+}
+
+func (h *Handler) reportForm(w http.ResponseWriter, r *http.Request) error {
+	return h.renderReport(w, r, http.StatusOK, emptyForm())
+}
+
+func (h *Handler) renderReport(w http.ResponseWriter, r *http.Request, status int, f *Form) error {
+	org, pub, c, err := h.commentOf(r)
+	if err != nil {
+		return err
+	}
+	if c.Status != model.CommentPublished && c.Status != model.CommentHidden {
+		return model.ErrNotFound
+	}
+	settings, err := h.app.DebateSettings(r.Context(), org.ID)
+	if err != nil {
+		return err
+	}
+	d := reportView{Comment: c, Pub: pub, Base: "/" + org.Handle + "/p/" + pub.Slug + "/commentaires", Rules: ruleOptions(settings.Charter),
+		Grounds: app.LegalGrounds}
+	v := h.view(r, "debate.report.title", d)
+	v.Form, v.NoIndex = f, true
+	h.render(w, r, status, "debate/report", v)
+	return nil
+}
+
+func (h *Handler) report(w http.ResponseWriter, r *http.Request) error {
+	f, err := parse(r)
+	if err != nil {
+		return err
+	}
+	org, pub, c, err := h.commentOf(r)
+	if err != nil {
+		return err
+	}
+	in := app.NewReport{Org: org, CommentID: c.ID, Email: f.Value("email"), Reason: f.Value("reason"),
+		LegalGround: f.Value("legal_ground"), Explanation: f.Value("explanation"), Lang: lang(r)}
+	if acct, ok := accountFrom(r.Context()); ok {
+		in.Reporter = &acct
+	}
+	res, err := h.app.ReportComment(r.Context(), in)
+	if f.Absorb(err) {
+		return h.renderReport(w, r, http.StatusUnprocessableEntity, f)
+	}
+	if err != nil {
+		return err
+	}
+	flash := "debate.flash.reported"
+	if res.Duplicate {
+		flash = "debate.flash.reported_again"
+	}
+	h.afterAction(w, r, org, pub, c.ID, flash)
+	return nil
+}
+
+// appealView is the appeal form's data.
+type appealView struct {
+	Comment  model.Comment
+	Decision model.Decision
+	Problem  string // catalogue key when no appeal is possible
+}
+
+func (h *Handler) appealForm(w http.ResponseWriter, r *http.Request) error {
+	return h.renderAppeal(w, r, http.StatusOK, emptyForm())
+}
+
+func (h *Handler) renderAppeal(w http.ResponseWriter, r *http.Request, status int, f *Form) error {
+	org, _ := orgFrom(r.Context())
+	acct, _ := accountFrom(r.Context())
+	c, d, err := h.app.Appealable(r.Context(), org, acct, r.PathValue("id"))
+	data := appealView{Comment: c, Decision: d}
+	switch {
+	case errors.Is(err, model.ErrConflict):
+		data.Problem = "debate.appeal.already"
+	case errors.Is(err, model.ErrExpired):
+		data.Problem = "debate.appeal.expired"
+	case errors.Is(err, model.ErrNotFound) && c.ID != "":
+		data.Problem = "debate.appeal.nothing"
+	case err != nil:
+		return err
+	}
+	v := h.view(r, "debate.appeal.title", data)
+	v.Form, v.NoIndex = f, true
+	noStore(w)
+	h.render(w, r, status, "debate/appeal", v)
+	return nil
+}
+
+func (h *Handler) appeal(w http.ResponseWriter, r *http.Request) error {
+	f, err := parse(r)
+	if err != nil {
+		return err
+	}
+	org, _ := orgFrom(r.Context())
+	acct, _ := accountFrom(r.Context())
+	err = h.app.Appeal(r.Context(), org, acct, r.PathValue("id"), f.Value("text"))
+	if f.Absorb(err) {
+		return h.renderAppeal(w, r, http.StatusUnprocessableEntity, f)
+	}
+	if err != nil {
+		return err
+	}
+	h.render(w, r, http.StatusOK, "account/notice", h.view(r, "debate.appeal.title", "debate.appeal.sent"))
+	return nil
+}
+
+// charterPage shows the organisation's moderation charter.
+func (h *Handler) charterPage(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	s, err := h.app.DebateSettings(r.Context(), org.ID)
+	if err != nil {
+		return err
+	}
+	h.render(w, r, http.StatusOK, "debate/charter", h.view(r, "debate.charter.title", s))
+	return nil
+}
+
+func (h *Handler) transparencyNow(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	http.Redirect(w, r, "/"+org.Handle+"/transparence/"+h.app.Now().In(paris).Format("2006"), http.StatusFound)
+	return nil
+}
+
+// transparencyView is the transparency page's data.
+type transparencyView struct {
+	app.TransparencyReport
+	Hidden, Deleted, Approved, Restored, Upheld, AutoHidden []decisionRow
+	Median                                                  string
+	Prev, Next                                              int
+}
+
+// decisionRow is one line of the decisions table.
+type decisionRow struct {
+	Source   string
+	Rule     int
+	RuleText string
+	N        int
+}
+
+func (h *Handler) transparencyPage(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	year, err := parseYear(r.PathValue("year"))
+	if err != nil {
+		return err
+	}
+	rep, err := h.app.Transparency(r.Context(), org.ID, year)
+	if err != nil {
+		return err
+	}
+	d := transparencyView{TransparencyReport: rep, Prev: year - 1}
+	if year < h.app.Now().In(paris).Year() {
+		d.Next = year + 1
+	}
+	for _, dc := range rep.Decisions {
+		row := decisionRow{Source: dc.Source, Rule: dc.RuleNumber, RuleText: dc.RuleText, N: dc.N}
+		switch dc.Action {
+		case "hide":
+			d.Hidden = append(d.Hidden, row)
+		case "delete":
+			d.Deleted = append(d.Deleted, row)
+		case "approve":
+			d.Approved = append(d.Approved, row)
+		case "autohide":
+			d.AutoHidden = append(d.AutoHidden, row)
+		}
+	}
+	if rep.Decided > 0 {
+		d.Median = humanDuration(lang(r), rep.MedianWait)
+	}
+	v := h.view(r, "debate.transparency.title", d)
+	h.render(w, r, http.StatusOK, "debate/transparency", v)
+	return nil
+}
+
+// parseYear accepts a four-digit year from 2000 to 2200.
+func parseYear(s string) (int, error) {
+	if len(s) != 4 || strings.Trim(s, "0123456789") != "" {
+		return 0, model.ErrNotFound
+	}
+	y, err := strconv.Atoi(s)
+	if err != nil || y < 2000 || y > 2200 {
+		return 0, model.ErrNotFound
+	}
+	return y, nil
+}
+
+// humanDuration writes "3 h 12 min", "45 min" or "2 j 4 h".
+func humanDuration(l string, d time.Duration) string {
+	d = d.Round(time.Minute)
+	days, hours, mins := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
+	day := "j"
+	if l == "en" {
+		day = "d"
+	}
+	var parts []string
+	if days > 0 {
+		parts = append(parts, strconv.Itoa(days)+" "+day)
+	}
+	if hours > 0 {
+		parts = append(parts, strconv.Itoa(hours)+" h")
+	}
+	if mins > 0 || len(parts) == 0 {
+		parts = append(parts, strconv.Itoa(mins)+" min")
+	}
+	return strings.Join(parts, " ")
+}

@@ -1,0 +1,313 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
+)
+
+// moderationRoutes registers the staff side of the debate (docs/DEBATE.md).
+func (h *Handler) moderationRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /admin/{org}/moderation", h.staff(managers, h.moderationQueue))
+	mux.Handle("GET /admin/{org}/moderation/settings", h.staff(adminOnly, h.moderationSettings))
+	mux.Handle("POST /admin/{org}/moderation/settings", h.staff(adminOnly, h.saveModerationSettings))
+	mux.Handle("POST /admin/{org}/moderation/words", h.staff(adminOnly, h.saveScreenWords))
+	mux.Handle("GET /admin/{org}/moderation/authors/{account}", h.staff(managers, h.authorProfile))
+	mux.Handle("POST /admin/{org}/moderation/publications/{id}/mode", h.staff(managers, h.publicationMode))
+	mux.Handle("GET /admin/{org}/moderation/{id}", h.staff(managers, h.moderationCase))
+	mux.Handle("POST /admin/{org}/moderation/{id}/decide", h.staff(managers, h.decide))
+	mux.Handle("POST /admin/{org}/moderation/{id}/appeal", h.staff(managers, h.decideAppeal))
+	mux.Handle("GET /admin/{org}/notifications", h.staff(anyStaff, h.notifications))
+	mux.Handle("POST /admin/{org}/notifications", h.staff(anyStaff, h.saveNotificationPrefs))
+}
+
+// renderStaff renders a staff page: never indexed, never cached.
+func (h *Handler) renderStaff(w http.ResponseWriter, r *http.Request, status int, page, title string, data any, f *Form) {
+	v := h.view(r, title, data)
+	v.Form, v.NoIndex = f, true
+	noStore(w)
+	h.render(w, r, status, page, v)
+}
+
+func (h *Handler) moderationQueue(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	items, err := h.app.Store.NeedsDecision(r.Context(), org.ID, 200)
+	if err != nil {
+		return err
+	}
+	h.renderStaff(w, r, http.StatusOK, "debate/queue", "debate.queue.title", items, nil)
+	return nil
+}
+
+// caseView is a case file page's data.
+type caseView struct {
+	app.CaseFile
+	Rules     []ruleOption
+	Grounds   []string
+	Sanctions []string
+	Actions   []string
+	Pending   *model.Appeal
+	Contested *model.Decision
+	MayAppeal bool // the viewer did not take the contested decision
+	Decision  *Form
+	Appeal    *Form
+}
+
+func (h *Handler) caseData(r *http.Request) (*caseView, error) {
+	org, _ := orgFrom(r.Context())
+	acct, _ := accountFrom(r.Context())
+	cf, err := h.app.OpenCase(r.Context(), acct, org, r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	s, err := h.app.DebateSettings(r.Context(), org.ID)
+	if err != nil {
+		return nil, err
+	}
+	d := &caseView{CaseFile: cf, Rules: ruleOptions(s.Charter), Grounds: app.LegalGrounds, Sanctions: app.Sanctions,
+		Actions: app.DecisionActions, Decision: emptyForm(), Appeal: emptyForm()}
+	for i := range cf.Appeals {
+		if cf.Appeals[i].Status == "pending" {
+			d.Pending = &cf.Appeals[i]
+		}
+	}
+	if d.Pending != nil {
+		for i := range cf.Decisions {
+			if cf.Decisions[i].ID == d.Pending.DecisionID {
+				d.Contested = &cf.Decisions[i]
+			}
+		}
+		d.MayAppeal = d.Contested == nil || d.Contested.ActorID != acct.ID
+	}
+	return d, nil
+}
+
+func (h *Handler) moderationCase(w http.ResponseWriter, r *http.Request) error {
+	d, err := h.caseData(r)
+	if err != nil {
+		return err
+	}
+	h.renderStaff(w, r, http.StatusOK, "debate/case", "debate.case.title", d, nil)
+	return nil
+}
+
+func (h *Handler) decide(w http.ResponseWriter, r *http.Request) error {
+	f, err := parse(r)
+	if err != nil {
+		return err
+	}
+	org, _ := orgFrom(r.Context())
+	acct, _ := accountFrom(r.Context())
+	rule, _ := strconv.Atoi(f.Value("rule"))
+	_, err = h.app.Decide(r.Context(), acct, org, r.PathValue("id"), app.DecisionInput{Action: f.Value("action"), Rule: rule,
+		LegalGround: f.Value("legal_ground"), Sanction: f.Value("sanction"), Note: f.Value("note")})
+	if f.Absorb(err) {
+		d, derr := h.caseData(r)
+		if derr != nil {
+			return derr
+		}
+		d.Decision = f
+		h.renderStaff(w, r, http.StatusUnprocessableEntity, "debate/case", "debate.case.title", d, nil)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(w, "debate.flash.decided")
+	redirect(w, r, "/admin/"+org.Handle+"/moderation")
+	return nil
+}
+
+func (h *Handler) decideAppeal(w http.ResponseWriter, r *http.Request) error {
+	f, err := parse(r)
+	if err != nil {
+		return err
+	}
+	org, _ := orgFrom(r.Context())
+	acct, _ := accountFrom(r.Context())
+	err = h.app.DecideAppeal(r.Context(), acct, org, r.PathValue("id"), f.Value("outcome"), f.Value("answer"))
+	if errors.Is(err, model.ErrConflict) {
+		// Decided already (a second click, or a colleague was quicker).
+		h.flash(w, "debate.flash.already_decided")
+		redirect(w, r, "/admin/"+org.Handle+"/moderation")
+		return nil
+	}
+	if f.Absorb(err) {
+		d, derr := h.caseData(r)
+		if derr != nil {
+			return derr
+		}
+		d.Appeal = f
+		h.renderStaff(w, r, http.StatusUnprocessableEntity, "debate/case", "debate.case.title", d, nil)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(w, "debate.flash.appeal_decided")
+	redirect(w, r, "/admin/"+org.Handle+"/moderation")
+	return nil
+}
+
+func (h *Handler) authorProfile(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	p, err := h.app.AuthorProfile(r.Context(), org.ID, r.PathValue("account"))
+	if err != nil {
+		return err
+	}
+	// Only authors who commented in this organisation have a profile here.
+	if len(p.Comments) == 0 {
+		return model.ErrNotFound
+	}
+	h.renderStaff(w, r, http.StatusOK, "debate/author", "debate.author.title", p, nil)
+	return nil
+}
+
+func (h *Handler) publicationMode(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	acct, _ := accountFrom(r.Context())
+	pub, err := h.app.Store.PublicationByID(r.Context(), org.ID, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	err = h.app.SetPublicationMode(r.Context(), acct, org.ID, pub.ID, model.ModerationMode(r.PostFormValue("mode")), r.PostFormValue("pre_ack") != "")
+	var fe *model.FieldError
+	if errors.As(err, &fe) {
+		h.flash(w, fe.Code)
+		redirect(w, r, "/"+org.Handle+"/p/"+pub.Slug+"/commentaires#moderation-mode")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(w, "debate.flash.mode_saved")
+	redirect(w, r, "/"+org.Handle+"/p/"+pub.Slug+"/commentaires")
+	return nil
+}
+
+// settingsView is the moderation settings page's data: two forms.
+type settingsView struct {
+	Settings model.ModerationSettings
+	Modes    []model.ModerationMode
+	Main     *Form
+	Words    *Form
+}
+
+func (h *Handler) settingsData(r *http.Request) (*settingsView, error) {
+	org, _ := orgFrom(r.Context())
+	s, err := h.app.DebateSettings(r.Context(), org.ID)
+	if err != nil {
+		return nil, err
+	}
+	words, err := h.app.ScreenWordLists(r.Context(), org.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &settingsView{Settings: s, Modes: model.ModerationModes,
+		Main: &Form{Values: url.Values{"mode": {string(s.Mode)}, "charter": {strings.Join(s.Charter, "\n")},
+			"report_threshold": {strconv.Itoa(s.ReportThreshold)}}, Errors: map[string]string{}},
+		Words: &Form{Values: url.Values{"watched": {strings.Join(words.Watched, "\n")}, "blocked": {strings.Join(words.Blocked, "\n")},
+			"allowed": {strings.Join(words.Allowed, "\n")}}, Errors: map[string]string{}}}, nil
+}
+
+func (h *Handler) moderationSettings(w http.ResponseWriter, r *http.Request) error {
+	d, err := h.settingsData(r)
+	if err != nil {
+		return err
+	}
+	h.renderStaff(w, r, http.StatusOK, "debate/settings", "debate.settings.title", d, nil)
+	return nil
+}
+
+func (h *Handler) saveModerationSettings(w http.ResponseWriter, r *http.Request) error {
+	f, err := parse(r)
+	if err != nil {
+		return err
+	}
+	org, _ := orgFrom(r.Context())
+	acct, _ := accountFrom(r.Context())
+	err = h.app.SaveDebateSettings(r.Context(), acct, org.ID, model.ModerationMode(f.Value("mode")), f.Value("charter"),
+		f.Value("report_threshold"), f.Value("pre_ack") != "")
+	if f.Absorb(err) {
+		d, derr := h.settingsData(r)
+		if derr != nil {
+			return derr
+		}
+		d.Main = f
+		h.renderStaff(w, r, http.StatusUnprocessableEntity, "debate/settings", "debate.settings.title", d, nil)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(w, "debate.flash.settings_saved")
+	redirect(w, r, "/admin/"+org.Handle+"/moderation/settings")
+	return nil
+}
+
+func (h *Handler) saveScreenWords(w http.ResponseWriter, r *http.Request) error {
+	f, err := parse(r)
+	if err != nil {
+		return err
+	}
+	org, _ := orgFrom(r.Context())
+	acct, _ := accountFrom(r.Context())
+	err = h.app.SetScreenWordLists(r.Context(), acct.ID, org.ID, f.Value("watched"), f.Value("blocked"), f.Value("allowed"))
+	if f.Absorb(err) {
+		d, derr := h.settingsData(r)
+		if derr != nil {
+			return derr
+		}
+		d.Words = f
+		h.renderStaff(w, r, http.StatusUnprocessableEntity, "debate/settings", "debate.settings.title", d, nil)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(w, "debate.flash.words_saved")
+	redirect(w, r, "/admin/"+org.Handle+"/moderation/settings")
+	return nil
+}
+
+// notificationsView lists the comments routed to the staff member.
+type notificationsView struct {
+	Items       []store.Notification
+	EmailRouted bool
+}
+
+func (h *Handler) notifications(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	acct, _ := accountFrom(r.Context())
+	items, err := h.app.Store.NotificationsOf(r.Context(), org.ID, acct.ID, 100)
+	if err != nil {
+		return err
+	}
+	pref, err := h.app.Store.EmailRouted(r.Context(), org.ID, acct.ID)
+	if err != nil {
+		return err
+	}
+	// Showing the list is reading it; unread ones stay marked on this view.
+	if err := h.app.Store.MarkNotificationsRead(r.Context(), org.ID, acct.ID, h.app.Now()); err != nil {
+		return err
+	}
+	h.renderStaff(w, r, http.StatusOK, "debate/notifications", "debate.notifications.title", notificationsView{Items: items, EmailRouted: pref}, nil)
+	return nil
+}
+
+func (h *Handler) saveNotificationPrefs(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	acct, _ := accountFrom(r.Context())
+	if err := h.app.Store.SetEmailRouted(r.Context(), org.ID, acct.ID, r.PostFormValue("email_routed") != "", h.app.Now()); err != nil {
+		return err
+	}
+	h.flash(w, "debate.flash.prefs_saved")
+	redirect(w, r, "/admin/"+org.Handle+"/notifications")
+	return nil
+}
