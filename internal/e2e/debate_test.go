@@ -178,3 +178,298 @@ func TestDebateReportHideAppealTransparency(t *testing.T) {
 		_ = pub
 	})
 }
+
+func TestDebateStaffAnswerPinnedAndRouted(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ts := testserver.Start(t, testserver.Options{Engine: engine})
+		ctx := t.Context()
+		org := ts.Org(t, "bellerive")
+		voirie := model.Service{ID: app.NewID(), OrgID: org.ID, Name: "Voirie", Slug: "voirie", CreatedAt: ts.App.Now()}
+		culture := model.Service{ID: app.NewID(), OrgID: org.ID, Name: "Culture", Slug: "culture", CreatedAt: ts.App.Now()}
+		for _, s := range []model.Service{voirie, culture} {
+			if err := ts.Store.CreateService(ctx, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		topic := model.Topic{ID: app.NewID(), OrgID: org.ID, Slug: "travaux", Name: "Travaux", ServiceID: voirie.ID, CreatedAt: ts.App.Now()}
+		if err := ts.Store.CreateTopic(ctx, topic); err != nil {
+			t.Fatal(err)
+		}
+		publish(t, ts, org, "pont", "Fermeture du pont de Loire", topic.ID)
+		base := "/bellerive/p/pont/commentaires"
+		agent := ts.Staff(t, "patrick@bellerive.test", "bellerive", model.RoleAgent, voirie.ID)
+		ts.Staff(t, "amelie@bellerive.test", "bellerive", model.RoleAgent, culture.ID)
+		if err := ts.Store.SetEmailRouted(ctx, org.ID, agent.ID, true, ts.App.Now()); err != nil {
+			t.Fatal(err)
+		}
+
+		res := ts.Client(t)
+		oldResident(t, ts, res, "marc@example.test")
+		q := postComment(t, res, base, "Combien de temps durera la fermeture du pont ? Je travaille de l'autre côté.")
+		other := ts.Client(t)
+		oldResident(t, ts, other, "fatou@example.test")
+		postComment(t, other, base, "Même question pour les vélos, est-ce que la passerelle reste ouverte ?", "parent", q)
+
+		// The Voirie agent is told, in the staff area and by e-mail; the Culture agent is not.
+		// Both comments are routed; their e-mails may arrive in any order.
+		routed := mailTo(t, ts, "patrick@bellerive.test", "Nouveau commentaire pour votre service", 1).Text +
+			mailTo(t, ts, "patrick@bellerive.test", "Nouveau commentaire pour votre service", 2).Text
+		mustContain(t, "routed mail", routed, "Combien de temps durera la fermeture", "/bellerive/p/pont/commentaires#c-"+q)
+		ag := ts.Client(t)
+		ts.LoginAs(t, ag, "patrick@bellerive.test")
+		n := ag.Get("/admin/bellerive/notifications")
+		mustStatus(t, "notifications", n, 200)
+		mustContain(t, "notifications", n.Body, "Fermeture du pont de Loire", "Combien de temps durera", "nouveau")
+		cu := ts.Client(t)
+		ts.LoginAs(t, cu, "amelie@bellerive.test")
+		if strings.Contains(cu.Get("/admin/bellerive/notifications").Body, "Combien de temps") {
+			t.Fatal("a comment was routed to a service not responsible for its topic")
+		}
+		if r := ag.Get("/admin/bellerive/moderation"); r.Status != 403 {
+			t.Fatalf("agent on the moderation queue = %d, want 403", r.Status)
+		}
+
+		// The agent answers as the service, never as a person nor as the organisation.
+		page := ag.Get(base)
+		mustContain(t, "agent form", page.Body, `<option value="`+voirie.ID+`"`, "Service Voirie — Ville de bellerive")
+		if strings.Contains(page.Body, `<option value="org"`) || strings.Contains(page.Body, `<option value="`+culture.ID+`"`) {
+			t.Fatal("an agent may answer as the organisation or another service")
+		}
+		asOrg := ag.Post(base, form("body", "Réponse", "parent", q, "as", "org", "idem", app.NewID()))
+		mustStatus(t, "agent as organisation", asOrg, 422)
+		mustContain(t, "agent as organisation", asOrg.Body, "jamais à titre personnel", "Réponse</textarea>")
+		answer := postComment(t, ag, base, "Bonjour, la fermeture durera jusqu'au 12 décembre ; la passerelle piétons et vélos reste ouverte.",
+			"parent", q, "as", voirie.ID)
+		mustStatus(t, "mark official", ag.Post(base+"/"+answer+"/officielle", form()), 303)
+		pub := ts.Client(t).Get(base)
+		mustContain(t, "pinned answer", pub.Body, "Service Voirie — Ville de bellerive", "Réponse officielle", "Réponse de la collectivité")
+		// Pinned: the official answer comes before the earlier reply.
+		if strings.Index(pub.Body, "la passerelle piétons et vélos reste ouverte") > strings.Index(pub.Body, "Même question pour les vélos") {
+			t.Fatal("the official answer is not pinned under the question")
+		}
+		if strings.Contains(pub.Body, "Patrick") || strings.Contains(pub.Body, "patrick@") {
+			t.Fatal("the agent's own name shows on the answer")
+		}
+		// Residents cannot pin answers.
+		if r := res.Post(base+"/"+answer+"/officielle", form("on", "0")); r.Status != 403 {
+			t.Fatalf("resident unpinning = %d, want 403", r.Status)
+		}
+		// A manager may answer as the organisation.
+		ts.Staff(t, "cm@bellerive.test", "bellerive", model.RoleManager)
+		cm := ts.Client(t)
+		ts.LoginAs(t, cm, "cm@bellerive.test")
+		postComment(t, cm, base, "La mairie vous remercie de vos questions.", "parent", q, "as", "org")
+		mustContain(t, "as organisation", ts.Client(t).Get(base).Body, `id="c-`)
+	})
+}
+
+func TestDebateBadInput(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ts := testserver.Start(t, testserver.Options{Engine: engine})
+		org := ts.Org(t, "bellerive")
+		publish(t, ts, org, "marche", "Le marché du samedi déménage")
+		base := "/bellerive/p/marche/commentaires"
+		c := ts.Client(t)
+		me := oldResident(t, ts, c, "lea@example.test")
+
+		r := c.Post(base, form("body", " \u200b\u200b ", "idem", app.NewID()))
+		mustStatus(t, "empty", r, 422)
+		mustContain(t, "empty", r.Body, "le texte est vide", `aria-invalid="true"`)
+		long := strings.Repeat("Le marché doit rester place de la Halle. ", 250)[:10000]
+		r = c.Post(base, form("body", long, "idem", app.NewID()))
+		mustStatus(t, "10,000 characters", r, 422)
+		mustContain(t, "10,000 characters", r.Body, "dépasse 5 000 caractères", long[:200])
+
+		// HTML is shown escaped; the screening sees through zero-width characters and homoglyphs.
+		id := postComment(t, c, base, `<script>alert(1)</script> Pourquoi déplacer le marché ?`)
+		mustContain(t, "escaped", ts.Client(t).Get(base).Body, "&lt;script&gt;alert(1)&lt;/script&gt; Pourquoi déplacer le marché ?")
+		disguised := postComment(t, c, base, "Le maire est un con\u200bnard fini.") // zero-width inside the insult
+		got, err := ts.Store.CommentByID(t.Context(), org.ID, disguised)
+		if err != nil || got.Status == model.CommentPublished || got.Body != "Le maire est un con\u200bnard fini." {
+			t.Fatalf("disguised insult: status %s (%v), body kept %q", got.Status, err, got.Body)
+		}
+		homo := postComment(t, c, base, "Bande de с\u043eнnards à la mairie.") // Cyrillic letters
+		if got, _ := ts.Store.CommentByID(t.Context(), org.ID, homo); got.Status == model.CommentPublished {
+			t.Fatalf("homoglyph insult published: %+v", got.ScreenReasons)
+		}
+
+		// Double submission of one form: one comment.
+		key := app.NewID()
+		r1 := c.Post(base, form("body", "Le samedi matin, la place est trop petite.", "idem", key))
+		r2 := c.Post(base, form("body", "Le samedi matin, la place est trop petite.", "idem", key))
+		mustStatus(t, "first", r1, 303)
+		mustStatus(t, "second", r2, 303)
+		if r1.Location != r2.Location {
+			t.Fatalf("double submission made two comments: %s %s", r1.Location, r2.Location)
+		}
+		// The same text again in a new form: refused, text kept.
+		r = c.Post(base, form("body", "Le samedi matin, la place est trop petite.", "idem", app.NewID()))
+		mustStatus(t, "repeat", r, 422)
+		mustContain(t, "repeat", r.Body, "Vous venez de publier exactement ce texte")
+
+		// A reply to a comment its author deleted.
+		mustStatus(t, "withdraw", c.Post(base+"/"+id+"/supprimer", form()), 303)
+		mustStatus(t, "withdraw twice", c.Post(base+"/"+id+"/supprimer", form()), 303)
+		r = c.Post(base, form("body", "Je réponds quand même.", "parent", id, "idem", app.NewID()))
+		mustStatus(t, "reply to deleted", r, 422)
+		mustContain(t, "reply to deleted", r.Body, "n&#39;est plus visible", "Je réponds quand même.</textarea>")
+
+		// Edit within 15 minutes, marked "modifié", history kept; not after.
+		e := postComment(t, c, base, "Le marché sera mieux sur le quai.")
+		mustStatus(t, "edit form", c.Get(base+"/"+e+"/modifier"), 200)
+		mustStatus(t, "edit", c.Post(base+"/"+e+"/modifier", form("body", "Le marché sera mieux sur le quai, à l'ombre.")), 303)
+		page := ts.Client(t).Get(base)
+		mustContain(t, "edited", page.Body, "à l&#39;ombre", "modifié")
+		if revs, _ := ts.Store.CommentRevisions(t.Context(), e); len(revs) != 1 || revs[0] != "Le marché sera mieux sur le quai." {
+			t.Fatalf("revisions = %q", revs)
+		}
+		ts.Clock.Advance(16 * time.Minute)
+		late := c.Post(base+"/"+e+"/modifier", form("body", "Trop tard pour changer."))
+		mustStatus(t, "late edit", late, 422)
+		mustContain(t, "late edit", late.Body, "délai de 15 minutes")
+		// Someone else cannot edit or delete it.
+		o := ts.Client(t)
+		ts.LoginAs(t, o, "intrus@example.test")
+		if r := o.Post(base+"/"+e+"/supprimer", form()); r.Status != 403 {
+			t.Fatalf("deleting another's comment = %d", r.Status)
+		}
+		// Marking useful.
+		mustStatus(t, "useful", o.Post(base+"/"+e+"/utile", form()), 303)
+		mustContain(t, "useful", ts.Client(t).Get(base).Body, "1 personne(s) ont trouvé ce commentaire utile")
+		_ = me
+	})
+}
+
+func TestDebateFloodLimits(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ts := testserver.Start(t, testserver.Options{Engine: engine})
+		org := ts.Org(t, "bellerive")
+		publish(t, ts, org, "budget", "Budget participatif 2027")
+		base := "/bellerive/p/budget/commentaires"
+		ts.Clock.Set(time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))
+		c := ts.Client(t)
+		ts.LoginAs(t, c, "nouveau@example.test") // created now: a new account
+		for i := range 3 {
+			postComment(t, c, base, "Proposition numéro "+string(rune('A'+i))+" : des bancs au bord de la Loire.")
+			ts.Clock.Advance(time.Minute)
+		}
+		r := c.Post(base, form("body", "Proposition D : un composteur partagé.", "idem", app.NewID()))
+		mustStatus(t, "fourth comment of a new account", r, 429)
+		// First at 10 h 00 Paris, allowed again ten minutes later.
+		mustContain(t, "rate message", r.Body, "nouveaux comptes peuvent publier 3 commentaires par tranche de 10 minutes",
+			"de nouveau à 10 h 10", "Proposition D : un composteur partagé.</textarea>")
+		ts.Clock.Advance(8 * time.Minute)
+		postComment(t, c, base, "Proposition D : un composteur partagé.")
+	})
+}
+
+func TestDebateModesThresholdAndTenancy(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ts := testserver.Start(t, testserver.Options{Engine: engine})
+		org := ts.Org(t, "bellerive")
+		pub := publish(t, ts, org, "fete", "Fête de la Loire")
+		base := "/bellerive/p/fete/commentaires"
+		ts.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
+		adm := ts.Client(t)
+		ts.LoginAs(t, adm, "admin@bellerive.test")
+
+		// Anonymous page cache: a new comment shows on the very next request.
+		anon := ts.Client(t)
+		mustContain(t, "cached", anon.Get("/bellerive/p/fete").Body, "Commentaires (0)")
+		mustContain(t, "cached", anon.Get("/bellerive/p/fete").Body, "Commentaires (0)")
+		c := ts.Client(t)
+		oldResident(t, ts, c, "ines@example.test")
+		id := postComment(t, c, base, "Le feu d'artifice sera-t-il tiré depuis l'île ?")
+		mustContain(t, "after comment", anon.Get("/bellerive/p/fete").Body, "Commentaires (1)", "tiré depuis l&#39;île")
+
+		// Three distinct reporters hide it pending review.
+		for i, who := range []string{"a@example.test", "b@example.test", "b@example.test", "c@example.test"} {
+			r := ts.Client(t).Post(base+"/"+id+"/signaler", form("reason", "rule-4", "email", who))
+			mustStatus(t, "report "+who, r, 303)
+			hidden := strings.Contains(anon.Get(base).Body, "masqué dans l&#39;attente d&#39;un examen")
+			if want := i == 3; hidden != want {
+				t.Fatalf("after report %d: hidden=%v, want %v", i+1, hidden, want)
+			}
+		}
+
+		// Pre-moderation needs the acknowledgement; then comments wait.
+		settings := "/admin/bellerive/moderation/settings"
+		page := adm.Get(settings)
+		mustStatus(t, "settings", page, 200)
+		mustContain(t, "settings", page.Body, "Respectez les personnes", "art. 93-3", "Mots surveillés")
+		charter := "Soyez courtois.\nRestez dans le sujet.\nPas de données personnelles."
+		r := adm.Post(settings, form("mode", "pre", "charter", charter, "report_threshold", "3"))
+		mustStatus(t, "pre without ack", r, 422)
+		mustContain(t, "pre without ack", r.Body, "cochez la case", "Restez dans le sujet.")
+		mustStatus(t, "pre", adm.Post(settings, form("mode", "pre", "charter", charter, "report_threshold", "3", "pre_ack", "1")), 303)
+		held := postComment(t, c, base, "Y aura-t-il des navettes depuis la gare ?")
+		if strings.Contains(anon.Get(base).Body, "navettes depuis la gare") {
+			t.Fatal("pre-moderated comment is public before approval")
+		}
+		mustContain(t, "author sees own held comment", c.Get(base).Body, "navettes depuis la gare", "En attente de relecture")
+		mustContain(t, "charter edited", anon.Get("/bellerive/charte").Body, "Restez dans le sujet.")
+		mustStatus(t, "approve", adm.Post("/admin/bellerive/moderation/"+held+"/decide", form("action", "approve")), 303)
+		mustContain(t, "approved", anon.Get(base).Body, "navettes depuis la gare")
+		// Screening word lists.
+		mustStatus(t, "words", adm.Post("/admin/bellerive/moderation/words", form("blocked", "saucisson", "watched", "", "allowed", "")), 303)
+
+		// Closed for this publication only.
+		mustStatus(t, "close", adm.Post("/admin/bellerive/moderation/publications/"+pub.ID+"/mode", form("mode", "closed")), 303)
+		r = c.Post(base, form("body", "Encore une question.", "idem", app.NewID()))
+		mustStatus(t, "closed", r, 403)
+		mustContain(t, "closed", r.Body, "Les commentaires sont fermés", "Encore une question.</textarea>")
+
+		// Another organisation's staff can neither see nor act.
+		ts.Org(t, "voisine")
+		ts.Staff(t, "admin@voisine.test", "voisine", model.RoleAdmin)
+		v := ts.Client(t)
+		ts.LoginAs(t, v, "admin@voisine.test")
+		for _, p := range []string{"/admin/bellerive/moderation", "/admin/bellerive/moderation/" + id, settings} {
+			if r := v.Get(p); r.Status != 403 {
+				t.Errorf("other organisation's admin GET %s = %d, want 403", p, r.Status)
+			}
+		}
+		if r := v.Post("/admin/bellerive/moderation/"+id+"/decide", form("action", "approve")); r.Status != 403 {
+			t.Errorf("other organisation's admin decides = %d, want 403", r.Status)
+		}
+		if r := v.Get("/admin/voisine/moderation/" + id); r.Status != 404 {
+			t.Errorf("a comment through another organisation's queue = %d, want 404", r.Status)
+		}
+		if r := v.Post("/admin/voisine/moderation/"+id+"/decide", form("action", "approve")); r.Status != 404 {
+			t.Errorf("decide through another organisation = %d, want 404", r.Status)
+		}
+	})
+}
+
+// TestCommentSectionQueries proves the comment section costs the same number
+// of queries with 5 or 200 comments (no N+1).
+func TestCommentSectionQueries(t *testing.T) {
+	ts := testserver.Start(t, testserver.Options{})
+	org := ts.Org(t, "bellerive")
+	pub := publish(t, ts, org, "n1", "Requêtes")
+	acct := ts.Account(t, "bavard@example.test")
+	counts := map[int]int64{}
+	total := 0
+	for _, n := range []int{5, 200} {
+		for total < n {
+			now := ts.App.Now()
+			c := model.Comment{ID: app.NewID(), OrgID: org.ID, PublicationID: pub.ID, AccountID: acct.ID, Body: "Commentaire " + app.NewID(),
+				Fingerprint: app.NewID(), Status: model.CommentPublished, InitialStatus: model.CommentPublished, CreatedAt: now, UpdatedAt: now}
+			if total%3 == 1 {
+				c.ParentID = "" // top-level
+			}
+			if err := ts.Store.CreateComment(t.Context(), c); err != nil {
+				t.Fatal(err)
+			}
+			total++
+		}
+		cl := ts.Client(t)
+		ts.LoginAs(t, cl, "lecteur@example.test")
+		before := ts.Store.QueryCount()
+		mustStatus(t, "thread", cl.Get("/bellerive/p/n1/commentaires"), 200)
+		counts[n] = ts.Store.QueryCount() - before
+	}
+	if counts[5] != counts[200] {
+		t.Fatalf("queries for 5 comments: %d, for 200: %d", counts[5], counts[200])
+	}
+}

@@ -15,7 +15,7 @@ import (
 // debateSiteRoutes registers the public side of the debate on the
 // organisation's site mux (docs/DEBATE.md).
 func (h *Handler) debateSiteRoutes(site *http.ServeMux) {
-	site.Handle("GET /{org}/p/{slug}/commentaires", h.orgPage(h.commentThread))
+	site.Handle("GET /{org}/p/{slug}/commentaires", h.cachedPage(h.commentThread))
 	site.Handle("POST /{org}/p/{slug}/commentaires", h.orgResident(h.postComment))
 	site.Handle("GET /{org}/p/{slug}/commentaires/{id}/modifier", h.orgResident(h.editCommentForm))
 	site.Handle("POST /{org}/p/{slug}/commentaires/{id}/modifier", h.orgResident(h.editComment))
@@ -326,7 +326,14 @@ func (h *Handler) commentRefused(w http.ResponseWriter, r *http.Request, org mod
 	if f.General == "" {
 		f.General = "form.has_errors"
 	}
-	s.Form, s.FormFor = f, parent
+	s.Form, s.FormFor = f, ""
+	for _, t := range s.Threads {
+		// The reply form exists only under a published comment; otherwise
+		// the message and the text go to the main form.
+		if t.ID == parent && t.Status == model.CommentPublished {
+			s.FormFor = parent
+		}
+	}
 	h.renderThread(w, r, status, s)
 	return nil
 }

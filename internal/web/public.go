@@ -229,9 +229,10 @@ type PublicationData struct {
 	AlertActive    bool
 	JobOpen        bool
 	Share          ShareLinks
-	QR             template.HTML // print notice only
-	Mastodon       string        // the instance typed in (share form)
-	MastodonError  string        // catalogue key
+	QR             template.HTML   // print notice only
+	Mastodon       string          // the instance typed in (share form)
+	MastodonError  string          // catalogue key
+	Comments       *commentSection // the debate under it (comments.go); nil on the poster
 }
 
 // ShareLinks are plain links: nothing is loaded from the networks.
@@ -272,6 +273,9 @@ func (h *Handler) publicationPage(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	org, _ := orgFrom(r.Context())
+	if d.Comments, err = h.commentSection(r, org, d.Pub); err != nil {
+		return err
+	}
 	v := h.view(r, d.Pub.Title, d)
 	d.Meta.Feeds = v.feedLinks(orgPath(org)+"feed", org.Name)
 	h.render(w, r, http.StatusOK, "public/publication", v)
