@@ -365,6 +365,9 @@ func (a *App) SavePublication(ctx context.Context, actorID, orgID string, in Pub
 		if _, err := tx.UpdatePublicationContent(ctx, p, NewID(), actorID); err != nil {
 			return err
 		}
+		if err := tx.IndexPublication(ctx, p.ID); err != nil {
+			return err
+		}
 		res.Changed = true
 		action := "publication.update"
 		if cur.State == model.StatePublished {
@@ -450,6 +453,10 @@ func (a *App) move(ctx context.Context, tx *store.Tx, actorID string, p model.Pu
 		PublicationID: p.ID, OrgID: p.OrgID, From: p.State, To: to, ActorID: actorID, Comment: comment,
 		CreatedAt: a.Now()}, ScheduledAt: at})
 	if err != nil {
+		return err
+	}
+	// Search follows publication: indexed when published, removed otherwise.
+	if err := tx.IndexPublication(ctx, p.ID); err != nil {
 		return err
 	}
 	detail := string(p.State) + " → " + string(to)

@@ -108,5 +108,11 @@ func Seed(ctx context.Context, a *app.App) ([]Login, error) {
 	if err := seedStaff(ctx, a, org); err != nil {
 		return nil, err
 	}
+	if err := SeedPublishing(ctx, a, org); err != nil {
+		return nil, err
+	}
+	if err := scheduleDemo(ctx, a, org); err != nil {
+		return nil, fmt.Errorf("demo scheduling: %w", err)
+	}
 	return logins, nil
 }

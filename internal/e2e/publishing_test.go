@@ -490,3 +490,5 @@ func TestTopicsAndNeighbourhoods(t *testing.T) {
 		}
 	})
 }
+
+func appTag(name string) app.TagInput { return app.TagInput{Name: name} }
