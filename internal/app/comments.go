@@ -137,6 +137,14 @@ type NewComment struct {
 	// As is how staff answer: "org" or a service id. Ignored for residents.
 	As      string
 	IdemKey string
+	// Question is the resident's "c'est une question" box (the console's
+	// inbox also takes comments with a question mark).
+	Question bool
+	// InboxItemID and InboxVersion are set when staff answer from the
+	// console: the answer is refused (model.ErrConflict) if a colleague
+	// changed the item since InboxVersion.
+	InboxItemID  string
+	InboxVersion int
 }
 
 // Posted is what became of a comment.
@@ -339,7 +347,10 @@ func (a *App) PostComment(ctx context.Context, in NewComment) (Posted, error) {
 				return err
 			}
 		}
-		return a.route(ctx, tx, in.Org, in.Publication, c, services)
+		if err := a.route(ctx, tx, in.Org, in.Publication, c, services); err != nil {
+			return err
+		}
+		return a.inboxOnComment(ctx, tx, in, c, staff, services)
 	})
 	if errors.Is(err, model.ErrConflict) && in.IdemKey != "" {
 		// The same form, submitted twice at once: the first one won.

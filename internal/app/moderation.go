@@ -138,6 +138,9 @@ func (a *App) ReportComment(ctx context.Context, in NewReport) (Reported, error)
 			return err
 		}
 		out.Comment = c
+		if err := a.inboxOnModeration(ctx, tx, in.Org, model.InboxReport, c, ""); err != nil {
+			return err
+		}
 		detail := r.Reason
 		if r.Reason == "rule" {
 			detail += " " + strconv.Itoa(r.RuleNumber)
@@ -284,6 +287,9 @@ func (a *App) Decide(ctx context.Context, actor model.Account, org model.Organis
 		if err := a.tellReporters(ctx, tx, org, c, d, settings); err != nil {
 			return err
 		}
+		if err := a.inboxOnDecision(ctx, tx, org, c, d); err != nil {
+			return err
+		}
 		return a.sendStatement(ctx, tx, org, c, d, until)
 	})
 	return d, err
@@ -397,6 +403,9 @@ func (a *App) RequestReview(ctx context.Context, org model.Organisation, acct mo
 		if err := tx.UpdateComment(ctx, c); err != nil {
 			return err
 		}
+		if err := a.inboxOnModeration(ctx, tx, org, model.InboxHeld, c, ""); err != nil {
+			return err
+		}
 		return a.audit(ctx, tx, org.ID, acct.ID, "comment.review_request", c.ID, "")
 	})
 }
@@ -469,6 +478,9 @@ func (a *App) Appeal(ctx context.Context, org model.Organisation, acct model.Acc
 		}
 		c.Review, c.ReviewSince, c.UpdatedAt = model.ReviewAppeal, &now, now
 		if err := tx.UpdateComment(ctx, c); err != nil {
+			return err
+		}
+		if err := a.inboxOnModeration(ctx, tx, org, model.InboxAppeal, c, text); err != nil {
 			return err
 		}
 		return a.audit(ctx, tx, org.ID, acct.ID, "moderation.appeal", c.ID, d.ID)
@@ -549,6 +561,9 @@ func (a *App) DecideAppeal(ctx context.Context, actor model.Account, org model.O
 			}
 		}
 		if err := closeCase(ctx, tx, &c, d); err != nil {
+			return err
+		}
+		if err := a.inboxOnDecision(ctx, tx, org, c, d); err != nil {
 			return err
 		}
 		if err := a.audit(ctx, tx, org.ID, actor.ID, "moderation.appeal_decide", c.ID, outcome+" "+ap.ID+" note="+answer); err != nil {

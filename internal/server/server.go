@@ -116,10 +116,11 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 	// The App is built below, once the queue exists; the workers reach it
 	// only when jobs run, after Open.
 	river.AddWorker(workers, &jobs.CleanupWorker{Run: func(ctx context.Context) error { return s.App.CleanupExpired(ctx) }})
+	river.AddWorker(workers, &jobs.OverdueDigestWorker{Run: func(ctx context.Context) (int, error) { return s.App.SendOverdueDigests(ctx) }})
 	publisher := &jobs.PublishWorker{}
 	river.AddWorker(workers, publisher)
 	jcfg := jobs.Config{Workers: workers, PollInterval: cfg.JobPoll, Logger: logger,
-		Queues: map[string]int{jobs.MailQueue: 20}, Periodic: []*river.PeriodicJob{jobs.CleanupJob()}}
+		Queues: map[string]int{jobs.MailQueue: 20}, Periodic: []*river.PeriodicJob{jobs.CleanupJob(), jobs.OverdueDigestJob()}}
 	if opt.Clock != nil {
 		// A controllable clock drives River too, so scheduled jobs follow it.
 		jcfg.Time = jobs.ClockTime(opt.Clock.Now)

@@ -94,6 +94,7 @@ func (h *Handler) staff(roles []model.Role, fn handlerFunc) http.Handler {
 			return model.ErrForbidden
 		}
 		ctx := withMembership(withOrg(r.Context(), org), m)
+		h.recordActivity(r, org.ID, acct.ID) // the console's workload figures
 		return fn(w, r.WithContext(ctx))
 	})
 }

@@ -81,6 +81,9 @@ type commentSection struct {
 	Token     string // idempotency token of this render
 	RateUntil string // when a rate-limited author may post again
 	Modes     []model.ModerationMode
+	// Avail tells a signed-in resident, out of office hours, when the team
+	// answers and what to do in an emergency (the console).
+	Avail *availabilityNotice
 }
 
 // Reply reports whether the re-displayed form is the reply form of id.
@@ -126,6 +129,9 @@ func (h *Handler) commentSection(r *http.Request, org model.Organisation, pub mo
 	useful := map[string]bool{}
 	if signed {
 		s.SignedIn, s.Verified = true, acct.Verified()
+		if s.Avail, err = h.availability(r, org.ID); err != nil {
+			return nil, err
+		}
 		s.Token, _ = app.NewSecret()
 		if useful, err = h.app.Store.UsefulMarks(ctx, pub.ID, acct.ID); err != nil {
 			return nil, err
@@ -268,7 +274,7 @@ func (h *Handler) postComment(w http.ResponseWriter, r *http.Request) error {
 		key += "/" + parent
 	}
 	res, err := h.app.PostComment(r.Context(), app.NewComment{Org: org, Publication: pub, Author: acct, ParentID: parent,
-		Body: f.Value("body"), As: f.Value("as"), IdemKey: key})
+		Body: f.Value("body"), As: f.Value("as"), IdemKey: key, Question: f.Value("question") == "1"})
 	if err != nil {
 		return h.commentRefused(w, r, org, pub, f, parent, err)
 	}

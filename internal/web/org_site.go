@@ -16,6 +16,7 @@ func (h *Handler) orgSiteRoutes(mux *http.ServeMux) {
 	h.publicSiteRoutes(site) // home, publications, lists, search, feeds (public.go)
 	site.Handle("GET /{org}/mentions-legales", h.orgPage(h.legalNotice))
 	h.debateSiteRoutes(site)
+	h.consoleSiteRoutes(site)
 	mux.Handle("/{org}/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := site.Handler(r); pattern == "" {
 			h.NotFound(w, r)

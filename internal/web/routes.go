@@ -15,6 +15,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.adminRoutes(mux)
 	h.publicationRoutes(mux)
 	h.moderationRoutes(mux)
+	h.consoleRoutes(mux)
 	h.orgSiteRoutes(mux)
 	h.accountRoutes(mux)
 	h.publicInstanceRoutes(mux)

@@ -44,6 +44,7 @@ type Handler struct {
 	cfg    Config
 	log    *slog.Logger
 	cache  *pagecache.Cache // nil when disabled
+	act    activity         // staff active minutes (console.go)
 }
 
 // New parses the templates once.
@@ -78,6 +79,7 @@ var funcs = template.FuncMap{
 		return m
 	},
 	"join": strings.Join,
+	"list": func(s ...string) []string { return s },
 }
 
 // parseTemplates builds one template set per page: the page, the layout and

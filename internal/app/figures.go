@@ -1,0 +1,228 @@
+package app
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
+)
+
+// Bucket is one day or week of workload figures.
+type Bucket struct {
+	From, To time.Time
+	Received int
+	Answered int // first answers given in the bucket
+	Backlog  int // items neither answered nor closed at the bucket's end
+	Median   time.Duration
+	P90      time.Duration
+	HasTimes bool
+	Minutes  int // active staff minutes in the staff area
+}
+
+// ServiceCount is how many items a service received.
+type ServiceCount struct {
+	Name  string
+	Count int
+}
+
+// Figures is the workload page.
+type Figures struct {
+	Days       []Bucket // the last 30 days, newest first
+	Weeks      []Bucket // the last 12 weeks (Monday to Sunday), newest first
+	PerService []ServiceCount
+	// MinutesPerDay is the average active minutes per day over 30 days;
+	// Per1000 divides it by the followers (or the population) in thousands.
+	MinutesPerDay float64
+	Per1000       float64
+	Denominator   int
+	// DenominatorSource is "followers" (e-mail subscribers and Fediverse
+	// followers) or "population" when no follower count is available.
+	DenominatorSource string
+	Median, P90       time.Duration
+	HasTimes          bool
+	Open              int
+}
+
+// Followers counts the people following the organisation. Subscriptions and
+// federation add their counts here when they land; until then, zero.
+func (a *App) Followers(ctx context.Context, orgID string) (int, error) { return 0, nil }
+
+// day returns local midnight of t's day.
+func day(t time.Time) time.Time {
+	t = t.In(paris)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, paris)
+}
+
+// Figures computes an organisation's workload at now: per day over 30
+// days, per week over 12 weeks, per service, time spent, minutes per day
+// per 1,000 followers.
+func (a *App) Figures(ctx context.Context, org model.Organisation, now time.Time) (Figures, error) {
+	var f Figures
+	today := day(now)
+	monday := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7))
+	from := monday.AddDate(0, 0, -7*11)
+	if d30 := today.AddDate(0, 0, -29); d30.Before(from) {
+		from = d30
+	}
+	to := today.AddDate(0, 0, 1)
+	stats, err := a.Store.InboxStats(ctx, org.ID, from.UTC(), to.UTC())
+	if err != nil {
+		return f, err
+	}
+	minutes, err := a.Store.ActivityMinutes(ctx, org.ID, from.UTC(), to.UTC())
+	if err != nil {
+		return f, err
+	}
+	for i := 0; i < 30; i++ {
+		d := today.AddDate(0, 0, -i)
+		f.Days = append(f.Days, bucket(stats, minutes, d, d.AddDate(0, 0, 1)))
+	}
+	for i := 0; i < 12; i++ {
+		w := monday.AddDate(0, 0, -7*i)
+		f.Weeks = append(f.Weeks, bucket(stats, minutes, w, w.AddDate(0, 0, 7)))
+	}
+	month := bucket(stats, minutes, today.AddDate(0, 0, -29), to)
+	f.Median, f.P90, f.HasTimes = month.Median, month.P90, month.HasTimes
+	f.MinutesPerDay = float64(month.Minutes) / 30
+	services, err := a.Store.ServicesOf(ctx, org.ID)
+	if err != nil {
+		return f, err
+	}
+	names := map[string]string{}
+	for _, s := range services {
+		names[s.ID] = s.Name
+	}
+	counts := map[string]int{}
+	for _, s := range stats {
+		if !s.ReceivedAt.Before(today.AddDate(0, 0, -29)) {
+			counts[s.ServiceID]++
+		}
+		if s.FirstAnswerAt == nil && s.ClosedAt == nil {
+			f.Open++
+		}
+	}
+	for id, n := range counts {
+		f.PerService = append(f.PerService, ServiceCount{Name: names[id], Count: n})
+	}
+	sort.Slice(f.PerService, func(i, j int) bool {
+		if f.PerService[i].Count != f.PerService[j].Count {
+			return f.PerService[i].Count > f.PerService[j].Count
+		}
+		return f.PerService[i].Name < f.PerService[j].Name
+	})
+	followers, err := a.Followers(ctx, org.ID)
+	if err != nil {
+		return f, err
+	}
+	f.Denominator, f.DenominatorSource = followers, "followers"
+	if followers == 0 {
+		f.Denominator, f.DenominatorSource = org.Population, "population"
+	}
+	if f.Denominator > 0 {
+		f.Per1000 = f.MinutesPerDay * 1000 / float64(f.Denominator)
+	}
+	return f, nil
+}
+
+// bucket counts the figures of [from, to).
+func bucket(stats []store.InboxStat, minutes []time.Time, from, to time.Time) Bucket {
+	b := Bucket{From: from, To: to}
+	in := func(t time.Time) bool { return !t.Before(from) && t.Before(to) }
+	var times []time.Duration
+	for _, s := range stats {
+		if in(s.ReceivedAt) {
+			b.Received++
+		}
+		if s.FirstAnswerAt != nil && in(*s.FirstAnswerAt) {
+			b.Answered++
+			if s.Open != nil {
+				times = append(times, *s.Open)
+			}
+		}
+		if s.ReceivedAt.Before(to) && (s.FirstAnswerAt == nil || !s.FirstAnswerAt.Before(to)) &&
+			(s.ClosedAt == nil || !s.ClosedAt.Before(to)) {
+			b.Backlog++
+		}
+	}
+	for _, m := range minutes {
+		if in(m) {
+			b.Minutes++
+		}
+	}
+	if len(times) > 0 {
+		b.Median, b.P90, b.HasTimes = Percentile(times, 50), Percentile(times, 90), true
+	}
+	return b
+}
+
+// CostReport is the monthly "coût réel" report for elected officials.
+type CostReport struct {
+	Month           time.Time
+	Bucket                  // the month's figures
+	Hours           float64 // active hours in the console
+	Handled         int     // items answered or closed in the month
+	HourlyCostCents int
+	CostCents       int
+	Days            int // days with staff activity
+	Staff           int // people active
+	PerService      []ServiceCount
+}
+
+// MonthlyCost computes the "coût réel" report of a month (Europe/Paris).
+func (a *App) MonthlyCost(ctx context.Context, org model.Organisation, year int, month time.Month) (CostReport, error) {
+	from := time.Date(year, month, 1, 0, 0, 0, 0, paris)
+	to := from.AddDate(0, 1, 0)
+	r := CostReport{Month: from}
+	settings, err := a.ConsoleSettings(ctx, org.ID)
+	if err != nil {
+		return r, err
+	}
+	stats, err := a.Store.InboxStats(ctx, org.ID, from.UTC(), to.UTC())
+	if err != nil {
+		return r, err
+	}
+	minutes, err := a.Store.ActivityMinutes(ctx, org.ID, from.UTC(), to.UTC())
+	if err != nil {
+		return r, err
+	}
+	r.Bucket = bucket(stats, minutes, from, to)
+	days := map[string]bool{}
+	for _, m := range minutes {
+		days[m.In(paris).Format("2006-01-02")] = true
+	}
+	r.Days = len(days)
+	staff, err := a.Store.ActiveStaff(ctx, org.ID, from.UTC(), to.UTC())
+	if err != nil {
+		return r, err
+	}
+	r.Staff = staff
+	services, err := a.Store.ServicesOf(ctx, org.ID)
+	if err != nil {
+		return r, err
+	}
+	names := map[string]string{}
+	for _, s := range services {
+		names[s.ID] = s.Name
+	}
+	counts := map[string]int{}
+	for _, s := range stats {
+		handled := (s.FirstAnswerAt != nil && !s.FirstAnswerAt.Before(from) && s.FirstAnswerAt.Before(to)) ||
+			(s.FirstAnswerAt == nil && s.ClosedAt != nil && !s.ClosedAt.Before(from) && s.ClosedAt.Before(to))
+		if handled {
+			r.Handled++
+		}
+		if !s.ReceivedAt.Before(from) && s.ReceivedAt.Before(to) {
+			counts[s.ServiceID]++
+		}
+	}
+	for id, n := range counts {
+		r.PerService = append(r.PerService, ServiceCount{Name: names[id], Count: n})
+	}
+	sort.Slice(r.PerService, func(i, j int) bool { return r.PerService[i].Count > r.PerService[j].Count })
+	r.Hours = float64(r.Minutes) / 60
+	r.HourlyCostCents = settings.HourlyCostCents
+	r.CostCents = int(float64(r.Minutes) * float64(settings.HourlyCostCents) / 60)
+	return r, nil
+}

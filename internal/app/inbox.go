@@ -1,0 +1,539 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/officehours"
+	"github.com/parvis/parvis/internal/store"
+)
+
+// InboxSource is something that needs a human, for the inbox: created in
+// the transaction of its source. Features whose sources live elsewhere
+// (federation's remote replies, events' questions) call AddToInbox.
+type InboxSource struct {
+	Org           model.Organisation
+	Kind          model.InboxKind
+	SourceID      string
+	PublicationID string
+	// ServiceID names the service in charge when the resident chose it;
+	// otherwise routing rules, then the publication's topics, decide.
+	ServiceID  string
+	AuthorName string
+	Text       string
+	ReceivedAt time.Time
+	// Notified lists services whose agents were told already (debate's
+	// routing of comments), so that they get one e-mail, not two.
+	Notified []string
+}
+
+// AddToInbox records an item for src inside tx: routed to a service,
+// flagged urgent (and escalated by e-mail at once) when it names an urgent
+// word, timed against the organisation's office hours. A source already in
+// the inbox under that kind is reopened if it was settled, not duplicated.
+func (a *App) AddToInbox(ctx context.Context, tx *store.Tx, src InboxSource) (model.InboxItem, error) {
+	sched, settings, err := a.Schedule(ctx, tx.Queries, src.Org.ID)
+	if err != nil {
+		return model.InboxItem{}, err
+	}
+	now := src.ReceivedAt
+	if now.IsZero() {
+		now = a.Now()
+	}
+	existing, err := tx.InboxItemBySource(ctx, src.Org.ID, src.Kind, src.SourceID)
+	if err == nil {
+		if existing.State.Open() {
+			return existing, nil
+		}
+		return a.reopen(ctx, tx, existing, now)
+	} else if !errors.Is(err, model.ErrNotFound) {
+		return model.InboxItem{}, err
+	}
+	it := model.InboxItem{ID: NewID(), OrgID: src.Org.ID, Kind: src.Kind, SourceID: src.SourceID, PublicationID: src.PublicationID,
+		AuthorName: src.AuthorName, Excerpt: excerpt(strings.TrimSpace(src.Text), 400), State: model.StateNew,
+		ReceivedAt: now, UpdatedAt: now, Version: 1}
+	it.OutOfHours = !sched.Empty() && !sched.IsOpen(now)
+	if due, ok := sched.AddOpen(now, time.Duration(settings.TargetHours)*time.Hour); ok {
+		it.DueAt = &due
+	}
+	if src.Kind == model.InboxRequest {
+		legal := now.In(paris).AddDate(0, settings.LegalMonths, 0).UTC()
+		it.LegalDueAt = &legal
+	}
+	rule := ""
+	it.ServiceID = src.ServiceID
+	if it.ServiceID == "" {
+		if it.ServiceID, rule, err = a.routeService(ctx, tx, src); err != nil {
+			return it, err
+		}
+	} else {
+		rule = "choice"
+	}
+	if it.ServiceID != "" {
+		it.State = model.StateAssigned
+	}
+	word := urgentMatch(src.Text, settings.UrgentWords)
+	it.Urgent = word != ""
+	if err := tx.CreateInboxItem(ctx, it); err != nil {
+		return it, err
+	}
+	if err := a.inboxEvent(ctx, tx, it, "", "created", string(src.Kind), ""); err != nil {
+		return it, err
+	}
+	if it.ServiceID != "" {
+		svc, err := tx.ServiceByID(ctx, it.OrgID, it.ServiceID)
+		if err != nil {
+			return it, err
+		}
+		it.ServiceName = svc.Name
+		why := a.Cat.T(langDefault, "console.why."+strings.ReplaceAll(rule, ":", "_"))
+		if err := a.inboxEvent(ctx, tx, it, "", "routed", svc.Name+" ("+why+")", ""); err != nil {
+			return it, err
+		}
+		if err := a.notifyService(ctx, tx, src.Org, it, src.Notified); err != nil {
+			return it, err
+		}
+	}
+	if it.Urgent {
+		if err := a.escalate(ctx, tx, src.Org, it, word, settings); err != nil {
+			return it, err
+		}
+	}
+	return it, nil
+}
+
+// reopen puts a settled item back in the queue (a comment reported again).
+func (a *App) reopen(ctx context.Context, tx *store.Tx, it model.InboxItem, now time.Time) (model.InboxItem, error) {
+	v := it.Version
+	it.State, it.ClosedAt, it.UpdatedAt = model.StateNew, nil, now
+	if it.ServiceID != "" {
+		it.State = model.StateAssigned
+	}
+	if err := tx.UpdateInboxItem(ctx, it, v); err != nil {
+		return it, err
+	}
+	it.Version++
+	return it, a.inboxEvent(ctx, tx, it, "", "reopened", "", "")
+}
+
+// routeService applies the organisation's routing rules in order (topic,
+// neighbourhood or keyword → service), then falls back to the service
+// responsible for one of the publication's topics.
+func (a *App) routeService(ctx context.Context, tx *store.Tx, src InboxSource) (serviceID, why string, err error) {
+	rules, err := tx.RoutingRules(ctx, src.Org.ID)
+	if err != nil {
+		return "", "", err
+	}
+	var topics, places []string
+	if src.PublicationID != "" {
+		if topics, places, err = tx.PublicationTaxonomy(ctx, src.PublicationID); err != nil {
+			return "", "", err
+		}
+	}
+	for _, r := range rules {
+		switch {
+		case r.Kind == "topic" && slices.Contains(topics, r.Value),
+			r.Kind == "neighbourhood" && slices.Contains(places, r.Value),
+			r.Kind == "keyword" && keywordMatch(src.Text, r.Value):
+			return r.ServiceID, "rule:" + r.Kind, nil
+		}
+	}
+	if src.PublicationID != "" {
+		services, err := tx.PublicationServices(ctx, src.PublicationID)
+		if err != nil {
+			return "", "", err
+		}
+		if len(services) > 0 {
+			return services[0], "topic", nil
+		}
+	}
+	return "", "", nil
+}
+
+// inboxMail is the e-mail telling staff about an item.
+type inboxMail struct {
+	Name, Org, Service, Kind, Excerpt, Link, Word, Received string
+	Urgent                                                  bool
+}
+
+func (a *App) itemLink(org model.Organisation, it model.InboxItem) string {
+	return fmt.Sprintf("%s/admin/%s/inbox/%s", a.BaseURL, org.Handle, it.ID)
+}
+
+// notifyService tells the agents of the item's service (by e-mail for those
+// who asked for it). A service without agents falls back to the
+// organisation's managers, who are e-mailed whatever their preference: an
+// item must reach someone.
+func (a *App) notifyService(ctx context.Context, tx *store.Tx, org model.Organisation, it model.InboxItem, notified []string) error {
+	agents, err := tx.AgentsOfServices(ctx, org.ID, []string{it.ServiceID})
+	if err != nil {
+		return err
+	}
+	fallback := len(agents) == 0
+	if fallback {
+		if agents, err = tx.Managers(ctx, org.ID); err != nil {
+			return err
+		}
+		if err := a.inboxEvent(ctx, tx, it, "", "no_agent", it.ServiceName, ""); err != nil {
+			return err
+		}
+	}
+	if !fallback && slices.Contains(notified, it.ServiceID) {
+		return nil
+	}
+	for _, ag := range agents {
+		if !fallback && !ag.EmailRouted {
+			continue
+		}
+		lang := langOr(ag.Locale)
+		err := a.sendMail(ctx, tx, ag.Email, lang, "console_routed", inboxMail{Name: ag.DisplayName, Org: org.Name,
+			Service: it.ServiceName, Kind: a.Cat.T(lang, "console.kind."+string(it.Kind)), Excerpt: it.Excerpt,
+			Link: a.itemLink(org, it), Urgent: it.Urgent})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// escalate e-mails an urgent item at once, whatever the hour: to the
+// on-call address if set, and to the managers.
+func (a *App) escalate(ctx context.Context, tx *store.Tx, org model.Organisation, it model.InboxItem, word string, s model.ConsoleSettings) error {
+	to := map[string]string{}
+	if s.OnCallEmail != "" {
+		to[s.OnCallEmail] = langDefault
+	}
+	managers, err := tx.Managers(ctx, org.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range managers {
+		to[m.Email] = langOr(m.Locale)
+	}
+	addrs := make([]string, 0, len(to))
+	for addr := range to {
+		addrs = append(addrs, addr)
+	}
+	slices.Sort(addrs)
+	for _, addr := range addrs {
+		lang := to[addr]
+		err := a.sendMail(ctx, tx, addr, lang, "console_urgent", inboxMail{Org: org.Name, Service: it.ServiceName,
+			Kind: a.Cat.T(lang, "console.kind."+string(it.Kind)), Excerpt: it.Excerpt, Link: a.itemLink(org, it), Word: word,
+			Received: it.ReceivedAt.In(paris).Format("02/01/2006 15:04"), Urgent: true})
+		if err != nil {
+			return err
+		}
+	}
+	return a.inboxEvent(ctx, tx, it, "", "escalated", word, strings.Join(addrs, ", "))
+}
+
+func (a *App) inboxEvent(ctx context.Context, tx *store.Tx, it model.InboxItem, actorID, kind, detail, body string) error {
+	return tx.AddInboxEvent(ctx, model.InboxEvent{ID: NewID(), ItemID: it.ID, OrgID: it.OrgID, ActorID: actorID, Kind: kind,
+		Detail: detail, Body: body, CreatedAt: a.Now()})
+}
+
+// IsQuestion reports whether a comment asks something: the author ticked
+// "c'est une question" or wrote a question mark.
+func IsQuestion(ticked bool, body string) bool {
+	return ticked || strings.ContainsAny(body, "?？")
+}
+
+// inboxOnComment is debate's hook, in PostComment's transaction: a
+// resident's held comment or question becomes an item; a staff answer under
+// a question answers its item (checking the version the answering person
+// saw, when it comes from the inbox).
+func (a *App) inboxOnComment(ctx context.Context, tx *store.Tx, in NewComment, c model.Comment, staff bool, notified []string) error {
+	if staff {
+		if c.ParentID == "" {
+			return nil
+		}
+		items, err := tx.InboxItemsOfSource(ctx, c.OrgID, c.ParentID)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			if it.Kind.Moderation() {
+				continue
+			}
+			version := it.Version
+			if in.InboxItemID == it.ID {
+				version = in.InboxVersion
+			}
+			if err := a.markAnswered(ctx, tx, it, version, in.Author.ID, c.CreatedAt, "comment", c.Body); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return a.InboxFromComment(ctx, tx, in.Org, c, in.Question, notified)
+}
+
+// InboxFromComment adds a resident's (or a remote author's) comment to the
+// inbox if it needs a human: held for moderation, a question, or a
+// Fediverse reply. Federation calls it for remote replies.
+func (a *App) InboxFromComment(ctx context.Context, tx *store.Tx, org model.Organisation, c model.Comment, ticked bool, notified []string) error {
+	src := InboxSource{Org: org, SourceID: c.ID, PublicationID: c.PublicationID, AuthorName: c.AuthorName, Text: c.Body,
+		ReceivedAt: c.CreatedAt, Notified: notified}
+	if src.AuthorName == "" {
+		src.AuthorName = c.RemoteName
+	}
+	switch {
+	case c.Status == model.CommentHeld:
+		src.Kind = model.InboxHeld
+	case c.Status != model.CommentPublished:
+		return nil
+	case c.RemoteActor != "":
+		src.Kind = model.InboxRemote
+	case IsQuestion(ticked, c.Body):
+		src.Kind = model.InboxQuestion
+	default:
+		// A comment naming an urgent word needs a human, question or not.
+		settings, err := a.ConsoleSettings(ctx, org.ID)
+		if err != nil {
+			return err
+		}
+		if urgentMatch(c.Body, settings.UrgentWords) == "" {
+			return nil
+		}
+		src.Kind = model.InboxQuestion
+	}
+	_, err := a.AddToInbox(ctx, tx, src)
+	return err
+}
+
+// markAnswered records the first answer (timed in open hours) and moves the
+// item to "answered". version is what the answering person saw: a colleague
+// who answered in between makes it model.ErrConflict.
+func (a *App) markAnswered(ctx context.Context, tx *store.Tx, it model.InboxItem, version int, actorID string, at time.Time, how, body string) error {
+	if it.FirstAnswerAt == nil {
+		sched, _, err := a.Schedule(ctx, tx.Queries, it.OrgID)
+		if err != nil {
+			return err
+		}
+		open := openTime(sched, it.ReceivedAt, at)
+		it.FirstAnswerAt, it.FirstAnswerOpen = &at, &open
+	}
+	if it.State != model.StateClosed {
+		it.State = model.StateAnswered
+	}
+	it.UpdatedAt = at
+	if err := tx.UpdateInboxItem(ctx, it, version); err != nil {
+		return err
+	}
+	return a.inboxEvent(ctx, tx, it, actorID, "reply", how, body)
+}
+
+// openTime is the open time between two instants; without published hours
+// every hour counts.
+func openTime(s officehours.Schedule, from, to time.Time) time.Duration {
+	if s.Empty() {
+		if to.After(from) {
+			return to.Sub(from)
+		}
+		return 0
+	}
+	return s.OpenBetween(from, to)
+}
+
+// inboxOnModeration is debate's hook when a comment enters the moderation
+// queue (reported, appealed, review requested).
+func (a *App) inboxOnModeration(ctx context.Context, tx *store.Tx, org model.Organisation, kind model.InboxKind, c model.Comment, text string) error {
+	if text == "" {
+		text = c.Body
+	}
+	_, err := a.AddToInbox(ctx, tx, InboxSource{Org: org, Kind: kind, SourceID: c.ID, PublicationID: c.PublicationID,
+		AuthorName: c.AuthorName, Text: text, ReceivedAt: a.Now()})
+	return err
+}
+
+// inboxOnDecision is debate's hook when a moderator decides: the comment's
+// moderation items are settled (the decision is their answer); an approved
+// held comment that asks something becomes a question.
+func (a *App) inboxOnDecision(ctx context.Context, tx *store.Tx, org model.Organisation, c model.Comment, d model.Decision) error {
+	items, err := tx.InboxItemsOfSource(ctx, org.ID, c.ID)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		if !it.Kind.Moderation() || it.State == model.StateClosed {
+			continue
+		}
+		if err := a.markAnswered(ctx, tx, it, it.Version, d.ActorID, d.CreatedAt, "decision", d.Action); err != nil {
+			return err
+		}
+		it, err = tx.InboxItemByID(ctx, org.ID, it.ID)
+		if err != nil {
+			return err
+		}
+		it.State, it.ClosedAt, it.UpdatedAt = model.StateClosed, &d.CreatedAt, d.CreatedAt
+		if err := tx.UpdateInboxItem(ctx, it, it.Version); err != nil {
+			return err
+		}
+	}
+	if d.Action == "approve" && c.Status == model.CommentPublished && c.ParentID == "" && IsQuestion(false, c.Body) {
+		return a.InboxFromComment(ctx, tx, org, c, true, nil)
+	}
+	return nil
+}
+
+// NewRequest is a resident's request sent through the "poser une question" form.
+type NewRequest struct {
+	Org         model.Organisation
+	Account     *model.Account // nil without an account
+	Name        string
+	Email       string
+	Body        string
+	Publication *model.Publication
+	ServiceID   string
+	IdemKey     string
+	Lang        string
+}
+
+// Asked is what became of a request.
+type Asked struct {
+	Request      model.ResidentRequest
+	Item         model.InboxItem
+	ServiceName  string
+	Availability Availability
+	Duplicate    bool
+}
+
+// ackMail is the acknowledgement of receipt (CRPA L112-11).
+type ackMail struct {
+	Name, Org, Reference, Received, Service, LegalDue, Excerpt, Address, Phone, Email string
+	OutOfHours                                                                        bool
+	NextOpening, OnCall, Typical                                                      string
+}
+
+// AskQuestion records a request to the administration, puts it in the
+// inbox and acknowledges it by e-mail: date received, service in charge,
+// deadline, and, out of hours, when the team will answer and what to do in
+// an emergency.
+func (a *App) AskQuestion(ctx context.Context, in NewRequest) (Asked, error) {
+	if in.IdemKey != "" {
+		if r, err := a.Store.ResidentRequestByIdem(ctx, in.Org.ID, in.IdemKey); err == nil {
+			it, err := a.Store.InboxItemBySource(ctx, in.Org.ID, model.InboxRequest, r.ID)
+			return Asked{Request: r, Item: it, ServiceName: it.ServiceName, Duplicate: true}, err
+		}
+	}
+	v := &model.ValidationError{}
+	name, email := strings.TrimSpace(in.Name), NormalizeEmail(in.Email)
+	if in.Account != nil {
+		if name == "" {
+			name = in.Account.DisplayName
+		}
+		if email == "" {
+			email = in.Account.Email
+		}
+	}
+	if n := utf8.RuneCountInString(name); n < 2 || n > 100 {
+		v.Add("name", "console.error.name")
+	}
+	if !validEmail(email) {
+		v.Add("email", "console.error.email")
+	}
+	body := strings.TrimSpace(strings.ReplaceAll(in.Body, "\r\n", "\n"))
+	if n := utf8.RuneCountInString(body); n < 10 || n > MaxCommentRunes || !utf8.ValidString(body) {
+		v.Add("body", "console.error.question")
+	}
+	if in.ServiceID != "" {
+		if _, err := a.Store.ServiceByID(ctx, in.Org.ID, in.ServiceID); errors.Is(err, model.ErrNotFound) {
+			v.Add("service", "console.error.service")
+		} else if err != nil {
+			return Asked{}, err
+		}
+	}
+	if err := v.Err(); err != nil {
+		return Asked{}, err
+	}
+	now := a.Now()
+	av, err := a.Availability(ctx, in.Org.ID, now)
+	if err != nil {
+		return Asked{}, err
+	}
+	r := model.ResidentRequest{ID: NewID(), OrgID: in.Org.ID, Name: name, Email: email, Body: body, ServiceID: in.ServiceID,
+		IdemKey: in.IdemKey, CreatedAt: now}
+	r.Reference = now.In(paris).Format("20060102") + "-" + strings.ToUpper(r.ID[len(r.ID)-6:])
+	if in.Account != nil {
+		r.AccountID = in.Account.ID
+	}
+	if in.Publication != nil {
+		r.PublicationID = in.Publication.ID
+	}
+	lang := langOr(in.Lang)
+	if in.Account != nil {
+		lang = accountLang(*in.Account, in.Lang)
+	}
+	out := Asked{Request: r, Availability: av}
+	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateResidentRequest(ctx, r); err != nil {
+			return err
+		}
+		it, err := a.AddToInbox(ctx, tx, InboxSource{Org: in.Org, Kind: model.InboxRequest, SourceID: r.ID,
+			PublicationID: r.PublicationID, ServiceID: r.ServiceID, AuthorName: name, Text: body, ReceivedAt: now})
+		if err != nil {
+			return err
+		}
+		out.Item, out.ServiceName = it, it.ServiceName
+		m := ackMail{Name: name, Org: in.Org.Name, Reference: r.Reference, Received: formatWhen(lang, now),
+			Service: a.serviceLabel(lang, in.Org, it.ServiceName), Excerpt: excerpt(body, 300), Address: in.Org.Address,
+			Phone: in.Org.ContactPhone, Email: in.Org.ContactEmail, OutOfHours: !av.Open, OnCall: av.OnCallPhone}
+		if it.LegalDueAt != nil {
+			m.LegalDue = formatWhen(lang, *it.LegalDueAt)[:10]
+		}
+		if !av.NextOpening.IsZero() {
+			m.NextOpening = formatWhen(lang, av.NextOpening)
+		}
+		if av.HasTypical {
+			m.Typical = FormatOpenDuration(lang, av.Typical)
+		}
+		if err := a.sendMail(ctx, tx, email, lang, "console_ack", m); err != nil {
+			return err
+		}
+		return a.inboxEvent(ctx, tx, it, "", "acknowledged", r.Reference, "")
+	})
+	if errors.Is(err, model.ErrConflict) && in.IdemKey != "" {
+		if prev, perr := a.Store.ResidentRequestByIdem(ctx, in.Org.ID, in.IdemKey); perr == nil {
+			return Asked{Request: prev, Duplicate: true, Availability: av}, nil
+		}
+	}
+	return out, err
+}
+
+// serviceLabel names the service in charge: "Service Voirie — Ville de X",
+// or the organisation itself when no service is.
+func (a *App) serviceLabel(lang string, org model.Organisation, service string) string {
+	if service == "" {
+		return org.Name
+	}
+	return a.Cat.T(lang, "debate.staff_label.service", service, org.Name)
+}
+
+// formatWhen writes "14/03/2026 à 22 h 00" (dd/mm/yyyy first, so the date
+// alone is its first ten characters).
+func formatWhen(lang string, t time.Time) string {
+	t = t.In(paris)
+	if lang == "en" {
+		return t.Format("02/01/2006 at 15:04")
+	}
+	return t.Format("02/01/2006") + " à " + t.Format("15 h 04")
+}
+
+// FormatOpenDuration writes a duration in hours and minutes ("1 h 30", "45 min").
+func FormatOpenDuration(lang string, d time.Duration) string {
+	m := int(d.Round(time.Minute) / time.Minute)
+	switch {
+	case m < 60:
+		return fmt.Sprintf("%d min", m)
+	case m%60 == 0:
+		return fmt.Sprintf("%d h", m/60)
+	default:
+		return fmt.Sprintf("%d h %02d", m/60, m%60)
+	}
+}

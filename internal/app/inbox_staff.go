@@ -1,0 +1,511 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
+)
+
+// isLead reports whether a member sees every item of the organisation.
+func isLead(m model.Membership) bool { return m.Role == model.RoleAdmin || m.Role == model.RoleManager }
+
+// InboxVisibility is what the member may see: nil (everything) for
+// administrators and managers; their services' items and the items
+// assigned to them for everyone else.
+func InboxVisibility(m model.Membership) *store.Visibility {
+	if isLead(m) {
+		return nil
+	}
+	return &store.Visibility{ServiceIDs: m.ServiceIDs, AccountID: m.AccountID}
+}
+
+// maySee reports whether the member may see the item.
+func maySee(m model.Membership, it model.InboxItem) bool {
+	return isLead(m) || it.AssigneeID == m.AccountID || (it.ServiceID != "" && slices.Contains(m.ServiceIDs, it.ServiceID))
+}
+
+// Inbox lists one page of the items the member may see.
+func (a *App) Inbox(ctx context.Context, m model.Membership, f store.InboxFilter) ([]model.InboxItem, int, error) {
+	f.OrgID, f.Visible = m.OrgID, InboxVisibility(m)
+	items, err := a.Store.ListInbox(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	n, err := a.Store.CountInbox(ctx, f)
+	return items, n, err
+}
+
+// ItemFile is everything staff see about an item.
+type ItemFile struct {
+	Item        model.InboxItem
+	Events      []model.InboxEvent
+	Request     *model.ResidentRequest // requests, without the e-mail address
+	Comment     *model.Comment
+	Publication *model.Publication
+	Answers     []model.Comment // staff answers under the comment
+}
+
+// OpenItem returns an item's file for a member allowed to see it.
+func (a *App) OpenItem(ctx context.Context, m model.Membership, id string) (ItemFile, error) {
+	var f ItemFile
+	it, err := a.Store.InboxItemByID(ctx, m.OrgID, id)
+	if err != nil {
+		return f, err
+	}
+	if !maySee(m, it) {
+		return f, model.ErrForbidden
+	}
+	f.Item = it
+	if f.Events, err = a.Store.InboxEvents(ctx, m.OrgID, it.ID); err != nil {
+		return f, err
+	}
+	switch it.Kind {
+	case model.InboxRequest:
+		r, err := a.Store.ResidentRequestByID(ctx, m.OrgID, it.SourceID)
+		if err != nil {
+			return f, err
+		}
+		r.Email = "" // staff never see residents' addresses
+		f.Request = &r
+	case model.InboxEventQuestion:
+		// Events own their questions; the excerpt is what the inbox keeps.
+	default:
+		c, err := a.Store.CommentByID(ctx, m.OrgID, it.SourceID)
+		if err != nil && !errors.Is(err, model.ErrNotFound) {
+			return f, err
+		}
+		if err == nil {
+			f.Comment = &c
+			thread, err := a.Store.ThreadComments(ctx, c.PublicationID)
+			if err != nil {
+				return f, err
+			}
+			for _, x := range thread {
+				if x.ParentID == c.ID && x.IsStaffAnswer() && x.Status == model.CommentPublished {
+					f.Answers = append(f.Answers, x)
+				}
+			}
+		}
+	}
+	if it.PublicationID != "" {
+		p, err := a.Store.PublicationByID(ctx, m.OrgID, it.PublicationID)
+		if err == nil {
+			f.Publication = &p
+		} else if !errors.Is(err, model.ErrNotFound) {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+// ConflictError refuses a change to an item someone changed first.
+type ConflictError struct{ Item model.InboxItem }
+
+func (e *ConflictError) Error() string { return "inbox item changed meanwhile" }
+
+// Unwrap maps to model.ErrConflict.
+func (e *ConflictError) Unwrap() error { return model.ErrConflict }
+
+// itemForChange loads an item in tx for a member who may see it, and checks
+// the version they saw (0 skips the check: bulk actions).
+func (a *App) itemForChange(ctx context.Context, tx *store.Tx, actor model.Account, orgID, id string, version int) (model.InboxItem, model.Membership, error) {
+	m, err := requireRole(ctx, tx, actor.ID, orgID, model.Roles...)
+	if err != nil {
+		return model.InboxItem{}, m, err
+	}
+	it, err := tx.InboxItemByID(ctx, orgID, id)
+	if err != nil {
+		return it, m, err
+	}
+	if !maySee(m, it) {
+		return it, m, model.ErrForbidden
+	}
+	if version != 0 && it.Version != version {
+		return it, m, &ConflictError{Item: it}
+	}
+	return it, m, nil
+}
+
+// save writes the item (checking its version) and one history line.
+func (a *App) save(ctx context.Context, tx *store.Tx, it model.InboxItem, actorID, kind, detail, body string) error {
+	v := it.Version
+	it.UpdatedAt = a.Now()
+	if err := tx.UpdateInboxItem(ctx, it, v); err != nil {
+		if errors.Is(err, model.ErrConflict) {
+			cur, cerr := tx.InboxItemByID(ctx, it.OrgID, it.ID)
+			if cerr == nil {
+				return &ConflictError{Item: cur}
+			}
+		}
+		return err
+	}
+	return a.inboxEvent(ctx, tx, it, actorID, kind, detail, body)
+}
+
+// Assign gives an item to a service and/or a person (both "" sends it back
+// to "new"). The person must be staff of the organisation.
+func (a *App) Assign(ctx context.Context, actor model.Account, org model.Organisation, id string, version int, serviceID, assigneeID string) error {
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		it, _, err := a.itemForChange(ctx, tx, actor, org.ID, id, version)
+		if err != nil {
+			return err
+		}
+		return a.assign(ctx, tx, actor, org, it, serviceID, assigneeID)
+	})
+}
+
+func (a *App) assign(ctx context.Context, tx *store.Tx, actor model.Account, org model.Organisation, it model.InboxItem, serviceID, assigneeID string) error {
+	v := &model.ValidationError{}
+	var names []string
+	if serviceID != "" {
+		svc, err := tx.ServiceByID(ctx, org.ID, serviceID)
+		if errors.Is(err, model.ErrNotFound) {
+			v.Add("service", "console.error.service")
+			return v
+		} else if err != nil {
+			return err
+		}
+		it.ServiceName = svc.Name
+		names = append(names, svc.Name)
+	}
+	if assigneeID != "" {
+		if _, err := tx.Membership(ctx, assigneeID, org.ID); errors.Is(err, model.ErrNotFound) {
+			v.Add("assignee", "console.error.assignee")
+			return v
+		} else if err != nil {
+			return err
+		}
+		acct, err := tx.AccountByID(ctx, assigneeID)
+		if err != nil {
+			return err
+		}
+		names = append(names, acct.DisplayName)
+	}
+	serviceChanged := serviceID != it.ServiceID
+	it.ServiceID, it.AssigneeID = serviceID, assigneeID
+	if it.State.Open() || it.State == model.StateWaiting {
+		it.State = model.StateNew
+		if serviceID != "" || assigneeID != "" {
+			it.State = model.StateAssigned
+		}
+	}
+	if err := a.save(ctx, tx, it, actor.ID, "assigned", strings.Join(names, " / "), ""); err != nil {
+		return err
+	}
+	if serviceChanged && serviceID != "" {
+		it.Version++
+		return a.notifyService(ctx, tx, org, it, nil)
+	}
+	return nil
+}
+
+// SetState moves an item to another state (answered and closed items leave
+// the queue; "waiting" means waiting for the resident).
+func (a *App) SetState(ctx context.Context, actor model.Account, org model.Organisation, id string, version int, state model.InboxState) error {
+	if !state.Valid() {
+		return &model.FieldError{Field: "state", Code: "console.error.state"}
+	}
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		it, _, err := a.itemForChange(ctx, tx, actor, org.ID, id, version)
+		if err != nil {
+			return err
+		}
+		return a.setState(ctx, tx, actor, it, state)
+	})
+}
+
+func (a *App) setState(ctx context.Context, tx *store.Tx, actor model.Account, it model.InboxItem, state model.InboxState) error {
+	if it.State == state {
+		return nil // a second click
+	}
+	now := a.Now()
+	it.State = state
+	if state == model.StateNew && (it.ServiceID != "" || it.AssigneeID != "") {
+		it.State = model.StateAssigned
+	}
+	it.ClosedAt = nil
+	if state == model.StateClosed {
+		it.ClosedAt = &now
+	}
+	return a.save(ctx, tx, it, actor.ID, "state", string(it.State), "")
+}
+
+// AddNote appends an internal note (staff only) to an item's history.
+// Notes do not change the item, so they never conflict.
+func (a *App) AddNote(ctx context.Context, actor model.Account, org model.Organisation, id, body string) error {
+	body = strings.TrimSpace(body)
+	if body == "" || utf8.RuneCountInString(body) > 4000 {
+		return &model.FieldError{Field: "note", Code: "console.error.note"}
+	}
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		it, _, err := a.itemForChange(ctx, tx, actor, org.ID, id, 0)
+		if err != nil {
+			return err
+		}
+		return a.inboxEvent(ctx, tx, it, actor.ID, "note", "", body)
+	})
+}
+
+// ReplyInput is an answer given from the console.
+type ReplyInput struct {
+	Version int
+	Body    string
+	As      string // "org" or a service id, for public answers under a comment
+	Then    model.InboxState
+	IdemKey string
+}
+
+// replyMail is a request's answer, e-mailed to the resident.
+type replyMail struct {
+	Name, Org, Service, Reference, Body, Received string
+}
+
+// Reply answers an item: a request by e-mail to the resident, a question or
+// a Fediverse reply publicly under the comment (as the organisation or a
+// service). If a colleague changed the item since Version, nothing is sent
+// and *ConflictError tells what they did.
+func (a *App) Reply(ctx context.Context, actor model.Account, org model.Organisation, id string, in ReplyInput) error {
+	body := strings.TrimSpace(strings.ReplaceAll(in.Body, "\r\n", "\n"))
+	if body == "" || utf8.RuneCountInString(body) > MaxCommentRunes {
+		return &model.FieldError{Field: "body", Code: "console.error.reply"}
+	}
+	if err := CheckPlaceholders(body); err != nil {
+		return err // an unexpanded {placeholder} must not reach a resident
+	}
+	if in.Then != "" && in.Then != model.StateAnswered && in.Then != model.StateWaiting && in.Then != model.StateClosed {
+		return &model.FieldError{Field: "then", Code: "console.error.state"}
+	}
+	m, err := a.Store.Membership(ctx, actor.ID, org.ID)
+	if err != nil {
+		if errors.Is(err, model.ErrNotFound) {
+			return model.ErrForbidden
+		}
+		return err
+	}
+	it, err := a.Store.InboxItemByID(ctx, org.ID, id)
+	if err != nil {
+		return err
+	}
+	if !maySee(m, it) {
+		return model.ErrForbidden
+	}
+	if it.Version != in.Version {
+		return &ConflictError{Item: it}
+	}
+	switch {
+	case it.Kind == model.InboxRequest:
+		return a.Store.InTx(ctx, func(tx *store.Tx) error {
+			it, _, err := a.itemForChange(ctx, tx, actor, org.ID, id, in.Version)
+			if err != nil {
+				return err
+			}
+			r, err := tx.ResidentRequestByID(ctx, org.ID, it.SourceID)
+			if err != nil {
+				return err
+			}
+			lang := langDefault
+			if r.AccountID != "" {
+				if acct, err := tx.AccountByID(ctx, r.AccountID); err == nil {
+					lang = accountLang(acct, "")
+				}
+			}
+			err = a.sendMail(ctx, tx, r.Email, lang, "console_reply", replyMail{Name: r.Name, Org: org.Name,
+				Service: a.serviceLabel(lang, org, it.ServiceName), Reference: r.Reference, Body: body,
+				Received: formatWhen(lang, r.CreatedAt)})
+			if err != nil {
+				return err
+			}
+			if err := a.markAnswered(ctx, tx, it, in.Version, actor.ID, a.Now(), "email", body); err != nil {
+				return err
+			}
+			return a.afterReply(ctx, tx, actor, org, id, in.Then)
+		})
+	case it.Kind.Moderation() || it.Kind == model.InboxEventQuestion:
+		return &model.FieldError{Field: "body", Code: "console.error.no_reply"}
+	}
+	if it.PublicationID == "" {
+		return &model.FieldError{Field: "body", Code: "console.error.no_reply"}
+	}
+	pub, err := a.Store.PublicationByID(ctx, org.ID, it.PublicationID)
+	if err != nil {
+		return err
+	}
+	as := in.As
+	if as == "" {
+		as = defaultAs(m, it)
+	}
+	acct, err := a.Store.AccountByID(ctx, actor.ID)
+	if err != nil {
+		return err
+	}
+	_, err = a.PostComment(ctx, NewComment{Org: org, Publication: pub, Author: acct, ParentID: it.SourceID, Body: body, As: as,
+		IdemKey: in.IdemKey, InboxItemID: it.ID, InboxVersion: in.Version})
+	if errors.Is(err, model.ErrConflict) {
+		cur, cerr := a.Store.InboxItemByID(ctx, org.ID, id)
+		if cerr == nil {
+			return &ConflictError{Item: cur}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if in.Then == model.StateWaiting || in.Then == model.StateClosed {
+		return a.Store.InTx(ctx, func(tx *store.Tx) error { return a.afterReply(ctx, tx, actor, org, id, in.Then) })
+	}
+	return nil
+}
+
+// afterReply moves an answered item on to "waiting" or "closed" if asked.
+func (a *App) afterReply(ctx context.Context, tx *store.Tx, actor model.Account, org model.Organisation, id string, then model.InboxState) error {
+	if then != model.StateWaiting && then != model.StateClosed {
+		return nil
+	}
+	it, _, err := a.itemForChange(ctx, tx, actor, org.ID, id, 0)
+	if err != nil {
+		return err
+	}
+	return a.setState(ctx, tx, actor, it, then)
+}
+
+// defaultAs is who a public answer speaks for: the item's service if the
+// person belongs to it, else the organisation for leads, else their first
+// service.
+func defaultAs(m model.Membership, it model.InboxItem) string {
+	if it.ServiceID != "" && (isLead(m) || slices.Contains(m.ServiceIDs, it.ServiceID)) {
+		return it.ServiceID
+	}
+	if isLead(m) || len(m.ServiceIDs) == 0 {
+		return "org"
+	}
+	return m.ServiceIDs[0]
+}
+
+// BulkActions are what the inbox's checkboxes can do at once.
+var BulkActions = []string{"assign_me", "assign_service", "waiting", "answered", "close", "reopen"}
+
+// Bulk applies one action to several items; items the person may not see
+// are skipped. It returns how many items changed.
+func (a *App) Bulk(ctx context.Context, actor model.Account, org model.Organisation, ids []string, action, serviceID string) (int, error) {
+	if !slices.Contains(BulkActions, action) {
+		return 0, &model.FieldError{Field: "action", Code: "console.error.bulk_action"}
+	}
+	if len(ids) == 0 {
+		return 0, &model.FieldError{Field: "action", Code: "console.error.bulk_none"}
+	}
+	if len(ids) > 200 {
+		ids = ids[:200]
+	}
+	n := 0
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		for _, id := range ids {
+			it, _, err := a.itemForChange(ctx, tx, actor, org.ID, id, 0)
+			if errors.Is(err, model.ErrNotFound) || errors.Is(err, model.ErrForbidden) {
+				continue
+			} else if err != nil {
+				return err
+			}
+			before := it.Version
+			switch action {
+			case "assign_me":
+				err = a.assign(ctx, tx, actor, org, it, it.ServiceID, actor.ID)
+			case "assign_service":
+				if serviceID == "" {
+					return &model.FieldError{Field: "service", Code: "console.error.service"}
+				}
+				err = a.assign(ctx, tx, actor, org, it, serviceID, it.AssigneeID)
+			case "waiting":
+				err = a.setState(ctx, tx, actor, it, model.StateWaiting)
+			case "answered":
+				err = a.setState(ctx, tx, actor, it, model.StateAnswered)
+			case "close":
+				err = a.setState(ctx, tx, actor, it, model.StateClosed)
+			case "reopen":
+				err = a.setState(ctx, tx, actor, it, model.StateNew)
+			}
+			if err != nil {
+				return err
+			}
+			if cur, err := tx.InboxItemByID(ctx, org.ID, id); err == nil && cur.Version != before {
+				n++
+			}
+		}
+		return a.audit(ctx, tx, org.ID, actor.ID, "console.bulk", action, fmt.Sprintf("%d/%d", n, len(ids)))
+	})
+	return n, err
+}
+
+// digestMail lists overdue items for a manager.
+type digestMail struct {
+	Name, Org, Link string
+	Items           []digestLine
+}
+
+type digestLine struct{ Kind, Excerpt, Service, Due, Link string }
+
+// DigestHour is the local hour from which the daily digest goes out.
+const DigestHour = 8
+
+// SendOverdueDigests e-mails each organisation's managers, once a day from
+// DigestHour (Europe/Paris), the list of open items past their due time.
+// Run by an hourly job; a second run the same day sends nothing.
+func (a *App) SendOverdueDigests(ctx context.Context) (int, error) {
+	now := a.Now()
+	local := now.In(paris)
+	if local.Hour() < DigestHour {
+		return 0, nil
+	}
+	orgs, err := a.Store.OrgsWithOverdue(ctx, now)
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, orgID := range orgs {
+		err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+			fresh, err := tx.MarkDigestSent(ctx, orgID, local.Format("2006-01-02"), now)
+			if err != nil || !fresh {
+				return err
+			}
+			org, err := tx.OrganisationByID(ctx, orgID)
+			if err != nil {
+				return err
+			}
+			items, err := tx.Overdue(ctx, orgID, now, 100)
+			if err != nil {
+				return err
+			}
+			managers, err := tx.Managers(ctx, orgID)
+			if err != nil {
+				return err
+			}
+			for _, m := range managers {
+				lang := langOr(m.Locale)
+				d := digestMail{Name: m.DisplayName, Org: org.Name, Link: fmt.Sprintf("%s/admin/%s/inbox?sort=due", a.BaseURL, org.Handle)}
+				for _, it := range items {
+					d.Items = append(d.Items, digestLine{Kind: a.Cat.T(lang, "console.kind."+string(it.Kind)), Excerpt: excerpt(it.Excerpt, 120),
+						Service: it.ServiceName, Due: formatWhen(lang, *it.DueAt), Link: a.itemLink(org, it)})
+				}
+				if err := a.sendMail(ctx, tx, m.Email, lang, "console_digest", d); err != nil {
+					return err
+				}
+				sent++
+			}
+			return nil
+		})
+		if err != nil {
+			return sent, err
+		}
+	}
+	return sent, nil
+}
+
+// RecordActivity notes a staff member's active minute in the staff area.
+func (a *App) RecordActivity(ctx context.Context, orgID, accountID string, at time.Time) error {
+	return a.Store.RecordActivity(ctx, orgID, accountID, at)
+}

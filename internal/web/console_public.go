@@ -1,0 +1,173 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/officehours"
+)
+
+// availabilityNotice is what the out-of-hours partial shows.
+type availabilityNotice struct {
+	app.Availability
+	Next string // the next opening, worded for the reader
+}
+
+func (h *Handler) availability(r *http.Request, orgID string) (*availabilityNotice, error) {
+	av, err := h.app.Availability(r.Context(), orgID, h.app.Now())
+	if err != nil {
+		return nil, err
+	}
+	n := &availabilityNotice{Availability: av}
+	if !av.NextOpening.IsZero() {
+		n.Next = formatDate(lang(r), av.NextOpening, true)
+	}
+	return n, nil
+}
+
+// permanenceView is the public office hours page.
+type permanenceView struct {
+	Days     []permanenceDay
+	Closures []model.OfficeClosure
+	Holidays []officehours.Holiday
+	Year     int
+	Avail    *availabilityNotice
+}
+
+type permanenceDay struct {
+	Weekday time.Weekday
+	Spans   string
+}
+
+func (h *Handler) permanence(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	sched, settings, err := h.app.Schedule(r.Context(), nil, org.ID)
+	if err != nil {
+		return err
+	}
+	now := h.app.Now().In(paris)
+	d := permanenceView{Year: now.Year()}
+	for _, wd := range app.WeekdayOrder {
+		d.Days = append(d.Days, permanenceDay{Weekday: wd, Spans: officehours.FormatSpans(sched.Week[wd])})
+	}
+	if settings.Holidays {
+		d.Holidays = officehours.FrenchHolidays(now.Year())
+	}
+	if d.Closures, err = h.app.Store.OfficeClosures(r.Context(), org.ID, now.Format("2006-01-02")); err != nil {
+		return err
+	}
+	if d.Avail, err = h.availability(r, org.ID); err != nil {
+		return err
+	}
+	noStore(w) // "open now" changes by the minute
+	h.render(w, r, http.StatusOK, "console/permanence", h.view(r, "console.permanence.title", d))
+	return nil
+}
+
+// askView is the "poser une question" page.
+type askView struct {
+	Pub      *model.Publication
+	Services []model.Service
+	Action   string
+	Avail    *availabilityNotice
+	Token    string
+	Asked    *app.Asked
+	Received string
+	LegalDue string
+}
+
+func (h *Handler) askData(r *http.Request) (*askView, error) {
+	org, _ := orgFrom(r.Context())
+	d := &askView{Action: "/" + org.Handle + "/question"}
+	if slug := r.PathValue("slug"); slug != "" {
+		p, err := h.app.Store.PublicationBySlug(r.Context(), org.ID, slug)
+		if err != nil {
+			return nil, err
+		}
+		if p.State != model.StatePublished {
+			return nil, model.ErrNotFound
+		}
+		d.Pub, d.Action = &p, "/"+org.Handle+"/p/"+p.Slug+"/question"
+	}
+	var err error
+	if d.Services, err = h.app.Store.ServicesOf(r.Context(), org.ID); err != nil {
+		return nil, err
+	}
+	if d.Avail, err = h.availability(r, org.ID); err != nil {
+		return nil, err
+	}
+	d.Token, _ = app.NewSecret()
+	return d, nil
+}
+
+func (h *Handler) askForm(w http.ResponseWriter, r *http.Request) error {
+	d, err := h.askData(r)
+	if err != nil {
+		return err
+	}
+	f := emptyForm()
+	if a, ok := accountFrom(r.Context()); ok {
+		f.Values.Set("name", a.DisplayName)
+	}
+	org, _ := orgFrom(r.Context())
+	if slug := r.URL.Query().Get("service"); slug != "" {
+		for _, s := range d.Services {
+			if s.Slug == slug && s.OrgID == org.ID {
+				f.Values.Set("service", s.ID)
+			}
+		}
+	}
+	v := h.view(r, "console.ask.title", d)
+	v.Form = f
+	noStore(w)
+	h.render(w, r, http.StatusOK, "console/ask", v)
+	return nil
+}
+
+func (h *Handler) ask(w http.ResponseWriter, r *http.Request) error {
+	f, err := parse(r)
+	if err != nil {
+		return err
+	}
+	d, err := h.askData(r)
+	if err != nil {
+		return err
+	}
+	org, _ := orgFrom(r.Context())
+	in := app.NewRequest{Org: org, Name: f.Value("name"), Email: f.Value("email"), Body: f.Value("body"), Publication: d.Pub,
+		ServiceID: f.Value("service"), IdemKey: f.Value("idem"), Lang: lang(r)}
+	if a, ok := accountFrom(r.Context()); ok {
+		in.Account = &a
+	}
+	asked, err := h.app.AskQuestion(r.Context(), in)
+	if err != nil {
+		if !f.Absorb(err) {
+			return err
+		}
+		v := h.view(r, "console.ask.title", d)
+		v.Form = f
+		noStore(w)
+		h.render(w, r, http.StatusUnprocessableEntity, "console/ask", v)
+		return nil
+	}
+	d.Asked = &asked
+	d.Received = formatDate(lang(r), asked.Request.CreatedAt, true)
+	if asked.Item.LegalDueAt != nil {
+		d.LegalDue = formatDate(lang(r), *asked.Item.LegalDueAt, false)
+	}
+	if asked.Duplicate {
+		// The same form sent twice: the first request stands, and the
+		// notice reflects the time it was received.
+		if av, err := h.app.Availability(r.Context(), org.ID, asked.Request.CreatedAt); err == nil {
+			d.Avail.Availability = av
+		} else if !errors.Is(err, model.ErrNotFound) {
+			return err
+		}
+	}
+	noStore(w)
+	h.render(w, r, http.StatusOK, "console/asked", h.view(r, "console.asked.title", d))
+	return nil
+}
