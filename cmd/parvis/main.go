@@ -30,6 +30,8 @@ Usage:
   parvis org create --handle H --name N [--kind commune]
   parvis user create --email E --name N --password-stdin [--org H --role R]
   parvis screen [--org H] < comments.jsonl   screen French comments (JSON lines)
+  parvis seed      --publications 100000 --topics 50 --neighbourhoods 20 [--org HANDLE]
+                            generate a large organisation for performance measurements
   parvis version
 
 Every command that touches data accepts --data DIR and --database URL
@@ -66,6 +68,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runUser(ctx, rest, stdin, stdout, stderr)
 	case "screen":
 		return runScreen(ctx, rest, stdin, stdout, stderr)
+	case "seed":
+		return runSeed(ctx, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "parvis", version())
 		return nil

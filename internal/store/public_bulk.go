@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/parvis/parvis/internal/model"
@@ -36,7 +37,7 @@ func (q *Queries) BulkInsertPublications(ctx context.Context, pubs []model.Publi
 				if c > 0 {
 					b.WriteByte(',')
 				}
-				fmt.Fprintf(&b, "$%d", i*ncols+c+1)
+				b.WriteString(q.bulkParam(i*ncols + c + 1))
 			}
 			b.WriteByte(')')
 			rev := p.Revision
@@ -78,7 +79,7 @@ func (q *Queries) bulkLinks(ctx context.Context, pubs []model.Publication) error
 					b.WriteByte(',')
 				}
 				args = append(args, p.ID, id)
-				fmt.Fprintf(&b, "($%d,$%d)", len(args)-1, len(args))
+				b.WriteString("(" + q.bulkParam(len(args)-1) + "," + q.bulkParam(len(args)) + ")")
 			}
 		}
 		if len(args) == 0 {
@@ -90,4 +91,15 @@ func (q *Queries) bulkLinks(ctx context.Context, pubs []model.Publication) error
 		}
 	}
 	return nil
+}
+
+// bulkParam is the n-th parameter of a many-row statement. SQLite treats $N
+// as a named parameter and looks each one up in a list, which is quadratic
+// over thousands of them (most of the bulk insert's time went there);
+// anonymous ? parameters are positional. PostgreSQL needs $N.
+func (q *Queries) bulkParam(n int) string {
+	if q.engine == SQLite {
+		return "?"
+	}
+	return "$" + strconv.Itoa(n)
 }

@@ -184,3 +184,46 @@ func keptWords(query string) []string {
 	}
 	return out
 }
+
+// BulkIndexPublications indexes freshly bulk-inserted publications from
+// their values (SQLite; PostgreSQL's trigger already did it).
+func (q *Queries) BulkIndexPublications(ctx context.Context, pubs []model.Publication) error {
+	if q.engine == Postgres {
+		return nil
+	}
+	const perStmt = 500
+	var (
+		b    strings.Builder
+		args []any
+	)
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
+		}
+		_, err := q.q.ExecContext(ctx, `INSERT INTO publication_search (publication_id, org_id, title, body) VALUES `+b.String(), args...)
+		b.Reset()
+		args = args[:0]
+		if err != nil {
+			return fmt.Errorf("bulk index: %w", err)
+		}
+		return nil
+	}
+	for _, p := range pubs {
+		if p.State != model.StatePublished {
+			continue
+		}
+		if len(args) > 0 {
+			b.WriteByte(',')
+		}
+		t, body := searchDocument(p.Title, p.Summary, p.BodyHTML, p.BodyMD)
+		args = append(args, p.ID, p.OrgID, t, body)
+		n := len(args)
+		b.WriteString("(" + q.bulkParam(n-3) + "," + q.bulkParam(n-2) + "," + q.bulkParam(n-1) + "," + q.bulkParam(n) + ")")
+		if len(args)/4 >= perStmt {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}

@@ -1,0 +1,261 @@
+// Command publishing measures the public side of publishing against a built
+// parvis binary: it seeds an organisation (`parvis seed`), starts `parvis
+// serve` on loopback, and runs wrk (Debian package wrk) against the
+// publication page, the organisation home, a feed answered 304, and search;
+// in the same run it serves the same page bytes from memory with a minimal
+// Go handler, for the ratio. Everything stays on 127.0.0.1 and is bounded in
+// time (about 2 minutes plus seeding).
+//
+//	go build -o /tmp/parvis ./cmd/parvis
+//	go run ./bench/publishing --parvis /tmp/parvis                       # SQLite
+//	go run ./bench/publishing --parvis /tmp/parvis --database postgres://postgres@127.0.0.1:5432/parvis_bench?sslmode=disable
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func main() {
+	bin := flag.String("parvis", "/tmp/parvis", "parvis binary")
+	database := flag.String("database", "", "postgres:// URL (empty: SQLite in --data)")
+	data := flag.String("data", "", "data directory (empty: a temporary one); reused if already seeded")
+	pubs := flag.Int("publications", 100000, "publications to seed")
+	duration := flag.Duration("duration", 10*time.Second, "wrk duration per target")
+	conns := flag.Int("c", 50, "wrk connections")
+	flag.Parse()
+
+	if *data == "" {
+		d, err := os.MkdirTemp("", "parvis-bench-pub-")
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer os.RemoveAll(d)
+		*data = d
+	}
+	common := []string{"--data", *data, "--log-level", "warn"}
+	if *database != "" {
+		common = append(common, "--database", *database)
+	}
+	engine := "SQLite"
+	if *database != "" {
+		engine = "PostgreSQL"
+	}
+	marker := filepath.Join(*data, "seeded-"+strconv.Itoa(*pubs))
+	if _, err := os.Stat(marker); err != nil {
+		start := time.Now()
+		out, err := exec.Command(*bin, append([]string{"seed", "--publications", strconv.Itoa(*pubs), "--topics", "50",
+			"--neighbourhoods", "20", "--org", "ville-test"}, common...)...).CombinedOutput()
+		if err != nil {
+			log.Fatalf("seed: %v\n%s", err, out)
+		}
+		fmt.Printf("seed (%s): %s  [%s]\n", engine, lastLine(out), time.Since(start).Round(time.Second))
+		_ = os.WriteFile(marker, nil, 0o644)
+	}
+
+	addr := freeAddr()
+	base := "http://" + addr
+	cmd := exec.Command(*bin, append([]string{"serve", "--addr", addr, "--base-url", base}, common...)...)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		log.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	if err := waitHealthy(base, 30*time.Second); err != nil {
+		log.Fatal(err)
+	}
+
+	// A publication from the middle of the archive.
+	sm, _, err := fetch(base+"/ville-test/sitemap.xml", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	locs := regexp.MustCompile(`<loc>([^<]+/p/[^<]+)</loc>`).FindAllStringSubmatch(string(sm), -1)
+	if len(locs) == 0 {
+		log.Fatal("no publication in the sitemap")
+	}
+	pubURL := strings.Replace(locs[len(locs)/2][1], "http://"+addr, base, 1)
+	homeURL := base + "/ville-test/"
+	feedURL := base + "/ville-test/feed.atom"
+
+	pubBody, _, err := fetch(pubURL, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	homeBody, _, err := fetch(homeURL, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, feedHdr, err := fetch(feedURL, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	etag := feedHdr.Get("ETag")
+	if _, h, err := fetch(feedURL, map[string]string{"If-None-Match": etag}); err != nil || h.Get("X-Status") != "304" {
+		log.Fatalf("feed conditional request did not answer 304: %v %v", err, h)
+	}
+
+	// The minimal handler: the same bytes from memory, same machine, same run.
+	minAddr := freeAddr()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/p", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write(pubBody)
+	})
+	mux.HandleFunc("/home", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write(homeBody)
+	})
+	ln, err := net.Listen("tcp", minAddr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	go func() { _ = http.Serve(ln, mux) }()
+
+	script := filepath.Join(*data, "search.lua")
+	if err := os.WriteFile(script, []byte(searchLua), 0o644); err != nil {
+		log.Fatal(err)
+	}
+
+	fmt.Printf("\n%s, %d publications, wrk %s per target, loopback, %d cores\n", engine, *pubs, *duration, numCPU())
+	fmt.Printf("page sizes: publication %d B, home %d B\n\n", len(pubBody), len(homeBody))
+	fmt.Println("| target | connections | requests/s | p50 | p99 |")
+	fmt.Println("|---|---|---|---|---|")
+	row := func(name, u string, c int, args ...string) float64 {
+		r, err := wrk(u, c, *duration, args...)
+		if err != nil {
+			log.Fatalf("%s: %v", name, err)
+		}
+		fmt.Printf("| %s | %d | %.0f | %s | %s |\n", name, c, r.rps, r.p50, r.p99)
+		return r.rps
+	}
+	pr := row("publication page (anonymous)", pubURL, *conns)
+	mp := row("minimal handler, same bytes", "http://"+minAddr+"/p", *conns)
+	hr := row("organisation home (anonymous)", homeURL, *conns)
+	mh := row("minimal handler, same bytes", "http://"+minAddr+"/home", *conns)
+	row("feed.atom, If-None-Match → 304", feedURL, *conns, "-H", "If-None-Match: "+etag)
+	row("feed.atom, full", feedURL, *conns)
+	row("search, 24 rotating queries", base+"/ville-test/recherche", 4, "-s", script)
+	row("search, 24 rotating queries", base+"/ville-test/recherche", *conns, "-s", script)
+	fmt.Printf("\nratio parvis/minimal: publication %.2f, home %.2f\n", pr/mp, hr/mh)
+}
+
+// searchLua rotates realistic queries (accents missing, plurals) so that
+// no two consecutive requests are the same.
+const searchLua = `
+local qs = {"ecole", "travaux rue", "inscriptions scolaires", "piscine", "conseil municipal", "marche",
+  "coupure d'eau", "crue loire", "mediatheque", "stationnement", "budget participatif", "agent entretien",
+  "fete quartier", "encombrants", "canicule", "arbres", "recensement", "police municipale",
+  "tempete", "exposition", "aines repas", "urbanisme reunion", "jardinier", "animateur"}
+local i = 0
+request = function()
+  i = i + 1
+  local q = qs[(i % #qs) + 1]:gsub(" ", "+"):gsub("'", "%%27")
+  return wrk.format("GET", wrk.path .. "?q=" .. q)
+end
+`
+
+func lastLine(b []byte) string {
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	for _, l := range lines {
+		if strings.HasPrefix(l, "organisation ") {
+			return l
+		}
+	}
+	return lines[len(lines)-1]
+}
+
+func numCPU() int {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	return strings.Count(string(b), "processor\t:")
+}
+
+func freeAddr() string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func waitHealthy(base string, d time.Duration) error {
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		if resp, err := http.Get(base + "/healthz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return nil
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return fmt.Errorf("%s not healthy after %s", base, d)
+}
+
+// fetch GETs u; the status is reported in the X-Status header of the result.
+func fetch(u string, headers map[string]string) ([]byte, http.Header, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	resp.Header.Set("X-Status", strconv.Itoa(resp.StatusCode))
+	if resp.StatusCode != 200 && resp.StatusCode != 304 {
+		return b, resp.Header, fmt.Errorf("GET %s: %d", u, resp.StatusCode)
+	}
+	return b, resp.Header, err
+}
+
+type wrkResult struct {
+	rps      float64
+	p50, p99 string
+}
+
+var (
+	rpsRE    = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	p50RE    = regexp.MustCompile(`\s50%\s+([0-9.]+[a-z]+)`)
+	p99RE    = regexp.MustCompile(`\s99%\s+([0-9.]+[a-z]+)`)
+	errorsRE = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)|Socket errors: [^\n]+`)
+)
+
+// wrk runs the wrk load tool with two threads and returns its figures.
+func wrk(u string, conns int, d time.Duration, extra ...string) (wrkResult, error) {
+	args := append([]string{"-t2", "-c" + strconv.Itoa(conns), "-d" + d.String(), "--latency"}, extra...)
+	out, err := exec.Command("wrk", append(args, u)...).CombinedOutput()
+	if err != nil {
+		return wrkResult{}, fmt.Errorf("wrk: %v\n%s", err, out)
+	}
+	if m := errorsRE.Find(out); m != nil {
+		return wrkResult{}, fmt.Errorf("wrk reported errors: %s\n%s", m, out)
+	}
+	r := rpsRE.FindSubmatch(out)
+	p50, p99 := p50RE.FindSubmatch(out), p99RE.FindSubmatch(out)
+	if r == nil || p50 == nil || p99 == nil {
+		return wrkResult{}, fmt.Errorf("unexpected wrk output:\n%s", out)
+	}
+	rps, _ := strconv.ParseFloat(string(r[1]), 64)
+	return wrkResult{rps: rps, p50: string(p50[1]), p99: string(p99[1])}, nil
+}
