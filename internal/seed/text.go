@@ -96,4 +96,3 @@ var sentences = []string{
 	"Les déchets verts peuvent être déposés à la déchetterie intercommunale.",
 	"Le conseil municipal a adopté cette délibération à l'unanimité.",
 }
-
