@@ -14,17 +14,17 @@ import (
 // accountRoutes registers sign-up, login, password reset and the account
 // page (docs/ACCOUNTS.md).
 func (h *Handler) accountRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /signup", h.public(h.signupForm))
+	mux.Handle("GET /signup", h.formPage(h.signupForm))
 	mux.Handle("POST /signup", h.public(h.signup))
 	mux.Handle("GET /signup/sent", h.public(h.notice("account.sent.title", "account.sent.signup")))
 	mux.Handle("GET /verify/{token}", h.public(h.verify))
 	mux.Handle("GET /verify/resend", h.public(h.resendForm))
 	mux.Handle("POST /verify/resend", h.public(h.resend))
 	mux.Handle("GET /verify/sent", h.public(h.notice("account.sent.title", "account.sent.verify")))
-	mux.Handle("GET /login", h.public(h.loginForm))
+	mux.Handle("GET /login", h.formPage(h.loginForm))
 	mux.Handle("POST /login", h.public(h.login))
 	mux.Handle("POST /logout", h.public(h.logout))
-	mux.Handle("GET /password/forgot", h.public(h.forgotForm))
+	mux.Handle("GET /password/forgot", h.formPage(h.forgotForm))
 	mux.Handle("POST /password/forgot", h.public(h.forgot))
 	mux.Handle("GET /password/sent", h.public(h.notice("account.sent.title", "account.sent.reset")))
 	mux.Handle("GET /password/reset/{token}", h.public(h.resetForm))
