@@ -50,3 +50,32 @@ func TestJournalShowsWhoDidWhatToManagersOfThatOrganisationOnly(t *testing.T) {
 		}
 	})
 }
+
+// TestCachedLoginFormKeepsWhatVariesPerVisitor checks that the cached empty
+// login form never serves one visitor's redirect target or language to another.
+func TestCachedLoginFormKeepsWhatVariesPerVisitor(t *testing.T) {
+	ts := testserver.Start(t, testserver.Options{})
+	c := ts.Client(t)
+	plain := c.Get("/login")
+	if plain.Status != 200 || plain.Header.Get("ETag") == "" {
+		t.Fatalf("/login = %d, ETag %q", plain.Status, plain.Header.Get("ETag"))
+	}
+	withNext := c.Get("/login?next=/account")
+	if !strings.Contains(withNext.Body, `value="/account"`) {
+		t.Fatal("the next target is lost on /login?next=…")
+	}
+	again := c.Get("/login")
+	if again.Body != plain.Body || strings.Contains(again.Body, `value="/account"`) {
+		t.Fatal("cached /login differs or carries another visitor's next target")
+	}
+	en := ts.Client(t)
+	en.Post("/lang", url.Values{"lang": {"en"}, "next": {"/login"}})
+	if r := en.Get("/login"); !strings.Contains(r.Body, `lang="en"`) {
+		t.Fatal("an English reader got the French cached page")
+	}
+	signedIn := ts.Client(t)
+	ts.LoginAs(t, signedIn, "deja@example.test")
+	if r := signedIn.Get("/login"); r.Status != 303 {
+		t.Fatalf("signed-in /login = %d, want a redirect", r.Status)
+	}
+}
