@@ -114,5 +114,8 @@ func Seed(ctx context.Context, a *app.App) ([]Login, error) {
 	if err := scheduleDemo(ctx, a, org); err != nil {
 		return nil, fmt.Errorf("demo scheduling: %w", err)
 	}
+	if err := seedDebate(ctx, a, org, serviceIDs); err != nil {
+		return nil, fmt.Errorf("demo debate: %w", err)
+	}
 	return logins, nil
 }
