@@ -388,7 +388,7 @@ func (a *App) route(ctx context.Context, tx *store.Tx, org model.Organisation, p
 			return err
 		}
 		if ag.EmailRouted {
-			link := fmt.Sprintf("%s/%s/p/%s/commentaires#c-%s", a.BaseURL, org.Handle, pub.Slug, c.ID)
+			link := fmt.Sprintf("%s/%s/p/%s/commentaires?c=%s#c-%s", a.BaseURL, org.Handle, pub.Slug, c.ID, c.ID)
 			err := a.sendMail(ctx, tx, ag.Email, ag.Locale, "debate_routed", routedMail{Name: ag.DisplayName, Org: org.Name,
 				Publication: pub.Title, Excerpt: excerpt(c.Body, 300), Link: link})
 			if err != nil {

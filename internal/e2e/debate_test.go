@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -214,7 +215,7 @@ func TestDebateStaffAnswerPinnedAndRouted(t *testing.T) {
 		// Both comments are routed; their e-mails may arrive in any order.
 		routed := mailTo(t, ts, "patrick@bellerive.test", "Nouveau commentaire pour votre service", 1).Text +
 			mailTo(t, ts, "patrick@bellerive.test", "Nouveau commentaire pour votre service", 2).Text
-		mustContain(t, "routed mail", routed, "Combien de temps durera la fermeture", "/bellerive/p/pont/commentaires#c-"+q)
+		mustContain(t, "routed mail", routed, "Combien de temps durera la fermeture", "/bellerive/p/pont/commentaires?c="+q+"#c-"+q)
 		ag := ts.Client(t)
 		ts.LoginAs(t, ag, "patrick@bellerive.test")
 		n := ag.Get("/admin/bellerive/notifications")
@@ -471,5 +472,35 @@ func TestCommentSectionQueries(t *testing.T) {
 	}
 	if counts[5] != counts[200] {
 		t.Fatalf("queries for 5 comments: %d, for 200: %d", counts[5], counts[200])
+	}
+}
+
+// TestCommentPages shows a busy publication's comments a page at a time.
+func TestCommentPages(t *testing.T) {
+	ts := testserver.Start(t, testserver.Options{})
+	org := ts.Org(t, "bellerive")
+	pub := publish(t, ts, org, "busy", "Très commentée")
+	acct := ts.Account(t, "bavard@example.test")
+	for i := range 130 {
+		now := ts.App.Now().Add(time.Duration(i) * time.Second)
+		body := "Commentaire numéro " + strconv.Itoa(i) + "."
+		c := model.Comment{ID: app.NewID(), OrgID: org.ID, PublicationID: pub.ID, AccountID: acct.ID, Body: body,
+			Fingerprint: app.Fingerprint(body), Status: model.CommentPublished, InitialStatus: model.CommentPublished, CreatedAt: now, UpdatedAt: now}
+		if err := ts.Store.CreateComment(t.Context(), c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := ts.Client(t)
+	p := c.Get("/bellerive/p/busy")
+	mustContain(t, "publication page", p.Body, "Commentaires (130)", "Commentaire numéro 29.", "Voir tous les commentaires")
+	if strings.Contains(p.Body, "Commentaire numéro 30.") {
+		t.Fatal("the publication page shows more than its first threads")
+	}
+	p1 := c.Get("/bellerive/p/busy/commentaires")
+	mustContain(t, "page 1", p1.Body, "Commentaire numéro 99.", "Page 1 sur 2", `href="/bellerive/p/busy/commentaires?page=2#commentaires"`)
+	p2 := c.Get("/bellerive/p/busy/commentaires?page=2")
+	mustContain(t, "page 2", p2.Body, "Commentaire numéro 100.", "Commentaire numéro 129.", "Page 2 sur 2")
+	if strings.Contains(p2.Body, "Commentaire numéro 99.") {
+		t.Fatal("page 2 repeats page 1")
 	}
 }

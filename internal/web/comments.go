@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -84,6 +85,37 @@ type commentSection struct {
 	// Avail tells a signed-in resident, out of office hours, when the team
 	// answers and what to do in an emergency (the console).
 	Avail *availabilityNotice
+	// Threads are shown a page at a time: a page of 500 comments would
+	// weigh 300 KB on a phone. Page counts from 1; Pages is the number of pages.
+	Page, Pages int
+	OnThread    bool // the thread page (else the publication page)
+}
+
+// Comment pages: the publication page shows the first threads, the thread
+// page all of them, a page at a time.
+const (
+	threadsOnPublication = 30
+	threadsPerPage       = 100
+)
+
+// PageLink is the URL of comment page n.
+func (s *commentSection) PageLink(n int) string {
+	if n <= 1 {
+		return s.Base + "#commentaires"
+	}
+	return s.Base + "?page=" + strconv.Itoa(n) + "#commentaires"
+}
+
+// Prev and Next are the neighbouring page numbers.
+func (s *commentSection) Prev() int { return s.Page - 1 }
+func (s *commentSection) Next() int { return s.Page + 1 }
+
+// paginate keeps the threads of the requested page.
+func (s *commentSection) paginate(page, per int) {
+	s.Pages = max(1, (len(s.Threads)+per-1)/per)
+	s.Page = min(max(page, 1), s.Pages)
+	from := (s.Page - 1) * per
+	s.Threads = s.Threads[from:min(from+per, len(s.Threads))]
 }
 
 // Reply reports whether the re-displayed form is the reply form of id.
@@ -203,6 +235,21 @@ func (h *Handler) commentSection(r *http.Request, org model.Organisation, pub mo
 		kept = append(kept, t)
 	}
 	s.Threads = kept
+	if r.PathValue("id") == "" && strings.HasSuffix(r.URL.Path, "/commentaires") {
+		s.OnThread = true
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		if id := r.URL.Query().Get("c"); id != "" {
+			// Back from an action on comment id: open the page holding it.
+			for i, t := range s.Threads {
+				if t.ID == id || slices.ContainsFunc(t.Replies, func(c commentItem) bool { return c.ID == id }) {
+					page = i/threadsPerPage + 1
+				}
+			}
+		}
+		s.paginate(page, threadsPerPage)
+	} else {
+		s.paginate(1, threadsOnPublication)
+	}
 	return s, nil
 }
 
@@ -287,7 +334,7 @@ func (h *Handler) postComment(w http.ResponseWriter, r *http.Request) error {
 	default:
 		h.flash(w, "debate.flash.published")
 	}
-	redirect(w, r, "/"+org.Handle+"/p/"+pub.Slug+"/commentaires#c-"+c.ID)
+	redirect(w, r, "/"+org.Handle+"/p/"+pub.Slug+"/commentaires?c="+c.ID+"#c-"+c.ID)
 	return nil
 }
 
@@ -423,7 +470,7 @@ func (h *Handler) editComment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.flash(w, "debate.flash.edited")
-	redirect(w, r, "/"+org.Handle+"/p/"+pub.Slug+"/commentaires#c-"+c.ID)
+	redirect(w, r, "/"+org.Handle+"/p/"+pub.Slug+"/commentaires?c="+c.ID+"#c-"+c.ID)
 	return nil
 }
 
@@ -432,7 +479,7 @@ func (h *Handler) afterAction(w http.ResponseWriter, r *http.Request, org model.
 	if flash != "" {
 		h.flash(w, flash)
 	}
-	redirect(w, r, "/"+org.Handle+"/p/"+pub.Slug+"/commentaires#c-"+id)
+	redirect(w, r, "/"+org.Handle+"/p/"+pub.Slug+"/commentaires?c="+id+"#c-"+id)
 }
 
 func (h *Handler) withdrawComment(w http.ResponseWriter, r *http.Request) error {

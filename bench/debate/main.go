@@ -1,0 +1,296 @@
+// Command debate measures the debate's figures against a built parvis
+// binary on loopback:
+//
+//  1. posting comments through HTTP (session lookup, flood checks, screening
+//     with the organisation's word lists, insert, page-cache bump) by many
+//     resident sessions created up front, sustained for --duration;
+//  2. the publication page with 500 comments for anonymous visitors, under
+//     wrk (served from the page cache, rebuilt on change).
+//
+// It prepares the data directory in-process (organisation, publication,
+// accounts older than a day, sessions), then starts `parvis serve` on it.
+//
+//	go build -o /tmp/parvis ./cmd/parvis
+//	GOMAXPROCS=2 go run ./bench/debate --parvis /tmp/parvis
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/config"
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/passwords"
+	"github.com/parvis/parvis/internal/server"
+	"github.com/parvis/parvis/internal/store"
+	"github.com/parvis/parvis/internal/web"
+)
+
+func main() {
+	bin := flag.String("parvis", "/tmp/parvis", "parvis binary")
+	residents := flag.Int("residents", 1200, "resident sessions created up front")
+	workers := flag.Int("c", 24, "concurrent posting clients")
+	duration := flag.Duration("duration", 10*time.Second, "posting duration (bounded to 60s)")
+	wrkDuration := flag.Duration("wrk-duration", 10*time.Second, "wrk duration for the page")
+	pageComments := flag.Int("page-comments", 500, "comments under the measured publication")
+	flag.Parse()
+	if *duration > time.Minute {
+		*duration = time.Minute
+	}
+	data, err := os.MkdirTemp("", "parvis-bench-debate-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(data)
+
+	secrets := prepare(data, *residents, *pageComments)
+	addr := freeAddr()
+	cmd := exec.Command(*bin, "serve", "--data", data, "--addr", addr, "--log-level", "warn", "--base-url", "http://"+addr)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		log.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	base := "http://" + addr
+	waitHealthy(base)
+
+	postRate, p50, p99, statuses := post(base, secrets, *workers, *duration)
+	fmt.Printf("POST comment (screening included), SQLite, %d resident sessions, %d clients, %s:\n", len(secrets), *workers, *duration)
+	fmt.Printf("  %.0f comments/s sustained, latency p50 %s, p99 %s; statuses %v\n", postRate, p50, p99, statuses)
+
+	page := base + "/bench/p/avec-500-commentaires"
+	body, err := fetch(page)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if n := strings.Count(body, `class="comment`); n < *pageComments {
+		log.Fatalf("the page shows %d comments, want %d", n, *pageComments)
+	}
+	r, p, err := wrk(page, 50, *wrkDuration)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("GET publication page with %d comments (%d bytes), anonymous, wrk -t2 -c50 -d%s: %.0f requests/s, p99 %s\n",
+		*pageComments, len(body), *wrkDuration, r, p)
+	// The same page without comments, in the same run, separates the cost
+	// of the comments from the machine's load at the time.
+	empty := base + "/bench/p/sans-commentaires"
+	eb, err := fetch(empty)
+	if err != nil {
+		log.Fatal(err)
+	}
+	r, p, err = wrk(empty, 50, *wrkDuration)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("GET publication page without comments (%d bytes), same conditions: %.0f requests/s, p99 %s\n", len(eb), r, p)
+}
+
+// prepare creates the organisation, the publications, the accounts and
+// their sessions in the data directory, and returns the session secrets.
+func prepare(data string, residents, pageComments int) []string {
+	ctx := context.Background()
+	cfg := config.Config{DataDir: data, BaseURL: "http://127.0.0.1", MailFrom: "Parvis <bench@parvis.test>", LogLevel: "warn",
+		LogFormat: "text", JobPoll: time.Second}
+	if err := cfg.Validate(); err != nil {
+		log.Fatal(err)
+	}
+	srv, err := server.Open(ctx, cfg, server.Options{NoWorkers: true, Passwords: passwords.Params{Memory: 1024, Time: 1, Threads: 1},
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	a := srv.App
+	org, err := a.CreateOrganisation(ctx, "", app.NewOrganisation{Handle: "bench", Name: "Ville de Banc-d'Essai", Kind: model.KindCommune})
+	if err != nil {
+		log.Fatal(err)
+	}
+	now := a.Now()
+	mkPub := func(slug, title string) model.Publication {
+		p := model.Publication{ID: app.NewID(), OrgID: org.ID, Kind: model.KindNews, Slug: slug, Title: title, Summary: title,
+			BodyMD: title, BodyHTML: "<p>" + title + "</p>", State: model.StatePublished, CreatedAt: now, UpdatedAt: now, PublishedAt: &now}
+		if err := a.Store.InTx(ctx, func(tx *store.Tx) error { return tx.CreatePublication(ctx, p, app.NewID()) }); err != nil {
+			log.Fatal(err)
+		}
+		return p
+	}
+	mkPub("debat", "Le débat où l'on poste")
+	mkPub("sans-commentaires", "Une publication sans commentaire")
+	big := mkPub("avec-500-commentaires", "Une publication très commentée")
+	var secrets []string
+	old := now.Add(-72 * time.Hour)
+	for i := range residents {
+		acct, err := a.CreateAccount(ctx, app.NewAccount{Email: fmt.Sprintf("habitant%d@bench.test", i), DisplayName: fmt.Sprintf("Habitant %d", i),
+			Password: "une phrase de passe pour le banc d'essai", Verified: true})
+		if err != nil {
+			log.Fatal(err)
+		}
+		// Older than a day: the new-account limit is not what we measure.
+		if _, err := a.Store.DB().ExecContext(ctx, `UPDATE accounts SET created_at=$1 WHERE id=$2`, old, acct.ID); err != nil {
+			log.Fatal(err)
+		}
+		s, err := a.StartSession(ctx, acct.ID, "bench", "127.0.0.1")
+		if err != nil {
+			log.Fatal(err)
+		}
+		secrets = append(secrets, s)
+		if i < pageComments {
+			c := model.Comment{ID: app.NewID(), OrgID: org.ID, PublicationID: big.ID, AccountID: acct.ID,
+				Body: sentence(i), Fingerprint: app.Fingerprint(sentence(i)), Status: model.CommentPublished,
+				InitialStatus: model.CommentPublished, ScreenVerdict: "allow", CreatedAt: old, UpdatedAt: old}
+			if err := a.Store.CreateComment(ctx, c); err != nil {
+				log.Fatal(err)
+			}
+		}
+	}
+	return secrets
+}
+
+var phrases = []string{
+	"Bonjour, les travaux de la rue des Tanneurs dureront-ils vraiment jusqu'en mars ? Les riverains aimeraient un calendrier précis.",
+	"Je trouve dommage que le marché du samedi soit déplacé sans concertation ; la place de la Halle était plus pratique pour les anciens.",
+	"Merci pour ces informations. Est-ce que la passerelle pour les vélos restera ouverte pendant la fermeture du pont ?",
+	"La décision du conseil municipal me paraît précipitée : le budget de la piscine aurait mérité un vrai débat public.",
+	"Pourriez-vous indiquer les horaires de la déchetterie pendant les fêtes ? Le site internet n'est pas à jour.",
+	"Très bonne initiative pour la cour de l'école des Coteaux, les parents attendaient ça depuis longtemps.",
+}
+
+// sentence is a realistic comment made unique by its number (the same text
+// twice in a row is refused).
+func sentence(i int) string {
+	return phrases[i%len(phrases)] + " (" + strconv.Itoa(i) + ")"
+}
+
+// post has workers post comments with the sessions in turn, each session at
+// most 9 times (under the 10 per 10 minutes limit), for d.
+func post(base string, secrets []string, workers int, d time.Duration) (float64, time.Duration, time.Duration, map[int]int) {
+	target := base + "/bench/p/debat/commentaires"
+	var next atomic.Int64
+	var mu sync.Mutex
+	var lat []time.Duration
+	statuses := map[int]int{}
+	tr := &http.Transport{MaxIdleConnsPerHost: workers}
+	client := &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	deadline := time.Now().Add(d)
+	start := time.Now()
+	var wg sync.WaitGroup
+	var ok atomic.Int64
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []time.Duration
+			local := map[int]int{}
+			for time.Now().Before(deadline) {
+				n := int(next.Add(1) - 1)
+				if n >= len(secrets)*9 {
+					log.Printf("ran out of sessions at %d comments; raise --residents", n)
+					break
+				}
+				secret := secrets[n%len(secrets)]
+				form := url.Values{"body": {sentence(n + 1000)}, "idem": {strconv.Itoa(n)}}
+				req, _ := http.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: secret})
+				t0 := time.Now()
+				resp, err := client.Do(req)
+				if err != nil {
+					log.Fatal(err)
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				mine = append(mine, time.Since(t0))
+				local[resp.StatusCode]++
+				if resp.StatusCode == http.StatusSeeOther {
+					ok.Add(1)
+				}
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			for k, v := range local {
+				statuses[k] += v
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	if len(lat) == 0 {
+		log.Fatal("no request made")
+	}
+	return float64(ok.Load()) / elapsed.Seconds(), lat[len(lat)/2].Round(100 * time.Microsecond), lat[len(lat)*99/100].Round(100 * time.Microsecond), statuses
+}
+
+func freeAddr() string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func waitHealthy(base string) {
+	for i := 0; i < 500; i++ {
+		if resp, err := http.Get(base + "/healthz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	log.Fatalf("%s not healthy", base)
+}
+
+func fetch(u string) (string, error) {
+	resp, err := http.Get(u)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		return "", fmt.Errorf("GET %s: %d", u, resp.StatusCode)
+	}
+	return string(b), err
+}
+
+var (
+	reqRE = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	p99RE = regexp.MustCompile(`\s99%\s+([0-9.]+[a-z]+)`)
+)
+
+// wrk runs the wrk load tool and returns requests/s and p99.
+func wrk(u string, conns int, d time.Duration) (float64, string, error) {
+	out, err := exec.Command("wrk", "-t2", "-c"+strconv.Itoa(conns), "-d"+d.String(), "--latency", u).CombinedOutput()
+	if err != nil {
+		return 0, "", fmt.Errorf("wrk: %v: %s", err, out)
+	}
+	m, p := reqRE.FindSubmatch(out), p99RE.FindSubmatch(out)
+	if m == nil || p == nil || strings.Contains(string(out), "Non-2xx") {
+		return 0, "", fmt.Errorf("wrk output: %s", out)
+	}
+	r, _ := strconv.ParseFloat(string(m[1]), 64)
+	return r, string(p[1]), nil
+}
+
