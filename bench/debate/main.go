@@ -32,6 +32,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
@@ -64,6 +65,8 @@ func main() {
 	addr := freeAddr()
 	cmd := exec.Command(*bin, "serve", "--data", data, "--addr", addr, "--log-level", "warn", "--base-url", "http://"+addr)
 	cmd.Stderr = os.Stderr
+	// The server dies with the bench, even when the bench is killed.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		log.Fatal(err)
 	}
@@ -137,29 +140,38 @@ func prepare(data string, residents, pageComments int) []string {
 	big := mkPub("avec-500-commentaires", "Une publication très commentée")
 	var secrets []string
 	old := now.Add(-72 * time.Hour)
-	for i := range residents {
-		acct, err := a.CreateAccount(ctx, app.NewAccount{Email: fmt.Sprintf("habitant%d@bench.test", i), DisplayName: fmt.Sprintf("Habitant %d", i),
-			Password: "une phrase de passe pour le banc d'essai", Verified: true})
-		if err != nil {
-			log.Fatal(err)
-		}
-		// Older than a day: the new-account limit is not what we measure.
-		if _, err := a.Store.DB().ExecContext(ctx, `UPDATE accounts SET created_at=$1 WHERE id=$2`, old, acct.ID); err != nil {
-			log.Fatal(err)
-		}
-		s, err := a.StartSession(ctx, acct.ID, "bench", "127.0.0.1")
-		if err != nil {
-			log.Fatal(err)
-		}
-		secrets = append(secrets, s)
-		if i < pageComments {
-			c := model.Comment{ID: app.NewID(), OrgID: org.ID, PublicationID: big.ID, AccountID: acct.ID,
-				Body: sentence(i), Fingerprint: app.Fingerprint(sentence(i)), Status: model.CommentPublished,
-				InitialStatus: model.CommentPublished, ScreenVerdict: "allow", CreatedAt: old, UpdatedAt: old}
-			if err := a.Store.CreateComment(ctx, c); err != nil {
-				log.Fatal(err)
+	hash, err := a.Passwords.Hash("une phrase de passe pour le banc d'essai")
+	if err != nil {
+		log.Fatal(err)
+	}
+	// One transaction for everything: the set-up is not what we measure.
+	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+		for i := range residents {
+			// Older than a day: the new-account limit is not what we measure.
+			acct := model.Account{ID: app.NewID(), Email: fmt.Sprintf("habitant%d@bench.test", i), EmailVerifiedAt: &old,
+				DisplayName: fmt.Sprintf("Habitant %d", i), PasswordHash: hash, Locale: "fr", CreatedAt: old, UpdatedAt: old}
+			if err := tx.CreateAccount(ctx, acct); err != nil {
+				return err
+			}
+			secret, idHash := app.NewSecret()
+			if err := tx.CreateSession(ctx, model.Session{IDHash: idHash, AccountID: acct.ID, CreatedAt: now, LastSeenAt: now,
+				ExpiresAt: now.Add(app.SessionLifetime), UserAgent: "bench", IP: "127.0.0.1"}); err != nil {
+				return err
+			}
+			secrets = append(secrets, secret)
+			if i < pageComments {
+				c := model.Comment{ID: app.NewID(), OrgID: org.ID, PublicationID: big.ID, AccountID: acct.ID,
+					Body: sentence(i), Fingerprint: app.Fingerprint(sentence(i)), Status: model.CommentPublished,
+					InitialStatus: model.CommentPublished, ScreenVerdict: "allow", CreatedAt: old, UpdatedAt: old}
+				if err := tx.CreateComment(ctx, c); err != nil {
+					return err
+				}
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
 	}
 	return secrets
 }
