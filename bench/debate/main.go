@@ -305,4 +305,3 @@ func wrk(u string, conns int, d time.Duration) (float64, string, error) {
 	r, _ := strconv.ParseFloat(string(m[1]), 64)
 	return r, string(p[1]), nil
 }
-
