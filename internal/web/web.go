@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"regexp"
 	"strings"
 	"time"
 
@@ -83,13 +84,25 @@ var funcs = template.FuncMap{
 }
 
 // parseTemplates builds one template set per page: the page, the layout and
-// every partial. Page files live in templates/pages/, partials in
-// templates/partials/.
+// the partials it uses, directly or through other partials. Page files live
+// in templates/pages/, partials in templates/partials/. Parsing only what a
+// page uses keeps the parsed trees (copied per page by html/template) from
+// growing with every feature's partials.
 func (h *Handler) parseTemplates() error {
 	h.pages = map[string]*template.Template{}
-	shared := []string{"templates/layout.html"}
 	partials, _ := fs.Glob(templateFS, "templates/partials/*.html")
-	shared = append(shared, partials...)
+	definedIn := map[string]string{} // template name → partial file
+	refs := map[string][]string{}    // file → names it calls
+	for _, f := range append([]string{"templates/layout.html"}, partials...) {
+		defs, calls, err := templateNames(f)
+		if err != nil {
+			return err
+		}
+		for _, d := range defs {
+			definedIn[d] = f
+		}
+		refs[f] = calls
+	}
 	pages, err := fs.Glob(templateFS, "templates/pages/*.html")
 	if err != nil {
 		return err
@@ -98,13 +111,51 @@ func (h *Handler) parseTemplates() error {
 	pages = append(pages, sub...)
 	for _, p := range pages {
 		name := strings.TrimSuffix(strings.TrimPrefix(p, "templates/pages/"), ".html")
-		t, err := template.New(path.Base(p)).Funcs(funcs).ParseFS(templateFS, append([]string{p}, shared...)...)
+		_, calls, err := templateNames(p)
+		if err != nil {
+			return err
+		}
+		files := []string{p, "templates/layout.html"}
+		seen := map[string]bool{p: true, "templates/layout.html": true}
+		queue := append(append([]string{}, calls...), refs["templates/layout.html"]...)
+		for len(queue) > 0 {
+			n := queue[0]
+			queue = queue[1:]
+			f, ok := definedIn[n]
+			if !ok || seen[f] {
+				continue // defined by the page itself, or already included
+			}
+			seen[f] = true
+			files = append(files, f)
+			queue = append(queue, refs[f]...)
+		}
+		t, err := template.New(path.Base(p)).Funcs(funcs).ParseFS(templateFS, files...)
 		if err != nil {
 			return fmt.Errorf("template %s: %w", name, err)
 		}
 		h.pages[name] = t
 	}
 	return nil
+}
+
+var (
+	defineRE = regexp.MustCompile(`\{\{-?\s*(?:define|block)\s+"([^"]+)"`)
+	callRE   = regexp.MustCompile(`\{\{-?\s*(?:template|block)\s+"([^"]+)"`)
+)
+
+// templateNames lists the templates a file defines and the ones it calls.
+func templateNames(file string) (defines, calls []string, err error) {
+	b, err := fs.ReadFile(templateFS, file)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, m := range defineRE.FindAllSubmatch(b, -1) {
+		defines = append(defines, string(m[1]))
+	}
+	for _, m := range callRE.FindAllSubmatch(b, -1) {
+		calls = append(calls, string(m[1]))
+	}
+	return defines, calls, nil
 }
 
 // View is what every page template receives.
