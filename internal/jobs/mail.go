@@ -38,8 +38,12 @@ func (q *Queue) Mail(ctx context.Context, tx *store.Tx, m mail.Message, now time
 		headers.WriteString(h.Name + ": " + h.Value + "\n")
 	}
 	id := uuid.Must(uuid.NewV7()).String()
-	if err := tx.QueueMail(ctx, store.QueuedMail{ID: id, To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML,
-		Headers: headers.String(), CreatedAt: now}); err != nil {
+	qm := store.QueuedMail{ID: id, To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML,
+		Headers: headers.String(), CreatedAt: now}
+	if a := m.Attachment; a != nil {
+		qm.AttachmentName, qm.AttachmentType, qm.Attachment = a.Name, a.ContentType, string(a.Data)
+	}
+	if err := tx.QueueMail(ctx, qm); err != nil {
 		return err
 	}
 	return q.Enqueue(ctx, tx, SendMailArgs{ID: id}, nil)
@@ -65,6 +69,9 @@ func (w *MailWorker) Work(ctx context.Context, job *river.Job[SendMailArgs]) err
 		return err
 	}
 	msg := mail.Message{To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML}
+	if m.AttachmentName != "" {
+		msg.Attachment = &mail.Attachment{Name: m.AttachmentName, ContentType: m.AttachmentType, Data: []byte(m.Attachment)}
+	}
 	for _, line := range strings.Split(strings.TrimSpace(m.Headers), "\n") {
 		if name, value, ok := strings.Cut(line, ": "); ok {
 			msg.Headers = append(msg.Headers, mail.Header{Name: name, Value: value})

@@ -4,6 +4,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -31,6 +32,15 @@ type Message struct {
 	HTML     string
 	Headers  []Header
 	ReturnTo string // envelope sender (VERP bounce address); "" uses From
+	// Attachment is one optional file (the .ics of an event registration).
+	Attachment *Attachment
+}
+
+// Attachment is a file sent with a message.
+type Attachment struct {
+	Name        string // file name shown to the recipient
+	ContentType string // e.g. "text/calendar; charset=utf-8; method=PUBLISH"
+	Data        []byte
 }
 
 // Sender delivers messages.
@@ -69,6 +79,11 @@ func build(from string, m Message) (*gomail.Msg, error) {
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	if m.HTML != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+	if a := m.Attachment; a != nil {
+		if err := msg.AttachReader(a.Name, bytes.NewReader(a.Data), gomail.WithFileContentType(gomail.ContentType(a.ContentType))); err != nil {
+			return nil, fmt.Errorf("attach %q: %w", a.Name, err)
+		}
 	}
 	return msg, nil
 }

@@ -15,13 +15,17 @@ type QueuedMail struct {
 	HTML      string
 	Headers   string // extra headers, one "Name: value" per line
 	CreatedAt time.Time
+	// One optional text attachment (an .ics); AttachmentName "" when none.
+	AttachmentName, AttachmentType, Attachment string
 }
 
 // QueueMail stores a rendered message; the caller inserts the job that sends
 // it in the same transaction.
 func (q *Queries) QueueMail(ctx context.Context, m QueuedMail) error {
-	_, err := q.q.ExecContext(ctx, `INSERT INTO mail_queue (id, to_addr, subject, text_body, html_body, headers, created_at)
-		VALUES ($1,$2,$3,$4,$5,$6,$7)`, m.ID, m.To, m.Subject, m.Text, m.HTML, m.Headers, m.CreatedAt)
+	_, err := q.q.ExecContext(ctx, `INSERT INTO mail_queue (id, to_addr, subject, text_body, html_body, headers, created_at,
+		attachment_name, attachment_type, attachment)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`, m.ID, m.To, m.Subject, m.Text, m.HTML, m.Headers, m.CreatedAt,
+		m.AttachmentName, m.AttachmentType, m.Attachment)
 	if err != nil {
 		return fmt.Errorf("queue mail: %w", translate(err))
 	}
@@ -31,8 +35,9 @@ func (q *Queries) QueueMail(ctx context.Context, m QueuedMail) error {
 // QueuedMailByID loads a queued message; ErrNotFound means it was already sent.
 func (q *Queries) QueuedMailByID(ctx context.Context, id string) (QueuedMail, error) {
 	var m QueuedMail
-	err := q.q.QueryRowContext(ctx, `SELECT id, to_addr, subject, text_body, html_body, headers, created_at FROM mail_queue WHERE id=$1`, id).
-		Scan(&m.ID, &m.To, &m.Subject, &m.Text, &m.HTML, &m.Headers, &m.CreatedAt)
+	err := q.q.QueryRowContext(ctx, `SELECT id, to_addr, subject, text_body, html_body, headers, created_at,
+		attachment_name, attachment_type, attachment FROM mail_queue WHERE id=$1`, id).
+		Scan(&m.ID, &m.To, &m.Subject, &m.Text, &m.HTML, &m.Headers, &m.CreatedAt, &m.AttachmentName, &m.AttachmentType, &m.Attachment)
 	if err != nil {
 		return m, fmt.Errorf("queued mail %s: %w", id, translate(err))
 	}
