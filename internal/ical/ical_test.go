@@ -12,7 +12,9 @@ import (
 	"github.com/parvis/parvis/internal/recur"
 )
 
-func at(y int, m time.Month, d, h, mi int) time.Time { return time.Date(y, m, d, h, mi, 0, 0, paris).UTC() }
+func at(y int, m time.Month, d, h, mi int) time.Time {
+	return time.Date(y, m, d, h, mi, 0, 0, paris).UTC()
+}
 
 func sampleCalendar() (Calendar, recur.Rule) {
 	rule := recur.Rule{Freq: recur.Weekly, Weekdays: []time.Weekday{time.Saturday}, Count: 30}

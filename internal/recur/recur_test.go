@@ -8,7 +8,9 @@ import (
 
 var paris, _ = time.LoadLocation("Europe/Paris")
 
-func local(y int, m time.Month, d, h, mi int) time.Time { return time.Date(y, m, d, h, mi, 0, 0, paris) }
+func local(y int, m time.Month, d, h, mi int) time.Time {
+	return time.Date(y, m, d, h, mi, 0, 0, paris)
+}
 
 // The Saturday market opens at 9:00 Paris time before and after the change
 // to summer time (last Sunday of March 2026: 29 March) and back (25 October).
