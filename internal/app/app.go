@@ -53,6 +53,9 @@ type App struct {
 	Logger    *slog.Logger
 	// Screener screens comments (internal/screen); immutable, shared.
 	Screener *screen.Screener
+	// Fetcher gets agenda URLs for event imports; nil uses the SSRF-guarded
+	// safehttp client (tests on loopback set one that allows private hosts).
+	Fetcher Fetcher
 }
 
 // Now is the app's current time.

@@ -284,8 +284,20 @@ type SaveResult struct {
 // stay publishable, so it is checked like a publication.
 func (a *App) SavePublication(ctx context.Context, actorID, orgID string, in PubInput) (SaveResult, error) {
 	var res SaveResult
-	now := a.Now()
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		res, err = a.savePublication(ctx, tx, actorID, orgID, in, false)
+		return err
+	})
+	return res, err
+}
+
+// savePublication is SavePublication inside tx. Events are saved by
+// SaveEvent (events.go), which passes event=true with its own checks.
+func (a *App) savePublication(ctx context.Context, tx *store.Tx, actorID, orgID string, in PubInput, event bool) (SaveResult, error) {
+	var res SaveResult
+	now := a.Now()
+	err := func() error {
 		m, err := requireRole(ctx, tx, actorID, orgID, writerRoles...)
 		if err != nil {
 			return err
@@ -302,7 +314,7 @@ func (a *App) SavePublication(ctx context.Context, actorID, orgID string, in Pub
 				return err
 			}
 		}
-		if !in.Kind.Valid() || in.Kind == model.KindEvent {
+		if !in.Kind.Valid() || (in.Kind == model.KindEvent) != event {
 			return model.ErrInvalid
 		}
 		p, v := parseInput(in)
@@ -391,7 +403,7 @@ func (a *App) SavePublication(ctx context.Context, actorID, orgID string, in Pub
 		}
 		res.Publication, err = tx.PublicationByID(ctx, orgID, p.ID)
 		return err
-	})
+	}()
 	return res, err
 }
 

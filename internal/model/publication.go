@@ -104,7 +104,7 @@ type Neighbourhood struct {
 }
 
 // PubKinds lists the kinds the editorial side manages, in display order.
-var PubKinds = []PubKind{KindNews, KindAlert, KindJob, KindPage}
+var PubKinds = []PubKind{KindNews, KindAlert, KindJob, KindEvent, KindPage}
 
 // Valid reports whether k is a known kind.
 func (k PubKind) Valid() bool {

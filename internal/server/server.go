@@ -119,6 +119,8 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 	river.AddWorker(workers, &jobs.OverdueDigestWorker{Run: func(ctx context.Context) (int, error) { return s.App.SendOverdueDigests(ctx) }})
 	publisher := &jobs.PublishWorker{}
 	river.AddWorker(workers, publisher)
+	reminder := &jobs.EventReminderWorker{}
+	river.AddWorker(workers, reminder)
 	jcfg := jobs.Config{Workers: workers, PollInterval: cfg.JobPoll, Logger: logger,
 		Queues: map[string]int{jobs.MailQueue: 20}, Periodic: []*river.PeriodicJob{jobs.CleanupJob(), jobs.OverdueDigestJob()}}
 	if opt.Clock != nil {
@@ -141,6 +143,7 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 	s.App = &app.App{Store: st, Jobs: s.Jobs, Mail: tmpl, Cat: cat, Clock: clock,
 		Passwords: passwords.New(params), BaseURL: cfg.BaseURL, MediaDir: cfg.MediaDir(), Logger: logger, Screener: screener}
 	publisher.Publisher = s.App
+	reminder.Reminder = s.App
 	if !opt.NoWorkers {
 		// Scheduled publications whose job could not run (a database
 		// restored from a backup…) go out now, before serving.

@@ -17,6 +17,7 @@ func (h *Handler) orgSiteRoutes(mux *http.ServeMux) {
 	site.Handle("GET /{org}/mentions-legales", h.orgPage(h.legalNotice))
 	h.debateSiteRoutes(site)
 	h.consoleSiteRoutes(site)
+	h.eventSiteRoutes(site) // events_public.go
 	mux.Handle("/{org}/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := site.Handler(r); pattern == "" {
 			h.NotFound(w, r)

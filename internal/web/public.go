@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -248,7 +249,7 @@ func (h *Handler) loadPublication(r *http.Request) (*PublicationData, error) {
 		return nil, err
 	}
 	if p.Kind == model.KindEvent {
-		return nil, model.ErrNotFound // events have their own pages
+		return nil, &isEvent{p, topics, nbs} // events have their own page at the same URL (events_public.go)
 	}
 	now := h.app.Now()
 	hints := hintsFrom(ctx)
@@ -269,6 +270,10 @@ func (h *Handler) loadPublication(r *http.Request) (*PublicationData, error) {
 
 func (h *Handler) publicationPage(w http.ResponseWriter, r *http.Request) error {
 	d, err := h.loadPublication(r)
+	var ev *isEvent
+	if errors.As(err, &ev) {
+		return h.eventPage(w, r, ev)
+	}
 	if err != nil {
 		return err
 	}

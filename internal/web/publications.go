@@ -173,6 +173,7 @@ type pubPageData struct {
 	Categories  []string
 	Contracts   []string
 	Times       []string
+	Event       *eventEditor // events only (events.go)
 }
 
 type historyRow struct {
@@ -246,10 +247,13 @@ func (h *Handler) pubNew(w http.ResponseWriter, r *http.Request) error {
 	if kind == "" {
 		kind = model.KindNews
 	}
-	if !kind.Valid() || kind == model.KindEvent {
+	if !kind.Valid() {
 		return model.ErrNotFound
 	}
 	f := emptyForm()
+	if kind == model.KindEvent {
+		newEventForm(f) // events.go
+	}
 	// The id is chosen now so that a double submission or an autosave
 	// followed by "Enregistrer" all land on the same draft.
 	f.Values.Set("id", app.NewID())
@@ -263,7 +267,11 @@ func (h *Handler) pubShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.renderPub(w, r, http.StatusOK, &p, formOf(p), false)
+	f := formOf(p)
+	if err := h.eventForm(r.Context(), f, p); err != nil { // events.go
+		return err
+	}
+	return h.renderPub(w, r, http.StatusOK, &p, f, false)
 }
 
 // renderPub renders the publication page with form f (as typed, or from p).
@@ -299,6 +307,9 @@ func (h *Handler) renderPub(w http.ResponseWriter, r *http.Request, status int, 
 		}
 	}
 	if d.Required, err = h.app.Store.ValidationRequired(ctx, org.ID, kind); err != nil {
+		return err
+	}
+	if d.Event, err = h.eventEditor(ctx, org, kind, p); err != nil { // events.go
 		return err
 	}
 	if d.Topics, err = h.app.Store.TopicsOf(ctx, org.ID); err != nil {
@@ -405,7 +416,7 @@ func (h *Handler) saveFromForm(r *http.Request, f *Form) (app.SaveResult, error)
 	if err != nil {
 		return app.SaveResult{}, err
 	}
-	return h.app.SavePublication(ctx, acct.ID, org.ID, inputOf(f))
+	return h.savePublication(ctx, acct.ID, org.ID, f) // events.go: events have more fields
 }
 
 // uploadInto stores the file chosen in field (if any) with up; a refusal
@@ -557,7 +568,7 @@ func (h *Handler) pubAutosave(w http.ResponseWriter, r *http.Request) error {
 		w.WriteHeader(http.StatusConflict)
 		return nil
 	}
-	_, err = h.app.SavePublication(ctx, acct.ID, org.ID, inputOf(f))
+	_, err = h.savePublication(ctx, acct.ID, org.ID, f)
 	if f.Absorb(err) {
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		return nil

@@ -16,6 +16,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.publicationRoutes(mux)
 	h.moderationRoutes(mux)
 	h.consoleRoutes(mux)
+	h.eventRoutes(mux) // events_staff.go
 	h.orgSiteRoutes(mux)
 	h.accountRoutes(mux)
 	h.publicInstanceRoutes(mux)

@@ -84,6 +84,7 @@ CREATE TABLE event_registrations (
     code TEXT NOT NULL,
     token_hash TEXT NOT NULL,
     checked_in_at TIMESTAMPTZ,
+    reminded_at TIMESTAMPTZ,
     lang TEXT NOT NULL DEFAULT 'fr',
     created_at TIMESTAMPTZ NOT NULL,
     confirmed_at TIMESTAMPTZ,

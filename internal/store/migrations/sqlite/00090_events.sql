@@ -84,6 +84,7 @@ CREATE TABLE event_registrations (
     code TEXT NOT NULL,
     token_hash TEXT NOT NULL,
     checked_in_at TIMESTAMP,
+    reminded_at TIMESTAMP,
     lang TEXT NOT NULL DEFAULT 'fr',
     created_at TIMESTAMP NOT NULL,
     confirmed_at TIMESTAMP,

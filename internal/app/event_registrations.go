@@ -1,0 +1,813 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+	"rsc.io/qr"
+
+	"github.com/parvis/parvis/internal/ical"
+	"github.com/parvis/parvis/internal/jobs"
+	"github.com/parvis/parvis/internal/mail"
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
+)
+
+// Registration to events: capacity, waiting list with automatic promotion,
+// e-mail-only registrations confirmed by a link, check-in codes, reminders.
+// The capacity check and the insert happen in one transaction that holds
+// the event row (SELECT … FOR UPDATE on PostgreSQL; SQLite transactions
+// begin IMMEDIATE and so are serialised), so places are never oversold.
+
+// RegisterInput is what a resident submits.
+type RegisterInput struct {
+	AccountID string // "" when registering with an e-mail address only
+	Email     string
+	Name      string
+	Seats     string
+	Answers   map[string]string // question id → answer
+	Waitlist  bool              // accept the waiting list if full
+	Lang      string
+}
+
+// RegisterResult tells the page what to say.
+type RegisterResult struct {
+	Registration model.Registration
+	// Pending: a confirmation link was e-mailed (e-mail-only registration).
+	Pending bool
+}
+
+// codeAlphabet has no 0/O, 1/I/L: codes are read aloud and typed on a phone.
+const codeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+func newCode() string {
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("crypto/rand failed: " + err.Error())
+	}
+	for i := range b {
+		b[i] = codeAlphabet[int(b[i])%len(codeAlphabet)]
+	}
+	return string(b[:])
+}
+
+// NormalizeCode reads a code as typed ("abc 234" → "ABC234").
+func NormalizeCode(s string) string {
+	return strings.ToUpper(strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' {
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(s)))
+}
+
+// registrationOpen says why an event cannot take registrations now ("" when it can).
+func registrationOpen(ev model.Event, p model.Publication, now time.Time, lastEnd time.Time) string {
+	switch {
+	case p.State != model.StatePublished || !ev.Registers():
+		return "events.register.closed"
+	case ev.Status == model.EventCancelled:
+		return "events.register.cancelled"
+	case ev.RegistrationDeadline != nil && now.After(*ev.RegistrationDeadline):
+		return "events.register.deadline_passed"
+	case !lastEnd.IsZero() && !lastEnd.After(now):
+		return "events.register.over"
+	}
+	return ""
+}
+
+// lastEnd is the end of the event's last occurrence still to come.
+func lastEnd(ctx context.Context, tx *store.Tx, ev model.Event, now time.Time) (time.Time, error) {
+	occs, err := tx.Occurrences(ctx, ev.PublicationID, now, 1)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if len(occs) == 0 {
+		return ev.EndsAt, nil // all over
+	}
+	return occs[0].EndsAt.Add(time.Second), nil // at least one still ahead
+}
+
+// Register registers a resident for an organisation's published event.
+func (a *App) Register(ctx context.Context, orgID, eventID string, in RegisterInput) (RegisterResult, error) {
+	var res RegisterResult
+	now := a.Now()
+	v := &model.ValidationError{}
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Name == "" {
+		v.Add("name", "events.register.error.name")
+	} else if tooLong(in.Name, 100) {
+		v.Add("name", "pub.error.field_long")
+	}
+	in.Email = NormalizeEmail(in.Email)
+	if in.AccountID == "" && !validEmail(in.Email) {
+		v.Add("email", "events.register.error.email")
+	}
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		ev, err := tx.EventForUpdate(ctx, orgID, eventID)
+		if err != nil {
+			return err
+		}
+		p, err := tx.PublicationByID(ctx, orgID, eventID)
+		if err != nil {
+			return err
+		}
+		end, err := lastEnd(ctx, tx, ev, now)
+		if err != nil {
+			return err
+		}
+		if why := registrationOpen(ev, p, now, end); why != "" {
+			return &model.FieldError{Field: "registration", Code: why}
+		}
+		verified := false
+		if in.AccountID != "" {
+			acct, err := tx.AccountByID(ctx, in.AccountID)
+			if err != nil {
+				return err
+			}
+			in.Email, verified = acct.Email, acct.Verified()
+			if in.Lang == "" {
+				in.Lang = acct.Locale
+			}
+		}
+		seats, answers := 1, map[string]string{}
+		for _, q := range ev.Questions {
+			ans := strings.TrimSpace(in.Answers[q.ID])
+			if q.ID == "seats" {
+				n, err := strconv.Atoi(in.Seats)
+				if err != nil || n < 1 || n > MaxSeats {
+					v.Add("seats", "events.register.error.seats")
+				} else if n > ev.Capacity {
+					v.Add("seats", "events.register.error.seats_capacity")
+				}
+				seats = n
+				continue
+			}
+			if tooLong(ans, MaxField) {
+				v.Add("q_"+q.ID, "pub.error.field_long")
+			}
+			if ans != "" {
+				answers[q.ID] = ans
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if cur, err := tx.RegistrationByEmail(ctx, eventID, in.Email); err == nil {
+			if cur.Status != model.RegCancelled {
+				return &model.FieldError{Field: "email", Code: "events.register.error.already"}
+			}
+			if err := tx.DeleteCancelledRegistration(ctx, eventID, in.Email); err != nil {
+				return err
+			}
+		} else if !errors.Is(err, model.ErrNotFound) {
+			return err
+		}
+		r := model.Registration{ID: NewID(), EventID: eventID, OrgID: orgID, AccountID: in.AccountID, Email: in.Email,
+			Name: in.Name, Seats: seats, Answers: answers, Status: model.RegPending, Lang: in.Lang, CreatedAt: now}
+		if r.Lang == "" {
+			r.Lang = "fr"
+		}
+		// A full event is said so now, even to people who will confirm
+		// their address later (the place itself is decided then).
+		status, err := a.placeFor(ctx, tx, ev, seats, in.Waitlist)
+		if err != nil {
+			return err
+		}
+		if verified {
+			r.Status, r.ConfirmedAt = status, &now
+		}
+		secret, hash := NewSecret()
+		for attempt := 0; ; attempt++ {
+			r.Code = newCode()
+			err = tx.CreateRegistration(ctx, r, hash)
+			if !errors.Is(err, model.ErrConflict) || attempt == 5 {
+				break
+			}
+			// The code (or, under a race, the address) was taken: a
+			// repeated address is the person's second click.
+			if _, e := tx.RegistrationByEmail(ctx, eventID, in.Email); e == nil {
+				return &model.FieldError{Field: "email", Code: "events.register.error.already"}
+			}
+		}
+		if err != nil {
+			return err
+		}
+		res.Registration, res.Pending = r, r.Status == model.RegPending
+		o, err := tx.OrganisationByID(ctx, orgID)
+		if err != nil {
+			return err
+		}
+		if res.Pending {
+			return a.sendMail(ctx, tx, r.Email, r.Lang, "event_confirm_address", a.eventMail(o, p, ev, r, secret, eventMailExtra{}))
+		}
+		return a.afterPlace(ctx, tx, o, p, ev, r, secret, false)
+	})
+	return res, err
+}
+
+// placeFor decides confirmed or waiting under the event's lock; a full
+// event refuses unless the person accepted the waiting list.
+func (a *App) placeFor(ctx context.Context, tx *store.Tx, ev model.Event, seats int, waitlist bool) (model.RegStatus, error) {
+	taken, err := tx.TakenSeats(ctx, ev.PublicationID)
+	if err != nil {
+		return "", err
+	}
+	if taken+seats <= ev.Capacity {
+		waiting, err := tx.WaitingList(ctx, ev.PublicationID)
+		if err != nil {
+			return "", err
+		}
+		if len(waiting) == 0 { // nobody may jump the queue
+			return model.RegConfirmed, nil
+		}
+	}
+	if !waitlist {
+		return "", &model.FieldError{Field: "registration", Code: "events.register.full"}
+	}
+	return model.RegWaiting, nil
+}
+
+// afterPlace e-mails a confirmed (with the .ics and the check-in code) or
+// waiting registration, and schedules the reminder of a confirmed one.
+func (a *App) afterPlace(ctx context.Context, tx *store.Tx, o model.Organisation, p model.Publication, ev model.Event,
+	r model.Registration, secret string, promoted bool) error {
+	if secret == "" {
+		// Promotions and re-sends mint a fresh link; the old one stops working.
+		var hash string
+		secret, hash = NewSecret()
+		if err := tx.SetRegistrationToken(ctx, r.ID, hash); err != nil {
+			return err
+		}
+	}
+	data := a.eventMail(o, p, ev, r, secret, eventMailExtra{})
+	if r.Status == model.RegWaiting {
+		return a.sendMail(ctx, tx, r.Email, r.Lang, "event_waiting", data)
+	}
+	name := "event_registered"
+	if promoted {
+		name = "event_promoted"
+	}
+	xs, err := tx.EventExceptions(ctx, ev.PublicationID)
+	if err != nil {
+		return err
+	}
+	if err := a.sendMailWith(ctx, tx, r.Email, r.Lang, name, data, a.icsAttachment(o, p, ev, xs)); err != nil {
+		return err
+	}
+	return a.scheduleReminder(ctx, tx, ev, r)
+}
+
+// scheduleReminder inserts the reminder job for the day before the next
+// occurrence (at the same hour), when that is still ahead.
+func (a *App) scheduleReminder(ctx context.Context, tx *store.Tx, ev model.Event, r model.Registration) error {
+	now := a.Now()
+	occs, err := tx.Occurrences(ctx, ev.PublicationID, now, 50)
+	if err != nil {
+		return err
+	}
+	for _, o := range occs {
+		if o.Cancelled || !o.StartsAt.After(now) {
+			continue
+		}
+		at := o.StartsAt.In(Paris).AddDate(0, 0, -1).UTC()
+		if !at.After(now) {
+			return nil // less than a day ahead: the confirmation is the reminder
+		}
+		return a.Jobs.Enqueue(ctx, tx, jobs.EventReminderArgs{OrgID: r.OrgID, RegistrationID: r.ID, Start: o.StartsAt},
+			&river.InsertOpts{ScheduledAt: at})
+	}
+	return nil
+}
+
+// SendReminder is the reminder job: it e-mails a still-confirmed
+// participant of a still-scheduled event once (reminded_at is set in the
+// same transaction as the message).
+func (a *App) SendReminder(ctx context.Context, orgID, registrationID string, start time.Time) error {
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		r, err := tx.RegistrationByID(ctx, orgID, registrationID)
+		if errors.Is(err, model.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		ev, err := tx.EventByID(ctx, orgID, r.EventID)
+		if errors.Is(err, model.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if r.Status != model.RegConfirmed || ev.Status != model.EventScheduled {
+			return nil // cancelled since: nothing to remind
+		}
+		p, err := tx.PublicationByID(ctx, orgID, r.EventID)
+		if err != nil || p.State != model.StatePublished {
+			return err
+		}
+		// The date may have moved since the job was scheduled: remind for
+		// the next occurrence, or leave it to the job scheduled then.
+		occs, err := tx.Occurrences(ctx, ev.PublicationID, a.Now(), 1)
+		if err != nil || len(occs) == 0 || !occs[0].StartsAt.Equal(start) {
+			return err
+		}
+		if ok, err := tx.MarkReminded(ctx, r.ID, a.Now()); err != nil || !ok {
+			return err
+		}
+		o, err := tx.OrganisationByID(ctx, orgID)
+		if err != nil {
+			return err
+		}
+		secret, hash := NewSecret()
+		if err := tx.SetRegistrationToken(ctx, r.ID, hash); err != nil {
+			return err
+		}
+		data := a.eventMail(o, p, ev, r, secret, eventMailExtra{})
+		data.When = EventWhen(r.Lang, occs[0].StartsAt, occs[0].EndsAt, ev.AllDay, a.Now())
+		return a.sendMail(ctx, tx, r.Email, r.Lang, "event_reminder", data)
+	})
+}
+
+// ConfirmRegistration confirms an e-mail-only registration from its link:
+// a place, or the waiting list when the event filled up meanwhile.
+func (a *App) ConfirmRegistration(ctx context.Context, secret string) (model.Registration, error) {
+	var out model.Registration
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		r, err := tx.RegistrationByToken(ctx, HashSecret(secret))
+		if err != nil {
+			return err
+		}
+		ev, err := tx.EventForUpdate(ctx, r.OrgID, r.EventID)
+		if err != nil {
+			return err
+		}
+		out = r
+		if r.Status != model.RegPending {
+			return nil // a second click: show where it stands
+		}
+		p, err := tx.PublicationByID(ctx, r.OrgID, r.EventID)
+		if err != nil {
+			return err
+		}
+		end, err := lastEnd(ctx, tx, ev, a.Now())
+		if err != nil {
+			return err
+		}
+		if why := registrationOpen(ev, p, a.Now(), end); why != "" {
+			return &model.FieldError{Field: "registration", Code: why}
+		}
+		status, err := a.placeFor(ctx, tx, ev, r.Seats, true)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetRegistrationStatus(ctx, r.ID, model.RegPending, status, a.Now()); err != nil {
+			return err
+		}
+		r.Status = status
+		out = r
+		o, err := tx.OrganisationByID(ctx, r.OrgID)
+		if err != nil {
+			return err
+		}
+		return a.afterPlace(ctx, tx, o, p, ev, r, secret, false)
+	})
+	return out, err
+}
+
+// RegistrationByLink returns the registration a link names, with its event.
+func (a *App) RegistrationByLink(ctx context.Context, secret string) (model.Registration, error) {
+	return a.Store.RegistrationByToken(ctx, HashSecret(secret))
+}
+
+// CancelRegistration cancels from the e-mailed link; places freed go to
+// the waiting list, in order, and the people promoted are e-mailed.
+func (a *App) CancelRegistration(ctx context.Context, secret string) (model.Registration, error) {
+	r, err := a.Store.RegistrationByToken(ctx, HashSecret(secret))
+	if err != nil {
+		return r, err
+	}
+	return a.cancel(ctx, r.OrgID, r.ID)
+}
+
+// CancelOwnRegistration cancels a signed-in person's registration.
+func (a *App) CancelOwnRegistration(ctx context.Context, accountID, orgID, eventID string) (model.Registration, error) {
+	r, err := a.Store.RegistrationByAccount(ctx, eventID, accountID)
+	if err != nil {
+		return r, err
+	}
+	if r.OrgID != orgID {
+		return r, model.ErrNotFound
+	}
+	return a.cancel(ctx, orgID, r.ID)
+}
+
+func (a *App) cancel(ctx context.Context, orgID, regID string) (model.Registration, error) {
+	var out model.Registration
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		r, err := tx.RegistrationByID(ctx, orgID, regID)
+		if err != nil {
+			return err
+		}
+		ev, err := tx.EventForUpdate(ctx, orgID, r.EventID)
+		if err != nil {
+			return err
+		}
+		// Re-read under the lock: a concurrent cancel or promotion may
+		// have changed it.
+		if r, err = tx.RegistrationByID(ctx, orgID, regID); err != nil {
+			return err
+		}
+		out = r
+		if r.Status == model.RegCancelled {
+			return nil // a second click
+		}
+		if err := tx.SetRegistrationStatus(ctx, r.ID, r.Status, model.RegCancelled, a.Now()); err != nil {
+			return err
+		}
+		out.Status = model.RegCancelled
+		if r.Status != model.RegConfirmed {
+			return nil
+		}
+		p, err := tx.PublicationByID(ctx, orgID, r.EventID)
+		if err != nil {
+			return err
+		}
+		return a.promote(ctx, tx, ev, p)
+	})
+	return out, err
+}
+
+// promote gives freed places to the waiting list in order of arrival,
+// while the first in line fits (nobody is skipped for taking fewer seats).
+func (a *App) promote(ctx context.Context, tx *store.Tx, ev model.Event, p model.Publication) error {
+	if ev.Status == model.EventCancelled || !ev.Registers() {
+		return nil
+	}
+	taken, err := tx.TakenSeats(ctx, ev.PublicationID)
+	if err != nil {
+		return err
+	}
+	waiting, err := tx.WaitingList(ctx, ev.PublicationID)
+	if err != nil || len(waiting) == 0 {
+		return err
+	}
+	o, err := tx.OrganisationByID(ctx, ev.OrgID)
+	if err != nil {
+		return err
+	}
+	for _, w := range waiting {
+		if taken+w.Seats > ev.Capacity {
+			break
+		}
+		if err := tx.SetRegistrationStatus(ctx, w.ID, model.RegWaiting, model.RegConfirmed, a.Now()); err != nil {
+			return err
+		}
+		taken += w.Seats
+		w.Status = model.RegConfirmed
+		if err := a.afterPlace(ctx, tx, o, p, ev, w, "", true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CheckIn marks a confirmed participant as arrived, by registration id or
+// by the code of the confirmation e-mail. ErrConflict: already checked in.
+func (a *App) CheckIn(ctx context.Context, actorID, orgID, eventID, regID, code string) (model.Registration, error) {
+	var out model.Registration
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := requireRole(ctx, tx, actorID, orgID, eventStaff...); err != nil {
+			return err
+		}
+		if _, err := tx.EventByID(ctx, orgID, eventID); err != nil {
+			return err
+		}
+		var r model.Registration
+		var err error
+		if regID != "" {
+			r, err = tx.RegistrationByID(ctx, orgID, regID)
+			if err == nil && r.EventID != eventID {
+				err = model.ErrNotFound
+			}
+		} else {
+			r, err = tx.RegistrationByCode(ctx, eventID, NormalizeCode(code))
+		}
+		if errors.Is(err, model.ErrNotFound) {
+			return &model.FieldError{Field: "code", Code: "events.checkin.unknown"}
+		}
+		if err != nil {
+			return err
+		}
+		out = r
+		if r.Status != model.RegConfirmed {
+			return &model.FieldError{Field: "code", Code: "events.checkin.not_confirmed"}
+		}
+		if r.CheckedInAt != nil {
+			return model.ErrConflict
+		}
+		now := a.Now()
+		if err := tx.CheckIn(ctx, eventID, r.ID, now); err != nil {
+			return err
+		}
+		out.CheckedInAt = &now
+		return nil
+	})
+	return out, err
+}
+
+// eventStaff may see participants and check them in: writers and agents
+// at the entrance (validators do not run events).
+var eventStaff = []model.Role{model.RoleAdmin, model.RoleManager, model.RoleEditor, model.RoleAgent}
+
+// Participants lists an event's registrations for staff.
+func (a *App) Participants(ctx context.Context, actorID, orgID, eventID string, f store.RegistrationFilter) ([]model.Registration, error) {
+	if _, err := a.memberWith(ctx, actorID, orgID, eventStaff); err != nil {
+		return nil, err
+	}
+	if _, err := a.Store.EventByID(ctx, orgID, eventID); err != nil {
+		return nil, err
+	}
+	f.EventID = eventID
+	return a.Store.Registrations(ctx, f)
+}
+
+// ExportParticipants returns the list for a CSV download and records the
+// export in the audit log (personal data leaving the platform).
+func (a *App) ExportParticipants(ctx context.Context, actorID, orgID, eventID string) ([]model.Registration, error) {
+	var out []model.Registration
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := requireRole(ctx, tx, actorID, orgID, model.RoleAdmin, model.RoleManager, model.RoleEditor); err != nil {
+			return err
+		}
+		if _, err := tx.EventByID(ctx, orgID, eventID); err != nil {
+			return err
+		}
+		var err error
+		if out, err = tx.Registrations(ctx, store.RegistrationFilter{EventID: eventID}); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, orgID, actorID, "event.participants.export", eventID, fmt.Sprintf("%d", len(out)))
+	})
+	return out, err
+}
+
+func (a *App) memberWith(ctx context.Context, actorID, orgID string, roles []model.Role) (model.Membership, error) {
+	m, err := a.Store.Membership(ctx, actorID, orgID)
+	if errors.Is(err, model.ErrNotFound) {
+		return m, model.ErrForbidden
+	}
+	if err != nil {
+		return m, err
+	}
+	for _, r := range roles {
+		if m.Role == r {
+			return m, nil
+		}
+	}
+	return m, model.ErrForbidden
+}
+
+// eventMailExtra carries what some messages add.
+type eventMailExtra struct {
+	Subject, Body, Note, Occurrence string
+}
+
+// EventMail is the data of every event e-mail.
+type EventMail struct {
+	Name, Title, When, Place, Org   string
+	Link, ConfirmLink, CancelLink   string
+	Code, CheckinLink               string
+	QR                              template.HTML
+	Seats                           int
+	Subject, Body, Note, Occurrence string
+}
+
+func (a *App) eventMail(o model.Organisation, p model.Publication, ev model.Event, r model.Registration, secret string, x eventMailExtra) EventMail {
+	base := a.BaseURL + "/" + o.Handle
+	d := EventMail{Name: r.Name, Title: p.Title, When: EventWhen(r.Lang, ev.StartsAt, ev.EndsAt, ev.AllDay, a.Now()),
+		Place: strings.TrimSpace(strings.Join(nonEmpty(ev.PlaceName, ev.PlaceAddress), ", ")), Org: o.Name,
+		Link: base + "/p/" + p.Slug, Code: r.Code, Seats: r.Seats,
+		Subject: x.Subject, Body: x.Body, Note: x.Note, Occurrence: x.Occurrence}
+	if ev.Recurring() {
+		d.When = RecurrenceText(r.Lang, ev) + " — " + d.When
+	}
+	if secret != "" {
+		d.ConfirmLink = base + "/inscription/" + secret + "/confirmer"
+		d.CancelLink = base + "/inscription/" + secret
+	}
+	if r.Code != "" {
+		d.CheckinLink = a.BaseURL + "/admin/" + o.Handle + "/events/" + ev.PublicationID + "/checkin?code=" + url.QueryEscape(r.Code)
+		d.QR = qrTable(d.CheckinLink)
+	}
+	return d
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// qrTable draws a QR code as an HTML table: e-mail clients show it without
+// loading any image (many block images by default).
+func qrTable(text string) template.HTML {
+	code, err := qr.Encode(text, qr.L)
+	if err != nil {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(`<table role="img" aria-label="QR code" cellpadding="0" cellspacing="0" style="border-collapse:collapse;border:12px solid #fff;background:#fff">`)
+	for y := 0; y < code.Size; y++ {
+		b.WriteString("<tr>")
+		for x := 0; x < code.Size; x++ {
+			c := "#fff"
+			if code.Black(x, y) {
+				c = "#000"
+			}
+			b.WriteString(`<td style="width:4px;height:4px;padding:0;background:` + c + `"></td>`)
+		}
+		b.WriteString("</tr>")
+	}
+	b.WriteString("</table>")
+	return template.HTML(b.String()) //nolint:gosec // fixed markup and colours only
+}
+
+// notifyParticipants e-mails every confirmed and waiting participant with
+// message name (event_cancelled, event_postponed, event_changed…).
+func (a *App) notifyParticipants(ctx context.Context, tx *store.Tx, ev model.Event, p model.Publication, name, note string) error {
+	ids, err := tx.ActiveRegistrationIDs(ctx, ev.PublicationID)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	x := eventMailExtra{Note: note}
+	if name == "event_occurrence_changed" {
+		x = eventMailExtra{Occurrence: note}
+	}
+	return a.mailRegistrations(ctx, tx, ev, p, ids, name, x)
+}
+
+func (a *App) mailRegistrations(ctx context.Context, tx *store.Tx, ev model.Event, p model.Publication, ids []string, name string, x eventMailExtra) error {
+	o, err := tx.OrganisationByID(ctx, ev.OrgID)
+	if err != nil {
+		return err
+	}
+	var att *mail.Attachment
+	if name == "event_changed" || name == "event_scheduled" {
+		xs, err := tx.EventExceptions(ctx, ev.PublicationID)
+		if err != nil {
+			return err
+		}
+		att = a.icsAttachment(o, p, ev, xs)
+	}
+	for _, id := range ids {
+		r, err := tx.RegistrationByID(ctx, ev.OrgID, id)
+		if err != nil {
+			return err
+		}
+		secret, hash := NewSecret()
+		if err := tx.SetRegistrationToken(ctx, r.ID, hash); err != nil {
+			return err
+		}
+		if err := a.sendMailWith(ctx, tx, r.Email, r.Lang, name, a.eventMail(o, p, ev, r, secret, x), att); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sendMailWith is sendMail with an optional attachment.
+func (a *App) sendMailWith(ctx context.Context, tx *store.Tx, to, lang, name string, data any, att *mail.Attachment) error {
+	if att == nil {
+		return a.sendMail(ctx, tx, to, lang, name, data)
+	}
+	r, err := a.Mail.Render(name, lang, data)
+	if err != nil {
+		return err
+	}
+	return a.Jobs.Mail(ctx, tx, mail.Message{To: to, Subject: r.Subject, Text: r.Text, HTML: r.HTML, Attachment: att}, a.Now())
+}
+
+func (a *App) icsAttachment(o model.Organisation, p model.Publication, ev model.Event, xs []model.EventException) *mail.Attachment {
+	cal := ical.Calendar{ProdID: "-//Parvis//Evenement//FR", Method: "PUBLISH",
+		Events: []ical.Event{a.ICalEvent(o, p, ev, xs, nil)}}
+	return &mail.Attachment{Name: p.Slug + ".ics", ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: ical.Write(cal)}
+}
+
+// ICalEvent describes an event for a calendar: a VEVENT, with its rule,
+// cancelled dates (EXDATE) and moved ones (RECURRENCE-ID).
+func (a *App) ICalEvent(o model.Organisation, p model.Publication, ev model.Event, xs []model.EventException, categories []string) ical.Event {
+	host := "parvis"
+	if u, err := url.Parse(a.BaseURL); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	stamp := ev.UpdatedAt
+	if p.UpdatedAt.After(stamp) {
+		stamp = p.UpdatedAt
+	}
+	e := ical.Event{UID: ical.UID(ev.PublicationID, host), Stamp: stamp, Start: ev.StartsAt, End: ev.EndsAt, AllDay: ev.AllDay,
+		Summary: p.Title, Description: p.Summary, Location: strings.Join(nonEmpty(ev.PlaceName, ev.PlaceAddress), ", "),
+		Lat: ev.Lat, Lon: ev.Lon, URL: a.BaseURL + "/" + o.Handle + "/p/" + p.Slug, Cancelled: ev.Status == model.EventCancelled,
+		Categories: categories, Organizer: OrganiserName(o, ev), RRule: RRule(ev), Sequence: p.Revision - 1}
+	if ev.OnlineURL != "" {
+		e.Description = strings.TrimSpace(e.Description + "\n\n" + ev.OnlineURL)
+	}
+	if e.Description == "" {
+		e.Description = e.URL
+	} else {
+		e.Description += "\n\n" + e.URL
+	}
+	if e.RRule != "" {
+		for _, x := range xs {
+			switch {
+			case x.Kind == model.ExceptionCancel:
+				e.ExDates = append(e.ExDates, x.OriginalStart)
+			case x.StartsAt != nil && x.EndsAt != nil:
+				e.Overrides = append(e.Overrides, ical.Override{OriginalStart: x.OriginalStart, Start: *x.StartsAt, End: *x.EndsAt})
+			}
+		}
+	}
+	return e
+}
+
+// OrganiserName is who the page credits.
+func OrganiserName(o model.Organisation, ev model.Event) string {
+	if ev.OrganiserKind != model.OrganiserOrg && ev.OrganiserName != "" {
+		if ev.OrganiserKind == model.OrganiserService {
+			return ev.OrganiserName + " — " + o.Name
+		}
+		return ev.OrganiserName
+	}
+	return o.Name
+}
+
+// RecurrenceText says how a series repeats: "chaque samedi", "le premier
+// lundi de chaque mois", "tous les 2 jours".
+func RecurrenceText(lang string, ev model.Event) string {
+	r := ev.Recurrence
+	n := max(r.Interval, 1)
+	wd := ev.StartsAt.In(Paris).Weekday()
+	if lang == "en" {
+		switch r.Freq {
+		case "daily":
+			if n == 1 {
+				return "every day"
+			}
+			return fmt.Sprintf("every %d days", n)
+		case "weekly":
+			var days []string
+			for _, d := range r.Weekdays {
+				days = append(days, d.String())
+			}
+			if n == 1 {
+				return "every " + strings.Join(days, ", ")
+			}
+			return fmt.Sprintf("every %d weeks on %s", n, strings.Join(days, ", "))
+		case "monthly":
+			if r.Nth != 0 {
+				return fmt.Sprintf("the %s %s of every month", []string{"last", "", "first", "second", "third", "fourth"}[r.Nth+1], wd)
+			}
+			return fmt.Sprintf("every month on the %d", ev.StartsAt.In(Paris).Day())
+		}
+		return ""
+	}
+	switch r.Freq {
+	case "daily":
+		if n == 1 {
+			return "tous les jours"
+		}
+		return fmt.Sprintf("tous les %d jours", n)
+	case "weekly":
+		var days []string
+		for _, d := range r.Weekdays {
+			days = append(days, frDays[d])
+		}
+		if n == 1 {
+			return "chaque " + strings.Join(days, ", ")
+		}
+		return fmt.Sprintf("toutes les %d semaines, le %s", n, strings.Join(days, ", "))
+	case "monthly":
+		if r.Nth != 0 {
+			return fmt.Sprintf("le %s %s de chaque mois", []string{"dernier", "", "premier", "deuxième", "troisième", "quatrième"}[r.Nth+1], frDays[wd])
+		}
+		return fmt.Sprintf("le %s de chaque mois", dayNumber(ev.StartsAt.In(Paris).Day()))
+	}
+	return ""
+}
+
+// occurrenceWhen names one occurrence of a series in an e-mail.
+func occurrenceWhen(start time.Time, ev model.Event) string {
+	return EventWhen("fr", start, recurEnd(ev, start), ev.AllDay, start)
+}

@@ -1,0 +1,75 @@
+package app
+
+import (
+	"fmt"
+	"time"
+)
+
+var (
+	frMonths = []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
+	frDays   = []string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}
+)
+
+// EventWhen writes an event's dates in words, as a French reader expects
+// them: "samedi 14 mars, de 9 h à 12 h", "samedi 14 mars, toute la
+// journée", "du samedi 20 juin au dimanche 21 juin", "du vendredi 3 juillet
+// à 18 h au dimanche 5 juillet à 12 h". The year is written when it is not
+// now's. end is exclusive for all-day events (the day after the last).
+func EventWhen(lang string, start, end time.Time, allDay bool, now time.Time) string {
+	s, e := start.In(Paris), end.In(Paris)
+	if allDay {
+		e = e.AddDate(0, 0, -1)
+	}
+	year := s.Year() != now.In(Paris).Year() || e.Year() != now.In(Paris).Year()
+	sameDay := s.Year() == e.Year() && s.YearDay() == e.YearDay()
+	if lang == "en" {
+		day := func(t time.Time) string {
+			if year {
+				return t.Format("Monday 2 January 2006")
+			}
+			return t.Format("Monday 2 January")
+		}
+		switch {
+		case allDay && sameDay:
+			return day(s) + ", all day"
+		case allDay:
+			return "from " + day(s) + " to " + day(e)
+		case sameDay:
+			return day(s) + ", " + s.Format("15:04") + "–" + e.Format("15:04")
+		}
+		return "from " + day(s) + ", " + s.Format("15:04") + " to " + day(e) + ", " + e.Format("15:04")
+	}
+	day := func(t time.Time) string {
+		d := fmt.Sprintf("%s %s %s", frDays[t.Weekday()], dayNumber(t.Day()), frMonths[t.Month()-1])
+		if year {
+			d += fmt.Sprintf(" %d", t.Year())
+		}
+		return d
+	}
+	switch {
+	case allDay && sameDay:
+		return day(s) + ", toute la journée"
+	case allDay:
+		return "du " + day(s) + " au " + day(e)
+	case sameDay:
+		return day(s) + ", de " + Hour(s) + " à " + Hour(e)
+	}
+	return "du " + day(s) + " à " + Hour(s) + " au " + day(e) + " à " + Hour(e)
+}
+
+// dayNumber writes "1er" for the first of the month, as French does.
+func dayNumber(d int) string {
+	if d == 1 {
+		return "1er"
+	}
+	return fmt.Sprint(d)
+}
+
+// Hour writes "9 h", "9 h 30", "midi" stays "12 h" (administrative style).
+func Hour(t time.Time) string {
+	t = t.In(Paris)
+	if t.Minute() == 0 {
+		return fmt.Sprintf("%d h", t.Hour())
+	}
+	return fmt.Sprintf("%d h %02d", t.Hour(), t.Minute())
+}

@@ -1,0 +1,724 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/recur"
+	"github.com/parvis/parvis/internal/store"
+)
+
+// Events are publications of kind "event" (same editor, workflow, revisions
+// and public URL) with their details in the events table. See
+// docs/EVENTS.md.
+
+// Limits of event fields.
+const (
+	MaxQuestions = 5
+	MaxSeats     = 10 // places one registration may take ("number of people")
+	MaxCapacity  = 100_000
+)
+
+// EventInput is the event part of the editor, as typed.
+type EventInput struct {
+	StartDate, StartTime string // LocalDate, "15:04"
+	EndDate, EndTime     string
+	AllDay               bool
+	PlaceName            string
+	PlaceAddress         string
+	Lat, Lon             string
+	Attendance           string
+	OnlineURL            string
+	AccessWheelchair     bool
+	AccessSign           bool
+	AccessLoop           bool
+	AccessOther          string
+	Free                 bool
+	Price                string
+	OrganiserKind        string
+	OrganiserServiceID   string
+	OrganiserName        string
+	RecurFreq            string // "", daily, weekly, monthly
+	RecurInterval        string
+	RecurWeekdays        []string // "0".."6"
+	RecurNth             string   // monthly: "", "1".."4", "-1"
+	RecurUntil           string   // LocalDate
+	RecurCount           string
+	JoinMode             string
+	ExternalURL          string
+	Capacity             string
+	Deadline             string // LocalDateTime
+	AskSeats             bool   // ask "how many people"
+	Questions            string // one free-text question per line
+}
+
+// EventInputOf fills the editor from an event.
+func EventInputOf(e model.Event) EventInput {
+	in := EventInput{AllDay: e.AllDay, PlaceName: e.PlaceName, PlaceAddress: e.PlaceAddress, Attendance: string(e.Attendance),
+		OnlineURL: e.OnlineURL, AccessWheelchair: e.Access.Wheelchair, AccessSign: e.Access.SignLanguage,
+		AccessLoop: e.Access.InductionLoop, AccessOther: e.Access.Other, Free: e.Free, Price: e.Price,
+		OrganiserKind: string(e.OrganiserKind), OrganiserServiceID: e.OrganiserServiceID, JoinMode: string(e.JoinMode),
+		ExternalURL: e.ExternalURL, RecurFreq: e.Recurrence.Freq}
+	if e.OrganiserKind == model.OrganiserAssociation {
+		in.OrganiserName = e.OrganiserName
+	}
+	s, end := e.StartsAt.In(Paris), e.EndsAt.In(Paris)
+	if e.AllDay {
+		end = end.AddDate(0, 0, -1) // the form shows the last day, the model keeps the day after
+	}
+	in.StartDate, in.EndDate = s.Format(LocalDate), end.Format(LocalDate)
+	if !e.AllDay {
+		in.StartTime, in.EndTime = s.Format("15:04"), end.Format("15:04")
+	}
+	if e.Lat != nil && e.Lon != nil {
+		in.Lat, in.Lon = strconv.FormatFloat(*e.Lat, 'f', -1, 64), strconv.FormatFloat(*e.Lon, 'f', -1, 64)
+	}
+	if e.Recurrence.Interval > 1 {
+		in.RecurInterval = strconv.Itoa(e.Recurrence.Interval)
+	}
+	for _, d := range e.Recurrence.Weekdays {
+		in.RecurWeekdays = append(in.RecurWeekdays, strconv.Itoa(int(d)))
+	}
+	if e.Recurrence.Nth != 0 {
+		in.RecurNth = strconv.Itoa(e.Recurrence.Nth)
+	}
+	if e.Recurrence.Until != nil {
+		in.RecurUntil = e.Recurrence.Until.In(Paris).Format(LocalDate)
+	}
+	if e.Recurrence.Count > 0 {
+		in.RecurCount = strconv.Itoa(e.Recurrence.Count)
+	}
+	if e.Capacity > 0 {
+		in.Capacity = strconv.Itoa(e.Capacity)
+	}
+	if e.RegistrationDeadline != nil {
+		in.Deadline = e.RegistrationDeadline.In(Paris).Format(LocalDateTime)
+	}
+	var qs []string
+	for _, q := range e.Questions {
+		if q.ID == "seats" {
+			in.AskSeats = true
+		} else {
+			qs = append(qs, q.Label)
+		}
+	}
+	in.Questions = strings.Join(qs, "\n")
+	return in
+}
+
+// webURL accepts only http(s) links with a host.
+func webURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && len(s) <= 2000
+}
+
+// parseEvent checks the event fields and builds the details. Every event
+// is saved complete (dates, place or link), drafts included, so that the
+// workflow never has to check them again.
+func parseEvent(in EventInput) (model.Event, *model.ValidationError) {
+	v := &model.ValidationError{}
+	trim := strings.TrimSpace
+	e := model.Event{AllDay: in.AllDay, PlaceName: trim(in.PlaceName), PlaceAddress: trim(in.PlaceAddress),
+		Attendance: model.Attendance(trim(in.Attendance)), OnlineURL: trim(in.OnlineURL),
+		Access: model.AccessInfo{Wheelchair: in.AccessWheelchair, SignLanguage: in.AccessSign, InductionLoop: in.AccessLoop,
+			Other: trim(in.AccessOther)},
+		Free: in.Free, Price: trim(in.Price), OrganiserKind: model.OrganiserKind(trim(in.OrganiserKind)),
+		OrganiserServiceID: trim(in.OrganiserServiceID), OrganiserName: trim(in.OrganiserName),
+		JoinMode: model.JoinMode(trim(in.JoinMode)), ExternalURL: trim(in.ExternalURL), Status: model.EventScheduled}
+	if e.Attendance == "" {
+		e.Attendance = model.AttendInPerson
+	}
+	if e.OrganiserKind == "" {
+		e.OrganiserKind = model.OrganiserOrg
+	}
+	if e.JoinMode == "" {
+		e.JoinMode = model.JoinFree
+	}
+	// Dates and times, Paris wall clock.
+	sd, errS := time.ParseInLocation(LocalDate, trim(in.StartDate), Paris)
+	ed, errE := time.ParseInLocation(LocalDate, trim(in.EndDate), Paris)
+	if trim(in.EndDate) == "" {
+		ed, errE = sd, errS
+	}
+	switch {
+	case trim(in.StartDate) == "":
+		v.Add("start_date", "events.error.start_required")
+	case errS != nil:
+		v.Add("start_date", "pub.error.date")
+	}
+	if errE != nil && trim(in.EndDate) != "" {
+		v.Add("end_date", "pub.error.date")
+	}
+	clock := func(field, s string) (int, int, bool) {
+		t, err := time.Parse("15:04", trim(s))
+		if err != nil {
+			if trim(s) == "" {
+				v.Add(field, "events.error.time_required")
+			} else {
+				v.Add(field, "events.error.time")
+			}
+			return 0, 0, false
+		}
+		return t.Hour(), t.Minute(), true
+	}
+	if errS == nil && errE == nil {
+		if e.AllDay {
+			e.StartsAt = time.Date(sd.Year(), sd.Month(), sd.Day(), 0, 0, 0, 0, Paris).UTC()
+			e.EndsAt = time.Date(ed.Year(), ed.Month(), ed.Day()+1, 0, 0, 0, 0, Paris).UTC()
+		} else {
+			sh, sm, ok1 := clock("start_time", in.StartTime)
+			eh, em, ok2 := clock("end_time", in.EndTime)
+			if ok1 && ok2 {
+				e.StartsAt = time.Date(sd.Year(), sd.Month(), sd.Day(), sh, sm, 0, 0, Paris).UTC()
+				e.EndsAt = time.Date(ed.Year(), ed.Month(), ed.Day(), eh, em, 0, 0, Paris).UTC()
+			}
+		}
+		if !e.StartsAt.IsZero() {
+			switch {
+			case !e.EndsAt.After(e.StartsAt):
+				v.Add("end_date", "events.error.end_before_start")
+			case e.EndsAt.Sub(e.StartsAt) > store.MaxEventLength:
+				v.Add("end_date", "events.error.too_long")
+			}
+		}
+	}
+	// Place, online link.
+	switch e.Attendance {
+	case model.AttendInPerson, model.AttendOnline, model.AttendHybrid:
+	default:
+		v.Add("attendance", "events.error.choice")
+	}
+	if e.Attendance != model.AttendOnline && e.PlaceName == "" {
+		v.Add("place_name", "events.error.place_required")
+	}
+	if e.Attendance != model.AttendInPerson {
+		if e.OnlineURL == "" {
+			v.Add("online_url", "events.error.online_required")
+		} else if !webURL(e.OnlineURL) {
+			v.Add("online_url", "events.error.url")
+		}
+	} else {
+		e.OnlineURL = ""
+	}
+	for field, val := range map[string]string{"place_name": e.PlaceName, "place_address": e.PlaceAddress,
+		"price": e.Price, "organiser_name": e.OrganiserName} {
+		if tooLong(val, MaxField) {
+			v.Add(field, "pub.error.field_long")
+		}
+	}
+	if tooLong(e.Access.Other, MaxApply) {
+		v.Add("access_other", "pub.error.field_long")
+	}
+	if lat, lon := trim(in.Lat), trim(in.Lon); lat != "" || lon != "" {
+		la, err1 := strconv.ParseFloat(strings.Replace(lat, ",", ".", 1), 64)
+		lo, err2 := strconv.ParseFloat(strings.Replace(lon, ",", ".", 1), 64)
+		switch {
+		case err1 != nil || la < -90 || la > 90:
+			v.Add("lat", "events.error.lat")
+		case err2 != nil || lo < -180 || lo > 180:
+			v.Add("lon", "events.error.lon")
+		default:
+			e.Lat, e.Lon = &la, &lo
+		}
+	}
+	if !e.Free && e.Price == "" {
+		v.Add("price", "events.error.price_required")
+	}
+	if e.Free {
+		e.Price = ""
+	}
+	switch e.OrganiserKind {
+	case model.OrganiserOrg:
+		e.OrganiserServiceID, e.OrganiserName = "", ""
+	case model.OrganiserService:
+		e.OrganiserName = ""
+		if e.OrganiserServiceID == "" {
+			v.Add("organiser_service_id", "events.error.service_required")
+		}
+	case model.OrganiserAssociation:
+		e.OrganiserServiceID = ""
+		if e.OrganiserName == "" {
+			v.Add("organiser_name", "events.error.association_required")
+		}
+	default:
+		v.Add("organiser_kind", "events.error.choice")
+	}
+	// Recurrence.
+	if f := trim(in.RecurFreq); f != "" {
+		r := model.Recurrence{Freq: f}
+		if s := trim(in.RecurInterval); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 1 || n > 99 {
+				v.Add("recur_interval", "events.error.interval")
+			}
+			r.Interval = n
+		}
+		for _, d := range in.RecurWeekdays {
+			n, err := strconv.Atoi(d)
+			if err != nil || n < 0 || n > 6 {
+				v.Add("recur_weekdays", "events.error.choice")
+				continue
+			}
+			r.Weekdays = append(r.Weekdays, time.Weekday(n))
+		}
+		if s := trim(in.RecurNth); s != "" && f == string(recur.Monthly) {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < -1 || n > 4 || n == 0 {
+				v.Add("recur_nth", "events.error.choice")
+			}
+			r.Nth = n
+		}
+		if f != string(recur.Weekly) {
+			r.Weekdays = nil
+		} else if !e.StartsAt.IsZero() {
+			// RFC 5545: the first start must be one of the days.
+			if wd := e.StartsAt.In(Paris).Weekday(); !slices.Contains(r.Weekdays, wd) {
+				r.Weekdays = append(r.Weekdays, wd)
+			}
+			slices.Sort(r.Weekdays)
+		}
+		if s := trim(in.RecurUntil); s != "" {
+			d, err := time.ParseInLocation(LocalDate, s, Paris)
+			if err != nil {
+				v.Add("recur_until", "pub.error.date")
+			} else {
+				end := d.AddDate(0, 0, 1).Add(-time.Second).UTC()
+				r.Until = &end
+			}
+		}
+		if s := trim(in.RecurCount); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 1 || n > recur.MaxOccurrences {
+				v.Add("recur_count", "events.error.count")
+			}
+			r.Count = n
+		}
+		if r.Until != nil && r.Count > 0 {
+			v.Add("recur_count", "events.error.until_and_count")
+		}
+		if v.For("recur_interval") == "" && v.For("recur_count") == "" && !e.StartsAt.IsZero() {
+			switch err := ruleOf(r).Validate(e.StartsAt); {
+			case errors.Is(err, recur.ErrFreq):
+				v.Add("recur_freq", "events.error.choice")
+			case errors.Is(err, recur.ErrEnd):
+				v.Add("recur_until", "events.error.until_before_start")
+			case err != nil:
+				v.Add("recur_freq", "events.error.rule")
+			}
+		}
+		e.Recurrence = r
+	}
+	// Registration.
+	switch e.JoinMode {
+	case model.JoinFree:
+		e.ExternalURL = ""
+	case model.JoinExternal:
+		if !webURL(e.ExternalURL) {
+			v.Add("external_url", "events.error.url")
+		}
+	case model.JoinRestricted:
+		e.ExternalURL = ""
+		n, err := strconv.Atoi(trim(in.Capacity))
+		switch {
+		case trim(in.Capacity) == "":
+			v.Add("capacity", "events.error.capacity_required")
+		case err != nil || n < 1:
+			v.Add("capacity", "events.error.capacity")
+		case n > MaxCapacity:
+			v.Add("capacity", "events.error.capacity_large")
+		}
+		e.Capacity = n
+		if s := trim(in.Deadline); s != "" {
+			t, ok := ParseLocal(s)
+			switch {
+			case !ok:
+				v.Add("deadline", "pub.error.datetime")
+			case !e.EndsAt.IsZero() && t.After(e.EndsAt):
+				v.Add("deadline", "events.error.deadline_after_end")
+			default:
+				e.RegistrationDeadline = &t
+			}
+		}
+		if in.AskSeats {
+			e.Questions = append(e.Questions, model.Question{ID: "seats", Label: "", Kind: "number", Required: true})
+		}
+		n = 0
+		for _, line := range strings.Split(in.Questions, "\n") {
+			if line = trim(line); line == "" {
+				continue
+			}
+			n++
+			if tooLong(line, MaxField) {
+				v.Add("questions", "events.error.question_long")
+			}
+			e.Questions = append(e.Questions, model.Question{ID: "q" + strconv.Itoa(n), Label: line, Kind: "text"})
+		}
+		if n > MaxQuestions {
+			v.Add("questions", "events.error.too_many_questions")
+		}
+	default:
+		v.Add("join_mode", "events.error.choice")
+	}
+	if e.JoinMode != model.JoinRestricted {
+		e.Capacity, e.RegistrationDeadline, e.Questions = 0, nil, nil
+	}
+	return e, v
+}
+
+func ruleOf(r model.Recurrence) recur.Rule {
+	return recur.Rule{Freq: recur.Freq(r.Freq), Interval: r.Interval, Weekdays: r.Weekdays, Nth: r.Nth, Until: r.Until, Count: r.Count}
+}
+
+// RRule is the event's RRULE value, "" for a single event.
+func RRule(e model.Event) string {
+	if !e.Recurring() {
+		return ""
+	}
+	return ruleOf(e.Recurrence).String(e.StartsAt.In(Paris).Weekday())
+}
+
+// ExpandEvent computes an event's occurrences with its exceptions applied; the
+// bool reports that the series was cut at recur's caps.
+func ExpandEvent(e model.Event, exceptions []model.EventException) ([]model.Occurrence, bool) {
+	starts := []time.Time{e.StartsAt}
+	truncated := false
+	if e.Recurring() {
+		starts, truncated = ruleOf(e.Recurrence).Expand(e.StartsAt, Paris)
+	}
+	byStart := map[time.Time]model.EventException{}
+	for _, x := range exceptions {
+		byStart[x.OriginalStart.UTC()] = x
+	}
+	occs := make([]model.Occurrence, 0, len(starts))
+	for _, s := range starts {
+		o := model.Occurrence{EventID: e.PublicationID, OrgID: e.OrgID, OriginalStart: s, StartsAt: s,
+			EndsAt: recurEnd(e, s)}
+		if x, ok := byStart[s]; ok {
+			o.Note = x.Note
+			switch x.Kind {
+			case model.ExceptionCancel:
+				o.Cancelled = true
+			case model.ExceptionMove:
+				if x.StartsAt != nil && x.EndsAt != nil {
+					o.StartsAt, o.EndsAt, o.Moved = *x.StartsAt, *x.EndsAt, true
+				}
+			}
+		}
+		occs = append(occs, o)
+	}
+	slices.SortFunc(occs, func(a, b model.Occurrence) int { return a.StartsAt.Compare(b.StartsAt) })
+	return occs, truncated
+}
+
+func recurEnd(e model.Event, start time.Time) time.Time {
+	if start.Equal(e.StartsAt) {
+		return e.EndsAt
+	}
+	return recur.WallEnd(e.StartsAt, e.EndsAt, start, Paris)
+}
+
+// SaveEvent creates or updates an event: the publication (same rules as
+// SavePublication) and its details, in one transaction, then recomputes
+// its occurrences. Participants are told when a published event's date or
+// place changes.
+func (a *App) SaveEvent(ctx context.Context, actorID, orgID string, in PubInput, ein EventInput) (SaveResult, error) {
+	in.Kind = model.KindEvent
+	ev, v := parseEvent(ein)
+	var res SaveResult
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if ev.OrganiserKind == model.OrganiserService && ev.OrganiserServiceID != "" {
+			if _, err := tx.ServiceByID(ctx, orgID, ev.OrganiserServiceID); errors.Is(err, model.ErrNotFound) {
+				v.Add("organiser_service_id", "events.error.service_required")
+			} else if err != nil {
+				return err
+			}
+		}
+		var err error
+		res, err = a.savePublication(ctx, tx, actorID, orgID, in, true)
+		var pv *model.ValidationError
+		if errors.As(err, &pv) {
+			pv.Fields = append(pv.Fields, v.Fields...)
+			return pv
+		}
+		if err != nil {
+			return err
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		old, err := tx.EventByID(ctx, orgID, res.Publication.ID)
+		exists := err == nil
+		if err != nil && !errors.Is(err, model.ErrNotFound) {
+			return err
+		}
+		now := a.Now()
+		ev.PublicationID, ev.OrgID, ev.CreatedAt, ev.UpdatedAt = res.Publication.ID, orgID, now, now
+		if exists {
+			ev.CreatedAt, ev.Status, ev.StatusNote = old.CreatedAt, old.Status, old.StatusNote
+			ev.ImportUID, ev.ImportSource = old.ImportUID, old.ImportSource
+			if old.Registers() && !ev.Registers() {
+				if n, err := tx.RegistrationCounts(ctx, ev.PublicationID); err != nil {
+					return err
+				} else if n[model.RegConfirmed]+n[model.RegWaiting]+n[model.RegPending] > 0 {
+					return &model.FieldError{Field: "join_mode", Code: "events.error.has_registrations"}
+				}
+			}
+		}
+		if !exists || !sameEvent(old, ev) {
+			res.Changed = true
+		}
+		if err := a.putEvent(ctx, tx, ev, exists); err != nil {
+			return err
+		}
+		if exists && res.Publication.State == model.StatePublished && old.Registers() && movedOrRelocated(old, ev) {
+			if err := a.notifyParticipants(ctx, tx, ev, res.Publication, "event_changed", ""); err != nil {
+				return err
+			}
+		}
+		if exists && ev.Registers() && ev.Capacity > old.Capacity {
+			// More places: the waiting list moves up.
+			if err := a.promote(ctx, tx, ev, res.Publication); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return res, err
+}
+
+// putEvent writes the details and the occurrences (keeping the exceptions
+// that still name an occurrence).
+func (a *App) putEvent(ctx context.Context, tx *store.Tx, ev model.Event, exists bool) error {
+	if err := tx.PutEvent(ctx, ev); err != nil {
+		return err
+	}
+	var xs []model.EventException
+	if exists {
+		var err error
+		if xs, err = tx.EventExceptions(ctx, ev.PublicationID); err != nil {
+			return err
+		}
+	}
+	occs, _ := ExpandEvent(ev, xs)
+	// Exceptions of dates the rule no longer produces go.
+	starts := map[time.Time]bool{}
+	for _, o := range occs {
+		starts[o.OriginalStart] = true
+	}
+	for _, x := range xs {
+		if !starts[x.OriginalStart] {
+			if err := tx.DeleteException(ctx, ev.PublicationID, x.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.ReplaceOccurrences(ctx, ev.PublicationID, occs)
+}
+
+func sameEvent(a, b model.Event) bool {
+	a.CreatedAt, a.UpdatedAt, b.CreatedAt, b.UpdatedAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	return fmt.Sprintf("%+v", flat(a)) == fmt.Sprintf("%+v", flat(b))
+}
+
+// flat dereferences pointers so that two equal events print the same.
+func flat(e model.Event) []any {
+	deref := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.UTC().String()
+	}
+	f := func(p *float64) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*p, 'g', -1, 64)
+	}
+	r := e.Recurrence
+	until := deref(r.Until)
+	r.Until = nil
+	dl := deref(e.RegistrationDeadline)
+	lat, lon := f(e.Lat), f(e.Lon)
+	e.Lat, e.Lon, e.RegistrationDeadline, e.Recurrence = nil, nil, nil, model.Recurrence{}
+	return []any{e, r, until, dl, lat, lon}
+}
+
+func movedOrRelocated(old, ev model.Event) bool {
+	return !old.StartsAt.Equal(ev.StartsAt) || !old.EndsAt.Equal(ev.EndsAt) || old.PlaceName != ev.PlaceName ||
+		old.PlaceAddress != ev.PlaceAddress || old.OnlineURL != ev.OnlineURL || RRule(old) != RRule(ev)
+}
+
+// ExceptionInput cancels or moves one occurrence.
+type ExceptionInput struct {
+	OriginalStart time.Time
+	Cancel        bool
+	StartDate     string // LocalDate, for a move
+	StartTime     string
+	Note          string
+}
+
+// SetException cancels or moves one occurrence of a series (editors and
+// up). Participants are told when the event is published.
+func (a *App) SetException(ctx context.Context, actorID, orgID, eventID string, in ExceptionInput) error {
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := requireRole(ctx, tx, actorID, orgID, writerRoles...); err != nil {
+			return err
+		}
+		ev, err := tx.EventForUpdate(ctx, orgID, eventID)
+		if err != nil {
+			return err
+		}
+		occs, _ := ExpandEvent(ev, nil)
+		if !ev.Recurring() || !slices.ContainsFunc(occs, func(o model.Occurrence) bool { return o.OriginalStart.Equal(in.OriginalStart) }) {
+			return model.ErrNotFound
+		}
+		x := model.EventException{ID: NewID(), EventID: eventID, OriginalStart: in.OriginalStart, Kind: model.ExceptionCancel,
+			Note: strings.TrimSpace(in.Note), CreatedAt: a.Now()}
+		if tooLong(x.Note, MaxField) {
+			return &model.FieldError{Field: "note", Code: "pub.error.field_long"}
+		}
+		if !in.Cancel {
+			x.Kind = model.ExceptionMove
+			t, ok := ParseLocal(strings.TrimSpace(in.StartDate) + "T" + strings.TrimSpace(in.StartTime))
+			if !ok {
+				return &model.FieldError{Field: "start", Code: "pub.error.datetime"}
+			}
+			end := t.Add(recurEnd(ev, in.OriginalStart).Sub(in.OriginalStart))
+			x.StartsAt, x.EndsAt = &t, &end
+		}
+		if err := tx.PutException(ctx, x); err != nil {
+			return err
+		}
+		if err := a.putEvent(ctx, tx, ev, true); err != nil {
+			return err
+		}
+		if err := a.audit(ctx, tx, orgID, actorID, "event.exception."+string(x.Kind), eventID, in.OriginalStart.Format(time.RFC3339)); err != nil {
+			return err
+		}
+		p, err := tx.PublicationByID(ctx, orgID, eventID)
+		if err != nil {
+			return err
+		}
+		if p.State == model.StatePublished && ev.Registers() {
+			return a.notifyParticipants(ctx, tx, ev, p, "event_occurrence_changed", occurrenceWhen(in.OriginalStart, ev))
+		}
+		return nil
+	})
+}
+
+// RemoveException restores an occurrence.
+func (a *App) RemoveException(ctx context.Context, actorID, orgID, eventID, exceptionID string) error {
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := requireRole(ctx, tx, actorID, orgID, writerRoles...); err != nil {
+			return err
+		}
+		ev, err := tx.EventForUpdate(ctx, orgID, eventID)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteException(ctx, eventID, exceptionID); err != nil {
+			return err
+		}
+		if err := a.putEvent(ctx, tx, ev, true); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, orgID, actorID, "event.exception.remove", eventID, exceptionID)
+	})
+}
+
+// SetEventStatus cancels or postpones an event (or puts it back on
+// schedule); participants are e-mailed, with note, in the same transaction.
+func (a *App) SetEventStatus(ctx context.Context, actorID, orgID, eventID string, status model.EventStatus, note string) error {
+	note = strings.TrimSpace(note)
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := requireRole(ctx, tx, actorID, orgID, publisherRoles...); err != nil {
+			return err
+		}
+		switch status {
+		case model.EventScheduled, model.EventCancelled, model.EventPostponed:
+		default:
+			return model.ErrInvalid
+		}
+		if tooLong(note, MaxApply) {
+			return &model.FieldError{Field: "note", Code: "pub.error.field_long"}
+		}
+		ev, err := tx.EventForUpdate(ctx, orgID, eventID)
+		if err != nil {
+			return err
+		}
+		if ev.Status == status {
+			return model.ErrConflict // a second click
+		}
+		if err := tx.SetEventStatus(ctx, orgID, eventID, status, note, a.Now()); err != nil {
+			return err
+		}
+		ev.Status, ev.StatusNote = status, note
+		if err := a.audit(ctx, tx, orgID, actorID, "event."+string(status), eventID, note); err != nil {
+			return err
+		}
+		p, err := tx.PublicationByID(ctx, orgID, eventID)
+		if err != nil {
+			return err
+		}
+		return a.notifyParticipants(ctx, tx, ev, p, "event_"+string(status), note)
+	})
+}
+
+// MessageParticipants e-mails every confirmed and waiting participant.
+func (a *App) MessageParticipants(ctx context.Context, actorID, orgID, eventID, subject, body string) (int, error) {
+	subject, body = strings.TrimSpace(subject), strings.TrimSpace(body)
+	v := &model.ValidationError{}
+	if subject == "" {
+		v.Add("subject", "events.error.subject_required")
+	} else if tooLong(subject, MaxField) || strings.ContainsAny(subject, "\r\n") {
+		v.Add("subject", "pub.error.field_long")
+	}
+	if body == "" {
+		v.Add("body", "events.error.body_required")
+	} else if tooLong(body, MaxApply*2) {
+		v.Add("body", "pub.error.field_long")
+	}
+	if err := v.Err(); err != nil {
+		return 0, err
+	}
+	n := 0
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := requireRole(ctx, tx, actorID, orgID, writerRoles...); err != nil {
+			return err
+		}
+		ev, err := tx.EventByID(ctx, orgID, eventID)
+		if err != nil {
+			return err
+		}
+		p, err := tx.PublicationByID(ctx, orgID, eventID)
+		if err != nil {
+			return err
+		}
+		ids, err := tx.ActiveRegistrationIDs(ctx, eventID)
+		if err != nil {
+			return err
+		}
+		n = len(ids)
+		if err := a.audit(ctx, tx, orgID, actorID, "event.message", eventID, fmt.Sprintf("%d : %s", n, subject)); err != nil {
+			return err
+		}
+		return a.mailRegistrations(ctx, tx, ev, p, ids, "event_message", eventMailExtra{Subject: subject, Body: body})
+	})
+	return n, err
+}
+
+// UpcomingEvents lists the occurrences of an organisation's published
+// events between from and to, filed under any of topicIDs or
+// neighbourhoodIDs (both empty: all), in start order, at most 200. The
+// subscriptions feature lists them in digests.
+func (a *App) UpcomingEvents(ctx context.Context, orgID string, topicIDs, neighbourhoodIDs []string, from, to time.Time) ([]model.AgendaItem, error) {
+	return a.Store.Agenda(ctx, store.AgendaFilter{OrgID: orgID, TopicIDs: topicIDs, NeighbourhoodIDs: neighbourhoodIDs,
+		From: from, To: to, Limit: 200})
+}
