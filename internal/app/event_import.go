@@ -192,6 +192,10 @@ func (a *App) ImportEvents(ctx context.Context, actorID, orgID string, in Import
 					return err
 				}
 			}
+			// The row first: exceptions reference it.
+			if err := tx.PutEvent(ctx, ev); err != nil {
+				return err
+			}
 			for _, c := range imp.Cancels {
 				if err := tx.PutException(ctx, model.EventException{ID: NewID(), EventID: ev.PublicationID, OriginalStart: c,
 					Kind: model.ExceptionCancel, CreatedAt: now}); err != nil {

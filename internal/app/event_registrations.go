@@ -222,11 +222,11 @@ func (a *App) placeFor(ctx context.Context, tx *store.Tx, ev model.Event, seats 
 		return "", err
 	}
 	if taken+seats <= ev.Capacity {
-		waiting, err := tx.WaitingList(ctx, ev.PublicationID)
+		waiting, err := tx.HasWaiting(ctx, ev.PublicationID)
 		if err != nil {
 			return "", err
 		}
-		if len(waiting) == 0 { // nobody may jump the queue
+		if !waiting { // nobody may jump the queue
 			return model.RegConfirmed, nil
 		}
 	}

@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
 	"net/mail"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,12 +22,11 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/safehttp"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/smtpsink"
 	"github.com/parvis/parvis/internal/testkit/testserver"
 )
-
-var paris, _ = time.LoadLocation("Europe/Paris")
 
 // eventStart is the test clock: Monday 2 March 2026, 9:00 in Paris.
 var eventStart = time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
@@ -338,5 +341,182 @@ func TestAgendaMonthAndFeeds(t *testing.T) {
 		if err != nil || len(items) != 2 || items[0].Pub.Title != "Marché du samedi" {
 			t.Errorf("UpcomingEvents = %d items, %v", len(items), err)
 		}
+	})
+}
+
+const agendaICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Amis du Port//FR\r\n" +
+	"BEGIN:VEVENT\r\nUID:atelier-noeuds@amis-du-port.example\r\nDTSTAMP:20260301T100000Z\r\nSUMMARY:Atelier nœuds marins\r\n" +
+	"DTSTART;TZID=Europe/Paris:20260321T140000\r\nDTEND;TZID=Europe/Paris:20260321T170000\r\nLOCATION:Cabane des Amis du Port\r\n" +
+	"DESCRIPTION:Apprenez le nœud de chaise\\, le cabestan et l'amarrage.\r\nEND:VEVENT\r\n" +
+	"BEGIN:VEVENT\r\nUID:permanence@amis-du-port.example\r\nDTSTAMP:20260301T100000Z\r\nSUMMARY:Permanence de l'association\r\n" +
+	"DTSTART;TZID=Europe/Paris:20260305T180000\r\nDTEND;TZID=Europe/Paris:20260305T190000\r\nRRULE:FREQ=WEEKLY;BYDAY=TH;COUNT=8\r\n" +
+	"EXDATE;TZID=Europe/Paris:20260402T180000\r\nLOCATION:Cabane des Amis du Port\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+
+func countEvents(t *testing.T, ts *testserver.TS, orgID string) int {
+	t.Helper()
+	var n int
+	if err := ts.Store.DB().QueryRow(`SELECT COUNT(*) FROM events WHERE org_id=$1`, orgID).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// An association's agenda is imported, recognised on re-import, and a
+// hostile file changes nothing; URLs go through the SSRF guard.
+func TestEventImport(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ts := testserver.Start(t, testserver.Options{Engine: engine})
+		ts.Clock.Set(eventStart)
+		org := ts.Org(t, "bellerive")
+		ts.Staff(t, "com@bellerive.test", "bellerive", model.RoleManager)
+		staff := ts.Client(t)
+		ts.LoginAs(t, staff, "com@bellerive.test")
+		imp := func(data string, kv ...string) testserver.Response {
+			return postMultipart(t, ts, staff, "/admin/bellerive/events/import", form(kv...), upload{"file", "agenda.ics", []byte(data)})
+		}
+		r := imp(agendaICS, "association", "Les Amis du Port", "publish", "1")
+		mustStatus(t, "import", r, 200)
+		mustContain(t, "import", r.Body, "Import terminé : 2 créé(s), 0 mis à jour, 0 inchangé(s).")
+		page := ts.Client(t).Get("/bellerive/p/atelier-noeuds-marins")
+		mustContain(t, "imported page", page.Body, "Les Amis du Port", "samedi 21 mars, de 14 h à 17 h", "cabestan")
+		mustContain(t, "imported series", ts.Client(t).Get("/bellerive/p/permanence-de-l-association").Body,
+			"chaque jeudi", "jeudi 2 avril, de 18 h à 19 h</time> — <strong>annulée</strong>")
+
+		// Re-import: recognised by UID, one change.
+		changed := strings.Replace(agendaICS, "T140000", "T150000", 1)
+		r = imp(changed, "association", "Les Amis du Port")
+		mustContain(t, "re-import", r.Body, "Import terminé : 0 créé(s), 1 mis à jour, 1 inchangé(s).")
+		if n := countEvents(t, ts, org.ID); n != 2 {
+			t.Fatalf("%d events after re-import, want 2", n)
+		}
+
+		// Hostile and broken files: a clear message, nothing saved, not even the valid event before the bad one.
+		bad := strings.Replace(agendaICS, "UID:permanence@amis-du-port.example\r\n", "", 1)
+		bad = strings.Replace(bad, "atelier-noeuds@", "nouvel-atelier@", 1)
+		r = imp(bad)
+		mustStatus(t, "no UID", r, 422)
+		mustContain(t, "no UID", r.Body, "Rien n&#39;a été importé.", "Un événement n&#39;a pas d&#39;identifiant (UID)", "Permanence de l&#39;association")
+		for name, data := range map[string]string{
+			"10,000 dates": strings.Replace(agendaICS, "COUNT=8", "COUNT=10000", 1),
+			"malformed":    "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\n",
+			"huge":         strings.Repeat("X", 3<<20),
+		} {
+			r = imp(data)
+			mustStatus(t, name, r, 422)
+			mustContain(t, name, r.Body, "Rien n&#39;a été importé.")
+		}
+		if n := countEvents(t, ts, org.ID); n != 2 {
+			t.Fatalf("%d events after refused imports, want 2", n)
+		}
+
+		// URLs: the production guard refuses loopback; a test fetcher reaches it.
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/calendar")
+			_, _ = io.WriteString(w, strings.ReplaceAll(agendaICS, "amis-du-port.example", "autre.example"))
+		}))
+		defer srv.Close()
+		httpsURL := strings.Replace(srv.URL, "http://", "https://", 1)
+		r = postMultipart(t, ts, staff, "/admin/bellerive/events/import", form("url", httpsURL))
+		mustContain(t, "loopback URL", r.Body, "Cette adresse mène à un réseau privé")
+		r = postMultipart(t, ts, staff, "/admin/bellerive/events/import", form("url", "file:///etc/passwd"))
+		mustContain(t, "file URL", r.Body, "Seules les adresses https://")
+		ts.App.Fetcher = app.AgendaFetcher{Client: safehttp.New(safehttp.Options{Insecure: true})}
+		r = postMultipart(t, ts, staff, "/admin/bellerive/events/import", form("url", srv.URL))
+		mustContain(t, "URL import", r.Body, "Import terminé : 2 créé(s)")
+	})
+}
+
+// 1,000 registrations arriving within a second for 500 places: exactly 500
+// confirmed, 500 on the waiting list, never more seats than places.
+func TestEventRegistrationRush(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ts := testserver.Start(t, testserver.Options{Engine: engine})
+		ts.Clock.Set(eventStart)
+		org := ts.Org(t, "bellerive")
+		ts.Staff(t, "com@bellerive.test", "bellerive", model.RoleManager)
+		staff := ts.Client(t)
+		ts.LoginAs(t, staff, "com@bellerive.test")
+		id := createEvent(t, ts, staff, "bellerive", "Concert du 14 juillet", "join_mode", "restricted", "capacity", "500")
+		const n = 1000
+		clients := make([]*testserver.Client, n)
+		for i := range clients {
+			clients[i] = ts.Client(t)
+			clients[i].HTTP.Timeout = 2 * time.Minute
+		}
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		statuses := make([]int, n)
+		began := time.Now()
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				// Spread over one second.
+				time.Sleep(time.Duration(i) * time.Millisecond)
+				r := clients[i].Post("/bellerive/p/concert-du-14-juillet/inscription",
+					form("name", fmt.Sprintf("Personne %d", i), "email", fmt.Sprintf("p%d@exemple.fr", i), "waitlist", "1"))
+				statuses[i] = r.Status
+			}()
+		}
+		close(start)
+		wg.Wait()
+		elapsed := time.Since(began)
+		for i, s := range statuses {
+			if s != 303 {
+				t.Fatalf("registration %d: status %d", i, s)
+			}
+		}
+		// E-mail-only registrations take their place when confirmed: confirm all 1,000 at once.
+		var tokens []string
+		rows, err := ts.Store.DB().Query(`SELECT id FROM event_registrations WHERE event_id=$1`, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var rid string
+			_ = rows.Scan(&rid)
+			tokens = append(tokens, rid)
+		}
+		rows.Close()
+		if len(tokens) != n {
+			t.Fatalf("%d registrations, want %d", len(tokens), n)
+		}
+		// Confirmation links are secrets e-mailed; the test reissues them.
+		secrets := make([]string, n)
+		for i, rid := range tokens {
+			s, hash := app.NewSecret()
+			if _, err := ts.Store.DB().Exec(`UPDATE event_registrations SET token_hash=$1 WHERE id=$2`, hash, rid); err != nil {
+				t.Fatal(err)
+			}
+			secrets[i] = s
+		}
+		var wg2 sync.WaitGroup
+		began2 := time.Now()
+		for i := range n {
+			wg2.Add(1)
+			go func() {
+				defer wg2.Done()
+				time.Sleep(time.Duration(i) * time.Millisecond)
+				r := clients[i].Post("/bellerive/inscription/"+secrets[i]+"/confirmer", nil)
+				statuses[i] = r.Status
+			}()
+		}
+		wg2.Wait()
+		elapsed2 := time.Since(began2)
+		for i, s := range statuses {
+			if s != 303 {
+				t.Fatalf("confirmation %d: status %d", i, s)
+			}
+		}
+		counts, err := ts.Store.RegistrationCounts(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if counts[model.RegConfirmed] != 500 || counts[model.RegWaiting] != 500 {
+			t.Fatalf("confirmed %d, waiting %d; want 500 and 500", counts[model.RegConfirmed], counts[model.RegWaiting])
+		}
+		t.Logf("%s: 1,000 registrations in %s, 1,000 confirmations in %s", engine, elapsed.Round(time.Millisecond), elapsed2.Round(time.Millisecond))
+		_ = org
 	})
 }

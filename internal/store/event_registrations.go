@@ -255,3 +255,14 @@ func (q *Queries) ActiveRegistrationIDs(ctx context.Context, eventID string) ([]
 func (q *Queries) SetRegistrationToken(ctx context.Context, id, tokenHash string) error {
 	return mustAffect(q.q.ExecContext(ctx, `UPDATE event_registrations SET token_hash=$2 WHERE id=$1`, id, tokenHash))
 }
+
+// HasWaiting reports whether anyone is on the event's waiting list.
+func (q *Queries) HasWaiting(ctx context.Context, eventID string) (bool, error) {
+	var n int
+	err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM event_registrations
+		WHERE event_id=$1 AND status='waiting' LIMIT 1) w`, eventID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("waiting list: %w", err)
+	}
+	return n > 0, nil
+}
