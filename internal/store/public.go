@@ -139,13 +139,24 @@ func (q *Queries) PublicList(ctx context.Context, f PublicFilter) ([]model.Publi
 		in = append(in, arg(string(k)))
 	}
 	where = append(where, "p.kind IN ("+strings.Join(in, ",")+")")
+	order := "p.published_at DESC, p.id DESC"
+	// A tag's page walks the join table's (tag, listed_at) index newest
+	// first (listed_at is published_at while published, migration 00042),
+	// so a page reads its rows only instead of sorting the organisation's.
 	if f.TopicID != "" {
-		from += " JOIN publication_topics pt ON pt.publication_id = p.id AND pt.topic_id = " + arg(f.TopicID)
+		from = "publication_topics pt JOIN publications p ON p.id = pt.publication_id"
+		where = append(where, "pt.topic_id = "+arg(f.TopicID), "pt.listed_at IS NOT NULL")
+		order = "pt.listed_at DESC, pt.publication_id DESC"
 	}
 	if f.NeighbourhoodID != "" {
-		from += " JOIN publication_neighbourhoods pn ON pn.publication_id = p.id AND pn.neighbourhood_id = " + arg(f.NeighbourhoodID)
+		if f.TopicID == "" {
+			from = "publication_neighbourhoods pn JOIN publications p ON p.id = pn.publication_id"
+			order = "pn.listed_at DESC, pn.publication_id DESC"
+		} else {
+			from += " JOIN publication_neighbourhoods pn ON pn.publication_id = p.id"
+		}
+		where = append(where, "pn.neighbourhood_id = "+arg(f.NeighbourhoodID), "pn.listed_at IS NOT NULL")
 	}
-	order := "p.published_at DESC, p.id DESC"
 	if f.ActiveAt != nil {
 		now := arg(f.ActiveAt.UTC())
 		where = append(where, "(p.kind <> 'alert' OR p.alert_ends_at IS NULL OR p.alert_ends_at > "+now+")",

@@ -123,6 +123,51 @@ func TestPublicReadsShowOnlyPublished(t *testing.T) {
 	})
 }
 
+// Topic and neighbourhood pages read the join tables' listed_at (migration
+// 00042): triggers must keep it in step with the publication's state and
+// date, whatever changes them.
+func TestTagListsFollowPublication(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		publicFixture(t, s, now)
+		lists := func() string {
+			t.Helper()
+			byTopic, err := s.PublicList(ctx, store.PublicFilter{OrgID: "ville-a", TopicID: "t1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			byNb, err := s.PublicList(ctx, store.PublicFilter{OrgID: "ville-a", NeighbourhoodID: "n1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return slugs(byTopic) + "| " + slugs(byNb)
+		}
+		// The draft p2 is filed under t1: publishing it lists it, newest first.
+		exec(t, s, `UPDATE publications SET state = 'published', published_at = $1 WHERE id = 'p2'`, now)
+		if got := lists(); got != "brouillon inscriptions-ecole | inscriptions-ecole " {
+			t.Fatalf("after publishing p2: %s", got)
+		}
+		// Filed under n1 while published: listed at once.
+		if err := s.SetPublicationNeighbourhoods(ctx, "ville-a", "p2", []string{"n1"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := lists(); got != "brouillon inscriptions-ecole | brouillon inscriptions-ecole " {
+			t.Fatalf("after filing p2 under n1: %s", got)
+		}
+		// Withdrawn: gone from both lists.
+		exec(t, s, `UPDATE publications SET state = 'withdrawn' WHERE id = 'p2'`)
+		if got := lists(); got != "inscriptions-ecole | inscriptions-ecole " {
+			t.Fatalf("after withdrawing p2: %s", got)
+		}
+		// Republished with an older date: back, in date order.
+		exec(t, s, `UPDATE publications SET state = 'published', published_at = $1 WHERE id = 'p2'`, now.Add(-72*time.Hour))
+		if got := lists(); got != "inscriptions-ecole brouillon | inscriptions-ecole brouillon " {
+			t.Fatalf("after republishing p2 earlier: %s", got)
+		}
+	})
+}
+
 func TestSearchFrench(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()

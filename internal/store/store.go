@@ -133,6 +133,10 @@ func SQLiteDSN(path string) string {
 	v.Add("_pragma", "journal_mode(WAL)")
 	v.Add("_pragma", "synchronous(NORMAL)")
 	v.Add("_pragma", "foreign_keys(1)")
+	// Reads through a memory map instead of a pread per page: searching a
+	// large FTS index visits thousands of pages per query (profiled: page
+	// reads and their system calls were a third of a search's cost).
+	v.Add("_pragma", "mmap_size(1073741824)")
 	v.Set("_txlock", "immediate")
 	v.Set("_time_format", "sqlite")
 	u := url.URL{Scheme: "file", Path: path, RawQuery: v.Encode()}
