@@ -418,5 +418,12 @@ func TestPublicPagesQueryCount(t *testing.T) {
 		if n := ts.Store.QueryCount() - before; n != 1 {
 			t.Errorf("cached home: %d queries", n)
 		}
+		// Search results are cached by normalised query: extra spaces hit
+		// the entry of "ecole", and show the query as normalised.
+		before = ts.Store.QueryCount()
+		r := c.Get("/ville-test/recherche?q=" + url.QueryEscape("  ecole "))
+		if n := ts.Store.QueryCount() - before; n != 1 || !strings.Contains(r.Body, `value="ecole"`) {
+			t.Errorf("cached search: %d queries", n)
+		}
 	})
 }

@@ -30,7 +30,9 @@ func (h *Handler) publicSiteRoutes(site *http.ServeMux) {
 	site.Handle("GET /{org}/emplois", h.cachedPage(h.jobsPage))
 	site.Handle("GET /{org}/themes/{slug}", h.cachedPage(h.topicPage))
 	site.Handle("GET /{org}/quartiers/{slug}", h.cachedPage(h.neighbourhoodPage))
-	site.Handle("GET /{org}/recherche", h.orgPage(h.searchPage))
+	// Result pages go through the page cache too, keyed by the normalised
+	// query (cacheURI): repeated queries cost one read.
+	site.Handle("GET /{org}/recherche", h.cachedPage(h.searchPage))
 	site.Handle("GET /{org}/sitemap.xml", h.cachedPage(h.orgSitemap))
 	for _, f := range feedFormats {
 		site.Handle("GET /{org}/feed."+f.ext, h.cachedPage(h.feedHandler(f, feedOrg)))
@@ -468,13 +470,21 @@ type SearchHit struct {
 // maxQueryLen bounds what a query may cost.
 const maxQueryLen = 200
 
+// searchQuery is the query as searched, shown and used in the page cache's
+// key: spaces collapsed, at most maxQueryLen bytes, valid UTF-8 (so that
+// "ecole " and " ecole" share one cached page).
+func searchQuery(r *http.Request) string {
+	q := strings.Join(strings.Fields(r.URL.Query().Get("q")), " ")
+	if len(q) > maxQueryLen {
+		q = strings.ToValidUTF8(q[:maxQueryLen], "")
+	}
+	return q
+}
+
 func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	org, _ := orgFrom(ctx)
-	d := &SearchData{Query: strings.TrimSpace(r.URL.Query().Get("q"))}
-	if len(d.Query) > maxQueryLen {
-		d.Query = d.Query[:maxQueryLen]
-	}
+	d := &SearchData{Query: searchQuery(r)}
 	d.Meta.Canonical = h.abs(orgPath(org) + "recherche")
 	if d.Query != "" {
 		page, err := pageParam(r)

@@ -140,13 +140,20 @@ func (h *Handler) renderFresh(w http.ResponseWriter, r *http.Request, handle str
 	return nil
 }
 
-// cacheURI is the part of the URL a page depends on: the path and the page
-// number. Other query parameters (trackers' utm_…) do not multiply entries.
+// cacheURI is the part of the URL a page depends on: the path, the page
+// number and, for search, the normalised query. Other query parameters
+// (trackers' utm_…) do not multiply entries.
 func cacheURI(r *http.Request) string {
+	uri := r.URL.Path
 	if p := r.URL.Query().Get("page"); p != "" {
-		return r.URL.Path + "?page=" + p
+		uri += "?page=" + p
 	}
-	return r.URL.Path
+	if strings.HasSuffix(r.URL.Path, "/recherche") {
+		if q := searchQuery(r); q != "" {
+			uri += "&q=" + q
+		}
+	}
+	return uri
 }
 
 func etag(b []byte) string {
