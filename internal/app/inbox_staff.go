@@ -31,15 +31,25 @@ func maySee(m model.Membership, it model.InboxItem) bool {
 	return isLead(m) || it.AssigneeID == m.AccountID || (it.ServiceID != "" && slices.Contains(m.ServiceIDs, it.ServiceID))
 }
 
-// Inbox lists one page of the items the member may see.
-func (a *App) Inbox(ctx context.Context, m model.Membership, f store.InboxFilter) ([]model.InboxItem, int, error) {
+// Inbox lists one page of the items the member may see, and how many
+// match. A text search is not counted (total -1): counting would scan the
+// whole table a second time; one more row than the page tells whether a
+// next page exists.
+func (a *App) Inbox(ctx context.Context, m model.Membership, f store.InboxFilter) (items []model.InboxItem, total int, err error) {
 	f.OrgID, f.Visible = m.OrgID, InboxVisibility(m)
-	items, err := a.Store.ListInbox(ctx, f)
-	if err != nil {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	if strings.TrimSpace(f.Query) != "" {
+		f.Limit++
+		items, err = a.Store.ListInbox(ctx, f)
+		return items, -1, err
+	}
+	if items, err = a.Store.ListInbox(ctx, f); err != nil {
 		return nil, 0, err
 	}
-	n, err := a.Store.CountInbox(ctx, f)
-	return items, n, err
+	total, err = a.Store.CountInbox(ctx, f)
+	return items, total, err
 }
 
 // ItemFile is everything staff see about an item.

@@ -111,6 +111,9 @@ func Seed(ctx context.Context, a *app.App) ([]Login, error) {
 	if err := SeedPublishing(ctx, a, org); err != nil {
 		return nil, err
 	}
+	if err := seedConsole(ctx, a, org); err != nil {
+		return nil, fmt.Errorf("demo console: %w", err)
+	}
 	if err := scheduleDemo(ctx, a, org); err != nil {
 		return nil, fmt.Errorf("demo scheduling: %w", err)
 	}

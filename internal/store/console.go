@@ -175,11 +175,11 @@ func secsOrNil(d *time.Duration) any {
 // already there is model.ErrConflict.
 func (q *Queries) CreateInboxItem(ctx context.Context, it model.InboxItem) error {
 	_, err := q.q.ExecContext(ctx, `INSERT INTO inbox_items (id, org_id, kind, source_id, publication_id, author_name, excerpt,
-		service_id, assignee_id, state, open, urgent, out_of_hours, received_at, due_at, legal_due_at, version, updated_at)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)`,
+		service_id, assignee_id, state, open, urgent, out_of_hours, received_at, due_at, legal_due_at, version, updated_at, search_text)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)`,
 		it.ID, it.OrgID, it.Kind, it.SourceID, it.PublicationID, it.AuthorName, it.Excerpt, stringOrNil(it.ServiceID),
 		stringOrNil(it.AssigneeID), it.State, boolInt(it.State.Open()), boolInt(it.Urgent), boolInt(it.OutOfHours),
-		it.ReceivedAt, timeOrNil(it.DueAt), timeOrNil(it.LegalDueAt), 1, it.UpdatedAt)
+		it.ReceivedAt, timeOrNil(it.DueAt), timeOrNil(it.LegalDueAt), 1, it.UpdatedAt, strings.ToLower(it.AuthorName+" "+it.Excerpt))
 	if err != nil {
 		return fmt.Errorf("create inbox item: %w", translate(err))
 	}
@@ -292,8 +292,7 @@ func (f InboxFilter) where() (string, []any) {
 	if q := strings.TrimSpace(f.Query); q != "" {
 		q = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(q))
 		args = append(args, "%"+q+"%")
-		n := len(args)
-		conds = append(conds, fmt.Sprintf(`(LOWER(i.excerpt) LIKE $%d ESCAPE '\' OR LOWER(i.author_name) LIKE $%d ESCAPE '\')`, n, n))
+		conds = append(conds, fmt.Sprintf(`i.search_text LIKE $%d ESCAPE '\'`, len(args)))
 	}
 	return strings.Join(conds, " AND "), args
 }

@@ -150,8 +150,18 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) error {
 	now := h.app.Now()
 	d := inboxView{Total: total, Filter: f, Query: q, Services: services, Kinds: model.InboxKinds, States: model.InboxStates,
 		Page: page, Pages: (total + inboxPageSize - 1) / inboxPageSize, Bulk: app.BulkActions, Lead: app.InboxVisibility(m) == nil}
+	more := total < 0 && len(items) > inboxPageSize
+	if more {
+		items = items[:inboxPageSize]
+	}
 	for _, it := range items {
 		d.Items = append(d.Items, rowOf(it, now))
+	}
+	if total < 0 {
+		d.Pages = page
+		if more {
+			d.Pages = page + 1
+		}
 	}
 	link := func(p int) string {
 		v := url.Values{}

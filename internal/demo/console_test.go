@@ -1,0 +1,56 @@
+package demo_test
+
+import (
+	"testing"
+
+	"github.com/parvis/parvis/internal/demo"
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
+	"github.com/parvis/parvis/internal/testkit/testserver"
+)
+
+func TestDemoInboxIsAlive(t *testing.T) {
+	ts := testserver.Start(t, testserver.Options{Outbox: true})
+	if _, err := demo.Seed(t.Context(), ts.App); err != nil {
+		t.Fatal(err)
+	}
+	org, err := ts.Store.OrganisationByHandle(t.Context(), demo.Handle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lead := model.Membership{OrgID: org.ID, Role: model.RoleManager}
+	open, _, err := ts.App.Inbox(t.Context(), lead, store.InboxFilter{Open: true})
+	if err != nil || len(open) < 4 {
+		t.Fatalf("open demo items: %d, %v", len(open), err)
+	}
+	var voirie, outOfHours, urgent, requests int
+	for _, it := range open {
+		if it.ServiceName == "Voirie" {
+			voirie++
+		}
+		if it.OutOfHours {
+			outOfHours++
+		}
+		if it.Urgent {
+			urgent++
+		}
+		if it.Kind == model.InboxRequest {
+			requests++
+		}
+	}
+	if voirie < 3 || outOfHours < 1 || urgent < 1 || requests < 2 {
+		t.Fatalf("demo inbox: voirie %d, out of hours %d, urgent %d, requests %d", voirie, outOfHours, urgent, requests)
+	}
+	replies, err := ts.Store.SavedReplies(t.Context(), org.ID)
+	if err != nil || len(replies) < 3 {
+		t.Fatalf("saved replies: %d %v", len(replies), err)
+	}
+	f, err := ts.App.Figures(t.Context(), org, ts.App.Now())
+	if err != nil || !f.HasTimes || f.MinutesPerDay < 10 || f.DenominatorSource != "population" {
+		t.Fatalf("demo figures: %+v %v", f, err)
+	}
+	av, err := ts.App.Availability(t.Context(), org.ID, ts.App.Now())
+	if err != nil || !av.Configured || !av.HasTypical || av.OnCallPhone == "" {
+		t.Fatalf("demo availability: %+v %v", av, err)
+	}
+}

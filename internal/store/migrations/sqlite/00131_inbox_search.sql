@@ -1,0 +1,8 @@
+-- +goose Up
+-- The inbox's text filter reads one lower-cased column (author and excerpt)
+-- instead of lowering two per row at query time (docs/PERFORMANCE.md).
+ALTER TABLE inbox_items ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
+UPDATE inbox_items SET search_text = LOWER(author_name || ' ' || excerpt);
+
+-- +goose Down
+ALTER TABLE inbox_items DROP COLUMN search_text;
