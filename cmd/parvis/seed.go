@@ -9,6 +9,7 @@ import (
 	"runtime/pprof"
 
 	"github.com/parvis/parvis/internal/seed"
+	"github.com/parvis/parvis/internal/store"
 )
 
 // runSeed generates a large organisation for performance measurements.
@@ -45,6 +46,13 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	res, err := seed.Run(ctx, srv.App, opt)
 	if err != nil {
 		return err
+	}
+	if srv.Store.Engine() == store.Postgres {
+		// Fresh statistics, or the planner guesses from empty tables until
+		// autovacuum comes by (search took seconds instead of milliseconds).
+		if _, err := srv.Store.DB().ExecContext(ctx, "ANALYZE"); err != nil {
+			return fmt.Errorf("analyze: %w", err)
+		}
 	}
 	fmt.Fprintf(stdout, "organisation %s: %d publications (%d published), %d topics, %d neighbourhoods in %s (%.0f rows/s)\n",
 		opt.Handle, res.Publications, res.Published, res.Topics, res.Neighbourhoods, res.Elapsed.Round(1e7),
