@@ -120,5 +120,8 @@ func Seed(ctx context.Context, a *app.App) ([]Login, error) {
 	if err := seedDebate(ctx, a, org, serviceIDs); err != nil {
 		return nil, fmt.Errorf("demo debate: %w", err)
 	}
+	if err := seedEvents(ctx, a, org); err != nil { // events.go
+		return nil, fmt.Errorf("demo events: %w", err)
+	}
 	return logins, nil
 }
