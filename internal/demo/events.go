@@ -52,7 +52,7 @@ func seedEvents(ctx context.Context, a *app.App, org model.Organisation) error {
 	}
 	events := []demoEvent{
 		{title: "Marché du samedi", summary: "Producteurs, maraîchers, fromagers et artisans, chaque samedi matin place du Port.",
-			body: "Une quarantaine d'exposants vous attendent **chaque samedi de 7 h à 13 h**.\n\nParking gratuit quai des Mariniers. Les chiens sont acceptés en laisse.",
+			body:   "Une quarantaine d'exposants vous attendent **chaque samedi de 7 h à 13 h**.\n\nParking gratuit quai des Mariniers. Les chiens sont acceptés en laisse.",
 			topics: []string{"vie-municipale"}, places: []string{"le-port"},
 			in: app.EventInput{StartDate: date(market), StartTime: "07:00", EndTime: "13:00", PlaceName: "Place du Port",
 				PlaceAddress: "Place du Port, 37999 Bellerive-sur-Loire", Lat: "47.3941", Lon: "0.6848", Attendance: "in_person",
