@@ -35,6 +35,8 @@ func main() {
 	pubs := flag.Int("publications", 100000, "publications to seed")
 	duration := flag.Duration("duration", 10*time.Second, "wrk duration per target")
 	conns := flag.Int("c", 50, "wrk connections")
+	events := flag.Int("events", 0, "events to seed too (bench/events.sh); their pages are measured")
+	onlyEvents := flag.Bool("only-events", false, "measure only the event pages")
 	flag.Parse()
 
 	if *data == "" {
@@ -53,11 +55,11 @@ func main() {
 	if *database != "" {
 		engine = "PostgreSQL"
 	}
-	marker := filepath.Join(*data, "seeded-"+strconv.Itoa(*pubs))
+	marker := filepath.Join(*data, "seeded-"+strconv.Itoa(*pubs)+"-"+strconv.Itoa(*events))
 	if _, err := os.Stat(marker); err != nil {
 		start := time.Now()
 		out, err := exec.Command(*bin, append([]string{"seed", "--publications", strconv.Itoa(*pubs), "--topics", "50",
-			"--neighbourhoods", "20", "--org", "ville-test"}, common...)...).CombinedOutput()
+			"--neighbourhoods", "20", "--org", "ville-test", "--events", strconv.Itoa(*events)}, common...)...).CombinedOutput()
 		if err != nil {
 			log.Fatalf("seed: %v\n%s", err, out)
 		}
@@ -142,6 +144,12 @@ func main() {
 		}
 		fmt.Printf("| %s | %d | %.0f | %s | %s | %s |\n", name, c, r.rps, r.p50, r.p99, r.errors)
 		return r.rps
+	}
+	if *events > 0 {
+		eventRows(base, row, *conns)
+		if *onlyEvents {
+			return
+		}
 	}
 	pr := row("publication page (anonymous)", pubURL, *conns)
 	mp := row("minimal handler, same bytes", "http://"+minAddr+"/p", *conns)
@@ -262,4 +270,31 @@ func wrk(u string, conns int, d time.Duration, extra ...string) (wrkResult, erro
 		res.errors = string(m)
 	}
 	return res, nil
+}
+
+// eventRows measures the agenda, an event page (a weekly series from the
+// agenda), the month view and the organisation's calendar feed.
+func eventRows(base string, row func(name, u string, c int, args ...string) float64, conns int) {
+	agenda := base + "/ville-test/agenda"
+	body, _, err := fetch(agenda, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	links := regexp.MustCompile(`href="(/ville-test/p/[^"]+)"`).FindAllSubmatch(body, -1)
+	if len(links) == 0 {
+		log.Fatal("no event in the agenda")
+	}
+	eventURL := base + string(links[0][1])
+	month := base + "/ville-test/agenda/" + time.Now().Format("2006/01")
+	// One request each first, as the publication rows have: the figures are
+	// those of a warm server (renders after a change are the cache's misses).
+	for _, u := range []string{eventURL, month, base + "/ville-test/agenda.ics"} {
+		if _, _, err := fetch(u, nil); err != nil {
+			log.Fatal(err)
+		}
+	}
+	row("agenda (anonymous)", agenda, conns)
+	row("event page (anonymous)", eventURL, conns)
+	row("month view (anonymous)", month, conns)
+	row("agenda.ics (anonymous)", base+"/ville-test/agenda.ics", conns)
 }

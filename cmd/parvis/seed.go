@@ -21,6 +21,7 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fs.IntVar(&opt.Neighbourhoods, "neighbourhoods", 20, "neighbourhoods to create")
 		fs.StringVar(&opt.Handle, "org", "ville-test", "handle of the organisation to create (must not exist)")
 		fs.IntVar(&opt.Batch, "batch", 2000, "publications per transaction")
+		fs.IntVar(&opt.Events, "events", 0, "events to generate (a tenth of them weekly series)")
 	})
 	if err != nil {
 		return err
@@ -57,5 +58,8 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, "organisation %s: %d publications (%d published), %d topics, %d neighbourhoods in %s (%.0f rows/s)\n",
 		opt.Handle, res.Publications, res.Published, res.Topics, res.Neighbourhoods, res.Elapsed.Round(1e7),
 		float64(res.Publications)/res.Elapsed.Seconds())
+	if res.Events > 0 {
+		fmt.Fprintf(stdout, "events: %d with %d occurrences\n", res.Events, res.Occurrences)
+	}
 	return nil
 }

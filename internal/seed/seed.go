@@ -26,6 +26,7 @@ type Options struct {
 	Publications   int
 	Topics         int
 	Neighbourhoods int
+	Events         int // events (events.go), a tenth of them weekly series
 	Batch          int // rows per transaction; 0: 2,000
 	Progress       func(done int)
 }
@@ -37,6 +38,8 @@ type Result struct {
 	Published      int
 	Topics         int
 	Neighbourhoods int
+	Events         int
+	Occurrences    int
 	Elapsed        time.Duration
 }
 
@@ -122,6 +125,12 @@ func Run(ctx context.Context, a *app.App, opt Options) (Result, error) {
 		if opt.Progress != nil {
 			opt.Progress(done)
 		}
+	}
+	if opt.Events > 0 {
+		if res.Occurrences, err = runEvents(ctx, a, org.ID, opt.Events, opt.Batch, topicIDs, nbIDs); err != nil {
+			return res, err
+		}
+		res.Events = opt.Events
 	}
 	res.Elapsed = time.Since(start)
 	return res, nil
