@@ -48,6 +48,9 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	if err := srv.Store.OptimizeSearchIndex(ctx); err != nil {
+		return err
+	}
 	if srv.Store.Engine() == store.Postgres {
 		// Fresh statistics, or the planner guesses from empty tables until
 		// autovacuum comes by (search took seconds instead of milliseconds).

@@ -157,21 +157,42 @@ func StripTags(h string) string {
 	return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
 }
 
+// matcher tells whether a word's stem is one of the query's, remembering
+// each distinct word: a text repeats its words, and folding and stemming
+// them was most of a snippet's cost (profiled on search pages).
+type matcher struct {
+	stems map[string]bool
+	seen  map[string]bool
+}
+
+func newMatcher(stems []string) *matcher {
+	m := &matcher{stems: make(map[string]bool, len(stems)), seen: map[string]bool{}}
+	for _, t := range stems {
+		m.stems[t] = true
+	}
+	return m
+}
+
+func (m *matcher) match(w string) bool {
+	if ok, known := m.seen[w]; known {
+		return ok
+	}
+	ok := m.stems[term(w)]
+	m.seen[w] = ok
+	return ok
+}
+
 // Highlight escapes s and wraps in <mark> every word whose stem is one of
 // stems.
 func Highlight(s string, stems []string) template.HTML {
-	set := make(map[string]bool, len(stems))
-	for _, t := range stems {
-		set[t] = true
-	}
-	return highlight(s, words(s), set)
+	return highlight(s, words(s), newMatcher(stems))
 }
 
-func highlight(s string, ws []span, set map[string]bool) template.HTML {
+func highlight(s string, ws []span, m *matcher) template.HTML {
 	var b strings.Builder
 	last := 0
 	for _, w := range ws {
-		if !set[term(s[w.start:w.end])] {
+		if !m.match(s[w.start:w.end]) {
 			continue
 		}
 		b.WriteString(template.HTMLEscapeString(s[last:w.start]))
@@ -187,17 +208,14 @@ func highlight(s string, ws []span, set map[string]bool) template.HTML {
 // Snippet returns about width words of s around the first word matching
 // stems, escaped, with the matches highlighted and "…" where s was cut.
 func Snippet(s string, stems []string, width int) template.HTML {
-	set := make(map[string]bool, len(stems))
-	for _, t := range stems {
-		set[t] = true
-	}
+	m := newMatcher(stems)
 	ws := words(s)
 	if len(ws) <= width {
-		return highlight(s, ws, set)
+		return highlight(s, ws, m)
 	}
 	first := 0
 	for i, w := range ws {
-		if set[term(s[w.start:w.end])] {
+		if m.match(s[w.start:w.end]) {
 			first = i
 			break
 		}
@@ -212,7 +230,7 @@ func Snippet(s string, stems []string, width int) template.HTML {
 			end++
 		}
 	}
-	part := highlight(s[start:end], words(s[start:end]), set)
+	part := highlight(s[start:end], words(s[start:end]), m)
 	out := string(part)
 	if from > 0 {
 		out = "… " + out
