@@ -56,6 +56,13 @@ type App struct {
 	// Fetcher gets agenda URLs for event imports; nil uses the SSRF-guarded
 	// safehttp client (tests on loopback set one that allows private hosts).
 	Fetcher Fetcher
+
+	// Mass mail (see mailings.go). Bulk is nil when mass mail cannot be sent.
+	Bulk       mail.Bulk
+	MailConfig MailConfig
+	// UpcomingEvents lists events in digests; set by the events feature.
+	UpcomingEvents UpcomingEvents
+	links          *Links
 }
 
 // Now is the app's current time.
@@ -96,4 +103,8 @@ func (a *App) sendMail(ctx context.Context, tx *store.Tx, to, lang, name string,
 func (a *App) audit(ctx context.Context, tx *store.Tx, orgID, actorID, action, target, detail string) error {
 	return tx.Audit(ctx, model.AuditEntry{ID: NewID(), OrgID: orgID, ActorID: actorID, Action: action,
 		Target: target, Detail: detail, CreatedAt: a.Now()})
+}
+
+func mailMessage(to, subject, text, html string) mail.Message {
+	return mail.Message{To: to, Subject: subject, Text: text, HTML: html}
 }

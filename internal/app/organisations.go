@@ -19,6 +19,7 @@ var reservedHandles = map[string]bool{
 	"metrics": true, "password": true, "signup": true, "static": true, "staff": true, "verify": true,
 	"invitations": true, "lang": true, "media": true, "well-known": true, "users": true, "search": true,
 	"feeds": true, "sitemap": true, "robots": true, "inbox": true, "nodeinfo": true, "email": true,
+	"abonnement": true, "confirmer-abonnement": true,
 }
 
 // NewOrganisation describes an organisation to create.

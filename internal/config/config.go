@@ -25,6 +25,11 @@ type Config struct {
 	LogLevel     string        // debug, info, warn, error
 	LogFormat    string        // text or json
 	JobPoll      time.Duration // how often idle job workers poll (SQLite has no LISTEN)
+
+	// Mass mail (docs/EMAIL.md).
+	BounceDomain   string // VERP return addresses bounce+token@BounceDomain
+	BounceSMTPAddr string // listen address of the built-in bounce receiver ("" = off)
+	MailConns      int    // SMTP connections per mailing
 }
 
 // Register declares the data flags every subcommand that touches data shares
@@ -40,6 +45,9 @@ func Register(fs *flag.FlagSet, c *Config, server bool) {
 	if server {
 		fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "listen address [PARVIS_ADDR]")
 		fs.StringVar(&c.MetricsToken, "metrics-token", "", "bearer token allowing /metrics from other hosts than loopback [PARVIS_METRICS_TOKEN]")
+		fs.StringVar(&c.BounceDomain, "bounce-domain", "", "domain of VERP return addresses (bounce+token@DOMAIN) for asynchronous bounces; empty uses the From address [PARVIS_BOUNCE_DOMAIN]")
+		fs.StringVar(&c.BounceSMTPAddr, "bounce-smtp-addr", "", "listen address of the built-in SMTP receiver of bounce reports, e.g. :2525 (off when empty) [PARVIS_BOUNCE_SMTP_ADDR]")
+		fs.IntVar(&c.MailConns, "mail-conns", 6, "SMTP connections used by each mass mailing [PARVIS_MAIL_CONNS]")
 		fs.DurationVar(&c.JobPoll, "job-poll", 200*time.Millisecond, "how often idle job workers look for work [PARVIS_JOB_POLL]")
 	}
 }
@@ -94,6 +102,14 @@ func (c *Config) Validate() error {
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	if c.SMTP != "" && !strings.HasPrefix(c.SMTP, "smtp://") && !strings.HasPrefix(c.SMTP, "smtps://") {
 		return errors.New("--smtp must be an smtp:// or smtps:// URL")
+	}
+	if c.BounceSMTPAddr != "" {
+		if _, _, err := net.SplitHostPort(c.BounceSMTPAddr); err != nil {
+			return fmt.Errorf("--bounce-smtp-addr %q: %w", c.BounceSMTPAddr, err)
+		}
+	}
+	if c.MailConns < 0 || c.MailConns > 64 {
+		return fmt.Errorf("--mail-conns must be between 1 and 64, got %d", c.MailConns)
 	}
 	switch c.LogFormat {
 	case "text", "json":

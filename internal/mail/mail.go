@@ -129,13 +129,18 @@ func (o *Outbox) Send(ctx context.Context, m Message) error {
 // STARTTLS when the server offers it. It keeps a few connections open and
 // reuses them, since dialling per message would cap throughput.
 type SMTP struct {
-	From     string
-	host     string
-	opts     []gomail.Option
-	mu       sync.Mutex
-	idle     []*gomail.Client
-	maxIdle  int
-	dialWait time.Duration
+	From string
+	host string
+	port int
+	user string
+	pass string
+	// implicitTLS is smtps:// (TLS from the first byte).
+	implicitTLS bool
+	opts        []gomail.Option
+	mu          sync.Mutex
+	idle        []*gomail.Client
+	maxIdle     int
+	dialWait    time.Duration
 }
 
 // NewSMTP parses an smtp:// URL.
@@ -154,6 +159,7 @@ func NewSMTP(rawURL, from string) (*SMTP, error) {
 			return nil, fmt.Errorf("invalid SMTP port %q", p)
 		}
 	}
+	s := &SMTP{From: from, host: u.Hostname(), port: port, maxIdle: 8, implicitTLS: u.Scheme == "smtps"}
 	opts := []gomail.Option{gomail.WithPort(port), gomail.WithTimeout(30 * time.Second), gomail.WithHELO(helo())}
 	if u.Scheme == "smtps" {
 		opts = append(opts, gomail.WithSSLPort(false))
@@ -162,10 +168,12 @@ func NewSMTP(rawURL, from string) (*SMTP, error) {
 	}
 	if u.User != nil {
 		pass, _ := u.User.Password()
+		s.user, s.pass = u.User.Username(), pass
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
 			gomail.WithUsername(u.User.Username()), gomail.WithPassword(pass))
 	}
-	return &SMTP{From: from, host: u.Hostname(), opts: opts, maxIdle: 8}, nil
+	s.opts = opts
+	return s, nil
 }
 
 func helo() string {

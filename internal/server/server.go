@@ -121,8 +121,15 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 	river.AddWorker(workers, publisher)
 	reminder := &jobs.EventReminderWorker{}
 	river.AddWorker(workers, reminder)
+	appOf := func() jobs.Mailer { return s.App }
+	river.AddWorker(workers, &jobs.MailingWorker{Mailer: appOf})
+	river.AddWorker(workers, &jobs.FanOutWorker{Mailer: appOf})
+	river.AddWorker(workers, &jobs.ThreadWorker{Mailer: appOf})
+	river.AddWorker(workers, &jobs.NewsletterWorker{Mailer: appOf})
+	river.AddWorker(workers, &jobs.MailTickWorker{Mailer: appOf})
 	jcfg := jobs.Config{Workers: workers, PollInterval: cfg.JobPoll, Logger: logger,
-		Queues: map[string]int{jobs.MailQueue: 20}, Periodic: []*river.PeriodicJob{jobs.CleanupJob(), jobs.OverdueDigestJob()}}
+		Queues:   map[string]int{jobs.MailQueue: 20, jobs.MailingQueue: 4},
+		Periodic: []*river.PeriodicJob{jobs.CleanupJob(), jobs.OverdueDigestJob(), jobs.MailTickJob()}}
 	if opt.Clock != nil {
 		// A controllable clock drives River too, so scheduled jobs follow it.
 		jcfg.Time = jobs.ClockTime(opt.Clock.Now)
@@ -141,7 +148,15 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 		return nil, err
 	}
 	s.App = &app.App{Store: st, Jobs: s.Jobs, Mail: tmpl, Cat: cat, Clock: clock,
-		Passwords: passwords.New(params), BaseURL: cfg.BaseURL, MediaDir: cfg.MediaDir(), Logger: logger, Screener: screener}
+		Passwords: passwords.New(params), BaseURL: cfg.BaseURL, MediaDir: cfg.MediaDir(), Logger: logger, Screener: screener,
+		MailConfig: app.MailConfig{From: cfg.MailFrom, BounceDomain: cfg.BounceDomain, Conns: cfg.MailConns}}
+	if b, ok := sender.(mail.Bulk); ok {
+		s.App.Bulk = b
+	}
+	if err := s.App.InitMailSecrets(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
 	publisher.Publisher = s.App
 	reminder.Reminder = s.App
 	if !opt.NoWorkers {
@@ -181,6 +196,16 @@ func (s *Server) registerGauges() {
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := s.Jobs.Start(ctx); err != nil {
 		return fmt.Errorf("start jobs: %w", err)
+	}
+	if err := s.App.ResumeMailings(ctx); err != nil {
+		s.Logger.Warn("resume mailings", "error", err)
+	}
+	if s.Config.BounceSMTPAddr != "" {
+		bl, err := mail.ListenBounces(s.Config.BounceSMTPAddr, s.Config.BounceDomain, s.App.HandleBounce, s.Logger)
+		if err != nil {
+			return fmt.Errorf("bounce receiver: %w", err)
+		}
+		defer bl.Close()
 	}
 	s.Jobs.Observe(ctx, func(kind, outcome string, run time.Duration) {
 		s.Metrics.Counter("parvis_jobs_total", "Finished job attempts by kind and outcome.", "kind", kind, "outcome", outcome).Inc()

@@ -18,6 +18,11 @@ func (h *Handler) orgSiteRoutes(mux *http.ServeMux) {
 	h.debateSiteRoutes(site)
 	h.consoleSiteRoutes(site)
 	h.eventSiteRoutes(site) // events_public.go
+	site.Handle("GET /{org}/suivre", h.orgPage(h.followForm))
+	site.Handle("POST /{org}/suivre", h.orgPage(h.follow))
+	site.Handle("GET /{org}/suivre/envoye", h.orgPage(h.followSent))
+	site.Handle("GET /{org}/lettres", h.orgPage(h.newsletterArchive))
+	site.Handle("GET /{org}/lettres/{slug}", h.orgPage(h.newsletterPage))
 	mux.Handle("/{org}/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := site.Handler(r); pattern == "" {
 			h.NotFound(w, r)

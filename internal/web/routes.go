@@ -20,6 +20,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.orgSiteRoutes(mux)
 	h.accountRoutes(mux)
 	h.publicInstanceRoutes(mux)
+	h.subscriptionRoutes(mux)
+	h.newsletterRoutes(mux)
 }
 
 func (h *Handler) instanceHome(w http.ResponseWriter, r *http.Request) error {

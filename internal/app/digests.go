@@ -1,0 +1,192 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/parvis/parvis/internal/i18n"
+	"github.com/parvis/parvis/internal/jobs"
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
+)
+
+// Digests gather, once a day or once a week at the organisation's hour
+// (Europe/Paris), what was published since a subscriber's last digest that
+// matches their choices. Nothing is sent when there is nothing new. A
+// digest_runs row per (subscriber, organisation, period) makes a run
+// idempotent; subscribers who get the same items share one mailing, so the
+// message is rendered once per distinct content.
+
+// DigestEvent is an upcoming event listed in a digest.
+type DigestEvent struct {
+	Title string
+	When  string
+	URL   string
+}
+
+// UpcomingEvents is the hook the events feature fills to list upcoming
+// events in digests (nil: none).
+type UpcomingEvents func(ctx context.Context, orgID string, from, to time.Time) ([]DigestEvent, error)
+
+type digestItem struct {
+	Title, Summary, URL string
+}
+
+type digestMail struct {
+	massData
+	Period string
+	Items  []digestItem
+	Events []DigestEvent
+}
+
+// RunDigests builds and queues the digests due now, for every organisation.
+// The periodic job calls it every few minutes; runs already done are
+// skipped, so calling it often is harmless.
+func (a *App) RunDigests(ctx context.Context) error {
+	orgs, err := a.Store.Organisations(ctx)
+	if err != nil {
+		return err
+	}
+	now := a.Now()
+	var errs []error
+	for _, org := range orgs {
+		settings, err := a.Store.MailSettings(ctx, org.ID)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		local := now.In(paris)
+		if local.Hour() < settings.DigestHour {
+			continue
+		}
+		if err := a.runDigest(ctx, org, model.FreqDaily, local.Format("2006-01-02"), now.Add(-26*time.Hour), now); err != nil {
+			errs = append(errs, err)
+		}
+		if int(local.Weekday()) == settings.WeeklyDay {
+			y, w := local.ISOWeek()
+			if err := a.runDigest(ctx, org, model.FreqWeekly, fmt.Sprintf("%d-W%02d", y, w), now.Add(-8*24*time.Hour), now); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (a *App) runDigest(ctx context.Context, org model.Organisation, freq model.Frequency, key string, floor, now time.Time) error {
+	period := string(freq)
+	cands, err := a.Store.DigestCandidates(ctx, org.ID, freq, period, key)
+	if err != nil || len(cands) == 0 {
+		return err
+	}
+	from := now
+	for _, c := range cands {
+		if c.Since.Before(from) {
+			from = c.Since
+		}
+	}
+	if from.Before(floor) {
+		from = floor
+	}
+	all, err := a.Store.PublicationsBetween(ctx, org.ID, from, now.Add(time.Microsecond))
+	if err != nil {
+		return err
+	}
+	var pubs []model.Publication
+	for _, p := range all {
+		if p.State == model.StatePublished && p.PublishedAt != nil && (p.Kind == model.KindNews || p.Kind == model.KindEvent || p.Kind == model.KindJob) {
+			pubs = append(pubs, p)
+		}
+	}
+	// Group subscribers by the exact list of items they get.
+	groups := map[string][]string{}
+	items := map[string][]model.Publication{}
+	for _, c := range cands {
+		var mine []model.Publication
+		for _, p := range pubs {
+			if p.PublishedAt.After(c.Since) && (c.Everything || overlap(p.TopicIDs, c.TopicIDs) || overlap(p.NeighbourhoodIDs, c.NeighbourhoodIDs)) {
+				mine = append(mine, p)
+			}
+		}
+		ids := make([]string, len(mine))
+		for i, p := range mine {
+			ids[i] = p.ID
+		}
+		k := strings.Join(ids, ",")
+		groups[k] = append(groups[k], c.SubscriberID)
+		items[k] = mine
+	}
+	var events []DigestEvent
+	if a.UpcomingEvents != nil {
+		if events, err = a.UpcomingEvents(ctx, org.ID, now, now.Add(14*24*time.Hour)); err != nil {
+			return err
+		}
+	}
+	keys := make([]string, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+		for _, k := range keys {
+			subs := groups[k]
+			list := items[k]
+			if len(list) > 0 || len(events) > 0 {
+				if err := a.queueDigest(ctx, tx, org, period, key, k, list, events, subs); err != nil {
+					return err
+				}
+			}
+			for _, s := range subs {
+				if err := tx.AddDigestRun(ctx, s, org.ID, period, key, len(list), now); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, model.ErrConflict) {
+		return nil // another process did this period first
+	}
+	return err
+}
+
+func (a *App) queueDigest(ctx context.Context, tx *store.Tx, org model.Organisation, period, key, itemsKey string,
+	list []model.Publication, events []DigestEvent, subs []string) error {
+	data := digestMail{massData: newMassData(org.Name), Period: period, Events: events}
+	for _, p := range list {
+		data.Items = append(data.Items, digestItem{Title: p.Title, Summary: p.Summary, URL: a.PublicationURL(org, p)})
+	}
+	r, err := a.Mail.Render("digest", i18n.Default, data)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256([]byte(itemsKey))
+	now := a.Now()
+	m := model.Mailing{ID: NewID(), OrgID: org.ID, Kind: model.MailingDigest,
+		RefID:   org.ID + "/" + period + "/" + key + "/" + hex.EncodeToString(sum[:8]),
+		Subject: r.Subject, Text: r.Text, HTML: r.HTML, State: model.MailingSending, CreatedAt: now, StartedAt: &now}
+	id, _, err := tx.CreateMailing(ctx, m)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.AddRecipients(ctx, id, subs); err != nil {
+		return err
+	}
+	return a.Jobs.Enqueue(ctx, tx, jobs.RunMailingArgs{MailingID: id}, nil)
+}
+
+func overlap(a, b []string) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
+}

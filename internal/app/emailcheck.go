@@ -1,0 +1,70 @@
+package app
+
+import "strings"
+
+// commonDomains are the mail domains most used in France; an address whose
+// domain is one edit away from one of them is probably a typo.
+var commonDomains = []string{
+	"gmail.com", "orange.fr", "wanadoo.fr", "free.fr", "sfr.fr", "laposte.net", "hotmail.fr", "hotmail.com",
+	"yahoo.fr", "yahoo.com", "outlook.fr", "outlook.com", "live.fr", "icloud.com", "neuf.fr", "bbox.fr",
+	"aol.com", "gmx.fr", "protonmail.com", "proton.me", "numericable.fr", "club-internet.fr",
+}
+
+// knownTypos are frequent misspellings that are more than one edit away or
+// that look like another valid domain.
+var knownTypos = map[string]string{
+	"gmial.com": "gmail.com", "gmal.com": "gmail.com", "gmail.fr": "gmail.com", "gamil.com": "gmail.com",
+	"hotmial.fr": "hotmail.fr", "hotmial.com": "hotmail.com", "hotmal.fr": "hotmail.fr",
+	"orange.fe": "orange.fr", "ornage.fr": "orange.fr", "wanado.fr": "wanadoo.fr", "yahou.fr": "yahoo.fr",
+	"laposte.fr": "laposte.net", "outlok.fr": "outlook.fr", "free.fe": "free.fr",
+}
+
+// SuggestEmail returns a corrected address when email's domain looks like a
+// typo of a common one ("" otherwise).
+func SuggestEmail(email string) string {
+	at := strings.LastIndexByte(email, '@')
+	if at < 0 {
+		return ""
+	}
+	local, domain := email[:at], strings.ToLower(email[at+1:])
+	if fix, ok := knownTypos[domain]; ok {
+		return local + "@" + fix
+	}
+	for _, d := range commonDomains {
+		if d == domain {
+			return ""
+		}
+	}
+	for _, d := range commonDomains {
+		if editDistance(domain, d) == 1 {
+			return local + "@" + d
+		}
+	}
+	return ""
+}
+
+// editDistance is the Damerau–Levenshtein distance (with transpositions).
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(ra)][len(rb)]
+}

@@ -1,0 +1,161 @@
+package app
+
+import (
+	"context"
+	"errors"
+
+	"github.com/parvis/parvis/internal/i18n"
+	"github.com/parvis/parvis/internal/mail"
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
+)
+
+// massData is what every mass mail template receives beside its own data:
+// the organisation and the per-recipient link placeholders.
+type massData struct {
+	Org   string
+	Prefs string
+	Unsub string
+}
+
+func newMassData(org string) massData {
+	return massData{Org: org, Prefs: mail.Slot(0), Unsub: mail.Slot(1)}
+}
+
+type pubMail struct {
+	massData
+	Kind    model.PubKind
+	Urgent  bool
+	Title   string
+	Summary string
+	URL     string
+}
+
+// PublicationURL is a publication's public address.
+func (a *App) PublicationURL(org model.Organisation, p model.Publication) string {
+	return a.BaseURL + "/" + org.Handle + "/p/" + p.Slug
+}
+
+// FanOut e-mails a published alert or news item to the subscribers who want
+// it at once, then starts sending: the list is drawn and the sending begins
+// in the same job, so an urgent alert reaches the mail server within
+// moments of publication. Run twice, it creates one mailing.
+func (a *App) FanOut(ctx context.Context, orgID, publicationID string) error {
+	p, err := a.Store.PublicationByID(ctx, orgID, publicationID)
+	if errors.Is(err, model.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if p.State != model.StatePublished {
+		return nil
+	}
+	kind := model.MailingNews
+	switch p.Kind {
+	case model.KindAlert:
+		kind = model.MailingAlert
+	case model.KindNews, model.KindEvent, model.KindJob:
+	default:
+		return nil // standing pages are not announced
+	}
+	org, err := a.Store.OrganisationByID(ctx, orgID)
+	if err != nil {
+		return err
+	}
+	urgent := p.Kind == model.KindAlert && p.AlertLevel == model.AlertUrgence
+	r, err := a.Mail.Render("pub", i18n.Default, pubMail{massData: newMassData(org.Name), Kind: p.Kind, Urgent: urgent,
+		Title: p.Title, Summary: p.Summary, URL: a.PublicationURL(org, p)})
+	if err != nil {
+		return err
+	}
+	// An urgent alert goes to every alert subscriber of the organisation,
+	// whatever topics or neighbourhoods they chose.
+	aud := store.Audience{OrgID: orgID, Kind: kind, Restrict: !urgent, TopicIDs: p.TopicIDs, NeighbourhoodIDs: p.NeighbourhoodIDs}
+	if urgent {
+		aud.TopicIDs, aud.NeighbourhoodIDs = nil, nil
+	}
+	var id string
+	var n int
+	if err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		id, n, err = a.startMailing(ctx, tx, model.Mailing{OrgID: orgID, Kind: kind, RefID: p.ID,
+			Subject: r.Subject, Text: r.Text, HTML: r.HTML}, aud, false)
+		return err
+	}); err != nil {
+		return err
+	}
+	if n == 0 {
+		_, err := a.Store.FinishMailing(ctx, id, a.Now())
+		return err
+	}
+	return a.RunMailing(ctx, id)
+}
+
+type threadMail struct {
+	massData
+	Title string
+	URL   string
+}
+
+// NotifyThread e-mails a new comment's thread followers.
+func (a *App) NotifyThread(ctx context.Context, publicationID, commentID string) error {
+	orgID, err := a.Store.PublicationOrg(ctx, publicationID)
+	if errors.Is(err, model.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	p, err := a.Store.PublicationByID(ctx, orgID, publicationID)
+	if err != nil {
+		return err
+	}
+	org, err := a.Store.OrganisationByID(ctx, orgID)
+	if err != nil {
+		return err
+	}
+	r, err := a.Mail.Render("thread", i18n.Default, threadMail{massData: newMassData(org.Name), Title: p.Title,
+		URL: a.PublicationURL(org, p) + "#comment-" + commentID})
+	if err != nil {
+		return err
+	}
+	var id string
+	var n int
+	if err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		id, n, err = a.startMailing(ctx, tx, model.Mailing{OrgID: orgID, Kind: model.MailingThread, RefID: commentID,
+			Subject: r.Subject, Text: r.Text, HTML: r.HTML}, store.Audience{OrgID: orgID, Kind: model.MailingThread, ThreadID: publicationID}, false)
+		return err
+	}); err != nil {
+		return err
+	}
+	if n == 0 {
+		_, err := a.Store.FinishMailing(ctx, id, a.Now())
+		return err
+	}
+	return a.RunMailing(ctx, id)
+}
+
+// recordBounce counts a bounce against a subscriber, suspending the address
+// after MailConfig.BounceLimit hard bounces.
+func (a *App) recordBounce(ctx context.Context, tx *store.Tx, subscriberID, kind, status, reason string) (bool, error) {
+	return tx.RecordBounce(ctx, NewID(), subscriberID, kind, status, reason, a.MailConfig.bounceLimit(), a.Now())
+}
+
+// HandleBounce records an asynchronous bounce report (DSN) addressed to a
+// VERP return address. Unknown or forged tokens are ignored.
+func (a *App) HandleBounce(ctx context.Context, token, kind, status, reason string) error {
+	subID, err := a.links.ParseBounceToken(token)
+	if err != nil {
+		return nil
+	}
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.SubscriberByID(ctx, subID); err != nil {
+			if errors.Is(err, model.ErrNotFound) {
+				return nil
+			}
+			return err
+		}
+		_, err := a.recordBounce(ctx, tx, subID, kind, status, reason)
+		return err
+	})
+}

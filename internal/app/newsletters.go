@@ -1,0 +1,379 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	htmltemplate "html/template"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/riverqueue/river"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/parvis/parvis/internal/i18n"
+	"github.com/parvis/parvis/internal/jobs"
+	"github.com/parvis/parvis/internal/markdown"
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
+)
+
+// Newsletters are composed by staff in Markdown, with blocks that pull
+// recent publications, and sent as a mailing (crash-safe, see mailings.go).
+
+// NewsletterInput is the staff form.
+type NewsletterInput struct {
+	Subject        string
+	BodyMD         string
+	Topics         []string
+	Neighbourhoods []string
+}
+
+func (a *App) checkNewsletter(ctx context.Context, orgID string, in *NewsletterInput) error {
+	v := &model.ValidationError{}
+	in.Subject = strings.TrimSpace(in.Subject)
+	if in.Subject == "" {
+		v.Add("subject", "newsletters.error.subject_required")
+	} else if len([]rune(in.Subject)) > 150 {
+		v.Add("subject", "newsletters.error.subject_long")
+	}
+	if strings.TrimSpace(in.BodyMD) == "" {
+		v.Add("body", "newsletters.error.body_required")
+	}
+	var err error
+	c, err := a.cleanChoices(ctx, a.Store.Queries, orgID, model.Choices{Newsletter: true, TopicIDs: in.Topics,
+		NeighbourhoodIDs: in.Neighbourhoods, Everything: len(in.Topics)+len(in.Neighbourhoods) == 0}, &model.ValidationError{})
+	if err != nil {
+		return err
+	}
+	in.Topics, in.Neighbourhoods = c.TopicIDs, c.NeighbourhoodIDs
+	return v.Err()
+}
+
+// SaveNewsletter creates (id "") or updates a draft.
+func (a *App) SaveNewsletter(ctx context.Context, actorID, orgID, id string, in NewsletterInput) (model.Newsletter, error) {
+	if err := a.checkNewsletter(ctx, orgID, &in); err != nil {
+		return model.Newsletter{}, err
+	}
+	now := a.Now()
+	var n model.Newsletter
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if id != "" {
+			var err error
+			n, err = tx.NewsletterByID(ctx, orgID, id)
+			if err != nil {
+				return err
+			}
+			n.Subject, n.BodyMD, n.AudienceTopics, n.AudienceNeighbourhoods, n.UpdatedAt = in.Subject, in.BodyMD, in.Topics, in.Neighbourhoods, now
+			if err := tx.UpdateNewsletter(ctx, n); err != nil {
+				return err
+			}
+			return a.audit(ctx, tx, orgID, actorID, "newsletter.update", n.ID, "")
+		}
+		n = model.Newsletter{ID: NewID(), OrgID: orgID, Subject: in.Subject, BodyMD: in.BodyMD, AudienceTopics: in.Topics,
+			AudienceNeighbourhoods: in.Neighbourhoods, State: model.NewsletterDraft, CreatedBy: actorID, CreatedAt: now, UpdatedAt: now}
+		base := now.In(paris).Format("2006-01") + "-" + slugify(in.Subject)
+		n.Slug = base
+		for i := 2; ; i++ {
+			if _, err := tx.NewsletterBySlugAny(ctx, orgID, n.Slug); errors.Is(err, model.ErrNotFound) {
+				break
+			} else if err != nil {
+				return err
+			}
+			n.Slug = base + "-" + strconv.Itoa(i)
+		}
+		if err := tx.CreateNewsletter(ctx, n); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, orgID, actorID, "newsletter.create", n.ID, "")
+	})
+	return n, err
+}
+
+
+// slugify makes a URL slug of French text.
+func slugify(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			b.WriteRune(r)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+		if b.Len() >= 60 {
+			break
+		}
+	}
+	out := strings.Trim(b.String(), "-")
+	if out == "" {
+		out = "lettre"
+	}
+	return out
+}
+
+// blockRE matches a publications block: [[publications]], [[publications 5]],
+// [[publications sujet=travaux 3]], [[publications quartier=les-rives]].
+var blockRE = regexp.MustCompile(`(?m)^\[\[publications(?:\s+(sujet|quartier)=([a-z0-9-]+))?(?:\s+(\d{1,2}))?\]\]\s*$`)
+
+// expandBlocks replaces publication blocks by Markdown lists of the
+// organisation's recent publications.
+func (a *App) expandBlocks(ctx context.Context, org model.Organisation, md string) (string, error) {
+	var firstErr error
+	out := blockRE.ReplaceAllStringFunc(md, func(block string) string {
+		m := blockRE.FindStringSubmatch(block)
+		n := 5
+		if m[3] != "" {
+			n, _ = strconv.Atoi(m[3])
+		}
+		n = min(max(n, 1), 20)
+		f := store.PubFilter{OrgID: org.ID, State: model.StatePublished, Limit: 4 * n}
+		var hoodID string
+		switch m[1] {
+		case "sujet":
+			t, err := a.Store.TopicBySlug(ctx, org.ID, m[2])
+			if err != nil {
+				return "" // unknown topic: nothing to list
+			}
+			f.TopicID = t.ID
+		case "quartier":
+			h, err := a.Store.NeighbourhoodBySlug(ctx, org.ID, m[2])
+			if err != nil {
+				return ""
+			}
+			hoodID = h.ID
+		}
+		list, _, err := a.Store.ListPublications(ctx, f)
+		if err != nil {
+			firstErr = err
+			return ""
+		}
+		var b strings.Builder
+		count := 0
+		for _, p := range list {
+			if p.Kind == model.KindPage || (hoodID != "" && !contains(p.NeighbourhoodIDs, hoodID)) {
+				continue
+			}
+			fmt.Fprintf(&b, "- [%s](%s)", escapeMD(p.Title), a.PublicationURL(org, p))
+			if p.Summary != "" {
+				b.WriteString(" — " + escapeMD(p.Summary))
+			}
+			b.WriteString("\n")
+			if count++; count == n {
+				break
+			}
+		}
+		return b.String()
+	})
+	return out, firstErr
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func escapeMD(s string) string {
+	return strings.NewReplacer("[", `\[`, "]", `\]`, "*", `\*`, "_", `\_`, "`", "\\`").Replace(s)
+}
+
+// RenderedNewsletter is a newsletter as sent: HTML body, plain text body.
+type RenderedNewsletter struct {
+	BodyHTML string // the Markdown rendered and sanitised
+	BodyText string // the Markdown with blocks expanded (readable as is)
+	Subject  string
+	MailText string // the whole e-mail (footer included), with link placeholders
+	MailHTML string
+}
+
+type newsletterMail struct {
+	massData
+	Subject    string
+	Text       string
+	HTML       htmltemplate.HTML
+	ArchiveURL string
+}
+
+// RenderNewsletter renders a newsletter for preview and sending.
+func (a *App) RenderNewsletter(ctx context.Context, org model.Organisation, n model.Newsletter) (RenderedNewsletter, error) {
+	md, err := a.expandBlocks(ctx, org, n.BodyMD)
+	if err != nil {
+		return RenderedNewsletter{}, err
+	}
+	res, err := markdown.Render(md)
+	if err != nil {
+		return RenderedNewsletter{}, err
+	}
+	r, err := a.Mail.Render("newsletter", i18n.Default, newsletterMail{massData: newMassData(org.Name), Subject: n.Subject,
+		Text: md, HTML: htmltemplate.HTML(res.HTML), ArchiveURL: a.NewsletterURL(org, n)}) // sanitised by markdown
+	if err != nil {
+		return RenderedNewsletter{}, err
+	}
+	return RenderedNewsletter{BodyHTML: res.HTML, BodyText: md, Subject: r.Subject, MailText: r.Text, MailHTML: r.HTML}, nil
+}
+
+// NewsletterURL is a newsletter's public archive page.
+func (a *App) NewsletterURL(org model.Organisation, n model.Newsletter) string {
+	return a.BaseURL + "/" + org.Handle + "/lettres/" + n.Slug
+}
+
+func (a *App) newsletterAudience(n model.Newsletter) store.Audience {
+	return store.Audience{OrgID: n.OrgID, Kind: model.MailingNewsletter, TopicIDs: n.AudienceTopics, NeighbourhoodIDs: n.AudienceNeighbourhoods}
+}
+
+// NewsletterAudience counts who a newsletter would reach now.
+func (a *App) NewsletterAudience(ctx context.Context, n model.Newsletter) (int, error) {
+	return a.Store.CountAudience(ctx, a.newsletterAudience(n))
+}
+
+// SendNewsletterTest e-mails a newsletter to the staff member alone, with
+// sample links, through the ordinary mail queue.
+func (a *App) SendNewsletterTest(ctx context.Context, acct model.Account, org model.Organisation, id string) error {
+	n, err := a.Store.NewsletterByID(ctx, org.ID, id)
+	if err != nil {
+		return err
+	}
+	r, err := a.RenderNewsletter(ctx, org, n)
+	if err != nil {
+		return err
+	}
+	sample := strings.NewReplacer(newMassData("").Prefs, a.BaseURL+"/"+org.Handle+"/suivre", newMassData("").Unsub, a.BaseURL+"/"+org.Handle+"/suivre")
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		return a.sendRaw(ctx, tx, acct.Email, "[TEST] "+r.Subject, sample.Replace(r.MailText), sample.Replace(r.MailHTML))
+	})
+}
+
+// SendNewsletter sends now (at nil or past) or schedules. An empty audience
+// is refused with a field error.
+func (a *App) SendNewsletter(ctx context.Context, actorID string, org model.Organisation, id string, at *time.Time) error {
+	n, err := a.Store.NewsletterByID(ctx, org.ID, id)
+	if err != nil {
+		return err
+	}
+	if n.State != model.NewsletterDraft && n.State != model.NewsletterScheduled {
+		return &model.FieldError{Field: "send", Code: "newsletters.error.already_sent"}
+	}
+	count, err := a.NewsletterAudience(ctx, n)
+	if err != nil {
+		return err
+	}
+	if count == 0 {
+		return &model.FieldError{Field: "audience", Code: "newsletters.error.empty_audience"}
+	}
+	now := a.Now()
+	if at != nil && at.After(now) {
+		return a.Store.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.SetNewsletterState(ctx, org.ID, id, []model.NewsletterState{model.NewsletterDraft, model.NewsletterScheduled},
+				model.NewsletterScheduled, at, "", "", now); err != nil {
+				return err
+			}
+			if err := a.Jobs.Enqueue(ctx, tx, jobs.SendNewsletterArgs{NewsletterID: id, At: *at}, &river.InsertOpts{ScheduledAt: *at}); err != nil {
+				return err
+			}
+			return a.audit(ctx, tx, org.ID, actorID, "newsletter.schedule", id, at.Format(time.RFC3339))
+		})
+	}
+	return a.startNewsletter(ctx, actorID, org, n)
+}
+
+func (a *App) startNewsletter(ctx context.Context, actorID string, org model.Organisation, n model.Newsletter) error {
+	r, err := a.RenderNewsletter(ctx, org, n)
+	if err != nil {
+		return err
+	}
+	settings, err := a.Store.MailSettings(ctx, org.ID)
+	if err != nil {
+		return err
+	}
+	now := a.Now()
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		mid, count, err := a.startMailing(ctx, tx, model.Mailing{OrgID: org.ID, Kind: model.MailingNewsletter, RefID: n.ID,
+			Subject: r.Subject, Text: r.MailText, HTML: r.MailHTML, RatePerSecond: settings.RatePerSecond}, a.newsletterAudience(n), true)
+		if err != nil {
+			return err
+		}
+		if count == 0 {
+			return &model.FieldError{Field: "audience", Code: "newsletters.error.empty_audience"}
+		}
+		if count < 0 {
+			return &model.FieldError{Field: "send", Code: "newsletters.error.already_sent"}
+		}
+		if err := tx.SetNewsletterState(ctx, org.ID, n.ID, []model.NewsletterState{model.NewsletterDraft, model.NewsletterScheduled},
+			model.NewsletterSending, n.ScheduledAt, mid, r.BodyHTML, now); err != nil {
+			return err
+		}
+		if err := tx.SetNewsletterSentAt(ctx, n.ID, now); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, org.ID, actorID, "newsletter.send", n.ID, strconv.Itoa(count))
+	})
+}
+
+// UnscheduleNewsletter returns a scheduled newsletter to draft.
+func (a *App) UnscheduleNewsletter(ctx context.Context, actorID, orgID, id string) error {
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.SetNewsletterState(ctx, orgID, id, []model.NewsletterState{model.NewsletterScheduled},
+			model.NewsletterDraft, nil, "", "", a.Now()); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, orgID, actorID, "newsletter.unschedule", id, "")
+	})
+}
+
+// SendScheduledNewsletter starts a scheduled newsletter if it is still
+// scheduled for At (it may have been rescheduled or unscheduled since).
+func (a *App) SendScheduledNewsletter(ctx context.Context, id string, at time.Time) error {
+	n, err := a.Store.NewsletterByID(ctx, "", id)
+	if errors.Is(err, model.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if n.State != model.NewsletterScheduled || n.ScheduledAt == nil || !n.ScheduledAt.Equal(at) {
+		return nil
+	}
+	org, err := a.Store.OrganisationByID(ctx, n.OrgID)
+	if err != nil {
+		return err
+	}
+	err = a.startNewsletter(ctx, "", org, n)
+	var fe *model.FieldError
+	if errors.As(err, &fe) {
+		a.Logger.Warn("scheduled newsletter not sent", "newsletter", id, "reason", fe.Code)
+		return nil
+	}
+	return err
+}
+
+// sendRaw queues an already rendered message.
+func (a *App) sendRaw(ctx context.Context, tx *store.Tx, to, subject, text, html string) error {
+	return a.Jobs.Mail(ctx, tx, mailMessage(to, subject, text, html), a.Now())
+}
+
+// SendDueNewsletters starts scheduled newsletters whose job was lost (a
+// safety net behind the per-newsletter jobs).
+func (a *App) SendDueNewsletters(ctx context.Context) error {
+	due, err := a.Store.DueNewsletters(ctx, a.Now())
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, n := range due {
+		if n.ScheduledAt != nil {
+			errs = append(errs, a.SendScheduledNewsletter(ctx, n.ID, *n.ScheduledAt))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,485 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/parvis/parvis/internal/jobs"
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
+)
+
+// Subscriptions: residents follow an organisation, its topics and
+// neighbourhoods by e-mail, with or without an account.
+//
+// Legal basis (RGPD art. 6): alerts, news and digests are the public task of
+// informing residents (6(1)(e)); the newsletter rests on consent (6(1)(a)).
+// Both are double opt-in and the wording shown is recorded with each choice.
+
+// ConsentVersion is the wording in force; older versions stay in
+// consentTexts forever, as they are the proof of what people agreed to.
+const ConsentVersion = "2026-03-v1"
+
+var consentTexts = map[string]map[string]string{
+	"2026-03-v1": {
+		"fr": "J'accepte que %s m'envoie par e-mail les alertes, actualités et, si je l'ai coché, la lettre d'information que j'ai choisies. Alertes et actualités relèvent de la mission d'information des habitants ; la lettre d'information repose sur mon consentement, que je peux retirer à tout moment par le lien présent dans chaque message. Mon adresse n'est ni montrée aux agents ni transmise à des tiers.",
+		"en": "I agree that %s may e-mail me the alerts, news and, if ticked, the newsletter I chose. Alerts and news are part of its public task of informing residents; the newsletter rests on my consent, which I can withdraw at any time with the link in every message. My address is neither shown to staff nor passed on.",
+	},
+}
+
+// ConsentText returns the wording of a consent version for an organisation.
+func ConsentText(version, lang, orgName string) string {
+	texts := consentTexts[version]
+	t, ok := texts[lang]
+	if !ok {
+		t = texts["fr"]
+	}
+	return fmt.Sprintf(t, orgName)
+}
+
+// ConfirmResendGap is the least time between two confirmation mails to one
+// address (on top of the per-address daily mail limit).
+const ConfirmResendGap = 2 * time.Minute
+
+// ConfirmLinkLife is how long a confirmation link works.
+const ConfirmLinkLife = 72 * time.Hour
+
+// SubscribeInput is the public subscription form.
+type SubscribeInput struct {
+	OrgID   string
+	Email   string
+	Choices model.Choices
+	IP      string
+	Lang    string
+	// TypoChecked: the person saw the typo suggestion and kept their address.
+	TypoChecked bool
+}
+
+// TypoError is returned when an address looks mistyped; Suggestion is the
+// probable intended address.
+type TypoError struct{ Suggestion string }
+
+func (e *TypoError) Error() string { return "address looks mistyped" }
+
+// Unwrap lets callers test errors.Is(err, ErrInvalid).
+func (e *TypoError) Unwrap() error { return model.ErrInvalid }
+
+// cleanChoices validates choices against the organisation's tags.
+func (a *App) cleanChoices(ctx context.Context, q *store.Queries, orgID string, c model.Choices, v *model.ValidationError) (model.Choices, error) {
+	if c.News == "" {
+		c.News = model.FreqNone
+	}
+	if !c.News.Valid() {
+		v.Add("news", "subs.error.frequency")
+	}
+	topics, err := q.TopicsOf(ctx, orgID)
+	if err != nil {
+		return c, err
+	}
+	hoods, err := q.NeighbourhoodsOf(ctx, orgID)
+	if err != nil {
+		return c, err
+	}
+	c.TopicIDs = slices.DeleteFunc(slices.Clone(c.TopicIDs), func(id string) bool {
+		return !slices.ContainsFunc(topics, func(t model.Topic) bool { return t.ID == id })
+	})
+	c.NeighbourhoodIDs = slices.DeleteFunc(slices.Clone(c.NeighbourhoodIDs), func(id string) bool {
+		return !slices.ContainsFunc(hoods, func(n model.Neighbourhood) bool { return n.ID == id })
+	})
+	if c.Everything {
+		c.TopicIDs, c.NeighbourhoodIDs = nil, nil
+	} else if len(c.TopicIDs)+len(c.NeighbourhoodIDs) == 0 {
+		v.Add("scope", "subs.error.no_scope")
+	}
+	if c.Empty() {
+		v.Add("what", "subs.error.nothing_chosen")
+	}
+	return c, nil
+}
+
+// Subscribe handles the public form: it records the request and e-mails a
+// confirmation link. A known, confirmed address that already follows the
+// organisation gets a preferences link instead, and the page says the same
+// thing in every case, so the form tells nobody who is subscribed.
+func (a *App) Subscribe(ctx context.Context, in SubscribeInput) error {
+	email := NormalizeEmail(in.Email)
+	v := &model.ValidationError{}
+	switch {
+	case email == "":
+		v.Add("email", "subs.error.email_required")
+	case !validEmail(email):
+		v.Add("email", "subs.error.email_invalid")
+	case !in.TypoChecked:
+		if s := SuggestEmail(email); s != "" {
+			return &TypoError{Suggestion: s}
+		}
+	}
+	org, err := a.Store.OrganisationByID(ctx, in.OrgID)
+	if err != nil {
+		return err
+	}
+	choices, err := a.cleanChoices(ctx, a.Store.Queries, org.ID, in.Choices, v)
+	if err != nil {
+		return err
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	lang := in.Lang
+	if lang == "" {
+		lang = "fr"
+	}
+	choicesJSON, _ := json.Marshal(choices)
+	now := a.Now()
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		sub, err := tx.SubscriberByEmail(ctx, email)
+		if errors.Is(err, model.ErrNotFound) {
+			sub = model.Subscriber{ID: NewID(), Email: email, Lang: lang, Status: model.SubPending, CreatedAt: now, UpdatedAt: now}
+			err = tx.CreateSubscriber(ctx, sub)
+		}
+		if err != nil {
+			return err
+		}
+		allowed, err := a.mailAllowed(ctx, tx, email)
+		if err != nil || !allowed {
+			return err // over the limit: answer as usual, send nothing
+		}
+		if sub.Status == model.SubActive {
+			if _, err := tx.SubscriberOrg(ctx, sub.ID, org.ID); err == nil {
+				token := a.links.Token(sub.ID, org.ID, now.Add(PrefsLinkLife))
+				return a.sendMail(ctx, tx, email, sub.Lang, "sub_already", subMail{Org: org.Name, Link: a.links.PrefsURL(token)})
+			}
+		}
+		if sub.ConfirmSentAt != nil && now.Sub(*sub.ConfirmSentAt) < ConfirmResendGap {
+			return nil // a double submission, or a second try too soon: one mail is enough
+		}
+		secret, hash := NewSecret()
+		if err := tx.CreateSubscriptionRequest(ctx, store.SubscriptionRequest{TokenHash: hash, SubscriberID: sub.ID,
+			OrgID: org.ID, Choices: string(choicesJSON), ConsentVersion: ConsentVersion, IP: in.IP,
+			CreatedAt: now, ExpiresAt: now.Add(ConfirmLinkLife)}); err != nil {
+			return err
+		}
+		if err := tx.AddConsent(ctx, model.Consent{ID: NewID(), SubscriberID: sub.ID, OrgID: org.ID, Action: "requested",
+			ConsentVersion: ConsentVersion, ConsentText: ConsentText(ConsentVersion, lang, org.Name), Choices: string(choicesJSON),
+			IP: in.IP, CreatedAt: now}); err != nil {
+			return err
+		}
+		if err := tx.NoteConfirmSent(ctx, sub.ID, now); err != nil {
+			return err
+		}
+		return a.sendMail(ctx, tx, email, lang, "sub_confirm", subMail{Org: org.Name,
+			Link: a.BaseURL + "/confirmer-abonnement/" + secret, Hours: int(ConfirmLinkLife.Hours())})
+	})
+}
+
+// subMail is the data of subscription e-mails.
+type subMail struct {
+	Org   string
+	Link  string
+	Hours int
+}
+
+// ConfirmResult tells the confirmation page what happened.
+type ConfirmResult struct {
+	Org              model.Organisation
+	AlreadyConfirmed bool
+	PrefsToken       string
+}
+
+// ConfirmSubscription applies a double opt-in link. A link used twice says
+// it is already done; an expired one is model.ErrExpired.
+func (a *App) ConfirmSubscription(ctx context.Context, secret, ip string) (ConfirmResult, error) {
+	var res ConfirmResult
+	hash := HashSecret(secret)
+	req, err := a.Store.SubscriptionRequestByHash(ctx, hash)
+	if err != nil {
+		return res, err
+	}
+	res.Org, err = a.Store.OrganisationByID(ctx, req.OrgID)
+	if err != nil {
+		return res, err
+	}
+	now := a.Now()
+	res.PrefsToken = a.links.Token(req.SubscriberID, req.OrgID, now.Add(PrefsLinkLife))
+	if req.UsedAt != nil {
+		res.AlreadyConfirmed = true
+		return res, nil
+	}
+	if now.After(req.ExpiresAt) {
+		return res, model.ErrExpired
+	}
+	var choices model.Choices
+	if err := json.Unmarshal([]byte(req.Choices), &choices); err != nil {
+		return res, fmt.Errorf("stored choices: %w", err)
+	}
+	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.UseSubscriptionRequest(ctx, hash, now); err != nil {
+			if errors.Is(err, model.ErrNotFound) {
+				res.AlreadyConfirmed = true // clicked twice at once
+				return nil
+			}
+			return err
+		}
+		sub, err := tx.SubscriberByID(ctx, req.SubscriberID)
+		if err != nil {
+			return err
+		}
+		if err := tx.ActivateSubscriber(ctx, sub.ID, now); err != nil {
+			return err
+		}
+		if err := tx.PutSubscriberOrg(ctx, model.SubscriberOrg{SubscriberID: sub.ID, OrgID: req.OrgID, Choices: choices,
+			CreatedAt: now, UpdatedAt: now, LastDigestAt: &now}); err != nil {
+			return err
+		}
+		return tx.AddConsent(ctx, model.Consent{ID: NewID(), SubscriberID: sub.ID, OrgID: req.OrgID, Action: "confirmed",
+			ConsentVersion: req.ConsentVersion, ConsentText: ConsentText(req.ConsentVersion, sub.Lang, res.Org.Name),
+			Choices: req.Choices, IP: ip, CreatedAt: now})
+	})
+	return res, err
+}
+
+// Preferences is what a preferences page shows.
+type Preferences struct {
+	Subscriber model.Subscriber
+	Org        model.Organisation // zero when the link covers every organisation
+	Choices    model.SubscriberOrg
+	Subscribed bool
+	Expired    bool
+	Token      string
+}
+
+// PreferencesByToken reads a signed link. An expired link still identifies
+// the subscriber (Expired set) so that unsubscribing keeps working.
+func (a *App) PreferencesByToken(ctx context.Context, token string) (Preferences, error) {
+	var p Preferences
+	claims, err := a.links.Parse(token, a.Now())
+	if err != nil {
+		return p, err
+	}
+	p.Token, p.Expired = token, claims.Expired
+	p.Subscriber, err = a.Store.SubscriberByID(ctx, claims.SubscriberID)
+	if err != nil {
+		return p, err
+	}
+	if claims.OrgID == "" {
+		return p, nil
+	}
+	p.Org, err = a.Store.OrganisationByID(ctx, claims.OrgID)
+	if err != nil {
+		return p, err
+	}
+	p.Choices, err = a.Store.SubscriberOrg(ctx, claims.SubscriberID, claims.OrgID)
+	switch {
+	case err == nil:
+		p.Subscribed = true
+	case errors.Is(err, model.ErrNotFound):
+		p.Choices = model.SubscriberOrg{SubscriberID: claims.SubscriberID, OrgID: claims.OrgID}
+	default:
+		return p, err
+	}
+	return p, nil
+}
+
+// SavePreferences changes choices through a signed, unexpired link.
+func (a *App) SavePreferences(ctx context.Context, token string, c model.Choices, ip string) error {
+	p, err := a.PreferencesByToken(ctx, token)
+	if err != nil {
+		return err
+	}
+	if p.Expired || p.Org.ID == "" {
+		return model.ErrExpired
+	}
+	return a.saveChoices(ctx, p.Subscriber, p.Org, c, ip, "changed")
+}
+
+func (a *App) saveChoices(ctx context.Context, sub model.Subscriber, org model.Organisation, c model.Choices, ip, action string) error {
+	v := &model.ValidationError{}
+	c, err := a.cleanChoices(ctx, a.Store.Queries, org.ID, c, v)
+	if err != nil {
+		return err
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	now := a.Now()
+	js, _ := json.Marshal(c)
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		so := model.SubscriberOrg{SubscriberID: sub.ID, OrgID: org.ID, Choices: c, CreatedAt: now, UpdatedAt: now, LastDigestAt: &now}
+		if err := tx.PutSubscriberOrg(ctx, so); err != nil {
+			return err
+		}
+		return tx.AddConsent(ctx, model.Consent{ID: NewID(), SubscriberID: sub.ID, OrgID: org.ID, Action: action,
+			ConsentVersion: ConsentVersion, ConsentText: ConsentText(ConsentVersion, sub.Lang, org.Name), Choices: string(js),
+			IP: ip, CreatedAt: now})
+	})
+}
+
+// Unsubscribe stops everything the link's organisation sends (or every
+// organisation's mail for a link that covers them all). It needs no
+// password and no confirmation, and works with expired links; doing it
+// twice is harmless.
+func (a *App) Unsubscribe(ctx context.Context, token, ip string) (Preferences, error) {
+	p, err := a.PreferencesByToken(ctx, token)
+	if err != nil {
+		return p, err
+	}
+	now := a.Now()
+	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+		orgs := []string{p.Org.ID}
+		if p.Org.ID == "" {
+			list, err := tx.SubscriberOrgs(ctx, p.Subscriber.ID)
+			if err != nil {
+				return err
+			}
+			orgs = nil
+			for _, so := range list {
+				orgs = append(orgs, so.OrgID)
+			}
+		}
+		for _, org := range orgs {
+			if err := tx.DeleteSubscriberOrg(ctx, p.Subscriber.ID, org); err != nil {
+				return err
+			}
+			if err := tx.AddConsent(ctx, model.Consent{ID: NewID(), SubscriberID: p.Subscriber.ID, OrgID: org,
+				Action: "unsubscribed", ConsentVersion: ConsentVersion, ConsentText: "", Choices: "{}", IP: ip, CreatedAt: now}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	p.Subscribed = false
+	return p, err
+}
+
+// AccountSubscriber returns the subscriber of a signed-in account, creating
+// it (already confirmed: the account's address was verified) when needed.
+// An e-mail-only subscriber with the same address is adopted.
+func (a *App) AccountSubscriber(ctx context.Context, acct model.Account) (model.Subscriber, error) {
+	if acct.EmailVerifiedAt == nil {
+		return model.Subscriber{}, model.ErrForbidden
+	}
+	now := a.Now()
+	var sub model.Subscriber
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		sub, err = tx.SubscriberByAccount(ctx, acct.ID)
+		if err == nil || !errors.Is(err, model.ErrNotFound) {
+			return err
+		}
+		sub, err = tx.SubscriberByEmail(ctx, acct.Email)
+		if errors.Is(err, model.ErrNotFound) {
+			lang := acct.Locale
+			if lang == "" {
+				lang = "fr"
+			}
+			sub = model.Subscriber{ID: NewID(), Email: acct.Email, AccountID: acct.ID, Lang: lang, Status: model.SubActive,
+				ConfirmedAt: &now, CreatedAt: now, UpdatedAt: now}
+			return tx.CreateSubscriber(ctx, sub)
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.LinkSubscriberAccount(ctx, sub.ID, acct.ID, now); err != nil {
+			return err
+		}
+		if err := tx.ActivateSubscriber(ctx, sub.ID, now); err != nil {
+			return err
+		}
+		sub, err = tx.SubscriberByID(ctx, sub.ID)
+		return err
+	})
+	return sub, err
+}
+
+// SaveAccountChoices sets a signed-in resident's choices for an
+// organisation; the verified account stands for the double opt-in.
+func (a *App) SaveAccountChoices(ctx context.Context, acct model.Account, orgID string, c model.Choices, ip string) error {
+	sub, err := a.AccountSubscriber(ctx, acct)
+	if err != nil {
+		return err
+	}
+	org, err := a.Store.OrganisationByID(ctx, orgID)
+	if err != nil {
+		return err
+	}
+	return a.saveChoices(ctx, sub, org, c, ip, "changed")
+}
+
+// StopAccountChoices stops an organisation's mail for a signed-in resident.
+func (a *App) StopAccountChoices(ctx context.Context, acct model.Account, orgID, ip string) error {
+	sub, err := a.AccountSubscriber(ctx, acct)
+	if err != nil {
+		return err
+	}
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.DeleteSubscriberOrg(ctx, sub.ID, orgID); err != nil {
+			return err
+		}
+		return tx.AddConsent(ctx, model.Consent{ID: NewID(), SubscriberID: sub.ID, OrgID: orgID, Action: "unsubscribed",
+			ConsentVersion: ConsentVersion, Choices: "{}", IP: ip, CreatedAt: a.Now()})
+	})
+}
+
+// FollowThread makes a signed-in resident follow a publication's comments.
+func (a *App) FollowThread(ctx context.Context, acct model.Account, orgID, publicationID string, follow bool) error {
+	sub, err := a.AccountSubscriber(ctx, acct)
+	if err != nil {
+		return err
+	}
+	if _, err := a.Store.PublicationByID(ctx, orgID, publicationID); err != nil {
+		return err
+	}
+	if !follow {
+		return a.Store.Unfollow(ctx, sub.ID, model.FollowThread, publicationID)
+	}
+	return a.Store.Follow(ctx, sub.ID, orgID, model.FollowThread, publicationID, a.Now())
+}
+
+// NotifyPublished is the hook the publish use case calls in its
+// transaction: alerts and news reach "immediately" subscribers at once.
+func (a *App) NotifyPublished(ctx context.Context, tx *store.Tx, orgID, publicationID string) error {
+	return a.Jobs.Enqueue(ctx, tx, jobs.FanOutArgs{OrgID: orgID, PublicationID: publicationID}, nil)
+}
+
+// NotifyThreadFollowers is the hook the comments feature calls in the
+// transaction that publishes a comment.
+func (a *App) NotifyThreadFollowers(ctx context.Context, tx *store.Tx, publicationID, commentID string) error {
+	return a.Jobs.Enqueue(ctx, tx, jobs.ThreadArgs{PublicationID: publicationID, CommentID: commentID}, nil)
+}
+
+// SaveMailSettings sets an organisation's digest hour and sending rate.
+func (a *App) SaveMailSettings(ctx context.Context, actorID, orgID string, digestHour, rate int) error {
+	if digestHour < 0 || digestHour > 23 || rate < 0 || rate > 100000 {
+		return model.ErrInvalid
+	}
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		s, err := tx.MailSettings(ctx, orgID)
+		if err != nil {
+			return err
+		}
+		s.DigestHour, s.RatePerSecond, s.UpdatedAt = digestHour, rate, a.Now()
+		if err := tx.PutMailSettings(ctx, s); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, orgID, actorID, "mail.settings", "", fmt.Sprintf("digest_hour=%d rate=%d", digestHour, rate))
+	})
+}
+
+// ExportSubscribers returns an organisation's subscriber list for an
+// administrator; the export is recorded in the audit log before anything
+// leaves.
+func (a *App) ExportSubscribers(ctx context.Context, actorID, orgID string) ([]store.ExportRow, error) {
+	var rows []store.ExportRow
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if rows, err = tx.ExportSubscribers(ctx, orgID); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, orgID, actorID, "subscribers.export", "", fmt.Sprintf("%d rows", len(rows)))
+	})
+	return rows, err
+}

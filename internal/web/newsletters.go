@@ -1,0 +1,408 @@
+package web
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
+)
+
+// newsletterRoutes registers the staff pages for newsletters and subscriber
+// figures. Staff see counts; only an administrator may export addresses.
+func (h *Handler) newsletterRoutes(mux *http.ServeMux) {
+	mux.Handle("GET /admin/{org}/newsletters", h.staff(managers, h.newsletters))
+	mux.Handle("GET /admin/{org}/newsletters/new", h.staff(managers, h.newNewsletter))
+	mux.Handle("POST /admin/{org}/newsletters", h.staff(managers, h.createNewsletter))
+	mux.Handle("GET /admin/{org}/newsletters/{id}", h.staff(managers, h.newsletter))
+	mux.Handle("POST /admin/{org}/newsletters/{id}", h.staff(managers, h.updateNewsletter))
+	mux.Handle("POST /admin/{org}/newsletters/{id}/test", h.staff(managers, h.testNewsletter))
+	mux.Handle("POST /admin/{org}/newsletters/{id}/send", h.staff(managers, h.sendNewsletter))
+	mux.Handle("POST /admin/{org}/newsletters/{id}/unschedule", h.staff(managers, h.unscheduleNewsletter))
+	mux.Handle("POST /admin/{org}/newsletters/{id}/state", h.staff(managers, h.mailingState))
+	mux.Handle("GET /admin/{org}/newsletters/{id}/progress.json", h.staff(managers, h.mailingProgress))
+	mux.Handle("GET /admin/{org}/abonnes", h.staff(managers, h.subscriberFigures))
+	mux.Handle("POST /admin/{org}/abonnes/settings", h.staff(adminOnly, h.saveMailSettings))
+	mux.Handle("GET /admin/{org}/abonnes/export.csv", h.staff(adminOnly, h.exportSubscribers))
+}
+
+type newslettersData struct {
+	List []model.Newsletter
+}
+
+func (h *Handler) newsletters(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	list, err := h.app.Store.NewslettersOf(r.Context(), org.ID, false)
+	if err != nil {
+		return err
+	}
+	v := h.view(r, "newsletters.title", newslettersData{List: list})
+	v.NoIndex = true
+	h.render(w, r, http.StatusOK, "admin/newsletters", v)
+	return nil
+}
+
+// newsletterData is the edit page: form, previews, audience and progress.
+type newsletterData struct {
+	N       model.Newsletter
+	New     bool
+	Topics  []model.Topic
+	Hoods   []model.Neighbourhood
+	Preview app.RenderedNewsletter
+	// PreviewHTML is Preview.BodyHTML, sanitised by the markdown package.
+	PreviewHTML template.HTML
+	Audience    int
+	Mailing     *model.Mailing
+	Progress    progress
+	Refresh     bool // meta refresh for browsers without JavaScript
+}
+
+// progress is a mailing's state for the progress bar and its JSON twin.
+type progress struct {
+	State    string `json:"state"`
+	Total    int    `json:"total"`
+	Sent     int    `json:"sent"`
+	Failed   int    `json:"failed"`
+	Skipped  int    `json:"skipped"`
+	Percent  int    `json:"percent"`
+	EndsIn   int    `json:"ends_in_seconds"` // estimate; -1 when unknown
+	Finished bool   `json:"finished"`
+}
+
+func progressOf(m model.Mailing, now time.Time) progress {
+	p := progress{State: string(m.State), Total: m.Total, Sent: m.Sent, Failed: m.Failed, Skipped: m.Skipped, EndsIn: -1}
+	done := m.Sent + m.Failed + m.Skipped
+	if m.Total > 0 {
+		p.Percent = done * 100 / m.Total
+	}
+	p.Finished = m.State == model.MailingDone || m.State == model.MailingCancelled
+	if m.State == model.MailingSending && m.StartedAt != nil && done > 0 && done < m.Total {
+		elapsed := now.Sub(*m.StartedAt).Seconds()
+		p.EndsIn = int(elapsed / float64(done) * float64(m.Total-done))
+	}
+	return p
+}
+
+func (h *Handler) newNewsletter(w http.ResponseWriter, r *http.Request) error {
+	f := emptyForm()
+	f.Values.Set("body", "Bonjour,\n\n\n## Les dernières nouvelles\n\n[[publications 5]]\n")
+	return h.renderNewsletter(w, r, http.StatusOK, model.Newsletter{}, f)
+}
+
+func (h *Handler) renderNewsletter(w http.ResponseWriter, r *http.Request, status int, n model.Newsletter, f *Form) error {
+	org, _ := orgFrom(r.Context())
+	d := newsletterData{N: n, New: n.ID == ""}
+	var err error
+	if d.Topics, err = h.app.Store.TopicsOf(r.Context(), org.ID); err != nil {
+		return err
+	}
+	if d.Hoods, err = h.app.Store.NeighbourhoodsOf(r.Context(), org.ID); err != nil {
+		return err
+	}
+	if n.ID != "" {
+		if d.Preview, err = h.app.RenderNewsletter(r.Context(), org, n); err != nil {
+			return err
+		}
+		d.PreviewHTML = template.HTML(d.Preview.BodyHTML)
+		if d.Audience, err = h.app.NewsletterAudience(r.Context(), n); err != nil {
+			return err
+		}
+		if n.MailingID != "" {
+			m, err := h.app.Store.MailingByID(r.Context(), org.ID, n.MailingID)
+			if err != nil {
+				return err
+			}
+			d.Mailing = &m
+			d.Progress = progressOf(m, time.Now())
+		}
+	}
+	v := h.view(r, "newsletters.edit.title", d)
+	v.Form = f
+	v.NoIndex = true
+	d.Refresh = d.Mailing != nil && d.Mailing.State == model.MailingSending
+	v.Data = d
+	h.render(w, r, status, "admin/newsletter", v)
+	return nil
+}
+
+func newsletterForm(n model.Newsletter) *Form {
+	f := emptyForm()
+	f.Values.Set("subject", n.Subject)
+	f.Values.Set("body", n.BodyMD)
+	f.Values["topics"] = n.AudienceTopics
+	f.Values["neighbourhoods"] = n.AudienceNeighbourhoods
+	return f
+}
+
+func (h *Handler) newsletter(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	n, err := h.app.Store.NewsletterByID(r.Context(), org.ID, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return h.renderNewsletter(w, r, http.StatusOK, n, newsletterForm(n))
+}
+
+func newsletterInput(r *http.Request) app.NewsletterInput {
+	return app.NewsletterInput{Subject: r.PostFormValue("subject"), BodyMD: r.PostFormValue("body"),
+		Topics: r.PostForm["topics"], Neighbourhoods: r.PostForm["neighbourhoods"]}
+}
+
+func (h *Handler) createNewsletter(w http.ResponseWriter, r *http.Request) error {
+	return h.saveNewsletter(w, r, "")
+}
+
+func (h *Handler) updateNewsletter(w http.ResponseWriter, r *http.Request) error {
+	return h.saveNewsletter(w, r, r.PathValue("id"))
+}
+
+func (h *Handler) saveNewsletter(w http.ResponseWriter, r *http.Request, id string) error {
+	org, _ := orgFrom(r.Context())
+	acct, _ := accountFrom(r.Context())
+	if err := r.ParseForm(); err != nil {
+		return model.ErrInvalid
+	}
+	f := newForm(r)
+	n, err := h.app.SaveNewsletter(r.Context(), acct.ID, org.ID, id, newsletterInput(r))
+	if f.Absorb(err) {
+		cur := model.Newsletter{}
+		if id != "" {
+			if cur, err = h.app.Store.NewsletterByID(r.Context(), org.ID, id); err != nil {
+				return err
+			}
+		}
+		return h.renderNewsletter(w, r, http.StatusUnprocessableEntity, cur, f)
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(w, "newsletters.saved")
+	redirect(w, r, "/admin/"+org.Handle+"/newsletters/"+n.ID)
+	return nil
+}
+
+func (h *Handler) testNewsletter(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	acct, _ := accountFrom(r.Context())
+	if err := h.app.SendNewsletterTest(r.Context(), acct, org, r.PathValue("id")); err != nil {
+		return err
+	}
+	h.flash(w, "newsletters.test_sent")
+	redirect(w, r, "/admin/"+org.Handle+"/newsletters/"+r.PathValue("id"))
+	return nil
+}
+
+func (h *Handler) sendNewsletter(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	acct, _ := accountFrom(r.Context())
+	if err := r.ParseForm(); err != nil {
+		return model.ErrInvalid
+	}
+	id := r.PathValue("id")
+	f := newForm(r)
+	var at *time.Time
+	if r.PostFormValue("when") == "later" {
+		t, err := time.ParseInLocation("2006-01-02T15:04", r.PostFormValue("at"), paris)
+		if err != nil {
+			f.Set("at", "newsletters.error.bad_time")
+		} else if t = t.UTC(); !t.After(h.app.Now()) {
+			f.Set("at", "newsletters.error.past_time")
+		} else {
+			at = &t
+		}
+	}
+	var err error
+	if !f.HasErrors() {
+		err = h.app.SendNewsletter(r.Context(), acct.ID, org, id, at)
+	}
+	if f.HasErrors() || f.Absorb(err) {
+		n, nerr := h.app.Store.NewsletterByID(r.Context(), org.ID, id)
+		if nerr != nil {
+			return nerr
+		}
+		full := newsletterForm(n)
+		full.Errors = f.Errors
+		full.Values.Set("when", r.PostFormValue("when"))
+		full.Values.Set("at", r.PostFormValue("at"))
+		return h.renderNewsletter(w, r, http.StatusUnprocessableEntity, n, full)
+	}
+	if err != nil {
+		return err
+	}
+	if at != nil {
+		h.flash(w, "newsletters.scheduled")
+	} else {
+		h.flash(w, "newsletters.sending")
+	}
+	redirect(w, r, "/admin/"+org.Handle+"/newsletters/"+id)
+	return nil
+}
+
+func (h *Handler) unscheduleNewsletter(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	acct, _ := accountFrom(r.Context())
+	if err := h.app.UnscheduleNewsletter(r.Context(), acct.ID, org.ID, r.PathValue("id")); err != nil && !errors.Is(err, model.ErrNotFound) {
+		return err
+	}
+	redirect(w, r, "/admin/"+org.Handle+"/newsletters/"+r.PathValue("id"))
+	return nil
+}
+
+// mailingState pauses, resumes or cancels a newsletter's sending. Repeating
+// a click is harmless (the state has moved already).
+func (h *Handler) mailingState(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	acct, _ := accountFrom(r.Context())
+	n, err := h.app.Store.NewsletterByID(r.Context(), org.ID, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	to := model.MailingState(r.PostFormValue("to"))
+	if n.MailingID == "" {
+		return model.ErrNotFound
+	}
+	if err := h.app.SetMailingState(r.Context(), acct.ID, org.ID, n.MailingID, to); err != nil && !errors.Is(err, model.ErrNotFound) {
+		return err
+	}
+	redirect(w, r, "/admin/"+org.Handle+"/newsletters/"+n.ID)
+	return nil
+}
+
+func (h *Handler) mailingProgress(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	n, err := h.app.Store.NewsletterByID(r.Context(), org.ID, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if n.MailingID == "" {
+		return model.ErrNotFound
+	}
+	m, err := h.app.Store.MailingByID(r.Context(), org.ID, n.MailingID)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	return json.NewEncoder(w).Encode(progressOf(m, time.Now()))
+}
+
+// figuresData: counts only, never addresses.
+type figuresData struct {
+	Counts    store.SubscriberCounts
+	Topics    []model.Topic
+	Hoods     []model.Neighbourhood
+	Suspended int
+	Bounces   []model.BounceStat
+	Settings  model.MailSettings
+}
+
+func (h *Handler) subscriberFigures(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	var (
+		d   figuresData
+		err error
+	)
+	if d.Counts, err = h.app.Store.CountSubscribers(r.Context(), org.ID); err != nil {
+		return err
+	}
+	if d.Topics, err = h.app.Store.TopicsOf(r.Context(), org.ID); err != nil {
+		return err
+	}
+	if d.Hoods, err = h.app.Store.NeighbourhoodsOf(r.Context(), org.ID); err != nil {
+		return err
+	}
+	if d.Suspended, d.Bounces, err = h.app.Store.BounceStats(r.Context(), org.ID); err != nil {
+		return err
+	}
+	if d.Settings, err = h.app.Store.MailSettings(r.Context(), org.ID); err != nil {
+		return err
+	}
+	v := h.view(r, "subs.figures.title", d)
+	v.NoIndex = true
+	f := emptyForm()
+	f.Values.Set("digest_hour", strconv.Itoa(d.Settings.DigestHour))
+	f.Values.Set("rate", strconv.Itoa(d.Settings.RatePerSecond))
+	v.Form = f
+	h.render(w, r, http.StatusOK, "admin/subscribers", v)
+	return nil
+}
+
+func (h *Handler) saveMailSettings(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	acct, _ := accountFrom(r.Context())
+	hour, err1 := strconv.Atoi(r.PostFormValue("digest_hour"))
+	rate, err2 := strconv.Atoi(strings.TrimSpace(r.PostFormValue("rate")))
+	if err1 != nil || err2 != nil {
+		return model.ErrInvalid
+	}
+	if err := h.app.SaveMailSettings(r.Context(), acct.ID, org.ID, hour, rate); err != nil {
+		return err
+	}
+	h.flash(w, "subs.saved")
+	redirect(w, r, "/admin/"+org.Handle+"/abonnes")
+	return nil
+}
+
+// exportSubscribers gives an administrator the address list as CSV; the
+// export is written to the audit log.
+func (h *Handler) exportSubscribers(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	acct, _ := accountFrom(r.Context())
+	rows, err := h.app.ExportSubscribers(r.Context(), acct.ID, org.ID)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="abonnes-`+org.Handle+`.csv"`)
+	w.Header().Set("Cache-Control", "no-store")
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"email", "statut", "confirme_le", "tout", "alertes", "actualites", "lettre", "themes", "quartiers"})
+	for _, e := range rows {
+		confirmed := ""
+		if e.ConfirmedAt != nil {
+			confirmed = e.ConfirmedAt.Format(time.RFC3339)
+		}
+		_ = cw.Write([]string{e.Email, e.Status, confirmed, strconv.FormatBool(e.Choices.Everything),
+			strconv.FormatBool(e.Choices.Alerts), string(e.Choices.News), strconv.FormatBool(e.Choices.Newsletter),
+			strings.Join(e.Choices.TopicIDs, " "), strings.Join(e.Choices.NeighbourhoodIDs, " ")})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// archiveData is the public newsletter archive.
+type archiveData struct {
+	List []model.Newsletter
+	N    model.Newsletter
+	HTML any
+}
+
+func (h *Handler) newsletterArchive(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	list, err := h.app.Store.NewslettersOf(r.Context(), org.ID, true)
+	if err != nil {
+		return err
+	}
+	h.render(w, r, http.StatusOK, "subs/archive", h.view(r, "newsletters.archive.title", archiveData{List: list}))
+	return nil
+}
+
+func (h *Handler) newsletterPage(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	n, err := h.app.Store.NewsletterBySlug(r.Context(), org.ID, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	// HTMLArchive was rendered by the markdown package, which sanitises it.
+	v := h.view(r, "", archiveData{N: n, HTML: template.HTML(n.HTMLArchive)})
+	v.Title = n.Subject
+	h.render(w, r, http.StatusOK, "subs/letter", v)
+	return nil
+}
