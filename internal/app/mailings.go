@@ -117,7 +117,15 @@ type mailingRun struct {
 
 type markReq struct {
 	id    string
-	reply chan bool
+	conn  mail.BulkConn
+	reply chan markReply
+}
+
+// markReply tells a sender whether its recipient was recorded and, if so,
+// whether the end of data could be written.
+type markReply struct {
+	ok     bool
+	endErr error
 }
 
 func (s *mailingRun) settle(o store.Outcome, hard bool) {
@@ -277,8 +285,17 @@ func (s *mailingRun) committer(ctx context.Context) error {
 		for _, id := range done {
 			ok[id] = true
 		}
-		for _, r := range reqs {
-			r.reply <- ok[r.id]
+		// End the recorded messages at once, in one tight loop, before
+		// waking anybody: the time between the commit above and these few
+		// bytes is the only window in which a crash loses a message.
+		ends := make([]error, len(reqs))
+		for i, r := range reqs {
+			if ok[r.id] {
+				ends[i] = r.conn.End()
+			}
+		}
+		for i, r := range reqs {
+			r.reply <- markReply{ok: ok[r.id], endErr: ends[i]}
 		}
 	}
 	return firstErr
@@ -290,7 +307,7 @@ func (s *mailingRun) sender(ctx context.Context) {
 	var (
 		conn  mail.BulkConn
 		buf   []byte
-		reply = make(chan bool, 1)
+		reply = make(chan markReply, 1)
 	)
 	defer func() {
 		if conn != nil {
@@ -332,15 +349,20 @@ func (s *mailingRun) sender(ctx context.Context) {
 			}
 			continue
 		}
-		s.marks <- markReq{id: r.SubscriberID, reply: reply}
-		if !<-reply {
+		s.marks <- markReq{id: r.SubscriberID, conn: conn, reply: reply}
+		mr := <-reply
+		if !mr.ok {
 			// Not recorded (lease lost, database error): abandon the
 			// message by dropping the connection before its end of data.
 			conn.Close()
 			conn = nil
 			continue
 		}
-		if err := conn.Commit(); err != nil {
+		err = mr.endErr
+		if err == nil {
+			err = conn.Verdict()
+		}
+		if err != nil {
 			var perm *mail.PermanentError
 			switch {
 			case errors.As(err, &perm):

@@ -33,9 +33,12 @@ type BulkConn interface {
 	// (wrapped in *PermanentError for 5xx); any other error means the
 	// connection is broken and must be closed.
 	Prepare(from, to string, data []byte) error
-	// Commit ends the data. A *ReplyError is the server's refusal; any other
-	// error leaves the outcome unknown.
-	Commit() error
+	// End sends the end-of-data marker without waiting for the answer, so a
+	// caller can end several connections' messages right after one database
+	// commit; Verdict then reads the server's answer. A *ReplyError is the
+	// server's refusal; any other error leaves the outcome unknown.
+	End() error
+	Verdict() error
 	Close() error
 }
 
@@ -256,11 +259,12 @@ func (c *bulkConn) Prepare(from, to string, data []byte) error {
 	return replyErr(replies[1].code, replies[1].msg)
 }
 
-func (c *bulkConn) Commit() error {
+func (c *bulkConn) End() error {
 	c.w.WriteString(".\r\n")
-	if err := c.w.Flush(); err != nil {
-		return err
-	}
+	return c.w.Flush()
+}
+
+func (c *bulkConn) Verdict() error {
 	code, msg, err := c.reply()
 	if err != nil {
 		return err
@@ -319,7 +323,9 @@ func (c *outboxConn) Prepare(_, _ string, data []byte) error {
 	return nil
 }
 
-func (c *outboxConn) Commit() error {
+func (c *outboxConn) Verdict() error { return nil }
+
+func (c *outboxConn) End() error {
 	c.n++
 	name := fmt.Sprintf("%s-%d-%d.eml", time.Now().UTC().Format("20060102T150405.000000000"), os.Getpid(), c.n)
 	tmp := filepath.Join(c.dir, "."+name+".tmp")

@@ -356,7 +356,7 @@ func (q *Queries) PutMailSettings(ctx context.Context, s model.MailSettings) err
 type SubscriberCounts struct {
 	Active, Pending, Suspended int
 	Alerts, Newsletter         int
-	News                       map[model.Frequency]int
+	News                       map[string]int
 	ByTopic                    map[string]int
 	ByNeighbourhood            map[string]int
 	Everything                 int
@@ -364,7 +364,7 @@ type SubscriberCounts struct {
 
 // CountSubscribers counts an organisation's subscribers.
 func (q *Queries) CountSubscribers(ctx context.Context, orgID string) (SubscriberCounts, error) {
-	c := SubscriberCounts{News: map[model.Frequency]int{}, ByTopic: map[string]int{}, ByNeighbourhood: map[string]int{}}
+	c := SubscriberCounts{News: map[string]int{}, ByTopic: map[string]int{}, ByNeighbourhood: map[string]int{}}
 	rows, err := q.q.QueryContext(ctx, `SELECT s.status, so.alerts, so.news, so.newsletter, so.everything, COUNT(*)
 		FROM subscriber_orgs so JOIN subscribers s ON s.id = so.subscriber_id WHERE so.org_id=$1
 		GROUP BY s.status, so.alerts, so.news, so.newsletter, so.everything`, orgID)
@@ -400,7 +400,7 @@ func (q *Queries) CountSubscribers(ctx context.Context, orgID string) (Subscribe
 		if everything == 1 {
 			c.Everything += n
 		}
-		c.News[model.Frequency(news)] += n
+		c.News[news] += n
 	}
 	if err := rows.Err(); err != nil {
 		return c, err
