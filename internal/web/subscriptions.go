@@ -117,6 +117,9 @@ func (h *Handler) follow(w http.ResponseWriter, r *http.Request) error {
 		return model.ErrInvalid
 	}
 	f := newForm(r)
+	if v := r.PostFormValue("use_email"); v != "" {
+		f.Values.Set("email", v) // the suggested correction was chosen
+	}
 	c := choicesFrom(r)
 	if acct, ok := accountFrom(r.Context()); ok && acct.EmailVerifiedAt != nil {
 		// A verified account stands for the double opt-in.

@@ -1,0 +1,89 @@
+package e2e
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/testkit/browser"
+	"github.com/parvis/parvis/internal/testkit/testserver"
+)
+
+// TestSubscriptionInBrowser fills the subscription form in headless
+// Chromium (a typo first), confirms, changes preferences through the link in
+// the mail and unsubscribes, checking every page with axe-core.
+func TestSubscriptionInBrowser(t *testing.T) {
+	ts := testserver.Start(t, testserver.Options{})
+	org := ts.Org(t, "bellerive")
+	for _, name := range []string{"Travaux", "Culture"} {
+		if err := ts.Store.CreateTopic(context.Background(), model.Topic{ID: app.NewID(), OrgID: org.ID,
+			Slug: strings.ToLower(name), Name: name, CreatedAt: ts.Clock.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := browser.New(t)
+	visit := func(path string) {
+		t.Helper()
+		browser.Do(t, ctx, chromedp.Navigate(ts.URL+path), chromedp.WaitVisible(chromedp.CSS("h1")))
+	}
+	mainText := func() string { return browser.Get(t, ctx, chromedp.Text(chromedp.CSS("main"))) }
+
+	visit("/bellerive/suivre")
+	browser.Axe(t, ctx)
+	browser.Do(t, ctx, chromedp.SendKeys(chromedp.ID("f-email"), "flore@hotmial.fr"),
+		chromedp.Click(chromedp.CSS("main form.stack button[type=submit]:last-of-type")))
+	browser.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(".suggestion")))
+	if !strings.Contains(mainText(), "Vouliez-vous dire flore@hotmail.fr") {
+		t.Fatalf("no suggestion: %s", mainText())
+	}
+	browser.Axe(t, ctx)
+	// Take the suggestion.
+	browser.Do(t, ctx, chromedp.Click(chromedp.CSS(".suggestion button")))
+	waitPath(t, ctx, "/bellerive/suivre/envoye")
+	browser.Axe(t, ctx)
+
+	visit(mailLink(t, ts, "flore@hotmail.fr", "Confirmez votre abonnement", "/confirmer-abonnement/", 1))
+	if !strings.Contains(mainText(), "vous recevrez ce que vous avez choisi") {
+		t.Fatalf("confirmation: %s", mainText())
+	}
+	browser.Axe(t, ctx)
+
+	// The preferences page, reached from the confirmation page's link.
+	browser.Do(t, ctx, chromedp.Click(chromedp.CSS("main a[href^='/abonnement/']")))
+	browser.Do(t, ctx, chromedp.WaitVisible(chromedp.ID("p-scope-some")))
+	browser.Axe(t, ctx)
+	// "Some topics" with none ticked is refused beside the field.
+	browser.Do(t, ctx, chromedp.Click(chromedp.ID("p-scope-some")), chromedp.Click(chromedp.CSS("main form.stack button[type=submit]")))
+	browser.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(".error-summary")))
+	if !strings.Contains(mainText(), "Cochez au moins un thème") {
+		t.Fatalf("no scope error: %s", mainText())
+	}
+	browser.Axe(t, ctx)
+	browser.Do(t, ctx, chromedp.Click(chromedp.CSS("input[name=topics]")), chromedp.Click(chromedp.ID("p-news-daily")),
+		chromedp.Click(chromedp.CSS("main form.stack button[type=submit]")))
+	browser.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(".notice")))
+	sub, err := ts.Store.SubscriberByEmail(context.Background(), "flore@hotmail.fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	so, err := ts.Store.SubscriberOrg(context.Background(), sub.ID, org.ID)
+	if err != nil || so.Everything || len(so.TopicIDs) != 1 || so.News != model.FreqDaily {
+		t.Fatalf("saved choices = %+v (%v)", so, err)
+	}
+	browser.Axe(t, ctx)
+
+	browser.Do(t, ctx, chromedp.Click(chromedp.CSS("form[action$='/desabonner'] button")))
+	browser.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS("h1")))
+	if !strings.Contains(mainText(), "Vous êtes désabonné") {
+		t.Fatalf("unsubscribe: %s", mainText())
+	}
+	browser.Axe(t, ctx)
+	if _, err := ts.Store.SubscriberOrg(context.Background(), sub.ID, org.ID); err == nil {
+		t.Fatal("still subscribed")
+	}
+	_ = testserver.Link
+}
