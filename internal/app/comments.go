@@ -350,7 +350,13 @@ func (a *App) PostComment(ctx context.Context, in NewComment) (Posted, error) {
 		if err := a.route(ctx, tx, in.Org, in.Publication, c, services); err != nil {
 			return err
 		}
-		return a.inboxOnComment(ctx, tx, in, c, staff, services)
+		if err := a.inboxOnComment(ctx, tx, in, c, staff, services); err != nil {
+			return err
+		}
+		if c.Status == model.CommentPublished {
+			return a.NotifyThreadFollowers(ctx, tx, in.Publication.ID, c.ID)
+		}
+		return nil
 	})
 	if errors.Is(err, model.ErrConflict) && in.IdemKey != "" {
 		// The same form, submitted twice at once: the first one won.

@@ -93,7 +93,6 @@ func (a *App) SaveNewsletter(ctx context.Context, actorID, orgID, id string, in 
 	return n, err
 }
 
-
 // slugify makes a URL slug of French text.
 func slugify(s string) string {
 	var b strings.Builder

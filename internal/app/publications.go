@@ -471,6 +471,12 @@ func (a *App) move(ctx context.Context, tx *store.Tx, actorID string, p model.Pu
 	if err := tx.IndexPublication(ctx, p.ID); err != nil {
 		return err
 	}
+	// Subscribers who want it at once are e-mailed (once per publication).
+	if to == model.StatePublished {
+		if err := a.NotifyPublished(ctx, tx, p.OrgID, p.ID); err != nil {
+			return err
+		}
+	}
 	detail := string(p.State) + " → " + string(to)
 	if comment != "" {
 		detail += " : " + comment

@@ -13,9 +13,9 @@ import (
 	"github.com/parvis/parvis/internal/testkit/testserver"
 )
 
-// publish creates a published publication and calls the subscriptions hook
+// publishNow creates a published publication and calls the subscriptions hook
 // in the same transaction, as the publish use case does.
-func publish(t *testing.T, ts *testserver.TS, org model.Organisation, kind model.PubKind, level model.AlertLevel, title string, topics ...string) model.Publication {
+func publishNow(t *testing.T, ts *testserver.TS, org model.Organisation, kind model.PubKind, level model.AlertLevel, title string, topics ...string) model.Publication {
 	t.Helper()
 	ctx := context.Background()
 	now := ts.Clock.Now()
@@ -118,7 +118,7 @@ func TestSubscriptionEndToEnd(t *testing.T) {
 		}
 
 		// An alert on the topic arrives at once, with one-click unsubscribe.
-		alert := publish(t, ts, org, model.KindAlert, model.AlertVigilance, "Rue Haute fermée", travaux.ID)
+		alert := publishNow(t, ts, org, model.KindAlert, model.AlertVigilance, "Rue Haute fermée", travaux.ID)
 		m := ts.Mail.Wait(t, "jeanne@example.test", "Rue Haute fermée", 10*time.Second)
 		if !strings.HasPrefix(m.Subject, "[Alerte]") || m.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" {
 			t.Fatalf("alert mail: %q, headers %v", m.Subject, m.Header)
@@ -130,7 +130,7 @@ func TestSubscriptionEndToEnd(t *testing.T) {
 		}
 		waitMailing(t, ts, alert.ID)
 		// A culture alert does not concern her.
-		other := publish(t, ts, org, model.KindAlert, model.AlertInfo, "Concert annulé", culture.ID)
+		other := publishNow(t, ts, org, model.KindAlert, model.AlertInfo, "Concert annulé", culture.ID)
 		waitMailing(t, ts, other.ID)
 		if ts.Mail.Count("jeanne@example.test") != 2 {
 			t.Fatalf("received %d mails, want 2 (confirmation, alert)", ts.Mail.Count("jeanne@example.test"))
@@ -143,7 +143,7 @@ func TestSubscriptionEndToEnd(t *testing.T) {
 
 		// News goes into the next morning's digest, once.
 		ts.Clock.Advance(time.Hour)
-		news := publish(t, ts, org, model.KindNews, "", "Travaux de la place du marché", travaux.ID)
+		news := publishNow(t, ts, org, model.KindNews, "", "Travaux de la place du marché", travaux.ID)
 		ts.Clock.Set(time.Date(2026, 3, 17, 6, 5, 0, 0, time.UTC)) // 7:05 in Paris
 		if err := ts.App.RunDigests(ctx); err != nil {
 			t.Fatal(err)
@@ -170,7 +170,7 @@ func TestSubscriptionEndToEnd(t *testing.T) {
 		if r.Status != 200 || !strings.Contains(r.Body, "désabonné") {
 			t.Fatalf("one-click = %d %q", r.Status, r.Body)
 		}
-		last := publish(t, ts, org, model.KindAlert, model.AlertUrgence, "Crue de la Loire")
+		last := publishNow(t, ts, org, model.KindAlert, model.AlertUrgence, "Crue de la Loire")
 		waitMailing(t, ts, last.ID)
 		if got := ts.Mail.Count("jeanne@example.test"); got != 3 {
 			t.Fatalf("received %d mails after unsubscribing, want 3", got)
