@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -77,9 +78,13 @@ func TestSubscriptionInBrowser(t *testing.T) {
 	browser.Axe(t, ctx)
 
 	browser.Do(t, ctx, chromedp.Click(chromedp.CSS("form[action$='/desabonner'] button")))
-	browser.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS("h1")))
-	if !strings.Contains(mainText(), "Vous êtes désabonné") {
-		t.Fatalf("unsubscribe: %s", mainText())
+	// The confirmation page replaces the preferences page (same h1 text).
+	deadline := time.Now().Add(15 * time.Second)
+	for !strings.Contains(mainText(), "Vous êtes désabonné") {
+		if time.Now().After(deadline) {
+			t.Fatalf("unsubscribe: %s", mainText())
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 	browser.Axe(t, ctx)
 	if _, err := ts.Store.SubscriberOrg(context.Background(), sub.ID, org.ID); err == nil {
