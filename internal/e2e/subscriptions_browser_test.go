@@ -80,9 +80,14 @@ func TestSubscriptionInBrowser(t *testing.T) {
 	browser.Do(t, ctx, chromedp.Click(chromedp.CSS("form[action$='/desabonner'] button")))
 	// The confirmation page replaces the preferences page (same h1 text).
 	deadline := time.Now().Add(15 * time.Second)
-	for !strings.Contains(mainText(), "Vous êtes désabonné") {
+	for {
+		// The page may be changing under the query: errors are retried.
+		text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+		if err == nil && strings.Contains(text, "Vous êtes désabonné") {
+			break
+		}
 		if time.Now().After(deadline) {
-			t.Fatalf("unsubscribe: %s", mainText())
+			t.Fatalf("unsubscribe: %s (%v)", text, err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -172,5 +172,7 @@ const MailTickEvery = 5 * time.Minute
 func MailTickJob() *river.PeriodicJob {
 	return river.NewPeriodicJob(river.PeriodicInterval(MailTickEvery),
 		func() (river.JobArgs, *river.InsertOpts) { return MailTickArgs{}, nil },
-		&river.PeriodicJobOpts{ID: "mail_tick", RunOnStart: true})
+		// Not on start: `parvis serve` resumes interrupted mailings itself
+		// before serving, and digests can wait for the first tick.
+		&river.PeriodicJobOpts{ID: "mail_tick"})
 }
