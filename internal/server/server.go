@@ -167,6 +167,11 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 		} else if n > 0 {
 			logger.Info("published overdue scheduled publications", "count", n)
 		}
+		// Mailings a stopped process left half sent are queued again
+		// (their leases keep a live sender elsewhere alone).
+		if err := s.App.ResumeMailings(ctx); err != nil {
+			logger.Warn("resume mailings", "error", err)
+		}
 	}
 	w, err := web.New(s.App, web.Config{Secure: cfg.Secure(), Logger: logger})
 	if err != nil {
@@ -196,9 +201,6 @@ func (s *Server) registerGauges() {
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := s.Jobs.Start(ctx); err != nil {
 		return fmt.Errorf("start jobs: %w", err)
-	}
-	if err := s.App.ResumeMailings(ctx); err != nil {
-		s.Logger.Warn("resume mailings", "error", err)
 	}
 	if s.Config.BounceSMTPAddr != "" {
 		bl, err := mail.ListenBounces(s.Config.BounceSMTPAddr, s.Config.BounceDomain, s.App.HandleBounce, s.Logger)
