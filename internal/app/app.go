@@ -57,8 +57,8 @@ type App struct {
 	// safehttp client (tests on loopback set one that allows private hosts).
 	Fetcher Fetcher
 
-	// Mass mail (see mailings.go). Bulk is nil when mass mail cannot be sent.
-	Bulk       mail.Bulk
+	// Mass mail (see mailings.go). MassSender is nil when mass mail cannot be sent.
+	MassSender mail.Bulk
 	MailConfig MailConfig
 	// UpcomingEvents lists events in digests; set by the events feature.
 	UpcomingEvents UpcomingEvents

@@ -38,7 +38,7 @@ type digestItem struct {
 	Title, Summary, URL string
 }
 
-type digestMail struct {
+type digestLetter struct {
 	massData
 	Period string
 	Items  []digestItem
@@ -157,7 +157,7 @@ func (a *App) runDigest(ctx context.Context, org model.Organisation, freq model.
 
 func (a *App) queueDigest(ctx context.Context, tx *store.Tx, org model.Organisation, period, key, itemsKey string,
 	list []model.Publication, events []DigestEvent, subs []string) error {
-	data := digestMail{massData: newMassData(org.Name), Period: period, Events: events}
+	data := digestLetter{massData: newMassData(org.Name), Period: period, Events: events}
 	for _, p := range list {
 		data.Items = append(data.Items, digestItem{Title: p.Title, Summary: p.Summary, URL: a.PublicationURL(org, p)})
 	}

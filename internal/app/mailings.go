@@ -59,7 +59,7 @@ const leaseLife = 10 * time.Second
 // between the commit of the mark and the few bytes of the end of data; no
 // window sends one twice.
 func (a *App) RunMailing(ctx context.Context, id string) error {
-	if a.Bulk == nil {
+	if a.MassSender == nil {
 		return fmt.Errorf("mass mail: no bulk sender configured")
 	}
 	owner := NewID()
@@ -320,7 +320,7 @@ func (s *mailingRun) sender(ctx context.Context) {
 		}
 		if conn == nil {
 			var err error
-			conn, err = a.Bulk.OpenBulk(ctx)
+			conn, err = a.MassSender.OpenBulk(ctx)
 			if err != nil {
 				a.Logger.Warn("mailing: cannot connect to the mail server", "error", err)
 				s.settle(store.Outcome{SubscriberID: r.SubscriberID, State: "pending", Error: err.Error()}, false)

@@ -151,7 +151,7 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 		Passwords: passwords.New(params), BaseURL: cfg.BaseURL, MediaDir: cfg.MediaDir(), Logger: logger, Screener: screener,
 		MailConfig: app.MailConfig{From: cfg.MailFrom, BounceDomain: cfg.BounceDomain, Conns: cfg.MailConns}}
 	if b, ok := sender.(mail.Bulk); ok {
-		s.App.Bulk = b
+		s.App.MassSender = b
 	}
 	if err := s.App.InitMailSecrets(ctx); err != nil {
 		st.Close()
