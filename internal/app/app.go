@@ -60,8 +60,6 @@ type App struct {
 	// Mass mail (see mailings.go). MassSender is nil when mass mail cannot be sent.
 	MassSender mail.Bulk
 	MailConfig MailConfig
-	// UpcomingEvents lists events in digests; set by the events feature.
-	UpcomingEvents UpcomingEvents
 	links          *Links
 }
 

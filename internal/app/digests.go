@@ -30,10 +30,6 @@ type DigestEvent struct {
 	URL   string
 }
 
-// UpcomingEvents is the hook the events feature fills to list upcoming
-// events in digests (nil: none).
-type UpcomingEvents func(ctx context.Context, orgID string, from, to time.Time) ([]DigestEvent, error)
-
 type digestItem struct {
 	Title, Summary, URL string
 }
@@ -121,11 +117,18 @@ func (a *App) runDigest(ctx context.Context, org model.Organisation, freq model.
 		groups[k] = append(groups[k], c.SubscriberID)
 		items[k] = mine
 	}
+	// The organisation's next two weeks of events (the events feature),
+	// the same for everyone so that subscribers still share mailings.
+	agenda, err := a.UpcomingEvents(ctx, org.ID, nil, nil, now, now.Add(14*24*time.Hour))
+	if err != nil {
+		return err
+	}
 	var events []DigestEvent
-	if a.UpcomingEvents != nil {
-		if events, err = a.UpcomingEvents(ctx, org.ID, now, now.Add(14*24*time.Hour)); err != nil {
-			return err
+	for _, it := range agenda {
+		if it.Cancelled || len(events) == 10 {
+			continue
 		}
+		events = append(events, DigestEvent{Title: it.Pub.Title, When: EventWhen(i18n.Default, it.StartsAt, it.EndsAt, it.Event.AllDay, now), URL: a.PublicationURL(org, it.Pub)})
 	}
 	keys := make([]string, 0, len(groups))
 	for k := range groups {
