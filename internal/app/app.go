@@ -60,7 +60,7 @@ type App struct {
 	// Mass mail (see mailings.go). MassSender is nil when mass mail cannot be sent.
 	MassSender mail.Bulk
 	MailConfig MailConfig
-	links          *Links
+	links      *Links
 }
 
 // Now is the app's current time.
