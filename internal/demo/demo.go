@@ -122,6 +122,7 @@ func Seed(ctx context.Context, a *app.App) ([]Login, error) {
 	}
 	if err := seedEvents(ctx, a, org); err != nil { // events.go
 		return nil, fmt.Errorf("demo events: %w", err)
+	}
 	if err := seedSubscriptions(ctx, a, org); err != nil {
 		return nil, err
 	}
