@@ -37,12 +37,18 @@ type shot struct {
 	staff      bool
 }
 
-var shots = []shot{
-	{"home", "/" + demo.Handle + "/", false},
-	{"publication", "/" + demo.Handle + "/p/refection-rue-des-tanneurs", false},
-	{"editor", "/admin/" + demo.Handle + "/publications/new", true},
-	{"validation", "/admin/" + demo.Handle + "/validation", true},
+func shots(editID string) []shot {
+	return []shot{
+		{"home", "/" + demo.Handle + "/", false},
+		{"publication", "/" + demo.Handle + "/p/refection-rue-des-tanneurs", false},
+		{"editor", "/admin/" + demo.Handle + "/publications/" + editID, true},
+		{"validation", "/admin/" + demo.Handle + "/validation", true},
+	}
 }
+
+// editedSlug is the demo publication shown in the editor: a submitted news
+// item with a body, a topic and places.
+const editedSlug = "fete-de-la-musique-appel-aux-musiciens"
 
 // widths: a phone and a desktop, each with its viewport height.
 var widths = []struct {
@@ -68,7 +74,7 @@ func run(out string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	base, stop, err := startDemo(ctx)
+	base, editID, stop, err := startDemo(ctx)
 	if err != nil {
 		return err
 	}
@@ -96,7 +102,7 @@ func run(out string) error {
 			if err := chromedp.Do(bctx, chromedp.EmulateViewport(w.width, w.height, opts...)); err != nil {
 				return fmt.Errorf("viewport: %w", err)
 			}
-			for _, s := range shots {
+			for _, s := range shots(editID) {
 				if s.staff != staff {
 					continue
 				}
@@ -126,16 +132,17 @@ func capture(ctx context.Context, url, file string) error {
 	return nil
 }
 
-// startDemo serves the seeded demo on loopback from a temporary directory.
-func startDemo(ctx context.Context) (base string, stop func(), err error) {
+// startDemo serves the seeded demo on loopback from a temporary directory,
+// and returns the id of the publication to show in the editor.
+func startDemo(ctx context.Context) (base, editID string, stop func(), err error) {
 	dir, err := os.MkdirTemp("", "parvis-screenshots-")
 	if err != nil {
-		return "", nil, err
+		return "", "", nil, err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		os.RemoveAll(dir)
-		return "", nil, err
+		return "", "", nil, err
 	}
 	base = "http://" + ln.Addr().String()
 	cfg := config.Config{DataDir: dir, BaseURL: base, Addr: ln.Addr().String(), LogLevel: "warn", LogFormat: "text",
@@ -144,13 +151,24 @@ func startDemo(ctx context.Context) (base string, stop func(), err error) {
 	if err != nil {
 		ln.Close()
 		os.RemoveAll(dir)
-		return "", nil, err
+		return "", "", nil, err
 	}
-	if _, err := demo.Seed(ctx, srv.App); err != nil {
+	fail := func(err error) (string, string, func(), error) {
 		ln.Close()
 		srv.Close()
 		os.RemoveAll(dir)
-		return "", nil, fmt.Errorf("demo data: %w", err)
+		return "", "", nil, err
+	}
+	if _, err := demo.Seed(ctx, srv.App); err != nil {
+		return fail(fmt.Errorf("demo data: %w", err))
+	}
+	org, err := srv.Store.OrganisationByHandle(ctx, demo.Handle)
+	if err != nil {
+		return fail(err)
+	}
+	p, err := srv.Store.PublicationBySlug(ctx, org.ID, editedSlug)
+	if err != nil {
+		return fail(err)
 	}
 	sctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -160,7 +178,7 @@ func startDemo(ctx context.Context) (base string, stop func(), err error) {
 			log.Print(err)
 		}
 	}()
-	return base, func() {
+	return base, p.ID, func() {
 		cancel()
 		<-done
 		srv.Close()
