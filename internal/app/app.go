@@ -61,6 +61,9 @@ type App struct {
 	MassSender mail.Bulk
 	MailConfig MailConfig
 	links      *Links
+	// Fed configures federation (docs/FEDERATION.md).
+	Fed FedOptions
+	fed fedState
 }
 
 // Now is the app's current time.

@@ -273,8 +273,10 @@ func (a *App) PostComment(ctx context.Context, in NewComment) (Posted, error) {
 			return Posted{}, err
 		}
 	}
+	var answered *model.Comment // the comment answered, before threads are flattened
 	if in.ParentID != "" {
 		parent, err := a.Store.CommentByID(ctx, in.Org.ID, in.ParentID)
+		answered = &parent
 		switch {
 		case errors.Is(err, model.ErrNotFound) || (err == nil && parent.PublicationID != in.Publication.ID):
 			v.Add("body", "debate.error.parent_gone")
@@ -344,6 +346,12 @@ func (a *App) PostComment(ctx context.Context, in NewComment) (Posted, error) {
 			err := tx.CreateDecision(ctx, model.Decision{ID: NewID(), OrgID: c.OrgID, CommentID: c.ID, AuthorID: c.AccountID,
 				Action: "reject", Source: "screening", Note: strings.Join(c.ScreenReasons, "; "), CreatedAt: now})
 			if err != nil {
+				return err
+			}
+		}
+		if staff && answered != nil && answered.RemoteObject != "" {
+			// A staff answer to a Fediverse author goes back to their server.
+			if err := a.federateAnswer(ctx, tx, in.Org, in.Publication, c, *answered); err != nil {
 				return err
 			}
 		}

@@ -279,6 +279,13 @@ func (a *App) Decide(ctx context.Context, actor model.Account, org model.Organis
 				return err
 			}
 		}
+		if in.Sanction != "" && c.AccountID == "" && c.RemoteActor != "" {
+			// A Fediverse author: muted or banned from this organisation's
+			// debate through federation (docs/FEDERATION.md).
+			if err := a.sanctionRemote(ctx, tx, org.ID, c.RemoteActor, in.Sanction, d.ID, actor.ID, now); err != nil {
+				return err
+			}
+		}
 		detail := fmt.Sprintf("action=%s sanction=%s source=%s rule=%d ground=%s note=%s", d.Action, d.Sanction, d.Source,
 			d.RuleNumber, d.LegalGround, d.Note)
 		if err := a.audit(ctx, tx, org.ID, actor.ID, "moderation.decide", c.ID, detail); err != nil {

@@ -20,6 +20,7 @@ var reservedHandles = map[string]bool{
 	"invitations": true, "lang": true, "media": true, "well-known": true, "users": true, "search": true,
 	"feeds": true, "sitemap": true, "robots": true, "inbox": true, "nodeinfo": true, "email": true,
 	"abonnement": true, "confirmer-abonnement": true,
+	"actor": true,
 }
 
 // NewOrganisation describes an organisation to create.

@@ -384,6 +384,9 @@ func (a *App) savePublication(ctx context.Context, tx *store.Tx, actorID, orgID 
 		action := "publication.update"
 		if cur.State == model.StatePublished {
 			action = "publication.update_live"
+			if err := a.federatePublication(ctx, tx, orgID, p.ID, "Update"); err != nil {
+				return err
+			}
 		}
 		if err := a.audit(ctx, tx, orgID, actorID, action, p.ID, p.Title); err != nil {
 			return err
@@ -481,7 +484,17 @@ func (a *App) move(ctx context.Context, tx *store.Tx, actorID string, p model.Pu
 	if comment != "" {
 		detail += " : " + comment
 	}
-	return a.audit(ctx, tx, p.OrgID, actorID, "publication."+string(to), p.ID, detail)
+	if err := a.audit(ctx, tx, p.OrgID, actorID, "publication."+string(to), p.ID, detail); err != nil {
+		return err
+	}
+	// Followers on the Fediverse hear of it in the same transaction.
+	switch {
+	case to == model.StatePublished && p.State != model.StatePublished:
+		return a.federatePublication(ctx, tx, p.OrgID, p.ID, "Create")
+	case p.State == model.StatePublished && to != model.StatePublished:
+		return a.federatePublication(ctx, tx, p.OrgID, p.ID, "Delete")
+	}
+	return nil
 }
 
 // Action is a workflow step a person asks for.

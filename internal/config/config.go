@@ -30,6 +30,11 @@ type Config struct {
 	BounceDomain   string // VERP return addresses bounce+token@BounceDomain
 	BounceSMTPAddr string // listen address of the built-in bounce receiver ("" = off)
 	MailConns      int    // SMTP connections per mailing
+	// FederationInsecure lets federation use http:// and loopback/private
+	// addresses: tests on one machine and local development only.
+	FederationInsecure bool
+	// FederationBlocks are domains refused for the whole instance, comma-separated.
+	FederationBlocks string
 }
 
 // Register declares the data flags every subcommand that touches data shares
@@ -49,6 +54,8 @@ func Register(fs *flag.FlagSet, c *Config, server bool) {
 		fs.StringVar(&c.BounceSMTPAddr, "bounce-smtp-addr", "", "listen address of the built-in SMTP receiver of bounce reports, e.g. :2525 (off when empty) [PARVIS_BOUNCE_SMTP_ADDR]")
 		fs.IntVar(&c.MailConns, "mail-conns", 6, "SMTP connections used by each mass mailing [PARVIS_MAIL_CONNS]")
 		fs.DurationVar(&c.JobPoll, "job-poll", 200*time.Millisecond, "how often idle job workers look for work [PARVIS_JOB_POLL]")
+		fs.BoolVar(&c.FederationInsecure, "federation-insecure", false, "federation over http:// and to loopback/private addresses: TESTS AND LOCAL DEVELOPMENT ONLY [PARVIS_FEDERATION_INSECURE]")
+		fs.StringVar(&c.FederationBlocks, "federation-block", "", "domains refused by federation for the whole instance, comma-separated [PARVIS_FEDERATION_BLOCK]")
 	}
 }
 
@@ -133,6 +140,17 @@ func (c *Config) OutboxDir() string { return filepath.Join(c.DataDir, "outbox") 
 
 // MediaDir holds uploaded files.
 func (c *Config) MediaDir() string { return filepath.Join(c.DataDir, "media") }
+
+// BlockedDomains lists --federation-block's domains.
+func (c *Config) BlockedDomains() []string {
+	var out []string
+	for _, d := range strings.Split(c.FederationBlocks, ",") {
+		if d = strings.ToLower(strings.TrimSpace(d)); d != "" {
+			out = append(out, d)
+		}
+	}
+	return out
+}
 
 // Secure reports whether the public URL is https (Secure cookies).
 func (c *Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }

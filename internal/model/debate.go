@@ -57,6 +57,9 @@ type Comment struct {
 	AccountID     string // "" for a remote author or an erased account
 	RemoteActor   string // Fediverse actor URI (federation)
 	RemoteName    string
+	RemoteObject  string // the remote post's object id
+	RemoteHandle  string // user@host
+	RemoteURL     string // the author's profile page
 	AuthorName    string // display name (joined from the account) or remote name
 	ServiceID     string // a staff answer given as this service
 	AsOrg         bool   // a staff answer given as the organisation

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"runtime"
 	"time"
@@ -18,12 +19,14 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/config"
+	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/httpserver"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/jobs"
 	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/metrics"
 	"github.com/parvis/parvis/internal/passwords"
+	"github.com/parvis/parvis/internal/safehttp"
 	"github.com/parvis/parvis/internal/screen"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/web"
@@ -38,6 +41,11 @@ type Options struct {
 	// NoWorkers builds an insert-only job client (command-line tools that
 	// run beside a server and must not steal its jobs).
 	NoWorkers bool
+	// LookupIP replaces DNS for federation (benchmarks resolve every host
+	// name to a local sink); nil uses the system resolver.
+	LookupIP func(ctx context.Context, host string) ([]netip.Addr, error)
+	// FollowsPerHost overrides the per-host follow limit (0: the default).
+	FollowsPerHost int
 }
 
 // Server is one assembled Parvis process.
@@ -128,8 +136,11 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 	river.AddWorker(workers, &jobs.NewsletterWorker{Mailer: appOf})
 	river.AddWorker(workers, &jobs.MailTickWorker{Mailer: appOf})
 	jcfg := jobs.Config{Workers: workers, PollInterval: cfg.JobPoll, Logger: logger,
-		Queues:   map[string]int{jobs.MailQueue: 20, jobs.MailingQueue: 4},
+		Queues:   map[string]int{jobs.MailQueue: 20, jobs.MailingQueue: 4, jobs.FederationQueue: federationWorkers},
 		Periodic: []*river.PeriodicJob{jobs.CleanupJob(), jobs.OverdueDigestJob(), jobs.MailTickJob()}}
+	fedFanout, fedDeliver := &jobs.FedFanOutWorker{}, &jobs.FedDeliverWorker{}
+	river.AddWorker(workers, fedFanout)
+	river.AddWorker(workers, fedDeliver)
 	if opt.Clock != nil {
 		// A controllable clock drives River too, so scheduled jobs follow it.
 		jcfg.Time = jobs.ClockTime(opt.Clock.Now)
@@ -149,7 +160,8 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 	}
 	s.App = &app.App{Store: st, Jobs: s.Jobs, Mail: tmpl, Cat: cat, Clock: clock,
 		Passwords: passwords.New(params), BaseURL: cfg.BaseURL, MediaDir: cfg.MediaDir(), Logger: logger, Screener: screener,
-		MailConfig: app.MailConfig{From: cfg.MailFrom, BounceDomain: cfg.BounceDomain, Conns: cfg.MailConns}}
+		MailConfig: app.MailConfig{From: cfg.MailFrom, BounceDomain: cfg.BounceDomain, Conns: cfg.MailConns},
+		Fed: federationOptions(cfg, opt, clock, logger)}
 	if b, ok := sender.(mail.Bulk); ok {
 		s.App.MassSender = b
 	}
@@ -159,6 +171,7 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 	}
 	publisher.Publisher = s.App
 	reminder.Reminder = s.App
+	fedFanout.Federator, fedDeliver.Federator = s.App, s.App
 	if !opt.NoWorkers {
 		// Scheduled publications whose job could not run (a database
 		// restored from a backup…) go out now, before serving.
@@ -182,6 +195,23 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 	s.Handler = httpserver.New(httpserver.Config{Logger: logger, Metrics: s.Metrics, MetricsToken: cfg.MetricsToken,
 		DB: st, Session: w.Session, NotFound: w.NotFound}, w)
 	return s, nil
+}
+
+// federationWorkers is the concurrency of the federation queue: deliveries
+// mostly wait on remote servers.
+const federationWorkers = 64
+
+// federationOptions builds the federation client: strict (https, public
+// addresses only) unless --federation-insecure, which is said loudly.
+func federationOptions(cfg config.Config, opt Options, clock app.Clock, logger *slog.Logger) app.FedOptions {
+	if cfg.FederationInsecure {
+		logger.Warn("FEDERATION INSECURE: http:// and loopback/private addresses are allowed for ActivityPub. " +
+			"Tests and local development only; never on a public server.")
+	}
+	so := safehttp.Options{Insecure: cfg.FederationInsecure, UserAgent: "Parvis (+" + cfg.BaseURL + ")",
+		Timeout: 15 * time.Second, MaxBody: 1 << 20, LookupIP: opt.LookupIP, MaxConnsPerHost: 8}
+	return app.FedOptions{Client: &federation.Client{HTTP: safehttp.New(so), Now: clock.Now},
+		OperatorBlocks: cfg.BlockedDomains(), FollowsPerHost: opt.FollowsPerHost}
 }
 
 func (s *Server) registerGauges() {

@@ -14,7 +14,7 @@ import (
 // from the account (so a renamed resident shows the new name) and falls back
 // to the remote actor's name.
 const commentColumns = `c.id, c.org_id, c.publication_id, COALESCE(c.parent_id, ''), COALESCE(c.account_id, ''),
-	c.remote_actor, c.remote_name, COALESCE(a.display_name, c.remote_name), COALESCE(c.service_id, ''), c.as_org,
+	c.remote_actor, c.remote_name, c.remote_object, c.remote_handle, c.remote_url, COALESCE(a.display_name, c.remote_name), COALESCE(c.service_id, ''), c.as_org,
 	c.staff_label, c.body, c.fingerprint, c.status, c.initial_status, c.screen_verdict, c.screen_score,
 	c.screen_reasons, c.rule_number, c.rule_text, c.official, c.useful_count, c.review, c.review_since,
 	c.idem_key, c.created_at, c.edited_at, c.updated_at`
@@ -27,7 +27,7 @@ func scanComment(row scanner) (model.Comment, error) {
 	var reasons string
 	var reviewSince, editedAt sql.NullTime
 	err := row.Scan(&c.ID, &c.OrgID, &c.PublicationID, &c.ParentID, &c.AccountID, &c.RemoteActor, &c.RemoteName,
-		&c.AuthorName, &c.ServiceID, &asOrg, &c.StaffLabel, &c.Body, &c.Fingerprint, &c.Status, &c.InitialStatus,
+		&c.RemoteObject, &c.RemoteHandle, &c.RemoteURL, &c.AuthorName, &c.ServiceID, &asOrg, &c.StaffLabel, &c.Body, &c.Fingerprint, &c.Status, &c.InitialStatus,
 		&c.ScreenVerdict, &c.ScreenScore, &reasons, &c.RuleNumber, &c.RuleText, &official, &c.UsefulCount,
 		&c.Review, &reviewSince, &c.IdemKey, &c.CreatedAt, &editedAt, &c.UpdatedAt)
 	if err != nil {
@@ -47,12 +47,13 @@ func scanComment(row scanner) (model.Comment, error) {
 func (q *Queries) CreateComment(ctx context.Context, c model.Comment) error {
 	_, err := q.q.ExecContext(ctx, `INSERT INTO comments (id, org_id, publication_id, parent_id, account_id,
 		remote_actor, remote_name, service_id, as_org, staff_label, body, fingerprint, status, initial_status,
-		screen_verdict, screen_score, screen_reasons, official, review, review_since, idem_key, created_at, updated_at)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)`,
+		screen_verdict, screen_score, screen_reasons, official, review, review_since, idem_key, created_at, updated_at,
+		remote_object, remote_handle, remote_url)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26)`,
 		c.ID, c.OrgID, c.PublicationID, stringOrNil(c.ParentID), stringOrNil(c.AccountID), c.RemoteActor, c.RemoteName,
 		stringOrNil(c.ServiceID), boolInt(c.AsOrg), c.StaffLabel, c.Body, c.Fingerprint, c.Status, c.InitialStatus,
 		c.ScreenVerdict, c.ScreenScore, strings.Join(c.ScreenReasons, "\n"), boolInt(c.Official), c.Review,
-		timeOrNil(c.ReviewSince), c.IdemKey, c.CreatedAt, c.UpdatedAt)
+		timeOrNil(c.ReviewSince), c.IdemKey, c.CreatedAt, c.UpdatedAt, c.RemoteObject, c.RemoteHandle, c.RemoteURL)
 	if err != nil {
 		return fmt.Errorf("create comment: %w", translate(err))
 	}

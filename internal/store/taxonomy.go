@@ -176,3 +176,15 @@ func (q *Queries) NeighbourhoodsOf(ctx context.Context, orgID string) ([]model.N
 	}
 	return out, nil
 }
+
+// TopicWithOrg returns a topic and its organisation's handle.
+func (q *Queries) TopicWithOrg(ctx context.Context, id string) (model.Topic, string, error) {
+	var handle string
+	t, err := scanTopic(withExtra{row: q.q.QueryRowContext(ctx, `SELECT t.id, t.org_id, t.slug, t.name, t.description,
+		t.service_id, t.created_at, o.handle FROM topics t JOIN organisations o ON o.id = t.org_id WHERE t.id=$1`, id),
+		extra: []any{&handle}})
+	if err != nil {
+		return t, "", fmt.Errorf("topic %s: %w", id, translate(err))
+	}
+	return t, handle, nil
+}

@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+
+	"github.com/parvis/parvis/internal/federation"
 )
 
 // orgSiteRoutes mounts an organisation's public pages (/{org}/…) on a mux of
@@ -23,7 +25,17 @@ func (h *Handler) orgSiteRoutes(mux *http.ServeMux) {
 	site.Handle("GET /{org}/suivre/envoye", h.orgPage(h.followSent))
 	site.Handle("GET /{org}/lettres", h.orgPage(h.newsletterArchive))
 	site.Handle("GET /{org}/lettres/{slug}", h.orgPage(h.newsletterPage))
+	ap := h.federationSiteRoutes(site)
 	mux.Handle("/{org}/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Content negotiation: ActivityPub clients get the actor or object
+		// JSON at the same address browsers get the page (never through
+		// the page cache, which holds HTML only; both carry Vary: Accept).
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && federation.WantsActivityJSON(r.Header.Get("Accept")) {
+			if _, pattern := ap.Handler(r); pattern != "" {
+				ap.ServeHTTP(w, r)
+				return
+			}
+		}
 		if _, pattern := site.Handler(r); pattern == "" {
 			h.NotFound(w, r)
 			return

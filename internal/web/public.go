@@ -236,6 +236,7 @@ type PublicationData struct {
 	Mastodon       string          // the instance typed in (share form)
 	MastodonError  string          // catalogue key
 	Comments       *commentSection // the debate under it (comments.go); nil on the poster
+	Fediverse      model.Reactions // likes, boosts and replies from the Fediverse (federation.go)
 }
 
 // ShareLinks are plain links: nothing is loaded from the networks.
@@ -281,6 +282,9 @@ func (h *Handler) publicationPage(w http.ResponseWriter, r *http.Request) error 
 	}
 	org, _ := orgFrom(r.Context())
 	if d.Comments, err = h.commentSection(r, org, d.Pub); err != nil {
+		return err
+	}
+	if d.Fediverse, err = h.app.Store.ReactionsOf(r.Context(), d.Pub.ID); err != nil {
 		return err
 	}
 	v := h.view(r, d.Pub.Title, d)

@@ -173,7 +173,8 @@ func writeEntry(w http.ResponseWriter, r *http.Request, e *pagecache.Entry, publ
 	} else {
 		hd.Set("Cache-Control", "private, no-cache")
 	}
-	hd.Set("Vary", "Cookie, Accept-Language")
+	// Accept: the same address serves ActivityPub JSON (federation.go).
+	hd.Set("Vary", "Cookie, Accept-Language, Accept")
 	if !e.LastModified.IsZero() {
 		hd.Set("Last-Modified", e.LastModified.UTC().Format(http.TimeFormat))
 	}

@@ -17,6 +17,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.moderationRoutes(mux)
 	h.consoleRoutes(mux)
 	h.eventRoutes(mux) // events_staff.go
+	h.federationRoutes(mux)
 	h.orgSiteRoutes(mux)
 	h.accountRoutes(mux)
 	h.publicInstanceRoutes(mux)

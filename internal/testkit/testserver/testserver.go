@@ -71,6 +71,11 @@ type Options struct {
 	Engine store.Engine
 	// Outbox writes mail to DATA/outbox instead of the SMTP sink.
 	Outbox bool
+	// FederationInsecure lets this server federate over http:// with
+	// loopback addresses, so that two test servers can talk.
+	FederationInsecure bool
+	// FollowsPerHost overrides the per-host follow limit (0: the default).
+	FollowsPerHost int
 }
 
 // cheap argon2 parameters keep tests fast; production uses passwords.OWASP.
@@ -85,7 +90,7 @@ func Start(t testing.TB, opt Options) *TS {
 	}
 	ts := &TS{URL: "http://" + ln.Addr().String(), Clock: &Clock{}, Data: t.TempDir()}
 	cfg := config.Config{Addr: ln.Addr().String(), DataDir: ts.Data, BaseURL: ts.URL, MailFrom: "Parvis <no-reply@parvis.test>",
-		LogLevel: "warn", LogFormat: "text", JobPoll: 50 * time.Millisecond}
+		LogLevel: "warn", LogFormat: "text", JobPoll: 50 * time.Millisecond, FederationInsecure: opt.FederationInsecure}
 	if opt.Engine == store.Postgres {
 		cfg.Database = storetest.PostgresDSN(t)
 	}
@@ -102,7 +107,8 @@ func Start(t testing.TB, opt Options) *TS {
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: level}))
 	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := server.Open(ctx, cfg, server.Options{Logger: logger, Clock: ts.Clock, Passwords: cheap})
+	srv, err := server.Open(ctx, cfg, server.Options{Logger: logger, Clock: ts.Clock, Passwords: cheap,
+		FollowsPerHost: opt.FollowsPerHost})
 	if err != nil {
 		cancel()
 		t.Fatal(err)

@@ -1,0 +1,721 @@
+package app
+
+import (
+	"context"
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"html"
+	"log/slog"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"github.com/riverqueue/river"
+
+	"github.com/parvis/parvis/internal/federation"
+	"github.com/parvis/parvis/internal/i18n"
+	"github.com/parvis/parvis/internal/jobs"
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
+)
+
+// Federation with ActivityPub (docs/FEDERATION.md): our actors, what we
+// send when a publication goes out, changes or is withdrawn, and delivery.
+
+// FedOptions configure federation for a process.
+type FedOptions struct {
+	// Client makes outgoing requests (fetches, deliveries); nil disables
+	// them (command-line tools).
+	Client *federation.Client
+	// OperatorBlocks are domains refused for the whole instance, from the
+	// command line, besides those stored by the operator.
+	OperatorBlocks []string
+	// FollowsPerHost caps the follows accepted from one host per minute
+	// (0: 60).
+	FollowsPerHost int
+	// HostConcurrency caps simultaneous deliveries to one host in this
+	// process (0: 4).
+	HostConcurrency int
+}
+
+// fedState is the process-local federation state: parsed keys and the
+// per-host delivery semaphores.
+type fedState struct {
+	keys  sync.Map // actor id → *rsa.PrivateKey
+	mu    sync.Mutex
+	hosts map[string]chan struct{}
+}
+
+// Limits of federation.
+const (
+	// HostDeadAfter: a host failing that long is skipped, except for one
+	// probe a day, until it answers again.
+	HostDeadAfter = 7 * 24 * time.Hour
+	hostProbe     = 24 * time.Hour
+	// RemoteFlood is the most comments one remote account may leave in
+	// RemoteFloodWindow.
+	RemoteFlood       = 10
+	RemoteFloodWindow = 10 * time.Minute
+	// SeenRetention is how long incoming activity ids are remembered
+	// (Date checks refuse anything older than an hour anyway).
+	SeenRetention = 14 * 24 * time.Hour
+	outboxPage    = 20
+)
+
+// ---- Addresses --------------------------------------------------------
+
+// OrgActorURI is an organisation's actor id: its public home page.
+func (a *App) OrgActorURI(handle string) string { return a.BaseURL + "/" + handle + "/" }
+
+// TopicActorURI is a topic's actor id: its public page.
+func (a *App) TopicActorURI(handle, slug string) string {
+	return a.BaseURL + "/" + handle + "/themes/" + slug
+}
+
+// PersonActorURI is a local account's actor id.
+func (a *App) PersonActorURI(accountID string) string { return a.BaseURL + "/users/" + accountID }
+
+// InstanceActorURI is the instance's own actor (it signs fetches).
+func (a *App) InstanceActorURI() string { return a.BaseURL + "/actor" }
+
+// SharedInbox receives activities for every actor of the instance.
+func (a *App) SharedInbox() string { return a.BaseURL + "/inbox" }
+
+// PublicationURI is a publication's object id and page.
+func (a *App) PublicationURI(handle, slug string) string {
+	return a.BaseURL + "/" + handle + "/p/" + slug
+}
+
+// CommentURI is a comment's object id.
+func (a *App) CommentURI(handle, id string) string {
+	return a.BaseURL + "/" + handle + "/commentaires/" + id
+}
+
+// collectionURI is an actor's inbox, outbox or followers collection.
+func collectionURI(actor, name string) string { return strings.TrimSuffix(actor, "/") + "/" + name }
+
+// FedHost is the host (with port) of our addresses: user@FedHost.
+func (a *App) FedHost() string {
+	u, err := url.Parse(a.BaseURL)
+	if err != nil {
+		return ""
+	}
+	return u.Host
+}
+
+// LocalRef is what one of our URLs designates.
+type LocalRef struct {
+	Kind   string // org, topic, publication, comment, person, instance
+	Handle string
+	Slug   string // topic or publication slug
+	ID     string // comment or account id
+}
+
+// ParseLocalURI reads one of our actor or object ids; ok is false for
+// anything else (another server's URL, an unknown path).
+func (a *App) ParseLocalURI(s string) (LocalRef, bool) {
+	if !strings.HasPrefix(s, a.BaseURL+"/") {
+		return LocalRef{}, false
+	}
+	rest := strings.TrimPrefix(s, a.BaseURL+"/")
+	if i := strings.IndexAny(rest, "?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	parts := strings.Split(strings.TrimSuffix(rest, "/"), "/")
+	switch {
+	case len(parts) == 1 && parts[0] == "actor":
+		return LocalRef{Kind: model.ActorInstance}, true
+	case len(parts) == 2 && parts[0] == "users":
+		return LocalRef{Kind: model.ActorPerson, ID: parts[1]}, true
+	case len(parts) == 1 && parts[0] != "":
+		return LocalRef{Kind: model.ActorOrg, Handle: parts[0]}, true
+	case len(parts) == 3 && parts[1] == "themes":
+		return LocalRef{Kind: model.ActorTopic, Handle: parts[0], Slug: parts[2]}, true
+	case len(parts) == 3 && parts[1] == "p":
+		return LocalRef{Kind: "publication", Handle: parts[0], Slug: parts[2]}, true
+	case len(parts) == 3 && parts[1] == "commentaires":
+		return LocalRef{Kind: "comment", Handle: parts[0], ID: parts[2]}, true
+	}
+	return LocalRef{}, false
+}
+
+// ---- Local actors -----------------------------------------------------
+
+// LocalActor returns our actor of kind for ref (organisation, topic or
+// account id; "" for the instance), making its key pair on first use.
+// Keys are made outside any transaction: RSA generation takes a while.
+func (a *App) LocalActor(ctx context.Context, kind, ref string) (model.FedActor, error) {
+	act, err := a.Store.FedActorOf(ctx, kind, ref)
+	if !errors.Is(err, model.ErrNotFound) {
+		return act, err
+	}
+	priv, pub, err := federation.GenerateKey()
+	if err != nil {
+		return act, fmt.Errorf("generate key: %w", err)
+	}
+	act = model.FedActor{ID: NewID(), Kind: kind, PublicKeyPEM: pub, PrivateKeyPEM: priv, CreatedAt: a.Now()}
+	switch kind {
+	case model.ActorOrg:
+		act.OrgID = ref
+	case model.ActorTopic:
+		act.TopicID = ref
+	case model.ActorPerson:
+		act.AccountID = ref
+	}
+	if _, err := a.Store.CreateFedActor(ctx, act); err != nil {
+		return act, err
+	}
+	return a.Store.FedActorOf(ctx, kind, ref) // the winner of a concurrent first use
+}
+
+// signer returns an actor's key for signing, parsed once per process.
+func (a *App) signer(act model.FedActor, uri string) (federation.Signer, error) {
+	if k, ok := a.fed.keys.Load(act.ID); ok {
+		return federation.Signer{KeyID: uri + "#main-key", Key: k.(*rsa.PrivateKey)}, nil
+	}
+	k, err := federation.ParsePrivateKey(act.PrivateKeyPEM)
+	if err != nil {
+		return federation.Signer{}, fmt.Errorf("actor %s key: %w", act.ID, err)
+	}
+	a.fed.keys.Store(act.ID, k)
+	return federation.Signer{KeyID: uri + "#main-key", Key: k}, nil
+}
+
+// actorURIOf is the id of one of our actors.
+func (a *App) actorURIOf(ctx context.Context, q *store.Queries, act model.FedActor) (string, error) {
+	switch act.Kind {
+	case model.ActorOrg:
+		o, err := q.OrganisationByID(ctx, act.OrgID)
+		if err != nil {
+			return "", err
+		}
+		return a.OrgActorURI(o.Handle), nil
+	case model.ActorTopic:
+		var handle, slug string
+		t, org, err := q.TopicWithOrg(ctx, act.TopicID)
+		if err != nil {
+			return "", err
+		}
+		handle, slug = org, t.Slug
+		return a.TopicActorURI(handle, slug), nil
+	case model.ActorPerson:
+		return a.PersonActorURI(act.AccountID), nil
+	}
+	return a.InstanceActorURI(), nil
+}
+
+// ActorDoc is an actor document and its followers count.
+type ActorDoc struct {
+	Actor     federation.Actor
+	Followers int
+}
+
+// OrgActorDoc builds an organisation's actor document (type Organization).
+func (a *App) OrgActorDoc(ctx context.Context, org model.Organisation) (federation.Actor, error) {
+	act, err := a.LocalActor(ctx, model.ActorOrg, org.ID)
+	if err != nil {
+		return federation.Actor{}, err
+	}
+	uri := a.OrgActorURI(org.Handle)
+	doc := a.baseActor(uri, "Organization", org.Handle, org.Name, act)
+	doc.Summary = paragraphs(org.Description)
+	doc.URL = uri
+	if org.LogoPath != "" {
+		doc.Icon = &federation.Image{Type: "Image", URL: a.BaseURL + "/media/" + org.LogoPath, Name: org.Name}
+		doc.Image = doc.Icon
+	}
+	var fields []federation.PropertyValue
+	fields = append(fields, federation.PropertyValue{Type: "PropertyValue", Name: a.Cat.T(i18n.Default, "fed.field.site"),
+		Value: link(uri)})
+	if org.Website != "" {
+		fields = append(fields, federation.PropertyValue{Type: "PropertyValue", Name: a.Cat.T(i18n.Default, "fed.field.website"),
+			Value: link(org.Website)})
+	}
+	doc.Attachment = fields
+	return federation.ActorDoc(doc), nil
+}
+
+// TopicActorDoc builds a topic's actor document (type Group), followed on
+// its own: "Travaux à Bellerive" without everything else.
+func (a *App) TopicActorDoc(ctx context.Context, org model.Organisation, t model.Topic) (federation.Actor, error) {
+	act, err := a.LocalActor(ctx, model.ActorTopic, t.ID)
+	if err != nil {
+		return federation.Actor{}, err
+	}
+	uri := a.TopicActorURI(org.Handle, t.Slug)
+	doc := a.baseActor(uri, "Group", org.Handle+"."+t.Slug, a.Cat.T(i18n.Default, "fed.topic_name", t.Name, org.Name), act)
+	doc.Summary = paragraphs(t.Description)
+	doc.URL = uri
+	if org.LogoPath != "" {
+		doc.Icon = &federation.Image{Type: "Image", URL: a.BaseURL + "/media/" + org.LogoPath, Name: org.Name}
+	}
+	doc.Attachment = []federation.PropertyValue{{Type: "PropertyValue", Name: a.Cat.T(i18n.Default, "fed.field.site"),
+		Value: link(a.OrgActorURI(org.Handle))}}
+	return federation.ActorDoc(doc), nil
+}
+
+// PersonActorDoc builds a local account's actor document, for accounts
+// that have one (made when they first federate): nobody else is exposed.
+func (a *App) PersonActorDoc(ctx context.Context, accountID string) (federation.Actor, error) {
+	act, err := a.Store.FedActorOf(ctx, model.ActorPerson, accountID)
+	if err != nil {
+		return federation.Actor{}, err
+	}
+	acct, err := a.Store.AccountByID(ctx, accountID)
+	if err != nil {
+		return federation.Actor{}, err
+	}
+	uri := a.PersonActorURI(accountID)
+	doc := a.baseActor(uri, "Person", "u"+strings.ReplaceAll(accountID, "-", "")[:12], acct.DisplayName, act)
+	doc.Discoverable, doc.Indexable = false, false
+	return federation.ActorDoc(doc), nil
+}
+
+// InstanceActorDoc builds the instance actor (type Application).
+func (a *App) InstanceActorDoc(ctx context.Context) (federation.Actor, error) {
+	act, err := a.LocalActor(ctx, model.ActorInstance, "")
+	if err != nil {
+		return federation.Actor{}, err
+	}
+	doc := a.baseActor(a.InstanceActorURI(), "Application", a.FedHost(), "Parvis", act)
+	doc.Outbox, doc.Followers = "", ""
+	doc.Discoverable = false
+	return federation.ActorDoc(doc), nil
+}
+
+func (a *App) baseActor(uri, typ, username, name string, act model.FedActor) federation.Actor {
+	return federation.Actor{ID: uri, Type: typ, PreferredUsername: username, Name: name,
+		Inbox: collectionURI(uri, "inbox"), Outbox: collectionURI(uri, "outbox"), Followers: collectionURI(uri, "followers"),
+		Endpoints:    &federation.Endpoints{SharedInbox: a.SharedInbox()},
+		PublicKey:    federation.PublicKey{ID: uri + "#main-key", Owner: uri, PublicKeyPem: act.PublicKeyPEM},
+		Discoverable: true, Indexable: true, Published: federation.Stamp(act.CreatedAt)}
+}
+
+// paragraphs turns plain text into HTML paragraphs.
+func paragraphs(s string) string {
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(strings.TrimSpace(s), "\r", ""), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, "<p>"+strings.ReplaceAll(html.EscapeString(p), "\n", "<br>")+"</p>")
+		}
+	}
+	return strings.Join(out, "")
+}
+
+func link(u string) string {
+	shown := strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
+	return `<a href="` + html.EscapeString(u) + `" rel="me nofollow noopener" target="_blank">` + html.EscapeString(shown) + `</a>`
+}
+
+// ---- Objects ----------------------------------------------------------
+
+// PublicationObject builds the ActivityPub object of a publication: an
+// Article for news, pages and job offers, a Note for alerts (Mastodon shows
+// a Note's whole text), an Event for events.
+func (a *App) PublicationObject(ctx context.Context, q *store.Queries, org model.Organisation, p model.Publication) (federation.Note, error) {
+	uri := a.PublicationURI(org.Handle, p.Slug)
+	actor := a.OrgActorURI(org.Handle)
+	n := federation.Note{ID: uri, Type: "Article", AttributedTo: actor, Name: p.Title, Summary: p.Summary,
+		MediaType: "text/html", URL: uri, To: []string{federation.Public}, Cc: []string{collectionURI(actor, "followers")}}
+	if p.PublishedAt != nil {
+		n.Published = federation.Stamp(*p.PublishedAt)
+	}
+	if p.RepublishedAt != nil {
+		n.Updated = federation.Stamp(*p.RepublishedAt)
+	}
+	back := `<p><a href="` + html.EscapeString(uri) + `">` + html.EscapeString(a.Cat.T(i18n.Default, "fed.read_more", org.Name)) + `</a></p>`
+	n.Content = p.BodyHTML + back
+	if p.Kind == model.KindAlert {
+		// Mastodon shows a Note's summary as a content warning: the alert's
+		// level and title go in the text instead.
+		n.Type, n.Name, n.Summary = "Note", "", ""
+		level := ""
+		if p.AlertLevel != "" {
+			level = a.Cat.T(i18n.Default, "fed.alert."+string(p.AlertLevel)) + " — "
+		}
+		n.Content = "<p><strong>" + html.EscapeString(level+p.Title) + "</strong></p>" + paragraphs(p.Summary) + p.BodyHTML + back
+	}
+	topics, err := q.TopicsOf(ctx, org.ID)
+	if err != nil {
+		return n, err
+	}
+	for _, t := range topics {
+		if slices.Contains(p.TopicIDs, t.ID) {
+			n.Tag = append(n.Tag, federation.Tag{Type: "Hashtag", Name: "#" + hashtag(t.Name),
+				Href: a.TopicActorURI(org.Handle, t.Slug)})
+		}
+	}
+	if p.ImageID != "" {
+		m, err := q.MediaByID(ctx, org.ID, p.ImageID)
+		if err == nil {
+			n.Attachment = append(n.Attachment, federation.Attachment{Type: "Document", MediaType: m.ContentType,
+				URL: a.BaseURL + "/media/" + m.Path, Name: m.Alt, Width: m.Width, Height: m.Height})
+		} else if !errors.Is(err, model.ErrNotFound) {
+			return n, err
+		}
+	}
+	if p.Kind == model.KindEvent {
+		if err := a.EventObjectFields(ctx, q, p, &n); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// EventObjectFields makes an event publication an ActivityPub Event the
+// way Mobilizon sends them: startTime, endTime, timezone, location (Place
+// with a PostalAddress), joinMode, maximumAttendeeCapacity and
+// remainingAttendeeCapacity. The events feature fills in its fields here
+// once it lands on main; until then an event goes out as an Event with
+// its text only.
+func (a *App) EventObjectFields(ctx context.Context, q *store.Queries, p model.Publication, n *federation.Note) error {
+	n.Type = "Event"
+	n.Timezone = "Europe/Paris"
+	n.JoinMode = "external" // registration happens on our site
+	return nil
+}
+
+// hashtag makes a topic name a hashtag: words joined in CamelCase, letters
+// and digits only ("Vie associative" → "VieAssociative").
+func hashtag(name string) string {
+	var b strings.Builder
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		r := []rune(w)
+		b.WriteString(strings.ToUpper(string(r[0])) + string(r[1:]))
+	}
+	return b.String()
+}
+
+// ---- Outgoing activities -----------------------------------------------
+
+// federatePublication queues, in tx, what tells the Fediverse about a
+// publication's change: kind is Create (it went out), Update (its content
+// changed while out) or Delete (it was withdrawn). Topic actors boost
+// (Announce) a new publication to their own followers. Nothing is queued
+// when nobody can be following (no actor was ever fetched).
+func (a *App) federatePublication(ctx context.Context, tx *store.Tx, orgID, pubID, kind string) error {
+	orgActor, err := tx.FedActorOf(ctx, model.ActorOrg, orgID)
+	if errors.Is(err, model.ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	org, err := tx.OrganisationByID(ctx, orgID)
+	if err != nil {
+		return err
+	}
+	p, err := tx.PublicationByID(ctx, orgID, pubID)
+	if err != nil {
+		return err
+	}
+	now := a.Now()
+	actorURI := a.OrgActorURI(org.Handle)
+	objURI := a.PublicationURI(org.Handle, p.Slug)
+	audience := []string{orgActor.ID}
+	var topicActors []model.FedActor
+	topics, err := tx.TopicsOf(ctx, orgID)
+	if err != nil {
+		return err
+	}
+	for _, t := range topics {
+		if !slices.Contains(p.TopicIDs, t.ID) {
+			continue
+		}
+		ta, err := tx.FedActorOf(ctx, model.ActorTopic, t.ID)
+		if errors.Is(err, model.ErrNotFound) {
+			continue
+		} else if err != nil {
+			return err
+		}
+		topicActors = append(topicActors, ta)
+		if kind != "Create" {
+			audience = append(audience, ta.ID)
+		}
+	}
+	id := NewID()
+	act := federation.OutActivity{ID: actorURI + "#" + strings.ToLower(kind) + "-" + id, Type: kind, Actor: actorURI,
+		Published: federation.Stamp(now), To: []string{federation.Public}, Cc: []string{collectionURI(actorURI, "followers")}}
+	switch kind {
+	case "Delete":
+		act.Object = &federation.Note{ID: objURI, Type: "Tombstone", Deleted: federation.Stamp(now)}
+	default:
+		n, err := a.PublicationObject(ctx, tx.Queries, org, p)
+		if err != nil {
+			return err
+		}
+		if kind == "Update" {
+			n.Updated = federation.Stamp(now) // Mastodon applies an edit only if newer
+		}
+		act.Object = &n
+	}
+	if err := a.queueActivity(ctx, tx, orgActor.ID, kind, objURI, p.ID, audience, nil, act, now); err != nil {
+		return err
+	}
+	if kind != "Create" {
+		return nil
+	}
+	for i, ta := range topicActors {
+		var slug string
+		for _, t := range topics {
+			if t.ID == ta.TopicID {
+				slug = t.Slug
+			}
+		}
+		turi := a.TopicActorURI(org.Handle, slug)
+		ann := federation.OutActivity{ID: fmt.Sprintf("%s#announce-%s-%d", turi, id, i), Type: "Announce", Actor: turi,
+			Published: federation.Stamp(now), To: []string{federation.Public},
+			Cc: []string{collectionURI(turi, "followers"), actorURI}, Object: objURI}
+		if err := a.queueActivity(ctx, tx, ta.ID, "Announce", objURI, p.ID, []string{ta.ID}, nil, ann, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// queueActivity stores an outgoing activity and its fan-out job in tx.
+func (a *App) queueActivity(ctx context.Context, tx *store.Tx, actorID, kind, objectID, pubID string, audience, inboxes []string,
+	act federation.OutActivity, now time.Time) error {
+	body, err := federation.Marshal(federation.Wrap(act))
+	if err != nil {
+		return err
+	}
+	o := model.OutboxItem{ID: NewID(), ActorID: actorID, Kind: kind, ObjectID: objectID, PublicationID: pubID,
+		Audience: audience, Inboxes: inboxes, Body: string(body), CreatedAt: now}
+	if err := tx.CreateOutbox(ctx, o); err != nil {
+		return err
+	}
+	return a.Jobs.Enqueue(ctx, tx, jobs.FedFanOutArgs{OutboxID: o.ID}, nil)
+}
+
+// FedFanOut turns an outgoing activity into one delivery job per inbox: its
+// audience's followers, one shared inbox per server, plus its direct
+// recipients, minus blocked domains. Running it twice queues nothing more.
+func (a *App) FedFanOut(ctx context.Context, outboxID string) error {
+	o, blocks, err := a.outboxItem(ctx, outboxID)
+	if errors.Is(err, model.ErrNotFound) {
+		return nil // deleted with its actor
+	} else if err != nil {
+		return err
+	}
+	recipients, err := a.Store.FollowerInboxes(ctx, o.Audience)
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	var params []river.InsertManyParams
+	add := func(inbox, host string) {
+		if seen[inbox] || blocked(blocks, host) {
+			return
+		}
+		seen[inbox] = true
+		params = append(params, river.InsertManyParams{Args: jobs.FedDeliverArgs{OutboxID: o.ID, Inbox: inbox}})
+	}
+	for _, r := range recipients {
+		add(r.Inbox, r.Host)
+	}
+	for _, in := range o.Inboxes {
+		add(in, federation.Host(in))
+	}
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		first, err := tx.MarkFannedOut(ctx, o.ID, a.Now())
+		if err != nil || !first {
+			return err
+		}
+		for len(params) > 0 {
+			n := min(len(params), 1000)
+			if err := a.Jobs.EnqueueMany(ctx, tx, params[:n]); err != nil {
+				return err
+			}
+			params = params[n:]
+		}
+		return nil
+	})
+}
+
+// outboxItem loads an outgoing activity and the domains its actor's
+// organisation (and the operator) block.
+func (a *App) outboxItem(ctx context.Context, id string) (model.OutboxItem, []string, error) {
+	o, err := a.Store.OutboxByID(ctx, id)
+	if err != nil {
+		return o, nil, err
+	}
+	orgID, err := a.actorOrg(ctx, o.ActorID)
+	if err != nil {
+		return o, nil, err
+	}
+	blocks, err := a.blockedDomains(ctx, orgID)
+	return o, blocks, err
+}
+
+// actorOrg is the organisation a local actor speaks for ("" for persons
+// and the instance).
+func (a *App) actorOrg(ctx context.Context, actorID string) (string, error) {
+	act, err := a.Store.FedActorByID(ctx, actorID)
+	if err != nil {
+		return "", err
+	}
+	if act.Kind == model.ActorTopic {
+		t, _, err := a.Store.TopicWithOrg(ctx, act.TopicID)
+		return t.OrgID, err
+	}
+	return act.OrgID, nil
+}
+
+// ErrHostDown is a delivery skipped because its host has failed for
+// HostDeadAfter; it is not retried.
+var ErrHostDown = errors.New("host unreachable for days: skipped")
+
+// FedDeliver sends an outgoing activity to one inbox, signed by its actor. A
+// refusal (4xx) is final; network errors and 5xx are retried by the job.
+func (a *App) FedDeliver(ctx context.Context, outboxID, inbox string) error {
+	if a.Fed.Client == nil {
+		return errors.New("federation client not configured")
+	}
+	host := federation.Host(inbox)
+	o, blocks, err := a.outboxItem(ctx, outboxID)
+	if errors.Is(err, model.ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if blocked(blocks, host) {
+		return nil // blocked since the fan-out
+	}
+	st, err := a.Store.HostStatus(ctx, host)
+	if err != nil {
+		return err
+	}
+	now := a.Now()
+	if st.FailingSince != nil && now.Sub(*st.FailingSince) > HostDeadAfter && st.LastAttemptAt != nil &&
+		now.Sub(*st.LastAttemptAt) < hostProbe {
+		a.Logger.Info("federation: delivery skipped, host down", "host", host, "since", st.FailingSince, "activity", o.Kind)
+		return nil
+	}
+	act, err := a.Store.FedActorByID(ctx, o.ActorID)
+	if err != nil {
+		return err
+	}
+	uri, err := a.actorURIOf(ctx, a.Store.Queries, act)
+	if err != nil {
+		return err
+	}
+	s, err := a.signer(act, uri)
+	if err != nil {
+		return err
+	}
+	release := a.hostSlot(ctx, host)
+	if release == nil {
+		return ctx.Err()
+	}
+	err = a.Fed.Client.Post(ctx, inbox, []byte(o.Body), s)
+	release()
+	var se *federation.StatusError
+	switch {
+	case err == nil:
+		return a.Store.HostAnswered(ctx, host, now)
+	case errors.As(err, &se) && se.Permanent():
+		// The server is up and refused this activity: retrying won't help.
+		a.Logger.Info("federation: delivery refused", "inbox", inbox, "status", se.Status, "activity", o.Kind)
+		return a.Store.HostAnswered(ctx, host, now)
+	}
+	if herr := a.Store.HostResult(ctx, host, false, now); herr != nil {
+		a.Logger.Warn("federation: host status", "host", host, "error", herr)
+	}
+	return fmt.Errorf("deliver %s to %s: %w", o.Kind, inbox, err)
+}
+
+// hostSlot waits for one of the host's delivery slots; nil if ctx ended.
+func (a *App) hostSlot(ctx context.Context, host string) func() {
+	n := a.Fed.HostConcurrency
+	if n <= 0 {
+		n = 4
+	}
+	a.fed.mu.Lock()
+	if a.fed.hosts == nil {
+		a.fed.hosts = map[string]chan struct{}{}
+	}
+	sem, ok := a.fed.hosts[host]
+	if !ok {
+		sem = make(chan struct{}, n)
+		a.fed.hosts[host] = sem
+	}
+	a.fed.mu.Unlock()
+	select {
+	case sem <- struct{}{}:
+		return func() { <-sem }
+	case <-ctx.Done():
+		return nil
+	}
+}
+
+// ---- Blocks and sanctions ----------------------------------------------
+
+// blockedDomains lists the operator's blocks and the organisation's.
+func (a *App) blockedDomains(ctx context.Context, orgID string) ([]string, error) {
+	out := slices.Clone(a.Fed.OperatorBlocks)
+	scopes := []string{""}
+	if orgID != "" {
+		scopes = append(scopes, orgID)
+	}
+	for _, id := range scopes {
+		bs, err := a.Store.DomainBlocks(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		for _, b := range bs {
+			out = append(out, b.Domain)
+		}
+	}
+	return out, nil
+}
+
+// blocked reports whether host (with or without port) is, or is under, one
+// of the domains.
+func blocked(domains []string, host string) bool {
+	h := strings.ToLower(host)
+	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.Contains(h[i:], "]") {
+		h = h[:i]
+	}
+	for _, d := range domains {
+		d = strings.ToLower(strings.TrimSpace(d))
+		if d != "" && (h == d || strings.HasSuffix(h, "."+d)) {
+			return true
+		}
+	}
+	return false
+}
+
+// OperatorBlocked reports whether the instance refuses host.
+func (a *App) OperatorBlocked(ctx context.Context, host string) (bool, error) {
+	bs, err := a.blockedDomains(ctx, "")
+	return blocked(bs, host), err
+}
+
+// NormalizeDomain checks a domain typed by staff ("mastodon.example",
+// "https://spam.example/" → "spam.example").
+func NormalizeDomain(s string) (string, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "https://"), "http://")
+	s = strings.TrimPrefix(s, "@")
+	if i := strings.LastIndexByte(s, '@'); i >= 0 {
+		s = s[i+1:]
+	}
+	s = strings.TrimSuffix(strings.SplitN(s, "/", 2)[0], ".")
+	if s == "" || len(s) > 253 || !strings.Contains(s, ".") && !strings.Contains(s, ":") && s != "localhost" {
+		return "", false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == ':') {
+			return "", false
+		}
+	}
+	return s, true
+}
+
+// fedLog is the logger for refused or ignored federation input: one line,
+// never the content.
+func (a *App) fedLog() *slog.Logger { return a.Logger.With("component", "federation") }

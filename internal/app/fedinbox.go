@@ -1,0 +1,769 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"strings"
+	"time"
+
+	"github.com/parvis/parvis/internal/federation"
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/screen"
+	"github.com/parvis/parvis/internal/store"
+)
+
+// Incoming federation: remote actors and their keys, and what we do with
+// each activity. Every activity is handled in one transaction that starts
+// by recording its id: a replay finds it and changes nothing.
+
+// remoteRefresh is how old a cached remote actor may be before a Follow or
+// a fetch for delivery refreshes it.
+const remoteRefresh = 24 * time.Hour
+
+// instanceSigner signs our fetches with the instance actor's key.
+func (a *App) instanceSigner(ctx context.Context) (federation.Signer, error) {
+	act, err := a.LocalActor(ctx, model.ActorInstance, "")
+	if err != nil {
+		return federation.Signer{}, err
+	}
+	return a.signer(act, a.InstanceActorURI())
+}
+
+// signedGet fetches a document signed by the instance actor.
+func (a *App) signedGet(ctx context.Context, target string) ([]byte, error) {
+	if a.Fed.Client == nil {
+		return nil, errors.New("federation client not configured")
+	}
+	s, err := a.instanceSigner(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return a.Fed.Client.Get(ctx, target, s)
+}
+
+// FetchRemoteActor fetches (signed) and caches a remote actor.
+func (a *App) FetchRemoteActor(ctx context.Context, uri string) (model.RemoteActor, error) {
+	if _, ok := a.ParseLocalURI(uri); ok {
+		return model.RemoteActor{}, fmt.Errorf("%w: %s is local", model.ErrInvalid, uri)
+	}
+	b, err := a.signedGet(ctx, uri)
+	if err != nil {
+		return model.RemoteActor{}, err
+	}
+	ra, err := federation.ParseActor(b)
+	if err != nil {
+		return model.RemoteActor{}, err
+	}
+	if ra.ID != uri {
+		// The document must be the actor asked for: a server answering for
+		// another one's actor would be an impersonation.
+		return model.RemoteActor{}, fmt.Errorf("%w: fetched %s, got %s", federation.ErrMalformed, uri, ra.ID)
+	}
+	return a.storeRemoteActor(ctx, ra)
+}
+
+func (a *App) storeRemoteActor(ctx context.Context, ra federation.RemoteActor) (model.RemoteActor, error) {
+	if _, err := federation.ParsePublicKey(ra.PublicKeyPEM); err != nil {
+		return model.RemoteActor{}, fmt.Errorf("%w: actor key: %v", federation.ErrMalformed, err)
+	}
+	m := model.RemoteActor{URI: ra.ID, KeyID: ra.KeyID, PublicKeyPEM: ra.PublicKeyPEM, Handle: ra.Handle(),
+		Name: excerpt(ra.Name, 100), URL: ra.URL, Inbox: ra.Inbox, SharedInbox: ra.SharedInbox, Host: federation.Host(ra.ID),
+		FetchedAt: a.Now()}
+	if m.URL == "" || !strings.HasPrefix(m.URL, "http") {
+		m.URL = m.URI
+	}
+	if m.Name == "" {
+		m.Name = m.Handle
+	}
+	return m, a.Store.PutRemoteActor(ctx, m)
+}
+
+// RemoteActor returns a remote actor from the cache, fetching it when
+// unknown or older than a day.
+func (a *App) RemoteActor(ctx context.Context, uri string) (model.RemoteActor, error) {
+	ra, err := a.Store.RemoteActorByURI(ctx, uri)
+	if err == nil && a.Now().Sub(ra.FetchedAt) < remoteRefresh {
+		return ra, nil
+	}
+	if err != nil && !errors.Is(err, model.ErrNotFound) {
+		return ra, err
+	}
+	fresh, ferr := a.FetchRemoteActor(ctx, uri)
+	if ferr != nil && err == nil {
+		return ra, nil // stale beats nothing
+	}
+	return fresh, ferr
+}
+
+// VerificationKey returns the remote actor owning keyID, from the cache
+// unless refresh (a signature failed with the cached key: it may have
+// rotated). Fetch failures are returned as they are (IsGone tells a
+// deleted actor).
+func (a *App) VerificationKey(ctx context.Context, keyID string, refresh bool) (model.RemoteActor, error) {
+	if !refresh {
+		ra, err := a.Store.RemoteActorByKeyID(ctx, keyID)
+		if err == nil || !errors.Is(err, model.ErrNotFound) {
+			return ra, err
+		}
+	}
+	b, err := a.signedGet(ctx, keyID)
+	if err != nil {
+		return model.RemoteActor{}, err
+	}
+	kd, err := federation.ParseKeyDoc(b)
+	if err != nil {
+		return model.RemoteActor{}, err
+	}
+	var ra federation.RemoteActor
+	if kd.Actor != nil {
+		ra = *kd.Actor
+	} else {
+		// A bare key: its owner must name it.
+		ab, err := a.signedGet(ctx, kd.Owner)
+		if err != nil {
+			return model.RemoteActor{}, err
+		}
+		if ra, err = federation.ParseActor(ab); err != nil {
+			return model.RemoteActor{}, err
+		}
+	}
+	if ra.KeyID != keyID || federation.Host(ra.ID) != federation.Host(keyID) {
+		return model.RemoteActor{}, fmt.Errorf("%w: key %s not published by its actor", federation.ErrMalformed, keyID)
+	}
+	return a.storeRemoteActor(ctx, ra)
+}
+
+// InboxTarget is the inbox an activity was posted to.
+type InboxTarget struct {
+	Shared    bool
+	AccountID string // a person's own inbox
+}
+
+// ErrIgnored is an activity we accept (202) and do nothing with, logged.
+var ErrIgnored = errors.New("ignored")
+
+// HandleActivity acts on a verified incoming activity from signer (the
+// remote actor whose key signed it, already checked to be the activity's
+// actor). Malformed or forged input is model.ErrInvalid, refusals
+// model.ErrForbidden, floods model.ErrRateLimited; what we do not act upon
+// is logged and ignored.
+func (a *App) HandleActivity(ctx context.Context, target InboxTarget, signer model.RemoteActor, act federation.Activity, raw []byte) error {
+	log := a.fedLog().With("activity", act.Type, "id", act.ID, "actor", act.Actor)
+	if federation.Host(act.ID) != signer.Host {
+		log.Info("refused: activity id on another host than its actor")
+		return model.ErrInvalid
+	}
+	if err := a.Store.HostAnswered(ctx, signer.Host, a.Now()); err != nil {
+		return err
+	}
+	var err error
+	switch act.Type {
+	case "Follow":
+		err = a.inFollow(ctx, signer, act)
+	case "Undo":
+		err = a.inUndo(ctx, signer, act)
+	case "Create":
+		err = a.inCreate(ctx, target, signer, act, raw)
+	case "Update":
+		err = a.inUpdate(ctx, target, signer, act, raw)
+	case "Delete":
+		err = a.inDelete(ctx, target, signer, act, raw)
+	case "Like", "EmojiReact":
+		err = a.inReaction(ctx, signer, act, "like")
+	case "Announce":
+		err = a.inAnnounce(ctx, target, signer, act, raw)
+	case "Accept", "Reject":
+		err = a.inAcceptReject(ctx, target, signer, act, raw)
+	default:
+		err = fmt.Errorf("%w: type not handled", ErrIgnored)
+	}
+	if errors.Is(err, ErrIgnored) {
+		log.Info("ignored", "why", strings.TrimPrefix(err.Error(), "ignored: "))
+		return nil
+	}
+	if err != nil && (errors.Is(err, model.ErrInvalid) || errors.Is(err, model.ErrForbidden) || errors.Is(err, model.ErrRateLimited)) {
+		log.Info("refused", "why", err.Error())
+	}
+	return err
+}
+
+// seenInTx records the activity id first thing in tx; a replay is ignored.
+func (a *App) seenInTx(ctx context.Context, tx *store.Tx, id string) error {
+	fresh, err := tx.MarkSeen(ctx, id, a.Now())
+	if err != nil {
+		return err
+	}
+	if !fresh {
+		return fmt.Errorf("%w: already handled (replay)", ErrIgnored)
+	}
+	return nil
+}
+
+// localActorOf resolves one of our org or topic actor ids to its actor
+// record and organisation.
+func (a *App) localActorOf(ctx context.Context, uri string) (model.FedActor, model.Organisation, error) {
+	ref, ok := a.ParseLocalURI(uri)
+	if !ok || (ref.Kind != model.ActorOrg && ref.Kind != model.ActorTopic) {
+		return model.FedActor{}, model.Organisation{}, fmt.Errorf("%w: %s is not one of our actors", ErrIgnored, uri)
+	}
+	org, err := a.Store.OrganisationByHandle(ctx, ref.Handle)
+	if errors.Is(err, model.ErrNotFound) {
+		return model.FedActor{}, org, fmt.Errorf("%w: no organisation %s", ErrIgnored, ref.Handle)
+	} else if err != nil {
+		return model.FedActor{}, org, err
+	}
+	if ref.Kind == model.ActorOrg {
+		act, err := a.LocalActor(ctx, model.ActorOrg, org.ID)
+		return act, org, err
+	}
+	t, err := a.Store.TopicBySlug(ctx, org.ID, ref.Slug)
+	if errors.Is(err, model.ErrNotFound) {
+		return model.FedActor{}, org, fmt.Errorf("%w: no topic %s", ErrIgnored, ref.Slug)
+	} else if err != nil {
+		return model.FedActor{}, org, err
+	}
+	act, err := a.LocalActor(ctx, model.ActorTopic, t.ID)
+	return act, org, err
+}
+
+// refusedBy reports why an organisation refuses a remote actor: its domain
+// is blocked, or the account is banned ("" when neither).
+func (a *App) refusedBy(ctx context.Context, orgID string, ra model.RemoteActor, kinds ...string) (string, error) {
+	bs, err := a.blockedDomains(ctx, orgID)
+	if err != nil {
+		return "", err
+	}
+	if blocked(bs, ra.Host) {
+		return "domain blocked", nil
+	}
+	ss, err := a.Store.ActiveRemoteSanctions(ctx, orgID, ra.URI, a.Now())
+	if err != nil {
+		return "", err
+	}
+	for _, s := range ss {
+		for _, k := range kinds {
+			if s.Kind == k {
+				return "account " + s.Kind + "ned", nil
+			}
+		}
+	}
+	return "", nil
+}
+
+func (a *App) inFollow(ctx context.Context, ra model.RemoteActor, act federation.Activity) error {
+	local, org, err := a.localActorOf(ctx, act.ObjectID)
+	if err != nil {
+		return err
+	}
+	if why, err := a.refusedBy(ctx, org.ID, ra, "ban"); err != nil {
+		return err
+	} else if why != "" {
+		return fmt.Errorf("%w: follow refused: %s", model.ErrForbidden, why)
+	}
+	limit := a.Fed.FollowsPerHost
+	if limit <= 0 {
+		limit = 60
+	}
+	n, err := a.Store.RecentFollowsFromHost(ctx, ra.Host, a.Now().Add(-time.Minute))
+	if err != nil {
+		return err
+	}
+	if n >= limit {
+		return fmt.Errorf("%w: %d follows from %s in a minute", model.ErrRateLimited, n, ra.Host)
+	}
+	localURI, err := a.actorURIOf(ctx, a.Store.Queries, local)
+	if err != nil {
+		return err
+	}
+	now := a.Now()
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
+			return err
+		}
+		if _, err := tx.AddFollower(ctx, model.Follower{ActorID: local.ID, RemoteActor: ra.URI, Inbox: ra.Inbox,
+			SharedInbox: ra.SharedInbox, Host: ra.Host, FollowID: act.ID, CreatedAt: now}); err != nil {
+			return err
+		}
+		accept := federation.OutActivity{ID: localURI + "#accept-" + NewID(), Type: "Accept", Actor: localURI,
+			To: []string{ra.URI}, Object: map[string]any{"id": act.ID, "type": "Follow", "actor": ra.URI, "object": localURI}}
+		return a.queueActivity(ctx, tx, local.ID, "Accept", act.ID, "", nil, []string{ra.Inbox}, accept, now)
+	})
+}
+
+func (a *App) inUndo(ctx context.Context, ra model.RemoteActor, act federation.Activity) error {
+	inner := act.Object
+	if inner == nil {
+		// Only the id of what is undone: a like or boost we recorded by id.
+		return a.Store.InTx(ctx, func(tx *store.Tx) error {
+			if err := a.seenInTx(ctx, tx, act.ID); err != nil {
+				return err
+			}
+			if _, err := tx.RemoveReaction(ctx, ra.URI, act.ObjectID, "", ""); err != nil {
+				return err
+			}
+			return nil
+		})
+	}
+	if inner.Actor != "" && inner.Actor != ra.URI {
+		return fmt.Errorf("%w: undoing another actor's activity", model.ErrInvalid)
+	}
+	switch inner.Type {
+	case "Follow":
+		local, _, err := a.localActorOf(ctx, inner.ObjectID)
+		if err != nil {
+			return err
+		}
+		return a.Store.InTx(ctx, func(tx *store.Tx) error {
+			if err := a.seenInTx(ctx, tx, act.ID); err != nil {
+				return err
+			}
+			_, err := tx.RemoveFollower(ctx, local.ID, ra.URI)
+			return err
+		})
+	case "Like", "Announce", "EmojiReact":
+		kind := "like"
+		if inner.Type == "Announce" {
+			kind = "announce"
+		}
+		pubID := ""
+		if p, _, err := a.localPublication(ctx, inner.ObjectID); err == nil {
+			pubID = p.ID
+		}
+		return a.Store.InTx(ctx, func(tx *store.Tx) error {
+			if err := a.seenInTx(ctx, tx, act.ID); err != nil {
+				return err
+			}
+			_, err := tx.RemoveReaction(ctx, ra.URI, inner.ID, pubID, kind)
+			return err
+		})
+	}
+	return fmt.Errorf("%w: undo of %s", ErrIgnored, inner.Type)
+}
+
+// localPublication resolves one of our publication ids to the published
+// publication and its organisation.
+func (a *App) localPublication(ctx context.Context, uri string) (model.Publication, model.Organisation, error) {
+	ref, ok := a.ParseLocalURI(uri)
+	if !ok || ref.Kind != "publication" {
+		return model.Publication{}, model.Organisation{}, fmt.Errorf("%w: %s is not one of our publications", ErrIgnored, uri)
+	}
+	org, err := a.Store.OrganisationByHandle(ctx, ref.Handle)
+	if err != nil {
+		return model.Publication{}, org, notFoundIgnored(err)
+	}
+	p, err := a.Store.PublicationBySlug(ctx, org.ID, ref.Slug)
+	if err != nil {
+		return p, org, notFoundIgnored(err)
+	}
+	if p.State != model.StatePublished {
+		return p, org, fmt.Errorf("%w: publication not published", ErrIgnored)
+	}
+	return p, org, nil
+}
+
+func notFoundIgnored(err error) error {
+	if errors.Is(err, model.ErrNotFound) {
+		return fmt.Errorf("%w: %v", ErrIgnored, err)
+	}
+	return err
+}
+
+func (a *App) inReaction(ctx context.Context, ra model.RemoteActor, act federation.Activity, kind string) error {
+	p, org, err := a.localPublication(ctx, act.ObjectID)
+	if err != nil {
+		return err
+	}
+	if why, err := a.refusedBy(ctx, org.ID, ra, "ban"); err != nil {
+		return err
+	} else if why != "" {
+		return fmt.Errorf("%w: %s", ErrIgnored, why)
+	}
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
+			return err
+		}
+		_, err := tx.AddReaction(ctx, NewID(), org.ID, p.ID, kind, ra.URI, act.ID, a.Now())
+		return err
+	})
+}
+
+func (a *App) inAnnounce(ctx context.Context, target InboxTarget, ra model.RemoteActor, act federation.Activity, raw []byte) error {
+	if _, ok := a.ParseLocalURI(act.ObjectID); ok {
+		return a.inReaction(ctx, ra, act, "announce")
+	}
+	return a.toPersons(ctx, target, ra, act, raw)
+}
+
+// inCreate turns a reply to one of our publications or comments into a
+// comment; anything else may be for our local persons.
+func (a *App) inCreate(ctx context.Context, target InboxTarget, ra model.RemoteActor, act federation.Activity, raw []byte) error {
+	o := act.Object
+	if o == nil {
+		return fmt.Errorf("%w: Create without an embedded object", ErrIgnored)
+	}
+	if o.InReplyTo == "" {
+		return a.toPersons(ctx, target, ra, act, raw)
+	}
+	pub, org, parent, err := a.replyTarget(ctx, o.InReplyTo)
+	if errors.Is(err, ErrIgnored) {
+		return a.toPersons(ctx, target, ra, act, raw)
+	} else if err != nil {
+		return err
+	}
+	if o.AttributedTo != ra.URI || federation.Host(o.ID) != ra.Host {
+		return fmt.Errorf("%w: object not by the actor", model.ErrInvalid)
+	}
+	return a.postRemoteComment(ctx, org, pub, parent, ra, act, *o)
+}
+
+// replyTarget resolves what a remote post answers: one of our
+// publications, one of our comments, or a remote comment we hold. Nothing
+// is fetched, so a loop of inReplyTo cannot make us walk.
+func (a *App) replyTarget(ctx context.Context, inReplyTo string) (model.Publication, model.Organisation, *model.Comment, error) {
+	if ref, ok := a.ParseLocalURI(inReplyTo); ok {
+		switch ref.Kind {
+		case "publication":
+			p, org, err := a.localPublication(ctx, inReplyTo)
+			return p, org, nil, err
+		case "comment":
+			org, err := a.Store.OrganisationByHandle(ctx, ref.Handle)
+			if err != nil {
+				return model.Publication{}, org, nil, notFoundIgnored(err)
+			}
+			c, err := a.Store.CommentByID(ctx, org.ID, ref.ID)
+			if err != nil {
+				return model.Publication{}, org, nil, notFoundIgnored(err)
+			}
+			p, err := a.Store.PublicationByID(ctx, org.ID, c.PublicationID)
+			if err != nil {
+				return p, org, nil, notFoundIgnored(err)
+			}
+			return p, org, &c, nil
+		}
+		return model.Publication{}, model.Organisation{}, nil, fmt.Errorf("%w: reply to %s", ErrIgnored, ref.Kind)
+	}
+	c, err := a.Store.CommentByRemoteObject(ctx, inReplyTo)
+	if err != nil {
+		return model.Publication{}, model.Organisation{}, nil, notFoundIgnored(err)
+	}
+	org, err := a.Store.OrganisationByID(ctx, c.OrgID)
+	if err != nil {
+		return model.Publication{}, org, nil, err
+	}
+	p, err := a.Store.PublicationByID(ctx, org.ID, c.PublicationID)
+	return p, org, &c, err
+}
+
+// remoteBody is a remote post's text as a comment: plain text, checked
+// like a local comment's.
+func remoteBody(o federation.Object) (string, bool) {
+	v := &model.ValidationError{}
+	body := checkBody(o.Text, v)
+	return body, v.Err() == nil
+}
+
+// postRemoteComment screens and stores a remote reply: the same rules as a
+// resident's comment (mode, sanctions, removed texts, flood, screening,
+// routing to services), in one transaction with the activity id.
+func (a *App) postRemoteComment(ctx context.Context, org model.Organisation, pub model.Publication, parent *model.Comment,
+	ra model.RemoteActor, act federation.Activity, o federation.Object) error {
+	if pub.State != model.StatePublished {
+		return fmt.Errorf("%w: publication not published", ErrIgnored)
+	}
+	if why, err := a.refusedBy(ctx, org.ID, ra, "ban", "mute"); err != nil {
+		return err
+	} else if why != "" {
+		return fmt.Errorf("%w: %s", ErrIgnored, why)
+	}
+	settings, err := a.DebateSettings(ctx, org.ID)
+	if err != nil {
+		return err
+	}
+	mode, _, err := a.CommentMode(ctx, settings, pub.ID)
+	if err != nil {
+		return err
+	}
+	if mode == model.ModeClosed {
+		return fmt.Errorf("%w: comments closed", ErrIgnored)
+	}
+	body, ok := remoteBody(o)
+	if !ok {
+		return fmt.Errorf("%w: empty, too long or invalid text", ErrIgnored)
+	}
+	now := a.Now()
+	if n, err := a.Store.RecentRemoteComments(ctx, ra.URI, now.Add(-RemoteFloodWindow)); err != nil {
+		return err
+	} else if n >= RemoteFlood {
+		return fmt.Errorf("%w: %d comments in %s", model.ErrRateLimited, n, RemoteFloodWindow)
+	}
+	c := model.Comment{ID: NewID(), OrgID: org.ID, PublicationID: pub.ID, RemoteActor: ra.URI, RemoteName: ra.Name,
+		RemoteObject: o.ID, RemoteHandle: ra.Handle, RemoteURL: remoteURL(o, ra), AuthorName: ra.Name, Body: body,
+		Fingerprint: Fingerprint(body), CreatedAt: now, UpdatedAt: now}
+	if parent != nil {
+		if parent.Status != model.CommentPublished {
+			return fmt.Errorf("%w: parent comment not public", ErrIgnored)
+		}
+		c.ParentID = parent.ID
+		if parent.ParentID != "" {
+			c.ParentID = parent.ParentID // one level of replies, as on the site
+		}
+	}
+	if removed, err := a.Store.FingerprintRemoved(ctx, org.ID, c.Fingerprint); err != nil {
+		return err
+	} else if removed {
+		return fmt.Errorf("%w: text removed before", ErrIgnored)
+	}
+	words, err := a.ScreenWordLists(ctx, org.ID)
+	if err != nil {
+		return err
+	}
+	res := a.Screener.Check(body, words)
+	c.ScreenVerdict, c.ScreenScore, c.ScreenReasons = string(res.Verdict), res.Score, res.Reasons
+	switch {
+	case res.Verdict == screen.Reject:
+		c.Status = model.CommentRejected
+	case res.Verdict == screen.Hold || mode == model.ModePre:
+		c.Status, c.Review, c.ReviewSince = model.CommentHeld, model.ReviewHeld, &now
+	default:
+		c.Status = model.CommentPublished
+	}
+	c.InitialStatus = c.Status
+	var services []string
+	if c.Status != model.CommentRejected {
+		if services, err = a.Store.PublicationServices(ctx, pub.ID); err != nil {
+			return err
+		}
+	}
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
+			return err
+		}
+		if _, err := tx.CommentByRemoteObject(ctx, o.ID); err == nil {
+			return fmt.Errorf("%w: object already a comment", ErrIgnored)
+		} else if !errors.Is(err, model.ErrNotFound) {
+			return err
+		}
+		if err := tx.CreateComment(ctx, c); err != nil {
+			return err
+		}
+		if c.Status == model.CommentRejected {
+			err := tx.CreateDecision(ctx, model.Decision{ID: NewID(), OrgID: c.OrgID, CommentID: c.ID, Action: "reject",
+				Source: "screening", Note: strings.Join(c.ScreenReasons, "; "), CreatedAt: now})
+			if err != nil {
+				return err
+			}
+		}
+		return a.route(ctx, tx, org, pub, c, services)
+	})
+}
+
+// remoteURL is the link shown with a remote comment: the author's profile.
+func remoteURL(o federation.Object, ra model.RemoteActor) string {
+	if strings.HasPrefix(ra.URL, "https://") || strings.HasPrefix(ra.URL, "http://") {
+		return ra.URL
+	}
+	return ra.URI
+}
+
+// inUpdate applies a remote author's edit of a comment, screened again;
+// other updates may be for our local persons.
+func (a *App) inUpdate(ctx context.Context, target InboxTarget, ra model.RemoteActor, act federation.Activity, raw []byte) error {
+	o := act.Object
+	if o == nil {
+		return fmt.Errorf("%w: Update without an embedded object", ErrIgnored)
+	}
+	if o.ID == ra.URI {
+		// A profile change: refetch the actor so names stay current.
+		if _, err := a.FetchRemoteActor(ctx, ra.URI); err != nil {
+			return fmt.Errorf("%w: profile refetch: %v", ErrIgnored, err)
+		}
+		return nil
+	}
+	c, err := a.Store.CommentByRemoteObject(ctx, o.ID)
+	if errors.Is(err, model.ErrNotFound) {
+		return a.toPersons(ctx, target, ra, act, raw)
+	} else if err != nil {
+		return err
+	}
+	if c.RemoteActor != ra.URI {
+		return fmt.Errorf("%w: update of another actor's comment", model.ErrForbidden)
+	}
+	body, ok := remoteBody(*o)
+	if !ok {
+		return fmt.Errorf("%w: empty, too long or invalid text", ErrIgnored)
+	}
+	words, err := a.ScreenWordLists(ctx, c.OrgID)
+	if err != nil {
+		return err
+	}
+	res := a.Screener.Check(body, words)
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
+			return err
+		}
+		c, err := tx.CommentForUpdate(ctx, c.OrgID, c.ID)
+		if err != nil {
+			return err
+		}
+		if body == c.Body || (c.Status != model.CommentPublished && c.Status != model.CommentHeld) {
+			return nil // moderated comments keep their notice
+		}
+		fp := Fingerprint(body)
+		if removed, err := tx.FingerprintRemoved(ctx, c.OrgID, fp); err != nil {
+			return err
+		} else if removed {
+			return fmt.Errorf("%w: text removed before", ErrIgnored)
+		}
+		now := a.Now()
+		if err := tx.AddCommentRevision(ctx, NewID(), c.ID, c.Body, now); err != nil {
+			return err
+		}
+		c.Body, c.Fingerprint, c.EditedAt, c.UpdatedAt = body, fp, &now, now
+		c.ScreenVerdict, c.ScreenScore, c.ScreenReasons = string(res.Verdict), res.Score, res.Reasons
+		if res.Verdict != screen.Allow && c.Status == model.CommentPublished {
+			c.Status, c.Review, c.ReviewSince = model.CommentHeld, model.ReviewHeld, &now
+		}
+		return tx.UpdateComment(ctx, c)
+	})
+}
+
+// inDelete honours a remote author's deletion of their comment (it leaves
+// the page like a withdrawn comment; the archive keeps it), or of their
+// whole account (their follows end).
+func (a *App) inDelete(ctx context.Context, target InboxTarget, ra model.RemoteActor, act federation.Activity, raw []byte) error {
+	if act.ObjectID == ra.URI {
+		return a.Store.InTx(ctx, func(tx *store.Tx) error {
+			if err := a.seenInTx(ctx, tx, act.ID); err != nil {
+				return err
+			}
+			return tx.ForgetRemoteActor(ctx, ra.URI)
+		})
+	}
+	c, err := a.Store.CommentByRemoteObject(ctx, act.ObjectID)
+	if errors.Is(err, model.ErrNotFound) {
+		return a.toPersons(ctx, target, ra, act, raw)
+	} else if err != nil {
+		return err
+	}
+	if c.RemoteActor != ra.URI {
+		return fmt.Errorf("%w: deleting another actor's comment", model.ErrForbidden)
+	}
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
+			return err
+		}
+		c, err := tx.CommentForUpdate(ctx, c.OrgID, c.ID)
+		if err != nil {
+			return err
+		}
+		if c.Status == model.CommentWithdrawn || c.Status == model.CommentHidden || c.Status == model.CommentDeleted {
+			return nil
+		}
+		now := a.Now()
+		c.Status, c.Review, c.ReviewSince, c.UpdatedAt = model.CommentWithdrawn, model.ReviewNone, nil, now
+		if err := tx.UpdateComment(ctx, c); err != nil {
+			return err
+		}
+		_, err = tx.CloseReports(ctx, c.ID, now)
+		return err
+	})
+}
+
+// inAcceptReject records the answer to a local person's Follow.
+func (a *App) inAcceptReject(ctx context.Context, target InboxTarget, ra model.RemoteActor, act federation.Activity, raw []byte) error {
+	followID := act.ObjectID
+	if act.Type == "Accept" {
+		if ok, err := a.Store.AcceptFollowing(ctx, ra.URI, followID, a.Now()); err != nil {
+			return err
+		} else if !ok {
+			return fmt.Errorf("%w: accept of an unknown follow", ErrIgnored)
+		}
+	}
+	return a.toPersons(ctx, target, ra, act, raw)
+}
+
+// toPersons stores an activity in the inboxes of the local persons it is
+// for: those following its actor, those it addresses, and the owner of the
+// inbox it was posted to.
+func (a *App) toPersons(ctx context.Context, target InboxTarget, ra model.RemoteActor, act federation.Activity, raw []byte) error {
+	recipients := map[string]bool{}
+	if target.AccountID != "" {
+		recipients[target.AccountID] = true
+	}
+	followers, err := a.Store.LocalFollowersOf(ctx, ra.URI)
+	if err != nil {
+		return err
+	}
+	for _, id := range followers {
+		recipients[id] = true
+	}
+	addressed := append(append([]string{}, act.To...), act.Cc...)
+	if act.Object != nil {
+		addressed = append(append(addressed, act.Object.To...), act.Object.Cc...)
+	}
+	for _, to := range addressed {
+		if ref, ok := a.ParseLocalURI(to); ok && ref.Kind == model.ActorPerson {
+			recipients[ref.ID] = true
+		}
+	}
+	if len(recipients) == 0 {
+		return fmt.Errorf("%w: nothing of ours and nobody here follows the actor", ErrIgnored)
+	}
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
+			return err
+		}
+		for id := range recipients {
+			if _, err := tx.FedActorOf(ctx, model.ActorPerson, id); errors.Is(err, model.ErrNotFound) {
+				continue // not a federating account
+			} else if err != nil {
+				return err
+			}
+			_, err := tx.AddInboxItem(ctx, model.FedInboxItem{ID: NewID(), AccountID: id, ActivityID: act.ID, Kind: act.Type,
+				Actor: act.Actor, ObjectID: act.ObjectID, Body: string(raw), ReceivedAt: a.Now()})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ---- Staff answers to remote comments -----------------------------------
+
+// federateAnswer sends a staff answer to the remote author it answers:
+// a Create Note inReplyTo their post, mentioning them, delivered to their
+// inbox.
+func (a *App) federateAnswer(ctx context.Context, tx *store.Tx, org model.Organisation, pub model.Publication, c model.Comment, answered model.Comment) error {
+	if answered.RemoteObject == "" || answered.RemoteActor == "" {
+		return nil
+	}
+	ra, err := tx.RemoteActorByURI(ctx, answered.RemoteActor)
+	if errors.Is(err, model.ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	orgActor, err := tx.FedActorOf(ctx, model.ActorOrg, org.ID)
+	if errors.Is(err, model.ErrNotFound) {
+		return nil // they could not have reached us without fetching it
+	} else if err != nil {
+		return err
+	}
+	actorURI := a.OrgActorURI(org.Handle)
+	mention := "@" + ra.Handle
+	content := `<p><span class="h-card"><a href="` + html.EscapeString(ra.URL) + `" class="u-url mention">` +
+		html.EscapeString(mention) + `</a></span> ` + strings.ReplaceAll(html.EscapeString(c.Body), "\n", "<br>") + `</p>` +
+		`<p>— ` + html.EscapeString(c.StaffLabel) + `</p>`
+	now := a.Now()
+	note := federation.Note{ID: a.CommentURI(org.Handle, c.ID), Type: "Note", AttributedTo: actorURI,
+		InReplyTo: answered.RemoteObject, Content: content, MediaType: "text/html",
+		URL: fmt.Sprintf("%s/%s/p/%s/commentaires#c-%s", a.BaseURL, org.Handle, pub.Slug, c.ID), Published: federation.Stamp(now),
+		To: []string{federation.Public}, Cc: []string{ra.URI, collectionURI(actorURI, "followers")},
+		Tag: []federation.Tag{{Type: "Mention", Href: ra.URI, Name: mention}}}
+	act := federation.OutActivity{ID: note.ID + "#create", Type: "Create", Actor: actorURI, Published: note.Published,
+		To: note.To, Cc: note.Cc, Object: &note}
+	return a.queueActivity(ctx, tx, orgActor.ID, "Create", note.ID, "", nil, []string{ra.Inbox}, act, now)
+}

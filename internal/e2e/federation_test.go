@@ -1,0 +1,256 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/federation"
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
+	"github.com/parvis/parvis/internal/testkit/testserver"
+)
+
+// waitFor polls cond until it holds or the time is up.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+// inboxHas waits until the person's inbox on ts holds an activity of kind
+// whose body contains every part, and returns that body.
+func inboxHas(t *testing.T, ts *testserver.TS, accountID, kind string, parts ...string) string {
+	t.Helper()
+	var found string
+	waitFor(t, kind+" in the inbox", func() bool {
+		items, err := ts.Store.InboxOf(context.Background(), accountID)
+		if err != nil {
+			t.Fatal(err)
+		}
+	next:
+		for _, it := range items {
+			if it.Kind != kind {
+				continue
+			}
+			for _, p := range parts {
+				if !strings.Contains(it.Body, p) {
+					continue next
+				}
+			}
+			found = it.Body
+			return true
+		}
+		return false
+	})
+	return found
+}
+
+func getAP(t *testing.T, rawURL, accept string) (int, http.Header, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, rawURL, nil)
+	req.Header.Set("Accept", accept)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, b
+}
+
+// TestFederationTwoInstances: an organisation of instance A is followed by a
+// person of instance B; publications, replies, staff answers, edits,
+// withdrawals and likes travel between them, signed, over loopback.
+func TestFederationTwoInstances(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ctx := context.Background()
+		A := testserver.Start(t, testserver.Options{Engine: engine, FederationInsecure: true})
+		B := testserver.Start(t, testserver.Options{Engine: engine, FederationInsecure: true})
+		org := A.Org(t, "bellerive")
+		admin := A.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
+		travaux, err := A.App.SaveTopic(ctx, admin.ID, org.ID, "", app.TagInput{Name: "Travaux", Slug: "travaux"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		aHost := strings.TrimPrefix(A.URL, "http://")
+		orgURI := A.URL + "/bellerive/"
+
+		// Discovery: WebFinger, then the actor on content negotiation.
+		st, hd, body := getAP(t, A.URL+"/.well-known/webfinger?resource="+url.QueryEscape("acct:bellerive@"+aHost), "application/jrd+json")
+		if st != 200 || !strings.Contains(string(body), `"href":"`+orgURI+`"`) {
+			t.Fatalf("webfinger: %d %s", st, body)
+		}
+		st, _, body = getAP(t, A.URL+"/.well-known/webfinger?resource="+url.QueryEscape("acct:bellerive.travaux@"+aHost), "application/jrd+json")
+		if st != 200 || !strings.Contains(string(body), A.URL+"/bellerive/themes/travaux") {
+			t.Fatalf("topic webfinger: %d %s", st, body)
+		}
+		st, hd, body = getAP(t, orgURI, `application/ld+json; profile="https://www.w3.org/ns/activitystreams"`)
+		if st != 200 || !strings.HasPrefix(hd.Get("Content-Type"), "application/activity+json") || !strings.Contains(hd.Get("Vary"), "Accept") {
+			t.Fatalf("actor: %d %v", st, hd)
+		}
+		var actor map[string]any
+		if err := json.Unmarshal(body, &actor); err != nil || actor["type"] != "Organization" || actor["inbox"] != orgURI+"inbox" {
+			t.Fatalf("actor document: %v %s", err, body)
+		}
+		// The same address still gives browsers HTML, and the page cache
+		// does not mix them up in either order.
+		for i := 0; i < 2; i++ {
+			st, hd, body = getAP(t, orgURI, "text/html")
+			if st != 200 || !strings.HasPrefix(hd.Get("Content-Type"), "text/html") || !strings.Contains(hd.Get("Vary"), "Accept") {
+				t.Fatalf("html home: %d %v", st, hd)
+			}
+			st, hd, _ = getAP(t, orgURI, federation.ContentType)
+			if !strings.HasPrefix(hd.Get("Content-Type"), "application/activity+json") {
+				t.Fatalf("actor after html: %v", hd)
+			}
+		}
+
+		// B's person follows the organisation and its topic; A accepts.
+		claire := B.Account(t, "claire@b.test")
+		follow, err := B.App.PersonFollow(ctx, claire.ID, "bellerive@"+aHost)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := B.App.PersonFollow(ctx, claire.ID, A.URL+"/bellerive/themes/travaux"); err != nil {
+			t.Fatal(err)
+		}
+		inboxHas(t, B, claire.ID, "Accept", follow)
+		waitFor(t, "two followers on A", func() bool {
+			n, err := A.Store.FollowerCounts(ctx, org.ID)
+			return err == nil && n[""] == 1 && n[travaux.ID] == 1
+		})
+		_, _, body = getAP(t, orgURI+"followers", federation.ContentType)
+		if !strings.Contains(string(body), `"totalItems":1`) || strings.Contains(string(body), "users/") {
+			t.Fatalf("followers collection must give the count only: %s", body)
+		}
+
+		// A publishes; B receives the Create and the topic's Announce.
+		res, err := A.App.SavePublication(ctx, admin.ID, org.ID, app.PubInput{Kind: model.KindNews, Title: "Travaux rue des Écoles",
+			Summary: "La rue sera fermée.", Body: "La rue des Écoles sera **fermée** du 3 au 7 juin.", TopicIDs: []string{travaux.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pub, err := A.App.Transition(ctx, admin.ID, org.ID, res.Publication.ID, app.TransitionInput{Action: app.ActPublish})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pubURI := A.URL + "/bellerive/p/" + pub.Slug
+		inboxHas(t, B, claire.ID, "Create", `"type":"Article"`, `"id":"`+pubURI+`"`, "#Travaux", "fermée")
+		inboxHas(t, B, claire.ID, "Announce", `"object":"`+pubURI+`"`)
+
+		// The object is served at its id, too.
+		st, _, body = getAP(t, pubURI, federation.ContentType)
+		if st != 200 || !strings.Contains(string(body), `"type":"Article"`) {
+			t.Fatalf("object: %d %s", st, body)
+		}
+
+		// B's person replies: the reply is a comment under the publication.
+		note, err := B.App.PersonPost(ctx, claire.ID, "Create", app.PersonNote{To: orgURI, InReplyTo: pubURI,
+			Text: "Merci pour l'information. Le marché du samedi est-il maintenu ?"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var remote model.Comment
+		waitFor(t, "the reply as a comment on A", func() bool {
+			c, err := A.Store.CommentByRemoteObject(ctx, note)
+			remote = c
+			return err == nil
+		})
+		if remote.Status != model.CommentPublished || remote.RemoteHandle == "" || remote.PublicationID != pub.ID {
+			t.Fatalf("remote comment: %+v", remote)
+		}
+		page := A.Client(t).Get("/bellerive/p/" + pub.Slug + "/commentaires")
+		mustContain(t, "thread", page.Body, "marché du samedi", "@"+remote.RemoteHandle, B.URL+"/users/"+claire.ID)
+
+		// A's staff answers it: the answer reaches B, in reply to the note.
+		ans, err := A.App.PostComment(ctx, app.NewComment{Org: org, Publication: pub, Author: admin, ParentID: remote.ID,
+			Body: "Oui, le marché est maintenu place de la Mairie.", As: "org"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inboxHas(t, B, claire.ID, "Create", `"inReplyTo":"`+note+`"`, `"type":"Mention"`, "maintenu place de la Mairie")
+		st, _, body = getAP(t, A.URL+"/bellerive/commentaires/"+ans.Comment.ID, federation.ContentType)
+		if st != 200 || !strings.Contains(string(body), note) {
+			t.Fatalf("answer object: %d %s", st, body)
+		}
+
+		// The remote author edits, then deletes, their reply.
+		if _, err := B.App.PersonPost(ctx, claire.ID, "Update", app.PersonNote{To: orgURI, InReplyTo: pubURI, NoteID: note,
+			Text: "Merci ! Le marché du samedi est-il maintenu malgré les travaux ?"}); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the edit on A", func() bool {
+			c, err := A.Store.CommentByRemoteObject(ctx, note)
+			return err == nil && strings.Contains(c.Body, "malgré les travaux") && c.EditedAt != nil
+		})
+
+		// A like is counted and shown.
+		if _, err := B.App.PersonReact(ctx, claire.ID, "Like", orgURI, pubURI); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := B.App.PersonReact(ctx, claire.ID, "Announce", orgURI, pubURI); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the like and boost on A", func() bool {
+			r, err := A.Store.ReactionsOf(ctx, pub.ID)
+			return err == nil && r.Likes == 1 && r.Boosts == 1
+		})
+		page = A.Client(t).Get("/bellerive/p/" + pub.Slug)
+		mustContain(t, "publication page counts", page.Body, "1 « j&#39;aime » · 1 partages")
+
+		// Under pre-moderation a reply waits in A's moderation queue.
+		if err := A.App.SaveDebateSettings(ctx, admin, org.ID, model.ModePre, strings.Join(A.App.DefaultCharter(), "\n"), "3", true); err != nil {
+			t.Fatal(err)
+		}
+		held, err := B.App.PersonPost(ctx, claire.ID, "Create", app.PersonNote{To: orgURI, InReplyTo: pubURI,
+			Text: "Et les horaires de la déchetterie changent-ils ?"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the held reply in the moderation queue", func() bool {
+			items, err := A.Store.NeedsDecision(ctx, org.ID, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range items {
+				if it.Comment.RemoteObject == held && it.Comment.Status == model.CommentHeld {
+					return true
+				}
+			}
+			return false
+		})
+
+		if _, err := B.App.PersonPost(ctx, claire.ID, "Delete", app.PersonNote{To: orgURI, NoteID: note}); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the deletion on A", func() bool {
+			c, err := A.Store.CommentByRemoteObject(ctx, note)
+			return err == nil && c.Status == model.CommentWithdrawn
+		})
+
+		// An edit of the publication sends an Update; withdrawing it, a Delete.
+		in := app.PubInputOf(pub)
+		in.Title = "Travaux rue des Écoles : dates changées"
+		if _, err := A.App.SavePublication(ctx, admin.ID, org.ID, in); err != nil {
+			t.Fatal(err)
+		}
+		inboxHas(t, B, claire.ID, "Update", `"id":"`+pubURI+`"`, "dates changées")
+		if _, err := A.App.Transition(ctx, admin.ID, org.ID, pub.ID, app.TransitionInput{Action: app.ActUnpublish}); err != nil {
+			t.Fatal(err)
+		}
+		inboxHas(t, B, claire.ID, "Delete", `"type":"Tombstone"`, pubURI)
+	})
+}
