@@ -77,22 +77,22 @@ func parseObject(m map[string]any) Object {
 	// is closer to what the author typed.
 	switch {
 	case str(m["_misskey_content"]) != "":
-		o.Text = strings.TrimSpace(str(m["_misskey_content"]))
+		o.Text = stripLeadingMentions(strings.TrimSpace(str(m["_misskey_content"])))
 	default:
 		o.Text = HTMLToText(o.Content)
 		if src, ok := m["source"].(map[string]any); ok && str(src["mediaType"]) == "text/plain" && str(src["content"]) != "" {
-			o.Text = strings.TrimSpace(str(src["content"]))
+			o.Text = stripLeadingMentions(strings.TrimSpace(str(src["content"])))
 		}
 	}
-	if tags, ok := m["tag"].([]any); ok {
-		for _, t := range tags {
+	{
+		for _, t := range list(m["tag"]) {
 			if tm, ok := t.(map[string]any); ok {
 				o.Tags = append(o.Tags, Tag{Type: typeOf(tm), Name: str(tm["name"]), Href: str(tm["href"])})
 			}
 		}
 	}
-	if atts, ok := m["attachment"].([]any); ok {
-		for _, t := range atts {
+	{
+		for _, t := range list(m["attachment"]) {
 			if am, ok := t.(map[string]any); ok {
 				o.Attachments = append(o.Attachments, Attachment{Type: typeOf(am), MediaType: str(am["mediaType"]),
 					URL: idOf(am["url"]), Name: str(am["name"])})
@@ -109,6 +109,18 @@ func parseObject(m map[string]any) Object {
 		o.Location = p
 	}
 	return o
+}
+
+// list reads a JSON-LD value that may be one item or an array of them.
+func list(v any) []any {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case []any:
+		return x
+	default:
+		return []any{x}
+	}
 }
 
 // absoluteHTTP reports whether s is an absolute http(s) URL with a host.

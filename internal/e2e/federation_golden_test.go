@@ -1,0 +1,106 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/federation"
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
+	"github.com/parvis/parvis/internal/testkit/testserver"
+)
+
+var updateGolden = flag.Bool("update-golden", false, "rewrite the federation golden files")
+
+var (
+	pemRE  = regexp.MustCompile(`-----BEGIN PUBLIC KEY-----[^"]*-----END PUBLIC KEY-----\\n`)
+	uuidRE = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+)
+
+// golden compares a document we send with testdata/name, once the
+// instance's address, keys and ids are made stable.
+func golden(t *testing.T, ts *testserver.TS, name string, doc any) map[string]any {
+	t.Helper()
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.ReplaceAll(string(b), ts.URL, "https://ville.example")
+	s = strings.ReplaceAll(s, strings.TrimPrefix(ts.URL, "http://"), "ville.example")
+	s = pemRE.ReplaceAllString(s, "<PEM>")
+	s = uuidRE.ReplaceAllString(s, "<UUID>")
+	path := filepath.Join("testdata", name)
+	if *updateGolden {
+		if err := os.WriteFile(path, []byte(s+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.TrimSpace(string(want)) != s {
+		t.Errorf("%s differs from the golden file:\n%s", name, s)
+	}
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	return m
+}
+
+// TestFederationGolden: the actor and the Create Article we send, in the
+// shapes Mastodon's ActivityPub documentation describes.
+func TestFederationGolden(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ctx := context.Background()
+		ts := testserver.Start(t, testserver.Options{Engine: engine})
+		ts.Clock.Set(time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC))
+		org := ts.Org(t, "bellerive")
+		admin := ts.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
+		topic, err := ts.App.SaveTopic(ctx, admin.ID, org.ID, "", app.TagInput{Name: "Vie associative", Slug: "associations"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		actor, err := ts.App.OrgActorDoc(ctx, org)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := golden(t, ts, "golden_actor.json", actor)
+		pk := a["publicKey"].(map[string]any)
+		if a["type"] != "Organization" || pk["owner"] != a["id"] || pk["id"] != a["id"].(string)+"#main-key" ||
+			a["endpoints"].(map[string]any)["sharedInbox"] != ts.URL+"/inbox" || a["discoverable"] != true ||
+			a["preferredUsername"] != "bellerive" || !strings.Contains(pk["publicKeyPem"].(string), "BEGIN PUBLIC KEY") {
+			t.Fatalf("actor shape: %v", a)
+		}
+		res, err := ts.App.SavePublication(ctx, admin.ID, org.ID, app.PubInput{Kind: model.KindNews, Title: "Forum des associations",
+			Summary: "Samedi au gymnase.", Body: "Venez **nombreux** au forum.", TopicIDs: []string{topic.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := ts.App.Transition(ctx, admin.ID, org.ID, res.Publication.ID, app.TransitionInput{Action: app.ActPublish})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := ts.App.PublicationObject(ctx, ts.Store.Queries, org, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		create := federation.Wrap(federation.OutActivity{ID: n.ID + "#create", Type: "Create", Actor: n.AttributedTo,
+			Published: n.Published, To: n.To, Cc: n.Cc, Object: &n})
+		c := golden(t, ts, "golden_create_article.json", create)
+		obj := c["object"].(map[string]any)
+		if c["to"].([]any)[0] != federation.Public || !strings.HasSuffix(c["cc"].([]any)[0].(string), "/followers") ||
+			obj["type"] != "Article" || obj["name"] != "Forum des associations" || obj["url"] != obj["id"] ||
+			!strings.Contains(obj["content"].(string), "<strong>nombreux</strong>") ||
+			obj["tag"].([]any)[0].(map[string]any)["name"] != "#VieAssociative" {
+			t.Fatalf("create shape: %v", c)
+		}
+	})
+}
