@@ -45,7 +45,8 @@ type FedOptions struct {
 // fedState is the process-local federation state: parsed keys and the
 // per-host delivery semaphores.
 type fedState struct {
-	keys  sync.Map // actor id → *rsa.PrivateKey
+	keys    sync.Map // actor id → *rsa.PrivateKey
+	healthy sync.Map // host → when it last proved healthy
 	mu    sync.Mutex
 	hosts map[string]chan struct{}
 }
@@ -656,21 +657,11 @@ func (a *App) hostSlot(ctx context.Context, host string) func() {
 
 // blockedDomains lists the operator's blocks and the organisation's.
 func (a *App) blockedDomains(ctx context.Context, orgID string) ([]string, error) {
-	out := slices.Clone(a.Fed.OperatorBlocks)
-	scopes := []string{""}
-	if orgID != "" {
-		scopes = append(scopes, orgID)
+	stored, err := a.Store.BlockedDomains(ctx, orgID)
+	if err != nil {
+		return nil, err
 	}
-	for _, id := range scopes {
-		bs, err := a.Store.DomainBlocks(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		for _, b := range bs {
-			out = append(out, b.Domain)
-		}
-	}
-	return out, nil
+	return append(slices.Clone(a.Fed.OperatorBlocks), stored...), nil
 }
 
 // blocked reports whether host (with or without port) is, or is under, one
@@ -689,10 +680,15 @@ func blocked(domains []string, host string) bool {
 	return false
 }
 
-// OperatorBlocked reports whether the instance refuses host.
-func (a *App) OperatorBlocked(ctx context.Context, host string) (bool, error) {
+// OperatorBlocked reports whether the instance refuses any of hosts.
+func (a *App) OperatorBlocked(ctx context.Context, hosts ...string) (bool, error) {
 	bs, err := a.blockedDomains(ctx, "")
-	return blocked(bs, host), err
+	for _, h := range hosts {
+		if blocked(bs, h) {
+			return true, err
+		}
+	}
+	return false, err
 }
 
 // NormalizeDomain checks a domain typed by staff ("mastodon.example",

@@ -141,6 +141,27 @@ type InboxTarget struct {
 	AccountID string // a person's own inbox
 }
 
+// hostAnswered clears a host's failure state when it sends us a valid
+// activity. Hosts seen healthy lately are not looked up again: the inbox
+// must not pay a database round trip per activity for it.
+func (a *App) hostAnswered(ctx context.Context, host string) error {
+	now := a.Now()
+	if t, ok := a.fed.healthy.Load(host); ok && now.Sub(t.(time.Time)) < time.Minute {
+		return nil
+	}
+	st, err := a.Store.HostStatus(ctx, host)
+	if err != nil {
+		return err
+	}
+	if st.FailingSince != nil {
+		if err := a.Store.HostAnswered(ctx, host, now); err != nil {
+			return err
+		}
+	}
+	a.fed.healthy.Store(host, now)
+	return nil
+}
+
 // ErrIgnored is an activity we accept (202) and do nothing with, logged.
 var ErrIgnored = errors.New("ignored")
 
@@ -155,7 +176,7 @@ func (a *App) HandleActivity(ctx context.Context, target InboxTarget, signer mod
 		log.Info("refused: activity id on another host than its actor")
 		return model.ErrInvalid
 	}
-	if err := a.Store.HostAnswered(ctx, signer.Host, a.Now()); err != nil {
+	if err := a.hostAnswered(ctx, signer.Host); err != nil {
 		return err
 	}
 	var err error

@@ -120,10 +120,10 @@ func TestMalformed(t *testing.T) {
 
 func TestHTMLToText(t *testing.T) {
 	for in, want := range map[string]string{
-		`<p>Bonjour &amp; merci</p><p>À bientôt</p>`:                     "Bonjour & merci\n\nÀ bientôt",
-		`<p>ligne<br>suivante</p>`:                                       "ligne\nsuivante",
-		`<p><script>alert(1)</script>texte</p>`:                          "texte",
-		`<p>@<span>a</span> @b@x.example vraiment</p>`:                   "vraiment",
+		`<p>Bonjour &amp; merci</p><p>À bientôt</p>`:                                           "Bonjour & merci\n\nÀ bientôt",
+		`<p>ligne<br>suivante</p>`:                                                             "ligne\nsuivante",
+		`<p><script>alert(1)</script>texte</p>`:                                                "texte",
+		`<p>@<span>a</span> @b@x.example vraiment</p>`:                                         "vraiment",
 		`<p><a href="https://x"><span class="invisible">https://</span>x.example/page</a></p>`: "https://x.example/page",
 		`simple`: "simple",
 	} {
@@ -138,7 +138,7 @@ func TestWantsActivityJSON(t *testing.T) {
 		"application/activity+json": true,
 		`application/ld+json; profile="https://www.w3.org/ns/activitystreams"`: true,
 		"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8":      false,
-		"application/activity+json;q=0":                                       false,
+		"application/activity+json;q=0":                                        false,
 		"":                                                                     false,
 	} {
 		if got := WantsActivityJSON(accept); got != want {

@@ -161,7 +161,7 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 	s.App = &app.App{Store: st, Jobs: s.Jobs, Mail: tmpl, Cat: cat, Clock: clock,
 		Passwords: passwords.New(params), BaseURL: cfg.BaseURL, MediaDir: cfg.MediaDir(), Logger: logger, Screener: screener,
 		MailConfig: app.MailConfig{From: cfg.MailFrom, BounceDomain: cfg.BounceDomain, Conns: cfg.MailConns},
-		Fed: federationOptions(cfg, opt, clock, logger)}
+		Fed:        federationOptions(cfg, opt, clock, logger)}
 	if b, ok := sender.(mail.Bulk); ok {
 		s.App.MassSender = b
 	}

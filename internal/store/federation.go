@@ -359,6 +359,15 @@ func (q *Queries) DomainBlocks(ctx context.Context, orgID string) ([]model.Domai
 	}, `SELECT org_id, domain, created_by, created_at FROM fed_domain_blocks WHERE org_id=$1 ORDER BY domain`, orgID)
 }
 
+// BlockedDomains lists the domains blocked for the whole instance and,
+// when orgID is given, for that organisation, in one query.
+func (q *Queries) BlockedDomains(ctx context.Context, orgID string) ([]string, error) {
+	return queryAll(ctx, q, func(r scanner) (string, error) {
+		var d string
+		return d, r.Scan(&d)
+	}, `SELECT domain FROM fed_domain_blocks WHERE org_id = '' OR org_id = $1`, orgID)
+}
+
 // AddDomainBlock blocks a domain; false when it already was.
 func (q *Queries) AddDomainBlock(ctx context.Context, b model.DomainBlock) (bool, error) {
 	return affected(q.q.ExecContext(ctx, `INSERT INTO fed_domain_blocks (org_id, domain, created_by, created_at)

@@ -422,14 +422,12 @@ func (h *Handler) apInbox(target func(*http.Request) (app.InboxTarget, error)) h
 			refuse(http.StatusBadRequest, "malformed", err)
 			return
 		}
-		for _, host := range []string{federation.Host(act.Actor), federation.Host(params.KeyID)} {
-			if b, err := h.app.OperatorBlocked(ctx, host); err != nil {
-				h.apError(w, r, err)
-				return
-			} else if b {
-				refuse(http.StatusForbidden, "domain blocked by the operator", errors.New(host))
-				return
-			}
+		if b, err := h.app.OperatorBlocked(ctx, federation.Host(act.Actor), federation.Host(params.KeyID)); err != nil {
+			h.apError(w, r, err)
+			return
+		} else if b {
+			refuse(http.StatusForbidden, "domain blocked by the operator", errors.New(act.Actor))
+			return
 		}
 		if federation.Host(params.KeyID) != federation.Host(act.Actor) {
 			refuse(http.StatusUnauthorized, "key and actor on different hosts", nil)

@@ -1,0 +1,83 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/federation"
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
+)
+
+// remoteResidents are fictional Fediverse accounts whose replies, likes and
+// boosts the demo shows under a publication.
+var remoteResidents = []struct{ user, host, name, reply string }{
+	{"claire", "mastodon.example", "Claire Martin", "Merci pour l'information ! Le marché du samedi est-il maintenu pendant les travaux ?"},
+	{"bernard", "gts.example", "Bernard (quartier du Port)", "Est-ce que la piste cyclable restera ouverte le long de la Loire ?"},
+	{"yuki", "misskey.example", "Yuki", "Bonne nouvelle pour l'école, c'était attendu depuis longtemps."},
+}
+
+// seedFederation makes the commune discoverable on the Fediverse
+// (@bellerive@host: its actor and key) and puts, under one publication,
+// replies, likes and boosts from fictional remote accounts, with followers.
+func seedFederation(ctx context.Context, a *app.App, org model.Organisation, adminEmail string) error {
+	orgActor, err := a.LocalActor(ctx, model.ActorOrg, org.ID)
+	if err != nil {
+		return err
+	}
+	admin, err := a.Store.AccountByEmail(ctx, adminEmail)
+	if err != nil {
+		return err
+	}
+	res, err := a.SavePublication(ctx, admin.ID, org.ID, app.PubInput{Kind: model.KindNews,
+		Title:   "Travaux de la rue des Écoles du 3 au 7 juin",
+		Summary: "La rue des Écoles sera fermée à la circulation pour la rénovation des réseaux ; l'accès piéton à l'école reste assuré.",
+		Body: "Les travaux de rénovation des réseaux d'eau de la **rue des Écoles** auront lieu du lundi 3 au vendredi 7 juin.\n\n" +
+			"- circulation fermée entre la place de la République et le boulevard de la Loire ;\n" +
+			"- accès piéton à l'école maintenu, avec un agent aux heures d'entrée et de sortie ;\n" +
+			"- marché du samedi maintenu place de la République.\n\nMerci de votre compréhension."})
+	if err != nil {
+		return fmt.Errorf("demo publication: %w", err)
+	}
+	pub, err := a.Transition(ctx, admin.ID, org.ID, res.Publication.ID, app.TransitionInput{Action: app.ActPublish})
+	if err != nil {
+		return fmt.Errorf("demo publication: %w", err)
+	}
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		for i, r := range remoteResidents {
+			_, pub0, err := federation.GenerateKey()
+			if err != nil {
+				return err
+			}
+			uri := "https://" + r.host + "/users/" + r.user
+			ra := model.RemoteActor{URI: uri, KeyID: uri + "#main-key", PublicKeyPEM: pub0, Handle: r.user + "@" + r.host,
+				Name: r.name, URL: "https://" + r.host + "/@" + r.user, Inbox: uri + "/inbox", SharedInbox: "https://" + r.host + "/inbox",
+				Host: r.host, FetchedAt: a.Now()}
+			if err := tx.PutRemoteActor(ctx, ra); err != nil {
+				return err
+			}
+			if _, err := tx.AddFollower(ctx, model.Follower{ActorID: orgActor.ID, RemoteActor: uri, Inbox: ra.Inbox,
+				SharedInbox: ra.SharedInbox, Host: r.host, FollowID: uri + "#follow", CreatedAt: a.Now()}); err != nil {
+				return err
+			}
+			now := a.Now()
+			c := model.Comment{ID: app.NewID(), OrgID: org.ID, PublicationID: pub.ID, RemoteActor: uri, RemoteName: r.name,
+				RemoteObject: fmt.Sprintf("%s/statuses/10%d", uri, i), RemoteHandle: ra.Handle, RemoteURL: ra.URL, Body: r.reply,
+				Fingerprint: app.Fingerprint(r.reply), Status: model.CommentPublished, InitialStatus: model.CommentPublished,
+				ScreenVerdict: "allow", CreatedAt: now, UpdatedAt: now}
+			if err := tx.CreateComment(ctx, c); err != nil {
+				return err
+			}
+			if _, err := tx.AddReaction(ctx, app.NewID(), org.ID, pub.ID, "like", uri, uri+"#likes/1", now); err != nil {
+				return err
+			}
+			if i < 2 {
+				if _, err := tx.AddReaction(ctx, app.NewID(), org.ID, pub.ID, "announce", uri, uri+"#announces/1", now); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
