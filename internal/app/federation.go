@@ -47,8 +47,8 @@ type FedOptions struct {
 type fedState struct {
 	keys    sync.Map // actor id → *rsa.PrivateKey
 	healthy sync.Map // host → when it last proved healthy
-	mu    sync.Mutex
-	hosts map[string]chan struct{}
+	mu      sync.Mutex
+	hosts   map[string]chan struct{}
 }
 
 // Limits of federation.
