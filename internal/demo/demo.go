@@ -126,7 +126,7 @@ func Seed(ctx context.Context, a *app.App) ([]Login, error) {
 	if err := seedSubscriptions(ctx, a, org); err != nil {
 		return nil, err
 	}
-	if err := seedFederation(ctx, a, org, "admin@bellerive.example"); err != nil {
+	if err := seedFederation(ctx, a, org); err != nil {
 		return nil, fmt.Errorf("demo federation: %w", err)
 	}
 	return logins, nil

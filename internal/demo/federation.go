@@ -15,35 +15,26 @@ import (
 var remoteResidents = []struct{ user, host, name, reply string }{
 	{"claire", "mastodon.example", "Claire Martin", "Merci pour l'information ! Le marché du samedi est-il maintenu pendant les travaux ?"},
 	{"bernard", "gts.example", "Bernard (quartier du Port)", "Est-ce que la piste cyclable restera ouverte le long de la Loire ?"},
-	{"yuki", "misskey.example", "Yuki", "Bonne nouvelle pour l'école, c'était attendu depuis longtemps."},
+	{"yuki", "misskey.example", "Yuki", "Merci pour ces nouvelles, c'est clair et utile."},
 }
 
 // seedFederation makes the commune discoverable on the Fediverse
 // (@bellerive@host: its actor and key) and puts, under one publication,
 // replies, likes and boosts from fictional remote accounts, with followers.
-func seedFederation(ctx context.Context, a *app.App, org model.Organisation, adminEmail string) error {
+func seedFederation(ctx context.Context, a *app.App, org model.Organisation) error {
 	orgActor, err := a.LocalActor(ctx, model.ActorOrg, org.ID)
 	if err != nil {
 		return err
 	}
-	admin, err := a.Store.AccountByEmail(ctx, adminEmail)
+	// Under the publishing demo's most recent news item.
+	pubs, err := a.Store.PublicList(ctx, store.PublicFilter{OrgID: org.ID, Kinds: []model.PubKind{model.KindNews}, Limit: 1})
 	if err != nil {
 		return err
 	}
-	res, err := a.SavePublication(ctx, admin.ID, org.ID, app.PubInput{Kind: model.KindNews,
-		Title:   "Travaux de la rue des Écoles du 3 au 7 juin",
-		Summary: "La rue des Écoles sera fermée à la circulation pour la rénovation des réseaux ; l'accès piéton à l'école reste assuré.",
-		Body: "Les travaux de rénovation des réseaux d'eau de la **rue des Écoles** auront lieu du lundi 3 au vendredi 7 juin.\n\n" +
-			"- circulation fermée entre la place de la République et le boulevard de la Loire ;\n" +
-			"- accès piéton à l'école maintenu, avec un agent aux heures d'entrée et de sortie ;\n" +
-			"- marché du samedi maintenu place de la République.\n\nMerci de votre compréhension."})
-	if err != nil {
-		return fmt.Errorf("demo publication: %w", err)
+	if len(pubs) == 0 {
+		return fmt.Errorf("no published news to reply to")
 	}
-	pub, err := a.Transition(ctx, admin.ID, org.ID, res.Publication.ID, app.TransitionInput{Action: app.ActPublish})
-	if err != nil {
-		return fmt.Errorf("demo publication: %w", err)
-	}
+	pub := pubs[0]
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
 		for i, r := range remoteResidents {
 			_, pub0, err := federation.GenerateKey()

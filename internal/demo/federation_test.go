@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/parvis/parvis/internal/demo"
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
 )
 
@@ -20,10 +22,27 @@ func TestDemoIsOnTheFediverse(t *testing.T) {
 	if r.Status != 200 || !strings.Contains(r.Body, ts.URL+"/bellerive/") {
 		t.Fatalf("webfinger = %d %s", r.Status, r.Body)
 	}
-	page := c.Get("/bellerive/p/travaux-de-la-rue-des-ecoles-du-3-au-7-juin")
-	for _, want := range []string{"3 « j&#39;aime » · 2 partages · 3 réponses", "@claire@mastodon.example", "piste cyclable"} {
-		if !strings.Contains(page.Body, want) {
+	pubs, err := ts.Store.PublicList(t.Context(), store.PublicFilter{OrgID: mustOrg(t, ts).ID, Kinds: []model.PubKind{model.KindNews}, Limit: 1})
+	if err != nil || len(pubs) == 0 {
+		t.Fatal(err)
+	}
+	page := c.Get("/bellerive/p/" + pubs[0].Slug)
+	thread := c.Get("/bellerive/p/" + pubs[0].Slug + "/commentaires")
+	if !strings.Contains(page.Body, "3 « j&#39;aime » · 2 partages · 3 réponses") {
+		t.Errorf("demo publication lacks the Fediverse counts (status %d)", page.Status)
+	}
+	for _, want := range []string{"@claire@mastodon.example", "piste cyclable"} {
+		if !strings.Contains(thread.Body, want) {
 			t.Errorf("demo publication lacks %q (status %d)", want, page.Status)
 		}
 	}
+}
+
+func mustOrg(t *testing.T, ts *testserver.TS) model.Organisation {
+	t.Helper()
+	o, err := ts.Store.OrganisationByHandle(t.Context(), demo.Handle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
 }
