@@ -477,6 +477,12 @@ func (a *App) SaveEvent(ctx context.Context, actorID, orgID string, in PubInput,
 		if err := a.putEvent(ctx, tx, ev, exists); err != nil {
 			return err
 		}
+		if exists && res.Changed && res.Publication.State == model.StatePublished {
+			// Fediverse followers get the new text and details (federation.go).
+			if err := a.federatePublication(ctx, tx, orgID, res.Publication.ID, "Update"); err != nil {
+				return err
+			}
+		}
 		if exists && res.Publication.State == model.StatePublished && old.Registers() && movedOrRelocated(old, ev) {
 			if err := a.notifyParticipants(ctx, tx, ev, res.Publication, "event_changed", ""); err != nil {
 				return err

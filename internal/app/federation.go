@@ -368,15 +368,39 @@ func (a *App) PublicationObject(ctx context.Context, q *store.Queries, org model
 }
 
 // EventObjectFields makes an event publication an ActivityPub Event the
-// way Mobilizon sends them: startTime, endTime, timezone, location (Place
-// with a PostalAddress), joinMode, maximumAttendeeCapacity and
-// remainingAttendeeCapacity. The events feature fills in its fields here
-// once it lands on main; until then an event goes out as an Event with
-// its text only.
+// way Mobilizon sends them: startTime, endTime, timezone, location (a
+// Place with its address), joinMode, and for registrations here
+// maximumAttendeeCapacity and remainingAttendeeCapacity.
 func (a *App) EventObjectFields(ctx context.Context, q *store.Queries, p model.Publication, n *federation.Note) error {
 	n.Type = "Event"
 	n.Timezone = "Europe/Paris"
-	n.JoinMode = "external" // registration happens on our site
+	e, err := q.EventByID(ctx, p.OrgID, p.ID)
+	if errors.Is(err, model.ErrNotFound) {
+		n.JoinMode = "free"
+		return nil // an event without its details yet: its text only
+	} else if err != nil {
+		return err
+	}
+	n.StartTime, n.EndTime = federation.Stamp(e.StartsAt), federation.Stamp(e.EndsAt)
+	n.JoinMode = string(e.JoinMode)
+	if e.PlaceName != "" || e.PlaceAddress != "" {
+		n.Location = &federation.Place{Type: "Place", Name: e.PlaceName}
+		if e.PlaceAddress != "" {
+			n.Location.Address = &federation.PostalAddress{Type: "PostalAddress", StreetAddress: e.PlaceAddress,
+				AddressCountry: "France"}
+		}
+		if n.Location.Name == "" {
+			n.Location.Name = e.PlaceAddress
+		}
+	}
+	if e.Registers() && e.Capacity > 0 {
+		taken, err := q.TakenSeats(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		capacity, remaining := e.Capacity, max(e.Capacity-taken, 0)
+		n.MaximumAttendeeCapacity, n.RemainingAttendeeCapacity = &capacity, &remaining
+	}
 	return nil
 }
 

@@ -384,8 +384,12 @@ func (a *App) savePublication(ctx context.Context, tx *store.Tx, actorID, orgID 
 		action := "publication.update"
 		if cur.State == model.StatePublished {
 			action = "publication.update_live"
-			if err := a.federatePublication(ctx, tx, orgID, p.ID, "Update"); err != nil {
-				return err
+			// An event's Update goes out from SaveEvent, once its details
+			// are saved too.
+			if cur.Kind != model.KindEvent {
+				if err := a.federatePublication(ctx, tx, orgID, p.ID, "Update"); err != nil {
+					return err
+				}
 			}
 		}
 		if err := a.audit(ctx, tx, orgID, actorID, action, p.ID, p.Title); err != nil {

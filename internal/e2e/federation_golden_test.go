@@ -102,5 +102,24 @@ func TestFederationGolden(t *testing.T) {
 			obj["tag"].([]any)[0].(map[string]any)["name"] != "#VieAssociative" {
 			t.Fatalf("create shape: %v", c)
 		}
+
+		// An event goes out as Mobilizon sends them.
+		ev, err := ts.App.SaveEvent(ctx, admin.ID, org.ID, app.PubInput{Title: "Fête de la musique", Summary: "Concerts.",
+			Body: "Concerts place de la République."}, app.EventInput{StartDate: "2026-06-21", StartTime: "18:00",
+			EndDate: "2026-06-21", EndTime: "23:00", PlaceName: "Place de la République", PlaceAddress: "1 place de la République, 37999 Bellerive",
+			Attendance: "in_person", Free: true, OrganiserKind: "org", JoinMode: "restricted", Capacity: "300"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := ts.App.PublicationObject(ctx, ts.Store.Queries, org, ev.Publication)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Type != "Event" || e.StartTime != "2026-06-21T16:00:00Z" || e.EndTime != "2026-06-21T21:00:00Z" ||
+			e.Timezone != "Europe/Paris" || e.JoinMode != "restricted" || e.Location == nil ||
+			e.Location.Name != "Place de la République" || e.Location.Address == nil ||
+			e.MaximumAttendeeCapacity == nil || *e.MaximumAttendeeCapacity != 300 || *e.RemainingAttendeeCapacity != 300 {
+			t.Fatalf("event object: %+v", e)
+		}
 	})
 }
