@@ -49,7 +49,15 @@ type Store struct {
 	db    *sql.DB
 	dsn   string
 	count *atomic.Int64 // statements run, for tests that prove pages avoid N+1 queries
+	// writers queues this process's transactions on SQLite, which takes one
+	// writer at a time anyway: waiting here is first come, first served,
+	// where SQLite's busy handler polls with growing sleeps and lets a
+	// burst of writers time out. Nil on PostgreSQL.
+	writers chan struct{}
 }
+
+// writerWait bounds how long a transaction waits for its turn on SQLite.
+const writerWait = 60 * time.Second
 
 // Tx is a transaction; its methods are the same as Store's.
 type Tx struct {
@@ -118,7 +126,11 @@ func Open(ctx context.Context, database string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("connect to %s: %w", engine, err)
 	}
 	count := new(atomic.Int64)
-	return &Store{Queries: &Queries{q: counted{db, count}, engine: engine}, db: db, dsn: database, count: count}, nil
+	st := &Store{Queries: &Queries{q: counted{db, count}, engine: engine}, db: db, dsn: database, count: count}
+	if engine == SQLite {
+		st.writers = make(chan struct{}, 1)
+	}
+	return st, nil
 }
 
 // SQLiteDSN builds the modernc DSN for a file path. net/url escapes the path:
@@ -152,6 +164,19 @@ func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 // InTx runs fn in a transaction, committed when fn returns nil and rolled back
 // otherwise (including on panic), so nothing half-written stays behind.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	if s.writers != nil {
+		timer := time.NewTimer(writerWait)
+		select {
+		case s.writers <- struct{}{}:
+			timer.Stop()
+		case <-ctx.Done():
+			timer.Stop()
+			return ctx.Err()
+		case <-timer.C:
+			return fmt.Errorf("begin: waited %s for the database: %w", writerWait, ErrBusy)
+		}
+		defer func() { <-s.writers }()
+	}
 	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
