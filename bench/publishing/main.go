@@ -162,6 +162,7 @@ func main() {
 	// every request a fresh render (the cost of a query never seen).
 	row("search, 24 rotating queries (cached)", base+"/ville-test/recherche", 4, "-s", script)
 	row("search, 24 rotating queries (cached)", base+"/ville-test/recherche", *conns, "-s", script)
+	row("search, 24 rotating queries, uncached", base+"/ville-test/recherche", 1, "-s", script, "-H", "Cookie: parvis_flash=x")
 	row("search, 24 rotating queries, uncached", base+"/ville-test/recherche", 4, "-s", script, "-H", "Cookie: parvis_flash=x")
 	row("search, 24 rotating queries, uncached", base+"/ville-test/recherche", *conns, "-s", script, "-H", "Cookie: parvis_flash=x")
 	fmt.Printf("\nratio parvis/minimal: publication %.2f, home %.2f\n", pr/mp, hr/mh)
@@ -259,7 +260,8 @@ var (
 
 // wrk runs the wrk load tool with two threads and returns its figures.
 func wrk(u string, conns int, d time.Duration, extra ...string) (wrkResult, error) {
-	args := append([]string{"-t2", "-c" + strconv.Itoa(conns), "-d" + d.String(), "--latency"}, extra...)
+	threads := min(2, conns) // wrk needs at least one connection per thread
+	args := append([]string{"-t" + strconv.Itoa(threads), "-c" + strconv.Itoa(conns), "-d" + d.String(), "--latency"}, extra...)
 	out, err := exec.Command("wrk", append(args, u)...).CombinedOutput()
 	if err != nil {
 		return wrkResult{}, fmt.Errorf("wrk: %v\n%s", err, out)

@@ -18,9 +18,9 @@ import (
 func (q *Queries) BulkInsertPublications(ctx context.Context, pubs []model.Publication) error {
 	const cols = `id, org_id, kind, slug, title, summary, body_md, body_html, state, author_id, revision,
 		alert_level, alert_ends_at, job_title, job_grade, job_category, job_filiere, job_contract, job_time,
-		job_place, job_closes_at, job_apply, created_at, updated_at, published_at, republished_at`
-	const ncols = 26
-	const rowsPerStmt = 400 // 400 × 26 parameters stays under both engines' limits
+		job_place, job_closes_at, job_apply, created_at, updated_at, published_at, republished_at, image_id`
+	const ncols = 27
+	const rowsPerStmt = 400 // 400 × 27 parameters stays under both engines' limits
 	for start := 0; start < len(pubs); start += rowsPerStmt {
 		chunk := pubs[start:min(start+rowsPerStmt, len(pubs))]
 		var (
@@ -48,7 +48,7 @@ func (q *Queries) BulkInsertPublications(ctx context.Context, pubs []model.Publi
 				string(p.State), p.AuthorID, rev, string(p.AlertLevel), timeOrNil(p.AlertEndsAt), p.Job.Title,
 				p.Job.Grade, p.Job.Category, p.Job.Filiere, p.Job.Contract, p.Job.Time, p.Job.Place,
 				timeOrNil(p.Job.ClosesAt), p.Job.HowToApply, p.CreatedAt.UTC(), p.UpdatedAt.UTC(),
-				timeOrNil(p.PublishedAt), timeOrNil(p.RepublishedAt))
+				timeOrNil(p.PublishedAt), timeOrNil(p.RepublishedAt), p.ImageID)
 		}
 		if _, err := q.q.ExecContext(ctx, b.String(), args...); err != nil {
 			return fmt.Errorf("bulk insert publications: %w", translate(err))

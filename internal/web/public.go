@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -237,6 +238,27 @@ type PublicationData struct {
 	MastodonError  string          // catalogue key
 	Comments       *commentSection // the debate under it (comments.go); nil on the poster
 	Fediverse      model.Reactions // likes, boosts and replies from the Fediverse (federation.go)
+	Illustration   *Illustration   // nil when the publication has none
+}
+
+// Illustration is a publication's image with its resized copies, so that a
+// phone downloads the 480-pixel version and a desktop the larger ones.
+type Illustration struct {
+	Src, Srcset, Alt string
+	Width, Height    int
+}
+
+// illustration builds the image of a publication from its media row.
+func illustration(m model.Media) *Illustration {
+	il := &Illustration{Src: "/media/" + m.Path, Alt: m.Alt, Width: m.Width, Height: m.Height}
+	var set []string
+	for _, v := range m.Variants {
+		set = append(set, fmt.Sprintf("/media/%s %dw", v.Path, v.Width))
+	}
+	if len(set) > 0 {
+		il.Srcset = strings.Join(append(set, fmt.Sprintf("%s %dw", il.Src, m.Width)), ", ")
+	}
+	return il
 }
 
 // ShareLinks are plain links: nothing is loaded from the networks.
@@ -268,6 +290,16 @@ func (h *Handler) loadPublication(r *http.Request) (*PublicationData, error) {
 	modified := lastChange(p)
 	d.Meta = Meta{Canonical: canonical, Description: p.Summary, OGType: "article", Published: p.PublishedAt,
 		Modified: &modified, JSONLD: h.publicationJSONLD(org, p, canonical)}
+	if p.ImageID != "" {
+		m, err := h.app.Store.MediaByID(ctx, org.ID, p.ImageID)
+		switch {
+		case err == nil && m.Kind == "image":
+			d.Illustration = illustration(m)
+			d.Meta.Image = h.abs(d.Illustration.Src)
+		case err != nil && !errors.Is(err, model.ErrNotFound):
+			return nil, err
+		}
+	}
 	return d, nil
 }
 

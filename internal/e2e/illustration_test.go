@@ -1,0 +1,57 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/png"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
+	"github.com/parvis/parvis/internal/testkit/testserver"
+)
+
+// TestPublicationShowsItsIllustrationWithResizedCopies checks that the
+// image chosen in the editor reaches the public page with its text
+// alternative, its resized copies in srcset and the Open Graph image.
+func TestPublicationShowsItsIllustrationWithResizedCopies(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ts := testserver.Start(t, testserver.Options{Engine: engine})
+		org := publicOrg(t, ts)
+		img := image.NewRGBA(image.Rect(0, 0, 1200, 600))
+		for x := range 1200 {
+			for y := range 600 {
+				img.Set(x, y, color.RGBA{uint8(x), uint8(y), 120, 255})
+			}
+		}
+		var b bytes.Buffer
+		if err := png.Encode(&b, img); err != nil {
+			t.Fatal(err)
+		}
+		editor := ts.Staff(t, "redaction@ville-test.test", "ville-test", model.RoleEditor)
+		m, err := ts.App.UploadImage(context.Background(), editor.ID, org.ID, "quai.png", b.Bytes(), "Le quai du Port inondé")
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := ts.App.Now().Add(-time.Minute)
+		insertPublications(t, ts, []model.Publication{{ID: "illustree", OrgID: org.ID, Kind: model.KindNews, Slug: "quai-inonde",
+			Title: "Le quai inondé", State: model.StatePublished, PublishedAt: &at, CreatedAt: at, UpdatedAt: at, ImageID: m.ID}})
+		r := ts.Client(t).Get("/ville-test/p/quai-inonde")
+		if r.Status != 200 {
+			t.Fatalf("page = %d", r.Status)
+		}
+		for _, want := range []string{`alt="Le quai du Port inondé"`, `srcset="/media/`, ` 480w`, ` 960w`, `src="/media/` + m.Path + `"`,
+			`property="og:image" content="` + ts.URL + `/media/` + m.Path} {
+			if !strings.Contains(r.Body, want) {
+				t.Errorf("publication page lacks %q", want)
+			}
+		}
+		if got := ts.Client(t).Get("/media/" + m.Variants[0].Path); got.Status != 200 {
+			t.Errorf("resized copy = %d", got.Status)
+		}
+	})
+}
