@@ -28,11 +28,7 @@ func (h *Handler) formPage(fn handlerFunc) http.Handler {
 			return err
 		}
 		if buf.status != http.StatusOK {
-			for k, v := range buf.header {
-				w.Header()[k] = v
-			}
-			w.WriteHeader(buf.status)
-			_, _ = w.Write(buf.body.Bytes())
+			buf.passThrough(w)
 			return nil
 		}
 		e := &pagecache.Entry{Body: buf.body.Bytes(), ContentType: buf.header.Get("Content-Type"), ETag: etag(buf.body.Bytes())}

@@ -73,6 +73,17 @@ func (b *bufferWriter) Write(p []byte) (int, error) {
 	}
 	return b.body.Write(p)
 }
+
+// passThrough answers with what was captured, untouched: redirects and
+// error pages are not cached.
+func (b *bufferWriter) passThrough(w http.ResponseWriter) {
+	for k, v := range b.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(b.status)
+	_, _ = w.Write(b.body.Bytes())
+}
+
 func (b *bufferWriter) WriteHeader(code int) {
 	if b.status == 0 {
 		b.status = code
@@ -119,12 +130,7 @@ func (h *Handler) renderFresh(w http.ResponseWriter, r *http.Request, handle str
 		return err
 	}
 	if buf.status != http.StatusOK {
-		// Redirects and the like pass through untouched.
-		for k, v := range buf.header {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(buf.status)
-		_, _ = w.Write(buf.body.Bytes())
+		buf.passThrough(w)
 		return nil
 	}
 	now := h.app.Now()
