@@ -16,17 +16,17 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"flag"
 	"fmt"
 	"io"
 	"log"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
-	"regexp"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -35,6 +35,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/parvis/parvis/bench/internal/harness"
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/model"
@@ -51,6 +52,7 @@ func main() {
 	duration := flag.Duration("duration", 10*time.Second, "posting duration (bounded to 60s)")
 	wrkDuration := flag.Duration("wrk-duration", 10*time.Second, "wrk duration for the page")
 	pageComments := flag.Int("page-comments", 500, "comments under the measured publication")
+	rounds := flag.Int("rounds", 2, "wrk rounds over the three pages")
 	flag.Parse()
 	if *duration > time.Minute {
 		*duration = time.Minute
@@ -62,7 +64,7 @@ func main() {
 	defer os.RemoveAll(data)
 
 	secrets := prepare(data, *residents, *pageComments)
-	addr := freeAddr()
+	addr := harness.FreeAddr()
 	cmd := exec.Command(*bin, "serve", "--data", data, "--addr", addr, "--log-level", "warn", "--base-url", "http://"+addr)
 	cmd.Stderr = os.Stderr
 	// The server dies with the bench, even when the bench is killed.
@@ -72,48 +74,62 @@ func main() {
 	}
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 	base := "http://" + addr
-	waitHealthy(base)
+	if err := harness.WaitHealthy(base, 10*time.Second); err != nil {
+		log.Fatal(err)
+	}
 
 	postRate, p50, p99, statuses := post(base, secrets, *workers, *duration)
 	fmt.Printf("POST comment (screening included), SQLite, %d resident sessions, %d clients, %s:\n", len(secrets), *workers, *duration)
 	fmt.Printf("  %.0f comments/s sustained, latency p50 %s, p99 %s; statuses %v\n", postRate, p50, p99, statuses)
 
+	// The posts queued notification and routing jobs; the pages are
+	// measured once they are worked, as a reader would meet them, and not
+	// while the server is still catching up with the posting burst.
+	drained := waitJobsDrained(data, 2*time.Minute)
+	fmt.Printf("  job queue drained %s after the last post\n", drained.Round(100*time.Millisecond))
+	load, _ := os.ReadFile("/proc/loadavg")
+	fmt.Printf("load average before the page runs: %s", load)
+
 	page := base + "/bench/p/avec-500-commentaires"
-	body, err := fetch(page)
+	body, _, err := harness.Fetch(page, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	if !strings.Contains(body, fmt.Sprintf("Commentaires (%d)", *pageComments)) {
+	if !strings.Contains(string(body), fmt.Sprintf("Commentaires (%d)", *pageComments)) {
 		log.Fatalf("the page does not count %d comments", *pageComments)
 	}
-	r, p, err := wrk(page, 50, *wrkDuration)
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Printf("GET publication page with %d comments (first 30 threads shown, %d bytes), anonymous, wrk -t2 -c50 -d%s: %.0f requests/s, p99 %s\n",
-		*pageComments, len(body), *wrkDuration, r, p)
 	thread := page + "/commentaires"
-	tb, err := fetch(thread)
+	tb, _, err := harness.Fetch(thread, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	r, p, err = wrk(thread, 50, *wrkDuration)
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Printf("GET its comment page 1 (100 threads, %d bytes), same conditions: %.0f requests/s, p99 %s\n", len(tb), r, p)
 	// The same page without comments, in the same run, separates the cost
 	// of the comments from the machine's load at the time.
 	empty := base + "/bench/p/sans-commentaires"
-	eb, err := fetch(empty)
+	eb, _, err := harness.Fetch(empty, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	r, p, err = wrk(empty, 50, *wrkDuration)
-	if err != nil {
-		log.Fatal(err)
+	fmt.Printf("anonymous GETs, wrk -t2 -c50 -d%s, %d rounds:\n", *wrkDuration, *rounds)
+	fmt.Println("| page | bytes | round | requests/s | p50 | p99 |")
+	fmt.Println("|---|---|---|---|---|---|")
+	for round := 1; round <= *rounds; round++ {
+		for _, target := range []struct {
+			name string
+			u    string
+			size int
+		}{
+			{fmt.Sprintf("publication with %d comments (30 threads shown)", *pageComments), page, len(body)},
+			{"its comment page 1 (100 threads)", thread, len(tb)},
+			{"publication without comments", empty, len(eb)},
+		} {
+			r, err := harness.WrkClean(target.u, 50, *wrkDuration)
+			if err != nil {
+				log.Fatal(err)
+			}
+			fmt.Printf("| %s | %d | %d | %.0f | %s | %s |\n", target.name, target.size, round, r.RPS, r.P50, r.P99)
+		}
 	}
-	fmt.Printf("GET publication page without comments (%d bytes), same conditions: %.0f requests/s, p99 %s\n", len(eb), r, p)
 }
 
 // prepare creates the organisation, the publications, the accounts and
@@ -262,56 +278,27 @@ func post(base string, secrets []string, workers int, d time.Duration) (float64,
 	return float64(ok.Load()) / elapsed.Seconds(), lat[len(lat)/2].Round(100 * time.Microsecond), lat[len(lat)*99/100].Round(100 * time.Microsecond), statuses
 }
 
-func freeAddr() string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+// waitJobsDrained waits until no job is waiting or running in the server's
+// SQLite database (read beside the running server, in WAL mode), and
+// returns how long that took.
+func waitJobsDrained(data string, limit time.Duration) time.Duration {
+	db, err := sql.Open("sqlite", store.SQLiteDSN(filepath.Join(data, "parvis.db")))
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-func waitHealthy(base string) {
-	for i := 0; i < 500; i++ {
-		if resp, err := http.Get(base + "/healthz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return
-			}
+	defer db.Close()
+	start := time.Now()
+	for time.Since(start) < limit {
+		var pending int
+		err := db.QueryRow(`SELECT count(*) FROM river_job WHERE state IN ('available', 'running')`).Scan(&pending)
+		if err != nil {
+			log.Fatal(err)
 		}
-		time.Sleep(20 * time.Millisecond)
+		if pending == 0 {
+			return time.Since(start)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
-	log.Fatalf("%s not healthy", base)
-}
-
-func fetch(u string) (string, error) {
-	resp, err := http.Get(u)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 {
-		return "", fmt.Errorf("GET %s: %d", u, resp.StatusCode)
-	}
-	return string(b), err
-}
-
-var (
-	reqRE = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
-	p99RE = regexp.MustCompile(`\s99%\s+([0-9.]+[a-z]+)`)
-)
-
-// wrk runs the wrk load tool and returns requests/s and p99.
-func wrk(u string, conns int, d time.Duration) (float64, string, error) {
-	out, err := exec.Command("wrk", "-t2", "-c"+strconv.Itoa(conns), "-d"+d.String(), "--latency", u).CombinedOutput()
-	if err != nil {
-		return 0, "", fmt.Errorf("wrk: %v: %s", err, out)
-	}
-	m, p := reqRE.FindSubmatch(out), p99RE.FindSubmatch(out)
-	if m == nil || p == nil || strings.Contains(string(out), "Non-2xx") {
-		return 0, "", fmt.Errorf("wrk output: %s", out)
-	}
-	r, _ := strconv.ParseFloat(string(m[1]), 64)
-	return r, string(p[1]), nil
+	log.Fatalf("jobs still pending after %s", limit)
+	return 0
 }

@@ -12,10 +12,8 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
-	"io"
 	"log"
 	"net"
 	"net/http"
@@ -26,6 +24,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/parvis/parvis/bench/internal/harness"
 )
 
 func main() {
@@ -67,7 +67,7 @@ func main() {
 		_ = os.WriteFile(marker, nil, 0o644)
 	}
 
-	addr := freeAddr()
+	addr := harness.FreeAddr()
 	base := "http://" + addr
 	cmd := exec.Command(*bin, append([]string{"serve", "--addr", addr, "--base-url", base}, common...)...)
 	cmd.Stderr = os.Stderr
@@ -75,12 +75,12 @@ func main() {
 		log.Fatal(err)
 	}
 	defer cmd.Process.Kill()
-	if err := waitHealthy(base, 30*time.Second); err != nil {
+	if err := harness.WaitHealthy(base, 30*time.Second); err != nil {
 		log.Fatal(err)
 	}
 
 	// A publication from the middle of the archive.
-	sm, _, err := fetch(base+"/ville-test/sitemap.xml", nil)
+	sm, _, err := harness.Fetch(base+"/ville-test/sitemap.xml", nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -92,25 +92,25 @@ func main() {
 	homeURL := base + "/ville-test/"
 	feedURL := base + "/ville-test/feed.atom"
 
-	pubBody, _, err := fetch(pubURL, nil)
+	pubBody, _, err := harness.Fetch(pubURL, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	homeBody, _, err := fetch(homeURL, nil)
+	homeBody, _, err := harness.Fetch(homeURL, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, feedHdr, err := fetch(feedURL, nil)
+	_, feedHdr, err := harness.Fetch(feedURL, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
 	etag := feedHdr.Get("ETag")
-	if _, h, err := fetch(feedURL, map[string]string{"If-None-Match": etag}); err != nil || h.Get("X-Status") != "304" {
+	if _, h, err := harness.Fetch(feedURL, map[string]string{"If-None-Match": etag}); err != nil || h.Get("X-Status") != "304" {
 		log.Fatalf("feed conditional request did not answer 304: %v %v", err, h)
 	}
 
 	// The minimal handler: the same bytes from memory, same machine, same run.
-	minAddr := freeAddr()
+	minAddr := harness.FreeAddr()
 	mux := http.NewServeMux()
 	mux.HandleFunc("/p", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -138,12 +138,12 @@ func main() {
 	fmt.Println("| target | connections | requests/s | p50 | p99 | errors |")
 	fmt.Println("|---|---|---|---|---|---|")
 	row := func(name, u string, c int, args ...string) float64 {
-		r, err := wrk(u, c, *duration, args...)
+		r, err := harness.Wrk(u, c, *duration, args...)
 		if err != nil {
 			log.Fatalf("%s: %v", name, err)
 		}
-		fmt.Printf("| %s | %d | %.0f | %s | %s | %s |\n", name, c, r.rps, r.p50, r.p99, r.errors)
-		return r.rps
+		fmt.Printf("| %s | %d | %.0f | %s | %s | %s |\n", name, c, r.RPS, r.P50, r.P99, r.Errors)
+		return r.RPS
 	}
 	if *events > 0 {
 		eventRows(base, row, *conns)
@@ -198,92 +198,11 @@ func numCPU() int {
 	return strings.Count(string(b), "processor\t:")
 }
 
-func freeAddr() string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-func waitHealthy(base string, d time.Duration) error {
-	deadline := time.Now().Add(d)
-	for time.Now().Before(deadline) {
-		if resp, err := http.Get(base + "/healthz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return nil
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return fmt.Errorf("%s not healthy after %s", base, d)
-}
-
-// fetch GETs u; the status is reported in the X-Status header of the result.
-func fetch(u string, headers map[string]string) ([]byte, http.Header, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	resp.Header.Set("X-Status", strconv.Itoa(resp.StatusCode))
-	if resp.StatusCode != 200 && resp.StatusCode != 304 {
-		return b, resp.Header, fmt.Errorf("GET %s: %d", u, resp.StatusCode)
-	}
-	return b, resp.Header, err
-}
-
-type wrkResult struct {
-	rps      float64
-	p50, p99 string
-	errors   string // wrk's socket errors or non-2xx/3xx count, if any
-}
-
-var (
-	rpsRE    = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
-	p50RE    = regexp.MustCompile(`\s50%\s+([0-9.]+[a-z]+)`)
-	p99RE    = regexp.MustCompile(`\s99%\s+([0-9.]+[a-z]+)`)
-	errorsRE = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)|Socket errors: [^\n]+`)
-)
-
-// wrk runs the wrk load tool with two threads and returns its figures.
-func wrk(u string, conns int, d time.Duration, extra ...string) (wrkResult, error) {
-	threads := min(2, conns) // wrk needs at least one connection per thread
-	args := append([]string{"-t" + strconv.Itoa(threads), "-c" + strconv.Itoa(conns), "-d" + d.String(), "--latency"}, extra...)
-	out, err := exec.Command("wrk", append(args, u)...).CombinedOutput()
-	if err != nil {
-		return wrkResult{}, fmt.Errorf("wrk: %v\n%s", err, out)
-	}
-	r := rpsRE.FindSubmatch(out)
-	p50, p99 := p50RE.FindSubmatch(out), p99RE.FindSubmatch(out)
-	if r == nil || p50 == nil || p99 == nil {
-		return wrkResult{}, fmt.Errorf("unexpected wrk output:\n%s", out)
-	}
-	rps, _ := strconv.ParseFloat(string(r[1]), 64)
-	res := wrkResult{rps: rps, p50: string(p50[1]), p99: string(p99[1])}
-	if m := errorsRE.Find(out); m != nil {
-		res.errors = string(m)
-	}
-	return res, nil
-}
-
 // eventRows measures the agenda, an event page (a weekly series from the
 // agenda), the month view and the organisation's calendar feed.
 func eventRows(base string, row func(name, u string, c int, args ...string) float64, conns int) {
 	agenda := base + "/ville-test/agenda"
-	body, _, err := fetch(agenda, nil)
+	body, _, err := harness.Fetch(agenda, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -296,7 +215,7 @@ func eventRows(base string, row func(name, u string, c int, args ...string) floa
 	// One request each first, as the publication rows have: the figures are
 	// those of a warm server (renders after a change are the cache's misses).
 	for _, u := range []string{eventURL, month, base + "/ville-test/agenda.ics"} {
-		if _, _, err := fetch(u, nil); err != nil {
+		if _, _, err := harness.Fetch(u, nil); err != nil {
 			log.Fatal(err)
 		}
 	}
