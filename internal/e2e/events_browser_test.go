@@ -119,6 +119,7 @@ func TestEventsInBrowser(t *testing.T) {
 	// The agenda and the month view.
 	visit("/bellerive/agenda", "Agenda")
 	visit("/bellerive/agenda/2026/03", "Agenda de mars 2026")
+	visit("/bellerive/p/visite-du-port-en-barque/affiche", "Visite du port en barque")
 
 	// At the entrance, the agent types Chloé's code on a phone.
 	signIn("accueil@bellerive.test")

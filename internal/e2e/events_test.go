@@ -528,3 +528,41 @@ func TestEventRegistrationRush(t *testing.T) {
 		_ = org
 	})
 }
+
+// TestEventPosterAndShare prints an event for the notice board (what, when,
+// where, registration and a QR code to the page) and shares it on Mastodon,
+// as publications can be; a cancelled event's poster says so.
+func TestEventPosterAndShare(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ts := testserver.Start(t, testserver.Options{Engine: engine})
+		ts.Clock.Set(eventStart)
+		ts.Org(t, "bellerive")
+		ts.Staff(t, "com@bellerive.test", "bellerive", model.RoleManager)
+		staff := ts.Client(t)
+		ts.LoginAs(t, staff, "com@bellerive.test")
+		id := createEvent(t, ts, staff, "bellerive", "Balade en bateau", "join_mode", "restricted", "capacity", "40")
+		anon := ts.Client(t)
+		page := anon.Get("/bellerive/p/balade-en-bateau")
+		mustStatus(t, "event page", page, 200)
+		mustContain(t, "event page", page.Body, `href="/bellerive/p/balade-en-bateau/affiche"`,
+			`action="/bellerive/p/balade-en-bateau/mastodon"`)
+
+		poster := anon.Get("/bellerive/p/balade-en-bateau/affiche")
+		mustStatus(t, "poster", poster, 200)
+		mustContain(t, "poster", poster.Body, "Balade en bateau", "samedi 14 mars", "Port de Bellerive",
+			"Quai de la Loire, 45000 Bellerive-sur-Loire", "Gratuit", "dans la limite de 40 places",
+			"Programme et inscription : scannez ce code", "<svg", `<meta name="robots" content="noindex`)
+
+		share := anon.Get("/bellerive/p/balade-en-bateau/mastodon?instance=%40marie%40piaille.fr")
+		mustStatus(t, "share on Mastodon", share, 303)
+		if loc := share.Header.Get("Location"); !strings.HasPrefix(loc, "https://piaille.fr/share?text=Balade+en+bateau+") {
+			t.Fatalf("Mastodon share goes to %q", loc)
+		}
+		mustStatus(t, "share form with a bad instance", anon.Get("/bellerive/p/balade-en-bateau/mastodon?instance=pas+une+instance"), 422)
+
+		mustStatus(t, "cancel event", staff.Post("/admin/bellerive/events/"+id+"/status", form("status", "cancelled", "note", "Crue de la Loire.")), 303)
+		poster = anon.Get("/bellerive/p/balade-en-bateau/affiche")
+		mustStatus(t, "poster of a cancelled event", poster, 200)
+		mustContain(t, "poster of a cancelled event", poster.Body, "Cet événement est annulé.", "Crue de la Loire.")
+	})
+}

@@ -60,6 +60,7 @@ type EventPageData struct {
 	Mine           *model.Registration
 	Share          ShareLinks
 	Comments       *commentSection
+	QR             template.HTML // the poster only
 }
 
 // OccurrenceView is one date in a list.
@@ -156,7 +157,7 @@ func (h *Handler) loadEventData(r *http.Request, ev *isEvent) (*EventPageData, e
 		}
 	}
 	canonical := h.abs(pubPath(org, p.Slug))
-	d.Share = shareLinks(canonical, p.Title, "")
+	d.Share = shareLinks(canonical, p.Title, pubPath(org, p.Slug)+"/mastodon")
 	modified := lastChange(p)
 	d.Meta = Meta{Canonical: canonical, Description: firstNonEmpty(p.Summary, d.When), OGType: "website",
 		Published: p.PublishedAt, Modified: &modified, JSONLD: h.eventJSONLD(org, d, first)}
@@ -183,6 +184,17 @@ func (h *Handler) renderEvent(w http.ResponseWriter, r *http.Request, ev *isEven
 	d.Meta.Feeds = []FeedLink{{Type: "text/calendar", Title: d.Pub.Title, Label: "iCalendar", Href: pubPath(org, d.Pub.Slug) + "/calendrier.ics"}}
 	h.render(w, r, status, "events/event", v)
 	return nil
+}
+
+// eventPosterPage is the print version of an event for the notice board
+// and the shop windows: what, when, where, price and registration, and a QR
+// code to the event's page where one registers.
+func (h *Handler) eventPosterPage(w http.ResponseWriter, r *http.Request, ev *isEvent) error {
+	d, err := h.loadEventData(r, ev)
+	if err != nil {
+		return err
+	}
+	return h.renderPoster(w, r, "events/poster", d.Pub.Title, d.Meta.Canonical, &d.QR, d)
 }
 
 // eventJSONLD describes the event for search engines (schema.org Event).

@@ -329,15 +329,26 @@ func (h *Handler) publicationPage(w http.ResponseWriter, r *http.Request) error 
 // summary, date and a QR code to the canonical URL.
 func (h *Handler) posterPage(w http.ResponseWriter, r *http.Request) error {
 	d, err := h.loadPublication(r)
+	var ev *isEvent
+	if errors.As(err, &ev) {
+		return h.eventPosterPage(w, r, ev)
+	}
 	if err != nil {
 		return err
 	}
-	if d.QR, err = qrSVG(d.Meta.Canonical, h.cat.T(lang(r), "public.poster.qr_label")); err != nil {
+	return h.renderPoster(w, r, "public/poster", d.Pub.Title, d.Meta.Canonical, &d.QR, d)
+}
+
+// renderPoster renders a print version with a QR code to the canonical
+// page, which is the one to index, not the poster.
+func (h *Handler) renderPoster(w http.ResponseWriter, r *http.Request, page, title, canonical string, qr *template.HTML, data any) error {
+	var err error
+	if *qr, err = qrSVG(canonical, h.cat.T(lang(r), "public.poster.qr_label")); err != nil {
 		return err
 	}
-	v := h.view(r, d.Pub.Title, d)
-	v.NoIndex = true // the publication page is the one to index
-	h.render(w, r, http.StatusOK, "public/poster", v)
+	v := h.view(r, title, data)
+	v.NoIndex = true
+	h.render(w, r, http.StatusOK, page, v)
 	return nil
 }
 
@@ -379,6 +390,15 @@ func mastodonInstance(in string) (string, bool) {
 // page; without an instance (or with a malformed one) it shows the form.
 func (h *Handler) shareMastodon(w http.ResponseWriter, r *http.Request) error {
 	d, err := h.loadPublication(r)
+	var ev *isEvent
+	if errors.As(err, &ev) {
+		// An event is shared like any publication: only its title and
+		// address are needed.
+		org, _ := orgFrom(r.Context())
+		canonical := h.abs(pubPath(org, ev.Pub.Slug))
+		d, err = &PublicationData{Pub: ev.Pub, Meta: Meta{Canonical: canonical},
+			Share: shareLinks(canonical, ev.Pub.Title, pubPath(org, ev.Pub.Slug)+"/mastodon")}, nil
+	}
 	if err != nil {
 		return err
 	}
