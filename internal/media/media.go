@@ -1,7 +1,8 @@
 // Package media checks and prepares uploaded files: images are recognised by
 // their content (not their name), measured before being decoded (to refuse
-// decompression bombs), re-encoded (which drops EXIF and GPS metadata) and
-// resized for srcset; PDF attachments are recognised by their signature.
+// decompression bombs), turned upright as their EXIF orientation says,
+// re-encoded (which drops EXIF and GPS metadata) and resized for srcset; PDF
+// attachments are recognised by their signature.
 // Pure functions over bytes: the caller stores the results.
 package media
 
@@ -78,6 +79,9 @@ func ProcessImage(data []byte) (Image, error) {
 	src, format, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return Image{}, ErrNotImage
+	}
+	if format == "jpeg" {
+		src = orient(src, jpegOrientation(data))
 	}
 	// PNG keeps transparency (logos, maps); photos (JPEG, WebP) become JPEG.
 	out := Image{Format: "jpeg", Ext: ".jpg", ContentType: "image/jpeg"}
