@@ -324,7 +324,13 @@ func (a *App) savePublication(ctx context.Context, tx *store.Tx, actorID, orgID 
 		if err := v.Err(); err != nil {
 			return err
 		}
-		r, err := markdown.Render(p.BodyMD)
+		r, err := markdown.RenderWithImages(p.BodyMD, func(src string) (markdown.ImageSize, bool) {
+			m, err := tx.MediaByPath(ctx, strings.TrimPrefix(src, markdown.MediaPrefix))
+			if err != nil || m.OrgID != orgID || m.Kind != "image" {
+				return markdown.ImageSize{}, false // shown without size: not worth failing the save
+			}
+			return markdown.ImageSize{Width: m.Width, Height: m.Height, Srcset: m.Srcset()}, true
+		})
 		if err != nil {
 			return err
 		}

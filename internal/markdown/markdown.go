@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -60,6 +61,20 @@ type Problem struct {
 	Src  string
 }
 
+// ImageSize is what a page needs to load one of our images well: its
+// intrinsic size (so the text does not jump when it arrives) and its resized
+// copies for srcset.
+type ImageSize struct {
+	Width, Height int
+	Srcset        string // "/media/a-480.jpg 480w, /media/a.jpg 1600w"; may be empty
+}
+
+// ImageSizes answers the size of a local image by its source; false when
+// it is unknown (the image is then shown without size or srcset).
+type ImageSizes func(src string) (ImageSize, bool)
+
+var imageSizesKey = parser.NewContextKey()
+
 // Renderer converts Markdown to sanitized HTML. It is safe for concurrent use.
 type Renderer struct {
 	md     goldmark.Markdown
@@ -103,8 +118,18 @@ func policy() *bluemonday.Policy {
 	p.AllowAttrs("src").Matching(mediaSrc).OnElements("img")
 	p.AllowAttrs("alt").OnElements("img")
 	p.AllowAttrs("loading").Matching(regexp.MustCompile(`^lazy$`)).OnElements("img")
+	p.AllowAttrs("width", "height").Matching(bluemonday.Integer).OnElements("img")
+	p.AllowAttrs("srcset").Matching(srcsetRE).OnElements("img")
+	p.AllowAttrs("sizes").Matching(regexp.MustCompile(`^`+regexp.QuoteMeta(bodyImageSizes)+`$`)).OnElements("img")
 	return p
 }
+
+// srcsetRE accepts only our media as candidates of a srcset.
+var srcsetRE = regexp.MustCompile(`^/media/[A-Za-z0-9][A-Za-z0-9._/-]* [0-9]+w(, /media/[A-Za-z0-9][A-Za-z0-9._/-]* [0-9]+w)*$`)
+
+// bodyImageSizes: an image in the text takes the width of the text column
+// (48rem at most), the whole screen on a phone.
+const bodyImageSizes = "(max-width: 48rem) 100vw, 48rem"
 
 var (
 	defaultOnce sync.Once
@@ -117,10 +142,24 @@ func Render(src string) (Result, error) {
 	return defaultR.Render(src)
 }
 
+// RenderWithImages converts src with a shared Renderer, giving each of our
+// images the size and srcset that sizes knows for it.
+func RenderWithImages(src string, sizes ImageSizes) (Result, error) {
+	defaultOnce.Do(func() { defaultR = New() })
+	return defaultR.render(src, sizes)
+}
+
 // Render converts src to sanitized HTML and lists its images.
 func (r *Renderer) Render(src string) (Result, error) {
+	return r.render(src, nil)
+}
+
+func (r *Renderer) render(src string, sizes ImageSizes) (Result, error) {
 	source := []byte(src)
 	ctx := parser.NewContext()
+	if sizes != nil {
+		ctx.Set(imageSizesKey, sizes)
+	}
 	doc := r.md.Parser().Parse(text.NewReader(source), parser.WithContext(ctx))
 	var res Result
 	err := ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -166,7 +205,8 @@ func plainText(n ast.Node, source []byte) string {
 }
 
 // transformer adjusts the tree: headings start at h2 (the page title is the
-// h1), external links get rel="nofollow noopener", images load lazily.
+// h1), external links get rel="nofollow noopener", images load lazily, with
+// their size and srcset when the caller knows them.
 type transformer struct{}
 
 func (transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
@@ -187,6 +227,17 @@ func (transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 			}
 		case *ast.Image:
 			v.SetAttributeString("loading", []byte("lazy"))
+			dest := string(v.Destination)
+			if sizes, ok := pc.Get(imageSizesKey).(ImageSizes); ok && mediaSrc.MatchString(dest) {
+				if size, ok := sizes(dest); ok {
+					v.SetAttributeString("width", []byte(strconv.Itoa(size.Width)))
+					v.SetAttributeString("height", []byte(strconv.Itoa(size.Height)))
+					if size.Srcset != "" {
+						v.SetAttributeString("srcset", []byte(size.Srcset))
+						v.SetAttributeString("sizes", []byte(bodyImageSizes))
+					}
+				}
+			}
 		}
 		return ast.WalkContinue, nil
 	})

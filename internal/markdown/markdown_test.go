@@ -114,3 +114,33 @@ func FuzzRenderNeverEmitsScript(f *testing.F) {
 // dangerousTag finds, inside a tag, what must never reach a page: script or
 // frame elements, event handlers, inline styles, script or data URLs.
 var dangerousTag = regexp.MustCompile(`<(script|iframe|object|embed|svg|style)\b|<[^>]*\s(on[a-z]+|style)\s*=|<[^>]*(href|src)\s*=\s*"?\s*(javascript|vbscript|data):`)
+
+// TestImageSizesAreSanitizedToo: what the caller answers for an image is
+// still checked by the policy; a srcset pointing elsewhere is dropped.
+func TestImageSizesAreSanitizedToo(t *testing.T) {
+	sizes := func(src string) (ImageSize, bool) {
+		switch src {
+		case "/media/o/bon.jpg":
+			return ImageSize{Width: 1600, Height: 900, Srcset: "/media/o/bon-480.jpg 480w, /media/o/bon.jpg 1600w"}, true
+		case "/media/o/piege.jpg":
+			return ImageSize{Width: 10, Height: 10, Srcset: "https://pisteur.example/x.jpg 480w"}, true
+		}
+		return ImageSize{}, false
+	}
+	r, err := RenderWithImages("![Bon](/media/o/bon.jpg) ![Piège](/media/o/piege.jpg) ![Inconnu](/media/o/inconnu.jpg)", sizes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`<img src="/media/o/bon.jpg" alt="Bon" loading="lazy" width="1600" height="900" srcset="/media/o/bon-480.jpg 480w, /media/o/bon.jpg 1600w" sizes="(max-width: 48rem) 100vw, 48rem">`,
+		`<img src="/media/o/piege.jpg" alt="Piège" loading="lazy" width="10" height="10" sizes="(max-width: 48rem) 100vw, 48rem">`,
+		`<img src="/media/o/inconnu.jpg" alt="Inconnu" loading="lazy">`,
+	} {
+		if !strings.Contains(r.HTML, want) {
+			t.Errorf("HTML lacks %s:\n%s", want, r.HTML)
+		}
+	}
+	if strings.Contains(r.HTML, "pisteur") {
+		t.Fatalf("a foreign srcset passed: %s", r.HTML)
+	}
+}

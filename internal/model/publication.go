@@ -1,6 +1,10 @@
 package model
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // PubKind is a kind of publication. Events are added by the events feature
 // on the same machinery.
@@ -184,6 +188,20 @@ type Media struct {
 	Variants     []MediaVariant
 	UploadedBy   string
 	CreatedAt    time.Time
+}
+
+// Srcset lists the image's resized copies and itself by width, for the
+// srcset attribute, so that a phone downloads the small copy; "" when the
+// image is too small to have copies.
+func (m Media) Srcset() string {
+	if len(m.Variants) == 0 {
+		return ""
+	}
+	set := make([]string, 0, len(m.Variants)+1)
+	for _, v := range m.Variants {
+		set = append(set, fmt.Sprintf("/media/%s %dw", v.Path, v.Width))
+	}
+	return strings.Join(append(set, fmt.Sprintf("/media/%s %dw", m.Path, m.Width)), ", ")
 }
 
 // MediaVariant is a resized copy of an image, for srcset.

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -250,15 +249,7 @@ type Illustration struct {
 
 // illustration builds the image of a publication from its media row.
 func illustration(m model.Media) *Illustration {
-	il := &Illustration{Src: "/media/" + m.Path, Alt: m.Alt, Width: m.Width, Height: m.Height}
-	var set []string
-	for _, v := range m.Variants {
-		set = append(set, fmt.Sprintf("/media/%s %dw", v.Path, v.Width))
-	}
-	if len(set) > 0 {
-		il.Srcset = strings.Join(append(set, fmt.Sprintf("%s %dw", il.Src, m.Width)), ", ")
-	}
-	return il
+	return &Illustration{Src: "/media/" + m.Path, Alt: m.Alt, Width: m.Width, Height: m.Height, Srcset: m.Srcset()}
 }
 
 // ShareLinks are plain links: nothing is loaded from the networks.
