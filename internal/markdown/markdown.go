@@ -120,7 +120,7 @@ func policy() *bluemonday.Policy {
 	p.AllowAttrs("loading").Matching(regexp.MustCompile(`^lazy$`)).OnElements("img")
 	p.AllowAttrs("width", "height").Matching(bluemonday.Integer).OnElements("img")
 	p.AllowAttrs("srcset").Matching(srcsetRE).OnElements("img")
-	p.AllowAttrs("sizes").Matching(regexp.MustCompile(`^`+regexp.QuoteMeta(bodyImageSizes)+`$`)).OnElements("img")
+	p.AllowAttrs("sizes").Matching(regexp.MustCompile(`^` + regexp.QuoteMeta(bodyImageSizes) + `$`)).OnElements("img")
 	return p
 }
 
