@@ -576,7 +576,12 @@ func (a *App) postRemoteComment(ctx context.Context, org model.Organisation, pub
 				return err
 			}
 		}
-		return a.route(ctx, tx, org, pub, c, services)
+		if err := a.route(ctx, tx, org, pub, c, services); err != nil {
+			return err
+		}
+		// A reply that asks something (or is held) needs a human: the
+		// console's inbox, routed like a resident's comment.
+		return a.InboxFromComment(ctx, tx, org, c, false, services)
 	})
 }
 

@@ -275,23 +275,28 @@ func (a *App) inboxOnComment(ctx context.Context, tx *store.Tx, in NewComment, c
 }
 
 // InboxFromComment adds a resident's (or a remote author's) comment to the
-// inbox if it needs a human: held for moderation, a question, or a
-// Fediverse reply. Federation calls it for remote replies.
+// inbox if it needs a human: held for moderation, a question, or naming an
+// urgent word. A Fediverse reply follows the same rule as a resident's
+// comment (a remote server has no "c'est une question" box, so only the
+// question mark and urgent words count) and enters as a "remote" item.
+// Federation calls it in the transaction that stores the reply.
 func (a *App) InboxFromComment(ctx context.Context, tx *store.Tx, org model.Organisation, c model.Comment, ticked bool, notified []string) error {
 	src := InboxSource{Org: org, SourceID: c.ID, PublicationID: c.PublicationID, AuthorName: c.AuthorName, Text: c.Body,
 		ReceivedAt: c.CreatedAt, Notified: notified}
 	if src.AuthorName == "" {
 		src.AuthorName = c.RemoteName
 	}
+	asking := model.InboxQuestion
+	if c.RemoteActor != "" {
+		asking = model.InboxRemote
+	}
 	switch {
 	case c.Status == model.CommentHeld:
 		src.Kind = model.InboxHeld
 	case c.Status != model.CommentPublished:
 		return nil
-	case c.RemoteActor != "":
-		src.Kind = model.InboxRemote
 	case IsQuestion(ticked, c.Body):
-		src.Kind = model.InboxQuestion
+		src.Kind = asking
 	default:
 		// A comment naming an urgent word needs a human, question or not.
 		settings, err := a.ConsoleSettings(ctx, org.ID)
@@ -301,7 +306,7 @@ func (a *App) InboxFromComment(ctx context.Context, tx *store.Tx, org model.Orga
 		if urgentMatch(c.Body, settings.UrgentWords) == "" {
 			return nil
 		}
-		src.Kind = model.InboxQuestion
+		src.Kind = asking
 	}
 	_, err := a.AddToInbox(ctx, tx, src)
 	return err

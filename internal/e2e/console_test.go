@@ -36,7 +36,12 @@ type consoleTown struct {
 
 func newConsoleTown(t *testing.T, engine store.Engine) *consoleTown {
 	t.Helper()
-	ts := testserver.Start(t, testserver.Options{Engine: engine})
+	return newConsoleTownWith(t, testserver.Options{Engine: engine})
+}
+
+func newConsoleTownWith(t *testing.T, opts testserver.Options) *consoleTown {
+	t.Helper()
+	ts := testserver.Start(t, opts)
 	ts.Clock.Set(time.Date(2026, 3, 12, 10, 0, 0, 0, paris)) // a Thursday, open
 	org := ts.Org(t, "bellerive")
 	c := &consoleTown{ts: ts, org: org}
