@@ -32,22 +32,62 @@ type Figures struct {
 	Days       []Bucket // the last 30 days, newest first
 	Weeks      []Bucket // the last 12 weeks (Monday to Sunday), newest first
 	PerService []ServiceCount
-	// MinutesPerDay is the average active minutes per day over 30 days;
-	// Per1000 divides it by the followers (or the population) in thousands.
+	// MinutesPerDay is the average active minutes per day over 30 days.
 	MinutesPerDay float64
-	Per1000       float64
-	Denominator   int
-	// DenominatorSource is "followers" (e-mail subscribers and Fediverse
-	// followers) or "population" when no follower count is available.
-	DenominatorSource string
-	Median, P90       time.Duration
-	HasTimes          bool
-	Open              int
+	PerThousand
+	Median, P90 time.Duration
+	HasTimes    bool
+	Open        int
 }
 
-// Followers counts the people following the organisation. Subscriptions and
-// federation add their counts here when they land; until then, zero.
-func (a *App) Followers(ctx context.Context, orgID string) (int, error) { return 0, nil }
+// FollowerCount is how many distinct people follow an organisation, by
+// channel.
+type FollowerCount struct {
+	Email     int // confirmed e-mail subscribers (account-holders included)
+	Fediverse int // distinct Fediverse accounts following its actors
+}
+
+// Total is the number of followers.
+func (f FollowerCount) Total() int { return f.Email + f.Fediverse }
+
+// Followers counts the people following the organisation: confirmed
+// e-mail subscribers plus distinct Fediverse followers of the organisation
+// and topic actors. The two cannot be matched to each other (a Fediverse
+// account has no e-mail address), so someone following both ways counts
+// twice; that is the reach the console serves.
+func (a *App) Followers(ctx context.Context, orgID string) (FollowerCount, error) {
+	email, fedi, err := a.Store.OrgFollowers(ctx, orgID)
+	return FollowerCount{Email: email, Fediverse: fedi}, err
+}
+
+// PerThousand is the workload per 1,000 people following the organisation,
+// or per 1,000 residents when nobody follows it yet.
+type PerThousand struct {
+	Per1000     float64
+	Denominator int
+	// DenominatorSource is "followers" (e-mail subscribers and Fediverse
+	// followers, counted today) or "population" when there are none.
+	DenominatorSource string
+	Followers         FollowerCount
+}
+
+// perThousand divides minutesPerDay by the followers in thousands, falling
+// back to the organisation's population.
+func (a *App) perThousand(ctx context.Context, org model.Organisation, minutesPerDay float64) (PerThousand, error) {
+	var p PerThousand
+	var err error
+	if p.Followers, err = a.Followers(ctx, org.ID); err != nil {
+		return p, err
+	}
+	p.Denominator, p.DenominatorSource = p.Followers.Total(), "followers"
+	if p.Denominator == 0 {
+		p.Denominator, p.DenominatorSource = org.Population, "population"
+	}
+	if p.Denominator > 0 {
+		p.Per1000 = minutesPerDay * 1000 / float64(p.Denominator)
+	}
+	return p, nil
+}
 
 // day returns local midnight of t's day.
 func day(t time.Time) time.Time {
@@ -112,16 +152,8 @@ func (a *App) Figures(ctx context.Context, org model.Organisation, now time.Time
 		}
 		return f.PerService[i].Name < f.PerService[j].Name
 	})
-	followers, err := a.Followers(ctx, org.ID)
-	if err != nil {
+	if f.PerThousand, err = a.perThousand(ctx, org, f.MinutesPerDay); err != nil {
 		return f, err
-	}
-	f.Denominator, f.DenominatorSource = followers, "followers"
-	if followers == 0 {
-		f.Denominator, f.DenominatorSource = org.Population, "population"
-	}
-	if f.Denominator > 0 {
-		f.Per1000 = f.MinutesPerDay * 1000 / float64(f.Denominator)
 	}
 	return f, nil
 }
@@ -168,6 +200,10 @@ type CostReport struct {
 	Days            int // days with staff activity
 	Staff           int // people active
 	PerService      []ServiceCount
+	// MinutesPerDay averages the active minutes over the month's days (up
+	// to today for the month in progress), per 1,000 followers below.
+	MinutesPerDay float64
+	PerThousand
 }
 
 // MonthlyCost computes the "coût réel" report of a month (Europe/Paris).
@@ -224,5 +260,15 @@ func (a *App) MonthlyCost(ctx context.Context, org model.Organisation, year int,
 	r.Hours = float64(r.Minutes) / 60
 	r.HourlyCostCents = settings.HourlyCostCents
 	r.CostCents = int(float64(r.Minutes) * float64(settings.HourlyCostCents) / 60)
+	end := to
+	if now := a.Now(); now.Before(end) {
+		end = day(now).AddDate(0, 0, 1)
+	}
+	if days := int(end.Sub(from).Round(24*time.Hour) / (24 * time.Hour)); days > 0 {
+		r.MinutesPerDay = float64(r.Minutes) / float64(days)
+	}
+	if r.PerThousand, err = a.perThousand(ctx, org, r.MinutesPerDay); err != nil {
+		return r, err
+	}
 	return r, nil
 }

@@ -4,11 +4,21 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
+	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
 )
+
+// federatedConsoleTown is Bellerive on instance A, federating with an
+// instance B whose people follow and reply.
+func federatedConsoleTown(t *testing.T, engine store.Engine) (*consoleTown, *testserver.TS) {
+	t.Helper()
+	town := newConsoleTownWith(t, testserver.Options{Engine: engine, FederationInsecure: true})
+	return town, testserver.Start(t, testserver.Options{Engine: engine, FederationInsecure: true})
+}
 
 // TestConsoleFederationReplies: replies from another instance, posted
 // signed to the shared inbox, enter the console's inbox when they need a
@@ -17,9 +27,8 @@ import (
 func TestConsoleFederationReplies(t *testing.T) {
 	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
 		ctx := context.Background()
-		town := newConsoleTownWith(t, testserver.Options{Engine: engine, FederationInsecure: true})
+		town, B := federatedConsoleTown(t, engine)
 		A, org := town.ts, town.org
-		B := testserver.Start(t, testserver.Options{Engine: engine, FederationInsecure: true})
 		mustStatus(t, "keyword rule", town.manager.Post("/admin/bellerive/routing",
 			form("kind", "keyword", "keyword", "lampadaire", "service", town.culture)), 303)
 		claire := newRemotePerson(t, B, "claire@b.test")
@@ -105,5 +114,83 @@ func TestConsoleFederationReplies(t *testing.T) {
 		if err != nil || got.State != model.StateAnswered || got.FirstAnswerAt == nil {
 			t.Fatalf("answered remote item: %+v %v", got, err)
 		}
+	})
+}
+
+// TestConsoleFiguresFollowersBase: "minutes per day per 1,000 followers"
+// divides by the real followers — confirmed e-mail subscribers and distinct
+// Fediverse followers of the organisation's actors — and by the population
+// only while nobody follows; the figures page and the "coût réel" report
+// say which base they used.
+func TestConsoleFiguresFollowersBase(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ctx := context.Background()
+		town, B := federatedConsoleTown(t, engine)
+		A, org := town.ts, town.org
+		if _, err := A.Store.DB().Exec(`UPDATE organisations SET population = 12000 WHERE id = $1`, org.ID); err != nil {
+			t.Fatal(err)
+		}
+		org.Population = 12000
+		// 60 active minutes over the last 30 days (the minute the office
+		// hours were set, and 59 the day before): 2 minutes a day.
+		cm, err := A.Store.AccountByEmail(ctx, "cm@bellerive.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Date(2026, 3, 11, 9, 0, 0, 0, paris)
+		for i := 0; i < 59; i++ {
+			if err := A.Store.RecordActivity(ctx, org.ID, cm.ID, start.Add(time.Duration(i)*time.Minute).UTC()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		figures := func() app.Figures {
+			t.Helper()
+			f, err := A.App.Figures(ctx, org, A.App.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return f
+		}
+		f := figures()
+		if f.DenominatorSource != "population" || f.Denominator != 12000 || f.MinutesPerDay != 2 {
+			t.Fatalf("without followers: %.3f min/day, %+v", f.MinutesPerDay, f.PerThousand)
+		}
+		mustContain(t, "figures, population", town.admin.Get("/admin/bellerive/chiffres").Body,
+			"Minutes par jour pour 1 000 habitants", "base : 12000 habitants (population du profil)")
+
+		// One confirmed subscriber, one who never confirmed.
+		resident := A.Client(t)
+		for _, email := range []string{"jeanne@example.test", "paul@example.test"} {
+			r := resident.Post("/bellerive/suivre", form("email", email, "alerts", "1", "news", "daily", "scope", "some", "topics", town.topic.ID))
+			mustStatus(t, "subscribe "+email, r, 303)
+		}
+		confirm := A.Mail.Wait(t, "jeanne@example.test", "Confirmez votre abonnement", 10*time.Second)
+		mustStatus(t, "confirm", resident.Get(testserver.Link(t, confirm.Text, "/confirmer-abonnement/")), 200)
+		// Two Fediverse accounts: Claire follows the organisation and its
+		// topic (she counts once), Bernard the topic only.
+		claire, bernard := newRemotePerson(t, B, "claire@b.test"), newRemotePerson(t, B, "bernard@b.test")
+		follow := func(p remotePerson, inbox, object, id string) {
+			t.Helper()
+			body := []byte(fmt.Sprintf(`{"id":%q,"type":"Follow","actor":%q,"object":%q}`, p.URI+id, p.URI, object))
+			if st := p.post(t, inbox, body, A.App.Now(), nil); st != 202 {
+				t.Fatalf("follow %s: %d", object, st)
+			}
+		}
+		follow(claire, A.URL+"/bellerive/inbox", A.URL+"/bellerive/", "#f-org")
+		follow(claire, A.URL+"/inbox", A.URL+"/bellerive/themes/travaux", "#f-topic")
+		follow(bernard, A.URL+"/inbox", A.URL+"/bellerive/themes/travaux", "#f-topic")
+
+		f = figures()
+		if f.DenominatorSource != "followers" || f.Followers.Email != 1 || f.Followers.Fediverse != 2 || f.Denominator != 3 {
+			t.Fatalf("followers: %+v", f.PerThousand)
+		}
+		if want := 2.0 * 1000 / 3; f.Per1000 < want-0.001 || f.Per1000 > want+0.001 {
+			t.Fatalf("per 1,000 followers = %v, want %v", f.Per1000, want)
+		}
+		base := "base : 3 abonnés comptés ce jour (1 par courriel, 2 sur le Fédivers)"
+		mustContain(t, "figures, followers", town.admin.Get("/admin/bellerive/chiffres").Body, "Minutes par jour pour 1 000 abonnés", base)
+		cost := town.admin.Get("/admin/bellerive/chiffres/cout?mois=2026-03")
+		mustStatus(t, "cost report", cost, 200)
+		mustContain(t, "cost report", cost.Body, "Temps passé par jour (moyenne du mois)", "Minutes par jour pour 1 000 abonnés", base)
 	})
 }

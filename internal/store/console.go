@@ -553,3 +553,24 @@ func (q *Queries) ActiveStaff(ctx context.Context, orgID string, from, to time.T
 		orgID, from, to).Scan(&n)
 	return n, err
 }
+
+// OrgFollowers counts the distinct people following an organisation, by
+// channel: confirmed e-mail subscribers (with or without an account: an
+// account-holder follows through the same subscribers row), and distinct
+// Fediverse accounts following the organisation's actor or any of its
+// topics' actors (one remote account following three topics counts once).
+func (q *Queries) OrgFollowers(ctx context.Context, orgID string) (email, fediverse int, err error) {
+	err = q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM subscribers s WHERE s.status = 'active' AND (
+			EXISTS (SELECT 1 FROM subscriber_orgs so WHERE so.subscriber_id = s.id AND so.org_id = $1)
+			OR EXISTS (SELECT 1 FROM subscriber_follows f WHERE f.subscriber_id = s.id AND f.org_id = $1))`, orgID).Scan(&email)
+	if err != nil {
+		return 0, 0, fmt.Errorf("count e-mail followers: %w", err)
+	}
+	err = q.q.QueryRowContext(ctx, `SELECT COUNT(DISTINCT f.remote_actor) FROM fed_followers f
+		JOIN fed_actors a ON a.id = f.actor_id LEFT JOIN topics t ON t.id = a.topic_id
+		WHERE a.org_id = $1 OR t.org_id = $1`, orgID).Scan(&fediverse)
+	if err != nil {
+		return 0, 0, fmt.Errorf("count Fediverse followers: %w", err)
+	}
+	return email, fediverse, nil
+}
