@@ -46,7 +46,7 @@ func TestDemoInboxIsAlive(t *testing.T) {
 		t.Fatalf("saved replies: %d %v", len(replies), err)
 	}
 	f, err := ts.App.Figures(t.Context(), org, ts.App.Now())
-	if err != nil || !f.HasTimes || f.MinutesPerDay < 10 || f.DenominatorSource != "population" {
+	if err != nil || !f.HasTimes || f.MinutesPerDay < 10 || f.DenominatorSource != "followers" || f.Followers.Email == 0 {
 		t.Fatalf("demo figures: %+v %v", f, err)
 	}
 	av, err := ts.App.Availability(t.Context(), org.ID, ts.App.Now())
