@@ -270,7 +270,7 @@ func (lx *lexicon) findAbuse(text string, toks []token, allowed map[string]bool)
 				}
 			}
 		}
-		if n == 0 || e.cat == catNone || allowed[e.canon] {
+		if n == 0 || e.cat == catNone || allowed[e.canon] || n == 1 && ordinarySense(toks, i) {
 			continue
 		}
 		out = append(out, match{e: e, first: i, n: n, orig: text[toks[i].start:toks[i+n-1].end],
@@ -279,6 +279,60 @@ func (lx *lexicon) findAbuse(text string, toks []token, allowed map[string]bool)
 	}
 	return out
 }
+
+// ordinarySense reports a listed word used in its ordinary, non-insulting
+// sense, told apart by the words around it. Found on the out-of-fold false
+// holds of the MLMA training tweets, where the verb "s'attarder" (je
+// m'attarde, on s'y est attardé) was the most frequent wrongly held word,
+// and "mongol" named the people or the empire.
+func ordinarySense(toks []token, i int) bool {
+	switch toks[i].text {
+	case "attarde", "attardes", "attardee", "attardees":
+		// "je (ne) suis pas attardé sur ce point": the verb, with its
+		// pronoun dropped as often in speech.
+		return reflexiveBefore(toks, i) || i+1 < len(toks) && (toks[i+1].text == "sur" || toks[i+1].text == "dessus") &&
+			i > 0 && reflexiveSkip[toks[i-1].text]
+	case "mongol", "mongols", "mongole", "mongoles":
+		for _, k := range []int{i - 1, i + 1} {
+			if k >= 0 && k < len(toks) && toks[k].sentence == toks[i].sentence && mongolContext[toks[k].text] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mongolContext are words next to "mongol" that make it the nationality.
+var mongolContext = wordSet("empire horde hordes khan steppe steppes mongolie proverbe langue yourte cheval chevaux eleveur eleveurs " +
+	"barbecue peuple invasion invasions armee armees cavaliers conquete")
+
+// reflexiveBefore reports a reflexive pronoun before token i, possibly
+// separated by "y", "en", a negation, an auxiliary or an adverb: "je
+// m'attarde", "qu'on s'y attarde", "je ne me suis pas attardé". A lone "t"
+// before an auxiliary ("t'es attardé") is the subject "tu", not reflexive,
+// unless "tu" comes just before it ("tu t'es attardé").
+func reflexiveBefore(toks []token, i int) bool {
+	aux := false
+	for k := i - 1; k >= 0 && k >= i-6 && toks[k].sentence == toks[i].sentence; k-- {
+		switch w := toks[k].text; {
+		case w == "m" || w == "me" || w == "s" || w == "se" || w == "te" || w == "jm" || w == "jme":
+			return true
+		case w == "t":
+			return !aux || k > 0 && toks[k-1].text == "tu"
+		case reflexiveSkip[w]:
+			aux = aux || auxiliaries[w]
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+var (
+	auxiliaries   = wordSet("ai avais avait suis es est sommes etes sont ss etais etait etions etiez etaient serais serait sera serai fut")
+	reflexiveSkip = wordSet("ai avais avait y en ne n pas plus trop jamais vraiment plutot assez beaucoup tellement deja bien peu toujours " +
+		"suis es est sommes etes sont ss etais etait etions etiez etaient serais serait sera serai fut")
+)
 
 // gluedException lists ordinary words that contain a long insult.
 func gluedException(w string) bool {

@@ -150,7 +150,7 @@ type evidence struct {
 	reject  bool    // some rule is overwhelming on its own
 	strong  bool    // strong insult, slur, threat or hate, not a quote
 	cue     bool    // weak lexical cue: not enough to hold, lowers the model threshold
-	p       float64 // model probability
+	p       float64 // model probability (open weights when no rule holds the text)
 	cueAt   float64 // model probability from which a comment with a cue is held
 }
 
@@ -162,13 +162,15 @@ func (e *evidence) hold(reason string, score float64) {
 
 func (s *Screener) evidence(text string, toks []token, norm string, org WordLists) *evidence {
 	ev := &evidence{cueAt: float64(s.model.Cue)}
-	ev.p = s.model.Prob(model.Features(norm, make([]uint32, 0, 16*len(toks)+8)))
+	roles := s.lx.rolesIn(toks)
+	feats := model.Features(modelText(toks, norm), make([]uint32, 0, 16*len(toks)+8))
+	var pOpen float64
+	ev.p, pOpen = s.model.Probs(feats)
 
 	allowed := map[string]bool{}
 	for _, w := range org.Allowed {
 		allowed[Normalize(w)] = true
 	}
-	roles := s.lx.rolesIn(toks)
 	condemn := false
 	for _, r := range roles {
 		condemn = condemn || r&roleCounter != 0
@@ -226,8 +228,63 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 	for _, r := range spamSignals(text, toks) {
 		ev.hold(r, scoreSpam)
 	}
+	if !ev.held {
+		// Nothing the rules know holds the comment: the verdict rests on the
+		// model, and the weights fitted to such texts judge them better.
+		ev.p = pOpen
+	}
 	return ev
 }
+
+// ModelText returns the text the statistical model reads (see modelText);
+// the training commands use it so that they see what Check sees.
+func ModelText(text string) string {
+	return modelText(tokenize(text))
+}
+
+// modelText is the normalised text with "sale" after a verb or adverb ("la
+// rue est sale", "c'est trop sale") written as another word. The MLMA
+// tweets were collected with "sale" as a keyword ("sale arabe", "sale
+// gauchiste"), so a model reading them learns that the word is abuse; as an
+// attribute it describes a street or a thing, which civic comments do all
+// the time.
+func modelText(toks []token, norm string) string {
+	at := -1
+	for i := range toks {
+		if predicativeSale(toks, i) {
+			at = i
+			break
+		}
+	}
+	if at < 0 {
+		return norm
+	}
+	var b strings.Builder
+	b.Grow(len(norm) + 8)
+	for i, t := range toks {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		if i >= at && predicativeSale(toks, i) {
+			b.WriteString("xsalete")
+		} else {
+			b.WriteString(t.text)
+		}
+	}
+	return b.String()
+}
+
+// predicativeSale reports "sale" used as an attribute ("est sale", "trop
+// sale"), which describes a place or a thing rather than insulting.
+func predicativeSale(toks []token, i int) bool {
+	if t := toks[i].text; t != "sale" && t != "sales" || i == 0 || toks[i-1].sentence != toks[i].sentence {
+		return false
+	}
+	return beforeAttribute[toks[i-1].text]
+}
+
+var beforeAttribute = wordSet("est sont etait etaient reste restent devient deviennent semble semblent " +
+	"trop tres si vraiment assez toujours aussi plus moins super hyper bien souvent particulierement")
 
 // Decide gives the verdict for the thresholds: the model probability from
 // which a comment is held on the model alone, and the one from which strong

@@ -181,3 +181,34 @@ func TestPersonalDataNeedsValidChecks(t *testing.T) {
 		}
 	}
 }
+
+// Words of the lexicons used in their ordinary sense are not insults; the
+// same words used as insults still are.
+func TestOrdinarySenseOfListedWords(t *testing.T) {
+	s := newScreener(t)
+	for text, want := range map[string]bool{
+		"Je m'attarde sur ce point du budget.":            false,
+		"On ne s'y est pas attardé en conseil municipal.": false,
+		"Tu t'es plutôt attardé sur les détails.":         false,
+		"L'empire mongol et la steppe.":                   false,
+		"T'es attardé ou quoi ?":                          true,
+		"Espèce de mongol.":                               true,
+		"Quel attardé, ce type.":                          true,
+	} {
+		toks, _ := tokenize(text)
+		if got := len(s.lx.findAbuse(text, toks, nil)) > 0; got != want {
+			t.Errorf("%q: insult found %v, want %v", text, got, want)
+		}
+	}
+}
+
+// "sale" as an attribute reaches the model as another word than "sale"
+// before a noun.
+func TestModelTextSale(t *testing.T) {
+	if got := ModelText("La rue est sale."); got != "la rue est xsalete" {
+		t.Errorf("got %q", got)
+	}
+	if got := ModelText("sale gauchiste"); got != "sale gauchiste" {
+		t.Errorf("got %q", got)
+	}
+}

@@ -25,6 +25,10 @@ type Doc struct {
 	Test    bool   // held out: never used for training or tuning
 	Group   string // HateCheck functionality, MLMA target group
 	Labels  string // MLMA raw sentiment labels ("abusive_offensive")
+	// Template groups texts made from one template (HateCheck); they share a
+	// cross-validation fold so that out-of-fold scores, like the held-out
+	// split, measure wording the model never saw.
+	Template string
 }
 
 // DefaultDir is where the shared data sits relative to the repository root.
@@ -76,7 +80,8 @@ func HateCheck(dir string) ([]Doc, error) {
 	for _, r := range rows {
 		docs = append(docs, Doc{Source: "hatecheck", ID: r["mhc_case_id"], Text: r["test_case"],
 			Abusive: r["label_gold"] == "hateful", Group: r["functionality"],
-			Test: held("hc:"+r["functionality"]+":"+r["templ_id"], 2)})
+			Test:     held("hc:"+r["functionality"]+":"+r["templ_id"], 2),
+			Template: r["functionality"] + ":" + r["templ_id"]})
 	}
 	return docs, nil
 }
@@ -170,7 +175,11 @@ func readCSV(path string) ([]map[string]string, error) {
 // Fold returns which of n cross-validation folds d belongs to (by a hash of
 // its source and id), so that every command splits the training data alike.
 func Fold(d Doc, n int) int {
+	key := d.Source + ":" + d.ID
+	if d.Template != "" {
+		key = d.Source + ":t:" + d.Template
+	}
 	h := fnv.New32a()
-	h.Write([]byte(d.Source + ":" + d.ID))
+	h.Write([]byte(key))
 	return int(h.Sum32() % uint32(n))
 }

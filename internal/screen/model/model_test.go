@@ -1,6 +1,7 @@
 package model
 
 import (
+	"math"
 	"testing"
 )
 
@@ -16,6 +17,12 @@ func TestTrainLearnsAndRoundTrips(t *testing.T) {
 		t.Fatalf("P(connard)=%.2f P(merci)=%.2f", bad, good)
 	}
 	m.Hold, m.Reject = 0.5, 0.9
+	open := Train(exs[:2], OpenTrainOptions)
+	m.OpenW, m.OpenBias, m.OpenMix = open.W, open.Bias, 1
+	openBad := m.ProbOpen(Features("connard", nil))
+	if openBad == bad {
+		t.Fatal("open weights not used")
+	}
 	b, err := m.MarshalBinary()
 	if err != nil {
 		t.Fatal(err)
@@ -24,7 +31,13 @@ func TestTrainLearnsAndRoundTrips(t *testing.T) {
 	if err := m2.UnmarshalBinary(b); err != nil {
 		t.Fatal(err)
 	}
-	if m2.Hold != 0.5 || m2.Reject != 0.9 || m2.Prob(Features("connard", nil)) != bad {
+	if m2.Hold != 0.5 || m2.Reject != 0.9 || m2.Prob(Features("connard", nil)) != bad ||
+		m2.ProbOpen(Features("connard", nil)) != openBad {
+		t.Fatal("round trip changed the model")
+	}
+	// The interleaved copy must give the same figures up to float rounding.
+	if p, o := m2.Probs(Features("espece de connard", nil)); math.Abs(p-m.Prob(Features("espece de connard", nil))) > 1e-6 ||
+		math.Abs(o-m.ProbOpen(Features("espece de connard", nil))) > 1e-6 {
 		t.Fatal("round trip changed the model")
 	}
 	if err := m2.UnmarshalBinary([]byte("nope")); err == nil {

@@ -24,6 +24,13 @@ type TrainOptions struct {
 // DefaultTrainOptions were picked by cross-validation on the training split.
 var DefaultTrainOptions = TrainOptions{Epochs: 12, Rate: 0.2, L2: 1e-5, Seed: 20261127}
 
+// OpenTrainOptions fit the weights for texts the rules leave open (see
+// Model.OpenW). A lower learning rate and fewer epochs than
+// DefaultTrainOptions: those texts carry no strong cue and their labels are
+// noisy, and out of fold the gentler fit ranks them better (see
+// screenexplore).
+var OpenTrainOptions = TrainOptions{Epochs: 6, Rate: 0.05, L2: 1e-5, Seed: 20261127}
+
 // Train fits a logistic regression with AdaGrad on the examples.
 func Train(exs []Example, o TrainOptions) *Model {
 	m := &Model{W: make([]float32, 1<<Bits)}

@@ -64,7 +64,7 @@ func main() {
 	for i, d := range docs {
 		rule[i] = ruleSc.Check(d.Text, screen.WordLists{}).Verdict != screen.Allow
 		cue[i] = !rule[i] && cueSc.Check(d.Text, screen.WordLists{}).Verdict != screen.Allow
-		feats[i] = model.Features(screen.Normalize(d.Text), nil)
+		feats[i] = model.Features(screen.ModelText(d.Text), nil)
 	}
 	def := model.DefaultTrainOptions
 	vs := []variant{
