@@ -454,6 +454,10 @@ func threats(ev *evidence, toks []token, norm string, counter func(int) bool) {
 // quoteAs shows what the author wrote and, when it differs, what it was read
 // as: « c0nnard » → connard.
 func quoteAs(orig, canon string) string {
+	// The span between two matched words may hold invalid bytes, which
+	// the tokenizer treats as separators; reasons are JSON and must stay
+	// valid UTF-8.
+	orig = strings.ToValidUTF8(orig, "\uFFFD")
 	if strings.ToLower(orig) == canon {
 		return "« " + orig + " »"
 	}
