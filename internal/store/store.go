@@ -54,6 +54,7 @@ type Store struct {
 	// where SQLite's busy handler polls with growing sleeps and lets a
 	// burst of writers time out. Nil on PostgreSQL.
 	writers chan struct{}
+	stmts   *stmtCache // SQLite only (stmtcache.go)
 }
 
 // writerWait bounds how long a transaction waits for its turn on SQLite.
@@ -126,7 +127,13 @@ func Open(ctx context.Context, database string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("connect to %s: %w", engine, err)
 	}
 	count := new(atomic.Int64)
-	st := &Store{Queries: &Queries{q: counted{db, count}, engine: engine}, db: db, dsn: database, count: count}
+	var pool querier = db
+	var stmts *stmtCache
+	if engine == SQLite {
+		stmts = &stmtCache{db: db}
+		pool = stmts
+	}
+	st := &Store{Queries: &Queries{q: counted{pool, count}, engine: engine}, db: db, dsn: database, count: count, stmts: stmts}
 	if engine == SQLite {
 		st.writers = make(chan struct{}, 1)
 	}
@@ -156,7 +163,12 @@ func SQLiteDSN(path string) string {
 }
 
 // Close releases the pool.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.stmts != nil {
+		s.stmts.close()
+	}
+	return s.db.Close()
+}
 
 // Ping reports whether the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
