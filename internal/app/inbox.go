@@ -62,7 +62,7 @@ func (a *App) AddToInbox(ctx context.Context, tx *store.Tx, src InboxSource) (mo
 	if due, ok := sched.AddOpen(now, time.Duration(settings.TargetHours)*time.Hour); ok {
 		it.DueAt = &due
 	}
-	if src.Kind == model.InboxRequest {
+	if src.Kind.Request() {
 		legal := now.In(paris).AddDate(0, settings.LegalMonths, 0).UTC()
 		it.LegalDueAt = &legal
 	}
@@ -412,6 +412,7 @@ type Asked struct {
 // ackMail is the acknowledgement of receipt (CRPA L112-11).
 type ackMail struct {
 	Name, Org, Reference, Received, Service, LegalDue, Excerpt, Address, Phone, Email string
+	About                                                                             string // the publication or event asked about
 	OutOfHours                                                                        bool
 	NextOpening, OnCall, Typical                                                      string
 }
@@ -421,9 +422,15 @@ type ackMail struct {
 // deadline, and, out of hours, when the team will answer and what to do in
 // an emergency.
 func (a *App) AskQuestion(ctx context.Context, in NewRequest) (Asked, error) {
+	// A question asked from an event's page is an event question: the
+	// inbox shows it as such and links it to the event.
+	kind := model.InboxRequest
+	if in.Publication != nil && in.Publication.Kind == model.KindEvent {
+		kind = model.InboxEventQuestion
+	}
 	if in.IdemKey != "" {
 		if r, err := a.Store.ResidentRequestByIdem(ctx, in.Org.ID, in.IdemKey); err == nil {
-			it, err := a.Store.InboxItemBySource(ctx, in.Org.ID, model.InboxRequest, r.ID)
+			it, err := a.Store.InboxItemBySource(ctx, in.Org.ID, kind, r.ID)
 			return Asked{Request: r, Item: it, ServiceName: it.ServiceName, Duplicate: true}, err
 		}
 	}
@@ -480,7 +487,7 @@ func (a *App) AskQuestion(ctx context.Context, in NewRequest) (Asked, error) {
 		if err := tx.CreateResidentRequest(ctx, r); err != nil {
 			return err
 		}
-		it, err := a.AddToInbox(ctx, tx, InboxSource{Org: in.Org, Kind: model.InboxRequest, SourceID: r.ID,
+		it, err := a.AddToInbox(ctx, tx, InboxSource{Org: in.Org, Kind: kind, SourceID: r.ID,
 			PublicationID: r.PublicationID, ServiceID: r.ServiceID, AuthorName: name, Text: body, ReceivedAt: now})
 		if err != nil {
 			return err
@@ -489,6 +496,9 @@ func (a *App) AskQuestion(ctx context.Context, in NewRequest) (Asked, error) {
 		m := ackMail{Name: name, Org: in.Org.Name, Reference: r.Reference, Received: formatWhen(lang, now),
 			Service: a.serviceLabel(lang, in.Org, it.ServiceName), Excerpt: excerpt(body, 300), Address: in.Org.Address,
 			Phone: in.Org.ContactPhone, Email: in.Org.ContactEmail, OutOfHours: !av.Open, OnCall: av.OnCallPhone}
+		if in.Publication != nil {
+			m.About = in.Publication.Title
+		}
 		if it.LegalDueAt != nil {
 			m.LegalDue = formatWhen(lang, *it.LegalDueAt)[:10]
 		}

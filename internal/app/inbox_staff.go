@@ -77,15 +77,13 @@ func (a *App) OpenItem(ctx context.Context, m model.Membership, id string) (Item
 		return f, err
 	}
 	switch it.Kind {
-	case model.InboxRequest:
+	case model.InboxRequest, model.InboxEventQuestion:
 		r, err := a.Store.ResidentRequestByID(ctx, m.OrgID, it.SourceID)
 		if err != nil {
 			return f, err
 		}
 		r.Email = "" // staff never see residents' addresses
 		f.Request = &r
-	case model.InboxEventQuestion:
-		// Events own their questions; the excerpt is what the inbox keeps.
 	default:
 		c, err := a.Store.CommentByID(ctx, m.OrgID, it.SourceID)
 		if err != nil && !errors.Is(err, model.ErrNotFound) {
@@ -310,7 +308,7 @@ func (a *App) Reply(ctx context.Context, actor model.Account, org model.Organisa
 		return &ConflictError{Item: it}
 	}
 	switch {
-	case it.Kind == model.InboxRequest:
+	case it.Kind.Request():
 		return a.Store.InTx(ctx, func(tx *store.Tx) error {
 			it, _, err := a.itemForChange(ctx, tx, actor, org.ID, id, in.Version)
 			if err != nil {
@@ -337,7 +335,7 @@ func (a *App) Reply(ctx context.Context, actor model.Account, org model.Organisa
 			}
 			return a.afterReply(ctx, tx, actor, org, id, in.Then)
 		})
-	case it.Kind.Moderation() || it.Kind == model.InboxEventQuestion:
+	case it.Kind.Moderation():
 		return &model.FieldError{Field: "body", Code: "console.error.no_reply"}
 	}
 	if it.PublicationID == "" {

@@ -22,6 +22,12 @@ var InboxKinds = []InboxKind{InboxQuestion, InboxRequest, InboxHeld, InboxReport
 // rather than by an answer.
 func (k InboxKind) Moderation() bool { return k == InboxHeld || k == InboxReport || k == InboxAppeal }
 
+// Request reports whether items of the kind are requests to the
+// administration sent through the "poser une question" form (a
+// resident_requests row, acknowledged and answered by e-mail, with a legal
+// deadline): general requests and questions about an event.
+func (k InboxKind) Request() bool { return k == InboxRequest || k == InboxEventQuestion }
+
 // InboxState is where an item stands.
 type InboxState string
 
