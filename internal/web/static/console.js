@@ -55,6 +55,15 @@
         break;
     }
   });
-  if (window.location.hash === "#reply") { focusField("f-body"); }
-  if (window.location.hash === "#assign-form") { focusField("f-service"); }
+  // Opened with "r" or "a" from the list: put the cursor in the field. Not
+  // at once: the browser scrolls to the fragment, and moves the focus to it
+  // (the viewport, as the section cannot take focus), once the page has
+  // loaded, which would undo ours.
+  function focusFromHash() {
+    if (window.location.hash === "#reply") { focusField("f-body"); }
+    if (window.location.hash === "#assign-form") { focusField("f-service"); }
+  }
+  if (document.readyState === "complete") { focusFromHash(); } else {
+    window.addEventListener("load", function () { window.setTimeout(focusFromHash, 0); });
+  }
 })();
