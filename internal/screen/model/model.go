@@ -132,36 +132,38 @@ func hashU32(a, b uint32) uint32 {
 
 // Prob returns the probability that the text behind feats is abusive.
 // Features are weighted 1/sqrt(n) so that long and short texts compare.
-func (m *Model) Prob(feats []uint32) float64 { return prob(m.W, m.Bias, feats) }
+func (m *Model) Prob(feats []uint32) float64 {
+	p, _ := m.Probs(feats)
+	return p
+}
 
-// ProbOpen is the probability given by the weights fitted on texts no rule
-// flagged (see OpenW); the screen uses it for those texts only.
+// ProbOpen is the probability for a text no rule flagged: the log-odds of
+// the open weights (see OpenW) mixed with the general ones by OpenMix.
 func (m *Model) ProbOpen(feats []uint32) float64 {
-	if m.OpenW == nil {
-		return m.Prob(feats)
-	}
-	a := float64(m.OpenMix)
-	return sigmoid(a*logOdds(m.OpenW, m.OpenBias, feats) + (1-a)*logOdds(m.W, m.Bias, feats))
+	_, open := m.Probs(feats)
+	return open
 }
 
 // Probs returns Prob and ProbOpen together, in one pass over the features.
 func (m *Model) Probs(feats []uint32) (p, open float64) {
-	if m.both == nil || len(feats) == 0 {
-		return m.Prob(feats), m.ProbOpen(feats)
+	var z, zo float64
+	switch {
+	case m.both != nil:
+		var s, so float32
+		for _, f := range feats {
+			s += m.both[2*f]
+			so += m.both[2*f+1]
+		}
+		n := math.Sqrt(float64(max(len(feats), 1)))
+		z, zo = float64(m.Bias)+float64(s)/n, float64(m.OpenBias)+float64(so)/n
+	case m.OpenW != nil:
+		z, zo = logOdds(m.W, m.Bias, feats), logOdds(m.OpenW, m.OpenBias, feats)
+	default:
+		z = logOdds(m.W, m.Bias, feats)
+		return sigmoid(z), sigmoid(z)
 	}
-	var s, so float32
-	for _, f := range feats {
-		s += m.both[2*f]
-		so += m.both[2*f+1]
-	}
-	n := math.Sqrt(float64(len(feats)))
-	z, zo := float64(m.Bias)+float64(s)/n, float64(m.OpenBias)+float64(so)/n
 	a := float64(m.OpenMix)
 	return sigmoid(z), sigmoid(a*zo + (1-a)*z)
-}
-
-func prob(w []float32, bias float32, feats []uint32) float64 {
-	return sigmoid(logOdds(w, bias, feats))
 }
 
 func logOdds(w []float32, bias float32, feats []uint32) float64 {
@@ -179,6 +181,9 @@ func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
 // MarshalBinary writes the model in a small fixed layout (little endian).
 func (m *Model) MarshalBinary() ([]byte, error) {
+	if len(m.W) != 1<<Bits {
+		return nil, errors.New("model: no weights to write (a decoded model keeps only its interleaved copy)")
+	}
 	var b bytes.Buffer
 	b.WriteString(magic)
 	open := m.OpenW
@@ -193,29 +198,31 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// UnmarshalBinary reads what MarshalBinary wrote.
+// UnmarshalBinary reads what MarshalBinary wrote. The decoded model keeps
+// only the interleaved weights Check reads (W and OpenW stay nil), which
+// halves its memory and start-up work; it can score but not be written
+// back.
 func (m *Model) UnmarshalBinary(data []byte) error {
 	if !bytes.HasPrefix(data, []byte(magic)) {
 		return errors.New("model: not a Parvis screening model")
 	}
-	r := bytes.NewReader(data[len(magic):])
-	var n uint32
-	if err := binary.Read(r, binary.LittleEndian, &n); err != nil {
-		return fmt.Errorf("model: %w", err)
+	data = data[len(magic):]
+	const n = 1 << Bits
+	if len(data) < 4 || binary.LittleEndian.Uint32(data) != n {
+		return fmt.Errorf("model: not %d weights", n)
 	}
-	if n != 1<<Bits {
-		return fmt.Errorf("model: %d weights, want %d", n, 1<<Bits)
+	// n, 4 floats, W, 2 floats, OpenW.
+	if len(data) != 4+16+4*n+8+4*n {
+		return fmt.Errorf("model: %d bytes, want %d", len(data), 4+16+4*n+8+4*n)
 	}
-	m.W = make([]float32, n)
-	m.OpenW = make([]float32, n)
-	for _, v := range []any{&m.Bias, &m.Hold, &m.Reject, &m.Cue, m.W, &m.OpenBias, &m.OpenMix, m.OpenW} {
-		if err := binary.Read(r, binary.LittleEndian, v); err != nil {
-			return fmt.Errorf("model: %w", err)
-		}
-	}
+	f32 := func(off int) float32 { return math.Float32frombits(binary.LittleEndian.Uint32(data[off:])) }
+	m.Bias, m.Hold, m.Reject, m.Cue = f32(4), f32(8), f32(12), f32(16)
+	w, o := 20, 20+4*n+8
+	m.OpenBias, m.OpenMix = f32(o-8), f32(o-4)
+	m.W, m.OpenW = nil, nil
 	m.both = make([]float32, 2*n)
-	for i := range m.W {
-		m.both[2*i], m.both[2*i+1] = m.W[i], m.OpenW[i]
+	for i := 0; i < n; i++ {
+		m.both[2*i], m.both[2*i+1] = f32(w+4*i), f32(o+4*i)
 	}
 	return nil
 }
