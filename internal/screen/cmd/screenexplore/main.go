@@ -3,7 +3,10 @@
 // variant it picks thresholds on the out-of-fold scores and prints the
 // out-of-fold figures on MLMA, HateCheck and the hand-written civic text.
 // It is how the training options in model.DefaultTrainOptions and the
-// source weights in screentrain were chosen.
+// source weights in screentrain were chosen. It scores with the general
+// weights only; the open weights (model.Model.OpenW) were compared with
+// screentrain's own out-of-fold report and its -no-open, -mix and
+// -civic-open flags.
 //
 //	go run ./internal/screen/cmd/screenexplore [-data ../shared/moderation]
 package main
