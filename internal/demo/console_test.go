@@ -23,8 +23,14 @@ func TestDemoInboxIsAlive(t *testing.T) {
 	if err != nil || len(open) < 4 {
 		t.Fatalf("open demo items: %d, %v", len(open), err)
 	}
-	var voirie, outOfHours, urgent, requests int
+	var voirie, outOfHours, urgent, requests, remote, eventQuestions int
 	for _, it := range open {
+		switch it.Kind {
+		case model.InboxRemote:
+			remote++
+		case model.InboxEventQuestion:
+			eventQuestions++
+		}
 		if it.ServiceName == "Voirie" {
 			voirie++
 		}
@@ -40,6 +46,11 @@ func TestDemoInboxIsAlive(t *testing.T) {
 	}
 	if voirie < 3 || outOfHours < 1 || urgent < 1 || requests < 2 {
 		t.Fatalf("demo inbox: voirie %d, out of hours %d, urgent %d, requests %d", voirie, outOfHours, urgent, requests)
+	}
+	// The two Fediverse replies that ask something (not the thank-you), and
+	// the question about the boat tour.
+	if remote != 2 || eventQuestions != 1 {
+		t.Fatalf("demo inbox: %d Fediverse replies (want 2), %d event questions (want 1)", remote, eventQuestions)
 	}
 	replies, err := ts.Store.SavedReplies(t.Context(), org.ID)
 	if err != nil || len(replies) < 3 {

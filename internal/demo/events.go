@@ -139,6 +139,20 @@ func seedEvents(ctx context.Context, a *app.App, org model.Organisation) error {
 			return fmt.Errorf("demo registration: %w", err)
 		}
 	}
+	// A resident asks about the boat tour from its page: an event question
+	// in the console's inbox, routed to Culture, acknowledged by e-mail.
+	fatou, err := a.Store.AccountByEmail(ctx, "fatou.diallo@example.org")
+	if err != nil {
+		return err
+	}
+	tourPub, err := a.Store.PublicationByID(ctx, org.ID, tour)
+	if err != nil {
+		return err
+	}
+	if _, err := a.AskQuestion(ctx, app.NewRequest{Org: org, Account: &fatou, Publication: &tourPub,
+		Body: "Bonjour, ma mère se déplace en fauteuil roulant : comment réserver le départ adapté pour la visite du port en barque ? Faut-il s'inscrire à part ?"}); err != nil {
+		return fmt.Errorf("demo event question: %w", err)
+	}
 	return nil
 }
 

@@ -60,6 +60,11 @@ func seedFederation(ctx context.Context, a *app.App, org model.Organisation) err
 			if err := tx.CreateComment(ctx, c); err != nil {
 				return err
 			}
+			// Replies that ask something reach the console's inbox, as
+			// when they arrive through the federation inbox.
+			if err := a.InboxFromComment(ctx, tx, org, c, false, nil); err != nil {
+				return err
+			}
 			if _, err := tx.AddReaction(ctx, app.NewID(), org.ID, pub.ID, "like", uri, uri+"#likes/1", now); err != nil {
 				return err
 			}
