@@ -45,6 +45,9 @@ func TestConsoleInBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#f-email"), "jeanne@example.test"),
 		chromedp.SendKeys(chromedp.CSS("#f-body"), "Le quai sera-t-il rouvert aux vélos avant Pâques ?"),
 		chromedp.Click(chromedp.CSS(`form.stack button[type="submit"]`)),
+		// The form page has the closed notice too: wait for the answer's
+		// own markup, or a loaded machine reads the old page.
+		chromedp.WaitVisible(chromedp.CSS("dl.facts")),
 		chromedp.WaitVisible(chromedp.CSS(".console-closed")),
 	)
 	if h1 := text("h1"); h1 != "Demande reçue" {
