@@ -24,10 +24,13 @@ type InboxSource struct {
 	PublicationID string
 	// ServiceID names the service in charge when the resident chose it;
 	// otherwise routing rules, then the publication's topics, decide.
-	ServiceID  string
-	AuthorName string
-	Text       string
-	ReceivedAt time.Time
+	ServiceID string
+	// FallbackServiceID takes the item when neither a rule nor the
+	// publication's topics name a service: the service organising an event.
+	FallbackServiceID string
+	AuthorName        string
+	Text              string
+	ReceivedAt        time.Time
 	// Notified lists services whose agents were told already (debate's
 	// routing of comments), so that they get one e-mail, not two.
 	Notified []string
@@ -71,6 +74,9 @@ func (a *App) AddToInbox(ctx context.Context, tx *store.Tx, src InboxSource) (mo
 	if it.ServiceID == "" {
 		if it.ServiceID, rule, err = a.routeService(ctx, tx, src); err != nil {
 			return it, err
+		}
+		if it.ServiceID == "" && src.FallbackServiceID != "" {
+			it.ServiceID, rule = src.FallbackServiceID, "organiser"
 		}
 	} else {
 		rule = "choice"
@@ -483,12 +489,20 @@ func (a *App) AskQuestion(ctx context.Context, in NewRequest) (Asked, error) {
 		lang = accountLang(*in.Account, in.Lang)
 	}
 	out := Asked{Request: r, Availability: av}
+	organiser := ""
+	if kind == model.InboxEventQuestion {
+		ev, err := a.Store.EventByID(ctx, in.Org.ID, in.Publication.ID)
+		if err != nil && !errors.Is(err, model.ErrNotFound) {
+			return Asked{}, err
+		}
+		organiser = ev.OrganiserServiceID
+	}
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.CreateResidentRequest(ctx, r); err != nil {
 			return err
 		}
 		it, err := a.AddToInbox(ctx, tx, InboxSource{Org: in.Org, Kind: kind, SourceID: r.ID,
-			PublicationID: r.PublicationID, ServiceID: r.ServiceID, AuthorName: name, Text: body, ReceivedAt: now})
+			PublicationID: r.PublicationID, ServiceID: r.ServiceID, FallbackServiceID: organiser, AuthorName: name, Text: body, ReceivedAt: now})
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/parvis/parvis/internal/app"
@@ -77,6 +78,33 @@ func TestConsoleEventQuestion(t *testing.T) {
 		got, err := ts.Store.InboxItemByID(ctx, org.ID, it.ID)
 		if err != nil || got.State != model.StateAnswered || got.FirstAnswerAt == nil {
 			t.Fatalf("event question not answered: %+v %v", got, err)
+		}
+
+		// An event filed under no topic goes to the service organising it
+		// when no rule names one (Jeunesse has no agent: its managers).
+		id = createEvent(t, ts, town.manager, "bellerive", "Tournoi de ping-pong", "organiser_kind", "service",
+			"organiser_service_id", town.jeunesse, "start_date", "2026-03-28")
+		tournoi, err := ts.Store.PublicationByID(ctx, org.ID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		asked, err := ts.App.AskQuestion(ctx, app.NewRequest{Org: org, Publication: &tournoi, Name: "Noé Petit",
+			Email: "noe@example.test", Body: "Faut-il apporter sa raquette au tournoi ?"})
+		if err != nil || asked.Item.Kind != model.InboxEventQuestion || asked.Item.ServiceID != town.jeunesse {
+			t.Fatalf("question on an event organised by Jeunesse: %+v %v", asked.Item, err)
+		}
+		history, err := ts.Store.InboxEvents(ctx, org.ID, asked.Item.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		why := ""
+		for _, e := range history {
+			if e.Kind == "routed" {
+				why = e.Detail
+			}
+		}
+		if !strings.Contains(why, "service organisateur de l'événement") {
+			t.Fatalf("routing to the organiser not in the history: %+v", history)
 		}
 	})
 }
