@@ -88,12 +88,29 @@ func Do(t testing.TB, ctx context.Context, actions ...chromedp.Action[chromedp.V
 // Get runs one chromedp action that returns a value.
 func Get[T any](t testing.TB, ctx context.Context, action chromedp.Action[T]) T {
 	t.Helper()
-	v, err := chromedp.Run(ctx, action)
+	v, err := runInLiveContext(ctx, action)
 	if err != nil {
 		loc, _ := chromedp.Run(ctx, chromedp.Location())
 		t.Fatalf("browser (at %s): %v", loc, err)
 	}
 	return v
+}
+
+// runInLiveContext runs action, again if the page's JavaScript context was
+// replaced by a navigation between chromedp finding it and using it
+// ("Cannot find context with specified id"): the action never ran then, so
+// running it on the new page has no double effect.
+func runInLiveContext[T any](ctx context.Context, action chromedp.Action[T]) (T, error) {
+	var v T
+	var err error
+	for range 5 {
+		v, err = chromedp.Run(ctx, action)
+		if err == nil || !strings.Contains(err.Error(), "Cannot find context with specified id") {
+			return v, err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return v, err
 }
 
 // axeSource finds axe-core's script (npm package axe-core, installed by
@@ -136,11 +153,10 @@ func Axe(t testing.TB, ctx context.Context) {
 	loc := Get(t, ctx, chromedp.Location())
 	// The page's CSP forbids inline scripts, but Runtime.evaluate from the
 	// DevTools protocol is not subject to it.
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](src+";true")); err != nil {
-		t.Fatalf("inject axe on %s: %v", loc, err)
-	}
-	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](
-		`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a","wcag2aa","wcag21a","wcag21aa"]}}).then(r => JSON.stringify(r.violations))`,
+	// Injected and run in one evaluation, so that both happen on the same
+	// page even if a navigation ends meanwhile.
+	raw, err := runInLiveContext(ctx, chromedp.Evaluate[string](src+
+		`;axe.run(document, {runOnly: {type: "tag", values: ["wcag2a","wcag2aa","wcag21a","wcag21aa"]}}).then(r => JSON.stringify(r.violations))`,
 		chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatalf("axe on %s: %v", loc, err)
