@@ -250,6 +250,7 @@ func (a *App) Decide(ctx context.Context, actor model.Account, org model.Organis
 		d = model.Decision{ID: NewID(), OrgID: org.ID, CommentID: c.ID, AuthorID: c.AccountID, ActorID: actor.ID,
 			Action: in.Action, Sanction: in.Sanction, Source: queueSource(c), RuleNumber: in.Rule,
 			RuleText: settings.Rule(in.Rule), Note: in.Note, QueuedAt: c.ReviewSince, CreatedAt: now}
+		was := c.Status
 		switch in.Action {
 		case "approve":
 			c.Status, c.RuleNumber, c.RuleText = model.CommentPublished, 0, ""
@@ -297,9 +298,23 @@ func (a *App) Decide(ctx context.Context, actor model.Account, org model.Organis
 		if err := a.inboxOnDecision(ctx, tx, org, c, d); err != nil {
 			return err
 		}
+		if err := a.notifyIfNowPublished(ctx, tx, was, c); err != nil {
+			return err
+		}
 		return a.sendStatement(ctx, tx, org, c, d, until)
 	})
 	return d, err
+}
+
+// notifyIfNowPublished tells a thread's followers about a comment that a
+// moderator has just made public (held by screening or pre-moderation, then
+// approved; or restored on appeal). The thread mailing is unique per
+// comment, so a comment published, hidden and restored is announced once.
+func (a *App) notifyIfNowPublished(ctx context.Context, tx *store.Tx, was model.CommentStatus, c model.Comment) error {
+	if was == model.CommentPublished || c.Status != model.CommentPublished {
+		return nil
+	}
+	return a.NotifyThreadFollowers(ctx, tx, c.PublicationID, c.ID)
 }
 
 // closeCase takes the comment out of the queue and records the decision.
@@ -558,7 +573,11 @@ func (a *App) DecideAppeal(ctx context.Context, actor model.Account, org model.O
 		if outcome == "reversed" {
 			d.Action, d.RuleNumber, d.RuleText = "restore", 0, ""
 			if c.Status == model.CommentHidden || c.Status == model.CommentDeleted {
+				was := c.Status
 				c.Status, c.RuleNumber, c.RuleText = model.CommentPublished, 0, ""
+				if err := a.notifyIfNowPublished(ctx, tx, was, c); err != nil {
+					return err
+				}
 			}
 			if err := tx.DropRemovedFingerprint(ctx, org.ID, c.ID); err != nil {
 				return err

@@ -50,6 +50,19 @@ func oldResident(t *testing.T, ts *testserver.TS, c *testserver.Client, email st
 	return a
 }
 
+// feteWithAdmin starts a server with Bellerive, its published "Fête de la
+// Loire" (/bellerive/p/fete) and a client signed in as its administrator.
+func feteWithAdmin(t *testing.T, engine store.Engine) (*testserver.TS, model.Publication, *testserver.Client) {
+	t.Helper()
+	ts := testserver.Start(t, testserver.Options{Engine: engine})
+	org := ts.Org(t, "bellerive")
+	pub := publish(t, ts, org, "fete", "Fête de la Loire")
+	ts.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
+	adm := ts.Client(t)
+	ts.LoginAs(t, adm, "admin@bellerive.test")
+	return ts, pub, adm
+}
+
 var commentIDRE = regexp.MustCompile(`#c-([0-9a-f-]{36})$`)
 
 // postComment posts a comment and returns its id from the redirect.
@@ -366,13 +379,8 @@ func TestDebateFloodLimits(t *testing.T) {
 
 func TestDebateModesThresholdAndTenancy(t *testing.T) {
 	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
-		ts := testserver.Start(t, testserver.Options{Engine: engine})
-		org := ts.Org(t, "bellerive")
-		pub := publish(t, ts, org, "fete", "Fête de la Loire")
+		ts, pub, adm := feteWithAdmin(t, engine)
 		base := "/bellerive/p/fete/commentaires"
-		ts.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
-		adm := ts.Client(t)
-		ts.LoginAs(t, adm, "admin@bellerive.test")
 
 		// Anonymous page cache: a new comment shows on the very next request.
 		anon := ts.Client(t)

@@ -154,6 +154,18 @@ func (q *Queries) Unfollow(ctx context.Context, subscriberID string, kind model.
 	return translate(err)
 }
 
+// AccountFollowsThread tells whether the subscriber of an account follows
+// a publication's comments (the button on the publication page).
+func (q *Queries) AccountFollowsThread(ctx context.Context, accountID, publicationID string) (bool, error) {
+	var ok bool
+	err := q.q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM subscriber_follows f JOIN subscribers s ON s.id = f.subscriber_id
+		WHERE s.account_id = $1 AND f.kind = 'thread' AND f.target_id = $2)`, accountID, publicationID).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("follows thread: %w", translate(err))
+	}
+	return ok, nil
+}
+
 // Follows lists what a subscriber follows of one kind ("" org: all).
 func (q *Queries) Follows(ctx context.Context, subscriberID string, kind model.FollowKind) ([]string, error) {
 	rows, err := q.q.QueryContext(ctx, `SELECT target_id FROM subscriber_follows WHERE subscriber_id=$1 AND kind=$2 ORDER BY target_id`,

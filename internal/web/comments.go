@@ -26,6 +26,7 @@ func (h *Handler) debateSiteRoutes(site *http.ServeMux) {
 	site.Handle("POST /{org}/p/{slug}/commentaires/{id}/examen", h.orgResident(h.requestReview))
 	site.Handle("GET /{org}/p/{slug}/commentaires/{id}/signaler", h.orgPage(h.reportForm))
 	site.Handle("POST /{org}/p/{slug}/commentaires/{id}/signaler", h.orgPage(h.report))
+	site.Handle("POST /{org}/p/{slug}/suivre-discussion", h.orgResident(h.followDiscussion))
 	site.Handle("GET /{org}/commentaires/{id}/contester", h.orgResident(h.appealForm))
 	site.Handle("POST /{org}/commentaires/{id}/contester", h.orgResident(h.appeal))
 	site.Handle("GET /{org}/charte", h.orgPage(h.charterPage))
@@ -89,6 +90,9 @@ type commentSection struct {
 	// weigh 300 KB on a phone. Page counts from 1; Pages is the number of pages.
 	Page, Pages int
 	OnThread    bool // the thread page (else the publication page)
+	// Following: the signed-in resident gets new comments by e-mail
+	// (docs/EMAIL.md); offered to verified accounts only.
+	Following bool
 }
 
 // Comment pages: the publication page shows the first threads, the thread
@@ -161,6 +165,11 @@ func (h *Handler) commentSection(r *http.Request, org model.Organisation, pub mo
 	useful := map[string]bool{}
 	if signed {
 		s.SignedIn, s.Verified = true, acct.Verified()
+		if s.Verified {
+			if s.Following, err = h.app.Store.AccountFollowsThread(ctx, acct.ID, pub.ID); err != nil {
+				return nil, err
+			}
+		}
 		if s.Avail, err = h.availability(r, org.ID); err != nil {
 			return nil, err
 		}
@@ -480,6 +489,27 @@ func (h *Handler) afterAction(w http.ResponseWriter, r *http.Request, org model.
 		h.flash(w, flash)
 	}
 	redirect(w, r, "/"+org.Handle+"/p/"+pub.Slug+"/commentaires?c="+id+"#c-"+id)
+}
+
+// followDiscussion follows (follow=1) or stops following a publication's
+// comments by e-mail: a plain form, so it works without JavaScript.
+func (h *Handler) followDiscussion(w http.ResponseWriter, r *http.Request) error {
+	org, pub, err := h.commentPublication(r)
+	if err != nil {
+		return err
+	}
+	acct, _ := accountFrom(r.Context())
+	on := r.PostFormValue("follow") == "1"
+	if err := h.app.FollowThread(r.Context(), acct, org.ID, pub.ID, on); err != nil {
+		return err
+	}
+	flash := "debate.follow.done"
+	if !on {
+		flash = "debate.follow.stopped"
+	}
+	h.flash(w, flash)
+	redirect(w, r, "/"+org.Handle+"/p/"+pub.Slug+"#commentaires")
+	return nil
 }
 
 func (h *Handler) withdrawComment(w http.ResponseWriter, r *http.Request) error {

@@ -293,7 +293,14 @@ func (h *Handler) unsubscribe(w http.ResponseWriter, r *http.Request) error {
 type accountSubsData struct {
 	Orgs    []accountOrgChoices
 	Others  []model.Organisation
-	Threads []model.Publication
+	Threads []followedThread
+}
+
+// followedThread is a comment thread the resident follows, with the page it
+// is on.
+type followedThread struct {
+	model.Publication
+	Path string
 }
 
 type accountOrgChoices struct {
@@ -353,12 +360,16 @@ func (h *Handler) renderAccountSubs(w http.ResponseWriter, r *http.Request, stat
 		return err
 	}
 	for _, id := range threads {
-		org, err := h.app.Store.PublicationOrg(r.Context(), id)
+		orgID, err := h.app.Store.PublicationOrg(r.Context(), id)
 		if err != nil {
 			continue
 		}
-		if p, err := h.app.Store.PublicationByID(r.Context(), org, id); err == nil {
-			d.Threads = append(d.Threads, p)
+		org, err := h.app.Store.OrganisationByID(r.Context(), orgID)
+		if err != nil {
+			return err
+		}
+		if p, err := h.app.Store.PublicationByID(r.Context(), orgID, id); err == nil {
+			d.Threads = append(d.Threads, followedThread{Publication: p, Path: "/" + org.Handle + "/p/" + p.Slug + "#commentaires"})
 		}
 	}
 	v := h.view(r, "subs.account.title", d)
