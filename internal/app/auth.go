@@ -627,11 +627,30 @@ func (a *App) UpdateProfile(ctx context.Context, acct model.Account, displayName
 	if err := v.Err(); err != nil {
 		return acct, err
 	}
-	if err := a.Store.UpdateAccountProfile(ctx, acct.ID, name, locale, a.Now()); err != nil {
+	if err := a.saveProfile(ctx, acct.ID, name, locale); err != nil {
 		return acct, err
 	}
 	acct.DisplayName, acct.Locale = name, locale
 	return acct, nil
+}
+
+// SetLanguage saves the language an account reads (the language switch).
+func (a *App) SetLanguage(ctx context.Context, acct model.Account, locale string) error {
+	if !i18n.Supported(locale) {
+		return model.ErrInvalid
+	}
+	return a.saveProfile(ctx, acct.ID, acct.DisplayName, locale)
+}
+
+// saveProfile stores name and language, and the language of the account's
+// e-mail subscriptions with them, so mass mail follows the account.
+func (a *App) saveProfile(ctx context.Context, accountID, name, locale string) error {
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.UpdateAccountProfile(ctx, accountID, name, locale, a.Now()); err != nil {
+			return err
+		}
+		return tx.SetAccountSubscriberLang(ctx, accountID, locale)
+	})
 }
 
 // Sessions lists an account's live sessions, most recently seen first.

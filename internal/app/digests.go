@@ -123,12 +123,16 @@ func (a *App) runDigest(ctx context.Context, org model.Organisation, freq model.
 	if err != nil {
 		return err
 	}
-	var events []DigestEvent
-	for _, it := range agenda {
-		if it.Cancelled || len(events) == 10 {
-			continue
+	// Dates are written in each recipient's language.
+	events := map[string][]DigestEvent{}
+	for _, lang := range i18n.Langs {
+		for _, it := range agenda {
+			if it.Cancelled || len(events[lang]) == 10 {
+				continue
+			}
+			events[lang] = append(events[lang], DigestEvent{Title: it.Pub.Title, When: EventWhen(lang, it.StartsAt, it.EndsAt, it.Event.AllDay, now),
+				URL: a.PublicationURL(org, it.Pub)})
 		}
-		events = append(events, DigestEvent{Title: it.Pub.Title, When: EventWhen(i18n.Default, it.StartsAt, it.EndsAt, it.Event.AllDay, now), URL: a.PublicationURL(org, it.Pub)})
 	}
 	keys := make([]string, 0, len(groups))
 	for k := range groups {
@@ -139,7 +143,7 @@ func (a *App) runDigest(ctx context.Context, org model.Organisation, freq model.
 		for _, k := range keys {
 			subs := groups[k]
 			list := items[k]
-			if len(list) > 0 || len(events) > 0 {
+			if len(list) > 0 || len(events[i18n.Default]) > 0 {
 				if err := a.queueDigest(ctx, tx, org, period, key, k, list, events, subs); err != nil {
 					return err
 				}
@@ -159,21 +163,23 @@ func (a *App) runDigest(ctx context.Context, org model.Organisation, freq model.
 }
 
 func (a *App) queueDigest(ctx context.Context, tx *store.Tx, org model.Organisation, period, key, itemsKey string,
-	list []model.Publication, events []DigestEvent, subs []string) error {
-	data := digestLetter{massData: newMassData(org.Name), Period: period, Events: events}
+	list []model.Publication, events map[string][]DigestEvent, subs []string) error {
+	var items []digestItem
 	for _, p := range list {
-		data.Items = append(data.Items, digestItem{Title: p.Title, Summary: p.Summary, URL: a.PublicationURL(org, p)})
+		items = append(items, digestItem{Title: p.Title, Summary: p.Summary, URL: a.PublicationURL(org, p)})
 	}
-	r, err := a.Mail.Render("digest", i18n.Default, data)
+	r, err := a.renderMass("digest", func(lang string) any {
+		return digestLetter{massData: newMassData(org.Name), Period: period, Items: items, Events: events[lang]}
+	})
 	if err != nil {
 		return err
 	}
 	sum := sha256.Sum256([]byte(itemsKey))
 	now := a.Now()
-	m := model.Mailing{ID: NewID(), OrgID: org.ID, Kind: model.MailingDigest,
-		RefID:   org.ID + "/" + period + "/" + key + "/" + hex.EncodeToString(sum[:8]),
-		Subject: r.Subject, Text: r.Text, HTML: r.HTML, State: model.MailingSending, CreatedAt: now, StartedAt: &now}
-	id, _, err := tx.CreateMailing(ctx, m)
+	m := withMessage(model.Mailing{OrgID: org.ID, Kind: model.MailingDigest,
+		RefID: org.ID + "/" + period + "/" + key + "/" + hex.EncodeToString(sum[:8]),
+		State: model.MailingSending, CreatedAt: now, StartedAt: &now}, r)
+	id, _, err := a.createMailing(ctx, tx, m)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -64,8 +63,9 @@ func (a *App) FanOut(ctx context.Context, orgID, publicationID string) error {
 		return err
 	}
 	urgent := p.Kind == model.KindAlert && p.AlertLevel == model.AlertUrgence
-	r, err := a.Mail.Render("pub", i18n.Default, pubMail{massData: newMassData(org.Name), Kind: p.Kind, Urgent: urgent,
-		Title: p.Title, Summary: p.Summary, URL: a.PublicationURL(org, p)})
+	data := pubMail{massData: newMassData(org.Name), Kind: p.Kind, Urgent: urgent, Title: p.Title, Summary: p.Summary,
+		URL: a.PublicationURL(org, p)}
+	r, err := a.renderMass("pub", func(string) any { return data })
 	if err != nil {
 		return err
 	}
@@ -78,8 +78,7 @@ func (a *App) FanOut(ctx context.Context, orgID, publicationID string) error {
 	var id string
 	var n int
 	if err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		id, n, err = a.startMailing(ctx, tx, model.Mailing{OrgID: orgID, Kind: kind, RefID: p.ID,
-			Subject: r.Subject, Text: r.Text, HTML: r.HTML}, aud, false)
+		id, n, err = a.startMailing(ctx, tx, withMessage(model.Mailing{OrgID: orgID, Kind: kind, RefID: p.ID}, r), aud, false)
 		return err
 	}); err != nil {
 		return err
@@ -114,16 +113,16 @@ func (a *App) NotifyThread(ctx context.Context, publicationID, commentID string)
 	if err != nil {
 		return err
 	}
-	r, err := a.Mail.Render("thread", i18n.Default, threadMail{massData: newMassData(org.Name), Title: p.Title,
-		URL: a.PublicationURL(org, p) + "#comment-" + commentID})
+	data := threadMail{massData: newMassData(org.Name), Title: p.Title, URL: a.PublicationURL(org, p) + "#comment-" + commentID}
+	r, err := a.renderMass("thread", func(string) any { return data })
 	if err != nil {
 		return err
 	}
 	var id string
 	var n int
 	if err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		id, n, err = a.startMailing(ctx, tx, model.Mailing{OrgID: orgID, Kind: model.MailingThread, RefID: commentID,
-			Subject: r.Subject, Text: r.Text, HTML: r.HTML}, store.Audience{OrgID: orgID, Kind: model.MailingThread, ThreadID: publicationID}, false)
+		id, n, err = a.startMailing(ctx, tx, withMessage(model.Mailing{OrgID: orgID, Kind: model.MailingThread, RefID: commentID}, r),
+			store.Audience{OrgID: orgID, Kind: model.MailingThread, ThreadID: publicationID}, false)
 		return err
 	}); err != nil {
 		return err

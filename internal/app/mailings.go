@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/jobs"
 	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/model"
@@ -89,24 +90,42 @@ func (a *App) RunMailing(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
+	if m.Bodies, err = a.Store.MailingBodies(ctx, id); err != nil {
+		return err
+	}
 	s := &mailingRun{app: a, m: m, owner: owner, composed: a.composeMailing(m),
 		marks: make(chan markReq, 64), work: make(chan model.Recipient, a.MailConfig.batch())}
 	return s.run(ctx)
 }
 
-// composeMailing encodes a mailing once for all its recipients.
-func (a *App) composeMailing(m model.Mailing) *mail.Composed {
-	return mail.Compose(a.MailConfig.From, m.Subject, m.Text, m.HTML, []mail.Header{
+// composeMailing encodes a mailing once for all its recipients, once per
+// language it was rendered in.
+func (a *App) composeMailing(m model.Mailing) map[string]*mail.Composed {
+	headers := []mail.Header{
 		{Name: "List-Id", Value: "<" + m.OrgID + ".lists.parvis>"},
 		{Name: "Precedence", Value: "bulk"},
-	})
+	}
+	out := map[string]*mail.Composed{i18n.Default: mail.Compose(a.MailConfig.From, m.Subject, m.Text, m.HTML, headers)}
+	for _, b := range m.Bodies {
+		out[b.Lang] = mail.Compose(a.MailConfig.From, b.Subject, b.Text, b.HTML, headers)
+	}
+	return out
+}
+
+// composedFor is the encoded message in a recipient's language (the main
+// one when the mailing was not rendered in it).
+func (s *mailingRun) composedFor(lang string) *mail.Composed {
+	if c, ok := s.composed[lang]; ok {
+		return c
+	}
+	return s.composed[i18n.Default]
 }
 
 type mailingRun struct {
 	app      *App
 	m        model.Mailing
 	owner    string
-	composed *mail.Composed
+	composed map[string]*mail.Composed // by language
 	marks    chan markReq
 	work     chan model.Recipient
 
@@ -330,7 +349,7 @@ func (s *mailingRun) sender(ctx context.Context) {
 		}
 		token := a.links.Token(r.SubscriberID, s.m.OrgID, a.Now().Add(PrefsLinkLife))
 		unsub := a.links.UnsubscribeURL(token)
-		buf = s.composed.Build(buf[:0], r.Email, s.m.ID+"."+r.SubscriberID+"@parvis", time.Now(),
+		buf = s.composedFor(r.Lang).Build(buf[:0], r.Email, s.m.ID+"."+r.SubscriberID+"@parvis", time.Now(),
 			[]mail.Header{{Name: "List-Unsubscribe", Value: "<" + unsub + ">"},
 				{Name: "List-Unsubscribe-Post", Value: "List-Unsubscribe=One-Click"}},
 			[]string{a.links.PrefsURL(token), unsub})
@@ -463,8 +482,8 @@ func (a *App) ResumeMailings(ctx context.Context) error {
 // that existed already (a job run twice) is returned with n = -1.
 func (a *App) startMailing(ctx context.Context, tx *store.Tx, m model.Mailing, aud store.Audience, queue bool) (string, int, error) {
 	now := a.Now()
-	m.ID, m.State, m.CreatedAt, m.StartedAt = NewID(), model.MailingSending, now, &now
-	id, created, err := tx.CreateMailing(ctx, m)
+	m.State, m.CreatedAt, m.StartedAt = model.MailingSending, now, &now
+	id, created, err := a.createMailing(ctx, tx, m)
 	if err != nil {
 		return "", 0, err
 	}

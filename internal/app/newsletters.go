@@ -14,7 +14,6 @@ import (
 	"github.com/riverqueue/river"
 	"golang.org/x/text/unicode/norm"
 
-	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/jobs"
 	"github.com/parvis/parvis/internal/markdown"
 	"github.com/parvis/parvis/internal/model"
@@ -194,6 +193,9 @@ type RenderedNewsletter struct {
 	Subject  string
 	MailText string // the whole e-mail (footer included), with link placeholders
 	MailHTML string
+	// Message is the e-mail in every language (the body as written, the
+	// words around it translated), as a mailing carries it.
+	Message model.Mailing
 }
 
 type newsletterMail struct {
@@ -214,12 +216,23 @@ func (a *App) RenderNewsletter(ctx context.Context, org model.Organisation, n mo
 	if err != nil {
 		return RenderedNewsletter{}, err
 	}
-	r, err := a.Mail.Render("newsletter", i18n.Default, newsletterMail{massData: newMassData(org.Name), Subject: n.Subject,
-		Text: md, HTML: htmltemplate.HTML(res.HTML), ArchiveURL: a.NewsletterURL(org, n)}) // sanitised by markdown
+	data := newsletterMail{massData: newMassData(org.Name), Subject: n.Subject,
+		Text: md, HTML: htmltemplate.HTML(res.HTML), ArchiveURL: a.NewsletterURL(org, n)} // sanitised by markdown
+	r, err := a.renderMass("newsletter", func(string) any { return data })
 	if err != nil {
 		return RenderedNewsletter{}, err
 	}
-	return RenderedNewsletter{BodyHTML: res.HTML, BodyText: md, Subject: r.Subject, MailText: r.Text, MailHTML: r.HTML}, nil
+	return RenderedNewsletter{BodyHTML: res.HTML, BodyText: md, Subject: r.Subject, MailText: r.Text, MailHTML: r.HTML, Message: r}, nil
+}
+
+// In returns the subject and bodies of the e-mail in lang.
+func (r RenderedNewsletter) In(lang string) (subject, text, html string) {
+	for _, b := range r.Message.Bodies {
+		if b.Lang == lang {
+			return b.Subject, b.Text, b.HTML
+		}
+	}
+	return r.Subject, r.MailText, r.MailHTML
 }
 
 // NewsletterURL is a newsletter's public archive page.
@@ -248,8 +261,9 @@ func (a *App) SendNewsletterTest(ctx context.Context, acct model.Account, org mo
 		return err
 	}
 	sample := strings.NewReplacer(newMassData("").Prefs, a.BaseURL+"/"+org.Handle+"/suivre", newMassData("").Unsub, a.BaseURL+"/"+org.Handle+"/suivre")
+	subject, text, html := r.In(accountLang(acct, ""))
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		return a.sendRaw(ctx, tx, acct.Email, "[TEST] "+r.Subject, sample.Replace(r.MailText), sample.Replace(r.MailHTML))
+		return a.sendRaw(ctx, tx, acct.Email, "[TEST] "+subject, sample.Replace(text), sample.Replace(html))
 	})
 }
 
@@ -297,8 +311,8 @@ func (a *App) startNewsletter(ctx context.Context, actorID string, org model.Org
 	}
 	now := a.Now()
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		mid, count, err := a.startMailing(ctx, tx, model.Mailing{OrgID: org.ID, Kind: model.MailingNewsletter, RefID: n.ID,
-			Subject: r.Subject, Text: r.MailText, HTML: r.MailHTML, RatePerSecond: settings.RatePerSecond}, a.newsletterAudience(n), true)
+		mid, count, err := a.startMailing(ctx, tx, withMessage(model.Mailing{OrgID: org.ID, Kind: model.MailingNewsletter, RefID: n.ID,
+			RatePerSecond: settings.RatePerSecond}, r.Message), a.newsletterAudience(n), true)
 		if err != nil {
 			return err
 		}

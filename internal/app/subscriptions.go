@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/jobs"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -386,6 +387,11 @@ func (a *App) AccountSubscriber(ctx context.Context, acct model.Account) (model.
 		if err := tx.LinkSubscriberAccount(ctx, sub.ID, acct.ID, now); err != nil {
 			return err
 		}
+		if i18n.Supported(acct.Locale) { // the account's language wins over the page's
+			if err := tx.SetAccountSubscriberLang(ctx, acct.ID, acct.Locale); err != nil {
+				return err
+			}
+		}
 		if err := tx.ActivateSubscriber(ctx, sub.ID, now); err != nil {
 			return err
 		}
@@ -451,8 +457,9 @@ func (a *App) NotifyThreadFollowers(ctx context.Context, tx *store.Tx, publicati
 	return a.Jobs.Enqueue(ctx, tx, jobs.ThreadArgs{PublicationID: publicationID, CommentID: commentID}, nil)
 }
 
-// SaveMailSettings sets an organisation's digest hour and sending rate.
-func (a *App) SaveMailSettings(ctx context.Context, actorID, orgID string, digestHour, rate int) error {
+// SaveMailSettings sets an organisation's digest hour, sending rate and
+// whether links of newsletters and digests are counted (aggregate only).
+func (a *App) SaveMailSettings(ctx context.Context, actorID, orgID string, digestHour, rate int, clickCounts bool) error {
 	if digestHour < 0 || digestHour > 23 || rate < 0 || rate > 100000 {
 		return model.ErrInvalid
 	}
@@ -461,11 +468,11 @@ func (a *App) SaveMailSettings(ctx context.Context, actorID, orgID string, diges
 		if err != nil {
 			return err
 		}
-		s.DigestHour, s.RatePerSecond, s.UpdatedAt = digestHour, rate, a.Now()
+		s.DigestHour, s.RatePerSecond, s.ClickCounts, s.UpdatedAt = digestHour, rate, clickCounts, a.Now()
 		if err := tx.PutMailSettings(ctx, s); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actorID, "mail.settings", "", fmt.Sprintf("digest_hour=%d rate=%d", digestHour, rate))
+		return a.audit(ctx, tx, orgID, actorID, "mail.settings", "", fmt.Sprintf("digest_hour=%d rate=%d click_counts=%t", digestHour, rate, clickCounts))
 	})
 }
 

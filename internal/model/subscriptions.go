@@ -140,6 +140,9 @@ type Mailing struct {
 	CreatedAt     time.Time
 	StartedAt     *time.Time
 	FinishedAt    *time.Time
+	// Bodies are the message in languages other than the main one
+	// (i18n.Default), in mailing_bodies; loaded by RunMailing only.
+	Bodies []MailingBody
 }
 
 // NewsletterState is where a newsletter stands.
@@ -186,6 +189,11 @@ type MailSettings struct {
 type BounceStat struct {
 	Reason string
 	Count  int
+}
+
+// MailingBody is a mailing's message in one language.
+type MailingBody struct {
+	Lang, Subject, Text, HTML string
 }
 
 // Recipient is one addressee of a mailing, as claimed for sending.

@@ -40,6 +40,12 @@ func (q *Queries) CreateMailing(ctx context.Context, m model.Mailing) (string, b
 		return "", false, fmt.Errorf("create mailing: %w", translate(err))
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
+		for _, b := range m.Bodies {
+			if _, err := q.q.ExecContext(ctx, `INSERT INTO mailing_bodies (mailing_id, lang, subject, text_body, html_body)
+				VALUES ($1,$2,$3,$4,$5)`, m.ID, b.Lang, b.Subject, b.Text, b.HTML); err != nil {
+				return "", false, fmt.Errorf("mailing body %s: %w", b.Lang, translate(err))
+			}
+		}
 		return m.ID, true, nil
 	}
 	var id string
@@ -56,6 +62,14 @@ func (q *Queries) MailingByID(ctx context.Context, orgID, id string) (model.Mail
 		return m, fmt.Errorf("mailing %s: %w", id, translate(err))
 	}
 	return m, nil
+}
+
+// MailingBodies returns a mailing's message in its other languages.
+func (q *Queries) MailingBodies(ctx context.Context, id string) ([]model.MailingBody, error) {
+	return queryAll(ctx, q, func(row scanner) (model.MailingBody, error) {
+		var b model.MailingBody
+		return b, row.Scan(&b.Lang, &b.Subject, &b.Text, &b.HTML)
+	}, `SELECT lang, subject, text_body, html_body FROM mailing_bodies WHERE mailing_id=$1 ORDER BY lang`, id)
 }
 
 // MailingsInState lists the ids of mailings in a state (resuming after a
@@ -404,6 +418,16 @@ func (q *Queries) CountClick(ctx context.Context, mailingID string, link int) (s
 		mailingID, link).Scan(&u)
 	if err != nil {
 		return "", fmt.Errorf("count click: %w", translate(err))
+	}
+	return u, nil
+}
+
+// ClickURL returns a counted link's address without counting.
+func (q *Queries) ClickURL(ctx context.Context, mailingID string, link int) (string, error) {
+	var u string
+	err := q.q.QueryRowContext(ctx, `SELECT url FROM click_counts WHERE mailing_id=$1 AND link=$2`, mailingID, link).Scan(&u)
+	if err != nil {
+		return "", fmt.Errorf("click link: %w", translate(err))
 	}
 	return u, nil
 }

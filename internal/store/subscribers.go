@@ -154,6 +154,16 @@ func (q *Queries) Unfollow(ctx context.Context, subscriberID string, kind model.
 	return translate(err)
 }
 
+// SetAccountSubscriberLang keeps the language of an account's subscriber in
+// step with the account's: mass mail is written in it.
+func (q *Queries) SetAccountSubscriberLang(ctx context.Context, accountID, lang string) error {
+	_, err := q.q.ExecContext(ctx, `UPDATE subscribers SET lang=$2 WHERE account_id=$1 AND lang<>$2`, accountID, lang)
+	if err != nil {
+		return fmt.Errorf("subscriber language: %w", translate(err))
+	}
+	return nil
+}
+
 // AccountFollowsThread tells whether the subscriber of an account follows
 // a publication's comments (the button on the publication page).
 func (q *Queries) AccountFollowsThread(ctx context.Context, accountID, publicationID string) (bool, error) {

@@ -31,6 +31,31 @@ func (h *Handler) newsletterRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/{org}/abonnes", h.staff(managers, h.subscriberFigures))
 	mux.Handle("POST /admin/{org}/abonnes/settings", h.staff(adminOnly, h.saveMailSettings))
 	mux.Handle("GET /admin/{org}/abonnes/export.csv", h.staff(adminOnly, h.exportSubscribers))
+	mux.Handle("GET /c/{token}", h.public(h.click))
+}
+
+// click counts one click on a newsletter or digest link (when the
+// organisation counts them) and sends the reader on. The token names the
+// mailing and the link only: nothing here knows who clicked, no cookie is
+// set and nothing is logged about the reader. Only a GET counts, so link
+// checkers that probe with HEAD do not inflate the figures.
+func (h *Handler) click(w http.ResponseWriter, r *http.Request) error {
+	var (
+		u   string
+		err error
+	)
+	if r.Method == http.MethodGet {
+		u, err = h.app.Click(r.Context(), r.PathValue("token"))
+	} else {
+		u, err = h.app.ClickTarget(r.Context(), r.PathValue("token"))
+	}
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	http.Redirect(w, r, u, http.StatusSeeOther)
+	return nil
 }
 
 type newslettersData struct {
@@ -62,6 +87,9 @@ type newsletterData struct {
 	Mailing     *model.Mailing
 	Progress    progress
 	Refresh     bool // meta refresh for browsers without JavaScript
+	// Clicks are the letter's links and their clicks, when the
+	// organisation counts them (aggregate only).
+	Clicks []store.ClickCount
 }
 
 // progress is a mailing's state for the progress bar and its JSON twin.
@@ -121,6 +149,9 @@ func (h *Handler) renderNewsletter(w http.ResponseWriter, r *http.Request, statu
 			}
 			d.Mailing = &m
 			d.Progress = progressOf(m, time.Now())
+			if d.Clicks, err = h.app.Store.ClickCounts(r.Context(), m.ID); err != nil {
+				return err
+			}
 		}
 	}
 	v := h.view(r, "newsletters.edit.title", d)
@@ -329,6 +360,9 @@ func (h *Handler) subscriberFigures(w http.ResponseWriter, r *http.Request) erro
 	f := emptyForm()
 	f.Values.Set("digest_hour", strconv.Itoa(d.Settings.DigestHour))
 	f.Values.Set("rate", strconv.Itoa(d.Settings.RatePerSecond))
+	if d.Settings.ClickCounts {
+		f.Values.Set("click_counts", "1")
+	}
 	v.Form = f
 	h.render(w, r, http.StatusOK, "admin/subscribers", v)
 	return nil
@@ -342,7 +376,8 @@ func (h *Handler) saveMailSettings(w http.ResponseWriter, r *http.Request) error
 	if err1 != nil || err2 != nil {
 		return model.ErrInvalid
 	}
-	if err := h.app.SaveMailSettings(r.Context(), acct.ID, org.ID, hour, rate); err != nil {
+	clicks := r.PostFormValue("click_counts") == "1"
+	if err := h.app.SaveMailSettings(r.Context(), acct.ID, org.ID, hour, rate, clicks); err != nil {
 		return err
 	}
 	h.flash(w, "subs.saved")
