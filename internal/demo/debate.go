@@ -79,6 +79,13 @@ func seedDebate(ctx context.Context, a *app.App, org model.Organisation, service
 		"Pour les commerçants qui veulent s'organiser ensemble pendant les travaux, appelez-moi au 06 12 34 56 78.", ""); err != nil {
 		return err // held by screening: a phone number
 	}
+	// Jeanne and Fatou follow the roadworks discussion by e-mail: when a
+	// moderator approves Fatou's held comment, Jeanne is told.
+	for _, e := range []string{"jeanne.dupont@example.org", "fatou.diallo@example.org"} {
+		if err := a.FollowThread(ctx, who[e], org.ID, works.ID, true); err != nil {
+			return fmt.Errorf("demo follow: %w", err)
+		}
+	}
 	if _, err := post("jeanne.dupont@example.org", budget, "",
 		"Merci pour la priorité donnée aux écoles. Le budget prévoit-il aussi la cour de l'école des Coteaux, promise depuis 2024 ?", ""); err != nil {
 		return err

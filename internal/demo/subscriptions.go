@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
+	"regexp"
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
@@ -61,8 +63,12 @@ func seedSubscriptions(ctx context.Context, a *app.App, org model.Organisation) 
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
 		for i := 0; i < 320; i++ {
 			confirmed := now.Add(-time.Duration(i%90) * 24 * time.Hour)
+			lang := "fr"
+			if i%16 == 5 { // a few subscribed from the English pages: their mail is in English
+				lang = "en"
+			}
 			s := model.Subscriber{ID: app.NewID(), Email: fmt.Sprintf("%s.%s%d@exemple.fr", firstNames[i%len(firstNames)], lastNames[i%len(lastNames)], i),
-				Lang: "fr", Status: model.SubActive, ConfirmedAt: &confirmed, CreatedAt: confirmed, UpdatedAt: confirmed}
+				Lang: lang, Status: model.SubActive, ConfirmedAt: &confirmed, CreatedAt: confirmed, UpdatedAt: confirmed}
 			if err := tx.CreateSubscriber(ctx, s); err != nil {
 				return err
 			}
@@ -103,8 +109,12 @@ func seedSubscriptions(ctx context.Context, a *app.App, org model.Organisation) 
 		return err
 	}
 	sent := now.Add(-9 * 24 * time.Hour)
+	mid, err := seedSentMailing(ctx, a, org, march, r)
+	if err != nil {
+		return fmt.Errorf("demo sent letter: %w", err)
+	}
 	if err := a.Store.SetNewsletterState(ctx, org.ID, march.ID, []model.NewsletterState{model.NewsletterDraft},
-		model.NewsletterSent, nil, "", r.BodyHTML, now); err != nil {
+		model.NewsletterSent, nil, mid, r.BodyHTML, now); err != nil {
 		return err
 	}
 	if err := a.Store.SetNewsletterSentAt(ctx, march.ID, sent); err != nil {
@@ -116,4 +126,63 @@ func seedSubscriptions(ctx context.Context, a *app.App, org model.Organisation) 
 	}
 	at := now.Add(20 * 24 * time.Hour).Truncate(time.Hour)
 	return a.SendNewsletter(ctx, "", org, april.ID, &at)
+}
+
+var hrefRE = regexp.MustCompile(`href="(https?://[^"]+)"`)
+
+// seedSentMailing records the March letter's mailing as delivered to its
+// audience, with Bellerive counting clicks (aggregate, per link) and
+// plausible totals, so the letter's staff page shows progress and clicks.
+func seedSentMailing(ctx context.Context, a *app.App, org model.Organisation, n model.Newsletter, r app.RenderedNewsletter) (string, error) {
+	if err := a.Store.PutMailSettings(ctx, model.MailSettings{OrgID: org.ID, DigestHour: 7, WeeklyDay: 1, ClickCounts: true,
+		UpdatedAt: a.Now()}); err != nil {
+		return "", err
+	}
+	now := a.Now()
+	m := model.Mailing{ID: app.NewID(), OrgID: org.ID, Kind: model.MailingNewsletter, RefID: n.ID, Subject: r.Subject,
+		Text: r.MailText, HTML: r.MailHTML, State: model.MailingSending, CreatedAt: now, StartedAt: &now}
+	owner := app.NewID()
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, _, err := tx.CreateMailing(ctx, m); err != nil {
+			return err
+		}
+		if _, err := tx.AddAudience(ctx, m.ID, store.Audience{OrgID: org.ID, Kind: model.MailingNewsletter}); err != nil {
+			return err
+		}
+		for {
+			batch, err := tx.ClaimRecipients(ctx, m, owner, 500)
+			if err != nil || len(batch) == 0 {
+				return err
+			}
+			ids := make([]string, len(batch))
+			for i, rc := range batch {
+				ids[i] = rc.SubscriberID
+			}
+			if _, err := tx.MarkSent(ctx, m.ID, owner, ids, now); err != nil {
+				return err
+			}
+		}
+	})
+	if err != nil {
+		return "", err
+	}
+	if _, err := a.Store.FinishMailing(ctx, m.ID, now); err != nil {
+		return "", err
+	}
+	var urls []string
+	for _, h := range hrefRE.FindAllStringSubmatch(r.BodyHTML, -1) {
+		urls = append(urls, html.UnescapeString(h[1]))
+	}
+	urls = append(urls, a.NewsletterURL(org, n))
+	if err := a.Store.AddClickLinks(ctx, m.ID, urls); err != nil {
+		return "", err
+	}
+	for i := range urls {
+		for range 31 / (i + 1) { // the first links are clicked most
+			if _, err := a.Store.CountClick(ctx, m.ID, i); err != nil {
+				return "", err
+			}
+		}
+	}
+	return m.ID, nil
 }
