@@ -83,7 +83,7 @@ type clickRewriter struct {
 
 var (
 	hrefRE    = regexp.MustCompile(`href="(https?://[^"]+)"`)
-	textURLRE = regexp.MustCompile(`https?://[^\s<>"()\[\]]+`)
+	textURLRE = regexp.MustCompile(`https?://[^\s<>"\[\]]+`)
 )
 
 // maxTrackedLinks bounds the links counted in one message; the rest are
@@ -113,12 +113,30 @@ func (c *clickRewriter) html(s string) string {
 	})
 }
 
+// text rewrites the addresses of a text part. Where an address ends in
+// plain text is a guess (Markdown's "[title](address)", a sentence's final
+// full stop, Wikipedia's parentheses), so an address already seen in the
+// HTML part is preferred: the longest one the candidate starts with,
+// provided the candidate does not go on with more of an address.
 func (c *clickRewriter) text(s string) string {
 	return textURLRE.ReplaceAllStringFunc(s, func(u string) string {
-		// A sentence's final punctuation is not part of the link.
-		trimmed := strings.TrimRight(u, ".,;:!?'")
-		return c.tracked(trimmed) + u[len(trimmed):]
+		best := ""
+		for known := range c.index {
+			if len(known) > len(best) && strings.HasPrefix(u, known) && endsAddress(u[len(known):]) {
+				best = known
+			}
+		}
+		if best == "" {
+			best = strings.TrimRight(u, ".,;:!?')")
+		}
+		return c.tracked(best) + u[len(best):]
 	})
+}
+
+// endsAddress tells whether rest, what follows a candidate address in
+// text, is punctuation around it rather than more of it.
+func endsAddress(rest string) bool {
+	return rest == "" || strings.ContainsRune(")].,;:!?'", rune(rest[0]))
 }
 
 // trackLinks rewrites m's links (every language's body) and returns the
