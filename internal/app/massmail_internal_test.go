@@ -19,7 +19,7 @@ func TestTrackLinks(t *testing.T) {
 	m := model.Mailing{ID: NewID(),
 		HTML: `<p><a href="` + strings.ReplaceAll(prog, "&", "&amp;") + `">programme</a> <a href="` + wiki + `">Loire</a></p>` +
 			`<a href="` + mail.Slot(0) + `">préférences</a>`,
-		Text: "Le [programme](" + prog + "). La [Loire](" + wiki + ").\nVoir https://www.ville.test/plan.\nPréférences : " + mail.Slot(0) + "\n",
+		Text:   "Le [programme](" + prog + "). La [Loire](" + wiki + ").\nVoir https://www.ville.test/plan.\nPréférences : " + mail.Slot(0) + "\n",
 		Bodies: []model.MailingBody{{Lang: "en", HTML: `<a href="` + wiki + `">Loire</a>`, Text: "See " + wiki + "\n"}}}
 	urls := a.trackLinks(&m)
 	want := []string{prog, wiki, "https://www.ville.test/plan"}
