@@ -77,6 +77,10 @@ func TestDebateInBrowser(t *testing.T) {
 	submit(`form.comment-form:not(:has(input[name="parent"]))`)
 	want("after posting", "Votre commentaire est publié.", "la mairie se moque des riverains")
 	browser.Axe(t, ctx)
+	// She follows the discussion by e-mail (a plain form: no script needed).
+	submit(`form.follow-thread`)
+	want("following", "Vous suivez cette discussion", "Ne plus suivre cette discussion")
+	browser.Axe(t, ctx)
 	// An empty comment: a clear message beside the field, accessible.
 	browser.Do(t, ctx, chromedp.SetValue(chromedp.CSS("#f-body"), " "))
 	browser.Get(t, ctx, chromedp.Evaluate[bool](`document.querySelector("#f-body").removeAttribute("required"), true`))
