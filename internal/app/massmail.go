@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"html"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -94,13 +95,14 @@ func (c *clickRewriter) tracked(u string) string {
 	if strings.HasPrefix(u, c.a.BaseURL+"/c/") {
 		return u
 	}
-	i, ok := c.index[u]
+	key := canonical(u)
+	i, ok := c.index[key]
 	if !ok {
 		if len(c.urls) >= maxTrackedLinks {
 			return u
 		}
 		i = len(c.urls)
-		c.index[u] = i
+		c.index[key] = i
 		c.urls = append(c.urls, u)
 	}
 	return c.a.ClickURL(c.id, i)
@@ -121,9 +123,11 @@ func (c *clickRewriter) html(s string) string {
 func (c *clickRewriter) text(s string) string {
 	return textURLRE.ReplaceAllStringFunc(s, func(u string) string {
 		best := ""
-		for known := range c.index {
-			if len(known) > len(best) && strings.HasPrefix(u, known) && endsAddress(u[len(known):]) {
-				best = known
+		for _, known := range c.urls {
+			for _, form := range []string{known, canonical(known)} {
+				if len(form) > len(best) && strings.HasPrefix(u, form) && endsAddress(u[len(form):]) {
+					best = form
+				}
 			}
 		}
 		if best == "" {
@@ -131,6 +135,16 @@ func (c *clickRewriter) text(s string) string {
 		}
 		return c.tracked(best) + u[len(best):]
 	})
+}
+
+// canonical is an address with its percent-escapes decoded: the HTML part
+// writes "march%c3%a9" where the text part has "marché", and both are one
+// link.
+func canonical(u string) string {
+	if v, err := url.PathUnescape(u); err == nil {
+		return v
+	}
+	return u
 }
 
 // endsAddress tells whether rest, what follows a candidate address in

@@ -19,10 +19,11 @@ func TestTrackLinks(t *testing.T) {
 	m := model.Mailing{ID: NewID(),
 		HTML: `<p><a href="` + strings.ReplaceAll(prog, "&", "&amp;") + `">programme</a> <a href="` + wiki + `">Loire</a></p>` +
 			`<a href="` + mail.Slot(0) + `">préférences</a>`,
-		Text:   "Le [programme](" + prog + "). La [Loire](" + wiki + ").\nVoir https://www.ville.test/plan.\nPréférences : " + mail.Slot(0) + "\n",
-		Bodies: []model.MailingBody{{Lang: "en", HTML: `<a href="` + wiki + `">Loire</a>`, Text: "See " + wiki + "\n"}}}
+		Text: "Le [programme](" + prog + "). La [Loire](" + wiki + ").\nVoir https://www.ville.test/plan.\nPréférences : " + mail.Slot(0) + "\n",
+		Bodies: []model.MailingBody{{Lang: "en", HTML: `<a href="` + wiki + `">Loire</a> <a href="https://ville.test/p/march%c3%a9">marché</a>`,
+			Text: "See " + wiki + "\nhttps://ville.test/p/marché\n"}}}
 	urls := a.trackLinks(&m)
-	want := []string{prog, wiki, "https://www.ville.test/plan"}
+	want := []string{prog, wiki, "https://www.ville.test/plan", "https://ville.test/p/march%c3%a9"}
 	if strings.Join(urls, " ") != strings.Join(want, " ") {
 		t.Fatalf("links = %q, want %q", urls, want)
 	}
@@ -34,7 +35,8 @@ func TestTrackLinks(t *testing.T) {
 	if !strings.Contains(m.HTML, `href="`+c0+`"`) || !strings.Contains(m.HTML, `href="`+c1+`"`) || !strings.Contains(m.HTML, `href="`+mail.Slot(0)+`"`) {
 		t.Errorf("html = %s", m.HTML)
 	}
-	if m.Bodies[0].Text != "See "+c1+"\n" || m.Bodies[0].HTML != `<a href="`+c1+`">Loire</a>` {
+	c3 := a.ClickURL(m.ID, 3)
+	if m.Bodies[0].Text != "See "+c1+"\n"+c3+"\n" || m.Bodies[0].HTML != `<a href="`+c1+`">Loire</a> <a href="`+c3+`">marché</a>` {
 		t.Errorf("English body = %+v", m.Bodies[0])
 	}
 	// The token names the mailing and the link; a changed byte is refused.

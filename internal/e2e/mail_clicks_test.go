@@ -194,8 +194,11 @@ func TestMassMailInRecipientLanguage(t *testing.T) {
 		if strings.Contains(d.Text, "/bellerive/p/") || !strings.Contains(d.Text, ts.URL+"/c/") {
 			t.Fatalf("digest links are not counted:\n%s", d.Text)
 		}
-		if r := ts.Client(t).Get(testserver.Link(t, d.Text, "/c/")); r.Status != 303 || !strings.Contains(r.Location, "/bellerive/p/") {
+		r := ts.Client(t).Get(testserver.Link(t, d.Text, "/c/"))
+		if r.Status != 303 || !strings.Contains(r.Location, "/bellerive/p/") {
 			t.Fatalf("digest click: %d %q", r.Status, r.Location)
 		}
+		// Staff see the digests' totals per link on the figures page.
+		mustContain(t, "figures", c.Get("/admin/bellerive/abonnes").Body, "Clics dans les résumés", r.Location+"</a></td><td>1</td>")
 	})
 }

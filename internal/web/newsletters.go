@@ -332,6 +332,9 @@ type figuresData struct {
 	Suspended int
 	Bounces   []model.BounceStat
 	Settings  model.MailSettings
+	// DigestClicks are the most clicked links of the last 30 days'
+	// digests, all recipients together (when clicks are counted).
+	DigestClicks []store.ClickCount
 }
 
 func (h *Handler) subscriberFigures(w http.ResponseWriter, r *http.Request) error {
@@ -353,6 +356,9 @@ func (h *Handler) subscriberFigures(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	if d.Settings, err = h.app.Store.MailSettings(r.Context(), org.ID); err != nil {
+		return err
+	}
+	if d.DigestClicks, err = h.app.Store.DigestClicks(r.Context(), org.ID, h.app.Now().Add(-30*24*time.Hour), 20); err != nil {
 		return err
 	}
 	v := h.view(r, "subs.figures.title", d)
