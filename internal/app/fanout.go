@@ -105,6 +105,15 @@ func (a *App) NotifyThread(ctx context.Context, publicationID, commentID string)
 	if err != nil {
 		return err
 	}
+	// A comment hidden or withdrawn before this job ran is not announced
+	// (if it is made public again, that decision queues a new job).
+	c, err := a.Store.CommentByID(ctx, orgID, commentID)
+	if errors.Is(err, model.ErrNotFound) || (err == nil && c.Status != model.CommentPublished) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
 	p, err := a.Store.PublicationByID(ctx, orgID, publicationID)
 	if err != nil {
 		return err

@@ -65,6 +65,18 @@ func TestFollowDiscussionByEmail(t *testing.T) {
 			t.Fatalf("follower got %d mails after a second approval, want 2", got)
 		}
 
+		// A comment that is not public (held, then hidden) is never announced,
+		// even by a notification job that runs late.
+		late := postComment(t, other, base, "Et pour le retour en bateau ?")
+		mustStatus(t, "hide late", adm.Post("/admin/bellerive/moderation/"+late+"/decide", form("action", "hide", "rule", "1")), 303)
+		if err := ts.App.NotifyThread(t.Context(), pub.ID, late); err != nil {
+			t.Fatal(err)
+		}
+		var m2 int
+		if err := ts.Store.DB().QueryRow(`SELECT COUNT(*) FROM mailings WHERE ref_id=$1`, late).Scan(&m2); err != nil || m2 != 0 {
+			t.Fatalf("mailings for a hidden held comment = %d (%v), want 0", m2, err)
+		}
+
 		// Stopped from the account page: nothing more.
 		mustStatus(t, "unfollow", fan.Post("/account/abonnements/fil/"+pub.ID+"/stop", nil), 303)
 		mustContain(t, "unfollowed", fan.Get("/bellerive/p/fete").Body, "Suivre cette discussion")
