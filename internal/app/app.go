@@ -60,7 +60,12 @@ type App struct {
 	// Mass mail (see mailings.go). MassSender is nil when mass mail cannot be sent.
 	MassSender mail.Bulk
 	MailConfig MailConfig
-	links      *Links
+	// Instance names this process when it registered its liveness with the
+	// store (store.RegisterInstance); mailing leases carry it so that a
+	// restarted process can take over a dead one's at once. "" when not
+	// registered: leases then only expire.
+	Instance string
+	links    *Links
 	// Fed configures federation (docs/FEDERATION.md).
 	Fed FedOptions
 	fed fedState

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/parvis/parvis/internal/i18n"
@@ -20,7 +21,7 @@ type MailConfig struct {
 	From         string // From: header
 	BounceDomain string // VERP return addresses bounce+token@BounceDomain; "" uses From's address
 	Conns        int    // SMTP connections per mailing (default 6)
-	Batch        int    // recipients claimed at a time (default 500)
+	Batch        int    // recipients read at a time (default 500)
 	// BounceLimit is how many hard bounces suspend an address (default 3).
 	BounceLimit int
 }
@@ -51,39 +52,27 @@ const leaseLife = 10 * time.Second
 // at once on any number of processes: a lease in the database lets one
 // send while the others return ErrLeaseBusy.
 //
-// Each message goes out in two steps (mail.BulkConn): the content is
-// transmitted, then the recipient is marked sent in the database (grouped
-// with the other connections' marks in one statement), and only then is
-// the end of data sent. A crash before the mark leaves an unterminated
-// message the server discards, and the recipient pending; a crash after it
-// leaves the recipient sent. The one window where a message can be lost is
-// between the commit of the mark and the few bytes of the end of data; no
-// window sends one twice.
+// Pending recipients are read in batches; each message is sent whole
+// (mail.BulkConn, pipelined), and once the server accepted it the recipient
+// is marked sent, in groups, by a committer that the senders never wait
+// for. A crash between the server's acceptance and the mark leaves the
+// recipient pending: it is sent again with the same Message-ID. So a crash
+// can repeat a message (identically, so that it can be recognised) but
+// never skip one; see docs/EMAIL.md.
 func (a *App) RunMailing(ctx context.Context, id string) error {
 	if a.MassSender == nil {
 		return fmt.Errorf("mass mail: no bulk sender configured")
 	}
 	owner := NewID()
-	now := time.Now().UTC()
-	ok, err := a.Store.AcquireMailingLease(ctx, id, owner, now, now.Add(leaseLife))
-	if err != nil {
+	if a.Instance != "" {
+		owner = a.Instance + "/" + owner
+	}
+	ok, err := a.acquireLease(ctx, id, owner)
+	if err != nil || !ok {
 		return err
 	}
-	if !ok {
-		m, err := a.Store.MailingByID(ctx, "", id)
-		if err != nil {
-			return err
-		}
-		if m.State != model.MailingSending {
-			return nil // paused, cancelled or done: nothing to do
-		}
-		return ErrLeaseBusy
-	}
-	defer func() {
-		_ = a.Store.UnclaimAll(context.WithoutCancel(ctx), id, owner)
-		_ = a.Store.ReleaseMailingLease(context.WithoutCancel(ctx), id, owner)
-	}()
-	if err := a.Store.RequeueClaims(ctx, id, owner); err != nil {
+	defer func() { _ = a.Store.ReleaseMailingLease(context.WithoutCancel(ctx), id, owner) }()
+	if err := a.Store.RequeueClaims(ctx, id); err != nil {
 		return err
 	}
 	m, err := a.Store.MailingByID(ctx, "", id)
@@ -93,9 +82,47 @@ func (a *App) RunMailing(ctx context.Context, id string) error {
 	if m.Bodies, err = a.Store.MailingBodies(ctx, id); err != nil {
 		return err
 	}
+	if !m.Drawing && m.Total >= store.StatsAfter {
+		if err := a.Store.RefreshRecipientStats(ctx); err != nil {
+			return err
+		}
+	}
 	s := &mailingRun{app: a, m: m, owner: owner, composed: a.composeMailing(m),
-		marks: make(chan markReq, 64), work: make(chan model.Recipient, a.MailConfig.batch())}
+		work: make(chan model.Recipient, 2*a.MailConfig.batch()), kick: make(chan struct{}, 1)}
 	return s.run(ctx)
+}
+
+// acquireLease makes owner the sender of mailing id. A live lease of
+// another run is ErrLeaseBusy, unless that run's process is known to be
+// dead (store.InstanceAlive): then its lease is taken over at once, so a
+// process restarted after a crash resumes without waiting for expiry.
+// (false, nil) means there is nothing to send.
+func (a *App) acquireLease(ctx context.Context, id, owner string) (bool, error) {
+	now := time.Now().UTC()
+	ok, err := a.Store.AcquireMailingLease(ctx, id, owner, now, now.Add(leaseLife))
+	if err != nil || ok {
+		return ok, err
+	}
+	m, err := a.Store.MailingByID(ctx, "", id)
+	if err != nil {
+		return false, err
+	}
+	if m.State != model.MailingSending {
+		return false, nil // paused, cancelled or done: nothing to do
+	}
+	if inst, _, found := strings.Cut(m.LeaseOwner, "/"); found {
+		alive, err := a.Store.InstanceAlive(ctx, inst)
+		if err != nil {
+			return false, err
+		}
+		if !alive {
+			ok, err := a.Store.TakeOverMailingLease(ctx, id, m.LeaseOwner, owner, now.Add(leaseLife))
+			if err != nil || ok {
+				return ok, err
+			}
+		}
+	}
+	return false, ErrLeaseBusy
 }
 
 // composeMailing encodes a mailing once for all its recipients, once per
@@ -121,30 +148,41 @@ func (s *mailingRun) composedFor(lang string) *mail.Composed {
 	return s.composed[i18n.Default]
 }
 
+// MessageID is the Message-ID of a mailing's message to a subscriber: the
+// same on every attempt, so that a message repeated after a crash can be
+// recognised as the same one by the receiving side.
+func MessageID(mailingID, subscriberID string) string {
+	return mailingID + "." + subscriberID + "@parvis"
+}
+
 type mailingRun struct {
 	app      *App
 	m        model.Mailing
 	owner    string
 	composed map[string]*mail.Composed // by language
-	marks    chan markReq
 	work     chan model.Recipient
+	kick     chan struct{} // wakes the committer
+	halted   atomic.Bool   // stop sending what is queued
 
-	mu   sync.Mutex
-	outs []store.Outcome
-	hard []store.Outcome // refused addresses, counted as bounces
+	mu       sync.Mutex
+	accepted []string        // accepted by the server, not marked yet
+	outs     []store.Outcome // refusals and skips, not recorded yet
+	hard     []store.Outcome // refused addresses, counted as bounces
 }
 
-type markReq struct {
-	id    string
-	conn  mail.BulkConn
-	reply chan markReply
-}
+// markEvery spaces the committer's transactions so that, at full speed,
+// each marks a few dozen messages rather than one. It bounds what a crash
+// can repeat to about this long's worth of accepted messages.
+const markEvery = 10 * time.Millisecond
 
-// markReply tells a sender whether its recipient was recorded and, if so,
-// whether the end of data could be written.
-type markReply struct {
-	ok     bool
-	endErr error
+func (s *mailingRun) accept(id string) {
+	s.mu.Lock()
+	s.accepted = append(s.accepted, id)
+	s.mu.Unlock()
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
 }
 
 func (s *mailingRun) settle(o store.Outcome, hard bool) {
@@ -154,6 +192,33 @@ func (s *mailingRun) settle(o store.Outcome, hard bool) {
 		s.hard = append(s.hard, o)
 	}
 	s.mu.Unlock()
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// outcome records the server's verdict on a recipient's message.
+func (s *mailingRun) outcome(id string, err error) {
+	var (
+		perm  *mail.PermanentError
+		reply *mail.ReplyError
+	)
+	switch {
+	case err == nil:
+		s.accept(id)
+	case errors.As(err, &perm):
+		// A refused address is a hard bounce; a refused content is not
+		// the address's fault.
+		content := errors.As(err, &reply) && reply.Content
+		s.settle(store.Outcome{SubscriberID: id, State: "failed", Error: err.Error()}, !content)
+	case mail.IsReply(err):
+		s.settle(store.Outcome{SubscriberID: id, State: "pending", Error: err.Error()}, false)
+	default:
+		// The connection broke: whether the server took the message is
+		// unknown, so it is sent again later (same Message-ID).
+		s.settle(store.Outcome{SubscriberID: id, State: "pending", Error: err.Error()}, false)
+	}
 }
 
 func (s *mailingRun) run(ctx context.Context) error {
@@ -161,47 +226,74 @@ func (s *mailingRun) run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var commitErr error
-	committed := make(chan struct{})
-	go func() { defer close(committed); commitErr = s.committer(ctx) }()
+	quit, committed := make(chan struct{}), make(chan struct{})
+	go func() { defer close(committed); commitErr = s.committer(ctx, quit) }()
 	var wg sync.WaitGroup
 	for i := 0; i < a.MailConfig.conns(); i++ {
 		wg.Add(1)
 		go func() { defer wg.Done(); s.sender(ctx) }()
 	}
+	// stop sends what is queued, waits for every verdict and records them;
+	// halt does the same without sending what is queued (pause, cancel,
+	// lost lease, error): those recipients stay pending.
 	stop := func() error {
 		close(s.work)
 		wg.Wait()
-		close(s.marks)
+		close(quit)
 		<-committed
-		return errors.Join(commitErr, s.flush(context.WithoutCancel(ctx)))
+		return commitErr
+	}
+	halt := func() error {
+		s.halted.Store(true)
+		return stop()
 	}
 	var tick *time.Ticker
 	if s.m.RatePerSecond > 0 {
 		tick = time.NewTicker(time.Second / time.Duration(s.m.RatePerSecond))
 		defer tick.Stop()
 	}
+	// drawn carries the drawer's news: nil after each chunk, then its
+	// final error (or nil) when it stopped; it is closed when it is done.
+	var drawn chan error
+	if s.m.Drawing {
+		drawn = make(chan error, 1)
+		go s.drawer(ctx, drawn)
+	}
+	after := ""
 	for {
 		if err := ctx.Err(); err != nil {
-			return errors.Join(err, stop())
+			return errors.Join(err, halt())
 		}
 		now := time.Now().UTC()
 		ok, err := a.Store.AcquireMailingLease(ctx, s.m.ID, s.owner, now, now.Add(leaseLife))
 		if err != nil || !ok {
 			// Paused, cancelled, or the lease was lost: stop cleanly.
-			return errors.Join(err, stop())
+			return errors.Join(err, halt())
 		}
-		var batch []model.Recipient
-		err = a.Store.InTx(ctx, func(tx *store.Tx) error {
-			var err error
-			batch, err = tx.ClaimRecipients(ctx, s.m, s.owner, a.MailConfig.batch())
-			return err
-		})
+		// The work queue holds two batches, so this read overlaps the
+		// sending of the previous one.
+		batch, err := a.Store.NextRecipients(ctx, s.m, after, a.MailConfig.batch())
 		if err != nil {
-			return errors.Join(err, stop())
+			return errors.Join(err, halt())
 		}
 		if len(batch) == 0 {
-			break
+			if drawn == nil {
+				break
+			}
+			// The list is still being drawn: wait for the next chunk.
+			select {
+			case err, ok := <-drawn:
+				if !ok {
+					drawn = nil
+				} else if err != nil {
+					return errors.Join(err, halt())
+				}
+			case <-ctx.Done():
+				return errors.Join(ctx.Err(), halt())
+			}
+			continue
 		}
+		after = batch[len(batch)-1].SubscriberID
 		for _, r := range batch {
 			if !r.Wanted {
 				s.settle(store.Outcome{SubscriberID: r.SubscriberID, State: "skipped", Error: "no longer subscribed"}, false)
@@ -218,11 +310,6 @@ func (s *mailingRun) run(ctx context.Context) error {
 			case <-ctx.Done():
 			}
 		}
-		// Settle refusals between batches so a paused mailing's counters
-		// are right; the batch's sends may still be in flight.
-		if err := s.flush(ctx); err != nil {
-			return errors.Join(err, stop())
-		}
 	}
 	if err := stop(); err != nil {
 		return err
@@ -237,22 +324,99 @@ func (s *mailingRun) run(ctx context.Context) error {
 	return ErrRetryLater
 }
 
+// drawer draws the rest of the list in chunks, each in its own transaction,
+// telling run after each one; it closes drawn when the list is complete.
+func (s *mailingRun) drawer(ctx context.Context, drawn chan<- error) {
+	total := s.m.Total
+	for {
+		var (
+			last bool
+			n    int
+		)
+		err := s.app.Store.InTx(ctx, func(tx *store.Tx) error {
+			var err error
+			n, last, err = tx.DrawMore(ctx, s.m.ID, drawChunk)
+			return err
+		})
+		if err == nil && total < store.StatsAfter && total+n >= store.StatsAfter {
+			err = s.app.Store.RefreshRecipientStats(ctx)
+		}
+		total += n
+		if err != nil {
+			select {
+			case drawn <- fmt.Errorf("draw the list of mailing %s: %w", s.m.ID, err):
+			case <-ctx.Done():
+			}
+			return
+		}
+		if last {
+			close(drawn)
+			return
+		}
+		select {
+		case drawn <- nil:
+		default: // run was told already and has not looked yet
+		}
+	}
+}
+
 // ErrRetryLater means recipients refused for the time being (4xx) are left
 // pending: the job runs the mailing again later.
 var ErrRetryLater = jobs.ErrRetryLater
 
-// flush records refusals and skips, and the bounces they are.
-func (s *mailingRun) flush(ctx context.Context) error {
+// committer records verdicts in groups until quit is closed, then records
+// the last ones. Whatever arrives while one transaction runs (or during
+// markEvery after it) goes into the next, so at full speed a statement
+// marks dozens of messages and no sender ever waits for the database.
+func (s *mailingRun) committer(ctx context.Context, quit <-chan struct{}) error {
+	ctx = context.WithoutCancel(ctx) // verdicts already received must be recorded
+	var lastErr error
+	for {
+		last := false
+		select {
+		case <-s.kick:
+		case <-quit:
+			last = true
+		}
+		started := time.Now()
+		lastErr = s.commit(ctx)
+		if lastErr != nil {
+			s.app.Logger.Error("mailing: cannot record verdicts", "mailing", s.m.ID, "error", lastErr)
+		}
+		if last {
+			return lastErr
+		}
+		select {
+		case <-time.After(markEvery - time.Since(started)):
+		case <-quit:
+			lastErr = s.commit(ctx)
+			return lastErr
+		}
+	}
+}
+
+// commit records the accepted messages as sent and the refusals, with the
+// bounces they are, in one transaction. On failure they are kept for the
+// next try; if none succeeds, the rows stay pending and a later run sends
+// them again.
+func (s *mailingRun) commit(ctx context.Context) error {
 	s.mu.Lock()
-	outs, hard := s.outs, s.hard
-	s.outs, s.hard = nil, nil
+	ids, outs, hard := s.accepted, s.outs, s.hard
+	s.accepted, s.outs, s.hard = nil, nil, nil
 	s.mu.Unlock()
-	if len(outs) == 0 {
+	if len(ids)+len(outs) == 0 {
 		return nil
 	}
-	return s.app.Store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.SettleRecipients(ctx, s.m.ID, outs); err != nil {
+	var marked int
+	err := s.app.Store.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if marked, err = tx.MarkSent(ctx, s.m.ID, ids, s.app.Now()); err != nil {
 			return err
+		}
+		if len(outs) > 0 {
+			if err := tx.SettleRecipients(ctx, s.m.ID, outs); err != nil {
+				return err
+			}
 		}
 		for _, o := range hard {
 			if _, err := s.app.recordBounce(ctx, tx, o.SubscriberID, "hard", bounceStatus(o.Error), o.Error); err != nil {
@@ -261,81 +425,53 @@ func (s *mailingRun) flush(ctx context.Context) error {
 		}
 		return nil
 	})
-}
-
-// committer marks recipients sent in groups: whatever marks arrive while
-// one transaction runs go into the next, so under load each statement
-// covers one message per connection, and when idle a mark costs one short
-// transaction.
-func (s *mailingRun) committer(ctx context.Context) error {
-	var firstErr error
-	for req := range s.marks {
-		reqs := []markReq{req}
-	drain:
-		for len(reqs) < 64 {
-			select {
-			case r, ok := <-s.marks:
-				if !ok {
-					break drain
-				}
-				reqs = append(reqs, r)
-			default:
-				break drain
-			}
-		}
-		ids := make([]string, len(reqs))
-		for i, r := range reqs {
-			ids[i] = r.id
-		}
-		var done []string
-		err := firstErr
-		if err == nil {
-			err = s.app.Store.InTx(ctx, func(tx *store.Tx) error {
-				var err error
-				done, err = tx.MarkSent(ctx, s.m.ID, s.owner, ids, s.app.Now())
-				return err
-			})
-		}
-		if err != nil && firstErr == nil {
-			firstErr = err
-			s.app.Logger.Error("mailing: cannot record sends; stopping", "mailing", s.m.ID, "error", err)
-		}
-		ok := make(map[string]bool, len(done))
-		for _, id := range done {
-			ok[id] = true
-		}
-		// End the recorded messages at once, in one tight loop, before
-		// waking anybody: the time between the commit above and these few
-		// bytes is the only window in which a crash loses a message.
-		ends := make([]error, len(reqs))
-		for i, r := range reqs {
-			if ok[r.id] {
-				ends[i] = r.conn.End()
-			}
-		}
-		for i, r := range reqs {
-			r.reply <- markReply{ok: ok[r.id], endErr: ends[i]}
-		}
+	if err != nil {
+		s.mu.Lock()
+		s.accepted, s.outs, s.hard = append(ids, s.accepted...), append(outs, s.outs...), append(hard, s.hard...)
+		s.mu.Unlock()
+		return err
 	}
-	return firstErr
+	if marked < len(ids) {
+		// Rows marked by another run: this one's lease was taken over
+		// and the new holder sent them too.
+		s.app.Logger.Warn("mailing: accepted messages whose rows were taken over", "mailing", s.m.ID, "count", len(ids)-marked)
+	}
+	return nil
 }
 
 // sender owns one SMTP connection and sends the recipients it is given.
 func (s *mailingRun) sender(ctx context.Context) {
 	a := s.app
 	var (
-		conn  mail.BulkConn
-		buf   []byte
-		reply = make(chan markReply, 1)
+		conn mail.BulkConn
+		buf  []byte
 	)
 	defer func() {
 		if conn != nil {
-			conn.Close()
+			conn.Close() // reads the last verdict
 		}
 	}()
-	for r := range s.work {
-		if ctx.Err() != nil {
-			continue // left claimed; UnclaimAll returns them to pending
+	for {
+		var (
+			r  model.Recipient
+			ok bool
+		)
+		select {
+		case r, ok = <-s.work:
+		default:
+			// Nothing ready: finish the message under way, so that its
+			// verdict (and its mark) does not wait for the next one.
+			if conn != nil && conn.Flush() != nil {
+				conn.Close()
+				conn = nil
+			}
+			r, ok = <-s.work
+		}
+		if !ok {
+			return
+		}
+		if ctx.Err() != nil || s.halted.Load() {
+			continue // left pending for the next run
 		}
 		if conn == nil {
 			var err error
@@ -349,52 +485,14 @@ func (s *mailingRun) sender(ctx context.Context) {
 		}
 		token := a.links.Token(r.SubscriberID, s.m.OrgID, a.Now().Add(PrefsLinkLife))
 		unsub := a.links.UnsubscribeURL(token)
-		buf = s.composedFor(r.Lang).Build(buf[:0], r.Email, s.m.ID+"."+r.SubscriberID+"@parvis", time.Now(),
+		buf = s.composedFor(r.Lang).Build(buf[:0], r.Email, MessageID(s.m.ID, r.SubscriberID), time.Now(),
 			[]mail.Header{{Name: "List-Unsubscribe", Value: "<" + unsub + ">"},
 				{Name: "List-Unsubscribe-Post", Value: "List-Unsubscribe=One-Click"}},
 			[]string{a.links.PrefsURL(token), unsub})
-		err := conn.Prepare(a.returnPath(r.SubscriberID), r.Email, buf)
-		if err != nil {
-			var perm *mail.PermanentError
-			switch {
-			case errors.As(err, &perm):
-				s.settle(store.Outcome{SubscriberID: r.SubscriberID, State: "failed", Error: err.Error()}, true)
-			case mail.IsReply(err):
-				s.settle(store.Outcome{SubscriberID: r.SubscriberID, State: "pending", Error: err.Error()}, false)
-			default: // broken connection: nothing was delivered
-				conn.Close()
-				conn = nil
-				s.settle(store.Outcome{SubscriberID: r.SubscriberID, State: "pending", Error: err.Error()}, false)
-			}
-			continue
-		}
-		s.marks <- markReq{id: r.SubscriberID, conn: conn, reply: reply}
-		mr := <-reply
-		if !mr.ok {
-			// Not recorded (lease lost, database error): abandon the
-			// message by dropping the connection before its end of data.
+		id := r.SubscriberID
+		if err := conn.Send(a.returnPath(id), r.Email, buf, func(err error) { s.outcome(id, err) }); err != nil {
 			conn.Close()
 			conn = nil
-			continue
-		}
-		err = mr.endErr
-		if err == nil {
-			err = conn.Verdict()
-		}
-		if err != nil {
-			var perm *mail.PermanentError
-			switch {
-			case errors.As(err, &perm):
-				s.settle(store.Outcome{SubscriberID: r.SubscriberID, State: "failed", Error: err.Error(), WasSent: true}, false)
-			case mail.IsReply(err):
-				s.settle(store.Outcome{SubscriberID: r.SubscriberID, State: "pending", Error: err.Error(), WasSent: true}, false)
-			default:
-				// The end of data left; whether the server took the message
-				// is unknown. It stays "sent": at most once.
-				a.Logger.Warn("mailing: connection lost after end of data; counted as sent", "mailing", s.m.ID, "error", err)
-				conn.Close()
-				conn = nil
-			}
 		}
 	}
 }
@@ -477,6 +575,14 @@ func (a *App) ResumeMailings(ctx context.Context) error {
 	})
 }
 
+// firstDraw and drawChunk size the chunks in which an alert's list is
+// drawn: a small first one in the publishing job's transaction, so that
+// sending starts at once, then larger ones while it is sent.
+const (
+	firstDraw = 1000
+	drawChunk = 10000
+)
+
 // startMailing creates a mailing, draws its audience and queues its run, in
 // tx. It returns the mailing id and the number of recipients; a mailing
 // that existed already (a job run twice) is returned with n = -1.
@@ -490,7 +596,17 @@ func (a *App) startMailing(ctx context.Context, tx *store.Tx, m model.Mailing, a
 	if !created {
 		return id, -1, nil
 	}
-	n, err := tx.AddAudience(ctx, id, aud)
+	var n int
+	if aud.Kind == model.MailingAlert || aud.Kind == model.MailingNews {
+		// Alerts must leave at once: only a first chunk of the list is
+		// drawn here, the run draws the rest while it sends.
+		if err := tx.StartDrawing(ctx, id, aud); err != nil {
+			return "", 0, err
+		}
+		n, _, err = tx.DrawMore(ctx, id, firstDraw)
+	} else {
+		n, err = tx.AddAudience(ctx, id, aud)
+	}
 	if err != nil {
 		return "", 0, err
 	}

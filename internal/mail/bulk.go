@@ -21,24 +21,25 @@ type Bulk interface {
 	OpenBulk(ctx context.Context) (BulkConn, error)
 }
 
-// BulkConn sends raw messages one after the other on one connection, in two
-// steps, so that the caller can record "sent" durably between them:
-// Prepare transmits the envelope and the whole content but withholds the
-// end-of-data marker; Commit sends it and reads the server's verdict. A
-// process killed between the two leaves the server with an unterminated
-// DATA, which it discards (RFC 5321 §4.1.1.4): the message was not
-// delivered, and the caller's record says so unless it was already written.
+// BulkConn sends whole messages one after the other on one connection.
+// With PIPELINING, the end of one message's data travels with the next
+// message's MAIL, RCPT and DATA (RFC 2920 allows the content to lead a
+// group), so a message costs one round trip and its verdict is read while
+// the next one is under way: Send reports verdicts through done, possibly
+// during a later Send or Flush on the same connection.
+//
+// done is called exactly once per message: nil when the server accepted it
+// (it is then the server's responsibility), a *ReplyError when it refused
+// it (wrapped in *PermanentError for 5xx), any other error when the
+// connection broke before the verdict was read, so that whether the
+// message was taken is unknown.
 type BulkConn interface {
-	// Prepare sends envelope and content. A refused recipient is a *ReplyError
-	// (wrapped in *PermanentError for 5xx); any other error means the
-	// connection is broken and must be closed.
-	Prepare(from, to string, data []byte) error
-	// End sends the end-of-data marker without waiting for the answer, so a
-	// caller can end several connections' messages right after one database
-	// commit; Verdict then reads the server's answer. A *ReplyError is the
-	// server's refusal; any other error leaves the outcome unknown.
-	End() error
-	Verdict() error
+	// Send transmits one message. An error return means the connection is
+	// broken and must be closed; done has been called by then.
+	Send(from, to string, data []byte, done func(error)) error
+	// Flush writes what is buffered and waits for every outstanding
+	// verdict (call it when no message is ready to go).
+	Flush() error
 	Close() error
 }
 
@@ -46,13 +47,19 @@ type BulkConn interface {
 type ReplyError struct {
 	Code int
 	Msg  string
+	// Content is true for a refusal of the message at the end of data (its
+	// content), as opposed to a refusal of the sender or the address.
+	Content bool
 }
 
 func (e *ReplyError) Error() string { return strconv.Itoa(e.Code) + " " + e.Msg }
 
 func replyErr(code int, msg string) error {
-	e := &ReplyError{Code: code, Msg: msg}
-	if code >= 500 {
+	return wrapReply(&ReplyError{Code: code, Msg: msg})
+}
+
+func wrapReply(e *ReplyError) error {
+	if e.Code >= 500 {
 		return &PermanentError{Err: e}
 	}
 	return e
@@ -66,9 +73,8 @@ func IsReply(err error) bool {
 }
 
 // OpenBulk dials a dedicated connection for mass sending. It speaks SMTP
-// directly (pipelining MAIL, RCPT and DATA when the server offers
-// PIPELINING) because the two-step end of data is not something a generic
-// client exposes.
+// directly because pipelining whole messages (the end of data with the next
+// envelope) is not something a generic client does.
 func (s *SMTP) OpenBulk(ctx context.Context) (BulkConn, error) {
 	addr := net.JoinHostPort(s.host, strconv.Itoa(s.port))
 	d := net.Dialer{Timeout: 30 * time.Second}
@@ -98,6 +104,9 @@ type bulkConn struct {
 	w          *bufio.Writer
 	pipelining bool
 	ext        map[string]string
+	// waiting is the done of the message whose end of data is written
+	// (perhaps still buffered) and whose verdict is not read yet.
+	waiting func(error)
 }
 
 func (c *bulkConn) deadline() { _ = c.conn.SetDeadline(time.Now().Add(60 * time.Second)) }
@@ -198,52 +207,61 @@ func (c *bulkConn) reply() (int, string, error) {
 	}
 }
 
-func (c *bulkConn) Prepare(from, to string, data []byte) error {
-	c.deadline()
+func (c *bulkConn) Send(from, to string, data []byte, done func(error)) error {
 	if strings.ContainsAny(to, "\r\n<>") || strings.ContainsAny(from, "\r\n<>") {
-		return &PermanentError{Err: &ReplyError{Code: 553, Msg: "invalid address"}}
+		done(&PermanentError{Err: &ReplyError{Code: 553, Msg: "invalid address"}})
+		return nil
 	}
-	var replies [3]struct {
-		code int
-		msg  string
-	}
-	lines := []string{"MAIL FROM:<" + from + ">", "RCPT TO:<" + to + ">", "DATA"}
+	c.deadline()
+	lines := [3]string{"MAIL FROM:<" + from + ">", "RCPT TO:<" + to + ">", "DATA"}
+	var codes [3]int
+	var msgs [3]string
 	if c.pipelining {
+		// One group: [previous content and end of data,] MAIL, RCPT, DATA.
 		for _, l := range lines {
-			c.w.WriteString(l + "\r\n")
+			c.w.WriteString(l)
+			c.w.WriteString("\r\n")
 		}
 		if err := c.w.Flush(); err != nil {
-			return err
+			return c.broken(err, done)
 		}
-		for i := range replies {
+		if err := c.verdict(); err != nil {
+			return c.broken(err, done)
+		}
+		for i := range lines {
 			code, msg, err := c.reply()
 			if err != nil {
-				return err
+				return c.broken(err, done)
 			}
-			replies[i].code, replies[i].msg = code, msg
+			codes[i], msgs[i] = code, msg
 		}
 	} else {
 		for i, l := range lines {
 			c.w.WriteString(l + "\r\n")
 			if err := c.w.Flush(); err != nil {
-				return err
+				return c.broken(err, done)
 			}
 			code, msg, err := c.reply()
 			if err != nil {
-				return err
+				return c.broken(err, done)
 			}
-			replies[i].code, replies[i].msg = code, msg
+			codes[i], msgs[i] = code, msg
 			if (i < 2 && code != 250) || (i == 2 && code != 354) {
 				break
 			}
 		}
 	}
-	if replies[0].code == 250 && replies[1].code == 250 && replies[2].code == 354 {
+	if codes[0] == 250 && codes[1] == 250 && codes[2] == 354 {
 		writeDotStuffed(c.w, data)
-		return c.w.Flush()
+		c.w.WriteString(".\r\n")
+		c.waiting = done
+		if !c.pipelining {
+			return c.Flush()
+		}
+		return nil
 	}
 	// Something was refused: bring the session back to a clean state.
-	if replies[2].code == 354 {
+	if codes[2] == 354 {
 		// Only possible when MAIL or RCPT failed yet DATA was accepted,
 		// which servers do not do; end it empty to stay in sync.
 		c.w.WriteString(".\r\n")
@@ -251,31 +269,64 @@ func (c *bulkConn) Prepare(from, to string, data []byte) error {
 		_, _, _ = c.reply()
 	}
 	if err := c.cmd(250, "RSET"); err != nil && !IsReply(err) {
-		return err
+		return c.broken(err, done)
 	}
-	if replies[0].code != 250 {
-		return replyErr(replies[0].code, replies[0].msg)
+	if codes[0] != 250 {
+		done(replyErr(codes[0], msgs[0]))
+	} else {
+		done(replyErr(codes[1], msgs[1]))
 	}
-	return replyErr(replies[1].code, replies[1].msg)
+	return nil
 }
 
-func (c *bulkConn) End() error {
-	c.w.WriteString(".\r\n")
-	return c.w.Flush()
-}
-
-func (c *bulkConn) Verdict() error {
+// verdict reads the answer to the message whose end of data was written
+// last, if any, and hands it to its done.
+func (c *bulkConn) verdict() error {
+	if c.waiting == nil {
+		return nil
+	}
+	done := c.waiting
 	code, msg, err := c.reply()
 	if err != nil {
 		return err
 	}
+	c.waiting = nil
 	if code != 250 {
-		return replyErr(code, msg)
+		done(wrapReply(&ReplyError{Code: code, Msg: msg, Content: true}))
+	} else {
+		done(nil)
+	}
+	return nil
+}
+
+// broken reports err to the message waiting for its verdict and to done.
+func (c *bulkConn) broken(err error, done func(error)) error {
+	if c.waiting != nil {
+		c.waiting(err)
+		c.waiting = nil
+	}
+	if done != nil {
+		done(err)
+	}
+	return err
+}
+
+func (c *bulkConn) Flush() error {
+	if c.waiting == nil {
+		return nil
+	}
+	c.deadline()
+	if err := c.w.Flush(); err != nil {
+		return c.broken(err, nil)
+	}
+	if err := c.verdict(); err != nil {
+		return c.broken(err, nil)
 	}
 	return nil
 }
 
 func (c *bulkConn) Close() error {
+	_ = c.Flush()
 	_ = c.conn.SetDeadline(time.Now().Add(2 * time.Second))
 	c.w.WriteString("QUIT\r\n")
 	_ = c.w.Flush()
@@ -303,8 +354,8 @@ func writeDotStuffed(w *bufio.Writer, data []byte) {
 	}
 }
 
-// OpenBulk gives the outbox the same two-step interface: the file is
-// written on Commit.
+// OpenBulk gives the outbox the same interface: each message is a file,
+// accepted once it is renamed into place.
 func (o *Outbox) OpenBulk(context.Context) (BulkConn, error) {
 	if err := os.MkdirAll(o.Dir, 0o750); err != nil {
 		return nil, fmt.Errorf("outbox: %w", err)
@@ -313,26 +364,26 @@ func (o *Outbox) OpenBulk(context.Context) (BulkConn, error) {
 }
 
 type outboxConn struct {
-	dir  string
-	data []byte
-	n    int
+	dir string
+	n   int
 }
 
-func (c *outboxConn) Prepare(_, _ string, data []byte) error {
-	c.data = append(c.data[:0], data...)
-	return nil
-}
-
-func (c *outboxConn) Verdict() error { return nil }
-
-func (c *outboxConn) End() error {
+func (c *outboxConn) Send(_, _ string, data []byte, done func(error)) error {
 	c.n++
 	name := fmt.Sprintf("%s-%d-%d.eml", time.Now().UTC().Format("20060102T150405.000000000"), os.Getpid(), c.n)
 	tmp := filepath.Join(c.dir, "."+name+".tmp")
-	if err := os.WriteFile(tmp, c.data, 0o640); err != nil {
-		return fmt.Errorf("outbox write: %w", err)
+	err := os.WriteFile(tmp, data, 0o640)
+	if err == nil {
+		err = os.Rename(tmp, filepath.Join(c.dir, name))
 	}
-	return os.Rename(tmp, filepath.Join(c.dir, name))
+	if err != nil {
+		err = fmt.Errorf("outbox write: %w", err)
+		done(err)
+		return err
+	}
+	done(nil)
+	return nil
 }
 
+func (c *outboxConn) Flush() error { return nil }
 func (c *outboxConn) Close() error { return nil }

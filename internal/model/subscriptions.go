@@ -140,6 +140,7 @@ type Mailing struct {
 	CreatedAt     time.Time
 	StartedAt     *time.Time
 	FinishedAt    *time.Time
+	Drawing       bool // the recipient list is still being drawn (alerts, news)
 	// Bodies are the message in languages other than the main one
 	// (i18n.Default), in mailing_bodies; loaded by RunMailing only.
 	Bodies []MailingBody

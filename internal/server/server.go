@@ -180,6 +180,13 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 		} else if n > 0 {
 			logger.Info("published overdue scheduled publications", "count", n)
 		}
+		// This process's liveness mark lets it (or another process)
+		// take over the mailing leases of a process that died.
+		s.App.Instance = app.NewID()
+		if err := st.RegisterInstance(ctx, s.App.Instance); err != nil {
+			st.Close()
+			return nil, err
+		}
 		// Mailings a stopped process left half sent are queued again
 		// (their leases keep a live sender elsewhere alone).
 		if err := s.App.ResumeMailings(ctx); err != nil {

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -11,11 +13,12 @@ import (
 )
 
 // Mailings: one body, many recipients. The recipient list is materialised
-// when sending starts; workers claim pending rows in batches and mark each
-// one sent in small transactions (see docs/EMAIL.md, "Crash safety").
+// when sending starts (in chunks for alerts); the sender reads pending rows
+// in batches and marks them sent in groups once the mail server accepted
+// them (see docs/EMAIL.md, "Crash safety").
 
 const mailingColumns = `id, org_id, kind, ref_id, subject, text_body, html_body, state, total, sent, failed, skipped,
-	rate_per_second, lease_owner, lease_until, created_at, started_at, finished_at`
+	rate_per_second, lease_owner, lease_until, created_at, started_at, finished_at, CASE WHEN audience = '' THEN 0 ELSE 1 END`
 
 func scanMailing(row scanner) (model.Mailing, error) {
 	var (
@@ -23,7 +26,7 @@ func scanMailing(row scanner) (model.Mailing, error) {
 		lease, started, finish sql.NullTime
 	)
 	err := row.Scan(&m.ID, &m.OrgID, &m.Kind, &m.RefID, &m.Subject, &m.Text, &m.HTML, &m.State, &m.Total, &m.Sent,
-		&m.Failed, &m.Skipped, &m.RatePerSecond, &m.LeaseOwner, &lease, &m.CreatedAt, &started, &finish)
+		&m.Failed, &m.Skipped, &m.RatePerSecond, &m.LeaseOwner, &lease, &m.CreatedAt, &started, &finish, &m.Drawing)
 	m.LeaseUntil, m.StartedAt, m.FinishedAt = nullTime(lease), nullTime(started), nullTime(finish)
 	m.CreatedAt = m.CreatedAt.UTC()
 	return m, err
@@ -168,6 +171,95 @@ func (q *Queries) AddAudience(ctx context.Context, mailingID string, a Audience)
 	return q.updateTotal(ctx, mailingID)
 }
 
+// StatsAfter is the size of a recipient list from which PostgreSQL's
+// statistics of mailing_recipients are refreshed before sending
+// (RefreshRecipientStats).
+const StatsAfter = 10000
+
+// RefreshRecipientStats analyses mailing_recipients on PostgreSQL; call it
+// outside a transaction, after a large list was drawn. Until autovacuum
+// gets to it (up to a minute later), the planner believes the new mailing
+// has a handful of rows and marks messages sent by walking all its pending
+// rows for every group (measured: 40-140 ms per 500 marks at 100,000
+// recipients instead of ~8 ms, and the marks fell minutes behind the
+// sending). Analysing inside the drawing transaction leaves no column
+// statistics. A no-op on SQLite, whose plans do not depend on them here.
+func (s *Store) RefreshRecipientStats(ctx context.Context) error {
+	if s.engine != Postgres {
+		return nil
+	}
+	if _, err := s.db.ExecContext(ctx, `ANALYZE mailing_recipients`); err != nil {
+		return fmt.Errorf("analyze recipients: %w", err)
+	}
+	return nil
+}
+
+// StartDrawing stores a mailing's audience so that its list can be drawn in
+// chunks (DrawMore) while it is sent. Thread audiences are small and drawn
+// at once (AddAudience).
+func (q *Queries) StartDrawing(ctx context.Context, mailingID string, a Audience) error {
+	if a.Kind == model.MailingThread {
+		return fmt.Errorf("start drawing: thread audiences are drawn at once")
+	}
+	js, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	_, err = q.q.ExecContext(ctx, `UPDATE mailings SET audience=$2, draw_after='' WHERE id=$1`, mailingID, string(js))
+	return translate(err)
+}
+
+// DrawMore adds up to limit more recipients to a mailing whose list is being
+// drawn, in subscriber order after the previous chunk, and counts them in
+// its total. It returns how many were added and whether the list is now
+// complete (true at once for a mailing not being drawn). Only the mailing's
+// creator (in its transaction) and then its lease holder call it.
+func (q *Queries) DrawMore(ctx context.Context, mailingID string, limit int) (int, bool, error) {
+	var js, after string
+	if err := q.q.QueryRowContext(ctx, `SELECT audience, draw_after FROM mailings WHERE id=$1`, mailingID).Scan(&js, &after); err != nil {
+		return 0, false, fmt.Errorf("draw: %w", translate(err))
+	}
+	if js == "" {
+		return 0, true, nil
+	}
+	var a Audience
+	if err := json.Unmarshal([]byte(js), &a); err != nil {
+		return 0, false, fmt.Errorf("draw: audience: %w", err)
+	}
+	// The chunk ends at the limit-th matching subscriber; none means this
+	// is the last chunk.
+	var upper string
+	args := []any{after}
+	err := q.q.QueryRowContext(ctx, `SELECT so.subscriber_id FROM subscriber_orgs so JOIN subscribers s ON s.id = so.subscriber_id
+		WHERE so.subscriber_id > $1 AND `+a.where(&args)+` ORDER BY so.subscriber_id LIMIT 1 OFFSET `+fmt.Sprint(max(limit-1, 0)),
+		args...).Scan(&upper)
+	last := errors.Is(err, sql.ErrNoRows)
+	if err != nil && !last {
+		return 0, false, fmt.Errorf("draw: chunk end: %w", err)
+	}
+	args = []any{mailingID, after}
+	where := `so.subscriber_id > $2 AND ` + a.where(&args)
+	if !last {
+		args = append(args, upper)
+		where += fmt.Sprintf(` AND so.subscriber_id <= $%d`, len(args))
+	}
+	res, err := q.q.ExecContext(ctx, `INSERT INTO mailing_recipients (mailing_id, subscriber_id, state)
+		SELECT $1, so.subscriber_id, 'pending' FROM subscriber_orgs so JOIN subscribers s ON s.id = so.subscriber_id
+		WHERE `+where+` ON CONFLICT (mailing_id, subscriber_id) DO NOTHING`, args...)
+	if err != nil {
+		return 0, false, fmt.Errorf("draw recipients: %w", translate(err))
+	}
+	n, _ := res.RowsAffected()
+	if last {
+		js, upper = "", after
+	}
+	if _, err := q.q.ExecContext(ctx, `UPDATE mailings SET audience=$2, draw_after=$3, total=total+$4 WHERE id=$1`,
+		mailingID, js, upper, n); err != nil {
+		return 0, false, fmt.Errorf("draw: cursor: %w", translate(err))
+	}
+	return int(n), last, nil
+}
+
 // AddRecipients adds listed subscribers to a mailing (digests).
 func (q *Queries) AddRecipients(ctx context.Context, mailingID string, subscriberIDs []string) (int, error) {
 	const chunk = 400
@@ -214,45 +306,64 @@ func (q *Queries) AcquireMailingLease(ctx context.Context, id, owner string, now
 	return n == 1, nil
 }
 
+// TakeOverMailingLease gives owner the lease held by dead, a process known
+// to have died (InstanceAlive), without waiting for the lease to expire.
+func (q *Queries) TakeOverMailingLease(ctx context.Context, id, dead, owner string, until time.Time) (bool, error) {
+	res, err := q.q.ExecContext(ctx, `UPDATE mailings SET lease_owner=$3, lease_until=$4 WHERE id=$1 AND state='sending'
+		AND lease_owner=$2`, id, dead, owner, until)
+	if err != nil {
+		return false, fmt.Errorf("take over mailing lease: %w", translate(err))
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
 // ReleaseMailingLease gives the lease up.
 func (q *Queries) ReleaseMailingLease(ctx context.Context, id, owner string) error {
 	_, err := q.q.ExecContext(ctx, `UPDATE mailings SET lease_owner='', lease_until=NULL WHERE id=$1 AND lease_owner=$2`, id, owner)
 	return translate(err)
 }
 
-// RequeueClaims returns recipients claimed by anyone but owner to pending:
-// called by a new lease holder, the previous one being dead. Their end of
-// data was never sent (see MarkSent), so they were not delivered.
-func (q *Queries) RequeueClaims(ctx context.Context, mailingID, owner string) error {
+// RequeueClaims returns recipients left "claimed" to pending. Claiming
+// is gone (a run reads pending rows after a cursor instead, see
+// NextRecipients); rows claimed by a process of an earlier version that
+// stopped mid-send would otherwise never be sent.
+func (q *Queries) RequeueClaims(ctx context.Context, mailingID string) error {
 	_, err := q.q.ExecContext(ctx, `UPDATE mailing_recipients SET state='pending', claimed_by=''
-		WHERE mailing_id=$1 AND state='claimed' AND claimed_by <> $2`, mailingID, owner)
+		WHERE mailing_id=$1 AND state='claimed'`, mailingID)
 	return translate(err)
 }
 
-// UnclaimAll returns owner's claimed recipients to pending (pause, or a
-// connection lost before the end of data).
-func (q *Queries) UnclaimAll(ctx context.Context, mailingID, owner string) error {
-	_, err := q.q.ExecContext(ctx, `UPDATE mailing_recipients SET state='pending', claimed_by=''
-		WHERE mailing_id=$1 AND state='claimed' AND claimed_by=$2`, mailingID, owner)
-	return translate(err)
-}
-
-// ClaimRecipients claims up to limit pending recipients for owner, in
-// subscriber order, and tells for each whether they still want this mail.
-// Only the lease holder calls it, so the range update cannot race.
-func (q *Queries) ClaimRecipients(ctx context.Context, m model.Mailing, owner string, limit int) ([]model.Recipient, error) {
-	still := `EXISTS (SELECT 1 FROM subscriber_orgs so WHERE so.subscriber_id = r.subscriber_id AND so.org_id = $3 AND ` + wants[m.Kind] + `)`
+// NextRecipients reads up to limit pending recipients after the subscriber
+// id `after`, in subscriber order, and tells for each whether they still
+// want this mail. It writes nothing: only the lease holder sends, its
+// cursor never goes back within a run, and a row stays pending until the
+// mail server accepted its message (MarkSent), so whatever a dead sender
+// had in hand is simply still pending. The cursor keeps each read an index
+// range that starts where the previous one ended.
+func (q *Queries) NextRecipients(ctx context.Context, m model.Mailing, after string, limit int) ([]model.Recipient, error) {
+	// The batch is taken first (a range of the pending index), then its
+	// subscribers and their subscriptions are looked up row by row. As one
+	// join with an EXISTS, PostgreSQL planned a merge join walking the
+	// subscribers from the first one to the cursor and a hash of every
+	// subscription of the organisation, for every batch (EXPLAIN ANALYZE:
+	// 270 ms per 500 in the middle of a 100,000 list, against 4 ms now).
+	still := `LEFT JOIN subscriber_orgs so ON so.subscriber_id = r.subscriber_id AND so.org_id = $4`
+	wanted := `CASE WHEN so.subscriber_id IS NOT NULL AND ` + wants[m.Kind] + ` THEN 1 ELSE 0 END`
 	if m.Kind == model.MailingThread {
-		// Still following a thread of this organisation.
-		still = `EXISTS (SELECT 1 FROM subscriber_follows f WHERE f.subscriber_id = r.subscriber_id AND f.kind = 'thread' AND f.org_id = $3)`
+		// Still following a thread of this organisation (short lists).
+		still, wanted = ``, `EXISTS (SELECT 1 FROM subscriber_follows f WHERE f.subscriber_id = r.subscriber_id AND f.kind = 'thread' AND f.org_id = $4)`
 	}
-	rows, err := q.q.QueryContext(ctx, `SELECT r.subscriber_id, s.email, s.lang, s.status, `+still+`
-		FROM mailing_recipients r JOIN subscribers s ON s.id = r.subscriber_id
-		WHERE r.mailing_id = $1 AND r.state = 'pending' ORDER BY r.subscriber_id LIMIT $2`, m.ID, limit, m.OrgID)
+	rows, err := q.q.QueryContext(ctx, `WITH r AS MATERIALIZED (SELECT subscriber_id FROM mailing_recipients
+			WHERE mailing_id = $1 AND state = 'pending' AND subscriber_id > $2 ORDER BY subscriber_id LIMIT $3)
+		SELECT r.subscriber_id, s.email, s.lang, s.status, `+wanted+`
+		FROM r JOIN subscribers s ON s.id = r.subscriber_id `+still+` ORDER BY r.subscriber_id`,
+		m.ID, after, limit, m.OrgID)
 	if err != nil {
-		return nil, fmt.Errorf("claim recipients: %w", err)
+		return nil, fmt.Errorf("next recipients: %w", err)
 	}
-	var out []model.Recipient
+	defer rows.Close()
+	out := make([]model.Recipient, 0, limit)
 	for rows.Next() {
 		var (
 			r      model.Recipient
@@ -260,59 +371,42 @@ func (q *Queries) ClaimRecipients(ctx context.Context, m model.Mailing, owner st
 			wanted bool
 		)
 		if err := rows.Scan(&r.SubscriberID, &r.Email, &r.Lang, &status, &wanted); err != nil {
-			rows.Close()
 			return nil, err
 		}
 		r.Wanted = wanted && model.SubscriberStatus(status) == model.SubActive
 		out = append(out, r)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(out) == 0 {
-		return out, err
-	}
-	if _, err := q.q.ExecContext(ctx, `UPDATE mailing_recipients SET state='claimed', claimed_by=$2
-		WHERE mailing_id=$1 AND state='pending' AND subscriber_id <= $3`, m.ID, owner, out[len(out)-1].SubscriberID); err != nil {
-		return nil, fmt.Errorf("claim: %w", translate(err))
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
-// MarkSent records, in one statement, that these claimed recipients are
-// being delivered, and returns those that were still claimed by owner.
-// The sender calls it before ending each message's data: a crash after it
-// loses at most the messages whose end of data had not left yet, and never
-// sends one twice.
-func (q *Queries) MarkSent(ctx context.Context, mailingID, owner string, ids []string, at time.Time) ([]string, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	args := []any{mailingID, owner, at}
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	rows, err := q.q.QueryContext(ctx, `UPDATE mailing_recipients SET state='sent', sent_at=$3, error=''
-		WHERE mailing_id=$1 AND claimed_by=$2 AND state='claimed' AND subscriber_id IN (`+placeholders(4, len(ids))+`)
-		RETURNING subscriber_id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("mark sent: %w", translate(err))
-	}
-	var done []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
+// MarkSent records that the mail server accepted these pending recipients'
+// messages, and counts them in the mailing. It returns how many were
+// marked (fewer when another run marked some: a lease taken over).
+func (q *Queries) MarkSent(ctx context.Context, mailingID string, ids []string, at time.Time) (int, error) {
+	const chunk = 500
+	total := 0
+	for i := 0; i < len(ids); i += chunk {
+		part := ids[i:min(i+chunk, len(ids))]
+		args := make([]any, 0, 2+len(part))
+		args = append(args, mailingID, at)
+		for _, id := range part {
+			args = append(args, id)
 		}
-		done = append(done, id)
+		res, err := q.q.ExecContext(ctx, `UPDATE mailing_recipients SET state='sent', sent_at=$2, error=''
+			WHERE mailing_id=$1 AND state='pending' AND subscriber_id IN (`+placeholders(3, len(part))+`)`, args...)
+		if err != nil {
+			return 0, fmt.Errorf("mark sent: %w", translate(err))
+		}
+		n, _ := res.RowsAffected()
+		total += int(n)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+	if total == 0 {
+		return 0, nil
 	}
-	if _, err := q.q.ExecContext(ctx, `UPDATE mailings SET sent=sent+$2 WHERE id=$1`, mailingID, len(done)); err != nil {
-		return nil, fmt.Errorf("count sent: %w", err)
+	if _, err := q.q.ExecContext(ctx, `UPDATE mailings SET sent=sent+$2 WHERE id=$1`, mailingID, total); err != nil {
+		return 0, fmt.Errorf("count sent: %w", err)
 	}
-	return done, nil
+	return total, nil
 }
 
 // Outcome is how one recipient's message ended, other than accepted.
@@ -320,28 +414,22 @@ type Outcome struct {
 	SubscriberID string
 	State        string // "failed", "skipped", or "pending" (retry later)
 	Error        string
-	WasSent      bool // marked sent before the server refused the end of data
 }
 
-// SettleRecipients records refusals and skips of claimed recipients in one
+// SettleRecipients records refusals and skips of pending recipients in one
 // transaction's worth of statements, keeping the mailing's counters right.
 func (q *Queries) SettleRecipients(ctx context.Context, mailingID string, outs []Outcome) error {
-	var skipped, unsent int
+	var skipped int
 	for _, o := range outs {
 		if len(o.Error) > 300 {
 			o.Error = o.Error[:300]
 		}
-		from := `'claimed'`
-		if o.WasSent {
-			from = `'sent'`
-			unsent++
-		}
-		query := `UPDATE mailing_recipients SET state=$3, claimed_by='', error=$4, attempts=attempts+1, sent_at=NULL
-			WHERE mailing_id=$1 AND subscriber_id=$2 AND state=` + from
+		query := `UPDATE mailing_recipients SET state=$3, error=$4, attempts=attempts+1, sent_at=NULL
+			WHERE mailing_id=$1 AND subscriber_id=$2 AND state='pending'`
 		if o.State == "pending" {
 			// A transient refusal is retried twice, then counted failed.
 			query = `UPDATE mailing_recipients SET state=CASE WHEN attempts >= 2 THEN 'failed' ELSE 'pending' END,
-				claimed_by='', error=$4, attempts=attempts+1, sent_at=NULL WHERE mailing_id=$1 AND subscriber_id=$2 AND state=` + from + ` AND $3 <> ''`
+				error=$4, attempts=attempts+1, sent_at=NULL WHERE mailing_id=$1 AND subscriber_id=$2 AND state='pending' AND $3 <> ''`
 		}
 		if _, err := q.q.ExecContext(ctx, query, mailingID, o.SubscriberID, o.State, o.Error); err != nil {
 			return fmt.Errorf("settle recipient: %w", translate(err))
@@ -355,18 +443,20 @@ func (q *Queries) SettleRecipients(ctx context.Context, mailingID string, outs [
 	if err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM mailing_recipients WHERE mailing_id=$1 AND state='failed'`, mailingID).Scan(&n); err != nil {
 		return fmt.Errorf("count failed: %w", err)
 	}
-	if _, err := q.q.ExecContext(ctx, `UPDATE mailings SET failed=$2, skipped=skipped+$3, sent=sent-$4 WHERE id=$1`,
-		mailingID, n, skipped, unsent); err != nil {
+	if _, err := q.q.ExecContext(ctx, `UPDATE mailings SET failed=$2, skipped=skipped+$3 WHERE id=$1`,
+		mailingID, n, skipped); err != nil {
 		return fmt.Errorf("count outcomes: %w", err)
 	}
 	return nil
 }
 
-// FinishMailing marks a mailing done when nothing is left to send.
+// FinishMailing marks a mailing done when its list is complete and nothing
+// is left to send.
 func (q *Queries) FinishMailing(ctx context.Context, id string, at time.Time) (bool, error) {
 	res, err := q.q.ExecContext(ctx, `UPDATE mailings SET state='done', finished_at=$2, lease_owner='', lease_until=NULL
-		WHERE id=$1 AND state='sending' AND NOT EXISTS (SELECT 1 FROM mailing_recipients
-		WHERE mailing_id=$1 AND state IN ('pending','claimed'))`, id, at)
+		WHERE id=$1 AND state='sending' AND audience = ''
+		AND NOT EXISTS (SELECT 1 FROM mailing_recipients WHERE mailing_id=$1 AND state='pending')
+		AND NOT EXISTS (SELECT 1 FROM mailing_recipients WHERE mailing_id=$1 AND state='claimed')`, id, at)
 	if err != nil {
 		return false, fmt.Errorf("finish mailing: %w", translate(err))
 	}

@@ -55,6 +55,7 @@ type Store struct {
 	// burst of writers time out. Nil on PostgreSQL.
 	writers chan struct{}
 	stmts   *stmtCache // SQLite only (stmtcache.go)
+	inst    *instance  // this process's liveness mark (RegisterInstance)
 }
 
 // writerWait bounds how long a transaction waits for its turn on SQLite.
@@ -164,6 +165,7 @@ func SQLiteDSN(path string) string {
 
 // Close releases the pool.
 func (s *Store) Close() error {
+	s.closeInstance()
 	if s.stmts != nil {
 		s.stmts.close()
 	}

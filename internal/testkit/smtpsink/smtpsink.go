@@ -37,7 +37,18 @@ type Sink struct {
 	notify chan struct{}
 	srv    *smtp.Server
 	// Reject, when set, refuses RCPT TO for matching addresses with a 550.
-	Reject func(to string) bool
+	Reject   func(to string) bool
+	received func(n int) // see OnReceived
+}
+
+// OnReceived sets a function called with the number of messages received
+// so far, after each message is stored and before the server answers it:
+// a test can kill the sender in the window where the message is taken but
+// not yet acknowledged. nil removes it.
+func (s *Sink) OnReceived(fn func(n int)) {
+	s.mu.Lock()
+	s.received = fn
+	s.mu.Unlock()
 }
 
 // Start listens on a random loopback port; the server stops at cleanup.
@@ -99,7 +110,11 @@ func (x *session) Data(r io.Reader) error {
 	}
 	x.sink.mu.Lock()
 	x.sink.msgs = append(x.sink.msgs, m)
+	n, hook := len(x.sink.msgs), x.sink.received
 	x.sink.mu.Unlock()
+	if hook != nil {
+		hook(n)
+	}
 	select {
 	case x.sink.notify <- struct{}{}:
 	default:
@@ -152,6 +167,13 @@ func (s *Sink) Messages() []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Message(nil), s.msgs...)
+}
+
+// Len returns how many messages were received.
+func (s *Sink) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.msgs)
 }
 
 // ErrTimeout is returned by Wait when nothing matched in time.
