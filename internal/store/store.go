@@ -56,6 +56,7 @@ type Store struct {
 	writers chan struct{}
 	stmts   *stmtCache // SQLite only (stmtcache.go)
 	inst    *instance  // this process's liveness mark (RegisterInstance)
+	batch   batcher    // transactions waiting to share one (InBatch, batch.go)
 }
 
 // writerWait bounds how long a transaction waits for its turn on SQLite.
@@ -195,7 +196,11 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{Queries: &Queries{q: counted{sqlTx, s.count}, engine: s.engine}, tx: sqlTx}
+	var q querier = sqlTx
+	if s.stmts != nil {
+		q = txPrepared{sqlTx, s.stmts}
+	}
+	tx := &Tx{Queries: &Queries{q: counted{q, s.count}, engine: s.engine}, tx: sqlTx}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = sqlTx.Rollback()
