@@ -42,13 +42,15 @@ type FedOptions struct {
 	HostConcurrency int
 }
 
-// fedState is the process-local federation state: parsed keys and the
-// per-host delivery semaphores.
+// fedState is the process-local federation state: parsed keys, the
+// inbox's caches (fedcache.go) and the per-host delivery semaphores.
 type fedState struct {
-	keys    sync.Map // actor id → *rsa.PrivateKey
-	healthy sync.Map // host → when it last proved healthy
-	mu      sync.Mutex
-	hosts   map[string]chan struct{}
+	keys      sync.Map // actor id → *rsa.PrivateKey
+	healthy   sync.Map // host → when it last proved healthy
+	verifiers verifierCache
+	blocks    blocksCache
+	mu        sync.Mutex
+	hosts     map[string]chan struct{}
 }
 
 // Limits of federation.
@@ -681,9 +683,13 @@ func (a *App) hostSlot(ctx context.Context, host string) func() {
 
 // blockedDomains lists the operator's blocks and the organisation's.
 func (a *App) blockedDomains(ctx context.Context, orgID string) ([]string, error) {
-	stored, err := a.Store.BlockedDomains(ctx, orgID)
-	if err != nil {
-		return nil, err
+	stored, ok := a.fed.blocks.get(orgID)
+	if !ok {
+		var err error
+		if stored, err = a.Store.BlockedDomains(ctx, orgID); err != nil {
+			return nil, err
+		}
+		a.fed.blocks.put(orgID, stored)
 	}
 	return append(slices.Clone(a.Fed.OperatorBlocks), stored...), nil
 }

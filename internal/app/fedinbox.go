@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"html"
@@ -77,7 +78,11 @@ func (a *App) storeRemoteActor(ctx context.Context, ra federation.RemoteActor) (
 	if m.Name == "" {
 		m.Name = m.Handle
 	}
-	return m, a.Store.PutRemoteActor(ctx, m)
+	if err := a.Store.PutRemoteActor(ctx, m); err != nil {
+		return m, err
+	}
+	a.fed.verifiers.forget(m.URI) // a refetch may have changed the key or the profile
+	return m, nil
 }
 
 // RemoteActor returns a remote actor from the cache, fetching it when
@@ -97,24 +102,35 @@ func (a *App) RemoteActor(ctx context.Context, uri string) (model.RemoteActor, e
 	return fresh, ferr
 }
 
-// VerificationKey returns the remote actor owning keyID, from the cache
-// unless refresh (a signature failed with the cached key: it may have
-// rotated). Fetch failures are returned as they are (IsGone tells a
-// deleted actor).
-func (a *App) VerificationKey(ctx context.Context, keyID string, refresh bool) (model.RemoteActor, error) {
+// VerificationKey returns the remote actor owning keyID and its parsed
+// key, from the process's cache of verified keys or the database unless
+// refresh (a signature failed with the cached key: it may have rotated).
+// Fetch failures are returned as they are (IsGone tells a deleted actor).
+func (a *App) VerificationKey(ctx context.Context, keyID string, refresh bool) (model.RemoteActor, *rsa.PublicKey, error) {
 	if !refresh {
+		if ra, key, ok := a.fed.verifiers.get(keyID); ok {
+			return ra, key, nil
+		}
 		ra, err := a.Store.RemoteActorByKeyID(ctx, keyID)
-		if err == nil || !errors.Is(err, model.ErrNotFound) {
-			return ra, err
+		if err == nil {
+			key, err := federation.ParsePublicKey(ra.PublicKeyPEM)
+			if err != nil {
+				return ra, nil, fmt.Errorf("%w: cached key of %s: %v", federation.ErrBadSignature, keyID, err)
+			}
+			a.fed.verifiers.put(keyID, ra, key)
+			return ra, key, nil
+		}
+		if !errors.Is(err, model.ErrNotFound) {
+			return ra, nil, err
 		}
 	}
 	b, err := a.signedGet(ctx, keyID)
 	if err != nil {
-		return model.RemoteActor{}, err
+		return model.RemoteActor{}, nil, err
 	}
 	kd, err := federation.ParseKeyDoc(b)
 	if err != nil {
-		return model.RemoteActor{}, err
+		return model.RemoteActor{}, nil, err
 	}
 	var ra federation.RemoteActor
 	if kd.Actor != nil {
@@ -123,16 +139,25 @@ func (a *App) VerificationKey(ctx context.Context, keyID string, refresh bool) (
 		// A bare key: its owner must name it.
 		ab, err := a.signedGet(ctx, kd.Owner)
 		if err != nil {
-			return model.RemoteActor{}, err
+			return model.RemoteActor{}, nil, err
 		}
 		if ra, err = federation.ParseActor(ab); err != nil {
-			return model.RemoteActor{}, err
+			return model.RemoteActor{}, nil, err
 		}
 	}
 	if ra.KeyID != keyID || federation.Host(ra.ID) != federation.Host(keyID) {
-		return model.RemoteActor{}, fmt.Errorf("%w: key %s not published by its actor", federation.ErrMalformed, keyID)
+		return model.RemoteActor{}, nil, fmt.Errorf("%w: key %s not published by its actor", federation.ErrMalformed, keyID)
 	}
-	return a.storeRemoteActor(ctx, ra)
+	m, err := a.storeRemoteActor(ctx, ra)
+	if err != nil {
+		return m, nil, err
+	}
+	key, err := federation.ParsePublicKey(m.PublicKeyPEM)
+	if err != nil {
+		return m, nil, err
+	}
+	a.fed.verifiers.put(keyID, m, key)
+	return m, key, nil
 }
 
 // InboxTarget is the inbox an activity was posted to.
@@ -299,7 +324,7 @@ func (a *App) inFollow(ctx context.Context, ra model.RemoteActor, act federation
 		return err
 	}
 	now := a.Now()
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+	return a.Store.InBatch(ctx, func(tx *store.Tx) error {
 		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
 			return err
 		}
@@ -317,7 +342,7 @@ func (a *App) inUndo(ctx context.Context, ra model.RemoteActor, act federation.A
 	inner := act.Object
 	if inner == nil {
 		// Only the id of what is undone: a like or boost we recorded by id.
-		return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		return a.Store.InBatch(ctx, func(tx *store.Tx) error {
 			if err := a.seenInTx(ctx, tx, act.ID); err != nil {
 				return err
 			}
@@ -336,7 +361,7 @@ func (a *App) inUndo(ctx context.Context, ra model.RemoteActor, act federation.A
 		if err != nil {
 			return err
 		}
-		return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		return a.Store.InBatch(ctx, func(tx *store.Tx) error {
 			if err := a.seenInTx(ctx, tx, act.ID); err != nil {
 				return err
 			}
@@ -352,7 +377,7 @@ func (a *App) inUndo(ctx context.Context, ra model.RemoteActor, act federation.A
 		if p, _, err := a.localPublication(ctx, inner.ObjectID); err == nil {
 			pubID = p.ID
 		}
-		return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		return a.Store.InBatch(ctx, func(tx *store.Tx) error {
 			if err := a.seenInTx(ctx, tx, act.ID); err != nil {
 				return err
 			}
@@ -401,7 +426,7 @@ func (a *App) inReaction(ctx context.Context, ra model.RemoteActor, act federati
 	} else if why != "" {
 		return fmt.Errorf("%w: %s", ErrIgnored, why)
 	}
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+	return a.Store.InBatch(ctx, func(tx *store.Tx) error {
 		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
 			return err
 		}
@@ -557,7 +582,7 @@ func (a *App) postRemoteComment(ctx context.Context, org model.Organisation, pub
 			return err
 		}
 	}
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+	return a.Store.InBatch(ctx, func(tx *store.Tx) error {
 		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
 			return err
 		}
@@ -625,7 +650,7 @@ func (a *App) inUpdate(ctx context.Context, target InboxTarget, ra model.RemoteA
 		return err
 	}
 	res := a.Screener.Check(body, words)
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+	return a.Store.InBatch(ctx, func(tx *store.Tx) error {
 		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
 			return err
 		}
@@ -660,11 +685,15 @@ func (a *App) inUpdate(ctx context.Context, target InboxTarget, ra model.RemoteA
 // whole account (their follows end).
 func (a *App) inDelete(ctx context.Context, target InboxTarget, ra model.RemoteActor, act federation.Activity, raw []byte) error {
 	if act.ObjectID == ra.URI {
-		return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		return a.Store.InBatch(ctx, func(tx *store.Tx) error {
 			if err := a.seenInTx(ctx, tx, act.ID); err != nil {
 				return err
 			}
-			return tx.ForgetRemoteActor(ctx, ra.URI)
+			if err := tx.ForgetRemoteActor(ctx, ra.URI); err != nil {
+				return err
+			}
+			a.fed.verifiers.forget(ra.URI)
+			return nil
 		})
 	}
 	c, err := a.Store.CommentByRemoteObject(ctx, act.ObjectID)
@@ -676,7 +705,7 @@ func (a *App) inDelete(ctx context.Context, target InboxTarget, ra model.RemoteA
 	if c.RemoteActor != ra.URI {
 		return fmt.Errorf("%w: deleting another actor's comment", model.ErrForbidden)
 	}
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+	return a.Store.InBatch(ctx, func(tx *store.Tx) error {
 		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
 			return err
 		}
@@ -737,7 +766,7 @@ func (a *App) toPersons(ctx context.Context, target InboxTarget, ra model.Remote
 	if len(recipients) == 0 {
 		return fmt.Errorf("%w: nothing of ours and nobody here follows the actor", ErrIgnored)
 	}
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+	return a.Store.InBatch(ctx, func(tx *store.Tx) error {
 		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
 			return err
 		}

@@ -95,6 +95,7 @@ func (a *App) BlockDomain(ctx context.Context, actor model.Account, orgID, domai
 	if !ok {
 		return &model.FieldError{Field: "domain", Code: "fed.error.domain"}
 	}
+	defer a.fed.blocks.forget() // after the commit (and after a failure: harmless)
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
 		if err := a.requireFedAdmin(ctx, tx, actor, orgID); err != nil {
 			return err
@@ -108,6 +109,7 @@ func (a *App) BlockDomain(ctx context.Context, actor model.Account, orgID, domai
 
 // UnblockDomain lifts a block.
 func (a *App) UnblockDomain(ctx context.Context, actor model.Account, orgID, domain string) error {
+	defer a.fed.blocks.forget()
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
 		if err := a.requireFedAdmin(ctx, tx, actor, orgID); err != nil {
 			return err

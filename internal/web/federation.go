@@ -469,21 +469,17 @@ func (h *Handler) apInbox(target func(*http.Request) (app.InboxTarget, error)) h
 // verify checks the signature with the cached key, and once more with a
 // freshly fetched key if that fails (the remote may have rotated it).
 func (h *Handler) verifySignature(ctx context.Context, r *http.Request, p federation.SigParams) (model.RemoteActor, error) {
-	ra, err := h.app.VerificationKey(ctx, p.KeyID, false)
-	if err != nil {
+	ra, key, err := h.app.VerificationKey(ctx, p.KeyID, false)
+	if err != nil && !errors.Is(err, federation.ErrBadSignature) {
 		return ra, err
 	}
-	if key, err := federation.ParsePublicKey(ra.PublicKeyPEM); err == nil && federation.VerifyWith(r, p, key) == nil {
+	if err == nil && federation.VerifyWith(r, p, key) == nil {
 		return ra, nil
 	}
 	if h.app.Now().Sub(ra.FetchedAt) < minRefetch {
 		return ra, federation.ErrBadSignature // fetched moments ago: a refetch would not change it
 	}
-	ra, err = h.app.VerificationKey(ctx, p.KeyID, true)
-	if err != nil {
-		return ra, err
-	}
-	key, err := federation.ParsePublicKey(ra.PublicKeyPEM)
+	ra, key, err = h.app.VerificationKey(ctx, p.KeyID, true)
 	if err != nil {
 		return ra, err
 	}
