@@ -640,7 +640,8 @@ func (a *App) RemoveException(ctx context.Context, actorID, orgID, eventID, exce
 }
 
 // SetEventStatus cancels or postpones an event (or puts it back on
-// schedule); participants are e-mailed, with note, in the same transaction.
+// schedule); participants are e-mailed, with note, and Fediverse followers
+// sent an Update, in the same transaction.
 func (a *App) SetEventStatus(ctx context.Context, actorID, orgID, eventID string, status model.EventStatus, note string) error {
 	note = strings.TrimSpace(note)
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
@@ -672,6 +673,13 @@ func (a *App) SetEventStatus(ctx context.Context, actorID, orgID, eventID string
 		p, err := tx.PublicationByID(ctx, orgID, eventID)
 		if err != nil {
 			return err
+		}
+		if p.State == model.StatePublished {
+			// Fediverse followers (Mobilizon, Mastodon…) get the Event
+			// again with its new ical:status (federation.go).
+			if err := a.federatePublication(ctx, tx, orgID, eventID, "Update"); err != nil {
+				return err
+			}
 		}
 		return a.notifyParticipants(ctx, tx, ev, p, "event_"+string(status), note)
 	})

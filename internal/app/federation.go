@@ -371,8 +371,8 @@ func (a *App) PublicationObject(ctx context.Context, q *store.Queries, org model
 
 // EventObjectFields makes an event publication an ActivityPub Event the
 // way Mobilizon sends them: startTime, endTime, timezone, location (a
-// Place with its address), joinMode, and for registrations here
-// maximumAttendeeCapacity and remainingAttendeeCapacity.
+// Place with its address), joinMode, ical:status, and for registrations
+// here maximumAttendeeCapacity and remainingAttendeeCapacity.
 func (a *App) EventObjectFields(ctx context.Context, q *store.Queries, p model.Publication, n *federation.Note) error {
 	n.Type = "Event"
 	n.Timezone = "Europe/Paris"
@@ -385,6 +385,16 @@ func (a *App) EventObjectFields(ctx context.Context, q *store.Queries, p model.P
 	}
 	n.StartTime, n.EndTime = federation.Stamp(e.StartsAt), federation.Stamp(e.EndsAt)
 	n.JoinMode = string(e.JoinMode)
+	n.ICalStatus = icalStatus(e.Status)
+	if e.Status == model.EventCancelled || e.Status == model.EventPostponed {
+		// Mobilizon reads ical:status; Mastodon shows the content only, so
+		// the status and its note open it, as on the event's page.
+		head := "<p><strong>" + html.EscapeString(a.Cat.T(i18n.Default, "events.status."+string(e.Status))) + "</strong>"
+		if e.StatusNote != "" {
+			head += " — " + html.EscapeString(e.StatusNote)
+		}
+		n.Content = head + "</p>" + n.Content
+	}
 	if e.PlaceName != "" || e.PlaceAddress != "" {
 		n.Location = &federation.Place{Type: "Place", Name: e.PlaceName}
 		if e.PlaceAddress != "" {
@@ -404,6 +414,18 @@ func (a *App) EventObjectFields(ctx context.Context, q *store.Queries, p model.P
 		n.MaximumAttendeeCapacity, n.RemainingAttendeeCapacity = &capacity, &remaining
 	}
 	return nil
+}
+
+// icalStatus is an event status in Mobilizon's ical:status words; a
+// postponed event, whose new date is not known, is TENTATIVE.
+func icalStatus(s model.EventStatus) string {
+	switch s {
+	case model.EventCancelled:
+		return "CANCELLED"
+	case model.EventPostponed:
+		return "TENTATIVE"
+	}
+	return "CONFIRMED"
 }
 
 // hashtag makes a topic name a hashtag: words joined in CamelCase, letters

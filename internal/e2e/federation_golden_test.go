@@ -121,5 +121,35 @@ func TestFederationGolden(t *testing.T) {
 			e.MaximumAttendeeCapacity == nil || *e.MaximumAttendeeCapacity != 300 || *e.RemainingAttendeeCapacity != 300 {
 			t.Fatalf("event object: %+v", e)
 		}
+		if e.ICalStatus != "CONFIRMED" {
+			t.Fatalf("a scheduled event's ical:status = %q", e.ICalStatus)
+		}
+
+		// Cancelling it once published sends an Update of the Event whose
+		// ical:status is CANCELLED (Mobilizon) and whose content opens with
+		// the status and its note (Mastodon).
+		if _, err := ts.App.Transition(ctx, admin.ID, org.ID, ev.Publication.ID, app.TransitionInput{Action: app.ActPublish}); err != nil {
+			t.Fatal(err)
+		}
+		if err := ts.App.SetEventStatus(ctx, admin.ID, org.ID, ev.Publication.ID, model.EventCancelled, "Alerte orage : concerts annulés."); err != nil {
+			t.Fatal(err)
+		}
+		var body string
+		err = ts.Store.DB().QueryRowContext(ctx, `SELECT body FROM fed_outbox WHERE publication_id=$1 AND kind='Update'
+			ORDER BY created_at DESC LIMIT 1`, ev.Publication.ID).Scan(&body)
+		if err != nil {
+			t.Fatalf("no Update queued for the cancelled event: %v", err)
+		}
+		var update map[string]any
+		if err := json.Unmarshal([]byte(body), &update); err != nil {
+			t.Fatal(err)
+		}
+		u := golden(t, ts, "golden_update_event_cancelled.json", update)
+		uo := u["object"].(map[string]any)
+		if u["type"] != "Update" || uo["type"] != "Event" || uo["ical:status"] != "CANCELLED" || uo["updated"] == nil ||
+			!strings.HasPrefix(uo["content"].(string), "<p><strong>Annulé</strong> — Alerte orage : concerts annulés.</p>") ||
+			uo["startTime"] != "2026-06-21T16:00:00Z" {
+			t.Fatalf("update of the cancelled event: %v", u)
+		}
 	})
 }

@@ -252,5 +252,37 @@ func TestFederationTwoInstances(t *testing.T) {
 			t.Fatal(err)
 		}
 		inboxHas(t, B, claire.ID, "Delete", `"type":"Tombstone"`, pubURI)
+
+		// An event goes out as an Event; postponing, putting it back on
+		// and cancelling it each send an Update with its ical:status.
+		evRes, err := A.App.SaveEvent(ctx, admin.ID, org.ID, app.PubInput{Title: "Fête de la musique", Summary: "Concerts.",
+			Body: "Concerts place de la République."}, app.EventInput{StartDate: "2026-06-21", StartTime: "18:00",
+			EndDate: "2026-06-21", EndTime: "23:00", PlaceName: "Place de la République", Attendance: "in_person",
+			Free: true, OrganiserKind: "org", JoinMode: "free"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		evPub, err := A.App.Transition(ctx, admin.ID, org.ID, evRes.Publication.ID, app.TransitionInput{Action: app.ActPublish})
+		if err != nil {
+			t.Fatal(err)
+		}
+		evURI := A.URL + "/bellerive/p/" + evPub.Slug
+		inboxHas(t, B, claire.ID, "Create", `"type":"Event"`, `"id":"`+evURI+`"`, `"ical:status":"CONFIRMED"`)
+		steps := []struct {
+			status      model.EventStatus
+			note, ical  string
+			contentHead string
+		}{
+			{model.EventPostponed, "Alerte orage.", "TENTATIVE", "<p><strong>Reporté</strong> — Alerte orage.</p>"},
+			{model.EventScheduled, "", "CONFIRMED", "<p>Concerts place de la République.</p>"},
+			{model.EventCancelled, "Annulée par arrêté préfectoral.", "CANCELLED", "<p><strong>Annulé</strong> — Annulée par arrêté préfectoral.</p>"},
+		}
+		for _, st := range steps {
+			if err := A.App.SetEventStatus(ctx, admin.ID, org.ID, evPub.ID, st.status, st.note); err != nil {
+				t.Fatalf("%s: %v", st.status, err)
+			}
+			inboxHas(t, B, claire.ID, "Update", `"type":"Event"`, `"id":"`+evURI+`"`, `"ical:status":"`+st.ical+`"`,
+				`"content":"`+st.contentHead)
+		}
 	})
 }

@@ -35,6 +35,7 @@ var objectContext = []any{
 		"toot":                      "http://joinmastodon.org/ns#",
 		"schema":                    "http://schema.org#",
 		"mz":                        "https://joinmobilizon.org/ns#",
+		"ical":                      "http://www.w3.org/2002/12/cal/ical#",
 		"joinMode":                  "mz:joinMode",
 		"timezone":                  "mz:timezone",
 		"remainingAttendeeCapacity": "schema:remainingAttendeeCapacity",
@@ -162,6 +163,10 @@ type Note struct {
 	JoinMode                  string `json:"joinMode,omitempty"`
 	MaximumAttendeeCapacity   *int   `json:"maximumAttendeeCapacity,omitempty"`
 	RemainingAttendeeCapacity *int   `json:"remainingAttendeeCapacity,omitempty"`
+	// ICalStatus is the event's status as Mobilizon sends it: CONFIRMED,
+	// TENTATIVE (Mobilizon's word for a date not settled: postponed) or
+	// CANCELLED.
+	ICalStatus string `json:"ical:status,omitempty"`
 }
 
 // Activity is an outgoing activity; Object is a *Note, an id, or a nested
