@@ -17,7 +17,9 @@ import (
 
 // Incoming federation: remote actors and their keys, and what we do with
 // each activity. Every activity is handled in one transaction that starts
-// by recording its id: a replay finds it and changes nothing.
+// by recording its id: a replay finds it and changes nothing. Those
+// transactions go through Store.InBatch: on SQLite, activities arriving
+// together share one commit, each in its own savepoint.
 
 // remoteRefresh is how old a cached remote actor may be before a Follow or
 // a fetch for delivery refreshes it.
