@@ -122,6 +122,18 @@ func (a *App) NotifyThread(ctx context.Context, publicationID, commentID string)
 	if err != nil {
 		return err
 	}
+	// Whoever wrote the comment follows the thread too, often: it is not
+	// news to them.
+	var author string
+	if c.AccountID != "" {
+		s, err := a.Store.SubscriberByAccount(ctx, c.AccountID)
+		switch {
+		case err == nil:
+			author = s.ID
+		case !errors.Is(err, model.ErrNotFound):
+			return err
+		}
+	}
 	data := threadMail{massData: newMassData(org.Name), Title: p.Title, URL: a.PublicationURL(org, p) + "#comment-" + commentID}
 	r, err := a.renderMass("thread", func(string) any { return data })
 	if err != nil {
@@ -131,7 +143,7 @@ func (a *App) NotifyThread(ctx context.Context, publicationID, commentID string)
 	var n int
 	if err := a.Store.InTx(ctx, func(tx *store.Tx) error {
 		id, n, err = a.startMailing(ctx, tx, withMessage(model.Mailing{OrgID: orgID, Kind: model.MailingThread, RefID: commentID}, r),
-			store.Audience{OrgID: orgID, Kind: model.MailingThread, ThreadID: publicationID}, false)
+			store.Audience{OrgID: orgID, Kind: model.MailingThread, ThreadID: publicationID, Exclude: author}, false)
 		return err
 	}); err != nil {
 		return err

@@ -38,6 +38,14 @@ func TestFollowDiscussionByEmail(t *testing.T) {
 			t.Fatalf("thread mail lacks the comment link or unsubscribe header:\n%s", m.Text)
 		}
 		waitMailing(t, ts, first)
+		// Her own comment is not e-mailed back to her.
+		own := postComment(t, fan, base, "Nous viendrons avec les voisins du quai.")
+		if m := waitMailing(t, ts, own); m.Total != 0 {
+			t.Fatalf("her own comment was sent to %d followers, want 0", m.Total)
+		}
+		if got := ts.Mail.Count("suzanne@example.test"); got != 1 {
+			t.Fatalf("follower got %d mails after her own comment, want 1", got)
+		}
 
 		// Pre-moderation: the held comment is announced when approved.
 		mustStatus(t, "pre", adm.Post("/admin/bellerive/moderation/publications/"+pub.ID+"/mode", form("mode", "pre", "pre_ack", "1")), 303)
