@@ -69,6 +69,9 @@ func TestEventsInBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`button[value="save"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`button[value="publish"]`)),
 		chromedp.Click(chromedp.CSS(`button[value="publish"]`)),
+		// The saved draft had a notice too: wait for the published page,
+		// which no longer offers to publish.
+		chromedp.WaitNotPresent(chromedp.CSS(`button[value="publish"]`)),
 		chromedp.WaitVisible(chromedp.CSS("p.notice")),
 	)
 	browser.Axe(t, ctx)
