@@ -94,7 +94,8 @@ func TestEventsInBrowser(t *testing.T) {
 		browser.Axe(t, ctx)
 		link := mailLink(t, ts, email, "Confirmez votre inscription", "/confirmer", 1)
 		visit(strings.TrimPrefix(link, ts.URL), "Confirmer mon inscription")
-		browser.Do(t, ctx, chromedp.Click(chromedp.CSS(`form[action$="/confirmer"] button`)), chromedp.WaitVisible(chromedp.CSS("h1")))
+		browser.Do(t, ctx, chromedp.Click(chromedp.CSS(`form[action$="/confirmer"] button`)),
+			chromedp.WaitNotPresent(chromedp.CSS(`form[action$="/confirmer"]`)), chromedp.WaitVisible(chromedp.CSS("h1")))
 		browser.Axe(t, ctx)
 	}
 	register("Alice Bernard", "alice@exemple.fr")

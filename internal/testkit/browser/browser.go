@@ -88,7 +88,7 @@ func Do(t testing.TB, ctx context.Context, actions ...chromedp.Action[chromedp.V
 // Get runs one chromedp action that returns a value.
 func Get[T any](t testing.TB, ctx context.Context, action chromedp.Action[T]) T {
 	t.Helper()
-	v, err := runInLiveContext(ctx, action)
+	v, err := runInLiveContext(ctx, action, notRun)
 	if err != nil {
 		loc, _ := chromedp.Run(ctx, chromedp.Location())
 		t.Fatalf("browser (at %s): %v", loc, err)
@@ -96,21 +96,38 @@ func Get[T any](t testing.TB, ctx context.Context, action chromedp.Action[T]) T 
 	return v
 }
 
-// runInLiveContext runs action, again if the page's JavaScript context was
-// replaced by a navigation between chromedp finding it and using it
-// ("Cannot find context with specified id"): the action never ran then, so
-// running it on the new page has no double effect.
-func runInLiveContext[T any](ctx context.Context, action chromedp.Action[T]) (T, error) {
+// Errors of an action whose page was replaced by a navigation: before it
+// ran (the first), or while it ran (the others).
+var (
+	notRun        = []string{"Cannot find context with specified id"}
+	cutByNavigate = []string{"Cannot find context with specified id", "Inspected target navigated or closed",
+		"Execution context was destroyed"}
+)
+
+// runInLiveContext runs action, again if a navigation replaced the page
+// with one of the given errors. Retrying is safe for an action that never
+// ran (notRun) and for a read-only one (cutByNavigate): it then runs on the
+// page the navigation led to.
+func runInLiveContext[T any](ctx context.Context, action chromedp.Action[T], retryOn []string) (T, error) {
 	var v T
 	var err error
 	for range 5 {
 		v, err = chromedp.Run(ctx, action)
-		if err == nil || !strings.Contains(err.Error(), "Cannot find context with specified id") {
+		if err == nil || !containsAny(err.Error(), retryOn) {
 			return v, err
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	return v, err
+}
+
+func containsAny(s string, parts []string) bool {
+	for _, p := range parts {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // axeSource finds axe-core's script (npm package axe-core, installed by
@@ -157,7 +174,7 @@ func Axe(t testing.TB, ctx context.Context) {
 	// page even if a navigation ends meanwhile.
 	raw, err := runInLiveContext(ctx, chromedp.Evaluate[string](src+
 		`;axe.run(document, {runOnly: {type: "tag", values: ["wcag2a","wcag2aa","wcag21a","wcag21aa"]}}).then(r => JSON.stringify(r.violations))`,
-		chromedp.EvalAwaitPromise))
+		chromedp.EvalAwaitPromise), cutByNavigate) // axe only reads the page
 	if err != nil {
 		t.Fatalf("axe on %s: %v", loc, err)
 	}
