@@ -398,6 +398,37 @@ var threatRe = regexp.MustCompile(`\b(?:je|j|on|nous|ils|jvais|jvai) (?:vais |va
 	`|\b(?:te|vous|lui|leur) (?:casser|peter|eclater|defoncer|refaire) (?:la gueule|la tete|le portrait)\b` +
 	`|\bmort aux? (?:juifs|arabes|noirs|musulmans|immigres|migrants|flics|elus|homos|pedes|femmes|blancs|chretiens)\b`)
 
+// threatEnds are the words each threatRe alternative ends with, always
+// after a space and before a word boundary: a text without any of them as a
+// whole word cannot match, and checking that is much cheaper than running
+// the regexp, which most trigger words ("doit", "faut", "mort") do not
+// lead to a threat.
+var threatEnds = wordSet("tuer buter crever egorger defoncer massacrer bruler flinguer saigner planter fumer eclater " +
+	"etrangler assassiner exterminer pendre violer decapiter lyncher peau gueule retrouver " +
+	"habites habitez habite vis vivez tete mourir balle mort tue tues pendu pendus fusille fusilles " +
+	"fusiller gazer abattre gazes brules extermines abattus executes lynches portrait " +
+	"juifs arabes noirs musulmans immigres migrants flics elus homos pedes femmes blancs chretiens")
+
+// mayThreaten reports whether s holds one of threatEnds as a whole word, in
+// the sense of the regexp's \b (ASCII letters, digits and underscore).
+func mayThreaten(s string) bool {
+	for i := 0; i < len(s); {
+		if !asciiWord(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && asciiWord(s[j]) {
+			j++
+		}
+		if threatEnds[s[i:j]] {
+			return true
+		}
+		i = j
+	}
+	return false
+}
+
 // notThreat removes idioms that contain a threat verb.
 var notThreat = strings.NewReplacer("tuer dans l oeuf", "", "tuer le temps", "", "faut le tuer dans l oeuf", "")
 
@@ -434,6 +465,9 @@ func threats(ev *evidence, toks []token, norm string, counter func(int) bool) {
 		first, last := max(0, i-6), min(len(toks)-1, i+5)
 		window := norm[toks[first].at : toks[last].at+len(toks[last].text)]
 		clean := notThreat.Replace(window)
+		if !mayThreaten(clean) {
+			continue
+		}
 		loc := threatRe.FindStringIndex(clean)
 		if loc == nil {
 			continue
