@@ -163,6 +163,10 @@ type mailingRun struct {
 	work     chan model.Recipient
 	kick     chan struct{} // wakes the committer
 	halted   atomic.Bool   // stop sending what is queued
+	// unreachable is set when the mail server cannot be reached: the run
+	// stops and the mailing is tried again later, without counting an
+	// attempt against any recipient (the outage is not theirs).
+	unreachable atomic.Bool
 
 	mu       sync.Mutex
 	accepted []string        // accepted by the server, not marked yet
@@ -263,6 +267,12 @@ func (s *mailingRun) run(ctx context.Context) error {
 	for {
 		if err := ctx.Err(); err != nil {
 			return errors.Join(err, halt())
+		}
+		if s.unreachable.Load() {
+			if err := halt(); err != nil {
+				return err
+			}
+			return ErrRetryLater
 		}
 		now := time.Now().UTC()
 		ok, err := a.Store.AcquireMailingLease(ctx, s.m.ID, s.owner, now, now.Add(leaseLife))
@@ -477,9 +487,11 @@ func (s *mailingRun) sender(ctx context.Context) {
 			var err error
 			conn, err = a.MassSender.OpenBulk(ctx)
 			if err != nil {
-				a.Logger.Warn("mailing: cannot connect to the mail server", "error", err)
-				s.settle(store.Outcome{SubscriberID: r.SubscriberID, State: "pending", Error: err.Error()}, false)
-				sleep(ctx, time.Second)
+				if !s.unreachable.Swap(true) {
+					a.Logger.Warn("mailing: cannot connect to the mail server; sending stops and resumes in a minute",
+						"mailing", s.m.ID, "error", err)
+				}
+				s.halted.Store(true) // this recipient and the queued ones stay pending, untouched
 				continue
 			}
 		}
@@ -494,13 +506,6 @@ func (s *mailingRun) sender(ctx context.Context) {
 			conn.Close()
 			conn = nil
 		}
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	select {
-	case <-time.After(d):
-	case <-ctx.Done():
 	}
 }
 
