@@ -54,9 +54,12 @@ func TestNewsletterSurvivesKill9(t *testing.T) {
 
 func killAndResume(t *testing.T, bin string, engine store.Engine) {
 	const (
-		total  = 4000
-		kills  = 9
-		perSec = 2500 // a limited rate spreads the sending so that kills land inside it
+		total = 6000
+		kills = 9
+		// A limited rate spreads the sending so that kills land inside it:
+		// a round sends at most ~800 messages (800 ms of sending), so nine
+		// rounds stay well short of the list.
+		perSec = 1000
 	)
 	data := filepath.Join(t.TempDir(), "data")
 	database := ""
