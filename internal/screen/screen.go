@@ -42,7 +42,7 @@ type WordLists struct {
 	Watched, Blocked, Allowed []string
 }
 
-//go:embed data/model.bin
+//go:embed data/model.bin.gz
 var modelBin []byte
 
 // Screener holds the lexicons and the model. It is immutable after New and

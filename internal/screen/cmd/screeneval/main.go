@@ -43,7 +43,7 @@ func main() {
 	civic := dataset.Civic()
 	hold, reject := sc.Thresholds()
 	cueAt := "?"
-	if b, err := os.ReadFile("internal/screen/data/model.bin"); err == nil {
+	if b, err := os.ReadFile("internal/screen/data/model.bin.gz"); err == nil {
 		var m model.Model
 		if m.UnmarshalBinary(b) == nil {
 			cueAt = fmt.Sprintf("%.2f", m.Cue)

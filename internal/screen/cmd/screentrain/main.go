@@ -1,9 +1,9 @@
 // Command screentrain fits the screening model on the training split of the
 // French moderation data, tunes its thresholds by 5-fold cross-validation
-// on that same split, and writes internal/screen/data/model.bin. It is
+// on that same split, and writes internal/screen/data/model.bin.gz. It is
 // deterministic: the same data give the same bytes.
 //
-//	go run ./internal/screen/cmd/screentrain [-data ../shared/moderation] [-out internal/screen/data/model.bin]
+//	go run ./internal/screen/cmd/screentrain [-data ../shared/moderation] [-out internal/screen/data/model.bin.gz]
 package main
 
 import (
@@ -28,7 +28,7 @@ const (
 
 func main() {
 	data := flag.String("data", dataset.DefaultDir, "directory with the shared moderation data")
-	out := flag.String("out", "internal/screen/data/model.bin", "where to write the model")
+	out := flag.String("out", "internal/screen/data/model.bin.gz", "where to write the model")
 	flag.Float64Var(&openMix, "mix", 0.6, "share of the open weights in the log-odds for open texts")
 	flag.Float64Var(&civicOpen, "civic-open", 3, "extra weight of civic text for the open weights")
 	flag.BoolVar(&noOpen, "no-open", false, "do not fit open weights (for comparison: one set of weights for every text)")
