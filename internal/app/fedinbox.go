@@ -634,14 +634,11 @@ func (a *App) inUpdate(ctx context.Context, target InboxTarget, ra model.RemoteA
 		}
 		return nil
 	}
-	c, err := a.Store.CommentByRemoteObject(ctx, o.ID)
-	if errors.Is(err, model.ErrNotFound) {
-		return a.toPersons(ctx, target, ra, act, raw)
-	} else if err != nil {
+	c, found, err := a.remoteComment(ctx, ra, o.ID, "update of")
+	if err != nil {
 		return err
-	}
-	if c.RemoteActor != ra.URI {
-		return fmt.Errorf("%w: update of another actor's comment", model.ErrForbidden)
+	} else if !found {
+		return a.toPersons(ctx, target, ra, act, raw)
 	}
 	body, ok := remoteBody(*o)
 	if !ok {
@@ -698,14 +695,11 @@ func (a *App) inDelete(ctx context.Context, target InboxTarget, ra model.RemoteA
 			return nil
 		})
 	}
-	c, err := a.Store.CommentByRemoteObject(ctx, act.ObjectID)
-	if errors.Is(err, model.ErrNotFound) {
-		return a.toPersons(ctx, target, ra, act, raw)
-	} else if err != nil {
+	c, found, err := a.remoteComment(ctx, ra, act.ObjectID, "deleting")
+	if err != nil {
 		return err
-	}
-	if c.RemoteActor != ra.URI {
-		return fmt.Errorf("%w: deleting another actor's comment", model.ErrForbidden)
+	} else if !found {
+		return a.toPersons(ctx, target, ra, act, raw)
 	}
 	return a.Store.InBatch(ctx, func(tx *store.Tx) error {
 		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
@@ -726,6 +720,22 @@ func (a *App) inDelete(ctx context.Context, target InboxTarget, ra model.RemoteA
 		_, err = tx.CloseReports(ctx, c.ID, now)
 		return err
 	})
+}
+
+// remoteComment finds the comment an Update or Delete is about. found is
+// false when the object is not one of our comments (the activity is then
+// for local persons); touching another actor's comment is forbidden.
+func (a *App) remoteComment(ctx context.Context, ra model.RemoteActor, objectID, what string) (c model.Comment, found bool, err error) {
+	c, err = a.Store.CommentByRemoteObject(ctx, objectID)
+	switch {
+	case errors.Is(err, model.ErrNotFound):
+		return c, false, nil
+	case err != nil:
+		return c, false, err
+	case c.RemoteActor != ra.URI:
+		return c, false, fmt.Errorf("%w: %s another actor's comment", model.ErrForbidden, what)
+	}
+	return c, true, nil
 }
 
 // inAcceptReject records the answer to a local person's Follow.
