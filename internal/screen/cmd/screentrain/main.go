@@ -12,6 +12,7 @@ import (
 	"log"
 	"math"
 	"os"
+	"strings"
 
 	"github.com/parvis/parvis/internal/screen"
 	"github.com/parvis/parvis/internal/screen/dataset"
@@ -29,8 +30,12 @@ const (
 func main() {
 	data := flag.String("data", dataset.DefaultDir, "directory with the shared moderation data")
 	out := flag.String("out", "internal/screen/data/model.bin.gz", "where to write the model")
-	flag.Float64Var(&openMix, "mix", 0.6, "share of the open weights in the log-odds for open texts")
+	flag.Float64Var(&openMix, "mix", 0.7, "share of the open weights in the log-odds for open texts")
 	flag.Float64Var(&civicOpen, "civic-open", 3, "extra weight of civic text for the open weights")
+	flag.BoolVar(&noPrune, "no-prune", false, "fit the open weights on every MLMA tweet, without setting aside those whose out-of-fold probability contradicts their label")
+	flag.StringVar(&foldSalt, "fold-salt", "", "salt for the cross-validation folds (to see how much the out-of-fold figures move with another split)")
+	flag.Float64Var(&pruneNormalAbove, "prune-normal", 0.65, "set aside MLMA tweets labelled normal that the out-of-fold model scores at least this")
+	flag.Float64Var(&pruneAbusiveBelow, "prune-abusive", 0.35, "set aside MLMA tweets labelled abusive that the out-of-fold model scores at most this")
 	flag.BoolVar(&noOpen, "no-open", false, "do not fit open weights (for comparison: one set of weights for every text)")
 	flag.Parse()
 	log.SetFlags(0)
@@ -49,41 +54,50 @@ func main() {
 		}
 	}
 	rule, cue := lexicalEvidence(sc, docs)
-	exs := examples(sc, docs, nil)
-	// The open weights learn only from texts no rule holds (see
-	// model.Model.OpenW), with classes balanced among those texts.
-	openExs := examples(sc, docs, func(i int) bool { return !rule[i] })
+	feats := make([][]uint32, len(docs))
+	for i, d := range docs {
+		feats[i] = model.Features(screen.ModelText(d.Text), nil)
+	}
+	fold := make([]int, len(docs))
+	for i, d := range docs {
+		fold[i] = dataset.Fold(d, folds)
+		if foldSalt != "" {
+			d.ID = foldSalt + d.ID
+			if d.Template != "" {
+				d.Template = foldSalt + d.Template
+			}
+			fold[i] = dataset.Fold(d, folds)
+		}
+	}
+	t := trainer{sc: sc, docs: docs, feats: feats, rule: rule, fold: fold}
 
 	// Out-of-fold scores: each training text scored by a model that did not
 	// see it, so that thresholds are not tuned on memorised texts.
-	scored := make([]screen.Scored, len(docs))
-	for f := 0; f < folds; f++ {
-		var fit, fitOpen []model.Example
-		for i := range exs {
-			if dataset.Fold(docs[i], folds) != f {
-				fit = append(fit, exs[i])
-				if openExs[i].Weight > 0 {
-					fitOpen = append(fitOpen, openExs[i])
-				}
-			}
-		}
-		fs := sc.WithModel(train(fit, fitOpen))
-		for i, d := range docs {
-			if dataset.Fold(d, folds) == f {
-				scored[i] = fs.Score(d.Text, screen.WordLists{})
+	all := func(int) bool { return true }
+	scored := t.outOfFold(all)
+	keep := all
+	if !noPrune {
+		// The open weights of the final model learn from the tweets left
+		// once those whose out-of-fold probability contradicts their label
+		// are set aside (see kept). The thresholds must be tuned on models
+		// trained the same way: each fold is scored by a model whose
+		// training folds were pruned by their own inner cross-validation,
+		// so that no fold's labels decide what the model that scores it
+		// learns from.
+		keep = kept(docs, scored, true)
+		scored = make([]screen.Scored, len(docs))
+		for f := 0; f < folds; f++ {
+			outer := func(i int) bool { return fold[i] != f }
+			fit := kept(docs, t.outOfFold(outer), false)
+			for i, s := range t.fitScore(f, outer, func(i int) bool { return outer(i) && fit(i) }) {
+				scored[i] = s
 			}
 		}
 	}
 	hold, cueAt := tuneHold(docs, scored, rule, cue)
 	reject := tuneReject(docs, scored, hold)
 
-	var allOpen []model.Example
-	for _, ex := range openExs {
-		if ex.Weight > 0 {
-			allOpen = append(allOpen, ex)
-		}
-	}
-	m := train(exs, allOpen)
+	m := t.fit(all, keep)
 	m.Hold, m.Reject, m.Cue = float32(hold), float32(reject), float32(cueAt)
 	b, err := m.MarshalBinary()
 	if err != nil {
@@ -96,14 +110,111 @@ func main() {
 		*out, len(docs), hold, cueAt, reject)
 }
 
+var foldSalt string
+
 var (
+	noPrune   bool
 	noOpen    bool
 	openMix   float64
 	civicOpen float64
 )
 
+// trainer fits models on subsets of the training texts.
+type trainer struct {
+	sc    *screen.Screener
+	docs  []dataset.Doc
+	feats [][]uint32
+	rule  []bool // the rules hold the text on their own
+	fold  []int
+}
+
+// fit trains a model: its general weights on the texts use accepts, its
+// open weights on those of useOpen that no rule holds (see
+// model.Model.OpenW), classes balanced among each.
+func (t trainer) fit(use, useOpen func(int) bool) *model.Model {
+	var all, open []model.Example
+	for _, ex := range examples(t.docs, t.feats, use, false) {
+		if ex.Weight > 0 {
+			all = append(all, ex)
+		}
+	}
+	for _, ex := range examples(t.docs, t.feats, func(i int) bool { return useOpen(i) && !t.rule[i] }, true) {
+		if ex.Weight > 0 {
+			open = append(open, ex)
+		}
+	}
+	return trainModel(all, open)
+}
+
+// fitScore scores the texts of fold f with a model fitted on use and
+// useOpen (see fit; neither may accept a text of fold f), by index.
+func (t trainer) fitScore(f int, use, useOpen func(int) bool) map[int]screen.Scored {
+	fs := t.sc.WithModel(t.fit(use, useOpen))
+	out := map[int]screen.Scored{}
+	for i, d := range t.docs {
+		if t.fold[i] == f {
+			out[i] = fs.Score(d.Text, screen.WordLists{})
+		}
+	}
+	return out
+}
+
+// outOfFold scores every text among accepts with a model trained on the
+// texts among accepts in the other folds; the others stay unscored.
+func (t trainer) outOfFold(among func(int) bool) []screen.Scored {
+	scored := make([]screen.Scored, len(t.docs))
+	for f := 0; f < folds; f++ {
+		use := func(i int) bool { return among(i) && t.fold[i] != f }
+		for i, s := range t.fitScore(f, use, use) {
+			if among(i) {
+				scored[i] = s
+			}
+		}
+	}
+	return scored
+}
+
+// Tweets whose out-of-fold probability contradicts their label by this
+// much are set aside before the open weights are fitted (see kept); chosen
+// out of fold (docs/MODERATION.md).
+var pruneNormalAbove, pruneAbusiveBelow float64
+
+// kept tells which training texts the open weights learn from: all but
+// the MLMA tweets labelled normal that a model which did not see them
+// scores ≥ pruneNormalAbove, and those labelled abusive it scores ≤
+// pruneAbusiveBelow. Many are label noise of a keyword-collected corpus:
+// "#italie : le gouvernement adopte une nouvelle loi pour expulser plus
+// vite les migrants…" is labelled abusive while the same news from another
+// account is labelled normal, "@user ah ? jsp j'ai bloque direct" is
+// labelled abusive. Some are hard cases labelled right, which the model
+// then does not learn; out of fold the trade is a gain (fewer wrongful
+// holds at the same recall). Only MLMA is pruned: the other sources were
+// labelled case by case. Texts never scored (absent from scored) are kept.
+func kept(docs []dataset.Doc, scored []screen.Scored, report bool) func(int) bool {
+	drop := make([]bool, len(docs))
+	n := 0
+	for i, d := range docs {
+		p := scored[i].Prob()
+		if d.Source == "mlma" && (!d.Abusive && p >= pruneNormalAbove || d.Abusive && p <= pruneAbusiveBelow && p > 0) {
+			drop[i] = true
+			n++
+		}
+	}
+	if report {
+		log.Printf("set aside %d MLMA tweets whose out-of-fold probability contradicts their label", n)
+		if os.Getenv("SCREENTRAIN_SHOW_PRUNED") != "" {
+			for i, d := range docs {
+				if drop[i] {
+					log.Printf("  set aside (labelled abusive %v, p=%.2f): %s", d.Abusive, scored[i].Prob(), d.Text)
+				}
+			}
+		}
+	}
+	return func(i int) bool { return !drop[i] }
+}
+
 // train fits the model on all examples and its open weights on open.
-func train(all, open []model.Example) *model.Model {
+func trainModel(all, open []model.Example) *model.Model {
 	m := model.Train(all, model.DefaultTrainOptions)
 	if noOpen {
 		return m
@@ -135,12 +246,13 @@ func trainingDocs(dir string) ([]dataset.Doc, error) {
 
 // examples featurises the texts and balances the classes within each source,
 // so that MLMA's 78% abusive tweets do not teach the model that most
-// comments are abusive. Only the texts include accepts (all when nil) are
-// counted and weighted; the others get weight 0.
-func examples(sc *screen.Screener, docs []dataset.Doc, include func(int) bool) []model.Example {
+// comments are abusive. Only the texts include accepts are counted and
+// weighted; the others get weight 0. open marks the examples for the open
+// weights.
+func examples(docs []dataset.Doc, feats [][]uint32, include func(int) bool, open bool) []model.Example {
 	count := map[string][2]float64{}
 	for i, d := range docs {
-		if include != nil && !include(i) {
+		if !include(i) {
 			continue
 		}
 		c := count[d.Source]
@@ -149,15 +261,15 @@ func examples(sc *screen.Screener, docs []dataset.Doc, include func(int) bool) [
 	}
 	exs := make([]model.Example, len(docs))
 	for i, d := range docs {
-		exs[i] = model.Example{Feats: model.Features(screen.ModelText(d.Text), nil), Label: d.Abusive}
-		if include != nil && !include(i) {
+		exs[i] = model.Example{Feats: feats[i], Label: d.Abusive}
+		if !include(i) {
 			continue
 		}
 		c := count[d.Source]
 		w := (c[0] + c[1]) / (2 * c[b2i(d.Abusive)])
 		if d.Source == "civic" || d.Source == "civic-synthetic" {
 			w *= 3 // closest to real comments on a commune's site
-			if include != nil {
+			if open {
 				// The open weights decide model-only holds, the ones that
 				// silence civil criticism: civic text counts more again.
 				w *= civicOpen
@@ -196,7 +308,10 @@ func lexicalEvidence(sc *screen.Screener, docs []dataset.Doc) (rule, cue []bool)
 // a wrongful hold of a civic comment counting five times a tweet's (civic
 // comments are what the platform will really receive, and holding civil
 // criticism is what must be avoided), a wrongful hold of a non-hateful
-// HateCheck case (counter-speech, negation, neutral mention) once.
+// HateCheck case once, three times when it is counter-speech or a negation
+// (the issue singles them out: quoting an insult to condemn it, or denying
+// a hateful statement, must stay publishable; with equal weights the cue
+// threshold fell to 0.34 and counter-speech was held far more often).
 func tuneHold(docs []dataset.Doc, scored []screen.Scored, rule, cue []bool) (hold, cueAt float64) {
 	hold, cueAt = 0.5, 0.5
 	best := math.Inf(1)
@@ -204,7 +319,7 @@ func tuneHold(docs []dataset.Doc, scored []screen.Scored, rule, cue []bool) (hol
 		for ci := 20; ci <= hi; ci += 2 {
 			h, c := float64(hi)/100, float64(ci)/100
 			o := outcomes(docs, scored, rule, cue, h, c)
-			if cost := float64(o.fp + 5*o.civic + o.hcNH); o.recall() >= targetRecall && cost < best {
+			if cost := float64(o.fp + 5*o.civic + o.hcNH + 2*o.hcCounter); o.recall() >= targetRecall && cost < best {
 				hold, cueAt, best = h, c, cost
 			}
 		}
@@ -218,8 +333,8 @@ func tuneHold(docs []dataset.Doc, scored []screen.Scored, rule, cue []bool) (hol
 // outcome counts what the hold thresholds do to the training texts: MLMA
 // tweets caught, missed and wrongly held, acceptable civic texts held, and
 // non-hateful HateCheck cases (counter-speech, negation, neutral mentions)
-// held.
-type outcome struct{ tp, fn, fp, civic, hcNH int }
+// held, and among them counter-speech and negations.
+type outcome struct{ tp, fn, fp, civic, hcNH, hcCounter int }
 
 func (o outcome) recall() float64 { return float64(o.tp) / float64(o.tp+o.fn) }
 
@@ -239,6 +354,9 @@ func outcomes(docs []dataset.Doc, scored []screen.Scored, rule, cue []bool, hold
 			o.civic++
 		case d.Source == "hatecheck" && !d.Abusive && flagged:
 			o.hcNH++
+			if strings.HasPrefix(d.Group, "counter_") || strings.HasPrefix(d.Group, "negate_") {
+				o.hcCounter++
+			}
 		}
 	}
 	return o
@@ -259,6 +377,7 @@ func tuneReject(docs []dataset.Doc, scored []screen.Scored, hold float64) float6
 			}
 		}
 		fmt.Printf("reject %.2f: %d rejections, precision %.3f\n", t, int(ok+bad), ok/(ok+bad))
+
 		if ok+bad == 0 || ok/(ok+bad) >= targetRejectPrecis {
 			return t
 		}
