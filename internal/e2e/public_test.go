@@ -115,6 +115,9 @@ func TestPublicPages(t *testing.T) {
 			`<link rel="alternate" type="application/rss+xml"`, `type="application/atom+xml"`, `type="application/feed+json"`,
 			`"@type":"GovernmentOrganization"`, `<link rel="canonical" href="`+ts.URL+`/ville-test/"`)
 		mustNotContain(t, "home", home.Body, append(secret, "Animateur périscolaire")...)
+		// The home page is the organisation itself: its name once, not
+		// "Ville de Test · Ville de Test".
+		mustContain(t, "home title", home.Body, "<title>Ville de Test</title>")
 		if strings.Index(home.Body, "Vigilance crue") > strings.Index(home.Body, "Dernières actualités") {
 			t.Fatal("the active alert is not at the top")
 		}
@@ -123,7 +126,8 @@ func TestPublicPages(t *testing.T) {
 		mustContain(t, "publication", pub.Body, "Publié le", "jeudi 12 mars 2026", "mis à jour le", "samedi 14 mars 2026",
 			"<strong>inscription</strong>", `property="og:title" content="Inscriptions à l&#39;école pour la rentrée`,
 			`"@type":"NewsArticle"`, `href="/ville-test/themes/ecoles"`, "mailto:?subject=", "bsky.app/intent/compose",
-			`/ville-test/p/inscriptions-ecole/affiche`)
+			`/ville-test/p/inscriptions-ecole/affiche`, "<title>Inscriptions à l&#39;école pour la rentrée")
+		mustContain(t, "publication title", pub.Body, " · Ville de Test</title>")
 		job := c.Get("/ville-test/p/agent-entretien-ecoles")
 		mustContain(t, "job", job.Body, "Adjoint technique", "Technique", "Temps complet", "Groupe scolaire Jules-Ferry",
 			"Date limite de candidature", "rh@ville-test.example", `"@type":"JobPosting"`, `"validThrough":"2026-03-16T10:00:00Z"`,
