@@ -740,7 +740,12 @@ func (h *Handler) transparencyPage(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	d := transparencyView{TransparencyReport: rep, Prev: year - 1}
+	d := transparencyView{TransparencyReport: rep}
+	// Link only to years the organisation existed in: an endless chain of
+	// empty reports back to 2000 helps nobody and wastes crawlers' time.
+	if year > org.CreatedAt.In(paris).Year() {
+		d.Prev = year - 1
+	}
 	if year < h.app.Now().In(paris).Year() {
 		d.Next = year + 1
 	}
