@@ -157,6 +157,7 @@ type pubPageData struct {
 	Kind        model.PubKind
 	Pub         *model.Publication // nil while not yet saved
 	CanEdit     bool
+	CanEvent    bool // may open the event's staff page (validators may not)
 	Autosave    bool
 	Required    bool
 	Actions     []app.Action
@@ -284,7 +285,8 @@ func (h *Handler) renderPub(w http.ResponseWriter, r *http.Request, status int, 
 		kind = p.Kind
 	}
 	d := pubPageData{ID: f.Value("id"), Kind: kind, Pub: p, AlertLevels: model.AlertLevels,
-		Categories: []string{"A", "B", "C"}, Contracts: []string{"permanent", "contract"}, Times: []string{"full", "part"}}
+		Categories: []string{"A", "B", "C"}, Contracts: []string{"permanent", "contract"}, Times: []string{"full", "part"},
+		CanEvent: hasRole(m.Role, eventStaffRoles)}
 	var err error
 	if p == nil {
 		d.CanEdit, d.Autosave = hasRole(m.Role, editors), true
