@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/parvis/parvis/internal/i18n"
@@ -486,7 +487,7 @@ func (a *App) ExportSubscribers(ctx context.Context, actorID, orgID string) ([]s
 		if rows, err = tx.ExportSubscribers(ctx, orgID); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actorID, "subscribers.export", "", fmt.Sprintf("%d rows", len(rows)))
+		return a.audit(ctx, tx, orgID, actorID, "subscribers.export", "", strconv.Itoa(len(rows)))
 	})
 	return rows, err
 }

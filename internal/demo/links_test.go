@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/parvis/parvis/internal/demo"
+	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
 )
@@ -73,4 +74,37 @@ func TestDemoLinksOpenForEveryRole(t *testing.T) {
 			t.Logf("%s (%s): %d pages", l.Email, l.Role, len(seen))
 		}
 	})
+}
+
+// TestDemoJournalActionsReadAsSentences checks that every action the demo
+// writes to the audit log has a label in both languages, so the journal
+// page never shows a bare code to a manager.
+func TestDemoJournalActionsReadAsSentences(t *testing.T) {
+	ts := testserver.Start(t, testserver.Options{Outbox: true})
+	if _, err := demo.Seed(t.Context(), ts.App); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := ts.Org(t, demo.Handle)
+	entries, err := ts.Store.AuditOf(t.Context(), org.ID, 10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	actions := map[string]bool{}
+	for _, e := range entries {
+		actions[e.Action] = true
+	}
+	if len(actions) < 10 {
+		t.Fatalf("the demo wrote only %d kinds of action", len(actions))
+	}
+	for a := range actions {
+		for _, lang := range i18n.Langs {
+			if !cat.Has(lang, "journal.action."+a) {
+				t.Errorf("no %s label for journal action %q", lang, a)
+			}
+		}
+	}
 }

@@ -28,6 +28,8 @@ func TestJournalShowsWhoDidWhatToManagersOfThatOrganisationOnly(t *testing.T) {
 		if page.Status != 200 || !strings.Contains(page.Body, "service") || !strings.Contains(page.Body, "Voirie") {
 			t.Fatalf("journal = %d, missing the service creation", page.Status)
 		}
+		// Actions read as sentences, with the stable code of the export.
+		mustContain(t, "journal", page.Body, "Service créé<br><code class=\"small\">service.create</code>")
 		csv := admin.Get("/admin/ville-a/journal.csv")
 		if csv.Status != 200 || !strings.HasPrefix(csv.Header.Get("Content-Type"), "text/csv") || !strings.Contains(csv.Body, "Voirie") {
 			t.Fatalf("journal export = %d %q", csv.Status, csv.Header.Get("Content-Type"))

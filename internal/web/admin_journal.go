@@ -18,7 +18,8 @@ type journalData struct {
 type journalRow struct {
 	At     time.Time
 	Actor  string
-	Action string
+	Action string // the stable code, as in the CSV export
+	Label  string // what the code means, in the reader's language; "" when the catalogue has none
 	Target string
 	Detail string
 }
@@ -36,10 +37,15 @@ func (h *Handler) journal(w http.ResponseWriter, r *http.Request) error {
 		rows = rows[:journalPageSize]
 		d.Next = rows[len(rows)-1].ID
 	}
+	v := h.view(r, "journal.title", nil)
 	for _, e := range rows {
-		d.Rows = append(d.Rows, journalRow{At: e.CreatedAt, Actor: e.ActorName, Action: e.Action, Target: e.Target, Detail: e.Detail})
+		row := journalRow{At: e.CreatedAt, Actor: e.ActorName, Action: e.Action, Target: e.Target, Detail: e.Detail}
+		if key := "journal.action." + e.Action; v.cat.Has(v.Lang, key) {
+			row.Label = v.T(key)
+		}
+		d.Rows = append(d.Rows, row)
 	}
-	v := h.view(r, "journal.title", d)
+	v.Data = d
 	v.NoIndex = true
 	h.render(w, r, http.StatusOK, "admin/journal", v)
 	return nil
