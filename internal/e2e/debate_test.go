@@ -119,7 +119,7 @@ func TestDebateReportHideAppealTransparency(t *testing.T) {
 		manager := ts.LoginAs(t, cm, "cm@bellerive.test")
 		q := cm.Get("/admin/bellerive/moderation")
 		mustStatus(t, "queue", q, 200)
-		mustContain(t, "queue", q.Body, "Signalé", "1 signalement(s)", "Travaux sur le quai de Loire", `href="/admin/bellerive/moderation/`+id+`"`)
+		mustContain(t, "queue", q.Body, "Signalé", "1 signalement", "Travaux sur le quai de Loire", `href="/admin/bellerive/moderation/`+id+`"`)
 		cs := cm.Get("/admin/bellerive/moderation/" + id)
 		mustStatus(t, "case", cs, 200)
 		mustContain(t, "case", cs.Body, "Profil de l", "jeanne", "Attaque personnelle.", "signalement d&#39;un visiteur sans compte")
@@ -354,7 +354,7 @@ func TestDebateBadInput(t *testing.T) {
 		}
 		// Marking useful.
 		mustStatus(t, "useful", o.Post(base+"/"+e+"/utile", form()), 303)
-		mustContain(t, "useful", ts.Client(t).Get(base).Body, "1 personne(s) ont trouvé ce commentaire utile")
+		mustContain(t, "useful", ts.Client(t).Get(base).Body, "1 personne a trouvé ce commentaire utile")
 		_ = me
 	})
 }

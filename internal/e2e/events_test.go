@@ -130,7 +130,7 @@ func TestEventRegistrationWaitingListAndCheckIn(t *testing.T) {
 		id = createEvent(t, ts, staff, "bellerive", "Balade en bateau", "join_mode", "restricted", "capacity", "2")
 		page := ts.Client(t).Get("/bellerive/p/balade-en-bateau")
 		mustStatus(t, "event page", page, 200)
-		mustContain(t, "event page", page.Body, "samedi 14 mars, de 9 h à 12 h", "2 place(s) restante(s) sur 2.",
+		mustContain(t, "event page", page.Body, "samedi 14 mars, de 9 h à 12 h", "2 places restantes sur 2.",
 			"https://www.openstreetmap.org/?mlat=47.39410&amp;mlon=0.68480", "Accessible en fauteuil roulant",
 			"Places assises sur le bateau.", `"@type":"Event"`, `"startDate":"2026-03-14T09:00:00+01:00"`,
 			"/bellerive/p/balade-en-bateau/calendrier.ics")
@@ -377,7 +377,7 @@ func TestEventImport(t *testing.T) {
 		}
 		r := imp(agendaICS, "association", "Les Amis du Port", "publish", "1")
 		mustStatus(t, "import", r, 200)
-		mustContain(t, "import", r.Body, "Import terminé : 2 créé(s), 0 mis à jour, 0 inchangé(s).")
+		mustContain(t, "import", r.Body, "Import terminé — créés : 2, mis à jour : 0, inchangés : 0.")
 		page := ts.Client(t).Get("/bellerive/p/atelier-noeuds-marins")
 		mustContain(t, "imported page", page.Body, "Les Amis du Port", "samedi 21 mars, de 14 h à 17 h", "cabestan")
 		mustContain(t, "imported series", ts.Client(t).Get("/bellerive/p/permanence-de-l-association").Body,
@@ -386,7 +386,7 @@ func TestEventImport(t *testing.T) {
 		// Re-import: recognised by UID, one change.
 		changed := strings.Replace(agendaICS, "T140000", "T150000", 1)
 		r = imp(changed, "association", "Les Amis du Port")
-		mustContain(t, "re-import", r.Body, "Import terminé : 0 créé(s), 1 mis à jour, 1 inchangé(s).")
+		mustContain(t, "re-import", r.Body, "Import terminé — créés : 0, mis à jour : 1, inchangés : 1.")
 		if n := countEvents(t, ts, org.ID); n != 2 {
 			t.Fatalf("%d events after re-import, want 2", n)
 		}
@@ -423,7 +423,7 @@ func TestEventImport(t *testing.T) {
 		mustContain(t, "file URL", r.Body, "Seules les adresses https://")
 		ts.App.Fetcher = app.AgendaFetcher{Client: safehttp.New(safehttp.Options{Insecure: true})}
 		r = postMultipart(t, ts, staff, "/admin/bellerive/events/import", form("url", srv.URL))
-		mustContain(t, "URL import", r.Body, "Import terminé : 2 créé(s)")
+		mustContain(t, "URL import", r.Body, "Import terminé — créés : 2,")
 	})
 }
 

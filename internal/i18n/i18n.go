@@ -84,6 +84,55 @@ func (c *Catalogue) T(lang, key string, args ...any) string {
 	return fmt.Sprintf(msg, args...)
 }
 
+// N returns the message for a count n: key+".one" or key+".other" by the
+// language's plural rule (French treats 0 and 1 as singular, English only
+// 1), formatted with args, or with n alone when there are none. A key with
+// no plural forms is used as is, so "%d élément(s)" never has to appear in
+// a catalogue again.
+func (c *Catalogue) N(lang, key string, n int, args ...any) string {
+	if len(args) == 0 {
+		args = []any{n}
+	}
+	form := key + ".other"
+	if singular(lang, n) {
+		form = key + ".one"
+	}
+	if c.Has(lang, form) || c.Has(Default, form) {
+		return c.T(lang, form, args...)
+	}
+	if msg := c.T(lang, key); !strings.ContainsRune(msg, '%') {
+		return msg
+	}
+	return c.T(lang, key, args...)
+}
+
+// singular is CLDR's "one" category for the languages Parvis speaks.
+func singular(lang string, n int) bool {
+	if lang == "fr" {
+		return n == 0 || n == 1
+	}
+	return n == 1
+}
+
+// Count converts the integer types templates hand over to an int for N.
+func Count(n any) int {
+	switch v := n.(type) {
+	case int:
+		return v
+	case int64:
+		return int(v)
+	case int32:
+		return int(v)
+	case uint:
+		return int(v)
+	case uint64:
+		return int(v)
+	case uint32:
+		return int(v)
+	}
+	return 0
+}
+
 // Has reports whether key exists in lang.
 func (c *Catalogue) Has(lang, key string) bool {
 	_, ok := c.msgs[lang][key]

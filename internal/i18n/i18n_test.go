@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -46,5 +47,45 @@ func TestNegotiate(t *testing.T) {
 	}
 	if got := c.T("fr", "no.such.key"); got != "no.such.key" {
 		t.Errorf("missing key = %q", got)
+	}
+}
+
+func TestPluralForms(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"fr", 0, "0 place restante"},
+		{"fr", 1, "1 place restante"},
+		{"fr", 2, "2 places restantes"},
+		{"en", 0, "0 places left"},
+		{"en", 1, "1 place left"},
+		{"en", 12, "12 places left"},
+	} {
+		if got := c.N(tc.lang, "events.places_left", tc.n); got != tc.want {
+			t.Errorf("N(%s, %d) = %q, want %q", tc.lang, tc.n, got, tc.want)
+		}
+	}
+	// Arguments other than the count, and the count elsewhere in them.
+	if got := c.N("fr", "events.checkin.done", 3, "Jeanne Dupont", 3); got != "Arrivée enregistrée : Jeanne Dupont (3 places)." {
+		t.Errorf("checkin: %q", got)
+	}
+	// A key without plural forms is used as is.
+	if got := c.N("fr", "journal.title", 5); got != "Journal des actions" {
+		t.Errorf("plain key: %q", got)
+	}
+	// Every singular form has its plural in every language (".other"
+	// alone is also an ordinary key: "org.kind.other" is "Autre").
+	for _, lang := range Langs {
+		for _, k := range c.Keys(lang) {
+			if base, ok := strings.CutSuffix(k, ".one"); ok && !c.Has(lang, base+".other") {
+				t.Errorf("%s: %s has no .other form", lang, k)
+			}
+		}
 	}
 }

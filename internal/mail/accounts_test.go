@@ -35,6 +35,10 @@ func TestAccountMessagesRender(t *testing.T) {
 					t.Errorf("%s/%s renders badly:\n%s", name, lang, part)
 				}
 			}
+			if strings.Contains(r.Text, "valable") && !strings.Contains(r.Text, "valable 48 heures") ||
+				strings.Contains(r.Text, "valid for") && !strings.Contains(r.Text, "valid for 48 hours") {
+				t.Errorf("%s/%s: the link's lifetime is not in the plural:\n%s", name, lang, r.Text)
+			}
 			if !strings.Contains(r.Text, "Zoé <b>") || strings.Contains(r.HTML, "Zoé <b>") {
 				t.Errorf("%s/%s: name must be escaped in HTML only", name, lang)
 			}

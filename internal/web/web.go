@@ -180,6 +180,12 @@ type View struct {
 // T translates key in the page's language.
 func (v *View) T(key string, args ...any) string { return v.cat.T(v.Lang, key, args...) }
 
+// TN is T for a count: it picks the singular or plural form of key for n
+// (see i18n.Catalogue.N); args default to n.
+func (v *View) TN(key string, n any, args ...any) string {
+	return v.cat.N(v.Lang, key, i18n.Count(n), args...)
+}
+
 // Asset returns the content-hashed URL of a static file.
 func (v *View) Asset(name string) string { return v.assets.URL(name) }
 
