@@ -40,7 +40,7 @@ func EventWhen(lang string, start, end time.Time, allDay bool, now time.Time) st
 		return "from " + day(s) + ", " + s.Format("15:04") + " to " + day(e) + ", " + e.Format("15:04")
 	}
 	day := func(t time.Time) string {
-		d := fmt.Sprintf("%s %s %s", frDays[t.Weekday()], dayNumber(t.Day()), frMonths[t.Month()-1])
+		d := DayFR(t)
 		if year {
 			d += fmt.Sprintf(" %d", t.Year())
 		}
@@ -56,6 +56,16 @@ func EventWhen(lang string, start, end time.Time, allDay bool, now time.Time) st
 	}
 	return "du " + day(s) + " à " + Hour(s) + " au " + day(e) + " à " + Hour(e)
 }
+
+// DayFR writes a day as French text does, in Paris time: "samedi 12
+// avril", "lundi 1er décembre".
+func DayFR(t time.Time) string {
+	t = t.In(Paris)
+	return fmt.Sprintf("%s %s %s", frDays[t.Weekday()], dayNumber(t.Day()), frMonths[t.Month()-1])
+}
+
+// MonthFR names t's month in French, in Paris time: "avril".
+func MonthFR(t time.Time) string { return frMonths[t.In(Paris).Month()-1] }
 
 // dayNumber writes "1er" for the first of the month, as French does.
 func dayNumber(d int) string {

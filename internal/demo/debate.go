@@ -30,13 +30,14 @@ func seedDebate(ctx context.Context, a *app.App, org model.Organisation, service
 	if err != nil {
 		return fmt.Errorf("demo topic: %w", err)
 	}
-	works, err := demoPublication(ctx, a, org, "refection-rue-des-tanneurs", "Réfection de la rue des Tanneurs du 3 au 21 mars",
-		"Du 3 au 21 mars, la rue des Tanneurs est fermée à la circulation entre la place du Marché et le quai. Les piétons passent ; les livraisons sont possibles de 7 h à 10 h.", topic.ID)
+	c := newCalendar(a.Now())
+	works, err := demoPublication(ctx, a, org, "refection-rue-des-tanneurs", "Réfection de la rue des Tanneurs du "+short(c.worksFrom)+" au "+short(c.worksTo),
+		"Du "+short(c.worksFrom)+" au "+short(c.worksTo)+", la rue des Tanneurs est fermée à la circulation entre la place du Marché et le quai. Les piétons passent ; les livraisons sont possibles de 7 h à 10 h.", topic.ID)
 	if err != nil {
 		return err
 	}
 	budget, err := demoPublication(ctx, a, org, "budget-2027-orientations", "Budget 2027 : les orientations débattues au conseil municipal",
-		"Le débat d'orientation budgétaire a eu lieu le 9 décembre : priorité aux écoles, à l'entretien des voiries et à la rénovation énergétique des bâtiments communaux.")
+		"Le débat d'orientation budgétaire a eu lieu le "+short(c.budgetDebate)+" : priorité aux écoles, à l'entretien des voiries et à la rénovation énergétique des bâtiments communaux.")
 	if err != nil {
 		return err
 	}
@@ -64,7 +65,7 @@ func seedDebate(ctx context.Context, a *app.App, org model.Organisation, service
 		return err
 	}
 	ans, err := post("voirie@bellerive.example", works, q.ID,
-		"Bonjour, l'accès aux garages reste possible en dehors des heures de chantier (8 h – 17 h) et tout le week-end : l'entreprise libère la chaussée chaque vendredi à 17 h. Le stationnement reste interdit du 3 au 21 mars ; le parking du quai des Mariniers est gratuit pendant cette période.", serviceIDs["voirie"])
+		"Bonjour, l'accès aux garages reste possible en dehors des heures de chantier (8 h – 17 h) et tout le week-end : l'entreprise libère la chaussée chaque vendredi à 17 h. Le stationnement reste interdit du "+short(c.worksFrom)+" au "+short(c.worksTo)+" ; le parking du quai des Mariniers est gratuit pendant cette période.", serviceIDs["voirie"])
 	if err != nil {
 		return err
 	}
