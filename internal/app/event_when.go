@@ -22,13 +22,8 @@ func EventWhen(lang string, start, end time.Time, allDay bool, now time.Time) st
 	}
 	year := s.Year() != now.In(Paris).Year() || e.Year() != now.In(Paris).Year()
 	sameDay := s.Year() == e.Year() && s.YearDay() == e.YearDay()
+	day := func(t time.Time) string { return dayName(lang, t, year) }
 	if lang == "en" {
-		day := func(t time.Time) string {
-			if year {
-				return t.Format("Monday 2 January 2006")
-			}
-			return t.Format("Monday 2 January")
-		}
 		switch {
 		case allDay && sameDay:
 			return day(s) + ", all day"
@@ -38,13 +33,6 @@ func EventWhen(lang string, start, end time.Time, allDay bool, now time.Time) st
 			return day(s) + ", " + s.Format("15:04") + "–" + e.Format("15:04")
 		}
 		return "from " + day(s) + ", " + s.Format("15:04") + " to " + day(e) + ", " + e.Format("15:04")
-	}
-	day := func(t time.Time) string {
-		d := DayFR(t)
-		if year {
-			d += fmt.Sprintf(" %d", t.Year())
-		}
-		return d
 	}
 	switch {
 	case allDay && sameDay:
@@ -66,6 +54,37 @@ func DayFR(t time.Time) string {
 
 // MonthFR names t's month in French, in Paris time: "avril".
 func MonthFR(t time.Time) string { return frMonths[t.In(Paris).Month()-1] }
+
+// dayName writes a day in Paris ("samedi 14 mars", "Saturday 14 March"),
+// with its year when asked.
+func dayName(lang string, t time.Time, year bool) string {
+	t = t.In(Paris)
+	if lang == "en" {
+		if year {
+			return t.Format("Monday 2 January 2006")
+		}
+		return t.Format("Monday 2 January")
+	}
+	d := DayFR(t)
+	if year {
+		d += fmt.Sprintf(" %d", t.Year())
+	}
+	return d
+}
+
+// DayAt writes when a date starts, without its end: "samedi 14 mars à
+// 9 h" ("Saturday 14 March at 09:00"), the day alone for an all-day date.
+// The year is written when it is not now's.
+func DayAt(lang string, start time.Time, allDay bool, now time.Time) string {
+	d := dayName(lang, start, start.In(Paris).Year() != now.In(Paris).Year())
+	switch {
+	case allDay:
+		return d
+	case lang == "en":
+		return d + " at " + start.In(Paris).Format("15:04")
+	}
+	return d + " à " + Hour(start)
+}
 
 // dayNumber writes "1er" for the first of the month, as French does.
 func dayNumber(d int) string {

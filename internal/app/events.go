@@ -571,7 +571,10 @@ type ExceptionInput struct {
 }
 
 // SetException cancels or moves one occurrence of a series (editors and
-// up). Participants are told when the event is published.
+// up). When the event is published, participants are e-mailed and
+// Fediverse followers sent an Update of the Event, in the same
+// transaction. The same change made twice (a second click) is
+// model.ErrConflict: nothing is sent again.
 func (a *App) SetException(ctx context.Context, actorID, orgID, eventID string, in ExceptionInput) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := requireRole(ctx, tx, actorID, orgID, writerRoles...); err != nil {
@@ -599,6 +602,13 @@ func (a *App) SetException(ctx context.Context, actorID, orgID, eventID string, 
 			end := t.Add(recurEnd(ev, in.OriginalStart).Sub(in.OriginalStart))
 			x.StartsAt, x.EndsAt = &t, &end
 		}
+		xs, err := tx.EventExceptions(ctx, eventID)
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(xs, func(old model.EventException) bool { return sameException(old, x) }) {
+			return model.ErrConflict
+		}
 		if err := tx.PutException(ctx, x); err != nil {
 			return err
 		}
@@ -612,14 +622,32 @@ func (a *App) SetException(ctx context.Context, actorID, orgID, eventID string, 
 		if err != nil {
 			return err
 		}
-		if p.State == model.StatePublished && ev.Registers() {
+		if p.State != model.StatePublished {
+			return nil
+		}
+		// Followers' servers learn it as Mobilizon and Mastodon can show it:
+		// the Event again, opening with the changed date (federation.go).
+		if err := a.federate(ctx, tx, orgID, eventID, "Update", []eventNotice{a.occurrenceNotice(ev, x, false, a.Now())}); err != nil {
+			return err
+		}
+		if ev.Registers() {
 			return a.notifyParticipants(ctx, tx, ev, p, "event_occurrence_changed", occurrenceWhen(in.OriginalStart, ev))
 		}
 		return nil
 	})
 }
 
-// RemoveException restores an occurrence.
+// sameException reports whether two exceptions make the same change to
+// the same date.
+func sameException(a, b model.EventException) bool {
+	same := func(s, t *time.Time) bool { return s == nil && t == nil || s != nil && t != nil && s.Equal(*t) }
+	return a.OriginalStart.Equal(b.OriginalStart) && a.Kind == b.Kind && a.Note == b.Note &&
+		same(a.StartsAt, b.StartsAt) && same(a.EndsAt, b.EndsAt)
+}
+
+// RemoveException restores an occurrence; Fediverse followers of a
+// published event are sent an Update saying the date is back on. A second
+// click finds no exception (model.ErrNotFound) and sends nothing.
 func (a *App) RemoveException(ctx context.Context, actorID, orgID, eventID, exceptionID string) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := requireRole(ctx, tx, actorID, orgID, writerRoles...); err != nil {
@@ -629,13 +657,28 @@ func (a *App) RemoveException(ctx context.Context, actorID, orgID, eventID, exce
 		if err != nil {
 			return err
 		}
+		xs, err := tx.EventExceptions(ctx, eventID)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(xs, func(x model.EventException) bool { return x.ID == exceptionID })
+		if i < 0 {
+			return model.ErrNotFound
+		}
 		if err := tx.DeleteException(ctx, eventID, exceptionID); err != nil {
 			return err
 		}
 		if err := a.putEvent(ctx, tx, ev, true); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actorID, "event.exception.remove", eventID, exceptionID)
+		if err := a.audit(ctx, tx, orgID, actorID, "event.exception.remove", eventID, exceptionID); err != nil {
+			return err
+		}
+		p, err := tx.PublicationByID(ctx, orgID, eventID)
+		if err != nil || p.State != model.StatePublished {
+			return err
+		}
+		return a.federate(ctx, tx, orgID, eventID, "Update", []eventNotice{a.occurrenceNotice(ev, xs[i], true, a.Now())})
 	})
 }
 

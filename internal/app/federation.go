@@ -320,6 +320,14 @@ func link(u string) string {
 // Article for news, pages and job offers, a Note for alerts (Mastodon shows
 // a Note's whole text), an Event for events.
 func (a *App) PublicationObject(ctx context.Context, q *store.Queries, org model.Organisation, p model.Publication) (federation.Note, error) {
+	return a.publicationObject(ctx, q, org, p, nil)
+}
+
+// publicationObject is PublicationObject; an event's lead notices (news its
+// state alone does not tell, such as a date back on schedule) open its
+// summary and content.
+func (a *App) publicationObject(ctx context.Context, q *store.Queries, org model.Organisation, p model.Publication,
+	lead []eventNotice) (federation.Note, error) {
 	uri := a.PublicationURI(org.Handle, p.Slug)
 	actor := a.OrgActorURI(org.Handle)
 	n := federation.Note{ID: uri, Type: "Article", AttributedTo: actor, Name: p.Title, Summary: p.Summary,
@@ -331,7 +339,7 @@ func (a *App) PublicationObject(ctx context.Context, q *store.Queries, org model
 		n.Updated = federation.Stamp(*p.RepublishedAt)
 	}
 	back := `<p><a href="` + html.EscapeString(uri) + `">` + html.EscapeString(a.Cat.T(i18n.Default, "fed.read_more", org.Name)) + `</a></p>`
-	n.Content = p.BodyHTML + back
+	n.Content = p.BodyHTML
 	if p.Kind == model.KindAlert {
 		// Mastodon shows a Note's summary as a content warning: the alert's
 		// level and title go in the text instead.
@@ -340,7 +348,7 @@ func (a *App) PublicationObject(ctx context.Context, q *store.Queries, org model
 		if p.AlertLevel != "" {
 			level = a.Cat.T(i18n.Default, "fed.alert."+string(p.AlertLevel)) + " — "
 		}
-		n.Content = "<p><strong>" + html.EscapeString(level+p.Title) + "</strong></p>" + paragraphs(p.Summary) + p.BodyHTML + back
+		n.Content = "<p><strong>" + html.EscapeString(level+p.Title) + "</strong></p>" + paragraphs(p.Summary) + p.BodyHTML
 	}
 	topics, err := q.TopicsOf(ctx, org.ID)
 	if err != nil {
@@ -362,18 +370,27 @@ func (a *App) PublicationObject(ctx context.Context, q *store.Queries, org model
 		}
 	}
 	if p.Kind == model.KindEvent {
-		if err := a.EventObjectFields(ctx, q, p, &n); err != nil {
+		if err := a.eventObjectFields(ctx, q, p, &n, lead); err != nil {
 			return n, err
 		}
 	}
+	n.Content += back
 	return n, nil
 }
 
-// EventObjectFields makes an event publication an ActivityPub Event the
+// eventObjectFields makes an event publication an ActivityPub Event the
 // way Mobilizon sends them: startTime, endTime, timezone, location (a
 // Place with its address), joinMode, ical:status, and for registrations
 // here maximumAttendeeCapacity and remainingAttendeeCapacity.
-func (a *App) EventObjectFields(ctx context.Context, q *store.Queries, p model.Publication, n *federation.Note) error {
+//
+// No Fediverse software reads a recurrence (FEP-8a8e leaves it out,
+// Mobilizon has none), so a series goes out as one Event whose startTime
+// and endTime are its next date still on, whose content lists the next
+// dates, and whose summary and content open with what changed: the
+// event's status, then the coming dates cancelled or moved. Both carry
+// it because Mastodon shows an Event as its name, summary and link (never
+// its content) while Mobilizon shows the content.
+func (a *App) eventObjectFields(ctx context.Context, q *store.Queries, p model.Publication, n *federation.Note, lead []eventNotice) error {
 	n.Type = "Event"
 	n.Timezone = "Europe/Paris"
 	e, err := q.EventByID(ctx, p.OrgID, p.ID)
@@ -386,15 +403,22 @@ func (a *App) EventObjectFields(ctx context.Context, q *store.Queries, p model.P
 	n.StartTime, n.EndTime = federation.Stamp(e.StartsAt), federation.Stamp(e.EndsAt)
 	n.JoinMode = string(e.JoinMode)
 	n.ICalStatus = icalStatus(e.Status)
+	notices := slices.Clone(lead)
 	if e.Status == model.EventCancelled || e.Status == model.EventPostponed {
-		// Mobilizon reads ical:status; Mastodon shows the content only, so
-		// the status and its note open it, as on the event's page.
-		head := "<p><strong>" + html.EscapeString(a.Cat.T(i18n.Default, "events.status."+string(e.Status))) + "</strong>"
-		if e.StatusNote != "" {
-			head += " — " + html.EscapeString(e.StatusNote)
-		}
-		n.Content = head + "</p>" + n.Content
+		notices = append(notices, eventNotice{Label: a.Cat.T(i18n.Default, "events.status."+string(e.Status)), Text: e.StatusNote})
 	}
+	if e.Recurring() {
+		series, err := a.seriesFields(ctx, q, e, n)
+		if err != nil {
+			return err
+		}
+		for _, nt := range series {
+			if !slices.Contains(notices, nt) { // the lead names it already
+				notices = append(notices, nt)
+			}
+		}
+	}
+	prependNotices(n, notices)
 	if e.PlaceName != "" || e.PlaceAddress != "" {
 		n.Location = &federation.Place{Type: "Place", Name: e.PlaceName}
 		if e.PlaceAddress != "" {
@@ -414,6 +438,118 @@ func (a *App) EventObjectFields(ctx context.Context, q *store.Queries, p model.P
 		n.MaximumAttendeeCapacity, n.RemainingAttendeeCapacity = &capacity, &remaining
 	}
 	return nil
+}
+
+// Limits of what an Event says about its series.
+const (
+	fedNextDates = 6 // dates listed in the content
+	fedNotices   = 3 // changed dates named in the summary
+)
+
+// eventNotice is one line opening an Event's summary and content: a label
+// ("Annulé", "Date déplacée") and what it is about.
+type eventNotice struct{ Label, Text string }
+
+// seriesFields gives a series' Event its next date still on (the first
+// date when none is left), appends the next dates to its content, and
+// returns a notice for each coming date that is cancelled or moved.
+func (a *App) seriesFields(ctx context.Context, q *store.Queries, e model.Event, n *federation.Note) ([]eventNotice, error) {
+	now := a.Now()
+	occs, err := q.Occurrences(ctx, e.PublicationID, now, fedNextDates)
+	if err != nil {
+		return nil, err
+	}
+	if i := slices.IndexFunc(occs, func(o model.Occurrence) bool { return !o.Cancelled }); i >= 0 {
+		n.StartTime, n.EndTime = federation.Stamp(occs[i].StartsAt), federation.Stamp(occs[i].EndsAt)
+	}
+	if len(occs) > 0 {
+		var b strings.Builder
+		b.WriteString("<p><strong>" + html.EscapeString(a.Cat.T(i18n.Default, "fed.occurrence.next")) + "</strong></p><ul>")
+		for _, o := range occs {
+			when := html.EscapeString(EventWhen(i18n.Default, o.StartsAt, o.EndsAt, e.AllDay, now))
+			switch {
+			case o.Cancelled:
+				b.WriteString("<li><del>" + when + "</del> (" + html.EscapeString(a.Cat.T(i18n.Default, "events.occurrence.cancelled")) + ")</li>")
+			case o.Moved:
+				b.WriteString("<li>" + when + " (" + html.EscapeString(a.Cat.T(i18n.Default, "events.occurrence.moved")) + ")</li>")
+			default:
+				b.WriteString("<li>" + when + "</li>")
+			}
+		}
+		b.WriteString("</ul>")
+		n.Content += b.String()
+	}
+	xs, err := q.EventExceptions(ctx, e.PublicationID)
+	if err != nil {
+		return nil, err
+	}
+	var notices []eventNotice
+	for _, x := range xs {
+		end := recurEnd(e, x.OriginalStart)
+		if x.Kind == model.ExceptionMove && x.EndsAt != nil && x.EndsAt.After(end) {
+			end = *x.EndsAt
+		}
+		if !end.After(now) || len(notices) == fedNotices {
+			continue // past dates are no news
+		}
+		notices = append(notices, a.occurrenceNotice(e, x, false, now))
+	}
+	return notices, nil
+}
+
+// occurrenceNotice says what became of one date of a series: cancelled,
+// moved (to when, instead of when) or, with restored, back on schedule.
+func (a *App) occurrenceNotice(e model.Event, x model.EventException, restored bool, now time.Time) eventNotice {
+	lang := i18n.Default
+	original := EventWhen(lang, x.OriginalStart, recurEnd(e, x.OriginalStart), e.AllDay, now)
+	nt := eventNotice{Label: a.Cat.T(lang, "fed.occurrence.cancelled"), Text: original}
+	switch {
+	case restored:
+		nt = eventNotice{Label: a.Cat.T(lang, "fed.occurrence.restored"), Text: original}
+	case x.Kind == model.ExceptionMove && x.StartsAt != nil && x.EndsAt != nil:
+		nt = eventNotice{Label: a.Cat.T(lang, "fed.occurrence.moved"), Text: EventWhen(lang, *x.StartsAt, *x.EndsAt, e.AllDay, now) +
+			", " + a.Cat.T(lang, "fed.occurrence.instead_of", DayAt(lang, x.OriginalStart, e.AllDay, now))}
+	}
+	if x.Note != "" && !restored {
+		nt.Text = sentence(nt.Text) + " " + x.Note
+	}
+	return nt
+}
+
+// prependNotices opens the summary (plain text, which Mastodon shows) and
+// the content (HTML, which Mobilizon shows) with the notices, in order.
+func prependNotices(n *federation.Note, notices []eventNotice) {
+	if len(notices) == 0 {
+		return
+	}
+	var sum []string
+	head := ""
+	for _, nt := range notices {
+		line := nt.Label
+		if nt.Text != "" {
+			line += " — " + nt.Text
+		}
+		sum = append(sum, sentence(line))
+		head += "<p><strong>" + html.EscapeString(nt.Label) + "</strong>"
+		if nt.Text != "" {
+			head += " — " + html.EscapeString(nt.Text)
+		}
+		head += "</p>"
+	}
+	if n.Summary != "" {
+		sum = append(sum, n.Summary)
+	}
+	n.Summary = strings.Join(sum, " ")
+	n.Content = head + n.Content
+}
+
+// sentence ends s with a full stop unless it ends with punctuation already.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.ContainsRune(".!?…", []rune(s)[len([]rune(s))-1]) {
+		return s
+	}
+	return s + "."
 }
 
 // icalStatus is an event status in Mobilizon's ical:status words; a
@@ -447,6 +583,13 @@ func hashtag(name string) string {
 // (Announce) a new publication to their own followers. Nothing is queued
 // when nobody can be following (no actor was ever fetched).
 func (a *App) federatePublication(ctx context.Context, tx *store.Tx, orgID, pubID, kind string) error {
+	return a.federate(ctx, tx, orgID, pubID, kind, nil)
+}
+
+// federate is federatePublication with notices opening the object's
+// summary and content: news that its state alone does not tell (a date
+// of a series back on schedule).
+func (a *App) federate(ctx context.Context, tx *store.Tx, orgID, pubID, kind string, lead []eventNotice) error {
 	orgActor, err := tx.FedActorOf(ctx, model.ActorOrg, orgID)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil
@@ -492,7 +635,7 @@ func (a *App) federatePublication(ctx context.Context, tx *store.Tx, orgID, pubI
 	case "Delete":
 		act.Object = &federation.Note{ID: objURI, Type: "Tombstone", Deleted: federation.Stamp(now)}
 	default:
-		n, err := a.PublicationObject(ctx, tx.Queries, org, p)
+		n, err := a.publicationObject(ctx, tx.Queries, org, p, lead)
 		if err != nil {
 			return err
 		}

@@ -287,6 +287,10 @@ func TestAgendaMonthAndFeeds(t *testing.T) {
 		orig := time.Date(2026, 4, 4, 8, 0, 0, 0, paris).UTC().Format(time.RFC3339)
 		mustStatus(t, "cancel one market", staff.Post("/admin/bellerive/events/"+market+"/exceptions",
 			form("original", orig, "op", "cancel", "note", "Pâques")), 303)
+		// A second click changes nothing and says so.
+		mustStatus(t, "cancel it again", staff.Post("/admin/bellerive/events/"+market+"/exceptions",
+			form("original", orig, "op", "cancel", "note", "Pâques")), 303)
+		mustContain(t, "second click", staff.Get("/admin/bellerive/events/"+market).Body, "Cette date était déjà modifiée ainsi")
 
 		anon := ts.Client(t)
 		r := anon.Get("/bellerive/agenda")

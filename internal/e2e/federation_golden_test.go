@@ -3,7 +3,9 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -60,10 +62,7 @@ func golden(t *testing.T, ts *testserver.TS, name string, doc any) map[string]an
 func TestFederationGolden(t *testing.T) {
 	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
 		ctx := context.Background()
-		ts := testserver.Start(t, testserver.Options{Engine: engine})
-		ts.Clock.Set(time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC))
-		org := ts.Org(t, "bellerive")
-		admin := ts.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
+		ts, org, admin := goldenTown(t, engine)
 		topic, err := ts.App.SaveTopic(ctx, admin.ID, org.ID, "", app.TagInput{Name: "Vie associative", Slug: "associations"})
 		if err != nil {
 			t.Fatal(err)
@@ -126,8 +125,8 @@ func TestFederationGolden(t *testing.T) {
 		}
 
 		// Cancelling it once published sends an Update of the Event whose
-		// ical:status is CANCELLED (Mobilizon) and whose content opens with
-		// the status and its note (Mastodon).
+		// ical:status is CANCELLED (Mobilizon) and whose summary (Mastodon)
+		// and content (Mobilizon) open with the status and its note.
 		if _, err := ts.App.Transition(ctx, admin.ID, org.ID, ev.Publication.ID, app.TransitionInput{Action: app.ActPublish}); err != nil {
 			t.Fatal(err)
 		}
@@ -147,9 +146,160 @@ func TestFederationGolden(t *testing.T) {
 		u := golden(t, ts, "golden_update_event_cancelled.json", update)
 		uo := u["object"].(map[string]any)
 		if u["type"] != "Update" || uo["type"] != "Event" || uo["ical:status"] != "CANCELLED" || uo["updated"] == nil ||
+			uo["summary"] != "Annulé — Alerte orage : concerts annulés. Concerts." || // what Mastodon shows of an Event
 			!strings.HasPrefix(uo["content"].(string), "<p><strong>Annulé</strong> — Alerte orage : concerts annulés.</p>") ||
 			uo["startTime"] != "2026-06-21T16:00:00Z" {
 			t.Fatalf("update of the cancelled event: %v", u)
+		}
+	})
+}
+
+// goldenTown is Bellerive and its administrator on one instance whose
+// clock stands at 1 June 2026, 8:00 UTC.
+func goldenTown(t *testing.T, engine store.Engine) (*testserver.TS, model.Organisation, model.Account) {
+	t.Helper()
+	ts := testserver.Start(t, testserver.Options{Engine: engine})
+	ts.Clock.Set(time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC))
+	return ts, ts.Org(t, "bellerive"), ts.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
+}
+
+// weeklyMarket is a market every week from first (Paris), three hours long,
+// six dates.
+func weeklyMarket(first time.Time) app.EventInput {
+	first = first.In(app.Paris)
+	return app.EventInput{StartDate: first.Format(app.LocalDate), StartTime: first.Format("15:04"),
+		EndDate: first.Format(app.LocalDate), EndTime: first.Add(3 * time.Hour).Format("15:04"), PlaceName: "Place du Marché",
+		Attendance: "in_person", Free: true, OrganiserKind: "org", JoinMode: "free", RecurFreq: "weekly",
+		RecurWeekdays: []string{fmt.Sprint(int(first.Weekday()))}, RecurCount: "6"}
+}
+
+// publishEvent saves an event and publishes it.
+func publishEvent(t *testing.T, ts *testserver.TS, adminID, orgID string, in app.PubInput, ein app.EventInput) model.Publication {
+	t.Helper()
+	ctx := context.Background()
+	res, err := ts.App.SaveEvent(ctx, adminID, orgID, in, ein)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := ts.App.Transition(ctx, adminID, orgID, res.Publication.ID, app.TransitionInput{Action: app.ActPublish})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// lastOutbox returns the latest activity of kind queued for a publication
+// and how many of that kind were queued for it.
+func lastOutbox(t *testing.T, ts *testserver.TS, pubID, kind string) (map[string]any, int) {
+	t.Helper()
+	ctx := context.Background()
+	var n int
+	if err := ts.Store.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM fed_outbox WHERE publication_id=$1 AND kind=$2`,
+		pubID, kind).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		return nil, 0
+	}
+	var body string
+	if err := ts.Store.DB().QueryRowContext(ctx, `SELECT body FROM fed_outbox WHERE publication_id=$1 AND kind=$2
+		ORDER BY created_at DESC, id DESC LIMIT 1`, pubID, kind).Scan(&body); err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(body), &m); err != nil {
+		t.Fatal(err)
+	}
+	return m, n
+}
+
+// TestFederationOccurrenceGolden: cancelling, moving and restoring one date
+// of a published series each queue one Update of the Event — its summary
+// (what Mastodon shows of an Event) and content (what Mobilizon shows)
+// open with the changed date, startTime is the next date still on, the
+// content lists the next dates — and the same change made twice queues
+// nothing more.
+func TestFederationOccurrenceGolden(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ctx := context.Background()
+		ts, org, admin := goldenTown(t, engine)
+		if _, err := ts.App.OrgActorDoc(ctx, org); err != nil { // someone looked it up: followers are possible
+			t.Fatal(err)
+		}
+		id := publishEvent(t, ts, admin.ID, org.ID, app.PubInput{Title: "Marché du samedi", Summary: "Producteurs locaux.",
+			Body: "Fruits, légumes et fromages."}, weeklyMarket(time.Date(2026, 6, 6, 9, 0, 0, 0, app.Paris))).ID
+		if _, n := lastOutbox(t, ts, id, "Update"); n != 0 {
+			t.Fatalf("%d Updates before any change", n)
+		}
+		paris := app.Paris
+		sat := func(day, hour int) time.Time { return time.Date(2026, 6, day, hour, 0, 0, 0, paris).UTC() }
+
+		// Cancel Saturday 13 June.
+		cancel := app.ExceptionInput{OriginalStart: sat(13, 9), Cancel: true, Note: "Brocante sur la place."}
+		if err := ts.App.SetException(ctx, admin.ID, org.ID, id, cancel); err != nil {
+			t.Fatal(err)
+		}
+		u, n := lastOutbox(t, ts, id, "Update")
+		if n != 1 {
+			t.Fatalf("%d Updates after cancelling one date, want 1", n)
+		}
+		u = golden(t, ts, "golden_update_occurrence_cancelled.json", u)
+		o := u["object"].(map[string]any)
+		if u["type"] != "Update" || o["type"] != "Event" || o["ical:status"] != "CONFIRMED" || o["updated"] == nil ||
+			o["summary"] != "Date annulée — samedi 13 juin, de 9 h à 12 h. Brocante sur la place. Producteurs locaux." ||
+			!strings.HasPrefix(o["content"].(string), "<p><strong>Date annulée</strong> — samedi 13 juin, de 9 h à 12 h. Brocante sur la place.</p><p>Fruits") ||
+			!strings.Contains(o["content"].(string), "<li><del>samedi 13 juin, de 9 h à 12 h</del> (annulée)</li>") ||
+			o["startTime"] != "2026-06-06T07:00:00Z" {
+			t.Fatalf("Update of the cancelled date: %v", u)
+		}
+
+		// The same click again: refused as already done, nothing queued.
+		if err := ts.App.SetException(ctx, admin.ID, org.ID, id, cancel); !errors.Is(err, model.ErrConflict) {
+			t.Fatalf("second identical cancellation: %v, want ErrConflict", err)
+		}
+		if _, n := lastOutbox(t, ts, id, "Update"); n != 1 {
+			t.Fatalf("%d Updates after a repeated click, want 1", n)
+		}
+
+		// Once 6 June is over, startTime is the next date still on: 20
+		// June, 13 June being cancelled. Moving 20 June to Sunday 21 at
+		// 10:00 makes that the next date.
+		ts.Clock.Set(time.Date(2026, 6, 8, 8, 0, 0, 0, time.UTC))
+		move := app.ExceptionInput{OriginalStart: sat(20, 9), StartDate: "2026-06-21", StartTime: "10:00"}
+		if err := ts.App.SetException(ctx, admin.ID, org.ID, id, move); err != nil {
+			t.Fatal(err)
+		}
+		u, n = lastOutbox(t, ts, id, "Update")
+		o = u["object"].(map[string]any)
+		if n != 2 || o["startTime"] != "2026-06-21T08:00:00Z" || o["endTime"] != "2026-06-21T11:00:00Z" ||
+			o["summary"] != "Date déplacée — dimanche 21 juin, de 10 h à 13 h, au lieu du samedi 20 juin à 9 h. "+
+				"Date annulée — samedi 13 juin, de 9 h à 12 h. Brocante sur la place. Producteurs locaux." ||
+			!strings.Contains(o["content"].(string), "<li>dimanche 21 juin, de 10 h à 13 h (horaire modifié)</li>") {
+			t.Fatalf("Update of the moved date (%d Updates): %v", n, u)
+		}
+		if err := ts.App.SetException(ctx, admin.ID, org.ID, id, move); !errors.Is(err, model.ErrConflict) {
+			t.Fatalf("second identical move: %v, want ErrConflict", err)
+		}
+
+		// Restoring 13 June says so, and the date is no longer struck.
+		xs, err := ts.Store.EventExceptions(ctx, id)
+		if err != nil || len(xs) != 2 {
+			t.Fatalf("exceptions: %v %v", xs, err)
+		}
+		if err := ts.App.RemoveException(ctx, admin.ID, org.ID, id, xs[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := ts.App.RemoveException(ctx, admin.ID, org.ID, id, xs[0].ID); !errors.Is(err, model.ErrNotFound) {
+			t.Fatalf("second restore: %v, want ErrNotFound", err)
+		}
+		u, n = lastOutbox(t, ts, id, "Update")
+		o = u["object"].(map[string]any)
+		if n != 3 || o["startTime"] != "2026-06-13T07:00:00Z" ||
+			o["summary"] != "Date rétablie — samedi 13 juin, de 9 h à 12 h. "+
+				"Date déplacée — dimanche 21 juin, de 10 h à 13 h, au lieu du samedi 20 juin à 9 h. Producteurs locaux." ||
+			!strings.HasPrefix(o["content"].(string), "<p><strong>Date rétablie</strong> — samedi 13 juin, de 9 h à 12 h</p>") ||
+			strings.Contains(o["content"].(string), "<del>") {
+			t.Fatalf("Update of the restored date (%d Updates): %v", n, u)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -71,16 +72,22 @@ func getAP(t *testing.T, rawURL, accept string) (int, http.Header, []byte) {
 	return resp.StatusCode, resp.Header, b
 }
 
+// federatedPair is two instances that federate over loopback, with
+// Bellerive and its administrator on the first.
+func federatedPair(t *testing.T, engine store.Engine) (A, B *testserver.TS, org model.Organisation, admin model.Account) {
+	t.Helper()
+	A = testserver.Start(t, testserver.Options{Engine: engine, FederationInsecure: true})
+	B = testserver.Start(t, testserver.Options{Engine: engine, FederationInsecure: true})
+	return A, B, A.Org(t, "bellerive"), A.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
+}
+
 // TestFederationTwoInstances: an organisation of instance A is followed by a
 // person of instance B; publications, replies, staff answers, edits,
 // withdrawals and likes travel between them, signed, over loopback.
 func TestFederationTwoInstances(t *testing.T) {
 	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
 		ctx := context.Background()
-		A := testserver.Start(t, testserver.Options{Engine: engine, FederationInsecure: true})
-		B := testserver.Start(t, testserver.Options{Engine: engine, FederationInsecure: true})
-		org := A.Org(t, "bellerive")
-		admin := A.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
+		A, B, org, admin := federatedPair(t, engine)
 		travaux, err := A.App.SaveTopic(ctx, admin.ID, org.ID, "", app.TagInput{Name: "Travaux", Slug: "travaux"})
 		if err != nil {
 			t.Fatal(err)
@@ -255,17 +262,10 @@ func TestFederationTwoInstances(t *testing.T) {
 
 		// An event goes out as an Event; postponing, putting it back on
 		// and cancelling it each send an Update with its ical:status.
-		evRes, err := A.App.SaveEvent(ctx, admin.ID, org.ID, app.PubInput{Title: "Fête de la musique", Summary: "Concerts.",
+		evPub := publishEvent(t, A, admin.ID, org.ID, app.PubInput{Title: "Fête de la musique", Summary: "Concerts.",
 			Body: "Concerts place de la République."}, app.EventInput{StartDate: "2026-06-21", StartTime: "18:00",
 			EndDate: "2026-06-21", EndTime: "23:00", PlaceName: "Place de la République", Attendance: "in_person",
 			Free: true, OrganiserKind: "org", JoinMode: "free"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		evPub, err := A.App.Transition(ctx, admin.ID, org.ID, evRes.Publication.ID, app.TransitionInput{Action: app.ActPublish})
-		if err != nil {
-			t.Fatal(err)
-		}
 		evURI := A.URL + "/bellerive/p/" + evPub.Slug
 		inboxHas(t, B, claire.ID, "Create", `"type":"Event"`, `"id":"`+evURI+`"`, `"ical:status":"CONFIRMED"`)
 		steps := []struct {
@@ -283,6 +283,96 @@ func TestFederationTwoInstances(t *testing.T) {
 			}
 			inboxHas(t, B, claire.ID, "Update", `"type":"Event"`, `"id":"`+evURI+`"`, `"ical:status":"`+st.ical+`"`,
 				`"content":"`+st.contentHead)
+		}
+	})
+}
+
+// TestFederationOccurrenceChanges: a person of instance B follows an
+// organisation of instance A; cancelling, moving and restoring one date of
+// a published weekly event each reach B as a signed Update of the Event
+// that names the date, and a repeated click sends nothing more.
+func TestFederationOccurrenceChanges(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ctx := context.Background()
+		A, B, org, admin := federatedPair(t, engine)
+		claire := B.Account(t, "claire@b.test")
+		follow, err := B.App.PersonFollow(ctx, claire.ID, "bellerive@"+strings.TrimPrefix(A.URL, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		inboxHas(t, B, claire.ID, "Accept", follow)
+
+		// A weekly series starting in a week, at 9:00 Paris (real time: the
+		// signatures' Date must be current).
+		first := time.Now().In(app.Paris).AddDate(0, 0, 7)
+		first = time.Date(first.Year(), first.Month(), first.Day(), 9, 0, 0, 0, app.Paris)
+		date := func(weeks int) time.Time { return first.AddDate(0, 0, 7*weeks) }
+		pub := publishEvent(t, A, admin.ID, org.ID, app.PubInput{Title: "Marché du soir", Summary: "Producteurs locaux.",
+			Body: "Fruits et légumes."}, weeklyMarket(first))
+		evURI := A.URL + "/bellerive/p/" + pub.Slug
+		inboxHas(t, B, claire.ID, "Create", `"type":"Event"`, `"id":"`+evURI+`"`)
+		when := func(t time.Time, hours int) string {
+			return app.EventWhen("fr", t.UTC(), t.Add(time.Duration(hours)*time.Hour).UTC(), false, time.Now())
+		}
+
+		// Cancel the second date; the same click again sends nothing.
+		cancel := app.ExceptionInput{OriginalStart: date(1).UTC(), Cancel: true, Note: "Brocante sur la place."}
+		if err := A.App.SetException(ctx, admin.ID, org.ID, pub.ID, cancel); err != nil {
+			t.Fatal(err)
+		}
+		if err := A.App.SetException(ctx, admin.ID, org.ID, pub.ID, cancel); !errors.Is(err, model.ErrConflict) {
+			t.Fatalf("repeated cancellation: %v, want ErrConflict", err)
+		}
+		inboxHas(t, B, claire.ID, "Update", `"type":"Event"`, `"id":"`+evURI+`"`,
+			`"summary":"Date annulée — `+when(date(1), 3)+`. Brocante sur la place. Producteurs locaux."`,
+			`<li><del>`+when(date(1), 3)+`</del> (annulée)</li>`)
+
+		// Move the third date to the next day at 10:00.
+		moved := date(2).AddDate(0, 0, 1).Add(time.Hour)
+		move := app.ExceptionInput{OriginalStart: date(2).UTC(), StartDate: moved.Format(app.LocalDate), StartTime: "10:00"}
+		if err := A.App.SetException(ctx, admin.ID, org.ID, pub.ID, move); err != nil {
+			t.Fatal(err)
+		}
+		inboxHas(t, B, claire.ID, "Update", `"id":"`+evURI+`"`, `"summary":"Date déplacée — `+when(moved, 3)+`, au lieu du `,
+			`<li>`+when(moved, 3)+` (horaire modifié)</li>`)
+
+		// Restore the second date, twice.
+		xs, err := A.Store.EventExceptions(ctx, pub.ID)
+		if err != nil || len(xs) != 2 {
+			t.Fatalf("exceptions: %v %v", xs, err)
+		}
+		if err := A.App.RemoveException(ctx, admin.ID, org.ID, pub.ID, xs[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := A.App.RemoveException(ctx, admin.ID, org.ID, pub.ID, xs[0].ID); !errors.Is(err, model.ErrNotFound) {
+			t.Fatalf("repeated restore: %v, want ErrNotFound", err)
+		}
+		inboxHas(t, B, claire.ID, "Update", `"id":"`+evURI+`"`, `"summary":"Date rétablie — `+when(date(1), 3)+`.`)
+
+		// Three changes, three Updates: queued once on A, received once on B.
+		var queued int
+		if err := A.Store.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM fed_outbox WHERE publication_id=$1 AND kind='Update'`,
+			pub.ID).Scan(&queued); err != nil || queued != 3 {
+			t.Fatalf("%d Updates queued on A (%v), want 3", queued, err)
+		}
+		waitFor(t, "every delivery done on A", func() bool {
+			var pending int
+			err := A.Store.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM river_job WHERE kind IN ('fed_fanout','fed_deliver')
+				AND state NOT IN ('completed','discarded','cancelled')`).Scan(&pending)
+			return err == nil && pending == 0
+		})
+		items, err := B.Store.InboxOf(ctx, claire.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		received := 0
+		for _, it := range items {
+			if it.Kind == "Update" && strings.Contains(it.Body, `"id":"`+evURI+`"`) {
+				received++
+			}
+		}
+		if received != 3 {
+			t.Fatalf("B received %d Updates of the event, want 3", received)
 		}
 	})
 }

@@ -449,10 +449,14 @@ func (h *Handler) eventException(w http.ResponseWriter, r *http.Request) error {
 		f.General = "events.exception.error"
 		return h.renderStaffEvent(w, r, f, http.StatusUnprocessableEntity)
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, model.ErrConflict):
+		h.flash(w, "events.flash.exception_already") // a second click: nothing sent twice
+	case err != nil:
 		return err
+	default:
+		h.flash(w, "events.flash.exception")
 	}
-	h.flash(w, "events.flash.exception")
 	redirect(w, r, "/admin/"+org.Handle+"/events/"+r.PathValue("id")+"#occurrences")
 	return nil
 }
