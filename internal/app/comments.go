@@ -483,13 +483,17 @@ func (a *App) EditComment(ctx context.Context, org model.Organisation, acct mode
 		if err := tx.AddCommentRevision(ctx, NewID(), c.ID, c.Body, now); err != nil {
 			return err
 		}
+		before := c
 		c.Body, c.Fingerprint, c.EditedAt, c.UpdatedAt = body, fp, &now, now
 		c.ScreenVerdict, c.ScreenScore, c.ScreenReasons = string(res.Verdict), res.Score, res.Reasons
 		if !c.IsStaffAnswer() && res.Verdict == screen.Hold && c.Status == model.CommentPublished {
 			c.Status, c.Review, c.ReviewSince = model.CommentHeld, model.ReviewHeld, &now
 		}
 		out = c
-		return tx.UpdateComment(ctx, c)
+		if err := tx.UpdateComment(ctx, c); err != nil {
+			return err
+		}
+		return a.InboxOnEdit(ctx, tx, org, before, c) // same rule as a Fediverse reply's edit
 	})
 	return out, err
 }

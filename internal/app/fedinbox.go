@@ -620,7 +620,8 @@ func remoteURL(o federation.Object, ra model.RemoteActor) string {
 	return ra.URI
 }
 
-// inUpdate applies a remote author's edit of a comment, screened again;
+// inUpdate applies a remote author's edit of a comment, screened again
+// and seen by the console's inbox (InboxOnEdit) in the same transaction;
 // other updates may be for our local persons.
 func (a *App) inUpdate(ctx context.Context, target InboxTarget, ra model.RemoteActor, act federation.Activity, raw []byte) error {
 	o := act.Object
@@ -649,6 +650,10 @@ func (a *App) inUpdate(ctx context.Context, target InboxTarget, ra model.RemoteA
 		return err
 	}
 	res := a.Screener.Check(body, words)
+	org, err := a.Store.OrganisationByID(ctx, c.OrgID)
+	if err != nil {
+		return err
+	}
 	return a.Store.InBatch(ctx, func(tx *store.Tx) error {
 		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
 			return err
@@ -660,6 +665,7 @@ func (a *App) inUpdate(ctx context.Context, target InboxTarget, ra model.RemoteA
 		if body == c.Body || (c.Status != model.CommentPublished && c.Status != model.CommentHeld) {
 			return nil // moderated comments keep their notice
 		}
+		before := c
 		fp := Fingerprint(body)
 		if removed, err := tx.FingerprintRemoved(ctx, c.OrgID, fp); err != nil {
 			return err
@@ -675,7 +681,12 @@ func (a *App) inUpdate(ctx context.Context, target InboxTarget, ra model.RemoteA
 		if res.Verdict != screen.Allow && c.Status == model.CommentPublished {
 			c.Status, c.Review, c.ReviewSince = model.CommentHeld, model.ReviewHeld, &now
 		}
-		return tx.UpdateComment(ctx, c)
+		if err := tx.UpdateComment(ctx, c); err != nil {
+			return err
+		}
+		// An edit that asks something enters the console's inbox as a new
+		// reply would; an item the reply has already shows the new text.
+		return a.InboxOnEdit(ctx, tx, org, before, c)
 	})
 }
 

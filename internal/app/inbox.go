@@ -318,6 +318,87 @@ func (a *App) InboxFromComment(ctx context.Context, tx *store.Tx, org model.Orga
 	return err
 }
 
+// InboxOnEdit is called in the transaction that applies an author's edit
+// of their comment (a remote author's Update, a resident's EditComment,
+// the demo), with the comment before and after:
+//
+//   - the comment's items (question, remote reply, held) show the new
+//     text, and their history keeps the earlier one; their state and
+//     version stay, so an answer being written is not refused;
+//   - an edit that makes the comment need a human, by the rule a new
+//     comment follows (a question mark or an urgent word; or held by
+//     screening), enters the inbox as that comment would have: a new item
+//     routed and escalated the same way, or a settled item of the comment
+//     reopened, never a second one;
+//   - an urgent word added to a question already in the inbox flags it
+//     urgent and escalates it (reopening it if it was settled).
+func (a *App) InboxOnEdit(ctx context.Context, tx *store.Tx, org model.Organisation, before, after model.Comment) error {
+	if after.IsStaffAnswer() || before.Body == after.Body {
+		return nil
+	}
+	settings, err := a.ConsoleSettings(ctx, org.ID)
+	if err != nil {
+		return err
+	}
+	asks := func(body string) bool {
+		return IsQuestion(false, body) || urgentMatch(body, settings.UrgentWords) != ""
+	}
+	word := urgentMatch(after.Body, settings.UrgentWords)
+	asking := model.InboxQuestion
+	if after.RemoteActor != "" {
+		asking = model.InboxRemote
+	}
+	items, err := tx.InboxItemsOfSource(ctx, org.ID, after.ID)
+	if err != nil {
+		return err
+	}
+	now := a.Now()
+	for _, it := range items {
+		if it.Kind != asking && it.Kind != model.InboxHeld {
+			continue // reports and appeals quote their own text
+		}
+		newlyUrgent := it.Kind == asking && word != "" && !it.Urgent
+		it.Excerpt, it.Urgent = excerpt(strings.TrimSpace(after.Body), 400), it.Urgent || newlyUrgent
+		if err := tx.EditInboxItemText(ctx, it, now); err != nil {
+			return err
+		}
+		if err := a.inboxEvent(ctx, tx, it, "", "edited", "", before.Body); err != nil {
+			return err
+		}
+		if !newlyUrgent {
+			continue
+		}
+		if !it.State.Open() {
+			if it, err = a.reopen(ctx, tx, it, now); err != nil {
+				return err
+			}
+		}
+		if err := a.escalate(ctx, tx, org, it, word, settings); err != nil {
+			return err
+		}
+	}
+	src := InboxSource{Org: org, SourceID: after.ID, PublicationID: after.PublicationID, AuthorName: after.AuthorName,
+		Text: after.Body, ReceivedAt: now}
+	if src.AuthorName == "" {
+		src.AuthorName = after.RemoteName
+	}
+	switch {
+	case after.Status == model.CommentHeld && before.Status != model.CommentHeld:
+		src.Kind = model.InboxHeld
+	case after.Status == model.CommentPublished && !asks(before.Body) && asks(after.Body):
+		src.Kind = asking
+	default:
+		return nil
+	}
+	existed := slices.ContainsFunc(items, func(it model.InboxItem) bool { return it.Kind == src.Kind })
+	it, err := a.AddToInbox(ctx, tx, src)
+	if err != nil || existed {
+		return err
+	}
+	// A new item: its history says it comes from an edit, and of what.
+	return a.inboxEvent(ctx, tx, it, "", "edited", "", before.Body)
+}
+
 // markAnswered records the first answer (timed in open hours) and moves the
 // item to "answered". version is what the answering person saw: a colleague
 // who answered in between makes it model.ErrConflict.

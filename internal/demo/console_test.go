@@ -47,10 +47,26 @@ func TestDemoInboxIsAlive(t *testing.T) {
 	if voirie < 3 || outOfHours < 1 || urgent < 1 || requests < 2 {
 		t.Fatalf("demo inbox: voirie %d, out of hours %d, urgent %d, requests %d", voirie, outOfHours, urgent, requests)
 	}
-	// The two Fediverse replies that ask something (not the thank-you), and
-	// the question about the boat tour.
-	if remote != 2 || eventQuestions != 1 {
-		t.Fatalf("demo inbox: %d Fediverse replies (want 2), %d event questions (want 1)", remote, eventQuestions)
+	// The three Fediverse replies that ask something (not the thank-you; one
+	// edited into a question), and the question about the boat tour.
+	if remote != 3 || eventQuestions != 1 {
+		t.Fatalf("demo inbox: %d Fediverse replies (want 3), %d event questions (want 1)", remote, eventQuestions)
+	}
+	edited := false
+	for _, it := range open {
+		if it.Kind != model.InboxRemote {
+			continue
+		}
+		evs, err := ts.Store.InboxEvents(t.Context(), org.ID, it.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range evs {
+			edited = edited || ev.Kind == "edited" && ev.Body == "Bon courage aux équipes du chantier."
+		}
+	}
+	if !edited {
+		t.Fatal("the demo's reply edited into a question does not show its earlier text")
 	}
 	replies, err := ts.Store.SavedReplies(t.Context(), org.ID)
 	if err != nil || len(replies) < 3 {

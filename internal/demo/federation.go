@@ -12,10 +12,14 @@ import (
 
 // remoteResidents are fictional Fediverse accounts whose replies, likes and
 // boosts the demo shows under a publication.
-var remoteResidents = []struct{ user, host, name, reply string }{
-	{"claire", "mastodon.example", "Claire Martin", "Merci pour l'information ! Le marché du samedi est-il maintenu pendant les travaux ?"},
-	{"bernard", "gts.example", "Bernard (quartier du Port)", "Est-ce que la piste cyclable restera ouverte le long de la Loire ?"},
-	{"yuki", "misskey.example", "Yuki", "Merci pour ces nouvelles, c'est clair et utile."},
+// A reply with an edit was first posted as reply, then edited (an Update
+// of the Note) into edit: the question enters the inbox at the edit.
+var remoteResidents = []struct{ user, host, name, reply, edit string }{
+	{"claire", "mastodon.example", "Claire Martin", "Merci pour l'information ! Le marché du samedi est-il maintenu pendant les travaux ?", ""},
+	{"bernard", "gts.example", "Bernard (quartier du Port)", "Est-ce que la piste cyclable restera ouverte le long de la Loire ?", ""},
+	{"yuki", "misskey.example", "Yuki", "Merci pour ces nouvelles, c'est clair et utile.", ""},
+	{"lea", "pixelfed.example", "Léa R.", "Bon courage aux équipes du chantier.",
+		"Bon courage aux équipes du chantier. Le bus 3 passera-t-il toujours par le quai ?"},
 }
 
 // seedFederation makes the commune discoverable on the Fediverse
@@ -64,6 +68,19 @@ func seedFederation(ctx context.Context, a *app.App, org model.Organisation) err
 			// when they arrive through the federation inbox.
 			if err := a.InboxFromComment(ctx, tx, org, c, false, nil); err != nil {
 				return err
+			}
+			if r.edit != "" { // as the federation inbox applies an Update
+				before := c
+				if err := tx.AddCommentRevision(ctx, app.NewID(), c.ID, c.Body, now); err != nil {
+					return err
+				}
+				c.Body, c.Fingerprint, c.EditedAt = r.edit, app.Fingerprint(r.edit), &now
+				if err := tx.UpdateComment(ctx, c); err != nil {
+					return err
+				}
+				if err := a.InboxOnEdit(ctx, tx, org, before, c); err != nil {
+					return err
+				}
 			}
 			if _, err := tx.AddReaction(ctx, app.NewID(), org.ID, pub.ID, "like", uri, uri+"#likes/1", now); err != nil {
 				return err

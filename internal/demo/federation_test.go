@@ -28,10 +28,10 @@ func TestDemoIsOnTheFediverse(t *testing.T) {
 	}
 	page := c.Get("/bellerive/p/" + pubs[0].Slug)
 	thread := c.Get("/bellerive/p/" + pubs[0].Slug + "/commentaires")
-	if !strings.Contains(page.Body, "3 « j&#39;aime » · 2 partages · 3 réponses") {
+	if !strings.Contains(page.Body, "4 « j&#39;aime » · 2 partages · 4 réponses") {
 		t.Errorf("demo publication lacks the Fediverse counts (status %d)", page.Status)
 	}
-	for _, want := range []string{"@claire@mastodon.example", "piste cyclable"} {
+	for _, want := range []string{"@claire@mastodon.example", "piste cyclable", "Le bus 3 passera-t-il toujours par le quai ?"} {
 		if !strings.Contains(thread.Body, want) {
 			t.Errorf("demo publication lacks %q (status %d)", want, page.Status)
 		}

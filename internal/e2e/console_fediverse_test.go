@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,40 +39,12 @@ func TestConsoleFederationReplies(t *testing.T) {
 			t.Helper()
 			n++
 			note := fmt.Sprintf("%s/notes/%d", claire.URI, n)
-			body := []byte(fmt.Sprintf(`{"id":%q,"type":"Create","actor":%q,"object":{"id":%q,"type":"Note",
-				"attributedTo":%q,"inReplyTo":%q,"content":%q}}`, note+"#create", claire.URI, note, claire.URI, pubURI, "<p>"+text+"</p>"))
 			for i := 0; i < 2; i++ { // the second is a replay: nothing more
-				if st := claire.post(t, A.URL+"/inbox", body, A.App.Now(), nil); st != 202 {
-					t.Fatalf("reply %q (#%d): %d, want 202", text, i, st)
-				}
+				sendNote(t, A, claire, "Create", note, pubURI, text)
 			}
-			c, err := A.Store.CommentByRemoteObject(ctx, note)
-			if err != nil {
-				t.Fatalf("reply %q did not become a comment: %v", text, err)
-			}
-			return c.ID
+			return commentOf(t, A, note)
 		}
-		itemOf := func(commentID string) (model.InboxItem, bool) {
-			t.Helper()
-			items, _, err := A.App.Inbox(ctx, model.Membership{OrgID: org.ID, Role: model.RoleManager},
-				store.InboxFilter{Kind: model.InboxRemote})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var found []model.InboxItem
-			for _, it := range items {
-				if it.SourceID == commentID {
-					found = append(found, it)
-				}
-			}
-			if len(found) > 1 {
-				t.Fatalf("%d items for one reply (replayed activity counted twice?)", len(found))
-			}
-			if len(found) == 0 {
-				return model.InboxItem{}, false
-			}
-			return found[0], true
-		}
+		itemOf := func(commentID string) (model.InboxItem, bool) { return remoteItem(t, A, org, commentID) }
 
 		// A remark asks nothing: a comment, not an item.
 		if _, ok := itemOf(reply("Bravo pour ces travaux, enfin !")); ok {
@@ -113,6 +86,171 @@ func TestConsoleFederationReplies(t *testing.T) {
 		got, err := A.Store.InboxItemByID(ctx, org.ID, it.ID)
 		if err != nil || got.State != model.StateAnswered || got.FirstAnswerAt == nil {
 			t.Fatalf("answered remote item: %+v %v", got, err)
+		}
+	})
+}
+
+// sendNote posts, signed to A's shared inbox, p's Create or Update of the
+// Note id answering inReplyTo with text; the activity id is the note's
+// with the text's length, so that a new text is a new activity and the
+// same one sent again a replay.
+func sendNote(t *testing.T, A *testserver.TS, p remotePerson, typ, id, inReplyTo, text string) {
+	t.Helper()
+	body := []byte(fmt.Sprintf(`{"id":"%s#%s-%d","type":%q,"actor":%q,"object":{"id":%q,"type":"Note",
+		"attributedTo":%q,"inReplyTo":%q,"content":%q}}`, id, strings.ToLower(typ), len(text), typ, p.URI, id, p.URI, inReplyTo,
+		"<p>"+text+"</p>"))
+	if st := p.post(t, A.URL+"/inbox", body, A.App.Now(), nil); st != 202 {
+		t.Fatalf("%s %q: %d, want 202", typ, text, st)
+	}
+}
+
+// commentOf is the comment a remote Note became on A.
+func commentOf(t *testing.T, A *testserver.TS, note string) string {
+	t.Helper()
+	c, err := A.Store.CommentByRemoteObject(context.Background(), note)
+	if err != nil {
+		t.Fatalf("%s did not become a comment: %v", note, err)
+	}
+	return c.ID
+}
+
+// remoteItem is the "Réponse du Fédivers" item of a comment, if any; more
+// than one fails the test.
+func remoteItem(t *testing.T, A *testserver.TS, org model.Organisation, commentID string) (model.InboxItem, bool) {
+	t.Helper()
+	items, _, err := A.App.Inbox(context.Background(), model.Membership{OrgID: org.ID, Role: model.RoleManager},
+		store.InboxFilter{Kind: model.InboxRemote})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []model.InboxItem
+	for _, it := range items {
+		if it.SourceID == commentID {
+			found = append(found, it)
+		}
+	}
+	if len(found) > 1 {
+		t.Fatalf("%d items for one reply (replayed or edited activity counted twice?)", len(found))
+	}
+	if len(found) == 0 {
+		return model.InboxItem{}, false
+	}
+	return found[0], true
+}
+
+// TestConsoleFederationEditedReplies: a Fediverse reply edited into a
+// question enters the inbox exactly as a new question would — same kind,
+// same routing, timed from the edit — once: a replayed or further edit
+// shows the new text on the same item (the earlier text in its history),
+// an answered item stays answered through a mere rewording, an urgent word
+// added reopens and escalates it, and an edit held by screening enters as
+// a held item.
+func TestConsoleFederationEditedReplies(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ctx := context.Background()
+		town, B := federatedConsoleTown(t, engine)
+		A, org := town.ts, town.org
+		claire := newRemotePerson(t, B, "claire@b.test")
+		pubURI := A.URL + "/bellerive/p/travaux-quai"
+		note := claire.URI + "/notes/edited"
+		history := func(it model.InboxItem) []model.InboxEvent {
+			t.Helper()
+			evs, err := A.Store.InboxEvents(ctx, org.ID, it.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return evs
+		}
+		edits := func(it model.InboxItem) (n int, last string) {
+			for _, ev := range history(it) {
+				if ev.Kind == "edited" {
+					n, last = n+1, ev.Body
+				}
+			}
+			return n, last
+		}
+
+		// A thank-you: a comment, no item.
+		sendNote(t, A, claire, "Create", note, pubURI, "Merci pour l'info.")
+		id := commentOf(t, A, note)
+		if _, ok := remoteItem(t, A, org, id); ok {
+			t.Fatal("a reply that asks nothing entered the inbox")
+		}
+
+		// Half an hour later Claire edits it into a question (her server
+		// sends the Update twice): one item, routed to Voirie by the topic
+		// as a new question would be, received at the edit.
+		A.Clock.Advance(30 * time.Minute)
+		edited := A.App.Now()
+		asked := "Merci. Le quai sera-t-il ouvert le dimanche ?"
+		sendNote(t, A, claire, "Update", note, pubURI, asked)
+		sendNote(t, A, claire, "Update", note, pubURI, asked)
+		it, ok := remoteItem(t, A, org, id)
+		if !ok {
+			t.Fatal("a reply edited into a question did not enter the inbox")
+		}
+		if it.Kind != model.InboxRemote || it.ServiceID != town.voirie || it.State != model.StateAssigned ||
+			!it.ReceivedAt.Equal(edited) || it.Excerpt != asked || it.Urgent {
+			t.Fatalf("item of the edited reply: %+v", it)
+		}
+		if n, was := edits(it); n != 1 || was != "Merci pour l'info." {
+			t.Fatalf("history of the edit: %d edits, earlier text %q", n, was)
+		}
+		if items, err := A.Store.InboxItemsOfSource(ctx, org.ID, id); err != nil || len(items) != 1 {
+			t.Fatalf("%d items for the edited reply (%v), want 1", len(items), err)
+		}
+
+		// A further edit: the same item shows the new text; nothing else.
+		again := "Merci. Le quai sera-t-il ouvert le dimanche matin ?"
+		sendNote(t, A, claire, "Update", note, pubURI, again)
+		it2, ok := remoteItem(t, A, org, id)
+		if !ok || it2.ID != it.ID || it2.Excerpt != again || it2.State != model.StateAssigned || it2.Version != it.Version {
+			t.Fatalf("item after a further edit: %+v (before: %+v)", it2, it)
+		}
+		if n, was := edits(it2); n != 2 || was != asked {
+			t.Fatalf("history after a further edit: %d edits, earlier text %q", n, was)
+		}
+		search := town.manager.Get("/admin/bellerive/inbox?kind=remote&q=dimanche+matin")
+		mustContain(t, "search the new text", search.Body, "ouvert le dimanche matin")
+		page := town.manager.Get("/admin/bellerive/inbox/" + it.ID)
+		mustContain(t, "item page", page.Body, "ouvert le dimanche matin", "Modifié par son auteur ; texte d&#39;avant", "Merci pour l&#39;info.")
+
+		// Answered, then reworded: still answered, with the new text.
+		patrick := A.Client(t)
+		A.LoginAs(t, patrick, "patrick@bellerive.test")
+		mustStatus(t, "answer", patrick.Post("/admin/bellerive/inbox/"+it.ID+"/reply",
+			form("version", fmt.Sprint(it2.Version), "body", "Oui, de 8 h à 13 h.")), 303)
+		reworded := "Merci. Le quai sera-t-il ouvert le dimanche matin, même tôt ?"
+		sendNote(t, A, claire, "Update", note, pubURI, reworded)
+		if got, _ := remoteItem(t, A, org, id); got.State != model.StateAnswered || got.Excerpt != reworded {
+			t.Fatalf("answered item after a rewording: %+v", got)
+		}
+
+		// An urgent word added: flagged, reopened and escalated at once.
+		urgent := "Attention, fuite de gaz près du quai ! Sera-t-il ouvert dimanche ?"
+		sendNote(t, A, claire, "Update", note, pubURI, urgent)
+		if got, _ := remoteItem(t, A, org, id); !got.Urgent || !got.State.Open() || got.Excerpt != urgent {
+			t.Fatalf("item after an urgent word was added: %+v", got)
+		}
+		mailTo(t, A, "cm@bellerive.test", "message urgent", 1)
+
+		// An edit that screening holds enters as a held item, once.
+		admin, err := A.Store.AccountByEmail(ctx, "admin@bellerive.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := A.App.SetScreenWordLists(ctx, admin.ID, org.ID, "pelleteuse", "", ""); err != nil {
+			t.Fatal(err)
+		}
+		other := claire.URI + "/notes/held"
+		sendNote(t, A, claire, "Create", other, pubURI, "Bon courage aux équipes.")
+		hid := commentOf(t, A, other)
+		for _, text := range []string{"Bon courage à la pelleteuse.", "Bon courage à la pelleteuse et aux équipes."} {
+			sendNote(t, A, claire, "Update", other, pubURI, text)
+		}
+		items, err := A.Store.InboxItemsOfSource(ctx, org.ID, hid)
+		if err != nil || len(items) != 1 || items[0].Kind != model.InboxHeld || items[0].Excerpt != "Bon courage à la pelleteuse et aux équipes." {
+			t.Fatalf("items of a reply held after an edit: %+v %v", items, err)
 		}
 	})
 }

@@ -308,6 +308,39 @@ func hasEvent(events []model.InboxEvent, kind string) bool {
 	return false
 }
 
+// TestConsoleEditedCommentAsks: a resident's comment edited into a
+// question enters the inbox as a question would, once; a further edit
+// shows the new text on the same item.
+func TestConsoleEditedCommentAsks(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ctx := context.Background()
+		town := newConsoleTown(t, engine)
+		ts, org := town.ts, town.org
+		jeanne := ts.Client(t)
+		oldResident(t, ts, jeanne, "jeanne@example.test")
+		base := "/bellerive/p/travaux-quai/commentaires"
+		id := postComment(t, jeanne, base, "Merci pour ces travaux.")
+		items := func() []model.InboxItem {
+			t.Helper()
+			items, err := ts.Store.InboxItemsOfSource(ctx, org.ID, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return items
+		}
+		if len(items()) != 0 {
+			t.Fatal("a comment that asks nothing is in the inbox")
+		}
+		for _, text := range []string{"Merci. Les trottoirs seront-ils refaits ?", "Merci. Les trottoirs seront-ils refaits aussi ?"} {
+			mustStatus(t, "edit", jeanne.Post(base+"/"+id+"/modifier", form("body", text)), 303)
+			got := items()
+			if len(got) != 1 || got[0].Kind != model.InboxQuestion || got[0].ServiceID != town.voirie || got[0].Excerpt != text {
+				t.Fatalf("items after the edit %q: %+v", text, got)
+			}
+		}
+	})
+}
+
 func TestConsoleTenancy(t *testing.T) {
 	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
 		town := newConsoleTown(t, engine)

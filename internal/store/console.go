@@ -229,6 +229,16 @@ func (q *Queries) UpdateInboxItem(ctx context.Context, it model.InboxItem, versi
 	return nil
 }
 
+// EditInboxItemText shows an item's source as its author changed it:
+// it.Excerpt becomes the excerpt and the text searched, and it.Urgent only
+// ever turns the flag on. The version stays: the item's state and
+// assignment did not change, so what staff are doing with it stays valid.
+func (q *Queries) EditInboxItemText(ctx context.Context, it model.InboxItem, at time.Time) error {
+	return mustAffect(q.q.ExecContext(ctx, `UPDATE inbox_items SET excerpt=$1, search_text=$2,
+		urgent=CASE WHEN $3 = 1 THEN 1 ELSE urgent END, updated_at=$4 WHERE id=$5 AND org_id=$6`,
+		it.Excerpt, strings.ToLower(it.AuthorName+" "+it.Excerpt), boolInt(it.Urgent), at, it.ID, it.OrgID))
+}
+
 // InboxFilter selects items for the inbox list.
 type InboxFilter struct {
 	OrgID string
