@@ -261,6 +261,28 @@ func TestFederationOccurrenceGolden(t *testing.T) {
 			t.Fatalf("%d Updates after a repeated click, want 1", n)
 		}
 
+		// Two clicks at the same moment on another date: one change, one
+		// Update (the event row's lock makes the second see the first).
+		twice := app.ExceptionInput{OriginalStart: sat(27, 9), Cancel: true}
+		errs := make(chan error, 2)
+		for range 2 {
+			go func() { errs <- ts.App.SetException(ctx, admin.ID, org.ID, id, twice) }()
+		}
+		e1, e2 := <-errs, <-errs
+		if (e1 == nil) == (e2 == nil) || !errors.Is(errors.Join(e1, e2), model.ErrConflict) {
+			t.Fatalf("two simultaneous clicks: %v and %v, want one change and one ErrConflict", e1, e2)
+		}
+		if _, n := lastOutbox(t, ts, id, "Update"); n != 2 {
+			t.Fatalf("%d Updates after two simultaneous clicks, want 2", n)
+		}
+		xs, err := ts.Store.EventExceptions(ctx, id)
+		if err != nil || len(xs) != 2 {
+			t.Fatalf("exceptions: %v %v", xs, err)
+		}
+		if err := ts.App.RemoveException(ctx, admin.ID, org.ID, id, xs[1].ID); err != nil {
+			t.Fatal(err)
+		}
+
 		// Once 6 June is over, startTime is the next date still on: 20
 		// June, 13 June being cancelled. Moving 20 June to Sunday 21 at
 		// 10:00 makes that the next date.
@@ -271,7 +293,7 @@ func TestFederationOccurrenceGolden(t *testing.T) {
 		}
 		u, n = lastOutbox(t, ts, id, "Update")
 		o = u["object"].(map[string]any)
-		if n != 2 || o["startTime"] != "2026-06-21T08:00:00Z" || o["endTime"] != "2026-06-21T11:00:00Z" ||
+		if n != 4 || o["startTime"] != "2026-06-21T08:00:00Z" || o["endTime"] != "2026-06-21T11:00:00Z" ||
 			o["summary"] != "Date déplacée — dimanche 21 juin, de 10 h à 13 h, au lieu du samedi 20 juin à 9 h. "+
 				"Date annulée — samedi 13 juin, de 9 h à 12 h. Brocante sur la place. Producteurs locaux." ||
 			!strings.Contains(o["content"].(string), "<li>dimanche 21 juin, de 10 h à 13 h (horaire modifié)</li>") {
@@ -282,7 +304,7 @@ func TestFederationOccurrenceGolden(t *testing.T) {
 		}
 
 		// Restoring 13 June says so, and the date is no longer struck.
-		xs, err := ts.Store.EventExceptions(ctx, id)
+		xs, err = ts.Store.EventExceptions(ctx, id)
 		if err != nil || len(xs) != 2 {
 			t.Fatalf("exceptions: %v %v", xs, err)
 		}
@@ -294,7 +316,7 @@ func TestFederationOccurrenceGolden(t *testing.T) {
 		}
 		u, n = lastOutbox(t, ts, id, "Update")
 		o = u["object"].(map[string]any)
-		if n != 3 || o["startTime"] != "2026-06-13T07:00:00Z" ||
+		if n != 5 || o["startTime"] != "2026-06-13T07:00:00Z" ||
 			o["summary"] != "Date rétablie — samedi 13 juin, de 9 h à 12 h. "+
 				"Date déplacée — dimanche 21 juin, de 10 h à 13 h, au lieu du samedi 20 juin à 9 h. Producteurs locaux." ||
 			!strings.HasPrefix(o["content"].(string), "<p><strong>Date rétablie</strong> — samedi 13 juin, de 9 h à 12 h</p>") ||
