@@ -155,7 +155,16 @@ func seedConsoleHistory(ctx context.Context, a *app.App, org model.Organisation,
 					AuthorName: names[(d+k)%len(names)], Excerpt: s.text, ServiceID: svc[s.service], State: model.StateAssigned,
 					OutOfHours: !sched.IsOpen(received), ReceivedAt: received, UpdatedAt: received, Version: 1}
 				if k%2 == 1 {
+					// A request item opens its request: write one, or
+					// an item still waiting for its answer is a dead link.
 					it.Kind = model.InboxRequest
+					req := model.ResidentRequest{ID: it.SourceID, OrgID: org.ID, Name: it.AuthorName,
+						Email: fmt.Sprintf("habitant%d@example.org", d*10+k), Body: s.text, ServiceID: it.ServiceID,
+						Reference: received.In(paris).Format("20060102") + "-" + strings.ToUpper(it.SourceID[len(it.SourceID)-6:]),
+						IdemKey:   it.SourceID, CreatedAt: received}
+					if err := tx.CreateResidentRequest(ctx, req); err != nil {
+						return err
+					}
 				}
 				if err := tx.CreateInboxItem(ctx, it); err != nil {
 					return err
