@@ -29,6 +29,9 @@ type ServiceCount struct {
 
 // Figures is the workload page.
 type Figures struct {
+	// History is the follower base and the time spent month by month,
+	// newest first, from the oldest daily count (at most a year back).
+	History    []MonthFigures
 	Days       []Bucket // the last 30 days, newest first
 	Weeks      []Bucket // the last 12 weeks (Monday to Sunday), newest first
 	PerService []ServiceCount
@@ -61,32 +64,22 @@ func (a *App) Followers(ctx context.Context, orgID string) (FollowerCount, error
 }
 
 // PerThousand is the workload per 1,000 people following the organisation,
-// or per 1,000 residents when nobody follows it yet.
+// or per 1,000 residents when nobody follows it.
 type PerThousand struct {
 	Per1000     float64
 	Denominator int
 	// DenominatorSource is "followers" (e-mail subscribers and Fediverse
-	// followers, counted today) or "population" when there are none.
+	// followers, averaged over the period's days), "population" when their
+	// average is zero, or "none" when no count exists for the period (a
+	// past period before the daily counts began): no figure then.
 	DenominatorSource string
-	Followers         FollowerCount
-}
-
-// perThousand divides minutesPerDay by the followers in thousands, falling
-// back to the organisation's population.
-func (a *App) perThousand(ctx context.Context, org model.Organisation, minutesPerDay float64) (PerThousand, error) {
-	var p PerThousand
-	var err error
-	if p.Followers, err = a.Followers(ctx, org.ID); err != nil {
-		return p, err
-	}
-	p.Denominator, p.DenominatorSource = p.Followers.Total(), "followers"
-	if p.Denominator == 0 {
-		p.Denominator, p.DenominatorSource = org.Population, "population"
-	}
-	if p.Denominator > 0 {
-		p.Per1000 = minutesPerDay * 1000 / float64(p.Denominator)
-	}
-	return p, nil
+	Followers         FollowerCount // the period's average, by channel
+	// CountedDays is how many of the PeriodDays (up to today) have a count;
+	// TodayOnly is true when the only one is today's live count.
+	CountedDays, PeriodDays int
+	TodayOnly               bool
+	// Since is the day of the organisation's oldest daily count.
+	Since time.Time
 }
 
 // day returns local midnight of t's day.
@@ -152,7 +145,12 @@ func (a *App) Figures(ctx context.Context, org model.Organisation, now time.Time
 		}
 		return f.PerService[i].Name < f.PerService[j].Name
 	})
-	if f.PerThousand, err = a.perThousand(ctx, org, f.MinutesPerDay); err != nil {
+	h, err := a.followerHistory(ctx, org.ID, today.AddDate(0, -historyMonths, 0), now)
+	if err != nil {
+		return f, err
+	}
+	f.PerThousand = h.base(org, today.AddDate(0, 0, -29), to, f.MinutesPerDay)
+	if f.History, err = a.monthHistory(ctx, org, h, now); err != nil {
 		return f, err
 	}
 	return f, nil
@@ -201,7 +199,8 @@ type CostReport struct {
 	Staff           int // people active
 	PerService      []ServiceCount
 	// MinutesPerDay averages the active minutes over the month's days (up
-	// to today for the month in progress), per 1,000 followers below.
+	// to today for the month in progress), per 1,000 of the month's
+	// followers below.
 	MinutesPerDay float64
 	PerThousand
 }
@@ -260,15 +259,16 @@ func (a *App) MonthlyCost(ctx context.Context, org model.Organisation, year int,
 	r.Hours = float64(r.Minutes) / 60
 	r.HourlyCostCents = settings.HourlyCostCents
 	r.CostCents = int(float64(r.Minutes) * float64(settings.HourlyCostCents) / 60)
-	end := to
-	if now := a.Now(); now.Before(end) {
-		end = day(now).AddDate(0, 0, 1)
-	}
-	if days := int(end.Sub(from).Round(24*time.Hour) / (24 * time.Hour)); days > 0 {
+	now := a.Now()
+	if days := elapsedDays(from, to, now); days > 0 {
 		r.MinutesPerDay = float64(r.Minutes) / float64(days)
 	}
-	if r.PerThousand, err = a.perThousand(ctx, org, r.MinutesPerDay); err != nil {
+	// The base of the month's own days: the average of their daily
+	// counts, not today's count (which may be years later).
+	h, err := a.followerHistory(ctx, org.ID, from, now)
+	if err != nil {
 		return r, err
 	}
+	r.PerThousand = h.base(org, from, to, r.MinutesPerDay)
 	return r, nil
 }

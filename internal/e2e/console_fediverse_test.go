@@ -271,16 +271,7 @@ func TestConsoleFiguresFollowersBase(t *testing.T) {
 		org.Population = 12000
 		// 60 active minutes over the last 30 days (the minute the office
 		// hours were set, and 59 the day before): 2 minutes a day.
-		cm, err := A.Store.AccountByEmail(ctx, "cm@bellerive.test")
-		if err != nil {
-			t.Fatal(err)
-		}
-		start := time.Date(2026, 3, 11, 9, 0, 0, 0, paris)
-		for i := 0; i < 59; i++ {
-			if err := A.Store.RecordActivity(ctx, org.ID, cm.ID, start.Add(time.Duration(i)*time.Minute).UTC()); err != nil {
-				t.Fatal(err)
-			}
-		}
+		recordMinutes(t, A, org.ID, "cm@bellerive.test", time.Date(2026, 3, 11, 9, 0, 0, 0, paris), 59)
 		figures := func() app.Figures {
 			t.Helper()
 			f, err := A.App.Figures(ctx, org, A.App.Now())

@@ -34,3 +34,34 @@ func OverdueDigestJob() *river.PeriodicJob {
 		func() (river.JobArgs, *river.InsertOpts) { return OverdueDigestArgs{}, nil },
 		&river.PeriodicJobOpts{ID: "console_overdue_digest", RunOnStart: true})
 }
+
+// FollowerSnapshotArgs asks for the day's follower count of every
+// organisation (docs/CONSOLE.md, "Followers").
+type FollowerSnapshotArgs struct{}
+
+// Kind identifies the job type.
+func (FollowerSnapshotArgs) Kind() string { return "follower_snapshot" }
+
+// FollowerSnapshotWorker records the counts. It is idempotent: the use case
+// keeps the first count of each organisation and day, so a run after a
+// restart, or on another process, adds nothing.
+type FollowerSnapshotWorker struct {
+	river.WorkerDefaults[FollowerSnapshotArgs]
+	Run func(ctx context.Context) (int, error)
+}
+
+// Work records the counts missing for today.
+func (w *FollowerSnapshotWorker) Work(ctx context.Context, _ *river.Job[FollowerSnapshotArgs]) error {
+	_, err := w.Run(ctx)
+	return err
+}
+
+// FollowerSnapshotJob runs at start-up and hourly: the first run of each
+// day (Europe/Paris) takes the day's counts, the others find them taken.
+// Hourly rather than daily so that a process started late, or a leader
+// changed at midnight, still counts the day.
+func FollowerSnapshotJob() *river.PeriodicJob {
+	return river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+		func() (river.JobArgs, *river.InsertOpts) { return FollowerSnapshotArgs{}, nil },
+		&river.PeriodicJobOpts{ID: "follower_snapshot", RunOnStart: true})
+}

@@ -125,6 +125,7 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 	// only when jobs run, after Open.
 	river.AddWorker(workers, &jobs.CleanupWorker{Run: func(ctx context.Context) error { return s.App.CleanupExpired(ctx) }})
 	river.AddWorker(workers, &jobs.OverdueDigestWorker{Run: func(ctx context.Context) (int, error) { return s.App.SendOverdueDigests(ctx) }})
+	river.AddWorker(workers, &jobs.FollowerSnapshotWorker{Run: func(ctx context.Context) (int, error) { return s.App.SnapshotFollowers(ctx) }})
 	publisher := &jobs.PublishWorker{}
 	river.AddWorker(workers, publisher)
 	reminder := &jobs.EventReminderWorker{}
@@ -137,7 +138,7 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 	river.AddWorker(workers, &jobs.MailTickWorker{Mailer: appOf})
 	jcfg := jobs.Config{Workers: workers, PollInterval: cfg.JobPoll, Logger: logger,
 		Queues:   map[string]int{jobs.MailQueue: 20, jobs.MailingQueue: 4, jobs.FederationQueue: federationWorkers},
-		Periodic: []*river.PeriodicJob{jobs.CleanupJob(), jobs.OverdueDigestJob(), jobs.MailTickJob()}}
+		Periodic: []*river.PeriodicJob{jobs.CleanupJob(), jobs.OverdueDigestJob(), jobs.FollowerSnapshotJob(), jobs.MailTickJob()}}
 	fedFanout, fedDeliver := &jobs.FedFanOutWorker{}, &jobs.FedDeliverWorker{}
 	river.AddWorker(workers, fedFanout)
 	river.AddWorker(workers, fedDeliver)
