@@ -170,7 +170,8 @@ func TestConsoleFiguresPastMonthsUseTheirFollowers(t *testing.T) {
 		mustContain(t, "figures", fig.Body, "relevés quotidiens de 24 jours sur 30",
 			"Abonnés et temps passé, mois par mois", "est relevé chaque jour depuis le dimanche 1 février 2026",
 			"<th scope=\"row\">février 2026</th><td>950</td><td>900</td><td>50</td><td>28 sur 28</td><td>10,0</td><td>10,5</td>",
-			"<th scope=\"row\">mars 2026</th><td>883</td>", `href="/admin/bellerive/chiffres/cout?mois=2026-02"`)
+			"<th scope=\"row\">mars 2026</th><td>883</td>", `href="/admin/bellerive/chiffres/cout?mois=2026-02"`,
+			`href="/admin/bellerive/abonnes/resumes"`)
 		mustNotContain(t, "figures", fig.Body, `<th scope="row">janvier 2026</th>`)
 
 		// The same in English.

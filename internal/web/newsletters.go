@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -31,6 +32,8 @@ func (h *Handler) newsletterRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/{org}/abonnes", h.staff(managers, h.subscriberFigures))
 	mux.Handle("POST /admin/{org}/abonnes/settings", h.staff(adminOnly, h.saveMailSettings))
 	mux.Handle("GET /admin/{org}/abonnes/export.csv", h.staff(adminOnly, h.exportSubscribers))
+	mux.Handle("GET /admin/{org}/abonnes/resumes", h.staff(managers, h.digestList))
+	mux.Handle("GET /admin/{org}/abonnes/resumes/{id}", h.staff(managers, h.digestFigures))
 	mux.Handle("GET /c/{token}", h.public(h.click))
 }
 
@@ -372,6 +375,66 @@ func (h *Handler) subscriberFigures(w http.ResponseWriter, r *http.Request) erro
 	v.Form = f
 	h.render(w, r, http.StatusOK, "admin/subscribers", v)
 	return nil
+}
+
+// digestsView is the list of digest mailings.
+type digestsView struct {
+	app.DigestPage
+	Prev, Next string
+}
+
+// digestList shows the organisation's digest mailings, newest first, with
+// their recipients and clicks: counts only, never who.
+func (h *Handler) digestList(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	p, err := h.app.DigestMailings(r.Context(), org.ID, page)
+	if err != nil {
+		return err
+	}
+	d := digestsView{DigestPage: p}
+	base := "/admin/" + org.Handle + "/abonnes/resumes?page="
+	if p.Page > 1 {
+		d.Prev = base + strconv.Itoa(p.Page-1)
+	}
+	if p.Page < p.Pages {
+		d.Next = base + strconv.Itoa(p.Page+1)
+	}
+	h.renderStaff(w, r, http.StatusOK, "admin/digests", "digests.title", d, nil)
+	return nil
+}
+
+// digestView is one digest mailing with its clicks per link.
+type digestView struct {
+	app.DigestFigures
+	PerLink []store.ClickCount
+}
+
+func (h *Handler) digestFigures(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	d, clicks, err := h.app.DigestMailing(r.Context(), org.ID, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	h.renderStaff(w, r, http.StatusOK, "admin/digest", "digests.one_title", digestView{DigestFigures: d, PerLink: clicks}, nil)
+	return nil
+}
+
+// DigestPeriod names what a digest covered ("quotidien du jeudi 12 mars
+// 2026", "hebdomadaire, semaine 11 de 2026").
+func (v *View) DigestPeriod(period, key string) string {
+	switch period {
+	case string(model.FreqDaily):
+		if t, err := time.ParseInLocation("2006-01-02", key, paris); err == nil {
+			return v.T("digests.period.daily", v.Date(t))
+		}
+	case string(model.FreqWeekly):
+		var year, week int
+		if _, err := fmt.Sscanf(key, "%d-W%d", &year, &week); err == nil {
+			return v.T("digests.period.weekly", week, year)
+		}
+	}
+	return key
 }
 
 func (h *Handler) saveMailSettings(w http.ResponseWriter, r *http.Request) error {
