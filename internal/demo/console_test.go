@@ -1,7 +1,9 @@
 package demo_test
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/parvis/parvis/internal/demo"
 	"github.com/parvis/parvis/internal/model"
@@ -76,8 +78,41 @@ func TestDemoInboxIsAlive(t *testing.T) {
 	if err != nil || !f.HasTimes || f.MinutesPerDay < 10 || f.DenominatorSource != "followers" || f.Followers.Email == 0 {
 		t.Fatalf("demo figures: %+v %v", f, err)
 	}
+	// Three months of daily follower counts: the figures page shows the
+	// months, and last month's report divides by last month's followers,
+	// fewer than today's.
+	counted := 0
+	for _, m := range f.History {
+		if m.CountedDays > 0 {
+			counted++
+		}
+	}
+	if counted < 3 || f.History[0].Month.Month() != ts.App.Now().In(paris).Month() {
+		t.Fatalf("demo follower history: %d months counted of %+v", counted, f.History)
+	}
+	now := ts.App.Now().In(paris)
+	last := time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, paris)
+	rep, err := ts.App.MonthlyCost(t.Context(), org, last.Year(), last.Month())
+	live, err2 := ts.App.Followers(t.Context(), org.ID)
+	if err != nil || err2 != nil || rep.DenominatorSource != "followers" || rep.TodayOnly || rep.CountedDays != rep.PeriodDays ||
+		rep.Followers.Total() >= live.Total() || rep.Followers.Fediverse == 0 {
+		t.Fatalf("demo report of last month: %+v (today: %+v) %v %v", rep.PerThousand, live, err, err2)
+	}
+	staff := ts.Client(t)
+	ts.LoginAs(t, staff, "communication@bellerive.example")
+	if page := staff.Get("/admin/bellerive/chiffres"); page.Status != 200 || !strings.Contains(page.Body, "Abonnés et temps passé, mois par mois") {
+		t.Fatalf("demo figures page: %d", page.Status)
+	}
 	av, err := ts.App.Availability(t.Context(), org.ID, ts.App.Now())
 	if err != nil || !av.Configured || !av.HasTypical || av.OnCallPhone == "" {
 		t.Fatalf("demo availability: %+v %v", av, err)
 	}
 }
+
+var paris = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		return time.UTC
+	}
+	return l
+}()

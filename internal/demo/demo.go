@@ -129,5 +129,8 @@ func Seed(ctx context.Context, a *app.App) ([]Login, error) {
 	if err := seedFederation(ctx, a, org); err != nil {
 		return nil, fmt.Errorf("demo federation: %w", err)
 	}
+	if err := seedFollowerHistory(ctx, a, org); err != nil { // figures.go
+		return nil, fmt.Errorf("demo follower history: %w", err)
+	}
 	return logins, nil
 }

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/federation"
@@ -14,12 +15,21 @@ import (
 // boosts the demo shows under a publication.
 // A reply with an edit was first posted as reply, then edited (an Update
 // of the Note) into edit: the question enters the inbox at the edit.
-var remoteResidents = []struct{ user, host, name, reply, edit string }{
-	{"claire", "mastodon.example", "Claire Martin", "Merci pour l'information ! Le marché du samedi est-il maintenu pendant les travaux ?", ""},
-	{"bernard", "gts.example", "Bernard (quartier du Port)", "Est-ce que la piste cyclable restera ouverte le long de la Loire ?", ""},
-	{"yuki", "misskey.example", "Yuki", "Merci pour ces nouvelles, c'est clair et utile.", ""},
+// follows is how many days ago each started following the commune.
+var remoteResidents = []struct {
+	user, host, name, reply, edit string
+	follows                       int
+}{
+	{"claire", "mastodon.example", "Claire Martin", "Merci pour l'information ! Le marché du samedi est-il maintenu pendant les travaux ?", "", 75},
+	{"bernard", "gts.example", "Bernard (quartier du Port)", "Est-ce que la piste cyclable restera ouverte le long de la Loire ?", "", 41},
+	{"yuki", "misskey.example", "Yuki", "Merci pour ces nouvelles, c'est clair et utile.", "", 8},
 	{"lea", "pixelfed.example", "Léa R.", "Bon courage aux équipes du chantier.",
-		"Bon courage aux équipes du chantier. Le bus 3 passera-t-il toujours par le quai ?"},
+		"Bon courage aux équipes du chantier. Le bus 3 passera-t-il toujours par le quai ?", 19},
+}
+
+// followedAt is when the i-th remote resident started following.
+func followedAt(now time.Time, i int) time.Time {
+	return now.Add(-time.Duration(remoteResidents[i].follows) * 24 * time.Hour)
 }
 
 // seedFederation makes the commune discoverable on the Fediverse
@@ -53,7 +63,7 @@ func seedFederation(ctx context.Context, a *app.App, org model.Organisation) err
 				return err
 			}
 			if _, err := tx.AddFollower(ctx, model.Follower{ActorID: orgActor.ID, RemoteActor: uri, Inbox: ra.Inbox,
-				SharedInbox: ra.SharedInbox, Host: r.host, FollowID: uri + "#follow", CreatedAt: a.Now()}); err != nil {
+				SharedInbox: ra.SharedInbox, Host: r.host, FollowID: uri + "#follow", CreatedAt: followedAt(a.Now(), i)}); err != nil {
 				return err
 			}
 			now := a.Now()

@@ -46,6 +46,16 @@ Avril à Bellerive : la fête du Port, les jardins partagés des Coteaux et le n
 [[publications 5]]
 `
 
+// demoSubscribers is how many e-mail subscribers the demo has.
+const demoSubscribers = 320
+
+// subscribedAt is when the demo's i-th subscriber confirmed: one a day or
+// so over the 90 days since the commune opened its Parvis, so that the
+// daily follower counts (figures.go) grow as they would have.
+func subscribedAt(now time.Time, i int) time.Time {
+	return now.Add(-time.Duration(i%90) * 24 * time.Hour)
+}
+
 // seedSubscriptions adds a few hundred e-mail-only subscribers with their
 // consent records across the commune's topics and neighbourhoods, a sent
 // newsletter with its archive page, and one scheduled for later.
@@ -60,9 +70,10 @@ func seedSubscriptions(ctx context.Context, a *app.App, org model.Organisation) 
 	}
 	now := a.Now()
 	freqs := []model.Frequency{model.FreqImmediate, model.FreqDaily, model.FreqWeekly, model.FreqWeekly, model.FreqNone}
+	var readers []digestReader // who gets digests, for the demo's past digests
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
-		for i := 0; i < 320; i++ {
-			confirmed := now.Add(-time.Duration(i%90) * 24 * time.Hour)
+		for i := 0; i < demoSubscribers; i++ {
+			confirmed := subscribedAt(now, i)
 			lang := "fr"
 			if i%16 == 5 { // a few subscribed from the English pages: their mail is in English
 				lang = "en"
@@ -86,6 +97,9 @@ func seedSubscriptions(ctx context.Context, a *app.App, org model.Organisation) 
 				LastDigestAt: &now, CreatedAt: confirmed, UpdatedAt: confirmed}); err != nil {
 				return err
 			}
+			if c.News == model.FreqDaily || c.News == model.FreqWeekly {
+				readers = append(readers, digestReader{id: s.ID, freq: c.News, since: confirmed})
+			}
 			js, _ := json.Marshal(c)
 			if err := tx.AddConsent(ctx, model.Consent{ID: app.NewID(), SubscriberID: s.ID, OrgID: org.ID, Action: "confirmed",
 				ConsentVersion: app.ConsentVersion, ConsentText: app.ConsentText(app.ConsentVersion, "fr", org.Name),
@@ -97,6 +111,9 @@ func seedSubscriptions(ctx context.Context, a *app.App, org model.Organisation) 
 	})
 	if err != nil {
 		return fmt.Errorf("demo subscribers: %w", err)
+	}
+	if err := seedDigests(ctx, a, org, readers); err != nil { // figures.go
+		return fmt.Errorf("demo digests: %w", err)
 	}
 	march, err := a.SaveNewsletter(ctx, "", org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — mars", BodyMD: marchLetter})
 	if err != nil {

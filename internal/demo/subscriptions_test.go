@@ -32,6 +32,22 @@ func TestDemoMail(t *testing.T) {
 			t.Errorf("the demo letter's page lacks %q", want)
 		}
 	}
+	// Two weeks of digests, each with its recipients and clicks, listed
+	// page by page and shown one by one.
+	digests, err := ts.App.DigestMailings(t.Context(), org.ID, 1)
+	if err != nil || digests.Total < 28 || len(digests.Digests) != 20 {
+		t.Fatalf("demo digests: %d, page of %d (%v)", digests.Total, len(digests.Digests), err)
+	}
+	for _, d := range digests.Digests {
+		if d.Total == 0 || d.Sent != d.Total || d.Links == 0 || d.Clicks == 0 || d.Period == "" {
+			t.Fatalf("demo digest without figures: %+v", d)
+		}
+	}
+	list := html.UnescapeString(staff.Get("/admin/bellerive/abonnes/resumes").Body)
+	one := html.UnescapeString(staff.Get("/admin/bellerive/abonnes/resumes/" + digests.Digests[0].ID).Body)
+	if !strings.Contains(list, "Résumés envoyés") || !strings.Contains(list, "rel=\"next\"") || !strings.Contains(one, "Clics sur les liens") {
+		t.Errorf("the demo's digest pages lack their figures")
+	}
 	var en int
 	if err := ts.Store.DB().QueryRow(`SELECT COUNT(*) FROM subscribers WHERE lang='en'`).Scan(&en); err != nil || en == 0 {
 		t.Errorf("English subscribers = %d (%v), want some", en, err)
