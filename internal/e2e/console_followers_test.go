@@ -151,7 +151,7 @@ func TestConsoleFiguresPastMonthsUseTheirFollowers(t *testing.T) {
 		feb := town.admin.Get("/admin/bellerive/chiffres/cout?mois=2026-02")
 		mustStatus(t, "February report", feb, 200)
 		mustContain(t, "February report", feb.Body, "Minutes par jour pour 1 000 abonnés", "10,5 min",
-			"base : 950 abonnés en moyenne (900 par courriel, 50 sur le Fédivers), relevés quotidiens de 28 jours sur 28",
+			"base : 950 abonnés en moyenne (900 par courriel, 50 sur le Fédivers) ; jours relevés : 28 sur 28",
 			"abonnés = moyenne des relevés quotidiens du mois")
 		// January: no count, no figure, and today's count is not used.
 		jan := town.admin.Get("/admin/bellerive/chiffres/cout?mois=2026-01")
@@ -162,12 +162,12 @@ func TestConsoleFiguresPastMonthsUseTheirFollowers(t *testing.T) {
 		// March so far: 5 counts and today's live count (nobody), 12 days.
 		mar := town.admin.Get("/admin/bellerive/chiffres/cout?mois=2026-03")
 		mustContain(t, "March report", mar.Body,
-			"base : 883 abonnés en moyenne (833 par courriel, 50 sur le Fédivers), relevés quotidiens de 6 jours sur 12")
+			"base : 883 abonnés en moyenne (833 par courriel, 50 sur le Fédivers) ; jours relevés : 6 sur 12")
 
 		// The figures page: the last 30 days' base, and the months.
 		fig := town.admin.Get("/admin/bellerive/chiffres")
 		mustStatus(t, "figures", fig, 200)
-		mustContain(t, "figures", fig.Body, "relevés quotidiens de 24 jours sur 30",
+		mustContain(t, "figures", fig.Body, "jours relevés : 24 sur 30",
 			"Abonnés et temps passé, mois par mois", "est relevé chaque jour depuis le dimanche 1 février 2026",
 			"<th scope=\"row\">février 2026</th><td>950</td><td>900</td><td>50</td><td>28 sur 28</td><td>10,0</td><td>10,5</td>",
 			"<th scope=\"row\">mars 2026</th><td>883</td>", `href="/admin/bellerive/chiffres/cout?mois=2026-02"`,
@@ -179,7 +179,7 @@ func TestConsoleFiguresPastMonthsUseTheirFollowers(t *testing.T) {
 		ts.LoginAs(t, en, "cm@bellerive.test")
 		mustStatus(t, "English", en.Post("/lang", form("lang", "en", "next", "/admin/bellerive/chiffres")), 303)
 		mustContain(t, "February report (en)", en.Get("/admin/bellerive/chiffres/cout?mois=2026-02").Body,
-			"base: 950 followers on average (900 by e-mail, 50 on the Fediverse), daily counts of 28 days out of 28")
+			"base: 950 followers on average (900 by e-mail, 50 on the Fediverse); days counted: 28 of 28")
 		mustContain(t, "January report (en)", en.Get("/admin/bellerive/chiffres/cout?mois=2026-01").Body,
 			"not computed: no count of followers for this period (daily counts since Sunday 1 February 2026)")
 		mustContain(t, "figures (en)", en.Get("/admin/bellerive/chiffres").Body, "Followers and time spent, month by month",
