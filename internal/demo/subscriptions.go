@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
@@ -20,15 +21,18 @@ var (
 		"simon", "michel", "lefebvre", "leroy", "roux"}
 )
 
-const marchLetter = `Chères Bellerivoises, chers Bellerivois,
+// sentLetter is the letter the demo shows as sent on the given day, with
+// its dates in the following weeks.
+func sentLetter(sent time.Time) string {
+	return `Chères Bellerivoises, chers Bellerivois,
 
-Le printemps arrive sur les bords de Loire, et avec lui les chantiers et les fêtes de quartier.
+Les chantiers avancent et les fêtes de quartier se préparent sur les bords de Loire.
 
 ## Ce qu'il faut retenir ce mois-ci
 
-- **La place du Marché rouvre** le samedi 21 mars après trois mois de travaux.
-- **Collecte des encombrants** : le mardi 24 mars dans les quartiers des Tanneurs et du Port.
-- **Conseil municipal** le vendredi 27 mars à 18 h, salle du conseil, ouvert au public.
+- **La place du Marché rouvre** le ` + long(nextWeekday(sent, time.Saturday, 5)) + ` après trois mois de travaux.
+- **Collecte des encombrants** : le ` + long(nextWeekday(sent, time.Tuesday, 8)) + ` dans les quartiers des Tanneurs et du Port.
+- **Conseil municipal** le ` + long(nextWeekday(sent, time.Friday, 11)) + ` à 18 h, salle du conseil, ouvert au public.
 
 ## Les dernières publications
 
@@ -38,13 +42,18 @@ Bonne lecture, et à bientôt sur les bords de Loire.
 
 *Hélène Marchand, maire de Bellerive-sur-Loire*
 `
+}
 
-const aprilLetter = `Bonjour à toutes et à tous,
+// nextLetter is the letter the demo has scheduled for the given day.
+func nextLetter(at time.Time) string {
+	m := app.MonthFR(at)
+	return `Bonjour à toutes et à tous,
 
-Avril à Bellerive : la fête du Port, les jardins partagés des Coteaux et le nouveau calendrier des collectes.
+` + strings.ToUpper(m[:1]) + m[1:] + ` à Bellerive : la fête du Port, les jardins partagés des Coteaux et le nouveau calendrier des collectes.
 
 [[publications 5]]
 `
+}
 
 // demoSubscribers is how many e-mail subscribers the demo has.
 const demoSubscribers = 320
@@ -115,39 +124,39 @@ func seedSubscriptions(ctx context.Context, a *app.App, org model.Organisation) 
 	if err := seedDigests(ctx, a, org, readers); err != nil { // figures.go
 		return fmt.Errorf("demo digests: %w", err)
 	}
-	march, err := a.SaveNewsletter(ctx, "", org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — mars", BodyMD: marchLetter})
-	if err != nil {
-		return err
-	}
-	// The March letter is shown as already sent (its archive page exists);
-	// the demo does not send 300 messages on start-up.
-	r, err := a.RenderNewsletter(ctx, org, march)
-	if err != nil {
-		return err
-	}
 	sent := now.Add(-9 * 24 * time.Hour)
-	mid, err := seedSentMailing(ctx, a, org, march, r)
+	last, err := a.SaveNewsletter(ctx, "", org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — " + app.MonthFR(sent), BodyMD: sentLetter(sent)})
+	if err != nil {
+		return err
+	}
+	// The last letter is shown as already sent (its archive page exists);
+	// the demo does not send 300 messages on start-up.
+	r, err := a.RenderNewsletter(ctx, org, last)
+	if err != nil {
+		return err
+	}
+	mid, err := seedSentMailing(ctx, a, org, last, r)
 	if err != nil {
 		return fmt.Errorf("demo sent letter: %w", err)
 	}
-	if err := a.Store.SetNewsletterState(ctx, org.ID, march.ID, []model.NewsletterState{model.NewsletterDraft},
+	if err := a.Store.SetNewsletterState(ctx, org.ID, last.ID, []model.NewsletterState{model.NewsletterDraft},
 		model.NewsletterSent, nil, mid, r.BodyHTML, now); err != nil {
 		return err
 	}
-	if err := a.Store.SetNewsletterSentAt(ctx, march.ID, sent); err != nil {
-		return err
-	}
-	april, err := a.SaveNewsletter(ctx, "", org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — avril", BodyMD: aprilLetter})
-	if err != nil {
+	if err := a.Store.SetNewsletterSentAt(ctx, last.ID, sent); err != nil {
 		return err
 	}
 	at := now.Add(20 * 24 * time.Hour).Truncate(time.Hour)
-	return a.SendNewsletter(ctx, "", org, april.ID, &at)
+	upcoming, err := a.SaveNewsletter(ctx, "", org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — " + app.MonthFR(at), BodyMD: nextLetter(at)})
+	if err != nil {
+		return err
+	}
+	return a.SendNewsletter(ctx, "", org, upcoming.ID, &at)
 }
 
 var hrefRE = regexp.MustCompile(`href="(https?://[^"]+)"`)
 
-// seedSentMailing records the March letter's mailing as delivered to its
+// seedSentMailing records the last letter's mailing as delivered to its
 // audience, with Bellerive counting clicks (aggregate, per link) and
 // plausible totals, so the letter's staff page shows progress and clicks.
 func seedSentMailing(ctx context.Context, a *app.App, org model.Organisation, n model.Newsletter, r app.RenderedNewsletter) (string, error) {
