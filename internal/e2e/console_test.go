@@ -111,9 +111,12 @@ func TestConsoleRequestOutOfHoursAnsweredMonday(t *testing.T) {
 		patrick, amelie := ts.Client(t), ts.Client(t)
 		ts.LoginAs(t, patrick, "patrick@bellerive.test")
 		ts.LoginAs(t, amelie, "amelie@bellerive.test")
-		mustContain(t, "agent inbox", patrick.Get("/admin/bellerive/inbox").Body, "Quand le quai rouvrira-t-il", "hors horaires")
-		if strings.Contains(amelie.Get("/admin/bellerive/inbox").Body, "Quand le quai") {
+		mustContain(t, "agent inbox", patrick.Get("/admin/bellerive/inbox").Body, "Quand le quai rouvrira-t-il", "hors horaires",
+			`<p role="status">1 élément</p>`)
+		if other := amelie.Get("/admin/bellerive/inbox").Body; strings.Contains(other, "Quand le quai") {
 			t.Fatal("an agent of another service sees the request")
+		} else {
+			mustContain(t, "other agent's inbox", other, `<p role="status">0 élément</p>`)
 		}
 		mustStatus(t, "other agent opens", amelie.Get("/admin/bellerive/inbox/"+item.ID), 403)
 		if strings.Contains(patrick.Get("/admin/bellerive/inbox/"+item.ID).Body, "jeanne@example.test") {
