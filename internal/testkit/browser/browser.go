@@ -96,6 +96,29 @@ func Get[T any](t testing.TB, ctx context.Context, action chromedp.Action[T]) T 
 	return v
 }
 
+// WaitText waits until the element sel shows a text containing want and
+// returns that text. After a click that submits a form, the old page often
+// still shows an element of the same kind (a notice, an h1) for a moment:
+// waiting for the element alone would read the old one. Errors while the
+// page is being replaced only mean "read again".
+func WaitText(t testing.TB, ctx context.Context, sel, want string) string {
+	t.Helper()
+	var text string
+	var err error
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		read, cancel := context.WithTimeout(ctx, 2*time.Second)
+		text, err = chromedp.Run(read, chromedp.Text(chromedp.CSS(sel)))
+		cancel()
+		if err == nil && strings.Contains(text, want) {
+			return text
+		}
+		if time.Now().After(deadline) {
+			loc, _ := chromedp.Run(ctx, chromedp.Location())
+			t.Fatalf("browser (at %s): %s shows %q (last error: %v), want %q", loc, sel, text, err, want)
+		}
+	}
+}
+
 // Errors of an action whose page was replaced by a navigation: before it
 // ran (the first), or while it ran (the others).
 var (
