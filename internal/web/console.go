@@ -757,20 +757,12 @@ func (h *Handler) costReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.renderStaff(w, r, http.StatusOK, "console/cost", "console.cost.title", costView{CostReport: rep, MonthName: monthName(lang(r), t)}, nil)
+	h.renderStaff(w, r, http.StatusOK, "console/cost", "console.cost.title", costView{CostReport: rep, MonthName: monthLabel(lang(r), t)}, nil)
 	return nil
 }
 
-// monthName names a month and its year ("mars 2026", "March 2026").
-func monthName(lang string, t time.Time) string {
-	if lang == "en" {
-		return t.Format("January 2006")
-	}
-	return fmt.Sprintf("%s %d", frMonths[t.Month()-1], t.Year())
-}
-
 // MonthName names t's month in the page's language.
-func (v *View) MonthName(t time.Time) string { return monthName(v.Lang, t.In(paris)) }
+func (v *View) MonthName(t time.Time) string { return monthLabel(v.Lang, t.In(paris)) }
 
 // Hours formats a duration of open time ("1 h 30").
 func (v *View) Hours(d time.Duration) string { return app.FormatOpenDuration(v.Lang, d) }

@@ -566,10 +566,7 @@ func dayTitle(l string, t, now time.Time) string {
 		}
 		return t.Format("Monday 2 January")
 	}
-	s := fmt.Sprintf("%s %d %s", frDays[t.Weekday()], t.Day(), frMonths[t.Month()-1])
-	if t.Day() == 1 {
-		s = fmt.Sprintf("%s 1er %s", frDays[t.Weekday()], frMonths[t.Month()-1])
-	}
+	s := app.DayFR(t)
 	if t.Year() != now.In(paris).Year() {
 		s += fmt.Sprintf(" %d", t.Year())
 	}
@@ -657,11 +654,7 @@ func (h *Handler) monthPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Weeks = append(d.Weeks, week)
 	}
-	if l == "en" {
-		d.Title = first.Format("January 2006")
-	} else {
-		d.Title = fmt.Sprintf("%s %d", frMonths[m-1], y)
-	}
+	d.Title = monthLabel(l, first)
 	prev := first.AddDate(0, -1, 0)
 	if prev.Year() >= minYear {
 		d.Prev = orgPath(org) + "agenda/" + prev.Format("2006/01")

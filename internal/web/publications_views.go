@@ -225,6 +225,7 @@ func (h *Handler) pubCalendar(w http.ResponseWriter, r *http.Request) error {
 	return h.pubPage(w, r, "admin/calendar", "pub.calendar.title", d)
 }
 
+// monthLabel names a month and its year ("mars 2026", "March 2026").
 func monthLabel(lang string, t time.Time) string {
 	if lang == "en" {
 		return t.Format("January 2006")
