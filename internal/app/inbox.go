@@ -287,15 +287,8 @@ func (a *App) inboxOnComment(ctx context.Context, tx *store.Tx, in NewComment, c
 // question mark and urgent words count) and enters as a "remote" item.
 // Federation calls it in the transaction that stores the reply.
 func (a *App) InboxFromComment(ctx context.Context, tx *store.Tx, org model.Organisation, c model.Comment, ticked bool, notified []string) error {
-	src := InboxSource{Org: org, SourceID: c.ID, PublicationID: c.PublicationID, AuthorName: c.AuthorName, Text: c.Body,
-		ReceivedAt: c.CreatedAt, Notified: notified}
-	if src.AuthorName == "" {
-		src.AuthorName = c.RemoteName
-	}
-	asking := model.InboxQuestion
-	if c.RemoteActor != "" {
-		asking = model.InboxRemote
-	}
+	src, asking := commentSource(org, c, c.CreatedAt)
+	src.Notified = notified
 	switch {
 	case c.Status == model.CommentHeld:
 		src.Kind = model.InboxHeld
@@ -316,6 +309,21 @@ func (a *App) InboxFromComment(ctx context.Context, tx *store.Tx, org model.Orga
 	}
 	_, err := a.AddToInbox(ctx, tx, src)
 	return err
+}
+
+// commentSource is a comment as an inbox source received at the given
+// time, and the kind of item it makes when it asks something: a remote
+// reply for a Fediverse author, a question otherwise.
+func commentSource(org model.Organisation, c model.Comment, at time.Time) (InboxSource, model.InboxKind) {
+	src := InboxSource{Org: org, SourceID: c.ID, PublicationID: c.PublicationID, AuthorName: c.AuthorName, Text: c.Body,
+		ReceivedAt: at}
+	if src.AuthorName == "" {
+		src.AuthorName = c.RemoteName
+	}
+	if c.RemoteActor != "" {
+		return src, model.InboxRemote
+	}
+	return src, model.InboxQuestion
 }
 
 // InboxOnEdit is called in the transaction that applies an author's edit
@@ -344,15 +352,12 @@ func (a *App) InboxOnEdit(ctx context.Context, tx *store.Tx, org model.Organisat
 		return IsQuestion(false, body) || urgentMatch(body, settings.UrgentWords) != ""
 	}
 	word := urgentMatch(after.Body, settings.UrgentWords)
-	asking := model.InboxQuestion
-	if after.RemoteActor != "" {
-		asking = model.InboxRemote
-	}
+	now := a.Now()
+	src, asking := commentSource(org, after, now)
 	items, err := tx.InboxItemsOfSource(ctx, org.ID, after.ID)
 	if err != nil {
 		return err
 	}
-	now := a.Now()
 	for _, it := range items {
 		if it.Kind != asking && it.Kind != model.InboxHeld {
 			continue // reports and appeals quote their own text
@@ -376,11 +381,6 @@ func (a *App) InboxOnEdit(ctx context.Context, tx *store.Tx, org model.Organisat
 		if err := a.escalate(ctx, tx, org, it, word, settings); err != nil {
 			return err
 		}
-	}
-	src := InboxSource{Org: org, SourceID: after.ID, PublicationID: after.PublicationID, AuthorName: after.AuthorName,
-		Text: after.Body, ReceivedAt: now}
-	if src.AuthorName == "" {
-		src.AuthorName = after.RemoteName
 	}
 	switch {
 	case after.Status == model.CommentHeld && before.Status != model.CommentHeld:
