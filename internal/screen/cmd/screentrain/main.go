@@ -33,6 +33,7 @@ func main() {
 	flag.Float64Var(&openMix, "mix", 0.7, "share of the open weights in the log-odds for open texts")
 	flag.Float64Var(&civicOpen, "civic-open", 3, "extra weight of civic text for the open weights")
 	flag.BoolVar(&noPrune, "no-prune", false, "fit the open weights on every MLMA tweet, without setting aside those whose out-of-fold probability contradicts their label")
+	flag.BoolVar(&showPruned, "show-pruned", false, "print the MLMA tweets set aside, with their labels and out-of-fold probabilities")
 	flag.StringVar(&foldSalt, "fold-salt", "", "salt for the cross-validation folds (to see how much the out-of-fold figures move with another split)")
 	flag.Float64Var(&pruneNormalAbove, "prune-normal", 0.65, "set aside MLMA tweets labelled normal that the out-of-fold model scores at least this")
 	flag.Float64Var(&pruneAbusiveBelow, "prune-abusive", 0.35, "set aside MLMA tweets labelled abusive that the out-of-fold model scores at most this")
@@ -60,14 +61,13 @@ func main() {
 	}
 	fold := make([]int, len(docs))
 	for i, d := range docs {
-		fold[i] = dataset.Fold(d, folds)
-		if foldSalt != "" {
+		if foldSalt != "" { // another split; templates stay together
 			d.ID = foldSalt + d.ID
 			if d.Template != "" {
 				d.Template = foldSalt + d.Template
 			}
-			fold[i] = dataset.Fold(d, folds)
 		}
+		fold[i] = dataset.Fold(d, folds)
 	}
 	t := trainer{sc: sc, docs: docs, feats: feats, rule: rule, fold: fold}
 
@@ -110,13 +110,13 @@ func main() {
 		*out, len(docs), hold, cueAt, reject)
 }
 
-var foldSalt string
-
 var (
-	noPrune   bool
-	noOpen    bool
-	openMix   float64
-	civicOpen float64
+	foldSalt   string
+	showPruned bool
+	noPrune    bool
+	noOpen     bool
+	openMix    float64
+	civicOpen  float64
 )
 
 // trainer fits models on subsets of the training texts.
@@ -202,7 +202,7 @@ func kept(docs []dataset.Doc, scored []screen.Scored, report bool) func(int) boo
 	}
 	if report {
 		log.Printf("set aside %d MLMA tweets whose out-of-fold probability contradicts their label", n)
-		if os.Getenv("SCREENTRAIN_SHOW_PRUNED") != "" {
+		if showPruned {
 			for i, d := range docs {
 				if drop[i] {
 					log.Printf("  set aside (labelled abusive %v, p=%.2f): %s", d.Abusive, scored[i].Prob(), d.Text)
