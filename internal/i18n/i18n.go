@@ -114,25 +114,6 @@ func singular(lang string, n int) bool {
 	return n == 1
 }
 
-// Count converts the integer types templates hand over to an int for N.
-func Count(n any) int {
-	switch v := n.(type) {
-	case int:
-		return v
-	case int64:
-		return int(v)
-	case int32:
-		return int(v)
-	case uint:
-		return int(v)
-	case uint64:
-		return int(v)
-	case uint32:
-		return int(v)
-	}
-	return 0
-}
-
 // Has reports whether key exists in lang.
 func (c *Catalogue) Has(lang, key string) bool {
 	_, ok := c.msgs[lang][key]

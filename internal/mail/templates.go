@@ -26,8 +26,8 @@ type Templates struct {
 // LoadTemplates parses the embedded templates once, at start-up.
 func LoadTemplates(cat *i18n.Catalogue) (*Templates, error) {
 	// `t` is replaced per render with the recipient's language.
-	tfuncs := texttemplate.FuncMap{"t": func(string, ...any) string { return "" }, "tn": func(string, any, ...any) string { return "" }}
-	hfuncs := htmltemplate.FuncMap{"t": func(string, ...any) string { return "" }, "tn": func(string, any, ...any) string { return "" }}
+	tfuncs := texttemplate.FuncMap{"t": func(string, ...any) string { return "" }, "tn": func(string, int, ...any) string { return "" }}
+	hfuncs := htmltemplate.FuncMap{"t": func(string, ...any) string { return "" }, "tn": func(string, int, ...any) string { return "" }}
 	text, err := texttemplate.New("mail").Funcs(tfuncs).ParseFS(templateFiles, "templates/*.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("mail templates (text): %w", err)
@@ -45,7 +45,7 @@ type Rendered struct{ Subject, Text, HTML string }
 // Render executes NAME for lang with data.
 func (t *Templates) Render(name, lang string, data any) (Rendered, error) {
 	tr := func(key string, args ...any) string { return t.cat.T(lang, key, args...) }
-	trn := func(key string, n any, args ...any) string { return t.cat.N(lang, key, i18n.Count(n), args...) }
+	trn := func(key string, n int, args ...any) string { return t.cat.N(lang, key, n, args...) }
 	var r Rendered
 	text, err := t.text.Clone()
 	if err != nil {

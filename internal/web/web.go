@@ -182,9 +182,7 @@ func (v *View) T(key string, args ...any) string { return v.cat.T(v.Lang, key, a
 
 // TN is T for a count: it picks the singular or plural form of key for n
 // (see i18n.Catalogue.N); args default to n.
-func (v *View) TN(key string, n any, args ...any) string {
-	return v.cat.N(v.Lang, key, i18n.Count(n), args...)
-}
+func (v *View) TN(key string, n int, args ...any) string { return v.cat.N(v.Lang, key, n, args...) }
 
 // Asset returns the content-hashed URL of a static file.
 func (v *View) Asset(name string) string { return v.assets.URL(name) }
