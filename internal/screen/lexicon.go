@@ -131,10 +131,18 @@ type lexicon struct {
 	skeleton map[string]entry // abuse words by skeleton, for "connnnnard"
 	glued    []entry          // long slurs and insults searched inside glued words
 	roles    phraseSet[role]
+	// violence maps each inflected form of a verb of violence to its verb
+	// (data/violence_verbs.txt, from the Lefff).
+	violence map[string]verbForm
 }
 
 func loadLexicon() (*lexicon, error) {
 	lx := &lexicon{abuse: newPhraseSet[entry](), skeleton: map[string]entry{}, roles: newPhraseSet[role]()}
+	violence, err := loadViolence()
+	if err != nil {
+		return nil, err
+	}
+	lx.violence = violence
 	add := func(word string, cat category, group string) {
 		n := Normalize(word)
 		if n == "" {
@@ -165,7 +173,7 @@ func loadLexicon() (*lexicon, error) {
 		return nil, err
 	}
 	ignored := map[string]bool{}
-	err := eachLine("data/parvis_lexicon.txt", func(f []string) {
+	err = eachLine("data/parvis_lexicon.txt", func(f []string) {
 		if len(f) < 2 {
 			return
 		}

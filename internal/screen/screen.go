@@ -208,6 +208,12 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 			ev.cue = true
 		case m.negated || m.glued:
 			ev.hold(reason, scoreProfanity)
+		case m.e.cat == catProfanity && !aimedProfanity(toks, m.first),
+			m.e.cat != catSlur && m.e.cat != catStrong && m.e.cat != catProfanity && !aimed(text, toks, roles, m.first):
+			// A harsh word aimed at no one ("Putain, encore une coupure
+			// d'eau !", "c'est débile") is anger or vulgarity, which the
+			// policy publishes; it only makes the model's doubt count more.
+			ev.cue = true
 		default:
 			score := scoreInsult
 			switch m.e.cat {
@@ -220,8 +226,47 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 			ev.hold(reason, score)
 		}
 	}
+	if orig, e := s.lx.maskedInsult(text); e.canon != "" && !counted[e.canon] && !allowed[e.canon] {
+		// "enc*lé", "put*** de raciste": letters hidden behind asterisks.
+		at := 0
+		if k := strings.Index(text, orig); k >= 0 {
+			for at+1 < len(toks) && toks[at+1].start <= k {
+				at++
+			}
+		}
+		reason := fmt.Sprintf("%s masquée : %s", e.cat.label(), quoteAs(orig, e.canon))
+		switch {
+		case counter(at):
+			ev.cue = true
+		case e.cat == catSlur || e.cat == catStrong,
+			e.cat == catProfanity && len(toks) > 0 && aimedProfanity(toks, at),
+			e.cat != catProfanity && len(toks) > 0 && aimed(text, toks, roles, at):
+			ev.hold(reason, scoreInsult)
+		default:
+			ev.cue = true
+		}
+	}
 	s.hateRules(ev, toks, roles, counter, allowed)
 	threats(ev, toks, norm, counter)
+	if !ev.strong {
+		s.violence(ev, text, toks, roles, counter)
+	}
+	if hasWord(toks, veiledWords) {
+		if loc := veiledThreatRe.FindStringIndex(norm); loc != nil && !counter(0) {
+			ev.hold(fmt.Sprintf("menace voilée : « %s »", norm[loc[0]:loc[1]]), scoreThreat)
+		}
+	}
+	if r := commercialSpam(text, toks, norm); r != "" {
+		ev.hold(r, scoreSpam)
+	}
+	if r := accusation(text, toks, norm); r != "" {
+		ev.hold(r, scoreInsult)
+	}
+	if hasWord(toks, sexualWords) {
+		if loc := sexualHarassRe.FindStringIndex(norm); loc != nil {
+			ev.hold(fmt.Sprintf("harcèlement sexuel : « %s »", norm[loc[0]:loc[1]]), scoreInsult)
+		}
+	}
 	for _, r := range personalData(text, toks) {
 		ev.hold(r, scorePersonal)
 	}

@@ -1,0 +1,556 @@
+package screen
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// This file holds the structure the moderation policy needs beyond word
+// lists (docs/MODERATION.md, "Policy"): whether a harsh word is aimed at
+// someone, verbs of violence applied to people, veiled threats, commercial
+// spam, accusations of an offence stated as fact against an identifiable
+// person, sexual harassment and insults masked with asterisks. Every rule
+// here was written from the policy and from general knowledge of French,
+// never from the measuring files.
+
+// verbForm is one inflected form of a verb of violence (data/violence_verbs.txt,
+// from the Lefff conjugation tables).
+type verbForm struct {
+	lemma    string
+	anyUse   bool   // tier a: violent in nearly every use
+	tenses   string // Lefff tense letters: W infinitive, K past participle, P present, F future, C conditional, S subjunctive, Y imperative...
+	partOnly bool   // the form is only a past participle
+}
+
+func loadViolence() (map[string]verbForm, error) {
+	out := map[string]verbForm{}
+	err := eachLine("data/violence_verbs.txt", func(f []string) {
+		if len(f) < 4 {
+			return
+		}
+		out[f[0]] = verbForm{lemma: f[1], anyUse: f[2] == "a", tenses: f[3], partOnly: f[3] == "K"}
+	})
+	return out, err
+}
+
+// People a harsh word, a violent verb or an accusation can be aimed at:
+// officials and agents first, since a town hall's comments are about them.
+var (
+	secondPerson = wordSet("tu t te toi ton ta tes vous votre vos ts tes")
+	personPron   = wordSet("il elle ils elles lui eux leur")
+	humanNouns   = wordSet("maire mairesse maires adjoint adjointe adjoints adjointes elu elue elus elues conseiller conseillere " +
+		"conseillers conseilleres ministre ministres president presidente presidents depute deputee deputes deputees senateur " +
+		"senatrice senateurs prefet prefete prefets politicien politicienne politiciens politiques fonctionnaire fonctionnaires " +
+		"agent agente agents policier policiere policiers flic flics gendarme gendarmes keuf keufs juge juges gens type types " +
+		"mec mecs gars nana nanas meuf meufs femme femmes homme hommes voisin voisine voisins voisines habitant habitante habitants " +
+		"individu individus racaille racailles gamin gamine gamins jeunes vieux vieille vieilles patron patronne patrons " +
+		"directeur directrice secretaire employe employee employes prof profs professeur professeurs instit enseignant enseignants " +
+		"medecin infirmiere mere pere fils fille soeur frere cousin equipe edile ediles notable notables maires " +
+		"raciste racistes facho fachos fasciste fascistes nazi nazis gauchiste gauchistes militant militants bonhomme bonne femme " +
+		"gardien gardiens chauffeur chauffeurs commercant commercants proprio proprietaire locataire locataires")
+	// Titles that make the next capitalised word, or the phrase, a person.
+	titles = wordSet("m mme mr monsieur madame mademoiselle mlle dr docteur maitre")
+	// Determiners that make the next noun a particular person ("ce maire",
+	// "notre adjoint", "le conseiller Martin").
+	particular = wordSet("le la l ce cet cette notre votre ton ta son sa")
+	// Words right before an insult that aim it at someone.
+	aimingWords = wordSet("espece bande sale sal sales pauvre pauvres gros grosse vieux vieille quel quelle quels quelles " +
+		"ce cet cette ces tas petit petite sombre triple double gros ptit ptite")
+	thingSubject = wordSet("c ca cela ceci")
+	copulas      = wordSet("est etait sont etaient semble semblent reste devient serait")
+)
+
+// aimed reports whether the harsh word at token i is aimed at someone: a
+// second-person word, a person or group named near it, a capitalised name,
+// a word that aims it ("espèce de", "bande de", "sale", "quel"), or the
+// word alone as an exclamation ("Connard !"). A word that describes a
+// thing ("c'est débile", "ce projet est débile") is not aimed.
+func aimed(text string, toks []token, roles []role, i int) bool {
+	sent := toks[i].sentence
+	lo, hi := i, i
+	for lo > 0 && toks[lo-1].sentence == sent {
+		lo--
+	}
+	for hi+1 < len(toks) && toks[hi+1].sentence == sent {
+		hi++
+	}
+	if hi-lo <= 1 {
+		return true // "Connard !", "Espèce de…" alone
+	}
+	for k := i - 1; k >= lo && k >= i-2; k-- {
+		w := toks[k].text
+		if aimingWords[w] {
+			return true
+		}
+		if w != "d" && w != "de" && w != "des" && w != "un" && w != "une" && w != "vraiment" && w != "trop" {
+			break
+		}
+	}
+	if thingPredicate(toks, lo, i) {
+		return false
+	}
+	for k := max(lo, i-5); k <= min(hi, i+3); k++ {
+		if k == i {
+			continue
+		}
+		w := toks[k].text
+		if secondPerson[w] || humanNouns[w] || roles[k]&roleGroup != 0 || personPron[w] && k < i {
+			return true
+		}
+		if capitalisedName(text, toks, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// thingPredicate reports "c'est X", "ça reste X", "ce projet est X": a
+// copula before the word whose subject is "ce"/"ça" or a noun that is not a
+// person.
+func thingPredicate(toks []token, lo, i int) bool {
+	for k := i - 1; k >= lo && k >= i-3; k-- {
+		if !copulas[toks[k].text] {
+			continue
+		}
+		if k-1 < lo {
+			return false
+		}
+		subj := toks[k-1].text
+		if thingSubject[subj] {
+			return true
+		}
+		return !secondPerson[subj] && !personPron[subj] && !humanNouns[subj] && subj != "qui"
+	}
+	return false
+}
+
+// capitalisedName reports a word written with a capital inside a sentence,
+// or after a title ("Mme Leroy"), which names a person far more often than
+// not in a comment.
+func capitalisedName(text string, toks []token, k int) bool {
+	r, _ := utf8.DecodeRuneInString(text[toks[k].start:])
+	if !unicode.IsUpper(r) || len(toks[k].text) < 3 || toks[k].disguise {
+		return false
+	}
+	if k > 0 && titles[toks[k-1].text] {
+		return true
+	}
+	if k == 0 || toks[k-1].sentence != toks[k].sentence {
+		return false
+	}
+	// All capitals is shouting, not a name.
+	rest := text[toks[k].start:toks[k].end]
+	return strings.ToUpper(rest) != rest && !notNames[toks[k].text]
+}
+
+// notNames are capitalised words that are not people: places and bodies a
+// commune's comments name all the time.
+var notNames = wordSet("mairie ville commune conseil etat republique france paris rue avenue place boulevard quartier " +
+	"departement region prefecture europe union metropole agglo communaute")
+
+// identifiablePerson reports a particular person named in the sentence of
+// token i: a title and a name ("Mme Leroy"), a capitalised name, or a
+// determiner and an official's title ("le maire", "cette adjointe").
+func identifiablePerson(text string, toks []token, i int) bool {
+	sent := toks[i].sentence
+	for k := 0; k < len(toks); k++ {
+		if toks[k].sentence != sent {
+			continue
+		}
+		w := toks[k].text
+		if capitalisedName(text, toks, k) {
+			return true
+		}
+		if humanNouns[w] && !strings.HasSuffix(w, "s") && k > 0 && particular[toks[k-1].text] {
+			return true
+		}
+	}
+	return false
+}
+
+// violence holds a verb of violence applied to people: a call ("il faut
+// les pendre", "à tabasser", "qu'on le pende", "devraient être gazés"), a
+// wish or a promise. Past events told as news ("un homme a été tué") and
+// ordinary objects of the ambiguous verbs ("brûler des feuilles") do not
+// count.
+func (s *Screener) violence(ev *evidence, text string, toks []token, roles []role, counter func(int) bool) {
+	for i, t := range toks {
+		vf, ok := s.lx.violence[t.text]
+		if !ok {
+			continue
+		}
+		if counter(i) || negatedAt(toks, i) || idiomNotViolent(toks, i) {
+			continue
+		}
+		prev := ""
+		if i > 0 && toks[i-1].sentence == t.sentence {
+			prev = toks[i-1].text
+		}
+		prev2 := ""
+		if i > 1 && toks[i-2].sentence == t.sentence {
+			prev2 = toks[i-2].text
+		}
+		participle := strings.Contains(vf.tenses, "K")
+		if participle && !strings.ContainsAny(vf.tenses, "WFCSYPIJT") || participle && newsAux[prev] {
+			// A participle is a call only after "être" as a wish or duty
+			// ("devraient être fusillés", "qu'ils soient pendus", "mérite
+			// d'être gazé"); after "a", "ont", "a été" it tells an event.
+			if !callAux[prev] && !(prev2 == "etre" || callAux[prev2]) {
+				continue
+			}
+		}
+		passive := participle && (callAux[prev] || prev2 == "etre" || callAux[prev2])
+		if !vf.anyUse && !personObject(text, toks, roles, i) && !(passive && personInSentence(text, toks, roles, i)) {
+			continue
+		}
+		if vf.anyUse && selfOrThing(toks, i) {
+			continue
+		}
+		lo := max(0, i-3)
+		for lo > 0 && toks[lo-1].sentence != t.sentence {
+			lo++
+		}
+		phrase := text[toks[lo].start:toks[i].end]
+		for lo < i && toks[lo].sentence != t.sentence {
+			lo++
+			phrase = text[toks[lo].start:toks[i].end]
+		}
+		ev.hold(fmt.Sprintf("menace ou appel à la violence : « %s »", strings.ToValidUTF8(phrase, "\uFFFD")), scoreThreat)
+		return
+	}
+}
+
+var (
+	// Auxiliaries that make a participle an event rather than a call.
+	newsAux = wordSet("a ont avait avaient eu ete fut furent as ai")
+	// Words before a participle that make it a wish or a duty.
+	callAux = wordSet("etre soit soient sera seront serait seraient doit doivent devrait devraient faut faudrait merite meritent meriterait meriteraient")
+)
+
+// idiomNotViolent lists idioms with a violent verb that hurt no one.
+func idiomNotViolent(toks []token, i int) bool {
+	next := ""
+	if i+1 < len(toks) {
+		next = toks[i+1].text
+	}
+	next2 := ""
+	if i+2 < len(toks) {
+		next2 = toks[i+2].text
+	}
+	switch toks[i].text {
+	case "tuer", "tue":
+		return next == "le" && next2 == "temps" || next == "dans" && next2 == "l"
+	}
+	return false
+}
+
+// selfOrThing reports "ça me tue", "ça tue", "tu me tues": the verb said of
+// oneself or of a thing, a figure of speech.
+func selfOrThing(toks []token, i int) bool {
+	for k := i - 1; k >= 0 && k >= i-2 && toks[k].sentence == toks[i].sentence; k-- {
+		switch toks[k].text {
+		case "me", "m", "ca", "cela":
+			return true
+		}
+	}
+	return false
+}
+
+// personObject reports an ambiguous verb of violence whose object is a
+// person: a clitic pronoun for a person before it ("te brûler", "les
+// abattre" in a sentence about people) or a person or group right after it
+// ("abattre ces élus", "brûler le maire").
+func personObject(text string, toks []token, roles []role, i int) bool {
+	sent := toks[i].sentence
+	if i > 0 && toks[i-1].sentence == sent {
+		switch toks[i-1].text {
+		case "te", "t", "vous", "lui", "leur":
+			return true
+		case "le", "la", "l", "les":
+			for k := 0; k < len(toks); k++ {
+				if toks[k].sentence == sent && k != i && (humanNouns[toks[k].text] || roles[k]&roleGroup != 0 || capitalisedName(text, toks, k)) {
+					return true
+				}
+			}
+		}
+	}
+	for k := i + 1; k < len(toks) && k <= i+3 && toks[k].sentence == sent; k++ {
+		if humanNouns[toks[k].text] || roles[k]&roleGroup != 0 || secondPerson[toks[k].text] || capitalisedName(text, toks, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// veiledThreatRe matches threats that name no violent act: "vous allez le
+// regretter", "fais gaffe à toi", "on sait où tu habites", "tes jours sont
+// comptés", "je t'attendrai à la sortie", "je viendrai régler ça moi-même".
+var veiledThreatRe = regexp.MustCompile(`\b(?:tu vas|vous allez|tu va|vous aller|il va|elle va|ils vont) (?:le |la )?(?:regretter|payer|morfler|deguster|prendre cher)\b` +
+	`|\b(?:fais|faites|fait) (?:gaffe|attention) a (?:toi|vous|ta peau|vos fesses|tes fesses)\b` +
+	`|\b(?:on|je|nous) (?:sait|sais|savons|connait|connais) ou (?:tu habites|vous habitez|il habite|elle habite|t habites|tu vis|vous vivez|tu dors|habitent)\b` +
+	`|\b(?:tes|vos|ses|leurs) jours sont comptes\b` +
+	`|\b(?:je|on) (?:t|vous|l|les) (?:attendrai|attendra|attends|attend) (?:a la sortie|devant|dehors)\b` +
+	`|\bregler (?:ca|ses comptes|mes comptes|son compte|leur compte|ton compte|votre compte) (?:moi meme|a ma (?:facon|maniere)|entre hommes|physiquement|dehors)\b` +
+	`|\b(?:vous finirez|tu finiras|il finira|ils finiront|finir) comme (?:louis xvi|marie antoinette|ceausescu|mussolini|kadhafi)\b` +
+	`|\b(?:ca|tout ca) va (?:mal finir|saigner|chauffer) pour (?:toi|vous|lui|eux|elle)\b` +
+	`|\b(?:on|je) (?:va|vais) (?:s|m) occuper de (?:toi|vous|ton cas|votre cas|lui|son cas)\b` +
+	`|\bvous allez voir ce qui va (?:vous )?arriver\b|\btu vas voir ce qui va t arriver\b`)
+
+// veiledWords are words every veiledThreatRe alternative contains.
+var veiledWords = wordSet("regretter payer morfler deguster cher gaffe attention sait sais savons connait connais comptes attendrai attendra " +
+	"attends attend regler finirez finiras finira finiront finir chauffer saigner occuper arriver")
+
+// commercial spam: a link or a web address together with selling words.
+var (
+	domainRe = regexp.MustCompile(`(?i)\b(?:https?://|www\.)\S+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|org|biz|info|shop|store|io|co|xyz|fr|online|site|top|club|bet|casino|win|vip|me|ly|eu|pro|app|live|link|click|buzz)\b`)
+	// Words that sell on their own (a casino, a promo code, easy money).
+	spamStrong = wordSet("casino casinos bonus promo promos crypto cryptos bitcoin forex viagra cialis escort escorts " +
+		"followers abonnes discount soldes rencontres celibataires webcam jackpot paris pari loterie remboursement cashback")
+	// Words that sell only together.
+	spamWeak = wordSet("gratuit gratuits gratuite gratuites offre offres achetez acheter commandez commander livraison prix " +
+		"reduction remise euros gagnez gagner gain gains inscrivez inscription cliquez visitez rendez vite exclusif exclusive " +
+		"meilleur meilleurs imbattable garanti garantie whatsapp telegram investissez investir rendement revenus argent facile")
+	spamPhrases = regexp.MustCompile(`\b(?:code promo|tours gratuits|pas cher|pas chers|par jour|par mois|depuis chez vous|sans effort|travail a domicile|argent facile|rachat de credit|pret rapide|gagnez jusqu|offre limitee|livraison gratuite)\b`)
+	moneyRe     = regexp.MustCompile(`\d\s?(?:€|euros?|\$|%)|-\d+\s?%`)
+)
+
+// spamPhraseWords are words every spamPhrases alternative contains.
+var spamPhraseWords = wordSet("promo gratuits cher chers jour mois chez effort domicile facile credit rapide gagnez limitee gratuite")
+
+func commercialSpam(text string, toks []token, norm string) string {
+	strong, weak, phrase := 0, 0, false
+	var first string
+	for _, t := range toks {
+		switch {
+		case spamStrong[t.text]:
+			strong++
+			if first == "" {
+				first = t.text
+			}
+		case spamWeak[t.text]:
+			weak++
+			if first == "" {
+				first = t.text
+			}
+		}
+		phrase = phrase || spamPhraseWords[t.text]
+	}
+	if strong == 0 && weak == 0 && !phrase {
+		// Most comments sell nothing: skip the regular expressions.
+		return ""
+	}
+	if phrase {
+		if m := spamPhrases.FindString(norm); m != "" {
+			strong++
+			first = m
+		}
+	}
+	if moneyRe.MatchString(text) {
+		weak++
+	}
+	if strong == 0 && weak < 2 {
+		return ""
+	}
+	link := domainRe.FindString(text)
+	switch {
+	case link != "":
+		return fmt.Sprintf("spam commercial : lien « %s » et « %s »", strings.ToValidUTF8(link, "\uFFFD"), first)
+	case strong >= 1 && weak >= 2, strong >= 2:
+		return fmt.Sprintf("spam commercial : « %s »", first)
+	}
+	return ""
+}
+
+// Offences stated as fact about an identifiable person (press law, 1881:
+// defamation). "Le maire Dupuis a détourné…" is held; a question, a
+// conditional ("aurait détourné") or an opinion about a policy is not.
+var offenceRe = regexp.MustCompile(`\b(?:a|ont|avait|s est|se sont) (?:\S+ )?(?:detourne|detournes|vole|voles|truque|truques|falsifie|falsifies|escroque|escroques|triche|fraude|blanchi|magouille|rackette|soudoye|soudoyes|achete des voix|achete les voix|pioche dans|puise dans|agresse|harcele|viole|enrichi|empoche|touche des pots de vin|touche des enveloppes|pistonne)\b` +
+	`|\b(?:touche|touchent|touchait|recoit|recoivent|prend|prennent|empoche|empochent) (?:des |les )?(?:pots de vin|pot de vin|enveloppes|dessous de table|commissions occultes|retro commissions)\b` +
+	`|\b(?:est|sont|c est) (?:un |une |des )?(?:\S+ )?(?:corrompu|corrompue|corrompus|escroc|escrocs|voleur|voleuse|voleurs|pedophile|pedophiles|violeur|violeurs|fraudeur|fraudeuse|magouilleur|magouilleuse|mafieux|mafieuse|delinquant|delinquante|criminel|criminelle|dealer|trafiquant|trafiquante|pourri|pourrie|vendu|vendue)\b` +
+	`|\b(?:se sert|se servent|se servait|se gave|se gavent) dans (?:la caisse|les caisses)\b` +
+	`|\b(?:s en met|s en mettent) plein les poches\b` +
+	`|\b(?:detournement de fonds|emplois fictifs|emploi fictif|prise illegale d interets|abus de biens sociaux|favoritisme)\b`)
+
+// offenceWords are words every offenceRe alternative contains; the
+// expression runs only on comments that hold one.
+var offenceWords = wordSet("detourne detournes vole voles truque truques falsifie falsifies escroque escroques triche fraude blanchi " +
+	"magouille rackette soudoye soudoyes achete pioche puise agresse harcele viole enrichi empoche pistonne pots pot enveloppes " +
+	"dessous commissions corrompu corrompue corrompus escroc escrocs voleur voleuse voleurs pedophile pedophiles violeur violeurs " +
+	"fraudeur fraudeuse magouilleur magouilleuse mafieux mafieuse delinquant delinquante criminel criminelle dealer trafiquant " +
+	"trafiquante pourri pourrie vendu vendue caisse caisses poches detournement emplois emploi prise abus favoritisme")
+
+func accusation(text string, toks []token, norm string) string {
+	if strings.Contains(text, "?") || !hasWord(toks, offenceWords) {
+		return ""
+	}
+	for _, loc := range offenceRe.FindAllStringIndex(norm, -1) {
+		// The token where the accusation is made decides its sentence.
+		at := 0
+		for at+1 < len(toks) && toks[at+1].at <= loc[0] {
+			at++
+		}
+		if hedged(toks, at) {
+			continue
+		}
+		if identifiablePerson(text, toks, at) {
+			return fmt.Sprintf("accusation d'un délit présentée comme un fait contre une personne identifiable : « %s »", norm[loc[0]:loc[1]])
+		}
+	}
+	return ""
+}
+
+// hedged reports a sentence that doubts, asks or reports rather than
+// states: "je me demande si", "il paraît que", "selon", the conditional.
+func hedged(toks []token, at int) bool {
+	sent := toks[at].sentence
+	for k := range toks {
+		if toks[k].sentence != sent {
+			continue
+		}
+		switch toks[k].text {
+		case "si", "aurait", "auraient", "serait", "seraient", "paraît", "parait", "rumeur", "rumeurs", "soupcon", "soupcons",
+			"soupconne", "soupconnee", "presume", "presumee", "enquete", "accuse", "accusee", "pas", "jamais", "selon", "peut":
+			return true
+		}
+	}
+	return false
+}
+
+// sexualHarassRe matches sexual remarks aimed at a person.
+var sexualHarassRe = regexp.MustCompile(`\bje (?:me |te |vous )?(?:la |le |l |te |t |vous )(?:taperais|taperai|ferais bien|sauterais|baiserais|prendrais bien|culbuterais|mangerais bien|lecherais|defoncerais)\b` +
+	`|\b(?:montre|montrez|montre nous|montre moi|montrez nous|montrez moi) (?:tes|vos|ta|ton|ses|sa|son) (?:seins|nichons|fesses|cul|nibards|lolos|jambes|culotte|string|chatte|bite|sexe)\b` +
+	`|\b(?:t es|tu es|vous etes|elle est|t etais|vous etiez) (?:bien |trop |vraiment |tellement |super |tres )?(?:bonne|bandante|bandant|baisable|sexy|chaude)\b` +
+	`|\b(?:tes|vos|ses|ta|ton|sa|son|leurs) (?:seins|nichons|fesses|nibards|lolos|chatte|bite|cul|miches|nichon)\b` +
+	`|\b(?:suce|sucer|suces|sucez) (?:moi|ma|la)\b|\bje veux (?:te|vous|la) voir (?:nue|a poil|toute nue)\b` +
+	`|\b(?:a poil|a quatre pattes|sur le bureau|dans mon lit) (?:ma |la )?(?:belle|cherie|cocotte|poupee|mignonne)\b`)
+
+var sexualWords = wordSet("taperais taperai ferais sauterais baiserais prendrais culbuterais mangerais lecherais defoncerais seins nichons fesses cul nibards lolos jambes culotte string chatte bite sexe bonne bandante bandant baisable sexy chaude miches nichon suce sucer suces sucez nue poil pattes bureau lit")
+
+// maskedInsult finds a word of the lexicons written with asterisks for
+// some letters ("enc*lé", "put***", "c**nard"): the visible letters must
+// match in place and each run of asterisks stand for one to three letters.
+func (lx *lexicon) maskedInsult(text string) (orig string, e entry) {
+	for i := 0; i < len(text); i++ {
+		if text[i] != '*' {
+			continue
+		}
+		a, b := i, i
+		for a > 0 && maskPart(text[a-1]) {
+			a--
+		}
+		for b < len(text) && (maskPart(text[b]) || text[b] >= 0x80) {
+			b++
+		}
+		// Step back over the start of a multi-byte rune cut by a.
+		for a > 0 && text[a]&0xC0 == 0x80 {
+			a--
+		}
+		word := text[a:b]
+		i = b
+		pat, visible := maskPattern(word)
+		if visible < 1 || pat == nil {
+			continue
+		}
+		best := entry{}
+		for n, en := range lx.abuse.single {
+			if en.cat == catNone || en.cat < catInsult && en.cat != catProfanity {
+				continue
+			}
+			if pat.MatchString(n) && (best.canon == "" || en.cat > best.cat || en.cat == best.cat && n < best.canon) {
+				best = en
+			}
+		}
+		if best.canon != "" {
+			return word, best
+		}
+	}
+	return "", entry{}
+}
+
+func maskPart(c byte) bool {
+	return c == '*' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// maskPattern turns "enc*lé" into ^enc[a-z]{1,3}le$ over the normalised
+// lexicon: a run of n asterisks stands for n-1 to n+2 letters. visible
+// counts the letters shown; fewer than two say too little.
+func maskPattern(word string) (*regexp.Regexp, int) {
+	var b strings.Builder
+	b.WriteString("^")
+	visible := 0
+	for i := 0; i < len(word); {
+		if word[i] == '*' {
+			j := i
+			for j < len(word) && word[j] == '*' {
+				j++
+			}
+			n := j - i
+			fmt.Fprintf(&b, "[a-z]{%d,%d}", max(1, n-1), n+2)
+			i = j
+			continue
+		}
+		j := i
+		for j < len(word) && word[j] != '*' {
+			j++
+		}
+		n := strings.ReplaceAll(Normalize(word[i:j]), " ", "")
+		visible += len(n)
+		b.WriteString(regexp.QuoteMeta(n))
+		i = j
+	}
+	b.WriteString("$")
+	if visible < 2 {
+		return nil, visible
+	}
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return nil, 0
+	}
+	return re, visible
+}
+
+// profanityAimingWords before a swear word turn it on someone: "espèce de
+// merde", "bande de branleurs".
+var profanityAimingWords = wordSet("espece bande sale sal pauvre gros grosse petit petite tas")
+
+// aimedProfanity is aimed for swear words, which are mostly exclamations
+// ("Putain, encore une coupure d'eau !", "quel bordel"): they count only
+// when said to someone ("tu fais chier", "je vous emmerde", "va te faire
+// foutre", "merde à toi") or of someone ("putain de raciste", "espèce de
+// merde").
+func aimedProfanity(toks []token, i int) bool {
+	sent := toks[i].sentence
+	for k := i - 1; k >= 0 && k >= i-3 && toks[k].sentence == sent; k-- {
+		w := toks[k].text
+		if secondPerson[w] || k == i-1 && profanityAimingWords[w] {
+			return true
+		}
+		if k == i-2 && profanityAimingWords[w] && (toks[k+1].text == "de" || toks[k+1].text == "d") {
+			return true
+		}
+	}
+	for k := i + 1; k < len(toks) && k <= i+2 && toks[k].sentence == sent; k++ {
+		w := toks[k].text
+		if w == "toi" || w == "vous" {
+			return true
+		}
+		if k == i+2 && (toks[i+1].text == "de" || toks[i+1].text == "d") && (humanNouns[w] || secondPerson[w]) {
+			return true
+		}
+	}
+	return false
+}
+
+// personInSentence reports a person or a group named in the sentence of
+// token i ("les X devraient être déportés").
+func personInSentence(text string, toks []token, roles []role, i int) bool {
+	for k := range toks {
+		if toks[k].sentence == toks[i].sentence && k != i && (humanNouns[toks[k].text] || roles[k]&roleGroup != 0 || personPron[toks[k].text] || capitalisedName(text, toks, k)) {
+			return true
+		}
+	}
+	return false
+}
