@@ -348,8 +348,8 @@ const maxModelFalseHold = 0.03
 // held, and among them counter-speech and negations.
 type outcome struct {
 	tp, fn, fp, civic, hcNH, hcCounter int
-	otherTP       int // abusive civic and HateCheck texts flagged
-	okOpen, okMod int // acceptable texts no rule flags, and those the model holds
+	otherTP                            int // abusive civic and HateCheck texts flagged
+	okOpen, okMod                      int // acceptable texts no rule flags, and those the model holds
 }
 
 func (o outcome) modelFalseHoldRate() float64 {
