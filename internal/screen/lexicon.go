@@ -189,6 +189,14 @@ func loadLexicon() (*lexicon, error) {
 			delete(lx.abuse.single, n)
 			delete(lx.abuse.values, n)
 			add(f[1], cat, "")
+			// The plural of a curated single word ("guignol" →
+			// "guignols") unless the source lists or the curation say
+			// otherwise; a word ending in s, x or z is its own plural.
+			if p := n + "s"; !strings.Contains(n, " ") && !strings.ContainsAny(n[len(n)-1:], "sxz") && !ignored[p] {
+				if _, ok := lx.abuse.single[p]; !ok {
+					add(p, cat, "")
+				}
+			}
 		case "groupe":
 			lx.roles.add(n, lx.roles.single[n]|lx.roles.values[n]|roleGroup)
 		case "hostile":

@@ -60,7 +60,7 @@ var (
 	aimingWords = wordSet("espece bande sale sal sales pauvre pauvres gros grosse vieux vieille quel quelle quels quelles " +
 		"ce cet cette ces tas petit petite sombre triple double gros ptit ptite")
 	thingSubject = wordSet("c ca cela ceci")
-	copulas      = wordSet("est etait sont etaient semble semblent reste devient serait")
+	copulas      = wordSet("est etait sont etaient semble semblent reste devient serait es etes")
 )
 
 // aimed reports whether the harsh word at token i is aimed at someone: a
@@ -89,8 +89,10 @@ func aimed(text string, toks []token, roles []role, i int) bool {
 			break
 		}
 	}
-	if thingPredicate(toks, lo, i) {
-		return false
+	if subj, ok := copulaSubject(toks, lo, i); ok {
+		// "X est un Y": the subject decides whom Y is said of.
+		return !thingSubject[subj] && (secondPerson[subj] || personPron[subj] || humanNouns[subj] || roles[subjectAt(toks, lo, i)]&roleGroup != 0 ||
+			capitalisedName(text, toks, subjectAt(toks, lo, i)))
 	}
 	for k := max(lo, i-5); k <= min(hi, i+3); k++ {
 		if k == i {
@@ -107,24 +109,30 @@ func aimed(text string, toks []token, roles []role, i int) bool {
 	return false
 }
 
-// thingPredicate reports "c'est X", "ça reste X", "ce projet est X": a
-// copula before the word whose subject is "ce"/"ça" or a noun that is not a
-// person.
-func thingPredicate(toks []token, lo, i int) bool {
-	for k := i - 1; k >= lo && k >= i-3; k-- {
-		if !copulas[toks[k].text] {
-			continue
-		}
-		if k-1 < lo {
-			return false
-		}
-		subj := toks[k-1].text
-		if thingSubject[subj] {
-			return true
-		}
-		return !secondPerson[subj] && !personPron[subj] && !humanNouns[subj] && subj != "qui"
+// copulaSubject finds a copula before token i in its sentence ("est",
+// "sont", "reste") and returns the word before it, its subject: "c" in
+// "c'est débile", "adjointe" in "cette adjointe est une incapable et une
+// menteuse".
+func copulaSubject(toks []token, lo, i int) (string, bool) {
+	if k := subjectAt(toks, lo, i); k >= 0 {
+		return toks[k].text, true
 	}
-	return false
+	return "", false
+}
+
+func subjectAt(toks []token, lo, i int) int {
+	for k := i - 1; k > lo && k >= i-8; k-- {
+		if copulas[toks[k].text] {
+			j := k - 1
+			// "tu es vraiment", "le maire n'est pas": skip adverbs and
+			// negation between subject and copula.
+			for j > lo && (toks[j].text == "n" || toks[j].text == "ne" || toks[j].text == "vraiment" || toks[j].text == "toujours") {
+				j--
+			}
+			return j
+		}
+	}
+	return -1
 }
 
 // capitalisedName reports a word written with a capital inside a sentence,
@@ -154,11 +162,11 @@ var notNames = wordSet("mairie ville commune conseil etat republique france pari
 // identifiablePerson reports a particular person named in the sentence of
 // token i: a title and a name ("Mme Leroy"), a capitalised name, or a
 // determiner and an official's title ("le maire", "cette adjointe").
-func identifiablePerson(text string, toks []token, i int) bool {
+func identifiablePerson(text string, toks []token, i, from, to int) bool {
 	sent := toks[i].sentence
 	for k := 0; k < len(toks); k++ {
-		if toks[k].sentence != sent {
-			continue
+		if toks[k].sentence != sent || toks[k].at >= from && toks[k].at < to {
+			continue // words of the accusation itself ("sa femme") name its victim
 		}
 		w := toks[k].text
 		if capitalisedName(text, toks, k) {
@@ -203,25 +211,29 @@ func (s *Screener) violence(ev *evidence, text string, toks []token, roles []rol
 			}
 		}
 		passive := participle && (callAux[prev] || prev2 == "etre" || callAux[prev2])
-		if !vf.anyUse && !personObject(text, toks, roles, i) && !(passive && personInSentence(text, toks, roles, i)) {
+		// A tier-a verb in the indicative said of a thing is a figure of
+		// speech ("ce projet tue le centre-ville"): like the ambiguous
+		// verbs it needs a person as object, unless a clitic pronoun
+		// before it is that object ("qu'on le tue").
+		indicative := strings.ContainsAny(vf.tenses, "PIJ") && !strings.ContainsAny(vf.tenses, "WFC") && !passive && !cliticObject[prev] &&
+			prev != "a" && prev != "de" && prev != "d" && prev != "qu" && prev != "que"
+		if (!vf.anyUse || indicative) && !personObject(text, toks, roles, i) && !(passive && personInSentence(text, toks, roles, i)) {
 			continue
 		}
 		if vf.anyUse && selfOrThing(toks, i) {
 			continue
 		}
-		lo := max(0, i-3)
-		for lo > 0 && toks[lo-1].sentence != t.sentence {
-			lo++
+		lo := i
+		for lo > 0 && lo > i-3 && toks[lo-1].sentence == t.sentence && toks[lo-1].start < t.start {
+			lo--
 		}
 		phrase := text[toks[lo].start:toks[i].end]
-		for lo < i && toks[lo].sentence != t.sentence {
-			lo++
-			phrase = text[toks[lo].start:toks[i].end]
-		}
 		ev.hold(fmt.Sprintf("menace ou appel à la violence : « %s »", strings.ToValidUTF8(phrase, "\uFFFD")), scoreThreat)
 		return
 	}
 }
+
+var cliticObject = wordSet("le la l les te t vous lui leur")
 
 var (
 	// Auxiliaries that make a participle an event rather than a call.
@@ -277,6 +289,12 @@ func personObject(text string, toks []token, roles []role, i int) bool {
 			}
 		}
 	}
+	if i+1 < len(toks) && toks[i+1].sentence == sent && toks[i+1].start == toks[i].end+1 && text[toks[i].end] == '-' {
+		switch toks[i+1].text {
+		case "les", "le", "la", "lui", "leur", "toi", "vous", "moi": // "tuez-les", "pends-le"
+			return true
+		}
+	}
 	for k := i + 1; k < len(toks) && k <= i+3 && toks[k].sentence == sent; k++ {
 		if humanNouns[toks[k].text] || roles[k]&roleGroup != 0 || secondPerson[toks[k].text] || capitalisedName(text, toks, k) {
 			return true
@@ -297,28 +315,54 @@ var veiledThreatRe = regexp.MustCompile(`\b(?:tu vas|vous allez|tu va|vous aller
 	`|\b(?:vous finirez|tu finiras|il finira|ils finiront|finir) comme (?:louis xvi|marie antoinette|ceausescu|mussolini|kadhafi)\b` +
 	`|\b(?:ca|tout ca) va (?:mal finir|saigner|chauffer) pour (?:toi|vous|lui|eux|elle)\b` +
 	`|\b(?:on|je) (?:va|vais) (?:s|m) occuper de (?:toi|vous|ton cas|votre cas|lui|son cas)\b` +
-	`|\bvous allez voir ce qui va (?:vous )?arriver\b|\btu vas voir ce qui va t arriver\b`)
+	`|\bvous allez voir ce qui va (?:vous )?arriver\b|\btu vas voir ce qui va t arriver\b` +
+	`|\b(?:un accident|un malheur) (?:est vite arrive|pourrait arriver|peut vite arriver|est si vite arrive)\b` +
+	`|\b(?:vous ne perdez|tu ne perds|il ne perd|ils ne perdent) rien pour attendre\b` +
+	`|\b(?:gare a (?:toi|vous)|prends garde a toi|prenez garde a vous)\b` +
+	`|\b(?:mettre|foutre|mettrai|mettrons|mettra|mettront|foutrai|foutra) le feu (?:a la mairie|a ta|a votre|a sa|a leur|chez)\b` +
+	`|\bfaire sauter (?:la mairie|ta|votre|sa|leur|le conseil)\b` +
+	`|\b(?:on|je|nous) (?:connait|connais|connaissons|sait|sais) (?:ta|votre|sa|ton|leur) (?:voiture|maison|adresse|femme|fille|fils|famille|ecole|mari)\b` +
+	`|\b(?:on|je|nous) (?:connait|connais|connaissons) (?:tes|vos|ses|leurs) (?:enfants|gosses|horaires|habitudes)\b` +
+	`|\b(?:attention|pensez|pense) a (?:vos|tes) (?:enfants|gosses)\b` +
+	`|\b(?:te|vous|lui|leur|t|l) (?:coller|mettre|foutre|mets|colle|mettrai|collerai|foutrai|mettre) (?:une|des|un) (?:droite|baffe|baffes|gifle|gifles|raclee|beigne|pain|tarte|mandale|coup de boule)\b` +
+	`|\b(?:finir|finira|finiras|finirez|finiront|finirait|terminer) (?:a l hopital|aux urgences|en morceaux|six pieds sous terre|dans un fosse|entre quatre planches|au cimetiere)\b` +
+	`|\b(?:avec|sortir|prendre|chercher|ramener|amener) (?:mon|ma|un|une|des|le|la|mes) (?:fusil|carabine|kalash|kalachnikov|batte|couteau|flingue|pistolet|machette|hache|molotov|cocktail molotov|potes|amis|copains) (?:et|pour|a la|devant|chez)\b` +
+	`|\ba coups? de (?:batte|barre|barres de fer|pied|pieds|poing|poings|fusil|couteau|hache|matraque|pierres|ceinture|fouet)\b`)
+
+// incitementRe is a call to drive a group out ("il faut tous les
+// expulser", "qu'on les renvoie chez eux"); it counts only with a group in
+// the sentence, since "il faut virer le maire" is a political opinion.
+var incitementRe = regexp.MustCompile(`\b(?:il faut|faut|faudrait|il faudrait|on doit|on devrait|qu on|doivent|devraient|faut il) (?:les |tous les |toutes les |ces |tous ces |toutes ces |leur |tous )?(?:virer|chasser|expulser|renvoyer|degager|foutre dehors|bouter|deporter|jeter|eradiquer|nettoyer|parquer|enfermer|steriliser|interdire|renvoie|expulse|chasse|vire|degage|deporte)\b`)
+
+var incitementWords = wordSet("virer chasser expulser renvoyer degager foutre bouter deporter jeter eradiquer nettoyer parquer enfermer steriliser interdire renvoie expulse chasse vire degage deporte")
 
 // veiledWords are words every veiledThreatRe alternative contains.
 var veiledWords = wordSet("regretter payer morfler deguster cher gaffe attention sait sais savons connait connais comptes attendrai attendra " +
-	"attends attend regler finirez finiras finira finiront finir chauffer saigner occuper arriver")
+	"attends attend regler finirez finiras finira finiront finir chauffer saigner occuper arriver accident malheur attendre gare garde " +
+	"feu sauter connaissons enfants gosses droite baffe baffes gifle gifles raclee beigne pain tarte mandale boule hopital urgences " +
+	"morceaux pieds planches fosse cimetiere fusil carabine kalash kalachnikov batte couteau flingue pistolet machette hache molotov " +
+	"potes amis copains coup coups terminer finirait")
 
 // commercial spam: a link or a web address together with selling words.
 var (
 	domainRe = regexp.MustCompile(`(?i)\b(?:https?://|www\.)\S+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|org|biz|info|shop|store|io|co|xyz|fr|online|site|top|club|bet|casino|win|vip|me|ly|eu|pro|app|live|link|click|buzz)\b`)
 	// Words that sell on their own (a casino, a promo code, easy money).
 	spamStrong = wordSet("casino casinos bonus promo promos crypto cryptos bitcoin forex viagra cialis escort escorts " +
-		"followers abonnes discount soldes rencontres celibataires webcam jackpot paris pari loterie remboursement cashback")
+		"followers abonnes discount soldes rencontres celibataires webcam jackpot pari loterie remboursement cashback " +
+		"marabout voyant voyance medium envoutement minceur seo referencement nft trading abonnez likez")
 	// Words that sell only together.
-	spamWeak = wordSet("gratuit gratuits gratuite gratuites offre offres achetez acheter commandez commander livraison prix " +
-		"reduction remise euros gagnez gagner gain gains inscrivez inscription cliquez visitez rendez vite exclusif exclusive " +
-		"meilleur meilleurs imbattable garanti garantie whatsapp telegram investissez investir rendement revenus argent facile")
-	spamPhrases = regexp.MustCompile(`\b(?:code promo|tours gratuits|pas cher|pas chers|par jour|par mois|depuis chez vous|sans effort|travail a domicile|argent facile|rachat de credit|pret rapide|gagnez jusqu|offre limitee|livraison gratuite)\b`)
+	// Not "gratuit", "inscription", "offre", "prix", "vente": a commune's
+	// free workshop, job offer or school cake sale uses them with a link.
+	spamWeak = wordSet("achetez acheter commandez commander livraison " +
+		"reduction remise euros gagnez gagner gain gains cliquez visitez vite exclusif exclusive " +
+		"meilleur meilleurs imbattable garanti garantie whatsapp telegram investissez investir rendement revenus argent facile " +
+		"decouvrez profitez vends gagne kilos perdez chaine contactez")
+	spamPhrases = regexp.MustCompile(`\b(?:code promo|tours gratuits|pas cher|pas chers|par jour|par mois|depuis chez vous|sans effort|travail a domicile|argent facile|rachat de credit|pret rapide|gagnez jusqu|offre limitee|livraison gratuite|retour de l etre aime|revenus passifs|cliquez ici|lien en bio|offre speciale|ma chaine|mon site|perdez \S+ kilos)\b`)
 	moneyRe     = regexp.MustCompile(`\d\s?(?:€|euros?|\$|%)|-\d+\s?%`)
 )
 
 // spamPhraseWords are words every spamPhrases alternative contains.
-var spamPhraseWords = wordSet("promo gratuits cher chers jour mois chez effort domicile facile credit rapide gagnez limitee gratuite")
+var spamPhraseWords = wordSet("promo gratuits cher chers jour mois chez effort domicile facile credit rapide gagnez limitee gratuite aime passifs ici bio speciale chaine site kilos")
 
 func commercialSpam(text string, toks []token, norm string) string {
 	strong, weak, phrase := 0, 0, false
@@ -372,7 +416,13 @@ var offenceRe = regexp.MustCompile(`\b(?:a|ont|avait|s est|se sont) (?:\S+ )?(?:
 	`|\b(?:est|sont|c est) (?:un |une |des )?(?:\S+ )?(?:corrompu|corrompue|corrompus|escroc|escrocs|voleur|voleuse|voleurs|pedophile|pedophiles|violeur|violeurs|fraudeur|fraudeuse|magouilleur|magouilleuse|mafieux|mafieuse|delinquant|delinquante|criminel|criminelle|dealer|trafiquant|trafiquante|pourri|pourrie|vendu|vendue)\b` +
 	`|\b(?:se sert|se servent|se servait|se gave|se gavent) dans (?:la caisse|les caisses)\b` +
 	`|\b(?:s en met|s en mettent) plein les poches\b` +
-	`|\b(?:detournement de fonds|emplois fictifs|emploi fictif|prise illegale d interets|abus de biens sociaux|favoritisme)\b`)
+	`|\b(?:detournement de fonds|emplois fictifs|emploi fictif|prise illegale d interets|abus de biens sociaux|favoritisme|fraude fiscale|conflit d interets|delit d initie)\b` +
+	`|\b(?:a|ont|avait) (?:\S+ )?(?:pique|pille|arnaque|trompe les electeurs|trafique|deale|menti sous serment)\b` +
+	`|\b(?:pique|piquent|piquait|puise|puisent) dans (?:la caisse|les caisses|le budget|l argent public)\b` +
+	`|\b(?:se remplit|se remplissent|s est rempli|se sont remplis|remplit) (?:bien )?les poches\b` +
+	`|\b(?:a fait embaucher|a embauche|fait embaucher|emploie|paie|a paye|fait payer) (?:sa|son|ses) (?:femme|fils|fille|mari|maitresse|amant|cousin|cousine|famille|beau frere|belle soeur|neveu|niece)\b` +
+	`|\b(?:bat|battait|frappe) (?:sa|ses) (?:femme|enfants|gosses|mari)\b` +
+	`|\b(?:est|c est) (?:un |une )?(?:alcoolique|toxicomane|cocainomane|dealeur|proxenete)\b`)
 
 // offenceWords are words every offenceRe alternative contains; the
 // expression runs only on comments that hold one.
@@ -380,7 +430,9 @@ var offenceWords = wordSet("detourne detournes vole voles truque truques falsifi
 	"magouille rackette soudoye soudoyes achete pioche puise agresse harcele viole enrichi empoche pistonne pots pot enveloppes " +
 	"dessous commissions corrompu corrompue corrompus escroc escrocs voleur voleuse voleurs pedophile pedophiles violeur violeurs " +
 	"fraudeur fraudeuse magouilleur magouilleuse mafieux mafieuse delinquant delinquante criminel criminelle dealer trafiquant " +
-	"trafiquante pourri pourrie vendu vendue caisse caisses poches detournement emplois emploi prise abus favoritisme")
+	"trafiquante pourri pourrie vendu vendue caisse caisses poches detournement emplois emploi prise abus favoritisme " +
+	"pique pille arnaque trompe trafique deale menti piquent piquait puise puisent remplit remplissent rempli embaucher embauche " +
+	"emploie paie paye payer fiscale interets initie bat battait frappe alcoolique toxicomane cocainomane dealeur proxenete")
 
 func accusation(text string, toks []token, norm string) string {
 	if strings.Contains(text, "?") || !hasWord(toks, offenceWords) {
@@ -395,7 +447,7 @@ func accusation(text string, toks []token, norm string) string {
 		if hedged(toks, at) {
 			continue
 		}
-		if identifiablePerson(text, toks, at) {
+		if identifiablePerson(text, toks, at, loc[0], loc[1]) {
 			return fmt.Sprintf("accusation d'un délit présentée comme un fait contre une personne identifiable : « %s »", norm[loc[0]:loc[1]])
 		}
 	}
@@ -425,9 +477,15 @@ var sexualHarassRe = regexp.MustCompile(`\bje (?:me |te |vous )?(?:la |le |l |te
 	`|\b(?:t es|tu es|vous etes|elle est|t etais|vous etiez) (?:bien |trop |vraiment |tellement |super |tres )?(?:bonne|bandante|bandant|baisable|sexy|chaude)\b` +
 	`|\b(?:tes|vos|ses|ta|ton|sa|son|leurs) (?:seins|nichons|fesses|nibards|lolos|chatte|bite|cul|miches|nichon)\b` +
 	`|\b(?:suce|sucer|suces|sucez) (?:moi|ma|la)\b|\bje veux (?:te|vous|la) voir (?:nue|a poil|toute nue)\b` +
-	`|\b(?:a poil|a quatre pattes|sur le bureau|dans mon lit) (?:ma |la )?(?:belle|cherie|cocotte|poupee|mignonne)\b`)
+	`|\b(?:a poil|a quatre pattes|sur le bureau|dans mon lit) (?:ma |la )?(?:belle|cherie|cocotte|poupee|mignonne)\b` +
+	`|\b(?:bien|super|tres|trop) (?:roulee|foutue|gaulee|chaude)\b|\bchaudasse\b|\bpetite chatte\b` +
+	`|\b(?:te|vous|la|lui) (?:mettre|donner|foutre) une fessee\b|\bje (?:te|vous|la|lui) (?:ferais|ferai) (?:des choses|grimper aux rideaux|jouir|crier|passer a la casserole)\b` +
+	`|\b(?:viens|venez) (?:chez moi|dans mon lit|me sucer|t asseoir sur mes genoux|vous asseoir sur mes genoux)\b` +
+	`|\b(?:belle|jolie|sacree) (?:paire|poitrine|croupe|chute de reins)\b|\b(?:tes|vos|ses) (?:formes|courbes|levres|cuisses)\b` +
+	`|\b(?:je|j) (?:bande|mouille) (?:pour|en (?:te|vous|la) (?:voyant|regardant))\b` +
+	`|\b(?:sucer|suce|sucez|lecher|leche) (?:des |ma |mon |les )?(?:bites|bite|queue|queues|zob)\b`)
 
-var sexualWords = wordSet("taperais taperai ferais sauterais baiserais prendrais culbuterais mangerais lecherais defoncerais seins nichons fesses cul nibards lolos jambes culotte string chatte bite sexe bonne bandante bandant baisable sexy chaude miches nichon suce sucer suces sucez nue poil pattes bureau lit")
+var sexualWords = wordSet("roulee foutue gaulee chaudasse fessee ferais ferai viens venez paire poitrine croupe chute formes courbes levres cuisses bande mouille leche lecher queue bites zob taperais taperai ferais sauterais baiserais prendrais culbuterais mangerais lecherais defoncerais seins nichons fesses cul nibards lolos jambes culotte string chatte bite sexe bonne bandante bandant baisable sexy chaude miches nichon suce sucer suces sucez nue poil pattes bureau lit")
 
 // maskedInsult finds a word of the lexicons written with asterisks for
 // some letters ("enc*lé", "put***", "c**nard"): the visible letters must
@@ -549,6 +607,17 @@ func aimedProfanity(toks []token, i int) bool {
 func personInSentence(text string, toks []token, roles []role, i int) bool {
 	for k := range toks {
 		if toks[k].sentence == toks[i].sentence && k != i && (humanNouns[toks[k].text] || roles[k]&roleGroup != 0 || personPron[toks[k].text] || capitalisedName(text, toks, k)) {
+			return true
+		}
+	}
+	return false
+}
+
+// groupInSentence reports a protected group named in the sentence of token
+// i, or in the one before it ("Les X ? Il faut tous les expulser.").
+func groupInSentence(toks []token, roles []role, i int) bool {
+	for k := range toks {
+		if d := toks[i].sentence - toks[k].sentence; d >= 0 && d <= 1 && roles[k]&roleGroup != 0 {
 			return true
 		}
 	}

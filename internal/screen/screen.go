@@ -256,6 +256,18 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 			ev.hold(fmt.Sprintf("menace voilée : « %s »", norm[loc[0]:loc[1]]), scoreThreat)
 		}
 	}
+	if hasWord(toks, incitementWords) {
+		for _, loc := range incitementRe.FindAllStringIndex(norm, -1) {
+			at := 0
+			for at+1 < len(toks) && toks[at+1].at <= loc[0] {
+				at++
+			}
+			if !counter(at) && !negatedAt(toks, at+1) && groupInSentence(toks, roles, at) {
+				ev.hold(fmt.Sprintf("appel à chasser un groupe : « %s »", norm[loc[0]:loc[1]]), scoreHate)
+				break
+			}
+		}
+	}
 	if r := commercialSpam(text, toks, norm); r != "" {
 		ev.hold(r, scoreSpam)
 	}
