@@ -364,8 +364,17 @@ func negatedAt(toks []token, i int) bool {
 			return false
 		}
 		switch toks[k].text {
-		case "pas", "jamais", "nullement", "aucunement", "non":
+		case "pas", "jamais", "nullement", "aucunement", "non", "aucun", "aucune":
 			return true
+		case "ne", "n":
+			// "je ne déteste pas": the negation's second half follows
+			// the verb; "ne … que" restricts and does not count.
+			for j := i + 1; j < len(toks) && j <= i+2 && toks[j].sentence == toks[i].sentence; j++ {
+				switch toks[j].text {
+				case "pas", "jamais", "point", "nullement", "aucunement":
+					return true
+				}
+			}
 		}
 	}
 	return false

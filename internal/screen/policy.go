@@ -193,6 +193,9 @@ func (s *Screener) violence(ev *evidence, text string, toks []token, roles []rol
 		if counter(i) || negatedAt(toks, i) || idiomNotViolent(toks, i) {
 			continue
 		}
+		if i > 1 && toks[i-2].text == "se" && (toks[i-1].text == "font" || toks[i-1].text == "fait") {
+			continue // "les réfugiés se font assassiner": they are the victims, told as a fact
+		}
 		prev := ""
 		if i > 0 && toks[i-1].sentence == t.sentence {
 			prev = toks[i-1].text
@@ -200,6 +203,16 @@ func (s *Screener) violence(ev *evidence, text string, toks []token, roles []rol
 		prev2 := ""
 		if i > 1 && toks[i-2].sentence == t.sentence {
 			prev2 = toks[i-2].text
+		}
+		if prev == "tous" || prev == "toutes" {
+			// "étaient tous exterminés": the auxiliary is before "tous".
+			prev, prev2 = prev2, ""
+			if i > 2 && toks[i-3].sentence == t.sentence {
+				prev2 = toks[i-3].text
+			}
+		}
+		if (prev == "etaient" || prev == "etait") && hasWordIn(toks, t.sentence, "si") {
+			prev = "seraient" // "si ces X étaient exterminés": a wish
 		}
 		participle := strings.Contains(vf.tenses, "K")
 		if participle && !strings.ContainsAny(vf.tenses, "WFCSYPIJT") || participle && newsAux[prev] {
@@ -327,21 +340,48 @@ var veiledThreatRe = regexp.MustCompile(`\b(?:tu vas|vous allez|tu va|vous aller
 	`|\b(?:te|vous|lui|leur|t|l) (?:coller|mettre|foutre|mets|colle|mettrai|collerai|foutrai|mettre) (?:une|des|un) (?:droite|baffe|baffes|gifle|gifles|raclee|beigne|pain|tarte|mandale|coup de boule)\b` +
 	`|\b(?:finir|finira|finiras|finirez|finiront|finirait|terminer) (?:a l hopital|aux urgences|en morceaux|six pieds sous terre|dans un fosse|entre quatre planches|au cimetiere)\b` +
 	`|\b(?:avec|sortir|prendre|chercher|ramener|amener) (?:mon|ma|un|une|des|le|la|mes) (?:fusil|carabine|kalash|kalachnikov|batte|couteau|flingue|pistolet|machette|hache|molotov|cocktail molotov|potes|amis|copains) (?:et|pour|a la|devant|chez)\b` +
-	`|\ba coups? de (?:batte|barre|barres de fer|pied|pieds|poing|poings|fusil|couteau|hache|matraque|pierres|ceinture|fouet)\b`)
+	`|\ba coups? de (?:batte|barre|barres de fer|pied|pieds|poing|poings|fusil|couteau|hache|matraque|pierres|ceinture|fouet)\b` +
+	`|\b(?:j espere|je souhaite|pourvu|vivement) qu (?:il|elle|ils|elles|tu|vous|on) (?:\S+ )?(?:creve|crevent|creves|meure|meurent|meures|mourra|mourront|creveront|crevera|brule|brulent|pourrisse|pourrissent|souffre|souffrent|sautent|saute)\b` +
+	`|\bqu (?:il|elle|ils|elles) (?:creve|crevent|meure|meurent|pourrisse|pourrissent)\b|^(?:creve|crevez|va crever|allez crever|va mourir|allez mourir)\b` +
+	`|\b(?:je|on|nous) (?:va|vais|allons|vont) (?:le|la|les|te|t|vous|lui|leur) (?:demolir|defoncer|detruire|exploser|fracasser|faire la peau|faire manger|arracher|faire payer|faire regretter|faire la fete|refaire le portrait|attraper|choper|retrouver|trouver|pourrir la vie)\b` +
+	`|\b(?:on|je|nous) (?:viendra|viendrai|viendrons|va venir|vais venir|passera|passerai) (?:te|vous|le|la|les|t) (?:chercher|trouver|rendre visite|voir chez)\b` +
+	`|\battendez vous a (?:une visite|des represailles|du grabuge)\b|\brepresailles\b|\b(?:je|on) (?:me|se|nous) vengera(?:i|s)?\b` +
+	`|\ba la lanterne\b|\b(?:la guillotine|la corde|le peloton) pour\b|\b(?:aux armes|prendre les armes|prenons les armes)\b` +
+	`|\b(?:une bonne|une petite|meriterait une|merite une) (?:correction|raclee|rouste|derouillee|balle|bastos)\b` +
+	`|\b(?:passer|passera|passeras|passerez|passeront) un (?:sale|mauvais) quart d heure\b` +
+	`|\b(?:il|elle|ils|vous|tu|te|lui|leur) (?:va|vas|vont|allez|risque|risquez|risques|pourrait|pourriez) (?:vous |t |lui |leur )?arriver (?:malheur|des bricoles|quelque chose|des ennuis)\b` +
+	`|\b(?:il|elle) (?:va|vas|vont|allez|risque|risquez|risques|pourrait|pourriez) (?:lui |leur |vous |t )arriver\b` +
+	`|\b(?:dommage|triste) (?:qu il|s il) (?:vous|t|lui|leur) arrive\b|\bdormir (?:avec|d) un oeil ouvert\b` +
+	`|\b(?:surveille|surveillez|surveillent) (?:tes|vos|ses|leurs) arrieres\b|\b(?:t es|tu es|vous etes|il est|t est) (?:un homme |une femme )?(?:mort|morts|morte|mortes)\b` +
+	`|\bce (?:sera|ne sera) (?:plus |pas )?(?:que )?des mots\b|\bla prochaine fois (?:ce|ca) (?:sera|ne sera) pas\b` +
+	`|\b(?:trancher|couper|briser|tordre|casser|trancherai|couperai|briserai|tordrai|casserai) (?:la gorge|le cou|la nuque|ton cou|son cou|leur cou|votre cou|les jambes|les genoux)\b` +
+	`|\b(?:leur|lui|te|vous) (?:trancher|couper|briser|tordre|casser) (?:la gorge|le cou|la nuque)\b` +
+	`|\btirer (?:une balle|des balles|une rafale) (?:sur|dans)\b|\bmettre fin a (?:la vie|leurs jours|ses jours|tes jours|ta vie|sa vie|leur vie|vos vies|votre vie)\b` +
+	`|\b(?:va|vont|vas|allez|doit|doivent|devrait|devraient|merite|meritent|meriterait|meriteraient|faut qu il|faut qu ils) (?:mourir|crever|disparaitre|souffrir)\b` +
+	`|\b(?:seraient|soient|devraient etre|meriteraient d etre|merite d etre|meritent d etre) (?:tous |toutes )?(?:morts|mortes|mort|elimines|eliminees|extermines|exterminees|castres|brules|brulees|abattus|abattues)\b` +
+	`|\b(?:bruler|brulons|brulez|incendier|incendions|cramer|cramons) (?:la mairie|sa maison|ta maison|votre maison|leur maison|sa voiture|ta voiture|votre voiture|leurs voitures|leur voiture|les elus|le maire)\b`)
 
 // incitementRe is a call to drive a group out ("il faut tous les
 // expulser", "qu'on les renvoie chez eux"); it counts only with a group in
 // the sentence, since "il faut virer le maire" is a political opinion.
-var incitementRe = regexp.MustCompile(`\b(?:il faut|faut|faudrait|il faudrait|on doit|on devrait|qu on|doivent|devraient|faut il) (?:les |tous les |toutes les |ces |tous ces |toutes ces |leur |tous )?(?:virer|chasser|expulser|renvoyer|degager|foutre dehors|bouter|deporter|jeter|eradiquer|nettoyer|parquer|enfermer|steriliser|interdire|renvoie|expulse|chasse|vire|degage|deporte)\b`)
+var incitementRe = regexp.MustCompile(`\b(?:il faut|faut|faudrait|il faudrait|on doit|on devrait|qu on|doivent|devraient|faut il) (?:les |tous les |toutes les |ces |tous ces |toutes ces |leur |tous )?(?:virer|chasser|expulser|renvoyer|degager|foutre dehors|bouter|deporter|jeter|eradiquer|nettoyer|parquer|enfermer|steriliser|interdire|renvoie|expulse|chasse|vire|degage|deporte)\b` +
+	`|\b(?:se porterait|se porteraient|irait|iraient|serait|serions|serait bien) mieux sans\b|\ben (?:finir|finisse|finissent|finira|finirons) avec\b` +
+	`|\b(?:debarrasser|debarrassons nous|debarrassez nous|se debarrasser|nous debarrasser) (?:de|des|d)\b|\bmort a (?:tous|toutes|ces|les)\b` +
+	`|\b(?:continuer|continuera|continuerons) a (?:vous|les) (?:attaquer|frapper|chasser|harceler)\b`)
 
-var incitementWords = wordSet("virer chasser expulser renvoyer degager foutre bouter deporter jeter eradiquer nettoyer parquer enfermer steriliser interdire renvoie expulse chasse vire degage deporte")
+var incitementWords = wordSet("porterait porteraient irait iraient serait serions finir finisse finissent finira finirons debarrasser debarrassons debarrassez mort continuer continuera continuerons virer chasser expulser renvoyer degager foutre bouter deporter jeter eradiquer nettoyer parquer enfermer steriliser interdire renvoie expulse chasse vire degage deporte")
 
 // veiledWords are words every veiledThreatRe alternative contains.
 var veiledWords = wordSet("regretter payer morfler deguster cher gaffe attention sait sais savons connait connais comptes attendrai attendra " +
 	"attends attend regler finirez finiras finira finiront finir chauffer saigner occuper arriver accident malheur attendre gare garde " +
 	"feu sauter connaissons enfants gosses droite baffe baffes gifle gifles raclee beigne pain tarte mandale boule hopital urgences " +
 	"morceaux pieds planches fosse cimetiere fusil carabine kalash kalachnikov batte couteau flingue pistolet machette hache molotov " +
-	"potes amis copains coup coups terminer finirait")
+	"potes amis copains coup coups terminer finirait espere souhaite pourvu vivement creve crevent meure meurent pourrisse pourrissent " +
+	"crevez crever mourir demolir defoncer detruire exploser fracasser peau manger arracher regretter portrait attraper choper retrouver " +
+	"trouver pourrir viendra viendrai viendrons venir passera passerai represailles vengera vengerai lanterne guillotine corde peloton armes " +
+	"correction raclee rouste derouillee bastos quart malheur bricoles dommage triste oeil arrieres mort morts morte mortes mots fois " +
+	"bruler brulons brulez incendier incendions cramer cramons trancher couper briser tordre casser trancherai couperai briserai tordrai " +
+	"casserai tirer fin disparaitre souffrir elimines eliminees extermines exterminees castres brules brulees abattus abattues")
 
 // commercial spam: a link or a web address together with selling words.
 var (
@@ -434,9 +474,29 @@ var offenceWords = wordSet("detourne detournes vole voles truque truques falsifi
 	"pique pille arnaque trompe trafique deale menti piquent piquait puise puisent remplit remplissent rempli embaucher embauche " +
 	"emploie paie paye payer fiscale interets initie bat battait frappe alcoolique toxicomane cocainomane dealeur proxenete")
 
+// offenceLexicon are words that name an offence (press law: imputing an
+// offence to a person is defamation unless proven). Said of an identifiable
+// person in a sentence that states rather than asks or doubts, they hold.
+var offenceLexicon = wordSet("detourne detournes detournee detournait detournent detournement detournements corrompu corrompue corrompus " +
+	"corruption magouille magouilles magouiller magouilleur magouilleuse fraude fraudes frauder fraudeur fraudeuse truque truquer truquage " +
+	"falsifie falsifiee falsification blanchiment escroc escroquerie escroque pistonne trafic trafique trafiquant racket rackette harcele " +
+	"harcelement harceleur pedophile pedophilie malversation malversations concussion prevarication clientelisme favoritisme soudoye " +
+	"soudoie pots enveloppes retrocommissions bourrage voleur voleuse vol")
+
 func accusation(text string, toks []token, norm string) string {
-	if strings.Contains(text, "?") || !hasWord(toks, offenceWords) {
+	if strings.Contains(text, "?") || !hasWord(toks, offenceWords) && !hasWord(toks, offenceLexicon) {
 		return ""
+	}
+	for i, t := range toks {
+		if !offenceLexicon[t.text] || hedged(toks, i) || negatedAt(toks, i) {
+			continue
+		}
+		if t.text == "pots" && !(i+2 < len(toks) && toks[i+2].text == "vin") || t.text == "vol" && !(i+2 < len(toks) && toks[i+1].text == "de") {
+			continue
+		}
+		if identifiablePerson(text, toks, i, toks[i].at, toks[i].at+len(t.text)) {
+			return fmt.Sprintf("accusation d'un délit présentée comme un fait contre une personne identifiable : « %s »", t.text)
+		}
 	}
 	for _, loc := range offenceRe.FindAllStringIndex(norm, -1) {
 		// The token where the accusation is made decides its sentence.
@@ -463,7 +523,7 @@ func hedged(toks []token, at int) bool {
 			continue
 		}
 		switch toks[k].text {
-		case "si", "aurait", "auraient", "serait", "seraient", "paraît", "parait", "rumeur", "rumeurs", "soupcon", "soupcons",
+		case "accuses", "soupconnes", "examen", "plainte", "proces", "tribunal", "justice", "victime", "victimes", "lutte", "contre", "prevention", "si", "aurait", "auraient", "serait", "seraient", "paraît", "parait", "rumeur", "rumeurs", "soupcon", "soupcons",
 			"soupconne", "soupconnee", "presume", "presumee", "enquete", "accuse", "accusee", "pas", "jamais", "selon", "peut":
 			return true
 		}
@@ -618,6 +678,40 @@ func personInSentence(text string, toks []token, roles []role, i int) bool {
 func groupInSentence(toks []token, roles []role, i int) bool {
 	for k := range toks {
 		if d := toks[i].sentence - toks[k].sentence; d >= 0 && d <= 1 && roles[k]&roleGroup != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// sexualTerms are sexual words that, said to or about a person, make a
+// remark sexual harassment. Words with everyday senses (queue, lit, cul de
+// sac, coucher du soleil, sein in "cancer du sein") are left out.
+var sexualTerms = wordSet("baiser baise baiserais baiserai baisable sucer suce sucerais sucette chatte fesses seins nichons nibards bite " +
+	"jouir mouille mouiller sexy excitante excitant bandante bandant levrette fellation sodomiser branler branlette gode culotte string " +
+	"chaudasse coquine salace")
+
+func sexualRemark(text string, toks []token, roles []role, counter func(int) bool) string {
+	for i, t := range toks {
+		if !sexualTerms[t.text] || counter(i) || negatedAt(toks, i) {
+			continue
+		}
+		for k := range toks {
+			if toks[k].sentence != t.sentence || k == i {
+				continue
+			}
+			w := toks[k].text
+			if secondPerson[w] || w == "elle" || w == "la" && k+1 < len(toks) && k+1 != i || humanNouns[w] || capitalisedName(text, toks, k) {
+				return fmt.Sprintf("harcèlement sexuel : propos sexuels visant une personne (« %s »)", t.text)
+			}
+		}
+	}
+	return ""
+}
+
+func hasWordIn(toks []token, sentence int, w string) bool {
+	for _, t := range toks {
+		if t.sentence == sentence && t.text == w {
 			return true
 		}
 	}

@@ -171,12 +171,15 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 	for _, w := range org.Allowed {
 		allowed[Normalize(w)] = true
 	}
-	condemn := false
-	for _, r := range roles {
+	condemn, reports := false, false
+	for k, r := range roles {
 		condemn = condemn || r&roleCounter != 0
+		// A reporting word outside the quotes ("pour avoir dit", "des
+		// choses comme") makes a quote reported speech.
+		reports = reports || r&roleReport != 0 && !toks[k].quoted
 	}
 	counter := func(first int) bool {
-		if toks[first].quoted && condemn {
+		if toks[first].quoted && (condemn || reports) {
 			return true
 		}
 		for k := first - 1; k >= 0 && toks[k].sentence == toks[first].sentence; k-- {
@@ -277,7 +280,11 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 	if hasWord(toks, sexualWords) {
 		if loc := sexualHarassRe.FindStringIndex(norm); loc != nil {
 			ev.hold(fmt.Sprintf("harcèlement sexuel : « %s »", norm[loc[0]:loc[1]]), scoreInsult)
+		} else if r := sexualRemark(text, toks, roles, counter); r != "" {
+			ev.hold(r, scoreInsult)
 		}
+	} else if r := sexualRemark(text, toks, roles, counter); r != "" {
+		ev.hold(r, scoreInsult)
 	}
 	for _, r := range personalData(text, toks) {
 		ev.hold(r, scorePersonal)

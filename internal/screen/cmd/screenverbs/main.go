@@ -36,7 +36,7 @@ var verbs = map[string]string{
 	"brûler": "b", "abattre": "b", "éliminer": "b", "noyer": "b", "exécuter": "b", "crever": "b",
 	"frapper": "b", "battre": "b", "cramer": "b", "descendre": "b", "planter": "b", "défoncer": "b",
 	"écraser": "b", "déporter": "b", "cogner": "b", "achever": "b", "fouetter": "b", "griller": "b",
-	"enterrer": "b", "atomiser": "b", "bombarder": "b", "éclater": "b", "fracasser": "b", "ratonner": "a",
+	"enterrer": "b", "atomiser": "b", "bombarder": "b", "éclater": "b", "fracasser": "b", "débarrasser": "b", "éradiquer": "b", "attaquer": "b", "ratonner": "a",
 }
 
 func main() {
