@@ -236,6 +236,10 @@ func (s *Screener) violence(ev *evidence, text string, toks []token, roles []rol
 		if vf.anyUse && selfOrThing(toks, i) {
 			continue
 		}
+		if vf.anyUse && !passive && !cliticObject[prev] && i+1 < len(toks) && determiners[toks[i+1].text] &&
+			!personObject(text, toks, roles, i) {
+			continue // "le tram va tuer le petit commerce": a thing as object, a figure of speech
+		}
 		lo := i
 		for lo > 0 && lo > i-3 && toks[lo-1].sentence == t.sentence && toks[lo-1].start < t.start {
 			lo--
@@ -246,7 +250,10 @@ func (s *Screener) violence(ev *evidence, text string, toks []token, roles []rol
 	}
 }
 
-var cliticObject = wordSet("le la l les te t vous lui leur")
+var (
+	cliticObject = wordSet("le la l les te t vous lui leur")
+	determiners  = wordSet("le la l les un une des du ce cet cette ces notre nos votre vos leur leurs son sa ses mon ma mes ton ta tes")
+)
 
 var (
 	// Auxiliaries that make a participle an event rather than a call.

@@ -22,7 +22,12 @@ import (
 	"github.com/parvis/parvis/internal/screen"
 )
 
-// Verbs of violence. Tier "a" verbs are about hurting or killing people in
+// Verbs of violence. Verbs whose everyday senses would hold ordinary civic
+// comments with a person nearby were left out: battre (un record, se
+// battre pour les habitants), frapper (à la porte du maire), planter (des
+// arbres avec les enfants), saigner (les contribuables), attaquer (en
+// justice), achever, écraser, enterrer, griller, éclater, cogner,
+// descendre. Tier "a" verbs are about hurting or killing people in
 // nearly every use; tier "b" verbs also have ordinary objects (brûler des
 // feuilles, abattre un arbre, exécuter un projet) and count only with a
 // person as their object.
@@ -32,12 +37,16 @@ var verbs = map[string]string{
 	"poignarder": "a", "buter": "a", "flinguer": "a", "torturer": "a", "violer": "a", "lapider": "a",
 	"guillotiner": "a", "étriper": "a", "castrer": "a", "émasculer": "a", "bastonner": "a", "dérouiller": "a",
 	"immoler": "a", "crucifier": "a", "empaler": "a", "éventrer": "a", "mutiler": "a", "défigurer": "a",
-	"zigouiller": "a", "trucider": "a", "molester": "a", "saigner": "b",
+	"zigouiller": "a", "trucider": "a", "molester": "a",
 	"brûler": "b", "abattre": "b", "éliminer": "b", "noyer": "b", "exécuter": "b", "crever": "b",
-	"frapper": "b", "battre": "b", "cramer": "b", "descendre": "b", "planter": "b", "défoncer": "b",
-	"écraser": "b", "déporter": "b", "cogner": "b", "achever": "b", "fouetter": "b", "griller": "b",
-	"enterrer": "b", "atomiser": "b", "bombarder": "b", "éclater": "b", "fracasser": "b", "débarrasser": "b", "éradiquer": "b", "attaquer": "b", "ratonner": "a",
+	"cramer": "b", "défoncer": "b",
+	"déporter": "b", "fouetter": "b",
+	"atomiser": "b", "bombarder": "b", "fracasser": "b", "débarrasser": "b", "éradiquer": "b", "ratonner": "a",
 }
+
+// notVerb are forms that are, in a comment, almost always another word:
+// "violent" (the adjective, not "ils violent").
+var notVerb = map[string]bool{"violent": true}
 
 func main() {
 	conj := flag.String("conj", "", "conjugations.json of the npm package french-verbs-lefff")
@@ -78,7 +87,15 @@ func main() {
 		}
 		add(verb, "W")
 		for tag, fs := range t {
+			if tag == "G" {
+				// Present participles are prepositions and adjectives
+				// far more often than acts: "pendant", "frappant".
+				continue
+			}
 			for _, f := range fs {
+				if notVerb[screen.Normalize(f)] {
+					continue
+				}
 				add(f, tag)
 			}
 		}
