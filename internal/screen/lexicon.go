@@ -134,6 +134,9 @@ type lexicon struct {
 	// violence maps each inflected form of a verb of violence to its verb
 	// (data/violence_verbs.txt, from the Lefff).
 	violence map[string]verbForm
+	// negative maps French words to their AFINN valence, -2 to -5
+	// (data/valence_fr_negative.txt).
+	negative map[string]int
 }
 
 func loadLexicon() (*lexicon, error) {
@@ -143,6 +146,16 @@ func loadLexicon() (*lexicon, error) {
 		return nil, err
 	}
 	lx.violence = violence
+	lx.negative = map[string]int{}
+	if err := eachLine("data/valence_fr_negative.txt", func(f []string) {
+		if len(f) == 2 {
+			v := 0
+			fmt.Sscan(f[1], &v)
+			lx.negative[f[0]] = v
+		}
+	}); err != nil {
+		return nil, err
+	}
 	add := func(word string, cat category, group string) {
 		n := Normalize(word)
 		if n == "" {

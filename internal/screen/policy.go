@@ -724,3 +724,74 @@ func hasWordIn(toks []token, sentence int, w string) bool {
 	}
 	return false
 }
+
+// predicateFillers are words between a copula and its predicate: "ils sont
+// tous des …", "t'es vraiment trop …".
+var predicateFillers = wordSet("tous toutes des de d un une vraiment trop tellement si que qu juste rien completement totalement " +
+	"franchement bien les plus super hyper carrement vraiment toujours aussi encore")
+
+// negativeJudgement holds a negative judgement predicated of a protected
+// group ("les X sont tous des Y", where AFINN rates Y as negative) or said
+// to someone in the second person with a strongly negative word ("t'es
+// pathétique"). Said of officials, a negative judgement is criticism, which
+// the policy publishes; it is left to the insult lexicons.
+func (lx *lexicon) negativeJudgement(text string, toks []token, roles []role, counter func(int) bool) string {
+	for k, t := range toks {
+		if !copulas[t.text] || k == 0 {
+			continue
+		}
+		j := k - 1
+		for j > 0 && (toks[j].text == "n" || toks[j].text == "ne" || toks[j].text == "tous" || toks[j].text == "toutes") {
+			j--
+		}
+		if toks[j].sentence != t.sentence {
+			continue
+		}
+		// "les femmes comme vous sont", "les X de ce pays sont": the group
+		// may stand a few words before the copula.
+		group := false
+		for g := j; g >= 0 && g >= j-3 && toks[g].sentence == t.sentence; g-- {
+			if roles[g]&roleGroup != 0 {
+				group = true
+				break
+			}
+		}
+		second := secondPerson[toks[j].text] && toks[j].text != "ton" && toks[j].text != "ta" && toks[j].text != "tes" && toks[j].text != "votre" && toks[j].text != "vos"
+		if !group && !second {
+			continue
+		}
+		p := k + 1
+		for p < len(toks) && p <= k+4 && toks[p].sentence == t.sentence && predicateFillers[toks[p].text] {
+			p++
+		}
+		if p >= len(toks) || toks[p].sentence != t.sentence || negatedAt(toks, p) || counter(p) || counter(j) {
+			continue
+		}
+		v, ok := lx.negativeForm(toks[p].text)
+		if !ok || second && v > -3 {
+			continue
+		}
+		if group {
+			return fmt.Sprintf("haine envers un groupe : jugement négatif « %s … %s »", toks[j].text, toks[p].text)
+		}
+		return fmt.Sprintf("insulte : jugement négatif adressé à quelqu'un « %s »", toks[p].text)
+	}
+	return ""
+}
+
+// negativeForm looks a word up in the valence list, which holds mostly
+// masculine singular forms: "malhonnêtes", "cruels", "violentes" are found
+// through "malhonnête", "cruel", "violent".
+func (lx *lexicon) negativeForm(w string) (int, bool) {
+	if v, ok := lx.negative[w]; ok {
+		return v, true
+	}
+	for _, cut := range []string{"s", "x", "es", "e"} {
+		if b, ok := strings.CutSuffix(w, cut); ok && len(b) >= 4 {
+			if v, ok := lx.negative[b]; ok {
+				return v, true
+			}
+		}
+	}
+	return 0, false
+}

@@ -271,6 +271,9 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 			}
 		}
 	}
+	if r := s.lx.negativeJudgement(text, toks, roles, counter); r != "" {
+		ev.hold(r, scoreInsult)
+	}
 	if r := commercialSpam(text, toks, norm); r != "" {
 		ev.hold(r, scoreSpam)
 	}
