@@ -39,6 +39,9 @@ func loadViolence() (map[string]verbForm, error) {
 // People a harsh word, a violent verb or an accusation can be aimed at:
 // officials and agents first, since a town hall's comments are about them.
 var (
+	professions = wordSet("boulanger boulangere boucher bouchere pharmacien pharmacienne garagiste plombier notaire cure pretre imam rabbin " +
+		"pasteur gerant gerante restaurateur epicier epiciere coiffeur coiffeuse facteur factrice entraineur entraineuse concierge " +
+		"buraliste fleuriste cafetier patronne instituteur institutrice directeur animateur animatrice educateur educatrice")
 	secondPerson = wordSet("tu t te toi ton ta tes vous votre vos ts tes")
 	personPron   = wordSet("il elle ils elles lui eux leur")
 	humanNouns   = wordSet("maire mairesse maires adjoint adjointe adjoints adjointes elu elue elus elues conseiller conseillere " +
@@ -79,6 +82,15 @@ func aimed(text string, toks []token, roles []role, i int) bool {
 	}
 	if hi-lo <= 1 {
 		return true // "Connard !", "Espèce de…" alone
+	}
+	if i >= 2 && toks[i-2].text == "pour" && (toks[i-1].text == "des" || toks[i-1].text == "un" || toks[i-1].text == "une") {
+		// "le maire nous prend pour des idiots": a complaint about being
+		// treated as one, not an insult.
+		for k := i - 3; k >= lo && k >= i-6; k-- {
+			if strings.HasPrefix(toks[k].text, "pren") || strings.HasPrefix(toks[k].text, "pri") {
+				return false
+			}
+		}
 	}
 	for k := i - 1; k >= lo && k >= i-2; k-- {
 		w := toks[k].text
@@ -172,7 +184,7 @@ func identifiablePerson(text string, toks []token, i, from, to int) bool {
 		if capitalisedName(text, toks, k) {
 			return true
 		}
-		if humanNouns[w] && !strings.HasSuffix(w, "s") && k > 0 && particular[toks[k-1].text] {
+		if (humanNouns[w] || professions[w]) && !strings.HasSuffix(w, "s") && k > 0 && particular[toks[k-1].text] {
 			return true
 		}
 	}
@@ -366,6 +378,16 @@ var veiledThreatRe = regexp.MustCompile(`\b(?:tu vas|vous allez|tu va|vous aller
 	`|\btirer (?:une balle|des balles|une rafale) (?:sur|dans)\b|\bmettre fin a (?:la vie|leurs jours|ses jours|tes jours|ta vie|sa vie|leur vie|vos vies|votre vie)\b` +
 	`|\b(?:va|vont|vas|allez|doit|doivent|devrait|devraient|merite|meritent|meriterait|meriteraient|faut qu il|faut qu ils) (?:mourir|crever|disparaitre|souffrir)\b` +
 	`|\b(?:seraient|soient|devraient etre|meriteraient d etre|merite d etre|meritent d etre) (?:tous |toutes )?(?:morts|mortes|mort|elimines|eliminees|extermines|exterminees|castres|brules|brulees|abattus|abattues)\b` +
+	`|\b(?:mefiez vous|mefie toi|mefie te|vous devriez vous mefier|tu devrais te mefier|je ferais attention si j etais (?:vous|toi)|a votre place je ferais attention|a ta place je ferais attention)\b` +
+	`|\b(?:ca|tout ca|cela) (?:va|finira|va finir|risque de finir) (?:tres )?(?:mal finir|mal|par mal finir|degenerer|peter|saigner)\b|\bil (?:va|risque d) y avoir du sang\b|\bil y aura du sang\b` +
+	`|\b(?:on|je|nous) (?:sait|sais|savons) ou (?:vous|tu|il|elle|ils|sont|est|se trouve|garez|garer|dormez|dors|vivent|travaille|travaillez)\b` +
+	`|\b(?:j ai|on a|nous avons|je connais|on connait) (?:ton|votre|son|leur) adresse\b|\bsi (?:je|on) (?:le|la|te|vous|les) (?:croise|croisons|chope|attrape|retrouve|recroise)\b` +
+	`|\b(?:vous allez|tu vas|il va|ils vont) (?:comprendre|voir) (?:ce qui|ce que|votre douleur|ta douleur|sa douleur|de quel bois|ce qu il en coute)\b` +
+	`|\b(?:tu es|vous etes|t es|considerez vous|considere toi) (?:prevenu|prevenus|prevenue|prevenues|averti|avertis)\b|\bdernier avertissement\b` +
+	`|\b(?:ca|cela) (?:se paiera|va se payer|se payera)\b|\b(?:vous le|tu le|il le|ils le) (?:paierez|paieras|paiera|paieront|payerez|payeras|payera)\b` +
+	`|\b(?:on|j|nous) (?:aura|aurai|aurons) (?:ta|votre|sa|leur) peau\b|\b(?:on|je) (?:finira|finirai) par (?:te|vous|le|la|les) (?:trouver|avoir|attraper|retrouver)\b` +
+	`|\b(?:je|on) (?:vais|va) (?:venir|passer|debarquer) (?:chez (?:toi|vous|lui|elle)|a ton domicile|a votre domicile|a son domicile)\b` +
+	`|\b(?:j ai|on a) (?:un fusil|une arme|des armes|un flingue|une carabine)\b` +
 	`|\b(?:bruler|brulons|brulez|incendier|incendions|cramer|cramons) (?:la mairie|sa maison|ta maison|votre maison|leur maison|sa voiture|ta voiture|votre voiture|leurs voitures|leur voiture|les elus|le maire)\b`)
 
 // incitementRe is a call to drive a group out ("il faut tous les
@@ -375,6 +397,12 @@ var incitementRe = regexp.MustCompile(`\b(?:il faut|faut|faudrait|il faudrait|on
 	`|\b(?:se porterait|se porteraient|irait|iraient|serait|serions|serait bien) mieux sans\b|\ben (?:finir|finisse|finissent|finira|finirons) avec\b` +
 	`|\b(?:debarrasser|debarrassons nous|debarrassez nous|se debarrasser|nous debarrasser) (?:de|des|d)\b|\bmort a (?:tous|toutes|ces|les)\b` +
 	`|\b(?:continuer|continuera|continuerons) a (?:vous|les) (?:attaquer|frapper|chasser|harceler)\b`)
+
+// goHomeRe tells someone to go back to "their country": xenophobic whoever
+// it is said to, so it needs no group named.
+var goHomeWords = wordSet("pays bled afrique francais")
+
+var goHomeRe = regexp.MustCompile(`\b(?:retourne|retournez|rentre|rentrez|repars|repartez|casse toi|cassez vous|degage|degagez) (?:dans|chez|en|au) (?:ton|votre|leur|son) (?:pays|bled)\b|\b(?:retourne|retournez|rentre|rentrez|renvoyez les|renvoyer) (?:au bled|en afrique|dans leur pays|chez eux dans leur pays)\b|\bla france aux francais\b`)
 
 var incitementWords = wordSet("porterait porteraient irait iraient serait serions finir finisse finissent finira finirons debarrasser debarrassons debarrassez mort continuer continuera continuerons virer chasser expulser renvoyer degager foutre bouter deporter jeter eradiquer nettoyer parquer enfermer steriliser interdire renvoie expulse chasse vire degage deporte")
 
@@ -388,7 +416,10 @@ var veiledWords = wordSet("regretter payer morfler deguster cher gaffe attention
 	"trouver pourrir viendra viendrai viendrons venir passera passerai represailles vengera vengerai lanterne guillotine corde peloton armes " +
 	"correction raclee rouste derouillee bastos quart malheur bricoles dommage triste oeil arrieres mort morts morte mortes mots fois " +
 	"bruler brulons brulez incendier incendions cramer cramons trancher couper briser tordre casser trancherai couperai briserai tordrai " +
-	"casserai tirer fin disparaitre souffrir elimines eliminees extermines exterminees castres brules brulees abattus abattues")
+	"casserai tirer fin disparaitre souffrir elimines eliminees extermines exterminees castres brules brulees abattus abattues " +
+	"mefiez mefie mefier ferais mal degenerer peter sang adresse croise croisons chope attrape retrouve recroise comprendre voir " +
+	"prevenu prevenus prevenue prevenues averti avertis avertissement paiera payer payera paierez paieras paieront payerez payeras " +
+	"aura aurai aurons finira finirai passer debarquer fusil arme armes flingue carabine")
 
 // commercial spam: a link or a web address together with selling words.
 var (
@@ -442,12 +473,15 @@ func commercialSpam(text string, toks []token, norm string) string {
 	if moneyRe.MatchString(text) {
 		weak++
 	}
-	if strong == 0 && weak < 2 {
+	if strong == 0 && weak < 1 {
 		return ""
 	}
 	link := domainRe.FindString(text)
+	if link == "" && strong == 0 && weak < 2 {
+		return ""
+	}
 	switch {
-	case link != "":
+	case link != "" && (strong >= 1 || weak >= 2 || !civicLink(link)):
 		return fmt.Sprintf("spam commercial : lien « %s » et « %s »", strings.ToValidUTF8(link, "\uFFFD"), first)
 	case strong >= 1 && weak >= 2, strong >= 2:
 		return fmt.Sprintf("spam commercial : « %s »", first)
@@ -469,7 +503,11 @@ var offenceRe = regexp.MustCompile(`\b(?:a|ont|avait|s est|se sont) (?:\S+ )?(?:
 	`|\b(?:se remplit|se remplissent|s est rempli|se sont remplis|remplit) (?:bien )?les poches\b` +
 	`|\b(?:a fait embaucher|a embauche|fait embaucher|emploie|paie|a paye|fait payer) (?:sa|son|ses) (?:femme|fils|fille|mari|maitresse|amant|cousin|cousine|famille|beau frere|belle soeur|neveu|niece)\b` +
 	`|\b(?:bat|battait|frappe) (?:sa|ses) (?:femme|enfants|gosses|mari)\b` +
-	`|\b(?:est|c est) (?:un |une )?(?:alcoolique|toxicomane|cocainomane|dealeur|proxenete)\b`)
+	`|\b(?:est|c est) (?:un |une )?(?:alcoolique|toxicomane|cocainomane|dealeur|proxenete)\b` +
+	`|\b(?:vend|vendent|revend|revendent|deale|dealent) (?:de la drogue|du shit|de la coke|de la cocaine|du cannabis|de l herbe)\b|\bse (?:drogue|droguent|came)\b` +
+	`|\b(?:maltraite|maltraitent|maltraitait) (?:ses|sa|son|les) (?:enfants|eleves|animaux|chiens|femme|mari|employes|salaries|residents|patients)\b` +
+	`|\b(?:a|ont) (?:ete )?condamne(?:e|s|es)? pour\b|\b(?:a|ont) fait de la prison\b|\bpaie (?:ses|les) (?:employes|ouvriers|salaries) au noir\b` +
+	`|\b(?:couche|couchait|a couche) avec\b|\btrompe (?:sa femme|son mari|sa compagne|son compagnon)\b|\battouchements\b`)
 
 // offenceWords are words every offenceRe alternative contains; the
 // expression runs only on comments that hold one.
@@ -479,7 +517,9 @@ var offenceWords = wordSet("detourne detournes vole voles truque truques falsifi
 	"fraudeur fraudeuse magouilleur magouilleuse mafieux mafieuse delinquant delinquante criminel criminelle dealer trafiquant " +
 	"trafiquante pourri pourrie vendu vendue caisse caisses poches detournement emplois emploi prise abus favoritisme " +
 	"pique pille arnaque trompe trafique deale menti piquent piquait puise puisent remplit remplissent rempli embaucher embauche " +
-	"emploie paie paye payer fiscale interets initie bat battait frappe alcoolique toxicomane cocainomane dealeur proxenete")
+	"emploie paie paye payer fiscale interets initie bat battait frappe alcoolique toxicomane cocainomane dealeur proxenete " +
+	"vend vendent revend revendent deale dealent drogue droguent came maltraite maltraitent maltraitait condamne condamnee condamnes " +
+	"prison couche couchait trompe attouchements")
 
 // offenceLexicon are words that name an offence (press law: imputing an
 // offence to a person is defamation unless proven). Said of an identifiable
@@ -696,7 +736,7 @@ func groupInSentence(toks []token, roles []role, i int) bool {
 // sac, coucher du soleil, sein in "cancer du sein") are left out.
 var sexualTerms = wordSet("baiser baise baiserais baiserai baisable sucer suce sucerais sucette chatte fesses seins nichons nibards bite " +
 	"jouir mouille mouiller sexy excitante excitant bandante bandant levrette fellation sodomiser branler branlette gode culotte string " +
-	"chaudasse coquine salace")
+	"chaudasse coquine salace maillot decollete decolletes")
 
 func sexualRemark(text string, toks []token, roles []role, counter func(int) bool) string {
 	for i, t := range toks {
@@ -794,4 +834,44 @@ func (lx *lexicon) negativeForm(w string) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// articleInsults are words that insult as nouns ("des incapables", "un
+// nul", "bande de minables") but are ordinary criticism as adjectives ("la
+// municipalité est incapable de…", "ce projet est nul"): they count after
+// an article or a word that makes them a noun, and when aimed at someone.
+var articleInsults = wordSet("incapable incapables nul nuls nulle nulles minable minables lache laches vendu vendus vendue vendues " +
+	"charlatan charlatans imposteur imposteurs ringard ringards ringarde clown clowns rigolo rigolos dictateur dictateurs tyran tyrans " +
+	"despote despotes planque planques amateur amateurs feignant incompetent incompetents incompetente incompetentes")
+
+var nounMakers = wordSet("un une des d de ces ce cet cette quel quelle quels quelles espece bande tas sale gros grosse petit petite pauvre " +
+	"pauvres vrai vraie vrais vraies sacre sacree sacres belle beau bel")
+
+func articleInsult(text string, toks []token, roles []role, counter func(int) bool) string {
+	for i, t := range toks {
+		if !articleInsults[t.text] || i == 0 || !nounMakers[toks[i-1].text] || toks[i-1].sentence != t.sentence {
+			continue
+		}
+		if (toks[i-1].text == "de" || toks[i-1].text == "d") && !(i > 1 && (toks[i-2].text == "bande" || toks[i-2].text == "espece" || toks[i-2].text == "tas")) {
+			continue // "l'idée de nul" is rare; "un projet d'amateur" is criticism
+		}
+		if counter(i) || negatedAt(toks, i) || !aimed(text, toks, roles, i) {
+			continue
+		}
+		return fmt.Sprintf("insulte : « %s »", strings.ToValidUTF8(text[toks[i-1].start:t.end], "\uFFFD"))
+	}
+	return ""
+}
+
+// civicLink reports a link to a public body or an association, which a
+// resident shares to inform ("découvrez le programme sur www.ville.fr").
+func civicLink(link string) bool {
+	l := strings.ToLower(link)
+	for _, w := range []string{"gouv", "mairie", "ville", "commune", "service-public", "departement", "region", "agglo", "metropole",
+		"asso", ".org", "wikipedia", "legifrance", "ameli", "caf.fr", "pole-emploi", "francetravail", "education", "sncf", "ratp", "laposte"} {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
 }

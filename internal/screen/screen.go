@@ -271,6 +271,12 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 			}
 		}
 	}
+	if r := articleInsult(text, toks, roles, counter); r != "" {
+		ev.hold(r, scoreInsult)
+	}
+	if loc := goHomeRe.FindStringIndex(norm); loc != nil && hasWord(toks, goHomeWords) && !counter(0) {
+		ev.hold(fmt.Sprintf("haine envers un groupe : « %s »", norm[loc[0]:loc[1]]), scoreHate)
+	}
 	if r := s.lx.negativeJudgement(text, toks, roles, counter); r != "" {
 		ev.hold(r, scoreInsult)
 	}
