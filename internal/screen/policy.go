@@ -338,7 +338,7 @@ func personObject(text string, toks []token, roles []role, i int) bool {
 // veiledThreatRe matches threats that name no violent act: "vous allez le
 // regretter", "fais gaffe à toi", "on sait où tu habites", "tes jours sont
 // comptés", "je t'attendrai à la sortie", "je viendrai régler ça moi-même".
-var veiledThreatRe = regexp.MustCompile(`\b(?:tu vas|vous allez|tu va|vous aller|il va|elle va|ils vont) (?:le |la )?(?:regretter|payer|morfler|deguster|prendre cher)\b` +
+var veiledThreatRe = newGatedRe(`\b(?:tu vas|vous allez|tu va|vous aller|il va|elle va|ils vont) (?:le |la )?(?:regretter|payer|morfler|deguster|prendre cher)\b` +
 	`|\b(?:fais|faites|fait) (?:gaffe|attention) a (?:toi|vous|ta peau|vos fesses|tes fesses)\b` +
 	`|\b(?:on|je|nous) (?:sait|sais|savons|connait|connais) ou (?:tu habites|vous habitez|il habite|elle habite|t habites|tu vis|vous vivez|tu dors|habitent)\b` +
 	`|\b(?:tes|vos|ses|leurs) jours sont comptes\b` +
@@ -361,7 +361,7 @@ var veiledThreatRe = regexp.MustCompile(`\b(?:tu vas|vous allez|tu va|vous aller
 	`|\b(?:avec|sortir|prendre|chercher|ramener|amener) (?:mon|ma|un|une|des|le|la|mes) (?:fusil|carabine|kalash|kalachnikov|batte|couteau|flingue|pistolet|machette|hache|molotov|cocktail molotov|potes|amis|copains) (?:et|pour|a la|devant|chez)\b` +
 	`|\ba coups? de (?:batte|barre|barres de fer|pied|pieds|poing|poings|fusil|couteau|hache|matraque|pierres|ceinture|fouet)\b` +
 	`|\b(?:j espere|je souhaite|pourvu|vivement) qu (?:il|elle|ils|elles|tu|vous|on) (?:\S+ )?(?:creve|crevent|creves|meure|meurent|meures|mourra|mourront|creveront|crevera|brule|brulent|pourrisse|pourrissent|souffre|souffrent|sautent|saute)\b` +
-	`|\bqu (?:il|elle|ils|elles) (?:creve|crevent|meure|meurent|pourrisse|pourrissent)\b|^(?:creve|crevez|va crever|allez crever|va mourir|allez mourir)\b` +
+	`|\bqu (?:il|elle|ils|elles) (?:creve|crevent|meure|meurent|pourrisse|pourrissent)\b|\b(?:crevez|va crever|allez crever|va mourir|allez mourir)\b` +
 	`|\b(?:je|on|nous) (?:va|vais|allons|vont) (?:le|la|les|te|t|vous|lui|leur) (?:demolir|defoncer|detruire|exploser|fracasser|faire la peau|faire manger|arracher|faire payer|faire regretter|faire la fete|refaire le portrait|attraper|choper|retrouver|trouver|pourrir la vie)\b` +
 	`|\b(?:on|je|nous) (?:viendra|viendrai|viendrons|va venir|vais venir|passera|passerai) (?:te|vous|le|la|les|t) (?:chercher|trouver|rendre visite|voir chez)\b` +
 	`|\battendez vous a (?:une visite|des represailles|du grabuge)\b|\brepresailles\b|\b(?:je|on) (?:me|se|nous) vengera(?:i|s)?\b` +
@@ -393,7 +393,7 @@ var veiledThreatRe = regexp.MustCompile(`\b(?:tu vas|vous allez|tu va|vous aller
 // incitementRe is a call to drive a group out ("il faut tous les
 // expulser", "qu'on les renvoie chez eux"); it counts only with a group in
 // the sentence, since "il faut virer le maire" is a political opinion.
-var incitementRe = regexp.MustCompile(`\b(?:il faut|faut|faudrait|il faudrait|on doit|on devrait|qu on|doivent|devraient|faut il) (?:les |tous les |toutes les |ces |tous ces |toutes ces |leur |tous )?(?:virer|chasser|expulser|renvoyer|degager|foutre dehors|bouter|deporter|jeter|eradiquer|nettoyer|parquer|enfermer|steriliser|interdire|renvoie|expulse|chasse|vire|degage|deporte)\b` +
+var incitementRe = newGatedRe(`\b(?:il faut|faut|faudrait|il faudrait|on doit|on devrait|qu on|doivent|devraient|faut il) (?:les |tous les |toutes les |ces |tous ces |toutes ces |leur |tous )?(?:virer|chasser|expulser|renvoyer|degager|foutre dehors|bouter|deporter|jeter|eradiquer|nettoyer|parquer|enfermer|steriliser|interdire|renvoie|expulse|chasse|vire|degage|deporte)\b` +
 	`|\b(?:se porterait|se porteraient|irait|iraient|serait|serions|serait bien) mieux sans\b|\ben (?:finir|finisse|finissent|finira|finirons) avec\b` +
 	`|\b(?:debarrasser|debarrassons nous|debarrassez nous|se debarrasser|nous debarrasser) (?:de|des|d)\b|\bmort a (?:tous|toutes|ces|les)\b` +
 	`|\b(?:continuer|continuera|continuerons) a (?:vous|les) (?:attaquer|frapper|chasser|harceler)\b`)
@@ -402,7 +402,7 @@ var incitementRe = regexp.MustCompile(`\b(?:il faut|faut|faudrait|il faudrait|on
 // it is said to, so it needs no group named.
 var goHomeWords = wordSet("pays bled afrique francais")
 
-var goHomeRe = regexp.MustCompile(`\b(?:retourne|retournez|rentre|rentrez|repars|repartez|casse toi|cassez vous|degage|degagez) (?:dans|chez|en|au) (?:ton|votre|leur|son) (?:pays|bled)\b|\b(?:retourne|retournez|rentre|rentrez|renvoyez les|renvoyer) (?:au bled|en afrique|dans leur pays|chez eux dans leur pays)\b|\bla france aux francais\b`)
+var goHomeRe = newGatedRe(`\b(?:retourne|retournez|rentre|rentrez|repars|repartez|casse toi|cassez vous|degage|degagez) (?:dans|chez|en|au) (?:ton|votre|leur|son) (?:pays|bled)\b|\b(?:retourne|retournez|rentre|rentrez|renvoyez les|renvoyer) (?:au bled|en afrique|dans leur pays|chez eux dans leur pays)\b|\bla france aux francais\b`)
 
 var incitementWords = wordSet("porterait porteraient irait iraient serait serions finir finisse finissent finira finirons debarrasser debarrassons debarrassez mort continuer continuera continuerons virer chasser expulser renvoyer degager foutre bouter deporter jeter eradiquer nettoyer parquer enfermer steriliser interdire renvoie expulse chasse vire degage deporte")
 
@@ -435,7 +435,7 @@ var (
 		"reduction remise euros gagnez gagner gain gains cliquez visitez vite exclusif exclusive " +
 		"meilleur meilleurs imbattable garanti garantie whatsapp telegram investissez investir rendement revenus argent facile " +
 		"decouvrez profitez vends gagne kilos perdez chaine contactez")
-	spamPhrases = regexp.MustCompile(`\b(?:code promo|tours gratuits|pas cher|pas chers|par jour|par mois|depuis chez vous|sans effort|travail a domicile|argent facile|rachat de credit|pret rapide|gagnez jusqu|offre limitee|livraison gratuite|retour de l etre aime|revenus passifs|cliquez ici|lien en bio|offre speciale|ma chaine|mon site|perdez \S+ kilos)\b`)
+	spamPhrases = newGatedRe(`\b(?:code promo|tours gratuits|pas cher|pas chers|par jour|par mois|depuis chez vous|sans effort|travail a domicile|argent facile|rachat de credit|pret rapide|gagnez jusqu|offre limitee|livraison gratuite|retour de l etre aime|revenus passifs|cliquez ici|lien en bio|offre speciale|ma chaine|mon site|perdez \S+ kilos)\b`)
 	moneyRe     = regexp.MustCompile(`\d\s?(?:€|euros?|\$|%)|-\d+\s?%`)
 )
 
@@ -465,9 +465,9 @@ func commercialSpam(text string, toks []token, norm string) string {
 		return ""
 	}
 	if phrase {
-		if m := spamPhrases.FindString(norm); m != "" {
+		if locs := spamPhrases.find(toks, norm, true); len(locs) > 0 {
 			strong++
-			first = m
+			first = norm[locs[0][0]:locs[0][1]]
 		}
 	}
 	if moneyRe.MatchString(text) {
@@ -492,7 +492,7 @@ func commercialSpam(text string, toks []token, norm string) string {
 // Offences stated as fact about an identifiable person (press law, 1881:
 // defamation). "Le maire Dupuis a détourné…" is held; a question, a
 // conditional ("aurait détourné") or an opinion about a policy is not.
-var offenceRe = regexp.MustCompile(`\b(?:a|ont|avait|s est|se sont) (?:\S+ )?(?:detourne|detournes|vole|voles|truque|truques|falsifie|falsifies|escroque|escroques|triche|fraude|blanchi|magouille|rackette|soudoye|soudoyes|achete des voix|achete les voix|pioche dans|puise dans|agresse|harcele|viole|enrichi|empoche|touche des pots de vin|touche des enveloppes|pistonne)\b` +
+var offenceRe = newGatedRe(`\b(?:a|ont|avait|s est|se sont) (?:\S+ )?(?:detourne|detournes|vole|voles|truque|truques|falsifie|falsifies|escroque|escroques|triche|fraude|blanchi|magouille|rackette|soudoye|soudoyes|achete des voix|achete les voix|pioche dans|puise dans|agresse|harcele|viole|enrichi|empoche|touche des pots de vin|touche des enveloppes|pistonne)\b` +
 	`|\b(?:touche|touchent|touchait|recoit|recoivent|prend|prennent|empoche|empochent) (?:des |les )?(?:pots de vin|pot de vin|enveloppes|dessous de table|commissions occultes|retro commissions)\b` +
 	`|\b(?:est|sont|c est) (?:un |une |des )?(?:\S+ )?(?:corrompu|corrompue|corrompus|escroc|escrocs|voleur|voleuse|voleurs|pedophile|pedophiles|violeur|violeurs|fraudeur|fraudeuse|magouilleur|magouilleuse|mafieux|mafieuse|delinquant|delinquante|criminel|criminelle|dealer|trafiquant|trafiquante|pourri|pourrie|vendu|vendue)\b` +
 	`|\b(?:se sert|se servent|se servait|se gave|se gavent) dans (?:la caisse|les caisses)\b` +
@@ -545,7 +545,7 @@ func accusation(text string, toks []token, norm string) string {
 			return fmt.Sprintf("accusation d'un délit présentée comme un fait contre une personne identifiable : « %s »", t.text)
 		}
 	}
-	for _, loc := range offenceRe.FindAllStringIndex(norm, -1) {
+	for _, loc := range offenceRe.find(toks, norm, false) {
 		// The token where the accusation is made decides its sentence.
 		at := 0
 		for at+1 < len(toks) && toks[at+1].at <= loc[0] {
@@ -579,7 +579,7 @@ func hedged(toks []token, at int) bool {
 }
 
 // sexualHarassRe matches sexual remarks aimed at a person.
-var sexualHarassRe = regexp.MustCompile(`\bje (?:me |te |vous )?(?:la |le |l |te |t |vous )(?:taperais|taperai|ferais bien|sauterais|baiserais|prendrais bien|culbuterais|mangerais bien|lecherais|defoncerais)\b` +
+var sexualHarassRe = newGatedRe(`\bje (?:me |te |vous )?(?:la |le |l |te |t |vous )(?:taperais|taperai|ferais bien|sauterais|baiserais|prendrais bien|culbuterais|mangerais bien|lecherais|defoncerais)\b` +
 	`|\b(?:montre|montrez|montre nous|montre moi|montrez nous|montrez moi) (?:tes|vos|ta|ton|ses|sa|son) (?:seins|nichons|fesses|cul|nibards|lolos|jambes|culotte|string|chatte|bite|sexe)\b` +
 	`|\b(?:t es|tu es|vous etes|elle est|t etais|vous etiez) (?:bien |trop |vraiment |tellement |super |tres )?(?:bonne|bandante|bandant|baisable|sexy|chaude)\b` +
 	`|\b(?:tes|vos|ses|ta|ton|sa|son|leurs) (?:seins|nichons|fesses|nibards|lolos|chatte|bite|cul|miches|nichon)\b` +

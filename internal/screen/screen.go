@@ -254,13 +254,11 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 	if !ev.strong {
 		s.violence(ev, text, toks, roles, counter)
 	}
-	if hasWord(toks, veiledWords) {
-		if loc := veiledThreatRe.FindStringIndex(norm); loc != nil && !counter(0) {
-			ev.hold(fmt.Sprintf("menace voilée : « %s »", norm[loc[0]:loc[1]]), scoreThreat)
-		}
+	if loc := veiledThreatRe.firstIn(toks, norm); loc != nil && !counter(0) {
+		ev.hold(fmt.Sprintf("menace voilée : « %s »", norm[loc[0]:loc[1]]), scoreThreat)
 	}
-	if hasWord(toks, incitementWords) {
-		for _, loc := range incitementRe.FindAllStringIndex(norm, -1) {
+	{
+		for _, loc := range incitementRe.find(toks, norm, false) {
 			at := 0
 			for at+1 < len(toks) && toks[at+1].at <= loc[0] {
 				at++
@@ -274,7 +272,7 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 	if r := articleInsult(text, toks, roles, counter); r != "" {
 		ev.hold(r, scoreInsult)
 	}
-	if loc := goHomeRe.FindStringIndex(norm); loc != nil && hasWord(toks, goHomeWords) && !counter(0) {
+	if loc := goHomeRe.firstIn(toks, norm); loc != nil && !counter(0) {
 		ev.hold(fmt.Sprintf("haine envers un groupe : « %s »", norm[loc[0]:loc[1]]), scoreHate)
 	}
 	if r := s.lx.negativeJudgement(text, toks, roles, counter); r != "" {
@@ -286,12 +284,8 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 	if r := accusation(text, toks, norm); r != "" {
 		ev.hold(r, scoreInsult)
 	}
-	if hasWord(toks, sexualWords) {
-		if loc := sexualHarassRe.FindStringIndex(norm); loc != nil {
-			ev.hold(fmt.Sprintf("harcèlement sexuel : « %s »", norm[loc[0]:loc[1]]), scoreInsult)
-		} else if r := sexualRemark(text, toks, roles, counter); r != "" {
-			ev.hold(r, scoreInsult)
-		}
+	if loc := sexualHarassRe.firstIn(toks, norm); loc != nil {
+		ev.hold(fmt.Sprintf("harcèlement sexuel : « %s »", norm[loc[0]:loc[1]]), scoreInsult)
 	} else if r := sexualRemark(text, toks, roles, counter); r != "" {
 		ev.hold(r, scoreInsult)
 	}
