@@ -291,6 +291,13 @@ func (lx *lexicon) findAbuse(text string, toks []token, allowed map[string]bool)
 		if n == 0 {
 			e, n = lx.abuse.lookup(toks, i)
 		}
+		if n == 0 && toks[i].disguise && strings.Contains(toks[i].text, "h") {
+			// Cyrillic "н" looks like a small capital H but stands for an
+			// n in disguised insults ("сонnard"); Normalize maps it to h.
+			if se, ok := lx.abuse.single[strings.ReplaceAll(toks[i].text, "h", "n")]; ok {
+				e, n = se, 1
+			}
+		}
 		if n == 0 && len(toks[i].text) >= 9 {
 			for _, g := range lx.glued {
 				if strings.Contains(toks[i].text, g.canon) && !gluedException(toks[i].text) {

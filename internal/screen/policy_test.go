@@ -45,6 +45,7 @@ func TestPolicyMustHold(t *testing.T) {
 		// Obfuscated versions.
 		{"Le maire est un enc*lé.", "masquée"},
 		{"Sal3 b4t4rd.", "insulte"},
+		{"Bande de с\u043eнnards à la mairie.", "→ connards"}, // Cyrillic о and н
 	} {
 		r := s.Check(c.text, WordLists{})
 		if r.Verdict == Allow {
