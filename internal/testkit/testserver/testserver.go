@@ -76,6 +76,9 @@ type Options struct {
 	FederationInsecure bool
 	// FollowsPerHost overrides the per-host follow limit (0: the default).
 	FollowsPerHost int
+	// Wrap, if set, wraps the server's handler: a real-peer test records
+	// what the peer sends this way.
+	Wrap func(http.Handler) http.Handler
 }
 
 // cheap argon2 parameters keep tests fast; production uses passwords.OWASP.
@@ -112,6 +115,9 @@ func Start(t testing.TB, opt Options) *TS {
 	if err != nil {
 		cancel()
 		t.Fatal(err)
+	}
+	if opt.Wrap != nil {
+		srv.Handler = opt.Wrap(srv.Handler)
 	}
 	ts.Server, ts.App, ts.Store = srv, srv.App, srv.Store
 	done := make(chan struct{})
