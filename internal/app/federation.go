@@ -8,6 +8,7 @@ import (
 	"html"
 	"log/slog"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -144,6 +145,45 @@ func (a *App) ParseLocalURI(s string) (LocalRef, bool) {
 		return LocalRef{Kind: "comment", Handle: parts[0], ID: parts[2]}, true
 	}
 	return LocalRef{}, false
+}
+
+// acctPattern is the user part of one of our WebFinger addresses: an
+// organisation handle, or a handle and a topic slug joined by the only dot
+// (neither may contain one).
+var acctPattern = regexp.MustCompile(`^([a-z0-9-]+)(?:\.([a-z0-9-]+))?$`)
+
+// ParseAcct reads the user part of acct:USER@host (the host already
+// checked). The instance actor comes first: its preferredUsername is the
+// host, as Mastodon's and GoToSocial's are, and servers check a signer by
+// WebFingering preferredUsername@host. A host name can therefore never be
+// read as an organisation and a topic ("ville.fr": organisation "ville",
+// topic "fr"); creating such a pair is refused (SaveTopic,
+// CreateOrganisation), and anything else with a dot, a colon or an
+// uppercase letter is nobody.
+func (a *App) ParseAcct(user string) (LocalRef, bool) {
+	user = strings.ToLower(user)
+	if host := strings.ToLower(a.FedHost()); host != "" && user == host {
+		return LocalRef{Kind: model.ActorInstance}, true
+	}
+	m := acctPattern.FindStringSubmatch(user)
+	if m == nil {
+		return LocalRef{}, false
+	}
+	if m[2] == "" {
+		return LocalRef{Kind: model.ActorOrg, Handle: m[1]}, true
+	}
+	return LocalRef{Kind: model.ActorTopic, Handle: m[1], Slug: m[2]}, true
+}
+
+// collidesWithHost reports whether an organisation handle, or a handle and
+// topic slug, would spell our host name: WebFinger gives that address to
+// the instance actor.
+func (a *App) collidesWithHost(handle, slug string) bool {
+	user := handle
+	if slug != "" {
+		user += "." + slug
+	}
+	return strings.EqualFold(user, a.FedHost())
 }
 
 // ---- Local actors -----------------------------------------------------

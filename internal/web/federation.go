@@ -303,49 +303,58 @@ func (h *Handler) outbox(r *http.Request) (any, error) {
 
 // ---- Discovery ----------------------------------------------------------
 
-// webfinger answers acct:{org}@host for an organisation and
+// webfinger answers acct:{org}@host for an organisation,
 // acct:{org}.{topic}@host for a topic (one host serves many
-// organisations), or an actor's URL.
+// organisations) and acct:{host}@host for the instance actor that signs
+// our fetches (app.ParseAcct), or an actor's URL.
 func (h *Handler) webfinger(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	res := r.URL.Query().Get("resource")
-	var handle, topic string
+	var ref app.LocalRef
+	ok := false
 	switch {
 	case strings.HasPrefix(res, "acct:"):
-		user, domain, ok := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(res, "acct:"), "@"), "@")
-		if !ok || !strings.EqualFold(domain, h.app.FedHost()) {
-			http.Error(w, "unknown resource", http.StatusNotFound)
-			return
+		// The user part never holds an "@"; the host may hold a port.
+		user, domain, found := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(res, "acct:"), "@"), "@")
+		if found && strings.EqualFold(domain, h.app.FedHost()) {
+			ref, ok = h.app.ParseAcct(user)
 		}
-		handle, topic, _ = strings.Cut(strings.ToLower(user), ".")
 	default:
-		ref, ok := h.app.ParseLocalURI(res)
-		if !ok || (ref.Kind != model.ActorOrg && ref.Kind != model.ActorTopic) {
-			http.Error(w, "unknown resource", http.StatusNotFound)
-			return
-		}
-		handle, topic = ref.Handle, ref.Slug
+		ref, ok = h.app.ParseLocalURI(res)
 	}
-	org, err := h.app.Store.OrganisationByHandle(ctx, handle)
-	if err != nil {
+	if !ok {
 		http.Error(w, "unknown resource", http.StatusNotFound)
 		return
 	}
-	uri, user := h.app.OrgActorURI(org.Handle), org.Handle
-	if topic != "" {
-		t, err := h.app.Store.TopicBySlug(ctx, org.ID, topic)
+	var uri, user string
+	switch ref.Kind {
+	case model.ActorInstance:
+		uri, user = h.app.InstanceActorURI(), h.app.FedHost()
+	case model.ActorOrg, model.ActorTopic:
+		org, err := h.app.Store.OrganisationByHandle(ctx, ref.Handle)
 		if err != nil {
 			http.Error(w, "unknown resource", http.StatusNotFound)
 			return
 		}
-		uri, user = h.app.TopicActorURI(org.Handle, t.Slug), org.Handle+"."+t.Slug
+		uri, user = h.app.OrgActorURI(org.Handle), org.Handle
+		if ref.Kind == model.ActorTopic {
+			t, err := h.app.Store.TopicBySlug(ctx, org.ID, ref.Slug)
+			if err != nil {
+				http.Error(w, "unknown resource", http.StatusNotFound)
+				return
+			}
+			uri, user = h.app.TopicActorURI(org.Handle, t.Slug), org.Handle+"."+t.Slug
+		}
+	default:
+		http.Error(w, "unknown resource", http.StatusNotFound)
+		return
+	}
+	links := []federation.WebFingerLink{{Rel: "self", Type: federation.ContentType, Href: uri}}
+	if ref.Kind != model.ActorInstance {
+		links = append(links, federation.WebFingerLink{Rel: "http://webfinger.net/rel/profile-page", Type: "text/html", Href: uri})
 	}
 	writeAP(w, http.StatusOK, "application/jrd+json", federation.WebFinger{
-		Subject: "acct:" + user + "@" + h.app.FedHost(), Aliases: []string{uri},
-		Links: []federation.WebFingerLink{
-			{Rel: "self", Type: federation.ContentType, Href: uri},
-			{Rel: "http://webfinger.net/rel/profile-page", Type: "text/html", Href: uri},
-		}})
+		Subject: "acct:" + user + "@" + h.app.FedHost(), Aliases: []string{uri}, Links: links})
 }
 
 func (h *Handler) hostMeta(w http.ResponseWriter, r *http.Request) {

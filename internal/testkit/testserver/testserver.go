@@ -79,6 +79,10 @@ type Options struct {
 	// Wrap, if set, wraps the server's handler: a real-peer test records
 	// what the peer sends this way.
 	Wrap func(http.Handler) http.Handler
+	// BaseURL overrides the public address the server believes it has
+	// (its links, actor ids and WebFinger host); it still listens on
+	// loopback at TS.URL.
+	BaseURL string
 }
 
 // cheap argon2 parameters keep tests fast; production uses passwords.OWASP.
@@ -92,7 +96,11 @@ func Start(t testing.TB, opt Options) *TS {
 		t.Fatal(err)
 	}
 	ts := &TS{URL: "http://" + ln.Addr().String(), Clock: &Clock{}, Data: t.TempDir()}
-	cfg := config.Config{Addr: ln.Addr().String(), DataDir: ts.Data, BaseURL: ts.URL, MailFrom: "Parvis <no-reply@parvis.test>",
+	base := ts.URL
+	if opt.BaseURL != "" {
+		base = opt.BaseURL
+	}
+	cfg := config.Config{Addr: ln.Addr().String(), DataDir: ts.Data, BaseURL: base, MailFrom: "Parvis <no-reply@parvis.test>",
 		LogLevel: "warn", LogFormat: "text", JobPoll: 50 * time.Millisecond, FederationInsecure: opt.FederationInsecure}
 	if opt.Engine == store.Postgres {
 		cfg.Database = storetest.PostgresDSN(t)
