@@ -373,11 +373,15 @@ func (g *gotosocial) homeStatus(t *testing.T, uri string) gtsStatus {
 
 // eventually polls cond until it holds, for up to two minutes: deliveries
 // between two servers on a loaded machine take seconds, not milliseconds.
-func eventually(t *testing.T, what string, cond func() bool) {
+// detail, if given, says what was last seen.
+func eventually(t *testing.T, what string, cond func() bool, detail ...func() string) {
 	t.Helper()
 	deadline := time.Now().Add(2 * time.Minute)
 	for !cond() {
 		if time.Now().After(deadline) {
+			for _, d := range detail {
+				what += "; last seen: " + d()
+			}
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(200 * time.Millisecond)
@@ -635,10 +639,12 @@ func TestInteropGoToSocial(t *testing.T) {
 		if _, err := A.App.SavePublication(ctx, admin.ID, org.ID, in); err != nil {
 			t.Fatal(err)
 		}
+		var edited gtsStatus
 		eventually(t, "the edit in GoToSocial", func() bool {
-			var s gtsStatus
-			g.api(t, http.MethodGet, "/api/v1/statuses/"+pubStatus, nil, &s)
-			return s.EditedAt != nil && strings.Contains(text(s.Content)+s.SpoilerText, "dates changées")
+			g.api(t, http.MethodGet, "/api/v1/statuses/"+pubStatus, nil, &edited)
+			return edited.EditedAt != nil && strings.Contains(text(edited.Content), "dates changées")
+		}, func() string {
+			return fmt.Sprintf("edited_at %v, content warning %q, text %q", edited.EditedAt, edited.SpoilerText, text(edited.Content))
 		})
 
 		// 9. Unpublishing deletes the status.
