@@ -39,6 +39,9 @@ type FedOptions struct {
 	// FollowsPerHost caps the follows accepted from one host per minute
 	// (0: 60).
 	FollowsPerHost int
+	// RepliesPerHost caps the replies accepted from all the accounts of
+	// one host in RemoteFloodWindow (0: RemoteHostFlood).
+	RepliesPerHost int
 	// HostConcurrency caps simultaneous deliveries to one host in this
 	// process (0: 4).
 	HostConcurrency int
@@ -65,6 +68,10 @@ const (
 	// RemoteFloodWindow.
 	RemoteFlood       = 10
 	RemoteFloodWindow = 10 * time.Minute
+	// RemoteHostFlood is the most comments all the accounts of one host
+	// may leave in RemoteFloodWindow: a server can make accounts at will,
+	// so the per-account cap alone does not stop it.
+	RemoteHostFlood = 30
 	// SeenRetention is how long incoming activity ids are remembered
 	// (Date checks refuse anything older than an hour anyway).
 	SeenRetention = 14 * 24 * time.Hour

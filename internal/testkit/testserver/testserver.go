@@ -76,6 +76,8 @@ type Options struct {
 	FederationInsecure bool
 	// FollowsPerHost overrides the per-host follow limit (0: the default).
 	FollowsPerHost int
+	// RepliesPerHost overrides the per-host reply limit (0: the default).
+	RepliesPerHost int
 	// BaseURL overrides the public address the server believes it has
 	// (its links, actor ids and WebFinger host); it still listens on
 	// loopback at TS.URL.
@@ -116,7 +118,7 @@ func Start(t testing.TB, opt Options) *TS {
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: level}))
 	ctx, cancel := context.WithCancel(context.Background())
 	srv, err := server.Open(ctx, cfg, server.Options{Logger: logger, Clock: ts.Clock, Passwords: cheap,
-		FollowsPerHost: opt.FollowsPerHost})
+		FollowsPerHost: opt.FollowsPerHost, RepliesPerHost: opt.RepliesPerHost})
 	if err != nil {
 		cancel()
 		t.Fatal(err)
