@@ -565,11 +565,6 @@ func (a *App) postRemoteComment(ctx context.Context, org model.Organisation, pub
 		return fmt.Errorf("%w: empty, too long or invalid text", ErrIgnored)
 	}
 	now := a.Now()
-	if n, err := a.Store.RecentRemoteComments(ctx, ra.URI, now.Add(-RemoteFloodWindow)); err != nil {
-		return err
-	} else if n >= RemoteFlood {
-		return fmt.Errorf("%w: %d comments in %s", model.ErrRateLimited, n, RemoteFloodWindow)
-	}
 	c := model.Comment{ID: NewID(), OrgID: org.ID, PublicationID: pub.ID, RemoteActor: ra.URI, RemoteName: ra.Name,
 		RemoteObject: o.ID, RemoteHandle: ra.Handle, RemoteURL: remoteURL(o, ra), AuthorName: ra.Name, Body: body,
 		Fingerprint: Fingerprint(body), CreatedAt: now, UpdatedAt: now}
@@ -617,6 +612,9 @@ func (a *App) postRemoteComment(ctx context.Context, org model.Organisation, pub
 		} else if !errors.Is(err, model.ErrNotFound) {
 			return err
 		}
+		if err := a.checkReplyFlood(ctx, tx, ra, now); err != nil {
+			return err
+		}
 		if err := tx.CreateComment(ctx, c); err != nil {
 			return err
 		}
@@ -634,6 +632,33 @@ func (a *App) postRemoteComment(ctx context.Context, org model.Organisation, pub
 		// console's inbox, routed like a resident's comment.
 		return a.InboxFromComment(ctx, tx, org, c, false, services)
 	})
+}
+
+// checkReplyFlood refuses a reply beyond RemoteFlood for its account or
+// the per-host cap for all the accounts of its host, in RemoteFloodWindow.
+// It counts in the transaction that writes the reply, after taking the
+// host's lock: replies arriving together from one host are counted one
+// after another, so none gets past the cap (on both engines).
+func (a *App) checkReplyFlood(ctx context.Context, tx *store.Tx, ra model.RemoteActor, now time.Time) error {
+	if err := tx.LockFedHost(ctx, ra.Host); err != nil {
+		return err
+	}
+	since := now.Add(-RemoteFloodWindow)
+	if n, err := tx.RecentRemoteComments(ctx, ra.URI, since); err != nil {
+		return err
+	} else if n >= RemoteFlood {
+		return fmt.Errorf("%w: %d comments in %s", model.ErrRateLimited, n, RemoteFloodWindow)
+	}
+	limit := a.Fed.RepliesPerHost
+	if limit <= 0 {
+		limit = RemoteHostFlood
+	}
+	if n, err := tx.RecentRemoteCommentsFromHost(ctx, ra.Host, since); err != nil {
+		return err
+	} else if n >= limit {
+		return fmt.Errorf("%w: %d comments from %s in %s", model.ErrRateLimited, n, ra.Host, RemoteFloodWindow)
+	}
+	return nil
 }
 
 // remoteURL is the link shown with a remote comment: the author's profile.

@@ -105,3 +105,41 @@ func TestWebFingerInstanceActor(t *testing.T) {
 		}
 	})
 }
+
+// TestNodeInfo: NodeInfo 2.1 and 2.0 are both served, each with its
+// profile content type, and the discovery document lists 2.0 last, the
+// link GoToSocial uses (it keeps the last schema/2 link it reads:
+// internal/transport/derefinstance.go at 57cb4fe7) and whose content type
+// it accepts (internal/api/util/mime.go, NodeInfo2ContentType).
+func TestNodeInfo(t *testing.T) {
+	A := testserver.Start(t, testserver.Options{})
+	st, _, body := getAP(t, A.URL+"/.well-known/nodeinfo", "application/json")
+	var wk struct {
+		Links []struct{ Rel, Href string }
+	}
+	if err := json.Unmarshal(body, &wk); st != 200 || err != nil || len(wk.Links) != 2 {
+		t.Fatalf("well-known: %d %v %s", st, err, body)
+	}
+	last := wk.Links[len(wk.Links)-1]
+	if last.Rel != "http://nodeinfo.diaspora.software/ns/schema/2.0" || last.Href != A.URL+"/nodeinfo/2.0" ||
+		wk.Links[0].Href != A.URL+"/nodeinfo/2.1" {
+		t.Fatalf("links: %+v", wk.Links)
+	}
+	for _, v := range []string{"2.0", "2.1"} {
+		st, hd, body := getAP(t, A.URL+"/nodeinfo/"+v, "application/json")
+		var ni map[string]any
+		if err := json.Unmarshal(body, &ni); st != 200 || err != nil {
+			t.Fatalf("nodeinfo %s: %d %v", v, st, err)
+		}
+		ct := hd.Get("Content-Type")
+		sw, _ := ni["software"].(map[string]any)
+		if !strings.HasPrefix(ct, `application/json; profile="http://nodeinfo.diaspora.software/ns/schema/`+v+`#"`) ||
+			ni["version"] != v || sw["name"] != "parvis" || sw["version"] == "" {
+			t.Errorf("nodeinfo %s: %s %s", v, ct, body)
+		}
+		// 2.0's schema forbids any other software field.
+		if _, ok := sw["repository"]; ok != (v == "2.1") {
+			t.Errorf("nodeinfo %s software: %v", v, sw)
+		}
+	}
+}

@@ -26,7 +26,8 @@ func (h *Handler) federationRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /.well-known/webfinger", h.webfinger)
 	mux.HandleFunc("GET /.well-known/host-meta", h.hostMeta)
 	mux.HandleFunc("GET /.well-known/nodeinfo", h.nodeinfoLinks)
-	mux.HandleFunc("GET /nodeinfo/2.1", h.nodeinfo)
+	mux.HandleFunc("GET /nodeinfo/2.1", h.nodeinfo("2.1"))
+	mux.HandleFunc("GET /nodeinfo/2.0", h.nodeinfo("2.0"))
 	mux.HandleFunc("POST /inbox", h.apInbox(func(*http.Request) (app.InboxTarget, error) { return app.InboxTarget{Shared: true}, nil }))
 	mux.HandleFunc("GET /actor", h.apDoc(func(r *http.Request) (any, error) { return h.app.InstanceActorDoc(r.Context()) }))
 	mux.HandleFunc("POST /actor/inbox", h.apInbox(func(*http.Request) (app.InboxTarget, error) { return app.InboxTarget{Shared: true}, nil }))
@@ -367,28 +368,42 @@ func (h *Handler) hostMeta(w http.ResponseWriter, r *http.Request) {
 `, templateEscape(h.app.BaseURL))
 }
 
+// nodeinfoLinks lists both NodeInfo versions we serve: 2.1, and 2.0 for
+// readers that only know it (GoToSocial records a server without a
+// software name when it cannot read the 2.1 profile).
 func (h *Handler) nodeinfoLinks(w http.ResponseWriter, r *http.Request) {
-	writeAP(w, http.StatusOK, "application/json", map[string]any{"links": []map[string]string{{
-		"rel": "http://nodeinfo.diaspora.software/ns/schema/2.1", "href": h.app.BaseURL + "/nodeinfo/2.1"}}})
+	links := []map[string]string{}
+	for _, v := range []string{"2.1", "2.0"} {
+		links = append(links, map[string]string{"rel": "http://nodeinfo.diaspora.software/ns/schema/" + v,
+			"href": h.app.BaseURL + "/nodeinfo/" + v})
+	}
+	writeAP(w, http.StatusOK, "application/json", map[string]any{"links": links})
 }
 
-func (h *Handler) nodeinfo(w http.ResponseWriter, r *http.Request) {
-	users, posts, err := h.app.Store.CountLocalAccounts(r.Context())
-	if err != nil {
-		h.apError(w, r, err)
-		return
+// nodeinfo serves NodeInfo version (2.0 or 2.1) with its profile content
+// type. 2.0's schema allows only a name and a version for the software.
+func (h *Handler) nodeinfo(version string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		users, posts, err := h.app.Store.CountLocalAccounts(r.Context())
+		if err != nil {
+			h.apError(w, r, err)
+			return
+		}
+		orgs, err := h.app.Store.Organisations(r.Context())
+		if err != nil {
+			h.apError(w, r, err)
+			return
+		}
+		sw := federation.NodeSoftware{Name: "parvis", Version: "0.1.0"}
+		if version == "2.1" {
+			sw.Repository = "https://github.com/parvis/parvis"
+		}
+		writeAP(w, http.StatusOK, `application/json; profile="http://nodeinfo.diaspora.software/ns/schema/`+version+`#"`, federation.NodeInfo{
+			Version: version, Software: sw,
+			Protocols: []string{"activitypub"}, Services: federation.NodeServices{Inbound: []string{}, Outbound: []string{"atom1.0", "rss2.0"}},
+			OpenRegistrations: true, Usage: federation.NodeUsage{Users: federation.NodeUsers{Total: users}, LocalPosts: posts},
+			Metadata: map[string]any{"nodeName": "Parvis", "organisations": len(orgs)}})
 	}
-	orgs, err := h.app.Store.Organisations(r.Context())
-	if err != nil {
-		h.apError(w, r, err)
-		return
-	}
-	writeAP(w, http.StatusOK, `application/json; profile="http://nodeinfo.diaspora.software/ns/schema/2.1#"`, federation.NodeInfo{
-		Version:   "2.1",
-		Software:  federation.NodeSoftware{Name: "parvis", Version: "0.1.0", Repository: "https://github.com/parvis/parvis"},
-		Protocols: []string{"activitypub"}, Services: federation.NodeServices{Inbound: []string{}, Outbound: []string{"atom1.0", "rss2.0"}},
-		OpenRegistrations: true, Usage: federation.NodeUsage{Users: federation.NodeUsers{Total: users}, LocalPosts: posts},
-		Metadata: map[string]any{"nodeName": "Parvis", "organisations": len(orgs)}})
 }
 
 // ---- Inbox --------------------------------------------------------------

@@ -76,6 +76,8 @@ type Options struct {
 	FederationInsecure bool
 	// FollowsPerHost overrides the per-host follow limit (0: the default).
 	FollowsPerHost int
+	// RepliesPerHost overrides the per-host reply limit (0: the default).
+	RepliesPerHost int
 	// Wrap, if set, wraps the server's handler: a real-peer test records
 	// what the peer sends this way.
 	Wrap func(http.Handler) http.Handler
@@ -119,7 +121,7 @@ func Start(t testing.TB, opt Options) *TS {
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: level}))
 	ctx, cancel := context.WithCancel(context.Background())
 	srv, err := server.Open(ctx, cfg, server.Options{Logger: logger, Clock: ts.Clock, Passwords: cheap,
-		FollowsPerHost: opt.FollowsPerHost})
+		FollowsPerHost: opt.FollowsPerHost, RepliesPerHost: opt.RepliesPerHost})
 	if err != nil {
 		cancel()
 		t.Fatal(err)
