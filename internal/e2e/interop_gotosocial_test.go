@@ -633,6 +633,22 @@ func TestInteropGoToSocial(t *testing.T) {
 			return err == nil && r.Likes == 1 && r.Boosts == 1
 		})
 
+		// 7b. Alice edits her reply, then deletes it: Parvis shows the new
+		// text as edited, then withdraws the comment.
+		g.api(t, http.MethodPut, "/api/v1/statuses/"+reply.ID, url.Values{"status": {"@bellerive@" + aHost +
+			" Le quai restera-t-il ouvert aux vélos et aux piétons pendant les travaux ?"}}, nil)
+		eventually(t, "alice's edit in Parvis", func() bool {
+			c, err := A.Store.CommentByRemoteObject(ctx, reply.URI)
+			comment = c
+			return err == nil && strings.Contains(c.Body, "aux piétons") && c.EditedAt != nil
+		}, func() string { return fmt.Sprintf("%+v", comment) })
+		g.api(t, http.MethodDelete, "/api/v1/statuses/"+reply.ID, nil, nil)
+		eventually(t, "alice's deletion in Parvis", func() bool {
+			c, err := A.Store.CommentByRemoteObject(ctx, reply.URI)
+			comment = c
+			return err == nil && c.Status == model.CommentWithdrawn
+		}, func() string { return fmt.Sprintf("%+v", comment) })
+
 		// 8. An edit shows as edited.
 		in := app.PubInputOf(pub)
 		in.Title = "Travaux sur le quai de Loire : dates changées"
