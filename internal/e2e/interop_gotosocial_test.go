@@ -540,8 +540,8 @@ func TestInteropGoToSocial(t *testing.T) {
 		pubURI := A.URL + "/bellerive/p/" + pub.Slug
 		st := g.homeStatus(t, pubURI)
 		t.Logf("news in GoToSocial: spoiler %q, text %q, url %q", st.SpoilerText, text(st.Content), st.URL)
-		if !strings.Contains(text(st.Content), pub.Title) {
-			t.Errorf("news: the title %q is not in the text GoToSocial shows: %q (content warning %q)", pub.Title, text(st.Content), st.SpoilerText)
+		if !strings.HasPrefix(text(st.Content), pub.Title+"\n"+pub.Summary) || st.SpoilerText != "" {
+			t.Errorf("news: text %q behind content warning %q, want it open, with the title then the lead", text(st.Content), st.SpoilerText)
 		}
 		if st.URL != pubURI && !strings.Contains(st.Content, `href="`+pubURI+`"`) {
 			t.Errorf("news: no link to %s (url %q, content %q)", pubURI, st.URL, st.Content)
@@ -616,6 +616,7 @@ func TestInteropGoToSocial(t *testing.T) {
 			g.api(t, http.MethodGet, "/api/v1/notifications", nil, &notes)
 			for _, n := range notes {
 				if n.Type == "mention" && n.Status != nil && strings.Contains(text(n.Status.Content), "voie cyclable provisoire") {
+					t.Logf("answer in GoToSocial from %s: %q", n.Status.Account.Acct, text(n.Status.Content))
 					if n.Status.InReplyToID == nil || *n.Status.InReplyToID != reply.ID || !strings.Contains(text(n.Status.Content), "Voirie") {
 						t.Fatalf("answer notification: in reply to %v (want %s), text %q", n.Status.InReplyToID, reply.ID, text(n.Status.Content))
 					}
