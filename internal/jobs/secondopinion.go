@@ -65,4 +65,6 @@ func (w *SecondOpinionWorker) NextRetry(job *river.Job[SecondOpinionArgs]) time.
 }
 
 // Timeout bounds one attempt; the HTTP client has its own, shorter limit.
-func (w *SecondOpinionWorker) Timeout(*river.Job[SecondOpinionArgs]) time.Duration { return 3 * time.Minute }
+func (w *SecondOpinionWorker) Timeout(*river.Job[SecondOpinionArgs]) time.Duration {
+	return 3 * time.Minute
+}
