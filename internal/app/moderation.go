@@ -624,6 +624,8 @@ type CaseFile struct {
 	Appeals     []model.Appeal
 	Author      *AuthorProfile
 	Revisions   []string
+	// Opinion is the language model's second opinion, nil when none was asked.
+	Opinion *model.CommentOpinion
 }
 
 // AuthorProfile is the pseudonymous view staff have of a resident: never
@@ -690,6 +692,11 @@ func (a *App) OpenCase(ctx context.Context, actor model.Account, org model.Organ
 		return cf, err
 	}
 	if cf.Revisions, err = a.Store.CommentRevisions(ctx, c.ID); err != nil {
+		return cf, err
+	}
+	if op, err := a.Store.OpinionOf(ctx, c.ID); err == nil {
+		cf.Opinion = &op
+	} else if !errors.Is(err, model.ErrNotFound) {
 		return cf, err
 	}
 	if c.AccountID != "" {
