@@ -298,16 +298,16 @@ func Parse(content string) (Opinion, error) {
 	return op, nil
 }
 
-// Breaker stops calls after Failures consecutive failures, for CoolDown;
-// then one call is let through, and its success closes the breaker again.
+// Breaker stops calls after Failures consecutive failures, for CoolDown.
+// After the cool-down calls resume (the job queue's workers make at most a
+// few at once); one more failure opens it again at once, a success closes it.
 type Breaker struct {
 	mu        sync.Mutex
 	limit     int
 	coolDown  time.Duration
 	now       func() time.Time
 	failures  int       // consecutive
-	openUntil time.Time // zero when closed
-	probing   bool      // the one trial call after a cool-down is out
+	openUntil time.Time // end of the current or last cool-down
 	trips     uint64
 }
 
@@ -320,13 +320,9 @@ func NewBreaker(failures int, coolDown time.Duration, now func() time.Time) *Bre
 func (b *Breaker) Allow() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.openUntil.IsZero() {
-		return nil
-	}
-	if b.now().Before(b.openUntil) || b.probing {
+	if b.now().Before(b.openUntil) {
 		return fmt.Errorf("%w until %s", ErrBreakerOpen, b.openUntil.UTC().Format(time.RFC3339))
 	}
-	b.probing = true
 	return nil
 }
 
@@ -334,20 +330,19 @@ func (b *Breaker) Allow() error {
 func (b *Breaker) Success() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.failures, b.openUntil, b.probing = 0, time.Time{}, false
+	b.failures, b.openUntil = 0, time.Time{}
 }
 
-// Failure counts a failure and opens the breaker at the limit (or again at
-// once when the trial call after a cool-down fails).
+// Failure counts a failure and opens the breaker from the limit on.
 func (b *Breaker) Failure() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.failures++
 	if b.failures >= b.limit {
-		if b.openUntil.IsZero() || b.probing {
+		if now := b.now(); !now.Before(b.openUntil) { // not open already (a call that was under way)
 			b.trips++
+			b.openUntil = now.Add(b.coolDown)
 		}
-		b.openUntil, b.probing = b.now().Add(b.coolDown), false
 	}
 }
 
@@ -364,7 +359,7 @@ func (b *Breaker) State() BreakerState {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	s := BreakerState{Failures: b.failures, Trips: b.trips}
-	if !b.openUntil.IsZero() && (b.now().Before(b.openUntil) || b.probing) {
+	if b.now().Before(b.openUntil) {
 		s.Open, s.Until = true, b.openUntil
 	}
 	return s

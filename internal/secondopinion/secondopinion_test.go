@@ -133,8 +133,8 @@ func TestAskAgainstServer(t *testing.T) {
 }
 
 // TestBreaker: five 500s in a row open the breaker; while open no request
-// reaches the server; after the cool-down one trial call goes through, and
-// its success closes the breaker (its failure reopens it at once).
+// reaches the server; after the cool-down calls resume, a failure reopens
+// it at once and a success closes it.
 func TestBreaker(t *testing.T) {
 	var mu sync.Mutex
 	failing := true

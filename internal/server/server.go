@@ -47,6 +47,9 @@ type Options struct {
 	LookupIP func(ctx context.Context, host string) ([]netip.Addr, error)
 	// FollowsPerHost overrides the per-host follow limit (0: the default).
 	FollowsPerHost int
+	// Screener replaces the embedded screen (tests that need comments'
+	// verdicts in a given band); nil loads screen.New().
+	Screener *screen.Screener
 }
 
 // Server is one assembled Parvis process.
@@ -157,10 +160,12 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 		st.Close()
 		return nil, err
 	}
-	screener, err := screen.New()
-	if err != nil {
-		st.Close()
-		return nil, err
+	screener := opt.Screener
+	if screener == nil {
+		if screener, err = screen.New(); err != nil {
+			st.Close()
+			return nil, err
+		}
 	}
 	s.App = &app.App{Store: st, Jobs: s.Jobs, Mail: tmpl, Cat: cat, Clock: clock,
 		Passwords: passwords.New(params), BaseURL: cfg.BaseURL, MediaDir: cfg.MediaDir(), Logger: logger, Screener: screener,
