@@ -79,6 +79,10 @@ func (a *App) askOpinion(ctx context.Context, tx *store.Tx, s model.ModerationSe
 	}
 	band := OpinionBand(screen.Result{Verdict: screen.Verdict(c.ScreenVerdict), Score: c.ScreenScore, Reasons: c.ScreenReasons}, a.holdThreshold())
 	if band == "" {
+		if c.EditedAt != nil {
+			// An opinion on the earlier text says nothing of this one.
+			return tx.SkipOpinion(ctx, c.ID, noteEdited, a.Now())
+		}
 		return nil
 	}
 	if err := tx.RequestOpinion(ctx, c.OrgID, c.ID, band, a.Now()); err != nil {
@@ -93,6 +97,7 @@ const (
 	noteUnreachable   = "unreachable"
 	noteNotConfigured = "not_configured"
 	noteDecided       = "decided"
+	noteEdited        = "edited"
 )
 
 // SecondOpinion asks the model about a comment and records its answer;

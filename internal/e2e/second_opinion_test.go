@@ -167,6 +167,21 @@ func TestSecondOpinionReleasesWeakHolds(t *testing.T) {
 		if strings.Contains(q.Body, "Le bassin est fermé") {
 			t.Fatal("the released comment is still in the queue")
 		}
+		// An edit that is no longer uncertain (a rule holds it now) leaves
+		// no opinion about the earlier text; one that still is gets asked again.
+		mustStatus(t, "edit", jeanne.Post(base+"/"+low+"/modifier", form("body", "Le maire est un ancien professeur, appelez-le au 06 12 34 56 78.")), 303)
+		if op, err := ts.Store.OpinionOf(t.Context(), low); err != nil || op.Status != model.OpinionSkipped || op.Note != "edited" || op.Reason != "" {
+			t.Fatalf("opinion after an edit out of the band: %+v %v", op, err)
+		}
+		before, _ := ts.Store.OpinionOf(t.Context(), junk)
+		mustStatus(t, "edit", jeanne.Post(base+"/"+junk+"/modifier", form("body", "La fontaine de la place coule de nouveau, enfin.")), 303)
+		if op, err := ts.Store.OpinionOf(t.Context(), junk); err != nil || !op.RequestedAt.After(before.RequestedAt) {
+			t.Fatalf("not asked again after an edit in the band: %+v %v", op, err)
+		}
+		if op := opinionOf(t, ts, junk); op.Status != model.OpinionNone {
+			t.Fatalf("second answer: %+v", op)
+		}
+		mustContain(t, "queue after edits", adm.Get("/admin/bellerive/moderation").Body, "sans objet : le commentaire a été modifié depuis")
 		cs := adm.Get("/admin/bellerive/moderation/" + id)
 		mustContain(t, "released case", cs.Body, "Publié automatiquement sur ce second avis", "second avis automatique")
 

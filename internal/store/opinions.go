@@ -80,3 +80,15 @@ func (q *Queries) SetSecondOpinion(ctx context.Context, orgID string, on bool, a
 	}
 	return nil
 }
+
+// SkipOpinion marks a comment's second opinion, if it has one, as no longer
+// relevant (its text changed and is no longer uncertain): any answer, which
+// was about the earlier text, is forgotten.
+func (q *Queries) SkipOpinion(ctx context.Context, commentID, note string, at time.Time) error {
+	_, err := q.q.ExecContext(ctx, `UPDATE comment_opinions SET status=$1, decision='', category='', confidence=0, reason='',
+		action='', note=$2, answered_at=$3 WHERE comment_id=$4`, model.OpinionSkipped, note, at, commentID)
+	if err != nil {
+		return fmt.Errorf("skip opinion: %w", translate(err))
+	}
+	return nil
+}
