@@ -22,6 +22,7 @@ import (
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/passwords"
+	"github.com/parvis/parvis/internal/screen"
 	"github.com/parvis/parvis/internal/server"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/store/storetest"
@@ -76,6 +77,12 @@ type Options struct {
 	FederationInsecure bool
 	// FollowsPerHost overrides the per-host follow limit (0: the default).
 	FollowsPerHost int
+	// LLMURL and LLMModel configure the second opinion's language model
+	// server (a chatserver on loopback), LLMTimeout its time limit.
+	LLMURL, LLMModel string
+	LLMTimeout       time.Duration
+	// Screener replaces the embedded screen.
+	Screener *screen.Screener
 }
 
 // cheap argon2 parameters keep tests fast; production uses passwords.OWASP.
@@ -90,7 +97,11 @@ func Start(t testing.TB, opt Options) *TS {
 	}
 	ts := &TS{URL: "http://" + ln.Addr().String(), Clock: &Clock{}, Data: t.TempDir()}
 	cfg := config.Config{Addr: ln.Addr().String(), DataDir: ts.Data, BaseURL: ts.URL, MailFrom: "Parvis <no-reply@parvis.test>",
-		LogLevel: "warn", LogFormat: "text", JobPoll: 50 * time.Millisecond, FederationInsecure: opt.FederationInsecure}
+		LogLevel: "warn", LogFormat: "text", JobPoll: 50 * time.Millisecond, FederationInsecure: opt.FederationInsecure,
+		LLMURL: opt.LLMURL, LLMModel: opt.LLMModel, LLMTimeout: opt.LLMTimeout}
+	if cfg.LLMURL != "" && cfg.LLMTimeout == 0 {
+		cfg.LLMTimeout = 5 * time.Second
+	}
 	if opt.Engine == store.Postgres {
 		cfg.Database = storetest.PostgresDSN(t)
 	}
@@ -108,7 +119,7 @@ func Start(t testing.TB, opt Options) *TS {
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: level}))
 	ctx, cancel := context.WithCancel(context.Background())
 	srv, err := server.Open(ctx, cfg, server.Options{Logger: logger, Clock: ts.Clock, Passwords: cheap,
-		FollowsPerHost: opt.FollowsPerHost})
+		FollowsPerHost: opt.FollowsPerHost, Screener: opt.Screener})
 	if err != nil {
 		cancel()
 		t.Fatal(err)
