@@ -47,6 +47,8 @@ type Options struct {
 	LookupIP func(ctx context.Context, host string) ([]netip.Addr, error)
 	// FollowsPerHost overrides the per-host follow limit (0: the default).
 	FollowsPerHost int
+	// RepliesPerHost overrides the per-host reply limit (0: the default).
+	RepliesPerHost int
 	// Screener replaces the embedded screen (tests that need comments'
 	// verdicts in a given band); nil loads screen.New().
 	Screener *screen.Screener
@@ -272,7 +274,8 @@ func federationOptions(cfg config.Config, opt Options, clock app.Clock, logger *
 	so := safehttp.Options{Insecure: cfg.FederationInsecure, UserAgent: "Parvis (+" + cfg.BaseURL + ")",
 		Timeout: 15 * time.Second, MaxBody: 1 << 20, LookupIP: opt.LookupIP, MaxConnsPerHost: 8}
 	return app.FedOptions{Client: &federation.Client{HTTP: safehttp.New(so), Now: clock.Now},
-		OperatorBlocks: cfg.BlockedDomains(), FollowsPerHost: opt.FollowsPerHost}
+		OperatorBlocks: cfg.BlockedDomains(), FollowsPerHost: opt.FollowsPerHost,
+		RepliesPerHost: opt.RepliesPerHost}
 }
 
 func (s *Server) registerGauges() {
