@@ -388,6 +388,7 @@ var veiledThreatRe = newGatedRe(`\b(?:tu vas|vous allez|tu va|vous aller|il va|e
 	`|\b(?:on|j|nous) (?:aura|aurai|aurons) (?:ta|votre|sa|leur) peau\b|\b(?:on|je) (?:finira|finirai) par (?:te|vous|le|la|les) (?:trouver|avoir|attraper|retrouver)\b` +
 	`|\b(?:je|on) (?:vais|va) (?:venir|passer|debarquer) (?:chez (?:toi|vous|lui|elle)|a ton domicile|a votre domicile|a son domicile)\b` +
 	`|\b(?:j ai|on a) (?:un fusil|une arme|des armes|un flingue|une carabine)\b` +
+	`|\b(?:suicide toi|suicidez vous|suicide-toi|tue toi|tuez vous|va te tuer|allez vous tuer|jette toi d un pont|jetez vous d un pont|va te pendre|allez vous pendre|pends toi|pendez vous)\b` +
 	`|\b(?:bruler|brulons|brulez|incendier|incendions|cramer|cramons) (?:la mairie|sa maison|ta maison|votre maison|leur maison|sa voiture|ta voiture|votre voiture|leurs voitures|leur voiture|les elus|le maire)\b`)
 
 // incitementRe is a call to drive a group out ("il faut tous les
@@ -797,7 +798,12 @@ func (lx *lexicon) negativeJudgement(text string, toks []token, roles []role, co
 			}
 		}
 		second := secondPerson[toks[j].text] && toks[j].text != "ton" && toks[j].text != "ta" && toks[j].text != "tes" && toks[j].text != "votre" && toks[j].text != "vos"
-		if !group && !second {
+		// "le maire est un tyran", "cette adjointe est une ordure": name-
+		// calling of a person with a strongly negative noun (after an
+		// article); a negative adjective about an official is criticism.
+		person := !group && !second && (humanNouns[toks[j].text] && j > 0 && particular[toks[j-1].text] ||
+			(toks[j].text == "il" || toks[j].text == "elle") || j > 0 && titles[toks[j-1].text] && capitalisedName(text, toks, j))
+		if !group && !second && !person {
 			continue
 		}
 		p := k + 1
@@ -808,7 +814,8 @@ func (lx *lexicon) negativeJudgement(text string, toks []token, roles []role, co
 			continue
 		}
 		v, ok := lx.negativeForm(toks[p].text)
-		if !ok || second && v > -3 {
+		article := p > k+1 && (toks[p-1].text == "un" || toks[p-1].text == "une" || toks[p-1].text == "des")
+		if !ok || second && v > -3 && !(article && v <= -2) || person && (!article || v > -3) {
 			continue
 		}
 		if group {
@@ -875,3 +882,31 @@ func civicLink(link string) bool {
 	}
 	return false
 }
+
+// goAwayRe is "va te faire foutre" and its kin: name-calling whatever
+// follows.
+var goAwayRe = newGatedRe(`\b(?:va|allez|aller) (?:te|vous|se) faire (?:foutre|enculer|mettre|voir|cuire un oeuf|niquer|sodomiser|empapaouter)\b`)
+
+// apostrophe finds name-calling that needs no listed insult: "Espèce de
+// …" opening a sentence or after "toi"/"vous" (not "une espèce de parc"),
+// "va te faire foutre", "ferme-la" ending a sentence.
+func apostrophe(text string, toks []token, norm string, counter func(int) bool) string {
+	for i, t := range toks {
+		switch {
+		case t.text == "espece" && i+2 < len(toks) && (toks[i+1].text == "de" || toks[i+1].text == "d") && toks[i+2].sentence == t.sentence:
+			if i > 0 && toks[i-1].sentence == t.sentence && !apostropheBefore[toks[i-1].text] || counter(i) {
+				continue
+			}
+			return fmt.Sprintf("insulte : « %s »", strings.ToValidUTF8(text[t.start:toks[i+2].end], "\uFFFD"))
+		case t.text == "ferme" && i+1 < len(toks) && toks[i+1].text == "la" && toks[i+1].sentence == t.sentence &&
+			(i+2 == len(toks) || toks[i+2].sentence != t.sentence) && !counter(i):
+			return "insulte : « ferme-la »"
+		}
+	}
+	if loc := goAwayRe.firstIn(toks, norm); loc != nil && !counter(0) {
+		return fmt.Sprintf("insulte : « %s »", norm[loc[0]:loc[1]])
+	}
+	return ""
+}
+
+var apostropheBefore = wordSet("toi vous et mais oh eh ah he pauvre sale gros grosse petit petite ta ton")

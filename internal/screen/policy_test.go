@@ -18,6 +18,9 @@ func TestPolicyMustHold(t *testing.T) {
 		{"Bande d'abrutis à la mairie !", "insulte"},
 		{"Ces élus sont des pourris.", "insulte"},
 		{"Quelle bande de branquignols, ce conseil municipal.", "insulte"},
+		{"Espèce de nullité !", "insulte"},
+		{"Allez vous faire voir, les élus.", "insulte"},
+		{"Le maire est un tyran.", "insulte"},
 		// Slurs and dehumanisation.
 		{"Ces gens du voyage sont des parasites.", "haine envers un groupe"},
 		{"Les migrants sont des animaux.", "haine envers un groupe"},
@@ -29,6 +32,7 @@ func TestPolicyMustHold(t *testing.T) {
 		{"On va mettre le feu à la mairie si ça continue.", "menace"},
 		{"Fais gaffe à toi, on sait où tu habites.", "menace"},
 		{"Ces fonctionnaires, à fusiller tous.", "menace"},
+		{"Suicide-toi.", "menace"},
 		{"Les Roms ? Il faut tous les expulser.", "chasser un groupe"},
 		// Accusations of an offence stated as fact against an identifiable person.
 		{"Le maire Dupuis a détourné l'argent de la cantine.", "accusation"},
@@ -88,6 +92,8 @@ func TestPolicyMustPublish(t *testing.T) {
 		"La police a arrêté un homme qui avait frappé sa femme.",
 		"Le maire a vendu le terrain des Acacias à un promoteur.",
 		"Le nouveau parking, vous allez voir, va tout changer.",
+		"Le jardin partagé est une espèce de parc pour les enfants du quartier.",
+		"Votre gestion de la vente du terrain est un scandale, vous devriez avoir honte.",
 	} {
 		if r := s.Check(text, WordLists{}); r.Verdict != Allow {
 			t.Errorf("%q: %s (score %.2f, reasons %q), want allow", text, r.Verdict, r.Score, r.Reasons)

@@ -269,6 +269,9 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 			}
 		}
 	}
+	if r := apostrophe(text, toks, norm, counter); r != "" {
+		ev.hold(r, scoreInsult)
+	}
 	if r := articleInsult(text, toks, roles, counter); r != "" {
 		ev.hold(r, scoreInsult)
 	}
