@@ -101,6 +101,16 @@ func aimed(text string, toks []token, roles []role, i int) bool {
 			break
 		}
 	}
+	if j := subjectAt(toks, lo, i); j > lo+1 && !humanNouns[toks[j].text] {
+		// "les agents de la voirie sont des …": the person is the head of
+		// the noun phrase, before "de".
+		for k := j - 1; k >= lo && k >= j-4; k-- {
+			if (toks[k].text == "de" || toks[k].text == "du" || toks[k].text == "des" || toks[k].text == "d") && k > lo &&
+				(humanNouns[toks[k-1].text] || roles[k-1]&roleGroup != 0) {
+				return true
+			}
+		}
+	}
 	if subj, ok := copulaSubject(toks, lo, i); ok {
 		// "X est un Y": the subject decides whom Y is said of.
 		return !thingSubject[subj] && (secondPerson[subj] || personPron[subj] || humanNouns[subj] || roles[subjectAt(toks, lo, i)]&roleGroup != 0 ||
@@ -388,6 +398,7 @@ var veiledThreatRe = newGatedRe(`\b(?:tu vas|vous allez|tu va|vous aller|il va|e
 	`|\b(?:on|j|nous) (?:aura|aurai|aurons) (?:ta|votre|sa|leur) peau\b|\b(?:on|je) (?:finira|finirai) par (?:te|vous|le|la|les) (?:trouver|avoir|attraper|retrouver)\b` +
 	`|\b(?:je|on) (?:vais|va) (?:venir|passer|debarquer) (?:chez (?:toi|vous|lui|elle)|a ton domicile|a votre domicile|a son domicile)\b` +
 	`|\b(?:j ai|on a) (?:un fusil|une arme|des armes|un flingue|une carabine)\b` +
+	`|\b(?:lui|te|vous|leur|t) (?:eclate|eclater|eclaterai|eclaterais|defonce|defoncer|defoncerai|casse|casser|casserai|explose|exploser|exploserai|fracasse|fracasser|ouvre|ouvrir|arrache|arracher) (?:la tete|la gueule|le crane|la figure|les dents|le nez|le bide|le ventre)\b` +
 	`|\b(?:suicide toi|suicidez vous|suicide-toi|tue toi|tuez vous|va te tuer|allez vous tuer|jette toi d un pont|jetez vous d un pont|va te pendre|allez vous pendre|pends toi|pendez vous)\b` +
 	`|\b(?:bruler|brulons|brulez|incendier|incendions|cramer|cramons) (?:la mairie|sa maison|ta maison|votre maison|leur maison|sa voiture|ta voiture|votre voiture|leurs voitures|leur voiture|les elus|le maire)\b`)
 
@@ -429,6 +440,9 @@ var (
 	spamStrong = wordSet("casino casinos bonus promo promos crypto cryptos bitcoin forex viagra cialis escort escorts " +
 		"followers abonnes discount soldes rencontres celibataires webcam jackpot pari loterie remboursement cashback " +
 		"marabout voyant voyance medium envoutement minceur seo referencement nft trading abonnez likez")
+	// spamContact are ways to reach a seller; with a selling word and no
+	// link they make spam ("voyance … par téléphone", "prêt … WhatsApp").
+	spamContact = wordSet("telephone whatsapp telegram sms appelez contactez ecrivez snapchat")
 	// Words that sell only together.
 	// Not "gratuit", "inscription", "offre", "prix", "vente": a commune's
 	// free workshop, job offer or school cake sale uses them with a link.
@@ -436,12 +450,12 @@ var (
 		"reduction remise euros gagnez gagner gain gains cliquez visitez vite exclusif exclusive " +
 		"meilleur meilleurs imbattable garanti garantie whatsapp telegram investissez investir rendement revenus argent facile " +
 		"decouvrez profitez vends gagne kilos perdez chaine contactez")
-	spamPhrases = newGatedRe(`\b(?:code promo|tours gratuits|pas cher|pas chers|par jour|par mois|depuis chez vous|sans effort|travail a domicile|argent facile|rachat de credit|pret rapide|gagnez jusqu|offre limitee|livraison gratuite|retour de l etre aime|revenus passifs|cliquez ici|lien en bio|offre speciale|ma chaine|mon site|perdez \S+ kilos)\b`)
+	spamPhrases = newGatedRe(`\b(?:pret entre particuliers|sans frais de dossier|resout tous vos problemes|retour affectif|code promo|tours gratuits|pas cher|pas chers|par jour|par mois|depuis chez vous|sans effort|travail a domicile|argent facile|rachat de credit|pret rapide|gagnez jusqu|offre limitee|livraison gratuite|retour de l etre aime|revenus passifs|cliquez ici|lien en bio|offre speciale|ma chaine|mon site|perdez \S+ kilos)\b`)
 	moneyRe     = regexp.MustCompile(`\d\s?(?:€|euros?|\$|%)|-\d+\s?%`)
 )
 
 // spamPhraseWords are words every spamPhrases alternative contains.
-var spamPhraseWords = wordSet("promo gratuits cher chers jour mois chez effort domicile facile credit rapide gagnez limitee gratuite aime passifs ici bio speciale chaine site kilos")
+var spamPhraseWords = wordSet("particuliers dossier resout affectif promo gratuits cher chers jour mois chez effort domicile facile credit rapide gagnez limitee gratuite aime passifs ici bio speciale chaine site kilos")
 
 func commercialSpam(text string, toks []token, norm string) string {
 	strong, weak, phrase := 0, 0, false
@@ -484,7 +498,7 @@ func commercialSpam(text string, toks []token, norm string) string {
 	switch {
 	case link != "" && (strong >= 1 || weak >= 2 || !civicLink(link)):
 		return fmt.Sprintf("spam commercial : lien « %s » et « %s »", strings.ToValidUTF8(link, "\uFFFD"), first)
-	case strong >= 1 && weak >= 2, strong >= 2:
+	case strong >= 1 && weak >= 2, strong >= 2, strong >= 1 && hasWord(toks, spamContact):
 		return fmt.Sprintf("spam commercial : « %s »", first)
 	}
 	return ""
@@ -504,6 +518,7 @@ var offenceRe = newGatedRe(`\b(?:a|ont|avait|s est|se sont) (?:\S+ )?(?:detourne
 	`|\b(?:se remplit|se remplissent|s est rempli|se sont remplis|remplit) (?:bien )?les poches\b` +
 	`|\b(?:a fait embaucher|a embauche|fait embaucher|emploie|paie|a paye|fait payer) (?:sa|son|ses) (?:femme|fils|fille|mari|maitresse|amant|cousin|cousine|famille|beau frere|belle soeur|neveu|niece)\b` +
 	`|\b(?:bat|battait|frappe) (?:sa|ses) (?:femme|enfants|gosses|mari)\b` +
+	`|\b(?:touche|recu|empoche|encaisse) (?:\S+ ){0,3}(?:euros|balles|briques|cash|pots de vin|enveloppes?) (?:du|de la|des|d un|d une|de) (?:promoteur|promoteurs|entreprise|entreprises|societe|constructeur|btp|mafia|patron|lobby)\b` +
 	`|\b(?:est|c est) (?:un |une )?(?:alcoolique|toxicomane|cocainomane|dealeur|proxenete)\b` +
 	`|\b(?:vend|vendent|revend|revendent|deale|dealent) (?:de la drogue|du shit|de la coke|de la cocaine|du cannabis|de l herbe)\b|\bse (?:drogue|droguent|came)\b` +
 	`|\b(?:maltraite|maltraitent|maltraitait) (?:ses|sa|son|les) (?:enfants|eleves|animaux|chiens|femme|mari|employes|salaries|residents|patients)\b` +
@@ -520,7 +535,7 @@ var offenceWords = wordSet("detourne detournes vole voles truque truques falsifi
 	"pique pille arnaque trompe trafique deale menti piquent piquait puise puisent remplit remplissent rempli embaucher embauche " +
 	"emploie paie paye payer fiscale interets initie bat battait frappe alcoolique toxicomane cocainomane dealeur proxenete " +
 	"vend vendent revend revendent deale dealent drogue droguent came maltraite maltraitent maltraitait condamne condamnee condamnes " +
-	"prison couche couchait trompe attouchements")
+	"prison couche couchait trompe attouchements recu encaisse touche")
 
 // offenceLexicon are words that name an offence (press law: imputing an
 // offence to a person is defamation unless proven). Said of an identifiable
@@ -587,7 +602,7 @@ var sexualHarassRe = newGatedRe(`\bje (?:me |te |vous )?(?:la |le |l |te |t |vou
 	`|\b(?:suce|sucer|suces|sucez) (?:moi|ma|la)\b|\bje veux (?:te|vous|la) voir (?:nue|a poil|toute nue)\b` +
 	`|\b(?:a poil|a quatre pattes|sur le bureau|dans mon lit) (?:ma |la )?(?:belle|cherie|cocotte|poupee|mignonne)\b` +
 	`|\b(?:bien|super|tres|trop) (?:roulee|foutue|gaulee|chaude)\b|\bchaudasse\b|\bpetite chatte\b` +
-	`|\b(?:te|vous|la|lui) (?:mettre|donner|foutre) une fessee\b|\bje (?:te|vous|la|lui) (?:ferais|ferai) (?:des choses|grimper aux rideaux|jouir|crier|passer a la casserole)\b` +
+	`|\b(?:te|vous|la|lui) (?:mettre|donner|foutre) une fessee\b|\bje (?:te|vous|la|lui) (?:ferais|ferai) (?:bien )?(?:des choses|grimper aux rideaux|jouir|crier|passer a la casserole)\b` +
 	`|\b(?:viens|venez) (?:chez moi|dans mon lit|me sucer|t asseoir sur mes genoux|vous asseoir sur mes genoux)\b` +
 	`|\b(?:belle|jolie|sacree) (?:paire|poitrine|croupe|chute de reins)\b|\b(?:tes|vos|ses) (?:formes|courbes|levres|cuisses)\b` +
 	`|\b(?:je|j) (?:bande|mouille) (?:pour|en (?:te|vous|la) (?:voyant|regardant))\b` +
@@ -769,7 +784,8 @@ func hasWordIn(toks []token, sentence int, w string) bool {
 // predicateFillers are words between a copula and its predicate: "ils sont
 // tous des …", "t'es vraiment trop …".
 var predicateFillers = wordSet("tous toutes des de d un une vraiment trop tellement si que qu juste rien completement totalement " +
-	"franchement bien les plus super hyper carrement vraiment toujours aussi encore")
+	"franchement bien les plus super hyper carrement vraiment toujours aussi encore vrai vraie vrais vraies veritable sacre sacree " +
+	"gros grosse belle beau pauvre")
 
 // negativeJudgement holds a negative judgement predicated of a protected
 // group ("les X sont tous des Y", where AFINN rates Y as negative) or said
@@ -910,3 +926,19 @@ func apostrophe(text string, toks []token, norm string, counter func(int) bool) 
 }
 
 var apostropheBefore = wordSet("toi vous et mais oh eh ah he pauvre sale gros grosse petit petite ta ton")
+
+// animalNouns said of people ("ces singes du quartier", "ces rats de la
+// cité") dehumanise them; the "du/de la" + place shows they are people.
+var animalNouns = wordSet("singes macaques rats cafards porcs vermine cloportes primates chacals hyenes babouins")
+
+func animalsOfPlace(text string, toks []token, counter func(int) bool) string {
+	for i := 1; i+2 < len(toks); i++ {
+		if !animalNouns[toks[i].text] || toks[i-1].text != "ces" || counter(i) {
+			continue
+		}
+		if n := toks[i+1].text; n == "du" || n == "de" || n == "des" || n == "d" {
+			return fmt.Sprintf("haine envers un groupe : « ces %s %s … »", toks[i].text, n)
+		}
+	}
+	return ""
+}

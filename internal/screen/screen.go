@@ -269,6 +269,9 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 			}
 		}
 	}
+	if r := animalsOfPlace(text, toks, counter); r != "" {
+		ev.hold(r, scoreHate)
+	}
 	if r := apostrophe(text, toks, norm, counter); r != "" {
 		ev.hold(r, scoreInsult)
 	}
