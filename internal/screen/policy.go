@@ -399,6 +399,11 @@ var veiledThreatRe = newGatedRe(`\b(?:tu vas|vous allez|tu va|vous aller|il va|e
 	`|\b(?:je|on) (?:vais|va) (?:venir|passer|debarquer) (?:chez (?:toi|vous|lui|elle)|a ton domicile|a votre domicile|a son domicile)\b` +
 	`|\b(?:j ai|on a) (?:un fusil|une arme|des armes|un flingue|une carabine)\b` +
 	`|\b(?:lui|te|vous|leur|t) (?:eclate|eclater|eclaterai|eclaterais|defonce|defoncer|defoncerai|casse|casser|casserai|explose|exploser|exploserai|fracasse|fracasser|ouvre|ouvrir|arrache|arracher) (?:la tete|la gueule|le crane|la figure|les dents|le nez|le bide|le ventre)\b` +
+	`|\b(?:qu il|qu elle|qu ils|qu elles|il ferait bien de|elle ferait bien de|vous feriez bien de|tu ferais bien de|ils feraient bien de) (?:fasse|fassent|faire) (?:attention|gaffe|tres attention)\b` +
+	`|\brendre (?:une )?(?:petite )?visite (?:au maire|a la maire|a l adjoint|a l adjointe|au conseiller|a la conseillere|a ce|a cette|a votre|a ton|chez (?:lui|elle|toi|vous|eux))\b` +
+	`|\b(?:discuter|s expliquer|regler ca|parler) entre quatre yeux\b|\b(?:va|vas|allez|vont|vais|allons) (?:vous|te|lui|leur) (?:faire|pourrir) la (?:misere|vie)\b` +
+	`|\bcoup de (?:cutter|couteau|batte|boule|machette|hache|surin|lame)\b|\b(?:crever|creve|crevent|crevons|lacerer) (?:les|ses|tes|vos|leurs) pneus\b` +
+	`|\b(?:leur|lui|vous|te|t) tirer (?:dessus|une balle|des balles)\b|\btirer (?:dessus|une balle) (?:a|sur) (?:ces|ce|cette|le|la|les)\b` +
 	`|\b(?:suicide toi|suicidez vous|suicide-toi|tue toi|tuez vous|va te tuer|allez vous tuer|jette toi d un pont|jetez vous d un pont|va te pendre|allez vous pendre|pends toi|pendez vous)\b` +
 	`|\b(?:bruler|brulons|brulez|incendier|incendions|cramer|cramons) (?:la mairie|sa maison|ta maison|votre maison|leur maison|sa voiture|ta voiture|votre voiture|leurs voitures|leur voiture|les elus|le maire)\b`)
 
@@ -514,7 +519,8 @@ var offenceRe = newGatedRe(`\b(?:a|ont|avait|s est|se sont) (?:\S+ )?(?:detourne
 	`|\b(?:s en met|s en mettent) plein les poches\b` +
 	`|\b(?:detournement de fonds|emplois fictifs|emploi fictif|prise illegale d interets|abus de biens sociaux|favoritisme|fraude fiscale|conflit d interets|delit d initie)\b` +
 	`|\b(?:a|ont|avait) (?:\S+ )?(?:pique|pille|arnaque|trompe les electeurs|trafique|deale|menti sous serment)\b` +
-	`|\b(?:pique|piquent|piquait|puise|puisent) dans (?:la caisse|les caisses|le budget|l argent public)\b` +
+	`|\b(?:pique|piquent|piquait|puise|puisent|vole|volent|volait|se sert|se servent|tape|tapent) dans (?:la caisse|les caisses|le budget|l argent public|les subventions|la tresorerie)\b` +
+	`|\b(?:a|ont|avait) (?:achete|paye|paie|finance|renove|construit|offert) (?:\S+ ){1,4}avec (?:l argent|les fonds|le budget|nos impots) (?:de la commune|public|publics|des contribuables|de la mairie|de la ville|municipal|municipaux)\b` +
 	`|\b(?:se remplit|se remplissent|s est rempli|se sont remplis|remplit) (?:bien )?les poches\b` +
 	`|\b(?:a fait embaucher|a embauche|fait embaucher|emploie|paie|a paye|fait payer) (?:sa|son|ses) (?:femme|fils|fille|mari|maitresse|amant|cousin|cousine|famille|beau frere|belle soeur|neveu|niece)\b` +
 	`|\b(?:bat|battait|frappe) (?:sa|ses) (?:femme|enfants|gosses|mari)\b` +
@@ -535,7 +541,7 @@ var offenceWords = wordSet("detourne detournes vole voles truque truques falsifi
 	"pique pille arnaque trompe trafique deale menti piquent piquait puise puisent remplit remplissent rempli embaucher embauche " +
 	"emploie paie paye payer fiscale interets initie bat battait frappe alcoolique toxicomane cocainomane dealeur proxenete " +
 	"vend vendent revend revendent deale dealent drogue droguent came maltraite maltraitent maltraitait condamne condamnee condamnes " +
-	"prison couche couchait trompe attouchements recu encaisse touche")
+	"prison couche couchait trompe attouchements recu encaisse touche volent volait tape tapent achete finance renove construit offert")
 
 // offenceLexicon are words that name an offence (press law: imputing an
 // offence to a person is defamation unless proven). Said of an identifiable
@@ -938,6 +944,40 @@ func animalsOfPlace(text string, toks []token, counter func(int) bool) string {
 		}
 		if n := toks[i+1].text; n == "du" || n == "de" || n == "des" || n == "d" {
 			return fmt.Sprintf("haine envers un groupe : « ces %s %s … »", toks[i].text, n)
+		}
+	}
+	return ""
+}
+
+// expulsionForms are forms of verbs that drive people out; with a modal
+// ("il faudrait", "on doit", "faut") and a group in the same sentence they
+// call for it, whatever stands between ("il faudrait fermer les mosquées
+// et renvoyer ces gens-là chez eux").
+var expulsionForms = wordSet("renvoyer renvoie renvoient renvoyez renvoyons expulser expulse expulsent expulsez expulsons chasser chasse " +
+	"chassent chassez chassons virer vire virent virez virons degager degagent parquer parque parquent parquez enfermer enferment " +
+	"deporter deporte deportent deportez deportons refouler refoule refoulent refoulez")
+
+var modalWords = wordSet("faut faudrait doit doivent devrait devraient devrions devons")
+
+func expulsionCall(toks []token, roles []role, counter func(int) bool) string {
+	for i, t := range toks {
+		if !expulsionForms[t.text] || counter(i) || negatedAt(toks, i) {
+			continue
+		}
+		modal, group := false, -1
+		for k := range toks {
+			if toks[k].sentence != t.sentence {
+				continue
+			}
+			if k < i && (modalWords[toks[k].text] || toks[k].text == "on" && k+1 < len(toks) && toks[k+1].text == "va") {
+				modal = true
+			}
+			if roles[k]&roleGroup != 0 && group < 0 {
+				group = k
+			}
+		}
+		if modal && group >= 0 {
+			return fmt.Sprintf("appel à chasser un groupe : « %s » … « %s »", toks[group].text, t.text)
 		}
 	}
 	return ""

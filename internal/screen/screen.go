@@ -269,6 +269,9 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 			}
 		}
 	}
+	if r := expulsionCall(toks, roles, counter); r != "" {
+		ev.hold(r, scoreHate)
+	}
 	if r := animalsOfPlace(text, toks, counter); r != "" {
 		ev.hold(r, scoreHate)
 	}
