@@ -29,11 +29,16 @@ func TestParseAcct(t *testing.T) {
 			t.Errorf("ParseAcct(%q) = %+v, want nobody", user, got)
 		}
 	}
-	// With a port, the instance actor's name carries it, as its
-	// preferredUsername does.
+	// With a port, the instance actor's name is the host name alone (a
+	// user name has no colon), and host:port still finds it.
 	p := &App{BaseURL: "http://127.0.0.1:8080"}
-	if got, ok := p.ParseAcct("127.0.0.1:8080"); !ok || got.Kind != model.ActorInstance {
-		t.Errorf("host with port: %+v %v", got, ok)
+	if p.InstanceUsername() != "127.0.0.1" {
+		t.Errorf("instance user name %q, want the host without its port", p.InstanceUsername())
+	}
+	for _, user := range []string{"127.0.0.1", "127.0.0.1:8080"} {
+		if got, ok := p.ParseAcct(user); !ok || got.Kind != model.ActorInstance {
+			t.Errorf("host with port, %q: %+v %v", user, got, ok)
+		}
 	}
 }
 

@@ -119,6 +119,19 @@ func (a *App) FedHost() string {
 	return u.Host
 }
 
+// InstanceUsername is the instance actor's preferredUsername and the user
+// part of its WebFinger address: the host name without its port. Servers
+// check a signer by WebFingering preferredUsername@host, and a user name
+// with a colon ("127.0.0.1:8080") is no user name to GoToSocial (nor to
+// Mastodon): with a port, signed fetches could not be checked at all.
+func (a *App) InstanceUsername() string {
+	u, err := url.Parse(a.BaseURL)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
+}
+
 // LocalRef is what one of our URLs designates.
 type LocalRef struct {
 	Kind   string // org, topic, publication, comment, person, instance
@@ -170,8 +183,8 @@ var acctPattern = regexp.MustCompile(`^([a-z0-9-]+)(?:\.([a-z0-9-]+))?$`)
 // uppercase letter is nobody.
 func (a *App) ParseAcct(user string) (LocalRef, bool) {
 	user = strings.ToLower(user)
-	if host := strings.ToLower(a.FedHost()); host != "" && user == host {
-		return LocalRef{Kind: model.ActorInstance}, true
+	if name := strings.ToLower(a.InstanceUsername()); name != "" && (user == name || user == strings.ToLower(a.FedHost())) {
+		return LocalRef{Kind: model.ActorInstance}, true // host:port too, as it was named before
 	}
 	m := acctPattern.FindStringSubmatch(user)
 	if m == nil {
@@ -191,7 +204,7 @@ func (a *App) collidesWithHost(handle, slug string) bool {
 	if slug != "" {
 		user += "." + slug
 	}
-	return strings.EqualFold(user, a.FedHost())
+	return strings.EqualFold(user, a.InstanceUsername())
 }
 
 // ---- Local actors -----------------------------------------------------
@@ -332,7 +345,7 @@ func (a *App) InstanceActorDoc(ctx context.Context) (federation.Actor, error) {
 	if err != nil {
 		return federation.Actor{}, err
 	}
-	doc := a.baseActor(a.InstanceActorURI(), "Application", a.FedHost(), "Parvis", act)
+	doc := a.baseActor(a.InstanceActorURI(), "Application", a.InstanceUsername(), "Parvis", act)
 	doc.Outbox, doc.Followers = "", ""
 	doc.Discoverable = false
 	return federation.ActorDoc(doc), nil

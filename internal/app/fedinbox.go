@@ -628,6 +628,9 @@ func (a *App) postRemoteComment(ctx context.Context, org model.Organisation, pub
 		if err := a.route(ctx, tx, org, pub, c, services); err != nil {
 			return err
 		}
+		if err := a.askOpinion(ctx, tx, settings, c); err != nil {
+			return err
+		}
 		// A reply that asks something (or is held) needs a human: the
 		// console's inbox, routed like a resident's comment.
 		return a.InboxFromComment(ctx, tx, org, c, false, services)
@@ -703,6 +706,10 @@ func (a *App) inUpdate(ctx context.Context, target InboxTarget, ra model.RemoteA
 	if err != nil {
 		return err
 	}
+	settings, err := a.DebateSettings(ctx, c.OrgID)
+	if err != nil {
+		return err
+	}
 	return a.Store.InBatch(ctx, func(tx *store.Tx) error {
 		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
 			return err
@@ -731,6 +738,10 @@ func (a *App) inUpdate(ctx context.Context, target InboxTarget, ra model.RemoteA
 			c.Status, c.Review, c.ReviewSince = model.CommentHeld, model.ReviewHeld, &now
 		}
 		if err := tx.UpdateComment(ctx, c); err != nil {
+			return err
+		}
+		// The new text is asked about again if it is uncertain.
+		if err := a.askOpinion(ctx, tx, settings, c); err != nil {
 			return err
 		}
 		// An edit that asks something enters the console's inbox as a new

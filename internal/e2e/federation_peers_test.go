@@ -376,7 +376,7 @@ func TestFederationPeerMisskeyAndMobilizon(t *testing.T) {
 
 // TestFederationPeerGoToSocialCaptured: what a real GoToSocial 0.20 sent
 // Parvis during the interop test's run on loopback (captured by that test,
-// testdata/peers/gotosocial/captured/README.md), replayed through the
+// testdata/peers/gotosocial/live/README.md), replayed through the
 // inbound path: its key stub and actor, a topic follow, a like, a boost, a
 // reply with a mention, its edit and deletion, and an unfollow.
 func TestFederationPeerGoToSocialCaptured(t *testing.T) {
@@ -386,9 +386,9 @@ func TestFederationPeerGoToSocialCaptured(t *testing.T) {
 		gts := []string{"http://localhost:40689"}
 		parvis := [][2]string{}
 		cap := func(file string, values ...[2]string) peerDoc {
-			return peerDoc{file: "captured/" + file, values: append(values, parvis...), origins: gts}
+			return peerDoc{file: "live/" + file, values: append(values, parvis...), origins: gts}
 		}
-		e := startPeer(t, A, "gotosocial", cap("actor.json"), ptr(cap("main-key.json")))
+		e := startPeer(t, A, "gotosocial", cap("actor.json"), ptr(cap("main_key.json")))
 		admin := A.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
 		topic, err := A.App.SaveTopic(ctx, admin.ID, e.org.ID, "", app.TagInput{Name: "Travaux", Slug: "travaux"})
 		if err != nil {
@@ -398,9 +398,9 @@ func TestFederationPeerGoToSocialCaptured(t *testing.T) {
 		// The Parvis of the capture ran at 127.0.0.1:34593: its addresses
 		// become this one's.
 		origin := "http://127.0.0.1:34593"
-		for _, f := range []string{"activity-follow.json", "activity-like.json", "activity-announce.json", "activity-create-note-reply.json",
-			"activity-update-note-reply.json", "activity-delete.json", "activity-undo-follow.json"} {
-			b, err := os.ReadFile(filepath.Join(e.fixtures, "gotosocial", "captured", f))
+		for _, f := range []string{"follow.json", "like.json", "announce.json", "create_note_reply.json",
+			"update_note_reply.json", "delete.json", "undo_follow.json"} {
+			b, err := os.ReadFile(filepath.Join(e.fixtures, "gotosocial", "live", f))
 			if err != nil || !strings.Contains(string(b), origin) {
 				t.Fatalf("%s does not name the captured Parvis (%v)", f, err)
 			}
@@ -419,35 +419,35 @@ func TestFederationPeerGoToSocialCaptured(t *testing.T) {
 			}
 		}
 
-		post(cap("activity-follow.json"))
+		post(cap("follow.json"))
 		if n, err := A.Store.FollowerCounts(ctx, e.org.ID); err != nil || n[topic.ID] != 1 {
 			t.Fatalf("topic followers: %v %v", n, err)
 		}
 		e.peer.nextPost(t, "the Accept of the topic follow")
-		post(cap("activity-like.json"))
-		post(cap("activity-announce.json"))
+		post(cap("like.json"))
+		post(cap("announce.json"))
 		if r, err := A.Store.ReactionsOf(ctx, quai.ID); err != nil || r.Likes != 1 || r.Boosts != 1 {
 			t.Fatalf("reactions: %+v %v", r, err)
 		}
 		e.pub = quai
 		e.reply = e.peer.URL + "/users/alice/statuses/01M976DFQD7VTZ2QTDYARB7586"
-		post(cap("activity-create-note-reply.json"))
+		post(cap("create_note_reply.json"))
 		e.replyLanded("alice@"+host, "Le quai restera-t-il ouvert aux vélos pendant les travaux ?")
-		post(cap("activity-update-note-reply.json"))
+		post(cap("update_note_reply.json"))
 		e.replyLanded("alice@"+host, "Le quai restera-t-il ouvert aux vélos et aux piétons pendant les travaux ?")
-		post(cap("activity-delete.json"))
+		post(cap("delete.json"))
 		e.replyWithdrawn()
 
 		// The captured unfollow undoes a follow of the organisation made
 		// earlier in that run: the same Follow, to the organisation and
 		// with that id, is sent first.
-		post(cap("activity-follow.json", [2]string{origin + "/bellerive/themes/travaux", origin + "/bellerive/"},
+		post(cap("follow.json", [2]string{origin + "/bellerive/themes/travaux", origin + "/bellerive/"},
 			[2]string{"http://localhost:40689/users/alice/follow/01VG65Q10J61BFD56NWCFPSW8X", "http://localhost:40689/users/alice/follow/0144QQJC79YVW4JT5KK43AVQM2"}))
 		e.peer.nextPost(t, "the Accept of the organisation follow")
 		if n := e.followers(); n != 1 {
 			t.Fatalf("organisation followers: %d", n)
 		}
-		post(cap("activity-undo-follow.json"))
+		post(cap("undo_follow.json"))
 		if n := e.followers(); n != 0 {
 			t.Fatalf("organisation followers after the Undo: %d", n)
 		}

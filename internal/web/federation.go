@@ -330,7 +330,7 @@ func (h *Handler) webfinger(w http.ResponseWriter, r *http.Request) {
 	var uri, user string
 	switch ref.Kind {
 	case model.ActorInstance:
-		uri, user = h.app.InstanceActorURI(), h.app.FedHost()
+		uri, user = h.app.InstanceActorURI(), h.app.InstanceUsername()
 	case model.ActorOrg, model.ActorTopic:
 		org, err := h.app.Store.OrganisationByHandle(ctx, ref.Handle)
 		if err != nil {
