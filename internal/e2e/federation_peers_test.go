@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -68,7 +69,8 @@ func (e *peerEnv) load(d peerDoc) []byte {
 	pem, _ := json.Marshal(e.key.pub)
 	s = pemValueRE.ReplaceAllString(s, `"publicKeyPem": `+string(pem))
 	r := strings.NewReplacer("{{actor}}", e.actor, "{{org}}", e.A.URL+"/"+e.org.Handle+"/", "{{pub}}", e.pubURI,
-		"{{reply}}", e.reply, "{{peer}}", e.peer.URL, "{{host}}", host)
+		"{{reply}}", e.reply, "{{peer}}", e.peer.URL, "{{host}}", host, "{{parvis}}", e.A.URL,
+		"{{parvishost}}", strings.TrimPrefix(e.A.URL, "http://"))
 	return []byte(r.Replace(s))
 }
 
@@ -371,3 +373,85 @@ func TestFederationPeerMisskeyAndMobilizon(t *testing.T) {
 		}
 	})
 }
+
+// TestFederationPeerGoToSocialCaptured: what a real GoToSocial 0.20 sent
+// Parvis during the interop test's run on loopback (captured by that test,
+// testdata/peers/gotosocial/live/README.md), replayed through the
+// inbound path: its key stub and actor, a topic follow, a like, a boost, a
+// reply with a mention, its edit and deletion, and an unfollow.
+func TestFederationPeerGoToSocialCaptured(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ctx := context.Background()
+		A := testserver.Start(t, testserver.Options{Engine: engine, FederationInsecure: true})
+		gts := []string{"http://localhost:40689"}
+		parvis := [][2]string{}
+		cap := func(file string, values ...[2]string) peerDoc {
+			return peerDoc{file: "live/" + file, values: append(values, parvis...), origins: gts}
+		}
+		e := startPeer(t, A, "gotosocial", cap("actor.json"), ptr(cap("main_key.json")))
+		admin := A.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
+		topic, err := A.App.SaveTopic(ctx, admin.ID, e.org.ID, "", app.TagInput{Name: "Travaux", Slug: "travaux"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		quai := publish(t, A, e.org, "travaux-sur-le-quai-de-loire", "Travaux sur le quai de Loire")
+		// The Parvis of the capture ran at 127.0.0.1:34593: its addresses
+		// become this one's.
+		origin := "http://127.0.0.1:34593"
+		for _, f := range []string{"follow.json", "like.json", "announce.json", "create_note_reply.json",
+			"update_note_reply.json", "delete.json", "undo_follow.json"} {
+			b, err := os.ReadFile(filepath.Join(e.fixtures, "gotosocial", "live", f))
+			if err != nil || !strings.Contains(string(b), origin) {
+				t.Fatalf("%s does not name the captured Parvis (%v)", f, err)
+			}
+		}
+		parvis = append(parvis, [2]string{"@bellerive@127.0.0.1:34593", "@bellerive@{{parvishost}}"})
+		e.peer.serve("/.well-known/webfinger", string(e.load(cap("webfinger.json", [2]string{"acct:alice@localhost:40689", "acct:alice@{{host}}"}))), nil)
+		host := strings.TrimPrefix(e.peer.URL, "http://")
+		if got, err := A.App.Fed.Client.WebFinger(ctx, "alice@"+host); err != nil || got != e.actor {
+			t.Fatalf("webfinger: %q %v", got, err)
+		}
+		load := func(d peerDoc) []byte { return []byte(strings.ReplaceAll(string(e.load(d)), origin, A.URL)) }
+		post := func(d peerDoc) {
+			t.Helper()
+			if st := signedPost(t, A.URL+"/inbox", e.keyID, e.key.priv, load(d)); st != 202 {
+				t.Fatalf("%s: %d", d.file, st)
+			}
+		}
+
+		post(cap("follow.json"))
+		if n, err := A.Store.FollowerCounts(ctx, e.org.ID); err != nil || n[topic.ID] != 1 {
+			t.Fatalf("topic followers: %v %v", n, err)
+		}
+		e.peer.nextPost(t, "the Accept of the topic follow")
+		post(cap("like.json"))
+		post(cap("announce.json"))
+		if r, err := A.Store.ReactionsOf(ctx, quai.ID); err != nil || r.Likes != 1 || r.Boosts != 1 {
+			t.Fatalf("reactions: %+v %v", r, err)
+		}
+		e.pub = quai
+		e.reply = e.peer.URL + "/users/alice/statuses/01M976DFQD7VTZ2QTDYARB7586"
+		post(cap("create_note_reply.json"))
+		e.replyLanded("alice@"+host, "Le quai restera-t-il ouvert aux vélos pendant les travaux ?")
+		post(cap("update_note_reply.json"))
+		e.replyLanded("alice@"+host, "Le quai restera-t-il ouvert aux vélos et aux piétons pendant les travaux ?")
+		post(cap("delete.json"))
+		e.replyWithdrawn()
+
+		// The captured unfollow undoes a follow of the organisation made
+		// earlier in that run: the same Follow, to the organisation and
+		// with that id, is sent first.
+		post(cap("follow.json", [2]string{origin + "/bellerive/themes/travaux", origin + "/bellerive/"},
+			[2]string{"http://localhost:40689/users/alice/follow/01VG65Q10J61BFD56NWCFPSW8X", "http://localhost:40689/users/alice/follow/0144QQJC79YVW4JT5KK43AVQM2"}))
+		e.peer.nextPost(t, "the Accept of the organisation follow")
+		if n := e.followers(); n != 1 {
+			t.Fatalf("organisation followers: %d", n)
+		}
+		post(cap("undo_follow.json"))
+		if n := e.followers(); n != 0 {
+			t.Fatalf("organisation followers after the Undo: %d", n)
+		}
+	})
+}
+
+func ptr[T any](v T) *T { return &v }
