@@ -83,6 +83,9 @@ func aimed(text string, toks []token, roles []role, i int) bool {
 	if hi-lo <= 1 {
 		return true // "Connard !", "Espèce de…" alone
 	}
+	if vocative(text, toks, lo, hi, i) {
+		return true
+	}
 	if i >= 2 && toks[i-2].text == "pour" && (toks[i-1].text == "des" || toks[i-1].text == "un" || toks[i-1].text == "une") {
 		// "le maire nous prend pour des idiots": a complaint about being
 		// treated as one, not an insult.
@@ -252,7 +255,7 @@ func (s *Screener) violence(ev *evidence, text string, toks []token, roles []rol
 		// before it is that object ("qu'on le tue").
 		indicative := strings.ContainsAny(vf.tenses, "PIJ") && !strings.ContainsAny(vf.tenses, "WFC") && !passive && !cliticObject[prev] &&
 			prev != "a" && prev != "de" && prev != "d" && prev != "qu" && prev != "que"
-		if (!vf.anyUse || indicative) && !personObject(text, toks, roles, i) && !(passive && personInSentence(text, toks, roles, i)) {
+		if (!vf.anyUse || indicative) && !personObject(text, toks, roles, i) && !propertyObject(text, toks, roles, i) && !(passive && personInSentence(text, toks, roles, i)) {
 			continue
 		}
 		if vf.anyUse && selfOrThing(toks, i) {
@@ -553,12 +556,23 @@ var offenceLexicon = wordSet("detourne detournes detournee detournait detournent
 	"soudoie pots enveloppes retrocommissions bourrage voleur voleuse vol")
 
 func accusation(text string, toks []token, norm string) string {
-	if strings.Contains(text, "?") || !hasWord(toks, offenceWords) && !hasWord(toks, offenceLexicon) {
+	if strings.Contains(text, "?") {
+		return ""
+	}
+	if hasWord(toks, awardVerbs) {
+		if r := favouritism(text, toks, norm); r != "" {
+			return r
+		}
+	}
+	if !hasWord(toks, offenceWords) && !hasWord(toks, offenceLexicon) && !hasWord(toks, offence2Words) {
 		return ""
 	}
 	for i, t := range toks {
 		if !offenceLexicon[t.text] || hedged(toks, i) || negatedAt(toks, i) {
 			continue
+		}
+		if strings.HasPrefix(t.text, "detourn") && i+2 < len(toks) && (notOffenceNext[toks[i+1].text] || notOffenceNext[toks[i+2].text]) {
+			continue // "a détourné la circulation": traffic, not money
 		}
 		if t.text == "pots" && !(i+2 < len(toks) && toks[i+2].text == "vin") || t.text == "vol" && !(i+2 < len(toks) && toks[i+1].text == "de") {
 			continue
@@ -567,13 +581,13 @@ func accusation(text string, toks []token, norm string) string {
 			return fmt.Sprintf("accusation d'un délit présentée comme un fait contre une personne identifiable : « %s »", t.text)
 		}
 	}
-	for _, loc := range offenceRe.find(toks, norm, false) {
+	for _, loc := range append(offenceRe.find(toks, norm, false), offence2Re.find(toks, norm, false)...) {
 		// The token where the accusation is made decides its sentence.
 		at := 0
 		for at+1 < len(toks) && toks[at+1].at <= loc[0] {
 			at++
 		}
-		if hedged(toks, at) {
+		if hedged(toks, at) || strings.Contains(norm[loc[0]:loc[1]], "detourn") && notOffenceNext[firstWord(norm[loc[1]:], "la le les l un une des du")] {
 			continue
 		}
 		if identifiablePerson(text, toks, at, loc[0], loc[1]) {

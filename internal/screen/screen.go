@@ -257,6 +257,12 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 	if loc := veiledThreatRe.firstIn(toks, norm); loc != nil && !counter(0) {
 		ev.hold(fmt.Sprintf("menace voilée : « %s »", norm[loc[0]:loc[1]]), scoreThreat)
 	}
+	if loc := threat2Re.firstIn(toks, norm); loc != nil && !counter(tokenAt(toks, loc[0])) {
+		ev.hold(fmt.Sprintf("menace voilée : « %s »", norm[loc[0]:loc[1]]), scoreThreat)
+	}
+	if r := groupHarm(toks, roles, norm, counter); r != "" {
+		ev.hold(r, scoreHate)
+	}
 	{
 		for _, loc := range incitementRe.find(toks, norm, false) {
 			at := 0
@@ -297,12 +303,19 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 		ev.hold(fmt.Sprintf("harcèlement sexuel : « %s »", norm[loc[0]:loc[1]]), scoreInsult)
 	} else if r := sexualRemark(text, toks, roles, counter); r != "" {
 		ev.hold(r, scoreInsult)
+	} else if r := sexualHarass2(text, toks, roles, norm, counter); r != "" {
+		ev.hold(r, scoreInsult)
 	}
 	for _, r := range personalData(text, toks) {
 		ev.hold(r, scorePersonal)
 	}
 	for _, r := range spamSignals(text, toks) {
 		ev.hold(r, scoreSpam)
+	}
+	if !ev.held && s.lx.aimedNegative(text, toks, roles) {
+		// A strongly negative word aimed at someone is not enough to
+		// hold, but it makes the model's doubt count (joint evidence).
+		ev.cue = true
 	}
 	if !ev.held {
 		// Nothing the rules know holds the comment: the verdict rests on the
