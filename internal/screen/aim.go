@@ -106,7 +106,7 @@ func groupHarm(toks []token, roles []role, norm string, counter func(int) bool) 
 	}{{segregationRe, "appel à la violence contre un groupe"}, {dehumanRe, "déshumanisation d'un groupe"}} {
 		for _, loc := range r.re.find(toks, norm, false) {
 			at := tokenAt(toks, loc[0])
-			if counter(at) || negatedAt(toks, at+1) || !groupNear(toks, roles, at) {
+			if counter(at) || negatedAt(toks, min(at+1, len(toks)-1)) || !groupNear(toks, roles, at) {
 				continue
 			}
 			return fmt.Sprintf("%s : « %s »", r.label, norm[loc[0]:loc[1]])
@@ -131,7 +131,7 @@ var sexual2Re = newGatedRe(`\b(?:photos?|videos?|selfies?) de (?:toi|vous) (?:to
 func sexualHarass2(text string, toks []token, roles []role, norm string, counter func(int) bool) string {
 	for _, loc := range sexual2Re.find(toks, norm, false) {
 		at := tokenAt(toks, loc[0])
-		if counter(at) || negatedAt(toks, at+1) {
+		if counter(at) || negatedAt(toks, min(at+1, len(toks)-1)) {
 			continue
 		}
 		for k := range toks {
