@@ -15,7 +15,7 @@ import (
 
 // propertyNouns are things that stand for their owner in a threat: "je
 // brûle la permanence du député", "sa voiture va prendre feu".
-var propertyNouns = wordSet("maison maisons voiture voitures permanence bureau bureaux domicile appartement appart " +
+var propertyNouns = wordSet("mosquee mosquees synagogue synagogues eglise eglises temple caravane caravanes campement foyer maison maisons voiture voitures permanence bureau bureaux domicile appartement appart " +
 	"bagnole caisse vitres fenetres boite jardin commerce magasin boutique local garage")
 
 // propertyObject reports an ambiguous verb of violence whose object is a
@@ -26,6 +26,9 @@ func propertyObject(text string, toks []token, roles []role, i int) bool {
 	for k := i + 1; k < len(toks) && k <= i+3 && toks[k].sentence == sent; k++ {
 		if !propertyNouns[toks[k].text] {
 			continue
+		}
+		if worship[toks[k].text] && determiners[toks[k-1].text] {
+			return true // "brûler la mosquée": a place of worship stands for its faithful
 		}
 		if p := toks[k-1].text; p == "ta" || p == "ton" || p == "votre" || p == "sa" || p == "son" || p == "leur" || p == "leurs" || p == "tes" || p == "vos" || p == "ses" {
 			return true
@@ -55,6 +58,9 @@ var threat2Re = newGatedRe(`\b(?:le|la|les) (?:sentir|sentirez|sentiras|sentira|
 	`|\b(?:un |une |d un |d une )?(?:bon |bonne |petit |petite )?(?:coup de fusil|coup de carabine|coup de revolver|coup de flingue|balle dans la tete|balle entre les deux yeux|bastos)\b` +
 	`|\b(?:je|on|nous|j) (?:vais |va |allons |irai |ira |irons )?(?:le |la |les |te |vous |l |t )?(?:sortir|trainer|virer) (?:\S+ ){0,4}(?:par les cheveux|par la peau|a coups de pied|a coups de pieds|manu militari)\b` +
 	`|\b(?:vous|tu|il|elle|ils) (?:aurez|auras|aura|auront) (?:de mes nouvelles|affaire a moi|affaire a nous)\b` +
+	`|\b(?:merite|meritent|meriterait|meriteraient|devrait|devraient|faudrait qu il|faudrait qu ils|vivement qu(?: \S+){1,4}|j espere qu(?: \S+){1,4}|pourvu qu(?: \S+){1,4}) (?:de )?(?:se faire|se fasse|se fassent|se prenne|se prennent|se prendre) (?:casser|defoncer|tabasser|lyncher|buter|descendre|refaire le portrait|une balle|une raclee|une bonne raclee|des coups|une correction|cogner|frapper|eclater|exploser|cramer|bruler)\b` +
+	`|\b(?:pense|pensez|pensons) a (?:ta|votre|sa|leur) (?:securite|sante|famille|femme|mari|enfants)\b|\bje ne (?:me promenerais|sortirais|rentrerais|marcherais|trainerais) plus (?:seul|seule|tout seul|toute seule|le soir)\b` +
+	`|\bet pas avec des (?:petitions|mots|fleurs|bisous|pancartes|banderoles|discours)\b|\bun bon coup de pied\b|\bcoups? de pied (?:au cul|aux fesses|dans la gueule|dans les dents)\b` +
 	`|\b(?:je|on|nous) (?:passerai|passera|passerons|viendrai|viendra|viendrons) (?:vous |te |lui |leur )?(?:dire deux mots|faire un petit coucou) (?:a|au|chez)\b`)
 
 // segregationRe calls for segregating, confining, forcing or destroying a
@@ -70,6 +76,7 @@ var segregationRe = newGatedRe(`\b(?:rouvrir|rouvre|rouvrez|rouvrons|ouvrir|ouvr
 	`|\b(?:le |un |des |les )?(?:bulldozer|bulldozers|tractopelle) sur\b|\bavec eux dedans\b` +
 	`|\bdans un bateau et (?:le |les )?(?:couler|coule|coulez|saborder)\b|\b(?:couler|coulez|coule) (?:le|leur|leurs|les) (?:bateau|bateaux|rafiot|rafiots|canot|canots)\b` +
 	`|\b(?:les |leur )?(?:empecher|interdire) de (?:vivre|respirer|exister|se reproduire|avoir des enfants)\b` +
+	`|\bpogroms?\b|\b(?:ratonnade|ratonnades|nuit de cristal|purge ethnique|nettoyage ethnique|epuration ethnique)\b|\bce qu (?:il faudrait|on devrait|il faut|on doit) en faire\b|\bl histoire l a (?:montre|prouve)\b` +
 	`|\b(?:a|au) (?:la )?(?:potence|poteau|mur|bucher)\b|\b(?:une|la) (?:balle|corde) (?:chacun|pour chacun)\b`)
 
 // dehumanRe describes a protected group as vermin, disease, animals or an
@@ -81,7 +88,8 @@ var dehumanRe = newGatedRe(`\b(?:pullule|pullulent|grouille|grouillent|prolifere
 	`|\bcomme des (?:lapins|rats|cafards|poux|mouches|sauterelles|animaux|betes|chiens|singes|cloportes|vermines|blattes|puces|punaises)\b` +
 	`|\b(?:c est|ca reste|ce sont) (?:une|des|un) (?:maladie|maladies|virus|peste|lepre|gangrene|cancer|vermine|fleau|epidemie|infection)\b` +
 	`|\b(?:controlent|controle|dirigent|tiennent|possedent|manipulent) (?:la mairie|les medias|la presse|les banques|la finance|le monde|tout|le pays|la france|le gouvernement|la justice)\b` +
-	`|\b(?:une|l|cette) (?:invasion|occupation|colonisation) (?:de|des|d)\b`)
+	`|\b(?:une|l|cette) (?:invasion|occupation|colonisation) (?:de|des|d)\b|\b(?:la lie|le rebut|les dechets|la racaille|les ordures) de (?:l humanite|la societe|la terre|la nation)\b|\b(?:sous hommes|sous humains|sous race|sous races|untermensch|bouches inutiles)\b` +
+	`|\b(?:sangsues|parasites|vermine|nuisibles|cafards|rats) qui (?:vivent|profitent|se nourrissent|sucent|pompent)\b`)
 
 // groupNear reports a protected group in the sentence of token at or the
 // one before.
@@ -124,6 +132,9 @@ var sexual2Re = newGatedRe(`\b(?:photos?|videos?|selfies?) de (?:toi|vous) (?:to
 	`|\b(?:lui|te|leur|vous) (?:ferais|ferait|ferai|ferions|ferons) bien (?:sa|ta|leur|votre) fete\b` +
 	`|\b(?:joli|beau|gros|petit|sacre|bon) cul\b|\bun cul (?:pareil|comme ca|comme le sien|comme le tien|comme le votre|d enfer|de reve)\b|\bavec (?:un|ce|son|ton|votre) cul\b` +
 	`|\b(?:etre|es|est|etes|etait) (?:\S+ ){0,3}(?:une bombe|un bon coup|une affaire|bonne|chaude|coquine|cochonne) au lit\b` +
+	`|\bbonne (?:en vrai|en photo|comme pas permis)\b|\bplus bonne\b|\b(?:petite|une) gaterie\b|\b(?:mes|les) mains sur (?:les|ses|tes|vos|son|ton|votre) (?:jambes|cuisses|fesses|seins|corps|hanches|formes|poitrine)\b` +
+	`|\b(?:peloter|tripoter|reluquer|pelote|tripote|reluque|peloterais|tripoterais)\b|\b(?:jupe|jupes|robe|robes|short|decollete) (?:courte|courtes|courts|moulante|moulantes|plongeant|ras les fesses) (?:tu|vous) (?:cherches|cherchez)\b` +
+	`|\b(?:avec|en) (?:ta|votre|sa) (?:jupe|robe|mini jupe|minijupe) (?:courte|moulante|ras les fesses)? ?(?:tu|vous|elle) (?:cherches|cherchez|cherche)\b` +
 	`|\b(?:a poil|toute nue|tout nu) (?:pour moi|devant moi|dans mon lit)\b|\b(?:viens|venez) dans mon lit\b|\bcoucher avec (?:toi|vous)\b`)
 
 // sexualHarass2 holds the remarks of sexual2Re when they are aimed at a
@@ -151,6 +162,9 @@ func sexualHarass2(text string, toks []token, roles []role, norm string, counter
 // till in the present, contracts awarded to one's family, beating the
 // children one is in charge of.
 var offence2Re = newGatedRe(`\b(?:pioche|piochent|piochait|piochaient|a pioche|ont pioche) dans (?:la caisse|les caisses|le budget|l argent|les fonds|la tresorerie|les subventions)\b` +
+	`|\b(?:s est fait|se fait|se sont fait|a fait|ont fait|se paie|se paye|s est paye|s est offert|se sont offert|s offre|se sont payes) (?:\S+ ){1,5}aux frais (?:de la commune|du contribuable|des contribuables|de la mairie|de la ville|du departement|de la region|de l etat|de la collectivite)\b` +
+	`|\b(?:qui|il|elle) (?:deale|dealent|trafique|trafiquent|rackette|rackettent)\b|\bferme (?:les )?yeux sur (?:le|les|ce|ces) (?:trafic|trafics|deal|magouilles|fraudes) (?:contre|pour|moyennant)\b` +
+	`|\bcontre (?:des billets|une enveloppe|des enveloppes|des pots de vin|du cash|de l oseille|un bakchich|des bakchichs)\b` +
 	`|\b(?:frappe|frappent|frappait|bat|battent|battait|tape|tapent|tapait|cogne|cognent) (?:les|ses|des|leurs) (?:enfants|eleves|gamins|gosses|petits|residents|pensionnaires|patients|employes|apprentis)\b`)
 
 // notOffenceNext are objects that make "détourner" ordinary: traffic, a
@@ -217,7 +231,7 @@ var (
 )
 
 // offence2Words are words every offence2Re alternative contains.
-var offence2Words = wordSet("pioche piochent piochait piochaient frappe frappent frappait bat battent battait tape tapent tapait cogne cognent")
+var offence2Words = wordSet("frais deale dealent trafique trafiquent rackette rackettent yeux contre pioche piochent piochait piochaient frappe frappent frappait bat battent battait tape tapent tapait cogne cognent")
 
 // firstWord returns the first word of s that is not in skip (a space-
 // separated list): the object noun after "a détourné".
@@ -262,3 +276,32 @@ func vocative(text string, toks []token, lo, hi, i int) bool {
 
 // dislocated are words that open a thing set off after an exclamation.
 var dislocated = wordSet("ce cet cette ces c ca cela ceci")
+
+// thingObject reports a threat verb matched without an object pronoun
+// whose object, right after it, is a thing: a determiner and no person,
+// group or second-person word in the next words ("je vais tuer le
+// mildiou", "on va brûler les feuilles").
+func thingObject(toks []token, roles []role, matched []string, end int) bool {
+	for _, w := range matched {
+		if cliticObject[w] {
+			return false
+		}
+	}
+	if end >= len(toks) || !determiners[toks[end].text] {
+		return false
+	}
+	for k := end; k < len(toks) && k <= end+3 && toks[k].sentence == toks[end].sentence; k++ {
+		w := toks[k].text
+		if humanNouns[w] || professions[w] || roles[k]&roleGroup != 0 || secondPerson[w] && k > end {
+			return false
+		}
+	}
+	return true
+}
+
+var worship = wordSet("mosquee mosquees synagogue synagogues eglise eglises temple")
+
+// massViolenceRe wishes or calls for mass violence against a people ("un
+// bon pogrom", "il faudrait une ratonnade"): the words name violence
+// against a group by themselves, so no group needs to be named.
+var massViolenceRe = newGatedRe(`\b(?:un bon|une bonne|un petit|une petite|il faudrait un|il faudrait une|il faut un|il faut une|vivement un|vivement une|rien de tel qu un|rien de tel qu une|ce qu il faut c est un|ce qu il faut c est une) (?:pogrom|ratonnade|nettoyage ethnique|epuration|purge|rafle|chambre a gaz|solution finale|nuit de cristal)\b`)

@@ -320,7 +320,11 @@ func tuneHold(docs []dataset.Doc, scored []screen.Scored, rule, cue []bool) (hol
 	hold, cueAt = 0.99, 0.99
 	bestTP, bestCost := -1, math.Inf(1)
 	for hi := 50; hi <= 99; hi++ {
-		for ci := 40; ci <= hi; ci += 2 {
+		// A cue never lets a probability under minCue hold: below it the
+		// model leans towards "acceptable" or barely the other way, and
+		// a weak cue (a swear word aimed at no one, a negative word near
+		// a person) is in most angry but civil comments.
+		for ci := minCue; ci <= hi; ci += 2 {
 			h, c := float64(hi)/100, float64(ci)/100
 			o := outcomes(docs, scored, rule, cue, h, c)
 			if o.modelAloneFalseHoldRate() > maxModelFalseHold || o.modelFalseHoldRate() > maxJointFalseHold {
@@ -345,6 +349,7 @@ func tuneHold(docs []dataset.Doc, scored []screen.Scored, rule, cue []bool) (hol
 // the rest of the 5 % false-hold budget the policy allows, the model alone
 // only 3 %.
 const (
+	minCue            = 70 // hundredths
 	maxModelFalseHold = 0.03
 	maxJointFalseHold = 0.05
 )
