@@ -61,6 +61,9 @@ var threat2Re = newGatedRe(`\b(?:le|la|les) (?:sentir|sentirez|sentiras|sentira|
 	`|\b(?:merite|meritent|meriterait|meriteraient|devrait|devraient|faudrait qu il|faudrait qu ils|vivement qu(?: \S+){1,4}|j espere qu(?: \S+){1,4}|pourvu qu(?: \S+){1,4}) (?:de )?(?:se faire|se fasse|se fassent|se prenne|se prennent|se prendre) (?:casser|defoncer|tabasser|lyncher|buter|descendre|refaire le portrait|une balle|une raclee|une bonne raclee|des coups|une correction|cogner|frapper|eclater|exploser|cramer|bruler)\b` +
 	`|\b(?:pense|pensez|pensons) a (?:ta|votre|sa|leur) (?:securite|sante|famille|femme|mari|enfants)\b|\bje ne (?:me promenerais|sortirais|rentrerais|marcherais|trainerais) plus (?:seul|seule|tout seul|toute seule|le soir)\b` +
 	`|\bet pas avec des (?:petitions|mots|fleurs|bisous|pancartes|banderoles|discours)\b|\bun bon coup de pied\b|\bcoups? de pied (?:au cul|aux fesses|dans la gueule|dans les dents)\b` +
+	`|\ba interet a (?:raser les murs|se cacher|se planquer|faire gaffe|faire tres attention|demenager|courir vite|ne pas sortir)\b|\b(?:je|on|nous) (?:le|la|les|te|vous|t) (?:cherche|cherchons|cherchent)\b` +
+	`|\b(?:sortir|sortirons|sortira|sortiront|sortirai|ressortir|ressortirons|ressortira|sortez|sortons) les (?:fusils|armes|fourches|kalachs|battes|machettes|couteaux|flingues)\b` +
+	`|\b(?:retrouvera|retrouverez|retrouveras|retrouveront|retrouver|repechera|repecher) (?:\S+ ){1,3}(?:dans le canal|dans la riviere|dans un fosse|dans la seine|dans le coffre|dans un sac|au fond du lac|au fond de la riviere|au fond du canal|dans les bois)\b` +
 	`|\b(?:je|on|nous) (?:passerai|passera|passerons|viendrai|viendra|viendrons) (?:vous |te |lui |leur )?(?:dire deux mots|faire un petit coucou) (?:a|au|chez)\b`)
 
 // segregationRe calls for segregating, confining, forcing or destroying a
@@ -164,6 +167,8 @@ func sexualHarass2(text string, toks []token, roles []role, norm string, counter
 var offence2Re = newGatedRe(`\b(?:pioche|piochent|piochait|piochaient|a pioche|ont pioche) dans (?:la caisse|les caisses|le budget|l argent|les fonds|la tresorerie|les subventions)\b` +
 	`|\b(?:s est fait|se fait|se sont fait|a fait|ont fait|se paie|se paye|s est paye|s est offert|se sont offert|s offre|se sont payes) (?:\S+ ){1,5}aux frais (?:de la commune|du contribuable|des contribuables|de la mairie|de la ville|du departement|de la region|de l etat|de la collectivite)\b` +
 	`|\b(?:qui|il|elle) (?:deale|dealent|trafique|trafiquent|rackette|rackettent)\b|\bferme (?:les )?yeux sur (?:le|les|ce|ces) (?:trafic|trafics|deal|magouilles|fraudes) (?:contre|pour|moyennant)\b` +
+	`|\b(?:est|sont|etait) (?:paye|payee|payes|payees|achete|achetee|finance|financee|arrose|arrosee|stipendie) par (?:le|les|un|des|la) (?:promoteur|promoteurs|lobby|lobbies|mafia|entreprise|entreprises|industriels|btp|constructeur|patronat)\b` +
+	`|\b(?:s est mis|s est mise|se met|se mettent|se sont mis|s est mis|a mis|ont mis) (?:\S+ ){1,5}dans (?:la|sa|leur) poche\b` +
 	`|\bcontre (?:des billets|une enveloppe|des enveloppes|des pots de vin|du cash|de l oseille|un bakchich|des bakchichs)\b` +
 	`|\b(?:frappe|frappent|frappait|bat|battent|battait|tape|tapent|tapait|cogne|cognent) (?:les|ses|des|leurs) (?:enfants|eleves|gamins|gosses|petits|residents|pensionnaires|patients|employes|apprentis)\b`)
 
@@ -231,7 +236,7 @@ var (
 )
 
 // offence2Words are words every offence2Re alternative contains.
-var offence2Words = wordSet("frais deale dealent trafique trafiquent rackette rackettent yeux contre pioche piochent piochait piochaient frappe frappent frappait bat battent battait tape tapent tapait cogne cognent")
+var offence2Words = wordSet("paye payee payes payees achete achetee finance financee arrose arrosee stipendie poche frais deale dealent trafique trafiquent rackette rackettent yeux contre pioche piochent piochait piochaient frappe frappent frappait bat battent battait tape tapent tapait cogne cognent")
 
 // firstWord returns the first word of s that is not in skip (a space-
 // separated list): the object noun after "a détourné".
@@ -305,3 +310,53 @@ var worship = wordSet("mosquee mosquees synagogue synagogues eglise eglises temp
 // bon pogrom", "il faudrait une ratonnade"): the words name violence
 // against a group by themselves, so no group needs to be named.
 var massViolenceRe = newGatedRe(`\b(?:un bon|une bonne|un petit|une petite|il faudrait un|il faudrait une|il faut un|il faut une|vivement un|vivement une|rien de tel qu un|rien de tel qu une|ce qu il faut c est un|ce qu il faut c est une) (?:pogrom|ratonnade|nettoyage ethnique|epuration|purge|rafle|chambre a gaz|solution finale|nuit de cristal)\b`)
+
+// electoral are words of a democratic consequence: "vous allez le
+// regretter aux élections" promises a vote, not harm.
+var electoral = wordSet("elections election urnes urne vote votes voter votera voterons voteront scrutin bulletin bulletins municipales reelection")
+
+// electoralSentence reports such a word in the sentence of token at.
+func electoralSentence(toks []token, at int) bool {
+	for _, t := range toks {
+		if t.sentence == toks[at].sentence && electoral[t.text] {
+			return true
+		}
+	}
+	return false
+}
+
+// sportsWords make trash talk ("on va défoncer l'équipe d'en face") a
+// game, not a threat.
+var sportsWords = wordSet("match matchs tournoi foot football rugby hand handball basket championnat derby coupe finale pétanque petanque tennis")
+
+// threatMarker are phrases that make a comment threatening only when it
+// also has a violent word or an insult ("je vais tout casser, vous allez
+// voir"); alone they are ordinary ("vous allez voir, le marché sera beau").
+var threatMarkerRe = newGatedRe(`\b(?:vous allez voir|tu vas voir|vous verrez|tu verras|vous allez comprendre|tu vas comprendre|je vous promets|je te promets|je vous jure|je te jure)\b`)
+
+var markerViolent = wordSet("casser casse cramer brule bruler regler defoncer fusil fusils arme armes batte couteau sang saigner gueule tabasser cogner exploser eclater demolir crever flinguer buter")
+
+// roadWorry reports "ce carrefour va finir par tuer quelqu'un", "ça
+// risque de tuer un enfant": a danger someone warns about, not a threat.
+func roadWorry(toks []token, i int) bool {
+	if i+1 >= len(toks) {
+		return false
+	}
+	switch toks[i+1].text {
+	case "quelqu", "un", "une", "des":
+	default:
+		return false
+	}
+	if n := toks[i+1].text; n != "quelqu" && (i+2 >= len(toks) || !victims[toks[i+2].text]) {
+		return false
+	}
+	for k := i - 1; k >= 0 && k >= i-3 && toks[k].sentence == toks[i].sentence; k-- {
+		switch toks[k].text {
+		case "par", "risque", "risquent", "pourrait", "pourraient", "finira", "va", "vont":
+			return true
+		}
+	}
+	return false
+}
+
+var victims = wordSet("enfant enfants pieton pietons cycliste cyclistes gamin gamins eleve eleves motard passant passants")

@@ -217,8 +217,11 @@ func (s *Screener) violence(ev *evidence, text string, toks []token, roles []rol
 		if !ok {
 			continue
 		}
-		if counter(i) || negatedAt(toks, i) || idiomNotViolent(toks, i) {
+		if counter(i) || negatedAt(toks, i) || idiomNotViolent(toks, i) || roadWorry(toks, i) {
 			continue
+		}
+		if hasWord(toks, sportsWords) && !vf.anyUse || hasWord(toks, sportsWords) && (t.text == "defoncer" || t.text == "defonce" || t.text == "massacrer" || t.text == "massacre") {
+			continue // "on va défoncer l'équipe d'en face au tournoi": a game
 		}
 		if i > 1 && (toks[i-2].text == "se" || toks[i-2].text == "s") && (toks[i-1].text == "font" || toks[i-1].text == "fait" || toks[i-1].text == "faire" || toks[i-1].text == "faisait") &&
 			!(i > 2 && callAux[toks[i-3].text]) && !(i > 3 && toks[i-3].text == "de" && callAux[toks[i-4].text]) {
@@ -374,7 +377,7 @@ var veiledThreatRe = newGatedRe(`\b(?:tu vas|vous allez|tu va|vous aller|il va|e
 	`|\b(?:attention|pensez|pense) a (?:vos|tes) (?:enfants|gosses)\b` +
 	`|\b(?:te|vous|lui|leur|t|l) (?:coller|mettre|foutre|mets|colle|mettrai|collerai|foutrai|mettre) (?:une|des|un) (?:droite|baffe|baffes|gifle|gifles|raclee|beigne|pain|tarte|mandale|coup de boule)\b` +
 	`|\b(?:finir|finira|finiras|finirez|finiront|finirait|terminer) (?:a l hopital|aux urgences|en morceaux|six pieds sous terre|dans un fosse|entre quatre planches|au cimetiere)\b` +
-	`|\b(?:avec|sortir|prendre|chercher|ramener|amener) (?:mon|ma|un|une|des|le|la|mes) (?:fusil|carabine|kalash|kalachnikov|batte|couteau|flingue|pistolet|machette|hache|molotov|cocktail molotov|potes|amis|copains) (?:et|pour|a la|devant|chez)\b` +
+	`|\b(?:(?:viens|viendrai|viendra|viendrons|reviens|reviendrai|debarque|debarquerai|passerai|arrive|arriverai|venir|revenir|debarquer|passer|vais|va|allons) avec|sortir|prendre|chercher|ramener|amener) (?:mon|ma|un|une|des|le|la|mes) (?:fusil|carabine|kalash|kalachnikov|batte|couteau|flingue|pistolet|machette|hache|molotov|cocktail molotov|potes|amis|copains) (?:et|pour|a la|devant|chez)\b` +
 	`|\ba coups? de (?:batte|barre|barres de fer|pied|pieds|poing|poings|fusil|couteau|hache|matraque|pierres|ceinture|fouet)\b` +
 	`|\b(?:j espere|je souhaite|pourvu|vivement) qu (?:il|elle|ils|elles|tu|vous|on) (?:\S+ )?(?:creve|crevent|creves|meure|meurent|meures|mourra|mourront|creveront|crevera|brule|brulent|pourrisse|pourrissent|souffre|souffrent|sautent|saute)\b` +
 	`|\bqu (?:il|elle|ils|elles) (?:creve|crevent|meure|meurent|pourrisse|pourrissent)\b|\b(?:crevez|va crever|allez crever|va mourir|allez mourir)\b` +

@@ -253,7 +253,11 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 	if !ev.strong {
 		s.violence(ev, text, toks, roles, counter)
 	}
-	if loc := veiledThreatRe.firstIn(toks, norm); loc != nil && !counter(tokenAt(toks, loc[0])) {
+	if loc := threatMarkerRe.firstIn(toks, norm); loc != nil && !counter(tokenAt(toks, loc[0])) && !electoralSentence(toks, tokenAt(toks, loc[0])) &&
+		(ev.held || hasWord(toks, markerViolent) && !hasWord(toks, sportsWords)) {
+		ev.hold(fmt.Sprintf("menace voilée : « %s »", norm[loc[0]:loc[1]]), scoreThreat)
+	}
+	if loc := veiledThreatRe.firstIn(toks, norm); loc != nil && !counter(tokenAt(toks, loc[0])) && !electoralSentence(toks, tokenAt(toks, loc[0])) {
 		ev.hold(fmt.Sprintf("menace voilée : « %s »", norm[loc[0]:loc[1]]), scoreThreat)
 	}
 	if loc := threat2Re.firstIn(toks, norm); loc != nil && !counter(tokenAt(toks, loc[0])) {
@@ -562,6 +566,9 @@ func threats(ev *evidence, toks []token, roles []role, norm string, counter func
 		loc := threatRe.FindStringIndex(clean)
 		if loc == nil {
 			continue
+		}
+		if hasWord(toks, sportsWords) {
+			continue // "on va défoncer l'équipe d'en face au match": a game
 		}
 		if end := first + len(strings.Fields(clean[:loc[1]])); thingObject(toks, roles, strings.Fields(clean[loc[0]:loc[1]]), end) {
 			// "je vais tuer le mildiou", "on va brûler les feuilles": the
