@@ -461,7 +461,7 @@ func (e *peerEnv) postMisskeyCreate(file, inReplyTo string, values ...[2]string)
 // answers nothing of ours (accepted, ignored); a comment under one of our
 // publications becomes a comment and its Delete (a Tombstone with
 // formerType) withdraws it; a Join of our event, as mobilizon.org sent it,
-// is accepted and ignored: Parvis takes no registrations by ActivityPub.
+// is answered with a Reject: Parvis takes no registrations by ActivityPub.
 func TestFederationPeerMobilizon(t *testing.T) {
 	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
 		ctx := context.Background()
@@ -483,7 +483,10 @@ func TestFederationPeerMobilizon(t *testing.T) {
 		e.expect(peerDoc{file: "delete_comment.json", values: [][2]string{thomas}, origins: test}, 202)
 		e.replyWithdrawn()
 
-		// Join of the event: nothing recorded, nothing sent back.
+		// Join of the event (Mobilizon's "Participate"): no registration is
+		// taken by ActivityPub, so the organisation answers with a Reject
+		// of it, delivered to the actor's inbox; a Join left unanswered
+		// stays pending in Mobilizon.
 		admin := A.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
 		day := time.Now().In(app.Paris).AddDate(0, 0, 10).Format(app.LocalDate)
 		ev := publishEvent(t, A, admin.ID, e.org.ID, app.PubInput{Title: "Fête du quai", Summary: "Concerts."},
@@ -494,6 +497,18 @@ func TestFederationPeerMobilizon(t *testing.T) {
 			origins: []string{"https://mobilizon.mkljczk.pl"}}, 202)
 		if r, err := A.Store.ReactionsOf(ctx, ev.ID); err != nil || r != (model.Reactions{}) {
 			t.Fatalf("a Join changed the event: %+v %v", r, err)
+		}
+		var reject struct {
+			Type, Actor string
+			Object      struct{ ID, Type, Actor, Object string }
+		}
+		if err := json.Unmarshal(e.peer.nextPost(t, "the Reject of the Join"), &reject); err != nil {
+			t.Fatal(err)
+		}
+		joinID := e.peer.URL + "/join/event/d1828aac-b57f-43c9-ac87-17388fab2bc8"
+		if reject.Type != "Reject" || reject.Actor != A.URL+"/bellerive/" || reject.Object.ID != joinID ||
+			reject.Object.Type != "Join" || reject.Object.Actor != e.actor || reject.Object.Object != A.URL+"/bellerive/p/"+ev.Slug {
+			t.Fatalf("answer to the Join: %+v", reject)
 		}
 	})
 }
