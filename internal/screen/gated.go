@@ -73,7 +73,7 @@ func splitTop(p string) []string {
 // words the comment holds, each searched near such a word.
 func (g *gatedRe) find(toks []token, norm string, first bool) [][2]int {
 	var out [][2]int
-	var tried []uint64 // (alternative, window start) pairs already run
+	var tried []uint64 // (alternative, window) pairs already run
 	for i, t := range toks {
 		ids := g.index[t.text]
 		if len(ids) == 0 {
@@ -83,7 +83,9 @@ func (g *gatedRe) find(toks []token, norm string, first bool) [][2]int {
 		base := toks[lo].at
 		window := norm[base : toks[hi].at+len(toks[hi].text)]
 		for _, id := range ids {
-			key := uint64(id)<<32 | uint64(lo)
+			// The window's end is part of the key: near the start of a
+			// comment two trigger words share a start but not an end.
+			key := uint64(id)<<42 | uint64(lo)<<21 | uint64(hi)
 			dup := false
 			for _, k := range tried {
 				if k == key {

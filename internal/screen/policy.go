@@ -41,7 +41,8 @@ func loadViolence() (map[string]verbForm, error) {
 var (
 	professions = wordSet("boulanger boulangere boucher bouchere pharmacien pharmacienne garagiste plombier notaire cure pretre imam rabbin " +
 		"pasteur gerant gerante restaurateur epicier epiciere coiffeur coiffeuse facteur factrice entraineur entraineuse concierge " +
-		"buraliste fleuriste cafetier patronne instituteur institutrice directeur animateur animatrice educateur educatrice")
+		"buraliste fleuriste cafetier patronne instituteur institutrice directeur animateur animatrice educateur educatrice " +
+		"chef responsable commissaire brigadier capitaine directrice tresorier tresoriere secretaire stagiaire")
 	secondPerson = wordSet("tu t te toi ton ta tes vous votre vos ts tes")
 	personPron   = wordSet("il elle ils elles lui eux leur")
 	humanNouns   = wordSet("maire mairesse maires adjoint adjointe adjoints adjointes elu elue elus elues conseiller conseillere " +
@@ -61,7 +62,7 @@ var (
 	particular = wordSet("le la l ce cet cette notre votre ton ta son sa")
 	// Words right before an insult that aim it at someone.
 	aimingWords = wordSet("espece bande sale sal sales pauvre pauvres gros grosse vieux vieille quel quelle quels quelles " +
-		"ce cet cette ces tas petit petite sombre triple double gros ptit ptite")
+		"ce cet cette ces tas petit petite sombre triple double gros ptit ptite vrai vraie veritable sacre sacree")
 	thingSubject = wordSet("c ca cela ceci")
 	copulas      = wordSet("est etait sont etaient semble semblent reste devient serait es etes")
 )
@@ -82,6 +83,9 @@ func aimed(text string, toks []token, roles []role, i int) bool {
 	}
 	if hi-lo <= 1 {
 		return true // "Connard !", "Espèce de…" alone
+	}
+	if vocative(text, toks, lo, hi, i) {
+		return true
 	}
 	if i >= 2 && toks[i-2].text == "pour" && (toks[i-1].text == "des" || toks[i-1].text == "un" || toks[i-1].text == "une") {
 		// "le maire nous prend pour des idiots": a complaint about being
@@ -191,7 +195,8 @@ func identifiablePerson(text string, toks []token, i, from, to int) bool {
 			continue // words of the accusation itself ("sa femme") name its victim
 		}
 		w := toks[k].text
-		if capitalisedName(text, toks, k) {
+		if capitalisedName(text, toks, k) && !(strings.HasSuffix(w, "s") && k > 0 && (toks[k-1].text == "les" || toks[k-1].text == "des" || toks[k-1].text == "ces")) {
+			// "les Roms", "des Marocains": a group, not a person.
 			return true
 		}
 		if (humanNouns[w] || professions[w]) && !strings.HasSuffix(w, "s") && k > 0 && particular[toks[k-1].text] {
@@ -212,10 +217,14 @@ func (s *Screener) violence(ev *evidence, text string, toks []token, roles []rol
 		if !ok {
 			continue
 		}
-		if counter(i) || negatedAt(toks, i) || idiomNotViolent(toks, i) {
+		if counter(i) || negatedAt(toks, i) || idiomNotViolent(toks, i) || roadWorry(toks, i) {
 			continue
 		}
-		if i > 1 && toks[i-2].text == "se" && (toks[i-1].text == "font" || toks[i-1].text == "fait") {
+		if hasWord(toks, sportsWords) && !vf.anyUse || hasWord(toks, sportsWords) && (t.text == "defoncer" || t.text == "defonce" || t.text == "massacrer" || t.text == "massacre") {
+			continue // "on va défoncer l'équipe d'en face au tournoi": a game
+		}
+		if i > 1 && (toks[i-2].text == "se" || toks[i-2].text == "s") && (toks[i-1].text == "font" || toks[i-1].text == "fait" || toks[i-1].text == "faire" || toks[i-1].text == "faisait") &&
+			!(i > 2 && callAux[toks[i-3].text]) && !(i > 3 && toks[i-3].text == "de" && callAux[toks[i-4].text]) {
 			continue // "les réfugiés se font assassiner": they are the victims, told as a fact
 		}
 		prev := ""
@@ -252,7 +261,7 @@ func (s *Screener) violence(ev *evidence, text string, toks []token, roles []rol
 		// before it is that object ("qu'on le tue").
 		indicative := strings.ContainsAny(vf.tenses, "PIJ") && !strings.ContainsAny(vf.tenses, "WFC") && !passive && !cliticObject[prev] &&
 			prev != "a" && prev != "de" && prev != "d" && prev != "qu" && prev != "que"
-		if (!vf.anyUse || indicative) && !personObject(text, toks, roles, i) && !(passive && personInSentence(text, toks, roles, i)) {
+		if (!vf.anyUse || indicative) && !personObject(text, toks, roles, i) && !propertyObject(text, toks, roles, i) && !(passive && personInSentence(text, toks, roles, i)) {
 			continue
 		}
 		if vf.anyUse && selfOrThing(toks, i) {
@@ -368,7 +377,7 @@ var veiledThreatRe = newGatedRe(`\b(?:tu vas|vous allez|tu va|vous aller|il va|e
 	`|\b(?:attention|pensez|pense) a (?:vos|tes) (?:enfants|gosses)\b` +
 	`|\b(?:te|vous|lui|leur|t|l) (?:coller|mettre|foutre|mets|colle|mettrai|collerai|foutrai|mettre) (?:une|des|un) (?:droite|baffe|baffes|gifle|gifles|raclee|beigne|pain|tarte|mandale|coup de boule)\b` +
 	`|\b(?:finir|finira|finiras|finirez|finiront|finirait|terminer) (?:a l hopital|aux urgences|en morceaux|six pieds sous terre|dans un fosse|entre quatre planches|au cimetiere)\b` +
-	`|\b(?:avec|sortir|prendre|chercher|ramener|amener) (?:mon|ma|un|une|des|le|la|mes) (?:fusil|carabine|kalash|kalachnikov|batte|couteau|flingue|pistolet|machette|hache|molotov|cocktail molotov|potes|amis|copains) (?:et|pour|a la|devant|chez)\b` +
+	`|\b(?:(?:viens|viendrai|viendra|viendrons|reviens|reviendrai|debarque|debarquerai|passerai|arrive|arriverai|venir|revenir|debarquer|passer|vais|va|allons) avec|sortir|prendre|chercher|ramener|amener) (?:mon|ma|un|une|des|le|la|mes) (?:fusil|carabine|kalash|kalachnikov|batte|couteau|flingue|pistolet|machette|hache|molotov|cocktail molotov|potes|amis|copains) (?:et|pour|a la|devant|chez)\b` +
 	`|\ba coups? de (?:batte|barre|barres de fer|pied|pieds|poing|poings|fusil|couteau|hache|matraque|pierres|ceinture|fouet)\b` +
 	`|\b(?:j espere|je souhaite|pourvu|vivement) qu (?:il|elle|ils|elles|tu|vous|on) (?:\S+ )?(?:creve|crevent|creves|meure|meurent|meures|mourra|mourront|creveront|crevera|brule|brulent|pourrisse|pourrissent|souffre|souffrent|sautent|saute)\b` +
 	`|\bqu (?:il|elle|ils|elles) (?:creve|crevent|meure|meurent|pourrisse|pourrissent)\b|\b(?:crevez|va crever|allez crever|va mourir|allez mourir)\b` +
@@ -455,12 +464,12 @@ var (
 		"reduction remise euros gagnez gagner gain gains cliquez visitez vite exclusif exclusive " +
 		"meilleur meilleurs imbattable garanti garantie whatsapp telegram investissez investir rendement revenus argent facile " +
 		"decouvrez profitez vends gagne kilos perdez chaine contactez")
-	spamPhrases = newGatedRe(`\b(?:pret entre particuliers|sans frais de dossier|resout tous vos problemes|retour affectif|code promo|tours gratuits|pas cher|pas chers|par jour|par mois|depuis chez vous|sans effort|travail a domicile|argent facile|rachat de credit|pret rapide|gagnez jusqu|offre limitee|livraison gratuite|retour de l etre aime|revenus passifs|cliquez ici|lien en bio|offre speciale|ma chaine|mon site|perdez \S+ kilos)\b`)
+	spamPhrases = newGatedRe(`\b(?:pret entre particuliers|credit immediat|meme fiche|fiche banque de france|sans justificatif|reponse immediate|rachat de credits|sans frais de dossier|resout tous vos problemes|retour affectif|code promo|tours gratuits|pas cher|pas chers|par jour|par mois|depuis chez vous|sans effort|travail a domicile|argent facile|rachat de credit|pret rapide|gagnez jusqu|offre limitee|livraison gratuite|retour de l etre aime|revenus passifs|cliquez ici|lien en bio|offre speciale|ma chaine|mon site|perdez \S+ kilos)\b`)
 	moneyRe     = regexp.MustCompile(`\d\s?(?:€|euros?|\$|%)|-\d+\s?%`)
 )
 
 // spamPhraseWords are words every spamPhrases alternative contains.
-var spamPhraseWords = wordSet("particuliers dossier resout affectif promo gratuits cher chers jour mois chez effort domicile facile credit rapide gagnez limitee gratuite aime passifs ici bio speciale chaine site kilos")
+var spamPhraseWords = wordSet("immediat fiche justificatif reponse immediate credits particuliers dossier resout affectif promo gratuits cher chers jour mois chez effort domicile facile credit rapide gagnez limitee gratuite aime passifs ici bio speciale chaine site kilos")
 
 func commercialSpam(text string, toks []token, norm string) string {
 	strong, weak, phrase := 0, 0, false
@@ -553,12 +562,23 @@ var offenceLexicon = wordSet("detourne detournes detournee detournait detournent
 	"soudoie pots enveloppes retrocommissions bourrage voleur voleuse vol")
 
 func accusation(text string, toks []token, norm string) string {
-	if strings.Contains(text, "?") || !hasWord(toks, offenceWords) && !hasWord(toks, offenceLexicon) {
+	if strings.Contains(text, "?") {
+		return ""
+	}
+	if hasWord(toks, awardVerbs) {
+		if r := favouritism(text, toks, norm); r != "" {
+			return r
+		}
+	}
+	if !hasWord(toks, offenceWords) && !hasWord(toks, offenceLexicon) && !hasWord(toks, offence2Words) {
 		return ""
 	}
 	for i, t := range toks {
 		if !offenceLexicon[t.text] || hedged(toks, i) || negatedAt(toks, i) {
 			continue
+		}
+		if strings.HasPrefix(t.text, "detourn") && i+2 < len(toks) && (notOffenceNext[toks[i+1].text] || notOffenceNext[toks[i+2].text]) {
+			continue // "a détourné la circulation": traffic, not money
 		}
 		if t.text == "pots" && !(i+2 < len(toks) && toks[i+2].text == "vin") || t.text == "vol" && !(i+2 < len(toks) && toks[i+1].text == "de") {
 			continue
@@ -567,13 +587,13 @@ func accusation(text string, toks []token, norm string) string {
 			return fmt.Sprintf("accusation d'un délit présentée comme un fait contre une personne identifiable : « %s »", t.text)
 		}
 	}
-	for _, loc := range offenceRe.find(toks, norm, false) {
+	for _, loc := range append(offenceRe.find(toks, norm, false), offence2Re.find(toks, norm, false)...) {
 		// The token where the accusation is made decides its sentence.
 		at := 0
 		for at+1 < len(toks) && toks[at+1].at <= loc[0] {
 			at++
 		}
-		if hedged(toks, at) {
+		if hedgedExcept(toks, at, loc[0], loc[1]) || strings.Contains(norm[loc[0]:loc[1]], "detourn") && notOffenceNext[firstWord(norm[loc[1]:], "la le les l un une des du")] {
 			continue
 		}
 		if identifiablePerson(text, toks, at, loc[0], loc[1]) {
@@ -585,10 +605,15 @@ func accusation(text string, toks []token, norm string) string {
 
 // hedged reports a sentence that doubts, asks or reports rather than
 // states: "je me demande si", "il paraît que", "selon", the conditional.
-func hedged(toks []token, at int) bool {
+func hedged(toks []token, at int) bool { return hedgedExcept(toks, at, -1, -1) }
+
+// hedgedExcept is hedged ignoring the words of the accusation itself, at
+// offsets from to to of the normalised text ("contre de l'argent" is the
+// bribe, not "la lutte contre").
+func hedgedExcept(toks []token, at, from, to int) bool {
 	sent := toks[at].sentence
 	for k := range toks {
-		if toks[k].sentence != sent {
+		if toks[k].sentence != sent || toks[k].at >= from && toks[k].at < to {
 			continue
 		}
 		switch toks[k].text {

@@ -50,6 +50,19 @@ func TestPolicyMustHold(t *testing.T) {
 		{"Le maire est un enc*lé.", "masquée"},
 		{"Sal3 b4t4rd.", "insulte"},
 		{"Bande de с\u043eнnards à la mairie.", "→ connards"}, // Cyrillic о and н
+		// Second round (issue 16): harm to an official's property, wishes
+		// of harm, segregation and dehumanisation, favours, vocatives.
+		{"Si le projet passe, je brûle la permanence du député.", "menace"},
+		{"Vivement qu'un de ces élus se prenne une balle perdue.", "menace"},
+		{"Je vais débarquer au conseil et je vais tout casser, vous allez voir.", "menace voilée"},
+		{"On finira par sortir les fusils si vous continuez.", "menace voilée"},
+		{"Les Roms, on devrait les parquer loin de la ville derrière des barbelés.", "groupe"},
+		{"Un bon pogrom et on serait tranquilles.", "violence contre un groupe"},
+		{"Ces gens-là se reproduisent comme des lapins et nous envahissent, ces migrants.", "déshumanisation"},
+		{"Mme Caron a fait attribuer le marché de la cantine à l'entreprise de son beau-frère.", "accusation"},
+		{"Le premier adjoint Morel s'est fait construire une piscine aux frais de la commune.", "accusation"},
+		{"Pauvre tache, retourne à tes dossiers.", "insulte"},
+		{"Envoie-moi des photos de toi en petite tenue.", "harcèlement sexuel"},
 	} {
 		r := s.Check(c.text, WordLists{})
 		if r.Verdict == Allow {
@@ -94,6 +107,20 @@ func TestPolicyMustPublish(t *testing.T) {
 		"Le nouveau parking, vous allez voir, va tout changer.",
 		"Le jardin partagé est une espèce de parc pour les enfants du quartier.",
 		"Votre gestion de la vente du terrain est un scandale, vous devriez avoir honte.",
+		// Second round: ordinary comments with the words the new rules read.
+		"Je vais tuer le mildiou dans mon potager avec de la bouillie bordelaise.",
+		"On va défoncer l'équipe de la ville voisine au tournoi de foot dimanche !",
+		"Si vous augmentez les impôts, vous allez le regretter aux élections.",
+		"Je jure que ce carrefour va finir par tuer quelqu'un, il faut un feu rouge.",
+		"Mon fils s'est coupé avec un couteau à la cantine, personne n'a prévenu.",
+		"J'ai vu un jeune se faire tabasser devant la gare hier soir, il faut plus d'éclairage.",
+		"Les migrants vivent dans des camps insalubres, c'est indigne.",
+		"Le maire Dupont a détourné la circulation par la rue des Écoles pendant les travaux.",
+		"Idiot, ce plan de circulation.",
+		"Ceux qui traitent les migrants de parasites devraient avoir honte.",
+		"Quand j'entends quelqu'un dire sale arabe au marché, ça me révolte.",
+		"J'ai reçu un message disant « on sait où tu habites », j'ai porté plainte.",
+		"Dire que les Roms sont des voleurs, comme certains ici, c'est un préjugé raciste.",
 	} {
 		if r := s.Check(text, WordLists{}); r.Verdict != Allow {
 			t.Errorf("%q: %s (score %.2f, reasons %q), want allow", text, r.Verdict, r.Score, r.Reasons)

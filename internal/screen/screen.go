@@ -205,10 +205,10 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 		}
 		switch {
 		case quote:
-			// Quoting an insult to condemn it is not abuse; a moderator can
-			// still read the comment if the model finds it abusive.
+			// Quoting an insult to condemn it is not abuse (counter-speech
+			// is published); it is no cue either, so only a model confident
+			// on its own can still send it to a moderator.
 			ev.reasons = append(ev.reasons, reason+" — citée pour être dénoncée")
-			ev.cue = true
 		case m.negated || m.glued:
 			ev.hold(reason, scoreProfanity)
 		case m.e.cat == catProfanity && !aimedProfanity(toks, m.first),
@@ -240,7 +240,6 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 		reason := fmt.Sprintf("%s masquée : %s", e.cat.label(), quoteAs(orig, e.canon))
 		switch {
 		case counter(at):
-			ev.cue = true
 		case e.cat == catSlur || e.cat == catStrong,
 			e.cat == catProfanity && len(toks) > 0 && aimedProfanity(toks, at),
 			e.cat != catProfanity && len(toks) > 0 && aimed(text, toks, roles, at):
@@ -250,12 +249,25 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 		}
 	}
 	s.hateRules(ev, toks, roles, counter, allowed)
-	threats(ev, toks, norm, counter)
+	threats(ev, toks, roles, norm, counter)
 	if !ev.strong {
 		s.violence(ev, text, toks, roles, counter)
 	}
-	if loc := veiledThreatRe.firstIn(toks, norm); loc != nil && !counter(0) {
+	if loc := threatMarkerRe.firstIn(toks, norm); loc != nil && !counter(tokenAt(toks, loc[0])) && !electoralSentence(toks, tokenAt(toks, loc[0])) &&
+		(ev.held || hasWord(toks, markerViolent) && !hasWord(toks, sportsWords)) {
 		ev.hold(fmt.Sprintf("menace voilée : « %s »", norm[loc[0]:loc[1]]), scoreThreat)
+	}
+	if loc := veiledThreatRe.firstIn(toks, norm); loc != nil && !counter(tokenAt(toks, loc[0])) && !electoralSentence(toks, tokenAt(toks, loc[0])) {
+		ev.hold(fmt.Sprintf("menace voilée : « %s »", norm[loc[0]:loc[1]]), scoreThreat)
+	}
+	if loc := threat2Re.firstIn(toks, norm); loc != nil && !counter(tokenAt(toks, loc[0])) {
+		ev.hold(fmt.Sprintf("menace voilée : « %s »", norm[loc[0]:loc[1]]), scoreThreat)
+	}
+	if loc := massViolenceRe.firstIn(toks, norm); loc != nil && !counter(tokenAt(toks, loc[0])) {
+		ev.hold(fmt.Sprintf("appel à la violence contre un groupe : « %s »", norm[loc[0]:loc[1]]), scoreHate)
+	}
+	if r := groupHarm(toks, roles, norm, counter); r != "" {
+		ev.hold(r, scoreHate)
 	}
 	{
 		for _, loc := range incitementRe.find(toks, norm, false) {
@@ -281,7 +293,7 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 	if r := articleInsult(text, toks, roles, counter); r != "" {
 		ev.hold(r, scoreInsult)
 	}
-	if loc := goHomeRe.firstIn(toks, norm); loc != nil && !counter(0) {
+	if loc := goHomeRe.firstIn(toks, norm); loc != nil && !counter(tokenAt(toks, loc[0])) {
 		ev.hold(fmt.Sprintf("haine envers un groupe : « %s »", norm[loc[0]:loc[1]]), scoreHate)
 	}
 	if r := s.lx.negativeJudgement(text, toks, roles, counter); r != "" {
@@ -297,12 +309,19 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 		ev.hold(fmt.Sprintf("harcèlement sexuel : « %s »", norm[loc[0]:loc[1]]), scoreInsult)
 	} else if r := sexualRemark(text, toks, roles, counter); r != "" {
 		ev.hold(r, scoreInsult)
+	} else if r := sexualHarass2(text, toks, roles, norm, counter); r != "" {
+		ev.hold(r, scoreInsult)
 	}
 	for _, r := range personalData(text, toks) {
 		ev.hold(r, scorePersonal)
 	}
 	for _, r := range spamSignals(text, toks) {
 		ev.hold(r, scoreSpam)
+	}
+	if !ev.held && s.lx.aimedNegative(text, toks, roles) {
+		// A strongly negative word aimed at someone is not enough to
+		// hold, but it makes the model's doubt count (joint evidence).
+		ev.cue = true
 	}
 	if !ev.held {
 		// Nothing the rules know holds the comment: the verdict rests on the
@@ -531,7 +550,7 @@ func hasWord(toks []token, set map[string]bool) bool {
 	return false
 }
 
-func threats(ev *evidence, toks []token, norm string, counter func(int) bool) {
+func threats(ev *evidence, toks []token, roles []role, norm string, counter func(int) bool) {
 	// Run the regexp only on a window around each trigger word: scanning
 	// whole comments with it was the slowest part of Check.
 	for i, t := range toks {
@@ -546,6 +565,14 @@ func threats(ev *evidence, toks []token, norm string, counter func(int) bool) {
 		}
 		loc := threatRe.FindStringIndex(clean)
 		if loc == nil {
+			continue
+		}
+		if hasWord(toks, sportsWords) {
+			continue // "on va défoncer l'équipe d'en face au match": a game
+		}
+		if end := first + len(strings.Fields(clean[:loc[1]])); thingObject(toks, roles, strings.Fields(clean[loc[0]:loc[1]]), end) {
+			// "je vais tuer le mildiou", "on va brûler les feuilles": the
+			// verb's object is a thing, not a person.
 			continue
 		}
 		reason := fmt.Sprintf("menace ou appel à la violence : « %s »", clean[loc[0]:loc[1]])
