@@ -117,10 +117,27 @@ var (
 	validators = []model.Role{model.RoleAdmin, model.RoleManager, model.RoleValidator}
 )
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: only a path of our
+// own, else /account. Browsers drop tabs and newlines from URLs and read a
+// backslash as a slash, so "/\t/evil.example" or "/\\evil" would leave the
+// site: any control character or backslash is refused outright.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !sameSitePath(next) {
 		return "/account"
 	}
 	return next
+}
+
+// sameSitePath reports whether s is a path on this site ("/…", not "//…").
+func sameSitePath(s string) bool {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.ContainsRune(s, '\\') {
+		return false
+	}
+	for _, c := range s {
+		if c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\uFFFD' {
+			return false
+		}
+	}
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme == "" && u.Host == "" && u.User == nil && strings.HasPrefix(u.Path, "/") && !strings.HasPrefix(u.Path, "//")
 }
