@@ -107,7 +107,11 @@ func (a *App) ImportEventsFromURL(ctx context.Context, actorID, orgID, rawURL st
 		case errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "Client.Timeout"):
 			code = "events.import.error.timeout"
 		}
-		return ImportResult{}, &ical.ImportError{Code: code, N: ical.MaxBytes >> 20, Err: err}
+		ie := &ical.ImportError{Code: code, Err: err}
+		if code == "events.import.error.too_large" {
+			ie.N = ical.MaxBytes >> 20 // the only message here that takes a number
+		}
+		return ImportResult{}, ie
 	}
 	in.Source, in.Data = rawURL, data
 	return a.ImportEvents(ctx, actorID, orgID, in)

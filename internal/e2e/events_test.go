@@ -409,7 +409,11 @@ func TestEventImport(t *testing.T) {
 			r = imp(data)
 			mustStatus(t, name, r, 422)
 			mustContain(t, name, r.Body, "Rien n&#39;a été importé.")
+			// Issue 15 (10): messages are whole sentences, never fmt's %!d(string=…).
+			mustNotContain(t, name, r.Body, "%!")
 		}
+		mustContain(t, "huge", imp(strings.Repeat("X", 3<<20)).Body, "Le calendrier dépasse 2 Mo.")
+		mustNotContain(t, "no UID", imp(bad).Body, "%!")
 		if n := countEvents(t, ts, org.ID); n != 2 {
 			t.Fatalf("%d events after refused imports, want 2", n)
 		}
@@ -425,6 +429,7 @@ func TestEventImport(t *testing.T) {
 		mustContain(t, "loopback URL", r.Body, "Cette adresse mène à un réseau privé")
 		r = postMultipart(t, ts, staff, "/admin/bellerive/events/import", form("url", "file:///etc/passwd"))
 		mustContain(t, "file URL", r.Body, "Seules les adresses https://")
+		mustNotContain(t, "file URL", r.Body, "%!")
 		ts.App.Fetcher = app.AgendaFetcher{Client: safehttp.New(safehttp.Options{Insecure: true})}
 		r = postMultipart(t, ts, staff, "/admin/bellerive/events/import", form("url", srv.URL))
 		mustContain(t, "URL import", r.Body, "Import terminé — créés : 2,")

@@ -107,6 +107,7 @@ func (h *Handler) eventImport(w http.ResponseWriter, r *http.Request) error {
 		if errors.As(err, &tooBig) {
 			f := emptyForm()
 			f.Set("file", "events.import.error.too_large")
+			f.Values.Set("import_n", strconv.Itoa(ical.MaxBytes>>20))
 			f.General = "events.import.error.summary"
 			return h.renderStaffEvents(w, r, f, http.StatusUnprocessableEntity, nil)
 		}
@@ -141,7 +142,9 @@ func (h *Handler) eventImport(w http.ResponseWriter, r *http.Request) error {
 		f.General = "events.import.error.summary"
 		f.Values.Set("import_uid", ie.UID)
 		f.Values.Set("import_summary", ie.Summary)
-		f.Values.Set("import_n", strconv.Itoa(ie.N))
+		if ie.N != 0 { // only the messages that take a number get one
+			f.Values.Set("import_n", strconv.Itoa(ie.N))
+		}
 		var ve *model.ValidationError
 		if errors.As(err, &ve) && len(ve.Fields) > 0 {
 			f.Values.Set("import_detail", ve.Fields[0].Code)

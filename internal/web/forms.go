@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/parvis/parvis/internal/model"
 )
@@ -31,6 +32,13 @@ func (f *Form) Value(name string) string {
 		return ""
 	}
 	return f.Values.Get(name)
+}
+
+// Int returns a field's value as a number (0 when it is not one), for
+// messages that take a count.
+func (f *Form) Int(name string) int {
+	n, _ := strconv.Atoi(f.Value(name))
+	return n
 }
 
 // Error returns the catalogue key of the field's error, or "".
