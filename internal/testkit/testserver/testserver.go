@@ -76,6 +76,10 @@ type Options struct {
 	FederationInsecure bool
 	// FollowsPerHost overrides the per-host follow limit (0: the default).
 	FollowsPerHost int
+	// TrustedProxies is --trusted-proxies.
+	TrustedProxies string
+	// MetricsToken is --metrics-token.
+	MetricsToken string
 }
 
 // cheap argon2 parameters keep tests fast; production uses passwords.OWASP.
@@ -90,7 +94,8 @@ func Start(t testing.TB, opt Options) *TS {
 	}
 	ts := &TS{URL: "http://" + ln.Addr().String(), Clock: &Clock{}, Data: t.TempDir()}
 	cfg := config.Config{Addr: ln.Addr().String(), DataDir: ts.Data, BaseURL: ts.URL, MailFrom: "Parvis <no-reply@parvis.test>",
-		LogLevel: "warn", LogFormat: "text", JobPoll: 50 * time.Millisecond, FederationInsecure: opt.FederationInsecure}
+		LogLevel: "warn", LogFormat: "text", JobPoll: 50 * time.Millisecond, FederationInsecure: opt.FederationInsecure,
+		TrustedProxies: opt.TrustedProxies, MetricsToken: opt.MetricsToken}
 	if opt.Engine == store.Postgres {
 		cfg.Database = storetest.PostgresDSN(t)
 	}
@@ -152,6 +157,9 @@ type Client struct {
 	t    testing.TB
 	base string
 	HTTP *http.Client
+	// Header is added to every request (a reverse proxy's
+	// X-Forwarded-For, for instance).
+	Header http.Header
 }
 
 // Client returns a fresh client (its own cookie jar).
@@ -199,6 +207,9 @@ func (c *Client) do(method, path string, form url.Values) Response {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	req.Header.Set("Accept-Language", "fr-FR,fr;q=0.9")
+	for k, v := range c.Header {
+		req.Header[k] = v
+	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
 		c.t.Fatalf("%s %s: %v", method, path, err)
