@@ -2,8 +2,10 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -55,5 +57,79 @@ func TestCSVExportsDefuseFormulas(t *testing.T) {
 				}
 			}
 		}
+	})
+}
+
+// Issue 15 (4): the anonymous question form is not a mail cannon. Posts
+// in parallel are limited per address and per client, and what reaches an
+// address nobody proved is the visitor's carries none of the visitor's
+// text: no name, no excerpt, no link.
+func TestQuestionFormIsNotAMailCannon(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ts := testserver.Start(t, testserver.Options{Engine: engine})
+		org := ts.Org(t, "bellerive")
+		ts.Staff(t, "karim@bellerive.test", "bellerive", model.RoleAdmin)
+		spam := "Gagnez 1000 euros : https://arnaque.example/clic — offre réservée"
+		post := func(c *testserver.Client, email string) int {
+			return c.Post("/bellerive/question", form("name", "Service des impôts https://arnaque.example", "email", email, "body", spam)).Status
+		}
+		// 30 posts, 8 at a time, for one victim's address.
+		statuses := make(chan int, 30)
+		sem := make(chan struct{}, 8)
+		var wg sync.WaitGroup
+		for range 30 {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				statuses <- post(ts.Client(t), "victime@example.test")
+			}()
+		}
+		wg.Wait()
+		close(statuses)
+		counts := map[int]int{}
+		for s := range statuses {
+			counts[s]++
+		}
+		if counts[200] != app.FormPerAddress || counts[429] != 30-app.FormPerAddress {
+			t.Fatalf("30 parallel posts for one address: %v, want %d accepted and the rest 429", counts, app.FormPerAddress)
+		}
+		var stored int
+		if err := ts.Store.DB().QueryRow(`SELECT COUNT(*) FROM resident_requests WHERE org_id=$1 AND email=$2`, org.ID, "victime@example.test").Scan(&stored); err != nil || stored != app.FormPerAddress {
+			t.Fatalf("%d requests stored (%v), want %d", stored, err, app.FormPerAddress)
+		}
+		// The acknowledgements carry the town's facts, nothing the visitor typed.
+		ack := mailTo(t, ts, "victime@example.test", "Accusé de réception", app.FormPerAddress)
+		mustContain(t, "neutral acknowledgement", ack.Text, "Bonjour,", "en indiquant cette adresse", "Référence :", "L112-11")
+		mustNotContain(t, "neutral acknowledgement", ack.Text+ack.HTML, "arnaque.example", "Gagnez", "impôts")
+
+		// One client, many addresses: the per-client limit holds too.
+		c := ts.Client(t)
+		accepted := 0
+		for i := range app.FormPerClient + 3 {
+			if s := post(c, fmt.Sprintf("cible%d@example.test", i)); s == 200 {
+				accepted++
+			} else if s != 429 {
+				t.Fatalf("post %d = %d", i, s)
+			}
+		}
+		// The 30 parallel posts came from this same loopback client: 5 of
+		// them counted already.
+		if want := app.FormPerClient - app.FormPerAddress; accepted != want {
+			t.Fatalf("%d accepted from one client, want %d", accepted, want)
+		}
+		r := c.Post("/bellerive/question", form("name", "Jeanne", "email", "autre@example.test", "body", "Une vraie question sur le marché ?"))
+		mustStatus(t, "over the client limit", r, 429)
+		mustContain(t, "over the client limit", r.Body, "Ce formulaire a été envoyé trop de fois")
+
+		// A signed-in resident with a verified address gets the full acknowledgement.
+		ts.Clock.Advance(2 * app.FormWindow)
+		jeanne := ts.Client(t)
+		ts.LoginAs(t, jeanne, "jeanne@example.test")
+		mustStatus(t, "verified resident asks", jeanne.Post("/bellerive/question", form("name", "Jeanne Dupont", "email", "jeanne@example.test",
+			"body", "Quand le marché rouvrira-t-il ?")), 200)
+		full := mailTo(t, ts, "jeanne@example.test", "Accusé de réception", 1)
+		mustContain(t, "full acknowledgement", full.Text, "Bonjour Jeanne Dupont,", "Quand le marché rouvrira-t-il ?")
 	})
 }
