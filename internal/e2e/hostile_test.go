@@ -133,3 +133,52 @@ func TestQuestionFormIsNotAMailCannon(t *testing.T) {
 		mustContain(t, "full acknowledgement", full.Text, "Bonjour Jeanne Dupont,", "Quand le marché rouvrira-t-il ?")
 	})
 }
+
+// Issue 15 (10): a NUL byte in any text value is refused with 400 and a
+// French message on both engines (PostgreSQL answered 500), whether it
+// comes in a URL-encoded form, a multipart form, the query or the path,
+// and nothing is written.
+func TestNULBytesAreRefusedWith400(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ts := testserver.Start(t, testserver.Options{Engine: engine})
+		org := ts.Org(t, "bellerive")
+		ts.Staff(t, "karim@bellerive.test", "bellerive", model.RoleAdmin)
+		c := ts.Client(t)
+		r := c.Post("/bellerive/question", form("name", "Jeanne", "email", "jeanne@example.test", "body", "Une question\x00 sur le marché ?"))
+		mustStatus(t, "NUL in the question form", r, 400)
+		mustContain(t, "NUL in the question form", r.Body, "Caractère non autorisé", "rien n&#39;a été enregistré")
+		staff := ts.Client(t)
+		ts.LoginAs(t, staff, "karim@bellerive.test")
+		r = staff.PostMultipart("/admin/bellerive/publications", url.Values{"kind": {"news"}, "title": {"Travaux\x00 du quai"}, "body": {"Texte."}})
+		mustStatus(t, "NUL in a multipart form", r, 400)
+		mustStatus(t, "NUL in the query", c.Get("/bellerive/recherche?q=a%00b"), 400)
+		mustStatus(t, "NUL in the path", c.Get("/bellerive/p/travaux%00quai"), 400)
+		var n int
+		if err := ts.Store.DB().QueryRow(`SELECT (SELECT COUNT(*) FROM resident_requests WHERE org_id=$1) + (SELECT COUNT(*) FROM publications WHERE org_id=$1)`, org.ID).Scan(&n); err != nil || n != 0 {
+			t.Fatalf("%d rows written (%v), want 0", n, err)
+		}
+	})
+}
+
+// Issue 15 (10): during a database outage pages answer 503 with a French
+// "service indisponible" page, and a signed-in person is not sent to /login
+// as if signed out.
+func TestDatabaseOutageAnswers503(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ts := testserver.Start(t, testserver.Options{Engine: engine})
+		ts.Org(t, "bellerive")
+		resident := ts.Client(t)
+		ts.LoginAs(t, resident, "jeanne@example.test")
+		mustStatus(t, "account before the outage", resident.Get("/account"), 200)
+		ts.Store.DB().Close()
+		r := resident.Get("/account")
+		mustStatus(t, "signed in during the outage", r, 503)
+		mustContain(t, "signed in during the outage", r.Body, "Service indisponible", "vous restez connecté")
+		if r.Header.Get("Retry-After") == "" {
+			t.Error("503 without Retry-After")
+		}
+		r = ts.Client(t).Get("/bellerive/question")
+		mustStatus(t, "anonymous during the outage", r, 503)
+		mustContain(t, "anonymous during the outage", r.Body, "Service indisponible")
+	})
+}

@@ -20,27 +20,31 @@ func (h *Handler) Session(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		l := ""
+		if c, err := r.Cookie(langCookie); err == nil && i18n.Supported(c.Value) {
+			l = c.Value
+		} else {
+			l = h.cat.Negotiate(r.Header.Get("Accept-Language"))
+		}
 		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
 			hash := app.HashSecret(c.Value)
 			acct, err := h.app.SessionAccount(ctx, hash)
 			switch {
 			case err == nil:
 				ctx = withAccount(ctx, acct, hash)
-				l = acct.Locale
+				if acct.Locale != "" {
+					l = acct.Locale
+				}
 			case errors.Is(err, model.ErrNotFound):
 				h.clearSessionCookie(w)
 			default:
-				h.log.Error("session lookup", "error", err)
+				// The session could not be read (a database outage): treating
+				// the person as signed out would send them to /login and
+				// lose what they were doing. Say the service is unavailable.
+				h.fail(w, r.WithContext(withLang(ctx, l)), err)
+				return
 			}
 		}
-		if l == "" {
-			if c, err := r.Cookie(langCookie); err == nil && i18n.Supported(c.Value) {
-				l = c.Value
-			} else {
-				l = h.cat.Negotiate(r.Header.Get("Accept-Language"))
-			}
-		}
-		next.ServeHTTP(w, r.WithContext(withLang(ctx, l)))
+		h.formGuard(next).ServeHTTP(w, r.WithContext(withLang(ctx, l)))
 	})
 }
 

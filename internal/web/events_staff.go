@@ -113,6 +113,9 @@ func (h *Handler) eventImport(w http.ResponseWriter, r *http.Request) error {
 		}
 		return model.ErrInvalid
 	}
+	if err := refuseNUL(r); err != nil {
+		return err
+	}
 	f := newForm(r)
 	in := app.ImportInput{Association: f.Value("association"), TopicIDs: f.Values["topics"], Publish: f.Value("publish") != ""}
 	var (

@@ -367,6 +367,9 @@ func parseEditor(w http.ResponseWriter, r *http.Request) (*Form, error) {
 	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		return nil, model.ErrInvalid
 	}
+	if err := refuseNUL(r); err != nil {
+		return nil, err
+	}
 	return newForm(r), nil
 }
 
