@@ -129,6 +129,21 @@ func (a *App) ImportEvents(ctx context.Context, actorID, orgID string, in Import
 	if tooLong(in.Association, MaxField) {
 		return res, &model.FieldError{Field: "association", Code: "pub.error.field_long"}
 	}
+	// Every description is rendered before the write transaction, which
+	// then only writes: a hostile file (Markdown the parser finds hard)
+	// costs its sender the time of the check, never other writers.
+	pre := make([]*preRendered, len(events))
+	for i, imp := range events {
+		pin, _ := importInputs(imp, in)
+		if err := a.prerender(ctx, orgID, &pin); err != nil {
+			var fe *model.FieldError
+			if errors.As(err, &fe) {
+				return res, &ical.ImportError{Code: "events.import.error.description", UID: imp.UID, Summary: imp.Summary, Err: err}
+			}
+			return res, err
+		}
+		pre[i] = pin.rendered
+	}
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
 		m, err := requireRole(ctx, tx, actorID, orgID, writerRoles...)
 		if err != nil {
@@ -145,11 +160,12 @@ func (a *App) ImportEvents(ctx context.Context, actorID, orgID string, in Import
 			}
 			publish = true
 		}
-		for _, imp := range events {
+		for i, imp := range events {
 			fail := func(code string, err error) error {
 				return &ical.ImportError{Code: code, UID: imp.UID, Summary: imp.Summary, Err: err}
 			}
 			pin, ein := importInputs(imp, in)
+			pin.rendered = pre[i]
 			old, err := tx.EventByImportUID(ctx, orgID, imp.UID)
 			switch {
 			case err == nil:

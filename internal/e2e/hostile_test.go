@@ -182,3 +182,34 @@ func TestDatabaseOutageAnswers503(t *testing.T) {
 		mustContain(t, "anonymous during the outage", r.Body, "Service indisponible")
 	})
 }
+
+// Issue 15 (5): Markdown the parser finds hard (99,990 nested quotes took
+// 10 s in the preview; five of them in a .ics blocked every write for 45 s)
+// is refused before parsing, with a French message, in the preview, on
+// save and in an agenda import, and nothing of the import is saved.
+func TestHostileMarkdownIsRefusedBeforeParsing(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ts := testserver.Start(t, testserver.Options{Engine: engine})
+		org := ts.Org(t, "bellerive")
+		ts.Staff(t, "karim@bellerive.test", "bellerive", model.RoleAdmin)
+		staff := ts.Client(t)
+		ts.LoginAs(t, staff, "karim@bellerive.test")
+		deep := strings.Repeat(">", 99990) + " x"
+		r := staff.Post("/admin/bellerive/publications/preview", form("body", deep))
+		mustStatus(t, "preview", r, 200)
+		mustContain(t, "preview", r.Body, "Le texte imbrique trop de citations ou de listes")
+		save := newsForm(newDraftID(t, staff, "bellerive", "news"), "Citations", deep)
+		save.Set("op", "save")
+		r = postMultipart(t, ts, staff, "/admin/bellerive/publications", save)
+		mustStatus(t, "save", r, 422)
+		mustContain(t, "save", r.Body, "Le texte imbrique trop de citations ou de listes")
+
+		ics := strings.Replace(agendaICS, "DESCRIPTION:Apprenez", "DESCRIPTION:"+strings.Repeat(">", 99990)+" Apprenez", 1)
+		r = postMultipart(t, ts, staff, "/admin/bellerive/events/import", form(), upload{"file", "agenda.ics", []byte(ics)})
+		mustStatus(t, "import", r, 422)
+		mustContain(t, "import", r.Body, "La description d&#39;un événement est trop complexe", "Atelier nœuds marins")
+		if n := countEvents(t, ts, org.ID); n != 0 {
+			t.Fatalf("%d events saved from a refused import", n)
+		}
+	})
+}
