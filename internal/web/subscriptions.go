@@ -236,13 +236,16 @@ func (h *Handler) savePreferences(w http.ResponseWriter, r *http.Request) error 
 	c := choicesFrom(r)
 	err := h.app.SavePreferences(r.Context(), token, c, reqinfo.ClientIP(r))
 	f := newForm(r)
-	if f.Absorb(err) || errors.Is(err, model.ErrExpired) {
+	if f.Absorb(err) || errors.Is(err, model.ErrExpired) || errors.Is(err, app.ErrResubscribeOptIn) {
 		p, perr := h.app.PreferencesByToken(r.Context(), token)
 		if perr != nil {
 			return perr
 		}
-		if errors.Is(err, model.ErrExpired) {
+		switch {
+		case errors.Is(err, model.ErrExpired):
 			f.General = "subs.prefs.expired"
+		case errors.Is(err, app.ErrResubscribeOptIn):
+			f.General = "subs.prefs.resubscribe"
 		}
 		return h.renderPrefs(w, r, http.StatusUnprocessableEntity, p, c, f)
 	}
