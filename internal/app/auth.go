@@ -730,5 +730,5 @@ func (a *App) CleanupExpired(ctx context.Context) error {
 		return fmt.Errorf("delete stale invitations: %w", err)
 	}
 	a.Logger.Info("cleanup", "sessions", sessions, "tokens", tokens, "throttles", throttles, "invitations", invitations)
-	return nil
+	return a.PurgeRetained(ctx)
 }

@@ -213,3 +213,71 @@ func TestHostileMarkdownIsRefusedBeforeParsing(t *testing.T) {
 		}
 	})
 }
+
+// Issue 15 (10): what the interface promises to delete is deleted. The
+// registration form says the data serve the event only and are deleted 30
+// days after it; fed_seen keeps activity ids 14 days. The hourly cleanup
+// does both.
+func TestRetentionDeletesWhatThePagesPromise(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ctx := context.Background()
+		ts := testserver.Start(t, testserver.Options{Engine: engine})
+		ts.Clock.Set(eventStart)
+		org := ts.Org(t, "bellerive")
+		ts.Staff(t, "com@bellerive.test", "bellerive", model.RoleManager)
+		staff := ts.Client(t)
+		ts.LoginAs(t, staff, "com@bellerive.test")
+		createEvent(t, ts, staff, "bellerive", "Balade en bateau", "join_mode", "restricted", "capacity", "20")
+		page := ts.Client(t).Get("/bellerive/p/balade-en-bateau")
+		mustContain(t, "registration form", page.Body, "sont supprimées 30 jours après")
+		marie := ts.Client(t)
+		ts.LoginAs(t, marie, "marie@exemple.fr")
+		mustStatus(t, "marie registers", marie.Post("/bellerive/p/balade-en-bateau/inscription", form()), 303)
+		mustStatus(t, "paul registers", ts.Client(t).Post("/bellerive/p/balade-en-bateau/inscription", form("name", "Paul Martin", "email", "paul@exemple.fr")), 303)
+		count := func() (n int) {
+			t.Helper()
+			if err := ts.Store.DB().QueryRow(`SELECT COUNT(*) FROM event_registrations WHERE org_id=$1`, org.ID).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if n := count(); n != 2 {
+			t.Fatalf("%d registrations, want 2", n)
+		}
+		end := time.Date(2026, 3, 14, 11, 0, 0, 0, time.UTC) // 12:00 in Paris
+		if _, err := ts.Store.MarkSeen(ctx, "https://mastodon.example/activities/ancienne", end); err != nil {
+			t.Fatal(err)
+		}
+		ts.Clock.Set(end.Add(app.RegistrationRetention - time.Hour))
+		if err := ts.App.CleanupExpired(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(); n != 2 {
+			t.Fatalf("%d registrations a day before the retention ends, want 2", n)
+		}
+		ts.Clock.Set(end.Add(app.RegistrationRetention + time.Hour))
+		if _, err := ts.Store.MarkSeen(ctx, "https://mastodon.example/activities/recente", ts.Clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if err := ts.App.CleanupExpired(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(); n != 0 {
+			t.Fatalf("%d registrations kept after the retention, want 0", n)
+		}
+		var seen []string
+		rows, err := ts.Store.DB().Query(`SELECT activity_id FROM fed_seen`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var s string
+			_ = rows.Scan(&s)
+			seen = append(seen, s)
+		}
+		rows.Close()
+		if len(seen) != 1 || !strings.HasSuffix(seen[0], "recente") {
+			t.Fatalf("fed_seen after the purge = %v, want only the recent id", seen)
+		}
+	})
+}
