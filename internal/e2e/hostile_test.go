@@ -281,3 +281,32 @@ func TestRetentionDeletesWhatThePagesPromise(t *testing.T) {
 		}
 	})
 }
+
+// Issue 15 (4): the report form of a comment also e-mails an address typed
+// in it. A comment's author could report their own spam with someone
+// else's address: the acknowledgement to an unproved address quotes no
+// comment, and the form is limited per address.
+func TestReportFormIsNotAMailCannon(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ts := testserver.Start(t, testserver.Options{Engine: engine})
+		org := ts.Org(t, "bellerive")
+		publish(t, ts, org, "travaux-quai", "Travaux sur le quai de Loire")
+		base := "/bellerive/p/travaux-quai/commentaires"
+		spammer := ts.Client(t)
+		oldResident(t, ts, spammer, "spammeur@example.test")
+		var ids []string
+		for i := range app.FormPerAddress + 1 {
+			ids = append(ids, postComment(t, spammer, base, fmt.Sprintf("Offre %d : gagnez 1000 euros sur arnaque.example dès aujourd'hui !", i)))
+		}
+		for i, id := range ids {
+			r := ts.Client(t).Post(base+"/"+id+"/signaler", form("reason", "rule-1", "email", "victime@example.test"))
+			want := 303
+			if i == app.FormPerAddress {
+				want = 429
+			}
+			mustStatus(t, fmt.Sprintf("report %d", i+1), r, want)
+		}
+		ack := mailTo(t, ts, "victime@example.test", "Signalement reçu", app.FormPerAddress)
+		mustNotContain(t, "report acknowledgement", ack.Text+ack.HTML, "arnaque.example", "gagnez")
+	})
+}
