@@ -310,3 +310,30 @@ func TestReportFormIsNotAMailCannon(t *testing.T) {
 		mustNotContain(t, "report acknowledgement", ack.Text+ack.HTML, "arnaque.example", "gagnez")
 	})
 }
+
+// Issue 15 (4): registering for an event without an account e-mails a link
+// to the typed address: limited per client, and the message does not
+// greet with the typed name.
+func TestEventRegistrationFormIsNotAMailCannon(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ts := testserver.Start(t, testserver.Options{Engine: engine})
+		ts.Clock.Set(eventStart)
+		ts.Org(t, "bellerive")
+		ts.Staff(t, "com@bellerive.test", "bellerive", model.RoleManager)
+		staff := ts.Client(t)
+		ts.LoginAs(t, staff, "com@bellerive.test")
+		createEvent(t, ts, staff, "bellerive", "Balade en bateau", "join_mode", "restricted", "capacity", "100")
+		c := ts.Client(t)
+		for i := range app.FormPerClient + 1 {
+			want := 303
+			if i == app.FormPerClient {
+				want = 429
+			}
+			r := c.Post("/bellerive/p/balade-en-bateau/inscription", form("name", "Gagnez 1000 euros sur arnaque.example", "email", fmt.Sprintf("cible%d@example.test", i)))
+			mustStatus(t, fmt.Sprintf("registration %d", i+1), r, want)
+		}
+		m := mailTo(t, ts, "cible0@example.test", "Confirmez votre inscription", 1)
+		mustContain(t, "confirmation", m.Text, "Bonjour,")
+		mustNotContain(t, "confirmation", m.Text+m.HTML, "arnaque.example", "Gagnez")
+	})
+}
