@@ -21,6 +21,14 @@ func seedDebate(ctx context.Context, a *app.App, org model.Organisation, service
 		Charter: a.DefaultCharter(), ReportThreshold: app.DefaultReportThreshold, UpdatedAt: a.Now()}); err != nil {
 		return err
 	}
+	// With a language model server given to `parvis demo --llm-url … --llm-model …`
+	// (docs/MODERATION.md, "Trying it"), Bellerive asks it for second
+	// opinions, so the demo's uncertain comments show them in the queue.
+	if a.Opinion != nil {
+		if err := a.Store.SetSecondOpinion(ctx, org.ID, true, a.Now()); err != nil {
+			return err
+		}
+	}
 	topic, err := a.Store.TopicBySlug(ctx, org.ID, "travaux")
 	if errors.Is(err, model.ErrNotFound) {
 		topic = model.Topic{ID: app.NewID(), OrgID: org.ID, Slug: "travaux", Name: "Travaux",
