@@ -138,6 +138,12 @@ func (a *App) Subscribe(ctx context.Context, in SubscribeInput) error {
 	choicesJSON, _ := json.Marshal(choices)
 	now := a.Now()
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		// One client asking confirmations for many addresses is refused
+		// openly (429); one address asked too often is silently not mailed
+		// (mailAllowed below), so as not to reveal who subscribed.
+		if err := a.countPublicForm(ctx, tx, "subscribe", in.IP, ""); err != nil {
+			return err
+		}
 		sub, err := tx.SubscriberByEmail(ctx, email)
 		if errors.Is(err, model.ErrNotFound) {
 			sub = model.Subscriber{ID: NewID(), Email: email, Lang: lang, Status: model.SubPending, CreatedAt: now, UpdatedAt: now}

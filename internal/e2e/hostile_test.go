@@ -337,3 +337,29 @@ func TestEventRegistrationFormIsNotAMailCannon(t *testing.T) {
 		mustNotContain(t, "confirmation", m.Text+m.HTML, "arnaque.example", "Gagnez")
 	})
 }
+
+// Issue 15 (4): the subscription form sends a confirmation to any address
+// typed in it; one client cannot make the town mail more than
+// FormPerClient addresses an hour ("subscription bombing").
+func TestSubscriptionFormIsLimitedPerClient(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ts := testserver.Start(t, testserver.Options{Engine: engine})
+		ts.Org(t, "bellerive")
+		c := ts.Client(t)
+		for i := range app.FormPerClient + 1 {
+			want := 303
+			if i == app.FormPerClient {
+				want = 429
+			}
+			r := c.Post("/bellerive/suivre", form("email", fmt.Sprintf("cible%d@example.test", i), "newsletter", "1", "scope", "all", "typo_checked", "1"))
+			mustStatus(t, fmt.Sprintf("subscription %d", i+1), r, want)
+			if want == 429 {
+				mustContain(t, "over the limit", r.Body, "Ce formulaire a été envoyé trop de fois")
+			}
+		}
+		var n int
+		if err := ts.Store.DB().QueryRow(`SELECT COUNT(*) FROM subscribers`).Scan(&n); err != nil || n != app.FormPerClient {
+			t.Fatalf("%d subscribers (%v), want %d", n, err, app.FormPerClient)
+		}
+	})
+}

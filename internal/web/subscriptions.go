@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
@@ -140,6 +141,12 @@ func (h *Handler) follow(w http.ResponseWriter, r *http.Request) error {
 	if errors.As(err, &typo) {
 		f.Set("email", "subs.error.email_typo")
 		return h.renderFollow(w, r, http.StatusUnprocessableEntity, f, c, typo.Suggestion)
+	}
+	var limited *app.FormLimitError
+	if errors.As(err, &limited) {
+		f.General = "forms.error.too_many"
+		w.Header().Set("Retry-After", strconv.Itoa(int(limited.Wait.Seconds())))
+		return h.renderFollow(w, r, http.StatusTooManyRequests, f, c, "")
 	}
 	if f.Absorb(err) {
 		return h.renderFollow(w, r, http.StatusUnprocessableEntity, f, c, "")
