@@ -363,3 +363,36 @@ func TestSubscriptionFormIsLimitedPerClient(t *testing.T) {
 		}
 	})
 }
+
+// Issue 15 (5): a large agenda is written in chunks of app.ImportChunk
+// events, each its own transaction, after the whole file was checked: all
+// events arrive, counted once, with one journal entry.
+func TestLargeAgendaImportIsWrittenInChunks(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ts := testserver.Start(t, testserver.Options{Engine: engine})
+		org := ts.Org(t, "bellerive")
+		staff := ts.Staff(t, "com@bellerive.test", "bellerive", model.RoleManager)
+		n := 2*app.ImportChunk + 7
+		res, err := ts.App.ImportEvents(context.Background(), staff.ID, org.ID, app.ImportInput{Source: "agenda.ics", Data: agenda(n, 2, "Atelier ouvert à tous.")})
+		if err != nil || res.Created != n {
+			t.Fatalf("import = %+v, %v; want %d created", res, err, n)
+		}
+		if got := countEvents(t, ts, org.ID); got != n {
+			t.Fatalf("%d events, want %d", got, n)
+		}
+		var audits int
+		var detail string
+		if err := ts.Store.DB().QueryRow(`SELECT COUNT(*), MAX(detail) FROM audit_log WHERE org_id=$1 AND action='event.import'`, org.ID).Scan(&audits, &detail); err != nil || audits != 1 || detail != fmt.Sprintf("created %d, updated 0, unchanged 0", n) {
+			t.Fatalf("journal: %d entries %q (%v)", audits, detail, err)
+		}
+		// A file refused as a whole (one bad event at the end) writes nothing.
+		bad := strings.Replace(string(agenda(n, 2, "x")), fmt.Sprintf("UID:ev-%d@bench.example\r\n", n-1), "", 1)
+		bad = strings.ReplaceAll(bad, "@bench.example", "@autre.example")
+		if _, err := ts.App.ImportEvents(context.Background(), staff.ID, org.ID, app.ImportInput{Source: "bad.ics", Data: []byte(bad)}); err == nil {
+			t.Fatal("a file with an event without UID was imported")
+		}
+		if got := countEvents(t, ts, org.ID); got != n {
+			t.Fatalf("%d events after a refused import, want %d", got, n)
+		}
+	})
+}
