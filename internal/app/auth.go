@@ -9,6 +9,7 @@ import (
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/passwords"
+	"github.com/parvis/parvis/internal/reqinfo"
 	"github.com/parvis/parvis/internal/store"
 )
 
@@ -101,7 +102,7 @@ type linkMail struct {
 }
 
 func accountKey(email string) string { return "acct:" + email }
-func ipKey(ip string) string         { return "ip:" + ip }
+func ipKey(ip string) string         { return "ip:" + reqinfo.RateBucket(ip) } // IPv6: per /64
 func mailKey(email string) string    { return "mail:" + email }
 
 // countEvent adds one event to key's window and returns the new state,
@@ -729,5 +730,5 @@ func (a *App) CleanupExpired(ctx context.Context) error {
 		return fmt.Errorf("delete stale invitations: %w", err)
 	}
 	a.Logger.Info("cleanup", "sessions", sessions, "tokens", tokens, "throttles", throttles, "invitations", invitations)
-	return nil
+	return a.PurgeRetained(ctx)
 }

@@ -36,6 +36,7 @@ type RegisterInput struct {
 	Answers   map[string]string // question id → answer
 	Waitlist  bool              // accept the waiting list if full
 	Lang      string
+	IP        string // the client's address, for the form's limits
 }
 
 // RegisterResult tells the page what to say.
@@ -160,6 +161,13 @@ func (a *App) Register(ctx context.Context, orgID, eventID string, in RegisterIn
 		}
 		if err := v.Err(); err != nil {
 			return err
+		}
+		if !verified {
+			// A link goes to an address nobody proved: the form's limits
+			// keep it from being a mail cannon (docs/EMAIL.md).
+			if err := a.countPublicForm(ctx, tx, "event", in.IP, NormalizeEmail(in.Email)); err != nil {
+				return err
+			}
 		}
 		if cur, err := tx.RegistrationByEmail(ctx, eventID, in.Email); err == nil {
 			if cur.Status != model.RegCancelled {

@@ -432,6 +432,9 @@ func (a *App) SaveEvent(ctx context.Context, actorID, orgID string, in PubInput,
 	in.Kind = model.KindEvent
 	ev, v := parseEvent(ein)
 	var res SaveResult
+	if err := a.prerender(ctx, orgID, &in); err != nil {
+		return res, err
+	}
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
 		if ev.OrganiserKind == model.OrganiserService && ev.OrganiserServiceID != "" {
 			if _, err := tx.ServiceByID(ctx, orgID, ev.OrganiserServiceID); errors.Is(err, model.ErrNotFound) {

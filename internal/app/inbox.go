@@ -485,6 +485,7 @@ type NewRequest struct {
 	ServiceID   string
 	IdemKey     string
 	Lang        string
+	IP          string // the client's address, for the form's limits
 }
 
 // Asked is what became of a request.
@@ -502,6 +503,11 @@ type ackMail struct {
 	About                                                                             string // the publication or event asked about
 	OutOfHours                                                                        bool
 	NextOpening, OnCall, Typical                                                      string
+	// Neutral: the address was typed in a public form and nobody proved
+	// it is theirs, so the message carries nothing the visitor typed (no
+	// name, no excerpt): the town's form cannot be used to send someone
+	// else a text of the visitor's choice (docs/EMAIL.md).
+	Neutral bool
 }
 
 // AskQuestion records a request to the administration, puts it in the
@@ -578,7 +584,12 @@ func (a *App) AskQuestion(ctx context.Context, in NewRequest) (Asked, error) {
 		}
 		organiser = ev.OrganiserServiceID
 	}
+	// Only the address of a verified account is known to be the visitor's.
+	verified := in.Account != nil && in.Account.Verified() && NormalizeEmail(in.Account.Email) == email
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := a.countPublicForm(ctx, tx, "question", in.IP, email); err != nil {
+			return err
+		}
 		if err := tx.CreateResidentRequest(ctx, r); err != nil {
 			return err
 		}
@@ -591,6 +602,9 @@ func (a *App) AskQuestion(ctx context.Context, in NewRequest) (Asked, error) {
 		m := ackMail{Name: name, Org: in.Org.Name, Reference: r.Reference, Received: formatWhen(lang, now),
 			Service: a.serviceLabel(lang, in.Org, it.ServiceName), Excerpt: excerpt(body, 300), Address: in.Org.Address,
 			Phone: in.Org.ContactPhone, Email: in.Org.ContactEmail, OutOfHours: !av.Open, OnCall: av.OnCallPhone}
+		if !verified {
+			m.Name, m.Excerpt, m.Neutral = "", "", true
+		}
 		if in.Publication != nil {
 			m.About = in.Publication.Title
 		}

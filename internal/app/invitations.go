@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/parvis/parvis/internal/model"
@@ -125,6 +126,10 @@ type InvitationInfo struct {
 
 // usable says why an invitation can no longer be used: model.ErrConflict
 // once accepted, model.ErrExpired after its lifetime.
+// ErrInvitationOtherAccount refuses an invitation to an account whose
+// address is not the invited one.
+var ErrInvitationOtherAccount = fmt.Errorf("%w: invitation sent to another address", model.ErrForbidden)
+
 func (a *App) usable(inv model.Invitation) error {
 	if inv.AcceptedAt != nil {
 		return model.ErrConflict
@@ -221,6 +226,17 @@ func (a *App) accept(ctx context.Context, tx *store.Tx, token, accountID string)
 	}
 	if err := a.usable(inv); err != nil {
 		return org, err
+	}
+	// The invitation is for the address it was sent to: only the account
+	// with that address may accept it. Anyone who sees the link (a
+	// forwarded e-mail, a shared screen, a colleague's browser still
+	// signed in) must not become staff with their own account.
+	acct, err := tx.AccountByID(ctx, accountID)
+	if err != nil {
+		return org, err
+	}
+	if NormalizeEmail(acct.Email) != NormalizeEmail(inv.Email) {
+		return org, ErrInvitationOtherAccount
 	}
 	// Marking it first, atomically, makes a double click or two parallel
 	// requests accept it once.

@@ -38,6 +38,7 @@ type NewReport struct {
 	LegalGround string
 	Explanation string
 	Lang        string
+	IP          string // the client's address, for the form's limits
 }
 
 // Reported says what became of a report.
@@ -101,7 +102,18 @@ func (a *App) ReportComment(ctx context.Context, in NewReport) (Reported, error)
 		return Reported{}, err
 	}
 	var out Reported
+	// An address typed in the form (no verified account) is nobody's
+	// proved address: the form is limited like the other public forms
+	// that send e-mail, and the messages to it quote no comment (the
+	// reporter and the comment's author may be the same person, sending
+	// a text of their choice to someone else) (docs/EMAIL.md).
+	proved := in.Reporter != nil && in.Reporter.Verified()
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if !proved {
+			if err := a.countPublicForm(ctx, tx, "report", in.IP, to); err != nil {
+				return err
+			}
+		}
 		c, err := tx.CommentForUpdate(ctx, in.Org.ID, in.CommentID)
 		if err != nil {
 			return err
@@ -150,8 +162,11 @@ func (a *App) ReportComment(ctx context.Context, in NewReport) (Reported, error)
 		if err := a.audit(ctx, tx, c.OrgID, r.ReporterAccountID, "comment.report", c.ID, detail); err != nil {
 			return err
 		}
-		return a.sendMail(ctx, tx, to, lang, "debate_report_ack", reportMail{Org: in.Org.Name, Excerpt: excerpt(c.Body, 200),
-			Reason: a.reportReason(lang, r, settings), Rule: r.RuleNumber})
+		m := reportMail{Org: in.Org.Name, Excerpt: excerpt(c.Body, 200), Reason: a.reportReason(lang, r, settings), Rule: r.RuleNumber}
+		if !proved {
+			m.Excerpt = ""
+		}
+		return a.sendMail(ctx, tx, to, lang, "debate_report_ack", m)
 	})
 	return out, err
 }
@@ -338,6 +353,7 @@ func (a *App) tellReporters(ctx context.Context, tx *store.Tx, org model.Organis
 	}
 	for _, r := range reports {
 		to, lang := r.ReporterEmail, ""
+		quote := false // an address typed in the report form gets no excerpt (ReportComment)
 		if r.ReporterAccountID != "" {
 			acct, err := tx.AccountByID(ctx, r.ReporterAccountID)
 			if errors.Is(err, model.ErrNotFound) {
@@ -345,14 +361,17 @@ func (a *App) tellReporters(ctx context.Context, tx *store.Tx, org model.Organis
 			} else if err != nil {
 				return err
 			}
-			to, lang = acct.Email, accountLang(acct, "")
+			to, lang, quote = acct.Email, accountLang(acct, ""), acct.Verified()
 		}
 		if to == "" {
 			continue
 		}
-		err := a.sendMail(ctx, tx, to, lang, "debate_report_decision", reportMail{Org: org.Name, Excerpt: excerpt(c.Body, 200),
-			Reason: a.reportReason(langOr(lang), r, s), Decision: a.Cat.T(langOr(lang), "debate.action."+d.Action),
-			Rule: d.RuleNumber, RuleText: d.RuleText})
+		m := reportMail{Org: org.Name, Reason: a.reportReason(langOr(lang), r, s), Decision: a.Cat.T(langOr(lang), "debate.action."+d.Action),
+			Rule: d.RuleNumber, RuleText: d.RuleText}
+		if quote {
+			m.Excerpt = excerpt(c.Body, 200)
+		}
+		err := a.sendMail(ctx, tx, to, lang, "debate_report_decision", m)
 		if err != nil {
 			return err
 		}

@@ -15,7 +15,6 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/parvis/parvis/internal/jobs"
-	"github.com/parvis/parvis/internal/markdown"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -212,7 +211,7 @@ func (a *App) RenderNewsletter(ctx context.Context, org model.Organisation, n mo
 	if err != nil {
 		return RenderedNewsletter{}, err
 	}
-	res, err := markdown.Render(md)
+	res, err := renderBody(md, nil)
 	if err != nil {
 		return RenderedNewsletter{}, err
 	}

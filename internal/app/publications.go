@@ -76,6 +76,17 @@ type PubInput struct {
 	TopicIDs         []string
 	NeighbourhoodIDs []string
 	ImageID          string
+
+	// rendered is the body rendered before the write transaction
+	// (prerender), used when the body it was made from is still the one
+	// saved: Markdown is never parsed while writers wait.
+	rendered *preRendered
+}
+
+// preRendered is a body and its rendering.
+type preRendered struct {
+	src string
+	res markdown.Result
 }
 
 // PubInputOf fills an editor form from a publication.
@@ -186,8 +197,44 @@ func kindOrNews(k model.PubKind) model.PubKind {
 
 // Preview renders the body as the public page will show it, and lists
 // what would stop publication (images without alt text, external images).
+// A body over the Markdown limits is a *model.FieldError on "body".
 func Preview(body string) (markdown.Result, error) {
-	return markdown.Render(strings.ReplaceAll(body, "\r\n", "\n"))
+	return renderBody(strings.ReplaceAll(body, "\r\n", "\n"), nil)
+}
+
+// renderBody renders a body, a text over the Markdown limits (nesting,
+// links in one paragraph, size) being the body field's error.
+func renderBody(src string, sizes markdown.ImageSizes) (markdown.Result, error) {
+	r, err := markdown.RenderWithImages(src, sizes)
+	var le *markdown.LimitError
+	if errors.As(err, &le) {
+		return r, &model.FieldError{Field: "body", Code: "pub.error." + le.Code}
+	}
+	return r, err
+}
+
+// prerender renders in's body before the write transaction, with the
+// images' sizes read outside it, so that the transaction only writes.
+func (a *App) prerender(ctx context.Context, orgID string, in *PubInput) error {
+	p, _ := parseInput(*in)
+	r, err := renderBody(p.BodyMD, a.imageSizes(ctx, a.Store.Queries, orgID))
+	if err != nil {
+		return err
+	}
+	in.rendered = &preRendered{src: p.BodyMD, res: r}
+	return nil
+}
+
+// imageSizes looks our images up for the renderer, through q (the pool, or
+// a transaction).
+func (a *App) imageSizes(ctx context.Context, q *store.Queries, orgID string) markdown.ImageSizes {
+	return func(src string) (markdown.ImageSize, bool) {
+		m, err := q.MediaByPath(ctx, strings.TrimPrefix(src, markdown.MediaPrefix))
+		if err != nil || m.OrgID != orgID || m.Kind != "image" {
+			return markdown.ImageSize{}, false // shown without size: not worth failing the save
+		}
+		return markdown.ImageSize{Width: m.Width, Height: m.Height, Srcset: m.Srcset()}, true
+	}
 }
 
 // readiness checks that p can go out at now: the fields its kind requires,
@@ -284,6 +331,9 @@ type SaveResult struct {
 // stay publishable, so it is checked like a publication.
 func (a *App) SavePublication(ctx context.Context, actorID, orgID string, in PubInput) (SaveResult, error) {
 	var res SaveResult
+	if err := a.prerender(ctx, orgID, &in); err != nil {
+		return res, err
+	}
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		res, err = a.savePublication(ctx, tx, actorID, orgID, in, false)
@@ -324,14 +374,10 @@ func (a *App) savePublication(ctx context.Context, tx *store.Tx, actorID, orgID 
 		if err := v.Err(); err != nil {
 			return err
 		}
-		r, err := markdown.RenderWithImages(p.BodyMD, func(src string) (markdown.ImageSize, bool) {
-			m, err := tx.MediaByPath(ctx, strings.TrimPrefix(src, markdown.MediaPrefix))
-			if err != nil || m.OrgID != orgID || m.Kind != "image" {
-				return markdown.ImageSize{}, false // shown without size: not worth failing the save
-			}
-			return markdown.ImageSize{Width: m.Width, Height: m.Height, Srcset: m.Srcset()}, true
-		})
-		if err != nil {
+		var r markdown.Result
+		if in.rendered != nil && in.rendered.src == p.BodyMD {
+			r = in.rendered.res
+		} else if r, err = renderBody(p.BodyMD, a.imageSizes(ctx, tx.Queries, orgID)); err != nil {
 			return err
 		}
 		p.BodyHTML = r.HTML
@@ -628,6 +674,14 @@ func (a *App) Transition(ctx context.Context, actorID, orgID, pubID string, in T
 	var out model.Publication
 	now := a.Now()
 	in.Comment = strings.TrimSpace(in.Comment)
+	// The body is rendered (for the readiness checks) before the write
+	// transaction, and again inside only if it changed in between.
+	var pre *preRendered
+	if cur, err := a.Store.PublicationByID(ctx, orgID, pubID); err == nil {
+		if r, err := renderBody(cur.BodyMD, nil); err == nil {
+			pre = &preRendered{src: cur.BodyMD, res: r}
+		}
+	}
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
 		m, err := tx.Membership(ctx, actorID, orgID)
 		if errors.Is(err, model.ErrNotFound) {
@@ -674,8 +728,10 @@ func (a *App) Transition(ctx context.Context, actorID, orgID, pubID string, in T
 		}
 		switch to {
 		case model.StateSubmitted, model.StateApproved, model.StatePublished, model.StateScheduled:
-			r, err := markdown.Render(p.BodyMD)
-			if err != nil {
+			r := markdown.Result{}
+			if pre != nil && pre.src == p.BodyMD {
+				r = pre.res
+			} else if r, err = renderBody(p.BodyMD, nil); err != nil {
 				return err
 			}
 			check := now

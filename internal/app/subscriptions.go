@@ -138,6 +138,12 @@ func (a *App) Subscribe(ctx context.Context, in SubscribeInput) error {
 	choicesJSON, _ := json.Marshal(choices)
 	now := a.Now()
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		// One client asking confirmations for many addresses is refused
+		// openly (429); one address asked too often is silently not mailed
+		// (mailAllowed below), so as not to reveal who subscribed.
+		if err := a.countPublicForm(ctx, tx, "subscribe", in.IP, ""); err != nil {
+			return err
+		}
 		sub, err := tx.SubscriberByEmail(ctx, email)
 		if errors.Is(err, model.ErrNotFound) {
 			sub = model.Subscriber{ID: NewID(), Email: email, Lang: lang, Status: model.SubPending, CreatedAt: now, UpdatedAt: now}
@@ -295,10 +301,19 @@ func (a *App) SavePreferences(ctx context.Context, token string, c model.Choices
 	if p.Expired || p.Org.ID == "" {
 		return model.ErrExpired
 	}
-	return a.saveChoices(ctx, p.Subscriber, p.Org, c, ip, "changed")
+	return a.saveChoices(ctx, p.Subscriber, p.Org, c, ip, "changed", true)
 }
 
-func (a *App) saveChoices(ctx context.Context, sub model.Subscriber, org model.Organisation, c model.Choices, ip, action string) error {
+// ErrResubscribeOptIn refuses to subscribe again through a preferences
+// link: the link proves who the person was, not that they want mail again
+// (it may sit in a shared mailbox or a forwarded message). A new
+// subscription goes through the form and its confirmation e-mail.
+var ErrResubscribeOptIn = fmt.Errorf("%w: unsubscribed; subscribe again through the form", model.ErrForbidden)
+
+// saveChoices records c; existingOnly (a preferences link) changes choices
+// only while the person is still subscribed to org, checked in the
+// writing transaction so that an unsubscription in between wins.
+func (a *App) saveChoices(ctx context.Context, sub model.Subscriber, org model.Organisation, c model.Choices, ip, action string, existingOnly bool) error {
 	v := &model.ValidationError{}
 	c, err := a.cleanChoices(ctx, a.Store.Queries, org.ID, c, v)
 	if err != nil {
@@ -310,6 +325,13 @@ func (a *App) saveChoices(ctx context.Context, sub model.Subscriber, org model.O
 	now := a.Now()
 	js, _ := json.Marshal(c)
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if existingOnly {
+			if _, err := tx.SubscriberOrg(ctx, sub.ID, org.ID); errors.Is(err, model.ErrNotFound) {
+				return ErrResubscribeOptIn
+			} else if err != nil {
+				return err
+			}
+		}
 		so := model.SubscriberOrg{SubscriberID: sub.ID, OrgID: org.ID, Choices: c, CreatedAt: now, UpdatedAt: now, LastDigestAt: &now}
 		if err := tx.PutSubscriberOrg(ctx, so); err != nil {
 			return err
@@ -413,7 +435,7 @@ func (a *App) SaveAccountChoices(ctx context.Context, acct model.Account, orgID 
 	if err != nil {
 		return err
 	}
-	return a.saveChoices(ctx, sub, org, c, ip, "changed")
+	return a.saveChoices(ctx, sub, org, c, ip, "changed", false)
 }
 
 // StopAccountChoices stops an organisation's mail for a signed-in resident.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parvis/parvis/internal/reqinfo"
 	"github.com/parvis/parvis/internal/secondopinion"
 )
 
@@ -37,6 +38,10 @@ type Config struct {
 	FederationInsecure bool
 	// FederationBlocks are domains refused for the whole instance, comma-separated.
 	FederationBlocks string
+	// TrustedProxies are the reverse proxies (CIDRs or addresses,
+	// comma-separated) whose Forwarded / X-Forwarded-For headers give the
+	// client's address (docs/OPERATIONS.md).
+	TrustedProxies string
 
 	// Second opinion on uncertain comments from the collectivité's own
 	// language model server (docs/MODERATION.md): off while LLMURL is empty.
@@ -58,6 +63,7 @@ func Register(fs *flag.FlagSet, c *Config, server bool) {
 	fs.StringVar(&c.LogFormat, "log-format", "text", "log format: text or json [PARVIS_LOG_FORMAT]")
 	if server {
 		fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "listen address [PARVIS_ADDR]")
+		fs.StringVar(&c.TrustedProxies, "trusted-proxies", "", "reverse proxies whose Forwarded/X-Forwarded-For headers give the client address: CIDRs or addresses, comma-separated, e.g. 127.0.0.1/32,::1/128 (empty: none, the peer is the client) [PARVIS_TRUSTED_PROXIES]")
 		fs.StringVar(&c.MetricsToken, "metrics-token", "", "bearer token allowing /metrics from other hosts than loopback [PARVIS_METRICS_TOKEN]")
 		fs.StringVar(&c.BounceDomain, "bounce-domain", "", "domain of VERP return addresses (bounce+token@DOMAIN) for asynchronous bounces; empty uses the From address [PARVIS_BOUNCE_DOMAIN]")
 		fs.StringVar(&c.BounceSMTPAddr, "bounce-smtp-addr", "", "listen address of the built-in SMTP receiver of bounce reports, e.g. :2525 (off when empty) [PARVIS_BOUNCE_SMTP_ADDR]")
@@ -131,6 +137,9 @@ func (c *Config) Validate() error {
 	if c.MailConns < 0 || c.MailConns > 64 {
 		return fmt.Errorf("--mail-conns must be between 1 and 64, got %d", c.MailConns)
 	}
+	if _, err := reqinfo.ParseProxies(c.TrustedProxies); err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
 	if c.LLMURL != "" {
 		if _, err := secondopinion.Endpoint(c.LLMURL); err != nil {
 			return err
@@ -174,6 +183,12 @@ func (c *Config) BlockedDomains() []string {
 		}
 	}
 	return out
+}
+
+// Proxies are the parsed --trusted-proxies (checked by Validate).
+func (c *Config) Proxies() reqinfo.Proxies {
+	p, _ := reqinfo.ParseProxies(c.TrustedProxies)
+	return p
 }
 
 // Secure reports whether the public URL is https (Secure cookies).

@@ -45,3 +45,27 @@ func TestLLMFlags(t *testing.T) {
 		}
 	}
 }
+
+// --trusted-proxies comes from the flag or PARVIS_TRUSTED_PROXIES and must
+// be CIDRs or addresses (docs/OPERATIONS.md).
+func TestTrustedProxiesFlag(t *testing.T) {
+	parse := func(args []string, env map[string]string) (Config, error) {
+		var c Config
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		Register(fs, &c, true)
+		if err := fs.Parse(args); err != nil {
+			return c, err
+		}
+		if err := ApplyEnv(fs, func(k string) string { return env[k] }); err != nil {
+			return c, err
+		}
+		return c, c.Validate()
+	}
+	c, err := parse(nil, map[string]string{"PARVIS_TRUSTED_PROXIES": "10.0.0.0/24, ::1"})
+	if err != nil || len(c.Proxies()) != 2 {
+		t.Fatalf("environment: %+v %v", c.Proxies(), err)
+	}
+	if _, err := parse([]string{"--trusted-proxies", "proxy.mairie.lan"}, nil); err == nil || !strings.Contains(err.Error(), "--trusted-proxies") {
+		t.Fatalf("a host name: err = %v", err)
+	}
+}

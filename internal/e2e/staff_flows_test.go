@@ -142,23 +142,35 @@ func TestInvitationAcceptedBySignedInAccountRevokedAndExpired(t *testing.T) {
 			return testserver.Link(t, ts.Mail.Wait(t, email, "Invitation", 10*time.Second).Text, "/invitations/")
 		}
 
-		// Signed in with another address: the page says which address was invited.
+		// Issue 15 (10): signed in with another address, the invitation
+		// cannot be accepted: the page says which address may, and a
+		// forged POST is refused and changes nothing.
 		link := invite("maire@bellerive.test", "validator")
 		other := ts.Client(t)
 		ts.LoginAs(t, other, "helene.marchand@example.test")
 		page := other.Get(link)
-		if !strings.Contains(page.Body, "maire@bellerive.test") || !strings.Contains(page.Body, "helene.marchand@example.test") || !strings.Contains(page.Body, "Accepter") {
-			t.Fatalf("signed-in invitation page = %d", page.Status)
+		if !strings.Contains(page.Body, "maire@bellerive.test") || !strings.Contains(page.Body, "helene.marchand@example.test") ||
+			!strings.Contains(page.Body, "seul le compte de cette adresse peut l&#39;accepter") || strings.Contains(page.Body, "Accepter l&#39;invitation") {
+			t.Fatalf("signed-in invitation page = %d\n%s", page.Status, page.Body)
 		}
-		if r := other.Post(link, nil); r.Status != 303 || r.Location != "/admin/bellerive/" {
+		if r := other.Post(link, nil); r.Status != 403 || !strings.Contains(r.Body, "seul le compte de cette adresse") {
+			t.Fatalf("accept with another account = %d %q", r.Status, r.Location)
+		}
+		if r := other.Get("/admin/bellerive/"); r.Status != 403 {
+			t.Fatalf("the other account became staff: %d", r.Status)
+		}
+		// The invited address accepts (the refusal did not use the link up).
+		maire := ts.Client(t)
+		ts.LoginAs(t, maire, "Maire@Bellerive.test")
+		if r := maire.Post(link, nil); r.Status != 303 || r.Location != "/admin/bellerive/" {
 			t.Fatalf("accept = %d %q", r.Status, r.Location)
 		}
-		if r := other.Get("/admin/bellerive/"); r.Status != 200 || !strings.Contains(r.Body, "Valideur") {
+		if r := maire.Get("/admin/bellerive/"); r.Status != 200 || !strings.Contains(r.Body, "Valideur") {
 			t.Fatalf("validator dashboard = %d", r.Status)
 		}
 
 		// Already staff: refused beside the field.
-		if r := admin.Post("/admin/bellerive/invitations", url.Values{"email": {"helene.marchand@example.test"}, "role": {"editor"}}); r.Status != 422 || !has(r, "fait déjà partie de l'équipe") {
+		if r := admin.Post("/admin/bellerive/invitations", url.Values{"email": {"maire@bellerive.test"}, "role": {"editor"}}); r.Status != 422 || !has(r, "fait déjà partie de l'équipe") {
 			t.Fatalf("inviting a member = %d", r.Status)
 		}
 

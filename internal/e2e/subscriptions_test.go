@@ -179,6 +179,20 @@ func TestSubscriptionEndToEnd(t *testing.T) {
 		if r = c.Get(u.RequestURI()); r.Status != 200 || !strings.Contains(r.Body, `method="post"`) {
 			t.Fatalf("unsubscribe GET = %d", r.Status)
 		}
+
+		// Issue 15 (10): the preferences link, still valid, does not
+		// subscribe her again: that takes the form and a new confirmation.
+		r = c.Get(prefs)
+		mustContain(t, "preferences after unsubscribing", r.Body, "Vous ne recevez rien", "remplissez le formulaire d&#39;abonnement", `href="/bellerive/suivre"`)
+		mustNotContain(t, "preferences after unsubscribing", r.Body, `action="`+prefs+`"`)
+		r = c.Post(prefs, url.Values{"alerts": {"1"}, "news": {"daily"}, "scope": {"all"}})
+		mustStatus(t, "re-subscribing through the preferences link", r, 422)
+		mustContain(t, "re-subscribing through the preferences link", r.Body, "un lien de confirmation sera envoyé")
+		again := publishNow(t, ts, org, model.KindAlert, model.AlertUrgence, "Crue de la Loire, suite")
+		waitMailing(t, ts, again.ID)
+		if got := ts.Mail.Count("jeanne@example.test"); got != 3 {
+			t.Fatalf("received %d mails after the preferences link was replayed, want 3", got)
+		}
 	})
 }
 

@@ -95,6 +95,11 @@ func decode(b []byte) (map[string]any, error) {
 	if err := checkDepth(b); err != nil {
 		return nil, err
 	}
+	if hasNULEscape(b) {
+		// No text of ours has a use for NUL, and PostgreSQL refuses it in
+		// text columns: refused here (400), not 500 later (issue 15).
+		return nil, fmt.Errorf("%w: NUL character", ErrMalformed)
+	}
 	var m map[string]any
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
@@ -103,6 +108,27 @@ func decode(b []byte) (map[string]any, error) {
 		return nil, fmt.Errorf("%w: not an object", ErrMalformed)
 	}
 	return m, nil
+}
+
+// hasNULEscape reports whether the JSON text b holds a \u0000 escape (a
+// raw NUL byte is not valid JSON anyway). A backslash escaped itself
+// ("\\u0000", the six characters in a string) is not one.
+func hasNULEscape(b []byte) bool {
+	for i := 0; ; {
+		j := bytes.Index(b[i:], []byte(`u0000`))
+		if j < 0 {
+			return false
+		}
+		k := i + j // index of 'u'
+		n := 0
+		for p := k - 1; p >= 0 && b[p] == '\\'; p-- {
+			n++
+		}
+		if n%2 == 1 {
+			return true
+		}
+		i = k + 1
+	}
 }
 
 // str returns v as a string ("" for anything else).

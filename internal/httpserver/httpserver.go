@@ -6,6 +6,7 @@ package httpserver
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
 	"log/slog"
 	"net"
@@ -37,6 +38,9 @@ type Config struct {
 	Session func(http.Handler) http.Handler
 	// NotFound renders unknown routes; may be nil.
 	NotFound http.HandlerFunc
+	// Proxies are the reverse proxies whose forwarding headers give the
+	// client's address (--trusted-proxies); empty believes none.
+	Proxies reqinfo.Proxies
 }
 
 // New returns the root handler.
@@ -60,6 +64,7 @@ func New(cfg Config, surfaces ...Surface) http.Handler {
 	h = recoverer(cfg.Logger, h)
 	h = logRequests(cfg.Logger, cfg.Metrics, h)
 	h = requestIDs(h)
+	h = cfg.Proxies.Middleware(h)
 	return h
 }
 
@@ -90,12 +95,14 @@ func healthz(db Pinger) http.HandlerFunc {
 	}
 }
 
-// metricsHandler serves Prometheus metrics to loopback clients, or to anyone
-// presenting the configured bearer token.
+// metricsHandler serves Prometheus metrics to clients on this host, or to
+// anyone presenting the configured bearer token. A request that came
+// through a reverse proxy (trusted or not, even one on loopback) is from
+// elsewhere: it needs the token.
 func metricsHandler(reg *metrics.Registry, token string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		allowed := isLoopback(r.RemoteAddr) && r.Header.Get("X-Forwarded-For") == ""
-		if token != "" && r.Header.Get("Authorization") == "Bearer "+token {
+		allowed := isLoopback(r.RemoteAddr) && !reqinfo.ViaProxy(r)
+		if token != "" && subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte("Bearer "+token)) == 1 {
 			allowed = true
 		}
 		if !allowed {

@@ -160,6 +160,9 @@ func TestHostileImports(t *testing.T) {
 		"huge":            {ev("UID:a\r\nSUMMARY:" + strings.Repeat("x", MaxBytes) + "\r\n"), "events.import.error.too_large"},
 		"unknown zone":    {ev("UID:a\r\nSUMMARY:x\r\nDTSTART;TZID=Mars/Olympus:20260301T100000\r\n"), "events.import.error.date"},
 		"orphan override": {ev("UID:a\r\nSUMMARY:x\r\nRECURRENCE-ID:20260301T100000Z\r\nDTSTART:20260301T100000Z\r\n"), "events.import.error.orphan_override"},
+		// Issue 15 (10): text PostgreSQL would refuse (500) never reaches it.
+		"NUL byte":     {ev("UID:a\r\nSUMMARY:x\x00y\r\nDTSTART:20260301T100000Z\r\n"), "events.import.error.malformed"},
+		"invalid UTF8": {ev("UID:a\r\nSUMMARY:f\xeate\r\nDTSTART:20260301T100000Z\r\n"), "events.import.error.malformed"},
 	}
 	for name, c := range cases {
 		_, err := Parse(strings.NewReader(c.in))

@@ -1,12 +1,14 @@
 package ical
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	goical "github.com/emersion/go-ical"
 
@@ -70,6 +72,10 @@ func Parse(r io.Reader) (events []Imported, err error) {
 	}
 	if len(data) > MaxBytes {
 		return nil, &ImportError{Code: "events.import.error.too_large", N: MaxBytes >> 20}
+	}
+	if bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
+		// Not text: PostgreSQL would refuse it, SQLite would keep garbage.
+		return nil, &ImportError{Code: "events.import.error.malformed", Err: errors.New("NUL byte or invalid UTF-8")}
 	}
 	// The decoder is not ours: a malformed file must give a message, not
 	// bring the process down.

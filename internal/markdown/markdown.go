@@ -156,6 +156,9 @@ func (r *Renderer) Render(src string) (Result, error) {
 
 func (r *Renderer) render(src string, sizes ImageSizes) (Result, error) {
 	source := []byte(src)
+	if err := checkLimits(source); err != nil {
+		return Result{}, err
+	}
 	ctx := parser.NewContext()
 	if sizes != nil {
 		ctx.Set(imageSizesKey, sizes)

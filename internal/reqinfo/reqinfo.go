@@ -13,6 +13,7 @@ type key int
 const (
 	requestIDKey key = iota
 	clientIPKey
+	viaProxyKey
 )
 
 // WithRequestID stores the request id.

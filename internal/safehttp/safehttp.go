@@ -175,8 +175,10 @@ func (c *Client) Allowed(ip netip.Addr) bool {
 
 // IsPublic reports whether ip is a public unicast address: not loopback,
 // private (RFC 1918, fc00::/7), link-local, multicast, unspecified, CGNAT
-// (100.64/10), documentation or benchmarking ranges, nor an IPv4-mapped form
-// of one of those.
+// (100.64/10), documentation or benchmarking ranges, nor any IPv6 form that
+// carries or reaches an IPv4 address (mapped, compatible, translated, NAT64,
+// 6to4, Teredo): those can lead to a private IPv4 host through a gateway,
+// and no fediverse server needs them.
 func IsPublic(ip netip.Addr) bool {
 	ip = ip.Unmap()
 	if !ip.IsValid() || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
@@ -188,20 +190,42 @@ func IsPublic(ip netip.Addr) bool {
 			return false
 		}
 	}
+	if ip.Is6() && !globalUnicast6.Contains(ip) {
+		// Outside 2000::/3 nothing is assigned as global unicast
+		// (::/8 holds the IPv4-compatible ::a.b.c.d forms, fec0::/10 the
+		// deprecated site-local addresses, 100::/64 discards).
+		return false
+	}
 	return true
 }
+
+// globalUnicast6 is the only IPv6 block IANA allocates to the public
+// Internet; nonPublic lists the special ranges inside it and in IPv4.
+var globalUnicast6 = netip.MustParsePrefix("2000::/3")
 
 var nonPublic = []netip.Prefix{
 	netip.MustParsePrefix("0.0.0.0/8"),
 	netip.MustParsePrefix("100.64.0.0/10"),
 	netip.MustParsePrefix("192.0.0.0/24"),
 	netip.MustParsePrefix("192.0.2.0/24"),
+	netip.MustParsePrefix("192.88.99.0/24"), // 6to4 relay anycast (deprecated)
 	netip.MustParsePrefix("198.18.0.0/15"),
 	netip.MustParsePrefix("198.51.100.0/24"),
 	netip.MustParsePrefix("203.0.113.0/24"),
 	netip.MustParsePrefix("240.0.0.0/4"),
-	netip.MustParsePrefix("64:ff9b::/96"), // NAT64 can reach private IPv4
-	netip.MustParsePrefix("2001:db8::/32"),
+	netip.MustParsePrefix("::/96"),           // IPv4-compatible (deprecated): ::7f00:1 is 127.0.0.1
+	netip.MustParsePrefix("::ffff:0:0:0/96"), // IPv4-translated (SIIT)
+	netip.MustParsePrefix("64:ff9b::/96"),    // NAT64 well-known prefix: can reach private IPv4
+	netip.MustParsePrefix("64:ff9b:1::/48"),  // NAT64 local-use prefix (RFC 8215)
+	netip.MustParsePrefix("100::/64"),        // discard-only
+	netip.MustParsePrefix("2001::/32"),       // Teredo: embeds an IPv4 server and client
+	netip.MustParsePrefix("2001:2::/48"),     // benchmarking
+	netip.MustParsePrefix("2001:10::/28"),    // ORCHID (deprecated)
+	netip.MustParsePrefix("2001:20::/28"),    // ORCHIDv2
+	netip.MustParsePrefix("2001:db8::/32"),   // documentation
+	netip.MustParsePrefix("2002::/16"),       // 6to4: embeds an IPv4 address
+	netip.MustParsePrefix("3fff::/20"),       // documentation (RFC 9637)
+	netip.MustParsePrefix("5f00::/16"),       // SRv6 segment identifiers
 }
 
 // control runs after name resolution, on the very address about to be

@@ -17,6 +17,12 @@ func TestIsPublic(t *testing.T) {
 		"169.254.169.254": false, "fe80::1": false, "fc00::1": false, "0.0.0.0": false, "::": false,
 		"100.64.0.1": false, "224.0.0.1": false, "::ffff:127.0.0.1": false, "::ffff:10.0.0.1": false,
 		"64:ff9b::a00:1": false, "198.18.0.1": false, "255.255.255.255": false,
+		// Issue 15 (10): every IPv6 form that embeds or reaches an IPv4 address.
+		"::7f00:1": false, "::a00:1": false, "::8.8.8.8": false, "::ffff:0:7f00:1": false,
+		"64:ff9b:1::7f00:1": false, "64:ff9b:1:ffff::1": false, "64:ff9b::808:808": false,
+		"2002:7f00:1::1": false, "2002:808:808::1": false, "2001:0:4136:e378:8000:63bf:3fff:fdd2": false,
+		"fec0::1": false, "100::1": false, "3fff::1": false, "192.88.99.1": false, "ff02::1": false,
+		"2606:4700:4700::1111": true,
 	} {
 		if got := IsPublic(netip.MustParseAddr(addr)); got != want {
 			t.Errorf("IsPublic(%s) = %v, want %v", addr, got, want)

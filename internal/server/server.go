@@ -217,7 +217,7 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 	}
 	s.registerGauges()
 	s.Handler = httpserver.New(httpserver.Config{Logger: logger, Metrics: s.Metrics, MetricsToken: cfg.MetricsToken,
-		DB: st, Session: w.Session, NotFound: w.NotFound}, w)
+		DB: st, Session: w.Session, NotFound: w.NotFound, Proxies: cfg.Proxies()}, w)
 	return s, nil
 }
 

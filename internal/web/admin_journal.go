@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"net/http"
 	"time"
 )
@@ -54,10 +53,8 @@ func (h *Handler) journal(w http.ResponseWriter, r *http.Request) error {
 // journalCSV exports the whole audit log, for the archives.
 func (h *Handler) journalCSV(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="journal-`+org.Handle+`.csv"`)
-	out := csv.NewWriter(w)
-	_ = out.Write([]string{"id", "date_utc", "actor_id", "actor", "action", "target", "detail"})
+	out := newCSVExport(w, "journal-"+org.Handle+".csv")
+	out.Row("id", "date_utc", "actor_id", "actor", "action", "target", "detail")
 	before := ""
 	for {
 		rows, err := h.app.Store.AuditPage(r.Context(), org.ID, before, 1000)
@@ -65,13 +62,12 @@ func (h *Handler) journalCSV(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		for _, e := range rows {
-			_ = out.Write([]string{e.ID, e.CreatedAt.Format(time.RFC3339), e.ActorID, e.ActorName, e.Action, e.Target, e.Detail})
+			out.Row(e.ID, e.CreatedAt.Format(time.RFC3339), e.ActorID, e.ActorName, e.Action, e.Target, e.Detail)
 		}
 		if len(rows) < 1000 {
 			break
 		}
 		before = rows[len(rows)-1].ID
 	}
-	out.Flush()
-	return out.Error()
+	return out.Close()
 }

@@ -65,6 +65,9 @@ func (h *Handler) saveProfile(w http.ResponseWriter, r *http.Request) error {
 		return h.renderProfilePage(w, r, http.StatusRequestEntityTooLarge, f)
 	}
 	defer r.MultipartForm.RemoveAll()
+	if err := refuseNUL(r); err != nil {
+		return err
+	}
 	f := newForm(r)
 	logo := app.LogoChange{Remove: f.Value("remove_logo") == "1"}
 	if file, _, err := r.FormFile("logo"); err == nil {

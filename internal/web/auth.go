@@ -20,27 +20,31 @@ func (h *Handler) Session(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		l := ""
+		if c, err := r.Cookie(langCookie); err == nil && i18n.Supported(c.Value) {
+			l = c.Value
+		} else {
+			l = h.cat.Negotiate(r.Header.Get("Accept-Language"))
+		}
 		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
 			hash := app.HashSecret(c.Value)
 			acct, err := h.app.SessionAccount(ctx, hash)
 			switch {
 			case err == nil:
 				ctx = withAccount(ctx, acct, hash)
-				l = acct.Locale
+				if acct.Locale != "" {
+					l = acct.Locale
+				}
 			case errors.Is(err, model.ErrNotFound):
 				h.clearSessionCookie(w)
 			default:
-				h.log.Error("session lookup", "error", err)
+				// The session could not be read (a database outage): treating
+				// the person as signed out would send them to /login and
+				// lose what they were doing. Say the service is unavailable.
+				h.fail(w, r.WithContext(withLang(ctx, l)), err)
+				return
 			}
 		}
-		if l == "" {
-			if c, err := r.Cookie(langCookie); err == nil && i18n.Supported(c.Value) {
-				l = c.Value
-			} else {
-				l = h.cat.Negotiate(r.Header.Get("Accept-Language"))
-			}
-		}
-		next.ServeHTTP(w, r.WithContext(withLang(ctx, l)))
+		h.formGuard(next).ServeHTTP(w, r.WithContext(withLang(ctx, l)))
 	})
 }
 
@@ -117,10 +121,27 @@ var (
 	validators = []model.Role{model.RoleAdmin, model.RoleManager, model.RoleValidator}
 )
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: only a path of our
+// own, else /account. Browsers drop tabs and newlines from URLs and read a
+// backslash as a slash, so "/\t/evil.example" or "/\\evil" would leave the
+// site: any control character or backslash is refused outright.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !sameSitePath(next) {
 		return "/account"
 	}
 	return next
+}
+
+// sameSitePath reports whether s is a path on this site ("/…", not "//…").
+func sameSitePath(s string) bool {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.ContainsRune(s, '\\') {
+		return false
+	}
+	for _, c := range s {
+		if c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\uFFFD' {
+			return false
+		}
+	}
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme == "" && u.Host == "" && u.User == nil && strings.HasPrefix(u.Path, "/") && !strings.HasPrefix(u.Path, "//")
 }

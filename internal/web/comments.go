@@ -11,6 +11,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/reqinfo"
 )
 
 // debateSiteRoutes registers the public side of the debate on the
@@ -627,11 +628,17 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in := app.NewReport{Org: org, CommentID: c.ID, Email: f.Value("email"), Reason: f.Value("reason"),
-		LegalGround: f.Value("legal_ground"), Explanation: f.Value("explanation"), Lang: lang(r)}
+		LegalGround: f.Value("legal_ground"), Explanation: f.Value("explanation"), Lang: lang(r), IP: reqinfo.ClientIP(r)}
 	if acct, ok := accountFrom(r.Context()); ok {
 		in.Reporter = &acct
 	}
 	res, err := h.app.ReportComment(r.Context(), in)
+	var limited *app.FormLimitError
+	if errors.As(err, &limited) {
+		f.General = "forms.error.too_many"
+		w.Header().Set("Retry-After", strconv.Itoa(int(limited.Wait.Seconds())))
+		return h.renderReport(w, r, http.StatusTooManyRequests, f)
+	}
 	if f.Absorb(err) {
 		return h.renderReport(w, r, http.StatusUnprocessableEntity, f)
 	}

@@ -201,7 +201,7 @@ func (h *Handler) inboxBulk(w http.ResponseWriter, r *http.Request) error {
 	h.flash(w, "console.flash.bulk")
 	_ = n
 	back := "/admin/" + org.Handle + "/inbox"
-	if ret := f.Value("return"); strings.HasPrefix(ret, "?") {
+	if ret := f.Value("return"); strings.HasPrefix(ret, "?") && sameSitePath("/"+ret) {
 		back += ret
 	}
 	redirect(w, r, back)

@@ -3,11 +3,13 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/officehours"
+	"github.com/parvis/parvis/internal/reqinfo"
 )
 
 // availabilityNotice is what the out-of-hours partial shows.
@@ -138,19 +140,25 @@ func (h *Handler) ask(w http.ResponseWriter, r *http.Request) error {
 	}
 	org, _ := orgFrom(r.Context())
 	in := app.NewRequest{Org: org, Name: f.Value("name"), Email: f.Value("email"), Body: f.Value("body"), Publication: d.Pub,
-		ServiceID: f.Value("service"), IdemKey: f.Value("idem"), Lang: lang(r)}
+		ServiceID: f.Value("service"), IdemKey: f.Value("idem"), Lang: lang(r), IP: reqinfo.ClientIP(r)}
 	if a, ok := accountFrom(r.Context()); ok {
 		in.Account = &a
 	}
 	asked, err := h.app.AskQuestion(r.Context(), in)
 	if err != nil {
-		if !f.Absorb(err) {
+		status := http.StatusUnprocessableEntity
+		var limited *app.FormLimitError
+		switch {
+		case errors.As(err, &limited):
+			f.General, status = "forms.error.too_many", http.StatusTooManyRequests
+			w.Header().Set("Retry-After", strconv.Itoa(int(limited.Wait.Seconds())))
+		case !f.Absorb(err):
 			return err
 		}
 		v := h.view(r, "console.ask.title", d)
 		v.Form = f
 		noStore(w)
-		h.render(w, r, http.StatusUnprocessableEntity, "console/ask", v)
+		h.render(w, r, status, "console/ask", v)
 		return nil
 	}
 	d.Asked = &asked

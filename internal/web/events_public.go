@@ -13,6 +13,7 @@ import (
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/ical"
 	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/reqinfo"
 	"github.com/parvis/parvis/internal/store"
 )
 
@@ -290,7 +291,7 @@ func (h *Handler) registerPost(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := newForm(r)
 	in := app.RegisterInput{Email: f.Value("email"), Name: f.Value("name"), Seats: f.Value("seats"),
-		Waitlist: f.Value("waitlist") != "", Lang: lang(r), Answers: map[string]string{}}
+		Waitlist: f.Value("waitlist") != "", Lang: lang(r), Answers: map[string]string{}, IP: reqinfo.ClientIP(r)}
 	for k := range f.Values {
 		if id, ok := strings.CutPrefix(k, "q_"); ok {
 			in.Answers[id] = f.Value(k)
@@ -303,6 +304,12 @@ func (h *Handler) registerPost(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	res, err := h.app.Register(ctx, org.ID, ev.Pub.ID, in)
+	var limited *app.FormLimitError
+	if errors.As(err, &limited) {
+		f.General = "forms.error.too_many"
+		w.Header().Set("Retry-After", strconv.Itoa(int(limited.Wait.Seconds())))
+		return h.renderEvent(w, r, ev, f, http.StatusTooManyRequests)
+	}
 	if f.Absorb(err) {
 		f.General = "events.register.error.summary"
 		if f.Errors["registration"] != "" {

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"encoding/csv"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -109,10 +107,14 @@ func (h *Handler) eventImport(w http.ResponseWriter, r *http.Request) error {
 		if errors.As(err, &tooBig) {
 			f := emptyForm()
 			f.Set("file", "events.import.error.too_large")
+			f.Values.Set("import_n", strconv.Itoa(ical.MaxBytes>>20))
 			f.General = "events.import.error.summary"
 			return h.renderStaffEvents(w, r, f, http.StatusUnprocessableEntity, nil)
 		}
 		return model.ErrInvalid
+	}
+	if err := refuseNUL(r); err != nil {
+		return err
 	}
 	f := newForm(r)
 	in := app.ImportInput{Association: f.Value("association"), TopicIDs: f.Values["topics"], Publish: f.Value("publish") != ""}
@@ -143,7 +145,9 @@ func (h *Handler) eventImport(w http.ResponseWriter, r *http.Request) error {
 		f.General = "events.import.error.summary"
 		f.Values.Set("import_uid", ie.UID)
 		f.Values.Set("import_summary", ie.Summary)
-		f.Values.Set("import_n", strconv.Itoa(ie.N))
+		if ie.N != 0 { // only the messages that take a number get one
+			f.Values.Set("import_n", strconv.Itoa(ie.N))
+		}
 		var ve *model.ValidationError
 		if errors.As(err, &ve) && len(ve.Fields) > 0 {
 			f.Values.Set("import_detail", ve.Fields[0].Code)
@@ -258,12 +262,7 @@ func (h *Handler) participantsCSV(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	l := lang(r)
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="participants-`+p.Slug+`.csv"`)
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = io.WriteString(w, "\ufeff") // spreadsheet software then reads UTF-8
-	cw := csv.NewWriter(w)
-	cw.Comma = ';' // what French spreadsheets expect
+	cw := newCSVExport(w, "participants-"+p.Slug+".csv")
 	head := []string{h.cat.T(l, "events.csv.name"), h.cat.T(l, "events.csv.seats"), h.cat.T(l, "events.csv.status"),
 		h.cat.T(l, "events.csv.code"), h.cat.T(l, "events.csv.registered_at"), h.cat.T(l, "events.csv.checked_in_at")}
 	for _, q := range e.Questions {
@@ -271,32 +270,22 @@ func (h *Handler) participantsCSV(w http.ResponseWriter, r *http.Request) error 
 			head = append(head, q.Label)
 		}
 	}
-	_ = cw.Write(head)
+	cw.Row(head...)
 	for _, reg := range regs {
 		checked := ""
 		if reg.CheckedInAt != nil {
 			checked = reg.CheckedInAt.In(paris).Format("2006-01-02 15:04")
 		}
-		row := []string{csvSafe(reg.Name), strconv.Itoa(reg.Seats), h.cat.T(l, "events.reg."+string(reg.Status)), reg.Code,
+		row := []string{reg.Name, strconv.Itoa(reg.Seats), h.cat.T(l, "events.reg."+string(reg.Status)), reg.Code,
 			reg.CreatedAt.In(paris).Format("2006-01-02 15:04"), checked}
 		for _, q := range e.Questions {
 			if q.ID != "seats" {
-				row = append(row, csvSafe(reg.Answers[q.ID]))
+				row = append(row, reg.Answers[q.ID])
 			}
 		}
-		_ = cw.Write(row)
+		cw.Row(row...)
 	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// csvSafe defuses formulas: a cell starting with = + - @ would run in a
-// spreadsheet (CSV injection).
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	return cw.Close()
 }
 
 // checkinData is the check-in page.

@@ -16,6 +16,9 @@ type invitationPageData struct {
 	Info  app.InvitationInfo
 	Token string
 	Next  string // login URL that comes back here
+	// OtherAccount: signed in with another address than the invited one,
+	// which cannot accept (app.ErrInvitationOtherAccount).
+	OtherAccount bool
 }
 
 // invitationPage shows an invitation: accept (signed in), create an account,
@@ -39,6 +42,8 @@ func (h *Handler) renderInvitation(w http.ResponseWriter, r *http.Request, info 
 		d.State, status = "invalid", http.StatusNotFound
 	case errors.Is(err, model.ErrExpired):
 		d.State, status = "expired", http.StatusGone
+	case errors.Is(err, app.ErrInvitationOtherAccount):
+		d.State, status = "open", http.StatusForbidden // the page says which address may accept
 	case errors.Is(err, model.ErrConflict):
 		// Used already: a double click by the person who accepted lands them
 		// where the first click did.
@@ -51,6 +56,9 @@ func (h *Handler) renderInvitation(w http.ResponseWriter, r *http.Request, info 
 		d.State, status = "used", http.StatusGone
 	case err != nil:
 		return err
+	}
+	if acct, ok := accountFrom(r.Context()); ok && d.State == "open" {
+		d.OtherAccount = app.NormalizeEmail(acct.Email) != app.NormalizeEmail(info.Invitation.Email)
 	}
 	if f.HasErrors() {
 		status = http.StatusUnprocessableEntity
@@ -71,6 +79,14 @@ func (h *Handler) acceptInvitation(w http.ResponseWriter, r *http.Request) error
 		return nil
 	}
 	org, err := h.app.AcceptInvitation(r.Context(), r.PathValue("token"), acct.ID)
+	if errors.Is(err, app.ErrInvitationOtherAccount) {
+		// The page again, saying which address may accept.
+		info, ierr := h.app.InvitationByToken(r.Context(), r.PathValue("token"))
+		if ierr != nil {
+			err = ierr
+		}
+		return h.renderInvitation(w, r, info, err, emptyForm())
+	}
 	if err != nil {
 		return h.renderInvitation(w, r, app.InvitationInfo{Org: org}, err, emptyForm())
 	}

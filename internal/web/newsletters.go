@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -463,22 +462,18 @@ func (h *Handler) exportSubscribers(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="abonnes-`+org.Handle+`.csv"`)
-	w.Header().Set("Cache-Control", "no-store")
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"email", "statut", "confirme_le", "tout", "alertes", "actualites", "lettre", "themes", "quartiers"})
+	cw := newCSVExport(w, "abonnes-"+org.Handle+".csv")
+	cw.Row("email", "statut", "confirme_le", "tout", "alertes", "actualites", "lettre", "themes", "quartiers")
 	for _, e := range rows {
 		confirmed := ""
 		if e.ConfirmedAt != nil {
 			confirmed = e.ConfirmedAt.Format(time.RFC3339)
 		}
-		_ = cw.Write([]string{e.Email, e.Status, confirmed, strconv.FormatBool(e.Choices.Everything),
+		cw.Row(e.Email, e.Status, confirmed, strconv.FormatBool(e.Choices.Everything),
 			strconv.FormatBool(e.Choices.Alerts), string(e.Choices.News), strconv.FormatBool(e.Choices.Newsletter),
-			strings.Join(e.Choices.TopicIDs, " "), strings.Join(e.Choices.NeighbourhoodIDs, " ")})
+			strings.Join(e.Choices.TopicIDs, " "), strings.Join(e.Choices.NeighbourhoodIDs, " "))
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Close()
 }
 
 // archiveData is the public newsletter archive.

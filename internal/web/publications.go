@@ -341,6 +341,11 @@ func (h *Handler) renderPub(w http.ResponseWriter, r *http.Request, status int, 
 	// The rendering (and its problems) is shown on request, and always when
 	// the body has problems so the person sees which image to fix.
 	res, err := app.Preview(f.Value("body"))
+	var fe *model.FieldError
+	if errors.As(err, &fe) { // over the Markdown limits: said beside the text
+		f.Set(fe.Field, fe.Code)
+		err = nil
+	}
 	if err != nil {
 		return err
 	}
@@ -366,6 +371,9 @@ func parseEditor(w http.ResponseWriter, r *http.Request) (*Form, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
 	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		return nil, model.ErrInvalid
+	}
+	if err := refuseNUL(r); err != nil {
+		return nil, err
 	}
 	return newForm(r), nil
 }
@@ -542,6 +550,12 @@ func (h *Handler) pubPreview(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	res, err := app.Preview(f.Value("body"))
+	var fe *model.FieldError
+	if errors.As(err, &fe) { // over the Markdown limits: no preview, the reason instead
+		v := h.view(r, "", pubPageData{Problems: []markdown.Problem{{Code: strings.TrimPrefix(fe.Code, "pub.error.")}}})
+		w.Header().Set("Cache-Control", "no-store")
+		return h.renderFragment(w, "admin/publication", "pub-preview", v)
+	}
 	if err != nil {
 		return err
 	}

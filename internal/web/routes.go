@@ -54,7 +54,7 @@ func (h *Handler) setLang(w http.ResponseWriter, r *http.Request) error {
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, Secure: h.cfg.Secure, SameSite: http.SameSiteLaxMode})
 	next := r.PostFormValue("next")
-	if next == "" || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
+	if !sameSitePath(next) {
 		next = "/"
 	}
 	redirect(w, r, next)

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
@@ -141,6 +142,12 @@ func (h *Handler) follow(w http.ResponseWriter, r *http.Request) error {
 		f.Set("email", "subs.error.email_typo")
 		return h.renderFollow(w, r, http.StatusUnprocessableEntity, f, c, typo.Suggestion)
 	}
+	var limited *app.FormLimitError
+	if errors.As(err, &limited) {
+		f.General = "forms.error.too_many"
+		w.Header().Set("Retry-After", strconv.Itoa(int(limited.Wait.Seconds())))
+		return h.renderFollow(w, r, http.StatusTooManyRequests, f, c, "")
+	}
 	if f.Absorb(err) {
 		return h.renderFollow(w, r, http.StatusUnprocessableEntity, f, c, "")
 	}
@@ -236,13 +243,16 @@ func (h *Handler) savePreferences(w http.ResponseWriter, r *http.Request) error 
 	c := choicesFrom(r)
 	err := h.app.SavePreferences(r.Context(), token, c, reqinfo.ClientIP(r))
 	f := newForm(r)
-	if f.Absorb(err) || errors.Is(err, model.ErrExpired) {
+	if f.Absorb(err) || errors.Is(err, model.ErrExpired) || errors.Is(err, app.ErrResubscribeOptIn) {
 		p, perr := h.app.PreferencesByToken(r.Context(), token)
 		if perr != nil {
 			return perr
 		}
-		if errors.Is(err, model.ErrExpired) {
+		switch {
+		case errors.Is(err, model.ErrExpired):
 			f.General = "subs.prefs.expired"
+		case errors.Is(err, app.ErrResubscribeOptIn):
+			f.General = "subs.prefs.resubscribe"
 		}
 		return h.renderPrefs(w, r, http.StatusUnprocessableEntity, p, c, f)
 	}

@@ -262,12 +262,20 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, model.ErrUnauthorized):
 		redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()))
 		return
+	case errors.Is(err, errNULByte):
+		status, key = http.StatusBadRequest, "error.nul_byte"
 	case errors.Is(err, model.ErrInvalid):
 		status, key = http.StatusBadRequest, "error.bad_request"
 	case errors.Is(err, model.ErrRateLimited):
 		status, key = http.StatusTooManyRequests, "error.rate_limited"
 	case errors.Is(err, context.Canceled):
 		return
+	}
+	if status == http.StatusInternalServerError && h.databaseDown(r.Context()) {
+		// An outage, not a bug: say so (503, retry later) rather than 500.
+		status, key = http.StatusServiceUnavailable, "error.unavailable"
+		w.Header().Set("Retry-After", "30")
+		h.log.Warn("database unavailable", "path", r.URL.Path, "error", err, "request_id", requestID(r))
 	}
 	if status == http.StatusInternalServerError {
 		h.log.Error("request failed", "path", r.URL.Path, "error", err, "request_id", requestID(r))
@@ -276,6 +284,14 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	v.Data = key
 	v.NoIndex = true
 	h.render(w, r, status, "error", v)
+}
+
+// databaseDown reports whether the database does not answer a ping
+// within a second: the failed request met an outage.
+func (h *Handler) databaseDown(ctx context.Context) bool {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	defer cancel()
+	return h.app.Store.Ping(ctx) != nil
 }
 
 // handle adapts a handlerFunc.

@@ -77,6 +77,10 @@ type Options struct {
 	FederationInsecure bool
 	// FollowsPerHost overrides the per-host follow limit (0: the default).
 	FollowsPerHost int
+	// TrustedProxies is --trusted-proxies.
+	TrustedProxies string
+	// MetricsToken is --metrics-token.
+	MetricsToken string
 	// RepliesPerHost overrides the per-host reply limit (0: the default).
 	RepliesPerHost int
 	// Wrap, if set, wraps the server's handler: a real-peer test records
@@ -111,7 +115,8 @@ func Start(t testing.TB, opt Options) *TS {
 	}
 	cfg := config.Config{Addr: ln.Addr().String(), DataDir: ts.Data, BaseURL: base, MailFrom: "Parvis <no-reply@parvis.test>",
 		LogLevel: "warn", LogFormat: "text", JobPoll: 50 * time.Millisecond, FederationInsecure: opt.FederationInsecure,
-		LLMURL: opt.LLMURL, LLMModel: opt.LLMModel, LLMTimeout: opt.LLMTimeout}
+		LLMURL: opt.LLMURL, LLMModel: opt.LLMModel, LLMTimeout: opt.LLMTimeout,
+		TrustedProxies: opt.TrustedProxies, MetricsToken: opt.MetricsToken}
 	if cfg.LLMURL != "" && cfg.LLMTimeout == 0 {
 		cfg.LLMTimeout = 5 * time.Second
 	}
@@ -179,6 +184,9 @@ type Client struct {
 	t    testing.TB
 	base string
 	HTTP *http.Client
+	// Header is added to every request (a reverse proxy's
+	// X-Forwarded-For, for instance).
+	Header http.Header
 }
 
 // Client returns a fresh client (its own cookie jar).
@@ -226,6 +234,9 @@ func (c *Client) do(method, path string, form url.Values) Response {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	req.Header.Set("Accept-Language", "fr-FR,fr;q=0.9")
+	for k, v := range c.Header {
+		req.Header[k] = v
+	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
 		c.t.Fatalf("%s %s: %v", method, path, err)
