@@ -57,6 +57,11 @@ type Store struct {
 	stmts   *stmtCache // SQLite only (stmtcache.go)
 	inst    *instance  // this process's liveness mark (RegisterInstance)
 	batch   batcher    // transactions waiting to share one (InBatch, batch.go)
+	guard   *txHolders // nil unless GuardPool was called (txguard.go)
+	// acquireWait bounds how long a transaction waits for a pool
+	// connection: past it the request answers 503 instead of queueing
+	// behind a stuck pool.
+	acquireWait time.Duration
 }
 
 // writerWait bounds how long a transaction waits for its turn on SQLite.
@@ -83,6 +88,44 @@ func (s *Store) DSN() string { return s.dsn }
 type Options struct {
 	// MaxConns caps the pool; 0 picks a default per engine.
 	MaxConns int
+	// AcquireWait bounds how long a transaction waits for a connection;
+	// 0 picks DefaultAcquireWait.
+	AcquireWait time.Duration
+}
+
+// DefaultAcquireWait is how long a transaction waits for a pool connection
+// before failing with ErrBusy (an HTTP 503). Well above a healthy wait
+// (milliseconds), well below a client's patience.
+const DefaultAcquireWait = 15 * time.Second
+
+// Server-side bounds set on every PostgreSQL connection unless the URL
+// already says otherwise (docs/OPERATIONS.md): a statement that runs past
+// statementTimeout is cancelled, and a session left idle inside a
+// transaction for idleTxTimeout is closed, releasing its locks, so one
+// stuck request cannot hold rows (and the requests queued behind them)
+// for ever.
+const (
+	statementTimeout = "60s"
+	idleTxTimeout    = "60s"
+)
+
+// withPostgresTimeouts adds statement_timeout and
+// idle_in_transaction_session_timeout to a postgres:// URL (pgx passes
+// unknown URL parameters to the server as run-time settings).
+func withPostgresTimeouts(database string) string {
+	u, err := url.Parse(database)
+	if err != nil {
+		return database // pgx reports the error
+	}
+	q := u.Query()
+	if !q.Has("statement_timeout") {
+		q.Set("statement_timeout", statementTimeout)
+	}
+	if !q.Has("idle_in_transaction_session_timeout") {
+		q.Set("idle_in_transaction_session_timeout", idleTxTimeout)
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // Open connects to database, which is either a postgres:// URL or a path to a
@@ -95,7 +138,7 @@ func Open(ctx context.Context, database string, opt Options) (*Store, error) {
 	)
 	if strings.HasPrefix(database, "postgres://") || strings.HasPrefix(database, "postgresql://") {
 		engine = Postgres
-		db, err = sql.Open("pgx", database)
+		db, err = sql.Open("pgx", withPostgresTimeouts(database))
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
@@ -135,7 +178,17 @@ func Open(ctx context.Context, database string, opt Options) (*Store, error) {
 		stmts = &stmtCache{db: db}
 		pool = stmts
 	}
-	st := &Store{Queries: &Queries{q: counted{pool, count}, engine: engine}, db: db, dsn: database, count: count, stmts: stmts}
+	var guard *txHolders
+	if guardOn.Load() {
+		guard = &txHolders{held: map[uint64]int{}}
+		pool = guarded{pool, guard}
+	}
+	wait := opt.AcquireWait
+	if wait == 0 {
+		wait = DefaultAcquireWait
+	}
+	st := &Store{Queries: &Queries{q: counted{pool, count}, engine: engine}, db: db, dsn: database, count: count, stmts: stmts,
+		guard: guard, acquireWait: wait}
 	if engine == SQLite {
 		st.writers = make(chan struct{}, 1)
 	}
@@ -179,6 +232,7 @@ func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 // InTx runs fn in a transaction, committed when fn returns nil and rolled back
 // otherwise (including on panic), so nothing half-written stays behind.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	s.guard.check("a new transaction")
 	if s.writers != nil {
 		timer := time.NewTimer(writerWait)
 		select {
@@ -192,7 +246,12 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 		}
 		defer func() { <-s.writers }()
 	}
-	sqlTx, err := s.db.BeginTx(ctx, nil)
+	conn, err := s.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close() // back to the pool, after the commit or rollback
+	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -212,13 +271,28 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			}
 		}
 	}()
-	if err = fn(tx); err != nil {
+	if err = s.guard.run(tx, fn); err != nil {
 		return err
 	}
 	if err = sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", translate(err))
 	}
 	return nil
+}
+
+// acquire takes a connection for a transaction, waiting at most
+// acquireWait: database/sql would otherwise queue without bound.
+func (s *Store) acquire(ctx context.Context) (*sql.Conn, error) {
+	actx, cancel := context.WithTimeout(ctx, s.acquireWait)
+	defer cancel()
+	conn, err := s.db.Conn(actx) // actx bounds only the wait for a connection
+	if err != nil {
+		if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+			return nil, fmt.Errorf("begin: waited %s for a database connection: %w", s.acquireWait, ErrBusy)
+		}
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return conn, nil
 }
 
 // boolInt stores booleans as integers, portable across both engines.
