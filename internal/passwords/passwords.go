@@ -173,7 +173,7 @@ type memGate struct {
 	mu      sync.Mutex
 	size    int64
 	free    int64
-	peak    int64 // most memory ever taken at once (tests check the bound)
+	peak    int64         // most memory ever taken at once (tests check the bound)
 	changed chan struct{} // closed and replaced at each release
 }
 
