@@ -70,7 +70,7 @@ func (b *batcher) withdraw(it *batchItem) bool {
 // others' too), and it should be short.
 func (s *Store) InBatch(ctx context.Context, fn func(tx *Tx) error) error {
 	s.guard.check("a new transaction")
-	if s.writers == nil {
+	if s.engine == Postgres {
 		return s.InTx(ctx, fn)
 	}
 	it := &batchItem{ctx: ctx, fn: fn, done: make(chan struct{})}

@@ -49,10 +49,14 @@ type Store struct {
 	db    *sql.DB
 	dsn   string
 	count *atomic.Int64 // statements run, for tests that prove pages avoid N+1 queries
-	// writers queues this process's transactions on SQLite, which takes one
-	// writer at a time anyway: waiting here is first come, first served,
-	// where SQLite's busy handler polls with growing sleeps and lets a
-	// burst of writers time out. Nil on PostgreSQL.
+	// writers queues this process's transactions. On SQLite, which takes
+	// one writer at a time anyway, it has one seat: waiting here is first
+	// come, first served, where SQLite's busy handler polls with growing
+	// sleeps and lets a burst of writers time out. On PostgreSQL it has
+	// the pool's size less txReserve seats: transactions that queue on a
+	// hot row (an event's places, an organisation's cache generation)
+	// wait here, holding no connection, and reads, /healthz and the job
+	// queue always find one.
 	writers chan struct{}
 	stmts   *stmtCache // SQLite only (stmtcache.go)
 	inst    *instance  // this process's liveness mark (RegisterInstance)
@@ -93,10 +97,16 @@ type Options struct {
 	AcquireWait time.Duration
 }
 
+// txReserve is how many of a PostgreSQL pool's n connections transactions
+// leave to reads, /healthz and the job queue (docs/OPERATIONS.md).
+func txReserve(n int) int { return max(2, n/4) }
+
 // DefaultAcquireWait is how long a transaction waits for a pool connection
 // before failing with ErrBusy (an HTTP 503). Well above a healthy wait
-// (milliseconds), well below a client's patience.
-const DefaultAcquireWait = 15 * time.Second
+// (milliseconds), below the HTTP server's 60 s write timeout: a request
+// that waited longer would be cut off without an answer (the EOFs of
+// issue 15).
+const DefaultAcquireWait = 30 * time.Second
 
 // Server-side bounds set on every PostgreSQL connection unless the URL
 // already says otherwise (docs/OPERATIONS.md): a statement that runs past
@@ -135,6 +145,7 @@ func Open(ctx context.Context, database string, opt Options) (*Store, error) {
 		db     *sql.DB
 		engine Engine
 		err    error
+		seats  = 1 // transactions at once (writers)
 	)
 	if strings.HasPrefix(database, "postgres://") || strings.HasPrefix(database, "postgresql://") {
 		engine = Postgres
@@ -149,6 +160,7 @@ func Open(ctx context.Context, database string, opt Options) (*Store, error) {
 		db.SetMaxOpenConns(n)
 		db.SetMaxIdleConns(n)
 		db.SetConnMaxIdleTime(5 * time.Minute)
+		seats = max(1, n-txReserve(n))
 	} else {
 		engine = SQLite
 		db, err = sql.Open("sqlite", SQLiteDSN(database))
@@ -189,9 +201,7 @@ func Open(ctx context.Context, database string, opt Options) (*Store, error) {
 	}
 	st := &Store{Queries: &Queries{q: counted{pool, count}, engine: engine}, db: db, dsn: database, count: count, stmts: stmts,
 		guard: guard, acquireWait: wait}
-	if engine == SQLite {
-		st.writers = make(chan struct{}, 1)
-	}
+	st.writers = make(chan struct{}, seats)
 	return st, nil
 }
 
