@@ -21,8 +21,8 @@ import (
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/model"
-	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/pagecache"
+	"github.com/parvis/parvis/internal/store"
 )
 
 //go:embed templates
