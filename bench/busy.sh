@@ -24,6 +24,8 @@ if [ "$which" = postgres ] || [ "$which" = all ]; then
 fi
 if [ "$which" = three ] || [ "$which" = all ]; then
 	fresh
-	go run ./bench/busy --database "$PG/parvis_busy?sslmode=disable" --procs 3 --kill
+	# 10 connections each: 3 × (10 + listener) stays far below max_connections
+	# even on a PostgreSQL shared with other work (docs/OPERATIONS.md).
+	go run ./bench/busy --database "$PG/parvis_busy?sslmode=disable" --procs 3 --kill --db-max-conns 10
 fi
 psql "$PG/postgres" -qc 'DROP DATABASE IF EXISTS parvis_busy' || true

@@ -123,7 +123,7 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 			return nil, fmt.Errorf("data directory: %w", err)
 		}
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL(), store.Options{})
+	st, err := store.Open(ctx, cfg.DatabaseURL(), store.Options{MaxConns: cfg.DBMaxConns})
 	if err != nil {
 		return nil, err
 	}

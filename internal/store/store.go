@@ -242,8 +242,23 @@ func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 // InTx runs fn in a transaction, committed when fn returns nil and rolled back
 // otherwise (including on panic), so nothing half-written stays behind.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	return s.inTx(ctx, fn, true)
+}
+
+// InTxFirst is InTx for a short piece of bookkeeping that must not wait
+// behind a rush of request transactions: on PostgreSQL it does not queue
+// for a seat (it takes one of the connections the seats leave free). The
+// sending of a newsletter records what the mail server accepted with it:
+// queued behind a thousand registrations, those records came too late, and
+// a process killed meanwhile left its whole list to be sent again (issue
+// 15, three processes). SQLite has one writer: there it is InTx.
+func (s *Store) InTxFirst(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.inTx(ctx, fn, s.engine != Postgres)
+}
+
+func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error, queue bool) (err error) {
 	s.guard.check("a new transaction")
-	if s.writers != nil {
+	if queue {
 		timer := time.NewTimer(writerWait)
 		select {
 		case s.writers <- struct{}{}:
