@@ -20,6 +20,7 @@ import (
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/passwords"
 	"github.com/parvis/parvis/internal/screen"
+	"github.com/parvis/parvis/internal/secondopinion"
 	"github.com/parvis/parvis/internal/store"
 )
 
@@ -53,6 +54,10 @@ type App struct {
 	Logger    *slog.Logger
 	// Screener screens comments (internal/screen); immutable, shared.
 	Screener *screen.Screener
+	// Opinion asks the collectivité's own language model server for a
+	// second opinion on uncertain comments; nil when the operator configured
+	// none (docs/MODERATION.md, "Second opinion").
+	Opinion *secondopinion.Client
 	// Fetcher gets agenda URLs for event imports; nil uses the SSRF-guarded
 	// safehttp client (tests on loopback set one that allows private hosts).
 	Fetcher Fetcher

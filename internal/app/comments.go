@@ -375,6 +375,9 @@ func (a *App) PostComment(ctx context.Context, in NewComment) (Posted, error) {
 		if err := a.inboxOnComment(ctx, tx, in, c, staff, services); err != nil {
 			return err
 		}
+		if err := a.askOpinion(ctx, tx, settings, c); err != nil {
+			return err
+		}
 		if c.Status == model.CommentPublished {
 			return a.NotifyThreadFollowers(ctx, tx, in.Publication.ID, c.ID)
 		}
@@ -469,6 +472,10 @@ func (a *App) EditComment(ctx context.Context, org model.Organisation, acct mode
 		return model.Comment{}, err
 	}
 	res := a.Screener.Check(body, words)
+	settings, err := a.DebateSettings(ctx, org.ID)
+	if err != nil {
+		return model.Comment{}, err
+	}
 	var out model.Comment
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
 		c, err := a.ownComment(ctx, tx, org.ID, id, acct)
@@ -505,6 +512,10 @@ func (a *App) EditComment(ctx context.Context, org model.Organisation, acct mode
 		}
 		out = c
 		if err := tx.UpdateComment(ctx, c); err != nil {
+			return err
+		}
+		// The new text is asked about again if it is uncertain.
+		if err := a.askOpinion(ctx, tx, settings, c); err != nil {
 			return err
 		}
 		return a.InboxOnEdit(ctx, tx, org, before, c) // same rule as a Fediverse reply's edit

@@ -8,11 +8,13 @@ import (
 	"html"
 	"log/slog"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/riverqueue/river"
 
@@ -37,6 +39,9 @@ type FedOptions struct {
 	// FollowsPerHost caps the follows accepted from one host per minute
 	// (0: 60).
 	FollowsPerHost int
+	// RepliesPerHost caps the replies accepted from all the accounts of
+	// one host in RemoteFloodWindow (0: RemoteHostFlood).
+	RepliesPerHost int
 	// HostConcurrency caps simultaneous deliveries to one host in this
 	// process (0: 4).
 	HostConcurrency int
@@ -63,6 +68,10 @@ const (
 	// RemoteFloodWindow.
 	RemoteFlood       = 10
 	RemoteFloodWindow = 10 * time.Minute
+	// RemoteHostFlood is the most comments all the accounts of one host
+	// may leave in RemoteFloodWindow: a server can make accounts at will,
+	// so the per-account cap alone does not stop it.
+	RemoteHostFlood = 30
 	// SeenRetention is how long incoming activity ids are remembered
 	// (Date checks refuse anything older than an hour anyway).
 	SeenRetention = 14 * 24 * time.Hour
@@ -110,6 +119,19 @@ func (a *App) FedHost() string {
 	return u.Host
 }
 
+// InstanceUsername is the instance actor's preferredUsername and the user
+// part of its WebFinger address: the host name without its port. Servers
+// check a signer by WebFingering preferredUsername@host, and a user name
+// with a colon ("127.0.0.1:8080") is no user name to GoToSocial (nor to
+// Mastodon): with a port, signed fetches could not be checked at all.
+func (a *App) InstanceUsername() string {
+	u, err := url.Parse(a.BaseURL)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
+}
+
 // LocalRef is what one of our URLs designates.
 type LocalRef struct {
 	Kind   string // org, topic, publication, comment, person, instance
@@ -144,6 +166,45 @@ func (a *App) ParseLocalURI(s string) (LocalRef, bool) {
 		return LocalRef{Kind: "comment", Handle: parts[0], ID: parts[2]}, true
 	}
 	return LocalRef{}, false
+}
+
+// acctPattern is the user part of one of our WebFinger addresses: an
+// organisation handle, or a handle and a topic slug joined by the only dot
+// (neither may contain one).
+var acctPattern = regexp.MustCompile(`^([a-z0-9-]+)(?:\.([a-z0-9-]+))?$`)
+
+// ParseAcct reads the user part of acct:USER@host (the host already
+// checked). The instance actor comes first: its preferredUsername is the
+// host, as Mastodon's and GoToSocial's are, and servers check a signer by
+// WebFingering preferredUsername@host. A host name can therefore never be
+// read as an organisation and a topic ("ville.fr": organisation "ville",
+// topic "fr"); creating such a pair is refused (SaveTopic,
+// CreateOrganisation), and anything else with a dot, a colon or an
+// uppercase letter is nobody.
+func (a *App) ParseAcct(user string) (LocalRef, bool) {
+	user = strings.ToLower(user)
+	if name := strings.ToLower(a.InstanceUsername()); name != "" && (user == name || user == strings.ToLower(a.FedHost())) {
+		return LocalRef{Kind: model.ActorInstance}, true // host:port too, as it was named before
+	}
+	m := acctPattern.FindStringSubmatch(user)
+	if m == nil {
+		return LocalRef{}, false
+	}
+	if m[2] == "" {
+		return LocalRef{Kind: model.ActorOrg, Handle: m[1]}, true
+	}
+	return LocalRef{Kind: model.ActorTopic, Handle: m[1], Slug: m[2]}, true
+}
+
+// collidesWithHost reports whether an organisation handle, or a handle and
+// topic slug, would spell our host name: WebFinger gives that address to
+// the instance actor.
+func (a *App) collidesWithHost(handle, slug string) bool {
+	user := handle
+	if slug != "" {
+		user += "." + slug
+	}
+	return strings.EqualFold(user, a.InstanceUsername())
 }
 
 // ---- Local actors -----------------------------------------------------
@@ -284,7 +345,7 @@ func (a *App) InstanceActorDoc(ctx context.Context) (federation.Actor, error) {
 	if err != nil {
 		return federation.Actor{}, err
 	}
-	doc := a.baseActor(a.InstanceActorURI(), "Application", a.FedHost(), "Parvis", act)
+	doc := a.baseActor(a.InstanceActorURI(), "Application", a.InstanceUsername(), "Parvis", act)
 	doc.Outbox, doc.Followers = "", ""
 	doc.Discoverable = false
 	return federation.ActorDoc(doc), nil
@@ -316,9 +377,18 @@ func link(u string) string {
 
 // ---- Objects ----------------------------------------------------------
 
-// PublicationObject builds the ActivityPub object of a publication: an
-// Article for news, pages and job offers, a Note for alerts (Mastodon shows
-// a Note's whole text), an Event for events.
+// PublicationObject builds the ActivityPub object of a publication: a
+// Note for news, pages, job offers and alerts, an Event for events.
+//
+// Why not an Article for news: the two big readers disagree on it, and a
+// Note reads the same in both (docs/FEDERATION.md, "What each server
+// shows"). Mastodon converts an Article into its name, summary and link and
+// never shows its content (app/lib/activitypub/activity/create.rb,
+// converted_text); GoToSocial shows the content but makes the summary — or
+// failing it the name — a content warning the post is folded behind
+// (internal/typeutils/astointernal.go, ASStatusToStatus). A Note with
+// neither name nor summary, its content opening with the title, is shown
+// unfolded and whole by both, by Misskey and by Pleroma/Akkoma.
 func (a *App) PublicationObject(ctx context.Context, q *store.Queries, org model.Organisation, p model.Publication) (federation.Note, error) {
 	return a.publicationObject(ctx, q, org, p, nil)
 }
@@ -330,8 +400,8 @@ func (a *App) publicationObject(ctx context.Context, q *store.Queries, org model
 	lead []eventNotice) (federation.Note, error) {
 	uri := a.PublicationURI(org.Handle, p.Slug)
 	actor := a.OrgActorURI(org.Handle)
-	n := federation.Note{ID: uri, Type: "Article", AttributedTo: actor, Name: p.Title, Summary: p.Summary,
-		MediaType: "text/html", URL: uri, To: []string{federation.Public}, Cc: []string{collectionURI(actor, "followers")}}
+	n := federation.Note{ID: uri, Type: "Note", AttributedTo: actor, MediaType: "text/html", URL: uri,
+		To: []string{federation.Public}, Cc: []string{collectionURI(actor, "followers")}}
 	if p.PublishedAt != nil {
 		n.Published = federation.Stamp(*p.PublishedAt)
 	}
@@ -339,17 +409,15 @@ func (a *App) publicationObject(ctx context.Context, q *store.Queries, org model
 		n.Updated = federation.Stamp(*p.RepublishedAt)
 	}
 	back := `<p><a href="` + html.EscapeString(uri) + `">` + html.EscapeString(a.Cat.T(i18n.Default, "fed.read_more", org.Name)) + `</a></p>`
-	n.Content = p.BodyHTML
-	if p.Kind == model.KindAlert {
-		// Mastodon shows a Note's summary as a content warning: the alert's
-		// level and title go in the text instead.
-		n.Type, n.Name, n.Summary = "Note", "", ""
-		level := ""
-		if p.AlertLevel != "" {
-			level = a.Cat.T(i18n.Default, "fed.alert."+string(p.AlertLevel)) + " — "
-		}
-		n.Content = "<p><strong>" + html.EscapeString(level+p.Title) + "</strong></p>" + paragraphs(p.Summary) + p.BodyHTML
+	// The title opens the text (every reader shows it), then the lead, then
+	// the body; no summary, which Mastodon and GoToSocial show as a content
+	// warning, and no name, which GoToSocial falls back on for one. An
+	// alert's level comes first.
+	title := p.Title
+	if p.Kind == model.KindAlert && p.AlertLevel != "" {
+		title = a.Cat.T(i18n.Default, "fed.alert."+string(p.AlertLevel)) + " — " + title
 	}
+	n.Content = "<p><strong>" + html.EscapeString(title) + "</strong></p>" + paragraphs(p.Summary) + p.BodyHTML
 	topics, err := q.TopicsOf(ctx, org.ID)
 	if err != nil {
 		return n, err
@@ -370,6 +438,9 @@ func (a *App) publicationObject(ctx context.Context, q *store.Queries, org model
 		}
 	}
 	if p.Kind == model.KindEvent {
+		// An Event keeps its name (Mobilizon's title, what Mastodon shows)
+		// and its lead as summary; its content opens with the title too.
+		n.Name, n.Summary, n.Content = p.Title, p.Summary, p.BodyHTML
 		if err := a.eventObjectFields(ctx, q, p, &n, lead); err != nil {
 			return n, err
 		}
@@ -393,9 +464,11 @@ func (a *App) publicationObject(ctx context.Context, q *store.Queries, org model
 func (a *App) eventObjectFields(ctx context.Context, q *store.Queries, p model.Publication, n *federation.Note, lead []eventNotice) error {
 	n.Type = "Event"
 	n.Timezone = "Europe/Paris"
+	title := "<p><strong>" + html.EscapeString(p.Title) + "</strong></p>"
 	e, err := q.EventByID(ctx, p.OrgID, p.ID)
 	if errors.Is(err, model.ErrNotFound) {
 		n.JoinMode = "free"
+		n.Content = title + n.Content
 		return nil // an event without its details yet: its text only
 	} else if err != nil {
 		return err
@@ -407,10 +480,14 @@ func (a *App) eventObjectFields(ctx context.Context, q *store.Queries, p model.P
 	if e.Status == model.EventCancelled || e.Status == model.EventPostponed {
 		notices = append(notices, eventNotice{Label: a.Cat.T(i18n.Default, "events.status."+string(e.Status)), Text: e.StatusNote})
 	}
+	start, end := e.StartsAt, e.EndsAt
 	if e.Recurring() {
-		series, err := a.seriesFields(ctx, q, e, n)
+		series, next, err := a.seriesFields(ctx, q, e, n)
 		if err != nil {
 			return err
+		}
+		if next != nil {
+			start, end = next.StartsAt, next.EndsAt
 		}
 		for _, nt := range series {
 			if !slices.Contains(notices, nt) { // the lead names it already
@@ -418,6 +495,22 @@ func (a *App) eventObjectFields(ctx context.Context, q *store.Queries, p model.P
 			}
 		}
 	}
+	// GoToSocial ignores startTime and location, and Mastodon shows an
+	// Event's name, summary and link only: the date, time and place go in
+	// the summary and, after the title, in the content.
+	when := EventWhen(i18n.Default, start, end, e.AllDay, a.Now())
+	if e.Recurring() {
+		when = a.Cat.T(i18n.Default, "fed.event.next_date", when)
+	}
+	when = upperFirst(when) // it opens a sentence and a paragraph
+	where := eventPlace(a.Cat.T(i18n.Default, "events.attendance.online"), e)
+	line, head := when, title+"<p>"+html.EscapeString(when)
+	if where != "" {
+		line += " — " + where
+		head += "<br>" + html.EscapeString(where)
+	}
+	n.Summary = strings.TrimSpace(sentence(line) + " " + n.Summary)
+	n.Content = head + "</p>" + n.Content
 	prependNotices(n, notices)
 	if e.PlaceName != "" || e.PlaceAddress != "" {
 		n.Location = &federation.Place{Type: "Place", Name: e.PlaceName}
@@ -453,13 +546,15 @@ type eventNotice struct{ Label, Text string }
 // seriesFields gives a series' Event its next date still on (the first
 // date when none is left), appends the next dates to its content, and
 // returns a notice for each coming date that is cancelled or moved.
-func (a *App) seriesFields(ctx context.Context, q *store.Queries, e model.Event, n *federation.Note) ([]eventNotice, error) {
+func (a *App) seriesFields(ctx context.Context, q *store.Queries, e model.Event, n *federation.Note) ([]eventNotice, *model.Occurrence, error) {
 	now := a.Now()
 	occs, err := q.Occurrences(ctx, e.PublicationID, now, fedNextDates)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	var next *model.Occurrence
 	if i := slices.IndexFunc(occs, func(o model.Occurrence) bool { return !o.Cancelled }); i >= 0 {
+		next = &occs[i]
 		n.StartTime, n.EndTime = federation.Stamp(occs[i].StartsAt), federation.Stamp(occs[i].EndsAt)
 	}
 	if len(occs) > 0 {
@@ -481,7 +576,7 @@ func (a *App) seriesFields(ctx context.Context, q *store.Queries, e model.Event,
 	}
 	xs, err := q.EventExceptions(ctx, e.PublicationID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var notices []eventNotice
 	for _, x := range xs {
@@ -494,7 +589,7 @@ func (a *App) seriesFields(ctx context.Context, q *store.Queries, e model.Event,
 		}
 		notices = append(notices, a.occurrenceNotice(e, x, false, now))
 	}
-	return notices, nil
+	return notices, next, nil
 }
 
 // occurrenceNotice says what became of one date of a series: cancelled,
@@ -514,6 +609,30 @@ func (a *App) occurrenceNotice(e model.Event, x model.EventException, restored b
 		nt.Text = sentence(nt.Text) + " " + x.Note
 	}
 	return nt
+}
+
+// upperFirst capitalises the first letter of s.
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// eventPlace is where an event happens, as one line: its place's name and
+// address (either may be missing), or online.
+func eventPlace(online string, e model.Event) string {
+	parts := []string{}
+	for _, s := range []string{e.PlaceName, e.PlaceAddress} {
+		if s = strings.TrimSpace(s); s != "" && !slices.Contains(parts, s) {
+			parts = append(parts, s)
+		}
+	}
+	if e.Attendance == model.AttendOnline && len(parts) == 0 {
+		return online
+	}
+	return strings.Join(parts, ", ")
 }
 
 // prependNotices opens the summary (plain text, which Mastodon shows) and

@@ -64,6 +64,11 @@ func (a *App) FetchRemoteActor(ctx context.Context, uri string) (model.RemoteAct
 		// another one's actor would be an impersonation.
 		return model.RemoteActor{}, fmt.Errorf("%w: fetched %s, got %s", federation.ErrMalformed, uri, ra.ID)
 	}
+	// Keep verifying with the key its signatures name, when the actor
+	// still lists it (an actor may list several, or be its own keyId).
+	if old, err := a.Store.RemoteActorByURI(ctx, uri); err == nil {
+		ra.UseKey(old.KeyID)
+	}
 	return a.storeRemoteActor(ctx, ra)
 }
 
@@ -130,7 +135,7 @@ func (a *App) VerificationKey(ctx context.Context, keyID string, refresh bool) (
 	if err != nil {
 		return model.RemoteActor{}, nil, err
 	}
-	kd, err := federation.ParseKeyDoc(b)
+	kd, err := federation.ParseKeyDoc(b, keyID)
 	if err != nil {
 		return model.RemoteActor{}, nil, err
 	}
@@ -138,13 +143,21 @@ func (a *App) VerificationKey(ctx context.Context, keyID string, refresh bool) (
 	if kd.Actor != nil {
 		ra = *kd.Actor
 	} else {
-		// A bare key: its owner must name it.
+		// A separate key document (GoToSocial's stub, a bare key): the
+		// owner it names must be an actor listing this very key, or anyone
+		// on the host could publish a key "owned" by someone else.
 		ab, err := a.signedGet(ctx, kd.Owner)
 		if err != nil {
 			return model.RemoteActor{}, nil, err
 		}
 		if ra, err = federation.ParseActor(ab); err != nil {
 			return model.RemoteActor{}, nil, err
+		}
+		if ra.ID != kd.Owner {
+			return model.RemoteActor{}, nil, fmt.Errorf("%w: key owner %s served %s", federation.ErrMalformed, kd.Owner, ra.ID)
+		}
+		if !ra.UseKey(keyID) || !samePublicKey(ra.PublicKeyPEM, kd.PEM) {
+			return model.RemoteActor{}, nil, fmt.Errorf("%w: %s does not list key %s", federation.ErrMalformed, ra.ID, keyID)
 		}
 	}
 	if ra.KeyID != keyID || federation.Host(ra.ID) != federation.Host(keyID) {
@@ -160,6 +173,17 @@ func (a *App) VerificationKey(ctx context.Context, keyID string, refresh bool) (
 	}
 	a.fed.verifiers.put(keyID, m, key)
 	return m, key, nil
+}
+
+// samePublicKey compares two PEM-encoded keys by their value (servers
+// differ in line breaks and trailing newlines).
+func samePublicKey(a, b string) bool {
+	ka, err := federation.ParsePublicKey(a)
+	if err != nil {
+		return false
+	}
+	kb, err := federation.ParsePublicKey(b)
+	return err == nil && ka.Equal(kb)
 }
 
 // InboxTarget is the inbox an activity was posted to.
@@ -541,11 +565,6 @@ func (a *App) postRemoteComment(ctx context.Context, org model.Organisation, pub
 		return fmt.Errorf("%w: empty, too long or invalid text", ErrIgnored)
 	}
 	now := a.Now()
-	if n, err := a.Store.RecentRemoteComments(ctx, ra.URI, now.Add(-RemoteFloodWindow)); err != nil {
-		return err
-	} else if n >= RemoteFlood {
-		return fmt.Errorf("%w: %d comments in %s", model.ErrRateLimited, n, RemoteFloodWindow)
-	}
 	c := model.Comment{ID: NewID(), OrgID: org.ID, PublicationID: pub.ID, RemoteActor: ra.URI, RemoteName: ra.Name,
 		RemoteObject: o.ID, RemoteHandle: ra.Handle, RemoteURL: remoteURL(o, ra), AuthorName: ra.Name, Body: body,
 		Fingerprint: Fingerprint(body), CreatedAt: now, UpdatedAt: now}
@@ -593,6 +612,9 @@ func (a *App) postRemoteComment(ctx context.Context, org model.Organisation, pub
 		} else if !errors.Is(err, model.ErrNotFound) {
 			return err
 		}
+		if err := a.checkReplyFlood(ctx, tx, ra, now); err != nil {
+			return err
+		}
 		if err := tx.CreateComment(ctx, c); err != nil {
 			return err
 		}
@@ -606,10 +628,40 @@ func (a *App) postRemoteComment(ctx context.Context, org model.Organisation, pub
 		if err := a.route(ctx, tx, org, pub, c, services); err != nil {
 			return err
 		}
+		if err := a.askOpinion(ctx, tx, settings, c); err != nil {
+			return err
+		}
 		// A reply that asks something (or is held) needs a human: the
 		// console's inbox, routed like a resident's comment.
 		return a.InboxFromComment(ctx, tx, org, c, false, services)
 	})
+}
+
+// checkReplyFlood refuses a reply beyond RemoteFlood for its account or
+// the per-host cap for all the accounts of its host, in RemoteFloodWindow.
+// It counts in the transaction that writes the reply, after taking the
+// host's lock: replies arriving together from one host are counted one
+// after another, so none gets past the cap (on both engines).
+func (a *App) checkReplyFlood(ctx context.Context, tx *store.Tx, ra model.RemoteActor, now time.Time) error {
+	if err := tx.LockFedHost(ctx, ra.Host); err != nil {
+		return err
+	}
+	since := now.Add(-RemoteFloodWindow)
+	if n, err := tx.RecentRemoteComments(ctx, ra.URI, since); err != nil {
+		return err
+	} else if n >= RemoteFlood {
+		return fmt.Errorf("%w: %d comments in %s", model.ErrRateLimited, n, RemoteFloodWindow)
+	}
+	limit := a.Fed.RepliesPerHost
+	if limit <= 0 {
+		limit = RemoteHostFlood
+	}
+	if n, err := tx.RecentRemoteCommentsFromHost(ctx, ra.Host, since); err != nil {
+		return err
+	} else if n >= limit {
+		return fmt.Errorf("%w: %d comments from %s in %s", model.ErrRateLimited, n, ra.Host, RemoteFloodWindow)
+	}
+	return nil
 }
 
 // remoteURL is the link shown with a remote comment: the author's profile.
@@ -654,6 +706,10 @@ func (a *App) inUpdate(ctx context.Context, target InboxTarget, ra model.RemoteA
 	if err != nil {
 		return err
 	}
+	settings, err := a.DebateSettings(ctx, c.OrgID)
+	if err != nil {
+		return err
+	}
 	return a.Store.InBatch(ctx, func(tx *store.Tx) error {
 		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
 			return err
@@ -682,6 +738,10 @@ func (a *App) inUpdate(ctx context.Context, target InboxTarget, ra model.RemoteA
 			c.Status, c.Review, c.ReviewSince = model.CommentHeld, model.ReviewHeld, &now
 		}
 		if err := tx.UpdateComment(ctx, c); err != nil {
+			return err
+		}
+		// The new text is asked about again if it is uncertain.
+		if err := a.askOpinion(ctx, tx, settings, c); err != nil {
 			return err
 		}
 		// An edit that asks something enters the console's inbox as a new

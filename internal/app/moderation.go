@@ -190,6 +190,9 @@ func queueSource(c model.Comment) string {
 	case model.ReviewRequest:
 		return "screening"
 	case model.ReviewHeld:
+		if c.ScreenVerdict == "allow" && c.InitialStatus == model.CommentPublished {
+			return "second_opinion" // published, then held by the language model's opinion
+		}
 		if c.ScreenVerdict == "allow" {
 			return "premoderation"
 		}
@@ -381,7 +384,9 @@ func (a *App) sendStatement(ctx context.Context, tx *store.Tx, org model.Organis
 	m := statementMail{Name: acct.DisplayName, Org: org.Name, Excerpt: excerpt(c.Body, 300),
 		Action: a.Cat.T(lang, "debate.action."+d.Action), Source: a.Cat.T(lang, "debate.source."+d.Source),
 		Note: d.Note, Rule: d.RuleNumber, RuleText: d.RuleText, Automated: d.ActorID == "",
-		Restrictive: d.Action != "approve" && d.Action != "restore" || d.Sanction != ""}
+		// An automatic hold waits for a moderator, whose decision will come
+		// with its own statement: nothing to appeal yet.
+		Restrictive: d.Action != "approve" && d.Action != "restore" && d.Action != "hold" || d.Sanction != ""}
 	if d.Sanction != "" {
 		m.Sanction = a.Cat.T(lang, "debate.sanction."+d.Sanction)
 	}
@@ -619,6 +624,8 @@ type CaseFile struct {
 	Appeals     []model.Appeal
 	Author      *AuthorProfile
 	Revisions   []string
+	// Opinion is the language model's second opinion, nil when none was asked.
+	Opinion *model.CommentOpinion
 }
 
 // AuthorProfile is the pseudonymous view staff have of a resident: never
@@ -685,6 +692,11 @@ func (a *App) OpenCase(ctx context.Context, actor model.Account, org model.Organ
 		return cf, err
 	}
 	if cf.Revisions, err = a.Store.CommentRevisions(ctx, c.ID); err != nil {
+		return cf, err
+	}
+	if op, err := a.Store.OpinionOf(ctx, c.ID); err == nil {
+		cf.Opinion = &op
+	} else if !errors.Is(err, model.ErrNotFound) {
 		return cf, err
 	}
 	if c.AccountID != "" {

@@ -47,7 +47,7 @@ func (a *App) createOrganisation(ctx context.Context, actorID string, in NewOrga
 	switch {
 	case !handlePattern.MatchString(in.Handle) || strings.HasPrefix(in.Handle, "-") || strings.HasSuffix(in.Handle, "-"):
 		v.Add("handle", "org.error.handle_format")
-	case reservedHandles[in.Handle]:
+	case reservedHandles[in.Handle], a.collidesWithHost(in.Handle, ""):
 		v.Add("handle", "org.error.handle_reserved")
 	}
 	if in.Name == "" || utf8.RuneCountInString(in.Name) > 120 {

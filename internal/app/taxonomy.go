@@ -49,7 +49,14 @@ func (a *App) SaveTopic(ctx context.Context, actorID, orgID, id string, in TagIn
 		if _, err := requireRole(ctx, tx, actorID, orgID, model.RoleAdmin); err != nil {
 			return err
 		}
-		var err error
+		org, err := tx.OrganisationByID(ctx, orgID)
+		if err != nil {
+			return err
+		}
+		if a.collidesWithHost(org.Handle, t.Slug) {
+			// "{org}.{topic}@host" would be the instance actor's address.
+			return &model.FieldError{Field: "slug", Code: "tag.error.slug_host"}
+		}
 		if t.ID == "" {
 			t.ID = NewID()
 			err = tx.CreateTopic(ctx, t)

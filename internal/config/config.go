@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/parvis/parvis/internal/secondopinion"
 )
 
 // Config is everything a parvis process needs to start.
@@ -38,6 +40,13 @@ type Config struct {
 	FederationInsecure bool
 	// FederationBlocks are domains refused for the whole instance, comma-separated.
 	FederationBlocks string
+
+	// Second opinion on uncertain comments from the collectivité's own
+	// language model server (docs/MODERATION.md): off while LLMURL is empty.
+	LLMURL     string        // base URL of an OpenAI-compatible server (llama.cpp, vLLM, Ollama)
+	LLMModel   string        // model name sent with each request
+	LLMAPIKey  string        // bearer token, when the server asks for one
+	LLMTimeout time.Duration // per request
 }
 
 // Register declares the data flags every subcommand that touches data shares
@@ -60,6 +69,10 @@ func Register(fs *flag.FlagSet, c *Config, server bool) {
 		fs.DurationVar(&c.JobPoll, "job-poll", 200*time.Millisecond, "how often idle job workers look for work [PARVIS_JOB_POLL]")
 		fs.BoolVar(&c.FederationInsecure, "federation-insecure", false, "federation over http:// and to loopback/private addresses: TESTS AND LOCAL DEVELOPMENT ONLY [PARVIS_FEDERATION_INSECURE]")
 		fs.StringVar(&c.FederationBlocks, "federation-block", "", "domains refused by federation for the whole instance, comma-separated [PARVIS_FEDERATION_BLOCK]")
+		fs.StringVar(&c.LLMURL, "llm-url", "", "base URL of YOUR OWN OpenAI-compatible language model server (llama.cpp, vLLM, Ollama), e.g. http://127.0.0.1:8081, for a second opinion on uncertain comments; comments are sent to it, so it must run on the collectivité's servers (off when empty) [PARVIS_LLM_URL]")
+		fs.StringVar(&c.LLMModel, "llm-model", "", "model name sent to --llm-url, e.g. mistral-7b-instruct [PARVIS_LLM_MODEL]")
+		fs.StringVar(&c.LLMAPIKey, "llm-api-key", "", "bearer token for --llm-url, when the server asks for one [PARVIS_LLM_API_KEY]")
+		fs.DurationVar(&c.LLMTimeout, "llm-timeout", 20*time.Second, "time limit of one request to --llm-url [PARVIS_LLM_TIMEOUT]")
 	}
 }
 
@@ -124,6 +137,17 @@ func (c *Config) Validate() error {
 	}
 	if c.MailConns < 0 || c.MailConns > 64 {
 		return fmt.Errorf("--mail-conns must be between 1 and 64, got %d", c.MailConns)
+	}
+	if c.LLMURL != "" {
+		if _, err := secondopinion.Endpoint(c.LLMURL); err != nil {
+			return err
+		}
+		if strings.TrimSpace(c.LLMModel) == "" {
+			return errors.New("--llm-model is required with --llm-url")
+		}
+		if c.LLMTimeout <= 0 || c.LLMTimeout > 10*time.Minute {
+			return fmt.Errorf("--llm-timeout must be between 1s and 10m, got %s", c.LLMTimeout)
+		}
 	}
 	switch c.LogFormat {
 	case "text", "json":

@@ -21,6 +21,14 @@ func seedDebate(ctx context.Context, a *app.App, org model.Organisation, service
 		Charter: a.DefaultCharter(), ReportThreshold: app.DefaultReportThreshold, UpdatedAt: a.Now()}); err != nil {
 		return err
 	}
+	// With a language model server given to `parvis demo --llm-url … --llm-model …`
+	// (docs/MODERATION.md, "Trying it"), Bellerive asks it for second
+	// opinions, so the demo's uncertain comments show them in the queue.
+	if a.Opinion != nil {
+		if err := a.Store.SetSecondOpinion(ctx, org.ID, true, a.Now()); err != nil {
+			return err
+		}
+	}
 	topic, err := a.Store.TopicBySlug(ctx, org.ID, "travaux")
 	if errors.Is(err, model.ErrNotFound) {
 		topic = model.Topic{ID: app.NewID(), OrgID: org.ID, Slug: "travaux", Name: "Travaux",
@@ -103,7 +111,10 @@ func seedModeratedComment(ctx context.Context, a *app.App, org model.Organisatio
 		return err
 	}
 	now := a.Now().Add(-2 * time.Hour)
-	body := "Ce conseil municipal est une bande de guignols incompétents, ils se gavent avec nos impôts."
+	// An insult the screen does not recognise ("le club des nuls" names no
+	// person it knows): it was published and residents reported it. A
+	// bluntly worded one ("bande de guignols") would have been held.
+	body := "Ce conseil municipal, c'est le club des nuls qui se gavent avec nos impôts."
 	c := model.Comment{ID: app.NewID(), OrgID: org.ID, PublicationID: pub.ID, AccountID: author.ID, Body: body,
 		Fingerprint: app.Fingerprint(body), Status: model.CommentPublished, InitialStatus: model.CommentPublished,
 		ScreenVerdict: "allow", CreatedAt: now, UpdatedAt: now}

@@ -93,10 +93,11 @@ func TestFederationGolden(t *testing.T) {
 		}
 		create := federation.Wrap(federation.OutActivity{ID: n.ID + "#create", Type: "Create", Actor: n.AttributedTo,
 			Published: n.Published, To: n.To, Cc: n.Cc, Object: &n})
-		c := golden(t, ts, "golden_create_article.json", create)
+		c := golden(t, ts, "golden_create_news.json", create)
 		obj := c["object"].(map[string]any)
 		if c["to"].([]any)[0] != federation.Public || !strings.HasSuffix(c["cc"].([]any)[0].(string), "/followers") ||
-			obj["type"] != "Article" || obj["name"] != "Forum des associations" || obj["url"] != obj["id"] ||
+			obj["type"] != "Note" || obj["name"] != nil || obj["summary"] != nil || obj["sensitive"] != nil || obj["url"] != obj["id"] ||
+			!strings.HasPrefix(obj["content"].(string), "<p><strong>Forum des associations</strong></p><p>Samedi au gymnase.</p>") ||
 			!strings.Contains(obj["content"].(string), "<strong>nombreux</strong>") ||
 			obj["tag"].([]any)[0].(map[string]any)["name"] != "#VieAssociative" {
 			t.Fatalf("create shape: %v", c)
@@ -146,8 +147,11 @@ func TestFederationGolden(t *testing.T) {
 		u := golden(t, ts, "golden_update_event_cancelled.json", update)
 		uo := u["object"].(map[string]any)
 		if u["type"] != "Update" || uo["type"] != "Event" || uo["ical:status"] != "CANCELLED" || uo["updated"] == nil ||
-			uo["summary"] != "Annulé — Alerte orage : concerts annulés. Concerts." || // what Mastodon shows of an Event
-			!strings.HasPrefix(uo["content"].(string), "<p><strong>Annulé</strong> — Alerte orage : concerts annulés.</p>") ||
+			// What Mastodon shows of an Event (and GoToSocial as its
+			// content warning): the status, the date and place, the lead.
+			uo["summary"] != "Annulé — Alerte orage : concerts annulés. Dimanche 21 juin, de 18 h à 23 h — Place de la République, 1 place de la République, 37999 Bellerive. Concerts." ||
+			!strings.HasPrefix(uo["content"].(string), "<p><strong>Annulé</strong> — Alerte orage : concerts annulés.</p>"+
+				"<p><strong>Fête de la musique</strong></p><p>Dimanche 21 juin, de 18 h à 23 h<br>Place de la République, 1 place de la République, 37999 Bellerive</p>") ||
 			uo["startTime"] != "2026-06-21T16:00:00Z" {
 			t.Fatalf("update of the cancelled event: %v", u)
 		}
@@ -246,8 +250,10 @@ func TestFederationOccurrenceGolden(t *testing.T) {
 		u = golden(t, ts, "golden_update_occurrence_cancelled.json", u)
 		o := u["object"].(map[string]any)
 		if u["type"] != "Update" || o["type"] != "Event" || o["ical:status"] != "CONFIRMED" || o["updated"] == nil ||
-			o["summary"] != "Date annulée — samedi 13 juin, de 9 h à 12 h. Brocante sur la place. Producteurs locaux." ||
-			!strings.HasPrefix(o["content"].(string), "<p><strong>Date annulée</strong> — samedi 13 juin, de 9 h à 12 h. Brocante sur la place.</p><p>Fruits") ||
+			o["summary"] != "Date annulée — samedi 13 juin, de 9 h à 12 h. Brocante sur la place. "+
+				"Prochaine date : samedi 6 juin, de 9 h à 12 h — Place du Marché. Producteurs locaux." ||
+			!strings.HasPrefix(o["content"].(string), "<p><strong>Date annulée</strong> — samedi 13 juin, de 9 h à 12 h. Brocante sur la place.</p>"+
+				"<p><strong>Marché du samedi</strong></p><p>Prochaine date : samedi 6 juin, de 9 h à 12 h<br>Place du Marché</p><p>Fruits") ||
 			!strings.Contains(o["content"].(string), "<li><del>samedi 13 juin, de 9 h à 12 h</del> (annulée)</li>") ||
 			o["startTime"] != "2026-06-06T07:00:00Z" {
 			t.Fatalf("Update of the cancelled date: %v", u)
@@ -295,7 +301,8 @@ func TestFederationOccurrenceGolden(t *testing.T) {
 		o = u["object"].(map[string]any)
 		if n != 4 || o["startTime"] != "2026-06-21T08:00:00Z" || o["endTime"] != "2026-06-21T11:00:00Z" ||
 			o["summary"] != "Date déplacée — dimanche 21 juin, de 10 h à 13 h, au lieu du samedi 20 juin à 9 h. "+
-				"Date annulée — samedi 13 juin, de 9 h à 12 h. Brocante sur la place. Producteurs locaux." ||
+				"Date annulée — samedi 13 juin, de 9 h à 12 h. Brocante sur la place. "+
+				"Prochaine date : dimanche 21 juin, de 10 h à 13 h — Place du Marché. Producteurs locaux." ||
 			!strings.Contains(o["content"].(string), "<li>dimanche 21 juin, de 10 h à 13 h (horaire modifié)</li>") {
 			t.Fatalf("Update of the moved date (%d Updates): %v", n, u)
 		}
@@ -318,7 +325,8 @@ func TestFederationOccurrenceGolden(t *testing.T) {
 		o = u["object"].(map[string]any)
 		if n != 5 || o["startTime"] != "2026-06-13T07:00:00Z" ||
 			o["summary"] != "Date rétablie — samedi 13 juin, de 9 h à 12 h. "+
-				"Date déplacée — dimanche 21 juin, de 10 h à 13 h, au lieu du samedi 20 juin à 9 h. Producteurs locaux." ||
+				"Date déplacée — dimanche 21 juin, de 10 h à 13 h, au lieu du samedi 20 juin à 9 h. "+
+				"Prochaine date : samedi 13 juin, de 9 h à 12 h — Place du Marché. Producteurs locaux." ||
 			!strings.HasPrefix(o["content"].(string), "<p><strong>Date rétablie</strong> — samedi 13 juin, de 9 h à 12 h</p>") ||
 			strings.Contains(o["content"].(string), "<del>") {
 			t.Fatalf("Update of the restored date (%d Updates): %v", n, u)

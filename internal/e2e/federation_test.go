@@ -155,12 +155,12 @@ func TestFederationTwoInstances(t *testing.T) {
 			t.Fatal(err)
 		}
 		pubURI := A.URL + "/bellerive/p/" + pub.Slug
-		inboxHas(t, B, claire.ID, "Create", `"type":"Article"`, `"id":"`+pubURI+`"`, "#Travaux", "fermée")
+		inboxHas(t, B, claire.ID, "Create", `"type":"Note"`, `"id":"`+pubURI+`"`, "#Travaux", "fermée")
 		inboxHas(t, B, claire.ID, "Announce", `"object":"`+pubURI+`"`)
 
 		// The object is served at its id, too.
 		st, _, body = getAP(t, pubURI, federation.ContentType)
-		if st != 200 || !strings.Contains(string(body), `"type":"Article"`) {
+		if st != 200 || !strings.Contains(string(body), `"type":"Note"`) {
 			t.Fatalf("object: %d %s", st, body)
 		}
 
@@ -274,7 +274,7 @@ func TestFederationTwoInstances(t *testing.T) {
 			contentHead string
 		}{
 			{model.EventPostponed, "Alerte orage.", "TENTATIVE", "<p><strong>Reporté</strong> — Alerte orage.</p>"},
-			{model.EventScheduled, "", "CONFIRMED", "<p>Concerts place de la République.</p>"},
+			{model.EventScheduled, "", "CONFIRMED", "<p><strong>Fête de la musique</strong></p><p>"},
 			{model.EventCancelled, "Annulée par arrêté préfectoral.", "CANCELLED", "<p><strong>Annulé</strong> — Annulée par arrêté préfectoral.</p>"},
 		}
 		for _, st := range steps {
@@ -324,7 +324,7 @@ func TestFederationOccurrenceChanges(t *testing.T) {
 			t.Fatalf("repeated cancellation: %v, want ErrConflict", err)
 		}
 		inboxHas(t, B, claire.ID, "Update", `"type":"Event"`, `"id":"`+evURI+`"`,
-			`"summary":"Date annulée — `+when(date(1), 3)+`. Brocante sur la place. Producteurs locaux."`,
+			`"summary":"Date annulée — `+when(date(1), 3)+`. Brocante sur la place. Prochaine date : `, `Producteurs locaux."`,
 			`<li><del>`+when(date(1), 3)+`</del> (annulée)</li>`)
 
 		// Move the third date to the next day at 10:00.

@@ -31,7 +31,7 @@ func FuzzParseActivity(f *testing.F) {
 		if a.Object != nil {
 			_ = HTMLToText(a.Object.Content)
 		}
-		_, _ = ParseKeyDoc(b)
+		_, _ = ParseKeyDoc(b, "https://a.example/u#main-key")
 		_, _ = ParseActor(b)
 	})
 }

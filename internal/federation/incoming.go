@@ -147,9 +147,15 @@ type RemoteActor struct {
 	URL               string
 	Inbox             string
 	SharedInbox       string
-	KeyID             string
-	PublicKeyPEM      string
+	// KeyID and PublicKeyPEM are the key we verify with: the first one the
+	// actor lists, or the one UseKey selected.
+	KeyID        string
+	PublicKeyPEM string
+	keys         []listedKey
 }
+
+// listedKey is one entry of an actor's publicKey (an object or a list).
+type listedKey struct{ id, owner, pem string }
 
 // Handle is the actor's address, user@host.
 func (r RemoteActor) Handle() string {
@@ -159,8 +165,35 @@ func (r RemoteActor) Handle() string {
 	return r.PreferredUsername + "@" + Host(r.ID)
 }
 
-// KeyDoc is what a keyId URL returned: an actor with its key, or a bare key
-// object naming its owner (then the owner must be fetched).
+// UseKey makes keyID the key we verify with, if the actor lists it. An
+// actor listing a single key may also be named by its own id (a keyId
+// without fragment that dereferences to the actor); the key is then
+// recorded under that keyId, which is what signatures will name.
+func (r *RemoteActor) UseKey(keyID string) bool {
+	for _, k := range r.keys {
+		if k.id == keyID {
+			r.KeyID, r.PublicKeyPEM = k.id, k.pem
+			return true
+		}
+	}
+	if keyID == r.ID && len(r.keys) == 1 {
+		r.KeyID, r.PublicKeyPEM = keyID, r.keys[0].pem
+		return true
+	}
+	return false
+}
+
+// KeyDoc is what a keyId URL returned. The ActivityPub world has three
+// shapes (docs/FEDERATION.md, "Signatures"):
+//   - the actor itself, when the keyId is the actor's id or a fragment of
+//     it (Mastodon, Misskey, Pleroma/Akkoma, Mobilizon: "…#main-key");
+//     Actor is set, its key selected;
+//   - a stub of the actor that lists the key but has no inbox
+//     (GoToSocial's "…/users/NAME/main-key");
+//   - a bare key object (CryptographicKey/Key with publicKeyPem and owner).
+//
+// In the last two, Actor is nil: the Owner must be fetched and must list
+// the same key (KeyID, with the same PEM) for the key to speak for it.
 type KeyDoc struct {
 	Actor *RemoteActor
 	KeyID string
@@ -168,24 +201,81 @@ type KeyDoc struct {
 	PEM   string
 }
 
-// ParseKeyDoc reads the document at a keyId URL.
-func ParseKeyDoc(b []byte) (KeyDoc, error) {
+// ParseKeyDoc reads the document fetched for keyID.
+func ParseKeyDoc(b []byte, keyID string) (KeyDoc, error) {
 	m, err := decode(b)
 	if err != nil {
 		return KeyDoc{}, err
 	}
-	if pk, ok := m["publicKey"]; ok {
+	if _, ok := m["publicKey"]; ok {
+		id := str(m["id"])
+		keys := listedKeys(m["publicKey"])
+		var k *listedKey
+		for i := range keys {
+			if keys[i].id == keyID {
+				k = &keys[i]
+			}
+		}
+		if k == nil && id == keyID && len(keys) == 1 {
+			k = &keys[0]
+		}
+		if k == nil {
+			return KeyDoc{}, fmt.Errorf("%w: %s does not list key %s", ErrMalformed, id, keyID)
+		}
+		if idOf(m["inbox"]) == "" {
+			// A stub (GoToSocial): the key and its owner, nothing to
+			// deliver to. The owner is fetched and must list the key.
+			owner := k.owner
+			if owner == "" {
+				owner = id
+			}
+			return bareKey(keyID, owner, k.pem)
+		}
 		a, err := actorFrom(m)
 		if err != nil {
 			return KeyDoc{}, err
 		}
-		_ = pk
+		if k.owner != "" && k.owner != a.ID {
+			return KeyDoc{}, fmt.Errorf("%w: key %s owned by %s, served by %s", ErrMalformed, keyID, k.owner, a.ID)
+		}
+		a.UseKey(keyID)
 		return KeyDoc{Actor: &a, KeyID: a.KeyID, Owner: a.ID, PEM: a.PublicKeyPEM}, nil
 	}
 	if pemStr := str(m["publicKeyPem"]); pemStr != "" {
-		return KeyDoc{KeyID: str(m["id"]), Owner: idOf(m["owner"]), PEM: pemStr}, nil
+		if id := str(m["id"]); id != keyID {
+			return KeyDoc{}, fmt.Errorf("%w: fetched key %s, got %s", ErrMalformed, keyID, id)
+		}
+		owner := idOf(m["owner"])
+		if owner == "" {
+			owner = idOf(m["controller"]) // the Data Integrity spelling
+		}
+		return bareKey(keyID, owner, pemStr)
 	}
 	return KeyDoc{}, fmt.Errorf("%w: no public key", ErrMalformed)
+}
+
+// bareKey checks a key that names its owner elsewhere: the owner must be an
+// http(s) URL on the key's host (a key may only speak for its own host).
+func bareKey(keyID, owner, pem string) (KeyDoc, error) {
+	if !absoluteHTTP(owner) || Host(owner) != Host(keyID) {
+		return KeyDoc{}, fmt.Errorf("%w: key %s has no owner on its host (%q)", ErrMalformed, keyID, owner)
+	}
+	if pem == "" {
+		return KeyDoc{}, fmt.Errorf("%w: key %s has no PEM", ErrMalformed, keyID)
+	}
+	return KeyDoc{KeyID: keyID, Owner: owner, PEM: pem}, nil
+}
+
+// listedKeys reads an actor's publicKey: one object, a list of objects, or
+// (for lists) references we cannot use and skip.
+func listedKeys(v any) []listedKey {
+	var out []listedKey
+	for _, e := range list(v) {
+		if k, ok := e.(map[string]any); ok {
+			out = append(out, listedKey{id: str(k["id"]), owner: idOf(k["owner"]), pem: str(k["publicKeyPem"])})
+		}
+	}
+	return out
 }
 
 // ParseActor reads a fetched actor document.
@@ -203,18 +293,14 @@ func actorFrom(m map[string]any) (RemoteActor, error) {
 	if ep, ok := m["endpoints"].(map[string]any); ok {
 		a.SharedInbox = idOf(ep["sharedInbox"])
 	}
-	switch pk := m["publicKey"].(type) {
-	case map[string]any:
-		a.KeyID, a.PublicKeyPEM = str(pk["id"]), str(pk["publicKeyPem"])
-		if owner := idOf(pk["owner"]); owner != "" && owner != a.ID {
-			return a, fmt.Errorf("%w: key owned by %s, not %s", ErrMalformed, owner, a.ID)
+	a.keys = listedKeys(m["publicKey"])
+	for _, k := range a.keys {
+		if k.owner != "" && k.owner != a.ID {
+			return a, fmt.Errorf("%w: key %s owned by %s, not %s", ErrMalformed, k.id, k.owner, a.ID)
 		}
-	case []any:
-		if len(pk) > 0 {
-			if k, ok := pk[0].(map[string]any); ok {
-				a.KeyID, a.PublicKeyPEM = str(k["id"]), str(k["publicKeyPem"])
-			}
-		}
+	}
+	if len(a.keys) > 0 {
+		a.KeyID, a.PublicKeyPEM = a.keys[0].id, a.keys[0].pem
 	}
 	if !absoluteHTTP(a.ID) || !absoluteHTTP(a.Inbox) {
 		return a, fmt.Errorf("%w: actor needs http(s) id and inbox", ErrMalformed)
@@ -222,10 +308,15 @@ func actorFrom(m map[string]any) (RemoteActor, error) {
 	if a.SharedInbox != "" && !absoluteHTTP(a.SharedInbox) {
 		a.SharedInbox = ""
 	}
-	// An actor may only speak for its own host: its inbox and key live there.
-	if h := Host(a.ID); Host(a.Inbox) != h || (a.SharedInbox != "" && Host(a.SharedInbox) != h) ||
-		(a.KeyID != "" && Host(a.KeyID) != h) {
-		return a, fmt.Errorf("%w: inbox or key on another host than the actor", ErrMalformed)
+	// An actor may only speak for its own host: its inbox and keys live there.
+	h := Host(a.ID)
+	if Host(a.Inbox) != h || (a.SharedInbox != "" && Host(a.SharedInbox) != h) {
+		return a, fmt.Errorf("%w: inbox on another host than the actor", ErrMalformed)
+	}
+	for _, k := range a.keys {
+		if k.id != "" && Host(k.id) != h {
+			return a, fmt.Errorf("%w: key on another host than the actor", ErrMalformed)
+		}
 	}
 	if a.Name == "" {
 		a.Name = a.PreferredUsername

@@ -156,7 +156,10 @@ type ModerationSettings struct {
 	Mode            ModerationMode
 	Charter         []string // rule texts; rule n is Charter[n-1]
 	ReportThreshold int
-	UpdatedAt       time.Time
+	// SecondOpinion: uncertain comments are also shown to the self-hosted
+	// language model the operator configured (docs/MODERATION.md).
+	SecondOpinion bool
+	UpdatedAt     time.Time
 }
 
 // Rule returns rule n's text, or "" when there is none.

@@ -49,12 +49,25 @@ type Options struct {
 	LookupIP func(ctx context.Context, host string) ([]netip.Addr, error)
 	// MaxConnsPerHost caps connections to one host (default 8).
 	MaxConnsPerHost int
+	// TrustedHosts are host names (or IP literals) the operator configured
+	// himself, such as the collectivité's own language model server on its
+	// network: they may be reached over http:// and on loopback or private
+	// addresses. Every other host, a redirect's target included, is checked
+	// as usual. Unlike Insecure, this names hosts; it never opens the
+	// client to addresses that come from outside.
+	TrustedHosts []string
 }
 
 // Client performs checked requests.
 type Client struct {
-	HTTP *http.Client
-	opts Options
+	HTTP    *http.Client
+	opts    Options
+	trusted map[string]bool // Options.TrustedHosts, lower-cased
+}
+
+// isTrusted reports whether host (without port) is one the operator named.
+func (c *Client) isTrusted(host string) bool {
+	return c.trusted[strings.ToLower(strings.TrimSuffix(strings.Trim(host, "[]"), "."))]
 }
 
 // New builds a client.
@@ -72,10 +85,19 @@ func New(o Options) *Client {
 		o.UserAgent = "Parvis"
 	}
 	c := &Client{opts: o}
+	for _, h := range o.TrustedHosts {
+		if h = strings.ToLower(strings.Trim(strings.TrimSpace(h), "[]")); h != "" {
+			if c.trusted == nil {
+				c.trusted = map[string]bool{}
+			}
+			c.trusted[h] = true
+		}
+	}
 	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second, Control: c.control}
+	trustedDialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
 	tr := &http.Transport{
 		Proxy:                 nil, // a proxy would dial for us, unchecked
-		DialContext:           c.dialContext(dialer),
+		DialContext:           c.dialContext(dialer, trustedDialer),
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          200,
 		MaxIdleConnsPerHost:   4,
@@ -109,7 +131,7 @@ func (c *Client) CheckURL(u *url.URL) error {
 		return fmt.Errorf("%w: credentials in URL", ErrScheme)
 	case u.Scheme == "https":
 		return nil
-	case u.Scheme == "http" && c.opts.Insecure:
+	case u.Scheme == "http" && (c.opts.Insecure || c.isTrusted(u.Hostname())):
 		return nil
 	}
 	return fmt.Errorf("%w: %s", ErrScheme, u.Scheme)
@@ -195,14 +217,21 @@ func (c *Client) control(network, address string, _ syscall.RawConn) error {
 	return nil
 }
 
-func (c *Client) dialContext(d *net.Dialer) func(ctx context.Context, network, addr string) (net.Conn, error) {
-	if c.opts.LookupIP == nil {
-		return d.DialContext
-	}
+// dialContext dials with d, whose Control refuses non-public addresses, or
+// with trusted (no address check) when the host is one of TrustedHosts: the
+// host name decides before resolution, so a redirect to another name goes
+// through the checked dialer.
+func (c *Client) dialContext(d, trusted *net.Dialer) func(ctx context.Context, network, addr string) (net.Conn, error) {
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
 		host, port, err := net.SplitHostPort(addr)
 		if err != nil {
 			return nil, err
+		}
+		if c.isTrusted(host) {
+			return trusted.DialContext(ctx, network, addr)
+		}
+		if c.opts.LookupIP == nil {
+			return d.DialContext(ctx, network, addr)
 		}
 		ips, err := c.opts.LookupIP(ctx, strings.TrimSuffix(host, "."))
 		if err != nil {

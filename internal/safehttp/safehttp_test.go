@@ -86,3 +86,44 @@ func TestBodyLimit(t *testing.T) {
 		t.Fatalf("2000 bytes with a 1000 limit: err = %v, want ErrTooLarge", err)
 	}
 }
+
+// TestTrustedHost: the host the operator configured (a language model server
+// on the collectivité's network) is reached over http on loopback; any other
+// host stays refused, even through a redirect from the trusted one.
+func TestTrustedHost(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/redirect" {
+			http.Redirect(w, r, strings.Replace(srv0URL(r), "127.0.0.1", "localhost", 1)+"/secret", http.StatusFound)
+			return
+		}
+		_, _ = w.Write([]byte("ok"))
+	}))
+	defer srv.Close()
+	c := New(Options{TrustedHosts: []string{"127.0.0.1"}})
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/v1/models", nil)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("trusted host refused: %v", err)
+	}
+	if b, err := c.ReadBody(resp); err != nil || string(b) != "ok" {
+		t.Fatalf("body = %q, %v", b, err)
+	}
+	req, _ = http.NewRequest(http.MethodGet, strings.Replace(srv.URL, "127.0.0.1", "localhost", 1), nil)
+	if _, err := c.Do(req); !errors.Is(err, ErrScheme) {
+		t.Fatalf("other loopback name over http: err = %v, want ErrScheme", err)
+	}
+	req, _ = http.NewRequest(http.MethodGet, srv.URL+"/redirect", nil)
+	if _, err := c.Do(req); !errors.Is(err, ErrScheme) {
+		t.Fatalf("redirect away from the trusted host: err = %v, want ErrScheme", err)
+	}
+	// https to another loopback name: the scheme passes, the dial must not.
+	c2 := New(Options{TrustedHosts: []string{"llm.mairie.lan"}, LookupIP: func(context.Context, string) ([]netip.Addr, error) {
+		return []netip.Addr{netip.MustParseAddr("127.0.0.1")}, nil
+	}})
+	req, _ = http.NewRequest(http.MethodGet, "https://autre.example/x", nil)
+	if _, err := c2.Do(req); !errors.Is(err, ErrBlockedAddress) {
+		t.Fatalf("untrusted name resolving to loopback: err = %v, want ErrBlockedAddress", err)
+	}
+}
+
+func srv0URL(r *http.Request) string { return "http://" + r.Host }

@@ -131,10 +131,31 @@ type lexicon struct {
 	skeleton map[string]entry // abuse words by skeleton, for "connnnnard"
 	glued    []entry          // long slurs and insults searched inside glued words
 	roles    phraseSet[role]
+	// violence maps each inflected form of a verb of violence to its verb
+	// (data/violence_verbs.txt, from the Lefff).
+	violence map[string]verbForm
+	// negative maps French words to their AFINN valence, -2 to -5
+	// (data/valence_fr_negative.txt).
+	negative map[string]int
 }
 
 func loadLexicon() (*lexicon, error) {
 	lx := &lexicon{abuse: newPhraseSet[entry](), skeleton: map[string]entry{}, roles: newPhraseSet[role]()}
+	violence, err := loadViolence()
+	if err != nil {
+		return nil, err
+	}
+	lx.violence = violence
+	lx.negative = map[string]int{}
+	if err := eachLine("data/valence_fr_negative.txt", func(f []string) {
+		if len(f) == 2 {
+			v := 0
+			fmt.Sscan(f[1], &v)
+			lx.negative[f[0]] = v
+		}
+	}); err != nil {
+		return nil, err
+	}
 	add := func(word string, cat category, group string) {
 		n := Normalize(word)
 		if n == "" {
@@ -165,7 +186,7 @@ func loadLexicon() (*lexicon, error) {
 		return nil, err
 	}
 	ignored := map[string]bool{}
-	err := eachLine("data/parvis_lexicon.txt", func(f []string) {
+	err = eachLine("data/parvis_lexicon.txt", func(f []string) {
 		if len(f) < 2 {
 			return
 		}
@@ -181,6 +202,14 @@ func loadLexicon() (*lexicon, error) {
 			delete(lx.abuse.single, n)
 			delete(lx.abuse.values, n)
 			add(f[1], cat, "")
+			// The plural of a curated single word ("guignol" →
+			// "guignols") unless the source lists or the curation say
+			// otherwise; a word ending in s, x or z is its own plural.
+			if p := n + "s"; !strings.Contains(n, " ") && !strings.ContainsAny(n[len(n)-1:], "sxz") && !ignored[p] {
+				if _, ok := lx.abuse.single[p]; !ok {
+					add(p, cat, "")
+				}
+			}
 		case "groupe":
 			lx.roles.add(n, lx.roles.single[n]|lx.roles.values[n]|roleGroup)
 		case "hostile":
@@ -261,6 +290,13 @@ func (lx *lexicon) findAbuse(text string, toks []token, allowed map[string]bool)
 		}
 		if n == 0 {
 			e, n = lx.abuse.lookup(toks, i)
+		}
+		if n == 0 && toks[i].disguise && strings.Contains(toks[i].text, "h") {
+			// Cyrillic "н" looks like a small capital H but stands for an
+			// n in disguised insults ("сонnard"); Normalize maps it to h.
+			if se, ok := lx.abuse.single[strings.ReplaceAll(toks[i].text, "h", "n")]; ok {
+				e, n = se, 1
+			}
 		}
 		if n == 0 && len(toks[i].text) >= 9 {
 			for _, g := range lx.glued {
@@ -348,8 +384,17 @@ func negatedAt(toks []token, i int) bool {
 			return false
 		}
 		switch toks[k].text {
-		case "pas", "jamais", "nullement", "aucunement", "non":
+		case "pas", "jamais", "nullement", "aucunement", "non", "aucun", "aucune":
 			return true
+		case "ne", "n":
+			// "je ne déteste pas": the negation's second half follows
+			// the verb; "ne … que" restricts and does not count.
+			for j := i + 1; j < len(toks) && j <= i+2 && toks[j].sentence == toks[i].sentence; j++ {
+				switch toks[j].text {
+				case "pas", "jamais", "point", "nullement", "aucunement":
+					return true
+				}
+			}
 		}
 	}
 	return false

@@ -20,9 +20,12 @@ var (
 	// postcode or with words saying someone lives there.
 	streetRe   = regexp.MustCompile(`(?i)\b\d{1,4}\s?(?:bis|ter)?,?\s+(?:rue|avenue|av\.|boulevard|bd|chemin|impasse|all[ée]e|place|route|quai|cours|square|passage|lotissement|r[ée]sidence|lieu-dit)\s+[\p{L}'’\- ]{2,40}`)
 	postcodeRe = regexp.MustCompile(`\b(?:0[1-9]|[1-8]\d|9[0-8])\d{3}\b`)
-	livesRe    = regexp.MustCompile(`(?i)\b(?:habite|habitent|domicile|domicili[ée]|adresse|vit au|vit à|chez (?:lui|elle|eux))`)
-	nirRe      = regexp.MustCompile(`\b([12])\s?(\d{2})\s?(0[1-9]|1[0-2]|[2-9]\d)\s?(\d{2}|2[ABab])\s?(\d{3})\s?(\d{3})\s?(\d{2})\b`)
-	ibanRe     = regexp.MustCompile(`(?i)\b([a-z]{2}\d{2}(?:\s?[a-z0-9]{4}){2,7}(?:\s?[a-z0-9]{1,4})?)\b`)
+	livesRe    = regexp.MustCompile(`(?i)\b(?:habite|habitent|domicile|domicili[ée]|adresse|vit au|vit à|chez (?:lui|elle|eux)|sa maison|son appartement|son appart|sa porte|r[ée]side|loge au|log[ée]e? au|demeure au)`)
+	// plateRe is a French registration plate (SIV, since 2009): it
+	// identifies a car's owner.
+	plateRe = regexp.MustCompile(`\b[A-HJ-NP-TV-Z]{2}[- ]\d{3}[- ][A-HJ-NP-TV-Z]{2}\b`)
+	nirRe   = regexp.MustCompile(`\b([12])\s?(\d{2})\s?(0[1-9]|1[0-2]|[2-9]\d)\s?(\d{2}|2[ABab])\s?(\d{3})\s?(\d{3})\s?(\d{2})\b`)
+	ibanRe  = regexp.MustCompile(`(?i)\b([a-z]{2}\d{2}(?:\s?[a-z0-9]{4}){2,7}(?:\s?[a-z0-9]{1,4})?)\b`)
 )
 
 // streetWords gate the street-address regexp, which is the slowest check.
@@ -45,6 +48,9 @@ func personalData(text string, toks []token) []string {
 	}
 	if digits >= 1 && hasAddress(text, toks) {
 		out = append(out, "donnée personnelle : adresse postale (à retirer avant publication)")
+	}
+	if digits >= 3 && plateRe.MatchString(text) {
+		out = append(out, "donnée personnelle : plaque d'immatriculation (à retirer avant publication)")
 	}
 	if digits >= 13 && hasValidNIR(text) {
 		out = append(out, "donnée personnelle : numéro de sécurité sociale (à retirer avant publication)")

@@ -171,12 +171,15 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 	for _, w := range org.Allowed {
 		allowed[Normalize(w)] = true
 	}
-	condemn := false
-	for _, r := range roles {
+	condemn, reports := false, false
+	for k, r := range roles {
 		condemn = condemn || r&roleCounter != 0
+		// A reporting word outside the quotes ("pour avoir dit", "des
+		// choses comme") makes a quote reported speech.
+		reports = reports || r&roleReport != 0 && !toks[k].quoted
 	}
 	counter := func(first int) bool {
-		if toks[first].quoted && condemn {
+		if toks[first].quoted && (condemn || reports) {
 			return true
 		}
 		for k := first - 1; k >= 0 && toks[k].sentence == toks[first].sentence; k-- {
@@ -208,6 +211,12 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 			ev.cue = true
 		case m.negated || m.glued:
 			ev.hold(reason, scoreProfanity)
+		case m.e.cat == catProfanity && !aimedProfanity(toks, m.first),
+			m.e.cat != catSlur && m.e.cat != catStrong && m.e.cat != catProfanity && !aimed(text, toks, roles, m.first):
+			// A harsh word aimed at no one ("Putain, encore une coupure
+			// d'eau !", "c'est débile") is anger or vulgarity, which the
+			// policy publishes; it only makes the model's doubt count more.
+			ev.cue = true
 		default:
 			score := scoreInsult
 			switch m.e.cat {
@@ -220,8 +229,75 @@ func (s *Screener) evidence(text string, toks []token, norm string, org WordList
 			ev.hold(reason, score)
 		}
 	}
+	if orig, e := s.lx.maskedInsult(text); e.canon != "" && !counted[e.canon] && !allowed[e.canon] {
+		// "enc*lé", "put*** de raciste": letters hidden behind asterisks.
+		at := 0
+		if k := strings.Index(text, orig); k >= 0 {
+			for at+1 < len(toks) && toks[at+1].start <= k {
+				at++
+			}
+		}
+		reason := fmt.Sprintf("%s masquée : %s", e.cat.label(), quoteAs(orig, e.canon))
+		switch {
+		case counter(at):
+			ev.cue = true
+		case e.cat == catSlur || e.cat == catStrong,
+			e.cat == catProfanity && len(toks) > 0 && aimedProfanity(toks, at),
+			e.cat != catProfanity && len(toks) > 0 && aimed(text, toks, roles, at):
+			ev.hold(reason, scoreInsult)
+		default:
+			ev.cue = true
+		}
+	}
 	s.hateRules(ev, toks, roles, counter, allowed)
 	threats(ev, toks, norm, counter)
+	if !ev.strong {
+		s.violence(ev, text, toks, roles, counter)
+	}
+	if loc := veiledThreatRe.firstIn(toks, norm); loc != nil && !counter(0) {
+		ev.hold(fmt.Sprintf("menace voilée : « %s »", norm[loc[0]:loc[1]]), scoreThreat)
+	}
+	{
+		for _, loc := range incitementRe.find(toks, norm, false) {
+			at := 0
+			for at+1 < len(toks) && toks[at+1].at <= loc[0] {
+				at++
+			}
+			if !counter(at) && !negatedAt(toks, at+1) && groupInSentence(toks, roles, at) {
+				ev.hold(fmt.Sprintf("appel à chasser un groupe : « %s »", norm[loc[0]:loc[1]]), scoreHate)
+				break
+			}
+		}
+	}
+	if r := expulsionCall(toks, roles, counter); r != "" {
+		ev.hold(r, scoreHate)
+	}
+	if r := animalsOfPlace(text, toks, counter); r != "" {
+		ev.hold(r, scoreHate)
+	}
+	if r := apostrophe(text, toks, norm, counter); r != "" {
+		ev.hold(r, scoreInsult)
+	}
+	if r := articleInsult(text, toks, roles, counter); r != "" {
+		ev.hold(r, scoreInsult)
+	}
+	if loc := goHomeRe.firstIn(toks, norm); loc != nil && !counter(0) {
+		ev.hold(fmt.Sprintf("haine envers un groupe : « %s »", norm[loc[0]:loc[1]]), scoreHate)
+	}
+	if r := s.lx.negativeJudgement(text, toks, roles, counter); r != "" {
+		ev.hold(r, scoreInsult)
+	}
+	if r := commercialSpam(text, toks, norm); r != "" {
+		ev.hold(r, scoreSpam)
+	}
+	if r := accusation(text, toks, norm); r != "" {
+		ev.hold(r, scoreInsult)
+	}
+	if loc := sexualHarassRe.firstIn(toks, norm); loc != nil {
+		ev.hold(fmt.Sprintf("harcèlement sexuel : « %s »", norm[loc[0]:loc[1]]), scoreInsult)
+	} else if r := sexualRemark(text, toks, roles, counter); r != "" {
+		ev.hold(r, scoreInsult)
+	}
 	for _, r := range personalData(text, toks) {
 		ev.hold(r, scorePersonal)
 	}

@@ -29,6 +29,7 @@ import (
 	"github.com/parvis/parvis/internal/passwords"
 	"github.com/parvis/parvis/internal/safehttp"
 	"github.com/parvis/parvis/internal/screen"
+	"github.com/parvis/parvis/internal/secondopinion"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/web"
 )
@@ -47,6 +48,11 @@ type Options struct {
 	LookupIP func(ctx context.Context, host string) ([]netip.Addr, error)
 	// FollowsPerHost overrides the per-host follow limit (0: the default).
 	FollowsPerHost int
+	// RepliesPerHost overrides the per-host reply limit (0: the default).
+	RepliesPerHost int
+	// Screener replaces the embedded screen (tests that need comments'
+	// verdicts in a given band); nil loads screen.New().
+	Screener *screen.Screener
 }
 
 // A response not written within writeTimeout is cut off: the client sees
@@ -191,6 +197,8 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 	jcfg := jobs.Config{Workers: workers, PollInterval: cfg.JobPoll, Logger: logger,
 		Queues:   map[string]int{jobs.MailQueue: 20, jobs.MailingQueue: 4, jobs.FederationQueue: federationWorkers},
 		Periodic: []*river.PeriodicJob{jobs.CleanupJob(), jobs.OverdueDigestJob(), jobs.FollowerSnapshotJob(), jobs.MailTickJob()}}
+	river.AddWorker(workers, &jobs.SecondOpinionWorker{App: func() jobs.Opinioner { return s.App }})
+	jcfg.Queues[jobs.OpinionQueue] = opinionWorkers
 	fedFanout, fedDeliver := &jobs.FedFanOutWorker{}, &jobs.FedDeliverWorker{}
 	river.AddWorker(workers, fedFanout)
 	river.AddWorker(workers, fedDeliver)
@@ -206,10 +214,12 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 		st.Close()
 		return nil, err
 	}
-	screener, err := screen.New()
-	if err != nil {
-		st.Close()
-		return nil, err
+	screener := opt.Screener
+	if screener == nil {
+		if screener, err = screen.New(); err != nil {
+			st.Close()
+			return nil, err
+		}
 	}
 	s.App = &app.App{Store: st, Jobs: s.Jobs, Mail: tmpl, Cat: cat, Clock: clock,
 		Passwords: passwords.New(params), BaseURL: cfg.BaseURL, MediaDir: cfg.MediaDir(), Logger: logger, Screener: screener,
@@ -217,6 +227,12 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 		Fed:        federationOptions(cfg, opt, clock, logger)}
 	if b, ok := sender.(mail.Bulk); ok {
 		s.App.MassSender = b
+	}
+	if cfg.LLMURL != "" {
+		if s.App.Opinion, err = s.secondOpinion(cfg, clock); err != nil {
+			st.Close()
+			return nil, err
+		}
 	}
 	if err := s.App.InitMailSecrets(ctx); err != nil {
 		st.Close()
@@ -258,6 +274,45 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 	return s, nil
 }
 
+// opinionWorkers is the concurrency of the second-opinion queue: a
+// self-hosted model answers a few requests at a time.
+const opinionWorkers = 2
+
+// secondOpinion builds the language model client and its metrics.
+func (s *Server) secondOpinion(cfg config.Config, clock app.Clock) (*secondopinion.Client, error) {
+	c, err := secondopinion.New(secondopinion.Config{URL: cfg.LLMURL, Model: cfg.LLMModel, APIKey: cfg.LLMAPIKey,
+		Timeout: cfg.LLMTimeout, Now: clock.Now})
+	if err != nil {
+		return nil, err
+	}
+	const name, help = "parvis_second_opinion_requests_total", "Calls to the language model server by outcome (ok, no_opinion, error, breaker_open)."
+	counters := map[string]*metrics.Counter{}
+	for _, o := range []string{"ok", "no_opinion", "error", "breaker_open"} {
+		counters[o] = s.Metrics.Counter(name, help, "outcome", o)
+	}
+	took := s.Metrics.Histogram("parvis_second_opinion_seconds", "Duration of calls to the language model server.")
+	c.Observe = func(outcome string, d time.Duration) {
+		counters[outcome].Inc()
+		if outcome != "breaker_open" {
+			took.Observe(d)
+		}
+	}
+	s.Metrics.Gauge("parvis_second_opinion_breaker_open", "1 while calls to the language model server are suspended.", func() float64 {
+		if c.Breaker.State().Open {
+			return 1
+		}
+		return 0
+	})
+	s.Metrics.Gauge("parvis_second_opinion_consecutive_failures", "Failed calls to the language model server in a row.", func() float64 {
+		return float64(c.Breaker.State().Failures)
+	})
+	s.Metrics.Gauge("parvis_second_opinion_breaker_trips", "Times the breaker opened since start.", func() float64 {
+		return float64(c.Breaker.State().Trips)
+	})
+	s.Logger.Info("second opinion: language model server configured", "host", c.Host(), "model", c.Model())
+	return c, nil
+}
+
 // federationWorkers is the concurrency of the federation queue: deliveries
 // mostly wait on remote servers.
 const federationWorkers = 64
@@ -272,7 +327,8 @@ func federationOptions(cfg config.Config, opt Options, clock app.Clock, logger *
 	so := safehttp.Options{Insecure: cfg.FederationInsecure, UserAgent: "Parvis (+" + cfg.BaseURL + ")",
 		Timeout: 15 * time.Second, MaxBody: 1 << 20, LookupIP: opt.LookupIP, MaxConnsPerHost: 8}
 	return app.FedOptions{Client: &federation.Client{HTTP: safehttp.New(so), Now: clock.Now},
-		OperatorBlocks: cfg.BlockedDomains(), FollowsPerHost: opt.FollowsPerHost}
+		OperatorBlocks: cfg.BlockedDomains(), FollowsPerHost: opt.FollowsPerHost,
+		RepliesPerHost: opt.RepliesPerHost}
 }
 
 func (s *Server) registerGauges() {

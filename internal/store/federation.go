@@ -449,6 +449,35 @@ func (q *Queries) RecentRemoteComments(ctx context.Context, remoteActor string, 
 	return n, err
 }
 
+// LockFedHost serialises, until the transaction ends, the writers that
+// count something per remote host (the replies of its accounts): on
+// PostgreSQL it locks the host's fed_hosts row, made if missing, so that a
+// second transaction waits and then counts what the first wrote; SQLite's
+// transactions here take the write lock when they begin (_txlock=immediate,
+// and Store.InBatch runs its savepoints one after another), which does the
+// same.
+func (q *Queries) LockFedHost(ctx context.Context, host string) error {
+	if q.engine != Postgres {
+		return nil
+	}
+	_, err := q.q.ExecContext(ctx, `INSERT INTO fed_hosts (host) VALUES ($1)
+		ON CONFLICT (host) DO UPDATE SET host = excluded.host`, host)
+	if err != nil {
+		return fmt.Errorf("lock host %s: %w", host, translate(err))
+	}
+	return nil
+}
+
+// RecentRemoteCommentsFromHost counts the comments left since by any
+// account of host we hold (fed_remote_actors: every remote author has
+// been fetched before commenting).
+func (q *Queries) RecentRemoteCommentsFromHost(ctx context.Context, host string, since time.Time) (int, error) {
+	var n int
+	err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments WHERE created_at > $2
+		AND remote_actor IN (SELECT uri FROM fed_remote_actors WHERE host = $1)`, host, since).Scan(&n)
+	return n, err
+}
+
 // CountLocalAccounts and CountPublished feed NodeInfo's usage figures.
 func (q *Queries) CountLocalAccounts(ctx context.Context) (users, posts int, err error) {
 	err = q.q.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM accounts), (SELECT COUNT(*) FROM publications WHERE state='published')`).

@@ -16,8 +16,10 @@ import (
 func (q *Queries) ModerationSettings(ctx context.Context, orgID string) (model.ModerationSettings, error) {
 	s := model.ModerationSettings{OrgID: orgID}
 	var charter string
-	err := q.q.QueryRowContext(ctx, `SELECT mode, charter, report_threshold, updated_at FROM moderation_settings WHERE org_id=$1`,
-		orgID).Scan(&s.Mode, &charter, &s.ReportThreshold, &s.UpdatedAt)
+	var second int
+	err := q.q.QueryRowContext(ctx, `SELECT mode, charter, report_threshold, second_opinion, updated_at FROM moderation_settings WHERE org_id=$1`,
+		orgID).Scan(&s.Mode, &charter, &s.ReportThreshold, &second, &s.UpdatedAt)
+	s.SecondOpinion = second != 0
 	if err != nil {
 		return s, fmt.Errorf("moderation settings: %w", translate(err))
 	}
@@ -272,6 +274,8 @@ type QueueItem struct {
 	PublicationTitle string
 	PublicationSlug  string
 	OpenReports      int
+	// Opinion is the language model's second opinion, nil when none was asked.
+	Opinion *model.CommentOpinion
 }
 
 // NeedsDecision lists an organisation's comments waiting for a human
@@ -281,12 +285,22 @@ type QueueItem struct {
 func (q *Queries) NeedsDecision(ctx context.Context, orgID string, limit int) ([]QueueItem, error) {
 	return queryAll(ctx, q, func(r scanner) (QueueItem, error) {
 		var it QueueItem
-		c, err := scanComment(withExtra{row: r, extra: []any{&it.PublicationTitle, &it.PublicationSlug, &it.OpenReports}})
+		var op model.CommentOpinion
+		var band sql.NullString
+		var answered sql.NullTime
+		c, err := scanComment(withExtra{row: r, extra: append([]any{&it.PublicationTitle, &it.PublicationSlug, &it.OpenReports, &band},
+			opinionDest(&op, &answered)...)})
 		it.Comment = c
+		if err == nil && band.Valid {
+			op.CommentID, op.OrgID, op.Band, op.AnsweredAt = c.ID, c.OrgID, band.String, nullTime(answered)
+			it.Opinion = &op
+		}
 		return it, err
 	}, `SELECT `+commentColumns+`, p.title, p.slug,
-		(SELECT COUNT(*) FROM comment_reports r WHERE r.comment_id = c.id AND r.status='open')`+commentFrom+`
+		(SELECT COUNT(*) FROM comment_reports r WHERE r.comment_id = c.id AND r.status='open'),
+		o.band, `+opinionNullColumns+commentFrom+`
 		JOIN publications p ON p.id = c.publication_id
+		LEFT JOIN comment_opinions o ON o.comment_id = c.id
 		WHERE c.org_id=$1 AND c.review <> '' ORDER BY c.review_since, c.id LIMIT $2`, orgID, limit)
 }
 

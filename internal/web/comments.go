@@ -717,9 +717,9 @@ func (h *Handler) transparencyNow(w http.ResponseWriter, r *http.Request) error 
 // transparencyView is the transparency page's data.
 type transparencyView struct {
 	app.TransparencyReport
-	Hidden, Deleted, Approved, Restored, Upheld, AutoHidden []decisionRow
-	Median                                                  string
-	Prev, Next                                              int
+	Hidden, Deleted, Approved, Restored, Upheld, AutoHidden, AutoHeld []decisionRow
+	Median                                                            string
+	Prev, Next                                                        int
 }
 
 // decisionRow is one line of the decisions table.
@@ -760,6 +760,8 @@ func (h *Handler) transparencyPage(w http.ResponseWriter, r *http.Request) error
 			d.Approved = append(d.Approved, row)
 		case "autohide":
 			d.AutoHidden = append(d.AutoHidden, row)
+		case "hold":
+			d.AutoHeld = append(d.AutoHeld, row)
 		}
 	}
 	if rep.Decided > 0 {

@@ -26,7 +26,8 @@ func (h *Handler) federationRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /.well-known/webfinger", h.webfinger)
 	mux.HandleFunc("GET /.well-known/host-meta", h.hostMeta)
 	mux.HandleFunc("GET /.well-known/nodeinfo", h.nodeinfoLinks)
-	mux.HandleFunc("GET /nodeinfo/2.1", h.nodeinfo)
+	mux.HandleFunc("GET /nodeinfo/2.1", h.nodeinfo("2.1"))
+	mux.HandleFunc("GET /nodeinfo/2.0", h.nodeinfo("2.0"))
 	mux.HandleFunc("POST /inbox", h.apInbox(func(*http.Request) (app.InboxTarget, error) { return app.InboxTarget{Shared: true}, nil }))
 	mux.HandleFunc("GET /actor", h.apDoc(func(r *http.Request) (any, error) { return h.app.InstanceActorDoc(r.Context()) }))
 	mux.HandleFunc("POST /actor/inbox", h.apInbox(func(*http.Request) (app.InboxTarget, error) { return app.InboxTarget{Shared: true}, nil }))
@@ -303,49 +304,58 @@ func (h *Handler) outbox(r *http.Request) (any, error) {
 
 // ---- Discovery ----------------------------------------------------------
 
-// webfinger answers acct:{org}@host for an organisation and
+// webfinger answers acct:{org}@host for an organisation,
 // acct:{org}.{topic}@host for a topic (one host serves many
-// organisations), or an actor's URL.
+// organisations) and acct:{host}@host for the instance actor that signs
+// our fetches (app.ParseAcct), or an actor's URL.
 func (h *Handler) webfinger(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	res := r.URL.Query().Get("resource")
-	var handle, topic string
+	var ref app.LocalRef
+	ok := false
 	switch {
 	case strings.HasPrefix(res, "acct:"):
-		user, domain, ok := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(res, "acct:"), "@"), "@")
-		if !ok || !strings.EqualFold(domain, h.app.FedHost()) {
-			http.Error(w, "unknown resource", http.StatusNotFound)
-			return
+		// The user part never holds an "@"; the host may hold a port.
+		user, domain, found := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(res, "acct:"), "@"), "@")
+		if found && strings.EqualFold(domain, h.app.FedHost()) {
+			ref, ok = h.app.ParseAcct(user)
 		}
-		handle, topic, _ = strings.Cut(strings.ToLower(user), ".")
 	default:
-		ref, ok := h.app.ParseLocalURI(res)
-		if !ok || (ref.Kind != model.ActorOrg && ref.Kind != model.ActorTopic) {
-			http.Error(w, "unknown resource", http.StatusNotFound)
-			return
-		}
-		handle, topic = ref.Handle, ref.Slug
+		ref, ok = h.app.ParseLocalURI(res)
 	}
-	org, err := h.app.Store.OrganisationByHandle(ctx, handle)
-	if err != nil {
+	if !ok {
 		http.Error(w, "unknown resource", http.StatusNotFound)
 		return
 	}
-	uri, user := h.app.OrgActorURI(org.Handle), org.Handle
-	if topic != "" {
-		t, err := h.app.Store.TopicBySlug(ctx, org.ID, topic)
+	var uri, user string
+	switch ref.Kind {
+	case model.ActorInstance:
+		uri, user = h.app.InstanceActorURI(), h.app.InstanceUsername()
+	case model.ActorOrg, model.ActorTopic:
+		org, err := h.app.Store.OrganisationByHandle(ctx, ref.Handle)
 		if err != nil {
 			http.Error(w, "unknown resource", http.StatusNotFound)
 			return
 		}
-		uri, user = h.app.TopicActorURI(org.Handle, t.Slug), org.Handle+"."+t.Slug
+		uri, user = h.app.OrgActorURI(org.Handle), org.Handle
+		if ref.Kind == model.ActorTopic {
+			t, err := h.app.Store.TopicBySlug(ctx, org.ID, ref.Slug)
+			if err != nil {
+				http.Error(w, "unknown resource", http.StatusNotFound)
+				return
+			}
+			uri, user = h.app.TopicActorURI(org.Handle, t.Slug), org.Handle+"."+t.Slug
+		}
+	default:
+		http.Error(w, "unknown resource", http.StatusNotFound)
+		return
+	}
+	links := []federation.WebFingerLink{{Rel: "self", Type: federation.ContentType, Href: uri}}
+	if ref.Kind != model.ActorInstance {
+		links = append(links, federation.WebFingerLink{Rel: "http://webfinger.net/rel/profile-page", Type: "text/html", Href: uri})
 	}
 	writeAP(w, http.StatusOK, "application/jrd+json", federation.WebFinger{
-		Subject: "acct:" + user + "@" + h.app.FedHost(), Aliases: []string{uri},
-		Links: []federation.WebFingerLink{
-			{Rel: "self", Type: federation.ContentType, Href: uri},
-			{Rel: "http://webfinger.net/rel/profile-page", Type: "text/html", Href: uri},
-		}})
+		Subject: "acct:" + user + "@" + h.app.FedHost(), Aliases: []string{uri}, Links: links})
 }
 
 func (h *Handler) hostMeta(w http.ResponseWriter, r *http.Request) {
@@ -358,28 +368,42 @@ func (h *Handler) hostMeta(w http.ResponseWriter, r *http.Request) {
 `, templateEscape(h.app.BaseURL))
 }
 
+// nodeinfoLinks lists both NodeInfo versions we serve: 2.1, and 2.0 for
+// readers that only know it (GoToSocial records a server without a
+// software name when it cannot read the 2.1 profile).
 func (h *Handler) nodeinfoLinks(w http.ResponseWriter, r *http.Request) {
-	writeAP(w, http.StatusOK, "application/json", map[string]any{"links": []map[string]string{{
-		"rel": "http://nodeinfo.diaspora.software/ns/schema/2.1", "href": h.app.BaseURL + "/nodeinfo/2.1"}}})
+	links := []map[string]string{}
+	for _, v := range []string{"2.1", "2.0"} {
+		links = append(links, map[string]string{"rel": "http://nodeinfo.diaspora.software/ns/schema/" + v,
+			"href": h.app.BaseURL + "/nodeinfo/" + v})
+	}
+	writeAP(w, http.StatusOK, "application/json", map[string]any{"links": links})
 }
 
-func (h *Handler) nodeinfo(w http.ResponseWriter, r *http.Request) {
-	users, posts, err := h.app.Store.CountLocalAccounts(r.Context())
-	if err != nil {
-		h.apError(w, r, err)
-		return
+// nodeinfo serves NodeInfo version (2.0 or 2.1) with its profile content
+// type. 2.0's schema allows only a name and a version for the software.
+func (h *Handler) nodeinfo(version string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		users, posts, err := h.app.Store.CountLocalAccounts(r.Context())
+		if err != nil {
+			h.apError(w, r, err)
+			return
+		}
+		orgs, err := h.app.Store.Organisations(r.Context())
+		if err != nil {
+			h.apError(w, r, err)
+			return
+		}
+		sw := federation.NodeSoftware{Name: "parvis", Version: "0.1.0"}
+		if version == "2.1" {
+			sw.Repository = "https://github.com/parvis/parvis"
+		}
+		writeAP(w, http.StatusOK, `application/json; profile="http://nodeinfo.diaspora.software/ns/schema/`+version+`#"`, federation.NodeInfo{
+			Version: version, Software: sw,
+			Protocols: []string{"activitypub"}, Services: federation.NodeServices{Inbound: []string{}, Outbound: []string{"atom1.0", "rss2.0"}},
+			OpenRegistrations: true, Usage: federation.NodeUsage{Users: federation.NodeUsers{Total: users}, LocalPosts: posts},
+			Metadata: map[string]any{"nodeName": "Parvis", "organisations": len(orgs)}})
 	}
-	orgs, err := h.app.Store.Organisations(r.Context())
-	if err != nil {
-		h.apError(w, r, err)
-		return
-	}
-	writeAP(w, http.StatusOK, `application/json; profile="http://nodeinfo.diaspora.software/ns/schema/2.1#"`, federation.NodeInfo{
-		Version:   "2.1",
-		Software:  federation.NodeSoftware{Name: "parvis", Version: "0.1.0", Repository: "https://github.com/parvis/parvis"},
-		Protocols: []string{"activitypub"}, Services: federation.NodeServices{Inbound: []string{}, Outbound: []string{"atom1.0", "rss2.0"}},
-		OpenRegistrations: true, Usage: federation.NodeUsage{Users: federation.NodeUsers{Total: users}, LocalPosts: posts},
-		Metadata: map[string]any{"nodeName": "Parvis", "organisations": len(orgs)}})
 }
 
 // ---- Inbox --------------------------------------------------------------

@@ -6,9 +6,11 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/secondopinion"
 	"github.com/parvis/parvis/internal/store"
 )
 
@@ -18,6 +20,7 @@ func (h *Handler) moderationRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/{org}/moderation/settings", h.staff(adminOnly, h.moderationSettings))
 	mux.Handle("POST /admin/{org}/moderation/settings", h.staff(adminOnly, h.saveModerationSettings))
 	mux.Handle("POST /admin/{org}/moderation/words", h.staff(adminOnly, h.saveScreenWords))
+	mux.Handle("POST /admin/{org}/moderation/second-opinion", h.staff(adminOnly, h.saveSecondOpinion))
 	mux.Handle("GET /admin/{org}/moderation/authors/{account}", h.staff(managers, h.authorProfile))
 	mux.Handle("POST /admin/{org}/moderation/publications/{id}/mode", h.staff(managers, h.publicationMode))
 	mux.Handle("GET /admin/{org}/moderation/{id}", h.staff(managers, h.moderationCase))
@@ -193,10 +196,22 @@ func (h *Handler) publicationMode(w http.ResponseWriter, r *http.Request) error 
 
 // settingsView is the moderation settings page's data: two forms.
 type settingsView struct {
-	Settings model.ModerationSettings
-	Modes    []model.ModerationMode
-	Main     *Form
-	Words    *Form
+	Settings    model.ModerationSettings
+	Modes       []model.ModerationMode
+	Main        *Form
+	Words       *Form
+	Opinion     opinionStatus
+	OpinionForm *Form
+}
+
+// opinionStatus is what administrators see of the operator's language model
+// server: where it is, and whether calls are suspended.
+type opinionStatus struct {
+	Configured  bool
+	Host, Model string
+	Timeout     time.Duration
+	Breaker     secondopinion.BreakerState
+	Prompt      string
 }
 
 func (h *Handler) settingsData(r *http.Request) (*settingsView, error) {
@@ -209,7 +224,16 @@ func (h *Handler) settingsData(r *http.Request) (*settingsView, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &settingsView{Settings: s, Modes: model.ModerationModes,
+	op := opinionStatus{Configured: h.app.Opinion != nil, Prompt: secondopinion.SystemPrompt()}
+	if c := h.app.Opinion; c != nil {
+		op.Host, op.Model, op.Timeout, op.Breaker = c.Host(), c.Model(), c.Timeout(), c.Breaker.State()
+	}
+	on := ""
+	if s.SecondOpinion {
+		on = "1"
+	}
+	return &settingsView{Settings: s, Modes: model.ModerationModes, Opinion: op,
+		OpinionForm: &Form{Values: url.Values{"second_opinion": {on}}, Errors: map[string]string{}},
 		Main: &Form{Values: url.Values{"mode": {string(s.Mode)}, "charter": {strings.Join(s.Charter, "\n")},
 			"report_threshold": {strconv.Itoa(s.ReportThreshold)}}, Errors: map[string]string{}},
 		Words: &Form{Values: url.Values{"watched": {strings.Join(words.Watched, "\n")}, "blocked": {strings.Join(words.Blocked, "\n")},
@@ -272,6 +296,31 @@ func (h *Handler) saveScreenWords(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	h.flash(w, "debate.flash.words_saved")
+	redirect(w, r, "/admin/"+org.Handle+"/moderation/settings")
+	return nil
+}
+
+func (h *Handler) saveSecondOpinion(w http.ResponseWriter, r *http.Request) error {
+	f, err := parse(r)
+	if err != nil {
+		return err
+	}
+	org, _ := orgFrom(r.Context())
+	acct, _ := accountFrom(r.Context())
+	err = h.app.SetSecondOpinion(r.Context(), acct, org.ID, f.Value("second_opinion") != "")
+	if f.Absorb(err) {
+		d, derr := h.settingsData(r)
+		if derr != nil {
+			return derr
+		}
+		d.OpinionForm = f
+		h.renderStaff(w, r, http.StatusUnprocessableEntity, "debate/settings", "debate.settings.title", d, nil)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(w, "debate.flash.opinion_saved")
 	redirect(w, r, "/admin/"+org.Handle+"/moderation/settings")
 	return nil
 }

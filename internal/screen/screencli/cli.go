@@ -33,13 +33,21 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, `usage: parvis screen [--org HANDLE | --watched w1,w2 --blocked w1,w2 --allowed w1,w2] < comments.jsonl
 
 Reads one JSON object per line with a "text" field and writes one line per
-input, in order: {"verdict":"allow"|"hold"|"reject","score":0..1,"reasons":[...]}.`)
+input, in order: {"verdict":"allow"|"hold"|"reject","score":0..1,"reasons":[...]}.
+
+       parvis screen --eval labelled.jsonl [--errors]
+
+Measures the screen on a labelled file (one {"text", "label": "abusive"|"ok",
+"source"?, "category"?} per line) and prints recall, precision, reject
+precision and false-hold rate overall, per source and per category.`)
 		fs.PrintDefaults()
 	}
 	org := fs.String("org", "", "apply this organisation's word lists (needs the database)")
 	watched := fs.String("watched", "", "comma-separated words to hold")
 	blocked := fs.String("blocked", "", "comma-separated words to reject")
 	allowed := fs.String("allowed", "", "comma-separated words never counted against a comment")
+	eval := fs.String("eval", "", "measure the screen on this labelled JSONL file (\"text\", \"label\": abusive|ok, optional \"source\", \"category\") and print precision, recall, reject precision and false-hold rate overall, per source and per category")
+	showErrors := fs.Bool("errors", false, "with --eval, also print each misjudged comment on stderr")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -65,6 +73,9 @@ input, in order: {"verdict":"allow"|"hold"|"reject","score":0..1,"reasons":[...]
 	s, err := screen.New()
 	if err != nil {
 		return err
+	}
+	if *eval != "" {
+		return runEval(*eval, s, lists, stdout, stderr, *showErrors)
 	}
 
 	in := bufio.NewReaderSize(stdin, 64<<10)

@@ -22,6 +22,7 @@ import (
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/passwords"
+	"github.com/parvis/parvis/internal/screen"
 	"github.com/parvis/parvis/internal/server"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/store/storetest"
@@ -76,6 +77,21 @@ type Options struct {
 	FederationInsecure bool
 	// FollowsPerHost overrides the per-host follow limit (0: the default).
 	FollowsPerHost int
+	// RepliesPerHost overrides the per-host reply limit (0: the default).
+	RepliesPerHost int
+	// Wrap, if set, wraps the server's handler: a real-peer test records
+	// what the peer sends this way.
+	Wrap func(http.Handler) http.Handler
+	// BaseURL overrides the public address the server believes it has
+	// (its links, actor ids and WebFinger host); it still listens on
+	// loopback at TS.URL.
+	BaseURL string
+	// LLMURL and LLMModel configure the second opinion's language model
+	// server (a chatserver on loopback), LLMTimeout its time limit.
+	LLMURL, LLMModel string
+	LLMTimeout       time.Duration
+	// Screener replaces the embedded screen.
+	Screener *screen.Screener
 }
 
 // cheap argon2 parameters keep tests fast; production uses passwords.OWASP.
@@ -89,8 +105,16 @@ func Start(t testing.TB, opt Options) *TS {
 		t.Fatal(err)
 	}
 	ts := &TS{URL: "http://" + ln.Addr().String(), Clock: &Clock{}, Data: t.TempDir()}
-	cfg := config.Config{Addr: ln.Addr().String(), DataDir: ts.Data, BaseURL: ts.URL, MailFrom: "Parvis <no-reply@parvis.test>",
-		LogLevel: "warn", LogFormat: "text", JobPoll: 50 * time.Millisecond, FederationInsecure: opt.FederationInsecure}
+	base := ts.URL
+	if opt.BaseURL != "" {
+		base = opt.BaseURL
+	}
+	cfg := config.Config{Addr: ln.Addr().String(), DataDir: ts.Data, BaseURL: base, MailFrom: "Parvis <no-reply@parvis.test>",
+		LogLevel: "warn", LogFormat: "text", JobPoll: 50 * time.Millisecond, FederationInsecure: opt.FederationInsecure,
+		LLMURL: opt.LLMURL, LLMModel: opt.LLMModel, LLMTimeout: opt.LLMTimeout}
+	if cfg.LLMURL != "" && cfg.LLMTimeout == 0 {
+		cfg.LLMTimeout = 5 * time.Second
+	}
 	if opt.Engine == store.Postgres {
 		cfg.Database = storetest.PostgresDSN(t)
 	}
@@ -111,10 +135,13 @@ func Start(t testing.TB, opt Options) *TS {
 	// while it holds a transaction (store/txguard.go).
 	store.GuardPool()
 	srv, err := server.Open(ctx, cfg, server.Options{Logger: logger, Clock: ts.Clock, Passwords: cheap,
-		FollowsPerHost: opt.FollowsPerHost})
+		FollowsPerHost: opt.FollowsPerHost, RepliesPerHost: opt.RepliesPerHost, Screener: opt.Screener})
 	if err != nil {
 		cancel()
 		t.Fatal(err)
+	}
+	if opt.Wrap != nil {
+		srv.Handler = opt.Wrap(srv.Handler)
 	}
 	ts.Server, ts.App, ts.Store = srv, srv.App, srv.Store
 	done := make(chan struct{})

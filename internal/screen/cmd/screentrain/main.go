@@ -22,7 +22,6 @@ import (
 // Targets the thresholds are tuned for, with a margin over the required
 // 0.80 recall and 0.97 reject precision since held-out data will be worse.
 const (
-	targetRecall       = 0.82
 	targetRejectPrecis = 0.985
 	folds              = 5
 )
@@ -313,28 +312,52 @@ func lexicalEvidence(sc *screen.Screener, docs []dataset.Doc) (rule, cue []bool)
 // a hateful statement, must stay publishable; with equal weights the cue
 // threshold fell to 0.34 and counter-speech was held far more often).
 func tuneHold(docs []dataset.Doc, scored []screen.Scored, rule, cue []bool) (hold, cueAt float64) {
-	hold, cueAt = 0.5, 0.5
-	best := math.Inf(1)
-	for hi := 30; hi <= 99; hi++ {
-		for ci := 20; ci <= hi; ci += 2 {
+	// The statistical part must not hold a comment on weak evidence
+	// (issue 16): among the acceptable training texts that no rule flags,
+	// the model may hold at most maxModelFalseHold out of fold. Within that
+	// budget the thresholds that catch the most abusive texts win, then the
+	// fewest acceptable civic and counter-speech texts held.
+	hold, cueAt = 0.99, 0.99
+	bestTP, bestCost := -1, math.Inf(1)
+	for hi := 50; hi <= 99; hi++ {
+		for ci := 40; ci <= hi; ci += 2 {
 			h, c := float64(hi)/100, float64(ci)/100
 			o := outcomes(docs, scored, rule, cue, h, c)
-			if cost := float64(o.fp + 5*o.civic + o.hcNH + 2*o.hcCounter); o.recall() >= targetRecall && cost < best {
-				hold, cueAt, best = h, c, cost
+			if o.modelFalseHoldRate() > maxModelFalseHold {
+				continue
+			}
+			cost := float64(5*o.civic + o.hcNH + 2*o.hcCounter)
+			if tp := o.tp + o.otherTP; tp > bestTP || tp == bestTP && cost < bestCost {
+				hold, cueAt, bestTP, bestCost = h, c, tp, cost
 			}
 		}
 	}
 	o := outcomes(docs, scored, rule, cue, hold, cueAt)
-	log.Printf("out of fold: MLMA recall %.3f precision %.3f; acceptable civic texts held %d; non-hateful HateCheck cases held %d",
-		o.recall(), float64(o.tp)/float64(o.tp+o.fp), o.civic, o.hcNH)
+	log.Printf("out of fold: MLMA recall %.3f precision %.3f; acceptable texts held by the model alone %.3f; acceptable civic texts held %d; non-hateful HateCheck cases held %d",
+		o.recall(), float64(o.tp)/float64(o.tp+o.fp), o.modelFalseHoldRate(), o.civic, o.hcNH)
 	return hold, cueAt
 }
+
+// maxModelFalseHold is the share of acceptable texts that no rule flags
+// which the model alone may hold, out of fold.
+const maxModelFalseHold = 0.03
 
 // outcome counts what the hold thresholds do to the training texts: MLMA
 // tweets caught, missed and wrongly held, acceptable civic texts held, and
 // non-hateful HateCheck cases (counter-speech, negation, neutral mentions)
 // held, and among them counter-speech and negations.
-type outcome struct{ tp, fn, fp, civic, hcNH, hcCounter int }
+type outcome struct {
+	tp, fn, fp, civic, hcNH, hcCounter int
+	otherTP                            int // abusive civic and HateCheck texts flagged
+	okOpen, okMod                      int // acceptable texts no rule flags, and those the model holds
+}
+
+func (o outcome) modelFalseHoldRate() float64 {
+	if o.okOpen == 0 {
+		return 0
+	}
+	return float64(o.okMod) / float64(o.okOpen)
+}
 
 func (o outcome) recall() float64 { return float64(o.tp) / float64(o.tp+o.fn) }
 
@@ -343,6 +366,15 @@ func outcomes(docs []dataset.Doc, scored []screen.Scored, rule, cue []bool, hold
 	for i, d := range docs {
 		p := scored[i].Prob()
 		flagged := rule[i] || p >= hold || cue[i] && p >= cueAt
+		if !d.Abusive && !rule[i] {
+			o.okOpen++
+			if flagged {
+				o.okMod++
+			}
+		}
+		if d.Abusive && d.Source != "mlma" && flagged {
+			o.otherTP++
+		}
 		switch {
 		case d.Source == "mlma" && d.Abusive && flagged:
 			o.tp++

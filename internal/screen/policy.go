@@ -1,0 +1,984 @@
+package screen
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// This file holds the structure the moderation policy needs beyond word
+// lists (docs/MODERATION.md, "Policy"): whether a harsh word is aimed at
+// someone, verbs of violence applied to people, veiled threats, commercial
+// spam, accusations of an offence stated as fact against an identifiable
+// person, sexual harassment and insults masked with asterisks. Every rule
+// here was written from the policy and from general knowledge of French,
+// never from the measuring files.
+
+// verbForm is one inflected form of a verb of violence (data/violence_verbs.txt,
+// from the Lefff conjugation tables).
+type verbForm struct {
+	lemma    string
+	anyUse   bool   // tier a: violent in nearly every use
+	tenses   string // Lefff tense letters: W infinitive, K past participle, P present, F future, C conditional, S subjunctive, Y imperative...
+	partOnly bool   // the form is only a past participle
+}
+
+func loadViolence() (map[string]verbForm, error) {
+	out := map[string]verbForm{}
+	err := eachLine("data/violence_verbs.txt", func(f []string) {
+		if len(f) < 4 {
+			return
+		}
+		out[f[0]] = verbForm{lemma: f[1], anyUse: f[2] == "a", tenses: f[3], partOnly: f[3] == "K"}
+	})
+	return out, err
+}
+
+// People a harsh word, a violent verb or an accusation can be aimed at:
+// officials and agents first, since a town hall's comments are about them.
+var (
+	professions = wordSet("boulanger boulangere boucher bouchere pharmacien pharmacienne garagiste plombier notaire cure pretre imam rabbin " +
+		"pasteur gerant gerante restaurateur epicier epiciere coiffeur coiffeuse facteur factrice entraineur entraineuse concierge " +
+		"buraliste fleuriste cafetier patronne instituteur institutrice directeur animateur animatrice educateur educatrice")
+	secondPerson = wordSet("tu t te toi ton ta tes vous votre vos ts tes")
+	personPron   = wordSet("il elle ils elles lui eux leur")
+	humanNouns   = wordSet("maire mairesse maires adjoint adjointe adjoints adjointes elu elue elus elues conseiller conseillere " +
+		"conseillers conseilleres ministre ministres president presidente presidents depute deputee deputes deputees senateur " +
+		"senatrice senateurs prefet prefete prefets politicien politicienne politiciens politiques fonctionnaire fonctionnaires " +
+		"agent agente agents policier policiere policiers flic flics gendarme gendarmes keuf keufs juge juges gens type types " +
+		"mec mecs gars nana nanas meuf meufs femme femmes homme hommes voisin voisine voisins voisines habitant habitante habitants " +
+		"individu individus racaille racailles gamin gamine gamins jeunes vieux vieille vieilles patron patronne patrons " +
+		"directeur directrice secretaire employe employee employes prof profs professeur professeurs instit enseignant enseignants " +
+		"medecin infirmiere mere pere fils fille soeur frere cousin equipe edile ediles notable notables maires " +
+		"raciste racistes facho fachos fasciste fascistes nazi nazis gauchiste gauchistes militant militants bonhomme bonne femme " +
+		"gardien gardiens chauffeur chauffeurs commercant commercants proprio proprietaire locataire locataires")
+	// Titles that make the next capitalised word, or the phrase, a person.
+	titles = wordSet("m mme mr monsieur madame mademoiselle mlle dr docteur maitre")
+	// Determiners that make the next noun a particular person ("ce maire",
+	// "notre adjoint", "le conseiller Martin").
+	particular = wordSet("le la l ce cet cette notre votre ton ta son sa")
+	// Words right before an insult that aim it at someone.
+	aimingWords = wordSet("espece bande sale sal sales pauvre pauvres gros grosse vieux vieille quel quelle quels quelles " +
+		"ce cet cette ces tas petit petite sombre triple double gros ptit ptite")
+	thingSubject = wordSet("c ca cela ceci")
+	copulas      = wordSet("est etait sont etaient semble semblent reste devient serait es etes")
+)
+
+// aimed reports whether the harsh word at token i is aimed at someone: a
+// second-person word, a person or group named near it, a capitalised name,
+// a word that aims it ("espèce de", "bande de", "sale", "quel"), or the
+// word alone as an exclamation ("Connard !"). A word that describes a
+// thing ("c'est débile", "ce projet est débile") is not aimed.
+func aimed(text string, toks []token, roles []role, i int) bool {
+	sent := toks[i].sentence
+	lo, hi := i, i
+	for lo > 0 && toks[lo-1].sentence == sent {
+		lo--
+	}
+	for hi+1 < len(toks) && toks[hi+1].sentence == sent {
+		hi++
+	}
+	if hi-lo <= 1 {
+		return true // "Connard !", "Espèce de…" alone
+	}
+	if i >= 2 && toks[i-2].text == "pour" && (toks[i-1].text == "des" || toks[i-1].text == "un" || toks[i-1].text == "une") {
+		// "le maire nous prend pour des idiots": a complaint about being
+		// treated as one, not an insult.
+		for k := i - 3; k >= lo && k >= i-6; k-- {
+			if strings.HasPrefix(toks[k].text, "pren") || strings.HasPrefix(toks[k].text, "pri") {
+				return false
+			}
+		}
+	}
+	for k := i - 1; k >= lo && k >= i-2; k-- {
+		w := toks[k].text
+		if aimingWords[w] {
+			return true
+		}
+		if w != "d" && w != "de" && w != "des" && w != "un" && w != "une" && w != "vraiment" && w != "trop" {
+			break
+		}
+	}
+	if j := subjectAt(toks, lo, i); j > lo+1 && !humanNouns[toks[j].text] {
+		// "les agents de la voirie sont des …": the person is the head of
+		// the noun phrase, before "de".
+		for k := j - 1; k >= lo && k >= j-4; k-- {
+			if (toks[k].text == "de" || toks[k].text == "du" || toks[k].text == "des" || toks[k].text == "d") && k > lo &&
+				(humanNouns[toks[k-1].text] || roles[k-1]&roleGroup != 0) {
+				return true
+			}
+		}
+	}
+	if subj, ok := copulaSubject(toks, lo, i); ok {
+		// "X est un Y": the subject decides whom Y is said of.
+		return !thingSubject[subj] && (secondPerson[subj] || personPron[subj] || humanNouns[subj] || roles[subjectAt(toks, lo, i)]&roleGroup != 0 ||
+			capitalisedName(text, toks, subjectAt(toks, lo, i)))
+	}
+	for k := max(lo, i-5); k <= min(hi, i+3); k++ {
+		if k == i {
+			continue
+		}
+		w := toks[k].text
+		if secondPerson[w] || humanNouns[w] || roles[k]&roleGroup != 0 || personPron[w] && k < i {
+			return true
+		}
+		if capitalisedName(text, toks, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// copulaSubject finds a copula before token i in its sentence ("est",
+// "sont", "reste") and returns the word before it, its subject: "c" in
+// "c'est débile", "adjointe" in "cette adjointe est une incapable et une
+// menteuse".
+func copulaSubject(toks []token, lo, i int) (string, bool) {
+	if k := subjectAt(toks, lo, i); k >= 0 {
+		return toks[k].text, true
+	}
+	return "", false
+}
+
+func subjectAt(toks []token, lo, i int) int {
+	for k := i - 1; k > lo && k >= i-8; k-- {
+		if copulas[toks[k].text] {
+			j := k - 1
+			// "tu es vraiment", "le maire n'est pas": skip adverbs and
+			// negation between subject and copula.
+			for j > lo && (toks[j].text == "n" || toks[j].text == "ne" || toks[j].text == "vraiment" || toks[j].text == "toujours") {
+				j--
+			}
+			return j
+		}
+	}
+	return -1
+}
+
+// capitalisedName reports a word written with a capital inside a sentence,
+// or after a title ("Mme Leroy"), which names a person far more often than
+// not in a comment.
+func capitalisedName(text string, toks []token, k int) bool {
+	r, _ := utf8.DecodeRuneInString(text[toks[k].start:])
+	if !unicode.IsUpper(r) || len(toks[k].text) < 3 || toks[k].disguise {
+		return false
+	}
+	if k > 0 && titles[toks[k-1].text] {
+		return true
+	}
+	if k == 0 || toks[k-1].sentence != toks[k].sentence {
+		return false
+	}
+	// All capitals is shouting, not a name.
+	rest := text[toks[k].start:toks[k].end]
+	return strings.ToUpper(rest) != rest && !notNames[toks[k].text]
+}
+
+// notNames are capitalised words that are not people: places and bodies a
+// commune's comments name all the time.
+var notNames = wordSet("mairie ville commune conseil etat republique france paris rue avenue place boulevard quartier " +
+	"departement region prefecture europe union metropole agglo communaute")
+
+// identifiablePerson reports a particular person named in the sentence of
+// token i: a title and a name ("Mme Leroy"), a capitalised name, or a
+// determiner and an official's title ("le maire", "cette adjointe").
+func identifiablePerson(text string, toks []token, i, from, to int) bool {
+	sent := toks[i].sentence
+	for k := 0; k < len(toks); k++ {
+		if toks[k].sentence != sent || toks[k].at >= from && toks[k].at < to {
+			continue // words of the accusation itself ("sa femme") name its victim
+		}
+		w := toks[k].text
+		if capitalisedName(text, toks, k) {
+			return true
+		}
+		if (humanNouns[w] || professions[w]) && !strings.HasSuffix(w, "s") && k > 0 && particular[toks[k-1].text] {
+			return true
+		}
+	}
+	return false
+}
+
+// violence holds a verb of violence applied to people: a call ("il faut
+// les pendre", "à tabasser", "qu'on le pende", "devraient être gazés"), a
+// wish or a promise. Past events told as news ("un homme a été tué") and
+// ordinary objects of the ambiguous verbs ("brûler des feuilles") do not
+// count.
+func (s *Screener) violence(ev *evidence, text string, toks []token, roles []role, counter func(int) bool) {
+	for i, t := range toks {
+		vf, ok := s.lx.violence[t.text]
+		if !ok {
+			continue
+		}
+		if counter(i) || negatedAt(toks, i) || idiomNotViolent(toks, i) {
+			continue
+		}
+		if i > 1 && toks[i-2].text == "se" && (toks[i-1].text == "font" || toks[i-1].text == "fait") {
+			continue // "les réfugiés se font assassiner": they are the victims, told as a fact
+		}
+		prev := ""
+		if i > 0 && toks[i-1].sentence == t.sentence {
+			prev = toks[i-1].text
+		}
+		prev2 := ""
+		if i > 1 && toks[i-2].sentence == t.sentence {
+			prev2 = toks[i-2].text
+		}
+		if prev == "tous" || prev == "toutes" {
+			// "étaient tous exterminés": the auxiliary is before "tous".
+			prev, prev2 = prev2, ""
+			if i > 2 && toks[i-3].sentence == t.sentence {
+				prev2 = toks[i-3].text
+			}
+		}
+		if (prev == "etaient" || prev == "etait") && hasWordIn(toks, t.sentence, "si") {
+			prev = "seraient" // "si ces X étaient exterminés": a wish
+		}
+		participle := strings.Contains(vf.tenses, "K")
+		if participle && !strings.ContainsAny(vf.tenses, "WFCSYPIJT") || participle && newsAux[prev] {
+			// A participle is a call only after "être" as a wish or duty
+			// ("devraient être fusillés", "qu'ils soient pendus", "mérite
+			// d'être gazé"); after "a", "ont", "a été" it tells an event.
+			if !callAux[prev] && !(prev2 == "etre" || callAux[prev2]) {
+				continue
+			}
+		}
+		passive := participle && (callAux[prev] || prev2 == "etre" || callAux[prev2])
+		// A tier-a verb in the indicative said of a thing is a figure of
+		// speech ("ce projet tue le centre-ville"): like the ambiguous
+		// verbs it needs a person as object, unless a clitic pronoun
+		// before it is that object ("qu'on le tue").
+		indicative := strings.ContainsAny(vf.tenses, "PIJ") && !strings.ContainsAny(vf.tenses, "WFC") && !passive && !cliticObject[prev] &&
+			prev != "a" && prev != "de" && prev != "d" && prev != "qu" && prev != "que"
+		if (!vf.anyUse || indicative) && !personObject(text, toks, roles, i) && !(passive && personInSentence(text, toks, roles, i)) {
+			continue
+		}
+		if vf.anyUse && selfOrThing(toks, i) {
+			continue
+		}
+		if vf.anyUse && !passive && !cliticObject[prev] && i+1 < len(toks) && determiners[toks[i+1].text] &&
+			!personObject(text, toks, roles, i) {
+			continue // "le tram va tuer le petit commerce": a thing as object, a figure of speech
+		}
+		lo := i
+		for lo > 0 && lo > i-3 && toks[lo-1].sentence == t.sentence && toks[lo-1].start < t.start {
+			lo--
+		}
+		phrase := text[toks[lo].start:toks[i].end]
+		ev.hold(fmt.Sprintf("menace ou appel à la violence : « %s »", strings.ToValidUTF8(phrase, "\uFFFD")), scoreThreat)
+		return
+	}
+}
+
+var (
+	cliticObject = wordSet("le la l les te t vous lui leur")
+	determiners  = wordSet("le la l les un une des du ce cet cette ces notre nos votre vos leur leurs son sa ses mon ma mes ton ta tes")
+)
+
+var (
+	// Auxiliaries that make a participle an event rather than a call.
+	newsAux = wordSet("a ont avait avaient eu ete fut furent as ai")
+	// Words before a participle that make it a wish or a duty.
+	callAux = wordSet("etre soit soient sera seront serait seraient doit doivent devrait devraient faut faudrait merite meritent meriterait meriteraient")
+)
+
+// idiomNotViolent lists idioms with a violent verb that hurt no one.
+func idiomNotViolent(toks []token, i int) bool {
+	next := ""
+	if i+1 < len(toks) {
+		next = toks[i+1].text
+	}
+	next2 := ""
+	if i+2 < len(toks) {
+		next2 = toks[i+2].text
+	}
+	switch toks[i].text {
+	case "tuer", "tue":
+		return next == "le" && next2 == "temps" || next == "dans" && next2 == "l"
+	}
+	return false
+}
+
+// selfOrThing reports "ça me tue", "ça tue", "tu me tues": the verb said of
+// oneself or of a thing, a figure of speech.
+func selfOrThing(toks []token, i int) bool {
+	for k := i - 1; k >= 0 && k >= i-2 && toks[k].sentence == toks[i].sentence; k-- {
+		switch toks[k].text {
+		case "me", "m", "ca", "cela":
+			return true
+		}
+	}
+	return false
+}
+
+// personObject reports an ambiguous verb of violence whose object is a
+// person: a clitic pronoun for a person before it ("te brûler", "les
+// abattre" in a sentence about people) or a person or group right after it
+// ("abattre ces élus", "brûler le maire").
+func personObject(text string, toks []token, roles []role, i int) bool {
+	sent := toks[i].sentence
+	if i > 0 && toks[i-1].sentence == sent {
+		switch toks[i-1].text {
+		case "te", "t", "vous", "lui", "leur":
+			return true
+		case "le", "la", "l", "les":
+			for k := 0; k < len(toks); k++ {
+				if toks[k].sentence == sent && k != i && (humanNouns[toks[k].text] || roles[k]&roleGroup != 0 || capitalisedName(text, toks, k)) {
+					return true
+				}
+			}
+		}
+	}
+	if i+1 < len(toks) && toks[i+1].sentence == sent && toks[i+1].start == toks[i].end+1 && text[toks[i].end] == '-' {
+		switch toks[i+1].text {
+		case "les", "le", "la", "lui", "leur", "toi", "vous", "moi": // "tuez-les", "pends-le"
+			return true
+		}
+	}
+	for k := i + 1; k < len(toks) && k <= i+3 && toks[k].sentence == sent; k++ {
+		if humanNouns[toks[k].text] || roles[k]&roleGroup != 0 || secondPerson[toks[k].text] || capitalisedName(text, toks, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// veiledThreatRe matches threats that name no violent act: "vous allez le
+// regretter", "fais gaffe à toi", "on sait où tu habites", "tes jours sont
+// comptés", "je t'attendrai à la sortie", "je viendrai régler ça moi-même".
+var veiledThreatRe = newGatedRe(`\b(?:tu vas|vous allez|tu va|vous aller|il va|elle va|ils vont) (?:le |la )?(?:regretter|payer|morfler|deguster|prendre cher)\b` +
+	`|\b(?:fais|faites|fait) (?:gaffe|attention) a (?:toi|vous|ta peau|vos fesses|tes fesses)\b` +
+	`|\b(?:on|je|nous) (?:sait|sais|savons|connait|connais) ou (?:tu habites|vous habitez|il habite|elle habite|t habites|tu vis|vous vivez|tu dors|habitent)\b` +
+	`|\b(?:tes|vos|ses|leurs) jours sont comptes\b` +
+	`|\b(?:je|on) (?:t|vous|l|les) (?:attendrai|attendra|attends|attend) (?:a la sortie|devant|dehors)\b` +
+	`|\bregler (?:ca|ses comptes|mes comptes|son compte|leur compte|ton compte|votre compte) (?:moi meme|a ma (?:facon|maniere)|entre hommes|physiquement|dehors)\b` +
+	`|\b(?:vous finirez|tu finiras|il finira|ils finiront|finir) comme (?:louis xvi|marie antoinette|ceausescu|mussolini|kadhafi)\b` +
+	`|\b(?:ca|tout ca) va (?:mal finir|saigner|chauffer) pour (?:toi|vous|lui|eux|elle)\b` +
+	`|\b(?:on|je) (?:va|vais) (?:s|m) occuper de (?:toi|vous|ton cas|votre cas|lui|son cas)\b` +
+	`|\bvous allez voir ce qui va (?:vous )?arriver\b|\btu vas voir ce qui va t arriver\b` +
+	`|\b(?:un accident|un malheur) (?:est vite arrive|pourrait arriver|peut vite arriver|est si vite arrive)\b` +
+	`|\b(?:vous ne perdez|tu ne perds|il ne perd|ils ne perdent) rien pour attendre\b` +
+	`|\b(?:gare a (?:toi|vous)|prends garde a toi|prenez garde a vous)\b` +
+	`|\b(?:mettre|foutre|mettrai|mettrons|mettra|mettront|foutrai|foutra) le feu (?:a la mairie|a ta|a votre|a sa|a leur|chez)\b` +
+	`|\bfaire sauter (?:la mairie|ta|votre|sa|leur|le conseil)\b` +
+	`|\b(?:on|je|nous) (?:connait|connais|connaissons|sait|sais) (?:ta|votre|sa|ton|leur) (?:voiture|maison|adresse|femme|fille|fils|famille|ecole|mari)\b` +
+	`|\b(?:on|je|nous) (?:connait|connais|connaissons) (?:tes|vos|ses|leurs) (?:enfants|gosses|horaires|habitudes)\b` +
+	`|\b(?:attention|pensez|pense) a (?:vos|tes) (?:enfants|gosses)\b` +
+	`|\b(?:te|vous|lui|leur|t|l) (?:coller|mettre|foutre|mets|colle|mettrai|collerai|foutrai|mettre) (?:une|des|un) (?:droite|baffe|baffes|gifle|gifles|raclee|beigne|pain|tarte|mandale|coup de boule)\b` +
+	`|\b(?:finir|finira|finiras|finirez|finiront|finirait|terminer) (?:a l hopital|aux urgences|en morceaux|six pieds sous terre|dans un fosse|entre quatre planches|au cimetiere)\b` +
+	`|\b(?:avec|sortir|prendre|chercher|ramener|amener) (?:mon|ma|un|une|des|le|la|mes) (?:fusil|carabine|kalash|kalachnikov|batte|couteau|flingue|pistolet|machette|hache|molotov|cocktail molotov|potes|amis|copains) (?:et|pour|a la|devant|chez)\b` +
+	`|\ba coups? de (?:batte|barre|barres de fer|pied|pieds|poing|poings|fusil|couteau|hache|matraque|pierres|ceinture|fouet)\b` +
+	`|\b(?:j espere|je souhaite|pourvu|vivement) qu (?:il|elle|ils|elles|tu|vous|on) (?:\S+ )?(?:creve|crevent|creves|meure|meurent|meures|mourra|mourront|creveront|crevera|brule|brulent|pourrisse|pourrissent|souffre|souffrent|sautent|saute)\b` +
+	`|\bqu (?:il|elle|ils|elles) (?:creve|crevent|meure|meurent|pourrisse|pourrissent)\b|\b(?:crevez|va crever|allez crever|va mourir|allez mourir)\b` +
+	`|\b(?:je|on|nous) (?:va|vais|allons|vont) (?:le|la|les|te|t|vous|lui|leur) (?:demolir|defoncer|detruire|exploser|fracasser|faire la peau|faire manger|arracher|faire payer|faire regretter|faire la fete|refaire le portrait|attraper|choper|retrouver|trouver|pourrir la vie)\b` +
+	`|\b(?:on|je|nous) (?:viendra|viendrai|viendrons|va venir|vais venir|passera|passerai) (?:te|vous|le|la|les|t) (?:chercher|trouver|rendre visite|voir chez)\b` +
+	`|\battendez vous a (?:une visite|des represailles|du grabuge)\b|\brepresailles\b|\b(?:je|on) (?:me|se|nous) vengera(?:i|s)?\b` +
+	`|\ba la lanterne\b|\b(?:la guillotine|la corde|le peloton) pour\b|\b(?:aux armes|prendre les armes|prenons les armes)\b` +
+	`|\b(?:une bonne|une petite|meriterait une|merite une) (?:correction|raclee|rouste|derouillee|balle|bastos)\b` +
+	`|\b(?:passer|passera|passeras|passerez|passeront) un (?:sale|mauvais) quart d heure\b` +
+	`|\b(?:il|elle|ils|vous|tu|te|lui|leur) (?:va|vas|vont|allez|risque|risquez|risques|pourrait|pourriez) (?:vous |t |lui |leur )?arriver (?:malheur|des bricoles|quelque chose|des ennuis)\b` +
+	`|\b(?:il|elle) (?:va|vas|vont|allez|risque|risquez|risques|pourrait|pourriez) (?:lui |leur |vous |t )arriver\b` +
+	`|\b(?:dommage|triste) (?:qu il|s il) (?:vous|t|lui|leur) arrive\b|\bdormir (?:avec|d) un oeil ouvert\b` +
+	`|\b(?:surveille|surveillez|surveillent) (?:tes|vos|ses|leurs) arrieres\b|\b(?:t es|tu es|vous etes|il est|t est) (?:un homme |une femme )?(?:mort|morts|morte|mortes)\b` +
+	`|\bce (?:sera|ne sera) (?:plus |pas )?(?:que )?des mots\b|\bla prochaine fois (?:ce|ca) (?:sera|ne sera) pas\b` +
+	`|\b(?:trancher|couper|briser|tordre|casser|trancherai|couperai|briserai|tordrai|casserai) (?:la gorge|le cou|la nuque|ton cou|son cou|leur cou|votre cou|les jambes|les genoux)\b` +
+	`|\b(?:leur|lui|te|vous) (?:trancher|couper|briser|tordre|casser) (?:la gorge|le cou|la nuque)\b` +
+	`|\btirer (?:une balle|des balles|une rafale) (?:sur|dans)\b|\bmettre fin a (?:la vie|leurs jours|ses jours|tes jours|ta vie|sa vie|leur vie|vos vies|votre vie)\b` +
+	`|\b(?:va|vont|vas|allez|doit|doivent|devrait|devraient|merite|meritent|meriterait|meriteraient|faut qu il|faut qu ils) (?:mourir|crever|disparaitre|souffrir)\b` +
+	`|\b(?:seraient|soient|devraient etre|meriteraient d etre|merite d etre|meritent d etre) (?:tous |toutes )?(?:morts|mortes|mort|elimines|eliminees|extermines|exterminees|castres|brules|brulees|abattus|abattues)\b` +
+	`|\b(?:mefiez vous|mefie toi|mefie te|vous devriez vous mefier|tu devrais te mefier|je ferais attention si j etais (?:vous|toi)|a votre place je ferais attention|a ta place je ferais attention)\b` +
+	`|\b(?:ca|tout ca|cela) (?:va|finira|va finir|risque de finir) (?:tres )?(?:mal finir|mal|par mal finir|degenerer|peter|saigner)\b|\bil (?:va|risque d) y avoir du sang\b|\bil y aura du sang\b` +
+	`|\b(?:on|je|nous) (?:sait|sais|savons) ou (?:vous|tu|il|elle|ils|sont|est|se trouve|garez|garer|dormez|dors|vivent|travaille|travaillez)\b` +
+	`|\b(?:j ai|on a|nous avons|je connais|on connait) (?:ton|votre|son|leur) adresse\b|\bsi (?:je|on) (?:le|la|te|vous|les) (?:croise|croisons|chope|attrape|retrouve|recroise)\b` +
+	`|\b(?:vous allez|tu vas|il va|ils vont) (?:comprendre|voir) (?:ce qui|ce que|votre douleur|ta douleur|sa douleur|de quel bois|ce qu il en coute)\b` +
+	`|\b(?:tu es|vous etes|t es|considerez vous|considere toi) (?:prevenu|prevenus|prevenue|prevenues|averti|avertis)\b|\bdernier avertissement\b` +
+	`|\b(?:ca|cela) (?:se paiera|va se payer|se payera)\b|\b(?:vous le|tu le|il le|ils le) (?:paierez|paieras|paiera|paieront|payerez|payeras|payera)\b` +
+	`|\b(?:on|j|nous) (?:aura|aurai|aurons) (?:ta|votre|sa|leur) peau\b|\b(?:on|je) (?:finira|finirai) par (?:te|vous|le|la|les) (?:trouver|avoir|attraper|retrouver)\b` +
+	`|\b(?:je|on) (?:vais|va) (?:venir|passer|debarquer) (?:chez (?:toi|vous|lui|elle)|a ton domicile|a votre domicile|a son domicile)\b` +
+	`|\b(?:j ai|on a) (?:un fusil|une arme|des armes|un flingue|une carabine)\b` +
+	`|\b(?:lui|te|vous|leur|t) (?:eclate|eclater|eclaterai|eclaterais|defonce|defoncer|defoncerai|casse|casser|casserai|explose|exploser|exploserai|fracasse|fracasser|ouvre|ouvrir|arrache|arracher) (?:la tete|la gueule|le crane|la figure|les dents|le nez|le bide|le ventre)\b` +
+	`|\b(?:qu il|qu elle|qu ils|qu elles|il ferait bien de|elle ferait bien de|vous feriez bien de|tu ferais bien de|ils feraient bien de) (?:fasse|fassent|faire) (?:attention|gaffe|tres attention)\b` +
+	`|\brendre (?:une )?(?:petite )?visite (?:au maire|a la maire|a l adjoint|a l adjointe|au conseiller|a la conseillere|a ce|a cette|a votre|a ton|chez (?:lui|elle|toi|vous|eux))\b` +
+	`|\b(?:discuter|s expliquer|regler ca|parler) entre quatre yeux\b|\b(?:va|vas|allez|vont|vais|allons) (?:vous|te|lui|leur) (?:faire|pourrir) la (?:misere|vie)\b` +
+	`|\bcoup de (?:cutter|couteau|batte|boule|machette|hache|surin|lame)\b|\b(?:crever|creve|crevent|crevons|lacerer) (?:les|ses|tes|vos|leurs) pneus\b` +
+	`|\b(?:leur|lui|vous|te|t) tirer (?:dessus|une balle|des balles)\b|\btirer (?:dessus|une balle) (?:a|sur) (?:ces|ce|cette|le|la|les)\b` +
+	`|\b(?:suicide toi|suicidez vous|suicide-toi|tue toi|tuez vous|va te tuer|allez vous tuer|jette toi d un pont|jetez vous d un pont|va te pendre|allez vous pendre|pends toi|pendez vous)\b` +
+	`|\b(?:bruler|brulons|brulez|incendier|incendions|cramer|cramons) (?:la mairie|sa maison|ta maison|votre maison|leur maison|sa voiture|ta voiture|votre voiture|leurs voitures|leur voiture|les elus|le maire)\b`)
+
+// incitementRe is a call to drive a group out ("il faut tous les
+// expulser", "qu'on les renvoie chez eux"); it counts only with a group in
+// the sentence, since "il faut virer le maire" is a political opinion.
+var incitementRe = newGatedRe(`\b(?:il faut|faut|faudrait|il faudrait|on doit|on devrait|qu on|doivent|devraient|faut il) (?:les |tous les |toutes les |ces |tous ces |toutes ces |leur |tous )?(?:virer|chasser|expulser|renvoyer|degager|foutre dehors|bouter|deporter|jeter|eradiquer|nettoyer|parquer|enfermer|steriliser|interdire|renvoie|expulse|chasse|vire|degage|deporte)\b` +
+	`|\b(?:se porterait|se porteraient|irait|iraient|serait|serions|serait bien) mieux sans\b|\ben (?:finir|finisse|finissent|finira|finirons) avec\b` +
+	`|\b(?:debarrasser|debarrassons nous|debarrassez nous|se debarrasser|nous debarrasser) (?:de|des|d)\b|\bmort a (?:tous|toutes|ces|les)\b` +
+	`|\b(?:continuer|continuera|continuerons) a (?:vous|les) (?:attaquer|frapper|chasser|harceler)\b`)
+
+// goHomeRe tells someone to go back to "their country": xenophobic whoever
+// it is said to, so it needs no group named.
+var goHomeWords = wordSet("pays bled afrique francais")
+
+var goHomeRe = newGatedRe(`\b(?:retourne|retournez|rentre|rentrez|repars|repartez|casse toi|cassez vous|degage|degagez) (?:dans|chez|en|au) (?:ton|votre|leur|son) (?:pays|bled)\b|\b(?:retourne|retournez|rentre|rentrez|renvoyez les|renvoyer) (?:au bled|en afrique|dans leur pays|chez eux dans leur pays)\b|\bla france aux francais\b`)
+
+var incitementWords = wordSet("porterait porteraient irait iraient serait serions finir finisse finissent finira finirons debarrasser debarrassons debarrassez mort continuer continuera continuerons virer chasser expulser renvoyer degager foutre bouter deporter jeter eradiquer nettoyer parquer enfermer steriliser interdire renvoie expulse chasse vire degage deporte")
+
+// veiledWords are words every veiledThreatRe alternative contains.
+var veiledWords = wordSet("regretter payer morfler deguster cher gaffe attention sait sais savons connait connais comptes attendrai attendra " +
+	"attends attend regler finirez finiras finira finiront finir chauffer saigner occuper arriver accident malheur attendre gare garde " +
+	"feu sauter connaissons enfants gosses droite baffe baffes gifle gifles raclee beigne pain tarte mandale boule hopital urgences " +
+	"morceaux pieds planches fosse cimetiere fusil carabine kalash kalachnikov batte couteau flingue pistolet machette hache molotov " +
+	"potes amis copains coup coups terminer finirait espere souhaite pourvu vivement creve crevent meure meurent pourrisse pourrissent " +
+	"crevez crever mourir demolir defoncer detruire exploser fracasser peau manger arracher regretter portrait attraper choper retrouver " +
+	"trouver pourrir viendra viendrai viendrons venir passera passerai represailles vengera vengerai lanterne guillotine corde peloton armes " +
+	"correction raclee rouste derouillee bastos quart malheur bricoles dommage triste oeil arrieres mort morts morte mortes mots fois " +
+	"bruler brulons brulez incendier incendions cramer cramons trancher couper briser tordre casser trancherai couperai briserai tordrai " +
+	"casserai tirer fin disparaitre souffrir elimines eliminees extermines exterminees castres brules brulees abattus abattues " +
+	"mefiez mefie mefier ferais mal degenerer peter sang adresse croise croisons chope attrape retrouve recroise comprendre voir " +
+	"prevenu prevenus prevenue prevenues averti avertis avertissement paiera payer payera paierez paieras paieront payerez payeras " +
+	"aura aurai aurons finira finirai passer debarquer fusil arme armes flingue carabine")
+
+// commercial spam: a link or a web address together with selling words.
+var (
+	domainRe = regexp.MustCompile(`(?i)\b(?:https?://|www\.)\S+|\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|org|biz|info|shop|store|io|co|xyz|fr|online|site|top|club|bet|casino|win|vip|me|ly|eu|pro|app|live|link|click|buzz)\b`)
+	// Words that sell on their own (a casino, a promo code, easy money).
+	spamStrong = wordSet("casino casinos bonus promo promos crypto cryptos bitcoin forex viagra cialis escort escorts " +
+		"followers abonnes discount soldes rencontres celibataires webcam jackpot pari loterie remboursement cashback " +
+		"marabout voyant voyance medium envoutement minceur seo referencement nft trading abonnez likez")
+	// spamContact are ways to reach a seller; with a selling word and no
+	// link they make spam ("voyance … par téléphone", "prêt … WhatsApp").
+	spamContact = wordSet("telephone whatsapp telegram sms appelez contactez ecrivez snapchat")
+	// Words that sell only together.
+	// Not "gratuit", "inscription", "offre", "prix", "vente": a commune's
+	// free workshop, job offer or school cake sale uses them with a link.
+	spamWeak = wordSet("achetez acheter commandez commander livraison " +
+		"reduction remise euros gagnez gagner gain gains cliquez visitez vite exclusif exclusive " +
+		"meilleur meilleurs imbattable garanti garantie whatsapp telegram investissez investir rendement revenus argent facile " +
+		"decouvrez profitez vends gagne kilos perdez chaine contactez")
+	spamPhrases = newGatedRe(`\b(?:pret entre particuliers|sans frais de dossier|resout tous vos problemes|retour affectif|code promo|tours gratuits|pas cher|pas chers|par jour|par mois|depuis chez vous|sans effort|travail a domicile|argent facile|rachat de credit|pret rapide|gagnez jusqu|offre limitee|livraison gratuite|retour de l etre aime|revenus passifs|cliquez ici|lien en bio|offre speciale|ma chaine|mon site|perdez \S+ kilos)\b`)
+	moneyRe     = regexp.MustCompile(`\d\s?(?:€|euros?|\$|%)|-\d+\s?%`)
+)
+
+// spamPhraseWords are words every spamPhrases alternative contains.
+var spamPhraseWords = wordSet("particuliers dossier resout affectif promo gratuits cher chers jour mois chez effort domicile facile credit rapide gagnez limitee gratuite aime passifs ici bio speciale chaine site kilos")
+
+func commercialSpam(text string, toks []token, norm string) string {
+	strong, weak, phrase := 0, 0, false
+	var first string
+	for _, t := range toks {
+		switch {
+		case spamStrong[t.text]:
+			strong++
+			if first == "" {
+				first = t.text
+			}
+		case spamWeak[t.text]:
+			weak++
+			if first == "" {
+				first = t.text
+			}
+		}
+		phrase = phrase || spamPhraseWords[t.text]
+	}
+	if strong == 0 && weak == 0 && !phrase {
+		// Most comments sell nothing: skip the regular expressions.
+		return ""
+	}
+	if phrase {
+		if locs := spamPhrases.find(toks, norm, true); len(locs) > 0 {
+			strong++
+			first = norm[locs[0][0]:locs[0][1]]
+		}
+	}
+	if moneyRe.MatchString(text) {
+		weak++
+	}
+	if strong == 0 && weak < 1 {
+		return ""
+	}
+	link := domainRe.FindString(text)
+	if link == "" && strong == 0 && weak < 2 {
+		return ""
+	}
+	switch {
+	case link != "" && (strong >= 1 || weak >= 2 || !civicLink(link)):
+		return fmt.Sprintf("spam commercial : lien « %s » et « %s »", strings.ToValidUTF8(link, "\uFFFD"), first)
+	case strong >= 1 && weak >= 2, strong >= 2, strong >= 1 && hasWord(toks, spamContact):
+		return fmt.Sprintf("spam commercial : « %s »", first)
+	}
+	return ""
+}
+
+// Offences stated as fact about an identifiable person (press law, 1881:
+// defamation). "Le maire Dupuis a détourné…" is held; a question, a
+// conditional ("aurait détourné") or an opinion about a policy is not.
+var offenceRe = newGatedRe(`\b(?:a|ont|avait|s est|se sont) (?:\S+ )?(?:detourne|detournes|vole|voles|truque|truques|falsifie|falsifies|escroque|escroques|triche|fraude|blanchi|magouille|rackette|soudoye|soudoyes|achete des voix|achete les voix|pioche dans|puise dans|agresse|harcele|viole|enrichi|empoche|touche des pots de vin|touche des enveloppes|pistonne)\b` +
+	`|\b(?:touche|touchent|touchait|recoit|recoivent|prend|prennent|empoche|empochent) (?:des |les )?(?:pots de vin|pot de vin|enveloppes|dessous de table|commissions occultes|retro commissions)\b` +
+	`|\b(?:est|sont|c est) (?:un |une |des )?(?:\S+ )?(?:corrompu|corrompue|corrompus|escroc|escrocs|voleur|voleuse|voleurs|pedophile|pedophiles|violeur|violeurs|fraudeur|fraudeuse|magouilleur|magouilleuse|mafieux|mafieuse|delinquant|delinquante|criminel|criminelle|dealer|trafiquant|trafiquante|pourri|pourrie|vendu|vendue)\b` +
+	`|\b(?:se sert|se servent|se servait|se gave|se gavent) dans (?:la caisse|les caisses)\b` +
+	`|\b(?:s en met|s en mettent) plein les poches\b` +
+	`|\b(?:detournement de fonds|emplois fictifs|emploi fictif|prise illegale d interets|abus de biens sociaux|favoritisme|fraude fiscale|conflit d interets|delit d initie)\b` +
+	`|\b(?:a|ont|avait) (?:\S+ )?(?:pique|pille|arnaque|trompe les electeurs|trafique|deale|menti sous serment)\b` +
+	`|\b(?:pique|piquent|piquait|puise|puisent|vole|volent|volait|se sert|se servent|tape|tapent) dans (?:la caisse|les caisses|le budget|l argent public|les subventions|la tresorerie)\b` +
+	`|\b(?:a|ont|avait) (?:achete|paye|paie|finance|renove|construit|offert) (?:\S+ ){1,4}avec (?:l argent|les fonds|le budget|nos impots) (?:de la commune|public|publics|des contribuables|de la mairie|de la ville|municipal|municipaux)\b` +
+	`|\b(?:se remplit|se remplissent|s est rempli|se sont remplis|remplit) (?:bien )?les poches\b` +
+	`|\b(?:a fait embaucher|a embauche|fait embaucher|emploie|paie|a paye|fait payer) (?:sa|son|ses) (?:femme|fils|fille|mari|maitresse|amant|cousin|cousine|famille|beau frere|belle soeur|neveu|niece)\b` +
+	`|\b(?:bat|battait|frappe) (?:sa|ses) (?:femme|enfants|gosses|mari)\b` +
+	`|\b(?:touche|recu|empoche|encaisse) (?:\S+ ){0,3}(?:euros|balles|briques|cash|pots de vin|enveloppes?) (?:du|de la|des|d un|d une|de) (?:promoteur|promoteurs|entreprise|entreprises|societe|constructeur|btp|mafia|patron|lobby)\b` +
+	`|\b(?:est|c est) (?:un |une )?(?:alcoolique|toxicomane|cocainomane|dealeur|proxenete)\b` +
+	`|\b(?:vend|vendent|revend|revendent|deale|dealent) (?:de la drogue|du shit|de la coke|de la cocaine|du cannabis|de l herbe)\b|\bse (?:drogue|droguent|came)\b` +
+	`|\b(?:maltraite|maltraitent|maltraitait) (?:ses|sa|son|les) (?:enfants|eleves|animaux|chiens|femme|mari|employes|salaries|residents|patients)\b` +
+	`|\b(?:a|ont) (?:ete )?condamne(?:e|s|es)? pour\b|\b(?:a|ont) fait de la prison\b|\bpaie (?:ses|les) (?:employes|ouvriers|salaries) au noir\b` +
+	`|\b(?:couche|couchait|a couche) avec\b|\btrompe (?:sa femme|son mari|sa compagne|son compagnon)\b|\battouchements\b`)
+
+// offenceWords are words every offenceRe alternative contains; the
+// expression runs only on comments that hold one.
+var offenceWords = wordSet("detourne detournes vole voles truque truques falsifie falsifies escroque escroques triche fraude blanchi " +
+	"magouille rackette soudoye soudoyes achete pioche puise agresse harcele viole enrichi empoche pistonne pots pot enveloppes " +
+	"dessous commissions corrompu corrompue corrompus escroc escrocs voleur voleuse voleurs pedophile pedophiles violeur violeurs " +
+	"fraudeur fraudeuse magouilleur magouilleuse mafieux mafieuse delinquant delinquante criminel criminelle dealer trafiquant " +
+	"trafiquante pourri pourrie vendu vendue caisse caisses poches detournement emplois emploi prise abus favoritisme " +
+	"pique pille arnaque trompe trafique deale menti piquent piquait puise puisent remplit remplissent rempli embaucher embauche " +
+	"emploie paie paye payer fiscale interets initie bat battait frappe alcoolique toxicomane cocainomane dealeur proxenete " +
+	"vend vendent revend revendent deale dealent drogue droguent came maltraite maltraitent maltraitait condamne condamnee condamnes " +
+	"prison couche couchait trompe attouchements recu encaisse touche volent volait tape tapent achete finance renove construit offert")
+
+// offenceLexicon are words that name an offence (press law: imputing an
+// offence to a person is defamation unless proven). Said of an identifiable
+// person in a sentence that states rather than asks or doubts, they hold.
+var offenceLexicon = wordSet("detourne detournes detournee detournait detournent detournement detournements corrompu corrompue corrompus " +
+	"corruption magouille magouilles magouiller magouilleur magouilleuse fraude fraudes frauder fraudeur fraudeuse truque truquer truquage " +
+	"falsifie falsifiee falsification blanchiment escroc escroquerie escroque pistonne trafic trafique trafiquant racket rackette harcele " +
+	"harcelement harceleur pedophile pedophilie malversation malversations concussion prevarication clientelisme favoritisme soudoye " +
+	"soudoie pots enveloppes retrocommissions bourrage voleur voleuse vol")
+
+func accusation(text string, toks []token, norm string) string {
+	if strings.Contains(text, "?") || !hasWord(toks, offenceWords) && !hasWord(toks, offenceLexicon) {
+		return ""
+	}
+	for i, t := range toks {
+		if !offenceLexicon[t.text] || hedged(toks, i) || negatedAt(toks, i) {
+			continue
+		}
+		if t.text == "pots" && !(i+2 < len(toks) && toks[i+2].text == "vin") || t.text == "vol" && !(i+2 < len(toks) && toks[i+1].text == "de") {
+			continue
+		}
+		if identifiablePerson(text, toks, i, toks[i].at, toks[i].at+len(t.text)) {
+			return fmt.Sprintf("accusation d'un délit présentée comme un fait contre une personne identifiable : « %s »", t.text)
+		}
+	}
+	for _, loc := range offenceRe.find(toks, norm, false) {
+		// The token where the accusation is made decides its sentence.
+		at := 0
+		for at+1 < len(toks) && toks[at+1].at <= loc[0] {
+			at++
+		}
+		if hedged(toks, at) {
+			continue
+		}
+		if identifiablePerson(text, toks, at, loc[0], loc[1]) {
+			return fmt.Sprintf("accusation d'un délit présentée comme un fait contre une personne identifiable : « %s »", norm[loc[0]:loc[1]])
+		}
+	}
+	return ""
+}
+
+// hedged reports a sentence that doubts, asks or reports rather than
+// states: "je me demande si", "il paraît que", "selon", the conditional.
+func hedged(toks []token, at int) bool {
+	sent := toks[at].sentence
+	for k := range toks {
+		if toks[k].sentence != sent {
+			continue
+		}
+		switch toks[k].text {
+		case "accuses", "soupconnes", "examen", "plainte", "proces", "tribunal", "justice", "victime", "victimes", "lutte", "contre", "prevention", "si", "aurait", "auraient", "serait", "seraient", "paraît", "parait", "rumeur", "rumeurs", "soupcon", "soupcons",
+			"soupconne", "soupconnee", "presume", "presumee", "enquete", "accuse", "accusee", "pas", "jamais", "selon", "peut":
+			return true
+		}
+	}
+	return false
+}
+
+// sexualHarassRe matches sexual remarks aimed at a person.
+var sexualHarassRe = newGatedRe(`\bje (?:me |te |vous )?(?:la |le |l |te |t |vous )(?:taperais|taperai|ferais bien|sauterais|baiserais|prendrais bien|culbuterais|mangerais bien|lecherais|defoncerais)\b` +
+	`|\b(?:montre|montrez|montre nous|montre moi|montrez nous|montrez moi) (?:tes|vos|ta|ton|ses|sa|son) (?:seins|nichons|fesses|cul|nibards|lolos|jambes|culotte|string|chatte|bite|sexe)\b` +
+	`|\b(?:t es|tu es|vous etes|elle est|t etais|vous etiez) (?:bien |trop |vraiment |tellement |super |tres )?(?:bonne|bandante|bandant|baisable|sexy|chaude)\b` +
+	`|\b(?:tes|vos|ses|ta|ton|sa|son|leurs) (?:seins|nichons|fesses|nibards|lolos|chatte|bite|cul|miches|nichon)\b` +
+	`|\b(?:suce|sucer|suces|sucez) (?:moi|ma|la)\b|\bje veux (?:te|vous|la) voir (?:nue|a poil|toute nue)\b` +
+	`|\b(?:a poil|a quatre pattes|sur le bureau|dans mon lit) (?:ma |la )?(?:belle|cherie|cocotte|poupee|mignonne)\b` +
+	`|\b(?:bien|super|tres|trop) (?:roulee|foutue|gaulee|chaude)\b|\bchaudasse\b|\bpetite chatte\b` +
+	`|\b(?:te|vous|la|lui) (?:mettre|donner|foutre) une fessee\b|\bje (?:te|vous|la|lui) (?:ferais|ferai) (?:bien )?(?:des choses|grimper aux rideaux|jouir|crier|passer a la casserole)\b` +
+	`|\b(?:viens|venez) (?:chez moi|dans mon lit|me sucer|t asseoir sur mes genoux|vous asseoir sur mes genoux)\b` +
+	`|\b(?:belle|jolie|sacree) (?:paire|poitrine|croupe|chute de reins)\b|\b(?:tes|vos|ses) (?:formes|courbes|levres|cuisses)\b` +
+	`|\b(?:je|j) (?:bande|mouille) (?:pour|en (?:te|vous|la) (?:voyant|regardant))\b` +
+	`|\b(?:sucer|suce|sucez|lecher|leche) (?:des |ma |mon |les )?(?:bites|bite|queue|queues|zob)\b`)
+
+var sexualWords = wordSet("roulee foutue gaulee chaudasse fessee ferais ferai viens venez paire poitrine croupe chute formes courbes levres cuisses bande mouille leche lecher queue bites zob taperais taperai ferais sauterais baiserais prendrais culbuterais mangerais lecherais defoncerais seins nichons fesses cul nibards lolos jambes culotte string chatte bite sexe bonne bandante bandant baisable sexy chaude miches nichon suce sucer suces sucez nue poil pattes bureau lit")
+
+// maskedInsult finds a word of the lexicons written with asterisks for
+// some letters ("enc*lé", "put***", "c**nard"): the visible letters must
+// match in place and each run of asterisks stand for one to three letters.
+func (lx *lexicon) maskedInsult(text string) (orig string, e entry) {
+	for i := 0; i < len(text); i++ {
+		if text[i] != '*' {
+			continue
+		}
+		a, b := i, i
+		for a > 0 && maskPart(text[a-1]) {
+			a--
+		}
+		for b < len(text) && (maskPart(text[b]) || text[b] >= 0x80) {
+			b++
+		}
+		// Step back over the start of a multi-byte rune cut by a.
+		for a > 0 && text[a]&0xC0 == 0x80 {
+			a--
+		}
+		word := text[a:b]
+		i = b
+		pat, visible := maskPattern(word)
+		if visible < 1 || pat == nil {
+			continue
+		}
+		best := entry{}
+		for n, en := range lx.abuse.single {
+			if en.cat == catNone || en.cat < catInsult && en.cat != catProfanity {
+				continue
+			}
+			if pat.MatchString(n) && (best.canon == "" || en.cat > best.cat || en.cat == best.cat && n < best.canon) {
+				best = en
+			}
+		}
+		if best.canon != "" {
+			return word, best
+		}
+	}
+	return "", entry{}
+}
+
+func maskPart(c byte) bool {
+	return c == '*' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// maskPattern turns "enc*lé" into ^enc[a-z]{1,3}le$ over the normalised
+// lexicon: a run of n asterisks stands for n-1 to n+2 letters. visible
+// counts the letters shown; fewer than two say too little.
+func maskPattern(word string) (*regexp.Regexp, int) {
+	var b strings.Builder
+	b.WriteString("^")
+	visible := 0
+	for i := 0; i < len(word); {
+		if word[i] == '*' {
+			j := i
+			for j < len(word) && word[j] == '*' {
+				j++
+			}
+			n := j - i
+			fmt.Fprintf(&b, "[a-z]{%d,%d}", max(1, n-1), n+2)
+			i = j
+			continue
+		}
+		j := i
+		for j < len(word) && word[j] != '*' {
+			j++
+		}
+		n := strings.ReplaceAll(Normalize(word[i:j]), " ", "")
+		visible += len(n)
+		b.WriteString(regexp.QuoteMeta(n))
+		i = j
+	}
+	b.WriteString("$")
+	if visible < 2 {
+		return nil, visible
+	}
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return nil, 0
+	}
+	return re, visible
+}
+
+// profanityAimingWords before a swear word turn it on someone: "espèce de
+// merde", "bande de branleurs".
+var profanityAimingWords = wordSet("espece bande sale sal pauvre gros grosse petit petite tas")
+
+// aimedProfanity is aimed for swear words, which are mostly exclamations
+// ("Putain, encore une coupure d'eau !", "quel bordel"): they count only
+// when said to someone ("tu fais chier", "je vous emmerde", "va te faire
+// foutre", "merde à toi") or of someone ("putain de raciste", "espèce de
+// merde").
+func aimedProfanity(toks []token, i int) bool {
+	sent := toks[i].sentence
+	for k := i - 1; k >= 0 && k >= i-3 && toks[k].sentence == sent; k-- {
+		w := toks[k].text
+		if secondPerson[w] || k == i-1 && profanityAimingWords[w] {
+			return true
+		}
+		if k == i-2 && profanityAimingWords[w] && (toks[k+1].text == "de" || toks[k+1].text == "d") {
+			return true
+		}
+	}
+	for k := i + 1; k < len(toks) && k <= i+2 && toks[k].sentence == sent; k++ {
+		w := toks[k].text
+		if w == "toi" || w == "vous" {
+			return true
+		}
+		if k == i+2 && (toks[i+1].text == "de" || toks[i+1].text == "d") && (humanNouns[w] || secondPerson[w]) {
+			return true
+		}
+	}
+	return false
+}
+
+// personInSentence reports a person or a group named in the sentence of
+// token i ("les X devraient être déportés").
+func personInSentence(text string, toks []token, roles []role, i int) bool {
+	for k := range toks {
+		if toks[k].sentence == toks[i].sentence && k != i && (humanNouns[toks[k].text] || roles[k]&roleGroup != 0 || personPron[toks[k].text] || capitalisedName(text, toks, k)) {
+			return true
+		}
+	}
+	return false
+}
+
+// groupInSentence reports a protected group named in the sentence of token
+// i, or in the one before it ("Les X ? Il faut tous les expulser.").
+func groupInSentence(toks []token, roles []role, i int) bool {
+	for k := range toks {
+		if d := toks[i].sentence - toks[k].sentence; d >= 0 && d <= 1 && roles[k]&roleGroup != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// sexualTerms are sexual words that, said to or about a person, make a
+// remark sexual harassment. Words with everyday senses (queue, lit, cul de
+// sac, coucher du soleil, sein in "cancer du sein") are left out.
+var sexualTerms = wordSet("baiser baise baiserais baiserai baisable sucer suce sucerais sucette chatte fesses seins nichons nibards bite " +
+	"jouir mouille mouiller sexy excitante excitant bandante bandant levrette fellation sodomiser branler branlette gode culotte string " +
+	"chaudasse coquine salace maillot decollete decolletes")
+
+func sexualRemark(text string, toks []token, roles []role, counter func(int) bool) string {
+	for i, t := range toks {
+		if !sexualTerms[t.text] || counter(i) || negatedAt(toks, i) {
+			continue
+		}
+		for k := range toks {
+			if toks[k].sentence != t.sentence || k == i {
+				continue
+			}
+			w := toks[k].text
+			if secondPerson[w] || w == "elle" || w == "la" && k+1 < len(toks) && k+1 != i || humanNouns[w] || capitalisedName(text, toks, k) {
+				return fmt.Sprintf("harcèlement sexuel : propos sexuels visant une personne (« %s »)", t.text)
+			}
+		}
+	}
+	return ""
+}
+
+func hasWordIn(toks []token, sentence int, w string) bool {
+	for _, t := range toks {
+		if t.sentence == sentence && t.text == w {
+			return true
+		}
+	}
+	return false
+}
+
+// predicateFillers are words between a copula and its predicate: "ils sont
+// tous des …", "t'es vraiment trop …".
+var predicateFillers = wordSet("tous toutes des de d un une vraiment trop tellement si que qu juste rien completement totalement " +
+	"franchement bien les plus super hyper carrement vraiment toujours aussi encore vrai vraie vrais vraies veritable sacre sacree " +
+	"gros grosse belle beau pauvre")
+
+// negativeJudgement holds a negative judgement predicated of a protected
+// group ("les X sont tous des Y", where AFINN rates Y as negative) or said
+// to someone in the second person with a strongly negative word ("t'es
+// pathétique"). Said of officials, a negative judgement is criticism, which
+// the policy publishes; it is left to the insult lexicons.
+func (lx *lexicon) negativeJudgement(text string, toks []token, roles []role, counter func(int) bool) string {
+	for k, t := range toks {
+		if !copulas[t.text] || k == 0 {
+			continue
+		}
+		j := k - 1
+		for j > 0 && (toks[j].text == "n" || toks[j].text == "ne" || toks[j].text == "tous" || toks[j].text == "toutes") {
+			j--
+		}
+		if toks[j].sentence != t.sentence {
+			continue
+		}
+		// "les femmes comme vous sont", "les X de ce pays sont": the group
+		// may stand a few words before the copula.
+		group := false
+		for g := j; g >= 0 && g >= j-3 && toks[g].sentence == t.sentence; g-- {
+			if roles[g]&roleGroup != 0 {
+				group = true
+				break
+			}
+		}
+		second := secondPerson[toks[j].text] && toks[j].text != "ton" && toks[j].text != "ta" && toks[j].text != "tes" && toks[j].text != "votre" && toks[j].text != "vos"
+		// "le maire est un tyran", "cette adjointe est une ordure": name-
+		// calling of a person with a strongly negative noun (after an
+		// article); a negative adjective about an official is criticism.
+		person := !group && !second && (humanNouns[toks[j].text] && j > 0 && particular[toks[j-1].text] ||
+			(toks[j].text == "il" || toks[j].text == "elle") || j > 0 && titles[toks[j-1].text] && capitalisedName(text, toks, j))
+		if !group && !second && !person {
+			continue
+		}
+		p := k + 1
+		for p < len(toks) && p <= k+4 && toks[p].sentence == t.sentence && predicateFillers[toks[p].text] {
+			p++
+		}
+		if p >= len(toks) || toks[p].sentence != t.sentence || negatedAt(toks, p) || counter(p) || counter(j) {
+			continue
+		}
+		v, ok := lx.negativeForm(toks[p].text)
+		article := p > k+1 && (toks[p-1].text == "un" || toks[p-1].text == "une" || toks[p-1].text == "des")
+		if !ok || second && v > -3 && !(article && v <= -2) || person && (!article || v > -3) {
+			continue
+		}
+		if group {
+			return fmt.Sprintf("haine envers un groupe : jugement négatif « %s … %s »", toks[j].text, toks[p].text)
+		}
+		return fmt.Sprintf("insulte : jugement négatif adressé à quelqu'un « %s »", toks[p].text)
+	}
+	return ""
+}
+
+// negativeForm looks a word up in the valence list, which holds mostly
+// masculine singular forms: "malhonnêtes", "cruels", "violentes" are found
+// through "malhonnête", "cruel", "violent".
+func (lx *lexicon) negativeForm(w string) (int, bool) {
+	if v, ok := lx.negative[w]; ok {
+		return v, true
+	}
+	for _, cut := range []string{"s", "x", "es", "e"} {
+		if b, ok := strings.CutSuffix(w, cut); ok && len(b) >= 4 {
+			if v, ok := lx.negative[b]; ok {
+				return v, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// articleInsults are words that insult as nouns ("des incapables", "un
+// nul", "bande de minables") but are ordinary criticism as adjectives ("la
+// municipalité est incapable de…", "ce projet est nul"): they count after
+// an article or a word that makes them a noun, and when aimed at someone.
+var articleInsults = wordSet("incapable incapables nul nuls nulle nulles minable minables lache laches vendu vendus vendue vendues " +
+	"charlatan charlatans imposteur imposteurs ringard ringards ringarde clown clowns rigolo rigolos dictateur dictateurs tyran tyrans " +
+	"despote despotes planque planques amateur amateurs feignant incompetent incompetents incompetente incompetentes")
+
+var nounMakers = wordSet("un une des d de ces ce cet cette quel quelle quels quelles espece bande tas sale gros grosse petit petite pauvre " +
+	"pauvres vrai vraie vrais vraies sacre sacree sacres belle beau bel")
+
+func articleInsult(text string, toks []token, roles []role, counter func(int) bool) string {
+	for i, t := range toks {
+		if !articleInsults[t.text] || i == 0 || !nounMakers[toks[i-1].text] || toks[i-1].sentence != t.sentence {
+			continue
+		}
+		if (toks[i-1].text == "de" || toks[i-1].text == "d") && !(i > 1 && (toks[i-2].text == "bande" || toks[i-2].text == "espece" || toks[i-2].text == "tas")) {
+			continue // "l'idée de nul" is rare; "un projet d'amateur" is criticism
+		}
+		if counter(i) || negatedAt(toks, i) || !aimed(text, toks, roles, i) {
+			continue
+		}
+		return fmt.Sprintf("insulte : « %s »", strings.ToValidUTF8(text[toks[i-1].start:t.end], "\uFFFD"))
+	}
+	return ""
+}
+
+// civicLink reports a link to a public body or an association, which a
+// resident shares to inform ("découvrez le programme sur www.ville.fr").
+func civicLink(link string) bool {
+	l := strings.ToLower(link)
+	for _, w := range []string{"gouv", "mairie", "ville", "commune", "service-public", "departement", "region", "agglo", "metropole",
+		"asso", ".org", "wikipedia", "legifrance", "ameli", "caf.fr", "pole-emploi", "francetravail", "education", "sncf", "ratp", "laposte"} {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// goAwayRe is "va te faire foutre" and its kin: name-calling whatever
+// follows.
+var goAwayRe = newGatedRe(`\b(?:va|allez|aller) (?:te|vous|se) faire (?:foutre|enculer|mettre|voir|cuire un oeuf|niquer|sodomiser|empapaouter)\b`)
+
+// apostrophe finds name-calling that needs no listed insult: "Espèce de
+// …" opening a sentence or after "toi"/"vous" (not "une espèce de parc"),
+// "va te faire foutre", "ferme-la" ending a sentence.
+func apostrophe(text string, toks []token, norm string, counter func(int) bool) string {
+	for i, t := range toks {
+		switch {
+		case t.text == "espece" && i+2 < len(toks) && (toks[i+1].text == "de" || toks[i+1].text == "d") && toks[i+2].sentence == t.sentence:
+			if i > 0 && toks[i-1].sentence == t.sentence && !apostropheBefore[toks[i-1].text] || counter(i) {
+				continue
+			}
+			return fmt.Sprintf("insulte : « %s »", strings.ToValidUTF8(text[t.start:toks[i+2].end], "\uFFFD"))
+		case t.text == "ferme" && i+1 < len(toks) && toks[i+1].text == "la" && toks[i+1].sentence == t.sentence &&
+			(i+2 == len(toks) || toks[i+2].sentence != t.sentence) && !counter(i):
+			return "insulte : « ferme-la »"
+		}
+	}
+	if loc := goAwayRe.firstIn(toks, norm); loc != nil && !counter(0) {
+		return fmt.Sprintf("insulte : « %s »", norm[loc[0]:loc[1]])
+	}
+	return ""
+}
+
+var apostropheBefore = wordSet("toi vous et mais oh eh ah he pauvre sale gros grosse petit petite ta ton")
+
+// animalNouns said of people ("ces singes du quartier", "ces rats de la
+// cité") dehumanise them; the "du/de la" + place shows they are people.
+var animalNouns = wordSet("singes macaques rats cafards porcs vermine cloportes primates chacals hyenes babouins")
+
+func animalsOfPlace(text string, toks []token, counter func(int) bool) string {
+	for i := 1; i+2 < len(toks); i++ {
+		if !animalNouns[toks[i].text] || toks[i-1].text != "ces" || counter(i) {
+			continue
+		}
+		if n := toks[i+1].text; n == "du" || n == "de" || n == "des" || n == "d" {
+			return fmt.Sprintf("haine envers un groupe : « ces %s %s … »", toks[i].text, n)
+		}
+	}
+	return ""
+}
+
+// expulsionForms are forms of verbs that drive people out; with a modal
+// ("il faudrait", "on doit", "faut") and a group in the same sentence they
+// call for it, whatever stands between ("il faudrait fermer les mosquées
+// et renvoyer ces gens-là chez eux").
+var expulsionForms = wordSet("renvoyer renvoie renvoient renvoyez renvoyons expulser expulse expulsent expulsez expulsons chasser chasse " +
+	"chassent chassez chassons virer vire virent virez virons degager degagent parquer parque parquent parquez enfermer enferment " +
+	"deporter deporte deportent deportez deportons refouler refoule refoulent refoulez")
+
+var modalWords = wordSet("faut faudrait doit doivent devrait devraient devrions devons")
+
+func expulsionCall(toks []token, roles []role, counter func(int) bool) string {
+	for i, t := range toks {
+		if !expulsionForms[t.text] || counter(i) || negatedAt(toks, i) {
+			continue
+		}
+		modal, group := false, -1
+		for k := range toks {
+			if toks[k].sentence != t.sentence {
+				continue
+			}
+			if k < i && (modalWords[toks[k].text] || toks[k].text == "on" && k+1 < len(toks) && toks[k+1].text == "va") {
+				modal = true
+			}
+			if roles[k]&roleGroup != 0 && group < 0 {
+				group = k
+			}
+		}
+		if modal && group >= 0 {
+			return fmt.Sprintf("appel à chasser un groupe : « %s » … « %s »", toks[group].text, t.text)
+		}
+	}
+	return ""
+}
