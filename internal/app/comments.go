@@ -117,7 +117,13 @@ func splitRules(text string) []string {
 // CommentMode is the mode in force for a publication: its own, else the
 // organisation's.
 func (a *App) CommentMode(ctx context.Context, s model.ModerationSettings, publicationID string) (model.ModerationMode, model.ModerationMode, error) {
-	own, err := a.Store.PublicationCommentMode(ctx, publicationID)
+	return commentMode(ctx, a.Store.Queries, s, publicationID)
+}
+
+// commentMode is CommentMode reading through q (a transaction's Queries
+// inside one: store/txguard.go).
+func commentMode(ctx context.Context, q *store.Queries, s model.ModerationSettings, publicationID string) (model.ModerationMode, model.ModerationMode, error) {
+	own, err := q.PublicationCommentMode(ctx, publicationID)
 	if err != nil {
 		return "", "", err
 	}
