@@ -248,6 +248,8 @@ func (a *App) HandleActivity(ctx context.Context, target InboxTarget, signer mod
 		err = a.inAnnounce(ctx, target, signer, act, raw)
 	case "Accept", "Reject":
 		err = a.inAcceptReject(ctx, target, signer, act, raw)
+	case "Join":
+		err = a.inJoin(ctx, signer, act)
 	default:
 		err = fmt.Errorf("%w: type not handled", ErrIgnored)
 	}
@@ -361,6 +363,37 @@ func (a *App) inFollow(ctx context.Context, ra model.RemoteActor, act federation
 		accept := federation.OutActivity{ID: localURI + "#accept-" + NewID(), Type: "Accept", Actor: localURI,
 			To: []string{ra.URI}, Object: map[string]any{"id": act.ID, "type": "Follow", "actor": ra.URI, "object": localURI}}
 		return a.queueActivity(ctx, tx, local.ID, "Accept", act.ID, "", nil, []string{ra.Inbox}, accept, now)
+	})
+}
+
+// inJoin answers a Join of one of our events — what Mobilizon sends when
+// one of its users clicks "Participate" on an event it received from us —
+// with a Reject from the organisation: registrations are taken on the
+// event's page, not by ActivityPub, and a Join left unanswered stays
+// "pending" in Mobilizon for ever (Mobilizon reads Accept and Reject of a
+// Join: docs.joinmobilizon.org/contribute/activity_pub/). A Join of
+// anything else is ignored.
+func (a *App) inJoin(ctx context.Context, ra model.RemoteActor, act federation.Activity) error {
+	pub, org, err := a.localPublication(ctx, act.ObjectID)
+	if err != nil {
+		return err
+	}
+	if pub.Kind != model.KindEvent {
+		return fmt.Errorf("%w: join of %s, which is no event", ErrIgnored, act.ObjectID)
+	}
+	local, err := a.LocalActor(ctx, model.ActorOrg, org.ID)
+	if err != nil {
+		return err
+	}
+	localURI := a.OrgActorURI(org.Handle)
+	now := a.Now()
+	return a.Store.InBatch(ctx, func(tx *store.Tx) error {
+		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
+			return err
+		}
+		reject := federation.OutActivity{ID: localURI + "#reject-" + NewID(), Type: "Reject", Actor: localURI,
+			To: []string{ra.URI}, Object: map[string]any{"id": act.ID, "type": "Join", "actor": ra.URI, "object": act.ObjectID}}
+		return a.queueActivity(ctx, tx, local.ID, "Reject", act.ID, "", nil, []string{ra.Inbox}, reject, now)
 	})
 }
 

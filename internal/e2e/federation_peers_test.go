@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/federation"
@@ -317,6 +318,43 @@ func TestFederationPeerPleroma(t *testing.T) {
 		}
 		e.peer.nextPost(t, "the Accept")
 
+		// Akkoma's emoji reaction (its documentation's example) counts as
+		// a like; its Undo, naming the reaction by id only, removes it.
+		akko := [][2]string{{"https://example.org/users/akko", "{{actor}}"},
+			{"https://remote.example/objects/9f0e93499d8314a9", "{{pub}}"}}
+		akkoOrigins := []string{"https://example.org", "http://example.org"}
+		e.expect(peerDoc{file: "akkoma_emoji_react.json", values: akko, origins: akkoOrigins}, 202)
+		if r := e.reactions(); r.Likes != 1 {
+			t.Fatalf("akkoma reaction: %+v", r)
+		}
+		e.expect(peerDoc{file: "akkoma_undo_emoji_react.json", values: akko, origins: akkoOrigins}, 202)
+		if r := e.reactions(); r.Likes != 0 {
+			t.Fatalf("likes after the Undo of the reaction: %+v", r)
+		}
+
+		// A boost Pleroma sent, then its Undo (logged by pleroma.site and
+		// pasted into a WriteFreely issue, see the README): the Announce is
+		// the object of the Undo, posted first on its own.
+		kaniini := peerDoc{file: "undo_announce.json", values: [][2]string{{"https://pleroma.site/users/kaniini", "{{actor}}"},
+			{"https://blog.writefreely.org/api/posts/84rth4rg4b1ksw9x", "{{pub}}"}}, origins: []string{"https://pleroma.site"}}
+		var undo map[string]any
+		if err := json.Unmarshal(e.load(kaniini), &undo); err != nil {
+			t.Fatal(err)
+		}
+		announce := undo["object"].(map[string]any)
+		announce["@context"] = undo["@context"]
+		b, _ := json.Marshal(announce)
+		if st := signedPost(t, A.URL+"/inbox", e.keyID, e.key.priv, b); st != 202 {
+			t.Fatalf("pleroma announce: %d", st)
+		}
+		if r := e.reactions(); r.Boosts != 1 {
+			t.Fatalf("pleroma boost: %+v", r)
+		}
+		e.expect(kaniini, 202)
+		if r := e.reactions(); r.Boosts != 0 {
+			t.Fatalf("boosts after Pleroma's Undo: %+v", r)
+		}
+
 		// Pleroma's emoji reaction counts as a like.
 		e.expect(peerDoc{file: "emoji_react.json", values: [][2]string{{"http://mastodon.example.org/users/admin", "{{actor}}"},
 			{"http://localtesting.pleroma.lol/objects/eb92579d-3417-42a8-8652-2492c2d4f454", "{{pub}}"}},
@@ -350,26 +388,127 @@ func replyText(t *testing.T, e *peerEnv, file string) string {
 	return a.Object.Text
 }
 
-func TestFederationPeerMisskeyAndMobilizon(t *testing.T) {
+// TestFederationPeerMisskey: a Misskey actor as misskey.io serves it (its
+// key a fragment of it), its Like with a reaction, a note of misskey.io as
+// a reply to a publication (wrapped in the Create Misskey's renderCreate
+// makes; the published note answers nothing, so inReplyTo is set here),
+// and a quote of a publication, which is neither a reply nor a boost.
+func TestFederationPeerMisskey(t *testing.T) {
 	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ctx := context.Background()
 		A := testserver.Start(t, testserver.Options{Engine: engine, FederationInsecure: true})
-		// Mobilizon: its actor signs; an Event it creates is not a reply to
-		// anything of ours: accepted and ignored.
+		misskeyIO := []string{"https://misskey.io"}
+		e := startPeer(t, A, "misskey", peerDoc{file: "actor.json", origins: misskeyIO}, nil)
+		host := strings.TrimPrefix(e.peer.URL, "http://")
+		if !strings.HasSuffix(e.keyID, "/users/83ssedkv53#main-key") {
+			t.Fatalf("key id %s", e.keyID)
+		}
+
+		e.expect(peerDoc{file: "like.json", values: [][2]string{{"http://mastodon.example.org/users/admin", "{{actor}}"},
+			{"https://testing.pleroma.lol/objects/c331bbf7-2eb9-4801-a709-2a6103492a5a", "{{pub}}"}},
+			origins: []string{"https://misskey.xyz"}}, 202)
+		if r := e.reactions(); r.Likes != 1 {
+			t.Fatalf("misskey like: %+v", r)
+		}
+		ra, err := A.Store.RemoteActorByURI(ctx, e.actor)
+		if err != nil || ra.Handle != "aimu@"+host || ra.SharedInbox != e.peer.URL+"/inbox" {
+			t.Fatalf("stored actor: %+v %v", ra, err)
+		}
+
+		// The note as a reply: its text is _misskey_content (the MFM source),
+		// not the HTML.
+		e.reply = e.peer.URL + "/notes/8vs6wxufd0"
+		e.postMisskeyCreate("note.json", e.pubURI)
+		e.replyLanded("aimu@"+host, "Fantiaこれできないように過去のやつは従量課金だった気がする")
+
+		// A quote of the publication (_misskey_quote, quoteUrl, "RE: link"):
+		// accepted, neither a comment nor a boost.
+		quoteID := e.peer.URL + "/notes/8vs6ylpfez"
+		e.postMisskeyCreate("quote.json", "", [2]string{"https://misskey.io/users/7rkrarq81i", "{{actor}}"},
+			[2]string{"https://misskey.io/notes/8vs6wxufd0", "{{pub}}"})
+		if _, err := A.Store.CommentByRemoteObject(ctx, quoteID); err == nil {
+			t.Fatal("a quote became a comment")
+		}
+		if r := e.reactions(); r.Boosts != 0 || r.Likes != 1 {
+			t.Fatalf("reactions after a quote: %+v", r)
+		}
+	})
+}
+
+// postMisskeyCreate wraps a Misskey note of the fixtures in the Create
+// Misskey sends (ApRendererService.renderCreate: id = the note's id +
+// "/activity", its actor, published, to and cc), answering inReplyTo when
+// given, signs it as the peer actor and posts it.
+func (e *peerEnv) postMisskeyCreate(file, inReplyTo string, values ...[2]string) {
+	e.t.Helper()
+	var note map[string]any
+	if err := json.Unmarshal(e.load(peerDoc{file: file, values: values, origins: []string{"https://misskey.io"}}), &note); err != nil {
+		e.t.Fatal(err)
+	}
+	if inReplyTo != "" {
+		note["inReplyTo"] = inReplyTo
+	}
+	create := map[string]any{"@context": note["@context"], "id": note["id"].(string) + "/activity", "actor": note["attributedTo"],
+		"type": "Create", "published": note["published"], "object": note, "to": note["to"], "cc": note["cc"]}
+	delete(note, "@context")
+	b, _ := json.Marshal(create)
+	if st := signedPost(e.t, e.A.URL+"/inbox", e.keyID, e.key.priv, b); st != 202 {
+		e.t.Fatalf("misskey Create of %s: %d", file, st)
+	}
+}
+
+// TestFederationPeerMobilizon: a Mobilizon actor signs; an Event it creates
+// answers nothing of ours (accepted, ignored); a comment under one of our
+// publications becomes a comment and its Delete (a Tombstone with
+// formerType) withdraws it; a Join of our event, as mobilizon.org sent it,
+// is answered with a Reject: Parvis takes no registrations by ActivityPub.
+func TestFederationPeerMobilizon(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ctx := context.Background()
+		A := testserver.Start(t, testserver.Options{Engine: engine, FederationInsecure: true})
 		e := startPeer(t, A, "mobilizon", peerDoc{file: "actor.json", origins: []string{"https://mobilizon.fr"}}, nil)
+		host := strings.TrimPrefix(e.peer.URL, "http://")
 		e.expect(peerDoc{file: "create_event.json", values: [][2]string{{"https://mobilizon.fr/@metacartes", "{{actor}}"}},
 			origins: []string{"https://mobilizon.fr"}}, 202)
 		if r := e.reactions(); r != (model.Reactions{}) {
 			t.Fatalf("an unrelated Event changed the publication: %+v", r)
 		}
 
-		// Misskey's Like (with its _misskey_reaction), signed by the same
-		// peer actor: no Misskey actor document was in the sources read.
-		e.server = "misskey"
-		e.expect(peerDoc{file: "like.json", values: [][2]string{{"http://mastodon.example.org/users/admin", "{{actor}}"},
-			{"https://testing.pleroma.lol/objects/c331bbf7-2eb9-4801-a709-2a6103492a5a", "{{pub}}"}},
-			origins: []string{"https://misskey.xyz"}}, 202)
-		if r := e.reactions(); r.Likes != 1 {
-			t.Fatalf("misskey like: %+v", r)
+		test := []string{"http://mobilizon.test"}
+		thomas := [2]string{"http://mobilizon.test/@thomas", "{{actor}}"}
+		e.reply = e.peer.URL + "/comments/9f3794b8-11a0-4a98-8cb7-475ab332c701"
+		e.expect(peerDoc{file: "create_comment.json", values: [][2]string{thomas,
+			{"http://mobilizon.test/events/1a6b5b30-bf5a-4a4a-9e0a-8c3c6e1b2f4d", "{{pub}}"}}, origins: test}, 202)
+		e.replyLanded("sanof44@"+host, "My Comment")
+		e.expect(peerDoc{file: "delete_comment.json", values: [][2]string{thomas}, origins: test}, 202)
+		e.replyWithdrawn()
+
+		// Join of the event (Mobilizon's "Participate"): no registration is
+		// taken by ActivityPub, so the organisation answers with a Reject
+		// of it, delivered to the actor's inbox; a Join left unanswered
+		// stays pending in Mobilizon.
+		admin := A.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
+		day := time.Now().In(app.Paris).AddDate(0, 0, 10).Format(app.LocalDate)
+		ev := publishEvent(t, A, admin.ID, e.org.ID, app.PubInput{Title: "Fête du quai", Summary: "Concerts."},
+			app.EventInput{StartDate: day, StartTime: "18:00", EndDate: day, EndTime: "23:00", PlaceName: "Place de la République",
+				Attendance: "in_person", Free: true, OrganiserKind: "org", JoinMode: "free"})
+		e.expect(peerDoc{file: "join.json", values: [][2]string{{"https://mobilizon.org/@tcit", "{{actor}}"},
+			{"https://pleroma.mkljczk.pl/objects/b800bdb9-2cbb-40b6-9b29-196cfbd42398", "{{parvis}}/bellerive/p/" + ev.Slug}},
+			origins: []string{"https://mobilizon.mkljczk.pl"}}, 202)
+		if r, err := A.Store.ReactionsOf(ctx, ev.ID); err != nil || r != (model.Reactions{}) {
+			t.Fatalf("a Join changed the event: %+v %v", r, err)
+		}
+		var reject struct {
+			Type, Actor string
+			Object      struct{ ID, Type, Actor, Object string }
+		}
+		if err := json.Unmarshal(e.peer.nextPost(t, "the Reject of the Join"), &reject); err != nil {
+			t.Fatal(err)
+		}
+		joinID := e.peer.URL + "/join/event/d1828aac-b57f-43c9-ac87-17388fab2bc8"
+		if reject.Type != "Reject" || reject.Actor != A.URL+"/bellerive/" || reject.Object.ID != joinID ||
+			reject.Object.Type != "Join" || reject.Object.Actor != e.actor || reject.Object.Object != A.URL+"/bellerive/p/"+ev.Slug {
+			t.Fatalf("answer to the Join: %+v", reject)
 		}
 	})
 }

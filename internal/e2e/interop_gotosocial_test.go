@@ -650,6 +650,70 @@ func TestInteropGoToSocial(t *testing.T) {
 			return err == nil && c.Status == model.CommentWithdrawn
 		}, func() string { return fmt.Sprintf("%+v", comment) })
 
+		// 7c. Under pre-moderation: alice's reply is held (in the queue, not
+		// on the public thread), a moderator approves it, it shows, and the
+		// answer an administrator writes under it from the thread reaches
+		// alice in GoToSocial.
+		if err := A.App.SaveDebateSettings(ctx, admin, org.ID, model.ModePre, strings.Join(A.App.DefaultCharter(), "\n"), "3", true); err != nil {
+			t.Fatal(err)
+		}
+		const heldText = "Le marché du samedi reste-t-il sur le quai pendant le chantier ?"
+		var heldReply gtsStatus
+		g.api(t, http.MethodPost, "/api/v1/statuses", url.Values{"status": {"@bellerive@" + aHost + " " + heldText},
+			"in_reply_to_id": {pubStatus}, "visibility": {"public"}}, &heldReply)
+		var held model.Comment
+		eventually(t, "alice's reply held in Parvis's moderation queue", func() bool {
+			c, err := A.Store.CommentByRemoteObject(ctx, heldReply.URI)
+			held = c
+			if err != nil {
+				return false
+			}
+			items, err := A.Store.NeedsDecision(ctx, org.ID, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range items {
+				if it.Comment.ID == c.ID && it.Comment.Status == model.CommentHeld {
+					return true
+				}
+			}
+			return false
+		}, func() string { return fmt.Sprintf("%+v", held) })
+		if held.PublicationID != pub.ID || !strings.Contains(held.Body, "marché du samedi") {
+			t.Fatalf("held reply: %+v", held)
+		}
+		thread := "/bellerive/p/" + pub.Slug + "/commentaires"
+		if page := A.Client(t).Get(thread); strings.Contains(page.Body, "marché du samedi") {
+			t.Fatalf("the held reply is on the public thread")
+		}
+		if _, err := A.App.Decide(ctx, admin, org, held.ID, app.DecisionInput{Action: "approve"}); err != nil {
+			t.Fatal(err)
+		}
+		page = A.Client(t).Get(thread)
+		mustContain(t, "thread after approval", page.Body, "marché du samedi reste-t-il sur le quai", "@alice@"+g.Host)
+		const heldAnswer = "Oui, le marché s'installe place de la République le temps des travaux."
+		if _, err := A.App.PostComment(ctx, app.NewComment{Org: org, Publication: pub, Author: admin, ParentID: held.ID,
+			Body: heldAnswer, As: "org"}); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "the answer to the approved reply as a notification in GoToSocial", func() bool {
+			var notes []struct {
+				Type   string     `json:"type"`
+				Status *gtsStatus `json:"status"`
+			}
+			g.api(t, http.MethodGet, "/api/v1/notifications", nil, &notes)
+			for _, n := range notes {
+				if n.Type == "mention" && n.Status != nil && strings.Contains(text(n.Status.Content), "place de la République le temps des travaux") {
+					t.Logf("answer to the approved reply in GoToSocial from %s: %q", n.Status.Account.Acct, text(n.Status.Content))
+					if n.Status.InReplyToID == nil || *n.Status.InReplyToID != heldReply.ID {
+						t.Fatalf("answer notification: in reply to %v, want %s", n.Status.InReplyToID, heldReply.ID)
+					}
+					return true
+				}
+			}
+			return false
+		})
+
 		// 8. An edit shows as edited.
 		in := app.PubInputOf(pub)
 		in.Title = "Travaux sur le quai de Loire : dates changées"

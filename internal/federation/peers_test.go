@@ -25,6 +25,7 @@ func TestPeerActors(t *testing.T) {
 		{"mastodon", "mastodon@masto.qa.urbanwildlife.biz", "https://masto.qa.urbanwildlife.biz/users/mastodon#main-key", "https://masto.qa.urbanwildlife.biz/inbox"},
 		{"pleroma", "lanodan@queer.hacktivis.me", "https://queer.hacktivis.me/users/lanodan#main-key", "https://queer.hacktivis.me/inbox"},
 		{"mobilizon", "sanof44@mobilizon.fr", "https://mobilizon.fr/@sanof44#main-key", "https://mobilizon.fr/inbox"},
+		{"misskey", "aimu@misskey.io", "https://misskey.io/users/83ssedkv53#main-key", "https://misskey.io/inbox"},
 	} {
 		b := peerFile(t, c.server, "actor.json")
 		a, err := ParseActor(b)
@@ -108,6 +109,13 @@ func TestPeerActivities(t *testing.T) {
 		{"pleroma/emoji_react.json", "EmojiReact", "http://localtesting.pleroma.lol/objects/eb92579d-3417-42a8-8652-2492c2d4f454", "", "", ""},
 		{"misskey/like.json", "Like", "https://testing.pleroma.lol/objects/c331bbf7-2eb9-4801-a709-2a6103492a5a", "", "", ""},
 		{"mobilizon/create_event.json", "Create", "https://mobilizon.fr/events/39a0c4a6-f2b6-41dc-bbe2-fc5bff76cc93", "Event", "", ""},
+		{"mobilizon/create_comment.json", "Create", "http://mobilizon.test/comments/9f3794b8-11a0-4a98-8cb7-475ab332c701", "Note",
+			"http://mobilizon.test/events/1a6b5b30-bf5a-4a4a-9e0a-8c3c6e1b2f4d", "My Comment"},
+		{"mobilizon/delete_comment.json", "Delete", "http://mobilizon.test/comments/9f3794b8-11a0-4a98-8cb7-475ab332c701", "Tombstone", "", ""},
+		{"mobilizon/join.json", "Join", "https://pleroma.mkljczk.pl/objects/b800bdb9-2cbb-40b6-9b29-196cfbd42398", "", "", ""},
+		{"pleroma/undo_announce.json", "Undo", "https://pleroma.site/activities/6c918db7-5940-43de-93a5-4408bedfc7c8", "Announce", "", ""},
+		{"pleroma/akkoma_emoji_react.json", "EmojiReact", "https://remote.example/objects/9f0e93499d8314a9", "", "", ""},
+		{"pleroma/akkoma_undo_emoji_react.json", "Undo", "https://example.org/activities/23143872a0346141", "", "", ""},
 	} {
 		server, name, _ := strings.Cut(c.file, "/")
 		a, err := ParseActivity(peerFile(t, server, name))
