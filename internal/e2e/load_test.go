@@ -77,7 +77,10 @@ func TestBusySaturday(t *testing.T) {
 	size := busySaturdaySize()
 	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
 		ctx := context.Background()
-		A := testserver.Start(t, testserver.Options{Engine: engine, FederationInsecure: true})
+		// The actors all live on B here; the per-host reply cap (30 in 10
+		// minutes, tested by the federation tests) is raised to their
+		// number, as if they came from several instances.
+		A := testserver.Start(t, testserver.Options{Engine: engine, FederationInsecure: true, RepliesPerHost: size.actors})
 		// B only serves the remote actors' keys; SQLite is enough.
 		B := testserver.Start(t, testserver.Options{FederationInsecure: true})
 		A.Clock.Set(eventStart)
