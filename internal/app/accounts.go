@@ -83,7 +83,7 @@ func (a *App) CreateAccount(ctx context.Context, in NewAccount) (model.Account, 
 	if err := v.Err(); err != nil {
 		return model.Account{}, err
 	}
-	hash, err := a.Passwords.Hash(in.Password)
+	hash, err := a.hashPassword(in.Password)
 	if err != nil {
 		return model.Account{}, err
 	}

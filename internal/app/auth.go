@@ -106,23 +106,30 @@ func ipKey(ip string) string         { return "ip:" + reqinfo.RateBucket(ip) } /
 func mailKey(email string) string    { return "mail:" + email }
 
 // countEvent adds one event to key's window and returns the new state,
-// which the caller saves. A window ends after `window` without events nor
-// block, so a blocked key keeps its count (and its growing block) until it
-// has been quiet for a whole window.
+// which the caller saves.
 func countEvent(ctx context.Context, tx *store.Tx, key string, window time.Duration, now time.Time) (store.ThrottleState, error) {
 	st, err := tx.LockThrottle(ctx, key, now)
 	if err != nil {
 		return st, err
 	}
+	st = freshen(st, window, now)
+	st.Failures++
+	return st, nil
+}
+
+// freshen starts a new window when key has been quiet for a whole one. A
+// window ends after `window` without events nor block, so a blocked key
+// keeps its count (and its growing block) until it has been quiet for a
+// whole window.
+func freshen(st store.ThrottleState, window time.Duration, now time.Time) store.ThrottleState {
 	quiet := st.WindowStart
 	if st.BlockedUntil != nil && st.BlockedUntil.After(quiet) {
 		quiet = *st.BlockedUntil
 	}
 	if now.Sub(quiet) > window {
-		st = store.ThrottleState{WindowStart: now}
+		return store.ThrottleState{WindowStart: now}
 	}
-	st.Failures++
-	return st, nil
+	return st
 }
 
 // throttleRule is a key and the failures it tolerates.
@@ -135,37 +142,52 @@ func loginRules(email, ip string) []throttleRule {
 	return []throttleRule{{accountKey(email), AccountFailureLimit}, {ipKey(ip), IPFailureLimit}}
 }
 
-// blocked returns how long the longest block among rules still lasts.
-func (a *App) blocked(ctx context.Context, now time.Time, rules []throttleRule) (time.Duration, error) {
-	var wait time.Duration
-	for _, r := range rules {
-		st, err := a.Store.Throttle(ctx, r.key)
-		if err != nil {
-			return 0, err
-		}
-		if st.BlockedUntil != nil && st.BlockedUntil.After(now) {
-			wait = max(wait, st.BlockedUntil.Sub(now))
-		}
-	}
-	return wait, nil
+// reservation is one password check counted against its throttle rules
+// before it runs.
+type reservation struct {
+	rules []throttleRule
+	// blocked tells, per rule, that counting this attempt started a block
+	// (undone with the count when the attempt turns out not to be a failure).
+	blocked []bool
+	// wait is the longest block counting this attempt started.
+	wait time.Duration
 }
 
-// recordFailure counts a failed attempt against every rule and returns the
-// block it caused (0 if none).
-func (a *App) recordFailure(ctx context.Context, now time.Time, rules []throttleRule) (time.Duration, error) {
-	var wait time.Duration
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		for _, r := range rules {
-			st, err := countEvent(ctx, tx, r.key, ThrottleWindow, now)
+// reserveAttempt counts one attempt against every rule, in one transaction
+// that locks the rules' rows, before the (slow) password check. Counting
+// after the check let 60 parallel guesses all be checked against a limit of
+// 5 (issue 15): each read the count before any had written it. Now the
+// attempt that reaches a limit starts the block at once, and the attempts
+// behind it wait for its row and see the block. A key already blocked
+// answers the wait and counts nothing (the attempt does not lengthen it).
+func (a *App) reserveAttempt(ctx context.Context, now time.Time, rules []throttleRule) (res reservation, blockedFor time.Duration, err error) {
+	res = reservation{rules: rules, blocked: make([]bool, len(rules))}
+	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+		// Rows are always locked in the rules' order (account, then IP),
+		// so two attempts cannot wait on each other.
+		states := make([]store.ThrottleState, len(rules))
+		for i, r := range rules {
+			st, err := tx.LockThrottle(ctx, r.key, now)
 			if err != nil {
 				return err
 			}
+			if st.BlockedUntil != nil && st.BlockedUntil.After(now) {
+				blockedFor = max(blockedFor, st.BlockedUntil.Sub(now))
+			}
+			states[i] = st
+		}
+		if blockedFor > 0 {
+			return nil
+		}
+		for i, r := range rules {
+			st := freshen(states[i], ThrottleWindow, now)
+			st.Failures++
 			if st.Failures >= r.limit {
-				d := firstBlock << min(st.Failures-r.limit, 10)
-				d = min(d, maxBlock)
+				d := min(firstBlock<<min(st.Failures-r.limit, 10), maxBlock)
 				until := now.Add(d)
 				st.BlockedUntil = &until
-				wait = max(wait, d)
+				res.blocked[i] = true
+				res.wait = max(res.wait, d)
 			}
 			if err := tx.PutThrottle(ctx, r.key, st); err != nil {
 				return err
@@ -173,8 +195,74 @@ func (a *App) recordFailure(ctx context.Context, now time.Time, rules []throttle
 		}
 		return nil
 	})
-	return wait, err
+	return res, blockedFor, err
 }
+
+// refund takes back the reserved attempt from the rules from index `from`
+// on (the right password, or a check that could not run): one failure
+// less, and the block it started lifted.
+func (a *App) refund(ctx context.Context, res reservation, from int, now time.Time) error {
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		for i := from; i < len(res.rules); i++ {
+			st, err := tx.LockThrottle(ctx, res.rules[i].key, now)
+			if err != nil {
+				return err
+			}
+			st.Failures = max(st.Failures-1, 0)
+			if res.blocked[i] {
+				st.BlockedUntil = nil
+			}
+			if err := tx.PutThrottle(ctx, res.rules[i].key, st); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ErrPasswordsBusy means too many passwords are being checked at this
+// moment on this process (their memory is bounded): try again in a few
+// seconds. The attempt is not counted.
+var ErrPasswordsBusy = fmt.Errorf("%w: too many password checks at once", model.ErrRateLimited)
+
+// checkReserved checks password (against hash, or a dummy one when hash is
+// "") after reserving the attempt. It returns nil for the right password
+// (the caller then refunds or clears the rules), ErrPasswordsBusy, a
+// ThrottledError for a failure that started a block, or errMismatch.
+func (a *App) checkReserved(ctx context.Context, now time.Time, rules []throttleRule, hash, password string) (reservation, error) {
+	res, wait, err := a.reserveAttempt(ctx, now, rules)
+	if err != nil {
+		return res, err
+	}
+	if wait > 0 {
+		return res, &ThrottledError{Wait: wait}
+	}
+	if hash == "" {
+		err = a.Passwords.DummyVerify(password)
+		if err == nil {
+			err = passwords.ErrMismatch
+		}
+	} else {
+		err = a.Passwords.Verify(hash, password)
+	}
+	switch {
+	case err == nil:
+		return res, nil
+	case errors.Is(err, passwords.ErrBusy):
+		if rerr := a.refund(ctx, res, 0, now); rerr != nil {
+			return res, rerr
+		}
+		return res, ErrPasswordsBusy
+	case !errors.Is(err, passwords.ErrMismatch):
+		return res, fmt.Errorf("verify password: %w", err)
+	case res.wait > 0:
+		return res, &ThrottledError{Wait: res.wait}
+	}
+	return res, errMismatch
+}
+
+// errMismatch is a wrong password counted by checkReserved.
+var errMismatch = errors.New("wrong password")
 
 // mailAllowed counts one account e-mail to addr and reports whether it may
 // go out.
@@ -268,7 +356,7 @@ func (a *App) SignUp(ctx context.Context, in SignUp) error {
 		return err
 	}
 	// Hash first, whatever happens next, so that both answers cost the same.
-	hash, err := a.Passwords.Hash(in.Password)
+	hash, err := a.hashPassword(in.Password)
 	if err != nil {
 		return err
 	}
@@ -372,41 +460,31 @@ func (a *App) Login(ctx context.Context, email, password, ip string) (model.Acco
 	email = NormalizeEmail(email)
 	now := a.Now()
 	rules := loginRules(email, ip)
-	wait, err := a.blocked(ctx, now, rules)
-	if err != nil {
-		return model.Account{}, err
-	}
-	if wait > 0 {
-		return model.Account{}, &ThrottledError{Wait: wait}
-	}
 	acct, err := a.Store.AccountByEmail(ctx, email)
+	hash := acct.PasswordHash
 	switch {
 	case errors.Is(err, model.ErrNotFound):
-		a.Passwords.DummyVerify(password)
+		hash = "" // a dummy check, as long as a real one
 	case err != nil:
 		return model.Account{}, err
-	default:
-		err := a.Passwords.Verify(acct.PasswordHash, password)
-		if err == nil {
-			// The IP count is left to decay: clearing it would let one
-			// address reset it by logging into an account of its own.
-			if err := a.Store.ClearThrottle(ctx, accountKey(email)); err != nil {
-				return model.Account{}, err
-			}
-			return acct, nil
+	}
+	res, err := a.checkReserved(ctx, now, rules, hash, password)
+	switch {
+	case err == nil:
+		// The account's count is cleared; the IP's attempt is refunded
+		// but its count left to decay: clearing it would let one address
+		// reset it by logging into an account of its own.
+		if err := a.Store.ClearThrottle(ctx, accountKey(email)); err != nil {
+			return model.Account{}, err
 		}
-		if !errors.Is(err, passwords.ErrMismatch) {
-			return model.Account{}, fmt.Errorf("verify password: %w", err)
+		if err := a.refund(ctx, res, 1, now); err != nil {
+			return model.Account{}, err
 		}
+		return acct, nil
+	case errors.Is(err, errMismatch):
+		return model.Account{}, ErrBadCredentials
 	}
-	wait, err = a.recordFailure(ctx, now, rules)
-	if err != nil {
-		return model.Account{}, err
-	}
-	if wait > 0 {
-		return model.Account{}, &ThrottledError{Wait: wait}
-	}
-	return model.Account{}, ErrBadCredentials
+	return model.Account{}, err
 }
 
 // ForgotPassword e-mails a reset link to the account with that address, if
@@ -477,7 +555,7 @@ func (a *App) newPasswordHash(acct model.Account, field, password string) (strin
 		v.Add(field, code)
 		return "", v
 	}
-	return a.Passwords.Hash(password)
+	return a.hashPassword(password)
 }
 
 // confirmPassword checks the password of a signed-in person before a
@@ -486,28 +564,16 @@ func (a *App) newPasswordHash(acct model.Account, field, password string) (strin
 func (a *App) confirmPassword(ctx context.Context, acct model.Account, field, password string) error {
 	now := a.Now()
 	rules := []throttleRule{{accountKey(acct.Email), AccountFailureLimit}}
-	wait, err := a.blocked(ctx, now, rules)
-	if err != nil {
-		return err
+	res, err := a.checkReserved(ctx, now, rules, acct.PasswordHash, password)
+	switch {
+	case err == nil:
+		return a.refund(ctx, res, 0, now)
+	case errors.Is(err, errMismatch):
+		v := &model.ValidationError{}
+		v.Add(field, "account.error.current_password")
+		return v
 	}
-	if wait > 0 {
-		return &ThrottledError{Wait: wait}
-	}
-	err = a.Passwords.Verify(acct.PasswordHash, password)
-	if err == nil {
-		return nil
-	}
-	if !errors.Is(err, passwords.ErrMismatch) {
-		return fmt.Errorf("verify password: %w", err)
-	}
-	if wait, err := a.recordFailure(ctx, now, rules); err != nil {
-		return err
-	} else if wait > 0 {
-		return &ThrottledError{Wait: wait}
-	}
-	v := &model.ValidationError{}
-	v.Add(field, "account.error.current_password")
-	return v
+	return err
 }
 
 // ChangePassword replaces the password of a signed-in person, who gives the
@@ -731,4 +797,14 @@ func (a *App) CleanupExpired(ctx context.Context) error {
 	}
 	a.Logger.Info("cleanup", "sessions", sessions, "tokens", tokens, "throttles", throttles, "invitations", invitations)
 	return a.PurgeRetained(ctx)
+}
+
+// hashPassword hashes a new password; ErrPasswordsBusy when too many
+// hashes run at this moment.
+func (a *App) hashPassword(password string) (string, error) {
+	h, err := a.Passwords.Hash(password)
+	if errors.Is(err, passwords.ErrBusy) {
+		return "", ErrPasswordsBusy
+	}
+	return h, err
 }

@@ -117,7 +117,13 @@ func splitRules(text string) []string {
 // CommentMode is the mode in force for a publication: its own, else the
 // organisation's.
 func (a *App) CommentMode(ctx context.Context, s model.ModerationSettings, publicationID string) (model.ModerationMode, model.ModerationMode, error) {
-	own, err := a.Store.PublicationCommentMode(ctx, publicationID)
+	return commentMode(ctx, a.Store.Queries, s, publicationID)
+}
+
+// commentMode is CommentMode reading through q (a transaction's Queries
+// inside one: store/txguard.go).
+func commentMode(ctx context.Context, q *store.Queries, s model.ModerationSettings, publicationID string) (model.ModerationMode, model.ModerationMode, error) {
+	own, err := q.PublicationCommentMode(ctx, publicationID)
 	if err != nil {
 		return "", "", err
 	}
@@ -197,10 +203,30 @@ func (a *App) staffLabel(ctx context.Context, m model.Membership, org model.Orga
 	return "", false, "", v
 }
 
+// authorChecks refuses a resident's comment while a sanction runs, when its
+// text was removed by moderation before, or when it breaks a flood rule.
+func (a *App) authorChecks(ctx context.Context, q *store.Queries, in NewComment, c model.Comment, now time.Time) error {
+	if s, err := q.ActiveSanction(ctx, in.Org.ID, in.Author.ID, now); err == nil {
+		return &SanctionError{Sanction: s}
+	} else if !errors.Is(err, model.ErrNotFound) {
+		return err
+	}
+	v := &model.ValidationError{}
+	removed, err := q.FingerprintRemoved(ctx, in.Org.ID, c.Fingerprint)
+	if err != nil {
+		return err
+	}
+	if removed {
+		v.Add("body", "debate.error.removed")
+		return v
+	}
+	return floodCheck(ctx, q, in.Author, c.Fingerprint, now, v)
+}
+
 // floodCheck refuses a comment that would exceed the flood rules or repeat
 // the author's previous text.
-func (a *App) floodCheck(ctx context.Context, author model.Account, fp string, now time.Time, v *model.ValidationError) error {
-	recent, err := a.Store.RecentComments(ctx, author.ID, 60)
+func floodCheck(ctx context.Context, q *store.Queries, author model.Account, fp string, now time.Time, v *model.ValidationError) error {
+	recent, err := q.RecentComments(ctx, author.ID, 60)
 	if err != nil {
 		return err
 	}
@@ -295,24 +321,6 @@ func (a *App) PostComment(ctx context.Context, in NewComment) (Posted, error) {
 	if err := v.Err(); err != nil {
 		return Posted{}, err
 	}
-	if !staff {
-		if s, err := a.Store.ActiveSanction(ctx, in.Org.ID, in.Author.ID, now); err == nil {
-			return Posted{}, &SanctionError{Sanction: s}
-		} else if !errors.Is(err, model.ErrNotFound) {
-			return Posted{}, err
-		}
-		removed, err := a.Store.FingerprintRemoved(ctx, in.Org.ID, c.Fingerprint)
-		if err != nil {
-			return Posted{}, err
-		}
-		if removed {
-			v.Add("body", "debate.error.removed")
-			return Posted{}, v
-		}
-		if err := a.floodCheck(ctx, in.Author, c.Fingerprint, now, v); err != nil {
-			return Posted{}, err
-		}
-	}
 	words, err := a.ScreenWordLists(ctx, in.Org.ID)
 	if err != nil {
 		return Posted{}, err
@@ -339,6 +347,18 @@ func (a *App) PostComment(ctx context.Context, in NewComment) (Posted, error) {
 		}
 	}
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if !staff {
+			// Checked in the transaction that writes, with the author's
+			// row locked: checked before it, 30 parallel posts from a new
+			// account all saw the same two earlier comments and 13 got
+			// through a limit of 3 (issue 15).
+			if err := tx.LockAccount(ctx, in.Author.ID); err != nil {
+				return err
+			}
+			if err := a.authorChecks(ctx, tx.Queries, in, c, now); err != nil {
+				return err
+			}
+		}
 		if err := tx.CreateComment(ctx, c); err != nil {
 			return err
 		}

@@ -31,7 +31,13 @@ var DefaultUrgentWords = []string{"danger", "inondation", "incendie", "agression
 
 // ConsoleSettings returns an organisation's console settings, defaults filled in.
 func (a *App) ConsoleSettings(ctx context.Context, orgID string) (model.ConsoleSettings, error) {
-	s, err := a.Store.ConsoleSettings(ctx, orgID)
+	return consoleSettings(ctx, a.Store.Queries, orgID)
+}
+
+// consoleSettings reads the settings through q: a use case holding a
+// transaction passes tx.Queries, never the pool (store/txguard.go).
+func consoleSettings(ctx context.Context, q *store.Queries, orgID string) (model.ConsoleSettings, error) {
+	s, err := q.ConsoleSettings(ctx, orgID)
 	if errors.Is(err, model.ErrNotFound) {
 		return model.ConsoleSettings{OrgID: orgID, Holidays: true, UrgentWords: DefaultUrgentWords,
 			LegalMonths: DefaultLegalMonths, TargetHours: DefaultTargetHours, HourlyCostCents: DefaultHourlyCostCents}, nil
@@ -41,13 +47,19 @@ func (a *App) ConsoleSettings(ctx context.Context, orgID string) (model.ConsoleS
 
 // Schedule returns the organisation's office hours as a schedule in
 // Europe/Paris, with its closures and (unless switched off) the French
-// public holidays.
+// public holidays. A nil q reads through the pool.
 func (a *App) Schedule(ctx context.Context, q *store.Queries, orgID string) (officehours.Schedule, model.ConsoleSettings, error) {
 	if q == nil {
 		q = a.Store.Queries
 	}
+	return schedule(ctx, q, orgID)
+}
+
+// schedule is Schedule reading everything through q (a transaction's
+// Queries inside one: store/txguard.go).
+func schedule(ctx context.Context, q *store.Queries, orgID string) (officehours.Schedule, model.ConsoleSettings, error) {
 	s := officehours.Schedule{Loc: paris}
-	settings, err := a.ConsoleSettings(ctx, orgID)
+	settings, err := consoleSettings(ctx, q, orgID)
 	if err != nil {
 		return s, settings, err
 	}

@@ -113,7 +113,15 @@ func (a *App) Register(ctx context.Context, orgID, eventID string, in RegisterIn
 		v.Add("email", "events.register.error.email")
 	}
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		ev, err := tx.EventForUpdate(ctx, orgID, eventID)
+		// Only a signed-in person can take a place now, under the event's
+		// lock; an address-only registration takes it when confirmed, so
+		// a rush of them need not queue on the event's row (issue 15: a
+		// thousand queued registrations held every connection).
+		readEvent := tx.EventByID
+		if in.AccountID != "" {
+			readEvent = tx.EventForUpdate
+		}
+		ev, err := readEvent(ctx, orgID, eventID)
 		if err != nil {
 			return err
 		}

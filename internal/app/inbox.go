@@ -41,7 +41,7 @@ type InboxSource struct {
 // word, timed against the organisation's office hours. A source already in
 // the inbox under that kind is reopened if it was settled, not duplicated.
 func (a *App) AddToInbox(ctx context.Context, tx *store.Tx, src InboxSource) (model.InboxItem, error) {
-	sched, settings, err := a.Schedule(ctx, tx.Queries, src.Org.ID)
+	sched, settings, err := schedule(ctx, tx.Queries, src.Org.ID)
 	if err != nil {
 		return model.InboxItem{}, err
 	}
@@ -298,7 +298,7 @@ func (a *App) InboxFromComment(ctx context.Context, tx *store.Tx, org model.Orga
 		src.Kind = asking
 	default:
 		// A comment naming an urgent word needs a human, question or not.
-		settings, err := a.ConsoleSettings(ctx, org.ID)
+		settings, err := consoleSettings(ctx, tx.Queries, org.ID)
 		if err != nil {
 			return err
 		}
@@ -344,7 +344,7 @@ func (a *App) InboxOnEdit(ctx context.Context, tx *store.Tx, org model.Organisat
 	if after.IsStaffAnswer() || before.Body == after.Body {
 		return nil
 	}
-	settings, err := a.ConsoleSettings(ctx, org.ID)
+	settings, err := consoleSettings(ctx, tx.Queries, org.ID)
 	if err != nil {
 		return err
 	}
@@ -404,7 +404,7 @@ func (a *App) InboxOnEdit(ctx context.Context, tx *store.Tx, org model.Organisat
 // who answered in between makes it model.ErrConflict.
 func (a *App) markAnswered(ctx context.Context, tx *store.Tx, it model.InboxItem, version int, actorID string, at time.Time, how, body string) error {
 	if it.FirstAnswerAt == nil {
-		sched, _, err := a.Schedule(ctx, tx.Queries, it.OrgID)
+		sched, _, err := schedule(ctx, tx.Queries, it.OrgID)
 		if err != nil {
 			return err
 		}

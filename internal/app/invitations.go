@@ -194,7 +194,7 @@ func (a *App) AcceptInvitationWithNewAccount(ctx context.Context, token, display
 	if err := v.Err(); err != nil {
 		return model.Account{}, info.Org, err
 	}
-	hash, err := a.Passwords.Hash(password)
+	hash, err := a.hashPassword(password)
 	if err != nil {
 		return model.Account{}, info.Org, err
 	}

@@ -418,7 +418,8 @@ func (s *mailingRun) commit(ctx context.Context) error {
 		return nil
 	}
 	var marked int
-	err := s.app.Store.InTx(ctx, func(tx *store.Tx) error {
+	// First: these records bound what a crash would send again.
+	err := s.app.Store.InTxFirst(ctx, func(tx *store.Tx) error {
 		var err error
 		if marked, err = tx.MarkSent(ctx, s.m.ID, ids, s.app.Now()); err != nil {
 			return err

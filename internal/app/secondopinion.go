@@ -194,7 +194,7 @@ func (a *App) applyOpinion(ctx context.Context, orgID, commentID string, answer 
 		now := a.Now()
 		op.Status, op.Decision, op.Category, op.Confidence, op.Reason, op.Model, op.AnsweredAt =
 			model.OpinionAnswered, answer.Decision, answer.Category, answer.Confidence, answer.Reason, a.Opinion.Model(), &now
-		mode, _, err := a.CommentMode(ctx, settings, c.PublicationID)
+		mode, _, err := commentMode(ctx, tx.Queries, settings, c.PublicationID)
 		if err != nil {
 			return err
 		}

@@ -33,6 +33,9 @@ type Config struct {
 	BounceDomain   string // VERP return addresses bounce+token@BounceDomain
 	BounceSMTPAddr string // listen address of the built-in bounce receiver ("" = off)
 	MailConns      int    // SMTP connections per mailing
+	// DBMaxConns caps the database pool (0: 20 on PostgreSQL, 8 on
+	// SQLite); see docs/OPERATIONS.md for sizing against max_connections.
+	DBMaxConns int
 	// FederationInsecure lets federation use http:// and loopback/private
 	// addresses: tests on one machine and local development only.
 	FederationInsecure bool
@@ -56,6 +59,7 @@ type Config struct {
 func Register(fs *flag.FlagSet, c *Config, server bool) {
 	fs.StringVar(&c.DataDir, "data", "./parvis-data", "data directory (SQLite database, media, outbox) [PARVIS_DATA]")
 	fs.StringVar(&c.Database, "database", "", "database: empty for SQLite in the data directory, or postgres://… [PARVIS_DATABASE]")
+	fs.IntVar(&c.DBMaxConns, "db-max-conns", 0, "database pool size; 0 picks 20 on PostgreSQL, 8 on SQLite (see docs/OPERATIONS.md) [PARVIS_DB_MAX_CONNS]")
 	fs.StringVar(&c.BaseURL, "base-url", "", "public URL used in links, e.g. https://parvis.ville.fr (default http://ADDR) [PARVIS_BASE_URL]")
 	fs.StringVar(&c.SMTP, "smtp", "", "SMTP relay smtp://user:pass@host:port (STARTTLS when offered); empty writes .eml files to DATA/outbox [PARVIS_SMTP]")
 	fs.StringVar(&c.MailFrom, "mail-from", "Parvis <no-reply@localhost>", "From: address of outgoing e-mail [PARVIS_MAIL_FROM]")
@@ -133,6 +137,9 @@ func (c *Config) Validate() error {
 		if _, _, err := net.SplitHostPort(c.BounceSMTPAddr); err != nil {
 			return fmt.Errorf("--bounce-smtp-addr %q: %w", c.BounceSMTPAddr, err)
 		}
+	}
+	if c.DBMaxConns < 0 || c.DBMaxConns > 500 {
+		return fmt.Errorf("--db-max-conns must be between 1 and 500, got %d", c.DBMaxConns)
 	}
 	if c.MailConns < 0 || c.MailConns > 64 {
 		return fmt.Errorf("--mail-conns must be between 1 and 64, got %d", c.MailConns)

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -379,6 +380,49 @@ func TestDebateFloodLimits(t *testing.T) {
 			"de nouveau à 10 h 10", "Proposition D : un composteur partagé.</textarea>")
 		ts.Clock.Advance(8 * time.Minute)
 		postComment(t, c, base, "Proposition D : un composteur partagé.")
+	})
+}
+
+// 30 posts at once from a new account (3 per 10 minutes): exactly 3 go
+// through on both engines. The limits were checked before the writing
+// transaction, and PostgreSQL let 13 of 30 through (issue 15).
+func TestDebateFloodLimitsInParallel(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ts := testserver.Start(t, testserver.Options{Engine: engine})
+		org := ts.Org(t, "bellerive")
+		pub := publish(t, ts, org, "budget", "Budget participatif 2027")
+		base := "/bellerive/p/budget/commentaires"
+		c := ts.Client(t)
+		author := ts.LoginAs(t, c, "nouveau@example.test") // created now: a new account
+		statuses := make([]int, 30)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range statuses {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				body := fmt.Sprintf("Proposition numéro %d : des bancs au bord de la Loire.", i)
+				statuses[i] = c.Post(base, form("body", body, "idem", app.NewID())).Status
+			}()
+		}
+		close(start)
+		wg.Wait()
+		counts := map[int]int{}
+		for _, st := range statuses {
+			counts[st]++
+		}
+		if counts[303] != 3 || counts[429] != 27 {
+			t.Fatalf("answers %v, want 3 × 303 and 27 × 429", counts)
+		}
+		var n int
+		if err := ts.Store.DB().QueryRow(`SELECT COUNT(*) FROM comments WHERE publication_id = $1 AND account_id = $2`,
+			pub.ID, author.ID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 3 {
+			t.Fatalf("%d comments stored, want 3", n)
+		}
 	})
 }
 

@@ -437,7 +437,8 @@ func TestEventImport(t *testing.T) {
 }
 
 // 1,000 registrations arriving within a second for 500 places: exactly 500
-// confirmed, 500 on the waiting list, never more seats than places.
+// confirmed, 500 on the waiting list, never more seats than places; every
+// request answered (no 5xx, no EOF) and /healthz answering throughout.
 func TestEventRegistrationRush(t *testing.T) {
 	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
 		// 1,000 residents come from 1,000 addresses, through the reverse
@@ -467,6 +468,7 @@ func TestEventRegistrationRush(t *testing.T) {
 		start := make(chan struct{})
 		var wg sync.WaitGroup
 		statuses := make([]int, n)
+		health := sampleHealth(t, ts)
 		began := time.Now()
 		for i := range n {
 			wg.Add(1)
@@ -525,6 +527,7 @@ func TestEventRegistrationRush(t *testing.T) {
 		}
 		wg2.Wait()
 		elapsed2 := time.Since(began2)
+		health.Stop(t)
 		for i, s := range statuses {
 			if s != 303 {
 				t.Fatalf("confirmation %d: status %d", i, s)

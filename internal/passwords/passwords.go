@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -38,11 +40,31 @@ var OWASP = Params{Memory: 19 * 1024, Time: 2, Threads: 1}
 type Hasher struct {
 	params Params
 	common map[string]struct{}
+	gate   *memGate
 }
 
-// New returns a Hasher with p; tests may use cheaper parameters.
-func New(p Params) *Hasher {
-	h := &Hasher{params: p, common: map[string]struct{}{}}
+// DefaultMemoryBudget bounds the memory all concurrent argon2id runs of a
+// process may take, in KiB: 256 MiB is 13 runs at OWASP's 19 MiB, enough to
+// keep two cores busy, where 100 unbounded concurrent logins took a server
+// from 54 MB to 1.99 GB (issue 15).
+const DefaultMemoryBudget = 256 * 1024
+
+// busyWait is how long a hash waits for memory before giving up with
+// ErrBusy: a short burst of logins rides through, a flood is refused.
+const busyWait = 3 * time.Second
+
+// ErrBusy means too many passwords are being hashed at this moment; the
+// caller answers "try again in a few seconds" rather than queueing.
+var ErrBusy = errors.New("too many password checks at once")
+
+// New returns a Hasher with p and DefaultMemoryBudget; tests may use
+// cheaper parameters.
+func New(p Params) *Hasher { return NewWithBudget(p, DefaultMemoryBudget) }
+
+// NewWithBudget returns a Hasher whose concurrent runs take at most budget
+// KiB of argon2id memory together (one run always fits, whatever its cost).
+func NewWithBudget(p Params, budget uint32) *Hasher {
+	h := &Hasher{params: p, common: map[string]struct{}{}, gate: newMemGate(int64(budget))}
 	sc := bufio.NewScanner(strings.NewReader(commonList))
 	for sc.Scan() {
 		if w := strings.TrimSpace(sc.Text()); w != "" && !strings.HasPrefix(w, "#") {
@@ -90,7 +112,12 @@ func (h *Hasher) Hash(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
+	release, err := h.gate.acquire(int64(h.params.Memory))
+	if err != nil {
+		return "", err
+	}
 	key := argon2.IDKey([]byte(password), salt, h.params.Time, h.params.Memory, h.params.Threads, 32)
+	release()
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, h.params.Memory, h.params.Time,
 		h.params.Threads, base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
@@ -116,7 +143,12 @@ func (h *Hasher) Verify(encoded, password string) error {
 	if err != nil {
 		return err
 	}
+	release, err := h.gate.acquire(int64(p.Memory))
+	if err != nil {
+		return err
+	}
 	got := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))
+	release()
 	if subtle.ConstantTimeCompare(got, want) != 1 {
 		return ErrMismatch
 	}
@@ -125,6 +157,76 @@ func (h *Hasher) Verify(encoded, password string) error {
 
 // DummyVerify spends the same time as a real verification, so that a login
 // for an unknown address takes as long as one for a known address.
-func (h *Hasher) DummyVerify(password string) {
+// It takes its share of the memory budget like a real one (ErrBusy too).
+func (h *Hasher) DummyVerify(password string) error {
+	release, err := h.gate.acquire(int64(h.params.Memory))
+	if err != nil {
+		return err
+	}
 	_ = argon2.IDKey([]byte(password), []byte("parvis-dummy-salt"), h.params.Time, h.params.Memory, h.params.Threads, 32)
+	release()
+	return nil
+}
+
+// memGate is a weighted semaphore over argon2id memory (KiB).
+type memGate struct {
+	mu      sync.Mutex
+	size    int64
+	free    int64
+	peak    int64         // most memory ever taken at once (tests check the bound)
+	changed chan struct{} // closed and replaced at each release
+}
+
+func newMemGate(size int64) *memGate {
+	return &memGate{size: size, free: size, changed: make(chan struct{})}
+}
+
+// acquire takes n KiB, waiting at most busyWait for them.
+func (g *memGate) acquire(n int64) (release func(), err error) {
+	n = min(n, g.size) // a run bigger than the budget runs alone
+	var timer *time.Timer
+	for {
+		g.mu.Lock()
+		if g.free >= n {
+			g.free -= n
+			g.peak = max(g.peak, g.size-g.free)
+			g.mu.Unlock()
+			if timer != nil {
+				timer.Stop()
+			}
+			return func() { g.release(n) }, nil
+		}
+		changed := g.changed
+		g.mu.Unlock()
+		if timer == nil {
+			timer = time.NewTimer(busyWait)
+		}
+		select {
+		case <-changed:
+		case <-timer.C:
+			return nil, ErrBusy
+		}
+	}
+}
+
+func (g *memGate) release(n int64) {
+	g.mu.Lock()
+	g.free += n
+	close(g.changed)
+	g.changed = make(chan struct{})
+	g.mu.Unlock()
+}
+
+// InUse is the argon2id memory (KiB) taken by the runs going on now.
+func (h *Hasher) InUse() int64 {
+	h.gate.mu.Lock()
+	defer h.gate.mu.Unlock()
+	return h.gate.size - h.gate.free
+}
+
+// Peak is the most argon2id memory (KiB) this Hasher's runs took at once.
+func (h *Hasher) Peak() int64 {
+	h.gate.mu.Lock()
+	defer h.gate.mu.Unlock()
+	return h.gate.peak
 }

@@ -108,3 +108,22 @@ func (q *Queries) SetOperator(ctx context.Context, id string, operator bool, at 
 func (q *Queries) DeleteAccount(ctx context.Context, id string) error {
 	return mustAffect(q.q.ExecContext(ctx, `DELETE FROM accounts WHERE id=$1`, id))
 }
+
+// LockAccount serialises, until the transaction ends, the writers that
+// check a limit on this account's own rows before adding one (comment
+// flood rules): on PostgreSQL a row lock that leaves foreign-key inserts
+// alone (FOR NO KEY UPDATE); SQLite runs one writer at a time anyway.
+func (q *Queries) LockAccount(ctx context.Context, id string) error {
+	if q.engine != Postgres {
+		return nil
+	}
+	var one int
+	err := q.q.QueryRowContext(ctx, `SELECT 1 FROM accounts WHERE id=$1 FOR NO KEY UPDATE`, id).Scan(&one)
+	if err == sql.ErrNoRows {
+		return model.ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("lock account: %w", err)
+	}
+	return nil
+}

@@ -69,7 +69,8 @@ func (b *batcher) withdraw(it *batchItem) bool {
 // with the batch's context, not the one it passes (the transaction is
 // others' too), and it should be short.
 func (s *Store) InBatch(ctx context.Context, fn func(tx *Tx) error) error {
-	if s.writers == nil {
+	s.guard.check("a new transaction")
+	if s.engine == Postgres {
 		return s.InTx(ctx, fn)
 	}
 	it := &batchItem{ctx: ctx, fn: fn, done: make(chan struct{})}
@@ -123,6 +124,7 @@ func isDone(it *batchItem) bool {
 // runBatch runs items in one transaction, each in a savepoint, and commits.
 // The caller holds the write turn.
 func (s *Store) runBatch(items []*batchItem) {
+	defer s.guard.enter()()
 	ctx, cancel := context.WithTimeout(context.Background(), batchWait)
 	defer cancel()
 	finish := func(err error) {

@@ -49,14 +49,23 @@ type Store struct {
 	db    *sql.DB
 	dsn   string
 	count *atomic.Int64 // statements run, for tests that prove pages avoid N+1 queries
-	// writers queues this process's transactions on SQLite, which takes one
-	// writer at a time anyway: waiting here is first come, first served,
-	// where SQLite's busy handler polls with growing sleeps and lets a
-	// burst of writers time out. Nil on PostgreSQL.
+	// writers queues this process's transactions. On SQLite, which takes
+	// one writer at a time anyway, it has one seat: waiting here is first
+	// come, first served, where SQLite's busy handler polls with growing
+	// sleeps and lets a burst of writers time out. On PostgreSQL it has
+	// the pool's size less txReserve seats: transactions that queue on a
+	// hot row (an event's places, an organisation's cache generation)
+	// wait here, holding no connection, and reads, /healthz and the job
+	// queue always find one.
 	writers chan struct{}
 	stmts   *stmtCache // SQLite only (stmtcache.go)
 	inst    *instance  // this process's liveness mark (RegisterInstance)
 	batch   batcher    // transactions waiting to share one (InBatch, batch.go)
+	guard   *txHolders // nil unless GuardPool was called (txguard.go)
+	// acquireWait bounds how long a transaction waits for a pool
+	// connection: past it the request answers 503 instead of queueing
+	// behind a stuck pool.
+	acquireWait time.Duration
 }
 
 // writerWait bounds how long a transaction waits for its turn on SQLite.
@@ -83,6 +92,50 @@ func (s *Store) DSN() string { return s.dsn }
 type Options struct {
 	// MaxConns caps the pool; 0 picks a default per engine.
 	MaxConns int
+	// AcquireWait bounds how long a transaction waits for a connection;
+	// 0 picks DefaultAcquireWait.
+	AcquireWait time.Duration
+}
+
+// txReserve is how many of a PostgreSQL pool's n connections transactions
+// leave to reads, /healthz and the job queue (docs/OPERATIONS.md).
+func txReserve(n int) int { return max(2, n/4) }
+
+// DefaultAcquireWait is how long a transaction waits for a pool connection
+// before failing with ErrBusy (an HTTP 503). Well above a healthy wait
+// (milliseconds), below the HTTP server's 60 s write timeout: a request
+// that waited longer would be cut off without an answer (the EOFs of
+// issue 15).
+const DefaultAcquireWait = 30 * time.Second
+
+// Server-side bounds set on every PostgreSQL connection unless the URL
+// already says otherwise (docs/OPERATIONS.md): a statement that runs past
+// statementTimeout is cancelled, and a session left idle inside a
+// transaction for idleTxTimeout is closed, releasing its locks, so one
+// stuck request cannot hold rows (and the requests queued behind them)
+// for ever.
+const (
+	statementTimeout = "60s"
+	idleTxTimeout    = "60s"
+)
+
+// withPostgresTimeouts adds statement_timeout and
+// idle_in_transaction_session_timeout to a postgres:// URL (pgx passes
+// unknown URL parameters to the server as run-time settings).
+func withPostgresTimeouts(database string) string {
+	u, err := url.Parse(database)
+	if err != nil {
+		return database // pgx reports the error
+	}
+	q := u.Query()
+	if !q.Has("statement_timeout") {
+		q.Set("statement_timeout", statementTimeout)
+	}
+	if !q.Has("idle_in_transaction_session_timeout") {
+		q.Set("idle_in_transaction_session_timeout", idleTxTimeout)
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // Open connects to database, which is either a postgres:// URL or a path to a
@@ -92,10 +145,11 @@ func Open(ctx context.Context, database string, opt Options) (*Store, error) {
 		db     *sql.DB
 		engine Engine
 		err    error
+		seats  = 1 // transactions at once (writers)
 	)
 	if strings.HasPrefix(database, "postgres://") || strings.HasPrefix(database, "postgresql://") {
 		engine = Postgres
-		db, err = sql.Open("pgx", database)
+		db, err = sql.Open("pgx", withPostgresTimeouts(database))
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
@@ -106,6 +160,7 @@ func Open(ctx context.Context, database string, opt Options) (*Store, error) {
 		db.SetMaxOpenConns(n)
 		db.SetMaxIdleConns(n)
 		db.SetConnMaxIdleTime(5 * time.Minute)
+		seats = max(1, n-txReserve(n))
 	} else {
 		engine = SQLite
 		db, err = sql.Open("sqlite", SQLiteDSN(database))
@@ -135,10 +190,18 @@ func Open(ctx context.Context, database string, opt Options) (*Store, error) {
 		stmts = &stmtCache{db: db}
 		pool = stmts
 	}
-	st := &Store{Queries: &Queries{q: counted{pool, count}, engine: engine}, db: db, dsn: database, count: count, stmts: stmts}
-	if engine == SQLite {
-		st.writers = make(chan struct{}, 1)
+	var guard *txHolders
+	if guardOn.Load() {
+		guard = &txHolders{held: map[uint64]int{}}
+		pool = guarded{pool, guard}
 	}
+	wait := opt.AcquireWait
+	if wait == 0 {
+		wait = DefaultAcquireWait
+	}
+	st := &Store{Queries: &Queries{q: counted{pool, count}, engine: engine}, db: db, dsn: database, count: count, stmts: stmts,
+		guard: guard, acquireWait: wait}
+	st.writers = make(chan struct{}, seats)
 	return st, nil
 }
 
@@ -179,7 +242,23 @@ func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 // InTx runs fn in a transaction, committed when fn returns nil and rolled back
 // otherwise (including on panic), so nothing half-written stays behind.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
-	if s.writers != nil {
+	return s.inTx(ctx, fn, true)
+}
+
+// InTxFirst is InTx for a short piece of bookkeeping that must not wait
+// behind a rush of request transactions: on PostgreSQL it does not queue
+// for a seat (it takes one of the connections the seats leave free). The
+// sending of a newsletter records what the mail server accepted with it:
+// queued behind a thousand registrations, those records came too late, and
+// a process killed meanwhile left its whole list to be sent again (issue
+// 15, three processes). SQLite has one writer: there it is InTx.
+func (s *Store) InTxFirst(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.inTx(ctx, fn, s.engine != Postgres)
+}
+
+func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error, queue bool) (err error) {
+	s.guard.check("a new transaction")
+	if queue {
 		timer := time.NewTimer(writerWait)
 		select {
 		case s.writers <- struct{}{}:
@@ -192,7 +271,12 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 		}
 		defer func() { <-s.writers }()
 	}
-	sqlTx, err := s.db.BeginTx(ctx, nil)
+	conn, err := s.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close() // back to the pool, after the commit or rollback
+	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -212,13 +296,28 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			}
 		}
 	}()
-	if err = fn(tx); err != nil {
+	if err = s.guard.run(tx, fn); err != nil {
 		return err
 	}
 	if err = sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", translate(err))
 	}
 	return nil
+}
+
+// acquire takes a connection for a transaction, waiting at most
+// acquireWait: database/sql would otherwise queue without bound.
+func (s *Store) acquire(ctx context.Context) (*sql.Conn, error) {
+	actx, cancel := context.WithTimeout(ctx, s.acquireWait)
+	defer cancel()
+	conn, err := s.db.Conn(actx) // actx bounds only the wait for a connection
+	if err != nil {
+		if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+			return nil, fmt.Errorf("begin: waited %s for a database connection: %w", s.acquireWait, ErrBusy)
+		}
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return conn, nil
 }
 
 // boolInt stores booleans as integers, portable across both engines.

@@ -160,6 +160,7 @@ func (h *Handler) resend(w http.ResponseWriter, r *http.Request) error {
 type loginView struct {
 	Next        string
 	WaitMinutes int
+	Busy        bool // too many password checks at once: 503, retry
 }
 
 func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) error {
@@ -192,6 +193,11 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 		acct, err = h.app.Login(r.Context(), email, password, reqinfo.ClientIP(r))
 		var te *app.ThrottledError
 		switch {
+		case errors.Is(err, app.ErrPasswordsBusy):
+			// Too many password checks at once on this process: their
+			// memory is bounded, so the visitor is asked to retry.
+			data.Busy = true
+			f.General = "account.login.busy"
 		case errors.As(err, &te):
 			data.WaitMinutes = te.Minutes()
 			f.General = "account.login.throttled_summary"
@@ -205,6 +211,10 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 		status := http.StatusUnprocessableEntity
 		if data.WaitMinutes > 0 {
 			status = http.StatusTooManyRequests
+		}
+		if data.Busy {
+			w.Header().Set("Retry-After", "5")
+			status = http.StatusServiceUnavailable
 		}
 		v := h.view(r, "account.login.title", data)
 		v.Form = f

@@ -117,6 +117,9 @@ func PostgresDSN(t testing.TB) string {
 func open(t testing.TB, database string) *store.Store {
 	t.Helper()
 	ctx := context.Background()
+	// Tests fail loudly when a use case reaches the pool while it holds a
+	// transaction (store/txguard.go).
+	store.GuardPool()
 	s, err := store.Open(ctx, database, store.Options{MaxConns: 4})
 	if err != nil {
 		t.Fatalf("open %s: %v", database, err)

@@ -136,6 +136,9 @@ func Start(t testing.TB, opt Options) *TS {
 	}
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: level}))
 	ctx, cancel := context.WithCancel(context.Background())
+	// Every test server fails loudly when a use case reaches the pool
+	// while it holds a transaction (store/txguard.go).
+	store.GuardPool()
 	srv, err := server.Open(ctx, cfg, server.Options{Logger: logger, Clock: ts.Clock, Passwords: cheap,
 		FollowsPerHost: opt.FollowsPerHost, RepliesPerHost: opt.RepliesPerHost, Screener: opt.Screener})
 	if err != nil {
