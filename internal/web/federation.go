@@ -114,6 +114,22 @@ func (h *Handler) apError(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusUnauthorized
 	case errors.Is(err, model.ErrRateLimited):
 		status = http.StatusTooManyRequests
+	case errors.Is(err, context.Canceled):
+		// The peer hung up: nobody is left to answer, and it is no fault
+		// of ours (a load run makes hundreds of these).
+		h.log.Debug("federation request cancelled by the client", "path", r.URL.Path, "request_id", requestID(r))
+		return
+	case errors.Is(err, store.ErrBusy) || errors.Is(err, context.DeadlineExceeded):
+		// The database did not serve this request in time (a queue behind
+		// a rush). Senders retry a 5xx later; a 500 would read as our bug.
+		h.log.Warn("federation request gave up waiting for the database", "path", r.URL.Path, "error", err, "request_id", requestID(r))
+		w.Header().Set("Retry-After", "10")
+		status = http.StatusServiceUnavailable
+	}
+	if status == http.StatusInternalServerError && h.databaseDown(r.Context()) {
+		h.log.Warn("database unavailable", "path", r.URL.Path, "error", err, "request_id", requestID(r))
+		w.Header().Set("Retry-After", "30")
+		status = http.StatusServiceUnavailable
 	}
 	if status == http.StatusInternalServerError {
 		h.log.Error("federation request failed", "path", r.URL.Path, "error", err, "request_id", requestID(r))
