@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -250,7 +251,7 @@ func (a *App) Decide(ctx context.Context, actor model.Account, org model.Organis
 	}
 	var d model.Decision
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actor.ID, org.ID, model.RoleAdmin, model.RoleManager); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actor.ID, org.ID, policy.ModerationDecide); err != nil {
 			return err
 		}
 		c, err := tx.CommentForUpdate(ctx, org.ID, commentID)
@@ -559,7 +560,7 @@ func (a *App) DecideAppeal(ctx context.Context, actor model.Account, org model.O
 		return err
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actor.ID, org.ID, model.RoleAdmin, model.RoleManager); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actor.ID, org.ID, policy.ModerationDecide); err != nil {
 			return err
 		}
 		c, err := tx.CommentForUpdate(ctx, org.ID, commentID)
@@ -755,7 +756,7 @@ func (a *App) SaveDebateSettings(ctx context.Context, actor model.Account, orgID
 		return err
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actor.ID, orgID, model.RoleAdmin); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ModerationSettings); err != nil {
 			return err
 		}
 		err := tx.PutModerationSettings(ctx, model.ModerationSettings{OrgID: orgID, Mode: mode, Charter: rules,
@@ -777,7 +778,7 @@ func (a *App) SetPublicationMode(ctx context.Context, actor model.Account, orgID
 		return &model.FieldError{Field: "pre_ack", Code: "debate.error.pre_ack"}
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actor.ID, orgID, model.RoleAdmin, model.RoleManager); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ModerationDecide); err != nil {
 			return err
 		}
 		if _, err := tx.PublicationByID(ctx, orgID, publicationID); err != nil {
