@@ -133,3 +133,10 @@ func sameSitePath(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && u.Scheme == "" && u.Host == "" && u.User == nil && strings.HasPrefix(u.Path, "/") && !strings.HasPrefix(u.Path, "//")
 }
+
+// actorID is the signed-in account's id, which use cases take to ask the
+// policy ("" when anonymous: every staff action is refused).
+func actorID(r *http.Request) string {
+	a, _ := accountFrom(r.Context())
+	return a.ID
+}

@@ -730,7 +730,7 @@ type figuresView struct {
 func (h *Handler) figures(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	now := h.app.Now()
-	f, err := h.app.Figures(r.Context(), org, now)
+	f, err := h.app.Figures(r.Context(), actorID(r), org, now)
 	if err != nil {
 		return err
 	}
@@ -754,7 +754,7 @@ func (h *Handler) costReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		t = h.app.Now().In(paris)
 	}
-	rep, err := h.app.MonthlyCost(r.Context(), org, t.Year(), t.Month())
+	rep, err := h.app.MonthlyCost(r.Context(), actorID(r), org, t.Year(), t.Month())
 	if err != nil {
 		return err
 	}

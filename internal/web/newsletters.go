@@ -388,7 +388,7 @@ type digestsView struct {
 func (h *Handler) digestList(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	p, err := h.app.DigestMailings(r.Context(), org.ID, page)
+	p, err := h.app.DigestMailings(r.Context(), actorID(r), org.ID, page)
 	if err != nil {
 		return err
 	}
@@ -412,7 +412,7 @@ type digestView struct {
 
 func (h *Handler) digestFigures(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	d, clicks, err := h.app.DigestMailing(r.Context(), org.ID, r.PathValue("id"))
+	d, clicks, err := h.app.DigestMailing(r.Context(), actorID(r), org.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
