@@ -660,7 +660,14 @@ type AuthorProfile struct {
 }
 
 // AuthorProfile returns a resident's pseudonymous profile within the organisation.
-func (a *App) AuthorProfile(ctx context.Context, orgID, accountID string) (*AuthorProfile, error) {
+func (a *App) AuthorProfile(ctx context.Context, actorID, orgID, accountID string) (*AuthorProfile, error) {
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.ModerationDecide); err != nil {
+		return nil, err
+	}
+	return a.authorProfile(ctx, orgID, accountID)
+}
+
+func (a *App) authorProfile(ctx context.Context, orgID, accountID string) (*AuthorProfile, error) {
 	acct, err := a.Store.AccountByID(ctx, accountID)
 	if err != nil {
 		return nil, err
@@ -684,6 +691,9 @@ func (a *App) AuthorProfile(ctx context.Context, orgID, accountID string) (*Auth
 // first time, when staff first opened its reports (proof of prompt action).
 func (a *App) OpenCase(ctx context.Context, actor model.Account, org model.Organisation, commentID string) (CaseFile, error) {
 	var cf CaseFile
+	if _, err := authorize(ctx, a.Store.Queries, actor.ID, org.ID, policy.ModerationDecide); err != nil {
+		return cf, err
+	}
 	c, err := a.Store.CommentByID(ctx, org.ID, commentID)
 	if err != nil {
 		return cf, err
@@ -720,7 +730,7 @@ func (a *App) OpenCase(ctx context.Context, actor model.Account, org model.Organ
 		return cf, err
 	}
 	if c.AccountID != "" {
-		if cf.Author, err = a.AuthorProfile(ctx, org.ID, c.AccountID); err != nil {
+		if cf.Author, err = a.authorProfile(ctx, org.ID, c.AccountID); err != nil {
 			return cf, err
 		}
 	}

@@ -678,10 +678,8 @@ func (a *App) Transition(ctx context.Context, actorID, orgID, pubID string, in T
 		}
 	}
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		m, err := tx.Membership(ctx, actorID, orgID)
-		if errors.Is(err, model.ErrNotFound) {
-			return model.ErrForbidden
-		}
+		// Which transition each role may make is allowed's, below.
+		m, err := authorize(ctx, tx.Queries, actorID, orgID, policy.PublicationView)
 		if err != nil {
 			return err
 		}

@@ -161,7 +161,7 @@ func (h *Handler) decideAppeal(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) authorProfile(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	p, err := h.app.AuthorProfile(r.Context(), org.ID, r.PathValue("account"))
+	p, err := h.app.AuthorProfile(r.Context(), actorID(r), org.ID, r.PathValue("account"))
 	if err != nil {
 		return err
 	}
