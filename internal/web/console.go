@@ -234,7 +234,7 @@ func (h *Handler) itemData(r *http.Request) (*itemView, error) {
 		return nil, err
 	}
 	d := &itemView{ItemFile: file, Row: rowOf(file.Item, h.app.Now()), Reply: emptyForm(), Note: emptyForm(),
-		States: model.InboxStates, Moderates: m.Role == model.RoleAdmin || m.Role == model.RoleManager}
+		States: model.InboxStates, Moderates: may(m, policy.ModerationDecide)}
 	d.CanReply = file.Item.Kind.Request() || (!file.Item.Kind.Moderation() && file.Comment != nil)
 	if d.Services, err = h.app.Store.ServicesOf(r.Context(), org.ID); err != nil {
 		return nil, err
