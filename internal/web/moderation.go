@@ -354,7 +354,7 @@ func (h *Handler) notifications(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) saveNotificationPrefs(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	if err := h.app.Store.SetEmailRouted(r.Context(), org.ID, acct.ID, r.PostFormValue("email_routed") != "", h.app.Now()); err != nil {
+	if err := h.app.SetEmailRouted(r.Context(), acct.ID, org.ID, r.PostFormValue("email_routed") != ""); err != nil {
 		return err
 	}
 	h.flash(w, "debate.flash.prefs_saved")
