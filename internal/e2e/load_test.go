@@ -93,7 +93,7 @@ func TestBusySaturday(t *testing.T) {
 		A.Clock.Set(eventStart)
 		org := A.Org(t, "bellerive")
 		pub := publish(t, A, org, "budget", "Budget participatif 2027")
-		A.Staff(t, "com@bellerive.test", "bellerive", model.RoleManager)
+		com := A.Staff(t, "com@bellerive.test", "bellerive", model.RoleManager)
 		staff := A.Client(t)
 		A.LoginAs(t, staff, "com@bellerive.test")
 		eventID := createEvent(t, A, staff, "bellerive", "Concert du 14 juillet", "join_mode", "restricted",
@@ -118,7 +118,7 @@ func TestBusySaturday(t *testing.T) {
 			RatePerSecond: 1000, UpdatedAt: time.Now().UTC()}); err != nil {
 			t.Fatal(err)
 		}
-		nl, err := A.App.SaveNewsletter(ctx, "", org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — juillet",
+		nl, err := A.App.SaveNewsletter(ctx, com.ID, org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — juillet",
 			BodyMD: "Bonjour,\n\nLe concert du 14 juillet affiche complet : inscrivez-vous vite."})
 		if err != nil {
 			t.Fatal(err)
@@ -188,7 +188,7 @@ func TestBusySaturday(t *testing.T) {
 		health := sampleHealth(t, A)
 		began := time.Now()
 		close(start)
-		if err := A.App.SendNewsletter(ctx, "", org, nl.ID, nil); err != nil {
+		if err := A.App.SendNewsletter(ctx, com.ID, org, nl.ID, nil); err != nil {
 			t.Fatal(err)
 		}
 		wg.Wait()

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/safehttp"
@@ -46,11 +47,11 @@ func (h *Handler) federationRoutes(mux *http.ServeMux) {
 		}
 		return app.InboxTarget{AccountID: r.PathValue("id")}, nil
 	}))
-	mux.Handle("GET /admin/{org}/federation", h.staff(managers, h.federationPage))
-	mux.Handle("POST /admin/{org}/federation/blocks", h.staff(managers, h.blockDomain))
-	mux.Handle("POST /admin/{org}/federation/blocks/delete", h.staff(managers, h.unblockDomain))
-	mux.Handle("POST /admin/{org}/federation/sanctions", h.staff(managers, h.sanctionRemote))
-	mux.Handle("POST /admin/{org}/federation/sanctions/{id}/lift", h.staff(managers, h.liftRemoteSanction))
+	mux.Handle("GET /admin/{org}/federation", h.staff(policy.FederationManage, h.federationPage))
+	mux.Handle("POST /admin/{org}/federation/blocks", h.staff(policy.FederationManage, h.blockDomain))
+	mux.Handle("POST /admin/{org}/federation/blocks/delete", h.staff(policy.FederationManage, h.unblockDomain))
+	mux.Handle("POST /admin/{org}/federation/sanctions", h.staff(policy.FederationManage, h.sanctionRemote))
+	mux.Handle("POST /admin/{org}/federation/sanctions/{id}/lift", h.staff(policy.FederationManage, h.liftRemoteSanction))
 }
 
 // federationSiteRoutes registers the ActivityPub routes under /{org}/ that
