@@ -183,20 +183,17 @@ func (h *Handler) commentSection(r *http.Request, org model.Organisation, pub mo
 	return s, nil
 }
 
-// answerOptions lists the identities a staff member may answer under.
-func (h *Handler) answerOptions(r *http.Request, org model.Organisation, m model.Membership) ([]asOption, error) {
+// answerOptions lists the identities staff member m may answer under,
+// among the organisation's services.
+func (h *Handler) answerOptions(org model.Organisation, m model.Membership, services []model.Service) []asOption {
 	lead := policy.Wide(m, policy.CommentAnswer)
-	services, err := h.app.Store.ServicesOf(r.Context(), org.ID)
-	if err != nil {
-		return nil, err
-	}
 	var mine []model.Service
 	for _, s := range services {
 		if lead || slices.Contains(m.ServiceIDs, s.ID) {
 			mine = append(mine, s)
 		}
 	}
-	return h.asOptions(org, lead, mine), nil
+	return h.asOptions(org, lead, mine)
 }
 
 // asOptions labels the identities a staff member answers under: the
