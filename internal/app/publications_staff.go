@@ -148,3 +148,12 @@ func (a *App) EditorChoices(ctx context.Context, actorID, orgID string, kind mod
 	}
 	return c, nil
 }
+
+// PublicationEvent returns the event details of an event publication, for
+// the editor (publication.view: a validator reads what they approve).
+func (a *App) PublicationEvent(ctx context.Context, actorID, orgID, pubID string) (model.Event, error) {
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublicationView); err != nil {
+		return model.Event{}, err
+	}
+	return a.Store.EventByID(ctx, orgID, pubID)
+}
