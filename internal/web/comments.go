@@ -39,7 +39,7 @@ func (h *Handler) debateSiteRoutes(site *http.ServeMux) {
 // orgResident is orgPage for a signed-in person.
 func (h *Handler) orgResident(fn handlerFunc) http.Handler {
 	return h.signedIn(func(w http.ResponseWriter, r *http.Request) error {
-		org, err := h.app.Store.OrganisationByHandle(r.Context(), r.PathValue("org"))
+		org, err := h.app.OrganisationByHandle(r.Context(), r.PathValue("org"))
 		if err != nil {
 			return err
 		}
@@ -128,14 +128,8 @@ func (s *commentSection) FormOf(id string) *Form {
 // commentPublication returns the organisation's published publication {slug}.
 func (h *Handler) commentPublication(r *http.Request) (model.Organisation, model.Publication, error) {
 	org, _ := orgFrom(r.Context())
-	p, err := h.app.Store.PublicationBySlug(r.Context(), org.ID, r.PathValue("slug"))
-	if err != nil {
-		return org, p, err
-	}
-	if p.State != model.StatePublished {
-		return org, p, model.ErrNotFound
-	}
-	return org, p, nil
+	p, err := h.app.PublishedPublication(r.Context(), org.ID, r.PathValue("slug"))
+	return org, p, err
 }
 
 // CommentSection builds a publication's comment section for the request's
@@ -339,10 +333,7 @@ func (h *Handler) commentOf(r *http.Request) (model.Organisation, model.Publicat
 	if err != nil {
 		return org, pub, model.Comment{}, err
 	}
-	c, err := h.app.Store.CommentByID(r.Context(), org.ID, r.PathValue("id"))
-	if err == nil && c.PublicationID != pub.ID {
-		err = model.ErrNotFound
-	}
+	c, err := h.app.PublicationComment(r.Context(), org.ID, pub.ID, r.PathValue("id"))
 	return org, pub, c, err
 }
 
