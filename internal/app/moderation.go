@@ -779,16 +779,6 @@ func (a *App) SaveDebateSettings(ctx context.Context, actor model.Account, orgID
 	})
 }
 
-// ModerationQueue lists the comments waiting for a moderator's decision in
-// the organisation, oldest first, for whom the policy allows
-// moderation.decide.
-func (a *App) ModerationQueue(ctx context.Context, actorID, orgID string, limit int) ([]store.QueueItem, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.ModerationDecide); err != nil {
-		return nil, err
-	}
-	return a.Store.NeedsDecision(ctx, orgID, limit)
-}
-
 // SetPublicationMode gives a publication its own mode ("" follows the organisation's).
 func (a *App) SetPublicationMode(ctx context.Context, actor model.Account, orgID, publicationID string, mode model.ModerationMode, preAck bool) (model.Publication, error) {
 	var pub model.Publication

@@ -294,9 +294,8 @@ func (h *Handler) mailingProgress(w http.ResponseWriter, r *http.Request) error 
 	return json.NewEncoder(w).Encode(progressOf(m, time.Now()))
 }
 
-// figuresData: counts only, never addresses.
-type figuresData = app.SubscriberFigures
-
+// The subscriber figures page shows app.SubscriberFigures: counts only,
+// never addresses.
 func (h *Handler) subscriberFigures(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
