@@ -289,7 +289,7 @@ func TestConsoleQuestionsUrgencyModerationDigest(t *testing.T) {
 		if n, err := ts.App.SendOverdueDigests(ctx); err != nil || n != 0 {
 			t.Fatalf("second digest the same day: %d %v", n, err)
 		}
-		time.Sleep(300 * time.Millisecond) // room for a duplicate to show
+		ts.WaitJobsIdle(t) // a duplicate would have been sent by now
 		digests := 0
 		for _, m := range ts.Mail.Messages() {
 			if strings.Contains(m.Subject, "en retard") && slices.Contains(m.To, "cm@bellerive.test") {

@@ -256,7 +256,7 @@ func TestEventReminder(t *testing.T) {
 	// The day before at 9:00 Paris.
 	ts.Clock.Set(time.Date(2026, 3, 13, 8, 0, 30, 0, time.UTC))
 	mailTo(t, ts, "anne@exemple.fr", "Rappel, c'est demain", 1)
-	time.Sleep(500 * time.Millisecond)
+	ts.WaitJobsIdle(t) // every reminder due now has been sent
 	if n := ts.Mail.Count("anne@exemple.fr"); n != 2 {
 		t.Errorf("anne got %d messages, want the confirmation and one reminder", n)
 	}

@@ -15,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -219,8 +222,14 @@ func TestPublishingWorkflowAndScheduling(t *testing.T) {
 		if r := manager.Get("/admin/bellerive/calendar?month=2026-03"); !has(r, "Réfection de la rue") || !has(r, "7 h 30") {
 			t.Fatal("calendar lacks the scheduled publication")
 		}
-		// The job waits for the (test) clock.
-		time.Sleep(300 * time.Millisecond)
+		// The job waits for the (test) clock: it is queued for that time and
+		// stays queued while the queue works off everything due now (River
+		// on the real clock would have run it at once: the date is past).
+		ts.WaitJobsIdle(t)
+		jl, err := ts.Server.Jobs.Client().JobList(ctx, river.NewJobListParams().Kinds("publish_scheduled"))
+		if err != nil || len(jl.Jobs) != 1 || jl.Jobs[0].State != rivertype.JobStateScheduled || !jl.Jobs[0].ScheduledAt.Equal(want) {
+			t.Fatalf("publish job = %+v (%v), want one scheduled at %v", jl, err, want)
+		}
 		if p := stateOf(t, ts, org.ID, id); p.State != model.StateScheduled {
 			t.Fatalf("published early: %s", p.State)
 		}
