@@ -223,12 +223,20 @@ func TestPublishingWorkflowAndScheduling(t *testing.T) {
 			t.Fatal("calendar lacks the scheduled publication")
 		}
 		// The job waits for the (test) clock: it is queued for that time and
-		// stays queued while the queue works off everything due now (River
-		// on the real clock would have run it at once: the date is past).
+		// stays queued through a pass of River's scheduler and while the
+		// queue works off everything due now (River on the real clock would
+		// have run it: the date is past).
+		ts.WaitSchedulerPass(t)
 		ts.WaitJobsIdle(t)
 		jl, err := ts.Server.Jobs.Client().JobList(ctx, river.NewJobListParams().Kinds("publish_scheduled"))
-		if err != nil || len(jl.Jobs) != 1 || jl.Jobs[0].State != rivertype.JobStateScheduled || !jl.Jobs[0].ScheduledAt.Equal(want) {
-			t.Fatalf("publish job = %+v (%v), want one scheduled at %v", jl, err, want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(jl.Jobs) != 1 || jl.Jobs[0].State != rivertype.JobStateScheduled || !jl.Jobs[0].ScheduledAt.Equal(want) {
+			for _, j := range jl.Jobs {
+				t.Logf("publish job %d: %s at %v", j.ID, j.State, j.ScheduledAt)
+			}
+			t.Fatalf("%d publish jobs, want one scheduled at %v", len(jl.Jobs), want)
 		}
 		if p := stateOf(t, ts, org.ID, id); p.State != model.StateScheduled {
 			t.Fatalf("published early: %s", p.State)

@@ -63,3 +63,40 @@ func WaitQueueIdle(t testing.TB, q *jobs.Queue, now func() time.Time, started ti
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// probeQueue is worked by no one: a probe job promoted there stays put.
+const probeQueue = "testkit_probe"
+
+// WaitSchedulerPass waits until River's scheduler has made one pass over the
+// scheduled jobs after the call (it runs every few seconds and promotes
+// every job due on its clock in one go). A check that a job scheduled for
+// later has not been started ("not published early") calls it first, so
+// the check is made after the scheduler had its chance to get it wrong. It
+// inserts a probe job, already due, in a queue no worker takes, waits until
+// the scheduler promotes it, and deletes it.
+func (ts *TS) WaitSchedulerPass(t testing.TB) {
+	t.Helper()
+	c := ts.Server.Jobs.Client()
+	res, err := c.Insert(t.Context(), jobs.CleanupArgs{}, &river.InsertOpts{Queue: probeQueue, ScheduledAt: ts.Clock.Now().Add(-time.Hour)})
+	if err != nil {
+		t.Fatalf("insert the probe job: %v", err)
+	}
+	id := res.Job.ID
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		j, err := c.JobGet(t.Context(), id)
+		if err != nil {
+			t.Fatalf("probe job: %v", err)
+		}
+		if j.State != rivertype.JobStateScheduled {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("River's scheduler made no pass in 60 s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if _, err := c.JobDelete(t.Context(), id); err != nil {
+		t.Fatalf("delete the probe job: %v", err)
+	}
+}
