@@ -285,6 +285,7 @@ func TestSignupAnswersTheSameForKnownAddresses(t *testing.T) {
 			t.Fatalf("existing account changed: %+v, %v", acct, err)
 		}
 		mailTo(t, ts, "nouveau@example.org", "Confirmez votre adresse", 1)
+		ts.WaitJobsIdle(t) // a second notice would have been sent by now
 		if n := ts.Mail.Count("deja@example.org"); n != 1 {
 			t.Fatalf("%d messages to the existing address", n)
 		}

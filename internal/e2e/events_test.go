@@ -232,6 +232,8 @@ func TestEventRegistrationWaitingListAndCheckIn(t *testing.T) {
 		m := mailTo(t, ts, "marie@exemple.fr", "Annulé", 1)
 		mustContain(t, "cancel mail", m.Text, "Crue de la Loire.")
 		mustContain(t, "cancelled page", ts.Client(t).Get("/bellerive/p/balade-en-bateau").Body, "Cet événement est annulé.", "Crue de la Loire.")
+		// Once the queue is idle, the later messages have all been sent.
+		ts.WaitJobsIdle(t)
 		if ts.Mail.Count("paul@exemple.fr") != 2 { // confirm link + confirmation; not the later messages
 			t.Errorf("paul, who cancelled, got %d messages", ts.Mail.Count("paul@exemple.fr"))
 		}
