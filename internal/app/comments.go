@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/screen"
@@ -177,7 +178,7 @@ func checkBody(body string, v *model.ValidationError) string {
 // (administrators and managers) or as one of their services, never as a
 // private person.
 func (a *App) staffLabel(ctx context.Context, m model.Membership, org model.Organisation, as string) (serviceID string, asOrg bool, label string, err error) {
-	lead := m.Role == model.RoleAdmin || m.Role == model.RoleManager
+	lead := policy.Wide(m, policy.CommentAnswer)
 	if as == "org" && lead {
 		return "", true, org.Name, nil
 	}
@@ -574,7 +575,7 @@ func (a *App) MarkUseful(ctx context.Context, org model.Organisation, acct model
 // agents of the answering service may.
 func (a *App) SetOfficial(ctx context.Context, org model.Organisation, actor model.Account, id string, on bool) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		m, err := requireRole(ctx, tx, actor.ID, org.ID, model.Roles...)
+		m, err := authorize(ctx, tx.Queries, actor.ID, org.ID, policy.CommentAnswer)
 		if err != nil {
 			return err
 		}
@@ -582,10 +583,7 @@ func (a *App) SetOfficial(ctx context.Context, org model.Organisation, actor mod
 		if err != nil {
 			return err
 		}
-		allowed := m.Role == model.RoleAdmin || m.Role == model.RoleManager || c.AccountID == actor.ID
-		for _, s := range m.ServiceIDs {
-			allowed = allowed || (c.ServiceID != "" && s == c.ServiceID)
-		}
+		allowed := c.AccountID == actor.ID || policy.AllowsItem(&m, org.ID, policy.CommentAnswer, c.ServiceID)
 		if !allowed || !c.IsStaffAnswer() || c.ParentID == "" || c.Status != model.CommentPublished {
 			return model.ErrForbidden
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/officehours"
@@ -178,7 +179,7 @@ func (a *App) SaveOfficeHours(ctx context.Context, actor model.Account, orgID st
 		}
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actor.ID, orgID, model.RoleAdmin, model.RoleManager); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleConfigure); err != nil {
 			return err
 		}
 		if err := tx.ReplaceOfficeSpans(ctx, orgID, spans); err != nil {
@@ -210,7 +211,7 @@ func (a *App) AddClosure(ctx context.Context, actor model.Account, orgID, from, 
 		return err
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actor.ID, orgID, model.RoleAdmin, model.RoleManager); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleConfigure); err != nil {
 			return err
 		}
 		c := model.OfficeClosure{ID: NewID(), OrgID: orgID, StartsOn: f.Format("2006-01-02"), EndsOn: t.Format("2006-01-02"), Label: label}
@@ -224,7 +225,7 @@ func (a *App) AddClosure(ctx context.Context, actor model.Account, orgID, from, 
 // DeleteClosure removes a closure.
 func (a *App) DeleteClosure(ctx context.Context, actor model.Account, orgID, id string) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actor.ID, orgID, model.RoleAdmin, model.RoleManager); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleConfigure); err != nil {
 			return err
 		}
 		if err := tx.DeleteOfficeClosure(ctx, orgID, id); err != nil {
@@ -276,7 +277,7 @@ func (a *App) SaveConsoleSettings(ctx context.Context, actor model.Account, orgI
 		return err
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actor.ID, orgID, model.RoleAdmin); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleSettings); err != nil {
 			return err
 		}
 		if err := tx.PutConsoleSettings(ctx, s); err != nil {
@@ -308,7 +309,7 @@ func (a *App) AddRoutingRule(ctx context.Context, actor model.Account, orgID, ki
 		return err
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actor.ID, orgID, model.RoleAdmin, model.RoleManager); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleConfigure); err != nil {
 			return err
 		}
 		var err error
@@ -338,7 +339,7 @@ func (a *App) AddRoutingRule(ctx context.Context, actor model.Account, orgID, ki
 // DeleteRoutingRule removes a rule.
 func (a *App) DeleteRoutingRule(ctx context.Context, actor model.Account, orgID, id string) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actor.ID, orgID, model.RoleAdmin, model.RoleManager); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleConfigure); err != nil {
 			return err
 		}
 		if err := tx.DeleteRoutingRule(ctx, orgID, id); err != nil {
@@ -403,11 +404,11 @@ func (a *App) SaveReply(ctx context.Context, actor model.Account, orgID, id, ser
 	now := a.Now()
 	r := model.SavedReply{ID: id, OrgID: orgID, ServiceID: serviceID, Title: title, Body: body, CreatedAt: now, UpdatedAt: now}
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		m, err := requireRole(ctx, tx, actor.ID, orgID, model.Roles...)
+		m, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleAnswer)
 		if err != nil {
 			return err
 		}
-		lead := m.Role == model.RoleAdmin || m.Role == model.RoleManager
+		lead := policy.Wide(m, policy.ConsoleAnswer)
 		if !lead && (serviceID == "" || !slices.Contains(m.ServiceIDs, serviceID)) {
 			return model.ErrForbidden
 		}
@@ -437,7 +438,7 @@ func (a *App) SaveReply(ctx context.Context, actor model.Account, orgID, id, ser
 // DeleteReply removes a saved reply (same rights as SaveReply).
 func (a *App) DeleteReply(ctx context.Context, actor model.Account, orgID, id string) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		m, err := requireRole(ctx, tx, actor.ID, orgID, model.Roles...)
+		m, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleAnswer)
 		if err != nil {
 			return err
 		}
@@ -445,7 +446,7 @@ func (a *App) DeleteReply(ctx context.Context, actor model.Account, orgID, id st
 		if err != nil {
 			return err
 		}
-		if m.Role != model.RoleAdmin && m.Role != model.RoleManager && !slices.Contains(m.ServiceIDs, old.ServiceID) {
+		if !policy.AllowsItem(&m, orgID, policy.ConsoleAnswer, old.ServiceID) {
 			return model.ErrForbidden
 		}
 		if err := tx.DeleteSavedReply(ctx, orgID, id); err != nil {

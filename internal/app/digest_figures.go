@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -43,8 +44,11 @@ type DigestPage struct {
 
 // DigestMailings lists an organisation's digest mailings, newest first,
 // page by page (from 1; a page past the last gives the last).
-func (a *App) DigestMailings(ctx context.Context, orgID string, page int) (DigestPage, error) {
+func (a *App) DigestMailings(ctx context.Context, actorID, orgID string, page int) (DigestPage, error) {
 	var p DigestPage
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.SubscribersView); err != nil {
+		return p, err
+	}
 	var err error
 	if p.Total, err = a.Store.CountDigestMailings(ctx, orgID); err != nil {
 		return p, err
@@ -64,9 +68,12 @@ func (a *App) DigestMailings(ctx context.Context, orgID string, page int) (Diges
 // DigestMailing returns one of an organisation's digest mailings and the
 // clicks on each of its links. Another organisation's mailing, or a
 // mailing that is not a digest, is model.ErrNotFound.
-func (a *App) DigestMailing(ctx context.Context, orgID, id string) (DigestFigures, []store.ClickCount, error) {
+func (a *App) DigestMailing(ctx context.Context, actorID, orgID, id string) (DigestFigures, []store.ClickCount, error) {
 	if orgID == "" { // MailingByID would skip the organisation check
 		return DigestFigures{}, nil, model.ErrNotFound
+	}
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.SubscribersView); err != nil {
+		return DigestFigures{}, nil, err
 	}
 	m, err := a.Store.MailingByID(ctx, orgID, id)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/ical"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/safehttp"
@@ -88,7 +89,7 @@ func (f AgendaFetcher) Get(ctx context.Context, rawURL string) ([]byte, error) {
 
 // ImportEventsFromURL fetches an agenda through the SSRF guard and imports it.
 func (a *App) ImportEventsFromURL(ctx context.Context, actorID, orgID, rawURL string, in ImportInput) (ImportResult, error) {
-	if _, err := a.memberWith(ctx, actorID, orgID, writerRoles); err != nil {
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.EventEdit); err != nil {
 		return ImportResult{}, err
 	}
 	rawURL = strings.TrimSpace(rawURL)
@@ -160,7 +161,7 @@ func (a *App) ImportEvents(ctx context.Context, actorID, orgID string, in Import
 		}
 		pre[i] = pin.rendered
 	}
-	m, err := a.memberWith(ctx, actorID, orgID, writerRoles)
+	m, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.EventEdit)
 	if err != nil {
 		return res, err
 	}
@@ -170,7 +171,7 @@ func (a *App) ImportEvents(ctx context.Context, actorID, orgID string, in Import
 		if err != nil {
 			return res, err
 		}
-		if required || (m.Role != model.RoleAdmin && m.Role != model.RoleManager) {
+		if required || !policy.RoleMay(m.Role, policy.PublicationPublish) {
 			return res, &model.FieldError{Field: "publish", Code: "events.import.error.cannot_publish"}
 		}
 		publish = true
@@ -184,7 +185,7 @@ func (a *App) ImportEvents(ctx context.Context, actorID, orgID string, in Import
 	for start := 0; start < len(events); start += ImportChunk {
 		end := min(start+ImportChunk, len(events))
 		if err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-			if _, err := requireRole(ctx, tx, actorID, orgID, writerRoles...); err != nil {
+			if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.EventEdit); err != nil {
 				return err
 			}
 			if err := a.importChunk(ctx, tx, actorID, orgID, in, events[start:end], pre[start:end], publish, &res); err != nil {

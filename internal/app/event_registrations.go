@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river"
 	"rsc.io/qr"
 
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/ical"
 	"github.com/parvis/parvis/internal/jobs"
 	"github.com/parvis/parvis/internal/mail"
@@ -501,7 +502,7 @@ func (a *App) promote(ctx context.Context, tx *store.Tx, ev model.Event, p model
 func (a *App) CheckIn(ctx context.Context, actorID, orgID, eventID, regID, code string) (model.Registration, error) {
 	var out model.Registration
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actorID, orgID, eventStaff...); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.EventCheckin); err != nil {
 			return err
 		}
 		if _, err := tx.EventByID(ctx, orgID, eventID); err != nil {
@@ -540,13 +541,9 @@ func (a *App) CheckIn(ctx context.Context, actorID, orgID, eventID, regID, code 
 	return out, err
 }
 
-// eventStaff may see participants and check them in: writers and agents
-// at the entrance (validators do not run events).
-var eventStaff = []model.Role{model.RoleAdmin, model.RoleManager, model.RoleEditor, model.RoleAgent}
-
 // Participants lists an event's registrations for staff.
 func (a *App) Participants(ctx context.Context, actorID, orgID, eventID string, f store.RegistrationFilter) ([]model.Registration, error) {
-	if _, err := a.memberWith(ctx, actorID, orgID, eventStaff); err != nil {
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.EventView); err != nil {
 		return nil, err
 	}
 	if _, err := a.Store.EventByID(ctx, orgID, eventID); err != nil {
@@ -561,7 +558,7 @@ func (a *App) Participants(ctx context.Context, actorID, orgID, eventID string, 
 func (a *App) ExportParticipants(ctx context.Context, actorID, orgID, eventID string) ([]model.Registration, error) {
 	var out []model.Registration
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actorID, orgID, model.RoleAdmin, model.RoleManager, model.RoleEditor); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.EventParticipantsExport); err != nil {
 			return err
 		}
 		if _, err := tx.EventByID(ctx, orgID, eventID); err != nil {
@@ -574,22 +571,6 @@ func (a *App) ExportParticipants(ctx context.Context, actorID, orgID, eventID st
 		return a.audit(ctx, tx, orgID, actorID, "event.participants.export", eventID, fmt.Sprintf("%d", len(out)))
 	})
 	return out, err
-}
-
-func (a *App) memberWith(ctx context.Context, actorID, orgID string, roles []model.Role) (model.Membership, error) {
-	m, err := a.Store.Membership(ctx, actorID, orgID)
-	if errors.Is(err, model.ErrNotFound) {
-		return m, model.ErrForbidden
-	}
-	if err != nil {
-		return m, err
-	}
-	for _, r := range roles {
-		if m.Role == r {
-			return m, nil
-		}
-	}
-	return m, model.ErrForbidden
 }
 
 // eventMailExtra carries what some messages add.

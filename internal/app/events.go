@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/recur"
 	"github.com/parvis/parvis/internal/store"
@@ -580,7 +581,7 @@ type ExceptionInput struct {
 // model.ErrConflict: nothing is sent again.
 func (a *App) SetException(ctx context.Context, actorID, orgID, eventID string, in ExceptionInput) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actorID, orgID, writerRoles...); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.EventEdit); err != nil {
 			return err
 		}
 		ev, err := tx.EventForUpdate(ctx, orgID, eventID)
@@ -653,7 +654,7 @@ func sameException(a, b model.EventException) bool {
 // click finds no exception (model.ErrNotFound) and sends nothing.
 func (a *App) RemoveException(ctx context.Context, actorID, orgID, eventID, exceptionID string) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actorID, orgID, writerRoles...); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.EventEdit); err != nil {
 			return err
 		}
 		ev, err := tx.EventForUpdate(ctx, orgID, eventID)
@@ -691,7 +692,7 @@ func (a *App) RemoveException(ctx context.Context, actorID, orgID, eventID, exce
 func (a *App) SetEventStatus(ctx context.Context, actorID, orgID, eventID string, status model.EventStatus, note string) error {
 	note = strings.TrimSpace(note)
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actorID, orgID, publisherRoles...); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.EventStatus); err != nil {
 			return err
 		}
 		switch status {
@@ -750,7 +751,7 @@ func (a *App) MessageParticipants(ctx context.Context, actorID, orgID, eventID, 
 	}
 	n := 0
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actorID, orgID, writerRoles...); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.EventEdit); err != nil {
 			return err
 		}
 		ev, err := tx.EventByID(ctx, orgID, eventID)

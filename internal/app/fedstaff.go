@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -128,7 +129,7 @@ func (a *App) requireFedAdmin(ctx context.Context, tx *store.Tx, actor model.Acc
 		}
 		return nil
 	}
-	_, err := requireRole(ctx, tx, actor.ID, orgID, model.RoleAdmin, model.RoleManager)
+	_, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.FederationManage)
 	return err
 }
 
@@ -143,7 +144,7 @@ func (a *App) SanctionRemoteAccount(ctx context.Context, actor model.Account, or
 		return &model.FieldError{Field: "account", Code: "fed.error.account"}
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actor.ID, org.ID, model.RoleAdmin, model.RoleManager); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actor.ID, org.ID, policy.FederationManage); err != nil {
 			return err
 		}
 		if err := a.sanctionRemote(ctx, tx, org.ID, uri, kind, "", actor.ID, a.Now()); err != nil {
@@ -156,7 +157,7 @@ func (a *App) SanctionRemoteAccount(ctx context.Context, actor model.Account, or
 // LiftRemoteSanction ends a remote account's mute or ban.
 func (a *App) LiftRemoteSanction(ctx context.Context, actor model.Account, org model.Organisation, id string) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actor.ID, org.ID, model.RoleAdmin, model.RoleManager); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actor.ID, org.ID, policy.FederationManage); err != nil {
 			return err
 		}
 		if err := tx.LiftRemoteSanction(ctx, org.ID, id, a.Now()); err != nil {

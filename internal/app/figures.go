@@ -5,6 +5,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -91,8 +92,11 @@ func day(t time.Time) time.Time {
 // Figures computes an organisation's workload at now: per day over 30
 // days, per week over 12 weeks, per service, time spent, minutes per day
 // per 1,000 followers.
-func (a *App) Figures(ctx context.Context, org model.Organisation, now time.Time) (Figures, error) {
+func (a *App) Figures(ctx context.Context, actorID string, org model.Organisation, now time.Time) (Figures, error) {
 	var f Figures
+	if _, err := authorize(ctx, a.Store.Queries, actorID, org.ID, policy.FiguresView); err != nil {
+		return f, err
+	}
 	today := day(now)
 	monday := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7))
 	from := monday.AddDate(0, 0, -7*11)
@@ -206,10 +210,13 @@ type CostReport struct {
 }
 
 // MonthlyCost computes the "coût réel" report of a month (Europe/Paris).
-func (a *App) MonthlyCost(ctx context.Context, org model.Organisation, year int, month time.Month) (CostReport, error) {
+func (a *App) MonthlyCost(ctx context.Context, actorID string, org model.Organisation, year int, month time.Month) (CostReport, error) {
 	from := time.Date(year, month, 1, 0, 0, 0, 0, paris)
 	to := from.AddDate(0, 1, 0)
 	r := CostReport{Month: from}
+	if _, err := authorize(ctx, a.Store.Queries, actorID, org.ID, policy.FiguresView); err != nil {
+		return r, err
+	}
 	settings, err := a.ConsoleSettings(ctx, org.ID)
 	if err != nil {
 		return r, err

@@ -9,12 +9,13 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
 
 // isLead reports whether a member sees every item of the organisation.
-func isLead(m model.Membership) bool { return m.Role == model.RoleAdmin || m.Role == model.RoleManager }
+func isLead(m model.Membership) bool { return policy.Wide(m, policy.ConsoleAnswer) }
 
 // InboxVisibility is what the member may see: nil (everything) for
 // administrators and managers; their services' items and the items
@@ -124,7 +125,7 @@ func (e *ConflictError) Unwrap() error { return model.ErrConflict }
 // itemForChange loads an item in tx for a member who may see it, and checks
 // the version they saw (0 skips the check: bulk actions).
 func (a *App) itemForChange(ctx context.Context, tx *store.Tx, actor model.Account, orgID, id string, version int) (model.InboxItem, model.Membership, error) {
-	m, err := requireRole(ctx, tx, actor.ID, orgID, model.Roles...)
+	m, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleAnswer)
 	if err != nil {
 		return model.InboxItem{}, m, err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -40,7 +41,7 @@ func (a *App) Invite(ctx context.Context, actor model.Account, orgID string, in 
 	inv := model.Invitation{ID: NewID(), OrgID: orgID, Email: email, Role: in.Role, TokenHash: hash,
 		InvitedBy: actor.ID, ExpiresAt: now.Add(InvitationLifetime), CreatedAt: now}
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actor.ID, orgID, model.RoleAdmin); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.StaffInvite); err != nil {
 			return err
 		}
 		org, err := tx.OrganisationByID(ctx, orgID)
@@ -84,7 +85,7 @@ func (a *App) Invite(ctx context.Context, actor model.Account, orgID string, in 
 func (a *App) PendingInvitations(ctx context.Context, actorID, orgID string) ([]model.Invitation, error) {
 	var out []model.Invitation
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actorID, orgID, model.RoleAdmin); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.StaffInvite); err != nil {
 			return err
 		}
 		var err error
@@ -98,7 +99,7 @@ func (a *App) PendingInvitations(ctx context.Context, actorID, orgID string) ([]
 // stops working at once.
 func (a *App) RevokeInvitation(ctx context.Context, actorID, orgID, invitationID string) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actorID, orgID, model.RoleAdmin); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.StaffInvite); err != nil {
 			return err
 		}
 		inv, err := tx.InvitationByID(ctx, orgID, invitationID)

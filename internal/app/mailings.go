@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/jobs"
 	"github.com/parvis/parvis/internal/mail"
@@ -552,6 +553,9 @@ func (a *App) SetMailingState(ctx context.Context, actorID, orgID, id string, to
 		return model.ErrInvalid
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.NewsletterSend); err != nil {
+			return err
+		}
 		if err := tx.SetMailingState(ctx, orgID, id, from, to, a.Now()); err != nil {
 			return err
 		}

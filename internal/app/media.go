@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/media"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -88,7 +89,7 @@ func (a *App) UploadPDF(ctx context.Context, actorID, orgID, filename string, da
 // content hashes, so the same upload reuses it.
 func (a *App) storeMedia(ctx context.Context, actorID string, m model.Media, files map[string][]byte) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actorID, m.OrgID, writerRoles...); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actorID, m.OrgID, policy.PublicationEdit); err != nil {
 			return err
 		}
 		for rel, data := range files {

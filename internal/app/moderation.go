@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -250,7 +251,7 @@ func (a *App) Decide(ctx context.Context, actor model.Account, org model.Organis
 	}
 	var d model.Decision
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actor.ID, org.ID, model.RoleAdmin, model.RoleManager); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actor.ID, org.ID, policy.ModerationDecide); err != nil {
 			return err
 		}
 		c, err := tx.CommentForUpdate(ctx, org.ID, commentID)
@@ -561,7 +562,7 @@ func (a *App) DecideAppeal(ctx context.Context, actor model.Account, org model.O
 		return err
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actor.ID, org.ID, model.RoleAdmin, model.RoleManager); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actor.ID, org.ID, policy.ModerationDecide); err != nil {
 			return err
 		}
 		c, err := tx.CommentForUpdate(ctx, org.ID, commentID)
@@ -661,7 +662,14 @@ type AuthorProfile struct {
 }
 
 // AuthorProfile returns a resident's pseudonymous profile within the organisation.
-func (a *App) AuthorProfile(ctx context.Context, orgID, accountID string) (*AuthorProfile, error) {
+func (a *App) AuthorProfile(ctx context.Context, actorID, orgID, accountID string) (*AuthorProfile, error) {
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.ModerationDecide); err != nil {
+		return nil, err
+	}
+	return a.authorProfile(ctx, orgID, accountID)
+}
+
+func (a *App) authorProfile(ctx context.Context, orgID, accountID string) (*AuthorProfile, error) {
 	acct, err := a.Store.AccountByID(ctx, accountID)
 	if err != nil {
 		return nil, err
@@ -685,6 +693,9 @@ func (a *App) AuthorProfile(ctx context.Context, orgID, accountID string) (*Auth
 // first time, when staff first opened its reports (proof of prompt action).
 func (a *App) OpenCase(ctx context.Context, actor model.Account, org model.Organisation, commentID string) (CaseFile, error) {
 	var cf CaseFile
+	if _, err := authorize(ctx, a.Store.Queries, actor.ID, org.ID, policy.ModerationDecide); err != nil {
+		return cf, err
+	}
 	c, err := a.Store.CommentByID(ctx, org.ID, commentID)
 	if err != nil {
 		return cf, err
@@ -721,7 +732,7 @@ func (a *App) OpenCase(ctx context.Context, actor model.Account, org model.Organ
 		return cf, err
 	}
 	if c.AccountID != "" {
-		if cf.Author, err = a.AuthorProfile(ctx, org.ID, c.AccountID); err != nil {
+		if cf.Author, err = a.authorProfile(ctx, org.ID, c.AccountID); err != nil {
 			return cf, err
 		}
 	}
@@ -757,7 +768,7 @@ func (a *App) SaveDebateSettings(ctx context.Context, actor model.Account, orgID
 		return err
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actor.ID, orgID, model.RoleAdmin); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ModerationSettings); err != nil {
 			return err
 		}
 		err := tx.PutModerationSettings(ctx, model.ModerationSettings{OrgID: orgID, Mode: mode, Charter: rules,
@@ -779,7 +790,7 @@ func (a *App) SetPublicationMode(ctx context.Context, actor model.Account, orgID
 		return &model.FieldError{Field: "pre_ack", Code: "debate.error.pre_ack"}
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actor.ID, orgID, model.RoleAdmin, model.RoleManager); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ModerationDecide); err != nil {
 			return err
 		}
 		if _, err := tx.PublicationByID(ctx, orgID, publicationID); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/jobs"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -53,6 +54,11 @@ func (a *App) checkNewsletter(ctx context.Context, orgID string, in *NewsletterI
 
 // SaveNewsletter creates (id "") or updates a draft.
 func (a *App) SaveNewsletter(ctx context.Context, actorID, orgID, id string, in NewsletterInput) (model.Newsletter, error) {
+	// Refuse before checking the input: a stranger learns nothing of the
+	// organisation's topics from the field errors.
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.NewsletterEdit); err != nil {
+		return model.Newsletter{}, err
+	}
 	if err := a.checkNewsletter(ctx, orgID, &in); err != nil {
 		return model.Newsletter{}, err
 	}
@@ -251,6 +257,9 @@ func (a *App) NewsletterAudience(ctx context.Context, n model.Newsletter) (int, 
 // SendNewsletterTest e-mails a newsletter to the staff member alone, with
 // sample links, through the ordinary mail queue.
 func (a *App) SendNewsletterTest(ctx context.Context, acct model.Account, org model.Organisation, id string) error {
+	if _, err := authorize(ctx, a.Store.Queries, acct.ID, org.ID, policy.NewsletterSend); err != nil {
+		return err
+	}
 	n, err := a.Store.NewsletterByID(ctx, org.ID, id)
 	if err != nil {
 		return err
@@ -269,6 +278,9 @@ func (a *App) SendNewsletterTest(ctx context.Context, acct model.Account, org mo
 // SendNewsletter sends now (at nil or past) or schedules. An empty audience
 // is refused with a field error.
 func (a *App) SendNewsletter(ctx context.Context, actorID string, org model.Organisation, id string, at *time.Time) error {
+	if _, err := authorize(ctx, a.Store.Queries, actorID, org.ID, policy.NewsletterSend); err != nil {
+		return err
+	}
 	n, err := a.Store.NewsletterByID(ctx, org.ID, id)
 	if err != nil {
 		return err
@@ -335,6 +347,9 @@ func (a *App) startNewsletter(ctx context.Context, actorID string, org model.Org
 // UnscheduleNewsletter returns a scheduled newsletter to draft.
 func (a *App) UnscheduleNewsletter(ctx context.Context, actorID, orgID, id string) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.NewsletterSend); err != nil {
+			return err
+		}
 		if err := tx.SetNewsletterState(ctx, orgID, id, []model.NewsletterState{model.NewsletterScheduled},
 			model.NewsletterDraft, nil, "", "", a.Now()); err != nil {
 			return err

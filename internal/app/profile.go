@@ -19,6 +19,7 @@ import (
 
 	"golang.org/x/image/webp"
 
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -68,7 +69,7 @@ func (a *App) UpdateOrgProfile(ctx context.Context, actorID, orgID string, in Pr
 	}
 	var org model.Organisation
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actorID, orgID, model.RoleAdmin); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.ProfileEdit); err != nil {
 			return err
 		}
 		if err := tx.LockOrganisation(ctx, orgID); err != nil {

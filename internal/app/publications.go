@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/riverqueue/river"
 
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/jobs"
 	"github.com/parvis/parvis/internal/markdown"
 	"github.com/parvis/parvis/internal/model"
@@ -44,14 +45,6 @@ const (
 	MaxField        = 200
 	MaxApply        = 2000
 	MaxComment      = 2000
-)
-
-// Who may do what with publications (documented in docs/PUBLISHING.md).
-var (
-	writerRoles    = []model.Role{model.RoleAdmin, model.RoleManager, model.RoleEditor}
-	publisherRoles = []model.Role{model.RoleAdmin, model.RoleManager}
-	approverRoles  = []model.Role{model.RoleAdmin, model.RoleValidator}
-	reviewerRoles  = []model.Role{model.RoleAdmin, model.RoleManager, model.RoleValidator}
 )
 
 // PubInput is what the editor submits: text as typed, dates in Europe/Paris.
@@ -306,10 +299,10 @@ func freeSlug(ctx context.Context, tx *store.Tx, orgID, base string) (string, er
 
 // CanEdit tells whether m may change p's content.
 func CanEdit(m model.Membership, p model.Publication) bool {
-	switch m.Role {
-	case model.RoleAdmin, model.RoleManager:
+	switch {
+	case policy.RoleMay(m.Role, policy.PublicationPublish):
 		return true
-	case model.RoleEditor:
+	case policy.RoleMay(m.Role, policy.PublicationEdit):
 		return p.AuthorID == m.AccountID && (p.State == model.StateDraft || p.State == model.StateUnpublished)
 	}
 	return false
@@ -348,7 +341,7 @@ func (a *App) savePublication(ctx context.Context, tx *store.Tx, actorID, orgID 
 	var res SaveResult
 	now := a.Now()
 	err := func() error {
-		m, err := requireRole(ctx, tx, actorID, orgID, writerRoles...)
+		m, err := authorize(ctx, tx.Queries, actorID, orgID, policy.PublicationEdit)
 		if err != nil {
 			return err
 		}
@@ -585,7 +578,9 @@ func (a *App) Actions(ctx context.Context, m model.Membership, p model.Publicati
 // allowed decides whether m may take act on p, and to which state it leads.
 // ErrConflict: not from this state; ErrForbidden: not for this person.
 func allowed(act Action, m model.Membership, p model.Publication, required bool) (model.PubState, error) {
-	is := func(roles []model.Role) bool { return slices.Contains(roles, m.Role) }
+	// Who may is the policy's (docs/ARCHITECTURE.md); which state a
+	// publication may leave and where it goes is the workflow's, here.
+	may := func(act policy.Action) bool { return policy.RoleMay(m.Role, act) }
 	from := func(states ...model.PubState) bool { return slices.Contains(states, p.State) }
 	own := p.AuthorID == m.AccountID
 	switch act {
@@ -593,7 +588,7 @@ func allowed(act Action, m model.Membership, p model.Publication, required bool)
 		if !from(model.StateDraft, model.StateUnpublished) {
 			return "", model.ErrConflict
 		}
-		if !is(publisherRoles) && !(m.Role == model.RoleEditor && own) {
+		if !may(policy.PublicationPublish) && !(may(policy.PublicationEdit) && own) {
 			return "", model.ErrForbidden
 		}
 		return model.StateSubmitted, nil
@@ -601,7 +596,7 @@ func allowed(act Action, m model.Membership, p model.Publication, required bool)
 		if !from(model.StateSubmitted) {
 			return "", model.ErrConflict
 		}
-		if !is(publisherRoles) && !(m.Role == model.RoleEditor && own) {
+		if !may(policy.PublicationPublish) && !(may(policy.PublicationEdit) && own) {
 			return "", model.ErrForbidden
 		}
 		return model.StateDraft, nil
@@ -610,7 +605,7 @@ func allowed(act Action, m model.Membership, p model.Publication, required bool)
 			return "", model.ErrConflict
 		}
 		// Four eyes: under required validation, nobody approves their own text.
-		if !is(approverRoles) || (required && own) {
+		if !may(policy.PublicationValidate) || (required && own) {
 			return "", model.ErrForbidden
 		}
 		return model.StateApproved, nil
@@ -618,7 +613,7 @@ func allowed(act Action, m model.Membership, p model.Publication, required bool)
 		if !from(model.StateSubmitted, model.StateApproved) {
 			return "", model.ErrConflict
 		}
-		if !is(reviewerRoles) {
+		if !may(policy.PublicationReview) {
 			return "", model.ErrForbidden
 		}
 		return model.StateDraft, nil
@@ -633,7 +628,7 @@ func allowed(act Action, m model.Membership, p model.Publication, required bool)
 			}
 			return "", model.ErrConflict
 		}
-		if !is(publisherRoles) {
+		if !may(policy.PublicationPublish) {
 			return "", model.ErrForbidden
 		}
 		if act == ActPublish {
@@ -644,7 +639,7 @@ func allowed(act Action, m model.Membership, p model.Publication, required bool)
 		if !from(model.StateScheduled) {
 			return "", model.ErrConflict
 		}
-		if !is(publisherRoles) {
+		if !may(policy.PublicationPublish) {
 			return "", model.ErrForbidden
 		}
 		return model.StateApproved, nil
@@ -652,7 +647,7 @@ func allowed(act Action, m model.Membership, p model.Publication, required bool)
 		if !from(model.StatePublished) {
 			return "", model.ErrConflict
 		}
-		if !is(publisherRoles) {
+		if !may(policy.PublicationPublish) {
 			return "", model.ErrForbidden
 		}
 		return model.StateUnpublished, nil
@@ -683,10 +678,8 @@ func (a *App) Transition(ctx context.Context, actorID, orgID, pubID string, in T
 		}
 	}
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		m, err := tx.Membership(ctx, actorID, orgID)
-		if errors.Is(err, model.ErrNotFound) {
-			return model.ErrForbidden
-		}
+		// Which transition each role may make is allowed's, below.
+		m, err := authorize(ctx, tx.Queries, actorID, orgID, policy.PublicationView)
 		if err != nil {
 			return err
 		}
@@ -810,7 +803,7 @@ func (a *App) PublishDue(ctx context.Context) (int, error) {
 // validator's approval (administrators only).
 func (a *App) SetValidationRequired(ctx context.Context, actorID, orgID string, settings map[model.PubKind]bool) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actorID, orgID, model.RoleAdmin); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.PublishingSettings); err != nil {
 			return err
 		}
 		for _, k := range model.PubKinds {

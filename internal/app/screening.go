@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/screen"
 	"github.com/parvis/parvis/internal/store"
@@ -31,6 +32,9 @@ func (a *App) ScreenWordListsByHandle(ctx context.Context, handle string) (scree
 // SetScreenWordLists replaces the organisation's three lists, given as text
 // with one word or expression per line (or comma-separated).
 func (a *App) SetScreenWordLists(ctx context.Context, actorID, orgID, watched, blocked, allowed string) error {
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.ModerationSettings); err != nil {
+		return err
+	}
 	lists := map[string][]string{}
 	v := &model.ValidationError{}
 	for name, text := range map[string]string{store.WordsWatched: watched, store.WordsBlocked: blocked, store.WordsAllowed: allowed} {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/jobs"
 	"github.com/parvis/parvis/internal/model"
@@ -262,7 +263,7 @@ func (a *App) SetSecondOpinion(ctx context.Context, actor model.Account, orgID s
 		return &model.FieldError{Field: "second_opinion", Code: "debate.error.opinion_unconfigured"}
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actor.ID, orgID, model.RoleAdmin); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ModerationSettings); err != nil {
 			return err
 		}
 		if err := tx.SetSecondOpinion(ctx, orgID, on, a.Now()); err != nil {

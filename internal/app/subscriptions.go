@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/jobs"
 	"github.com/parvis/parvis/internal/model"
@@ -483,10 +484,13 @@ func (a *App) NotifyThreadFollowers(ctx context.Context, tx *store.Tx, publicati
 // SaveMailSettings sets an organisation's digest hour, sending rate and
 // whether links of newsletters and digests are counted (aggregate only).
 func (a *App) SaveMailSettings(ctx context.Context, actorID, orgID string, digestHour, rate int, clickCounts bool) error {
-	if digestHour < 0 || digestHour > 23 || rate < 0 || rate > 100000 {
-		return model.ErrInvalid
-	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.SubscribersSettings); err != nil {
+			return err
+		}
+		if digestHour < 0 || digestHour > 23 || rate < 0 || rate > 100000 {
+			return model.ErrInvalid
+		}
 		s, err := tx.MailSettings(ctx, orgID)
 		if err != nil {
 			return err
@@ -499,12 +503,15 @@ func (a *App) SaveMailSettings(ctx context.Context, actorID, orgID string, diges
 	})
 }
 
-// ExportSubscribers returns an organisation's subscriber list for an
-// administrator; the export is recorded in the audit log before anything
-// leaves.
+// ExportSubscribers returns an organisation's subscriber list to whom the
+// policy allows subscribers.export (administrators); the export is recorded
+// in the audit log before anything leaves.
 func (a *App) ExportSubscribers(ctx context.Context, actorID, orgID string) ([]store.ExportRow, error) {
 	var rows []store.ExportRow
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.SubscribersExport); err != nil {
+			return err
+		}
 		var err error
 		if rows, err = tx.ExportSubscribers(ctx, orgID); err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -46,7 +47,7 @@ func (a *App) SaveTopic(ctx context.Context, actorID, orgID, id string, in TagIn
 	}
 	t := model.Topic{ID: id, OrgID: orgID, Slug: in.Slug, Name: in.Name, Description: in.Description, ServiceID: in.ServiceID, CreatedAt: a.Now()}
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actorID, orgID, model.RoleAdmin); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
 			return err
 		}
 		org, err := tx.OrganisationByID(ctx, orgID)
@@ -74,7 +75,7 @@ func (a *App) SaveTopic(ctx context.Context, actorID, orgID, id string, in TagIn
 // DeleteTopic removes a topic from the organisation (administrators).
 func (a *App) DeleteTopic(ctx context.Context, actorID, orgID, id string) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actorID, orgID, model.RoleAdmin); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
 			return err
 		}
 		t, err := tx.TopicByID(ctx, orgID, id)
@@ -95,7 +96,7 @@ func (a *App) SaveNeighbourhood(ctx context.Context, actorID, orgID, id string, 
 	}
 	n := model.Neighbourhood{ID: id, OrgID: orgID, Slug: in.Slug, Name: in.Name, Description: in.Description, CreatedAt: a.Now()}
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actorID, orgID, model.RoleAdmin); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
 			return err
 		}
 		var err error
@@ -116,7 +117,7 @@ func (a *App) SaveNeighbourhood(ctx context.Context, actorID, orgID, id string, 
 // DeleteNeighbourhood removes a neighbourhood (administrators).
 func (a *App) DeleteNeighbourhood(ctx context.Context, actorID, orgID, id string) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := requireRole(ctx, tx, actorID, orgID, model.RoleAdmin); err != nil {
+		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
 			return err
 		}
 		n, err := tx.NeighbourhoodByID(ctx, orgID, id)

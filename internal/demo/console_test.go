@@ -74,7 +74,11 @@ func TestDemoInboxIsAlive(t *testing.T) {
 	if err != nil || len(replies) < 3 {
 		t.Fatalf("saved replies: %d %v", len(replies), err)
 	}
-	f, err := ts.App.Figures(t.Context(), org, ts.App.Now())
+	cm, err := ts.Store.AccountByEmail(t.Context(), "communication@bellerive.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := ts.App.Figures(t.Context(), cm.ID, org, ts.App.Now())
 	if err != nil || !f.HasTimes || f.MinutesPerDay < 10 || f.DenominatorSource != "followers" || f.Followers.Email == 0 {
 		t.Fatalf("demo figures: %+v %v", f, err)
 	}
@@ -92,7 +96,7 @@ func TestDemoInboxIsAlive(t *testing.T) {
 	}
 	now := ts.App.Now().In(paris)
 	last := time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, paris)
-	rep, err := ts.App.MonthlyCost(t.Context(), org, last.Year(), last.Month())
+	rep, err := ts.App.MonthlyCost(t.Context(), cm.ID, org, last.Year(), last.Month())
 	live, err2 := ts.App.Followers(t.Context(), org.ID)
 	if err != nil || err2 != nil || rep.DenominatorSource != "followers" || rep.TodayOnly || rep.CountedDays != rep.PeriodDays ||
 		rep.Followers.Total() >= live.Total() || rep.Followers.Fediverse == 0 {

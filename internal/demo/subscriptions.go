@@ -124,8 +124,14 @@ func seedSubscriptions(ctx context.Context, a *app.App, org model.Organisation) 
 	if err := seedDigests(ctx, a, org, readers); err != nil { // figures.go
 		return fmt.Errorf("demo digests: %w", err)
 	}
+	// The community manager writes and sends the letters: the use cases
+	// ask the policy, as they would for anyone.
+	cm, err := a.Store.AccountByEmail(ctx, "communication@bellerive.example")
+	if err != nil {
+		return err
+	}
 	sent := now.Add(-9 * 24 * time.Hour)
-	last, err := a.SaveNewsletter(ctx, "", org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — " + app.MonthFR(sent), BodyMD: sentLetter(sent)})
+	last, err := a.SaveNewsletter(ctx, cm.ID, org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — " + app.MonthFR(sent), BodyMD: sentLetter(sent)})
 	if err != nil {
 		return err
 	}
@@ -147,11 +153,11 @@ func seedSubscriptions(ctx context.Context, a *app.App, org model.Organisation) 
 		return err
 	}
 	at := now.Add(20 * 24 * time.Hour).Truncate(time.Hour)
-	upcoming, err := a.SaveNewsletter(ctx, "", org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — " + app.MonthFR(at), BodyMD: nextLetter(at)})
+	upcoming, err := a.SaveNewsletter(ctx, cm.ID, org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — " + app.MonthFR(at), BodyMD: nextLetter(at)})
 	if err != nil {
 		return err
 	}
-	return a.SendNewsletter(ctx, "", org, upcoming.ID, &at)
+	return a.SendNewsletter(ctx, cm.ID, org, upcoming.ID, &at)
 }
 
 var hrefRE = regexp.MustCompile(`href="(https?://[^"]+)"`)

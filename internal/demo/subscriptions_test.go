@@ -34,7 +34,11 @@ func TestDemoMail(t *testing.T) {
 	}
 	// Two weeks of digests, each with its recipients and clicks, listed
 	// page by page and shown one by one.
-	digests, err := ts.App.DigestMailings(t.Context(), org.ID, 1)
+	cm, err := ts.Store.AccountByEmail(t.Context(), "communication@bellerive.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	digests, err := ts.App.DigestMailings(t.Context(), cm.ID, org.ID, 1)
 	if err != nil || digests.Total < 28 || len(digests.Digests) != 20 {
 		t.Fatalf("demo digests: %d, page of %d (%v)", digests.Total, len(digests.Digests), err)
 	}

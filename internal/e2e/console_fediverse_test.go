@@ -272,9 +272,13 @@ func TestConsoleFiguresFollowersBase(t *testing.T) {
 		// 60 active minutes over the last 30 days (the minute the office
 		// hours were set, and 59 the day before): 2 minutes a day.
 		recordMinutes(t, A, org.ID, "cm@bellerive.test", time.Date(2026, 3, 11, 9, 0, 0, 0, paris), 59)
+		cm, err := A.Store.AccountByEmail(ctx, "cm@bellerive.test")
+		if err != nil {
+			t.Fatal(err)
+		}
 		figures := func() app.Figures {
 			t.Helper()
-			f, err := A.App.Figures(ctx, org, A.App.Now())
+			f, err := A.App.Figures(ctx, cm.ID, org, A.App.Now())
 			if err != nil {
 				t.Fatal(err)
 			}

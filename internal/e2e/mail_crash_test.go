@@ -263,11 +263,20 @@ func seedNewsletter(t *testing.T, data, database string, total, perSec int) stri
 		RatePerSecond: perSec, UpdatedAt: time.Now().UTC()}); err != nil {
 		t.Fatal(err)
 	}
-	n, err := a.SaveNewsletter(ctx, "", org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — mars", BodyMD: "Bonjour,\n\nLa lettre."})
+	// The community manager who sends it: the use cases ask the policy.
+	now := time.Now().UTC()
+	cm := model.Account{ID: app.NewID(), Email: "com@bellerive.test", DisplayName: "Com", CreatedAt: now, UpdatedAt: now}
+	if err := srv.Store.CreateAccount(ctx, cm); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Store.PutMembership(ctx, model.Membership{AccountID: cm.ID, OrgID: org.ID, Role: model.RoleManager, CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := a.SaveNewsletter(ctx, cm.ID, org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — mars", BodyMD: "Bonjour,\n\nLa lettre."})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.SendNewsletter(ctx, "", org, n.ID, nil); err != nil {
+	if err := a.SendNewsletter(ctx, cm.ID, org, n.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	n, err = srv.Store.NewsletterByID(ctx, org.ID, n.ID)

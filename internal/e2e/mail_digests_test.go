@@ -128,7 +128,11 @@ func TestDigestFiguresPerDigest(t *testing.T) {
 		click(roadworks.Text, quai, 1)
 		click(everything.Text, fete, 2)
 		click(everything.Text, quai, 1)
-		page, err := ts.App.DigestMailings(ctx, org.ID, 1)
+		karim, err := ts.Store.AccountByEmail(ctx, "karim@bellerive.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, err := ts.App.DigestMailings(ctx, karim.ID, org.ID, 1)
 		if err != nil || page.Total != 2 || len(page.Digests) != 2 {
 			t.Fatalf("digests: %+v %v", page, err)
 		}

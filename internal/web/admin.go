@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 )
 
@@ -14,26 +15,26 @@ import (
 func (h *Handler) adminRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /admin", h.signedIn(h.adminIndex))
 	mux.Handle("POST /admin", h.signedIn(h.adminCreateOrg))
-	mux.Handle("GET /admin/{org}/{$}", h.staff(anyStaff, h.adminHome))
+	mux.Handle("GET /admin/{org}/{$}", h.staff(policy.DashboardView, h.adminHome))
 
-	mux.Handle("GET /admin/{org}/staff", h.staff(adminOnly, h.staffPage))
-	mux.Handle("POST /admin/{org}/invitations", h.staff(adminOnly, h.invite))
-	mux.Handle("POST /admin/{org}/invitations/{id}/revoke", h.staff(adminOnly, h.revokeInvitation))
-	mux.Handle("GET /admin/{org}/staff/{account}", h.staff(adminOnly, h.memberPage))
-	mux.Handle("POST /admin/{org}/staff/{account}", h.staff(adminOnly, h.changeMember))
-	mux.Handle("POST /admin/{org}/staff/{account}/remove", h.staff(adminOnly, h.removeMember))
+	mux.Handle("GET /admin/{org}/staff", h.staff(policy.StaffManage, h.staffPage))
+	mux.Handle("POST /admin/{org}/invitations", h.staff(policy.StaffInvite, h.invite))
+	mux.Handle("POST /admin/{org}/invitations/{id}/revoke", h.staff(policy.StaffInvite, h.revokeInvitation))
+	mux.Handle("GET /admin/{org}/staff/{account}", h.staff(policy.StaffManage, h.memberPage))
+	mux.Handle("POST /admin/{org}/staff/{account}", h.staff(policy.StaffManage, h.changeMember))
+	mux.Handle("POST /admin/{org}/staff/{account}/remove", h.staff(policy.StaffManage, h.removeMember))
 
-	mux.Handle("GET /admin/{org}/services", h.staff(adminOnly, h.servicesPage))
-	mux.Handle("POST /admin/{org}/services", h.staff(adminOnly, h.createService))
-	mux.Handle("GET /admin/{org}/services/{id}", h.staff(adminOnly, h.servicePage))
-	mux.Handle("POST /admin/{org}/services/{id}", h.staff(adminOnly, h.renameService))
-	mux.Handle("POST /admin/{org}/services/{id}/delete", h.staff(adminOnly, h.deleteService))
+	mux.Handle("GET /admin/{org}/services", h.staff(policy.ServicesManage, h.servicesPage))
+	mux.Handle("POST /admin/{org}/services", h.staff(policy.ServicesManage, h.createService))
+	mux.Handle("GET /admin/{org}/services/{id}", h.staff(policy.ServicesManage, h.servicePage))
+	mux.Handle("POST /admin/{org}/services/{id}", h.staff(policy.ServicesManage, h.renameService))
+	mux.Handle("POST /admin/{org}/services/{id}/delete", h.staff(policy.ServicesManage, h.deleteService))
 
-	mux.Handle("GET /admin/{org}/journal", h.staff(managers, h.journal))
-	mux.Handle("GET /admin/{org}/journal.csv", h.staff(managers, h.journalCSV))
+	mux.Handle("GET /admin/{org}/journal", h.staff(policy.JournalView, h.journal))
+	mux.Handle("GET /admin/{org}/journal.csv", h.staff(policy.JournalView, h.journalCSV))
 
-	mux.Handle("GET /admin/{org}/profile", h.staff(adminOnly, h.profilePage))
-	mux.Handle("POST /admin/{org}/profile", h.staff(adminOnly, h.saveProfile))
+	mux.Handle("GET /admin/{org}/profile", h.staff(policy.ProfileEdit, h.profilePage))
+	mux.Handle("POST /admin/{org}/profile", h.staff(policy.ProfileEdit, h.saveProfile))
 
 	// Invitation links: anyone holding the link sees it; accepting needs
 	// either a session or a new account made from the form.
@@ -109,18 +110,25 @@ func (h *Handler) adminHome(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// StaffIs reports whether the signed-in person's role in the page's
-// organisation is one of roles (staff navigation shows only what they may use).
-func (v *View) StaffIs(roles ...string) bool {
-	if v.Membership == nil {
-		return false
+// Can reports whether the signed-in person may take action (a
+// policy.Action name, "newsletter.send") in the page's organisation: staff
+// navigation and pages show only what the person may use, asking the same
+// table as the routes and the use cases. An unknown name panics, so that a
+// typo in a template fails every page that uses it instead of hiding a link
+// (TestTemplatesAskKnownActions finds such typos without rendering).
+func (v *View) Can(action string) bool {
+	act := policy.Action(action)
+	if _, ok := policy.RuleOf(act); !ok {
+		panic("template asks .Can of an unknown action " + action)
 	}
-	for _, r := range roles {
-		if string(v.Membership.Role) == r {
-			return true
-		}
-	}
-	return false
+	return v.Membership != nil && v.Org != nil && policy.Allows(v.Membership, v.Org.ID, act)
+}
+
+// CanAll reports whether the signed-in person takes a per-service action
+// on every item of the organisation (a lead), not only on the items of
+// their own services (an agent).
+func (v *View) CanAll(action string) bool {
+	return v.Can(action) && policy.Wide(*v.Membership, policy.Action(action))
 }
 
 // Current reports whether href is the page being shown (an href ending in

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/model"
 )
@@ -78,9 +79,10 @@ func (h *Handler) signedIn(fn handlerFunc) http.Handler {
 }
 
 // staff requires a membership of the route's organisation ({org} in the
-// pattern) with at least one of roles (none listed: any staff role). The
-// organisation and membership are put in the context for the handler.
-func (h *Handler) staff(roles []model.Role, fn handlerFunc) http.Handler {
+// pattern) whose role may take act, as the one policy table says (the use
+// case asks it again inside app). The organisation and membership are put
+// in the context for the handler.
+func (h *Handler) staff(act policy.Action, fn handlerFunc) http.Handler {
 	return h.signedIn(func(w http.ResponseWriter, r *http.Request) error {
 		acct, _ := accountFrom(r.Context())
 		org, err := h.app.Store.OrganisationByHandle(r.Context(), r.PathValue("org"))
@@ -94,7 +96,7 @@ func (h *Handler) staff(roles []model.Role, fn handlerFunc) http.Handler {
 		if err != nil {
 			return err
 		}
-		if len(roles) > 0 && !hasRole(m.Role, roles) {
+		if !policy.Allows(&m, org.ID, act) {
 			return model.ErrForbidden
 		}
 		ctx := withMembership(withOrg(r.Context(), org), m)
@@ -103,23 +105,9 @@ func (h *Handler) staff(roles []model.Role, fn handlerFunc) http.Handler {
 	})
 }
 
-func hasRole(r model.Role, roles []model.Role) bool {
-	for _, x := range roles {
-		if x == r {
-			return true
-		}
-	}
-	return false
-}
-
-// Role sets keep route tables readable; nil means any staff role.
-var (
-	anyStaff   []model.Role
-	adminOnly  = []model.Role{model.RoleAdmin}
-	managers   = []model.Role{model.RoleAdmin, model.RoleManager}
-	editors    = []model.Role{model.RoleAdmin, model.RoleManager, model.RoleEditor}
-	validators = []model.Role{model.RoleAdmin, model.RoleManager, model.RoleValidator}
-)
+// may reports whether the staff member of the request's organisation may
+// take act there (pages show only what the person may use).
+func may(m model.Membership, act policy.Action) bool { return policy.Allows(&m, m.OrgID, act) }
 
 // safeNext keeps a post-login redirect on this site: only a path of our
 // own, else /account. Browsers drop tabs and newlines from URLs and read a
@@ -144,4 +132,11 @@ func sameSitePath(s string) bool {
 	}
 	u, err := url.Parse(s)
 	return err == nil && u.Scheme == "" && u.Host == "" && u.User == nil && strings.HasPrefix(u.Path, "/") && !strings.HasPrefix(u.Path, "//")
+}
+
+// actorID is the signed-in account's id, which use cases take to ask the
+// policy ("" when anonymous: every staff action is refused).
+func actorID(r *http.Request) string {
+	a, _ := accountFrom(r.Context())
+	return a.ID
 }

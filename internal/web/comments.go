@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/reqinfo"
 )
@@ -180,7 +181,7 @@ func (h *Handler) commentSection(r *http.Request, org model.Organisation, pub mo
 		}
 		if m, err := h.app.Store.Membership(ctx, acct.ID, org.ID); err == nil {
 			s.Staff = true
-			s.Lead = m.Role == model.RoleAdmin || m.Role == model.RoleManager
+			s.Lead = policy.Wide(m, policy.CommentAnswer)
 			if s.As, err = h.answerOptions(r, org, m); err != nil {
 				return nil, err
 			}
@@ -265,7 +266,7 @@ func (h *Handler) commentSection(r *http.Request, org model.Organisation, pub mo
 
 // answerOptions lists the identities a staff member may answer under.
 func (h *Handler) answerOptions(r *http.Request, org model.Organisation, m model.Membership) ([]asOption, error) {
-	lead := m.Role == model.RoleAdmin || m.Role == model.RoleManager
+	lead := policy.Wide(m, policy.CommentAnswer)
 	var out []asOption
 	if lead {
 		out = append(out, asOption{Value: "org", Label: org.Name})

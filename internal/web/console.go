@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/officehours"
 	"github.com/parvis/parvis/internal/store"
@@ -18,27 +19,27 @@ import (
 
 // consoleRoutes registers the community manager's console (docs/CONSOLE.md).
 func (h *Handler) consoleRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /admin/{org}/inbox", h.staff(anyStaff, h.inbox))
-	mux.Handle("POST /admin/{org}/inbox", h.staff(anyStaff, h.inboxBulk))
-	mux.Handle("GET /admin/{org}/inbox/{id}", h.staff(anyStaff, h.inboxItem))
-	mux.Handle("POST /admin/{org}/inbox/{id}/reply", h.staff(anyStaff, h.inboxReply))
-	mux.Handle("POST /admin/{org}/inbox/{id}/assign", h.staff(anyStaff, h.inboxAssign))
-	mux.Handle("POST /admin/{org}/inbox/{id}/state", h.staff(anyStaff, h.inboxState))
-	mux.Handle("POST /admin/{org}/inbox/{id}/note", h.staff(anyStaff, h.inboxNote))
-	mux.Handle("GET /admin/{org}/saved-replies", h.staff(anyStaff, h.savedReplies))
-	mux.Handle("POST /admin/{org}/saved-replies", h.staff(anyStaff, h.saveReply))
-	mux.Handle("POST /admin/{org}/saved-replies/{id}/delete", h.staff(anyStaff, h.deleteReply))
-	mux.Handle("GET /admin/{org}/office-hours", h.staff(managers, h.officeHours))
-	mux.Handle("POST /admin/{org}/office-hours", h.staff(managers, h.saveOfficeHours))
-	mux.Handle("POST /admin/{org}/office-hours/closures", h.staff(managers, h.addClosure))
-	mux.Handle("POST /admin/{org}/office-hours/closures/{id}/delete", h.staff(managers, h.deleteClosure))
-	mux.Handle("GET /admin/{org}/routing", h.staff(managers, h.routing))
-	mux.Handle("POST /admin/{org}/routing", h.staff(managers, h.addRule))
-	mux.Handle("POST /admin/{org}/routing/{id}/delete", h.staff(managers, h.deleteRule))
-	mux.Handle("GET /admin/{org}/console-settings", h.staff(adminOnly, h.consoleSettings))
-	mux.Handle("POST /admin/{org}/console-settings", h.staff(adminOnly, h.saveConsoleSettings))
-	mux.Handle("GET /admin/{org}/chiffres", h.staff(managers, h.figures))
-	mux.Handle("GET /admin/{org}/chiffres/cout", h.staff(managers, h.costReport))
+	mux.Handle("GET /admin/{org}/inbox", h.staff(policy.ConsoleAnswer, h.inbox))
+	mux.Handle("POST /admin/{org}/inbox", h.staff(policy.ConsoleAnswer, h.inboxBulk))
+	mux.Handle("GET /admin/{org}/inbox/{id}", h.staff(policy.ConsoleAnswer, h.inboxItem))
+	mux.Handle("POST /admin/{org}/inbox/{id}/reply", h.staff(policy.ConsoleAnswer, h.inboxReply))
+	mux.Handle("POST /admin/{org}/inbox/{id}/assign", h.staff(policy.ConsoleAnswer, h.inboxAssign))
+	mux.Handle("POST /admin/{org}/inbox/{id}/state", h.staff(policy.ConsoleAnswer, h.inboxState))
+	mux.Handle("POST /admin/{org}/inbox/{id}/note", h.staff(policy.ConsoleAnswer, h.inboxNote))
+	mux.Handle("GET /admin/{org}/saved-replies", h.staff(policy.ConsoleAnswer, h.savedReplies))
+	mux.Handle("POST /admin/{org}/saved-replies", h.staff(policy.ConsoleAnswer, h.saveReply))
+	mux.Handle("POST /admin/{org}/saved-replies/{id}/delete", h.staff(policy.ConsoleAnswer, h.deleteReply))
+	mux.Handle("GET /admin/{org}/office-hours", h.staff(policy.ConsoleConfigure, h.officeHours))
+	mux.Handle("POST /admin/{org}/office-hours", h.staff(policy.ConsoleConfigure, h.saveOfficeHours))
+	mux.Handle("POST /admin/{org}/office-hours/closures", h.staff(policy.ConsoleConfigure, h.addClosure))
+	mux.Handle("POST /admin/{org}/office-hours/closures/{id}/delete", h.staff(policy.ConsoleConfigure, h.deleteClosure))
+	mux.Handle("GET /admin/{org}/routing", h.staff(policy.ConsoleConfigure, h.routing))
+	mux.Handle("POST /admin/{org}/routing", h.staff(policy.ConsoleConfigure, h.addRule))
+	mux.Handle("POST /admin/{org}/routing/{id}/delete", h.staff(policy.ConsoleConfigure, h.deleteRule))
+	mux.Handle("GET /admin/{org}/console-settings", h.staff(policy.ConsoleSettings, h.consoleSettings))
+	mux.Handle("POST /admin/{org}/console-settings", h.staff(policy.ConsoleSettings, h.saveConsoleSettings))
+	mux.Handle("GET /admin/{org}/chiffres", h.staff(policy.FiguresView, h.figures))
+	mux.Handle("GET /admin/{org}/chiffres/cout", h.staff(policy.FiguresView, h.costReport))
 }
 
 // consoleSiteRoutes registers the console's public pages on the
@@ -233,7 +234,7 @@ func (h *Handler) itemData(r *http.Request) (*itemView, error) {
 		return nil, err
 	}
 	d := &itemView{ItemFile: file, Row: rowOf(file.Item, h.app.Now()), Reply: emptyForm(), Note: emptyForm(),
-		States: model.InboxStates, Moderates: m.Role == model.RoleAdmin || m.Role == model.RoleManager}
+		States: model.InboxStates, Moderates: may(m, policy.ModerationDecide)}
 	d.CanReply = file.Item.Kind.Request() || (!file.Item.Kind.Moderation() && file.Comment != nil)
 	if d.Services, err = h.app.Store.ServicesOf(r.Context(), org.ID); err != nil {
 		return nil, err
@@ -729,7 +730,7 @@ type figuresView struct {
 func (h *Handler) figures(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	now := h.app.Now()
-	f, err := h.app.Figures(r.Context(), org, now)
+	f, err := h.app.Figures(r.Context(), actorID(r), org, now)
 	if err != nil {
 		return err
 	}
@@ -753,7 +754,7 @@ func (h *Handler) costReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		t = h.app.Now().In(paris)
 	}
-	rep, err := h.app.MonthlyCost(r.Context(), org, t.Year(), t.Month())
+	rep, err := h.app.MonthlyCost(r.Context(), actorID(r), org, t.Year(), t.Month())
 	if err != nil {
 		return err
 	}

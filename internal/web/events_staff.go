@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/ical"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -17,20 +18,17 @@ import (
 // (participants, messages, cancellation, occurrences), the CSV export, the
 // check-in page for a phone at the entrance and the iCalendar import.
 
-// eventStaffRoles run events: writers, and agents at the entrance.
-var eventStaffRoles = []model.Role{model.RoleAdmin, model.RoleManager, model.RoleEditor, model.RoleAgent}
-
 func (h *Handler) eventRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /admin/{org}/events", h.staff(eventStaffRoles, h.staffEvents))
-	mux.Handle("POST /admin/{org}/events/import", h.staff(editors, h.eventImport))
-	mux.Handle("GET /admin/{org}/events/{id}", h.staff(eventStaffRoles, h.staffEvent))
-	mux.Handle("GET /admin/{org}/events/{id}/participants.csv", h.staff(editors, h.participantsCSV))
-	mux.Handle("GET /admin/{org}/events/{id}/checkin", h.staff(eventStaffRoles, h.checkinPage))
-	mux.Handle("POST /admin/{org}/events/{id}/checkin", h.staff(eventStaffRoles, h.checkinPost))
-	mux.Handle("POST /admin/{org}/events/{id}/message", h.staff(editors, h.eventMessage))
-	mux.Handle("POST /admin/{org}/events/{id}/status", h.staff(managers, h.eventStatus))
-	mux.Handle("POST /admin/{org}/events/{id}/exceptions", h.staff(editors, h.eventException))
-	mux.Handle("POST /admin/{org}/events/{id}/exceptions/{xid}/delete", h.staff(editors, h.eventExceptionDelete))
+	mux.Handle("GET /admin/{org}/events", h.staff(policy.EventView, h.staffEvents))
+	mux.Handle("POST /admin/{org}/events/import", h.staff(policy.EventEdit, h.eventImport))
+	mux.Handle("GET /admin/{org}/events/{id}", h.staff(policy.EventView, h.staffEvent))
+	mux.Handle("GET /admin/{org}/events/{id}/participants.csv", h.staff(policy.EventParticipantsExport, h.participantsCSV))
+	mux.Handle("GET /admin/{org}/events/{id}/checkin", h.staff(policy.EventCheckin, h.checkinPage))
+	mux.Handle("POST /admin/{org}/events/{id}/checkin", h.staff(policy.EventCheckin, h.checkinPost))
+	mux.Handle("POST /admin/{org}/events/{id}/message", h.staff(policy.EventEdit, h.eventMessage))
+	mux.Handle("POST /admin/{org}/events/{id}/status", h.staff(policy.EventStatus, h.eventStatus))
+	mux.Handle("POST /admin/{org}/events/{id}/exceptions", h.staff(policy.EventEdit, h.eventException))
+	mux.Handle("POST /admin/{org}/events/{id}/exceptions/{xid}/delete", h.staff(policy.EventEdit, h.eventExceptionDelete))
 }
 
 // staffEventsData is the staff list of events.
@@ -62,7 +60,7 @@ func (h *Handler) renderStaffEvents(w http.ResponseWriter, r *http.Request, f *F
 	q := r.URL.Query()
 	page, _ := strconv.Atoi(q.Get("page"))
 	page = max(page, 1)
-	d := staffEventsData{Past: q.Get("past") == "1", Page: page, CanWrite: hasRole(m.Role, editors), Imported: imported}
+	d := staffEventsData{Past: q.Get("past") == "1", Page: page, CanWrite: may(m, policy.EventEdit), Imported: imported}
 	now := h.app.Now()
 	items, err := h.app.Store.StaffEvents(ctx, org.ID, now, d.Past, staffPageSize+1, (page-1)*staffPageSize)
 	if err != nil {
@@ -197,7 +195,7 @@ func (h *Handler) loadStaffEvent(r *http.Request) (*staffEventData, error) {
 	}
 	now := h.app.Now()
 	d := &staffEventData{Pub: p, Event: e, When: app.EventWhen(lang(r), e.StartsAt, e.EndsAt, e.AllDay, now),
-		CanWrite: hasRole(m.Role, editors), CanStatus: hasRole(m.Role, managers),
+		CanWrite: may(m, policy.EventEdit), CanStatus: may(m, policy.EventStatus),
 		Statuses: []model.EventStatus{model.EventScheduled, model.EventPostponed, model.EventCancelled}}
 	if e.Recurring() {
 		d.Repeats = app.RecurrenceText(lang(r), e)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/safehttp"
@@ -46,11 +47,11 @@ func (h *Handler) federationRoutes(mux *http.ServeMux) {
 		}
 		return app.InboxTarget{AccountID: r.PathValue("id")}, nil
 	}))
-	mux.Handle("GET /admin/{org}/federation", h.staff(managers, h.federationPage))
-	mux.Handle("POST /admin/{org}/federation/blocks", h.staff(managers, h.blockDomain))
-	mux.Handle("POST /admin/{org}/federation/blocks/delete", h.staff(managers, h.unblockDomain))
-	mux.Handle("POST /admin/{org}/federation/sanctions", h.staff(managers, h.sanctionRemote))
-	mux.Handle("POST /admin/{org}/federation/sanctions/{id}/lift", h.staff(managers, h.liftRemoteSanction))
+	mux.Handle("GET /admin/{org}/federation", h.staff(policy.FederationManage, h.federationPage))
+	mux.Handle("POST /admin/{org}/federation/blocks", h.staff(policy.FederationManage, h.blockDomain))
+	mux.Handle("POST /admin/{org}/federation/blocks/delete", h.staff(policy.FederationManage, h.unblockDomain))
+	mux.Handle("POST /admin/{org}/federation/sanctions", h.staff(policy.FederationManage, h.sanctionRemote))
+	mux.Handle("POST /admin/{org}/federation/sanctions/{id}/lift", h.staff(policy.FederationManage, h.liftRemoteSanction))
 }
 
 // federationSiteRoutes registers the ActivityPub routes under /{org}/ that
@@ -114,6 +115,22 @@ func (h *Handler) apError(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusUnauthorized
 	case errors.Is(err, model.ErrRateLimited):
 		status = http.StatusTooManyRequests
+	case errors.Is(err, context.Canceled):
+		// The peer hung up: nobody is left to answer, and it is no fault
+		// of ours (a load run makes hundreds of these).
+		h.log.Debug("federation request cancelled by the client", "path", r.URL.Path, "request_id", requestID(r))
+		return
+	case errors.Is(err, store.ErrBusy) || errors.Is(err, context.DeadlineExceeded):
+		// The database did not serve this request in time (a queue behind
+		// a rush). Senders retry a 5xx later; a 500 would read as our bug.
+		h.log.Warn("federation request gave up waiting for the database", "path", r.URL.Path, "error", err, "request_id", requestID(r))
+		w.Header().Set("Retry-After", "10")
+		status = http.StatusServiceUnavailable
+	}
+	if status == http.StatusInternalServerError && h.databaseDown(r.Context()) {
+		h.log.Warn("database unavailable", "path", r.URL.Path, "error", err, "request_id", requestID(r))
+		w.Header().Set("Retry-After", "30")
+		status = http.StatusServiceUnavailable
 	}
 	if status == http.StatusInternalServerError {
 		h.log.Error("federation request failed", "path", r.URL.Path, "error", err, "request_id", requestID(r))

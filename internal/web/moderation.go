@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/secondopinion"
 	"github.com/parvis/parvis/internal/store"
@@ -16,18 +17,18 @@ import (
 
 // moderationRoutes registers the staff side of the debate (docs/DEBATE.md).
 func (h *Handler) moderationRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /admin/{org}/moderation", h.staff(managers, h.moderationQueue))
-	mux.Handle("GET /admin/{org}/moderation/settings", h.staff(adminOnly, h.moderationSettings))
-	mux.Handle("POST /admin/{org}/moderation/settings", h.staff(adminOnly, h.saveModerationSettings))
-	mux.Handle("POST /admin/{org}/moderation/words", h.staff(adminOnly, h.saveScreenWords))
-	mux.Handle("POST /admin/{org}/moderation/second-opinion", h.staff(adminOnly, h.saveSecondOpinion))
-	mux.Handle("GET /admin/{org}/moderation/authors/{account}", h.staff(managers, h.authorProfile))
-	mux.Handle("POST /admin/{org}/moderation/publications/{id}/mode", h.staff(managers, h.publicationMode))
-	mux.Handle("GET /admin/{org}/moderation/{id}", h.staff(managers, h.moderationCase))
-	mux.Handle("POST /admin/{org}/moderation/{id}/decide", h.staff(managers, h.decide))
-	mux.Handle("POST /admin/{org}/moderation/{id}/appeal", h.staff(managers, h.decideAppeal))
-	mux.Handle("GET /admin/{org}/notifications", h.staff(anyStaff, h.notifications))
-	mux.Handle("POST /admin/{org}/notifications", h.staff(anyStaff, h.saveNotificationPrefs))
+	mux.Handle("GET /admin/{org}/moderation", h.staff(policy.ModerationDecide, h.moderationQueue))
+	mux.Handle("GET /admin/{org}/moderation/settings", h.staff(policy.ModerationSettings, h.moderationSettings))
+	mux.Handle("POST /admin/{org}/moderation/settings", h.staff(policy.ModerationSettings, h.saveModerationSettings))
+	mux.Handle("POST /admin/{org}/moderation/words", h.staff(policy.ModerationSettings, h.saveScreenWords))
+	mux.Handle("POST /admin/{org}/moderation/second-opinion", h.staff(policy.ModerationSettings, h.saveSecondOpinion))
+	mux.Handle("GET /admin/{org}/moderation/authors/{account}", h.staff(policy.ModerationDecide, h.authorProfile))
+	mux.Handle("POST /admin/{org}/moderation/publications/{id}/mode", h.staff(policy.ModerationDecide, h.publicationMode))
+	mux.Handle("GET /admin/{org}/moderation/{id}", h.staff(policy.ModerationDecide, h.moderationCase))
+	mux.Handle("POST /admin/{org}/moderation/{id}/decide", h.staff(policy.ModerationDecide, h.decide))
+	mux.Handle("POST /admin/{org}/moderation/{id}/appeal", h.staff(policy.ModerationDecide, h.decideAppeal))
+	mux.Handle("GET /admin/{org}/notifications", h.staff(policy.NotificationsEdit, h.notifications))
+	mux.Handle("POST /admin/{org}/notifications", h.staff(policy.NotificationsEdit, h.saveNotificationPrefs))
 }
 
 // renderStaff renders a staff page: never indexed, never cached.
@@ -160,7 +161,7 @@ func (h *Handler) decideAppeal(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) authorProfile(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	p, err := h.app.AuthorProfile(r.Context(), org.ID, r.PathValue("account"))
+	p, err := h.app.AuthorProfile(r.Context(), actorID(r), org.ID, r.PathValue("account"))
 	if err != nil {
 		return err
 	}
@@ -353,7 +354,7 @@ func (h *Handler) notifications(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) saveNotificationPrefs(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	if err := h.app.Store.SetEmailRouted(r.Context(), org.ID, acct.ID, r.PostFormValue("email_routed") != "", h.app.Now()); err != nil {
+	if err := h.app.SetEmailRouted(r.Context(), acct.ID, org.ID, r.PostFormValue("email_routed") != ""); err != nil {
 		return err
 	}
 	h.flash(w, "debate.flash.prefs_saved")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -18,21 +19,21 @@ import (
 // newsletterRoutes registers the staff pages for newsletters and subscriber
 // figures. Staff see counts; only an administrator may export addresses.
 func (h *Handler) newsletterRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /admin/{org}/newsletters", h.staff(managers, h.newsletters))
-	mux.Handle("GET /admin/{org}/newsletters/new", h.staff(managers, h.newNewsletter))
-	mux.Handle("POST /admin/{org}/newsletters", h.staff(managers, h.createNewsletter))
-	mux.Handle("GET /admin/{org}/newsletters/{id}", h.staff(managers, h.newsletter))
-	mux.Handle("POST /admin/{org}/newsletters/{id}", h.staff(managers, h.updateNewsletter))
-	mux.Handle("POST /admin/{org}/newsletters/{id}/test", h.staff(managers, h.testNewsletter))
-	mux.Handle("POST /admin/{org}/newsletters/{id}/send", h.staff(managers, h.sendNewsletter))
-	mux.Handle("POST /admin/{org}/newsletters/{id}/unschedule", h.staff(managers, h.unscheduleNewsletter))
-	mux.Handle("POST /admin/{org}/newsletters/{id}/state", h.staff(managers, h.mailingState))
-	mux.Handle("GET /admin/{org}/newsletters/{id}/progress.json", h.staff(managers, h.mailingProgress))
-	mux.Handle("GET /admin/{org}/abonnes", h.staff(managers, h.subscriberFigures))
-	mux.Handle("POST /admin/{org}/abonnes/settings", h.staff(adminOnly, h.saveMailSettings))
-	mux.Handle("GET /admin/{org}/abonnes/export.csv", h.staff(adminOnly, h.exportSubscribers))
-	mux.Handle("GET /admin/{org}/abonnes/resumes", h.staff(managers, h.digestList))
-	mux.Handle("GET /admin/{org}/abonnes/resumes/{id}", h.staff(managers, h.digestFigures))
+	mux.Handle("GET /admin/{org}/newsletters", h.staff(policy.NewsletterEdit, h.newsletters))
+	mux.Handle("GET /admin/{org}/newsletters/new", h.staff(policy.NewsletterEdit, h.newNewsletter))
+	mux.Handle("POST /admin/{org}/newsletters", h.staff(policy.NewsletterEdit, h.createNewsletter))
+	mux.Handle("GET /admin/{org}/newsletters/{id}", h.staff(policy.NewsletterEdit, h.newsletter))
+	mux.Handle("POST /admin/{org}/newsletters/{id}", h.staff(policy.NewsletterEdit, h.updateNewsletter))
+	mux.Handle("POST /admin/{org}/newsletters/{id}/test", h.staff(policy.NewsletterSend, h.testNewsletter))
+	mux.Handle("POST /admin/{org}/newsletters/{id}/send", h.staff(policy.NewsletterSend, h.sendNewsletter))
+	mux.Handle("POST /admin/{org}/newsletters/{id}/unschedule", h.staff(policy.NewsletterSend, h.unscheduleNewsletter))
+	mux.Handle("POST /admin/{org}/newsletters/{id}/state", h.staff(policy.NewsletterSend, h.mailingState))
+	mux.Handle("GET /admin/{org}/newsletters/{id}/progress.json", h.staff(policy.NewsletterEdit, h.mailingProgress))
+	mux.Handle("GET /admin/{org}/abonnes", h.staff(policy.SubscribersView, h.subscriberFigures))
+	mux.Handle("POST /admin/{org}/abonnes/settings", h.staff(policy.SubscribersSettings, h.saveMailSettings))
+	mux.Handle("GET /admin/{org}/abonnes/export.csv", h.staff(policy.SubscribersExport, h.exportSubscribers))
+	mux.Handle("GET /admin/{org}/abonnes/resumes", h.staff(policy.SubscribersView, h.digestList))
+	mux.Handle("GET /admin/{org}/abonnes/resumes/{id}", h.staff(policy.SubscribersView, h.digestFigures))
 	mux.Handle("GET /c/{token}", h.public(h.click))
 }
 
@@ -387,7 +388,7 @@ type digestsView struct {
 func (h *Handler) digestList(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	p, err := h.app.DigestMailings(r.Context(), org.ID, page)
+	p, err := h.app.DigestMailings(r.Context(), actorID(r), org.ID, page)
 	if err != nil {
 		return err
 	}
@@ -411,7 +412,7 @@ type digestView struct {
 
 func (h *Handler) digestFigures(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	d, clicks, err := h.app.DigestMailing(r.Context(), org.ID, r.PathValue("id"))
+	d, clicks, err := h.app.DigestMailing(r.Context(), actorID(r), org.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}

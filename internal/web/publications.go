@@ -11,31 +11,28 @@ import (
 	"strings"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/markdown"
 	"github.com/parvis/parvis/internal/media"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
 
-// pubStaff may open the publication pages: those who write and those who
-// review. Agents answer residents and do not publish.
-var pubStaff = []model.Role{model.RoleAdmin, model.RoleManager, model.RoleEditor, model.RoleValidator}
-
 // publicationRoutes registers the editorial staff area. Fine-grained rules
 // (editors only their own drafts, four-eyes approval…) are the app's.
 func (h *Handler) publicationRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /admin/{org}/publications", h.staff(pubStaff, h.pubList))
-	mux.Handle("GET /admin/{org}/publications/new", h.staff(editors, h.pubNew))
-	mux.Handle("POST /admin/{org}/publications", h.staff(pubStaff, h.pubPost))
-	mux.Handle("POST /admin/{org}/publications/preview", h.staff(editors, h.pubPreview))
-	mux.Handle("POST /admin/{org}/publications/autosave", h.staff(editors, h.pubAutosave))
-	mux.Handle("GET /admin/{org}/publications/{id}", h.staff(pubStaff, h.pubShow))
-	mux.Handle("GET /admin/{org}/publications/{id}/revisions", h.staff(pubStaff, h.pubRevisions))
-	mux.Handle("GET /admin/{org}/publications/{id}/revisions/{n}", h.staff(pubStaff, h.pubRevision))
-	mux.Handle("GET /admin/{org}/validation", h.staff(validators, h.pubValidation))
-	mux.Handle("GET /admin/{org}/calendar", h.staff(pubStaff, h.pubCalendar))
-	mux.Handle("GET /admin/{org}/publishing-settings", h.staff(adminOnly, h.pubSettings))
-	mux.Handle("POST /admin/{org}/publishing-settings", h.staff(adminOnly, h.pubSettingsPost))
+	mux.Handle("GET /admin/{org}/publications", h.staff(policy.PublicationView, h.pubList))
+	mux.Handle("GET /admin/{org}/publications/new", h.staff(policy.PublicationEdit, h.pubNew))
+	mux.Handle("POST /admin/{org}/publications", h.staff(policy.PublicationView, h.pubPost))
+	mux.Handle("POST /admin/{org}/publications/preview", h.staff(policy.PublicationEdit, h.pubPreview))
+	mux.Handle("POST /admin/{org}/publications/autosave", h.staff(policy.PublicationEdit, h.pubAutosave))
+	mux.Handle("GET /admin/{org}/publications/{id}", h.staff(policy.PublicationView, h.pubShow))
+	mux.Handle("GET /admin/{org}/publications/{id}/revisions", h.staff(policy.PublicationView, h.pubRevisions))
+	mux.Handle("GET /admin/{org}/publications/{id}/revisions/{n}", h.staff(policy.PublicationView, h.pubRevision))
+	mux.Handle("GET /admin/{org}/validation", h.staff(policy.PublicationReview, h.pubValidation))
+	mux.Handle("GET /admin/{org}/calendar", h.staff(policy.PublicationView, h.pubCalendar))
+	mux.Handle("GET /admin/{org}/publishing-settings", h.staff(policy.PublishingSettings, h.pubSettings))
+	mux.Handle("POST /admin/{org}/publishing-settings", h.staff(policy.PublishingSettings, h.pubSettingsPost))
 	h.taxonomyRoutes(mux)
 }
 
@@ -98,7 +95,7 @@ func (h *Handler) pubList(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := pubListData{Total: total, Page: page, Pages: max(1, (total+staffPageSize-1)/staffPageSize), Filter: f, Topics: topics,
 		Authors: staff, Kinds: model.PubKinds, States: model.PubStates, Counts: counts,
-		CanWrite: hasRole(m.Role, editors), NewKinds: model.PubKinds}
+		CanWrite: may(m, policy.PublicationEdit), NewKinds: model.PubKinds}
 	d.Items = pubRows(items, names)
 	link := func(p int) string {
 		v := url.Values{}
@@ -286,10 +283,10 @@ func (h *Handler) renderPub(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	d := pubPageData{ID: f.Value("id"), Kind: kind, Pub: p, AlertLevels: model.AlertLevels,
 		Categories: []string{"A", "B", "C"}, Contracts: []string{"permanent", "contract"}, Times: []string{"full", "part"},
-		CanEvent: hasRole(m.Role, eventStaffRoles)}
+		CanEvent: may(m, policy.EventView)}
 	var err error
 	if p == nil {
-		d.CanEdit, d.Autosave = hasRole(m.Role, editors), true
+		d.CanEdit, d.Autosave = may(m, policy.PublicationEdit), true
 	} else {
 		d.CanEdit = app.CanEdit(m, *p)
 		d.Autosave = d.CanEdit && p.State == model.StateDraft

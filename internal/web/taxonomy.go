@@ -4,22 +4,23 @@ import (
 	"net/http"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 )
 
 // taxonomyRoutes: administrators manage the organisation's topics and
 // neighbourhoods, which residents follow and publications are tagged with.
 func (h *Handler) taxonomyRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /admin/{org}/topics", h.staff(adminOnly, h.tagList("topics")))
-	mux.Handle("POST /admin/{org}/topics", h.staff(adminOnly, h.tagSave("topics")))
-	mux.Handle("GET /admin/{org}/topics/{id}", h.staff(adminOnly, h.tagEdit("topics")))
-	mux.Handle("POST /admin/{org}/topics/{id}", h.staff(adminOnly, h.tagSave("topics")))
-	mux.Handle("POST /admin/{org}/topics/{id}/delete", h.staff(adminOnly, h.tagDelete("topics")))
-	mux.Handle("GET /admin/{org}/neighbourhoods", h.staff(adminOnly, h.tagList("neighbourhoods")))
-	mux.Handle("POST /admin/{org}/neighbourhoods", h.staff(adminOnly, h.tagSave("neighbourhoods")))
-	mux.Handle("GET /admin/{org}/neighbourhoods/{id}", h.staff(adminOnly, h.tagEdit("neighbourhoods")))
-	mux.Handle("POST /admin/{org}/neighbourhoods/{id}", h.staff(adminOnly, h.tagSave("neighbourhoods")))
-	mux.Handle("POST /admin/{org}/neighbourhoods/{id}/delete", h.staff(adminOnly, h.tagDelete("neighbourhoods")))
+	mux.Handle("GET /admin/{org}/topics", h.staff(policy.TaxonomyManage, h.tagList("topics")))
+	mux.Handle("POST /admin/{org}/topics", h.staff(policy.TaxonomyManage, h.tagSave("topics")))
+	mux.Handle("GET /admin/{org}/topics/{id}", h.staff(policy.TaxonomyManage, h.tagEdit("topics")))
+	mux.Handle("POST /admin/{org}/topics/{id}", h.staff(policy.TaxonomyManage, h.tagSave("topics")))
+	mux.Handle("POST /admin/{org}/topics/{id}/delete", h.staff(policy.TaxonomyManage, h.tagDelete("topics")))
+	mux.Handle("GET /admin/{org}/neighbourhoods", h.staff(policy.TaxonomyManage, h.tagList("neighbourhoods")))
+	mux.Handle("POST /admin/{org}/neighbourhoods", h.staff(policy.TaxonomyManage, h.tagSave("neighbourhoods")))
+	mux.Handle("GET /admin/{org}/neighbourhoods/{id}", h.staff(policy.TaxonomyManage, h.tagEdit("neighbourhoods")))
+	mux.Handle("POST /admin/{org}/neighbourhoods/{id}", h.staff(policy.TaxonomyManage, h.tagSave("neighbourhoods")))
+	mux.Handle("POST /admin/{org}/neighbourhoods/{id}/delete", h.staff(policy.TaxonomyManage, h.tagDelete("neighbourhoods")))
 }
 
 // tagRow is a topic or a neighbourhood, as the pages show them.

@@ -1,0 +1,28 @@
+package app
+
+import (
+	"context"
+
+	"github.com/parvis/parvis/internal/app/policy"
+	"github.com/parvis/parvis/internal/store"
+)
+
+// Journal returns a page of the organisation's audit journal, newest first,
+// after the entry before ("" for the first page), for whom the policy
+// allows journal.view.
+func (a *App) Journal(ctx context.Context, actorID, orgID, before string, limit int) ([]store.AuditRow, error) {
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.JournalView); err != nil {
+		return nil, err
+	}
+	return a.Store.AuditPage(ctx, orgID, before, limit)
+}
+
+// SetEmailRouted sets whether a staff member's notifications of the
+// organisation also arrive by e-mail (their own preference, which any
+// staff member may set for themselves: notifications.edit).
+func (a *App) SetEmailRouted(ctx context.Context, actorID, orgID string, on bool) error {
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.NotificationsEdit); err != nil {
+		return err
+	}
+	return a.Store.SetEmailRouted(ctx, orgID, actorID, on, a.Now())
+}
