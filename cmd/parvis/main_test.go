@@ -148,7 +148,11 @@ func TestVersionOfABuildFromTheCheckout(t *testing.T) {
 		t.Fatal(err)
 	}
 	bin := filepath.Join(t.TempDir(), "parvis")
-	build := exec.Command("go", "build", "-buildvcs=true", "-ldflags", "-X main.buildVersion=v9.8.7-test", "-o", bin, ".")
+	args := []string{"build", "-buildvcs=true", "-ldflags", "-X main.buildVersion=v9.8.7-test", "-o", bin}
+	if raceBuild {
+		args = append(args, "-race")
+	}
+	build := exec.Command("go", append(args, ".")...)
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
