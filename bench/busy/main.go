@@ -142,7 +142,7 @@ func main() {
 	}
 	began := time.Now()
 	close(start)
-	if err := seeded.app.SendNewsletter(context.Background(), "", seeded.org, seeded.newsletterID, nil); err != nil {
+	if err := seeded.app.SendNewsletter(context.Background(), seeded.managerID, seeded.org, seeded.newsletterID, nil); err != nil {
 		fatal(err)
 	}
 	seeded.mailingID = must(seeded.store.NewsletterByID(context.Background(), seeded.org.ID, seeded.newsletterID)).MailingID
@@ -244,6 +244,7 @@ type seeded struct {
 	store                                   *store.Store
 	org                                     model.Organisation
 	pubID, eventID, newsletterID, mailingID string
+	managerID                               string // sends the newsletter
 	cookies                                 []string
 }
 
@@ -300,7 +301,13 @@ func seed(data, database, base string, commenters, registrants, places, subscrib
 		return nil
 	}))
 	must0(srv.Store.PutMailSettings(ctx, model.MailSettings{OrgID: org.ID, DigestHour: 7, WeeklyDay: 1, RatePerSecond: 1000, UpdatedAt: now}))
-	n := must(a.SaveNewsletter(ctx, "", org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — juillet",
+	// The newsletter is written and sent by the community manager: the use
+	// cases check the sender's role (internal/app/policy).
+	com := must(a.CreateAccount(ctx, app.NewAccount{Email: "communication@bellerive.test", DisplayName: "Communication",
+		Password: "une phrase de passe solide", Verified: true}))
+	must0(srv.Store.PutMembership(ctx, model.Membership{AccountID: com.ID, OrgID: org.ID, Role: model.RoleManager, CreatedAt: now}))
+	s.managerID = com.ID
+	n := must(a.SaveNewsletter(ctx, com.ID, org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — juillet",
 		BodyMD: "Bonjour,\n\nLe concert du 14 juillet affiche complet : inscrivez-vous vite."}))
 	s.newsletterID = n.ID
 	return s

@@ -296,12 +296,22 @@ func seed(dir, dbURL string) model.Organisation {
 	body := "Bonjour,\n\nVoici les nouvelles du mois à Bellerive-sur-Loire.\n\n" +
 		strings.Repeat("La place du marché rouvre après trois mois de travaux ; le conseil municipal remercie les riverains. ", 12) +
 		"\n\n## À noter\n\n- Collecte des encombrants le 24 mars\n- Conseil municipal le 27 mars à 18 h\n"
-	nl, err := srv.App.SaveNewsletter(ctx, "", org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — mars", BodyMD: body})
+	// The newsletter is written and sent by the community manager: the use
+	// cases check the sender's role (internal/app/policy).
+	com, err := srv.App.CreateAccount(ctx, app.NewAccount{Email: "communication@bellerive.test", DisplayName: "Communication",
+		Password: "une phrase de passe solide", Verified: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := srv.Store.PutMembership(ctx, model.Membership{AccountID: com.ID, OrgID: org.ID, Role: model.RoleManager, CreatedAt: time.Now()}); err != nil {
+		log.Fatal(err)
+	}
+	nl, err := srv.App.SaveNewsletter(ctx, com.ID, org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — mars", BodyMD: body})
 	if err != nil {
 		log.Fatal(err)
 	}
 	t := time.Now()
-	if err := srv.App.SendNewsletter(ctx, "", org, nl.ID, nil); err != nil {
+	if err := srv.App.SendNewsletter(ctx, com.ID, org, nl.ID, nil); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Printf("seeded %d subscribers in %.1fs; newsletter list drawn in %.2fs\n", *n, seeded.Sub(start).Seconds(), time.Since(t).Seconds())

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/parvis/parvis/internal/app"
@@ -44,9 +45,19 @@ func explain(srv *server.Server, err error) error {
 	return errors.New(strings.Join(lines, "\n"))
 }
 
+// isHelp is a request for help in place of a subcommand ("parvis org -h").
+func isHelp(args []string) bool {
+	return len(args) > 0 && slices.Contains([]string{"-h", "-help", "--help", "help"}, args[0])
+}
+
 func runOrg(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	const usage = "usage: parvis org create --handle H --name N [--kind commune|intercommunalite|departement|region|other]"
+	if isHelp(args) {
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
 	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: parvis org create --handle H --name N [--kind commune|intercommunalite|departement|region|other]")
+		return errors.New(usage)
 	}
 	var handle, name, kind string
 	srv, err := openTool(ctx, "org create", args[1:], stderr, func(fs *flag.FlagSet) {
@@ -67,8 +78,13 @@ func runOrg(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 }
 
 func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	const usage = "usage: parvis user create --email E --name N --password-stdin [--org H --role admin|manager|editor|validator|agent] [--operator]"
+	if isHelp(args) {
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
 	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: parvis user create --email E --name N --password-stdin [--org H --role admin|manager|editor|validator|agent] [--operator]")
+		return errors.New(usage)
 	}
 	var (
 		email, name, org, role string

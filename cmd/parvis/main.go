@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"syscall"
 	_ "time/tzdata" // Europe/Paris must resolve on minimal servers without zoneinfo
@@ -50,6 +51,16 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	err := dispatch(ctx, args, stdin, stdout, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		// "parvis COMMAND -h": the flag package has printed the flags; asking
+		// for help is not a failure.
+		return nil
+	}
+	return err
+}
+
+func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return errors.New("missing command")
@@ -82,19 +93,54 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 }
 
-// version reports the module version or VCS revision baked into the binary.
+// buildVersion is a release's version, set by the release build:
+//
+//	go build -ldflags "-X main.buildVersion=v1.4.0" ./cmd/parvis
+//
+// Left empty, the module version Go stamps is shown instead: a
+// pseudo-version naming the commit when built from a git checkout
+// (v0.0.0-20261207033316-116ee61abcde, "+dirty" with uncommitted changes),
+// "(devel)" under go run or with -buildvcs=false. Go stamps the commit only
+// when the module sits in a plain git clone (a .git directory; not a git
+// worktree, whose .git is a file), with git on the PATH.
+var buildVersion string
+
+// version says which code is running: the version, the commit and whether
+// the working tree had uncommitted changes, and the Go toolchain.
 func version() string {
 	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "(unknown)"
-	}
-	v := info.Main.Version
-	for _, s := range info.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += " " + s.Value[:12]
+	return describeBuild(buildVersion, info, ok)
+}
+
+func describeBuild(release string, info *debug.BuildInfo, ok bool) string {
+	v, goVersion := release, runtime.Version()
+	var rev string
+	var modified bool
+	if ok {
+		if v == "" {
+			v = info.Main.Version
+		}
+		goVersion = info.GoVersion
+		for _, s := range info.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				modified = s.Value == "true"
+			}
 		}
 	}
-	return v + " " + info.GoVersion
+	if v == "" {
+		v = "(devel)"
+	}
+	commit := "commit unknown: built without VCS information (go run, -buildvcs=false, or not from a plain git clone)"
+	if rev != "" {
+		commit = "commit " + rev
+		if modified {
+			commit += ", dirty: uncommitted changes"
+		}
+	}
+	return fmt.Sprintf("%s (%s) %s", v, commit, goVersion)
 }
 
 // parseConfig parses the shared flags plus PARVIS_* environment variables.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store/storetest"
 )
 
@@ -34,7 +36,13 @@ func TestScreenCommandAppliesOrganisationWordLists(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := srv.App.SetScreenWordLists(ctx, "", org.ID, "parking sauvage", "motinterdit", ""); err != nil {
+			// An administrator sets them: the use case asks the policy.
+			admin, err := srv.App.CreateAccount(ctx, app.NewAccount{Email: "dsi@ville-test.fr", DisplayName: "DSI",
+				Password: "une phrase de passe longue", Verified: true, OrgHandle: "ville-test", Role: model.RoleAdmin})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := srv.App.SetScreenWordLists(ctx, admin.ID, org.ID, "parking sauvage", "motinterdit", ""); err != nil {
 				t.Fatal(err)
 			}
 			srv.Close()

@@ -72,10 +72,7 @@ const (
 	// may leave in RemoteFloodWindow: a server can make accounts at will,
 	// so the per-account cap alone does not stop it.
 	RemoteHostFlood = 30
-	// SeenRetention is how long incoming activity ids are remembered
-	// (Date checks refuse anything older than an hour anyway).
-	SeenRetention = 14 * 24 * time.Hour
-	outboxPage    = 20
+	outboxPage      = 20
 )
 
 // ---- Addresses --------------------------------------------------------

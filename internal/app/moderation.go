@@ -475,23 +475,25 @@ func (a *App) Appealable(ctx context.Context, org model.Organisation, acct model
 	if err != nil {
 		return c, model.Decision{}, err
 	}
-	for i := len(ds) - 1; i >= 0; i-- {
-		d := ds[i]
-		restrictive := d.Action == "hide" || d.Action == "delete" || d.Action == "autohide" || d.Sanction != ""
-		if d.Source == "appeal" || !restrictive {
-			break // the latest decision stands as the outcome; nothing to contest
-		}
-		for _, ap := range appeals {
-			if ap.DecisionID == d.ID {
-				return c, d, model.ErrConflict
-			}
-		}
-		if a.Now().Sub(d.CreatedAt) > AppealWindow {
-			return c, d, model.ErrExpired
-		}
-		return c, d, nil
+	// Only the latest decision can be contested.
+	if len(ds) == 0 {
+		return c, model.Decision{}, model.ErrNotFound
 	}
-	return c, model.Decision{}, model.ErrNotFound
+	d := ds[len(ds)-1]
+	restrictive := d.Action == "hide" || d.Action == "delete" || d.Action == "autohide" || d.Sanction != ""
+	if d.Source == "appeal" || !restrictive {
+		// The latest decision stands as the outcome; nothing to contest.
+		return c, model.Decision{}, model.ErrNotFound
+	}
+	for _, ap := range appeals {
+		if ap.DecisionID == d.ID {
+			return c, d, model.ErrConflict
+		}
+	}
+	if a.Now().Sub(d.CreatedAt) > AppealWindow {
+		return c, d, model.ErrExpired
+	}
+	return c, d, nil
 }
 
 // Appeal is an author contesting the latest decision about their comment

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -56,8 +55,7 @@ func TestDebateInBrowser(t *testing.T) {
 	}
 	submit := func(form string) {
 		t.Helper()
-		browser.Do(t, ctx, chromedp.Click(chromedp.CSS(form+` button[type="submit"]`)))
-		time.Sleep(300 * time.Millisecond)
+		browser.ClickAndLoad(t, ctx, form+` button[type="submit"]`)
 		browser.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS("h1")))
 	}
 	want := func(what string, parts ...string) {
@@ -153,8 +151,7 @@ func TestDebateInBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#f-body"+q), "Bonjour, la piste cyclable rouvre le 20 décembre."))
 	submit(`form.comment-form:has(input[value="` + q + `"])`)
 	want("answer", "Service Voirie — Ville de bellerive", "la piste cyclable rouvre le 20 décembre")
-	browser.Do(t, ctx, chromedp.Click(chromedp.CSS(`form[action$="/officielle"] button`)))
-	time.Sleep(300 * time.Millisecond)
+	browser.ClickAndLoad(t, ctx, `form[action$="/officielle"] button`)
 	browser.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(".badge-official")))
 	want("pinned", "Réponse officielle")
 	browser.Axe(t, ctx)

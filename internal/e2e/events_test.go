@@ -232,6 +232,8 @@ func TestEventRegistrationWaitingListAndCheckIn(t *testing.T) {
 		m := mailTo(t, ts, "marie@exemple.fr", "Annulé", 1)
 		mustContain(t, "cancel mail", m.Text, "Crue de la Loire.")
 		mustContain(t, "cancelled page", ts.Client(t).Get("/bellerive/p/balade-en-bateau").Body, "Cet événement est annulé.", "Crue de la Loire.")
+		// Once the queue is idle, the later messages have all been sent.
+		ts.WaitJobsIdle(t)
 		if ts.Mail.Count("paul@exemple.fr") != 2 { // confirm link + confirmation; not the later messages
 			t.Errorf("paul, who cancelled, got %d messages", ts.Mail.Count("paul@exemple.fr"))
 		}
@@ -256,7 +258,7 @@ func TestEventReminder(t *testing.T) {
 	// The day before at 9:00 Paris.
 	ts.Clock.Set(time.Date(2026, 3, 13, 8, 0, 30, 0, time.UTC))
 	mailTo(t, ts, "anne@exemple.fr", "Rappel, c'est demain", 1)
-	time.Sleep(500 * time.Millisecond)
+	ts.WaitJobsIdle(t) // every reminder due now has been sent
 	if n := ts.Mail.Count("anne@exemple.fr"); n != 2 {
 		t.Errorf("anne got %d messages, want the confirmation and one reminder", n)
 	}

@@ -96,7 +96,7 @@ func TestFederationTwoInstances(t *testing.T) {
 		orgURI := A.URL + "/bellerive/"
 
 		// Discovery: WebFinger, then the actor on content negotiation.
-		st, hd, body := getAP(t, A.URL+"/.well-known/webfinger?resource="+url.QueryEscape("acct:bellerive@"+aHost), "application/jrd+json")
+		st, _, body := getAP(t, A.URL+"/.well-known/webfinger?resource="+url.QueryEscape("acct:bellerive@"+aHost), "application/jrd+json")
 		if st != 200 || !strings.Contains(string(body), `"href":"`+orgURI+`"`) {
 			t.Fatalf("webfinger: %d %s", st, body)
 		}
@@ -104,7 +104,7 @@ func TestFederationTwoInstances(t *testing.T) {
 		if st != 200 || !strings.Contains(string(body), A.URL+"/bellerive/themes/travaux") {
 			t.Fatalf("topic webfinger: %d %s", st, body)
 		}
-		st, hd, body = getAP(t, orgURI, `application/ld+json; profile="https://www.w3.org/ns/activitystreams"`)
+		st, hd, body := getAP(t, orgURI, `application/ld+json; profile="https://www.w3.org/ns/activitystreams"`)
 		if st != 200 || !strings.HasPrefix(hd.Get("Content-Type"), "application/activity+json") || !strings.Contains(hd.Get("Vary"), "Accept") {
 			t.Fatalf("actor: %d %v", st, hd)
 		}
@@ -115,13 +115,13 @@ func TestFederationTwoInstances(t *testing.T) {
 		// The same address still gives browsers HTML, and the page cache
 		// does not mix them up in either order.
 		for i := 0; i < 2; i++ {
-			st, hd, body = getAP(t, orgURI, "text/html")
+			st, hd, _ = getAP(t, orgURI, "text/html")
 			if st != 200 || !strings.HasPrefix(hd.Get("Content-Type"), "text/html") || !strings.Contains(hd.Get("Vary"), "Accept") {
 				t.Fatalf("html home: %d %v", st, hd)
 			}
 			st, hd, _ = getAP(t, orgURI, federation.ContentType)
-			if !strings.HasPrefix(hd.Get("Content-Type"), "application/activity+json") {
-				t.Fatalf("actor after html: %v", hd)
+			if st != 200 || !strings.HasPrefix(hd.Get("Content-Type"), "application/activity+json") {
+				t.Fatalf("actor after html: %d %v", st, hd)
 			}
 		}
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/config"
+	"github.com/parvis/parvis/internal/jobs"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/server"
 	"github.com/parvis/parvis/internal/store"
@@ -122,6 +123,7 @@ func killAndResume(t *testing.T, bin string, engine store.Engine) {
 			t.Fatalf("round %d: sending finished before the kill; the test needs a bigger list", round)
 		}
 	}
+	started := time.Now()
 	cmd, logs := serve()
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 	st, err := store.Open(context.Background(), storeLocation(data, database), store.Options{MaxConns: 2})
@@ -141,7 +143,13 @@ func killAndResume(t *testing.T, bin string, engine store.Engine) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	time.Sleep(300 * time.Millisecond) // anything extra would arrive now
+	// Anything extra (a message sent twice after a kill) has arrived once
+	// the server's queue has nothing left to do.
+	q, err := jobs.New(context.Background(), st, jobs.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	testserver.WaitQueueIdle(t, q, time.Now, started)
 
 	ids, err := subscriberIDs(st) // address → subscriber id
 	if err != nil {

@@ -68,7 +68,7 @@ func TestFollowDiscussionByEmail(t *testing.T) {
 		if err := ts.Store.DB().QueryRow(`SELECT COUNT(*) FROM mailings WHERE ref_id=$1`, held).Scan(&n); err != nil || n != 1 {
 			t.Fatalf("mailings for the held comment = %d (%v), want 1", n, err)
 		}
-		time.Sleep(300 * time.Millisecond)
+		ts.WaitJobsIdle(t) // a duplicate would have been sent by now
 		if got := ts.Mail.Count("suzanne@example.test"); got != 2 {
 			t.Fatalf("follower got %d mails after a second approval, want 2", got)
 		}

@@ -15,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -219,8 +222,22 @@ func TestPublishingWorkflowAndScheduling(t *testing.T) {
 		if r := manager.Get("/admin/bellerive/calendar?month=2026-03"); !has(r, "Réfection de la rue") || !has(r, "7 h 30") {
 			t.Fatal("calendar lacks the scheduled publication")
 		}
-		// The job waits for the (test) clock.
-		time.Sleep(300 * time.Millisecond)
+		// The job waits for the (test) clock: it is queued for that time and
+		// stays queued through a pass of River's scheduler and while the
+		// queue works off everything due now (River on the real clock would
+		// have run it: the date is past).
+		ts.WaitSchedulerPass(t)
+		ts.WaitJobsIdle(t)
+		jl, err := ts.Server.Jobs.Client().JobList(ctx, river.NewJobListParams().Kinds("publish_scheduled"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(jl.Jobs) != 1 || jl.Jobs[0].State != rivertype.JobStateScheduled || !jl.Jobs[0].ScheduledAt.Equal(want) {
+			for _, j := range jl.Jobs {
+				t.Logf("publish job %d: %s at %v", j.ID, j.State, j.ScheduledAt)
+			}
+			t.Fatalf("%d publish jobs, want one scheduled at %v", len(jl.Jobs), want)
+		}
 		if p := stateOf(t, ts, org.ID, id); p.State != model.StateScheduled {
 			t.Fatalf("published early: %s", p.State)
 		}

@@ -115,6 +115,7 @@ func TestStaffCannotTouchAnotherOrganisation(t *testing.T) {
 		if svcs, _ := ts.Store.ServicesOf(ctx, b.ID); len(svcs) != 1 || svcs[0].Name != "Voirie" {
 			t.Errorf("B's services = %+v", svcs)
 		}
+		ts.WaitJobsIdle(t) // an invitation would have been sent by now
 		if got := ts.Mail.Count("intrus@example.test"); got != 0 {
 			t.Errorf("an invitation was sent into B")
 		}

@@ -159,7 +159,7 @@ func TestSubscriptionEndToEnd(t *testing.T) {
 		if err := ts.App.RunDigests(ctx); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(500 * time.Millisecond)
+		ts.WaitJobsIdle(t) // a second digest would have been sent by now
 		if got := ts.Mail.Count("jeanne@example.test"); got != 3 {
 			t.Fatalf("received %d mails, want 3 (one digest only)", got)
 		}

@@ -140,7 +140,6 @@ type SMTP struct {
 	mu          sync.Mutex
 	idle        []*gomail.Client
 	maxIdle     int
-	dialWait    time.Duration
 }
 
 // NewSMTP parses an smtp:// URL.

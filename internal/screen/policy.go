@@ -426,26 +426,7 @@ var incitementRe = newGatedRe(`\b(?:il faut|faut|faudrait|il faudrait|on doit|on
 
 // goHomeRe tells someone to go back to "their country": xenophobic whoever
 // it is said to, so it needs no group named.
-var goHomeWords = wordSet("pays bled afrique francais")
-
 var goHomeRe = newGatedRe(`\b(?:retourne|retournez|rentre|rentrez|repars|repartez|casse toi|cassez vous|degage|degagez) (?:dans|chez|en|au) (?:ton|votre|leur|son) (?:pays|bled)\b|\b(?:retourne|retournez|rentre|rentrez|renvoyez les|renvoyer) (?:au bled|en afrique|dans leur pays|chez eux dans leur pays)\b|\bla france aux francais\b`)
-
-var incitementWords = wordSet("porterait porteraient irait iraient serait serions finir finisse finissent finira finirons debarrasser debarrassons debarrassez mort continuer continuera continuerons virer chasser expulser renvoyer degager foutre bouter deporter jeter eradiquer nettoyer parquer enfermer steriliser interdire renvoie expulse chasse vire degage deporte")
-
-// veiledWords are words every veiledThreatRe alternative contains.
-var veiledWords = wordSet("regretter payer morfler deguster cher gaffe attention sait sais savons connait connais comptes attendrai attendra " +
-	"attends attend regler finirez finiras finira finiront finir chauffer saigner occuper arriver accident malheur attendre gare garde " +
-	"feu sauter connaissons enfants gosses droite baffe baffes gifle gifles raclee beigne pain tarte mandale boule hopital urgences " +
-	"morceaux pieds planches fosse cimetiere fusil carabine kalash kalachnikov batte couteau flingue pistolet machette hache molotov " +
-	"potes amis copains coup coups terminer finirait espere souhaite pourvu vivement creve crevent meure meurent pourrisse pourrissent " +
-	"crevez crever mourir demolir defoncer detruire exploser fracasser peau manger arracher regretter portrait attraper choper retrouver " +
-	"trouver pourrir viendra viendrai viendrons venir passera passerai represailles vengera vengerai lanterne guillotine corde peloton armes " +
-	"correction raclee rouste derouillee bastos quart malheur bricoles dommage triste oeil arrieres mort morts morte mortes mots fois " +
-	"bruler brulons brulez incendier incendions cramer cramons trancher couper briser tordre casser trancherai couperai briserai tordrai " +
-	"casserai tirer fin disparaitre souffrir elimines eliminees extermines exterminees castres brules brulees abattus abattues " +
-	"mefiez mefie mefier ferais mal degenerer peter sang adresse croise croisons chope attrape retrouve recroise comprendre voir " +
-	"prevenu prevenus prevenue prevenues averti avertis avertissement paiera payer payera paierez paieras paieront payerez payeras " +
-	"aura aurai aurons finira finirai passer debarquer fusil arme armes flingue carabine")
 
 // commercial spam: a link or a web address together with selling words.
 var (
@@ -638,8 +619,6 @@ var sexualHarassRe = newGatedRe(`\bje (?:me |te |vous )?(?:la |le |l |te |t |vou
 	`|\b(?:belle|jolie|sacree) (?:paire|poitrine|croupe|chute de reins)\b|\b(?:tes|vos|ses) (?:formes|courbes|levres|cuisses)\b` +
 	`|\b(?:je|j) (?:bande|mouille) (?:pour|en (?:te|vous|la) (?:voyant|regardant))\b` +
 	`|\b(?:sucer|suce|sucez|lecher|leche) (?:des |ma |mon |les )?(?:bites|bite|queue|queues|zob)\b`)
-
-var sexualWords = wordSet("roulee foutue gaulee chaudasse fessee ferais ferai viens venez paire poitrine croupe chute formes courbes levres cuisses bande mouille leche lecher queue bites zob taperais taperai ferais sauterais baiserais prendrais culbuterais mangerais lecherais defoncerais seins nichons fesses cul nibards lolos jambes culotte string chatte bite sexe bonne bandante bandant baisable sexy chaude miches nichon suce sucer suces sucez nue poil pattes bureau lit")
 
 // maskedInsult finds a word of the lexicons written with asterisks for
 // some letters ("enc*lé", "put***", "c**nard"): the visible letters must

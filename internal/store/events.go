@@ -184,39 +184,6 @@ func (q *Queries) EventByImportUID(ctx context.Context, orgID, uid string) (mode
 	return e, nil
 }
 
-// EventsByIDs returns the details of several events of an organisation.
-func (q *Queries) EventsByIDs(ctx context.Context, orgID string, ids []string) (map[string]model.Event, error) {
-	out := map[string]model.Event{}
-	for len(ids) > 0 {
-		chunk := ids[:min(len(ids), 500)]
-		ids = ids[len(chunk):]
-		args := []any{orgID}
-		var ph []string
-		for _, id := range chunk {
-			args = append(args, id)
-			ph = append(ph, "$"+strconv.Itoa(len(args)))
-		}
-		rows, err := q.q.QueryContext(ctx, `SELECT `+eventColumns+` FROM `+eventFrom+`
-			WHERE e.org_id = $1 AND e.publication_id IN (`+strings.Join(ph, ",")+`)`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("events: %w", err)
-		}
-		for rows.Next() {
-			e, err := scanEvent(rows)
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[e.PublicationID] = e
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
 // SetEventStatus records a cancellation or postponement (or its undoing).
 func (q *Queries) SetEventStatus(ctx context.Context, orgID, id string, status model.EventStatus, note string, at time.Time) error {
 	err := mustAffect(q.q.ExecContext(ctx, `UPDATE events SET status=$3, status_note=$4, updated_at=$5

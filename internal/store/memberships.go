@@ -91,24 +91,6 @@ func (q *Queries) StaffOf(ctx context.Context, orgID string) ([]StaffMember, err
 	return out, rows.Err()
 }
 
-// MembershipsOf lists the organisations an account is staff of.
-func (q *Queries) MembershipsOf(ctx context.Context, accountID string) ([]model.Membership, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT org_id, role, created_at FROM memberships WHERE account_id=$1`, accountID)
-	if err != nil {
-		return nil, fmt.Errorf("list memberships: %w", err)
-	}
-	defer rows.Close()
-	var out []model.Membership
-	for rows.Next() {
-		m := model.Membership{AccountID: accountID}
-		if err := rows.Scan(&m.OrgID, &m.Role, &m.CreatedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
-}
-
 // DeleteMembership removes an account from an organisation's staff.
 func (q *Queries) DeleteMembership(ctx context.Context, accountID, orgID string) error {
 	return mustAffect(q.q.ExecContext(ctx, `DELETE FROM memberships WHERE account_id=$1 AND org_id=$2`, accountID, orgID))

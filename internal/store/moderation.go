@@ -304,13 +304,6 @@ func (q *Queries) NeedsDecision(ctx context.Context, orgID string, limit int) ([
 		WHERE c.org_id=$1 AND c.review <> '' ORDER BY c.review_since, c.id LIMIT $2`, orgID, limit)
 }
 
-// CountNeedsDecision counts NeedsDecision's items.
-func (q *Queries) CountNeedsDecision(ctx context.Context, orgID string) (int, error) {
-	var n int
-	err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM comments WHERE org_id=$1 AND review <> ''`, orgID).Scan(&n)
-	return n, err
-}
-
 // RoutedAgent is a staff member to tell about a comment routed to a service.
 type RoutedAgent struct {
 	AccountID   string

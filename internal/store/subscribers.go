@@ -103,12 +103,6 @@ func (q *Queries) NoteConfirmSent(ctx context.Context, id string, at time.Time) 
 		updated_at=$2 WHERE id=$1`, id, at))
 }
 
-// ResetConfirmSends restarts the daily confirmation count.
-func (q *Queries) ResetConfirmSends(ctx context.Context, id string) error {
-	_, err := q.q.ExecContext(ctx, `UPDATE subscribers SET confirm_sends=0 WHERE id=$1`, id)
-	return translate(err)
-}
-
 // PutSubscriberOrg saves a subscriber's choices for an organisation and
 // replaces the topics and neighbourhoods followed there (threads are kept).
 func (q *Queries) PutSubscriberOrg(ctx context.Context, so model.SubscriberOrg) error {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 )
 
 // csvExport is the one writer of every CSV download (journal, subscribers,
@@ -47,11 +48,8 @@ const formulaStarts = "=+-@\t\r\n＝＋－＠"
 // csvCell defuses formulas: a cell starting with one of formulaStarts gets a
 // leading apostrophe, which spreadsheets show as text and do not evaluate.
 func csvCell(s string) string {
-	for _, r := range s {
-		if strings.ContainsRune(formulaStarts, r) {
-			return "'" + s
-		}
-		break
+	if r, _ := utf8.DecodeRuneInString(s); s != "" && strings.ContainsRune(formulaStarts, r) {
+		return "'" + s
 	}
 	return s
 }

@@ -136,7 +136,6 @@ func readLine(r *bufio.Reader) ([]byte, bool, error) {
 		if len(buf)+len(chunk) <= maxLine {
 			buf = append(buf, chunk...)
 		} else {
-			buf = buf[:0]
 			for err == bufio.ErrBufferFull {
 				_, err = r.ReadSlice('\n')
 			}

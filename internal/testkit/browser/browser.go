@@ -119,6 +119,29 @@ func WaitText(t testing.TB, ctx context.Context, sel, want string) string {
 	}
 }
 
+// ClickAndLoad clicks sel, which leads to another page (a form's submit
+// button, a link), and waits until that page has loaded. The old document
+// is marked before the click; the wait ends on a complete document without
+// the mark. Waiting for an element instead would often find it on the old
+// page, and waiting a fixed time is a guess.
+func ClickAndLoad(t testing.TB, ctx context.Context, sel string) {
+	t.Helper()
+	Get(t, ctx, chromedp.Evaluate[bool](`(document.documentElement.dataset.leaving = "1") === "1"`))
+	Do(t, ctx, chromedp.Click(chromedp.CSS(sel)))
+	var err error
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		var loaded bool
+		loaded, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.documentElement.dataset.leaving && document.readyState === "complete"`))
+		if err == nil && loaded {
+			return
+		}
+		if time.Now().After(deadline) {
+			loc, _ := chromedp.Run(ctx, chromedp.Location())
+			t.Fatalf("browser (at %s): no new page after clicking %s (last error: %v)", loc, sel, err)
+		}
+	}
+}
+
 // Errors of an action whose page was replaced by a navigation: before it
 // ran (the first), or while it ran (the others).
 var (
