@@ -32,11 +32,16 @@ func maySee(m model.Membership, it model.InboxItem) bool {
 	return isLead(m) || it.AssigneeID == m.AccountID || (it.ServiceID != "" && slices.Contains(m.ServiceIDs, it.ServiceID))
 }
 
-// Inbox lists one page of the items the member may see, and how many
-// match. A text search is not counted (total -1): counting would scan the
+// Inbox lists one page of the items the staff member actorID may see in
+// the organisation (console.answer; an agent sees their services' items
+// and those assigned to them), and how many match. A text search is not counted (total -1): counting would scan the
 // whole table a second time; one more row than the page tells whether a
 // next page exists.
-func (a *App) Inbox(ctx context.Context, m model.Membership, f store.InboxFilter) (items []model.InboxItem, total int, err error) {
+func (a *App) Inbox(ctx context.Context, actorID, orgID string, f store.InboxFilter) (items []model.InboxItem, total int, err error) {
+	m, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.ConsoleAnswer)
+	if err != nil {
+		return nil, 0, err
+	}
 	f.OrgID, f.Visible = m.OrgID, InboxVisibility(m)
 	if f.Limit <= 0 {
 		f.Limit = 50
@@ -63,9 +68,14 @@ type ItemFile struct {
 	Answers     []model.Comment // staff answers under the comment
 }
 
-// OpenItem returns an item's file for a member allowed to see it.
-func (a *App) OpenItem(ctx context.Context, m model.Membership, id string) (ItemFile, error) {
+// OpenItem returns an item's file for a staff member allowed to see it
+// (console.answer, and the item is theirs to see: maySee).
+func (a *App) OpenItem(ctx context.Context, actorID, orgID, id string) (ItemFile, error) {
 	var f ItemFile
+	m, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.ConsoleAnswer)
+	if err != nil {
+		return f, err
+	}
 	it, err := a.Store.InboxItemByID(ctx, m.OrgID, id)
 	if err != nil {
 		return f, err

@@ -26,3 +26,25 @@ func (a *App) SetEmailRouted(ctx context.Context, actorID, orgID string, on bool
 	}
 	return a.Store.SetEmailRouted(ctx, orgID, actorID, on, a.Now())
 }
+
+// StaffNotifications returns the comments routed to a staff member of the
+// organisation, newest first, and whether they also arrive by e-mail.
+// Showing the list is reading it: the unread ones are marked read here (the
+// returned items keep their unread mark for this one view).
+func (a *App) StaffNotifications(ctx context.Context, actorID, orgID string, limit int) ([]store.Notification, bool, error) {
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.NotificationsEdit); err != nil {
+		return nil, false, err
+	}
+	items, err := a.Store.NotificationsOf(ctx, orgID, actorID, limit)
+	if err != nil {
+		return nil, false, err
+	}
+	routed, err := a.Store.EmailRouted(ctx, orgID, actorID)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := a.Store.MarkNotificationsRead(ctx, orgID, actorID, a.Now()); err != nil {
+		return nil, false, err
+	}
+	return items, routed, nil
+}

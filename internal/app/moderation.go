@@ -782,25 +782,30 @@ func (a *App) SaveDebateSettings(ctx context.Context, actor model.Account, orgID
 }
 
 // SetPublicationMode gives a publication its own mode ("" follows the organisation's).
-func (a *App) SetPublicationMode(ctx context.Context, actor model.Account, orgID, publicationID string, mode model.ModerationMode, preAck bool) error {
-	if mode != "" && !mode.Valid() {
-		return model.ErrInvalid
-	}
-	if mode == model.ModePre && !preAck {
-		return &model.FieldError{Field: "pre_ack", Code: "debate.error.pre_ack"}
-	}
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+func (a *App) SetPublicationMode(ctx context.Context, actor model.Account, orgID, publicationID string, mode model.ModerationMode, preAck bool) (model.Publication, error) {
+	var pub model.Publication
+	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ModerationDecide); err != nil {
 			return err
 		}
-		if _, err := tx.PublicationByID(ctx, orgID, publicationID); err != nil {
+		var err error
+		// The publication comes back even when the mode is refused: the
+		// page sends the moderator back to its thread with the message.
+		if pub, err = tx.PublicationByID(ctx, orgID, publicationID); err != nil {
 			return err
+		}
+		if mode != "" && !mode.Valid() {
+			return model.ErrInvalid
+		}
+		if mode == model.ModePre && !preAck {
+			return &model.FieldError{Field: "pre_ack", Code: "debate.error.pre_ack"}
 		}
 		if err := tx.SetPublicationCommentMode(ctx, orgID, publicationID, mode, a.Now()); err != nil {
 			return err
 		}
 		return a.audit(ctx, tx, orgID, actor.ID, "moderation.publication_mode", publicationID, string(mode))
 	})
+	return pub, err
 }
 
 // TransparencyReport is an organisation's yearly figures.

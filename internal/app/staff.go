@@ -299,3 +299,12 @@ func (a *App) DeleteService(ctx context.Context, actorID, orgID, serviceID strin
 		return a.audit(ctx, tx, orgID, actorID, "service.delete", serviceID, old.Name)
 	})
 }
+
+// Service returns one of the organisation's services for whom the policy
+// allows services.manage.
+func (a *App) Service(ctx context.Context, actorID, orgID, id string) (model.Service, error) {
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.ServicesManage); err != nil {
+		return model.Service{}, err
+	}
+	return a.Store.ServiceByID(ctx, orgID, id)
+}

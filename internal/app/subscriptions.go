@@ -469,6 +469,52 @@ func (a *App) FollowThread(ctx context.Context, acct model.Account, orgID, publi
 	return a.Store.Follow(ctx, sub.ID, orgID, model.FollowThread, publicationID, a.Now())
 }
 
+// UnfollowThread stops a signed-in resident following a publication's
+// comments, wherever it was published.
+func (a *App) UnfollowThread(ctx context.Context, acct model.Account, publicationID string) error {
+	orgID, err := a.Store.PublicationOrg(ctx, publicationID)
+	if err != nil {
+		return err
+	}
+	return a.FollowThread(ctx, acct, orgID, publicationID, false)
+}
+
+// SubscriberOrgs lists the organisations a subscriber receives, with their
+// choices.
+func (a *App) SubscriberOrgs(ctx context.Context, sub model.Subscriber) ([]model.SubscriberOrg, error) {
+	return a.Store.SubscriberOrgs(ctx, sub.ID)
+}
+
+// FollowedThread is a discussion a subscriber follows by e-mail.
+type FollowedThread struct {
+	Org         model.Organisation
+	Publication model.Publication
+}
+
+// FollowedThreads lists the discussions a subscriber follows; those whose
+// publication is gone are left out.
+func (a *App) FollowedThreads(ctx context.Context, sub model.Subscriber) ([]FollowedThread, error) {
+	ids, err := a.Store.Follows(ctx, sub.ID, model.FollowThread)
+	if err != nil {
+		return nil, err
+	}
+	var out []FollowedThread
+	for _, id := range ids {
+		orgID, err := a.Store.PublicationOrg(ctx, id)
+		if err != nil {
+			continue
+		}
+		org, err := a.Store.OrganisationByID(ctx, orgID)
+		if err != nil {
+			return nil, err
+		}
+		if p, err := a.Store.PublicationByID(ctx, orgID, id); err == nil {
+			out = append(out, FollowedThread{Org: org, Publication: p})
+		}
+	}
+	return out, nil
+}
+
 // NotifyPublished is the hook the publish use case calls in its
 // transaction: alerts and news reach "immediately" subscribers at once.
 func (a *App) NotifyPublished(ctx context.Context, tx *store.Tx, orgID, publicationID string) error {

@@ -145,3 +145,26 @@ func tagError(err error, hasService bool) error {
 	}
 	return err
 }
+
+// TaxonomyTopics lists the organisation's topics and the services they may
+// be routed to, for whom the policy allows taxonomy.manage.
+func (a *App) TaxonomyTopics(ctx context.Context, actorID, orgID string) ([]model.Topic, []model.Service, error) {
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
+		return nil, nil, err
+	}
+	services, err := a.Store.ServicesOf(ctx, orgID)
+	if err != nil {
+		return nil, nil, err
+	}
+	topics, err := a.Store.TopicsOf(ctx, orgID)
+	return topics, services, err
+}
+
+// TaxonomyNeighbourhoods lists the organisation's neighbourhoods for whom
+// the policy allows taxonomy.manage.
+func (a *App) TaxonomyNeighbourhoods(ctx context.Context, actorID, orgID string) ([]model.Neighbourhood, error) {
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
+		return nil, err
+	}
+	return a.Store.NeighbourhoodsOf(ctx, orgID)
+}

@@ -20,8 +20,8 @@ func TestDemoInboxIsAlive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lead := model.Membership{OrgID: org.ID, Role: model.RoleManager}
-	open, _, err := ts.App.Inbox(t.Context(), lead, store.InboxFilter{Open: true})
+	lead := ts.Account(t, "communication@bellerive.example").ID // the demo's manager
+	open, _, err := ts.App.Inbox(t.Context(), lead, org.ID, store.InboxFilter{Open: true})
 	if err != nil || len(open) < 4 {
 		t.Fatalf("open demo items: %d, %v", len(open), err)
 	}

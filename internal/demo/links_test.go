@@ -121,14 +121,14 @@ func checkJournalLabels(t *testing.T, ts *testserver.TS) {
 // and the open ones among them depended on the hour the demo started).
 func checkInboxItemsOpen(t *testing.T, ts *testserver.TS) {
 	org := ts.Org(t, demo.Handle)
-	lead := model.Membership{OrgID: org.ID, Role: model.RoleManager}
-	items, _, err := ts.App.Inbox(t.Context(), lead, store.InboxFilter{Limit: 1000})
+	lead := ts.Account(t, "communication@bellerive.example").ID // the demo's manager
+	items, _, err := ts.App.Inbox(t.Context(), lead, org.ID, store.InboxFilter{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
 	requests := 0
 	for _, it := range items {
-		f, err := ts.App.OpenItem(t.Context(), lead, it.ID)
+		f, err := ts.App.OpenItem(t.Context(), lead, org.ID, it.ID)
 		if err != nil {
 			t.Errorf("item %s (%s, %s, %q) does not open: %v", it.ID, it.Kind, it.State, it.Excerpt, err)
 			continue

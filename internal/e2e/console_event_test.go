@@ -50,7 +50,7 @@ func TestConsoleEventQuestion(t *testing.T) {
 		mustContain(t, "acknowledgement", ack.Text, "Service chargé de votre demande : Service Culture",
 			"Au sujet de : Concert sur le quai", "L112-11")
 
-		items, n, err := ts.App.Inbox(ctx, model.Membership{OrgID: org.ID, Role: model.RoleManager},
+		items, n, err := ts.App.Inbox(ctx, ts.Account(t, "cm@bellerive.test").ID, org.ID,
 			store.InboxFilter{Kind: model.InboxEventQuestion})
 		if err != nil || n != 1 {
 			t.Fatalf("event questions in the inbox: %d (%v)", n, err)
@@ -59,7 +59,7 @@ func TestConsoleEventQuestion(t *testing.T) {
 		if it.PublicationID != ev.ID || it.ServiceID != town.culture || it.State != model.StateAssigned || it.LegalDueAt == nil {
 			t.Fatalf("event question not linked, routed or timed: %+v", it)
 		}
-		if _, n, _ := ts.App.Inbox(ctx, model.Membership{OrgID: org.ID, Role: model.RoleManager},
+		if _, n, _ := ts.App.Inbox(ctx, ts.Account(t, "cm@bellerive.test").ID, org.ID,
 			store.InboxFilter{Kind: model.InboxRequest}); n != 0 {
 			t.Fatalf("the event question was also filed as a request (%d)", n)
 		}

@@ -49,7 +49,8 @@ func (h *Handler) createService(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) servicePage(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	s, err := h.app.Store.ServiceByID(r.Context(), org.ID, r.PathValue("id"))
+	acct, _ := accountFrom(r.Context())
+	s, err := h.app.Service(r.Context(), acct.ID, org.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -72,7 +73,7 @@ func (h *Handler) renameService(w http.ResponseWriter, r *http.Request) error {
 	}
 	acct, _ := accountFrom(r.Context())
 	org, _ := orgFrom(r.Context())
-	s, err := h.app.Store.ServiceByID(r.Context(), org.ID, r.PathValue("id"))
+	s, err := h.app.Service(r.Context(), acct.ID, org.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}

@@ -85,11 +85,11 @@ func (h *Handler) signedIn(fn handlerFunc) http.Handler {
 func (h *Handler) staff(act policy.Action, fn handlerFunc) http.Handler {
 	return h.signedIn(func(w http.ResponseWriter, r *http.Request) error {
 		acct, _ := accountFrom(r.Context())
-		org, err := h.app.Store.OrganisationByHandle(r.Context(), r.PathValue("org"))
+		org, err := h.app.OrganisationByHandle(r.Context(), r.PathValue("org"))
 		if err != nil {
 			return err
 		}
-		m, err := h.app.Store.Membership(r.Context(), acct.ID, org.ID)
+		m, err := h.app.Membership(r.Context(), acct.ID, org.ID)
 		if errors.Is(err, model.ErrNotFound) {
 			return model.ErrForbidden
 		}

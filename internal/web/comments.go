@@ -39,7 +39,7 @@ func (h *Handler) debateSiteRoutes(site *http.ServeMux) {
 // orgResident is orgPage for a signed-in person.
 func (h *Handler) orgResident(fn handlerFunc) http.Handler {
 	return h.signedIn(func(w http.ResponseWriter, r *http.Request) error {
-		org, err := h.app.Store.OrganisationByHandle(r.Context(), r.PathValue("org"))
+		org, err := h.app.OrganisationByHandle(r.Context(), r.PathValue("org"))
 		if err != nil {
 			return err
 		}
@@ -47,16 +47,9 @@ func (h *Handler) orgResident(fn handlerFunc) http.Handler {
 	})
 }
 
-// commentItem is one comment as a given reader sees it.
-type commentItem struct {
-	model.Comment
-	Show    bool   // the text is shown
-	Notice  string // catalogue key replacing the text (masked, deleted…)
-	Mine    bool
-	CanEdit bool
-	Useful  bool
-	Replies []commentItem
-}
+// commentItem is one comment as a given reader sees it (app.CommentThread
+// applies the visibility rules).
+type commentItem = app.ThreadComment
 
 // asOption is one identity a staff member may answer under.
 type asOption struct {
@@ -135,117 +128,37 @@ func (s *commentSection) FormOf(id string) *Form {
 // commentPublication returns the organisation's published publication {slug}.
 func (h *Handler) commentPublication(r *http.Request) (model.Organisation, model.Publication, error) {
 	org, _ := orgFrom(r.Context())
-	p, err := h.app.Store.PublicationBySlug(r.Context(), org.ID, r.PathValue("slug"))
-	if err != nil {
-		return org, p, err
-	}
-	if p.State != model.StatePublished {
-		return org, p, model.ErrNotFound
-	}
-	return org, p, nil
+	p, err := h.app.PublishedPublication(r.Context(), org.ID, r.PathValue("slug"))
+	return org, p, err
 }
 
 // CommentSection builds a publication's comment section for the request's
 // reader; the publication page includes it with one template line.
 func (h *Handler) commentSection(r *http.Request, org model.Organisation, pub model.Publication) (*commentSection, error) {
 	ctx := r.Context()
-	settings, err := h.app.DebateSettings(ctx, org.ID)
-	if err != nil {
-		return nil, err
-	}
-	mode, own, err := h.app.CommentMode(ctx, settings, pub.ID)
-	if err != nil {
-		return nil, err
-	}
-	all, err := h.app.Store.ThreadComments(ctx, pub.ID)
-	if err != nil {
-		return nil, err
-	}
-	s := &commentSection{Org: org, Pub: pub, Base: "/" + org.Handle + "/p/" + pub.Slug + "/commentaires", Mode: mode,
-		OwnMode: own, Charter: settings.Charter, Modes: model.ModerationModes}
+	var reader *model.Account
 	acct, signed := accountFrom(ctx)
-	useful := map[string]bool{}
+	if signed {
+		reader = &acct
+	}
+	th, err := h.app.CommentThread(ctx, reader, org.ID, pub)
+	if err != nil {
+		return nil, err
+	}
+	s := &commentSection{Org: org, Pub: pub, Base: "/" + org.Handle + "/p/" + pub.Slug + "/commentaires", Mode: th.Mode,
+		OwnMode: th.OwnMode, Charter: th.Settings.Charter, Modes: model.ModerationModes,
+		Threads: th.Threads, Count: th.Count, Following: th.Following}
 	if signed {
 		s.SignedIn, s.Verified = true, acct.Verified()
-		if s.Verified {
-			if s.Following, err = h.app.Store.AccountFollowsThread(ctx, acct.ID, pub.ID); err != nil {
-				return nil, err
-			}
-		}
 		if s.Avail, err = h.availability(r, org.ID); err != nil {
 			return nil, err
 		}
 		s.Token, _ = app.NewSecret()
-		if useful, err = h.app.Store.UsefulMarks(ctx, pub.ID, acct.ID); err != nil {
-			return nil, err
-		}
-		if m, err := h.app.Store.Membership(ctx, acct.ID, org.ID); err == nil {
-			s.Staff = true
-			s.Lead = policy.Wide(m, policy.CommentAnswer)
-			if s.As, err = h.answerOptions(r, org, m); err != nil {
-				return nil, err
-			}
-		} else if !errors.Is(err, model.ErrNotFound) {
-			return nil, err
+		if th.Staff != nil {
+			s.Staff, s.Lead = true, th.Lead
+			s.As = h.asOptions(org, th.Lead, th.AnswerServices)
 		}
 	}
-	now := h.app.Now()
-	byID := map[string]int{}
-	replies := map[string][]commentItem{}
-	for _, c := range all {
-		it := commentItem{Comment: c, Useful: useful[c.ID]}
-		it.Mine = signed && c.AccountID == acct.ID
-		switch c.Status {
-		case model.CommentPublished:
-			it.Show = true
-		case model.CommentHeld:
-			it.Show, it.Notice = it.Mine, "debate.notice.held"
-		case model.CommentRejected:
-			it.Show, it.Notice = it.Mine, "debate.notice.rejected"
-		case model.CommentHidden:
-			it.Notice = "debate.notice.hidden_rule"
-			if c.RuleNumber == 0 {
-				it.Notice = "debate.notice.hidden_review"
-			}
-		case model.CommentDeleted:
-			it.Notice = "debate.notice.deleted"
-		case model.CommentWithdrawn:
-			it.Notice = "debate.notice.withdrawn"
-		}
-		// Held and rejected comments exist only for their author.
-		if (c.Status == model.CommentHeld || c.Status == model.CommentRejected) && !it.Mine {
-			continue
-		}
-		it.CanEdit = it.Mine && now.Sub(c.CreatedAt) < app.EditWindow &&
-			(c.Status == model.CommentPublished || c.Status == model.CommentHeld)
-		if c.Status == model.CommentPublished {
-			s.Count++
-		}
-		if c.ParentID == "" {
-			byID[c.ID] = len(s.Threads)
-			s.Threads = append(s.Threads, it)
-		} else {
-			replies[c.ParentID] = append(replies[c.ParentID], it)
-		}
-	}
-	kept := s.Threads[:0]
-	for _, t := range s.Threads {
-		rs := replies[t.ID]
-		// The official answer is pinned right under its question.
-		for i, rep := range rs {
-			if rep.Official && rep.Status == model.CommentPublished && i > 0 {
-				rs = append([]commentItem{rep}, append(rs[:i:i], rs[i+1:]...)...)
-				break
-			}
-		}
-		t.Replies = rs
-		// A comment its author withdrew stays only as the head of its replies.
-		if t.Status == model.CommentWithdrawn && len(rs) == 0 {
-			continue
-		}
-		kept = append(kept, t)
-	}
-	s.Threads = kept
 	if r.PathValue("id") == "" && strings.HasSuffix(r.URL.Path, "/commentaires") {
 		s.OnThread = true
 		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
@@ -264,27 +177,30 @@ func (h *Handler) commentSection(r *http.Request, org model.Organisation, pub mo
 	return s, nil
 }
 
-// answerOptions lists the identities a staff member may answer under.
-func (h *Handler) answerOptions(r *http.Request, org model.Organisation, m model.Membership) ([]asOption, error) {
+// answerOptions lists the identities staff member m may answer under,
+// among the organisation's services.
+func (h *Handler) answerOptions(org model.Organisation, m model.Membership, services []model.Service) []asOption {
 	lead := policy.Wide(m, policy.CommentAnswer)
+	var mine []model.Service
+	for _, s := range services {
+		if lead || slices.Contains(m.ServiceIDs, s.ID) {
+			mine = append(mine, s)
+		}
+	}
+	return h.asOptions(org, lead, mine)
+}
+
+// asOptions labels the identities a staff member answers under: the
+// organisation for whom answers for all of it, then their services.
+func (h *Handler) asOptions(org model.Organisation, lead bool, services []model.Service) []asOption {
 	var out []asOption
 	if lead {
 		out = append(out, asOption{Value: "org", Label: org.Name})
 	}
-	services, err := h.app.Store.ServicesOf(r.Context(), org.ID)
-	if err != nil {
-		return nil, err
-	}
-	mine := map[string]bool{}
-	for _, id := range m.ServiceIDs {
-		mine[id] = true
-	}
 	for _, s := range services {
-		if lead || mine[s.ID] {
-			out = append(out, asOption{Value: s.ID, Label: h.cat.T("fr", "debate.staff_label.service", s.Name, org.Name)})
-		}
+		out = append(out, asOption{Value: s.ID, Label: h.cat.T("fr", "debate.staff_label.service", s.Name, org.Name)})
 	}
-	return out, nil
+	return out
 }
 
 // threadView is the data of the thread page.
@@ -417,10 +333,7 @@ func (h *Handler) commentOf(r *http.Request) (model.Organisation, model.Publicat
 	if err != nil {
 		return org, pub, model.Comment{}, err
 	}
-	c, err := h.app.Store.CommentByID(r.Context(), org.ID, r.PathValue("id"))
-	if err == nil && c.PublicationID != pub.ID {
-		err = model.ErrNotFound
-	}
+	c, err := h.app.PublicationComment(r.Context(), org.ID, pub.ID, r.PathValue("id"))
 	return org, pub, c, err
 }
 

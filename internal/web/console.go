@@ -123,8 +123,9 @@ func rowOf(it model.InboxItem, now time.Time) inboxRow {
 const inboxPageSize = 50
 
 func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) error {
-	m, _ := membershipFrom(r.Context())
+	m, _ := membershipFrom(r.Context()) // for what the page offers; Inbox checks the policy itself
 	org, _ := orgFrom(r.Context())
+	acct, _ := accountFrom(r.Context())
 	q := r.URL.Query()
 	f := store.InboxFilter{Open: q.Get("state") == "", State: model.InboxState(q.Get("state")), Kind: model.InboxKind(q.Get("kind")),
 		ServiceID: q.Get("service"), Query: q.Get("q"), Sort: q.Get("sort"), Limit: inboxPageSize}
@@ -132,7 +133,6 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) error {
 		f.Open, f.State = false, ""
 	}
 	if q.Get("mine") == "1" {
-		acct, _ := accountFrom(r.Context())
 		f.AssigneeID = acct.ID
 	}
 	page, _ := strconv.Atoi(q.Get("page"))
@@ -140,11 +140,11 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) error {
 		page = 1
 	}
 	f.Offset = (page - 1) * inboxPageSize
-	items, total, err := h.app.Inbox(r.Context(), m, f)
+	items, total, err := h.app.Inbox(r.Context(), acct.ID, org.ID, f)
 	if err != nil {
 		return err
 	}
-	services, err := h.app.Store.ServicesOf(r.Context(), org.ID)
+	services, err := h.app.Services(r.Context(), acct.ID, org.ID)
 	if err != nil {
 		return err
 	}
@@ -211,11 +211,8 @@ func (h *Handler) inboxBulk(w http.ResponseWriter, r *http.Request) error {
 
 // itemView is an item's page.
 type itemView struct {
-	app.ItemFile
+	app.ItemPage
 	Row       inboxRow
-	Services  []model.Service
-	Staff     []store.StaffMember
-	Replies   []model.SavedReply
 	As        []asOption
 	Reply     *Form
 	Note      *Form
@@ -229,44 +226,19 @@ type itemView struct {
 func (h *Handler) itemData(r *http.Request) (*itemView, error) {
 	m, _ := membershipFrom(r.Context())
 	org, _ := orgFrom(r.Context())
-	file, err := h.app.OpenItem(r.Context(), m, r.PathValue("id"))
+	page, err := h.app.OpenItemPage(r.Context(), m.AccountID, org.ID, r.PathValue("id"))
 	if err != nil {
 		return nil, err
 	}
-	d := &itemView{ItemFile: file, Row: rowOf(file.Item, h.app.Now()), Reply: emptyForm(), Note: emptyForm(),
+	file := page.ItemFile
+	d := &itemView{ItemPage: page, Row: rowOf(file.Item, h.app.Now()), Reply: emptyForm(), Note: emptyForm(),
 		States: model.InboxStates, Moderates: may(m, policy.ModerationDecide)}
 	d.CanReply = file.Item.Kind.Request() || (!file.Item.Kind.Moderation() && file.Comment != nil)
-	if d.Services, err = h.app.Store.ServicesOf(r.Context(), org.ID); err != nil {
-		return nil, err
-	}
-	if d.Staff, err = h.app.Store.StaffOf(r.Context(), org.ID); err != nil {
-		return nil, err
-	}
-	all, err := h.app.Store.SavedReplies(r.Context(), org.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, sr := range all {
-		if sr.ServiceID == "" || sr.ServiceID == file.Item.ServiceID || containsString(m.ServiceIDs, sr.ServiceID) {
-			d.Replies = append(d.Replies, sr)
-		}
-	}
 	if file.Comment != nil {
-		if d.As, err = h.answerOptions(r, org, m); err != nil {
-			return nil, err
-		}
+		d.As = h.answerOptions(org, m, page.Services)
 	}
 	d.Reply.Values.Set("version", strconv.Itoa(file.Item.Version))
 	return d, nil
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (h *Handler) inboxItem(w http.ResponseWriter, r *http.Request) error {
@@ -276,7 +248,8 @@ func (h *Handler) inboxItem(w http.ResponseWriter, r *http.Request) error {
 	}
 	if id := r.URL.Query().Get("modele"); id != "" {
 		org, _ := orgFrom(r.Context())
-		sr, err := h.app.Store.SavedReplyByID(r.Context(), org.ID, id)
+		acct, _ := accountFrom(r.Context())
+		sr, err := h.app.SavedReply(r.Context(), acct.ID, org.ID, id)
 		if err != nil {
 			return err
 		}
@@ -429,26 +402,11 @@ type repliesView struct {
 
 func (h *Handler) renderReplies(w http.ResponseWriter, r *http.Request, status int, f *Form, unknown string) error {
 	org, _ := orgFrom(r.Context())
-	m, _ := membershipFrom(r.Context())
+	acct, _ := accountFrom(r.Context())
 	d := repliesView{Placeholders: app.Placeholders, Unknown: unknown, Editing: f.Value("id")}
-	all, err := h.app.Store.SavedReplies(r.Context(), org.ID)
-	if err != nil {
+	var err error
+	if d.Replies, d.Services, err = h.app.SavedReplies(r.Context(), acct.ID, org.ID); err != nil {
 		return err
-	}
-	services, err := h.app.Store.ServicesOf(r.Context(), org.ID)
-	if err != nil {
-		return err
-	}
-	lead := app.InboxVisibility(m) == nil
-	for _, s := range services {
-		if lead || containsString(m.ServiceIDs, s.ID) {
-			d.Services = append(d.Services, s)
-		}
-	}
-	for _, sr := range all {
-		if lead || sr.ServiceID == "" || containsString(m.ServiceIDs, sr.ServiceID) {
-			d.Replies = append(d.Replies, sr)
-		}
 	}
 	h.renderStaff(w, r, status, "console/replies", "console.replies.title", d, f)
 	return nil
@@ -458,7 +416,8 @@ func (h *Handler) savedReplies(w http.ResponseWriter, r *http.Request) error {
 	f := emptyForm()
 	if id := r.URL.Query().Get("edit"); id != "" {
 		org, _ := orgFrom(r.Context())
-		sr, err := h.app.Store.SavedReplyByID(r.Context(), org.ID, id)
+		acct, _ := accountFrom(r.Context())
+		sr, err := h.app.SavedReply(r.Context(), acct.ID, org.ID, id)
 		if err != nil {
 			return err
 		}
@@ -524,7 +483,8 @@ func (h *Handler) renderHours(w http.ResponseWriter, r *http.Request, status int
 		return err
 	}
 	now := h.app.Now().In(paris)
-	closures, err := h.app.Store.OfficeClosures(r.Context(), org.ID, now.Format("2006-01-02"))
+	acct, _ := accountFrom(r.Context())
+	closures, err := h.app.OfficeClosures(r.Context(), acct.ID, org.ID, now.Format("2006-01-02"))
 	if err != nil {
 		return err
 	}
@@ -603,30 +563,19 @@ func (h *Handler) deleteClosure(w http.ResponseWriter, r *http.Request) error {
 
 // routingView is the routing rules page.
 type routingView struct {
-	Rules          []model.RoutingRule
-	Services       []model.Service
-	Topics         []model.Topic
-	Neighbourhoods []model.Neighbourhood
-	Names          map[string]string // topic and neighbourhood ids → names
+	app.RoutingChoices
+	Names map[string]string // topic and neighbourhood ids → names
 }
 
 func (h *Handler) renderRouting(w http.ResponseWriter, r *http.Request, status int, f *Form) error {
 	org, _ := orgFrom(r.Context())
 	ctx := r.Context()
-	d := routingView{Names: map[string]string{}}
-	var err error
-	if d.Rules, err = h.app.Store.RoutingRules(ctx, org.ID); err != nil {
+	acct, _ := accountFrom(ctx)
+	choices, err := h.app.RoutingChoices(ctx, acct.ID, org.ID)
+	if err != nil {
 		return err
 	}
-	if d.Services, err = h.app.Store.ServicesOf(ctx, org.ID); err != nil {
-		return err
-	}
-	if d.Topics, err = h.app.Store.TopicsOf(ctx, org.ID); err != nil {
-		return err
-	}
-	if d.Neighbourhoods, err = h.app.Store.NeighbourhoodsOf(ctx, org.ID); err != nil {
-		return err
-	}
+	d := routingView{RoutingChoices: choices, Names: map[string]string{}}
 	for _, t := range d.Topics {
 		d.Names[t.ID] = t.Name
 	}

@@ -58,7 +58,7 @@ func (h *Handler) permanence(w http.ResponseWriter, r *http.Request) error {
 	if settings.Holidays {
 		d.Holidays = officehours.FrenchHolidays(now.Year())
 	}
-	if d.Closures, err = h.app.Store.OfficeClosures(r.Context(), org.ID, now.Format("2006-01-02")); err != nil {
+	if d.Closures, err = h.app.PublicClosures(r.Context(), org.ID, now.Format("2006-01-02")); err != nil {
 		return err
 	}
 	if d.Avail, err = h.availability(r, org.ID); err != nil {
@@ -85,17 +85,14 @@ func (h *Handler) askData(r *http.Request) (*askView, error) {
 	org, _ := orgFrom(r.Context())
 	d := &askView{Action: "/" + org.Handle + "/question"}
 	if slug := r.PathValue("slug"); slug != "" {
-		p, err := h.app.Store.PublicationBySlug(r.Context(), org.ID, slug)
+		p, err := h.app.PublishedPublication(r.Context(), org.ID, slug)
 		if err != nil {
 			return nil, err
-		}
-		if p.State != model.StatePublished {
-			return nil, model.ErrNotFound
 		}
 		d.Pub, d.Action = &p, "/"+org.Handle+"/p/"+p.Slug+"/question"
 	}
 	var err error
-	if d.Services, err = h.app.Store.ServicesOf(r.Context(), org.ID); err != nil {
+	if d.Services, err = h.app.PublicServices(r.Context(), org.ID); err != nil {
 		return nil, err
 	}
 	if d.Avail, err = h.availability(r, org.ID); err != nil {

@@ -55,7 +55,8 @@ func (h *Handler) eventForm(ctx context.Context, f *Form, p model.Publication) e
 	if p.Kind != model.KindEvent {
 		return nil
 	}
-	e, err := h.app.Store.EventByID(ctx, p.OrgID, p.ID)
+	acct, _ := accountFrom(ctx)
+	e, err := h.app.PublicationEvent(ctx, acct.ID, p.OrgID, p.ID)
 	if err != nil {
 		return err
 	}
@@ -143,11 +144,12 @@ func (h *Handler) eventEditor(ctx context.Context, org model.Organisation, kind 
 		JoinModes:   []model.JoinMode{model.JoinFree, model.JoinRestricted, model.JoinExternal},
 		Organisers:  []model.OrganiserKind{model.OrganiserOrg, model.OrganiserService, model.OrganiserAssociation}}
 	var err error
-	if d.Services, err = h.app.Store.ServicesOf(ctx, org.ID); err != nil {
+	acct, _ := accountFrom(ctx)
+	if d.Services, err = h.app.Services(ctx, acct.ID, org.ID); err != nil {
 		return nil, err
 	}
 	if p != nil {
-		if e, err := h.app.Store.EventByID(ctx, org.ID, p.ID); err == nil {
+		if e, err := h.app.PublicationEvent(ctx, acct.ID, org.ID, p.ID); err == nil {
 			d.Event = &e
 		}
 	}

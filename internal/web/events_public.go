@@ -96,18 +96,19 @@ func (h *Handler) loadEventData(r *http.Request, ev *isEvent) (*EventPageData, e
 	now := h.app.Now()
 	hints := hintsFrom(ctx)
 	p := ev.Pub
-	e, err := h.app.Store.EventByID(ctx, org.ID, p.ID)
+	var reader *model.Account
+	if a, ok := accountFrom(ctx); ok {
+		reader = &a
+	}
+	pe, err := h.app.PublicEvent(ctx, org.ID, p, reader)
 	if err != nil {
 		return nil, err
 	}
+	e, occs := pe.Event, pe.Occurrences
 	l := lang(r)
 	d := &EventPageData{Pub: p, Event: e, Topics: ev.Topics, Neighbourhoods: ev.Neighbourhoods,
 		Body:      template.HTML(p.BodyHTML), //nolint:gosec // rendered and sanitized on save
 		Organiser: app.OrganiserName(org, e), OSM: osmLink(e)}
-	occs, err := h.app.Store.Occurrences(ctx, e.PublicationID, now, 11)
-	if err != nil {
-		return nil, err
-	}
 	first := model.Occurrence{StartsAt: e.StartsAt, EndsAt: e.EndsAt}
 	for _, o := range occs {
 		if !o.Cancelled {
@@ -132,15 +133,9 @@ func (h *Handler) loadEventData(r *http.Request, ev *isEvent) (*EventPageData, e
 	}
 	hints.modified(lastChange(p))
 	hints.modified(e.UpdatedAt)
-	if p.ImageID != "" {
-		if im, err := h.app.Store.MediaByID(ctx, org.ID, p.ImageID); err == nil {
-			d.Image = &im
-		}
-	}
+	d.Image = pe.Image
 	if e.Registers() {
-		if d.Taken, err = h.app.Store.TakenSeats(ctx, e.PublicationID); err != nil {
-			return nil, err
-		}
+		d.Taken, d.Mine = pe.Taken, pe.Mine
 		d.Left = max(e.Capacity-d.Taken, 0)
 		d.Full = d.Left == 0
 		switch {
@@ -150,11 +145,6 @@ func (h *Handler) loadEventData(r *http.Request, ev *isEvent) (*EventPageData, e
 			d.Closed = "events.register.over"
 		case e.RegistrationDeadline != nil && now.After(*e.RegistrationDeadline):
 			d.Closed = "events.register.deadline_passed"
-		}
-		if a, ok := accountFrom(ctx); ok {
-			if reg, err := h.app.Store.RegistrationByAccount(ctx, e.PublicationID, a.ID); err == nil {
-				d.Mine = &reg
-			}
 		}
 	}
 	canonical := h.abs(pubPath(org, p.Slug))
@@ -267,7 +257,7 @@ func (h *Handler) eventJSONLD(o model.Organisation, d *EventPageData, occ model.
 // eventBySlug loads a published event for the POST handlers.
 func (h *Handler) eventBySlug(r *http.Request) (*isEvent, error) {
 	org, _ := orgFrom(r.Context())
-	p, topics, nbs, err := h.app.Store.PublishedBySlug(r.Context(), org.ID, r.PathValue("slug"))
+	p, topics, nbs, err := h.app.PublishedBySlug(r.Context(), org.ID, r.PathValue("slug"))
 	if err != nil {
 		return nil, err
 	}
@@ -370,11 +360,7 @@ func (h *Handler) registrationData(r *http.Request) (*RegistrationPageData, erro
 	if err != nil || reg.OrgID != org.ID {
 		return nil, model.ErrNotFound
 	}
-	p, err := h.app.Store.PublicationByID(ctx, org.ID, reg.EventID)
-	if err != nil {
-		return nil, err
-	}
-	e, err := h.app.Store.EventByID(ctx, org.ID, reg.EventID)
+	p, e, err := h.app.EventOf(ctx, org.ID, reg.EventID)
 	if err != nil {
 		return nil, err
 	}
@@ -482,14 +468,14 @@ func (h *Handler) scopeOf(r *http.Request) (f store.AgendaFilter, heading, intro
 	slug := r.PathValue("slug")
 	switch {
 	case strings.Contains(r.URL.Path, "/themes/"):
-		t, err := h.app.Store.TopicBySlug(ctx, org.ID, slug)
+		t, err := h.app.TopicBySlug(ctx, org.ID, slug)
 		if err != nil {
 			return f, "", "", "", "", err
 		}
 		f.TopicIDs = []string{t.ID}
 		return f, h.cat.T(lang(r), "events.agenda.of", t.Name), t.Description, orgPath(org) + "themes/" + t.Slug + "/agenda", "topic", nil
 	case strings.Contains(r.URL.Path, "/quartiers/"):
-		n, err := h.app.Store.NeighbourhoodBySlug(ctx, org.ID, slug)
+		n, err := h.app.NeighbourhoodBySlug(ctx, org.ID, slug)
 		if err != nil {
 			return f, "", "", "", "", err
 		}
@@ -511,7 +497,7 @@ func (h *Handler) agendaPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := h.app.Now()
 	f.From, f.WithCancelled, f.Limit, f.Offset = now, true, pageSize+1, (page-1)*pageSize
-	items, err := h.app.Store.Agenda(ctx, f)
+	items, err := h.app.Agenda(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -616,7 +602,7 @@ func (h *Handler) monthPage(w http.ResponseWriter, r *http.Request) error {
 	now := h.app.Now()
 	first := time.Date(y, time.Month(m), 1, 0, 0, 0, 0, paris)
 	next := first.AddDate(0, 1, 0)
-	items, err := h.app.Store.Agenda(ctx, store.AgendaFilter{OrgID: org.ID, From: first.UTC(), To: next.UTC(), WithCancelled: true, Limit: 1000})
+	items, err := h.app.Agenda(ctx, store.AgendaFilter{OrgID: org.ID, From: first.UTC(), To: next.UTC(), WithCancelled: true, Limit: 1000})
 	if err != nil {
 		return err
 	}
@@ -699,7 +685,7 @@ func (h *Handler) icsFeed(w http.ResponseWriter, r *http.Request) error {
 		nb = f.NeighbourhoodIDs[0]
 	}
 	now := h.app.Now()
-	evs, err := h.app.Store.FeedEvents(ctx, org.ID, topic, nb, now.Add(-feedSince), maxFeedEvents)
+	evs, err := h.app.FeedEvents(ctx, org.ID, topic, nb, now.Add(-feedSince), maxFeedEvents)
 	if err != nil {
 		return err
 	}
@@ -723,11 +709,7 @@ func (h *Handler) eventICS(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := h.app.Store.EventByID(ctx, org.ID, ev.Pub.ID)
-	if err != nil {
-		return err
-	}
-	xs, err := h.app.Store.EventExceptions(ctx, e.PublicationID)
+	e, xs, err := h.app.EventCalendar(ctx, org.ID, ev.Pub.ID)
 	if err != nil {
 		return err
 	}

@@ -57,15 +57,17 @@ func (h *Handler) renderStaffEvents(w http.ResponseWriter, r *http.Request, f *F
 	ctx := r.Context()
 	org, _ := orgFrom(ctx)
 	m, _ := membershipFrom(ctx)
+	acct, _ := accountFrom(ctx)
 	q := r.URL.Query()
 	page, _ := strconv.Atoi(q.Get("page"))
 	page = max(page, 1)
 	d := staffEventsData{Past: q.Get("past") == "1", Page: page, CanWrite: may(m, policy.EventEdit), Imported: imported}
 	now := h.app.Now()
-	items, err := h.app.Store.StaffEvents(ctx, org.ID, now, d.Past, staffPageSize+1, (page-1)*staffPageSize)
+	items, topics, err := h.app.StaffEvents(ctx, acct.ID, org.ID, d.Past, staffPageSize+1, (page-1)*staffPageSize)
 	if err != nil {
 		return err
 	}
+	d.Topics = topics
 	base := "/admin/" + org.Handle + "/events?"
 	if d.Past {
 		base += "past=1&"
@@ -83,9 +85,6 @@ func (h *Handler) renderStaffEvents(w http.ResponseWriter, r *http.Request, f *F
 			row.Repeats = app.RecurrenceText(lang(r), it.Event)
 		}
 		d.Items = append(d.Items, row)
-	}
-	if d.Topics, err = h.app.Store.TopicsOf(ctx, org.ID); err != nil {
-		return err
 	}
 	v := h.view(r, "events.staff.title", d)
 	v.Form = f
@@ -184,35 +183,23 @@ func (h *Handler) loadStaffEvent(r *http.Request) (*staffEventData, error) {
 	ctx := r.Context()
 	org, _ := orgFrom(ctx)
 	m, _ := membershipFrom(ctx)
-	id := r.PathValue("id")
-	p, err := h.app.Store.PublicationByID(ctx, org.ID, id)
+	file, err := h.app.EventFile(ctx, m.AccountID, org.ID, r.PathValue("id"))
 	if err != nil {
 		return nil, err
 	}
-	e, err := h.app.Store.EventByID(ctx, org.ID, id)
-	if err != nil {
-		return nil, err
-	}
+	e := file.Event
 	now := h.app.Now()
-	d := &staffEventData{Pub: p, Event: e, When: app.EventWhen(lang(r), e.StartsAt, e.EndsAt, e.AllDay, now),
+	d := &staffEventData{Pub: file.Pub, Event: e, When: app.EventWhen(lang(r), e.StartsAt, e.EndsAt, e.AllDay, now),
 		CanWrite: may(m, policy.EventEdit), CanStatus: may(m, policy.EventStatus),
 		Statuses: []model.EventStatus{model.EventScheduled, model.EventPostponed, model.EventCancelled}}
 	if e.Recurring() {
 		d.Repeats = app.RecurrenceText(lang(r), e)
-		occs, err := h.app.Store.Occurrences(ctx, e.PublicationID, now, 30)
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range occs {
+		for _, o := range file.Occurrences {
 			d.Occurrences = append(d.Occurrences, OccurrenceView{Occurrence: o, When: app.EventWhen(lang(r), o.StartsAt, o.EndsAt, e.AllDay, now)})
 		}
-		if d.Exceptions, err = h.app.Store.EventExceptions(ctx, e.PublicationID); err != nil {
-			return nil, err
-		}
+		d.Exceptions = file.Exceptions
 	}
-	if d.Counts, err = h.statusCounts(r, e.PublicationID); err != nil {
-		return nil, err
-	}
+	d.Counts = countsByName(file.Counts)
 	d.Left = max(e.Capacity-d.Counts["confirmed"], 0)
 	return d, nil
 }
@@ -247,11 +234,7 @@ func (h *Handler) participantsCSV(w http.ResponseWriter, r *http.Request) error 
 	ctx := r.Context()
 	org, _ := orgFrom(ctx)
 	acct, _ := accountFrom(ctx)
-	e, err := h.app.Store.EventByID(ctx, org.ID, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	p, err := h.app.Store.PublicationByID(ctx, org.ID, e.PublicationID)
+	p, e, err := h.app.StaffEvent(ctx, acct.ID, org.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -308,18 +291,16 @@ func (h *Handler) renderCheckin(w http.ResponseWriter, r *http.Request, f *Form,
 	org, _ := orgFrom(ctx)
 	acct, _ := accountFrom(ctx)
 	id := r.PathValue("id")
-	p, err := h.app.Store.PublicationByID(ctx, org.ID, id)
-	if err != nil {
-		return err
-	}
-	e, err := h.app.Store.EventByID(ctx, org.ID, id)
+	p, e, err := h.app.StaffEvent(ctx, acct.ID, org.ID, id)
 	if err != nil {
 		return err
 	}
 	d := checkinData{Pub: p, Event: e, Done: done, Already: already, Query: strings.TrimSpace(r.URL.Query().Get("q"))}
-	if d.Counts, err = h.statusCounts(r, id); err != nil {
+	counts, err := h.app.RegistrationCounts(ctx, acct.ID, org.ID, id)
+	if err != nil {
 		return err
 	}
+	d.Counts = countsByName(counts)
 	all, err := h.app.Participants(ctx, acct.ID, org.ID, id, store.RegistrationFilter{Statuses: []model.RegStatus{model.RegConfirmed}})
 	if err != nil {
 		return err
@@ -336,7 +317,7 @@ func (h *Handler) renderCheckin(w http.ResponseWriter, r *http.Request, f *Form,
 		}
 	}
 	if code := app.NormalizeCode(r.URL.Query().Get("code")); code != "" && r.Method == http.MethodGet {
-		reg, err := h.app.Store.RegistrationByCode(ctx, id, code)
+		reg, err := h.app.RegistrationByCode(ctx, acct.ID, org.ID, id, code)
 		if err == nil {
 			d.Shown = &reg
 		} else if errors.Is(err, model.ErrNotFound) {
@@ -461,15 +442,11 @@ func (h *Handler) eventExceptionDelete(w http.ResponseWriter, r *http.Request) e
 	return nil
 }
 
-// statusCounts counts an event's registrations by status, keyed for templates.
-func (h *Handler) statusCounts(r *http.Request, eventID string) (map[string]int, error) {
-	counts, err := h.app.Store.RegistrationCounts(r.Context(), eventID)
-	if err != nil {
-		return nil, err
-	}
+// countsByName keys registration counts by status name, for templates.
+func countsByName(counts map[model.RegStatus]int) map[string]int {
 	out := map[string]int{}
 	for k, v := range counts {
 		out[string(k)] = v
 	}
-	return out, nil
+	return out
 }

@@ -42,7 +42,7 @@ func (h *Handler) federationRoutes(mux *http.ServeMux) {
 		return federation.NewCollection(h.app.PersonActorURI(r.PathValue("id"))+"/followers", 0, ""), nil
 	}))
 	mux.HandleFunc("POST /users/{id}/inbox", h.apInbox(func(r *http.Request) (app.InboxTarget, error) {
-		if _, err := h.app.Store.FedActorOf(r.Context(), model.ActorPerson, r.PathValue("id")); err != nil {
+		if _, err := h.app.PersonActor(r.Context(), r.PathValue("id")); err != nil {
 			return app.InboxTarget{}, err
 		}
 		return app.InboxTarget{AccountID: r.PathValue("id")}, nil
@@ -140,7 +140,7 @@ func (h *Handler) apError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func (h *Handler) orgActor(r *http.Request) (any, error) {
-	org, err := h.app.Store.OrganisationByHandle(r.Context(), r.PathValue("org"))
+	org, err := h.app.OrganisationByHandle(r.Context(), r.PathValue("org"))
 	if err != nil {
 		return nil, err
 	}
@@ -148,11 +148,11 @@ func (h *Handler) orgActor(r *http.Request) (any, error) {
 }
 
 func (h *Handler) topicActor(r *http.Request) (any, error) {
-	org, err := h.app.Store.OrganisationByHandle(r.Context(), r.PathValue("org"))
+	org, err := h.app.OrganisationByHandle(r.Context(), r.PathValue("org"))
 	if err != nil {
 		return nil, err
 	}
-	t, err := h.app.Store.TopicBySlug(r.Context(), org.ID, r.PathValue("slug"))
+	t, err := h.app.TopicBySlug(r.Context(), org.ID, r.PathValue("slug"))
 	if err != nil {
 		return nil, err
 	}
@@ -160,38 +160,27 @@ func (h *Handler) topicActor(r *http.Request) (any, error) {
 }
 
 func (h *Handler) publicationDoc(r *http.Request) (any, error) {
-	org, err := h.app.Store.OrganisationByHandle(r.Context(), r.PathValue("org"))
+	org, err := h.app.OrganisationByHandle(r.Context(), r.PathValue("org"))
 	if err != nil {
 		return nil, err
 	}
-	p, err := h.app.Store.PublicationBySlug(r.Context(), org.ID, r.PathValue("slug"))
-	if err != nil {
-		return nil, err
-	}
-	if p.State != model.StatePublished {
-		return nil, model.ErrNotFound
-	}
-	n, err := h.app.PublicationObject(r.Context(), h.app.Store.Queries, org, p)
+	n, err := h.app.PublishedNote(r.Context(), org, r.PathValue("slug"))
 	return federation.ObjectDoc(n), err
 }
 
 // commentDoc serves a staff answer as a Note attributed to the
 // organisation; residents' comments are not ActivityPub objects.
 func (h *Handler) commentDoc(r *http.Request) (any, error) {
-	org, err := h.app.Store.OrganisationByHandle(r.Context(), r.PathValue("org"))
+	org, err := h.app.OrganisationByHandle(r.Context(), r.PathValue("org"))
 	if err != nil {
 		return nil, err
 	}
-	c, err := h.app.Store.CommentByID(r.Context(), org.ID, r.PathValue("id"))
+	c, p, err := h.app.CommentAndPublication(r.Context(), org.ID, r.PathValue("id"))
 	if err != nil {
 		return nil, err
 	}
 	if !c.IsStaffAnswer() || c.Status != model.CommentPublished {
 		return nil, model.ErrNotFound
-	}
-	p, err := h.app.Store.PublicationByID(r.Context(), org.ID, c.PublicationID)
-	if err != nil {
-		return nil, err
 	}
 	actor := h.app.OrgActorURI(org.Handle)
 	n := federation.Note{ID: h.app.CommentURI(org.Handle, c.ID), Type: "Note", AttributedTo: actor,
@@ -200,7 +189,7 @@ func (h *Handler) commentDoc(r *http.Request) (any, error) {
 		Published: federation.Stamp(c.CreatedAt), To: []string{federation.Public}}
 	switch {
 	case c.ParentID != "":
-		parent, err := h.app.Store.CommentByID(r.Context(), org.ID, c.ParentID)
+		parent, err := h.app.CommentByID(r.Context(), org.ID, c.ParentID)
 		if err == nil && parent.RemoteObject != "" {
 			n.InReplyTo = parent.RemoteObject
 		} else {
@@ -215,11 +204,7 @@ func (h *Handler) commentDoc(r *http.Request) (any, error) {
 // commentRedirect sends a browser from a comment's id to its place in the thread.
 func (h *Handler) commentRedirect(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	c, err := h.app.Store.CommentByID(r.Context(), org.ID, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	p, err := h.app.Store.PublicationByID(r.Context(), org.ID, c.PublicationID)
+	c, p, err := h.app.CommentAndPublication(r.Context(), org.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -231,12 +216,12 @@ func (h *Handler) commentRedirect(w http.ResponseWriter, r *http.Request) error 
 // and local actor (made on first use).
 func (h *Handler) actorFromPath(r *http.Request) (string, model.FedActor, model.Organisation, string, error) {
 	ctx := r.Context()
-	org, err := h.app.Store.OrganisationByHandle(ctx, r.PathValue("org"))
+	org, err := h.app.OrganisationByHandle(ctx, r.PathValue("org"))
 	if err != nil {
 		return "", model.FedActor{}, org, "", err
 	}
 	if slug := r.PathValue("slug"); slug != "" {
-		t, err := h.app.Store.TopicBySlug(ctx, org.ID, slug)
+		t, err := h.app.TopicBySlug(ctx, org.ID, slug)
 		if err != nil {
 			return "", model.FedActor{}, org, "", err
 		}
@@ -253,7 +238,7 @@ func (h *Handler) followers(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	n, err := h.app.Store.CountFollowers(r.Context(), act.ID)
+	n, err := h.app.CountFollowers(r.Context(), act.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -269,7 +254,7 @@ func (h *Handler) outbox(r *http.Request) (any, error) {
 		return nil, err
 	}
 	id := strings.TrimSuffix(uri, "/") + "/outbox"
-	total, err := h.app.Store.PublishedCount(ctx, org.ID)
+	total, err := h.app.PublishedCount(ctx, org.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -283,7 +268,7 @@ func (h *Handler) outbox(r *http.Request) (any, error) {
 		return nil, model.ErrNotFound
 	}
 	const per = 20
-	pubs, err := h.app.Store.PublicList(ctx, store.PublicFilter{OrgID: org.ID, TopicID: topicID, WithBody: true,
+	pubs, err := h.app.PublicList(ctx, store.PublicFilter{OrgID: org.ID, TopicID: topicID, WithBody: true,
 		Kinds: []model.PubKind{model.KindNews, model.KindAlert, model.KindJob, model.KindEvent, model.KindPage},
 		Limit: per + 1, Offset: (page - 1) * per})
 	if err != nil {
@@ -300,11 +285,7 @@ func (h *Handler) outbox(r *http.Request) (any, error) {
 	items := make([]any, 0, len(pubs))
 	orgURI := h.app.OrgActorURI(org.Handle)
 	for _, p := range pubs {
-		full, err := h.app.Store.PublicationByID(ctx, org.ID, p.ID) // with topics and image
-		if err != nil {
-			return nil, err
-		}
-		n, err := h.app.PublicationObject(ctx, h.app.Store.Queries, org, full)
+		n, err := h.app.PublicationNote(ctx, org, p.ID) // read whole: with topics and image
 		if err != nil {
 			return nil, err
 		}
@@ -349,14 +330,14 @@ func (h *Handler) webfinger(w http.ResponseWriter, r *http.Request) {
 	case model.ActorInstance:
 		uri, user = h.app.InstanceActorURI(), h.app.InstanceUsername()
 	case model.ActorOrg, model.ActorTopic:
-		org, err := h.app.Store.OrganisationByHandle(ctx, ref.Handle)
+		org, err := h.app.OrganisationByHandle(ctx, ref.Handle)
 		if err != nil {
 			http.Error(w, "unknown resource", http.StatusNotFound)
 			return
 		}
 		uri, user = h.app.OrgActorURI(org.Handle), org.Handle
 		if ref.Kind == model.ActorTopic {
-			t, err := h.app.Store.TopicBySlug(ctx, org.ID, ref.Slug)
+			t, err := h.app.TopicBySlug(ctx, org.ID, ref.Slug)
 			if err != nil {
 				http.Error(w, "unknown resource", http.StatusNotFound)
 				return
@@ -401,12 +382,12 @@ func (h *Handler) nodeinfoLinks(w http.ResponseWriter, r *http.Request) {
 // type. 2.0's schema allows only a name and a version for the software.
 func (h *Handler) nodeinfo(version string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		users, posts, err := h.app.Store.CountLocalAccounts(r.Context())
+		users, posts, err := h.app.CountLocalAccounts(r.Context())
 		if err != nil {
 			h.apError(w, r, err)
 			return
 		}
-		orgs, err := h.app.Store.Organisations(r.Context())
+		orgs, err := h.app.Organisations(r.Context())
 		if err != nil {
 			h.apError(w, r, err)
 			return

@@ -48,7 +48,7 @@ func (h *Handler) renderInvitation(w http.ResponseWriter, r *http.Request, info 
 		// Used already: a double click by the person who accepted lands them
 		// where the first click did.
 		if acct, ok := accountFrom(r.Context()); ok {
-			if _, err := h.app.Store.Membership(r.Context(), acct.ID, info.Org.ID); err == nil {
+			if _, err := h.app.Membership(r.Context(), acct.ID, info.Org.ID); err == nil {
 				redirect(w, r, "/admin/"+info.Org.Handle+"/")
 				return nil
 			}

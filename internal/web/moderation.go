@@ -41,7 +41,8 @@ func (h *Handler) renderStaff(w http.ResponseWriter, r *http.Request, status int
 
 func (h *Handler) moderationQueue(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	items, err := h.app.Store.NeedsDecision(r.Context(), org.ID, 200)
+	acct, _ := accountFrom(r.Context())
+	items, err := h.app.ModerationQueue(r.Context(), acct.ID, org.ID, 200)
 	if err != nil {
 		return err
 	}
@@ -176,11 +177,7 @@ func (h *Handler) authorProfile(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) publicationMode(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	pub, err := h.app.Store.PublicationByID(r.Context(), org.ID, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	err = h.app.SetPublicationMode(r.Context(), acct, org.ID, pub.ID, model.ModerationMode(r.PostFormValue("mode")), r.PostFormValue("pre_ack") != "")
+	pub, err := h.app.SetPublicationMode(r.Context(), acct, org.ID, r.PathValue("id"), model.ModerationMode(r.PostFormValue("mode")), r.PostFormValue("pre_ack") != "")
 	var fe *model.FieldError
 	if errors.As(err, &fe) {
 		h.flash(w, fe.Code)
@@ -335,16 +332,9 @@ type notificationsView struct {
 func (h *Handler) notifications(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	items, err := h.app.Store.NotificationsOf(r.Context(), org.ID, acct.ID, 100)
-	if err != nil {
-		return err
-	}
-	pref, err := h.app.Store.EmailRouted(r.Context(), org.ID, acct.ID)
-	if err != nil {
-		return err
-	}
 	// Showing the list is reading it; unread ones stay marked on this view.
-	if err := h.app.Store.MarkNotificationsRead(r.Context(), org.ID, acct.ID, h.app.Now()); err != nil {
+	items, pref, err := h.app.StaffNotifications(r.Context(), acct.ID, org.ID, 100)
+	if err != nil {
 		return err
 	}
 	h.renderStaff(w, r, http.StatusOK, "debate/notifications", "debate.notifications.title", notificationsView{Items: items, EmailRouted: pref}, nil)

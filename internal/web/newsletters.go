@@ -67,7 +67,8 @@ type newslettersData struct {
 
 func (h *Handler) newsletters(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	list, err := h.app.Store.NewslettersOf(r.Context(), org.ID, false)
+	acct, _ := accountFrom(r.Context())
+	list, err := h.app.Newsletters(r.Context(), acct.ID, org.ID)
 	if err != nil {
 		return err
 	}
@@ -79,20 +80,12 @@ func (h *Handler) newsletters(w http.ResponseWriter, r *http.Request) error {
 
 // newsletterData is the edit page: form, previews, audience and progress.
 type newsletterData struct {
-	N       model.Newsletter
-	New     bool
-	Topics  []model.Topic
-	Hoods   []model.Neighbourhood
-	Preview app.RenderedNewsletter
+	app.NewsletterFile
+	New bool
 	// PreviewHTML is Preview.BodyHTML, sanitised by the markdown package.
 	PreviewHTML template.HTML
-	Audience    int
-	Mailing     *model.Mailing
 	Progress    progress
 	Refresh     bool // meta refresh for browsers without JavaScript
-	// Clicks are the letter's links and their clicks, when the
-	// organisation counts them (aggregate only).
-	Clicks []store.ClickCount
 }
 
 // progress is a mailing's state for the progress bar and its JSON twin.
@@ -124,38 +117,23 @@ func progressOf(m model.Mailing, now time.Time) progress {
 func (h *Handler) newNewsletter(w http.ResponseWriter, r *http.Request) error {
 	f := emptyForm()
 	f.Values.Set("body", "Bonjour,\n\n\n## Les dernières nouvelles\n\n[[publications 5]]\n")
-	return h.renderNewsletter(w, r, http.StatusOK, model.Newsletter{}, f)
+	return h.renderNewsletter(w, r, http.StatusOK, "", f)
 }
 
-func (h *Handler) renderNewsletter(w http.ResponseWriter, r *http.Request, status int, n model.Newsletter, f *Form) error {
+// renderNewsletter renders the page of newsletter id ("" for a new one).
+func (h *Handler) renderNewsletter(w http.ResponseWriter, r *http.Request, status int, id string, f *Form) error {
 	org, _ := orgFrom(r.Context())
-	d := newsletterData{N: n, New: n.ID == ""}
-	var err error
-	if d.Topics, err = h.app.Store.TopicsOf(r.Context(), org.ID); err != nil {
+	acct, _ := accountFrom(r.Context())
+	file, err := h.app.NewsletterFile(r.Context(), acct.ID, org, id)
+	if err != nil {
 		return err
 	}
-	if d.Hoods, err = h.app.Store.NeighbourhoodsOf(r.Context(), org.ID); err != nil {
-		return err
-	}
-	if n.ID != "" {
-		if d.Preview, err = h.app.RenderNewsletter(r.Context(), org, n); err != nil {
-			return err
-		}
+	d := newsletterData{NewsletterFile: file, New: id == ""}
+	if id != "" {
 		d.PreviewHTML = template.HTML(d.Preview.BodyHTML)
-		if d.Audience, err = h.app.NewsletterAudience(r.Context(), n); err != nil {
-			return err
-		}
-		if n.MailingID != "" {
-			m, err := h.app.Store.MailingByID(r.Context(), org.ID, n.MailingID)
-			if err != nil {
-				return err
-			}
-			d.Mailing = &m
-			d.Progress = progressOf(m, time.Now())
-			if d.Clicks, err = h.app.Store.ClickCounts(r.Context(), m.ID); err != nil {
-				return err
-			}
-		}
+	}
+	if d.Mailing != nil {
+		d.Progress = progressOf(*d.Mailing, time.Now())
 	}
 	v := h.view(r, "newsletters.edit.title", d)
 	v.Form = f
@@ -177,11 +155,12 @@ func newsletterForm(n model.Newsletter) *Form {
 
 func (h *Handler) newsletter(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	n, err := h.app.Store.NewsletterByID(r.Context(), org.ID, r.PathValue("id"))
+	acct, _ := accountFrom(r.Context())
+	n, err := h.app.Newsletter(r.Context(), acct.ID, org.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	return h.renderNewsletter(w, r, http.StatusOK, n, newsletterForm(n))
+	return h.renderNewsletter(w, r, http.StatusOK, n.ID, newsletterForm(n))
 }
 
 func newsletterInput(r *http.Request) app.NewsletterInput {
@@ -206,13 +185,7 @@ func (h *Handler) saveNewsletter(w http.ResponseWriter, r *http.Request, id stri
 	f := newForm(r)
 	n, err := h.app.SaveNewsletter(r.Context(), acct.ID, org.ID, id, newsletterInput(r))
 	if f.Absorb(err) {
-		cur := model.Newsletter{}
-		if id != "" {
-			if cur, err = h.app.Store.NewsletterByID(r.Context(), org.ID, id); err != nil {
-				return err
-			}
-		}
-		return h.renderNewsletter(w, r, http.StatusUnprocessableEntity, cur, f)
+		return h.renderNewsletter(w, r, http.StatusUnprocessableEntity, id, f)
 	}
 	if err != nil {
 		return err
@@ -257,7 +230,7 @@ func (h *Handler) sendNewsletter(w http.ResponseWriter, r *http.Request) error {
 		err = h.app.SendNewsletter(r.Context(), acct.ID, org, id, at)
 	}
 	if f.HasErrors() || f.Absorb(err) {
-		n, nerr := h.app.Store.NewsletterByID(r.Context(), org.ID, id)
+		n, nerr := h.app.Newsletter(r.Context(), acct.ID, org.ID, id)
 		if nerr != nil {
 			return nerr
 		}
@@ -265,7 +238,7 @@ func (h *Handler) sendNewsletter(w http.ResponseWriter, r *http.Request) error {
 		full.Errors = f.Errors
 		full.Values.Set("when", r.PostFormValue("when"))
 		full.Values.Set("at", r.PostFormValue("at"))
-		return h.renderNewsletter(w, r, http.StatusUnprocessableEntity, n, full)
+		return h.renderNewsletter(w, r, http.StatusUnprocessableEntity, n.ID, full)
 	}
 	if err != nil {
 		return err
@@ -294,7 +267,7 @@ func (h *Handler) unscheduleNewsletter(w http.ResponseWriter, r *http.Request) e
 func (h *Handler) mailingState(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	n, err := h.app.Store.NewsletterByID(r.Context(), org.ID, r.PathValue("id"))
+	n, err := h.app.Newsletter(r.Context(), acct.ID, org.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -311,14 +284,8 @@ func (h *Handler) mailingState(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) mailingProgress(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	n, err := h.app.Store.NewsletterByID(r.Context(), org.ID, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	if n.MailingID == "" {
-		return model.ErrNotFound
-	}
-	m, err := h.app.Store.MailingByID(r.Context(), org.ID, n.MailingID)
+	acct, _ := accountFrom(r.Context())
+	m, err := h.app.NewsletterMailing(r.Context(), acct.ID, org.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -327,41 +294,13 @@ func (h *Handler) mailingProgress(w http.ResponseWriter, r *http.Request) error 
 	return json.NewEncoder(w).Encode(progressOf(m, time.Now()))
 }
 
-// figuresData: counts only, never addresses.
-type figuresData struct {
-	Counts    store.SubscriberCounts
-	Topics    []model.Topic
-	Hoods     []model.Neighbourhood
-	Suspended int
-	Bounces   []model.BounceStat
-	Settings  model.MailSettings
-	// DigestClicks are the most clicked links of the last 30 days'
-	// digests, all recipients together (when clicks are counted).
-	DigestClicks []store.ClickCount
-}
-
+// The subscriber figures page shows app.SubscriberFigures: counts only,
+// never addresses.
 func (h *Handler) subscriberFigures(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	var (
-		d   figuresData
-		err error
-	)
-	if d.Counts, err = h.app.Store.CountSubscribers(r.Context(), org.ID); err != nil {
-		return err
-	}
-	if d.Topics, err = h.app.Store.TopicsOf(r.Context(), org.ID); err != nil {
-		return err
-	}
-	if d.Hoods, err = h.app.Store.NeighbourhoodsOf(r.Context(), org.ID); err != nil {
-		return err
-	}
-	if d.Suspended, d.Bounces, err = h.app.Store.BounceStats(r.Context(), org.ID); err != nil {
-		return err
-	}
-	if d.Settings, err = h.app.Store.MailSettings(r.Context(), org.ID); err != nil {
-		return err
-	}
-	if d.DigestClicks, err = h.app.Store.DigestClicks(r.Context(), org.ID, h.app.Now().Add(-30*24*time.Hour), 20); err != nil {
+	acct, _ := accountFrom(r.Context())
+	d, err := h.app.SubscriberFigures(r.Context(), acct.ID, org.ID)
+	if err != nil {
 		return err
 	}
 	v := h.view(r, "subs.figures.title", d)
@@ -486,7 +425,7 @@ type archiveData struct {
 
 func (h *Handler) newsletterArchive(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	list, err := h.app.Store.NewslettersOf(r.Context(), org.ID, true)
+	list, err := h.app.SentNewsletters(r.Context(), org.ID)
 	if err != nil {
 		return err
 	}
@@ -496,7 +435,7 @@ func (h *Handler) newsletterArchive(w http.ResponseWriter, r *http.Request) erro
 
 func (h *Handler) newsletterPage(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	n, err := h.app.Store.NewsletterBySlug(r.Context(), org.ID, r.PathValue("slug"))
+	n, err := h.app.SentNewsletter(r.Context(), org.ID, r.PathValue("slug"))
 	if err != nil {
 		return err
 	}

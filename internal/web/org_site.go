@@ -48,7 +48,7 @@ func (h *Handler) orgSiteRoutes(mux *http.ServeMux) {
 // context for the handler and the layout.
 func (h *Handler) orgPage(fn handlerFunc) http.Handler {
 	return h.public(func(w http.ResponseWriter, r *http.Request) error {
-		org, err := h.app.Store.OrganisationByHandle(r.Context(), r.PathValue("org"))
+		org, err := h.app.OrganisationByHandle(r.Context(), r.PathValue("org"))
 		if err != nil {
 			return err
 		}

@@ -103,7 +103,7 @@ func (h *Handler) cachedPage(fn handlerFunc) http.Handler {
 		if signedIn || flashErr == nil || h.cache == nil {
 			return h.renderFresh(w, r, handle, fn, false)
 		}
-		orgID, gen, err := h.app.Store.PublicGeneration(ctx, handle)
+		orgID, gen, err := h.app.PublicGeneration(ctx, handle)
 		if err != nil {
 			return err
 		}
@@ -119,7 +119,7 @@ func (h *Handler) cachedPage(fn handlerFunc) http.Handler {
 // renderFresh renders the page into a buffer, caches it when asked and
 // possible, and answers.
 func (h *Handler) renderFresh(w http.ResponseWriter, r *http.Request, handle string, fn handlerFunc, public bool, key ...pagecache.Key) error {
-	org, err := h.app.Store.OrganisationByHandle(r.Context(), handle)
+	org, err := h.app.OrganisationByHandle(r.Context(), handle)
 	if err != nil {
 		return err
 	}

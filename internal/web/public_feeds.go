@@ -47,7 +47,7 @@ func (h *Handler) feedHandler(f feedFormat, scope feedScope) handlerFunc {
 			HomeURL: h.abs(orgPath(org)), FeedURL: h.abs(r.URL.Path)}
 		switch scope {
 		case feedTopic:
-			t, err := h.app.Store.TopicBySlug(ctx, org.ID, r.PathValue("slug"))
+			t, err := h.app.TopicBySlug(ctx, org.ID, r.PathValue("slug"))
 			if err != nil {
 				return err
 			}
@@ -55,7 +55,7 @@ func (h *Handler) feedHandler(f feedFormat, scope feedScope) handlerFunc {
 			fd.Title, fd.Description = t.Name+" · "+org.Name, t.Description
 			fd.HomeURL = h.abs(orgPath(org) + "themes/" + t.Slug)
 		case feedNeighbourhood:
-			n, err := h.app.Store.NeighbourhoodBySlug(ctx, org.ID, r.PathValue("slug"))
+			n, err := h.app.NeighbourhoodBySlug(ctx, org.ID, r.PathValue("slug"))
 			if err != nil {
 				return err
 			}
@@ -66,7 +66,7 @@ func (h *Handler) feedHandler(f feedFormat, scope feedScope) handlerFunc {
 		if fd.Description == "" {
 			fd.Description = fd.Title
 		}
-		items, err := h.app.Store.PublicList(ctx, filter)
+		items, err := h.app.PublicList(ctx, filter)
 		if err != nil {
 			return err
 		}
@@ -119,13 +119,13 @@ func writeXML(w http.ResponseWriter, v any) error {
 // instanceSitemap is a sitemap index pointing at every organisation's
 // sitemap (split in pages of 40,000 URLs for large ones).
 func (h *Handler) instanceSitemap(w http.ResponseWriter, r *http.Request) error {
-	orgs, err := h.app.Store.Organisations(r.Context())
+	orgs, err := h.app.Organisations(r.Context())
 	if err != nil {
 		return err
 	}
 	idx := sitemapIndex{}
 	for _, o := range orgs {
-		n, err := h.app.Store.PublishedCount(r.Context(), o.ID)
+		n, err := h.app.PublishedCount(r.Context(), o.ID)
 		if err != nil {
 			return err
 		}
@@ -154,14 +154,14 @@ func (h *Handler) orgSitemap(w http.ResponseWriter, r *http.Request) error {
 		for _, p := range []string{"", "actualites", "emplois"} {
 			set.URLs = append(set.URLs, sitemapURL{Loc: h.abs(orgPath(org) + p)})
 		}
-		topics, err := h.app.Store.TopicsOf(ctx, org.ID)
+		topics, err := h.app.TopicsOf(ctx, org.ID)
 		if err != nil {
 			return err
 		}
 		for _, t := range topics {
 			set.URLs = append(set.URLs, sitemapURL{Loc: h.abs(orgPath(org) + "themes/" + t.Slug)})
 		}
-		nbs, err := h.app.Store.NeighbourhoodsOf(ctx, org.ID)
+		nbs, err := h.app.NeighbourhoodsOf(ctx, org.ID)
 		if err != nil {
 			return err
 		}
@@ -169,7 +169,7 @@ func (h *Handler) orgSitemap(w http.ResponseWriter, r *http.Request) error {
 			set.URLs = append(set.URLs, sitemapURL{Loc: h.abs(orgPath(org) + "quartiers/" + n.Slug)})
 		}
 	}
-	entries, err := h.app.Store.PublicSitemap(ctx, org.ID, sitemapPageSize, (page-1)*sitemapPageSize)
+	entries, err := h.app.PublicSitemap(ctx, org.ID, sitemapPageSize, (page-1)*sitemapPageSize)
 	if err != nil {
 		return err
 	}

@@ -66,6 +66,7 @@ func (h *Handler) pubList(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	org, _ := orgFrom(ctx)
 	m, _ := membershipFrom(ctx)
+	acct, _ := accountFrom(ctx)
 	q := r.URL.Query()
 	page, _ := strconv.Atoi(q.Get("page"))
 	page = max(page, 1)
@@ -77,24 +78,17 @@ func (h *Handler) pubList(w http.ResponseWriter, r *http.Request) error {
 	if !f.Kind.Valid() {
 		f.Kind = ""
 	}
-	items, total, err := h.app.Store.ListPublications(ctx, f)
+	list, err := h.app.Publications(ctx, acct.ID, f)
 	if err != nil {
 		return err
 	}
+	items, total := list.Items, list.Total
 	names, staff, err := h.staffNames(r)
 	if err != nil {
 		return err
 	}
-	topics, err := h.app.Store.TopicsOf(ctx, org.ID)
-	if err != nil {
-		return err
-	}
-	counts, err := h.app.Store.CountPublicationsByState(ctx, org.ID)
-	if err != nil {
-		return err
-	}
-	d := pubListData{Total: total, Page: page, Pages: max(1, (total+staffPageSize-1)/staffPageSize), Filter: f, Topics: topics,
-		Authors: staff, Kinds: model.PubKinds, States: model.PubStates, Counts: counts,
+	d := pubListData{Total: total, Page: page, Pages: max(1, (total+staffPageSize-1)/staffPageSize), Filter: f, Topics: list.Topics,
+		Authors: staff, Kinds: model.PubKinds, States: model.PubStates, Counts: list.Counts,
 		CanWrite: may(m, policy.PublicationEdit), NewKinds: model.PubKinds}
 	d.Items = pubRows(items, names)
 	link := func(p int) string {
@@ -136,7 +130,8 @@ func (h *Handler) pubPage(w http.ResponseWriter, r *http.Request, page, title st
 // staffNames maps the organisation's staff ids to display names.
 func (h *Handler) staffNames(r *http.Request) (map[string]string, []store.StaffMember, error) {
 	org, _ := orgFrom(r.Context())
-	staff, err := h.app.Store.StaffOf(r.Context(), org.ID)
+	acct, _ := accountFrom(r.Context())
+	staff, err := h.app.StaffMembers(r.Context(), acct.ID, org.ID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -261,7 +256,8 @@ func (h *Handler) pubNew(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) pubShow(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	p, err := h.app.Store.PublicationByID(r.Context(), org.ID, r.PathValue("id"))
+	acct, _ := accountFrom(r.Context())
+	p, err := h.app.StaffPublication(r.Context(), acct.ID, org.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -297,7 +293,7 @@ func (h *Handler) renderPub(w http.ResponseWriter, r *http.Request, status int, 
 		if err != nil {
 			return err
 		}
-		trs, err := h.app.Store.PublicationTransitions(ctx, org.ID, p.ID)
+		trs, err := h.app.PublicationHistory(ctx, m.AccountID, org.ID, p.ID)
 		if err != nil {
 			return err
 		}
@@ -305,29 +301,16 @@ func (h *Handler) renderPub(w http.ResponseWriter, r *http.Request, status int, 
 			d.History = append(d.History, historyRow{PubTransition: trs[i], Actor: names[trs[i].ActorID]})
 		}
 	}
-	if d.Required, err = h.app.Store.ValidationRequired(ctx, org.ID, kind); err != nil {
+	choices, err := h.app.EditorChoices(ctx, m.AccountID, org.ID, kind, f.Value("image_id"), d.CanEdit)
+	if err != nil {
 		return err
 	}
+	d.Required, d.Topics, d.Neighbours, d.Image = choices.Required, choices.Topics, choices.Neighbours, choices.Image
 	if d.Event, err = h.eventEditor(ctx, org, kind, p); err != nil { // events.go
 		return err
 	}
-	if d.Topics, err = h.app.Store.TopicsOf(ctx, org.ID); err != nil {
-		return err
-	}
-	if d.Neighbours, err = h.app.Store.NeighbourhoodsOf(ctx, org.ID); err != nil {
-		return err
-	}
-	if id := f.Value("image_id"); id != "" {
-		if im, err := h.app.Store.MediaByID(ctx, org.ID, id); err == nil {
-			d.Image = &im
-		}
-	}
 	if d.CanEdit {
-		all, err := h.app.Store.MediaOf(ctx, org.ID, "", 24)
-		if err != nil {
-			return err
-		}
-		for _, md := range all {
+		for _, md := range choices.Media {
 			if md.Kind == "pdf" {
 				d.PDFs = append(d.PDFs, md)
 			} else {
@@ -466,7 +449,7 @@ func (h *Handler) pubPost(w http.ResponseWriter, r *http.Request) error {
 	op := f.Value("op")
 	id := f.Value("id")
 	var cur *model.Publication
-	if p, err := h.app.Store.PublicationByID(ctx, org.ID, id); err == nil {
+	if p, err := h.app.StaffPublication(ctx, acct.ID, org.ID, id); err == nil {
 		cur = &p
 	} else if !errors.Is(err, model.ErrNotFound) {
 		return err
@@ -577,7 +560,7 @@ func (h *Handler) pubAutosave(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	// Only drafts autosave: a published text changes when someone decides to.
-	if p, err := h.app.Store.PublicationByID(ctx, org.ID, f.Value("id")); err == nil && p.State != model.StateDraft {
+	if p, err := h.app.StaffPublication(ctx, acct.ID, org.ID, f.Value("id")); err == nil && p.State != model.StateDraft {
 		w.WriteHeader(http.StatusConflict)
 		return nil
 	}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/model"
-	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/textdiff"
 )
 
@@ -40,11 +39,8 @@ type revisionRow struct {
 
 func (h *Handler) pubRevisions(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	p, err := h.app.Store.PublicationByID(r.Context(), org.ID, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	revs, err := h.app.Store.PublicationRevisions(r.Context(), org.ID, p.ID)
+	acct, _ := accountFrom(r.Context())
+	p, revs, err := h.app.PublicationRevisions(r.Context(), acct.ID, org.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -96,7 +92,8 @@ var revisionFieldOrder = []string{"pub.field.title", "pub.field.summary", "pub.f
 func (h *Handler) pubRevision(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	org, _ := orgFrom(ctx)
-	p, err := h.app.Store.PublicationByID(ctx, org.ID, r.PathValue("id"))
+	acct, _ := accountFrom(ctx)
+	p, err := h.app.StaffPublication(ctx, acct.ID, org.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -104,7 +101,7 @@ func (h *Handler) pubRevision(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return model.ErrNotFound
 	}
-	rv, err := h.app.Store.PublicationRevision(ctx, org.ID, p.ID, n)
+	rv, err := h.app.PublicationRevision(ctx, acct.ID, org.ID, p.ID, n)
 	if err != nil {
 		return err
 	}
@@ -122,7 +119,7 @@ func (h *Handler) pubRevision(w http.ResponseWriter, r *http.Request) error {
 	}
 	before := model.PubRevision{}
 	if against >= 1 && against != n {
-		old, err := h.app.Store.PublicationRevision(ctx, org.ID, p.ID, against)
+		old, err := h.app.PublicationRevision(ctx, acct.ID, org.ID, p.ID, against)
 		if err != nil {
 			return err
 		}
@@ -140,7 +137,8 @@ func (h *Handler) pubRevision(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) pubValidation(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	items, total, err := h.app.Store.ListPublications(r.Context(), store.PubFilter{OrgID: org.ID, State: model.StateSubmitted, Limit: 200})
+	acct, _ := accountFrom(r.Context())
+	items, total, err := h.app.ValidationQueue(r.Context(), acct.ID, org.ID, 200)
 	if err != nil {
 		return err
 	}
@@ -184,7 +182,8 @@ func (h *Handler) pubCalendar(w http.ResponseWriter, r *http.Request) error {
 		first = m
 	}
 	next := first.AddDate(0, 1, 0)
-	pubs, err := h.app.Store.PublicationsBetween(ctx, org.ID, first, next)
+	acct, _ := accountFrom(ctx)
+	pubs, err := h.app.PublicationCalendar(ctx, acct.ID, org.ID, first, next)
 	if err != nil {
 		return err
 	}
@@ -252,7 +251,8 @@ type settingsData struct {
 
 func (h *Handler) pubSettings(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	req, err := h.app.Store.ValidationSettings(r.Context(), org.ID)
+	acct, _ := accountFrom(r.Context())
+	req, err := h.app.ValidationSettings(r.Context(), acct.ID, org.ID)
 	if err != nil {
 		return err
 	}

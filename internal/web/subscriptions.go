@@ -48,11 +48,11 @@ func contains(list []string, s string) bool {
 }
 
 func (h *Handler) choicesFor(r *http.Request, orgID string, c model.Choices) (ChoicesView, error) {
-	topics, err := h.app.Store.TopicsOf(r.Context(), orgID)
+	topics, err := h.app.TopicsOf(r.Context(), orgID)
 	if err != nil {
 		return ChoicesView{}, err
 	}
-	hoods, err := h.app.Store.NeighbourhoodsOf(r.Context(), orgID)
+	hoods, err := h.app.NeighbourhoodsOf(r.Context(), orgID)
 	if err != nil {
 		return ChoicesView{}, err
 	}
@@ -86,12 +86,12 @@ func (h *Handler) followForm(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	c := model.Choices{Everything: true, Alerts: true, News: model.FreqWeekly}
 	if s := r.URL.Query().Get("sujet"); s != "" {
-		if t, err := h.app.Store.TopicBySlug(r.Context(), org.ID, s); err == nil {
+		if t, err := h.app.TopicBySlug(r.Context(), org.ID, s); err == nil {
 			c.Everything, c.TopicIDs = false, []string{t.ID}
 		}
 	}
 	if s := r.URL.Query().Get("quartier"); s != "" {
-		if n, err := h.app.Store.NeighbourhoodBySlug(r.Context(), org.ID, s); err == nil {
+		if n, err := h.app.NeighbourhoodBySlug(r.Context(), org.ID, s); err == nil {
 			c.Everything, c.NeighbourhoodIDs = false, []string{n.ID}
 		}
 	}
@@ -334,18 +334,18 @@ func (h *Handler) renderAccountSubs(w http.ResponseWriter, r *http.Request, stat
 	if err != nil {
 		return err
 	}
-	list, err := h.app.Store.SubscriberOrgs(r.Context(), sub.ID)
+	list, err := h.app.SubscriberOrgs(r.Context(), sub)
 	if err != nil {
 		return err
 	}
-	orgs, err := h.app.Store.Organisations(r.Context())
+	orgs, err := h.app.Organisations(r.Context())
 	if err != nil {
 		return err
 	}
 	var d accountSubsData
 	followed := map[string]bool{}
 	for _, so := range list {
-		org, err := h.app.Store.OrganisationByID(r.Context(), so.OrgID)
+		org, err := h.app.OrganisationByID(r.Context(), so.OrgID)
 		if err != nil {
 			return err
 		}
@@ -365,22 +365,12 @@ func (h *Handler) renderAccountSubs(w http.ResponseWriter, r *http.Request, stat
 			d.Others = append(d.Others, o)
 		}
 	}
-	threads, err := h.app.Store.Follows(r.Context(), sub.ID, model.FollowThread)
+	threads, err := h.app.FollowedThreads(r.Context(), sub)
 	if err != nil {
 		return err
 	}
-	for _, id := range threads {
-		orgID, err := h.app.Store.PublicationOrg(r.Context(), id)
-		if err != nil {
-			continue
-		}
-		org, err := h.app.Store.OrganisationByID(r.Context(), orgID)
-		if err != nil {
-			return err
-		}
-		if p, err := h.app.Store.PublicationByID(r.Context(), orgID, id); err == nil {
-			d.Threads = append(d.Threads, followedThread{Publication: p, Path: "/" + org.Handle + "/p/" + p.Slug + "#commentaires"})
-		}
+	for _, t := range threads {
+		d.Threads = append(d.Threads, followedThread{Publication: t.Publication, Path: "/" + t.Org.Handle + "/p/" + t.Publication.Slug + "#commentaires"})
 	}
 	v := h.view(r, "subs.account.title", d)
 	v.NoIndex = true
@@ -420,11 +410,7 @@ func (h *Handler) stopAccountSubscription(w http.ResponseWriter, r *http.Request
 func (h *Handler) unfollowThread(w http.ResponseWriter, r *http.Request) error {
 	acct, _ := accountFrom(r.Context())
 	pubID := r.PathValue("pub")
-	org, err := h.app.Store.PublicationOrg(r.Context(), pubID)
-	if err != nil {
-		return err
-	}
-	if err := h.app.FollowThread(r.Context(), acct, org, pubID, false); err != nil {
+	if err := h.app.UnfollowThread(r.Context(), acct, pubID); err != nil {
 		return err
 	}
 	h.flash(w, "subs.saved")

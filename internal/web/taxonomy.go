@@ -38,9 +38,10 @@ type tagsData struct {
 func (h *Handler) tagsData(r *http.Request, what string) (tagsData, error) {
 	ctx := r.Context()
 	org, _ := orgFrom(ctx)
+	acct, _ := accountFrom(ctx)
 	d := tagsData{What: what}
 	if what == "topics" {
-		services, err := h.app.Store.ServicesOf(ctx, org.ID)
+		topics, services, err := h.app.TaxonomyTopics(ctx, acct.ID, org.ID)
 		if err != nil {
 			return d, err
 		}
@@ -49,17 +50,13 @@ func (h *Handler) tagsData(r *http.Request, what string) (tagsData, error) {
 			names[s.ID] = s.Name
 		}
 		d.Services = services
-		topics, err := h.app.Store.TopicsOf(ctx, org.ID)
-		if err != nil {
-			return d, err
-		}
 		for _, t := range topics {
 			d.Items = append(d.Items, tagRow{ID: t.ID, Slug: t.Slug, Name: t.Name, Description: t.Description,
 				ServiceID: t.ServiceID, Service: names[t.ServiceID]})
 		}
 		return d, nil
 	}
-	nbs, err := h.app.Store.NeighbourhoodsOf(ctx, org.ID)
+	nbs, err := h.app.TaxonomyNeighbourhoods(ctx, acct.ID, org.ID)
 	if err != nil {
 		return d, err
 	}

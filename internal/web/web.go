@@ -298,7 +298,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 func (h *Handler) databaseDown(ctx context.Context) bool {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 	defer cancel()
-	return h.app.Store.Ping(ctx) != nil
+	return h.app.Ping(ctx) != nil
 }
 
 // handle adapts a handlerFunc.

@@ -1,0 +1,149 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/parvis/parvis/internal/app/policy"
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
+)
+
+// Newsletters lists the organisation's newsletters, drafts included, for
+// whom the policy allows newsletter.edit.
+func (a *App) Newsletters(ctx context.Context, actorID, orgID string) ([]model.Newsletter, error) {
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.NewsletterEdit); err != nil {
+		return nil, err
+	}
+	return a.Store.NewslettersOf(ctx, orgID, false)
+}
+
+// Newsletter returns one of the organisation's newsletters for whom the
+// policy allows newsletter.edit.
+func (a *App) Newsletter(ctx context.Context, actorID, orgID, id string) (model.Newsletter, error) {
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.NewsletterEdit); err != nil {
+		return model.Newsletter{}, err
+	}
+	return a.Store.NewsletterByID(ctx, orgID, id)
+}
+
+// NewsletterFile is everything the newsletter page shows: the letter, the
+// choices of audience, its preview, how many it would reach and, once
+// sending, its mailing and the clicks on its links.
+type NewsletterFile struct {
+	N        model.Newsletter
+	Topics   []model.Topic
+	Hoods    []model.Neighbourhood
+	Preview  RenderedNewsletter
+	Audience int
+	Mailing  *model.Mailing
+	// Clicks are the letter's links and their clicks, when the
+	// organisation counts them (aggregate only).
+	Clicks []store.ClickCount
+}
+
+// NewsletterFile returns newsletter id's file ("" for a new letter: only
+// the choices of audience) for whom the policy allows newsletter.edit.
+func (a *App) NewsletterFile(ctx context.Context, actorID string, org model.Organisation, id string) (NewsletterFile, error) {
+	var f NewsletterFile
+	if _, err := authorize(ctx, a.Store.Queries, actorID, org.ID, policy.NewsletterEdit); err != nil {
+		return f, err
+	}
+	var err error
+	if f.Topics, err = a.Store.TopicsOf(ctx, org.ID); err != nil {
+		return f, err
+	}
+	if f.Hoods, err = a.Store.NeighbourhoodsOf(ctx, org.ID); err != nil {
+		return f, err
+	}
+	if id == "" {
+		return f, nil
+	}
+	if f.N, err = a.Store.NewsletterByID(ctx, org.ID, id); err != nil {
+		return f, err
+	}
+	if f.Preview, err = a.RenderNewsletter(ctx, org, f.N); err != nil {
+		return f, err
+	}
+	if f.Audience, err = a.NewsletterAudience(ctx, f.N); err != nil {
+		return f, err
+	}
+	if f.N.MailingID != "" {
+		m, err := a.Store.MailingByID(ctx, org.ID, f.N.MailingID)
+		if err != nil {
+			return f, err
+		}
+		f.Mailing = &m
+		if f.Clicks, err = a.Store.ClickCounts(ctx, m.ID); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+// NewsletterMailing returns the mailing of newsletter id (not found before
+// it is sent) for whom the policy allows newsletter.edit: the progress bar.
+func (a *App) NewsletterMailing(ctx context.Context, actorID, orgID, id string) (model.Mailing, error) {
+	n, err := a.Newsletter(ctx, actorID, orgID, id)
+	if err != nil {
+		return model.Mailing{}, err
+	}
+	if n.MailingID == "" {
+		return model.Mailing{}, model.ErrNotFound
+	}
+	return a.Store.MailingByID(ctx, orgID, n.MailingID)
+}
+
+// SubscriberFigures are the subscriber figures page's data: counts only,
+// never addresses.
+type SubscriberFigures struct {
+	Counts    store.SubscriberCounts
+	Topics    []model.Topic
+	Hoods     []model.Neighbourhood
+	Suspended int
+	Bounces   []model.BounceStat
+	Settings  model.MailSettings
+	// DigestClicks are the most clicked links of the last 30 days'
+	// digests, all recipients together (when clicks are counted).
+	DigestClicks []store.ClickCount
+}
+
+// SubscriberFigures returns the organisation's subscriber figures for whom
+// the policy allows subscribers.view.
+func (a *App) SubscriberFigures(ctx context.Context, actorID, orgID string) (SubscriberFigures, error) {
+	var d SubscriberFigures
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.SubscribersView); err != nil {
+		return d, err
+	}
+	var err error
+	if d.Counts, err = a.Store.CountSubscribers(ctx, orgID); err != nil {
+		return d, err
+	}
+	if d.Topics, err = a.Store.TopicsOf(ctx, orgID); err != nil {
+		return d, err
+	}
+	if d.Hoods, err = a.Store.NeighbourhoodsOf(ctx, orgID); err != nil {
+		return d, err
+	}
+	if d.Suspended, d.Bounces, err = a.Store.BounceStats(ctx, orgID); err != nil {
+		return d, err
+	}
+	if d.Settings, err = a.Store.MailSettings(ctx, orgID); err != nil {
+		return d, err
+	}
+	if d.DigestClicks, err = a.Store.DigestClicks(ctx, orgID, a.Now().Add(-30*24*time.Hour), 20); err != nil {
+		return d, err
+	}
+	return d, nil
+}
+
+// SentNewsletters lists the organisation's sent newsletters: the public
+// archive.
+func (a *App) SentNewsletters(ctx context.Context, orgID string) ([]model.Newsletter, error) {
+	return a.Store.NewslettersOf(ctx, orgID, true)
+}
+
+// SentNewsletter returns a newsletter of the public archive by its slug.
+func (a *App) SentNewsletter(ctx context.Context, orgID, slug string) (model.Newsletter, error) {
+	return a.Store.NewsletterBySlug(ctx, orgID, slug)
+}

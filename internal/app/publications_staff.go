@@ -1,0 +1,159 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/parvis/parvis/internal/app/policy"
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
+)
+
+// The publishing pages read through these use cases, each asking the
+// policy itself (publication.view unless said otherwise).
+
+// StaffMembers lists the organisation's staff (names and roles, no
+// addresses) for any of its staff: authors and actors on the staff pages.
+func (a *App) StaffMembers(ctx context.Context, actorID, orgID string) ([]store.StaffMember, error) {
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.DashboardView); err != nil {
+		return nil, err
+	}
+	return a.Store.StaffOf(ctx, orgID)
+}
+
+// StaffPublication returns one of the organisation's publications, in any
+// state, for whom the policy allows publication.view.
+func (a *App) StaffPublication(ctx context.Context, actorID, orgID, id string) (model.Publication, error) {
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublicationView); err != nil {
+		return model.Publication{}, err
+	}
+	return a.Store.PublicationByID(ctx, orgID, id)
+}
+
+// PublicationList is a page of the staff publication list.
+type PublicationList struct {
+	Items  []model.Publication
+	Total  int
+	Topics []model.Topic
+	Counts map[model.PubState]int
+}
+
+// Publications lists a page of the organisation's publications (f.OrgID)
+// with the topics to filter on and the counts by state.
+func (a *App) Publications(ctx context.Context, actorID string, f store.PubFilter) (PublicationList, error) {
+	var l PublicationList
+	if _, err := authorize(ctx, a.Store.Queries, actorID, f.OrgID, policy.PublicationView); err != nil {
+		return l, err
+	}
+	var err error
+	if l.Items, l.Total, err = a.Store.ListPublications(ctx, f); err != nil {
+		return l, err
+	}
+	if l.Topics, err = a.Store.TopicsOf(ctx, f.OrgID); err != nil {
+		return l, err
+	}
+	l.Counts, err = a.Store.CountPublicationsByState(ctx, f.OrgID)
+	return l, err
+}
+
+// PublicationHistory lists a publication's workflow transitions, oldest first.
+func (a *App) PublicationHistory(ctx context.Context, actorID, orgID, id string) ([]model.PubTransition, error) {
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublicationView); err != nil {
+		return nil, err
+	}
+	return a.Store.PublicationTransitions(ctx, orgID, id)
+}
+
+// PublicationRevisions returns a publication and its revisions.
+func (a *App) PublicationRevisions(ctx context.Context, actorID, orgID, id string) (model.Publication, []model.PubRevision, error) {
+	p, err := a.StaffPublication(ctx, actorID, orgID, id)
+	if err != nil {
+		return p, nil, err
+	}
+	revs, err := a.Store.PublicationRevisions(ctx, orgID, p.ID)
+	return p, revs, err
+}
+
+// PublicationRevision returns revision n of a publication.
+func (a *App) PublicationRevision(ctx context.Context, actorID, orgID, id string, n int) (model.PubRevision, error) {
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublicationView); err != nil {
+		return model.PubRevision{}, err
+	}
+	return a.Store.PublicationRevision(ctx, orgID, id, n)
+}
+
+// ValidationQueue lists the submitted publications waiting for a decision
+// (publication.review), and how many there are.
+func (a *App) ValidationQueue(ctx context.Context, actorID, orgID string, limit int) ([]model.Publication, int, error) {
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublicationReview); err != nil {
+		return nil, 0, err
+	}
+	return a.Store.ListPublications(ctx, store.PubFilter{OrgID: orgID, State: model.StateSubmitted, Limit: limit})
+}
+
+// PublicationCalendar lists the publications published or scheduled in
+// [from, to): the editorial calendar.
+func (a *App) PublicationCalendar(ctx context.Context, actorID, orgID string, from, to time.Time) ([]model.Publication, error) {
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublicationView); err != nil {
+		return nil, err
+	}
+	return a.Store.PublicationsBetween(ctx, orgID, from, to)
+}
+
+// ValidationSettings says which kinds of publication need validation, for
+// whom the policy allows publishing.settings.
+func (a *App) ValidationSettings(ctx context.Context, actorID, orgID string) (map[model.PubKind]bool, error) {
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublishingSettings); err != nil {
+		return nil, err
+	}
+	return a.Store.ValidationSettings(ctx, orgID)
+}
+
+// EditorChoices is what the publication editor offers around the text.
+type EditorChoices struct {
+	Required   bool // this kind needs validation
+	Topics     []model.Topic
+	Neighbours []model.Neighbourhood
+	Image      *model.Media // the chosen illustration, if it exists
+	Media      []model.Media
+}
+
+// EditorChoices returns the editor's choices for a publication of kind
+// with illustration imageID ("" for none); the media library only when
+// withMedia (the reader may edit).
+func (a *App) EditorChoices(ctx context.Context, actorID, orgID string, kind model.PubKind, imageID string, withMedia bool) (EditorChoices, error) {
+	var c EditorChoices
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublicationView); err != nil {
+		return c, err
+	}
+	var err error
+	if c.Required, err = a.Store.ValidationRequired(ctx, orgID, kind); err != nil {
+		return c, err
+	}
+	if c.Topics, err = a.Store.TopicsOf(ctx, orgID); err != nil {
+		return c, err
+	}
+	if c.Neighbours, err = a.Store.NeighbourhoodsOf(ctx, orgID); err != nil {
+		return c, err
+	}
+	if imageID != "" {
+		if im, err := a.Store.MediaByID(ctx, orgID, imageID); err == nil {
+			c.Image = &im
+		}
+	}
+	if withMedia {
+		if c.Media, err = a.Store.MediaOf(ctx, orgID, "", 24); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// PublicationEvent returns the event details of an event publication, for
+// the editor (publication.view: a validator reads what they approve).
+func (a *App) PublicationEvent(ctx context.Context, actorID, orgID, pubID string) (model.Event, error) {
+	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublicationView); err != nil {
+		return model.Event{}, err
+	}
+	return a.Store.EventByID(ctx, orgID, pubID)
+}

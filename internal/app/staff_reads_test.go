@@ -1,0 +1,150 @@
+package app_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/policy"
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
+	"github.com/parvis/parvis/internal/testkit/testserver"
+)
+
+// TestStaffReadsAskThePolicy calls every use case a staff page reads
+// through as every role of the organisation, every role of another one, a
+// resident and an anonymous caller, on SQLite and PostgreSQL: each must
+// refuse exactly whom the policy table refuses, by itself, whatever page
+// (or API) calls it. Unknown ids end in "not found", which is allowed.
+func TestStaffReadsAskThePolicy(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ctx := context.Background()
+		ts := testserver.Start(t, testserver.Options{Engine: engine})
+		own, other := ts.Org(t, "bellerive"), ts.Org(t, "autreville")
+		admin := ts.Staff(t, "admin@bellerive.test", own.Handle, model.RoleAdmin)
+		voirie, err := ts.App.CreateService(ctx, admin.ID, own.ID, "Voirie")
+		if err != nil {
+			t.Fatal(err)
+		}
+		type who struct {
+			name string
+			acct model.Account
+			m    *model.Membership
+		}
+		people := []who{{name: "anonymous"}, {name: "resident", acct: ts.Account(t, "habitant@exemple.fr")}}
+		for _, o := range []model.Organisation{own, other} {
+			for _, role := range model.Roles {
+				var services []string
+				if role == model.RoleAgent && o.ID == own.ID {
+					services = []string{voirie.ID}
+				}
+				acct := ts.Staff(t, fmt.Sprintf("%s@%s.test", role, o.Handle), o.Handle, role, services...)
+				m, err := ts.Store.Membership(ctx, acct.ID, o.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				people = append(people, who{name: fmt.Sprintf("%s of %s", role, o.Handle), acct: acct, m: &m})
+			}
+		}
+		unknown := app.NewID()
+		now := ts.App.Now()
+		reads := []struct {
+			act  policy.Action
+			name string
+			call func(id string) error
+		}{
+			{policy.DashboardView, "Services", func(id string) error { _, err := ts.App.Services(ctx, id, own.ID); return err }},
+			{policy.DashboardView, "StaffMembers", func(id string) error { _, err := ts.App.StaffMembers(ctx, id, own.ID); return err }},
+			{policy.NotificationsEdit, "StaffNotifications", func(id string) error {
+				_, _, err := ts.App.StaffNotifications(ctx, id, own.ID, 10)
+				return err
+			}},
+			{policy.ModerationDecide, "ModerationQueue", func(id string) error { _, err := ts.App.ModerationQueue(ctx, id, own.ID, 10); return err }},
+			{policy.ConsoleAnswer, "Inbox", func(id string) error {
+				_, _, err := ts.App.Inbox(ctx, id, own.ID, store.InboxFilter{})
+				return err
+			}},
+			{policy.ConsoleAnswer, "OpenItemPage", func(id string) error { _, err := ts.App.OpenItemPage(ctx, id, own.ID, unknown); return err }},
+			{policy.ConsoleAnswer, "SavedReplies", func(id string) error { _, _, err := ts.App.SavedReplies(ctx, id, own.ID); return err }},
+			{policy.ConsoleAnswer, "SavedReply", func(id string) error { _, err := ts.App.SavedReply(ctx, id, own.ID, unknown); return err }},
+			{policy.ConsoleConfigure, "OfficeClosures", func(id string) error {
+				_, err := ts.App.OfficeClosures(ctx, id, own.ID, "2026-01-01")
+				return err
+			}},
+			{policy.ConsoleConfigure, "RoutingChoices", func(id string) error { _, err := ts.App.RoutingChoices(ctx, id, own.ID); return err }},
+			{policy.NewsletterEdit, "Newsletters", func(id string) error { _, err := ts.App.Newsletters(ctx, id, own.ID); return err }},
+			{policy.NewsletterEdit, "NewsletterFile", func(id string) error { _, err := ts.App.NewsletterFile(ctx, id, own, ""); return err }},
+			{policy.NewsletterEdit, "NewsletterMailing", func(id string) error {
+				_, err := ts.App.NewsletterMailing(ctx, id, own.ID, unknown)
+				return err
+			}},
+			{policy.SubscribersView, "SubscriberFigures", func(id string) error { _, err := ts.App.SubscriberFigures(ctx, id, own.ID); return err }},
+			{policy.EventView, "StaffEvents", func(id string) error {
+				_, _, err := ts.App.StaffEvents(ctx, id, own.ID, false, 10, 0)
+				return err
+			}},
+			{policy.EventView, "EventFile", func(id string) error { _, err := ts.App.EventFile(ctx, id, own.ID, unknown); return err }},
+			{policy.EventView, "RegistrationCounts", func(id string) error {
+				_, err := ts.App.RegistrationCounts(ctx, id, own.ID, unknown)
+				return err
+			}},
+			{policy.EventCheckin, "RegistrationByCode", func(id string) error {
+				_, err := ts.App.RegistrationByCode(ctx, id, own.ID, unknown, "ABCD")
+				return err
+			}},
+			{policy.TaxonomyManage, "TaxonomyTopics", func(id string) error { _, _, err := ts.App.TaxonomyTopics(ctx, id, own.ID); return err }},
+			{policy.TaxonomyManage, "TaxonomyNeighbourhoods", func(id string) error {
+				_, err := ts.App.TaxonomyNeighbourhoods(ctx, id, own.ID)
+				return err
+			}},
+			{policy.ServicesManage, "Service", func(id string) error { _, err := ts.App.Service(ctx, id, own.ID, unknown); return err }},
+			{policy.PublicationView, "Publications", func(id string) error {
+				_, err := ts.App.Publications(ctx, id, store.PubFilter{OrgID: own.ID, Limit: 10})
+				return err
+			}},
+			{policy.PublicationView, "StaffPublication", func(id string) error {
+				_, err := ts.App.StaffPublication(ctx, id, own.ID, unknown)
+				return err
+			}},
+			{policy.PublicationView, "PublicationRevision", func(id string) error {
+				_, err := ts.App.PublicationRevision(ctx, id, own.ID, unknown, 1)
+				return err
+			}},
+			{policy.PublicationView, "PublicationCalendar", func(id string) error {
+				_, err := ts.App.PublicationCalendar(ctx, id, own.ID, now, now.Add(30*24*time.Hour))
+				return err
+			}},
+			{policy.PublicationView, "EditorChoices", func(id string) error {
+				_, err := ts.App.EditorChoices(ctx, id, own.ID, model.KindNews, "", true)
+				return err
+			}},
+			{policy.PublicationView, "PublicationEvent", func(id string) error {
+				_, err := ts.App.PublicationEvent(ctx, id, own.ID, unknown)
+				return err
+			}},
+			{policy.PublicationReview, "ValidationQueue", func(id string) error {
+				_, _, err := ts.App.ValidationQueue(ctx, id, own.ID, 10)
+				return err
+			}},
+			{policy.PublishingSettings, "ValidationSettings", func(id string) error {
+				_, err := ts.App.ValidationSettings(ctx, id, own.ID)
+				return err
+			}},
+		}
+		for _, c := range reads {
+			for _, p := range people {
+				want := policy.Allows(p.m, own.ID, c.act)
+				err := c.call(p.acct.ID)
+				switch {
+				case !want && !errors.Is(err, model.ErrForbidden):
+					t.Errorf("%s (%s) as %s: want refused, got %v", c.name, c.act, p.name, err)
+				case want && err != nil && !errors.Is(err, model.ErrNotFound):
+					t.Errorf("%s (%s) as %s: want allowed, got %v", c.name, c.act, p.name, err)
+				}
+			}
+		}
+	})
+}
