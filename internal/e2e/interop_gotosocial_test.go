@@ -492,6 +492,9 @@ func TestInteropGoToSocial(t *testing.T) {
 		A := testserver.Start(t, testserver.Options{Engine: engine, FederationInsecure: true, Wrap: rec.wrap})
 		org := A.Org(t, "bellerive")
 		admin := A.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
+		// The community manager, whose console inbox remoteItem reads (the
+		// console's reads check the caller's role since the policy table).
+		A.Staff(t, "cm@bellerive.test", "bellerive", model.RoleManager)
 		voirie := service(t, A, org, "Voirie")
 		topic := model.Topic{ID: app.NewID(), OrgID: org.ID, Slug: "travaux", Name: "Travaux", ServiceID: voirie, CreatedAt: A.App.Now()}
 		if err := A.Store.CreateTopic(ctx, topic); err != nil {
