@@ -3,17 +3,13 @@ package app_test
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/passwords"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/store/storetest"
-	"github.com/parvis/parvis/internal/testkit/testserver"
 )
 
 // 60 parallel wrong guesses against one account: at most the limit are
@@ -24,14 +20,7 @@ import (
 func TestLoginThrottleHoldsInParallel(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		clk := &testserver.Clock{}
-		clk.Set(time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC))
-		a := &app.App{Store: s, Clock: clk, Passwords: passwords.New(passwords.Params{Memory: 1024, Time: 1, Threads: 1}),
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-		const right = "une phrase assez longue"
-		if _, err := a.CreateAccount(ctx, app.NewAccount{Email: "a@example.org", DisplayName: "Ana", Password: right}); err != nil {
-			t.Fatal(err)
-		}
+		a, _ := loginApp(t, s)
 		start := make(chan struct{})
 		var wg sync.WaitGroup
 		var mu sync.Mutex
@@ -85,14 +74,7 @@ func TestLoginThrottleHoldsInParallel(t *testing.T) {
 func TestLoginBurstRightPasswordLast(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		clk := &testserver.Clock{}
-		clk.Set(time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC))
-		a := &app.App{Store: s, Clock: clk, Passwords: passwords.New(passwords.Params{Memory: 1024, Time: 1, Threads: 1}),
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-		const right = "une phrase assez longue"
-		if _, err := a.CreateAccount(ctx, app.NewAccount{Email: "a@example.org", DisplayName: "Ana", Password: right}); err != nil {
-			t.Fatal(err)
-		}
+		a, _ := loginApp(t, s)
 		start := make(chan struct{})
 		var wg sync.WaitGroup
 		var mu sync.Mutex

@@ -16,18 +16,29 @@ import (
 	"github.com/parvis/parvis/internal/testkit/testserver"
 )
 
+// right is the password of the account loginApp creates.
+const right = "une phrase assez longue"
+
+// loginApp is an App on s with a test clock and cheap password hashing,
+// holding one account, a@example.org, whose password is right.
+func loginApp(t *testing.T, s *store.Store) (*app.App, *testserver.Clock) {
+	t.Helper()
+	clk := &testserver.Clock{}
+	clk.Set(time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC))
+	a := &app.App{Store: s, Clock: clk, Passwords: passwords.New(passwords.Params{Memory: 1024, Time: 1, Threads: 1}),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if _, err := a.CreateAccount(context.Background(), app.NewAccount{Email: "a@example.org", DisplayName: "Ana", Password: right}); err != nil {
+		t.Fatal(err)
+	}
+	return a, clk
+}
+
 // The block after the limit starts at one minute and doubles with each
 // further failure, up to 30 minutes; a quiet window resets the count.
 func TestLoginBlocksGrow(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		clk := &testserver.Clock{}
-		clk.Set(time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC))
-		a := &app.App{Store: s, Clock: clk, Passwords: passwords.New(passwords.Params{Memory: 1024, Time: 1, Threads: 1}),
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-		if _, err := a.CreateAccount(ctx, app.NewAccount{Email: "a@example.org", DisplayName: "Ana", Password: "une phrase assez longue"}); err != nil {
-			t.Fatal(err)
-		}
+		a, clk := loginApp(t, s)
 		attempt := func(password string) error {
 			_, err := a.Login(ctx, "a@example.org", password, "192.0.2.7")
 			return err
