@@ -21,6 +21,35 @@ type principal struct {
 	m    *model.Membership // nil: no membership anywhere
 }
 
+// principals are the callers every policy test tries: anonymous, a
+// resident, and every role of own and of other (agents of ownService and
+// otherService). admin, already own's administrator, stands for that role.
+func principals(t *testing.T, ts *testserver.TS, admin model.Account, own, other model.Organisation, ownService, otherService string) []principal {
+	t.Helper()
+	people := []principal{{name: "anonymous"}, {name: "resident", acct: ts.Account(t, "habitante@exemple.fr")}}
+	for _, o := range []model.Organisation{own, other} {
+		for _, role := range model.Roles {
+			var services []string
+			if role == model.RoleAgent {
+				services = []string{ownService}
+				if o.ID == other.ID {
+					services = []string{otherService}
+				}
+			}
+			acct := admin
+			if !(role == model.RoleAdmin && o.ID == own.ID) {
+				acct = ts.Staff(t, fmt.Sprintf("%s-%s@%s.test", role, o.Handle, o.Handle), o.Handle, role, services...)
+			}
+			m, err := ts.Store.Membership(context.Background(), acct.ID, o.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			people = append(people, principal{name: fmt.Sprintf("%s of %s", role, o.Handle), acct: acct, m: &m})
+		}
+	}
+	return people
+}
+
 // TestPolicyUseCases calls a representative use case of every action as
 // every role of the organisation, every role of another organisation, a
 // resident and an anonymous caller, on SQLite and PostgreSQL, and checks
@@ -46,28 +75,7 @@ func TestPolicyUseCases(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		people := []principal{{name: "anonymous"}, {name: "resident", acct: ts.Account(t, "habitante@exemple.fr")}}
-		for _, o := range []model.Organisation{own, other} {
-			for _, role := range model.Roles {
-				email := fmt.Sprintf("%s-%s@%s.test", role, o.Handle, o.Handle)
-				var services []string
-				if role == model.RoleAgent {
-					services = []string{voirie.ID}
-					if o.ID == other.ID {
-						services = []string{otherSvc.ID}
-					}
-				}
-				acct := admin
-				if !(role == model.RoleAdmin && o.ID == own.ID) {
-					acct = ts.Staff(t, email, o.Handle, role, services...)
-				}
-				m, err := ts.Store.Membership(ctx, acct.ID, o.ID)
-				if err != nil {
-					t.Fatal(err)
-				}
-				people = append(people, principal{name: fmt.Sprintf("%s of %s", role, o.Handle), acct: acct, m: &m})
-			}
-		}
+		people := principals(t, ts, admin, own, other, voirie.ID, otherSvc.ID)
 
 		// Publications in a given state, written by the administrator, for
 		// the workflow's actions (each call gets its own).

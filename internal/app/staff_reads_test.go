@@ -3,7 +3,6 @@ package app_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"testing"
 	"time"
 
@@ -29,26 +28,11 @@ func TestStaffReadsAskThePolicy(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		type who struct {
-			name string
-			acct model.Account
-			m    *model.Membership
+		otherSvc, err := ts.App.CreateService(ctx, ts.Staff(t, "admin@autreville.test", other.Handle, model.RoleAdmin).ID, other.ID, "Voirie")
+		if err != nil {
+			t.Fatal(err)
 		}
-		people := []who{{name: "anonymous"}, {name: "resident", acct: ts.Account(t, "habitant@exemple.fr")}}
-		for _, o := range []model.Organisation{own, other} {
-			for _, role := range model.Roles {
-				var services []string
-				if role == model.RoleAgent && o.ID == own.ID {
-					services = []string{voirie.ID}
-				}
-				acct := ts.Staff(t, fmt.Sprintf("%s@%s.test", role, o.Handle), o.Handle, role, services...)
-				m, err := ts.Store.Membership(ctx, acct.ID, o.ID)
-				if err != nil {
-					t.Fatal(err)
-				}
-				people = append(people, who{name: fmt.Sprintf("%s of %s", role, o.Handle), acct: acct, m: &m})
-			}
-		}
+		people := principals(t, ts, admin, own, other, voirie.ID, otherSvc.ID)
 		unknown := app.NewID()
 		now := ts.App.Now()
 		reads := []struct {
