@@ -7,21 +7,23 @@ import (
 	"time"
 )
 
+// parse reads serve's flags and environment as `parvis serve` does.
+func parse(args []string, env map[string]string) (Config, error) {
+	var c Config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	Register(fs, &c, true)
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if err := ApplyEnv(fs, func(k string) string { return env[k] }); err != nil {
+		return c, err
+	}
+	return c, c.Validate()
+}
+
 // The second opinion's flags: off without a URL; a URL needs a model and a
 // sane time limit; the environment fills them like every other flag.
 func TestLLMFlags(t *testing.T) {
-	parse := func(args []string, env map[string]string) (Config, error) {
-		var c Config
-		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-		Register(fs, &c, true)
-		if err := fs.Parse(args); err != nil {
-			return c, err
-		}
-		if err := ApplyEnv(fs, func(k string) string { return env[k] }); err != nil {
-			return c, err
-		}
-		return c, c.Validate()
-	}
 	c, err := parse(nil, nil)
 	if err != nil || c.LLMURL != "" || c.LLMTimeout != 20*time.Second {
 		t.Fatalf("default: %+v %v", c, err)
@@ -49,18 +51,6 @@ func TestLLMFlags(t *testing.T) {
 // --trusted-proxies comes from the flag or PARVIS_TRUSTED_PROXIES and must
 // be CIDRs or addresses (docs/OPERATIONS.md).
 func TestTrustedProxiesFlag(t *testing.T) {
-	parse := func(args []string, env map[string]string) (Config, error) {
-		var c Config
-		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-		Register(fs, &c, true)
-		if err := fs.Parse(args); err != nil {
-			return c, err
-		}
-		if err := ApplyEnv(fs, func(k string) string { return env[k] }); err != nil {
-			return c, err
-		}
-		return c, c.Validate()
-	}
 	c, err := parse(nil, map[string]string{"PARVIS_TRUSTED_PROXIES": "10.0.0.0/24, ::1"})
 	if err != nil || len(c.Proxies()) != 2 {
 		t.Fatalf("environment: %+v %v", c.Proxies(), err)
