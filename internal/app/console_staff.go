@@ -6,7 +6,6 @@ import (
 
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
-	"github.com/parvis/parvis/internal/store"
 )
 
 // The console's staff pages read through these use cases, each asking the
@@ -27,7 +26,7 @@ func (a *App) Services(ctx context.Context, actorID, orgID string) ([]model.Serv
 type ItemPage struct {
 	ItemFile
 	Services []model.Service
-	Staff    []store.StaffMember
+	Staff    []model.StaffMember
 	// Replies are the organisation's saved replies, those of the item's
 	// service and those of the reader's services.
 	Replies []model.SavedReply

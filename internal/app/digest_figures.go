@@ -68,7 +68,7 @@ func (a *App) DigestMailings(ctx context.Context, actorID, orgID string, page in
 // DigestMailing returns one of an organisation's digest mailings and the
 // clicks on each of its links. Another organisation's mailing, or a
 // mailing that is not a digest, is model.ErrNotFound.
-func (a *App) DigestMailing(ctx context.Context, actorID, orgID, id string) (DigestFigures, []store.ClickCount, error) {
+func (a *App) DigestMailing(ctx context.Context, actorID, orgID, id string) (DigestFigures, []model.ClickCount, error) {
 	if orgID == "" { // MailingByID would skip the organisation check
 		return DigestFigures{}, nil, model.ErrNotFound
 	}

@@ -542,7 +542,7 @@ func (a *App) CheckIn(ctx context.Context, actorID, orgID, eventID, regID, code 
 }
 
 // Participants lists an event's registrations for staff.
-func (a *App) Participants(ctx context.Context, actorID, orgID, eventID string, f store.RegistrationFilter) ([]model.Registration, error) {
+func (a *App) Participants(ctx context.Context, actorID, orgID, eventID string, f model.RegistrationFilter) ([]model.Registration, error) {
 	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.EventView); err != nil {
 		return nil, err
 	}
@@ -565,7 +565,7 @@ func (a *App) ExportParticipants(ctx context.Context, actorID, orgID, eventID st
 			return err
 		}
 		var err error
-		if out, err = tx.Registrations(ctx, store.RegistrationFilter{EventID: eventID}); err != nil {
+		if out, err = tx.Registrations(ctx, model.RegistrationFilter{EventID: eventID}); err != nil {
 			return err
 		}
 		return a.audit(ctx, tx, orgID, actorID, "event.participants.export", eventID, fmt.Sprintf("%d", len(out)))

@@ -780,6 +780,6 @@ func (a *App) MessageParticipants(ctx context.Context, actorID, orgID, eventID, 
 // neighbourhoodIDs (both empty: all), in start order, at most 200. The
 // subscriptions feature lists them in digests.
 func (a *App) UpcomingEvents(ctx context.Context, orgID string, topicIDs, neighbourhoodIDs []string, from, to time.Time) ([]model.AgendaItem, error) {
-	return a.Store.Agenda(ctx, store.AgendaFilter{OrgID: orgID, TopicIDs: topicIDs, NeighbourhoodIDs: neighbourhoodIDs,
+	return a.Store.Agenda(ctx, model.AgendaFilter{OrgID: orgID, TopicIDs: topicIDs, NeighbourhoodIDs: neighbourhoodIDs,
 		From: from, To: to, Limit: 200})
 }

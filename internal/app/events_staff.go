@@ -5,13 +5,12 @@ import (
 
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
-	"github.com/parvis/parvis/internal/store"
 )
 
 // StaffEvents lists a page of the organisation's events, upcoming or past,
 // with the topics an import may file them under, for whom the policy
 // allows event.view.
-func (a *App) StaffEvents(ctx context.Context, actorID, orgID string, past bool, limit, offset int) ([]store.StaffEvent, []model.Topic, error) {
+func (a *App) StaffEvents(ctx context.Context, actorID, orgID string, past bool, limit, offset int) ([]model.StaffEvent, []model.Topic, error) {
 	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.EventView); err != nil {
 		return nil, nil, err
 	}

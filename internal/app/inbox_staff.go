@@ -20,11 +20,11 @@ func isLead(m model.Membership) bool { return policy.Wide(m, policy.ConsoleAnswe
 // InboxVisibility is what the member may see: nil (everything) for
 // administrators and managers; their services' items and the items
 // assigned to them for everyone else.
-func InboxVisibility(m model.Membership) *store.Visibility {
+func InboxVisibility(m model.Membership) *model.Visibility {
 	if isLead(m) {
 		return nil
 	}
-	return &store.Visibility{ServiceIDs: m.ServiceIDs, AccountID: m.AccountID}
+	return &model.Visibility{ServiceIDs: m.ServiceIDs, AccountID: m.AccountID}
 }
 
 // maySee reports whether the member may see the item.
@@ -37,7 +37,7 @@ func maySee(m model.Membership, it model.InboxItem) bool {
 // and those assigned to them), and how many match. A text search is not counted (total -1): counting would scan the
 // whole table a second time; one more row than the page tells whether a
 // next page exists.
-func (a *App) Inbox(ctx context.Context, actorID, orgID string, f store.InboxFilter) (items []model.InboxItem, total int, err error) {
+func (a *App) Inbox(ctx context.Context, actorID, orgID string, f model.InboxFilter) (items []model.InboxItem, total int, err error) {
 	m, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.ConsoleAnswer)
 	if err != nil {
 		return nil, 0, err

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/parvis/parvis/internal/app/policy"
+	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
 
@@ -31,7 +32,7 @@ func (a *App) SetEmailRouted(ctx context.Context, actorID, orgID string, on bool
 // organisation, newest first, and whether they also arrive by e-mail.
 // Showing the list is reading it: the unread ones are marked read here (the
 // returned items keep their unread mark for this one view).
-func (a *App) StaffNotifications(ctx context.Context, actorID, orgID string, limit int) ([]store.Notification, bool, error) {
+func (a *App) StaffNotifications(ctx context.Context, actorID, orgID string, limit int) ([]model.Notification, bool, error) {
 	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.NotificationsEdit); err != nil {
 		return nil, false, err
 	}

@@ -137,7 +137,7 @@ func (a *App) expandBlocks(ctx context.Context, org model.Organisation, md strin
 			n, _ = strconv.Atoi(m[3])
 		}
 		n = min(max(n, 1), 20)
-		f := store.PubFilter{OrgID: org.ID, State: model.StatePublished, Limit: 4 * n}
+		f := model.PubFilter{OrgID: org.ID, State: model.StatePublished, Limit: 4 * n}
 		var hoodID string
 		switch m[1] {
 		case "sujet":

@@ -39,7 +39,7 @@ type NewsletterFile struct {
 	Mailing  *model.Mailing
 	// Clicks are the letter's links and their clicks, when the
 	// organisation counts them (aggregate only).
-	Clicks []store.ClickCount
+	Clicks []model.ClickCount
 }
 
 // NewsletterFile returns newsletter id's file ("" for a new letter: only
@@ -105,7 +105,7 @@ type SubscriberFigures struct {
 	Settings  model.MailSettings
 	// DigestClicks are the most clicked links of the last 30 days'
 	// digests, all recipients together (when clicks are counted).
-	DigestClicks []store.ClickCount
+	DigestClicks []model.ClickCount
 }
 
 // SubscriberFigures returns the organisation's subscriber figures for whom

@@ -140,7 +140,7 @@ func TestPolicyUseCases(t *testing.T) {
 				return ts.App.SetValidationRequired(ctx, p.acct.ID, own.ID, map[model.PubKind]bool{})
 			}},
 			{policy.EventView, "Participants", "", false, func(p principal) error {
-				_, err := ts.App.Participants(ctx, p.acct.ID, own.ID, unknown(), store.RegistrationFilter{})
+				_, err := ts.App.Participants(ctx, p.acct.ID, own.ID, unknown(), model.RegistrationFilter{})
 				return err
 			}},
 			{policy.EventEdit, "RemoveException", "", false, func(p principal) error {

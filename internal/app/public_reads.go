@@ -49,7 +49,7 @@ func (a *App) NeighbourhoodsOf(ctx context.Context, orgID string) ([]model.Neigh
 }
 
 // PublicList lists published publications.
-func (a *App) PublicList(ctx context.Context, f store.PublicFilter) ([]model.Publication, error) {
+func (a *App) PublicList(ctx context.Context, f model.PublicFilter) ([]model.Publication, error) {
 	return a.Store.PublicList(ctx, f)
 }
 
@@ -75,7 +75,7 @@ func (a *App) SearchPublications(ctx context.Context, orgID, query string, limit
 }
 
 // Agenda lists the public agenda.
-func (a *App) Agenda(ctx context.Context, f store.AgendaFilter) ([]model.AgendaItem, error) {
+func (a *App) Agenda(ctx context.Context, f model.AgendaFilter) ([]model.AgendaItem, error) {
 	return a.Store.Agenda(ctx, f)
 }
 

@@ -6,7 +6,6 @@ import (
 
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
-	"github.com/parvis/parvis/internal/store"
 )
 
 // The publishing pages read through these use cases, each asking the
@@ -14,7 +13,7 @@ import (
 
 // StaffMembers lists the organisation's staff (names and roles, no
 // addresses) for any of its staff: authors and actors on the staff pages.
-func (a *App) StaffMembers(ctx context.Context, actorID, orgID string) ([]store.StaffMember, error) {
+func (a *App) StaffMembers(ctx context.Context, actorID, orgID string) ([]model.StaffMember, error) {
 	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.DashboardView); err != nil {
 		return nil, err
 	}
@@ -40,7 +39,7 @@ type PublicationList struct {
 
 // Publications lists a page of the organisation's publications (f.OrgID)
 // with the topics to filter on and the counts by state.
-func (a *App) Publications(ctx context.Context, actorID string, f store.PubFilter) (PublicationList, error) {
+func (a *App) Publications(ctx context.Context, actorID string, f model.PubFilter) (PublicationList, error) {
 	var l PublicationList
 	if _, err := authorize(ctx, a.Store.Queries, actorID, f.OrgID, policy.PublicationView); err != nil {
 		return l, err
@@ -88,7 +87,7 @@ func (a *App) ValidationQueue(ctx context.Context, actorID, orgID string, limit 
 	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublicationReview); err != nil {
 		return nil, 0, err
 	}
-	return a.Store.ListPublications(ctx, store.PubFilter{OrgID: orgID, State: model.StateSubmitted, Limit: limit})
+	return a.Store.ListPublications(ctx, model.PubFilter{OrgID: orgID, State: model.StateSubmitted, Limit: limit})
 }
 
 // PublicationCalendar lists the publications published or scheduled in

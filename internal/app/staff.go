@@ -57,9 +57,9 @@ func (a *App) CreateOrganisationAsOperator(ctx context.Context, actor model.Acco
 }
 
 // Staff lists an organisation's staff and services for its administrators.
-func (a *App) Staff(ctx context.Context, actorID, orgID string) ([]store.StaffMember, []model.Service, error) {
+func (a *App) Staff(ctx context.Context, actorID, orgID string) ([]model.StaffMember, []model.Service, error) {
 	var (
-		members  []store.StaffMember
+		members  []model.StaffMember
 		services []model.Service
 	)
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {

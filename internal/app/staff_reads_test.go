@@ -48,7 +48,7 @@ func TestStaffReadsAskThePolicy(t *testing.T) {
 			}},
 			{policy.ModerationDecide, "ModerationQueue", func(id string) error { _, err := ts.App.ModerationQueue(ctx, id, own.ID, 10); return err }},
 			{policy.ConsoleAnswer, "Inbox", func(id string) error {
-				_, _, err := ts.App.Inbox(ctx, id, own.ID, store.InboxFilter{})
+				_, _, err := ts.App.Inbox(ctx, id, own.ID, model.InboxFilter{})
 				return err
 			}},
 			{policy.ConsoleAnswer, "OpenItemPage", func(id string) error { _, err := ts.App.OpenItemPage(ctx, id, own.ID, unknown); return err }},
@@ -86,7 +86,7 @@ func TestStaffReadsAskThePolicy(t *testing.T) {
 			}},
 			{policy.ServicesManage, "Service", func(id string) error { _, err := ts.App.Service(ctx, id, own.ID, unknown); return err }},
 			{policy.PublicationView, "Publications", func(id string) error {
-				_, err := ts.App.Publications(ctx, id, store.PubFilter{OrgID: own.ID, Limit: 10})
+				_, err := ts.App.Publications(ctx, id, model.PubFilter{OrgID: own.ID, Limit: 10})
 				return err
 			}},
 			{policy.PublicationView, "StaffPublication", func(id string) error {

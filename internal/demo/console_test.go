@@ -7,7 +7,6 @@ import (
 
 	"github.com/parvis/parvis/internal/demo"
 	"github.com/parvis/parvis/internal/model"
-	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
 )
 
@@ -21,7 +20,7 @@ func TestDemoInboxIsAlive(t *testing.T) {
 		t.Fatal(err)
 	}
 	lead := ts.Account(t, "communication@bellerive.example").ID // the demo's manager
-	open, _, err := ts.App.Inbox(t.Context(), lead, org.ID, store.InboxFilter{Open: true})
+	open, _, err := ts.App.Inbox(t.Context(), lead, org.ID, model.InboxFilter{Open: true})
 	if err != nil || len(open) < 4 {
 		t.Fatalf("open demo items: %d, %v", len(open), err)
 	}

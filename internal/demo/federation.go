@@ -41,7 +41,7 @@ func seedFederation(ctx context.Context, a *app.App, org model.Organisation) err
 		return err
 	}
 	// Under the publishing demo's most recent news item.
-	pubs, err := a.Store.PublicList(ctx, store.PublicFilter{OrgID: org.ID, Kinds: []model.PubKind{model.KindNews}, Limit: 1})
+	pubs, err := a.Store.PublicList(ctx, model.PublicFilter{OrgID: org.ID, Kinds: []model.PubKind{model.KindNews}, Limit: 1})
 	if err != nil {
 		return err
 	}

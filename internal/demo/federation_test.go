@@ -7,7 +7,6 @@ import (
 
 	"github.com/parvis/parvis/internal/demo"
 	"github.com/parvis/parvis/internal/model"
-	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
 )
 
@@ -22,7 +21,7 @@ func TestDemoIsOnTheFediverse(t *testing.T) {
 	if r.Status != 200 || !strings.Contains(r.Body, ts.URL+"/bellerive/") {
 		t.Fatalf("webfinger = %d %s", r.Status, r.Body)
 	}
-	pubs, err := ts.Store.PublicList(t.Context(), store.PublicFilter{OrgID: mustOrg(t, ts).ID, Kinds: []model.PubKind{model.KindNews}, Limit: 1})
+	pubs, err := ts.Store.PublicList(t.Context(), model.PublicFilter{OrgID: mustOrg(t, ts).ID, Kinds: []model.PubKind{model.KindNews}, Limit: 1})
 	if err != nil || len(pubs) == 0 {
 		t.Fatal(err)
 	}

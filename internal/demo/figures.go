@@ -61,7 +61,7 @@ type digestReader struct {
 // Mondays the weekly one; with click counts per link, so that the list of
 // digests sent (/admin/bellerive/abonnes/resumes) has figures to show.
 func seedDigests(ctx context.Context, a *app.App, org model.Organisation, readers []digestReader) error {
-	pubs, err := a.Store.PublicList(ctx, store.PublicFilter{OrgID: org.ID,
+	pubs, err := a.Store.PublicList(ctx, model.PublicFilter{OrgID: org.ID,
 		Kinds: []model.PubKind{model.KindNews, model.KindEvent, model.KindJob}, Limit: 12})
 	if err != nil {
 		return err

@@ -122,7 +122,7 @@ func checkJournalLabels(t *testing.T, ts *testserver.TS) {
 func checkInboxItemsOpen(t *testing.T, ts *testserver.TS) {
 	org := ts.Org(t, demo.Handle)
 	lead := ts.Account(t, "communication@bellerive.example").ID // the demo's manager
-	items, _, err := ts.App.Inbox(t.Context(), lead, org.ID, store.InboxFilter{Limit: 1000})
+	items, _, err := ts.App.Inbox(t.Context(), lead, org.ID, model.InboxFilter{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}

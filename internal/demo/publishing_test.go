@@ -6,7 +6,6 @@ import (
 
 	"github.com/parvis/parvis/internal/demo"
 	"github.com/parvis/parvis/internal/model"
-	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
 )
 
@@ -19,7 +18,7 @@ func TestDemoHasPublicationsOfEveryKindAndState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all, total, err := ts.Store.ListPublications(t.Context(), store.PubFilter{OrgID: org.ID, Limit: 100})
+	all, total, err := ts.Store.ListPublications(t.Context(), model.PubFilter{OrgID: org.ID, Limit: 100})
 	if err != nil || total < 15 {
 		t.Fatalf("demo publications: %d, %v", total, err)
 	}

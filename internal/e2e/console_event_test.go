@@ -51,7 +51,7 @@ func TestConsoleEventQuestion(t *testing.T) {
 			"Au sujet de : Concert sur le quai", "L112-11")
 
 		items, n, err := ts.App.Inbox(ctx, ts.Account(t, "cm@bellerive.test").ID, org.ID,
-			store.InboxFilter{Kind: model.InboxEventQuestion})
+			model.InboxFilter{Kind: model.InboxEventQuestion})
 		if err != nil || n != 1 {
 			t.Fatalf("event questions in the inbox: %d (%v)", n, err)
 		}
@@ -60,7 +60,7 @@ func TestConsoleEventQuestion(t *testing.T) {
 			t.Fatalf("event question not linked, routed or timed: %+v", it)
 		}
 		if _, n, _ := ts.App.Inbox(ctx, ts.Account(t, "cm@bellerive.test").ID, org.ID,
-			store.InboxFilter{Kind: model.InboxRequest}); n != 0 {
+			model.InboxFilter{Kind: model.InboxRequest}); n != 0 {
 			t.Fatalf("the event question was also filed as a request (%d)", n)
 		}
 		mustContain(t, "inbox", town.manager.Get("/admin/bellerive/inbox?kind=event_question").Body,

@@ -119,7 +119,7 @@ func commentOf(t *testing.T, A *testserver.TS, note string) string {
 func remoteItem(t *testing.T, A *testserver.TS, org model.Organisation, commentID string) (model.InboxItem, bool) {
 	t.Helper()
 	items, _, err := A.App.Inbox(context.Background(), A.Account(t, "cm@bellerive.test").ID, org.ID,
-		store.InboxFilter{Kind: model.InboxRemote})
+		model.InboxFilter{Kind: model.InboxRemote})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/parvis/parvis/internal/model"
-	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/browser"
 	"github.com/parvis/parvis/internal/testkit/testserver"
 )
@@ -85,7 +84,7 @@ func TestPublishingInBrowser(t *testing.T) {
 
 	// The communication officer schedules it; a time in the past is refused first.
 	signIn("communication@bellerive.test")
-	items, _, err := ts.Store.ListPublications(t.Context(), store.PubFilter{OrgID: org.ID})
+	items, _, err := ts.Store.ListPublications(t.Context(), model.PubFilter{OrgID: org.ID})
 	if err != nil || len(items) != 1 {
 		t.Fatalf("publications = %v, %v", items, err)
 	}

@@ -140,7 +140,7 @@ func TestPublishingWorkflowAndScheduling(t *testing.T) {
 				t.Fatalf("save = %d %q\n%s", r.Status, r.Location, r.Body)
 			}
 		}
-		if _, total, _ := ts.Store.ListPublications(ctx, store.PubFilter{OrgID: org.ID}); total != 1 {
+		if _, total, _ := ts.Store.ListPublications(ctx, model.PubFilter{OrgID: org.ID}); total != 1 {
 			t.Fatalf("double save made %d publications", total)
 		}
 		p := stateOf(t, ts, org.ID, id)

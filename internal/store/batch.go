@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/parvis/parvis/internal/model"
 )
 
 // Group commit for small, independent write transactions on SQLite.
@@ -104,7 +106,7 @@ func (s *Store) InBatch(ctx context.Context, fn func(tx *Tx) error) error {
 			return it.err
 		case <-timer.C:
 			if s.batch.withdraw(it) {
-				return fmt.Errorf("begin: waited %s for the database: %w", writerWait, ErrBusy)
+				return fmt.Errorf("begin: waited %s for the database: %w", writerWait, model.ErrBusy)
 			}
 			<-it.done
 			return it.err

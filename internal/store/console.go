@@ -239,32 +239,8 @@ func (q *Queries) EditInboxItemText(ctx context.Context, it model.InboxItem, at 
 		it.Excerpt, strings.ToLower(it.AuthorName+" "+it.Excerpt), boolInt(it.Urgent), at, it.ID, it.OrgID))
 }
 
-// InboxFilter selects items for the inbox list.
-type InboxFilter struct {
-	OrgID string
-	// Open lists new and assigned items only (the default view).
-	Open       bool
-	State      model.InboxState
-	Kind       model.InboxKind
-	ServiceID  string // "-" for items of no service
-	AssigneeID string
-	// Visible restricts to these services or this assignee (agents); nil
-	// means everything (managers).
-	Visible *Visibility
-	Query   string
-	Sort    string // "urgent" (default), "newest", "oldest", "due"
-	Limit   int
-	Offset  int
-}
-
-// Visibility is what an agent may see: their services' items and items
-// assigned to them.
-type Visibility struct {
-	ServiceIDs []string
-	AccountID  string
-}
-
-func (f InboxFilter) where() (string, []any) {
+// inboxWhere is the WHERE clause and arguments of an inbox filter.
+func inboxWhere(f model.InboxFilter) (string, []any) {
 	conds := []string{"i.org_id=$1"}
 	args := []any{f.OrgID}
 	add := func(cond string, v any) {
@@ -308,8 +284,8 @@ func (f InboxFilter) where() (string, []any) {
 }
 
 // ListInbox returns one page of items matching f.
-func (q *Queries) ListInbox(ctx context.Context, f InboxFilter) ([]model.InboxItem, error) {
-	where, args := f.where()
+func (q *Queries) ListInbox(ctx context.Context, f model.InboxFilter) ([]model.InboxItem, error) {
+	where, args := inboxWhere(f)
 	order := "i.urgent DESC, i.received_at DESC, i.id DESC"
 	switch f.Sort {
 	case "newest":
@@ -328,8 +304,8 @@ func (q *Queries) ListInbox(ctx context.Context, f InboxFilter) ([]model.InboxIt
 }
 
 // CountInbox counts the items matching f (ignoring Limit and Offset).
-func (q *Queries) CountInbox(ctx context.Context, f InboxFilter) (int, error) {
-	where, args := f.where()
+func (q *Queries) CountInbox(ctx context.Context, f model.InboxFilter) (int, error) {
+	where, args := inboxWhere(f)
 	var n int
 	err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM inbox_items i WHERE `+where, args...).Scan(&n)
 	if err != nil {

@@ -56,7 +56,3 @@ func mustAffect(res sql.Result, err error) error {
 	}
 	return nil
 }
-
-// ErrBusy means a transaction could not start because the database stayed
-// busy with other writers for too long.
-var ErrBusy = errors.New("database busy")

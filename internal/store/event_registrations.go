@@ -174,15 +174,8 @@ func (q *Queries) WaitingList(ctx context.Context, eventID string) ([]model.Regi
 		WHERE r.event_id=$1 AND r.status='waiting' ORDER BY r.created_at, r.id`, eventID))
 }
 
-// RegistrationFilter selects an event's registrations for staff.
-type RegistrationFilter struct {
-	EventID  string
-	Statuses []model.RegStatus // none: all but cancelled
-	Name     string            // part of the name, case-insensitive
-}
-
 // Registrations lists an event's registrations by status then arrival.
-func (q *Queries) Registrations(ctx context.Context, f RegistrationFilter) ([]model.Registration, error) {
+func (q *Queries) Registrations(ctx context.Context, f model.RegistrationFilter) ([]model.Registration, error) {
 	args := []any{f.EventID}
 	where := []string{"r.event_id=$1"}
 	if len(f.Statuses) == 0 {

@@ -313,25 +313,13 @@ func (q *Queries) ClearExceptions(ctx context.Context, eventID string) error {
 	return err
 }
 
-// AgendaFilter selects occurrences of published events.
-type AgendaFilter struct {
-	OrgID string
-	// TopicIDs and NeighbourhoodIDs: an event filed under any of them.
-	// Both empty: every event of the organisation.
-	TopicIDs         []string
-	NeighbourhoodIDs []string
-	From, To         time.Time // occurrences ending after From and starting before To (To zero: no bound)
-	WithCancelled    bool      // include cancelled occurrences (shown struck through)
-	Limit, Offset    int
-}
-
 // MaxEventLength bounds an event's length so that agenda reads can scan a
 // bounded window of start times (see Agenda).
 const MaxEventLength = 31 * 24 * time.Hour
 
 // Agenda returns occurrences of published events, in start order, with the
 // event and the publication's list fields, in one statement.
-func (q *Queries) Agenda(ctx context.Context, f AgendaFilter) ([]model.AgendaItem, error) {
+func (q *Queries) Agenda(ctx context.Context, f model.AgendaFilter) ([]model.AgendaItem, error) {
 	args := []any{f.OrgID, f.From.UTC(), f.From.Add(-MaxEventLength).UTC()}
 	arg := func(v any) string {
 		args = append(args, v)
@@ -484,20 +472,9 @@ func (q *Queries) FeedEvents(ctx context.Context, orgID, topicID, neighbourhoodI
 	return out, xrows.Err()
 }
 
-// StaffEvent is a line of the staff list of events.
-type StaffEvent struct {
-	Event   model.Event
-	ID      string
-	Slug    string
-	Title   string
-	State   model.PubState
-	Taken   int
-	Waiting int
-}
-
 // StaffEvents lists an organisation's events in any state: those not over
 // yet (soonest first) or those over (latest first).
-func (q *Queries) StaffEvents(ctx context.Context, orgID string, now time.Time, past bool, limit, offset int) ([]StaffEvent, error) {
+func (q *Queries) StaffEvents(ctx context.Context, orgID string, now time.Time, past bool, limit, offset int) ([]model.StaffEvent, error) {
 	cond, order := "e.ends_at > $2 OR EXISTS (SELECT 1 FROM event_occurrences o WHERE o.event_id = e.publication_id AND o.ends_at > $2)", "e.starts_at"
 	if past {
 		cond, order = "NOT ("+cond+")", "e.starts_at DESC"
@@ -511,10 +488,10 @@ func (q *Queries) StaffEvents(ctx context.Context, orgID string, now time.Time, 
 		return nil, fmt.Errorf("staff events: %w", err)
 	}
 	defer rows.Close()
-	var out []StaffEvent
+	var out []model.StaffEvent
 	for rows.Next() {
 		var (
-			s  StaffEvent
+			s  model.StaffEvent
 			es eventScan
 		)
 		if err := rows.Scan(append(es.dest(), &s.ID, &s.Slug, &s.Title, &s.State, &s.Taken, &s.Waiting)...); err != nil {

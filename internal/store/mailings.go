@@ -534,28 +534,22 @@ func (q *Queries) AddClickLinks(ctx context.Context, mailingID string, urls []st
 }
 
 // ClickCounts lists a mailing's links and their clicks.
-func (q *Queries) ClickCounts(ctx context.Context, mailingID string) ([]ClickCount, error) {
-	return queryAll(ctx, q, func(row scanner) (ClickCount, error) {
-		var c ClickCount
+func (q *Queries) ClickCounts(ctx context.Context, mailingID string) ([]model.ClickCount, error) {
+	return queryAll(ctx, q, func(row scanner) (model.ClickCount, error) {
+		var c model.ClickCount
 		return c, row.Scan(&c.URL, &c.Clicks)
 	}, `SELECT url, clicks FROM click_counts WHERE mailing_id=$1 ORDER BY link`, mailingID)
 }
 
 // DigestClicks sums the clicks on the links of an organisation's digests
 // created since a time, per address, most clicked first.
-func (q *Queries) DigestClicks(ctx context.Context, orgID string, since time.Time, limit int) ([]ClickCount, error) {
-	return queryAll(ctx, q, func(row scanner) (ClickCount, error) {
-		var c ClickCount
+func (q *Queries) DigestClicks(ctx context.Context, orgID string, since time.Time, limit int) ([]model.ClickCount, error) {
+	return queryAll(ctx, q, func(row scanner) (model.ClickCount, error) {
+		var c model.ClickCount
 		return c, row.Scan(&c.URL, &c.Clicks)
 	}, `SELECT c.url, SUM(c.clicks) FROM click_counts c JOIN mailings m ON m.id = c.mailing_id
 		WHERE m.org_id=$1 AND m.kind='digest' AND m.created_at >= $2 GROUP BY c.url ORDER BY SUM(c.clicks) DESC, c.url LIMIT $3`,
 		orgID, since, limit)
-}
-
-// ClickCount is one link's aggregate clicks.
-type ClickCount struct {
-	URL    string
-	Clicks int
 }
 
 // PublicationOrg returns the organisation a publication belongs to (jobs

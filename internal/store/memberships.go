@@ -57,15 +57,8 @@ func (q *Queries) groupConcat(expr string) string {
 	return "group_concat(" + expr + ", ',')"
 }
 
-// StaffMember is a membership with the person's public-facing name.
-type StaffMember struct {
-	model.Membership
-	DisplayName string
-	Email       string
-}
-
 // StaffOf lists an organisation's staff, by name.
-func (q *Queries) StaffOf(ctx context.Context, orgID string) ([]StaffMember, error) {
+func (q *Queries) StaffOf(ctx context.Context, orgID string) ([]model.StaffMember, error) {
 	rows, err := q.q.QueryContext(ctx, `SELECT m.account_id, m.role, m.created_at, a.display_name, a.email,
 		(SELECT `+q.groupConcat("ms.service_id")+` FROM membership_services ms WHERE ms.account_id=m.account_id AND ms.org_id=m.org_id)
 		FROM memberships m JOIN accounts a ON a.id=m.account_id WHERE m.org_id=$1 ORDER BY a.display_name`, orgID)
@@ -73,10 +66,10 @@ func (q *Queries) StaffOf(ctx context.Context, orgID string) ([]StaffMember, err
 		return nil, fmt.Errorf("list staff: %w", err)
 	}
 	defer rows.Close()
-	var out []StaffMember
+	var out []model.StaffMember
 	for rows.Next() {
 		var (
-			s        StaffMember
+			s        model.StaffMember
 			services sql.NullString
 		)
 		s.OrgID = orgID

@@ -349,20 +349,10 @@ func (q *Queries) Notify(ctx context.Context, id, orgID, accountID, commentID, s
 	return nil
 }
 
-// Notification is a comment routed to a staff member.
-type Notification struct {
-	ID               string
-	Comment          model.Comment
-	PublicationTitle string
-	PublicationSlug  string
-	ReadAt           *time.Time
-	CreatedAt        time.Time
-}
-
 // NotificationsOf lists a staff member's latest routed comments in an organisation.
-func (q *Queries) NotificationsOf(ctx context.Context, orgID, accountID string, limit int) ([]Notification, error) {
-	return queryAll(ctx, q, func(r scanner) (Notification, error) {
-		var n Notification
+func (q *Queries) NotificationsOf(ctx context.Context, orgID, accountID string, limit int) ([]model.Notification, error) {
+	return queryAll(ctx, q, func(r scanner) (model.Notification, error) {
+		var n model.Notification
 		var read sql.NullTime
 		c, err := scanComment(withExtra{row: r, extra: []any{&n.ID, &n.PublicationTitle, &n.PublicationSlug, &read, &n.CreatedAt}})
 		n.Comment, n.ReadAt = c, nullTime(read)

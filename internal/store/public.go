@@ -105,23 +105,9 @@ func (q *Queries) PublishedBySlug(ctx context.Context, orgID, slug string) (mode
 	return p, topics, nbs, rows.Err()
 }
 
-// PublicFilter selects published publications for a list or a feed.
-type PublicFilter struct {
-	OrgID           string
-	Kinds           []model.PubKind // none: every kind but standing pages
-	TopicID         string
-	NeighbourhoodID string
-	// ActiveAt keeps alerts not yet ended and job offers not yet closed at
-	// that time (and orders alerts by urgency).
-	ActiveAt *time.Time
-	WithBody bool
-	Limit    int
-	Offset   int
-}
-
 // PublicList returns published publications, newest first, in one
 // statement.
-func (q *Queries) PublicList(ctx context.Context, f PublicFilter) ([]model.Publication, error) {
+func (q *Queries) PublicList(ctx context.Context, f model.PublicFilter) ([]model.Publication, error) {
 	var (
 		where = []string{"p.org_id = $1", "p.state = 'published'"}
 		args  = []any{f.OrgID}

@@ -94,25 +94,25 @@ func TestPublicReadsShowOnlyPublished(t *testing.T) {
 			t.Fatalf("publication = %+v %v %v %v", p, topics, nbs, err)
 		}
 
-		all, err := s.PublicList(ctx, store.PublicFilter{OrgID: "ville-a"})
+		all, err := s.PublicList(ctx, model.PublicFilter{OrgID: "ville-a"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got := slugs(all); got != "crue vieille-alerte agent-ecole inscriptions-ecole offre-close " {
 			t.Fatalf("all = %s", got)
 		}
-		active, err := s.PublicList(ctx, store.PublicFilter{OrgID: "ville-a", Kinds: []model.PubKind{model.KindAlert, model.KindJob}, ActiveAt: &now})
+		active, err := s.PublicList(ctx, model.PublicFilter{OrgID: "ville-a", Kinds: []model.PubKind{model.KindAlert, model.KindJob}, ActiveAt: &now})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got := slugs(active); got != "crue agent-ecole " {
 			t.Fatalf("active alerts and open jobs = %s", got)
 		}
-		byTopic, err := s.PublicList(ctx, store.PublicFilter{OrgID: "ville-a", TopicID: "t1"})
+		byTopic, err := s.PublicList(ctx, model.PublicFilter{OrgID: "ville-a", TopicID: "t1"})
 		if err != nil || slugs(byTopic) != "inscriptions-ecole " {
 			t.Fatalf("by topic = %s %v", slugs(byTopic), err)
 		}
-		byNb, err := s.PublicList(ctx, store.PublicFilter{OrgID: "ville-a", NeighbourhoodID: "n1", WithBody: true})
+		byNb, err := s.PublicList(ctx, model.PublicFilter{OrgID: "ville-a", NeighbourhoodID: "n1", WithBody: true})
 		if err != nil || slugs(byNb) != "inscriptions-ecole " || byNb[0].BodyHTML == "" {
 			t.Fatalf("by neighbourhood = %s %v", slugs(byNb), err)
 		}
@@ -133,11 +133,11 @@ func TestTagListsFollowPublication(t *testing.T) {
 		publicFixture(t, s, now)
 		lists := func() string {
 			t.Helper()
-			byTopic, err := s.PublicList(ctx, store.PublicFilter{OrgID: "ville-a", TopicID: "t1"})
+			byTopic, err := s.PublicList(ctx, model.PublicFilter{OrgID: "ville-a", TopicID: "t1"})
 			if err != nil {
 				t.Fatal(err)
 			}
-			byNb, err := s.PublicList(ctx, store.PublicFilter{OrgID: "ville-a", NeighbourhoodID: "n1"})
+			byNb, err := s.PublicList(ctx, model.PublicFilter{OrgID: "ville-a", NeighbourhoodID: "n1"})
 			if err != nil {
 				t.Fatal(err)
 			}

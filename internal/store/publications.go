@@ -305,20 +305,9 @@ func (q *Queries) setTags(ctx context.Context, orgID, pubID string, ids []string
 	return nil
 }
 
-// PubFilter selects publications for the staff list. Empty fields do not filter.
-type PubFilter struct {
-	OrgID    string
-	State    model.PubState
-	Kind     model.PubKind
-	TopicID  string
-	AuthorID string
-	Limit    int // default 50
-	Offset   int
-}
-
 // ListPublications returns one page of an organisation's publications, most
 // recently changed first, and how many match in all.
-func (q *Queries) ListPublications(ctx context.Context, f PubFilter) ([]model.Publication, int, error) {
+func (q *Queries) ListPublications(ctx context.Context, f model.PubFilter) ([]model.Publication, int, error) {
 	where := []string{"p.org_id = $1"}
 	args := []any{f.OrgID}
 	add := func(cond string, v any) {

@@ -272,26 +272,26 @@ func TestPublicationTagsAndList(t *testing.T) {
 			t.Fatalf("tags after refused change = %v %v", p.TopicIDs, p.NeighbourhoodIDs)
 		}
 
-		list, total, err := s.ListPublications(ctx, store.PubFilter{OrgID: "ville-a", Limit: 3})
+		list, total, err := s.ListPublications(ctx, model.PubFilter{OrgID: "ville-a", Limit: 3})
 		if err != nil || total != 7 || len(list) != 3 || list[0].ID != "p6" {
 			t.Fatalf("page 1 = %d items, total %d, %v", len(list), total, err)
 		}
-		list, _, _ = s.ListPublications(ctx, store.PubFilter{OrgID: "ville-a", Limit: 3, Offset: 6})
+		list, _, _ = s.ListPublications(ctx, model.PubFilter{OrgID: "ville-a", Limit: 3, Offset: 6})
 		if len(list) != 1 || list[0].ID != "p0" {
 			t.Fatalf("last page = %+v", list)
 		}
-		list, total, _ = s.ListPublications(ctx, store.PubFilter{OrgID: "ville-a", Kind: model.KindAlert})
+		list, total, _ = s.ListPublications(ctx, model.PubFilter{OrgID: "ville-a", Kind: model.KindAlert})
 		if total != 3 || len(list) != 3 {
 			t.Fatalf("alerts: %d", total)
 		}
-		list, total, _ = s.ListPublications(ctx, store.PubFilter{OrgID: "ville-a", TopicID: "t-culture", State: model.StateDraft, AuthorID: "author-ville-a"})
+		list, total, _ = s.ListPublications(ctx, model.PubFilter{OrgID: "ville-a", TopicID: "t-culture", State: model.StateDraft, AuthorID: "author-ville-a"})
 		if total != 1 || list[0].ID != "p1" {
 			t.Fatalf("by topic: %d", total)
 		}
-		if _, total, _ = s.ListPublications(ctx, store.PubFilter{OrgID: "ville-a", State: model.StatePublished}); total != 0 {
+		if _, total, _ = s.ListPublications(ctx, model.PubFilter{OrgID: "ville-a", State: model.StatePublished}); total != 0 {
 			t.Fatalf("published: %d", total)
 		}
-		if _, total, _ = s.ListPublications(ctx, store.PubFilter{OrgID: "ville-b"}); total != 1 {
+		if _, total, _ = s.ListPublications(ctx, model.PubFilter{OrgID: "ville-b"}); total != 1 {
 			t.Fatalf("ville-b: %d", total)
 		}
 		counts, err := s.CountPublicationsByState(ctx, "ville-a")

@@ -15,7 +15,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"github.com/parvis/parvis/internal/model"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // Engine names the database engine behind a Store.
@@ -102,7 +103,7 @@ type Options struct {
 func txReserve(n int) int { return max(2, n/4) }
 
 // DefaultAcquireWait is how long a transaction waits for a pool connection
-// before failing with ErrBusy (an HTTP 503). Well above a healthy wait
+// before failing with model.ErrBusy (an HTTP 503). Well above a healthy wait
 // (milliseconds), below the HTTP server's 60 s write timeout: a request
 // that waited longer would be cut off without an answer (the EOFs of
 // issue 15).
@@ -267,7 +268,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error, queue bool) (er
 			timer.Stop()
 			return ctx.Err()
 		case <-timer.C:
-			return fmt.Errorf("begin: waited %s for the database: %w", writerWait, ErrBusy)
+			return fmt.Errorf("begin: waited %s for the database: %w", writerWait, model.ErrBusy)
 		}
 		defer func() { <-s.writers }()
 	}
@@ -313,7 +314,7 @@ func (s *Store) acquire(ctx context.Context) (*sql.Conn, error) {
 	conn, err := s.db.Conn(actx) // actx bounds only the wait for a connection
 	if err != nil {
 		if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
-			return nil, fmt.Errorf("begin: waited %s for a database connection: %w", s.acquireWait, ErrBusy)
+			return nil, fmt.Errorf("begin: waited %s for a database connection: %w", s.acquireWait, model.ErrBusy)
 		}
 		return nil, fmt.Errorf("begin: %w", err)
 	}

@@ -7,12 +7,11 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/model"
-	"github.com/parvis/parvis/internal/store"
 )
 
 // staffMemberRow is one line of the staff list.
 type staffMemberRow struct {
-	store.StaffMember
+	model.StaffMember
 	ServiceNames []string
 }
 
@@ -126,26 +125,26 @@ func (h *Handler) revokeInvitation(w http.ResponseWriter, r *http.Request) error
 }
 
 type memberPageData struct {
-	Member   store.StaffMember
+	Member   model.StaffMember
 	Services []serviceOption
 	Roles    []model.Role
 	Self     bool
 }
 
 // findMember returns the organisation's staff member with that account id.
-func (h *Handler) findMember(r *http.Request) (store.StaffMember, []model.Service, error) {
+func (h *Handler) findMember(r *http.Request) (model.StaffMember, []model.Service, error) {
 	acct, _ := accountFrom(r.Context())
 	org, _ := orgFrom(r.Context())
 	members, services, err := h.app.Staff(r.Context(), acct.ID, org.ID)
 	if err != nil {
-		return store.StaffMember{}, nil, err
+		return model.StaffMember{}, nil, err
 	}
 	for _, m := range members {
 		if m.AccountID == r.PathValue("account") {
 			return m, services, nil
 		}
 	}
-	return store.StaffMember{}, nil, model.ErrNotFound
+	return model.StaffMember{}, nil, model.ErrNotFound
 }
 
 func (h *Handler) memberPage(w http.ResponseWriter, r *http.Request) error {
@@ -159,7 +158,7 @@ func (h *Handler) memberPage(w http.ResponseWriter, r *http.Request) error {
 	return h.renderMemberPage(w, r, http.StatusOK, f, m, services)
 }
 
-func (h *Handler) renderMemberPage(w http.ResponseWriter, r *http.Request, status int, f *Form, m store.StaffMember, services []model.Service) error {
+func (h *Handler) renderMemberPage(w http.ResponseWriter, r *http.Request, status int, f *Form, m model.StaffMember, services []model.Service) error {
 	acct, _ := accountFrom(r.Context())
 	v := h.view(r, "staff.member.title", memberPageData{Member: m, Services: serviceOptions(services, f.Values["services"]),
 		Roles: model.Roles, Self: m.AccountID == acct.ID})

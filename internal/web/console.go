@@ -14,7 +14,6 @@ import (
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/officehours"
-	"github.com/parvis/parvis/internal/store"
 )
 
 // consoleRoutes registers the community manager's console (docs/CONSOLE.md).
@@ -87,7 +86,7 @@ func (h *Handler) recordActivity(r *http.Request, orgID, accountID string) {
 type inboxView struct {
 	Items    []inboxRow
 	Total    int
-	Filter   store.InboxFilter
+	Filter   model.InboxFilter
 	Query    url.Values
 	Services []model.Service
 	Kinds    []model.InboxKind
@@ -127,7 +126,7 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
 	q := r.URL.Query()
-	f := store.InboxFilter{Open: q.Get("state") == "", State: model.InboxState(q.Get("state")), Kind: model.InboxKind(q.Get("kind")),
+	f := model.InboxFilter{Open: q.Get("state") == "", State: model.InboxState(q.Get("state")), Kind: model.InboxKind(q.Get("kind")),
 		ServiceID: q.Get("service"), Query: q.Get("q"), Sort: q.Get("sort"), Limit: inboxPageSize}
 	if q.Get("state") == "all" {
 		f.Open, f.State = false, ""

@@ -14,7 +14,6 @@ import (
 	"github.com/parvis/parvis/internal/ical"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/reqinfo"
-	"github.com/parvis/parvis/internal/store"
 )
 
 // What residents see of events: the event page (at the publication's URL),
@@ -461,7 +460,7 @@ type AgendaLine struct {
 }
 
 // scopeOf reads the agenda's topic or neighbourhood from the URL.
-func (h *Handler) scopeOf(r *http.Request) (f store.AgendaFilter, heading, intro, base, scope string, err error) {
+func (h *Handler) scopeOf(r *http.Request) (f model.AgendaFilter, heading, intro, base, scope string, err error) {
 	ctx := r.Context()
 	org, _ := orgFrom(ctx)
 	f.OrgID = org.ID
@@ -602,7 +601,7 @@ func (h *Handler) monthPage(w http.ResponseWriter, r *http.Request) error {
 	now := h.app.Now()
 	first := time.Date(y, time.Month(m), 1, 0, 0, 0, 0, paris)
 	next := first.AddDate(0, 1, 0)
-	items, err := h.app.Agenda(ctx, store.AgendaFilter{OrgID: org.ID, From: first.UTC(), To: next.UTC(), WithCancelled: true, Limit: 1000})
+	items, err := h.app.Agenda(ctx, model.AgendaFilter{OrgID: org.ID, From: first.UTC(), To: next.UTC(), WithCancelled: true, Limit: 1000})
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/ical"
 	"github.com/parvis/parvis/internal/model"
-	"github.com/parvis/parvis/internal/store"
 )
 
 // The staff side of events beyond the editor: the list, the event's page
@@ -44,7 +43,7 @@ type staffEventsData struct {
 }
 
 type staffEventRow struct {
-	store.StaffEvent
+	model.StaffEvent
 	When    string
 	Repeats string
 }
@@ -217,7 +216,7 @@ func (h *Handler) renderStaffEvent(w http.ResponseWriter, r *http.Request, f *Fo
 		return err
 	}
 	d.Query = strings.TrimSpace(r.URL.Query().Get("q"))
-	if d.Participants, err = h.app.Participants(ctx, acct.ID, org.ID, d.Pub.ID, store.RegistrationFilter{Name: d.Query}); err != nil {
+	if d.Participants, err = h.app.Participants(ctx, acct.ID, org.ID, d.Pub.ID, model.RegistrationFilter{Name: d.Query}); err != nil {
 		return err
 	}
 	v := h.view(r, d.Pub.Title, d)
@@ -301,7 +300,7 @@ func (h *Handler) renderCheckin(w http.ResponseWriter, r *http.Request, f *Form,
 		return err
 	}
 	d.Counts = countsByName(counts)
-	all, err := h.app.Participants(ctx, acct.ID, org.ID, id, store.RegistrationFilter{Statuses: []model.RegStatus{model.RegConfirmed}})
+	all, err := h.app.Participants(ctx, acct.ID, org.ID, id, model.RegistrationFilter{Statuses: []model.RegStatus{model.RegConfirmed}})
 	if err != nil {
 		return err
 	}
@@ -311,7 +310,7 @@ func (h *Handler) renderCheckin(w http.ResponseWriter, r *http.Request, f *Form,
 		}
 	}
 	if d.Query != "" {
-		if d.Found, err = h.app.Participants(ctx, acct.ID, org.ID, id, store.RegistrationFilter{Statuses: []model.RegStatus{model.RegConfirmed},
+		if d.Found, err = h.app.Participants(ctx, acct.ID, org.ID, id, model.RegistrationFilter{Statuses: []model.RegStatus{model.RegConfirmed},
 			Name: d.Query}); err != nil {
 			return err
 		}

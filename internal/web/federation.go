@@ -15,7 +15,6 @@ import (
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/safehttp"
-	"github.com/parvis/parvis/internal/store"
 )
 
 // ActivityPub's HTTP surface (docs/FEDERATION.md): discovery (WebFinger,
@@ -120,7 +119,7 @@ func (h *Handler) apError(w http.ResponseWriter, r *http.Request, err error) {
 		// of ours (a load run makes hundreds of these).
 		h.log.Debug("federation request cancelled by the client", "path", r.URL.Path, "request_id", requestID(r))
 		return
-	case errors.Is(err, store.ErrBusy) || errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, model.ErrBusy) || errors.Is(err, context.DeadlineExceeded):
 		// The database did not serve this request in time (a queue behind
 		// a rush). Senders retry a 5xx later; a 500 would read as our bug.
 		h.log.Warn("federation request gave up waiting for the database", "path", r.URL.Path, "error", err, "request_id", requestID(r))
@@ -268,7 +267,7 @@ func (h *Handler) outbox(r *http.Request) (any, error) {
 		return nil, model.ErrNotFound
 	}
 	const per = 20
-	pubs, err := h.app.PublicList(ctx, store.PublicFilter{OrgID: org.ID, TopicID: topicID, WithBody: true,
+	pubs, err := h.app.PublicList(ctx, model.PublicFilter{OrgID: org.ID, TopicID: topicID, WithBody: true,
 		Kinds: []model.PubKind{model.KindNews, model.KindAlert, model.KindJob, model.KindEvent, model.KindPage},
 		Limit: per + 1, Offset: (page - 1) * per})
 	if err != nil {

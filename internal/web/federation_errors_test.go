@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/parvis/parvis/internal/store"
+	"github.com/parvis/parvis/internal/model"
 )
 
 // A federation request that met a rush answers 503 with Retry-After, so
@@ -22,7 +22,7 @@ func TestFederationErrorsThatAreNotBugs(t *testing.T) {
 	h := &Handler{log: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))}
 	for _, err := range []error{
 		fmt.Errorf("moderation settings: %w", context.DeadlineExceeded),
-		fmt.Errorf("write seat: %w", store.ErrBusy),
+		fmt.Errorf("write seat: %w", model.ErrBusy),
 	} {
 		w := httptest.NewRecorder()
 		h.apError(w, httptest.NewRequest(http.MethodPost, "/inbox", nil), err)

@@ -12,7 +12,6 @@ import (
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/secondopinion"
-	"github.com/parvis/parvis/internal/store"
 )
 
 // moderationRoutes registers the staff side of the debate (docs/DEBATE.md).
@@ -325,7 +324,7 @@ func (h *Handler) saveSecondOpinion(w http.ResponseWriter, r *http.Request) erro
 
 // notificationsView lists the comments routed to the staff member.
 type notificationsView struct {
-	Items       []store.Notification
+	Items       []model.Notification
 	EmailRouted bool
 }
 

@@ -13,7 +13,6 @@ import (
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
-	"github.com/parvis/parvis/internal/store"
 )
 
 // newsletterRoutes registers the staff pages for newsletters and subscriber
@@ -346,7 +345,7 @@ func (h *Handler) digestList(w http.ResponseWriter, r *http.Request) error {
 // digestView is one digest mailing with its clicks per link.
 type digestView struct {
 	app.DigestFigures
-	PerLink []store.ClickCount
+	PerLink []model.ClickCount
 }
 
 func (h *Handler) digestFigures(w http.ResponseWriter, r *http.Request) error {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/parvis/parvis/internal/fts"
 	"github.com/parvis/parvis/internal/model"
-	"github.com/parvis/parvis/internal/store"
 )
 
 // What residents see of an organisation: home, publications, job offers,
@@ -164,18 +163,18 @@ func (h *Handler) orgHome(w http.ResponseWriter, r *http.Request) error {
 	var err error
 	// Active alerts first, most urgent first; they leave the top at their
 	// end time (the cached page expires then).
-	if d.Alerts, err = h.app.PublicList(ctx, store.PublicFilter{OrgID: org.ID, Kinds: []model.PubKind{model.KindAlert},
+	if d.Alerts, err = h.app.PublicList(ctx, model.PublicFilter{OrgID: org.ID, Kinds: []model.PubKind{model.KindAlert},
 		ActiveAt: &now, Limit: 10}); err != nil {
 		return err
 	}
-	if d.News, err = h.app.PublicList(ctx, store.PublicFilter{OrgID: org.ID, Kinds: []model.PubKind{model.KindNews},
+	if d.News, err = h.app.PublicList(ctx, model.PublicFilter{OrgID: org.ID, Kinds: []model.PubKind{model.KindNews},
 		Limit: homeNews + 1}); err != nil {
 		return err
 	}
 	if len(d.News) > homeNews {
 		d.News, d.MoreNews = d.News[:homeNews], true
 	}
-	if d.Jobs, err = h.app.PublicList(ctx, store.PublicFilter{OrgID: org.ID, Kinds: []model.PubKind{model.KindJob},
+	if d.Jobs, err = h.app.PublicList(ctx, model.PublicFilter{OrgID: org.ID, Kinds: []model.PubKind{model.KindJob},
 		ActiveAt: &now, Limit: 10}); err != nil {
 		return err
 	}
@@ -426,7 +425,7 @@ type ListData struct {
 	Kind     string // news, jobs, topic, neighbourhood
 }
 
-func (h *Handler) listPage(w http.ResponseWriter, r *http.Request, f store.PublicFilter, d *ListData, base string) error {
+func (h *Handler) listPage(w http.ResponseWriter, r *http.Request, f model.PublicFilter, d *ListData, base string) error {
 	page, err := pageParam(r)
 	if err != nil {
 		return err
@@ -462,7 +461,7 @@ func (h *Handler) newsPage(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	d := &ListData{Heading: h.cat.T(lang(r), "public.news.title"), Empty: "public.news.empty", Kind: "news",
 		FeedBase: orgPath(org) + "feed"}
-	return h.listPage(w, r, store.PublicFilter{OrgID: org.ID, Kinds: []model.PubKind{model.KindNews}}, d, orgPath(org)+"actualites")
+	return h.listPage(w, r, model.PublicFilter{OrgID: org.ID, Kinds: []model.PubKind{model.KindNews}}, d, orgPath(org)+"actualites")
 }
 
 func (h *Handler) jobsPage(w http.ResponseWriter, r *http.Request) error {
@@ -470,7 +469,7 @@ func (h *Handler) jobsPage(w http.ResponseWriter, r *http.Request) error {
 	now := h.app.Now()
 	d := &ListData{Heading: h.cat.T(lang(r), "public.jobs.title"), Intro: h.cat.T(lang(r), "public.jobs.intro"),
 		Empty: "public.jobs.empty", Kind: "jobs"}
-	return h.listPage(w, r, store.PublicFilter{OrgID: org.ID, Kinds: []model.PubKind{model.KindJob}, ActiveAt: &now}, d, orgPath(org)+"emplois")
+	return h.listPage(w, r, model.PublicFilter{OrgID: org.ID, Kinds: []model.PubKind{model.KindJob}, ActiveAt: &now}, d, orgPath(org)+"emplois")
 }
 
 func (h *Handler) topicPage(w http.ResponseWriter, r *http.Request) error {
@@ -482,7 +481,7 @@ func (h *Handler) topicPage(w http.ResponseWriter, r *http.Request) error {
 	base := orgPath(org) + "themes/" + t.Slug
 	d := &ListData{Heading: t.Name, Intro: t.Description, Empty: "public.topic.empty", Kind: "topic", FeedBase: base + "/feed"}
 	d.Meta.Description = t.Description
-	return h.listPage(w, r, store.PublicFilter{OrgID: org.ID, TopicID: t.ID}, d, base)
+	return h.listPage(w, r, model.PublicFilter{OrgID: org.ID, TopicID: t.ID}, d, base)
 }
 
 func (h *Handler) neighbourhoodPage(w http.ResponseWriter, r *http.Request) error {
@@ -494,7 +493,7 @@ func (h *Handler) neighbourhoodPage(w http.ResponseWriter, r *http.Request) erro
 	base := orgPath(org) + "quartiers/" + n.Slug
 	d := &ListData{Heading: n.Name, Intro: n.Description, Empty: "public.neighbourhood.empty", Kind: "neighbourhood", FeedBase: base + "/feed"}
 	d.Meta.Description = n.Description
-	return h.listPage(w, r, store.PublicFilter{OrgID: org.ID, NeighbourhoodID: n.ID}, d, base)
+	return h.listPage(w, r, model.PublicFilter{OrgID: org.ID, NeighbourhoodID: n.ID}, d, base)
 }
 
 // SearchData is the search page.

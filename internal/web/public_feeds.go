@@ -9,7 +9,6 @@ import (
 
 	"github.com/parvis/parvis/internal/feed"
 	"github.com/parvis/parvis/internal/model"
-	"github.com/parvis/parvis/internal/store"
 )
 
 type feedFormat struct {
@@ -42,7 +41,7 @@ func (h *Handler) feedHandler(f feedFormat, scope feedScope) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
 		org, _ := orgFrom(ctx)
-		filter := store.PublicFilter{OrgID: org.ID, WithBody: true, Limit: feedItems}
+		filter := model.PublicFilter{OrgID: org.ID, WithBody: true, Limit: feedItems}
 		fd := feed.Feed{Title: org.Name, Description: org.Description, Lang: lang(r), Author: org.Name,
 			HomeURL: h.abs(orgPath(org)), FeedURL: h.abs(r.URL.Path)}
 		switch scope {

@@ -15,7 +15,6 @@ import (
 	"github.com/parvis/parvis/internal/markdown"
 	"github.com/parvis/parvis/internal/media"
 	"github.com/parvis/parvis/internal/model"
-	"github.com/parvis/parvis/internal/store"
 )
 
 // publicationRoutes registers the editorial staff area. Fine-grained rules
@@ -41,9 +40,9 @@ type pubListData struct {
 	Items          []pubRow
 	Total          int
 	Page, Pages    int
-	Filter         store.PubFilter
+	Filter         model.PubFilter
 	Topics         []model.Topic
-	Authors        []store.StaffMember
+	Authors        []model.StaffMember
 	Kinds          []model.PubKind
 	States         []model.PubState
 	Counts         map[model.PubState]int
@@ -70,7 +69,7 @@ func (h *Handler) pubList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	page, _ := strconv.Atoi(q.Get("page"))
 	page = max(page, 1)
-	f := store.PubFilter{OrgID: org.ID, State: model.PubState(q.Get("state")), Kind: model.PubKind(q.Get("kind")),
+	f := model.PubFilter{OrgID: org.ID, State: model.PubState(q.Get("state")), Kind: model.PubKind(q.Get("kind")),
 		TopicID: q.Get("topic"), AuthorID: q.Get("author"), Limit: staffPageSize, Offset: (page - 1) * staffPageSize}
 	if !f.State.Valid() {
 		f.State = ""
@@ -128,7 +127,7 @@ func (h *Handler) pubPage(w http.ResponseWriter, r *http.Request, page, title st
 }
 
 // staffNames maps the organisation's staff ids to display names.
-func (h *Handler) staffNames(r *http.Request) (map[string]string, []store.StaffMember, error) {
+func (h *Handler) staffNames(r *http.Request) (map[string]string, []model.StaffMember, error) {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
 	staff, err := h.app.StaffMembers(r.Context(), acct.ID, org.ID)

@@ -22,7 +22,6 @@ import (
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/pagecache"
-	"github.com/parvis/parvis/internal/store"
 )
 
 //go:embed templates
@@ -271,7 +270,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status, key = http.StatusTooManyRequests, "error.rate_limited"
 	case errors.Is(err, context.Canceled):
 		return
-	case errors.Is(err, store.ErrBusy) || errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, model.ErrBusy) || errors.Is(err, context.DeadlineExceeded):
 		// The database did not serve this request in time (a queue
 		// behind a rush): ask to retry rather than fail as a bug.
 		h.log.Warn("request gave up waiting for the database", "path", r.URL.Path, "error", err, "request_id", requestID(r))
