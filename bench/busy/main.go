@@ -43,6 +43,7 @@ import (
 
 	"github.com/parvis/parvis/bench/internal/harness"
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/passwords"
@@ -126,7 +127,7 @@ func main() {
 		go func() {
 			defer wg.Done()
 			<-start
-			form := url.Values{"idem": {app.NewID()}, "body": {fmt.Sprintf("Proposition %d : un banc et un arbre de plus rue de la Loire.", i)}}
+			form := url.Values{"idem": {core.NewID()}, "body": {fmt.Sprintf("Proposition %d : un banc et un arbre de plus rue de la Loire.", i)}}
 			r.post("comment", seeded.cookies[i], "/bellerive/p/budget/commentaires", form)
 			done.Add(1)
 		}()
@@ -260,10 +261,10 @@ func seed(data, database, base string, commenters, registrants, places, subscrib
 	a := srv.App
 	org := must(a.CreateOrganisation(ctx, "", app.NewOrganisation{Handle: "bellerive", Name: "Ville de Bellerive-sur-Loire", Kind: model.KindCommune}))
 	now := a.Now()
-	pub := model.Publication{ID: app.NewID(), OrgID: org.ID, Kind: model.KindNews, Slug: "budget", Title: "Budget participatif 2027",
+	pub := model.Publication{ID: core.NewID(), OrgID: org.ID, Kind: model.KindNews, Slug: "budget", Title: "Budget participatif 2027",
 		Summary: "Vos idées pour 2027.", BodyMD: "Texte.", BodyHTML: "<p>Texte.</p>", State: model.StatePublished,
 		Revision: 1, CreatedAt: now, UpdatedAt: now, PublishedAt: &now}
-	evPub := model.Publication{ID: app.NewID(), OrgID: org.ID, Kind: model.KindEvent, Slug: "concert", Title: "Concert du 14 juillet",
+	evPub := model.Publication{ID: core.NewID(), OrgID: org.ID, Kind: model.KindEvent, Slug: "concert", Title: "Concert du 14 juillet",
 		Summary: "Sur inscription.", BodyMD: "Venez.", BodyHTML: "<p>Venez.</p>", State: model.StatePublished,
 		Revision: 1, CreatedAt: now, UpdatedAt: now, PublishedAt: &now}
 	startsAt := now.Add(30 * 24 * time.Hour).Truncate(time.Hour)
@@ -288,7 +289,7 @@ func seed(data, database, base string, commenters, registrants, places, subscrib
 	}
 	must0(srv.Store.InTx(ctx, func(tx *store.Tx) error {
 		for i := range subscribers {
-			sub := model.Subscriber{ID: app.NewID(), Email: fmt.Sprintf("abonne%05d@exemple.fr", i), Lang: "fr",
+			sub := model.Subscriber{ID: core.NewID(), Email: fmt.Sprintf("abonne%05d@exemple.fr", i), Lang: "fr",
 				Status: model.SubActive, ConfirmedAt: &now, CreatedAt: now, UpdatedAt: now}
 			if err := tx.CreateSubscriber(ctx, sub); err != nil {
 				return err

@@ -37,6 +37,7 @@ import (
 
 	"github.com/parvis/parvis/bench/internal/harness"
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/passwords"
@@ -154,9 +155,9 @@ func prepare(data string, residents, pageComments int) []string {
 	}
 	now := a.Now()
 	mkPub := func(slug, title string) model.Publication {
-		p := model.Publication{ID: app.NewID(), OrgID: org.ID, Kind: model.KindNews, Slug: slug, Title: title, Summary: title,
+		p := model.Publication{ID: core.NewID(), OrgID: org.ID, Kind: model.KindNews, Slug: slug, Title: title, Summary: title,
 			BodyMD: title, BodyHTML: "<p>" + title + "</p>", State: model.StatePublished, CreatedAt: now, UpdatedAt: now, PublishedAt: &now}
-		if err := a.Store.InTx(ctx, func(tx *store.Tx) error { return tx.CreatePublication(ctx, p, app.NewID()) }); err != nil {
+		if err := a.Store.InTx(ctx, func(tx *store.Tx) error { return tx.CreatePublication(ctx, p, core.NewID()) }); err != nil {
 			log.Fatal(err)
 		}
 		return p
@@ -174,19 +175,19 @@ func prepare(data string, residents, pageComments int) []string {
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
 		for i := range residents {
 			// Older than a day: the new-account limit is not what we measure.
-			acct := model.Account{ID: app.NewID(), Email: fmt.Sprintf("habitant%d@bench.test", i), EmailVerifiedAt: &old,
+			acct := model.Account{ID: core.NewID(), Email: fmt.Sprintf("habitant%d@bench.test", i), EmailVerifiedAt: &old,
 				DisplayName: fmt.Sprintf("Habitant %d", i), PasswordHash: hash, Locale: "fr", CreatedAt: old, UpdatedAt: old}
 			if err := tx.CreateAccount(ctx, acct); err != nil {
 				return err
 			}
-			secret, idHash := app.NewSecret()
+			secret, idHash := core.NewSecret()
 			if err := tx.CreateSession(ctx, model.Session{IDHash: idHash, AccountID: acct.ID, CreatedAt: now, LastSeenAt: now,
 				ExpiresAt: now.Add(app.SessionLifetime), UserAgent: "bench", IP: "127.0.0.1"}); err != nil {
 				return err
 			}
 			secrets = append(secrets, secret)
 			if i < pageComments {
-				c := model.Comment{ID: app.NewID(), OrgID: org.ID, PublicationID: big.ID, AccountID: acct.ID,
+				c := model.Comment{ID: core.NewID(), OrgID: org.ID, PublicationID: big.ID, AccountID: acct.ID,
 					Body: sentence(i), Fingerprint: app.Fingerprint(sentence(i)), Status: model.CommentPublished,
 					InitialStatus: model.CommentPublished, ScreenVerdict: "allow", CreatedAt: old, UpdatedAt: old}
 				if err := tx.CreateComment(ctx, c); err != nil {

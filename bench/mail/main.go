@@ -37,6 +37,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/model"
@@ -257,7 +258,7 @@ func seed(dir, dbURL string) model.Organisation {
 			var subs, orgs strings.Builder
 			var a1, a2 []any
 			for j := i; j < min(i+chunk, *n); j++ {
-				id := app.NewID()
+				id := core.NewID()
 				if j > i {
 					subs.WriteByte(',')
 					orgs.WriteByte(',')
@@ -326,14 +327,14 @@ func publishAlert(dir, dbURL string, org model.Organisation) time.Time {
 	}
 	defer srv.Close()
 	now := time.Now().UTC().Truncate(time.Microsecond)
-	p := model.Publication{ID: app.NewID(), OrgID: org.ID, Kind: model.KindAlert, Slug: "crue-de-la-loire", Title: "Crue de la Loire : évacuation des quais",
+	p := model.Publication{ID: core.NewID(), OrgID: org.ID, Kind: model.KindAlert, Slug: "crue-de-la-loire", Title: "Crue de la Loire : évacuation des quais",
 		Summary: "Les quais sont évacués à partir de 14 h.", BodyMD: "Évacuation.", BodyHTML: "<p>Évacuation.</p>", State: model.StateDraft,
 		AlertLevel: model.AlertUrgence, CreatedAt: now, UpdatedAt: now}
 	err = srv.Store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.CreatePublication(ctx, p, app.NewID()); err != nil {
+		if err := tx.CreatePublication(ctx, p, core.NewID()); err != nil {
 			return err
 		}
-		if err := tx.SetPublicationState(ctx, store.StateChange{PubTransition: model.PubTransition{ID: app.NewID(), PublicationID: p.ID,
+		if err := tx.SetPublicationState(ctx, store.StateChange{PubTransition: model.PubTransition{ID: core.NewID(), PublicationID: p.ID,
 			OrgID: org.ID, From: model.StateDraft, To: model.StatePublished, CreatedAt: now}}); err != nil {
 			return err
 		}

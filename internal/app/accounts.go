@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -88,7 +89,7 @@ func (a *App) CreateAccount(ctx context.Context, in NewAccount) (model.Account, 
 		return model.Account{}, err
 	}
 	now := a.Now()
-	acct := model.Account{ID: NewID(), Email: email, DisplayName: name, PasswordHash: hash, IsOperator: in.Operator,
+	acct := model.Account{ID: core.NewID(), Email: email, DisplayName: name, PasswordHash: hash, IsOperator: in.Operator,
 		CreatedAt: now, UpdatedAt: now}
 	if in.Verified {
 		acct.EmailVerifiedAt = &now
@@ -115,7 +116,7 @@ func (a *App) CreateAccount(ctx context.Context, in NewAccount) (model.Account, 
 		if err := tx.PutMembership(ctx, model.Membership{AccountID: acct.ID, OrgID: org.ID, Role: in.Role, CreatedAt: now}); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, org.ID, "", "staff.add", acct.ID, string(in.Role))
+		return a.Audit(ctx, tx, org.ID, "", "staff.add", acct.ID, string(in.Role))
 	})
 	return acct, err
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/passwords"
@@ -290,7 +291,7 @@ func (a *App) issueToken(ctx context.Context, tx *store.Tx, accountID string, pu
 	if err := tx.InvalidateTokens(ctx, accountID, purpose, now); err != nil {
 		return "", err
 	}
-	secret, hash := NewSecret()
+	secret, hash := core.NewSecret()
 	err := tx.CreateToken(ctx, model.Token{Hash: hash, AccountID: accountID, Purpose: purpose, Payload: payload,
 		ExpiresAt: now.Add(life), CreatedAt: now})
 	if err != nil {
@@ -304,7 +305,7 @@ func (a *App) checkToken(ctx context.Context, q *store.Queries, secret string, p
 	if secret == "" || len(secret) > 100 {
 		return model.Token{}, &TokenError{TokenInvalid}
 	}
-	t, err := q.TokenByHash(ctx, HashSecret(secret), purpose)
+	t, err := q.TokenByHash(ctx, core.HashSecret(secret), purpose)
 	switch {
 	case errors.Is(err, model.ErrNotFound):
 		return t, &TokenError{TokenInvalid}
@@ -367,13 +368,13 @@ func (a *App) SignUp(ctx context.Context, in SignUp) error {
 			if ok, err := a.mailAllowed(ctx, tx, email); err != nil || !ok {
 				return err
 			}
-			return a.sendMail(ctx, tx, email, accountLang(existing, in.Locale), "account_signup_exists",
+			return a.SendMail(ctx, tx, email, accountLang(existing, in.Locale), "account_signup_exists",
 				linkMail{Name: existing.DisplayName, Link: a.BaseURL + "/password/forgot", Base: a.BaseURL})
 		}
 		if !errors.Is(err, model.ErrNotFound) {
 			return err
 		}
-		acct := model.Account{ID: NewID(), Email: email, DisplayName: name, PasswordHash: hash,
+		acct := model.Account{ID: core.NewID(), Email: email, DisplayName: name, PasswordHash: hash,
 			Locale: accountLang(model.Account{}, in.Locale), CreatedAt: now, UpdatedAt: now}
 		if err := tx.CreateAccount(ctx, acct); errors.Is(err, model.ErrConflict) {
 			return errSignupRace
@@ -387,7 +388,7 @@ func (a *App) SignUp(ctx context.Context, in SignUp) error {
 		if err != nil {
 			return err
 		}
-		return a.sendMail(ctx, tx, email, acct.Locale, "account_verify",
+		return a.SendMail(ctx, tx, email, acct.Locale, "account_verify",
 			linkMail{Name: name, Link: link, Hours: int(VerifyLifetime.Hours()), Base: a.BaseURL})
 	})
 	if errors.Is(err, errSignupRace) {
@@ -430,7 +431,7 @@ func (a *App) mailAccountLink(ctx context.Context, email, lang string, wanted fu
 		if err != nil {
 			return err
 		}
-		return a.sendMail(ctx, tx, email, accountLang(acct, lang), template,
+		return a.SendMail(ctx, tx, email, accountLang(acct, lang), template,
 			linkMail{Name: acct.DisplayName, Link: link, Hours: int(life.Hours()), Base: a.BaseURL})
 	})
 }
@@ -538,10 +539,10 @@ func (a *App) ResetPassword(ctx context.Context, secret, password string) (model
 		if err := tx.ClearThrottle(ctx, accountKey(acct.Email)); err != nil {
 			return err
 		}
-		if err := a.audit(ctx, tx, "", acct.ID, "account.password_reset", acct.ID, ""); err != nil {
+		if err := a.Audit(ctx, tx, "", acct.ID, "account.password_reset", acct.ID, ""); err != nil {
 			return err
 		}
-		return a.sendMail(ctx, tx, acct.Email, accountLang(acct, ""), "account_password_changed",
+		return a.SendMail(ctx, tx, acct.Email, accountLang(acct, ""), "account_password_changed",
 			linkMail{Name: acct.DisplayName, Link: a.BaseURL + "/password/forgot", Base: a.BaseURL})
 	})
 	return acct, err
@@ -599,10 +600,10 @@ func (a *App) ChangePassword(ctx context.Context, acct model.Account, keepSessio
 		if err := tx.InvalidateTokens(ctx, acct.ID, model.TokenResetPassword, now); err != nil {
 			return err
 		}
-		if err := a.audit(ctx, tx, "", acct.ID, "account.password_change", acct.ID, ""); err != nil {
+		if err := a.Audit(ctx, tx, "", acct.ID, "account.password_change", acct.ID, ""); err != nil {
 			return err
 		}
-		return a.sendMail(ctx, tx, acct.Email, accountLang(acct, ""), "account_password_changed",
+		return a.SendMail(ctx, tx, acct.Email, accountLang(acct, ""), "account_password_changed",
 			linkMail{Name: acct.DisplayName, Link: a.BaseURL + "/password/forgot", Base: a.BaseURL})
 	})
 }
@@ -636,11 +637,11 @@ func (a *App) RequestEmailChange(ctx context.Context, acct model.Account, newEma
 			return err
 		}
 		data := linkMail{Name: acct.DisplayName, Link: link, Hours: int(ChangeEmailLifetime.Hours()), Email: newEmail, Base: a.BaseURL}
-		if err := a.sendMail(ctx, tx, newEmail, lang, "account_email_change", data); err != nil {
+		if err := a.SendMail(ctx, tx, newEmail, lang, "account_email_change", data); err != nil {
 			return err
 		}
 		data.Link = a.BaseURL + "/password/forgot"
-		return a.sendMail(ctx, tx, acct.Email, lang, "account_email_change_notice", data)
+		return a.SendMail(ctx, tx, acct.Email, lang, "account_email_change_notice", data)
 	})
 }
 
@@ -672,7 +673,7 @@ func (a *App) ConfirmEmailChange(ctx context.Context, secret string) (model.Acco
 		if err := tx.ClearThrottle(ctx, accountKey(old.Email)); err != nil {
 			return err
 		}
-		if err := a.audit(ctx, tx, "", t.AccountID, "account.email_change", t.AccountID, ""); err != nil {
+		if err := a.Audit(ctx, tx, "", t.AccountID, "account.email_change", t.AccountID, ""); err != nil {
 			return err
 		}
 		acct, err = tx.AccountByID(ctx, t.AccountID)
@@ -727,7 +728,7 @@ func (a *App) Sessions(ctx context.Context, accountID string) ([]model.Session, 
 
 // SessionRef names a session in pages and forms without showing even the
 // hash that the database keys it by.
-func SessionRef(idHash string) string { return HashSecret(idHash)[:16] }
+func SessionRef(idHash string) string { return core.HashSecret(idHash)[:16] }
 
 // EndOtherSessions logs the account out everywhere but keep.
 func (a *App) EndOtherSessions(ctx context.Context, accountID, keep string) error {
@@ -757,7 +758,7 @@ func (a *App) DeleteAccount(ctx context.Context, acct model.Account, password st
 		return err
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if err := a.sendMail(ctx, tx, acct.Email, accountLang(acct, ""), "account_deleted",
+		if err := a.SendMail(ctx, tx, acct.Email, accountLang(acct, ""), "account_deleted",
 			linkMail{Name: acct.DisplayName, Base: a.BaseURL}); err != nil {
 			return err
 		}
@@ -769,7 +770,7 @@ func (a *App) DeleteAccount(ctx context.Context, acct model.Account, password st
 		if err := tx.DeleteAccount(ctx, acct.ID); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, "", acct.ID, "account.delete", acct.ID, "")
+		return a.Audit(ctx, tx, "", acct.ID, "account.delete", acct.ID, "")
 	})
 }
 

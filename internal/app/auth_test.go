@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/passwords"
 	"github.com/parvis/parvis/internal/store"
@@ -25,8 +26,8 @@ func loginApp(t *testing.T, s *store.Store) (*app.App, *testserver.Clock) {
 	t.Helper()
 	clk := &testserver.Clock{}
 	clk.Set(time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC))
-	a := &app.App{Store: s, Clock: clk, Passwords: passwords.New(passwords.Params{Memory: 1024, Time: 1, Threads: 1}),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	a := &app.App{Core: &core.Core{Store: s, Clock: clk, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))},
+		Deps: app.Deps{Passwords: passwords.New(passwords.Params{Memory: 1024, Time: 1, Threads: 1})}}
 	if _, err := a.CreateAccount(context.Background(), app.NewAccount{Email: "a@example.org", DisplayName: "Ana", Password: right}); err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/model"
@@ -283,7 +284,7 @@ func (a *App) PostComment(ctx context.Context, in NewComment) (Posted, error) {
 	now := a.Now()
 	v := &model.ValidationError{}
 	body := checkBody(in.Body, v)
-	c := model.Comment{ID: NewID(), OrgID: in.Org.ID, PublicationID: in.Publication.ID, AccountID: in.Author.ID,
+	c := model.Comment{ID: core.NewID(), OrgID: in.Org.ID, PublicationID: in.Publication.ID, AccountID: in.Author.ID,
 		AuthorName: in.Author.DisplayName, Body: body, Fingerprint: Fingerprint(body), IdemKey: in.IdemKey,
 		CreatedAt: now, UpdatedAt: now}
 	m, err := a.Store.Membership(ctx, in.Author.ID, in.Org.ID)
@@ -364,7 +365,7 @@ func (a *App) PostComment(ctx context.Context, in NewComment) (Posted, error) {
 			return err
 		}
 		if c.Status == model.CommentRejected {
-			err := tx.CreateDecision(ctx, model.Decision{ID: NewID(), OrgID: c.OrgID, CommentID: c.ID, AuthorID: c.AccountID,
+			err := tx.CreateDecision(ctx, model.Decision{ID: core.NewID(), OrgID: c.OrgID, CommentID: c.ID, AuthorID: c.AccountID,
 				Action: "reject", Source: "screening", Note: strings.Join(c.ScreenReasons, "; "), CreatedAt: now})
 			if err != nil {
 				return err
@@ -422,12 +423,12 @@ func (a *App) route(ctx context.Context, tx *store.Tx, org model.Organisation, p
 		if ag.AccountID == c.AccountID {
 			continue
 		}
-		if err := tx.Notify(ctx, NewID(), org.ID, ag.AccountID, c.ID, ag.ServiceID, c.CreatedAt); err != nil {
+		if err := tx.Notify(ctx, core.NewID(), org.ID, ag.AccountID, c.ID, ag.ServiceID, c.CreatedAt); err != nil {
 			return err
 		}
 		if ag.EmailRouted {
 			link := fmt.Sprintf("%s/%s/p/%s/commentaires?c=%s#c-%s", a.BaseURL, org.Handle, pub.Slug, c.ID, c.ID)
-			err := a.sendMail(ctx, tx, ag.Email, ag.Locale, "debate_routed", routedMail{Name: ag.DisplayName, Org: org.Name,
+			err := a.SendMail(ctx, tx, ag.Email, ag.Locale, "debate_routed", routedMail{Name: ag.DisplayName, Org: org.Name,
 				Publication: pub.Title, Excerpt: excerpt(c.Body, 300), Link: link})
 			if err != nil {
 				return err
@@ -508,7 +509,7 @@ func (a *App) EditComment(ctx context.Context, org model.Organisation, acct mode
 		if !c.IsStaffAnswer() && res.Verdict == screen.Reject {
 			return &ScreenRejectedError{Reasons: res.Reasons}
 		}
-		if err := tx.AddCommentRevision(ctx, NewID(), c.ID, c.Body, now); err != nil {
+		if err := tx.AddCommentRevision(ctx, core.NewID(), c.ID, c.Body, now); err != nil {
 			return err
 		}
 		before := c
@@ -553,7 +554,7 @@ func (a *App) WithdrawComment(ctx context.Context, org model.Organisation, acct 
 		if _, err := tx.CloseReports(ctx, c.ID, now); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, org.ID, acct.ID, "comment.withdraw", c.ID, "")
+		return a.Audit(ctx, tx, org.ID, acct.ID, "comment.withdraw", c.ID, "")
 	})
 }
 
@@ -575,7 +576,7 @@ func (a *App) MarkUseful(ctx context.Context, org model.Organisation, acct model
 // agents of the answering service may.
 func (a *App) SetOfficial(ctx context.Context, org model.Organisation, actor model.Account, id string, on bool) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		m, err := authorize(ctx, tx.Queries, actor.ID, org.ID, policy.CommentAnswer)
+		m, err := core.Authorize(ctx, tx.Queries, actor.ID, org.ID, policy.CommentAnswer)
 		if err != nil {
 			return err
 		}
@@ -610,6 +611,6 @@ func (a *App) SetOfficial(ctx context.Context, org model.Organisation, actor mod
 		if !on {
 			action = "comment.unofficial"
 		}
-		return a.audit(ctx, tx, org.ID, actor.ID, action, c.ID, c.StaffLabel)
+		return a.Audit(ctx, tx, org.ID, actor.ID, action, c.ID, c.StaffLabel)
 	})
 }

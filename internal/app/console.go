@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/model"
@@ -179,13 +180,13 @@ func (a *App) SaveOfficeHours(ctx context.Context, actor model.Account, orgID st
 		}
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleConfigure); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleConfigure); err != nil {
 			return err
 		}
 		if err := tx.ReplaceOfficeSpans(ctx, orgID, spans); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actor.ID, "console.hours", "", fmt.Sprintf("%d spans", len(spans)))
+		return a.Audit(ctx, tx, orgID, actor.ID, "console.hours", "", fmt.Sprintf("%d spans", len(spans)))
 	})
 }
 
@@ -211,27 +212,27 @@ func (a *App) AddClosure(ctx context.Context, actor model.Account, orgID, from, 
 		return err
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleConfigure); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleConfigure); err != nil {
 			return err
 		}
-		c := model.OfficeClosure{ID: NewID(), OrgID: orgID, StartsOn: f.Format("2006-01-02"), EndsOn: t.Format("2006-01-02"), Label: label}
+		c := model.OfficeClosure{ID: core.NewID(), OrgID: orgID, StartsOn: f.Format("2006-01-02"), EndsOn: t.Format("2006-01-02"), Label: label}
 		if err := tx.AddOfficeClosure(ctx, c, a.Now()); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actor.ID, "console.closure", c.ID, c.StartsOn+" "+c.EndsOn+" "+label)
+		return a.Audit(ctx, tx, orgID, actor.ID, "console.closure", c.ID, c.StartsOn+" "+c.EndsOn+" "+label)
 	})
 }
 
 // DeleteClosure removes a closure.
 func (a *App) DeleteClosure(ctx context.Context, actor model.Account, orgID, id string) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleConfigure); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleConfigure); err != nil {
 			return err
 		}
 		if err := tx.DeleteOfficeClosure(ctx, orgID, id); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actor.ID, "console.closure_delete", id, "")
+		return a.Audit(ctx, tx, orgID, actor.ID, "console.closure_delete", id, "")
 	})
 }
 
@@ -277,13 +278,13 @@ func (a *App) SaveConsoleSettings(ctx context.Context, actor model.Account, orgI
 		return err
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleSettings); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleSettings); err != nil {
 			return err
 		}
 		if err := tx.PutConsoleSettings(ctx, s); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actor.ID, "console.settings", "", fmt.Sprintf("target=%dh legal=%dm words=%d",
+		return a.Audit(ctx, tx, orgID, actor.ID, "console.settings", "", fmt.Sprintf("target=%dh legal=%dm words=%d",
 			s.TargetHours, s.LegalMonths, len(s.UrgentWords)))
 	})
 }
@@ -309,7 +310,7 @@ func (a *App) AddRoutingRule(ctx context.Context, actor model.Account, orgID, ki
 		return err
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleConfigure); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleConfigure); err != nil {
 			return err
 		}
 		var err error
@@ -325,27 +326,27 @@ func (a *App) AddRoutingRule(ctx context.Context, actor model.Account, orgID, ki
 		} else if err != nil {
 			return err
 		}
-		r := model.RoutingRule{ID: NewID(), OrgID: orgID, Kind: kind, Value: value, ServiceID: serviceID, CreatedAt: a.Now()}
+		r := model.RoutingRule{ID: core.NewID(), OrgID: orgID, Kind: kind, Value: value, ServiceID: serviceID, CreatedAt: a.Now()}
 		if err := tx.CreateRoutingRule(ctx, r); errors.Is(err, model.ErrNotFound) {
 			v.Add("service", "console.error.service")
 			return v
 		} else if err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actor.ID, "console.rule", r.ID, kind+" "+value+" → "+serviceID)
+		return a.Audit(ctx, tx, orgID, actor.ID, "console.rule", r.ID, kind+" "+value+" → "+serviceID)
 	})
 }
 
 // DeleteRoutingRule removes a rule.
 func (a *App) DeleteRoutingRule(ctx context.Context, actor model.Account, orgID, id string) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleConfigure); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleConfigure); err != nil {
 			return err
 		}
 		if err := tx.DeleteRoutingRule(ctx, orgID, id); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actor.ID, "console.rule_delete", id, "")
+		return a.Audit(ctx, tx, orgID, actor.ID, "console.rule_delete", id, "")
 	})
 }
 
@@ -404,7 +405,7 @@ func (a *App) SaveReply(ctx context.Context, actor model.Account, orgID, id, ser
 	now := a.Now()
 	r := model.SavedReply{ID: id, OrgID: orgID, ServiceID: serviceID, Title: title, Body: body, CreatedAt: now, UpdatedAt: now}
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		m, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleAnswer)
+		m, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleAnswer)
 		if err != nil {
 			return err
 		}
@@ -422,7 +423,7 @@ func (a *App) SaveReply(ctx context.Context, actor model.Account, orgID, id, ser
 			}
 			r.CreatedAt = old.CreatedAt
 		} else {
-			r.ID = NewID()
+			r.ID = core.NewID()
 		}
 		if err := tx.PutSavedReply(ctx, r); errors.Is(err, model.ErrNotFound) {
 			v.Add("service", "console.error.service")
@@ -430,7 +431,7 @@ func (a *App) SaveReply(ctx context.Context, actor model.Account, orgID, id, ser
 		} else if err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actor.ID, "console.saved_reply", r.ID, title)
+		return a.Audit(ctx, tx, orgID, actor.ID, "console.saved_reply", r.ID, title)
 	})
 	return r, err
 }
@@ -438,7 +439,7 @@ func (a *App) SaveReply(ctx context.Context, actor model.Account, orgID, id, ser
 // DeleteReply removes a saved reply (same rights as SaveReply).
 func (a *App) DeleteReply(ctx context.Context, actor model.Account, orgID, id string) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		m, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleAnswer)
+		m, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleAnswer)
 		if err != nil {
 			return err
 		}
@@ -452,7 +453,7 @@ func (a *App) DeleteReply(ctx context.Context, actor model.Account, orgID, id st
 		if err := tx.DeleteSavedReply(ctx, orgID, id); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actor.ID, "console.saved_reply_delete", id, old.Title)
+		return a.Audit(ctx, tx, orgID, actor.ID, "console.saved_reply_delete", id, old.Title)
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 )
@@ -14,7 +15,7 @@ import (
 // Services lists the organisation's services for any of its staff
 // (dashboard.view): the filters and choices of the staff pages.
 func (a *App) Services(ctx context.Context, actorID, orgID string) ([]model.Service, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.DashboardView); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.DashboardView); err != nil {
 		return nil, err
 	}
 	return a.Store.ServicesOf(ctx, orgID)
@@ -65,7 +66,7 @@ func (a *App) OpenItemPage(ctx context.Context, actorID, orgID, id string) (Item
 // SavedReply returns one of the organisation's saved replies
 // (console.answer).
 func (a *App) SavedReply(ctx context.Context, actorID, orgID, id string) (model.SavedReply, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.ConsoleAnswer); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.ConsoleAnswer); err != nil {
 		return model.SavedReply{}, err
 	}
 	return a.Store.SavedReplyByID(ctx, orgID, id)
@@ -75,7 +76,7 @@ func (a *App) SavedReply(ctx context.Context, actorID, orgID, id string) (model.
 // (console.answer), and the services they may file one under: a lead all
 // of them, the others the organisation's replies and their services'.
 func (a *App) SavedReplies(ctx context.Context, actorID, orgID string) ([]model.SavedReply, []model.Service, error) {
-	m, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.ConsoleAnswer)
+	m, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.ConsoleAnswer)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -106,7 +107,7 @@ func (a *App) SavedReplies(ctx context.Context, actorID, orgID string) ([]model.
 // OfficeClosures lists the organisation's closures from day (YYYY-MM-DD)
 // on, for whom the policy allows console.configure.
 func (a *App) OfficeClosures(ctx context.Context, actorID, orgID, day string) ([]model.OfficeClosure, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.ConsoleConfigure); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.ConsoleConfigure); err != nil {
 		return nil, err
 	}
 	return a.Store.OfficeClosures(ctx, orgID, day)
@@ -125,7 +126,7 @@ type RoutingChoices struct {
 // whom the policy allows console.configure.
 func (a *App) RoutingChoices(ctx context.Context, actorID, orgID string) (RoutingChoices, error) {
 	var d RoutingChoices
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.ConsoleConfigure); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.ConsoleConfigure); err != nil {
 		return d, err
 	}
 	var err error

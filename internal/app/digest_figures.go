@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -46,7 +47,7 @@ type DigestPage struct {
 // page by page (from 1; a page past the last gives the last).
 func (a *App) DigestMailings(ctx context.Context, actorID, orgID string, page int) (DigestPage, error) {
 	var p DigestPage
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.SubscribersView); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.SubscribersView); err != nil {
 		return p, err
 	}
 	var err error
@@ -72,7 +73,7 @@ func (a *App) DigestMailing(ctx context.Context, actorID, orgID, id string) (Dig
 	if orgID == "" { // MailingByID would skip the organisation check
 		return DigestFigures{}, nil, model.ErrNotFound
 	}
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.SubscribersView); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.SubscribersView); err != nil {
 		return DigestFigures{}, nil, err
 	}
 	m, err := a.Store.MailingByID(ctx, orgID, id)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/ical"
 	"github.com/parvis/parvis/internal/model"
@@ -89,7 +90,7 @@ func (f AgendaFetcher) Get(ctx context.Context, rawURL string) ([]byte, error) {
 
 // ImportEventsFromURL fetches an agenda through the SSRF guard and imports it.
 func (a *App) ImportEventsFromURL(ctx context.Context, actorID, orgID, rawURL string, in ImportInput) (ImportResult, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.EventEdit); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.EventEdit); err != nil {
 		return ImportResult{}, err
 	}
 	rawURL = strings.TrimSpace(rawURL)
@@ -161,7 +162,7 @@ func (a *App) ImportEvents(ctx context.Context, actorID, orgID string, in Import
 		}
 		pre[i] = pin.rendered
 	}
-	m, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.EventEdit)
+	m, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.EventEdit)
 	if err != nil {
 		return res, err
 	}
@@ -185,7 +186,7 @@ func (a *App) ImportEvents(ctx context.Context, actorID, orgID string, in Import
 	for start := 0; start < len(events); start += ImportChunk {
 		end := min(start+ImportChunk, len(events))
 		if err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-			if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.EventEdit); err != nil {
+			if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.EventEdit); err != nil {
 				return err
 			}
 			if err := a.importChunk(ctx, tx, actorID, orgID, in, events[start:end], pre[start:end], publish, &res); err != nil {
@@ -194,7 +195,7 @@ func (a *App) ImportEvents(ctx context.Context, actorID, orgID string, in Import
 			if end < len(events) {
 				return nil
 			}
-			return a.audit(ctx, tx, orgID, actorID, "event.import", in.Source,
+			return a.Audit(ctx, tx, orgID, actorID, "event.import", in.Source,
 				"created "+strconv.Itoa(res.Created)+", updated "+strconv.Itoa(res.Updated)+", unchanged "+strconv.Itoa(res.Unchanged))
 		}); err != nil {
 			return ImportResult{}, err
@@ -268,14 +269,14 @@ func (a *App) importChunk(ctx context.Context, tx *store.Tx, actorID, orgID stri
 				return err
 			}
 			for _, c := range imp.Cancels {
-				if err := tx.PutException(ctx, model.EventException{ID: NewID(), EventID: ev.PublicationID, OriginalStart: c,
+				if err := tx.PutException(ctx, model.EventException{ID: core.NewID(), EventID: ev.PublicationID, OriginalStart: c,
 					Kind: model.ExceptionCancel, CreatedAt: now}); err != nil {
 					return err
 				}
 			}
 			for _, mv := range imp.Moves {
 				s, e := mv.Start, mv.End
-				if err := tx.PutException(ctx, model.EventException{ID: NewID(), EventID: ev.PublicationID, OriginalStart: mv.OriginalStart,
+				if err := tx.PutException(ctx, model.EventException{ID: core.NewID(), EventID: ev.PublicationID, OriginalStart: mv.OriginalStart,
 					Kind: model.ExceptionMove, StartsAt: &s, EndsAt: &e, CreatedAt: now}); err != nil {
 					return err
 				}

@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river"
 	"rsc.io/qr"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/ical"
 	"github.com/parvis/parvis/internal/jobs"
@@ -188,7 +189,7 @@ func (a *App) Register(ctx context.Context, orgID, eventID string, in RegisterIn
 		} else if !errors.Is(err, model.ErrNotFound) {
 			return err
 		}
-		r := model.Registration{ID: NewID(), EventID: eventID, OrgID: orgID, AccountID: in.AccountID, Email: in.Email,
+		r := model.Registration{ID: core.NewID(), EventID: eventID, OrgID: orgID, AccountID: in.AccountID, Email: in.Email,
 			Name: in.Name, Seats: seats, Answers: answers, Status: model.RegPending, Lang: in.Lang, CreatedAt: now}
 		if r.Lang == "" {
 			r.Lang = "fr"
@@ -202,7 +203,7 @@ func (a *App) Register(ctx context.Context, orgID, eventID string, in RegisterIn
 		if verified {
 			r.Status, r.ConfirmedAt = status, &now
 		}
-		secret, hash := NewSecret()
+		secret, hash := core.NewSecret()
 		for attempt := 0; ; attempt++ {
 			r.Code = newCode()
 			err = tx.CreateRegistration(ctx, r, hash)
@@ -224,7 +225,7 @@ func (a *App) Register(ctx context.Context, orgID, eventID string, in RegisterIn
 			return err
 		}
 		if res.Pending {
-			return a.sendMail(ctx, tx, r.Email, r.Lang, "event_confirm_address", a.eventMail(o, p, ev, r, secret, eventMailExtra{}))
+			return a.SendMail(ctx, tx, r.Email, r.Lang, "event_confirm_address", a.eventMail(o, p, ev, r, secret, eventMailExtra{}))
 		}
 		return a.afterPlace(ctx, tx, o, p, ev, r, secret, false)
 	})
@@ -260,14 +261,14 @@ func (a *App) afterPlace(ctx context.Context, tx *store.Tx, o model.Organisation
 	if secret == "" {
 		// Promotions and re-sends mint a fresh link; the old one stops working.
 		var hash string
-		secret, hash = NewSecret()
+		secret, hash = core.NewSecret()
 		if err := tx.SetRegistrationToken(ctx, r.ID, hash); err != nil {
 			return err
 		}
 	}
 	data := a.eventMail(o, p, ev, r, secret, eventMailExtra{})
 	if r.Status == model.RegWaiting {
-		return a.sendMail(ctx, tx, r.Email, r.Lang, "event_waiting", data)
+		return a.SendMail(ctx, tx, r.Email, r.Lang, "event_waiting", data)
 	}
 	name := "event_registered"
 	if promoted {
@@ -344,13 +345,13 @@ func (a *App) SendReminder(ctx context.Context, orgID, registrationID string, st
 		if err != nil {
 			return err
 		}
-		secret, hash := NewSecret()
+		secret, hash := core.NewSecret()
 		if err := tx.SetRegistrationToken(ctx, r.ID, hash); err != nil {
 			return err
 		}
 		data := a.eventMail(o, p, ev, r, secret, eventMailExtra{})
 		data.When = EventWhen(r.Lang, occs[0].StartsAt, occs[0].EndsAt, ev.AllDay, a.Now())
-		return a.sendMail(ctx, tx, r.Email, r.Lang, "event_reminder", data)
+		return a.SendMail(ctx, tx, r.Email, r.Lang, "event_reminder", data)
 	})
 }
 
@@ -359,7 +360,7 @@ func (a *App) SendReminder(ctx context.Context, orgID, registrationID string, st
 func (a *App) ConfirmRegistration(ctx context.Context, secret string) (model.Registration, error) {
 	var out model.Registration
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		r, err := tx.RegistrationByToken(ctx, HashSecret(secret))
+		r, err := tx.RegistrationByToken(ctx, core.HashSecret(secret))
 		if err != nil {
 			return err
 		}
@@ -402,13 +403,13 @@ func (a *App) ConfirmRegistration(ctx context.Context, secret string) (model.Reg
 
 // RegistrationByLink returns the registration a link names, with its event.
 func (a *App) RegistrationByLink(ctx context.Context, secret string) (model.Registration, error) {
-	return a.Store.RegistrationByToken(ctx, HashSecret(secret))
+	return a.Store.RegistrationByToken(ctx, core.HashSecret(secret))
 }
 
 // CancelRegistration cancels from the e-mailed link; places freed go to
 // the waiting list, in order, and the people promoted are e-mailed.
 func (a *App) CancelRegistration(ctx context.Context, secret string) (model.Registration, error) {
-	r, err := a.Store.RegistrationByToken(ctx, HashSecret(secret))
+	r, err := a.Store.RegistrationByToken(ctx, core.HashSecret(secret))
 	if err != nil {
 		return r, err
 	}
@@ -502,7 +503,7 @@ func (a *App) promote(ctx context.Context, tx *store.Tx, ev model.Event, p model
 func (a *App) CheckIn(ctx context.Context, actorID, orgID, eventID, regID, code string) (model.Registration, error) {
 	var out model.Registration
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.EventCheckin); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.EventCheckin); err != nil {
 			return err
 		}
 		if _, err := tx.EventByID(ctx, orgID, eventID); err != nil {
@@ -543,7 +544,7 @@ func (a *App) CheckIn(ctx context.Context, actorID, orgID, eventID, regID, code 
 
 // Participants lists an event's registrations for staff.
 func (a *App) Participants(ctx context.Context, actorID, orgID, eventID string, f model.RegistrationFilter) ([]model.Registration, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.EventView); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.EventView); err != nil {
 		return nil, err
 	}
 	if _, err := a.Store.EventByID(ctx, orgID, eventID); err != nil {
@@ -558,7 +559,7 @@ func (a *App) Participants(ctx context.Context, actorID, orgID, eventID string, 
 func (a *App) ExportParticipants(ctx context.Context, actorID, orgID, eventID string) ([]model.Registration, error) {
 	var out []model.Registration
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.EventParticipantsExport); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.EventParticipantsExport); err != nil {
 			return err
 		}
 		if _, err := tx.EventByID(ctx, orgID, eventID); err != nil {
@@ -568,7 +569,7 @@ func (a *App) ExportParticipants(ctx context.Context, actorID, orgID, eventID st
 		if out, err = tx.Registrations(ctx, model.RegistrationFilter{EventID: eventID}); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actorID, "event.participants.export", eventID, fmt.Sprintf("%d", len(out)))
+		return a.Audit(ctx, tx, orgID, actorID, "event.participants.export", eventID, fmt.Sprintf("%d", len(out)))
 	})
 	return out, err
 }
@@ -674,7 +675,7 @@ func (a *App) mailRegistrations(ctx context.Context, tx *store.Tx, ev model.Even
 		if err != nil {
 			return err
 		}
-		secret, hash := NewSecret()
+		secret, hash := core.NewSecret()
 		if err := tx.SetRegistrationToken(ctx, r.ID, hash); err != nil {
 			return err
 		}
@@ -688,7 +689,7 @@ func (a *App) mailRegistrations(ctx context.Context, tx *store.Tx, ev model.Even
 // sendMailWith is sendMail with an optional attachment.
 func (a *App) sendMailWith(ctx context.Context, tx *store.Tx, to, lang, name string, data any, att *mail.Attachment) error {
 	if att == nil {
-		return a.sendMail(ctx, tx, to, lang, name, data)
+		return a.SendMail(ctx, tx, to, lang, name, data)
 	}
 	r, err := a.Mail.Render(name, lang, data)
 	if err != nil {

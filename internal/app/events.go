@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/recur"
@@ -581,7 +582,7 @@ type ExceptionInput struct {
 // model.ErrConflict: nothing is sent again.
 func (a *App) SetException(ctx context.Context, actorID, orgID, eventID string, in ExceptionInput) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.EventEdit); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.EventEdit); err != nil {
 			return err
 		}
 		ev, err := tx.EventForUpdate(ctx, orgID, eventID)
@@ -592,7 +593,7 @@ func (a *App) SetException(ctx context.Context, actorID, orgID, eventID string, 
 		if !ev.Recurring() || !slices.ContainsFunc(occs, func(o model.Occurrence) bool { return o.OriginalStart.Equal(in.OriginalStart) }) {
 			return model.ErrNotFound
 		}
-		x := model.EventException{ID: NewID(), EventID: eventID, OriginalStart: in.OriginalStart, Kind: model.ExceptionCancel,
+		x := model.EventException{ID: core.NewID(), EventID: eventID, OriginalStart: in.OriginalStart, Kind: model.ExceptionCancel,
 			Note: strings.TrimSpace(in.Note), CreatedAt: a.Now()}
 		if tooLong(x.Note, MaxField) {
 			return &model.FieldError{Field: "note", Code: "pub.error.field_long"}
@@ -619,7 +620,7 @@ func (a *App) SetException(ctx context.Context, actorID, orgID, eventID string, 
 		if err := a.putEvent(ctx, tx, ev, true); err != nil {
 			return err
 		}
-		if err := a.audit(ctx, tx, orgID, actorID, "event.exception."+string(x.Kind), eventID, in.OriginalStart.Format(time.RFC3339)); err != nil {
+		if err := a.Audit(ctx, tx, orgID, actorID, "event.exception."+string(x.Kind), eventID, in.OriginalStart.Format(time.RFC3339)); err != nil {
 			return err
 		}
 		p, err := tx.PublicationByID(ctx, orgID, eventID)
@@ -654,7 +655,7 @@ func sameException(a, b model.EventException) bool {
 // click finds no exception (model.ErrNotFound) and sends nothing.
 func (a *App) RemoveException(ctx context.Context, actorID, orgID, eventID, exceptionID string) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.EventEdit); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.EventEdit); err != nil {
 			return err
 		}
 		ev, err := tx.EventForUpdate(ctx, orgID, eventID)
@@ -675,7 +676,7 @@ func (a *App) RemoveException(ctx context.Context, actorID, orgID, eventID, exce
 		if err := a.putEvent(ctx, tx, ev, true); err != nil {
 			return err
 		}
-		if err := a.audit(ctx, tx, orgID, actorID, "event.exception.remove", eventID, exceptionID); err != nil {
+		if err := a.Audit(ctx, tx, orgID, actorID, "event.exception.remove", eventID, exceptionID); err != nil {
 			return err
 		}
 		p, err := tx.PublicationByID(ctx, orgID, eventID)
@@ -692,7 +693,7 @@ func (a *App) RemoveException(ctx context.Context, actorID, orgID, eventID, exce
 func (a *App) SetEventStatus(ctx context.Context, actorID, orgID, eventID string, status model.EventStatus, note string) error {
 	note = strings.TrimSpace(note)
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.EventStatus); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.EventStatus); err != nil {
 			return err
 		}
 		switch status {
@@ -714,7 +715,7 @@ func (a *App) SetEventStatus(ctx context.Context, actorID, orgID, eventID string
 			return err
 		}
 		ev.Status, ev.StatusNote = status, note
-		if err := a.audit(ctx, tx, orgID, actorID, "event."+string(status), eventID, note); err != nil {
+		if err := a.Audit(ctx, tx, orgID, actorID, "event."+string(status), eventID, note); err != nil {
 			return err
 		}
 		p, err := tx.PublicationByID(ctx, orgID, eventID)
@@ -751,7 +752,7 @@ func (a *App) MessageParticipants(ctx context.Context, actorID, orgID, eventID, 
 	}
 	n := 0
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.EventEdit); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.EventEdit); err != nil {
 			return err
 		}
 		ev, err := tx.EventByID(ctx, orgID, eventID)
@@ -767,7 +768,7 @@ func (a *App) MessageParticipants(ctx context.Context, actorID, orgID, eventID, 
 			return err
 		}
 		n = len(ids)
-		if err := a.audit(ctx, tx, orgID, actorID, "event.message", eventID, fmt.Sprintf("%d : %s", n, subject)); err != nil {
+		if err := a.Audit(ctx, tx, orgID, actorID, "event.message", eventID, fmt.Sprintf("%d : %s", n, subject)); err != nil {
 			return err
 		}
 		return a.mailRegistrations(ctx, tx, ev, p, ids, "event_message", eventMailExtra{Subject: subject, Body: body})

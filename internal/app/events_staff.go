@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 )
@@ -11,7 +12,7 @@ import (
 // with the topics an import may file them under, for whom the policy
 // allows event.view.
 func (a *App) StaffEvents(ctx context.Context, actorID, orgID string, past bool, limit, offset int) ([]model.StaffEvent, []model.Topic, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.EventView); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.EventView); err != nil {
 		return nil, nil, err
 	}
 	items, err := a.Store.StaffEvents(ctx, orgID, a.Now(), past, limit, offset)
@@ -26,7 +27,7 @@ func (a *App) StaffEvents(ctx context.Context, actorID, orgID string, past bool,
 // whom the policy allows event.view (every staff action on an event is
 // allowed only to roles that may view it).
 func (a *App) StaffEvent(ctx context.Context, actorID, orgID, id string) (model.Publication, model.Event, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.EventView); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.EventView); err != nil {
 		return model.Publication{}, model.Event{}, err
 	}
 	e, err := a.Store.EventByID(ctx, orgID, id)
@@ -70,7 +71,7 @@ func (a *App) EventFile(ctx context.Context, actorID, orgID, id string) (EventFi
 // RegistrationCounts counts an event's seats by registration status for
 // whom the policy allows event.view.
 func (a *App) RegistrationCounts(ctx context.Context, actorID, orgID, eventID string) (map[model.RegStatus]int, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.EventView); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.EventView); err != nil {
 		return nil, err
 	}
 	if _, err := a.Store.EventByID(ctx, orgID, eventID); err != nil {
@@ -82,7 +83,7 @@ func (a *App) RegistrationCounts(ctx context.Context, actorID, orgID, eventID st
 // RegistrationByCode finds an event's registration by the code shown at
 // the entrance, for whom the policy allows event.checkin.
 func (a *App) RegistrationByCode(ctx context.Context, actorID, orgID, eventID, code string) (model.Registration, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.EventCheckin); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.EventCheckin); err != nil {
 		return model.Registration{}, err
 	}
 	if _, err := a.Store.EventByID(ctx, orgID, eventID); err != nil {

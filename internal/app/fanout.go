@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -158,7 +159,7 @@ func (a *App) NotifyThread(ctx context.Context, publicationID, commentID string)
 // recordBounce counts a bounce against a subscriber, suspending the address
 // after MailConfig.BounceLimit hard bounces.
 func (a *App) recordBounce(ctx context.Context, tx *store.Tx, subscriberID, kind, status, reason string) (bool, error) {
-	return tx.RecordBounce(ctx, NewID(), subscriberID, kind, status, reason, a.MailConfig.bounceLimit(), a.Now())
+	return tx.RecordBounce(ctx, core.NewID(), subscriberID, kind, status, reason, a.MailConfig.bounceLimit(), a.Now())
 }
 
 // HandleBounce records an asynchronous bounce report (DSN) addressed to a

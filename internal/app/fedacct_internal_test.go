@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 )
 
@@ -12,7 +13,7 @@ import (
 // before anything else, then one handle or a handle and a topic joined by
 // the only dot; anything else is nobody.
 func TestParseAcct(t *testing.T) {
-	a := &App{BaseURL: "https://bellerive.fr"}
+	a := &App{Core: &core.Core{BaseURL: "https://bellerive.fr"}}
 	for user, want := range map[string]LocalRef{
 		"bellerive.fr":      {Kind: model.ActorInstance},
 		"Bellerive.FR":      {Kind: model.ActorInstance},
@@ -31,7 +32,7 @@ func TestParseAcct(t *testing.T) {
 	}
 	// With a port, the instance actor's name is the host name alone (a
 	// user name has no colon), and host:port still finds it.
-	p := &App{BaseURL: "http://127.0.0.1:8080"}
+	p := &App{Core: &core.Core{BaseURL: "http://127.0.0.1:8080"}}
 	if p.InstanceUsername() != "127.0.0.1" {
 		t.Errorf("instance user name %q, want the host without its port", p.InstanceUsername())
 	}
@@ -46,13 +47,13 @@ func TestParseAcct(t *testing.T) {
 // handle: WebFinger gives it to the instance actor. Validation refuses it
 // before anything is written.
 func TestOrganisationHandleSpellingTheHost(t *testing.T) {
-	a := &App{BaseURL: "http://parvis"}
+	a := &App{Core: &core.Core{BaseURL: "http://parvis"}}
 	_, err := a.CreateOrganisation(context.Background(), "", NewOrganisation{Handle: "parvis", Name: "Parvis", Kind: model.KindCommune})
 	var v *model.ValidationError
 	if !errors.As(err, &v) || len(v.Fields) != 1 || v.Fields[0].Code != "org.error.handle_reserved" {
 		t.Fatalf("err = %v, want the handle refused as reserved", err)
 	}
-	if !a.collidesWithHost("parvis", "") || a.collidesWithHost("parvis", "travaux") || !(&App{BaseURL: "https://ville.fr"}).collidesWithHost("ville", "fr") {
+	if !a.collidesWithHost("parvis", "") || a.collidesWithHost("parvis", "travaux") || !(&App{Core: &core.Core{BaseURL: "https://ville.fr"}}).collidesWithHost("ville", "fr") {
 		t.Error("collidesWithHost")
 	}
 }

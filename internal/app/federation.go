@@ -18,6 +18,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/jobs"
@@ -218,7 +219,7 @@ func (a *App) LocalActor(ctx context.Context, kind, ref string) (model.FedActor,
 	if err != nil {
 		return act, fmt.Errorf("generate key: %w", err)
 	}
-	act = model.FedActor{ID: NewID(), Kind: kind, PublicKeyPEM: pub, PrivateKeyPEM: priv, CreatedAt: a.Now()}
+	act = model.FedActor{ID: core.NewID(), Kind: kind, PublicKeyPEM: pub, PrivateKeyPEM: priv, CreatedAt: a.Now()}
 	switch kind {
 	case model.ActorOrg:
 		act.OrgID = ref
@@ -744,7 +745,7 @@ func (a *App) federate(ctx context.Context, tx *store.Tx, orgID, pubID, kind str
 			audience = append(audience, ta.ID)
 		}
 	}
-	id := NewID()
+	id := core.NewID()
 	act := federation.OutActivity{ID: actorURI + "#" + strings.ToLower(kind) + "-" + id, Type: kind, Actor: actorURI,
 		Published: federation.Stamp(now), To: []string{federation.Public}, Cc: []string{collectionURI(actorURI, "followers")}}
 	switch kind {
@@ -791,7 +792,7 @@ func (a *App) queueActivity(ctx context.Context, tx *store.Tx, actorID, kind, ob
 	if err != nil {
 		return err
 	}
-	o := model.OutboxItem{ID: NewID(), ActorID: actorID, Kind: kind, ObjectID: objectID, PublicationID: pubID,
+	o := model.OutboxItem{ID: core.NewID(), ActorID: actorID, Kind: kind, ObjectID: objectID, PublicationID: pubID,
 		Audience: audience, Inboxes: inboxes, Body: string(body), CreatedAt: now}
 	if err := tx.CreateOutbox(ctx, o); err != nil {
 		return err

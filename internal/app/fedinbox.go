@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/screen"
@@ -360,7 +361,7 @@ func (a *App) inFollow(ctx context.Context, ra model.RemoteActor, act federation
 			SharedInbox: ra.SharedInbox, Host: ra.Host, FollowID: act.ID, CreatedAt: now}); err != nil {
 			return err
 		}
-		accept := federation.OutActivity{ID: localURI + "#accept-" + NewID(), Type: "Accept", Actor: localURI,
+		accept := federation.OutActivity{ID: localURI + "#accept-" + core.NewID(), Type: "Accept", Actor: localURI,
 			To: []string{ra.URI}, Object: map[string]any{"id": act.ID, "type": "Follow", "actor": ra.URI, "object": localURI}}
 		return a.queueActivity(ctx, tx, local.ID, "Accept", act.ID, "", nil, []string{ra.Inbox}, accept, now)
 	})
@@ -391,7 +392,7 @@ func (a *App) inJoin(ctx context.Context, ra model.RemoteActor, act federation.A
 		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
 			return err
 		}
-		reject := federation.OutActivity{ID: localURI + "#reject-" + NewID(), Type: "Reject", Actor: localURI,
+		reject := federation.OutActivity{ID: localURI + "#reject-" + core.NewID(), Type: "Reject", Actor: localURI,
 			To: []string{ra.URI}, Object: map[string]any{"id": act.ID, "type": "Join", "actor": ra.URI, "object": act.ObjectID}}
 		return a.queueActivity(ctx, tx, local.ID, "Reject", act.ID, "", nil, []string{ra.Inbox}, reject, now)
 	})
@@ -489,7 +490,7 @@ func (a *App) inReaction(ctx context.Context, ra model.RemoteActor, act federati
 		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
 			return err
 		}
-		_, err := tx.AddReaction(ctx, NewID(), org.ID, p.ID, kind, ra.URI, act.ID, a.Now())
+		_, err := tx.AddReaction(ctx, core.NewID(), org.ID, p.ID, kind, ra.URI, act.ID, a.Now())
 		return err
 	})
 }
@@ -598,7 +599,7 @@ func (a *App) postRemoteComment(ctx context.Context, org model.Organisation, pub
 		return fmt.Errorf("%w: empty, too long or invalid text", ErrIgnored)
 	}
 	now := a.Now()
-	c := model.Comment{ID: NewID(), OrgID: org.ID, PublicationID: pub.ID, RemoteActor: ra.URI, RemoteName: ra.Name,
+	c := model.Comment{ID: core.NewID(), OrgID: org.ID, PublicationID: pub.ID, RemoteActor: ra.URI, RemoteName: ra.Name,
 		RemoteObject: o.ID, RemoteHandle: ra.Handle, RemoteURL: remoteURL(o, ra), AuthorName: ra.Name, Body: body,
 		Fingerprint: Fingerprint(body), CreatedAt: now, UpdatedAt: now}
 	if parent != nil {
@@ -652,7 +653,7 @@ func (a *App) postRemoteComment(ctx context.Context, org model.Organisation, pub
 			return err
 		}
 		if c.Status == model.CommentRejected {
-			err := tx.CreateDecision(ctx, model.Decision{ID: NewID(), OrgID: c.OrgID, CommentID: c.ID, Action: "reject",
+			err := tx.CreateDecision(ctx, model.Decision{ID: core.NewID(), OrgID: c.OrgID, CommentID: c.ID, Action: "reject",
 				Source: "screening", Note: strings.Join(c.ScreenReasons, "; "), CreatedAt: now})
 			if err != nil {
 				return err
@@ -762,7 +763,7 @@ func (a *App) inUpdate(ctx context.Context, target InboxTarget, ra model.RemoteA
 			return fmt.Errorf("%w: text removed before", ErrIgnored)
 		}
 		now := a.Now()
-		if err := tx.AddCommentRevision(ctx, NewID(), c.ID, c.Body, now); err != nil {
+		if err := tx.AddCommentRevision(ctx, core.NewID(), c.ID, c.Body, now); err != nil {
 			return err
 		}
 		c.Body, c.Fingerprint, c.EditedAt, c.UpdatedAt = body, fp, &now, now
@@ -892,7 +893,7 @@ func (a *App) toPersons(ctx context.Context, target InboxTarget, ra model.Remote
 			} else if err != nil {
 				return err
 			}
-			_, err := tx.AddInboxItem(ctx, model.FedInboxItem{ID: NewID(), AccountID: id, ActivityID: act.ID, Kind: act.Type,
+			_, err := tx.AddInboxItem(ctx, model.FedInboxItem{ID: core.NewID(), AccountID: id, ActivityID: act.ID, Kind: act.Type,
 				Actor: act.Actor, ObjectID: act.ObjectID, Body: string(raw), ReceivedAt: a.Now()})
 			if err != nil {
 				return err

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
@@ -20,7 +21,7 @@ import (
 // sanctionRemote records a mute or ban of a remote author ("warn" has no
 // effect to record for them).
 func (a *App) sanctionRemote(ctx context.Context, tx *store.Tx, orgID, remoteActor, sanction, decisionID, by string, now time.Time) error {
-	s := model.RemoteSanction{ID: NewID(), OrgID: orgID, RemoteActor: remoteActor, Kind: sanction, DecisionID: decisionID,
+	s := model.RemoteSanction{ID: core.NewID(), OrgID: orgID, RemoteActor: remoteActor, Kind: sanction, DecisionID: decisionID,
 		CreatedBy: by, CreatedAt: now}
 	if days, ok := strings.CutPrefix(sanction, "mute"); ok {
 		n, _ := strconv.Atoi(days)
@@ -104,7 +105,7 @@ func (a *App) BlockDomain(ctx context.Context, actor model.Account, orgID, domai
 		if _, err := tx.AddDomainBlock(ctx, model.DomainBlock{OrgID: orgID, Domain: d, CreatedBy: actor.ID, CreatedAt: a.Now()}); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actor.ID, "federation.block", d, "")
+		return a.Audit(ctx, tx, orgID, actor.ID, "federation.block", d, "")
 	})
 }
 
@@ -118,7 +119,7 @@ func (a *App) UnblockDomain(ctx context.Context, actor model.Account, orgID, dom
 		if _, err := tx.RemoveDomainBlock(ctx, orgID, domain); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actor.ID, "federation.unblock", domain, "")
+		return a.Audit(ctx, tx, orgID, actor.ID, "federation.unblock", domain, "")
 	})
 }
 
@@ -129,7 +130,7 @@ func (a *App) requireFedAdmin(ctx context.Context, tx *store.Tx, actor model.Acc
 		}
 		return nil
 	}
-	_, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.FederationManage)
+	_, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.FederationManage)
 	return err
 }
 
@@ -144,26 +145,26 @@ func (a *App) SanctionRemoteAccount(ctx context.Context, actor model.Account, or
 		return &model.FieldError{Field: "account", Code: "fed.error.account"}
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actor.ID, org.ID, policy.FederationManage); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actor.ID, org.ID, policy.FederationManage); err != nil {
 			return err
 		}
 		if err := a.sanctionRemote(ctx, tx, org.ID, uri, kind, "", actor.ID, a.Now()); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, org.ID, actor.ID, "federation.sanction", uri, kind)
+		return a.Audit(ctx, tx, org.ID, actor.ID, "federation.sanction", uri, kind)
 	})
 }
 
 // LiftRemoteSanction ends a remote account's mute or ban.
 func (a *App) LiftRemoteSanction(ctx context.Context, actor model.Account, org model.Organisation, id string) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actor.ID, org.ID, policy.FederationManage); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actor.ID, org.ID, policy.FederationManage); err != nil {
 			return err
 		}
 		if err := tx.LiftRemoteSanction(ctx, org.ID, id, a.Now()); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, org.ID, actor.ID, "federation.lift", id, "")
+		return a.Audit(ctx, tx, org.ID, actor.ID, "federation.lift", id, "")
 	})
 }
 
@@ -229,7 +230,7 @@ func (a *App) PersonFollow(ctx context.Context, accountID, who string) (string, 
 		return "", err
 	}
 	me := a.PersonActorURI(accountID)
-	id := me + "#follow-" + NewID()
+	id := me + "#follow-" + core.NewID()
 	out := federation.OutActivity{ID: id, Type: "Follow", Actor: me, To: []string{ra.URI}, Object: ra.URI}
 	return id, a.Store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.AddFollowing(ctx, accountID, ra.URI, id, a.Now()); err != nil {
@@ -250,7 +251,7 @@ func (a *App) PersonUnfollow(ctx context.Context, accountID, who, followID strin
 		return err
 	}
 	me := a.PersonActorURI(accountID)
-	out := federation.OutActivity{ID: me + "#undo-" + NewID(), Type: "Undo", Actor: me, To: []string{ra.URI},
+	out := federation.OutActivity{ID: me + "#undo-" + core.NewID(), Type: "Undo", Actor: me, To: []string{ra.URI},
 		Object: map[string]any{"id": followID, "type": "Follow", "actor": me, "object": ra.URI}}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
 		return a.queueActivity(ctx, tx, act.ID, "Undo", followID, "", nil, []string{ra.Inbox}, out, a.Now())
@@ -279,7 +280,7 @@ func (a *App) PersonPost(ctx context.Context, accountID, kind string, n PersonNo
 	}
 	me := a.PersonActorURI(accountID)
 	if n.NoteID == "" {
-		n.NoteID = me + "/notes/" + NewID()
+		n.NoteID = me + "/notes/" + core.NewID()
 	}
 	if !strings.HasPrefix(n.NoteID, me+"/") {
 		return "", model.ErrForbidden
@@ -319,7 +320,7 @@ func (a *App) PersonReact(ctx context.Context, accountID, kind, to, objectID str
 		return "", err
 	}
 	me := a.PersonActorURI(accountID)
-	id := me + "#" + strings.ToLower(kind) + "-" + NewID()
+	id := me + "#" + strings.ToLower(kind) + "-" + core.NewID()
 	out := federation.OutActivity{ID: id, Type: kind, Actor: me, To: []string{ra.URI}, Object: objectID}
 	return id, a.Store.InTx(ctx, func(tx *store.Tx) error {
 		return a.queueActivity(ctx, tx, act.ID, kind, objectID, "", nil, []string{ra.Inbox}, out, a.Now())

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -94,7 +95,7 @@ func day(t time.Time) time.Time {
 // per 1,000 followers.
 func (a *App) Figures(ctx context.Context, actorID string, org model.Organisation, now time.Time) (Figures, error) {
 	var f Figures
-	if _, err := authorize(ctx, a.Store.Queries, actorID, org.ID, policy.FiguresView); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, org.ID, policy.FiguresView); err != nil {
 		return f, err
 	}
 	today := day(now)
@@ -214,7 +215,7 @@ func (a *App) MonthlyCost(ctx context.Context, actorID string, org model.Organis
 	from := time.Date(year, month, 1, 0, 0, 0, 0, paris)
 	to := from.AddDate(0, 1, 0)
 	r := CostReport{Month: from}
-	if _, err := authorize(ctx, a.Store.Queries, actorID, org.ID, policy.FiguresView); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, org.ID, policy.FiguresView); err != nil {
 		return r, err
 	}
 	settings, err := a.ConsoleSettings(ctx, org.ID)

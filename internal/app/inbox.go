@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/officehours"
 	"github.com/parvis/parvis/internal/store"
@@ -58,7 +59,7 @@ func (a *App) AddToInbox(ctx context.Context, tx *store.Tx, src InboxSource) (mo
 	} else if !errors.Is(err, model.ErrNotFound) {
 		return model.InboxItem{}, err
 	}
-	it := model.InboxItem{ID: NewID(), OrgID: src.Org.ID, Kind: src.Kind, SourceID: src.SourceID, PublicationID: src.PublicationID,
+	it := model.InboxItem{ID: core.NewID(), OrgID: src.Org.ID, Kind: src.Kind, SourceID: src.SourceID, PublicationID: src.PublicationID,
 		AuthorName: src.AuthorName, Excerpt: excerpt(strings.TrimSpace(src.Text), 400), State: model.StateNew,
 		ReceivedAt: now, UpdatedAt: now, Version: 1}
 	it.OutOfHours = !sched.Empty() && !sched.IsOpen(now)
@@ -198,7 +199,7 @@ func (a *App) notifyService(ctx context.Context, tx *store.Tx, org model.Organis
 			continue
 		}
 		lang := langOr(ag.Locale)
-		err := a.sendMail(ctx, tx, ag.Email, lang, "console_routed", inboxMail{Name: ag.DisplayName, Org: org.Name,
+		err := a.SendMail(ctx, tx, ag.Email, lang, "console_routed", inboxMail{Name: ag.DisplayName, Org: org.Name,
 			Service: it.ServiceName, Kind: a.Cat.T(lang, "console.kind."+string(it.Kind)), Excerpt: it.Excerpt,
 			Link: a.itemLink(org, it), Urgent: it.Urgent})
 		if err != nil {
@@ -229,7 +230,7 @@ func (a *App) escalate(ctx context.Context, tx *store.Tx, org model.Organisation
 	slices.Sort(addrs)
 	for _, addr := range addrs {
 		lang := to[addr]
-		err := a.sendMail(ctx, tx, addr, lang, "console_urgent", inboxMail{Org: org.Name, Service: it.ServiceName,
+		err := a.SendMail(ctx, tx, addr, lang, "console_urgent", inboxMail{Org: org.Name, Service: it.ServiceName,
 			Kind: a.Cat.T(lang, "console.kind."+string(it.Kind)), Excerpt: it.Excerpt, Link: a.itemLink(org, it), Word: word,
 			Received: it.ReceivedAt.In(paris).Format("02/01/2006 15:04"), Urgent: true})
 		if err != nil {
@@ -240,7 +241,7 @@ func (a *App) escalate(ctx context.Context, tx *store.Tx, org model.Organisation
 }
 
 func (a *App) inboxEvent(ctx context.Context, tx *store.Tx, it model.InboxItem, actorID, kind, detail, body string) error {
-	return tx.AddInboxEvent(ctx, model.InboxEvent{ID: NewID(), ItemID: it.ID, OrgID: it.OrgID, ActorID: actorID, Kind: kind,
+	return tx.AddInboxEvent(ctx, model.InboxEvent{ID: core.NewID(), ItemID: it.ID, OrgID: it.OrgID, ActorID: actorID, Kind: kind,
 		Detail: detail, Body: body, CreatedAt: a.Now()})
 }
 
@@ -562,7 +563,7 @@ func (a *App) AskQuestion(ctx context.Context, in NewRequest) (Asked, error) {
 	if err != nil {
 		return Asked{}, err
 	}
-	r := model.ResidentRequest{ID: NewID(), OrgID: in.Org.ID, Name: name, Email: email, Body: body, ServiceID: in.ServiceID,
+	r := model.ResidentRequest{ID: core.NewID(), OrgID: in.Org.ID, Name: name, Email: email, Body: body, ServiceID: in.ServiceID,
 		IdemKey: in.IdemKey, CreatedAt: now}
 	r.Reference = now.In(paris).Format("20060102") + "-" + strings.ToUpper(r.ID[len(r.ID)-6:])
 	if in.Account != nil {
@@ -617,7 +618,7 @@ func (a *App) AskQuestion(ctx context.Context, in NewRequest) (Asked, error) {
 		if av.HasTypical {
 			m.Typical = FormatOpenDuration(lang, av.Typical)
 		}
-		if err := a.sendMail(ctx, tx, email, lang, "console_ack", m); err != nil {
+		if err := a.SendMail(ctx, tx, email, lang, "console_ack", m); err != nil {
 			return err
 		}
 		return a.inboxEvent(ctx, tx, it, "", "acknowledged", r.Reference, "")

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -38,7 +39,7 @@ func maySee(m model.Membership, it model.InboxItem) bool {
 // whole table a second time; one more row than the page tells whether a
 // next page exists.
 func (a *App) Inbox(ctx context.Context, actorID, orgID string, f model.InboxFilter) (items []model.InboxItem, total int, err error) {
-	m, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.ConsoleAnswer)
+	m, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.ConsoleAnswer)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -72,7 +73,7 @@ type ItemFile struct {
 // (console.answer, and the item is theirs to see: maySee).
 func (a *App) OpenItem(ctx context.Context, actorID, orgID, id string) (ItemFile, error) {
 	var f ItemFile
-	m, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.ConsoleAnswer)
+	m, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.ConsoleAnswer)
 	if err != nil {
 		return f, err
 	}
@@ -135,7 +136,7 @@ func (e *ConflictError) Unwrap() error { return model.ErrConflict }
 // itemForChange loads an item in tx for a member who may see it, and checks
 // the version they saw (0 skips the check: bulk actions).
 func (a *App) itemForChange(ctx context.Context, tx *store.Tx, actor model.Account, orgID, id string, version int) (model.InboxItem, model.Membership, error) {
-	m, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleAnswer)
+	m, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleAnswer)
 	if err != nil {
 		return model.InboxItem{}, m, err
 	}
@@ -335,7 +336,7 @@ func (a *App) Reply(ctx context.Context, actor model.Account, org model.Organisa
 					lang = accountLang(acct, "")
 				}
 			}
-			err = a.sendMail(ctx, tx, r.Email, lang, "console_reply", replyMail{Name: r.Name, Org: org.Name,
+			err = a.SendMail(ctx, tx, r.Email, lang, "console_reply", replyMail{Name: r.Name, Org: org.Name,
 				Service: a.serviceLabel(lang, org, it.ServiceName), Reference: r.Reference, Body: body,
 				Received: formatWhen(lang, r.CreatedAt)})
 			if err != nil {
@@ -455,7 +456,7 @@ func (a *App) Bulk(ctx context.Context, actor model.Account, org model.Organisat
 				n++
 			}
 		}
-		return a.audit(ctx, tx, org.ID, actor.ID, "console.bulk", action, fmt.Sprintf("%d/%d", n, len(ids)))
+		return a.Audit(ctx, tx, org.ID, actor.ID, "console.bulk", action, fmt.Sprintf("%d/%d", n, len(ids)))
 	})
 	return n, err
 }
@@ -510,7 +511,7 @@ func (a *App) SendOverdueDigests(ctx context.Context) (int, error) {
 					d.Items = append(d.Items, digestLine{Kind: a.Cat.T(lang, "console.kind."+string(it.Kind)), Excerpt: excerpt(it.Excerpt, 120),
 						Service: it.ServiceName, Due: formatWhen(lang, *it.DueAt), Link: a.itemLink(org, it)})
 				}
-				if err := a.sendMail(ctx, tx, m.Email, lang, "console_digest", d); err != nil {
+				if err := a.SendMail(ctx, tx, m.Email, lang, "console_digest", d); err != nil {
 					return err
 				}
 				sent++

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -36,12 +37,12 @@ func (a *App) Invite(ctx context.Context, actor model.Account, orgID string, in 
 	if !validEmail(email) {
 		v.Add("email", "account.error.email")
 	}
-	secret, hash := NewSecret()
+	secret, hash := core.NewSecret()
 	now := a.Now()
-	inv := model.Invitation{ID: NewID(), OrgID: orgID, Email: email, Role: in.Role, TokenHash: hash,
+	inv := model.Invitation{ID: core.NewID(), OrgID: orgID, Email: email, Role: in.Role, TokenHash: hash,
 		InvitedBy: actor.ID, ExpiresAt: now.Add(InvitationLifetime), CreatedAt: now}
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.StaffInvite); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.StaffInvite); err != nil {
 			return err
 		}
 		org, err := tx.OrganisationByID(ctx, orgID)
@@ -71,10 +72,10 @@ func (a *App) Invite(ctx context.Context, actor model.Account, orgID string, in 
 		if err := tx.CreateInvitation(ctx, inv); err != nil {
 			return err
 		}
-		if err := a.audit(ctx, tx, orgID, actor.ID, "invitation.create", inv.ID, email+" "+describeRole(inv.Role, inv.ServiceIDs)); err != nil {
+		if err := a.Audit(ctx, tx, orgID, actor.ID, "invitation.create", inv.ID, email+" "+describeRole(inv.Role, inv.ServiceIDs)); err != nil {
 			return err
 		}
-		return a.sendMail(ctx, tx, email, lang, "invitation", invitationMail{OrgName: org.Name, InviterName: actor.DisplayName,
+		return a.SendMail(ctx, tx, email, lang, "invitation", invitationMail{OrgName: org.Name, InviterName: actor.DisplayName,
 			RoleKey: "admin.role." + string(inv.Role), Link: a.BaseURL + "/invitations/" + secret, Days: int(InvitationLifetime.Hours() / 24)})
 	})
 	return inv, err
@@ -85,7 +86,7 @@ func (a *App) Invite(ctx context.Context, actor model.Account, orgID string, in 
 func (a *App) PendingInvitations(ctx context.Context, actorID, orgID string) ([]model.Invitation, error) {
 	var out []model.Invitation
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.StaffInvite); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.StaffInvite); err != nil {
 			return err
 		}
 		var err error
@@ -99,7 +100,7 @@ func (a *App) PendingInvitations(ctx context.Context, actorID, orgID string) ([]
 // stops working at once.
 func (a *App) RevokeInvitation(ctx context.Context, actorID, orgID, invitationID string) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.StaffInvite); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.StaffInvite); err != nil {
 			return err
 		}
 		inv, err := tx.InvitationByID(ctx, orgID, invitationID)
@@ -112,7 +113,7 @@ func (a *App) RevokeInvitation(ctx context.Context, actorID, orgID, invitationID
 		if err := tx.DeleteInvitation(ctx, orgID, invitationID); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actorID, "invitation.revoke", inv.ID, inv.Email)
+		return a.Audit(ctx, tx, orgID, actorID, "invitation.revoke", inv.ID, inv.Email)
 	})
 }
 
@@ -147,7 +148,7 @@ func (a *App) usable(inv model.Invitation) error {
 // model.ErrExpired.
 func (a *App) InvitationByToken(ctx context.Context, token string) (InvitationInfo, error) {
 	var info InvitationInfo
-	inv, err := a.Store.InvitationByTokenHash(ctx, HashSecret(token))
+	inv, err := a.Store.InvitationByTokenHash(ctx, core.HashSecret(token))
 	if err != nil {
 		return info, err
 	}
@@ -200,7 +201,7 @@ func (a *App) AcceptInvitationWithNewAccount(ctx context.Context, token, display
 		return model.Account{}, info.Org, err
 	}
 	now := a.Now()
-	acct := model.Account{ID: NewID(), Email: info.Invitation.Email, EmailVerifiedAt: &now, DisplayName: name,
+	acct := model.Account{ID: core.NewID(), Email: info.Invitation.Email, EmailVerifiedAt: &now, DisplayName: name,
 		PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
 	var org model.Organisation
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
@@ -217,7 +218,7 @@ func (a *App) AcceptInvitationWithNewAccount(ctx context.Context, token, display
 
 // accept applies an invitation for accountID inside tx.
 func (a *App) accept(ctx context.Context, tx *store.Tx, token, accountID string) (model.Organisation, error) {
-	inv, err := tx.InvitationByTokenHash(ctx, HashSecret(token))
+	inv, err := tx.InvitationByTokenHash(ctx, core.HashSecret(token))
 	if err != nil {
 		return model.Organisation{}, err
 	}
@@ -249,7 +250,7 @@ func (a *App) accept(ctx context.Context, tx *store.Tx, token, accountID string)
 	if _, err := tx.Membership(ctx, accountID, org.ID); err == nil {
 		// Already staff (invited twice, or an admin added them meanwhile):
 		// their current role stands; admins change roles on the staff page.
-		return org, a.audit(ctx, tx, org.ID, accountID, "invitation.accept", inv.ID, "already staff")
+		return org, a.Audit(ctx, tx, org.ID, accountID, "invitation.accept", inv.ID, "already staff")
 	} else if !errors.Is(err, model.ErrNotFound) {
 		return org, err
 	}
@@ -264,5 +265,5 @@ func (a *App) accept(ctx context.Context, tx *store.Tx, token, accountID string)
 	if err := tx.PutMembership(ctx, m); err != nil {
 		return org, err
 	}
-	return org, a.audit(ctx, tx, org.ID, accountID, "invitation.accept", inv.ID, inv.Email+" "+describeRole(inv.Role, services))
+	return org, a.Audit(ctx, tx, org.ID, accountID, "invitation.accept", inv.ID, inv.Email+" "+describeRole(inv.Role, services))
 }

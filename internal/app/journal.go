@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -12,7 +13,7 @@ import (
 // after the entry before ("" for the first page), for whom the policy
 // allows journal.view.
 func (a *App) Journal(ctx context.Context, actorID, orgID, before string, limit int) ([]store.AuditRow, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.JournalView); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.JournalView); err != nil {
 		return nil, err
 	}
 	return a.Store.AuditPage(ctx, orgID, before, limit)
@@ -22,7 +23,7 @@ func (a *App) Journal(ctx context.Context, actorID, orgID, before string, limit 
 // organisation also arrive by e-mail (their own preference, which any
 // staff member may set for themselves: notifications.edit).
 func (a *App) SetEmailRouted(ctx context.Context, actorID, orgID string, on bool) error {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.NotificationsEdit); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.NotificationsEdit); err != nil {
 		return err
 	}
 	return a.Store.SetEmailRouted(ctx, orgID, actorID, on, a.Now())
@@ -33,7 +34,7 @@ func (a *App) SetEmailRouted(ctx context.Context, actorID, orgID string, on bool
 // Showing the list is reading it: the unread ones are marked read here (the
 // returned items keep their unread mark for this one view).
 func (a *App) StaffNotifications(ctx context.Context, actorID, orgID string, limit int) ([]model.Notification, bool, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.NotificationsEdit); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.NotificationsEdit); err != nil {
 		return nil, false, err
 	}
 	items, err := a.Store.NotificationsOf(ctx, orgID, actorID, limit)

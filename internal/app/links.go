@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 )
 
@@ -34,24 +35,23 @@ type Links struct {
 	base string
 }
 
-// InitMailSecrets loads (or creates, on first start) the link signing key.
-func (a *App) InitMailSecrets(ctx context.Context) error {
-	v, err := a.Store.InstanceSecret(ctx, "link_hmac", func() string {
+// loadLinks loads (or creates, on first start) the link signing key.
+func loadLinks(ctx context.Context, c *core.Core) (*Links, error) {
+	v, err := c.Store.InstanceSecret(ctx, "link_hmac", func() string {
 		var b [32]byte
 		if _, err := rand.Read(b[:]); err != nil {
 			panic("crypto/rand failed: " + err.Error())
 		}
 		return hex.EncodeToString(b[:])
-	}, a.Now())
+	}, c.Now())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	key, err := hex.DecodeString(v)
 	if err != nil || len(key) < 16 {
-		return fmt.Errorf("link signing key is malformed")
+		return nil, fmt.Errorf("link signing key is malformed")
 	}
-	a.links = &Links{key: key, base: a.BaseURL}
-	return nil
+	return &Links{key: key, base: c.BaseURL}, nil
 }
 
 func (l *Links) mac(msg []byte) []byte {

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/jobs"
@@ -64,7 +65,7 @@ func (a *App) RunMailing(ctx context.Context, id string) error {
 	if a.MassSender == nil {
 		return fmt.Errorf("mass mail: no bulk sender configured")
 	}
-	owner := NewID()
+	owner := core.NewID()
 	if a.Instance != "" {
 		owner = a.Instance + "/" + owner
 	}
@@ -553,7 +554,7 @@ func (a *App) SetMailingState(ctx context.Context, actorID, orgID, id string, to
 		return model.ErrInvalid
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.NewsletterSend); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.NewsletterSend); err != nil {
 			return err
 		}
 		if err := tx.SetMailingState(ctx, orgID, id, from, to, a.Now()); err != nil {
@@ -564,7 +565,7 @@ func (a *App) SetMailingState(ctx context.Context, actorID, orgID, id string, to
 				return err
 			}
 		}
-		return a.audit(ctx, tx, orgID, actorID, "mailing."+string(to), id, "")
+		return a.Audit(ctx, tx, orgID, actorID, "mailing."+string(to), id, "")
 	})
 }
 

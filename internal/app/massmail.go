@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -54,7 +55,7 @@ func withMessage(m, r model.Mailing) model.Mailing {
 // mailing and the link only, and the links are registered with zero clicks.
 func (a *App) createMailing(ctx context.Context, tx *store.Tx, m model.Mailing) (string, bool, error) {
 	if m.ID == "" {
-		m.ID = NewID()
+		m.ID = core.NewID()
 	}
 	var urls []string
 	if m.Kind == model.MailingNewsletter || m.Kind == model.MailingDigest {

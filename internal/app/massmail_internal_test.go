@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/model"
 )
@@ -13,10 +14,10 @@ import (
 // to one address in both parts and every language, and leaves the
 // per-recipient placeholders alone.
 func TestTrackLinks(t *testing.T) {
-	a := &App{BaseURL: "https://ville.test", links: &Links{key: []byte("0123456789abcdef0123456789abcdef")}}
+	a := &App{Core: &core.Core{BaseURL: "https://ville.test"}, links: &Links{key: []byte("0123456789abcdef0123456789abcdef")}}
 	wiki := "https://fr.wikipedia.org/wiki/Loire_(fleuve)"
 	prog := "https://www.ville.test/fete?jour=samedi&heure=20"
-	m := model.Mailing{ID: NewID(),
+	m := model.Mailing{ID: core.NewID(),
 		HTML: `<p><a href="` + strings.ReplaceAll(prog, "&", "&amp;") + `">programme</a> <a href="` + wiki + `">Loire</a></p>` +
 			`<a href="` + mail.Slot(0) + `">préférences</a>`,
 		Text: "Le [programme](" + prog + "). La [Loire](" + wiki + ").\nVoir https://www.ville.test/plan.\nPréférences : " + mail.Slot(0) + "\n",

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/media"
 	"github.com/parvis/parvis/internal/model"
@@ -47,7 +48,7 @@ func (a *App) UploadImage(ctx context.Context, actorID, orgID, filename string, 
 	}
 	sum := sha256.Sum256(data)
 	base := path.Join(orgID, hex.EncodeToString(sum[:16]))
-	m := model.Media{ID: NewID(), OrgID: orgID, Kind: "image", Path: base + img.Ext, OriginalName: cleanName(filename),
+	m := model.Media{ID: core.NewID(), OrgID: orgID, Kind: "image", Path: base + img.Ext, OriginalName: cleanName(filename),
 		ContentType: img.ContentType, Alt: alt, Width: img.Main.Width, Height: img.Main.Height,
 		Bytes: int64(len(img.Main.Data)), UploadedBy: actorID, CreatedAt: a.Now()}
 	files := map[string][]byte{m.Path: img.Main.Data}
@@ -78,7 +79,7 @@ func (a *App) UploadPDF(ctx context.Context, actorID, orgID, filename string, da
 		return model.Media{}, err
 	}
 	sum := sha256.Sum256(data)
-	m := model.Media{ID: NewID(), OrgID: orgID, Kind: "pdf", Path: path.Join(orgID, hex.EncodeToString(sum[:16])+".pdf"),
+	m := model.Media{ID: core.NewID(), OrgID: orgID, Kind: "pdf", Path: path.Join(orgID, hex.EncodeToString(sum[:16])+".pdf"),
 		OriginalName: cleanName(filename), ContentType: "application/pdf", Alt: title, Bytes: int64(len(data)),
 		UploadedBy: actorID, CreatedAt: a.Now()}
 	return m, a.storeMedia(ctx, actorID, m, map[string][]byte{m.Path: data})
@@ -89,7 +90,7 @@ func (a *App) UploadPDF(ctx context.Context, actorID, orgID, filename string, da
 // content hashes, so the same upload reuses it.
 func (a *App) storeMedia(ctx context.Context, actorID string, m model.Media, files map[string][]byte) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actorID, m.OrgID, policy.PublicationEdit); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actorID, m.OrgID, policy.PublicationEdit); err != nil {
 			return err
 		}
 		for rel, data := range files {
@@ -100,7 +101,7 @@ func (a *App) storeMedia(ctx context.Context, actorID string, m model.Media, fil
 		if err := tx.CreateMedia(ctx, m); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, m.OrgID, actorID, "media.upload", m.ID, m.Path)
+		return a.Audit(ctx, tx, m.OrgID, actorID, "media.upload", m.ID, m.Path)
 	})
 }
 

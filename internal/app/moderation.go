@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -65,7 +66,7 @@ func (a *App) ReportComment(ctx context.Context, in NewReport) (Reported, error)
 		return Reported{}, err
 	}
 	v := &model.ValidationError{}
-	r := model.Report{ID: NewID(), OrgID: in.Org.ID, CommentID: in.CommentID, CreatedAt: a.Now(),
+	r := model.Report{ID: core.NewID(), OrgID: in.Org.ID, CommentID: in.CommentID, CreatedAt: a.Now(),
 		Explanation: strings.TrimSpace(in.Explanation), LegalGround: in.LegalGround}
 	switch {
 	case in.Reason == "illegal":
@@ -97,7 +98,7 @@ func (a *App) ReportComment(ctx context.Context, in NewReport) (Reported, error)
 		if !validEmail(email) {
 			v.Add("email", "debate.error.report_email")
 		}
-		r.ReporterEmail, r.ReporterKey, to = email, "e:"+HashSecret(email), email
+		r.ReporterEmail, r.ReporterKey, to = email, "e:"+core.HashSecret(email), email
 	}
 	if err := v.Err(); err != nil {
 		return Reported{}, err
@@ -140,7 +141,7 @@ func (a *App) ReportComment(ctx context.Context, in NewReport) (Reported, error)
 		if n >= settings.ReportThreshold && c.Status == model.CommentPublished {
 			c.Status, c.RuleNumber, c.RuleText = model.CommentHidden, 0, ""
 			out.Hidden = true
-			err := tx.CreateDecision(ctx, model.Decision{ID: NewID(), OrgID: c.OrgID, CommentID: c.ID, AuthorID: c.AccountID,
+			err := tx.CreateDecision(ctx, model.Decision{ID: core.NewID(), OrgID: c.OrgID, CommentID: c.ID, AuthorID: c.AccountID,
 				Action: "autohide", Source: "report", Note: strconv.Itoa(n), QueuedAt: c.ReviewSince, CreatedAt: now})
 			if err != nil {
 				return err
@@ -160,14 +161,14 @@ func (a *App) ReportComment(ctx context.Context, in NewReport) (Reported, error)
 		} else {
 			detail += " " + r.LegalGround
 		}
-		if err := a.audit(ctx, tx, c.OrgID, r.ReporterAccountID, "comment.report", c.ID, detail); err != nil {
+		if err := a.Audit(ctx, tx, c.OrgID, r.ReporterAccountID, "comment.report", c.ID, detail); err != nil {
 			return err
 		}
 		m := reportMail{Org: in.Org.Name, Excerpt: excerpt(c.Body, 200), Reason: a.reportReason(lang, r, settings), Rule: r.RuleNumber}
 		if !proved {
 			m.Excerpt = ""
 		}
-		return a.sendMail(ctx, tx, to, lang, "debate_report_ack", m)
+		return a.SendMail(ctx, tx, to, lang, "debate_report_ack", m)
 	})
 	return out, err
 }
@@ -251,7 +252,7 @@ func (a *App) Decide(ctx context.Context, actor model.Account, org model.Organis
 	}
 	var d model.Decision
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actor.ID, org.ID, policy.ModerationDecide); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actor.ID, org.ID, policy.ModerationDecide); err != nil {
 			return err
 		}
 		c, err := tx.CommentForUpdate(ctx, org.ID, commentID)
@@ -266,7 +267,7 @@ func (a *App) Decide(ctx context.Context, actor model.Account, org model.Organis
 			return model.ErrForbidden
 		}
 		now := a.Now()
-		d = model.Decision{ID: NewID(), OrgID: org.ID, CommentID: c.ID, AuthorID: c.AccountID, ActorID: actor.ID,
+		d = model.Decision{ID: core.NewID(), OrgID: org.ID, CommentID: c.ID, AuthorID: c.AccountID, ActorID: actor.ID,
 			Action: in.Action, Sanction: in.Sanction, Source: queueSource(c), RuleNumber: in.Rule,
 			RuleText: settings.Rule(in.Rule), Note: in.Note, QueuedAt: c.ReviewSince, CreatedAt: now}
 		was := c.Status
@@ -289,7 +290,7 @@ func (a *App) Decide(ctx context.Context, actor model.Account, org model.Organis
 		}
 		var until *time.Time
 		if in.Sanction != "" && c.AccountID != "" {
-			s := model.Sanction{ID: NewID(), OrgID: org.ID, AccountID: c.AccountID, Kind: in.Sanction, DecisionID: d.ID, CreatedAt: now}
+			s := model.Sanction{ID: core.NewID(), OrgID: org.ID, AccountID: c.AccountID, Kind: in.Sanction, DecisionID: d.ID, CreatedAt: now}
 			if days, ok := strings.CutPrefix(in.Sanction, "mute"); ok {
 				n, _ := strconv.Atoi(days)
 				t := now.Add(time.Duration(n) * 24 * time.Hour)
@@ -308,7 +309,7 @@ func (a *App) Decide(ctx context.Context, actor model.Account, org model.Organis
 		}
 		detail := fmt.Sprintf("action=%s sanction=%s source=%s rule=%d ground=%s note=%s", d.Action, d.Sanction, d.Source,
 			d.RuleNumber, d.LegalGround, d.Note)
-		if err := a.audit(ctx, tx, org.ID, actor.ID, "moderation.decide", c.ID, detail); err != nil {
+		if err := a.Audit(ctx, tx, org.ID, actor.ID, "moderation.decide", c.ID, detail); err != nil {
 			return err
 		}
 		if err := a.tellReporters(ctx, tx, org, c, d, settings); err != nil {
@@ -372,7 +373,7 @@ func (a *App) tellReporters(ctx context.Context, tx *store.Tx, org model.Organis
 		if quote {
 			m.Excerpt = excerpt(c.Body, 200)
 		}
-		err := a.sendMail(ctx, tx, to, lang, "debate_report_decision", m)
+		err := a.SendMail(ctx, tx, to, lang, "debate_report_decision", m)
 		if err != nil {
 			return err
 		}
@@ -419,7 +420,7 @@ func (a *App) sendStatement(ctx context.Context, tx *store.Tx, org model.Organis
 	if m.Restrictive {
 		m.AppealLink = fmt.Sprintf("%s/%s/commentaires/%s/contester", a.BaseURL, org.Handle, c.ID)
 	}
-	return a.sendMail(ctx, tx, acct.Email, lang, "debate_statement", m)
+	return a.SendMail(ctx, tx, acct.Email, lang, "debate_statement", m)
 }
 
 // paris is the time zone of dates in e-mails.
@@ -453,7 +454,7 @@ func (a *App) RequestReview(ctx context.Context, org model.Organisation, acct mo
 		if err := a.inboxOnModeration(ctx, tx, org, model.InboxHeld, c, ""); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, org.ID, acct.ID, "comment.review_request", c.ID, "")
+		return a.Audit(ctx, tx, org.ID, acct.ID, "comment.review_request", c.ID, "")
 	})
 }
 
@@ -514,7 +515,7 @@ func (a *App) Appeal(ctx context.Context, org model.Organisation, acct model.Acc
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
 		now := a.Now()
-		err := tx.CreateAppeal(ctx, model.Appeal{ID: NewID(), OrgID: org.ID, CommentID: c.ID, DecisionID: d.ID,
+		err := tx.CreateAppeal(ctx, model.Appeal{ID: core.NewID(), OrgID: org.ID, CommentID: c.ID, DecisionID: d.ID,
 			AccountID: acct.ID, Text: text, CreatedAt: now})
 		if errors.Is(err, model.ErrConflict) {
 			return nil
@@ -532,7 +533,7 @@ func (a *App) Appeal(ctx context.Context, org model.Organisation, acct model.Acc
 		if err := a.inboxOnModeration(ctx, tx, org, model.InboxAppeal, c, text); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, org.ID, acct.ID, "moderation.appeal", c.ID, d.ID)
+		return a.Audit(ctx, tx, org.ID, acct.ID, "moderation.appeal", c.ID, d.ID)
 	})
 }
 
@@ -562,7 +563,7 @@ func (a *App) DecideAppeal(ctx context.Context, actor model.Account, org model.O
 		return err
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actor.ID, org.ID, policy.ModerationDecide); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actor.ID, org.ID, policy.ModerationDecide); err != nil {
 			return err
 		}
 		c, err := tx.CommentForUpdate(ctx, org.ID, commentID)
@@ -594,7 +595,7 @@ func (a *App) DecideAppeal(ctx context.Context, actor model.Account, org model.O
 		if err := tx.DecideAppeal(ctx, *ap); err != nil {
 			return err
 		}
-		d := model.Decision{ID: NewID(), OrgID: org.ID, CommentID: c.ID, AuthorID: c.AccountID, ActorID: actor.ID,
+		d := model.Decision{ID: core.NewID(), OrgID: org.ID, CommentID: c.ID, AuthorID: c.AccountID, ActorID: actor.ID,
 			Action: "uphold", Source: "appeal", RuleNumber: contested.RuleNumber, RuleText: contested.RuleText,
 			Note: answer, QueuedAt: c.ReviewSince, CreatedAt: now}
 		if outcome == "reversed" {
@@ -619,7 +620,7 @@ func (a *App) DecideAppeal(ctx context.Context, actor model.Account, org model.O
 		if err := a.inboxOnDecision(ctx, tx, org, c, d); err != nil {
 			return err
 		}
-		if err := a.audit(ctx, tx, org.ID, actor.ID, "moderation.appeal_decide", c.ID, outcome+" "+ap.ID+" note="+answer); err != nil {
+		if err := a.Audit(ctx, tx, org.ID, actor.ID, "moderation.appeal_decide", c.ID, outcome+" "+ap.ID+" note="+answer); err != nil {
 			return err
 		}
 		if c.AccountID == "" {
@@ -631,7 +632,7 @@ func (a *App) DecideAppeal(ctx context.Context, actor model.Account, org model.O
 		} else if err != nil {
 			return err
 		}
-		return a.sendMail(ctx, tx, acct.Email, accountLang(acct, ""), "debate_appeal_decision", appealMail{Name: acct.DisplayName,
+		return a.SendMail(ctx, tx, acct.Email, accountLang(acct, ""), "debate_appeal_decision", appealMail{Name: acct.DisplayName,
 			Org: org.Name, Excerpt: excerpt(c.Body, 300), Answer: answer, Reversed: outcome == "reversed"})
 	})
 }
@@ -663,7 +664,7 @@ type AuthorProfile struct {
 
 // AuthorProfile returns a resident's pseudonymous profile within the organisation.
 func (a *App) AuthorProfile(ctx context.Context, actorID, orgID, accountID string) (*AuthorProfile, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.ModerationDecide); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.ModerationDecide); err != nil {
 		return nil, err
 	}
 	return a.authorProfile(ctx, orgID, accountID)
@@ -693,7 +694,7 @@ func (a *App) authorProfile(ctx context.Context, orgID, accountID string) (*Auth
 // first time, when staff first opened its reports (proof of prompt action).
 func (a *App) OpenCase(ctx context.Context, actor model.Account, org model.Organisation, commentID string) (CaseFile, error) {
 	var cf CaseFile
-	if _, err := authorize(ctx, a.Store.Queries, actor.ID, org.ID, policy.ModerationDecide); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actor.ID, org.ID, policy.ModerationDecide); err != nil {
 		return cf, err
 	}
 	c, err := a.Store.CommentByID(ctx, org.ID, commentID)
@@ -768,7 +769,7 @@ func (a *App) SaveDebateSettings(ctx context.Context, actor model.Account, orgID
 		return err
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ModerationSettings); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ModerationSettings); err != nil {
 			return err
 		}
 		err := tx.PutModerationSettings(ctx, model.ModerationSettings{OrgID: orgID, Mode: mode, Charter: rules,
@@ -776,7 +777,7 @@ func (a *App) SaveDebateSettings(ctx context.Context, actor model.Account, orgID
 		if err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actor.ID, "moderation.settings", string(mode),
+		return a.Audit(ctx, tx, orgID, actor.ID, "moderation.settings", string(mode),
 			fmt.Sprintf("threshold=%d rules=%d", n, len(rules)))
 	})
 }
@@ -785,7 +786,7 @@ func (a *App) SaveDebateSettings(ctx context.Context, actor model.Account, orgID
 func (a *App) SetPublicationMode(ctx context.Context, actor model.Account, orgID, publicationID string, mode model.ModerationMode, preAck bool) (model.Publication, error) {
 	var pub model.Publication
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ModerationDecide); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ModerationDecide); err != nil {
 			return err
 		}
 		var err error
@@ -803,7 +804,7 @@ func (a *App) SetPublicationMode(ctx context.Context, actor model.Account, orgID
 		if err := tx.SetPublicationCommentMode(ctx, orgID, publicationID, mode, a.Now()); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actor.ID, "moderation.publication_mode", publicationID, string(mode))
+		return a.Audit(ctx, tx, orgID, actor.ID, "moderation.publication_mode", publicationID, string(mode))
 	})
 	return pub, err
 }

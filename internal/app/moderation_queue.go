@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -11,7 +12,7 @@ import (
 // the organisation, oldest first, for whom the policy allows
 // moderation.decide.
 func (a *App) ModerationQueue(ctx context.Context, actorID, orgID string, limit int) ([]store.QueueItem, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.ModerationDecide); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.ModerationDecide); err != nil {
 		return nil, err
 	}
 	return a.Store.NeedsDecision(ctx, orgID, limit)

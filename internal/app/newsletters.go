@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/jobs"
 	"github.com/parvis/parvis/internal/model"
@@ -56,7 +57,7 @@ func (a *App) checkNewsletter(ctx context.Context, orgID string, in *NewsletterI
 func (a *App) SaveNewsletter(ctx context.Context, actorID, orgID, id string, in NewsletterInput) (model.Newsletter, error) {
 	// Refuse before checking the input: a stranger learns nothing of the
 	// organisation's topics from the field errors.
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.NewsletterEdit); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.NewsletterEdit); err != nil {
 		return model.Newsletter{}, err
 	}
 	if err := a.checkNewsletter(ctx, orgID, &in); err != nil {
@@ -75,9 +76,9 @@ func (a *App) SaveNewsletter(ctx context.Context, actorID, orgID, id string, in 
 			if err := tx.UpdateNewsletter(ctx, n); err != nil {
 				return err
 			}
-			return a.audit(ctx, tx, orgID, actorID, "newsletter.update", n.ID, "")
+			return a.Audit(ctx, tx, orgID, actorID, "newsletter.update", n.ID, "")
 		}
-		n = model.Newsletter{ID: NewID(), OrgID: orgID, Subject: in.Subject, BodyMD: in.BodyMD, AudienceTopics: in.Topics,
+		n = model.Newsletter{ID: core.NewID(), OrgID: orgID, Subject: in.Subject, BodyMD: in.BodyMD, AudienceTopics: in.Topics,
 			AudienceNeighbourhoods: in.Neighbourhoods, State: model.NewsletterDraft, CreatedBy: actorID, CreatedAt: now, UpdatedAt: now}
 		base := now.In(paris).Format("2006-01") + "-" + slugify(in.Subject)
 		n.Slug = base
@@ -92,7 +93,7 @@ func (a *App) SaveNewsletter(ctx context.Context, actorID, orgID, id string, in 
 		if err := tx.CreateNewsletter(ctx, n); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actorID, "newsletter.create", n.ID, "")
+		return a.Audit(ctx, tx, orgID, actorID, "newsletter.create", n.ID, "")
 	})
 	return n, err
 }
@@ -257,7 +258,7 @@ func (a *App) NewsletterAudience(ctx context.Context, n model.Newsletter) (int, 
 // SendNewsletterTest e-mails a newsletter to the staff member alone, with
 // sample links, through the ordinary mail queue.
 func (a *App) SendNewsletterTest(ctx context.Context, acct model.Account, org model.Organisation, id string) error {
-	if _, err := authorize(ctx, a.Store.Queries, acct.ID, org.ID, policy.NewsletterSend); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, acct.ID, org.ID, policy.NewsletterSend); err != nil {
 		return err
 	}
 	n, err := a.Store.NewsletterByID(ctx, org.ID, id)
@@ -278,7 +279,7 @@ func (a *App) SendNewsletterTest(ctx context.Context, acct model.Account, org mo
 // SendNewsletter sends now (at nil or past) or schedules. An empty audience
 // is refused with a field error.
 func (a *App) SendNewsletter(ctx context.Context, actorID string, org model.Organisation, id string, at *time.Time) error {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, org.ID, policy.NewsletterSend); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, org.ID, policy.NewsletterSend); err != nil {
 		return err
 	}
 	n, err := a.Store.NewsletterByID(ctx, org.ID, id)
@@ -305,7 +306,7 @@ func (a *App) SendNewsletter(ctx context.Context, actorID string, org model.Orga
 			if err := a.Jobs.Enqueue(ctx, tx, jobs.SendNewsletterArgs{NewsletterID: id, At: *at}, &river.InsertOpts{ScheduledAt: *at}); err != nil {
 				return err
 			}
-			return a.audit(ctx, tx, org.ID, actorID, "newsletter.schedule", id, at.Format(time.RFC3339))
+			return a.Audit(ctx, tx, org.ID, actorID, "newsletter.schedule", id, at.Format(time.RFC3339))
 		})
 	}
 	return a.startNewsletter(ctx, actorID, org, n)
@@ -340,21 +341,21 @@ func (a *App) startNewsletter(ctx context.Context, actorID string, org model.Org
 		if err := tx.SetNewsletterSentAt(ctx, n.ID, now); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, org.ID, actorID, "newsletter.send", n.ID, strconv.Itoa(count))
+		return a.Audit(ctx, tx, org.ID, actorID, "newsletter.send", n.ID, strconv.Itoa(count))
 	})
 }
 
 // UnscheduleNewsletter returns a scheduled newsletter to draft.
 func (a *App) UnscheduleNewsletter(ctx context.Context, actorID, orgID, id string) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.NewsletterSend); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.NewsletterSend); err != nil {
 			return err
 		}
 		if err := tx.SetNewsletterState(ctx, orgID, id, []model.NewsletterState{model.NewsletterScheduled},
 			model.NewsletterDraft, nil, "", "", a.Now()); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actorID, "newsletter.unschedule", id, "")
+		return a.Audit(ctx, tx, orgID, actorID, "newsletter.unschedule", id, "")
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -12,7 +13,7 @@ import (
 // Newsletters lists the organisation's newsletters, drafts included, for
 // whom the policy allows newsletter.edit.
 func (a *App) Newsletters(ctx context.Context, actorID, orgID string) ([]model.Newsletter, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.NewsletterEdit); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.NewsletterEdit); err != nil {
 		return nil, err
 	}
 	return a.Store.NewslettersOf(ctx, orgID, false)
@@ -21,7 +22,7 @@ func (a *App) Newsletters(ctx context.Context, actorID, orgID string) ([]model.N
 // Newsletter returns one of the organisation's newsletters for whom the
 // policy allows newsletter.edit.
 func (a *App) Newsletter(ctx context.Context, actorID, orgID, id string) (model.Newsletter, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.NewsletterEdit); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.NewsletterEdit); err != nil {
 		return model.Newsletter{}, err
 	}
 	return a.Store.NewsletterByID(ctx, orgID, id)
@@ -46,7 +47,7 @@ type NewsletterFile struct {
 // the choices of audience) for whom the policy allows newsletter.edit.
 func (a *App) NewsletterFile(ctx context.Context, actorID string, org model.Organisation, id string) (NewsletterFile, error) {
 	var f NewsletterFile
-	if _, err := authorize(ctx, a.Store.Queries, actorID, org.ID, policy.NewsletterEdit); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, org.ID, policy.NewsletterEdit); err != nil {
 		return f, err
 	}
 	var err error
@@ -112,7 +113,7 @@ type SubscriberFigures struct {
 // the policy allows subscribers.view.
 func (a *App) SubscriberFigures(ctx context.Context, actorID, orgID string) (SubscriberFigures, error) {
 	var d SubscriberFigures
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.SubscribersView); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.SubscribersView); err != nil {
 		return d, err
 	}
 	var err error

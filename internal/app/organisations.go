@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -60,7 +61,7 @@ func (a *App) createOrganisation(ctx context.Context, actorID string, in NewOrga
 		return model.Organisation{}, err
 	}
 	now := a.Now()
-	o := model.Organisation{ID: NewID(), Handle: in.Handle, Name: in.Name, Kind: in.Kind, CreatedAt: now, UpdatedAt: now}
+	o := model.Organisation{ID: core.NewID(), Handle: in.Handle, Name: in.Name, Kind: in.Kind, CreatedAt: now, UpdatedAt: now}
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.CreateOrganisation(ctx, o); err != nil {
 			if errors.Is(err, model.ErrConflict) {
@@ -69,7 +70,7 @@ func (a *App) createOrganisation(ctx context.Context, actorID string, in NewOrga
 			}
 			return err
 		}
-		if err := a.audit(ctx, tx, o.ID, actorID, "org.create", o.Handle, o.Name); err != nil {
+		if err := a.Audit(ctx, tx, o.ID, actorID, "org.create", o.Handle, o.Name); err != nil {
 			return err
 		}
 		if then != nil {

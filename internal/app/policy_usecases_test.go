@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -102,7 +103,7 @@ func TestPolicyUseCases(t *testing.T) {
 				return err
 			}
 		}
-		unknown := app.NewID
+		unknown := core.NewID
 		now := ts.App.Now()
 
 		type useCase struct {

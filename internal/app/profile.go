@@ -19,6 +19,7 @@ import (
 
 	"golang.org/x/image/webp"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -69,7 +70,7 @@ func (a *App) UpdateOrgProfile(ctx context.Context, actorID, orgID string, in Pr
 	}
 	var org model.Organisation
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.ProfileEdit); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.ProfileEdit); err != nil {
 			return err
 		}
 		if err := tx.LockOrganisation(ctx, orgID); err != nil {
@@ -96,7 +97,7 @@ func (a *App) UpdateOrgProfile(ctx context.Context, actorID, orgID string, in Pr
 		if err := tx.UpdateOrganisationProfile(ctx, org); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actorID, "org.profile", orgID, detail)
+		return a.Audit(ctx, tx, orgID, actorID, "org.profile", orgID, detail)
 	})
 	return org, err
 }

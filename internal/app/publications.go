@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/riverqueue/river"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/jobs"
 	"github.com/parvis/parvis/internal/markdown"
@@ -341,7 +342,7 @@ func (a *App) savePublication(ctx context.Context, tx *store.Tx, actorID, orgID 
 	var res SaveResult
 	now := a.Now()
 	err := func() error {
-		m, err := authorize(ctx, tx.Queries, actorID, orgID, policy.PublicationEdit)
+		m, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.PublicationEdit)
 		if err != nil {
 			return err
 		}
@@ -377,14 +378,14 @@ func (a *App) savePublication(ctx context.Context, tx *store.Tx, actorID, orgID 
 		if !exists {
 			p.ID, p.OrgID, p.State, p.AuthorID, p.CreatedAt, p.UpdatedAt = in.ID, orgID, model.StateDraft, actorID, now, now
 			if p.ID == "" {
-				p.ID = NewID()
+				p.ID = core.NewID()
 			} else if _, err := uuid.Parse(p.ID); err != nil {
 				return model.ErrInvalid
 			}
 			if p.Slug, err = freeSlug(ctx, tx, orgID, pubSlug(p.Title)); err != nil {
 				return err
 			}
-			if err := tx.CreatePublication(ctx, p, NewID()); err != nil {
+			if err := tx.CreatePublication(ctx, p, core.NewID()); err != nil {
 				if errors.Is(err, model.ErrConflict) {
 					return model.ErrNotFound // that id is another organisation's publication
 				}
@@ -394,7 +395,7 @@ func (a *App) savePublication(ctx context.Context, tx *store.Tx, actorID, orgID 
 				return err
 			}
 			res.Created, res.Changed = true, true
-			if err := a.audit(ctx, tx, orgID, actorID, "publication.create", p.ID, p.Title); err != nil {
+			if err := a.Audit(ctx, tx, orgID, actorID, "publication.create", p.ID, p.Title); err != nil {
 				return err
 			}
 			res.Publication, err = tx.PublicationByID(ctx, orgID, p.ID)
@@ -419,7 +420,7 @@ func (a *App) savePublication(ctx context.Context, tx *store.Tx, actorID, orgID 
 			res.Publication, err = tx.PublicationByID(ctx, orgID, p.ID)
 			return err
 		}
-		if _, err := tx.UpdatePublicationContent(ctx, p, NewID(), actorID); err != nil {
+		if _, err := tx.UpdatePublicationContent(ctx, p, core.NewID(), actorID); err != nil {
 			return err
 		}
 		if err := tx.IndexPublication(ctx, p.ID); err != nil {
@@ -437,7 +438,7 @@ func (a *App) savePublication(ctx context.Context, tx *store.Tx, actorID, orgID 
 				}
 			}
 		}
-		if err := a.audit(ctx, tx, orgID, actorID, action, p.ID, p.Title); err != nil {
+		if err := a.Audit(ctx, tx, orgID, actorID, action, p.ID, p.Title); err != nil {
 			return err
 		}
 		// A change after approval voids the approval when validation is required.
@@ -513,7 +514,7 @@ func sameContent(cur, p model.Publication) bool {
 
 // move records a transition of p to state `to` inside tx, with the audit entry.
 func (a *App) move(ctx context.Context, tx *store.Tx, actorID string, p model.Publication, to model.PubState, comment string, at *time.Time) error {
-	err := tx.SetPublicationState(ctx, store.StateChange{PubTransition: model.PubTransition{ID: NewID(),
+	err := tx.SetPublicationState(ctx, store.StateChange{PubTransition: model.PubTransition{ID: core.NewID(),
 		PublicationID: p.ID, OrgID: p.OrgID, From: p.State, To: to, ActorID: actorID, Comment: comment,
 		CreatedAt: a.Now()}, ScheduledAt: at})
 	if err != nil {
@@ -533,7 +534,7 @@ func (a *App) move(ctx context.Context, tx *store.Tx, actorID string, p model.Pu
 	if comment != "" {
 		detail += " : " + comment
 	}
-	if err := a.audit(ctx, tx, p.OrgID, actorID, "publication."+string(to), p.ID, detail); err != nil {
+	if err := a.Audit(ctx, tx, p.OrgID, actorID, "publication."+string(to), p.ID, detail); err != nil {
 		return err
 	}
 	// Followers on the Fediverse hear of it in the same transaction.
@@ -679,7 +680,7 @@ func (a *App) Transition(ctx context.Context, actorID, orgID, pubID string, in T
 	}
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
 		// Which transition each role may make is allowed's, below.
-		m, err := authorize(ctx, tx.Queries, actorID, orgID, policy.PublicationView)
+		m, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.PublicationView)
 		if err != nil {
 			return err
 		}
@@ -803,7 +804,7 @@ func (a *App) PublishDue(ctx context.Context) (int, error) {
 // validator's approval (administrators only).
 func (a *App) SetValidationRequired(ctx context.Context, actorID, orgID string, settings map[model.PubKind]bool) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.PublishingSettings); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.PublishingSettings); err != nil {
 			return err
 		}
 		for _, k := range model.PubKinds {
@@ -817,6 +818,6 @@ func (a *App) SetValidationRequired(ctx context.Context, actorID, orgID string, 
 				on = append(on, string(k))
 			}
 		}
-		return a.audit(ctx, tx, orgID, actorID, "publication.settings", orgID, "validation: "+strings.Join(on, ","))
+		return a.Audit(ctx, tx, orgID, actorID, "publication.settings", orgID, "validation: "+strings.Join(on, ","))
 	})
 }

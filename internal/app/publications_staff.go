@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 )
@@ -14,7 +15,7 @@ import (
 // StaffMembers lists the organisation's staff (names and roles, no
 // addresses) for any of its staff: authors and actors on the staff pages.
 func (a *App) StaffMembers(ctx context.Context, actorID, orgID string) ([]model.StaffMember, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.DashboardView); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.DashboardView); err != nil {
 		return nil, err
 	}
 	return a.Store.StaffOf(ctx, orgID)
@@ -23,7 +24,7 @@ func (a *App) StaffMembers(ctx context.Context, actorID, orgID string) ([]model.
 // StaffPublication returns one of the organisation's publications, in any
 // state, for whom the policy allows publication.view.
 func (a *App) StaffPublication(ctx context.Context, actorID, orgID, id string) (model.Publication, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublicationView); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublicationView); err != nil {
 		return model.Publication{}, err
 	}
 	return a.Store.PublicationByID(ctx, orgID, id)
@@ -41,7 +42,7 @@ type PublicationList struct {
 // with the topics to filter on and the counts by state.
 func (a *App) Publications(ctx context.Context, actorID string, f model.PubFilter) (PublicationList, error) {
 	var l PublicationList
-	if _, err := authorize(ctx, a.Store.Queries, actorID, f.OrgID, policy.PublicationView); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, f.OrgID, policy.PublicationView); err != nil {
 		return l, err
 	}
 	var err error
@@ -57,7 +58,7 @@ func (a *App) Publications(ctx context.Context, actorID string, f model.PubFilte
 
 // PublicationHistory lists a publication's workflow transitions, oldest first.
 func (a *App) PublicationHistory(ctx context.Context, actorID, orgID, id string) ([]model.PubTransition, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublicationView); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublicationView); err != nil {
 		return nil, err
 	}
 	return a.Store.PublicationTransitions(ctx, orgID, id)
@@ -75,7 +76,7 @@ func (a *App) PublicationRevisions(ctx context.Context, actorID, orgID, id strin
 
 // PublicationRevision returns revision n of a publication.
 func (a *App) PublicationRevision(ctx context.Context, actorID, orgID, id string, n int) (model.PubRevision, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublicationView); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublicationView); err != nil {
 		return model.PubRevision{}, err
 	}
 	return a.Store.PublicationRevision(ctx, orgID, id, n)
@@ -84,7 +85,7 @@ func (a *App) PublicationRevision(ctx context.Context, actorID, orgID, id string
 // ValidationQueue lists the submitted publications waiting for a decision
 // (publication.review), and how many there are.
 func (a *App) ValidationQueue(ctx context.Context, actorID, orgID string, limit int) ([]model.Publication, int, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublicationReview); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublicationReview); err != nil {
 		return nil, 0, err
 	}
 	return a.Store.ListPublications(ctx, model.PubFilter{OrgID: orgID, State: model.StateSubmitted, Limit: limit})
@@ -93,7 +94,7 @@ func (a *App) ValidationQueue(ctx context.Context, actorID, orgID string, limit 
 // PublicationCalendar lists the publications published or scheduled in
 // [from, to): the editorial calendar.
 func (a *App) PublicationCalendar(ctx context.Context, actorID, orgID string, from, to time.Time) ([]model.Publication, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublicationView); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublicationView); err != nil {
 		return nil, err
 	}
 	return a.Store.PublicationsBetween(ctx, orgID, from, to)
@@ -102,7 +103,7 @@ func (a *App) PublicationCalendar(ctx context.Context, actorID, orgID string, fr
 // ValidationSettings says which kinds of publication need validation, for
 // whom the policy allows publishing.settings.
 func (a *App) ValidationSettings(ctx context.Context, actorID, orgID string) (map[model.PubKind]bool, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublishingSettings); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublishingSettings); err != nil {
 		return nil, err
 	}
 	return a.Store.ValidationSettings(ctx, orgID)
@@ -122,7 +123,7 @@ type EditorChoices struct {
 // withMedia (the reader may edit).
 func (a *App) EditorChoices(ctx context.Context, actorID, orgID string, kind model.PubKind, imageID string, withMedia bool) (EditorChoices, error) {
 	var c EditorChoices
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublicationView); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublicationView); err != nil {
 		return c, err
 	}
 	var err error
@@ -151,7 +152,7 @@ func (a *App) EditorChoices(ctx context.Context, actorID, orgID string, kind mod
 // PublicationEvent returns the event details of an event publication, for
 // the editor (publication.view: a validator reads what they approve).
 func (a *App) PublicationEvent(ctx context.Context, actorID, orgID, pubID string) (model.Event, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublicationView); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.PublicationView); err != nil {
 		return model.Event{}, err
 	}
 	return a.Store.EventByID(ctx, orgID, pubID)

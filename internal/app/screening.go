@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/screen"
@@ -32,7 +33,7 @@ func (a *App) ScreenWordListsByHandle(ctx context.Context, handle string) (scree
 // SetScreenWordLists replaces the organisation's three lists, given as text
 // with one word or expression per line (or comma-separated).
 func (a *App) SetScreenWordLists(ctx context.Context, actorID, orgID, watched, blocked, allowed string) error {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.ModerationSettings); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.ModerationSettings); err != nil {
 		return err
 	}
 	lists := map[string][]string{}
@@ -53,7 +54,7 @@ func (a *App) SetScreenWordLists(ctx context.Context, actorID, orgID, watched, b
 				return err
 			}
 		}
-		return a.audit(ctx, tx, orgID, actorID, "screen.words", "",
+		return a.Audit(ctx, tx, orgID, actorID, "screen.words", "",
 			strings.Join([]string{"watched:", strings.Join(lists[store.WordsWatched], ","), "blocked:", strings.Join(lists[store.WordsBlocked], ","),
 				"allowed:", strings.Join(lists[store.WordsAllowed], ",")}, " "))
 	})

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/jobs"
@@ -224,7 +225,7 @@ func (a *App) applyOpinion(ctx context.Context, orgID, commentID string, answer 
 		if d.Action == "hold" {
 			was = model.CommentPublished
 		}
-		d.ID, d.OrgID, d.CommentID, d.AuthorID, d.Source, d.CreatedAt = NewID(), orgID, c.ID, c.AccountID, "second_opinion", now
+		d.ID, d.OrgID, d.CommentID, d.AuthorID, d.Source, d.CreatedAt = core.NewID(), orgID, c.ID, c.AccountID, "second_opinion", now
 		d.Note = a.Cat.T(i18n.Default, "debate.opinion.decision_note", a.Cat.T(i18n.Default, "debate.opinion.category."+answer.Category), answer.Reason)
 		if d.Action == "approve" {
 			d.QueuedAt = c.ReviewSince
@@ -238,7 +239,7 @@ func (a *App) applyOpinion(ctx context.Context, orgID, commentID string, answer 
 		}
 		detail := fmt.Sprintf("action=%s band=%s decision=%s category=%s confidence=%.2f model=%s reason=%s",
 			op.Action, op.Band, answer.Decision, answer.Category, answer.Confidence, op.Model, answer.Reason)
-		if err := a.audit(ctx, tx, orgID, "", "moderation.second_opinion", c.ID, detail); err != nil {
+		if err := a.Audit(ctx, tx, orgID, "", "moderation.second_opinion", c.ID, detail); err != nil {
 			return err
 		}
 		if d.Action == "approve" {
@@ -263,7 +264,7 @@ func (a *App) SetSecondOpinion(ctx context.Context, actor model.Account, orgID s
 		return &model.FieldError{Field: "second_opinion", Code: "debate.error.opinion_unconfigured"}
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actor.ID, orgID, policy.ModerationSettings); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ModerationSettings); err != nil {
 			return err
 		}
 		if err := tx.SetSecondOpinion(ctx, orgID, on, a.Now()); err != nil {
@@ -273,6 +274,6 @@ func (a *App) SetSecondOpinion(ctx context.Context, actor model.Account, orgID s
 		if on {
 			detail = "on model=" + a.Opinion.Model() + " host=" + a.Opinion.Host()
 		}
-		return a.audit(ctx, tx, orgID, actor.ID, "moderation.second_opinion_setting", "", detail)
+		return a.Audit(ctx, tx, orgID, actor.ID, "moderation.second_opinion_setting", "", detail)
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 )
 
@@ -32,7 +33,7 @@ func (a *App) SessionAccount(ctx context.Context, sessionHash string) (model.Acc
 // StartSession creates a session for the account and returns its secret
 // (for the cookie). Callers delete any previous session first (rotation).
 func (a *App) StartSession(ctx context.Context, accountID, userAgent, ip string) (string, error) {
-	secret, hash := NewSecret()
+	secret, hash := core.NewSecret()
 	now := a.Now()
 	if len(userAgent) > 200 {
 		userAgent = userAgent[:200]

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -19,25 +20,6 @@ import (
 // its role in each.
 func (a *App) StaffOrganisations(ctx context.Context, accountID string) ([]store.StaffOrg, error) {
 	return a.Store.StaffOrganisations(ctx, accountID)
-}
-
-// authorize checks, through q (the transaction's queries, or the pool for
-// a read outside one), that the actor may take act in the organisation,
-// as policy says. The web layer asks the same table to refuse early;
-// asking again here keeps the use case safe whoever calls it. A person who
-// is not staff there, or lacks the role, gets model.ErrForbidden.
-func authorize(ctx context.Context, q *store.Queries, actorID, orgID string, act policy.Action) (model.Membership, error) {
-	m, err := q.Membership(ctx, actorID, orgID)
-	if errors.Is(err, model.ErrNotFound) {
-		return m, model.ErrForbidden
-	}
-	if err != nil {
-		return m, err
-	}
-	if !policy.Allows(&m, orgID, act) {
-		return m, model.ErrForbidden
-	}
-	return m, nil
 }
 
 // CreateOrganisationAsOperator creates an organisation from the web. Only
@@ -52,7 +34,7 @@ func (a *App) CreateOrganisationAsOperator(ctx context.Context, actor model.Acco
 		if err != nil {
 			return fmt.Errorf("make operator admin: %w", err)
 		}
-		return a.audit(ctx, tx, o.ID, actor.ID, "staff.add", actor.ID, string(model.RoleAdmin))
+		return a.Audit(ctx, tx, o.ID, actor.ID, "staff.add", actor.ID, string(model.RoleAdmin))
 	})
 }
 
@@ -63,7 +45,7 @@ func (a *App) Staff(ctx context.Context, actorID, orgID string) ([]model.StaffMe
 		services []model.Service
 	)
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.StaffManage); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.StaffManage); err != nil {
 			return err
 		}
 		var err error
@@ -128,7 +110,7 @@ func keepAnAdmin(ctx context.Context, tx *store.Tx, orgID string, current model.
 // it, and returns the membership to change. Only existing members qualify:
 // PutMembership would otherwise add anyone.
 func memberForChange(ctx context.Context, tx *store.Tx, actorID, orgID, accountID string) (model.Membership, error) {
-	if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.StaffManage); err != nil {
+	if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.StaffManage); err != nil {
 		return model.Membership{}, err
 	}
 	if err := tx.LockOrganisation(ctx, orgID); err != nil {
@@ -159,7 +141,7 @@ func (a *App) ChangeMember(ctx context.Context, actorID, orgID, accountID string
 		if err := tx.PutMembership(ctx, current); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actorID, "staff.change", accountID, describeRole(role, services))
+		return a.Audit(ctx, tx, orgID, actorID, "staff.change", accountID, describeRole(role, services))
 	})
 }
 
@@ -177,7 +159,7 @@ func (a *App) RemoveMember(ctx context.Context, actorID, orgID, accountID string
 		if err := tx.DeleteMembership(ctx, accountID, orgID); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actorID, "staff.remove", accountID, string(current.Role))
+		return a.Audit(ctx, tx, orgID, actorID, "staff.remove", accountID, string(current.Role))
 	})
 }
 
@@ -238,9 +220,9 @@ func (a *App) CreateService(ctx context.Context, actorID, orgID, name string) (m
 	if err := v.Err(); err != nil {
 		return model.Service{}, err
 	}
-	s := model.Service{ID: NewID(), OrgID: orgID, Name: name, Slug: slug, CreatedAt: a.Now()}
+	s := model.Service{ID: core.NewID(), OrgID: orgID, Name: name, Slug: slug, CreatedAt: a.Now()}
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.ServicesManage); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.ServicesManage); err != nil {
 			return err
 		}
 		if err := tx.CreateService(ctx, s); errors.Is(err, model.ErrConflict) {
@@ -249,7 +231,7 @@ func (a *App) CreateService(ctx context.Context, actorID, orgID, name string) (m
 		} else if err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actorID, "service.create", s.ID, s.Name)
+		return a.Audit(ctx, tx, orgID, actorID, "service.create", s.ID, s.Name)
 	})
 	return s, err
 }
@@ -257,7 +239,7 @@ func (a *App) CreateService(ctx context.Context, actorID, orgID, name string) (m
 // serviceForChange checks that the actor administers the organisation and
 // returns its service; another organisation's service is ErrNotFound.
 func serviceForChange(ctx context.Context, tx *store.Tx, actorID, orgID, serviceID string) (model.Service, error) {
-	if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.ServicesManage); err != nil {
+	if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.ServicesManage); err != nil {
 		return model.Service{}, err
 	}
 	return tx.ServiceByID(ctx, orgID, serviceID)
@@ -281,7 +263,7 @@ func (a *App) RenameService(ctx context.Context, actorID, orgID, serviceID, name
 		} else if err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actorID, "service.rename", serviceID, old.Name+" → "+name)
+		return a.Audit(ctx, tx, orgID, actorID, "service.rename", serviceID, old.Name+" → "+name)
 	})
 }
 
@@ -296,14 +278,14 @@ func (a *App) DeleteService(ctx context.Context, actorID, orgID, serviceID strin
 		if err := tx.DeleteService(ctx, orgID, serviceID); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actorID, "service.delete", serviceID, old.Name)
+		return a.Audit(ctx, tx, orgID, actorID, "service.delete", serviceID, old.Name)
 	})
 }
 
 // Service returns one of the organisation's services for whom the policy
 // allows services.manage.
 func (a *App) Service(ctx context.Context, actorID, orgID, id string) (model.Service, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.ServicesManage); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.ServicesManage); err != nil {
 		return model.Service{}, err
 	}
 	return a.Store.ServiceByID(ctx, orgID, id)

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -33,7 +33,7 @@ func TestStaffReadsAskThePolicy(t *testing.T) {
 			t.Fatal(err)
 		}
 		people := principals(t, ts, admin, own, other, voirie.ID, otherSvc.ID)
-		unknown := app.NewID()
+		unknown := core.NewID()
 		now := ts.App.Now()
 		reads := []struct {
 			act  policy.Action

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/jobs"
@@ -147,7 +148,7 @@ func (a *App) Subscribe(ctx context.Context, in SubscribeInput) error {
 		}
 		sub, err := tx.SubscriberByEmail(ctx, email)
 		if errors.Is(err, model.ErrNotFound) {
-			sub = model.Subscriber{ID: NewID(), Email: email, Lang: lang, Status: model.SubPending, CreatedAt: now, UpdatedAt: now}
+			sub = model.Subscriber{ID: core.NewID(), Email: email, Lang: lang, Status: model.SubPending, CreatedAt: now, UpdatedAt: now}
 			err = tx.CreateSubscriber(ctx, sub)
 		}
 		if err != nil {
@@ -160,19 +161,19 @@ func (a *App) Subscribe(ctx context.Context, in SubscribeInput) error {
 		if sub.Status == model.SubActive {
 			if _, err := tx.SubscriberOrg(ctx, sub.ID, org.ID); err == nil {
 				token := a.links.Token(sub.ID, org.ID, now.Add(PrefsLinkLife))
-				return a.sendMail(ctx, tx, email, sub.Lang, "sub_already", subMail{Org: org.Name, Link: a.links.PrefsURL(token)})
+				return a.SendMail(ctx, tx, email, sub.Lang, "sub_already", subMail{Org: org.Name, Link: a.links.PrefsURL(token)})
 			}
 		}
 		if sub.ConfirmSentAt != nil && now.Sub(*sub.ConfirmSentAt) < ConfirmResendGap {
 			return nil // a double submission, or a second try too soon: one mail is enough
 		}
-		secret, hash := NewSecret()
+		secret, hash := core.NewSecret()
 		if err := tx.CreateSubscriptionRequest(ctx, store.SubscriptionRequest{TokenHash: hash, SubscriberID: sub.ID,
 			OrgID: org.ID, Choices: string(choicesJSON), ConsentVersion: ConsentVersion, IP: in.IP,
 			CreatedAt: now, ExpiresAt: now.Add(ConfirmLinkLife)}); err != nil {
 			return err
 		}
-		if err := tx.AddConsent(ctx, model.Consent{ID: NewID(), SubscriberID: sub.ID, OrgID: org.ID, Action: "requested",
+		if err := tx.AddConsent(ctx, model.Consent{ID: core.NewID(), SubscriberID: sub.ID, OrgID: org.ID, Action: "requested",
 			ConsentVersion: ConsentVersion, ConsentText: ConsentText(ConsentVersion, lang, org.Name), Choices: string(choicesJSON),
 			IP: in.IP, CreatedAt: now}); err != nil {
 			return err
@@ -180,7 +181,7 @@ func (a *App) Subscribe(ctx context.Context, in SubscribeInput) error {
 		if err := tx.NoteConfirmSent(ctx, sub.ID, now); err != nil {
 			return err
 		}
-		return a.sendMail(ctx, tx, email, lang, "sub_confirm", subMail{Org: org.Name,
+		return a.SendMail(ctx, tx, email, lang, "sub_confirm", subMail{Org: org.Name,
 			Link: a.BaseURL + "/confirmer-abonnement/" + secret, Hours: int(ConfirmLinkLife.Hours())})
 	})
 }
@@ -203,7 +204,7 @@ type ConfirmResult struct {
 // it is already done; an expired one is model.ErrExpired.
 func (a *App) ConfirmSubscription(ctx context.Context, secret, ip string) (ConfirmResult, error) {
 	var res ConfirmResult
-	hash := HashSecret(secret)
+	hash := core.HashSecret(secret)
 	req, err := a.Store.SubscriptionRequestByHash(ctx, hash)
 	if err != nil {
 		return res, err
@@ -244,7 +245,7 @@ func (a *App) ConfirmSubscription(ctx context.Context, secret, ip string) (Confi
 			CreatedAt: now, UpdatedAt: now, LastDigestAt: &now}); err != nil {
 			return err
 		}
-		return tx.AddConsent(ctx, model.Consent{ID: NewID(), SubscriberID: sub.ID, OrgID: req.OrgID, Action: "confirmed",
+		return tx.AddConsent(ctx, model.Consent{ID: core.NewID(), SubscriberID: sub.ID, OrgID: req.OrgID, Action: "confirmed",
 			ConsentVersion: req.ConsentVersion, ConsentText: ConsentText(req.ConsentVersion, sub.Lang, res.Org.Name),
 			Choices: req.Choices, IP: ip, CreatedAt: now})
 	})
@@ -337,7 +338,7 @@ func (a *App) saveChoices(ctx context.Context, sub model.Subscriber, org model.O
 		if err := tx.PutSubscriberOrg(ctx, so); err != nil {
 			return err
 		}
-		return tx.AddConsent(ctx, model.Consent{ID: NewID(), SubscriberID: sub.ID, OrgID: org.ID, Action: action,
+		return tx.AddConsent(ctx, model.Consent{ID: core.NewID(), SubscriberID: sub.ID, OrgID: org.ID, Action: action,
 			ConsentVersion: ConsentVersion, ConsentText: ConsentText(ConsentVersion, sub.Lang, org.Name), Choices: string(js),
 			IP: ip, CreatedAt: now})
 	})
@@ -369,7 +370,7 @@ func (a *App) Unsubscribe(ctx context.Context, token, ip string) (Preferences, e
 			if err := tx.DeleteSubscriberOrg(ctx, p.Subscriber.ID, org); err != nil {
 				return err
 			}
-			if err := tx.AddConsent(ctx, model.Consent{ID: NewID(), SubscriberID: p.Subscriber.ID, OrgID: org,
+			if err := tx.AddConsent(ctx, model.Consent{ID: core.NewID(), SubscriberID: p.Subscriber.ID, OrgID: org,
 				Action: "unsubscribed", ConsentVersion: ConsentVersion, ConsentText: "", Choices: "{}", IP: ip, CreatedAt: now}); err != nil {
 				return err
 			}
@@ -401,7 +402,7 @@ func (a *App) AccountSubscriber(ctx context.Context, acct model.Account) (model.
 			if lang == "" {
 				lang = "fr"
 			}
-			sub = model.Subscriber{ID: NewID(), Email: acct.Email, AccountID: acct.ID, Lang: lang, Status: model.SubActive,
+			sub = model.Subscriber{ID: core.NewID(), Email: acct.Email, AccountID: acct.ID, Lang: lang, Status: model.SubActive,
 				ConfirmedAt: &now, CreatedAt: now, UpdatedAt: now}
 			return tx.CreateSubscriber(ctx, sub)
 		}
@@ -449,7 +450,7 @@ func (a *App) StopAccountChoices(ctx context.Context, acct model.Account, orgID,
 		if err := tx.DeleteSubscriberOrg(ctx, sub.ID, orgID); err != nil {
 			return err
 		}
-		return tx.AddConsent(ctx, model.Consent{ID: NewID(), SubscriberID: sub.ID, OrgID: orgID, Action: "unsubscribed",
+		return tx.AddConsent(ctx, model.Consent{ID: core.NewID(), SubscriberID: sub.ID, OrgID: orgID, Action: "unsubscribed",
 			ConsentVersion: ConsentVersion, Choices: "{}", IP: ip, CreatedAt: a.Now()})
 	})
 }
@@ -531,7 +532,7 @@ func (a *App) NotifyThreadFollowers(ctx context.Context, tx *store.Tx, publicati
 // whether links of newsletters and digests are counted (aggregate only).
 func (a *App) SaveMailSettings(ctx context.Context, actorID, orgID string, digestHour, rate int, clickCounts bool) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.SubscribersSettings); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.SubscribersSettings); err != nil {
 			return err
 		}
 		if digestHour < 0 || digestHour > 23 || rate < 0 || rate > 100000 {
@@ -545,7 +546,7 @@ func (a *App) SaveMailSettings(ctx context.Context, actorID, orgID string, diges
 		if err := tx.PutMailSettings(ctx, s); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actorID, "mail.settings", "", fmt.Sprintf("digest_hour=%d rate=%d click_counts=%t", digestHour, rate, clickCounts))
+		return a.Audit(ctx, tx, orgID, actorID, "mail.settings", "", fmt.Sprintf("digest_hour=%d rate=%d click_counts=%t", digestHour, rate, clickCounts))
 	})
 }
 
@@ -555,14 +556,14 @@ func (a *App) SaveMailSettings(ctx context.Context, actorID, orgID string, diges
 func (a *App) ExportSubscribers(ctx context.Context, actorID, orgID string) ([]store.ExportRow, error) {
 	var rows []store.ExportRow
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.SubscribersExport); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.SubscribersExport); err != nil {
 			return err
 		}
 		var err error
 		if rows, err = tx.ExportSubscribers(ctx, orgID); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actorID, "subscribers.export", "", strconv.Itoa(len(rows)))
+		return a.Audit(ctx, tx, orgID, actorID, "subscribers.export", "", strconv.Itoa(len(rows)))
 	})
 	return rows, err
 }

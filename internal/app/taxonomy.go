@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -47,7 +48,7 @@ func (a *App) SaveTopic(ctx context.Context, actorID, orgID, id string, in TagIn
 	}
 	t := model.Topic{ID: id, OrgID: orgID, Slug: in.Slug, Name: in.Name, Description: in.Description, ServiceID: in.ServiceID, CreatedAt: a.Now()}
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
 			return err
 		}
 		org, err := tx.OrganisationByID(ctx, orgID)
@@ -59,7 +60,7 @@ func (a *App) SaveTopic(ctx context.Context, actorID, orgID, id string, in TagIn
 			return &model.FieldError{Field: "slug", Code: "tag.error.slug_host"}
 		}
 		if t.ID == "" {
-			t.ID = NewID()
+			t.ID = core.NewID()
 			err = tx.CreateTopic(ctx, t)
 		} else {
 			err = tx.UpdateTopic(ctx, t)
@@ -67,7 +68,7 @@ func (a *App) SaveTopic(ctx context.Context, actorID, orgID, id string, in TagIn
 		if err := tagError(err, in.ServiceID != ""); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actorID, "topic.save", t.ID, t.Name)
+		return a.Audit(ctx, tx, orgID, actorID, "topic.save", t.ID, t.Name)
 	})
 	return t, err
 }
@@ -75,7 +76,7 @@ func (a *App) SaveTopic(ctx context.Context, actorID, orgID, id string, in TagIn
 // DeleteTopic removes a topic from the organisation (administrators).
 func (a *App) DeleteTopic(ctx context.Context, actorID, orgID, id string) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
 			return err
 		}
 		t, err := tx.TopicByID(ctx, orgID, id)
@@ -85,7 +86,7 @@ func (a *App) DeleteTopic(ctx context.Context, actorID, orgID, id string) error 
 		if err := tx.DeleteTopic(ctx, orgID, id); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actorID, "topic.delete", id, t.Name)
+		return a.Audit(ctx, tx, orgID, actorID, "topic.delete", id, t.Name)
 	})
 }
 
@@ -96,12 +97,12 @@ func (a *App) SaveNeighbourhood(ctx context.Context, actorID, orgID, id string, 
 	}
 	n := model.Neighbourhood{ID: id, OrgID: orgID, Slug: in.Slug, Name: in.Name, Description: in.Description, CreatedAt: a.Now()}
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
 			return err
 		}
 		var err error
 		if n.ID == "" {
-			n.ID = NewID()
+			n.ID = core.NewID()
 			err = tx.CreateNeighbourhood(ctx, n)
 		} else {
 			err = tx.UpdateNeighbourhood(ctx, n)
@@ -109,7 +110,7 @@ func (a *App) SaveNeighbourhood(ctx context.Context, actorID, orgID, id string, 
 		if err := tagError(err, false); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actorID, "neighbourhood.save", n.ID, n.Name)
+		return a.Audit(ctx, tx, orgID, actorID, "neighbourhood.save", n.ID, n.Name)
 	})
 	return n, err
 }
@@ -117,7 +118,7 @@ func (a *App) SaveNeighbourhood(ctx context.Context, actorID, orgID, id string, 
 // DeleteNeighbourhood removes a neighbourhood (administrators).
 func (a *App) DeleteNeighbourhood(ctx context.Context, actorID, orgID, id string) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := authorize(ctx, tx.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
+		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
 			return err
 		}
 		n, err := tx.NeighbourhoodByID(ctx, orgID, id)
@@ -127,7 +128,7 @@ func (a *App) DeleteNeighbourhood(ctx context.Context, actorID, orgID, id string
 		if err := tx.DeleteNeighbourhood(ctx, orgID, id); err != nil {
 			return err
 		}
-		return a.audit(ctx, tx, orgID, actorID, "neighbourhood.delete", id, n.Name)
+		return a.Audit(ctx, tx, orgID, actorID, "neighbourhood.delete", id, n.Name)
 	})
 }
 
@@ -149,7 +150,7 @@ func tagError(err error, hasService bool) error {
 // TaxonomyTopics lists the organisation's topics and the services they may
 // be routed to, for whom the policy allows taxonomy.manage.
 func (a *App) TaxonomyTopics(ctx context.Context, actorID, orgID string) ([]model.Topic, []model.Service, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
 		return nil, nil, err
 	}
 	services, err := a.Store.ServicesOf(ctx, orgID)
@@ -163,7 +164,7 @@ func (a *App) TaxonomyTopics(ctx context.Context, actorID, orgID string) ([]mode
 // TaxonomyNeighbourhoods lists the organisation's neighbourhoods for whom
 // the policy allows taxonomy.manage.
 func (a *App) TaxonomyNeighbourhoods(ctx context.Context, actorID, orgID string) ([]model.Neighbourhood, error) {
-	if _, err := authorize(ctx, a.Store.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
 		return nil, err
 	}
 	return a.Store.NeighbourhoodsOf(ctx, orgID)

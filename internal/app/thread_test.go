@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -37,10 +38,10 @@ func TestCommentThreadVisibility(t *testing.T) {
 
 		publication := func(slug string, o model.Organisation, state model.PubState) model.Publication {
 			t.Helper()
-			p := model.Publication{ID: app.NewID(), OrgID: o.ID, Kind: model.KindNews, Slug: slug,
+			p := model.Publication{ID: core.NewID(), OrgID: o.ID, Kind: model.KindNews, Slug: slug,
 				Title: "Réfection de la place du marché", BodyMD: "Travaux en mars.", BodyHTML: "<p>Travaux en mars.</p>",
 				State: state, AuthorID: admin.ID, CreatedAt: ts.App.Now(), UpdatedAt: ts.App.Now()}
-			if err := ts.Store.InTx(ctx, func(tx *store.Tx) error { return tx.CreatePublication(ctx, p, app.NewID()) }); err != nil {
+			if err := ts.Store.InTx(ctx, func(tx *store.Tx) error { return tx.CreatePublication(ctx, p, core.NewID()) }); err != nil {
 				t.Fatal(err)
 			}
 			return p
@@ -52,7 +53,7 @@ func TestCommentThreadVisibility(t *testing.T) {
 		comment := func(author model.Account, parent string, status model.CommentStatus, body string, edit func(*model.Comment)) string {
 			t.Helper()
 			n++
-			c := model.Comment{ID: app.NewID(), OrgID: org.ID, PublicationID: pub.ID, ParentID: parent,
+			c := model.Comment{ID: core.NewID(), OrgID: org.ID, PublicationID: pub.ID, ParentID: parent,
 				AccountID: author.ID, Body: body, Status: status, InitialStatus: status,
 				CreatedAt: start.Add(time.Duration(n) * time.Minute), UpdatedAt: start.Add(time.Duration(n) * time.Minute)}
 			if edit != nil {

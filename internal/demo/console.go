@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -96,7 +97,7 @@ func seedConsole(ctx context.Context, a *app.App, org model.Organisation) error 
 	local := now.In(paris)
 	sat := time.Date(local.Year(), local.Month(), local.Day()-((int(local.Weekday())+1)%7)-7, 22, 0, 0, 0, paris).UTC()
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
-		r := model.ResidentRequest{ID: app.NewID(), OrgID: org.ID, Name: "Marc du quartier des Tanneurs", Email: "marc.petit@example.org",
+		r := model.ResidentRequest{ID: core.NewID(), OrgID: org.ID, Name: "Marc du quartier des Tanneurs", Email: "marc.petit@example.org",
 			Body:          "Un nid-de-poule s'est formé devant le 14 rue des Tanneurs depuis le passage des camions du chantier.",
 			PublicationID: tanneurs.ID, Reference: sat.In(paris).Format("20060102") + "-DEMO01", CreatedAt: sat}
 		if err := tx.CreateResidentRequest(ctx, r); err != nil {
@@ -107,7 +108,7 @@ func seedConsole(ctx context.Context, a *app.App, org model.Organisation) error 
 		if err != nil {
 			return err
 		}
-		return tx.AddInboxEvent(ctx, model.InboxEvent{ID: app.NewID(), ItemID: it.ID, OrgID: org.ID, Kind: "acknowledged",
+		return tx.AddInboxEvent(ctx, model.InboxEvent{ID: core.NewID(), ItemID: it.ID, OrgID: org.ID, Kind: "acknowledged",
 			Detail: r.Reference, CreatedAt: sat})
 	})
 	if err != nil {
@@ -151,7 +152,7 @@ func seedConsoleHistory(ctx context.Context, a *app.App, org model.Organisation,
 			for k := 0; k < 1+(d*7)%3; k++ {
 				s := subjects[(d+k)%len(subjects)]
 				received := day.Add(time.Duration(k*3+1) * time.Hour)
-				it := model.InboxItem{ID: app.NewID(), OrgID: org.ID, Kind: model.InboxQuestion, SourceID: app.NewID(),
+				it := model.InboxItem{ID: core.NewID(), OrgID: org.ID, Kind: model.InboxQuestion, SourceID: core.NewID(),
 					AuthorName: names[(d+k)%len(names)], Excerpt: s.text, ServiceID: svc[s.service], State: model.StateAssigned,
 					OutOfHours: !sched.IsOpen(received), ReceivedAt: received, UpdatedAt: received, Version: 1}
 				if k%2 == 1 {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -31,7 +32,7 @@ func seedDebate(ctx context.Context, a *app.App, org model.Organisation, service
 	}
 	topic, err := a.Store.TopicBySlug(ctx, org.ID, "travaux")
 	if errors.Is(err, model.ErrNotFound) {
-		topic = model.Topic{ID: app.NewID(), OrgID: org.ID, Slug: "travaux", Name: "Travaux",
+		topic = model.Topic{ID: core.NewID(), OrgID: org.ID, Slug: "travaux", Name: "Travaux",
 			Description: "Chantiers, voirie, circulation.", ServiceID: serviceIDs["voirie"], CreatedAt: a.Now()}
 		err = a.Store.CreateTopic(ctx, topic)
 	}
@@ -115,7 +116,7 @@ func seedModeratedComment(ctx context.Context, a *app.App, org model.Organisatio
 	// person it knows): it was published and residents reported it. A
 	// bluntly worded one ("bande de guignols") would have been held.
 	body := "Ce conseil municipal, c'est le club des nuls qui se gavent avec nos impôts."
-	c := model.Comment{ID: app.NewID(), OrgID: org.ID, PublicationID: pub.ID, AccountID: author.ID, Body: body,
+	c := model.Comment{ID: core.NewID(), OrgID: org.ID, PublicationID: pub.ID, AccountID: author.ID, Body: body,
 		Fingerprint: app.Fingerprint(body), Status: model.CommentPublished, InitialStatus: model.CommentPublished,
 		ScreenVerdict: "allow", CreatedAt: now, UpdatedAt: now}
 	if err := a.Store.CreateComment(ctx, c); err != nil {
@@ -144,10 +145,10 @@ func demoPublication(ctx context.Context, a *app.App, org model.Organisation, sl
 		return p, err
 	}
 	now := a.Now().Add(-3 * time.Hour)
-	p := model.Publication{ID: app.NewID(), OrgID: org.ID, Kind: model.KindNews, Slug: slug, Title: title, Summary: summary,
+	p := model.Publication{ID: core.NewID(), OrgID: org.ID, Kind: model.KindNews, Slug: slug, Title: title, Summary: summary,
 		BodyMD: summary, BodyHTML: "<p>" + summary + "</p>", State: model.StatePublished, CreatedAt: now, UpdatedAt: now, PublishedAt: &now}
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.CreatePublication(ctx, p, app.NewID()); err != nil {
+		if err := tx.CreatePublication(ctx, p, core.NewID()); err != nil {
 			return err
 		}
 		if len(topicIDs) > 0 {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 )
 
@@ -83,7 +84,7 @@ func Seed(ctx context.Context, a *app.App) ([]Login, error) {
 	}
 	serviceIDs := map[string]string{}
 	for _, s := range services {
-		id := app.NewID()
+		id := core.NewID()
 		if err := a.Store.CreateService(ctx, model.Service{ID: id, OrgID: org.ID, Name: s.name, Slug: s.slug, CreatedAt: a.Now()}); err != nil {
 			return nil, err
 		}

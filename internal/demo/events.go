@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 )
 
@@ -129,8 +130,8 @@ func seedEvents(ctx context.Context, a *app.App, org model.Organisation) error {
 		{"Claire Fontaine", 2, "7 ans", model.RegConfirmed}, {"Hugo Martin", 2, "", model.RegWaiting}, {"Inès Roy", 1, "", model.RegWaiting}}
 	for i, p := range people {
 		at := now.Add(-time.Duration(len(people)-i) * time.Hour)
-		_, hash := app.NewSecret()
-		r := model.Registration{ID: app.NewID(), EventID: tour, OrgID: org.ID, Email: "inscrit" + strconv.Itoa(i+1) + "@example.org",
+		_, hash := core.NewSecret()
+		r := model.Registration{ID: core.NewID(), EventID: tour, OrgID: org.ID, Email: "inscrit" + strconv.Itoa(i+1) + "@example.org",
 			Name: p.name, Seats: p.seats, Status: p.st, Code: fmt.Sprintf("DEMO%02d", i+1), Lang: "fr", CreatedAt: at, ConfirmedAt: &at}
 		if p.kids != "" {
 			r.Answers = map[string]string{"q1": p.kids}

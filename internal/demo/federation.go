@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -67,7 +68,7 @@ func seedFederation(ctx context.Context, a *app.App, org model.Organisation) err
 				return err
 			}
 			now := a.Now()
-			c := model.Comment{ID: app.NewID(), OrgID: org.ID, PublicationID: pub.ID, RemoteActor: uri, RemoteName: r.name,
+			c := model.Comment{ID: core.NewID(), OrgID: org.ID, PublicationID: pub.ID, RemoteActor: uri, RemoteName: r.name,
 				RemoteObject: fmt.Sprintf("%s/statuses/10%d", uri, i), RemoteHandle: ra.Handle, RemoteURL: ra.URL, Body: r.reply,
 				Fingerprint: app.Fingerprint(r.reply), Status: model.CommentPublished, InitialStatus: model.CommentPublished,
 				ScreenVerdict: "allow", CreatedAt: now, UpdatedAt: now}
@@ -81,7 +82,7 @@ func seedFederation(ctx context.Context, a *app.App, org model.Organisation) err
 			}
 			if r.edit != "" { // as the federation inbox applies an Update
 				before := c
-				if err := tx.AddCommentRevision(ctx, app.NewID(), c.ID, c.Body, now); err != nil {
+				if err := tx.AddCommentRevision(ctx, core.NewID(), c.ID, c.Body, now); err != nil {
 					return err
 				}
 				c.Body, c.Fingerprint, c.EditedAt = r.edit, app.Fingerprint(r.edit), &now
@@ -92,11 +93,11 @@ func seedFederation(ctx context.Context, a *app.App, org model.Organisation) err
 					return err
 				}
 			}
-			if _, err := tx.AddReaction(ctx, app.NewID(), org.ID, pub.ID, "like", uri, uri+"#likes/1", now); err != nil {
+			if _, err := tx.AddReaction(ctx, core.NewID(), org.ID, pub.ID, "like", uri, uri+"#likes/1", now); err != nil {
 				return err
 			}
 			if i < 2 {
-				if _, err := tx.AddReaction(ctx, app.NewID(), org.ID, pub.ID, "announce", uri, uri+"#announces/1", now); err != nil {
+				if _, err := tx.AddReaction(ctx, core.NewID(), org.ID, pub.ID, "announce", uri, uri+"#announces/1", now); err != nil {
 					return err
 				}
 			}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -117,7 +118,7 @@ func seedDigest(ctx context.Context, tx *store.Tx, a *app.App, org model.Organis
 	if len(ids) == 0 {
 		return nil
 	}
-	id := app.NewID()
+	id := core.NewID()
 	subject := a.Cat.T("fr", "mail.subs.digest."+string(freq), org.Name)
 	var urls []string
 	var text, html strings.Builder

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/markdown"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -148,7 +149,7 @@ func SeedPublishing(ctx context.Context, a *app.App, org model.Organisation) err
 	}
 	topicID, placeID := map[string]string{}, map[string]string{}
 	for _, t := range demoTopics {
-		tp := model.Topic{ID: app.NewID(), OrgID: org.ID, Slug: t.slug, Name: t.name, Description: t.description,
+		tp := model.Topic{ID: core.NewID(), OrgID: org.ID, Slug: t.slug, Name: t.name, Description: t.description,
 			ServiceID: serviceID[t.service], CreatedAt: now}
 		if err := a.Store.CreateTopic(ctx, tp); err != nil {
 			return fmt.Errorf("demo topic %s: %w", t.slug, err)
@@ -156,7 +157,7 @@ func SeedPublishing(ctx context.Context, a *app.App, org model.Organisation) err
 		topicID[t.slug] = tp.ID
 	}
 	for _, n := range demoNeighbourhoods {
-		nb := model.Neighbourhood{ID: app.NewID(), OrgID: org.ID, Slug: n.slug, Name: n.name, CreatedAt: now}
+		nb := model.Neighbourhood{ID: core.NewID(), OrgID: org.ID, Slug: n.slug, Name: n.name, CreatedAt: now}
 		if err := a.Store.CreateNeighbourhood(ctx, nb); err != nil {
 			return fmt.Errorf("demo neighbourhood %s: %w", n.slug, err)
 		}
@@ -190,7 +191,7 @@ func seedPub(ctx context.Context, a *app.App, org model.Organisation, d demoPub,
 	if err != nil {
 		return err
 	}
-	p := model.Publication{ID: app.NewID(), OrgID: org.ID, Kind: d.kind, Slug: d.slug, Title: d.title, Summary: d.summary,
+	p := model.Publication{ID: core.NewID(), OrgID: org.ID, Kind: d.kind, Slug: d.slug, Title: d.title, Summary: d.summary,
 		BodyMD: d.body, BodyHTML: r.HTML, State: model.StateDraft, AuthorID: people[d.author], CreatedAt: created, UpdatedAt: created,
 		AlertLevel: d.alert}
 	if d.alertEnds != 0 {
@@ -230,7 +231,7 @@ func seedPub(ctx context.Context, a *app.App, org model.Organisation, d demoPub,
 		path = approved
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.CreatePublication(ctx, p, app.NewID()); err != nil {
+		if err := tx.CreatePublication(ctx, p, core.NewID()); err != nil {
 			return err
 		}
 		if err := tx.SetPublicationTopics(ctx, org.ID, p.ID, topics); err != nil {
@@ -241,7 +242,7 @@ func seedPub(ctx context.Context, a *app.App, org model.Organisation, d demoPub,
 		}
 		from := model.StateDraft
 		for _, s := range path {
-			if err := tx.SetPublicationState(ctx, store.StateChange{PubTransition: model.PubTransition{ID: app.NewID(),
+			if err := tx.SetPublicationState(ctx, store.StateChange{PubTransition: model.PubTransition{ID: core.NewID(),
 				PublicationID: p.ID, OrgID: org.ID, From: from, To: s.to, ActorID: people[s.actor], Comment: s.note,
 				CreatedAt: created.Add(s.after)}}); err != nil {
 				return err
@@ -255,7 +256,7 @@ func seedPub(ctx context.Context, a *app.App, org model.Organisation, d demoPub,
 				return err
 			}
 			p.BodyHTML, p.UpdatedAt = rr.HTML, created.Add(2*day)
-			if _, err := tx.UpdatePublicationContent(ctx, p, app.NewID(), people[comm]); err != nil {
+			if _, err := tx.UpdatePublicationContent(ctx, p, core.NewID(), people[comm]); err != nil {
 				return err
 			}
 		}

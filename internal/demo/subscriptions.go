@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -87,7 +88,7 @@ func seedSubscriptions(ctx context.Context, a *app.App, org model.Organisation) 
 			if i%16 == 5 { // a few subscribed from the English pages: their mail is in English
 				lang = "en"
 			}
-			s := model.Subscriber{ID: app.NewID(), Email: fmt.Sprintf("%s.%s%d@exemple.fr", firstNames[i%len(firstNames)], lastNames[i%len(lastNames)], i),
+			s := model.Subscriber{ID: core.NewID(), Email: fmt.Sprintf("%s.%s%d@exemple.fr", firstNames[i%len(firstNames)], lastNames[i%len(lastNames)], i),
 				Lang: lang, Status: model.SubActive, ConfirmedAt: &confirmed, CreatedAt: confirmed, UpdatedAt: confirmed}
 			if err := tx.CreateSubscriber(ctx, s); err != nil {
 				return err
@@ -110,7 +111,7 @@ func seedSubscriptions(ctx context.Context, a *app.App, org model.Organisation) 
 				readers = append(readers, digestReader{id: s.ID, freq: c.News, since: confirmed})
 			}
 			js, _ := json.Marshal(c)
-			if err := tx.AddConsent(ctx, model.Consent{ID: app.NewID(), SubscriberID: s.ID, OrgID: org.ID, Action: "confirmed",
+			if err := tx.AddConsent(ctx, model.Consent{ID: core.NewID(), SubscriberID: s.ID, OrgID: org.ID, Action: "confirmed",
 				ConsentVersion: app.ConsentVersion, ConsentText: app.ConsentText(app.ConsentVersion, "fr", org.Name),
 				Choices: string(js), IP: fmt.Sprintf("192.0.2.%d", i%250+1), CreatedAt: confirmed}); err != nil {
 				return err
@@ -171,7 +172,7 @@ func seedSentMailing(ctx context.Context, a *app.App, org model.Organisation, n 
 		return "", err
 	}
 	now := a.Now()
-	m := model.Mailing{ID: app.NewID(), OrgID: org.ID, Kind: model.MailingNewsletter, RefID: n.ID, Subject: r.Subject,
+	m := model.Mailing{ID: core.NewID(), OrgID: org.ID, Kind: model.MailingNewsletter, RefID: n.ID, Subject: r.Subject,
 		Text: r.MailText, HTML: r.MailHTML, State: model.MailingSending, CreatedAt: now, StartedAt: &now}
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, _, err := tx.CreateMailing(ctx, m); err != nil {

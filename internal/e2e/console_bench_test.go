@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -64,7 +64,7 @@ func seedInbox(tb testing.TB, ts *testserver.TS, org model.Organisation, service
 		for i := from; i < min(n, from+5000); i++ {
 			received := now.Add(-time.Duration(n-i) * 10 * time.Minute)
 			kind := kinds[i%len(kinds)]
-			id, source := app.NewID(), app.NewID()
+			id, source := core.NewID(), core.NewID()
 			author := fmt.Sprintf("Habitant %d", i%997)
 			excerpt := fmt.Sprintf("Question n° %d sur le %s de la rue %d", i, words[i%len(words)], i%300)
 			state, isOpen := "closed", 0
@@ -82,7 +82,7 @@ func seedInbox(tb testing.TB, ts *testserver.TS, org model.Organisation, service
 			bt.items = append(bt.items, []any{id, org.ID, string(kind), source, "", author, excerpt, services[i%len(services)], state, isOpen,
 				urgent, 0, received, received.Add(48 * time.Hour), first, secs, closed, 1, received, strings.ToLower(author + " " + excerpt)})
 			for _, k := range []string{"created", "routed"} {
-				bt.events = append(bt.events, []any{app.NewID(), id, org.ID, k, received})
+				bt.events = append(bt.events, []any{core.NewID(), id, org.ID, k, received})
 			}
 			if kind == model.InboxRequest {
 				bt.requests = append(bt.requests, []any{source, org.ID, author, fmt.Sprintf("habitant%d@example.test", i), excerpt,

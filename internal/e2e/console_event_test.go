@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -21,7 +22,7 @@ func TestConsoleEventQuestion(t *testing.T) {
 		ctx := context.Background()
 		town := newConsoleTown(t, engine)
 		ts, org := town.ts, town.org
-		culture := model.Topic{ID: app.NewID(), OrgID: org.ID, Slug: "culture", Name: "Culture", ServiceID: town.culture, CreatedAt: ts.App.Now()}
+		culture := model.Topic{ID: core.NewID(), OrgID: org.ID, Slug: "culture", Name: "Culture", ServiceID: town.culture, CreatedAt: ts.App.Now()}
 		if err := ts.Store.CreateTopic(ctx, culture); err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/server"
@@ -105,7 +106,7 @@ func TestFollowerSnapshotJob(t *testing.T) {
 		if err := srv.Store.InTx(ctx, func(tx *store.Tx) error {
 			now := time.Now().UTC()
 			for _, email := range []string{"nouvelle@example.test", "nouveau@example.test"} {
-				s := model.Subscriber{ID: app.NewID(), Email: email, Lang: "fr", Status: model.SubActive, ConfirmedAt: &now, CreatedAt: now, UpdatedAt: now}
+				s := model.Subscriber{ID: core.NewID(), Email: email, Lang: "fr", Status: model.SubActive, ConfirmedAt: &now, CreatedAt: now, UpdatedAt: now}
 				if err := tx.CreateSubscriber(ctx, s); err != nil {
 					return err
 				}

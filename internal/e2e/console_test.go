@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -47,7 +47,7 @@ func newConsoleTownWith(t *testing.T, opts testserver.Options) *consoleTown {
 	org := ts.Org(t, "bellerive")
 	c := &consoleTown{ts: ts, org: org}
 	c.voirie, c.culture, c.jeunesse = service(t, ts, org, "Voirie"), service(t, ts, org, "Culture"), service(t, ts, org, "Jeunesse")
-	c.topic = model.Topic{ID: app.NewID(), OrgID: org.ID, Slug: "travaux", Name: "Travaux", ServiceID: c.voirie, CreatedAt: ts.App.Now()}
+	c.topic = model.Topic{ID: core.NewID(), OrgID: org.ID, Slug: "travaux", Name: "Travaux", ServiceID: c.voirie, CreatedAt: ts.App.Now()}
 	if err := ts.Store.CreateTopic(context.Background(), c.topic); err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -22,11 +23,11 @@ func publish(t *testing.T, ts *testserver.TS, org model.Organisation, slug, titl
 	t.Helper()
 	ctx := context.Background()
 	now := ts.App.Now()
-	p := model.Publication{ID: app.NewID(), OrgID: org.ID, Kind: model.KindNews, Slug: slug, Title: title,
+	p := model.Publication{ID: core.NewID(), OrgID: org.ID, Kind: model.KindNews, Slug: slug, Title: title,
 		Summary: "Résumé de « " + title + " ».", BodyMD: "Texte.", BodyHTML: "<p>Texte.</p>", State: model.StatePublished,
 		CreatedAt: now, UpdatedAt: now, PublishedAt: &now}
 	err := ts.Store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.CreatePublication(ctx, p, app.NewID()); err != nil {
+		if err := tx.CreatePublication(ctx, p, core.NewID()); err != nil {
 			return err
 		}
 		if len(topicIDs) > 0 {
@@ -70,7 +71,7 @@ var commentIDRE = regexp.MustCompile(`#c-([0-9a-f-]{36})$`)
 // postComment posts a comment and returns its id from the redirect.
 func postComment(t *testing.T, c *testserver.Client, base, body string, kv ...string) string {
 	t.Helper()
-	f := form(append([]string{"body", body, "idem", app.NewID()}, kv...)...)
+	f := form(append([]string{"body", body, "idem", core.NewID()}, kv...)...)
 	r := c.Post(base, f)
 	mustStatus(t, "post comment", r, 303)
 	m := commentIDRE.FindStringSubmatch(r.Location)
@@ -142,7 +143,7 @@ func TestDebateReportHideAppealTransparency(t *testing.T) {
 		mustContain(t, "statement", st.Text, "Masqué", "règle 1 de la charte", "Origine : signalement", "Critiquez les décisions", "Sanction : avertissement")
 		mustContain(t, "reporter decision", mailTo(t, ts, "voisin@example.test", "Décision sur votre signalement", 1).Text, "Masqué")
 		// The same text cannot be posted again as is, even disguised by case and spaces.
-		again := jeanne.Post(base, form("body", "LE CHANTIER du quai est une   honte ; la mairie se moque des riverains <B>depuis des mois</B> !", "idem", app.NewID()))
+		again := jeanne.Post(base, form("body", "LE CHANTIER du quai est une   honte ; la mairie se moque des riverains <B>depuis des mois</B> !", "idem", core.NewID()))
 		mustStatus(t, "re-post removed text", again, 422)
 		mustContain(t, "re-post", again.Body, "déjà été retiré par la modération")
 
@@ -204,14 +205,14 @@ func TestDebateStaffAnswerPinnedAndRouted(t *testing.T) {
 		ts := testserver.Start(t, testserver.Options{Engine: engine})
 		ctx := t.Context()
 		org := ts.Org(t, "bellerive")
-		voirie := model.Service{ID: app.NewID(), OrgID: org.ID, Name: "Voirie", Slug: "voirie", CreatedAt: ts.App.Now()}
-		culture := model.Service{ID: app.NewID(), OrgID: org.ID, Name: "Culture", Slug: "culture", CreatedAt: ts.App.Now()}
+		voirie := model.Service{ID: core.NewID(), OrgID: org.ID, Name: "Voirie", Slug: "voirie", CreatedAt: ts.App.Now()}
+		culture := model.Service{ID: core.NewID(), OrgID: org.ID, Name: "Culture", Slug: "culture", CreatedAt: ts.App.Now()}
 		for _, s := range []model.Service{voirie, culture} {
 			if err := ts.Store.CreateService(ctx, s); err != nil {
 				t.Fatal(err)
 			}
 		}
-		topic := model.Topic{ID: app.NewID(), OrgID: org.ID, Slug: "travaux", Name: "Travaux", ServiceID: voirie.ID, CreatedAt: ts.App.Now()}
+		topic := model.Topic{ID: core.NewID(), OrgID: org.ID, Slug: "travaux", Name: "Travaux", ServiceID: voirie.ID, CreatedAt: ts.App.Now()}
 		if err := ts.Store.CreateTopic(ctx, topic); err != nil {
 			t.Fatal(err)
 		}
@@ -255,7 +256,7 @@ func TestDebateStaffAnswerPinnedAndRouted(t *testing.T) {
 		if strings.Contains(page.Body, `<option value="org"`) || strings.Contains(page.Body, `<option value="`+culture.ID+`"`) {
 			t.Fatal("an agent may answer as the organisation or another service")
 		}
-		asOrg := ag.Post(base, form("body", "Réponse", "parent", q, "as", "org", "idem", app.NewID()))
+		asOrg := ag.Post(base, form("body", "Réponse", "parent", q, "as", "org", "idem", core.NewID()))
 		mustStatus(t, "agent as organisation", asOrg, 422)
 		mustContain(t, "agent as organisation", asOrg.Body, "jamais à titre personnel", "Réponse</textarea>")
 		answer := postComment(t, ag, base, "Bonjour, la fermeture durera jusqu'au 12 décembre ; la passerelle piétons et vélos reste ouverte.",
@@ -292,11 +293,11 @@ func TestDebateBadInput(t *testing.T) {
 		c := ts.Client(t)
 		me := oldResident(t, ts, c, "lea@example.test")
 
-		r := c.Post(base, form("body", " \u200b\u200b ", "idem", app.NewID()))
+		r := c.Post(base, form("body", " \u200b\u200b ", "idem", core.NewID()))
 		mustStatus(t, "empty", r, 422)
 		mustContain(t, "empty", r.Body, "le texte est vide", `aria-invalid="true"`)
 		long := strings.Repeat("Le marché doit rester place de la Halle. ", 250)[:10000]
-		r = c.Post(base, form("body", long, "idem", app.NewID()))
+		r = c.Post(base, form("body", long, "idem", core.NewID()))
 		mustStatus(t, "10,000 characters", r, 422)
 		mustContain(t, "10,000 characters", r.Body, "dépasse 5 000 caractères", long[:200])
 
@@ -314,7 +315,7 @@ func TestDebateBadInput(t *testing.T) {
 		}
 
 		// Double submission of one form: one comment.
-		key := app.NewID()
+		key := core.NewID()
 		r1 := c.Post(base, form("body", "Le samedi matin, la place est trop petite.", "idem", key))
 		r2 := c.Post(base, form("body", "Le samedi matin, la place est trop petite.", "idem", key))
 		mustStatus(t, "first", r1, 303)
@@ -323,14 +324,14 @@ func TestDebateBadInput(t *testing.T) {
 			t.Fatalf("double submission made two comments: %s %s", r1.Location, r2.Location)
 		}
 		// The same text again in a new form: refused, text kept.
-		r = c.Post(base, form("body", "Le samedi matin, la place est trop petite.", "idem", app.NewID()))
+		r = c.Post(base, form("body", "Le samedi matin, la place est trop petite.", "idem", core.NewID()))
 		mustStatus(t, "repeat", r, 422)
 		mustContain(t, "repeat", r.Body, "Vous venez de publier exactement ce texte")
 
 		// A reply to a comment its author deleted.
 		mustStatus(t, "withdraw", c.Post(base+"/"+id+"/supprimer", form()), 303)
 		mustStatus(t, "withdraw twice", c.Post(base+"/"+id+"/supprimer", form()), 303)
-		r = c.Post(base, form("body", "Je réponds quand même.", "parent", id, "idem", app.NewID()))
+		r = c.Post(base, form("body", "Je réponds quand même.", "parent", id, "idem", core.NewID()))
 		mustStatus(t, "reply to deleted", r, 422)
 		mustContain(t, "reply to deleted", r.Body, "n&#39;est plus visible", "Je réponds quand même.</textarea>")
 
@@ -373,7 +374,7 @@ func TestDebateFloodLimits(t *testing.T) {
 			postComment(t, c, base, "Proposition numéro "+string(rune('A'+i))+" : des bancs au bord de la Loire.")
 			ts.Clock.Advance(time.Minute)
 		}
-		r := c.Post(base, form("body", "Proposition D : un composteur partagé.", "idem", app.NewID()))
+		r := c.Post(base, form("body", "Proposition D : un composteur partagé.", "idem", core.NewID()))
 		mustStatus(t, "fourth comment of a new account", r, 429)
 		// First at 10 h 00 Paris, allowed again ten minutes later.
 		mustContain(t, "rate message", r.Body, "nouveaux comptes peuvent publier 3 commentaires par tranche de 10 minutes",
@@ -403,7 +404,7 @@ func TestDebateFloodLimitsInParallel(t *testing.T) {
 				defer wg.Done()
 				<-start
 				body := fmt.Sprintf("Proposition numéro %d : des bancs au bord de la Loire.", i)
-				statuses[i] = c.Post(base, form("body", body, "idem", app.NewID())).Status
+				statuses[i] = c.Post(base, form("body", body, "idem", core.NewID())).Status
 			}()
 		}
 		close(start)
@@ -473,7 +474,7 @@ func TestDebateModesThresholdAndTenancy(t *testing.T) {
 
 		// Closed for this publication only.
 		mustStatus(t, "close", adm.Post("/admin/bellerive/moderation/publications/"+pub.ID+"/mode", form("mode", "closed")), 303)
-		r = c.Post(base, form("body", "Encore une question.", "idem", app.NewID()))
+		r = c.Post(base, form("body", "Encore une question.", "idem", core.NewID()))
 		mustStatus(t, "closed", r, 403)
 		mustContain(t, "closed", r.Body, "Les commentaires sont fermés", "Encore une question.</textarea>")
 
@@ -511,8 +512,8 @@ func TestCommentSectionQueries(t *testing.T) {
 	for _, n := range []int{5, 200} {
 		for total < n {
 			now := ts.App.Now()
-			c := model.Comment{ID: app.NewID(), OrgID: org.ID, PublicationID: pub.ID, AccountID: acct.ID, Body: "Commentaire " + app.NewID(),
-				Fingerprint: app.NewID(), Status: model.CommentPublished, InitialStatus: model.CommentPublished, CreatedAt: now, UpdatedAt: now}
+			c := model.Comment{ID: core.NewID(), OrgID: org.ID, PublicationID: pub.ID, AccountID: acct.ID, Body: "Commentaire " + core.NewID(),
+				Fingerprint: core.NewID(), Status: model.CommentPublished, InitialStatus: model.CommentPublished, CreatedAt: now, UpdatedAt: now}
 			if total%3 == 1 {
 				c.ParentID = "" // top-level
 			}
@@ -541,7 +542,7 @@ func TestCommentPages(t *testing.T) {
 	for i := range 130 {
 		now := ts.App.Now().Add(time.Duration(i) * time.Second)
 		body := "Commentaire numéro " + strconv.Itoa(i) + "."
-		c := model.Comment{ID: app.NewID(), OrgID: org.ID, PublicationID: pub.ID, AccountID: acct.ID, Body: body,
+		c := model.Comment{ID: core.NewID(), OrgID: org.ID, PublicationID: pub.ID, AccountID: acct.ID, Body: body,
 			Fingerprint: app.Fingerprint(body), Status: model.CommentPublished, InitialStatus: model.CommentPublished, CreatedAt: now, UpdatedAt: now}
 		if err := ts.Store.CreateComment(t.Context(), c); err != nil {
 			t.Fatal(err)

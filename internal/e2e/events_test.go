@@ -22,6 +22,7 @@ import (
 	goical "github.com/emersion/go-ical"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/safehttp"
 	"github.com/parvis/parvis/internal/store"
@@ -510,7 +511,7 @@ func TestEventRegistrationRush(t *testing.T) {
 		// Confirmation links are secrets e-mailed; the test reissues them.
 		secrets := make([]string, n)
 		for i, rid := range tokens {
-			s, hash := app.NewSecret()
+			s, hash := core.NewSecret()
 			if _, err := ts.Store.DB().Exec(`UPDATE event_registrations SET token_hash=$1 WHERE id=$2`, hash, rid); err != nil {
 				t.Fatal(err)
 			}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -193,6 +193,6 @@ func TestFederationInboxBadInput(t *testing.T) {
 		if len(blocks) != 1 || blocks[0].Domain != "spam.example" {
 			t.Fatalf("blocks = %+v", blocks)
 		}
-		_ = app.NewID
+		_ = core.NewID
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -78,7 +79,7 @@ func TestWebFingerInstanceActor(t *testing.T) {
 		// A topic made before the server took this name (written by hand
 		// here) does not take the instance actor's address.
 		if err := B.Store.InTx(ctx, func(tx *store.Tx) error {
-			return tx.CreateTopic(ctx, model.Topic{ID: app.NewID(), OrgID: org.ID, Slug: "fr", Name: "France", CreatedAt: B.App.Now()})
+			return tx.CreateTopic(ctx, model.Topic{ID: core.NewID(), OrgID: org.ID, Slug: "fr", Name: "France", CreatedAt: B.App.Now()})
 		}); err != nil {
 			t.Fatal(err)
 		}

@@ -9,7 +9,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/browser"
@@ -44,7 +44,7 @@ func TestStaffFiguresInBrowserWithoutJavaScript(t *testing.T) {
 		rows.Close()
 		at := time.Date(2026, 3, 11, 6, 2, 0, 0, time.UTC)
 		for i, ids := range [][]string{readers, readers[:1]} {
-			m := model.Mailing{ID: app.NewID(), OrgID: org.ID, Kind: model.MailingDigest, RefID: org.ID + "/daily/2026-03-11/g" + string(rune('a'+i)),
+			m := model.Mailing{ID: core.NewID(), OrgID: org.ID, Kind: model.MailingDigest, RefID: org.ID + "/daily/2026-03-11/g" + string(rune('a'+i)),
 				Subject: "Les nouvelles du jour — Ville de bellerive", State: model.MailingSending, CreatedAt: at.Add(time.Duration(i) * time.Second)}
 			err := ts.Store.InTx(ctx, func(tx *store.Tx) error {
 				if _, _, err := tx.CreateMailing(ctx, m); err != nil {

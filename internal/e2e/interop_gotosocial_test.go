@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -496,7 +497,7 @@ func TestInteropGoToSocial(t *testing.T) {
 		// console's reads check the caller's role since the policy table).
 		A.Staff(t, "cm@bellerive.test", "bellerive", model.RoleManager)
 		voirie := service(t, A, org, "Voirie")
-		topic := model.Topic{ID: app.NewID(), OrgID: org.ID, Slug: "travaux", Name: "Travaux", ServiceID: voirie, CreatedAt: A.App.Now()}
+		topic := model.Topic{ID: core.NewID(), OrgID: org.ID, Slug: "travaux", Name: "Travaux", ServiceID: voirie, CreatedAt: A.App.Now()}
 		if err := A.Store.CreateTopic(ctx, topic); err != nil {
 			t.Fatal(err)
 		}

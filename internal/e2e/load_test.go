@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -159,7 +160,7 @@ func TestBusySaturday(t *testing.T) {
 				defer wg.Done()
 				<-start
 				timed("comment", func() (int, error) {
-					return post(residents[i], "/bellerive/p/budget/commentaires", url.Values{"idem": {app.NewID()},
+					return post(residents[i], "/bellerive/p/budget/commentaires", url.Values{"idem": {core.NewID()},
 						"body": {fmt.Sprintf("Proposition %d : un banc et un arbre de plus rue de la Loire.", i)}})
 				})
 			}()

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/jobs"
 	"github.com/parvis/parvis/internal/model"
@@ -265,7 +266,7 @@ func seedNewsletter(t *testing.T, data, database string, total, perSec int) stri
 	}
 	// The community manager who sends it: the use cases ask the policy.
 	now := time.Now().UTC()
-	cm := model.Account{ID: app.NewID(), Email: "com@bellerive.test", DisplayName: "Com", CreatedAt: now, UpdatedAt: now}
+	cm := model.Account{ID: core.NewID(), Email: "com@bellerive.test", DisplayName: "Com", CreatedAt: now, UpdatedAt: now}
 	if err := srv.Store.CreateAccount(ctx, cm); err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +297,7 @@ func SeedSubscribers(ctx context.Context, st *store.Store, orgID string, total i
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	return st.InTx(ctx, func(tx *store.Tx) error {
 		for i := 0; i < total; i++ {
-			s := model.Subscriber{ID: app.NewID(), Email: fmt.Sprintf("habitant%05d@example.test", i), Lang: "fr",
+			s := model.Subscriber{ID: core.NewID(), Email: fmt.Sprintf("habitant%05d@example.test", i), Lang: "fr",
 				Status: model.SubActive, ConfirmedAt: &now, CreatedAt: now, UpdatedAt: now}
 			if err := tx.CreateSubscriber(ctx, s); err != nil {
 				return err

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -26,7 +27,7 @@ func seedDigestReaders(t *testing.T, ts *testserver.TS, orgID, prefix string, n 
 	err := ts.Store.InTx(ctx, func(tx *store.Tx) error {
 		for i := 0; i < n; i++ {
 			email := fmt.Sprintf("%s%d@example.test", prefix, i)
-			s := model.Subscriber{ID: app.NewID(), Email: email, Lang: "fr", Status: model.SubActive, ConfirmedAt: &now, CreatedAt: now, UpdatedAt: now}
+			s := model.Subscriber{ID: core.NewID(), Email: email, Lang: "fr", Status: model.SubActive, ConfirmedAt: &now, CreatedAt: now, UpdatedAt: now}
 			if err := tx.CreateSubscriber(ctx, s); err != nil {
 				return err
 			}
@@ -59,7 +60,7 @@ func TestDigestFiguresPerDigest(t *testing.T) {
 		ts.Staff(t, "karim@bellerive.test", "bellerive", model.RoleAdmin)
 		admin := ts.Client(t)
 		ts.LoginAs(t, admin, "karim@bellerive.test")
-		travaux := model.Topic{ID: app.NewID(), OrgID: org.ID, Slug: "travaux", Name: "Travaux", CreatedAt: ts.Clock.Now()}
+		travaux := model.Topic{ID: core.NewID(), OrgID: org.ID, Slug: "travaux", Name: "Travaux", CreatedAt: ts.Clock.Now()}
 		if err := ts.Store.CreateTopic(ctx, travaux); err != nil {
 			t.Fatal(err)
 		}
@@ -180,7 +181,7 @@ func TestDigestFiguresPerDigest(t *testing.T) {
 		// Pages of 20: 25 older digests (without click counts) make 27.
 		for i := 0; i < 25; i++ {
 			at := time.Date(2026, 2, 1+i, 6, 0, 0, 0, time.UTC)
-			m := model.Mailing{ID: app.NewID(), OrgID: org.ID, Kind: model.MailingDigest, RefID: fmt.Sprintf("%s/daily/%s/old", org.ID, at.Format("2006-01-02")),
+			m := model.Mailing{ID: core.NewID(), OrgID: org.ID, Kind: model.MailingDigest, RefID: fmt.Sprintf("%s/daily/%s/old", org.ID, at.Format("2006-01-02")),
 				Subject: "Les nouvelles du jour — ancien", State: model.MailingDone, CreatedAt: at}
 			if _, _, err := ts.Store.CreateMailing(ctx, m); err != nil {
 				t.Fatal(err)
@@ -218,7 +219,7 @@ func TestDigestFiguresPerDigest(t *testing.T) {
 			t.Fatal(err)
 		}
 		mustStatus(t, "not a digest", admin.Get("/admin/bellerive/abonnes/resumes/"+news), 404)
-		mustStatus(t, "unknown digest", admin.Get("/admin/bellerive/abonnes/resumes/"+app.NewID()), 404)
+		mustStatus(t, "unknown digest", admin.Get("/admin/bellerive/abonnes/resumes/"+core.NewID()), 404)
 		ts.Staff(t, "agent@bellerive.test", "bellerive", model.RoleAgent)
 		agent := ts.Client(t)
 		ts.LoginAs(t, agent, "agent@bellerive.test")

@@ -8,7 +8,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/testkit/browser"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -21,7 +21,7 @@ func TestSubscriptionInBrowser(t *testing.T) {
 	ts := testserver.Start(t, testserver.Options{})
 	org := ts.Org(t, "bellerive")
 	for _, name := range []string{"Travaux", "Culture"} {
-		if err := ts.Store.CreateTopic(context.Background(), model.Topic{ID: app.NewID(), OrgID: org.ID,
+		if err := ts.Store.CreateTopic(context.Background(), model.Topic{ID: core.NewID(), OrgID: org.ID,
 			Slug: strings.ToLower(name), Name: name, CreatedAt: ts.Clock.Now()}); err != nil {
 			t.Fatal(err)
 		}

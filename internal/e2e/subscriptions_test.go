@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -19,11 +20,11 @@ func publishNow(t *testing.T, ts *testserver.TS, org model.Organisation, kind mo
 	t.Helper()
 	ctx := context.Background()
 	now := ts.Clock.Now()
-	p := model.Publication{ID: app.NewID(), OrgID: org.ID, Kind: kind, Slug: strings.ToLower(strings.ReplaceAll(title, " ", "-")) + app.NewID()[30:],
+	p := model.Publication{ID: core.NewID(), OrgID: org.ID, Kind: kind, Slug: strings.ToLower(strings.ReplaceAll(title, " ", "-")) + core.NewID()[30:],
 		Title: title, Summary: "Résumé : " + title, BodyMD: title, BodyHTML: "<p>" + title + "</p>", State: model.StateDraft,
 		AlertLevel: level, CreatedAt: now, UpdatedAt: now}
 	err := ts.Store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.CreatePublication(ctx, p, app.NewID()); err != nil {
+		if err := tx.CreatePublication(ctx, p, core.NewID()); err != nil {
 			return err
 		}
 		if len(topics) > 0 {
@@ -31,7 +32,7 @@ func publishNow(t *testing.T, ts *testserver.TS, org model.Organisation, kind mo
 				return err
 			}
 		}
-		if err := tx.SetPublicationState(ctx, store.StateChange{PubTransition: model.PubTransition{ID: app.NewID(),
+		if err := tx.SetPublicationState(ctx, store.StateChange{PubTransition: model.PubTransition{ID: core.NewID(),
 			PublicationID: p.ID, OrgID: org.ID, From: model.StateDraft, To: model.StatePublished, CreatedAt: now}}); err != nil {
 			return err
 		}
@@ -66,8 +67,8 @@ func TestSubscriptionEndToEnd(t *testing.T) {
 		ts := testserver.Start(t, testserver.Options{Engine: engine})
 		ctx := context.Background()
 		org := ts.Org(t, "bellerive")
-		travaux := model.Topic{ID: app.NewID(), OrgID: org.ID, Slug: "travaux", Name: "Travaux", CreatedAt: ts.Clock.Now()}
-		culture := model.Topic{ID: app.NewID(), OrgID: org.ID, Slug: "culture", Name: "Culture", CreatedAt: ts.Clock.Now()}
+		travaux := model.Topic{ID: core.NewID(), OrgID: org.ID, Slug: "travaux", Name: "Travaux", CreatedAt: ts.Clock.Now()}
+		culture := model.Topic{ID: core.NewID(), OrgID: org.ID, Slug: "culture", Name: "Culture", CreatedAt: ts.Clock.Now()}
 		for _, tp := range []model.Topic{travaux, culture} {
 			if err := ts.Store.CreateTopic(ctx, tp); err != nil {
 				t.Fatal(err)

@@ -47,12 +47,12 @@ type Opinioner interface {
 // only on a pending opinion).
 type SecondOpinionWorker struct {
 	river.WorkerDefaults[SecondOpinionArgs]
-	App func() Opinioner
+	Opinioner Opinioner
 }
 
 // Work asks for one opinion.
 func (w *SecondOpinionWorker) Work(ctx context.Context, job *river.Job[SecondOpinionArgs]) error {
-	return w.App().SecondOpinion(ctx, job.Args.OrgID, job.Args.CommentID, job.Attempt >= job.MaxAttempts)
+	return w.Opinioner.SecondOpinion(ctx, job.Args.OrgID, job.Args.CommentID, job.Attempt >= job.MaxAttempts)
 }
 
 // NextRetry spaces the retries (River's default is much shorter at first).

@@ -86,7 +86,7 @@ type Mailer interface {
 // lease lets one send while the others wait.
 type MailingWorker struct {
 	river.WorkerDefaults[RunMailingArgs]
-	Mailer func() Mailer // the app is built after the queue
+	Mailer Mailer
 }
 
 // Timeout: a mailing at a limited rate may take hours; its lease, not the
@@ -95,7 +95,7 @@ func (w *MailingWorker) Timeout(*river.Job[RunMailingArgs]) time.Duration { retu
 
 // Work sends until done, paused or cancelled.
 func (w *MailingWorker) Work(ctx context.Context, job *river.Job[RunMailingArgs]) error {
-	return mailingOutcome(w.Mailer().RunMailing(ctx, job.Args.MailingID))
+	return mailingOutcome(w.Mailer.RunMailing(ctx, job.Args.MailingID))
 }
 
 // mailingOutcome turns the engine's "not now" answers into snoozes.
@@ -112,7 +112,7 @@ func mailingOutcome(err error) error {
 // FanOutWorker e-mails a publication to "immediately" subscribers.
 type FanOutWorker struct {
 	river.WorkerDefaults[FanOutArgs]
-	Mailer func() Mailer
+	Mailer Mailer
 }
 
 // Timeout: see MailingWorker.
@@ -120,29 +120,29 @@ func (w *FanOutWorker) Timeout(*river.Job[FanOutArgs]) time.Duration { return -1
 
 // Work draws the list and sends.
 func (w *FanOutWorker) Work(ctx context.Context, job *river.Job[FanOutArgs]) error {
-	return mailingOutcome(w.Mailer().FanOut(ctx, job.Args.OrgID, job.Args.PublicationID))
+	return mailingOutcome(w.Mailer.FanOut(ctx, job.Args.OrgID, job.Args.PublicationID))
 }
 
 // ThreadWorker e-mails a new comment's thread followers.
 type ThreadWorker struct {
 	river.WorkerDefaults[ThreadArgs]
-	Mailer func() Mailer
+	Mailer Mailer
 }
 
 // Work draws the list and sends.
 func (w *ThreadWorker) Work(ctx context.Context, job *river.Job[ThreadArgs]) error {
-	return mailingOutcome(w.Mailer().NotifyThread(ctx, job.Args.PublicationID, job.Args.CommentID))
+	return mailingOutcome(w.Mailer.NotifyThread(ctx, job.Args.PublicationID, job.Args.CommentID))
 }
 
 // NewsletterWorker starts a scheduled newsletter.
 type NewsletterWorker struct {
 	river.WorkerDefaults[SendNewsletterArgs]
-	Mailer func() Mailer
+	Mailer Mailer
 }
 
 // Work starts the sending if the newsletter is still scheduled for At.
 func (w *NewsletterWorker) Work(ctx context.Context, job *river.Job[SendNewsletterArgs]) error {
-	return w.Mailer().SendScheduledNewsletter(ctx, job.Args.NewsletterID, job.Args.At)
+	return w.Mailer.SendScheduledNewsletter(ctx, job.Args.NewsletterID, job.Args.At)
 }
 
 // MailTickArgs is the periodic job that builds digests and resumes
@@ -155,12 +155,12 @@ func (MailTickArgs) Kind() string { return "mail_tick" }
 // MailTickWorker runs the tick.
 type MailTickWorker struct {
 	river.WorkerDefaults[MailTickArgs]
-	Mailer func() Mailer
+	Mailer Mailer
 }
 
 // Work builds due digests and re-queues interrupted mailings.
 func (w *MailTickWorker) Work(ctx context.Context, _ *river.Job[MailTickArgs]) error {
-	m := w.Mailer()
+	m := w.Mailer
 	return errors.Join(m.RunDigests(ctx), m.ResumeMailings(ctx), m.SendDueNewsletters(ctx))
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -35,7 +36,7 @@ func runEvents(ctx context.Context, a *app.App, orgID string, n, batch int, topi
 			start := day.Add(time.Duration(8+rng.IntN(12))*time.Hour + time.Duration(rng.IntN(4)*15)*time.Minute)
 			title := strings.NewReplacer("{rue}", pick(rng, streets), "{lieu}", pick(rng, places)).Replace(pick(rng, eventTitles))
 			created := now.Add(-time.Duration(1+rng.IntN(60)) * 24 * time.Hour)
-			p := model.Publication{ID: app.NewID(), OrgID: orgID, Kind: model.KindEvent, Revision: 1, State: model.StatePublished,
+			p := model.Publication{ID: core.NewID(), OrgID: orgID, Kind: model.KindEvent, Revision: 1, State: model.StatePublished,
 				Title: title, Slug: fmt.Sprintf("%s-e%d", Slugify(title), k), Summary: "Rendez-vous proposé par la commune : entrée libre.",
 				BodyMD: "Venez nombreux.", BodyHTML: "<p>Venez nombreux.</p>", CreatedAt: created, UpdatedAt: created, PublishedAt: &created}
 			if len(topicIDs) > 0 {

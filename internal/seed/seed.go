@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -72,7 +73,7 @@ func Run(ctx context.Context, a *app.App, opt Options) (Result, error) {
 			if i >= len(topicNames) {
 				name = fmt.Sprintf("%s %d", name, i/len(topicNames)+1)
 			}
-			t := model.Topic{ID: app.NewID(), OrgID: org.ID, Slug: Slugify(name), Name: name,
+			t := model.Topic{ID: core.NewID(), OrgID: org.ID, Slug: Slugify(name), Name: name,
 				Description: "Tout ce que la commune publie sur le thème « " + name + " ».", CreatedAt: now}
 			if err := tx.CreateTopic(ctx, t); err != nil {
 				return err
@@ -84,7 +85,7 @@ func Run(ctx context.Context, a *app.App, opt Options) (Result, error) {
 			if i >= len(places) {
 				name = fmt.Sprintf("%s %d", name, i/len(places)+1)
 			}
-			n := model.Neighbourhood{ID: app.NewID(), OrgID: org.ID, Slug: Slugify(name), Name: name, CreatedAt: now}
+			n := model.Neighbourhood{ID: core.NewID(), OrgID: org.ID, Slug: Slugify(name), Name: name, CreatedAt: now}
 			if err := tx.CreateNeighbourhood(ctx, n); err != nil {
 				return err
 			}
@@ -140,7 +141,7 @@ func pick[T any](rng *rand.Rand, xs []T) T { return xs[rng.IntN(len(xs))] }
 
 // generate makes publication k, published at (or drafted at) at.
 func generate(rng *rand.Rand, k int, at, now time.Time, topicIDs, nbIDs []string) model.Publication {
-	p := model.Publication{ID: app.NewID(), Revision: 1, CreatedAt: at, UpdatedAt: at, State: model.StatePublished}
+	p := model.Publication{ID: core.NewID(), Revision: 1, CreatedAt: at, UpdatedAt: at, State: model.StatePublished}
 	r := rng.IntN(100)
 	street, place := pick(rng, streets), pick(rng, places)
 	date := at.AddDate(0, 0, 3+rng.IntN(20))

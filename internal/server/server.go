@@ -17,8 +17,10 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/httpserver"
@@ -169,47 +171,15 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 	if clock == nil {
 		clock = app.SystemClock{}
 	}
-	mailSent := s.Metrics.Counter("parvis_mail_sent_total", "E-mails handed to the mail server or outbox.", "result", "ok")
-	mailFailed := s.Metrics.Counter("parvis_mail_sent_total", "E-mails handed to the mail server or outbox.", "result", "error")
-	workers := river.NewWorkers()
-	river.AddWorker(workers, &jobs.MailWorker{Store: st, Sender: sender, Logger: logger, OnSent: func(ok bool) {
-		if ok {
-			mailSent.Inc()
-		} else {
-			mailFailed.Inc()
-		}
-	}})
-	// The App is built below, once the queue exists; the workers reach it
-	// only when jobs run, after Open.
-	river.AddWorker(workers, &jobs.CleanupWorker{Run: func(ctx context.Context) error { return s.App.CleanupExpired(ctx) }})
-	river.AddWorker(workers, &jobs.OverdueDigestWorker{Run: func(ctx context.Context) (int, error) { return s.App.SendOverdueDigests(ctx) }})
-	river.AddWorker(workers, &jobs.FollowerSnapshotWorker{Run: func(ctx context.Context) (int, error) { return s.App.SnapshotFollowers(ctx) }})
-	publisher := &jobs.PublishWorker{}
-	river.AddWorker(workers, publisher)
-	reminder := &jobs.EventReminderWorker{}
-	river.AddWorker(workers, reminder)
-	appOf := func() jobs.Mailer { return s.App }
-	river.AddWorker(workers, &jobs.MailingWorker{Mailer: appOf})
-	river.AddWorker(workers, &jobs.FanOutWorker{Mailer: appOf})
-	river.AddWorker(workers, &jobs.ThreadWorker{Mailer: appOf})
-	river.AddWorker(workers, &jobs.NewsletterWorker{Mailer: appOf})
-	river.AddWorker(workers, &jobs.MailTickWorker{Mailer: appOf})
-	jcfg := jobs.Config{Workers: workers, PollInterval: cfg.JobPoll, Logger: logger,
-		Queues:   map[string]int{jobs.MailQueue: 20, jobs.MailingQueue: 4, jobs.FederationQueue: federationWorkers},
-		Periodic: []*river.PeriodicJob{jobs.CleanupJob(), jobs.OverdueDigestJob(), jobs.FollowerSnapshotJob(), jobs.MailTickJob()}}
-	river.AddWorker(workers, &jobs.SecondOpinionWorker{App: func() jobs.Opinioner { return s.App }})
-	jcfg.Queues[jobs.OpinionQueue] = opinionWorkers
-	fedFanout, fedDeliver := &jobs.FedFanOutWorker{}, &jobs.FedDeliverWorker{}
-	river.AddWorker(workers, fedFanout)
-	river.AddWorker(workers, fedDeliver)
+	var riverTime rivertype.TimeGenerator
 	if opt.Clock != nil {
 		// A controllable clock drives River too, so scheduled jobs follow it.
-		jcfg.Time = jobs.ClockTime(opt.Clock.Now)
+		riverTime = jobs.ClockTime(opt.Clock.Now)
 	}
-	if opt.NoWorkers {
-		jcfg.Workers = nil
-	}
-	s.Jobs, err = jobs.New(ctx, st, jcfg)
+	// Use cases insert jobs through a client of their own that works none;
+	// the working client below is built once the use cases exist, so its
+	// workers hold them directly.
+	inserter, err := jobs.New(ctx, st, jobs.Config{Logger: logger, Time: riverTime})
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -221,26 +191,45 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 			return nil, err
 		}
 	}
-	s.App = &app.App{Store: st, Jobs: s.Jobs, Mail: tmpl, Cat: cat, Clock: clock,
-		Passwords: passwords.New(params), BaseURL: cfg.BaseURL, MediaDir: cfg.MediaDir(), Logger: logger, Screener: screener,
+	deps := app.Deps{Passwords: passwords.New(params), MediaDir: cfg.MediaDir(), Screener: screener,
 		MailConfig: app.MailConfig{From: cfg.MailFrom, BounceDomain: cfg.BounceDomain, Conns: cfg.MailConns},
 		Fed:        federationOptions(cfg, opt, clock, logger)}
 	if b, ok := sender.(mail.Bulk); ok {
-		s.App.MassSender = b
+		deps.MassSender = b
 	}
 	if cfg.LLMURL != "" {
-		if s.App.Opinion, err = s.secondOpinion(cfg, clock); err != nil {
+		if deps.Opinion, err = s.secondOpinion(cfg, clock); err != nil {
 			st.Close()
 			return nil, err
 		}
 	}
-	if err := s.App.InitMailSecrets(ctx); err != nil {
+	if !opt.NoWorkers {
+		// This process's liveness mark lets it (or another process)
+		// take over the mailing leases of a process that died.
+		deps.Instance = core.NewID()
+		if err := st.RegisterInstance(ctx, deps.Instance); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
+	s.App, err = app.New(ctx, &core.Core{Store: st, Jobs: inserter, Mail: tmpl, Cat: cat, Clock: clock,
+		BaseURL: cfg.BaseURL, Logger: logger}, deps)
+	if err != nil {
 		st.Close()
 		return nil, err
 	}
-	publisher.Publisher = s.App
-	reminder.Reminder = s.App
-	fedFanout.Federator, fedDeliver.Federator = s.App, s.App
+	jcfg := jobs.Config{PollInterval: cfg.JobPoll, Logger: logger, Time: riverTime,
+		Queues: map[string]int{jobs.MailQueue: 20, jobs.MailingQueue: 4, jobs.FederationQueue: federationWorkers,
+			jobs.OpinionQueue: opinionWorkers},
+		Periodic: []*river.PeriodicJob{jobs.CleanupJob(), jobs.OverdueDigestJob(), jobs.FollowerSnapshotJob(), jobs.MailTickJob()}}
+	if !opt.NoWorkers {
+		jcfg.Workers = s.workers(st, sender, logger)
+	}
+	s.Jobs, err = jobs.New(ctx, st, jcfg)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	if !opt.NoWorkers {
 		// Scheduled publications whose job could not run (a database
 		// restored from a backup…) go out now, before serving.
@@ -248,13 +237,6 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 			logger.Warn("publish due publications", "error", err)
 		} else if n > 0 {
 			logger.Info("published overdue scheduled publications", "count", n)
-		}
-		// This process's liveness mark lets it (or another process)
-		// take over the mailing leases of a process that died.
-		s.App.Instance = app.NewID()
-		if err := st.RegisterInstance(ctx, s.App.Instance); err != nil {
-			st.Close()
-			return nil, err
 		}
 		// Mailings a stopped process left half sent are queued again
 		// (their leases keep a live sender elsewhere alone).
@@ -272,6 +254,35 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 	s.Handler = httpserver.New(httpserver.Config{Logger: logger, Metrics: s.Metrics, MetricsToken: cfg.MetricsToken,
 		DB: st, Session: w.Session, NotFound: w.NotFound, Proxies: cfg.Proxies()}, w)
 	return s, nil
+}
+
+// workers binds every job kind to the use case that runs it.
+func (s *Server) workers(st *store.Store, sender mail.Sender, logger *slog.Logger) *river.Workers {
+	mailSent := s.Metrics.Counter("parvis_mail_sent_total", "E-mails handed to the mail server or outbox.", "result", "ok")
+	mailFailed := s.Metrics.Counter("parvis_mail_sent_total", "E-mails handed to the mail server or outbox.", "result", "error")
+	a := s.App
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &jobs.MailWorker{Store: st, Sender: sender, Logger: logger, OnSent: func(ok bool) {
+		if ok {
+			mailSent.Inc()
+		} else {
+			mailFailed.Inc()
+		}
+	}})
+	river.AddWorker(workers, &jobs.CleanupWorker{Run: a.CleanupExpired})
+	river.AddWorker(workers, &jobs.OverdueDigestWorker{Run: a.SendOverdueDigests})
+	river.AddWorker(workers, &jobs.FollowerSnapshotWorker{Run: a.SnapshotFollowers})
+	river.AddWorker(workers, &jobs.PublishWorker{Publisher: a})
+	river.AddWorker(workers, &jobs.EventReminderWorker{Reminder: a})
+	river.AddWorker(workers, &jobs.MailingWorker{Mailer: a})
+	river.AddWorker(workers, &jobs.FanOutWorker{Mailer: a})
+	river.AddWorker(workers, &jobs.ThreadWorker{Mailer: a})
+	river.AddWorker(workers, &jobs.NewsletterWorker{Mailer: a})
+	river.AddWorker(workers, &jobs.MailTickWorker{Mailer: a})
+	river.AddWorker(workers, &jobs.SecondOpinionWorker{Opinioner: a})
+	river.AddWorker(workers, &jobs.FedFanOutWorker{Federator: a})
+	river.AddWorker(workers, &jobs.FedDeliverWorker{Federator: a})
+	return workers
 }
 
 // opinionWorkers is the concurrency of the second-opinion queue: a

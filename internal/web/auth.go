@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/model"
@@ -27,7 +28,7 @@ func (h *Handler) Session(next http.Handler) http.Handler {
 			l = h.cat.Negotiate(r.Header.Get("Accept-Language"))
 		}
 		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
-			hash := app.HashSecret(c.Value)
+			hash := core.HashSecret(c.Value)
 			acct, err := h.app.SessionAccount(ctx, hash)
 			switch {
 			case err == nil:

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/reqinfo"
@@ -153,7 +154,7 @@ func (h *Handler) commentSection(r *http.Request, org model.Organisation, pub mo
 		if s.Avail, err = h.availability(r, org.ID); err != nil {
 			return nil, err
 		}
-		s.Token, _ = app.NewSecret()
+		s.Token, _ = core.NewSecret()
 		if th.Staff != nil {
 			s.Staff, s.Lead = true, th.Lead
 			s.As = h.asOptions(org, th.Lead, th.AnswerServices)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/officehours"
 	"github.com/parvis/parvis/internal/reqinfo"
@@ -98,7 +99,7 @@ func (h *Handler) askData(r *http.Request) (*askView, error) {
 	if d.Avail, err = h.availability(r, org.ID); err != nil {
 		return nil, err
 	}
-	d.Token, _ = app.NewSecret()
+	d.Token, _ = core.NewSecret()
 	return d, nil
 }
 

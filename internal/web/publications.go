@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/markdown"
 	"github.com/parvis/parvis/internal/media"
@@ -248,7 +249,7 @@ func (h *Handler) pubNew(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The id is chosen now so that a double submission or an autosave
 	// followed by "Enregistrer" all land on the same draft.
-	f.Values.Set("id", app.NewID())
+	f.Values.Set("id", core.NewID())
 	f.Values.Set("kind", string(kind))
 	return h.renderPub(w, r, http.StatusOK, nil, f, false)
 }
