@@ -3,32 +3,16 @@ package app
 import (
 	"context"
 	"errors"
-	"net/mail"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/parvis/parvis/internal/mail"
 
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
-
-// NormalizeEmail lower-cases and trims an address; the local part is kept
-// whole (plus-addressing stays distinct).
-func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
-
-// validEmail accepts a bare address with a dotted domain.
-func validEmail(s string) bool {
-	if len(s) > 254 || strings.ContainsAny(s, " <>\"") {
-		return false
-	}
-	addr, err := mail.ParseAddress(s)
-	if err != nil || addr.Address != s {
-		return false
-	}
-	at := strings.LastIndexByte(s, '@')
-	return at > 0 && strings.Contains(s[at+1:], ".") && !strings.HasSuffix(s, ".")
-}
 
 // cleanDisplayName trims and refuses control or invisible characters.
 func cleanDisplayName(s string) (string, bool) {
@@ -48,9 +32,9 @@ func cleanDisplayName(s string) (string, bool) {
 // checkNewAccount validates a new account's e-mail, display name and
 // password into v, and returns the normalised e-mail and cleaned name.
 func (a *App) checkNewAccount(email, displayName, password string, v *model.ValidationError) (string, string) {
-	email = NormalizeEmail(email)
+	email = mail.NormalizeEmail(email)
 	name, nameOK := cleanDisplayName(displayName)
-	if !validEmail(email) {
+	if !mail.ValidEmail(email) {
 		v.Add("email", "account.error.email")
 	}
 	if !nameOK {

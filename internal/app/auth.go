@@ -8,6 +8,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/i18n"
+	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/passwords"
 	"github.com/parvis/parvis/internal/reqinfo"
@@ -81,18 +82,6 @@ func (e *TokenError) Unwrap() error {
 	return model.ErrNotFound
 }
 
-// accountLang is the language of e-mails to acct: its own choice, else the
-// language of the page it acted from, else French.
-func accountLang(acct model.Account, fallback string) string {
-	if i18n.Supported(acct.Locale) {
-		return acct.Locale
-	}
-	if i18n.Supported(fallback) {
-		return fallback
-	}
-	return i18n.Default
-}
-
 // linkMail is the data of an e-mail carrying a link.
 type linkMail struct {
 	Name  string
@@ -106,47 +95,14 @@ func accountKey(email string) string { return "acct:" + email }
 func ipKey(ip string) string         { return "ip:" + reqinfo.RateBucket(ip) } // IPv6: per /64
 func mailKey(email string) string    { return "mail:" + email }
 
-// countEvent adds one event to key's window and returns the new state,
-// which the caller saves.
-func countEvent(ctx context.Context, tx *store.Tx, key string, window time.Duration, now time.Time) (store.ThrottleState, error) {
-	st, err := tx.LockThrottle(ctx, key, now)
-	if err != nil {
-		return st, err
-	}
-	st = freshen(st, window, now)
-	st.Failures++
-	return st, nil
-}
-
-// freshen starts a new window when key has been quiet for a whole one. A
-// window ends after `window` without events nor block, so a blocked key
-// keeps its count (and its growing block) until it has been quiet for a
-// whole window.
-func freshen(st store.ThrottleState, window time.Duration, now time.Time) store.ThrottleState {
-	quiet := st.WindowStart
-	if st.BlockedUntil != nil && st.BlockedUntil.After(quiet) {
-		quiet = *st.BlockedUntil
-	}
-	if now.Sub(quiet) > window {
-		return store.ThrottleState{WindowStart: now}
-	}
-	return st
-}
-
-// throttleRule is a key and the failures it tolerates.
-type throttleRule struct {
-	key   string
-	limit int
-}
-
-func loginRules(email, ip string) []throttleRule {
-	return []throttleRule{{accountKey(email), AccountFailureLimit}, {ipKey(ip), IPFailureLimit}}
+func loginRules(email, ip string) []core.ThrottleRule {
+	return []core.ThrottleRule{{Key: accountKey(email), Limit: AccountFailureLimit}, {Key: ipKey(ip), Limit: IPFailureLimit}}
 }
 
 // reservation is one password check counted against its throttle rules
 // before it runs.
 type reservation struct {
-	rules []throttleRule
+	rules []core.ThrottleRule
 	// blocked tells, per rule, that counting this attempt started a block
 	// (undone with the count when the attempt turns out not to be a failure).
 	blocked []bool
@@ -161,14 +117,14 @@ type reservation struct {
 // attempt that reaches a limit starts the block at once, and the attempts
 // behind it wait for its row and see the block. A key already blocked
 // answers the wait and counts nothing (the attempt does not lengthen it).
-func (a *App) reserveAttempt(ctx context.Context, now time.Time, rules []throttleRule) (res reservation, blockedFor time.Duration, err error) {
+func (a *App) reserveAttempt(ctx context.Context, now time.Time, rules []core.ThrottleRule) (res reservation, blockedFor time.Duration, err error) {
 	res = reservation{rules: rules, blocked: make([]bool, len(rules))}
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
 		// Rows are always locked in the rules' order (account, then IP),
 		// so two attempts cannot wait on each other.
 		states := make([]store.ThrottleState, len(rules))
 		for i, r := range rules {
-			st, err := tx.LockThrottle(ctx, r.key, now)
+			st, err := tx.LockThrottle(ctx, r.Key, now)
 			if err != nil {
 				return err
 			}
@@ -181,16 +137,16 @@ func (a *App) reserveAttempt(ctx context.Context, now time.Time, rules []throttl
 			return nil
 		}
 		for i, r := range rules {
-			st := freshen(states[i], ThrottleWindow, now)
+			st := core.Freshen(states[i], ThrottleWindow, now)
 			st.Failures++
-			if st.Failures >= r.limit {
-				d := min(firstBlock<<min(st.Failures-r.limit, 10), maxBlock)
+			if st.Failures >= r.Limit {
+				d := min(firstBlock<<min(st.Failures-r.Limit, 10), maxBlock)
 				until := now.Add(d)
 				st.BlockedUntil = &until
 				res.blocked[i] = true
 				res.wait = max(res.wait, d)
 			}
-			if err := tx.PutThrottle(ctx, r.key, st); err != nil {
+			if err := tx.PutThrottle(ctx, r.Key, st); err != nil {
 				return err
 			}
 		}
@@ -205,7 +161,7 @@ func (a *App) reserveAttempt(ctx context.Context, now time.Time, rules []throttl
 func (a *App) refund(ctx context.Context, res reservation, from int, now time.Time) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
 		for i := from; i < len(res.rules); i++ {
-			st, err := tx.LockThrottle(ctx, res.rules[i].key, now)
+			st, err := tx.LockThrottle(ctx, res.rules[i].Key, now)
 			if err != nil {
 				return err
 			}
@@ -213,7 +169,7 @@ func (a *App) refund(ctx context.Context, res reservation, from int, now time.Ti
 			if res.blocked[i] {
 				st.BlockedUntil = nil
 			}
-			if err := tx.PutThrottle(ctx, res.rules[i].key, st); err != nil {
+			if err := tx.PutThrottle(ctx, res.rules[i].Key, st); err != nil {
 				return err
 			}
 		}
@@ -230,7 +186,7 @@ var ErrPasswordsBusy = fmt.Errorf("%w: too many password checks at once", model.
 // "") after reserving the attempt. It returns nil for the right password
 // (the caller then refunds or clears the rules), ErrPasswordsBusy, a
 // ThrottledError for a failure that started a block, or errMismatch.
-func (a *App) checkReserved(ctx context.Context, now time.Time, rules []throttleRule, hash, password string) (reservation, error) {
+func (a *App) checkReserved(ctx context.Context, now time.Time, rules []core.ThrottleRule, hash, password string) (reservation, error) {
 	res, wait, err := a.reserveAttempt(ctx, now, rules)
 	if err != nil {
 		return res, err
@@ -269,7 +225,7 @@ var errMismatch = errors.New("wrong password")
 // go out.
 func (a *App) mailAllowed(ctx context.Context, tx *store.Tx, addr string) (bool, error) {
 	now := a.Now()
-	st, err := countEvent(ctx, tx, mailKey(addr), mailWindow, now)
+	st, err := core.CountEvent(ctx, tx, mailKey(addr), mailWindow, now)
 	if err != nil {
 		return false, err
 	}
@@ -368,14 +324,14 @@ func (a *App) SignUp(ctx context.Context, in SignUp) error {
 			if ok, err := a.mailAllowed(ctx, tx, email); err != nil || !ok {
 				return err
 			}
-			return a.SendMail(ctx, tx, email, accountLang(existing, in.Locale), "account_signup_exists",
+			return a.SendMail(ctx, tx, email, core.AccountLang(existing, in.Locale), "account_signup_exists",
 				linkMail{Name: existing.DisplayName, Link: a.BaseURL + "/password/forgot", Base: a.BaseURL})
 		}
 		if !errors.Is(err, model.ErrNotFound) {
 			return err
 		}
 		acct := model.Account{ID: core.NewID(), Email: email, DisplayName: name, PasswordHash: hash,
-			Locale: accountLang(model.Account{}, in.Locale), CreatedAt: now, UpdatedAt: now}
+			Locale: core.AccountLang(model.Account{}, in.Locale), CreatedAt: now, UpdatedAt: now}
 		if err := tx.CreateAccount(ctx, acct); errors.Is(err, model.ErrConflict) {
 			return errSignupRace
 		} else if err != nil {
@@ -410,8 +366,8 @@ func (a *App) ResendVerification(ctx context.Context, email, lang string) error 
 // and answers the same.
 func (a *App) mailAccountLink(ctx context.Context, email, lang string, wanted func(model.Account) bool,
 	purpose model.TokenPurpose, life time.Duration, path, template string) error {
-	email = NormalizeEmail(email)
-	if !validEmail(email) {
+	email = mail.NormalizeEmail(email)
+	if !mail.ValidEmail(email) {
 		v := &model.ValidationError{}
 		v.Add("email", "account.error.email")
 		return v
@@ -431,7 +387,7 @@ func (a *App) mailAccountLink(ctx context.Context, email, lang string, wanted fu
 		if err != nil {
 			return err
 		}
-		return a.SendMail(ctx, tx, email, accountLang(acct, lang), template,
+		return a.SendMail(ctx, tx, email, core.AccountLang(acct, lang), template,
 			linkMail{Name: acct.DisplayName, Link: link, Hours: int(life.Hours()), Base: a.BaseURL})
 	})
 }
@@ -458,7 +414,7 @@ func (a *App) VerifyEmail(ctx context.Context, secret string) (model.Account, er
 // counts as a failure too, so neither timing nor blocking tells whether an
 // account exists.
 func (a *App) Login(ctx context.Context, email, password, ip string) (model.Account, error) {
-	email = NormalizeEmail(email)
+	email = mail.NormalizeEmail(email)
 	now := a.Now()
 	rules := loginRules(email, ip)
 	acct, err := a.Store.AccountByEmail(ctx, email)
@@ -542,7 +498,7 @@ func (a *App) ResetPassword(ctx context.Context, secret, password string) (model
 		if err := a.Audit(ctx, tx, "", acct.ID, "account.password_reset", acct.ID, ""); err != nil {
 			return err
 		}
-		return a.SendMail(ctx, tx, acct.Email, accountLang(acct, ""), "account_password_changed",
+		return a.SendMail(ctx, tx, acct.Email, core.AccountLang(acct, ""), "account_password_changed",
 			linkMail{Name: acct.DisplayName, Link: a.BaseURL + "/password/forgot", Base: a.BaseURL})
 	})
 	return acct, err
@@ -564,7 +520,7 @@ func (a *App) newPasswordHash(acct model.Account, field, password string) (strin
 // a borrowed session cannot be used to guess the password.
 func (a *App) confirmPassword(ctx context.Context, acct model.Account, field, password string) error {
 	now := a.Now()
-	rules := []throttleRule{{accountKey(acct.Email), AccountFailureLimit}}
+	rules := []core.ThrottleRule{{Key: accountKey(acct.Email), Limit: AccountFailureLimit}}
 	res, err := a.checkReserved(ctx, now, rules, acct.PasswordHash, password)
 	switch {
 	case err == nil:
@@ -603,7 +559,7 @@ func (a *App) ChangePassword(ctx context.Context, acct model.Account, keepSessio
 		if err := a.Audit(ctx, tx, "", acct.ID, "account.password_change", acct.ID, ""); err != nil {
 			return err
 		}
-		return a.SendMail(ctx, tx, acct.Email, accountLang(acct, ""), "account_password_changed",
+		return a.SendMail(ctx, tx, acct.Email, core.AccountLang(acct, ""), "account_password_changed",
 			linkMail{Name: acct.DisplayName, Link: a.BaseURL + "/password/forgot", Base: a.BaseURL})
 	})
 }
@@ -613,10 +569,10 @@ func (a *App) ChangePassword(ctx context.Context, acct model.Account, keepSessio
 // followed. Whether the new address already has an account is not told here
 // (that would reveal it); the link then fails with a clear message.
 func (a *App) RequestEmailChange(ctx context.Context, acct model.Account, newEmail, password string) error {
-	newEmail = NormalizeEmail(newEmail)
+	newEmail = mail.NormalizeEmail(newEmail)
 	v := &model.ValidationError{}
 	switch {
-	case !validEmail(newEmail):
+	case !mail.ValidEmail(newEmail):
 		v.Add("new_email", "account.error.email")
 	case newEmail == acct.Email:
 		v.Add("new_email", "account.error.email_same")
@@ -627,7 +583,7 @@ func (a *App) RequestEmailChange(ctx context.Context, acct model.Account, newEma
 	if err := a.confirmPassword(ctx, acct, "email_password", password); err != nil {
 		return err
 	}
-	lang := accountLang(acct, "")
+	lang := core.AccountLang(acct, "")
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
 		if ok, err := a.mailAllowed(ctx, tx, newEmail); err != nil || !ok {
 			return err
@@ -758,7 +714,7 @@ func (a *App) DeleteAccount(ctx context.Context, acct model.Account, password st
 		return err
 	}
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if err := a.SendMail(ctx, tx, acct.Email, accountLang(acct, ""), "account_deleted",
+		if err := a.SendMail(ctx, tx, acct.Email, core.AccountLang(acct, ""), "account_deleted",
 			linkMail{Name: acct.DisplayName, Base: a.BaseURL}); err != nil {
 			return err
 		}

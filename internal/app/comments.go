@@ -429,22 +429,13 @@ func (a *App) route(ctx context.Context, tx *store.Tx, org model.Organisation, p
 		if ag.EmailRouted {
 			link := fmt.Sprintf("%s/%s/p/%s/commentaires?c=%s#c-%s", a.BaseURL, org.Handle, pub.Slug, c.ID, c.ID)
 			err := a.SendMail(ctx, tx, ag.Email, ag.Locale, "debate_routed", routedMail{Name: ag.DisplayName, Org: org.Name,
-				Publication: pub.Title, Excerpt: excerpt(c.Body, 300), Link: link})
+				Publication: pub.Title, Excerpt: core.Excerpt(c.Body, 300), Link: link})
 			if err != nil {
 				return err
 			}
 		}
 	}
 	return nil
-}
-
-// excerpt shortens text to at most n runes.
-func excerpt(text string, n int) string {
-	if utf8.RuneCountInString(text) <= n {
-		return text
-	}
-	r := []rune(text)
-	return strings.TrimSpace(string(r[:n])) + "…"
 }
 
 // ownComment loads a comment of the organisation written by acct.

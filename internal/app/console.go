@@ -14,6 +14,7 @@ import (
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/i18n"
+	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/officehours"
 	"github.com/parvis/parvis/internal/screen"
@@ -248,11 +249,11 @@ type ConsoleSettingsInput struct {
 func (a *App) SaveConsoleSettings(ctx context.Context, actor model.Account, orgID string, in ConsoleSettingsInput) error {
 	v := &model.ValidationError{}
 	s := model.ConsoleSettings{OrgID: orgID, Holidays: in.Holidays, OnCallPhone: strings.TrimSpace(in.OnCallPhone),
-		OnCallEmail: NormalizeEmail(in.OnCallMail), UpdatedAt: a.Now()}
+		OnCallEmail: mail.NormalizeEmail(in.OnCallMail), UpdatedAt: a.Now()}
 	if utf8.RuneCountInString(s.OnCallPhone) > 30 {
 		v.Add("oncall_phone", "console.error.phone")
 	}
-	if s.OnCallEmail != "" && !validEmail(s.OnCallEmail) {
+	if s.OnCallEmail != "" && !mail.ValidEmail(s.OnCallEmail) {
 		v.Add("oncall_email", "console.error.email")
 	}
 	for _, w := range splitRules(in.UrgentWords) {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/jobs"
 	"github.com/parvis/parvis/internal/model"
@@ -130,7 +131,7 @@ func (a *App) runDigest(ctx context.Context, org model.Organisation, freq model.
 			if it.Cancelled || len(events[lang]) == 10 {
 				continue
 			}
-			events[lang] = append(events[lang], DigestEvent{Title: it.Pub.Title, When: EventWhen(lang, it.StartsAt, it.EndsAt, it.Event.AllDay, now),
+			events[lang] = append(events[lang], DigestEvent{Title: it.Pub.Title, When: dates.EventWhen(lang, it.StartsAt, it.EndsAt, it.Event.AllDay, now),
 				URL: a.PublicationURL(org, it.Pub)})
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/ical"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/safehttp"
@@ -319,7 +320,7 @@ func truncate(s string, n int) string {
 func importInputs(imp ical.Imported, in ImportInput) (PubInput, EventInput) {
 	p := PubInput{Kind: model.KindEvent, Title: truncate(imp.Summary, MaxTitle), Body: truncate(imp.Description, MaxBody),
 		TopicIDs: in.TopicIDs}
-	s, e := imp.Start.In(Paris), imp.End.In(Paris)
+	s, e := imp.Start.In(dates.Paris), imp.End.In(dates.Paris)
 	ein := EventInput{StartDate: s.Format(LocalDate), EndDate: e.Format(LocalDate), AllDay: imp.AllDay,
 		PlaceName: truncate(imp.Location, MaxField), Attendance: string(model.AttendInPerson), Free: true,
 		OrganiserKind: string(model.OrganiserOrg), JoinMode: string(model.JoinFree)}
@@ -353,7 +354,7 @@ func importInputs(imp ical.Imported, in ImportInput) (PubInput, EventInput) {
 			ein.RecurNth = strconv.Itoa(r.Nth)
 		}
 		if r.Until != nil {
-			ein.RecurUntil = r.Until.In(Paris).Format(LocalDate)
+			ein.RecurUntil = r.Until.In(dates.Paris).Format(LocalDate)
 		}
 		if r.Count > 0 {
 			ein.RecurCount = strconv.Itoa(r.Count)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/ical"
 	"github.com/parvis/parvis/internal/jobs"
 	"github.com/parvis/parvis/internal/mail"
@@ -110,8 +111,8 @@ func (a *App) Register(ctx context.Context, orgID, eventID string, in RegisterIn
 	} else if tooLong(in.Name, 100) {
 		v.Add("name", "pub.error.field_long")
 	}
-	in.Email = NormalizeEmail(in.Email)
-	if in.AccountID == "" && !validEmail(in.Email) {
+	in.Email = mail.NormalizeEmail(in.Email)
+	if in.AccountID == "" && !mail.ValidEmail(in.Email) {
 		v.Add("email", "events.register.error.email")
 	}
 	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
@@ -175,7 +176,7 @@ func (a *App) Register(ctx context.Context, orgID, eventID string, in RegisterIn
 		if !verified {
 			// A link goes to an address nobody proved: the form's limits
 			// keep it from being a mail cannon (docs/EMAIL.md).
-			if err := a.countPublicForm(ctx, tx, "event", in.IP, NormalizeEmail(in.Email)); err != nil {
+			if err := a.CountPublicForm(ctx, tx, "event", in.IP, mail.NormalizeEmail(in.Email)); err != nil {
 				return err
 			}
 		}
@@ -296,7 +297,7 @@ func (a *App) scheduleReminder(ctx context.Context, tx *store.Tx, ev model.Event
 		if o.Cancelled || !o.StartsAt.After(now) {
 			continue
 		}
-		at := o.StartsAt.In(Paris).AddDate(0, 0, -1).UTC()
+		at := o.StartsAt.In(dates.Paris).AddDate(0, 0, -1).UTC()
 		if !at.After(now) {
 			return nil // less than a day ahead: the confirmation is the reminder
 		}
@@ -350,7 +351,7 @@ func (a *App) SendReminder(ctx context.Context, orgID, registrationID string, st
 			return err
 		}
 		data := a.eventMail(o, p, ev, r, secret, eventMailExtra{})
-		data.When = EventWhen(r.Lang, occs[0].StartsAt, occs[0].EndsAt, ev.AllDay, a.Now())
+		data.When = dates.EventWhen(r.Lang, occs[0].StartsAt, occs[0].EndsAt, ev.AllDay, a.Now())
 		return a.SendMail(ctx, tx, r.Email, r.Lang, "event_reminder", data)
 	})
 }
@@ -591,7 +592,7 @@ type EventMail struct {
 
 func (a *App) eventMail(o model.Organisation, p model.Publication, ev model.Event, r model.Registration, secret string, x eventMailExtra) EventMail {
 	base := a.BaseURL + "/" + o.Handle
-	d := EventMail{Name: r.Name, Title: p.Title, When: EventWhen(r.Lang, ev.StartsAt, ev.EndsAt, ev.AllDay, a.Now()),
+	d := EventMail{Name: r.Name, Title: p.Title, When: dates.EventWhen(r.Lang, ev.StartsAt, ev.EndsAt, ev.AllDay, a.Now()),
 		Place: strings.TrimSpace(strings.Join(nonEmpty(ev.PlaceName, ev.PlaceAddress), ", ")), Org: o.Name,
 		Link: base + "/p/" + p.Slug, Code: r.Code, Seats: r.Seats,
 		Subject: x.Subject, Body: x.Body, Note: x.Note, Occurrence: x.Occurrence}
@@ -756,7 +757,7 @@ func OrganiserName(o model.Organisation, ev model.Event) string {
 func RecurrenceText(lang string, ev model.Event) string {
 	r := ev.Recurrence
 	n := max(r.Interval, 1)
-	wd := ev.StartsAt.In(Paris).Weekday()
+	wd := ev.StartsAt.In(dates.Paris).Weekday()
 	if lang == "en" {
 		switch r.Freq {
 		case "daily":
@@ -777,7 +778,7 @@ func RecurrenceText(lang string, ev model.Event) string {
 			if r.Nth != 0 {
 				return fmt.Sprintf("the %s %s of every month", []string{"last", "", "first", "second", "third", "fourth"}[r.Nth+1], wd)
 			}
-			return fmt.Sprintf("every month on the %d", ev.StartsAt.In(Paris).Day())
+			return fmt.Sprintf("every month on the %d", ev.StartsAt.In(dates.Paris).Day())
 		}
 		return ""
 	}
@@ -790,7 +791,7 @@ func RecurrenceText(lang string, ev model.Event) string {
 	case "weekly":
 		var days []string
 		for _, d := range r.Weekdays {
-			days = append(days, frDays[d])
+			days = append(days, dates.WeekdayFR(d))
 		}
 		if n == 1 {
 			return "chaque " + strings.Join(days, ", ")
@@ -798,14 +799,14 @@ func RecurrenceText(lang string, ev model.Event) string {
 		return fmt.Sprintf("toutes les %d semaines, le %s", n, strings.Join(days, ", "))
 	case "monthly":
 		if r.Nth != 0 {
-			return fmt.Sprintf("le %s %s de chaque mois", []string{"dernier", "", "premier", "deuxième", "troisième", "quatrième"}[r.Nth+1], frDays[wd])
+			return fmt.Sprintf("le %s %s de chaque mois", []string{"dernier", "", "premier", "deuxième", "troisième", "quatrième"}[r.Nth+1], dates.WeekdayFR(wd))
 		}
-		return fmt.Sprintf("le %s de chaque mois", dayNumber(ev.StartsAt.In(Paris).Day()))
+		return fmt.Sprintf("le %s de chaque mois", dates.DayNumber(ev.StartsAt.In(dates.Paris).Day()))
 	}
 	return ""
 }
 
 // occurrenceWhen names one occurrence of a series in an e-mail.
 func occurrenceWhen(start time.Time, ev model.Event) string {
-	return EventWhen("fr", start, recurEnd(ev, start), ev.AllDay, start)
+	return dates.EventWhen("fr", start, recurEnd(ev, start), ev.AllDay, start)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/recur"
 	"github.com/parvis/parvis/internal/store"
@@ -71,7 +72,7 @@ func EventInputOf(e model.Event) EventInput {
 	if e.OrganiserKind == model.OrganiserAssociation {
 		in.OrganiserName = e.OrganiserName
 	}
-	s, end := e.StartsAt.In(Paris), e.EndsAt.In(Paris)
+	s, end := e.StartsAt.In(dates.Paris), e.EndsAt.In(dates.Paris)
 	if e.AllDay {
 		end = end.AddDate(0, 0, -1) // the form shows the last day, the model keeps the day after
 	}
@@ -92,7 +93,7 @@ func EventInputOf(e model.Event) EventInput {
 		in.RecurNth = strconv.Itoa(e.Recurrence.Nth)
 	}
 	if e.Recurrence.Until != nil {
-		in.RecurUntil = e.Recurrence.Until.In(Paris).Format(LocalDate)
+		in.RecurUntil = e.Recurrence.Until.In(dates.Paris).Format(LocalDate)
 	}
 	if e.Recurrence.Count > 0 {
 		in.RecurCount = strconv.Itoa(e.Recurrence.Count)
@@ -101,7 +102,7 @@ func EventInputOf(e model.Event) EventInput {
 		in.Capacity = strconv.Itoa(e.Capacity)
 	}
 	if e.RegistrationDeadline != nil {
-		in.Deadline = e.RegistrationDeadline.In(Paris).Format(LocalDateTime)
+		in.Deadline = e.RegistrationDeadline.In(dates.Paris).Format(LocalDateTime)
 	}
 	var qs []string
 	for _, q := range e.Questions {
@@ -144,8 +145,8 @@ func parseEvent(in EventInput) (model.Event, *model.ValidationError) {
 		e.JoinMode = model.JoinFree
 	}
 	// Dates and times, Paris wall clock.
-	sd, errS := time.ParseInLocation(LocalDate, trim(in.StartDate), Paris)
-	ed, errE := time.ParseInLocation(LocalDate, trim(in.EndDate), Paris)
+	sd, errS := time.ParseInLocation(LocalDate, trim(in.StartDate), dates.Paris)
+	ed, errE := time.ParseInLocation(LocalDate, trim(in.EndDate), dates.Paris)
 	if trim(in.EndDate) == "" {
 		ed, errE = sd, errS
 	}
@@ -172,14 +173,14 @@ func parseEvent(in EventInput) (model.Event, *model.ValidationError) {
 	}
 	if errS == nil && errE == nil {
 		if e.AllDay {
-			e.StartsAt = time.Date(sd.Year(), sd.Month(), sd.Day(), 0, 0, 0, 0, Paris).UTC()
-			e.EndsAt = time.Date(ed.Year(), ed.Month(), ed.Day()+1, 0, 0, 0, 0, Paris).UTC()
+			e.StartsAt = time.Date(sd.Year(), sd.Month(), sd.Day(), 0, 0, 0, 0, dates.Paris).UTC()
+			e.EndsAt = time.Date(ed.Year(), ed.Month(), ed.Day()+1, 0, 0, 0, 0, dates.Paris).UTC()
 		} else {
 			sh, sm, ok1 := clock("start_time", in.StartTime)
 			eh, em, ok2 := clock("end_time", in.EndTime)
 			if ok1 && ok2 {
-				e.StartsAt = time.Date(sd.Year(), sd.Month(), sd.Day(), sh, sm, 0, 0, Paris).UTC()
-				e.EndsAt = time.Date(ed.Year(), ed.Month(), ed.Day(), eh, em, 0, 0, Paris).UTC()
+				e.StartsAt = time.Date(sd.Year(), sd.Month(), sd.Day(), sh, sm, 0, 0, dates.Paris).UTC()
+				e.EndsAt = time.Date(ed.Year(), ed.Month(), ed.Day(), eh, em, 0, 0, dates.Paris).UTC()
 			}
 		}
 		if !e.StartsAt.IsZero() {
@@ -281,13 +282,13 @@ func parseEvent(in EventInput) (model.Event, *model.ValidationError) {
 			r.Weekdays = nil
 		} else if !e.StartsAt.IsZero() {
 			// RFC 5545: the first start must be one of the days.
-			if wd := e.StartsAt.In(Paris).Weekday(); !slices.Contains(r.Weekdays, wd) {
+			if wd := e.StartsAt.In(dates.Paris).Weekday(); !slices.Contains(r.Weekdays, wd) {
 				r.Weekdays = append(r.Weekdays, wd)
 			}
 			slices.Sort(r.Weekdays)
 		}
 		if s := trim(in.RecurUntil); s != "" {
-			d, err := time.ParseInLocation(LocalDate, s, Paris)
+			d, err := time.ParseInLocation(LocalDate, s, dates.Paris)
 			if err != nil {
 				v.Add("recur_until", "pub.error.date")
 			} else {
@@ -383,7 +384,7 @@ func RRule(e model.Event) string {
 	if !e.Recurring() {
 		return ""
 	}
-	return ruleOf(e.Recurrence).String(e.StartsAt.In(Paris).Weekday())
+	return ruleOf(e.Recurrence).String(e.StartsAt.In(dates.Paris).Weekday())
 }
 
 // ExpandEvent computes an event's occurrences with its exceptions applied; the
@@ -392,7 +393,7 @@ func ExpandEvent(e model.Event, exceptions []model.EventException) ([]model.Occu
 	starts := []time.Time{e.StartsAt}
 	truncated := false
 	if e.Recurring() {
-		starts, truncated = ruleOf(e.Recurrence).Expand(e.StartsAt, Paris)
+		starts, truncated = ruleOf(e.Recurrence).Expand(e.StartsAt, dates.Paris)
 	}
 	byStart := map[time.Time]model.EventException{}
 	for _, x := range exceptions {
@@ -423,7 +424,7 @@ func recurEnd(e model.Event, start time.Time) time.Time {
 	if start.Equal(e.StartsAt) {
 		return e.EndsAt
 	}
-	return recur.WallEnd(e.StartsAt, e.EndsAt, start, Paris)
+	return recur.WallEnd(e.StartsAt, e.EndsAt, start, dates.Paris)
 }
 
 // SaveEvent creates or updates an event: the publication (same rules as

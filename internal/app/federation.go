@@ -19,6 +19,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/jobs"
@@ -496,7 +497,7 @@ func (a *App) eventObjectFields(ctx context.Context, q *store.Queries, p model.P
 	// GoToSocial ignores startTime and location, and Mastodon shows an
 	// Event's name, summary and link only: the date, time and place go in
 	// the summary and, after the title, in the content.
-	when := EventWhen(i18n.Default, start, end, e.AllDay, a.Now())
+	when := dates.EventWhen(i18n.Default, start, end, e.AllDay, a.Now())
 	if e.Recurring() {
 		when = a.Cat.T(i18n.Default, "fed.event.next_date", when)
 	}
@@ -559,7 +560,7 @@ func (a *App) seriesFields(ctx context.Context, q *store.Queries, e model.Event,
 		var b strings.Builder
 		b.WriteString("<p><strong>" + html.EscapeString(a.Cat.T(i18n.Default, "fed.occurrence.next")) + "</strong></p><ul>")
 		for _, o := range occs {
-			when := html.EscapeString(EventWhen(i18n.Default, o.StartsAt, o.EndsAt, e.AllDay, now))
+			when := html.EscapeString(dates.EventWhen(i18n.Default, o.StartsAt, o.EndsAt, e.AllDay, now))
 			switch {
 			case o.Cancelled:
 				b.WriteString("<li><del>" + when + "</del> (" + html.EscapeString(a.Cat.T(i18n.Default, "events.occurrence.cancelled")) + ")</li>")
@@ -594,14 +595,14 @@ func (a *App) seriesFields(ctx context.Context, q *store.Queries, e model.Event,
 // moved (to when, instead of when) or, with restored, back on schedule.
 func (a *App) occurrenceNotice(e model.Event, x model.EventException, restored bool, now time.Time) eventNotice {
 	lang := i18n.Default
-	original := EventWhen(lang, x.OriginalStart, recurEnd(e, x.OriginalStart), e.AllDay, now)
+	original := dates.EventWhen(lang, x.OriginalStart, recurEnd(e, x.OriginalStart), e.AllDay, now)
 	nt := eventNotice{Label: a.Cat.T(lang, "fed.occurrence.cancelled"), Text: original}
 	switch {
 	case restored:
 		nt = eventNotice{Label: a.Cat.T(lang, "fed.occurrence.restored"), Text: original}
 	case x.Kind == model.ExceptionMove && x.StartsAt != nil && x.EndsAt != nil:
-		nt = eventNotice{Label: a.Cat.T(lang, "fed.occurrence.moved"), Text: EventWhen(lang, *x.StartsAt, *x.EndsAt, e.AllDay, now) +
-			", " + a.Cat.T(lang, "fed.occurrence.instead_of", DayAt(lang, x.OriginalStart, e.AllDay, now))}
+		nt = eventNotice{Label: a.Cat.T(lang, "fed.occurrence.moved"), Text: dates.EventWhen(lang, *x.StartsAt, *x.EndsAt, e.AllDay, now) +
+			", " + a.Cat.T(lang, "fed.occurrence.instead_of", dates.DayAt(lang, x.OriginalStart, e.AllDay, now))}
 	}
 	if x.Note != "" && !restored {
 		nt.Text = sentence(nt.Text) + " " + x.Note

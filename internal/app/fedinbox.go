@@ -78,7 +78,7 @@ func (a *App) storeRemoteActor(ctx context.Context, ra federation.RemoteActor) (
 		return model.RemoteActor{}, fmt.Errorf("%w: actor key: %v", federation.ErrMalformed, err)
 	}
 	m := model.RemoteActor{URI: ra.ID, KeyID: ra.KeyID, PublicKeyPEM: ra.PublicKeyPEM, Handle: ra.Handle(),
-		Name: excerpt(ra.Name, 100), URL: ra.URL, Inbox: ra.Inbox, SharedInbox: ra.SharedInbox, Host: federation.Host(ra.ID),
+		Name: core.Excerpt(ra.Name, 100), URL: ra.URL, Inbox: ra.Inbox, SharedInbox: ra.SharedInbox, Host: federation.Host(ra.ID),
 		FetchedAt: a.Now()}
 	if m.URL == "" || !strings.HasPrefix(m.URL, "http") {
 		m.URL = m.URI

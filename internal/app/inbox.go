@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/officehours"
 	"github.com/parvis/parvis/internal/store"
@@ -60,7 +61,7 @@ func (a *App) AddToInbox(ctx context.Context, tx *store.Tx, src InboxSource) (mo
 		return model.InboxItem{}, err
 	}
 	it := model.InboxItem{ID: core.NewID(), OrgID: src.Org.ID, Kind: src.Kind, SourceID: src.SourceID, PublicationID: src.PublicationID,
-		AuthorName: src.AuthorName, Excerpt: excerpt(strings.TrimSpace(src.Text), 400), State: model.StateNew,
+		AuthorName: src.AuthorName, Excerpt: core.Excerpt(strings.TrimSpace(src.Text), 400), State: model.StateNew,
 		ReceivedAt: now, UpdatedAt: now, Version: 1}
 	it.OutOfHours = !sched.Empty() && !sched.IsOpen(now)
 	if due, ok := sched.AddOpen(now, time.Duration(settings.TargetHours)*time.Hour); ok {
@@ -198,7 +199,7 @@ func (a *App) notifyService(ctx context.Context, tx *store.Tx, org model.Organis
 		if !fallback && !ag.EmailRouted {
 			continue
 		}
-		lang := langOr(ag.Locale)
+		lang := core.LangOr(ag.Locale)
 		err := a.SendMail(ctx, tx, ag.Email, lang, "console_routed", inboxMail{Name: ag.DisplayName, Org: org.Name,
 			Service: it.ServiceName, Kind: a.Cat.T(lang, "console.kind."+string(it.Kind)), Excerpt: it.Excerpt,
 			Link: a.itemLink(org, it), Urgent: it.Urgent})
@@ -221,7 +222,7 @@ func (a *App) escalate(ctx context.Context, tx *store.Tx, org model.Organisation
 		return err
 	}
 	for _, m := range managers {
-		to[m.Email] = langOr(m.Locale)
+		to[m.Email] = core.LangOr(m.Locale)
 	}
 	addrs := make([]string, 0, len(to))
 	for addr := range to {
@@ -364,7 +365,7 @@ func (a *App) InboxOnEdit(ctx context.Context, tx *store.Tx, org model.Organisat
 			continue // reports and appeals quote their own text
 		}
 		newlyUrgent := it.Kind == asking && word != "" && !it.Urgent
-		it.Excerpt, it.Urgent = excerpt(strings.TrimSpace(after.Body), 400), it.Urgent || newlyUrgent
+		it.Excerpt, it.Urgent = core.Excerpt(strings.TrimSpace(after.Body), 400), it.Urgent || newlyUrgent
 		if err := tx.EditInboxItemText(ctx, it, now); err != nil {
 			return err
 		}
@@ -529,7 +530,7 @@ func (a *App) AskQuestion(ctx context.Context, in NewRequest) (Asked, error) {
 		}
 	}
 	v := &model.ValidationError{}
-	name, email := strings.TrimSpace(in.Name), NormalizeEmail(in.Email)
+	name, email := strings.TrimSpace(in.Name), mail.NormalizeEmail(in.Email)
 	if in.Account != nil {
 		if name == "" {
 			name = in.Account.DisplayName
@@ -541,7 +542,7 @@ func (a *App) AskQuestion(ctx context.Context, in NewRequest) (Asked, error) {
 	if n := utf8.RuneCountInString(name); n < 2 || n > 100 {
 		v.Add("name", "console.error.name")
 	}
-	if !validEmail(email) {
+	if !mail.ValidEmail(email) {
 		v.Add("email", "console.error.email")
 	}
 	body := strings.TrimSpace(strings.ReplaceAll(in.Body, "\r\n", "\n"))
@@ -572,9 +573,9 @@ func (a *App) AskQuestion(ctx context.Context, in NewRequest) (Asked, error) {
 	if in.Publication != nil {
 		r.PublicationID = in.Publication.ID
 	}
-	lang := langOr(in.Lang)
+	lang := core.LangOr(in.Lang)
 	if in.Account != nil {
-		lang = accountLang(*in.Account, in.Lang)
+		lang = core.AccountLang(*in.Account, in.Lang)
 	}
 	out := Asked{Request: r, Availability: av}
 	organiser := ""
@@ -586,9 +587,9 @@ func (a *App) AskQuestion(ctx context.Context, in NewRequest) (Asked, error) {
 		organiser = ev.OrganiserServiceID
 	}
 	// Only the address of a verified account is known to be the visitor's.
-	verified := in.Account != nil && in.Account.Verified() && NormalizeEmail(in.Account.Email) == email
+	verified := in.Account != nil && in.Account.Verified() && mail.NormalizeEmail(in.Account.Email) == email
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if err := a.countPublicForm(ctx, tx, "question", in.IP, email); err != nil {
+		if err := a.CountPublicForm(ctx, tx, "question", in.IP, email); err != nil {
 			return err
 		}
 		if err := tx.CreateResidentRequest(ctx, r); err != nil {
@@ -601,7 +602,7 @@ func (a *App) AskQuestion(ctx context.Context, in NewRequest) (Asked, error) {
 		}
 		out.Item, out.ServiceName = it, it.ServiceName
 		m := ackMail{Name: name, Org: in.Org.Name, Reference: r.Reference, Received: formatWhen(lang, now),
-			Service: a.serviceLabel(lang, in.Org, it.ServiceName), Excerpt: excerpt(body, 300), Address: in.Org.Address,
+			Service: a.serviceLabel(lang, in.Org, it.ServiceName), Excerpt: core.Excerpt(body, 300), Address: in.Org.Address,
 			Phone: in.Org.ContactPhone, Email: in.Org.ContactEmail, OutOfHours: !av.Open, OnCall: av.OnCallPhone}
 		if !verified {
 			m.Name, m.Excerpt, m.Neutral = "", "", true

@@ -333,7 +333,7 @@ func (a *App) Reply(ctx context.Context, actor model.Account, org model.Organisa
 			lang := langDefault
 			if r.AccountID != "" {
 				if acct, err := tx.AccountByID(ctx, r.AccountID); err == nil {
-					lang = accountLang(acct, "")
+					lang = core.AccountLang(acct, "")
 				}
 			}
 			err = a.SendMail(ctx, tx, r.Email, lang, "console_reply", replyMail{Name: r.Name, Org: org.Name,
@@ -505,10 +505,10 @@ func (a *App) SendOverdueDigests(ctx context.Context) (int, error) {
 				return err
 			}
 			for _, m := range managers {
-				lang := langOr(m.Locale)
+				lang := core.LangOr(m.Locale)
 				d := digestMail{Name: m.DisplayName, Org: org.Name, Link: fmt.Sprintf("%s/admin/%s/inbox?sort=due", a.BaseURL, org.Handle)}
 				for _, it := range items {
-					d.Items = append(d.Items, digestLine{Kind: a.Cat.T(lang, "console.kind."+string(it.Kind)), Excerpt: excerpt(it.Excerpt, 120),
+					d.Items = append(d.Items, digestLine{Kind: a.Cat.T(lang, "console.kind."+string(it.Kind)), Excerpt: core.Excerpt(it.Excerpt, 120),
 						Service: it.ServiceName, Due: formatWhen(lang, *it.DueAt), Link: a.itemLink(org, it)})
 				}
 				if err := a.SendMail(ctx, tx, m.Email, lang, "console_digest", d); err != nil {

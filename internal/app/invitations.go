@@ -8,6 +8,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
+	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -32,9 +33,9 @@ type invitationMail struct {
 // only). A new invitation to the same address replaces the pending one, so
 // only the newest link works. The e-mail is queued in the same transaction.
 func (a *App) Invite(ctx context.Context, actor model.Account, orgID string, in NewInvitation, lang string) (model.Invitation, error) {
-	email := NormalizeEmail(in.Email)
+	email := mail.NormalizeEmail(in.Email)
 	v := &model.ValidationError{}
-	if !validEmail(email) {
+	if !mail.ValidEmail(email) {
 		v.Add("email", "account.error.email")
 	}
 	secret, hash := core.NewSecret()
@@ -237,7 +238,7 @@ func (a *App) accept(ctx context.Context, tx *store.Tx, token, accountID string)
 	if err != nil {
 		return org, err
 	}
-	if NormalizeEmail(acct.Email) != NormalizeEmail(inv.Email) {
+	if mail.NormalizeEmail(acct.Email) != mail.NormalizeEmail(inv.Email) {
 		return org, ErrInvitationOtherAccount
 	}
 	// Marking it first, atomically, makes a double click or two parallel

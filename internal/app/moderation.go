@@ -12,6 +12,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
+	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -92,10 +93,10 @@ func (a *App) ReportComment(ctx context.Context, in NewReport) (Reported, error)
 	to, lang := "", in.Lang
 	if in.Reporter != nil {
 		r.ReporterAccountID, r.ReporterKey, to = in.Reporter.ID, "a:"+in.Reporter.ID, in.Reporter.Email
-		lang = accountLang(*in.Reporter, in.Lang)
+		lang = core.AccountLang(*in.Reporter, in.Lang)
 	} else {
-		email := NormalizeEmail(in.Email)
-		if !validEmail(email) {
+		email := mail.NormalizeEmail(in.Email)
+		if !mail.ValidEmail(email) {
 			v.Add("email", "debate.error.report_email")
 		}
 		r.ReporterEmail, r.ReporterKey, to = email, "e:"+core.HashSecret(email), email
@@ -112,7 +113,7 @@ func (a *App) ReportComment(ctx context.Context, in NewReport) (Reported, error)
 	proved := in.Reporter != nil && in.Reporter.Verified()
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
 		if !proved {
-			if err := a.countPublicForm(ctx, tx, "report", in.IP, to); err != nil {
+			if err := a.CountPublicForm(ctx, tx, "report", in.IP, to); err != nil {
 				return err
 			}
 		}
@@ -164,7 +165,7 @@ func (a *App) ReportComment(ctx context.Context, in NewReport) (Reported, error)
 		if err := a.Audit(ctx, tx, c.OrgID, r.ReporterAccountID, "comment.report", c.ID, detail); err != nil {
 			return err
 		}
-		m := reportMail{Org: in.Org.Name, Excerpt: excerpt(c.Body, 200), Reason: a.reportReason(lang, r, settings), Rule: r.RuleNumber}
+		m := reportMail{Org: in.Org.Name, Excerpt: core.Excerpt(c.Body, 200), Reason: a.reportReason(lang, r, settings), Rule: r.RuleNumber}
 		if !proved {
 			m.Excerpt = ""
 		}
@@ -363,15 +364,15 @@ func (a *App) tellReporters(ctx context.Context, tx *store.Tx, org model.Organis
 			} else if err != nil {
 				return err
 			}
-			to, lang, quote = acct.Email, accountLang(acct, ""), acct.Verified()
+			to, lang, quote = acct.Email, core.AccountLang(acct, ""), acct.Verified()
 		}
 		if to == "" {
 			continue
 		}
-		m := reportMail{Org: org.Name, Reason: a.reportReason(langOr(lang), r, s), Decision: a.Cat.T(langOr(lang), "debate.action."+d.Action),
+		m := reportMail{Org: org.Name, Reason: a.reportReason(core.LangOr(lang), r, s), Decision: a.Cat.T(core.LangOr(lang), "debate.action."+d.Action),
 			Rule: d.RuleNumber, RuleText: d.RuleText}
 		if quote {
-			m.Excerpt = excerpt(c.Body, 200)
+			m.Excerpt = core.Excerpt(c.Body, 200)
 		}
 		err := a.SendMail(ctx, tx, to, lang, "debate_report_decision", m)
 		if err != nil {
@@ -379,13 +380,6 @@ func (a *App) tellReporters(ctx context.Context, tx *store.Tx, org model.Organis
 		}
 	}
 	return nil
-}
-
-func langOr(l string) string {
-	if l == "" {
-		return "fr"
-	}
-	return l
 }
 
 // sendStatement e-mails the author a statement of reasons (DSA art. 17):
@@ -401,8 +395,8 @@ func (a *App) sendStatement(ctx context.Context, tx *store.Tx, org model.Organis
 	} else if err != nil {
 		return err
 	}
-	lang := accountLang(acct, "")
-	m := statementMail{Name: acct.DisplayName, Org: org.Name, Excerpt: excerpt(c.Body, 300),
+	lang := core.AccountLang(acct, "")
+	m := statementMail{Name: acct.DisplayName, Org: org.Name, Excerpt: core.Excerpt(c.Body, 300),
 		Action: a.Cat.T(lang, "debate.action."+d.Action), Source: a.Cat.T(lang, "debate.source."+d.Source),
 		Note: d.Note, Rule: d.RuleNumber, RuleText: d.RuleText, Automated: d.ActorID == "",
 		// An automatic hold waits for a moderator, whose decision will come
@@ -632,8 +626,8 @@ func (a *App) DecideAppeal(ctx context.Context, actor model.Account, org model.O
 		} else if err != nil {
 			return err
 		}
-		return a.SendMail(ctx, tx, acct.Email, accountLang(acct, ""), "debate_appeal_decision", appealMail{Name: acct.DisplayName,
-			Org: org.Name, Excerpt: excerpt(c.Body, 300), Answer: answer, Reversed: outcome == "reversed"})
+		return a.SendMail(ctx, tx, acct.Email, core.AccountLang(acct, ""), "debate_appeal_decision", appealMail{Name: acct.DisplayName,
+			Org: org.Name, Excerpt: core.Excerpt(c.Body, 300), Answer: answer, Reversed: outcome == "reversed"})
 	})
 }
 

@@ -270,7 +270,7 @@ func (a *App) SendNewsletterTest(ctx context.Context, acct model.Account, org mo
 		return err
 	}
 	sample := strings.NewReplacer(newMassData("").Prefs, a.BaseURL+"/"+org.Handle+"/suivre", newMassData("").Unsub, a.BaseURL+"/"+org.Handle+"/suivre")
-	subject, text, html := r.In(accountLang(acct, ""))
+	subject, text, html := r.In(core.AccountLang(acct, ""))
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
 		return a.sendRaw(ctx, tx, acct.Email, "[TEST] "+subject, sample.Replace(text), sample.Replace(html))
 	})

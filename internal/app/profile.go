@@ -21,6 +21,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
+	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -106,7 +107,7 @@ func (a *App) UpdateOrgProfile(ctx context.Context, actorID, orgID string, in Pr
 func cleanProfile(in ProfileInput, v *model.ValidationError) model.Organisation {
 	t := strings.TrimSpace
 	o := model.Organisation{Name: t(in.Name), Kind: model.OrgKind(in.Kind), Description: t(in.Description),
-		ContactEmail: NormalizeEmail(in.ContactEmail), ContactPhone: t(in.ContactPhone), Address: t(in.Address),
+		ContactEmail: mail.NormalizeEmail(in.ContactEmail), ContactPhone: t(in.ContactPhone), Address: t(in.Address),
 		Website: t(in.Website), PublicationDirector: t(in.PublicationDirector), Host: t(in.Host)}
 	tooLong := func(s string, n int) bool { return utf8.RuneCountInString(s) > n }
 	if o.Name == "" || tooLong(o.Name, 120) {
@@ -118,7 +119,7 @@ func cleanProfile(in ProfileInput, v *model.ValidationError) model.Organisation 
 	if tooLong(o.Description, 2000) {
 		v.Add("description", "profile.error.description")
 	}
-	if o.ContactEmail != "" && !validEmail(o.ContactEmail) {
+	if o.ContactEmail != "" && !mail.ValidEmail(o.ContactEmail) {
 		v.Add("contact_email", "account.error.email")
 	}
 	if o.ContactPhone != "" && (tooLong(o.ContactPhone, 30) || strings.Trim(o.ContactPhone, "0123456789 +().-") != "") {

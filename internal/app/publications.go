@@ -14,22 +14,12 @@ import (
 
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/jobs"
 	"github.com/parvis/parvis/internal/markdown"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
-
-// Paris is where staff live: dates they type are Europe/Paris wall time.
-var Paris = mustLoadParis()
-
-func mustLoadParis() *time.Location {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		panic(err) // time/tzdata is embedded by main
-	}
-	return loc
-}
 
 // Date and time formats of the editor's inputs (datetime-local, date).
 const (
@@ -90,17 +80,17 @@ func PubInputOf(p model.Publication) PubInput {
 		JobFiliere: p.Job.Filiere, JobContract: p.Job.Contract, JobTime: p.Job.Time, JobPlace: p.Job.Place,
 		JobApply: p.Job.HowToApply, TopicIDs: p.TopicIDs, NeighbourhoodIDs: p.NeighbourhoodIDs, ImageID: p.ImageID}
 	if p.AlertEndsAt != nil {
-		in.AlertEndsAt = p.AlertEndsAt.In(Paris).Format(LocalDateTime)
+		in.AlertEndsAt = p.AlertEndsAt.In(dates.Paris).Format(LocalDateTime)
 	}
 	if p.Job.ClosesAt != nil {
-		in.JobClosesAt = p.Job.ClosesAt.In(Paris).Format(LocalDate)
+		in.JobClosesAt = p.Job.ClosesAt.In(dates.Paris).Format(LocalDate)
 	}
 	return in
 }
 
 // ParseLocal reads a date-time typed in Europe/Paris (datetime-local input).
 func ParseLocal(s string) (time.Time, bool) {
-	t, err := time.ParseInLocation(LocalDateTime, strings.TrimSpace(s), Paris)
+	t, err := time.ParseInLocation(LocalDateTime, strings.TrimSpace(s), dates.Paris)
 	if err != nil {
 		return time.Time{}, false
 	}
@@ -169,7 +159,7 @@ func parseInput(in PubInput) (model.Publication, *model.ValidationError) {
 			v.Add("job_time", "pub.error.job_time")
 		}
 		if s := trim(in.JobClosesAt); s != "" {
-			d, err := time.ParseInLocation(LocalDate, s, Paris)
+			d, err := time.ParseInLocation(LocalDate, s, dates.Paris)
 			if err != nil {
 				v.Add("job_closes_at", "pub.error.date")
 			} else {

@@ -13,6 +13,7 @@ import (
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/jobs"
+	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -110,15 +111,15 @@ func (a *App) cleanChoices(ctx context.Context, q *store.Queries, orgID string, 
 // organisation gets a preferences link instead, and the page says the same
 // thing in every case, so the form tells nobody who is subscribed.
 func (a *App) Subscribe(ctx context.Context, in SubscribeInput) error {
-	email := NormalizeEmail(in.Email)
+	email := mail.NormalizeEmail(in.Email)
 	v := &model.ValidationError{}
 	switch {
 	case email == "":
 		v.Add("email", "subs.error.email_required")
-	case !validEmail(email):
+	case !mail.ValidEmail(email):
 		v.Add("email", "subs.error.email_invalid")
 	case !in.TypoChecked:
-		if s := SuggestEmail(email); s != "" {
+		if s := mail.SuggestEmail(email); s != "" {
 			return &TypoError{Suggestion: s}
 		}
 	}
@@ -143,7 +144,7 @@ func (a *App) Subscribe(ctx context.Context, in SubscribeInput) error {
 		// One client asking confirmations for many addresses is refused
 		// openly (429); one address asked too often is silently not mailed
 		// (mailAllowed below), so as not to reveal who subscribed.
-		if err := a.countPublicForm(ctx, tx, "subscribe", in.IP, ""); err != nil {
+		if err := a.CountPublicForm(ctx, tx, "subscribe", in.IP, ""); err != nil {
 			return err
 		}
 		sub, err := tx.SubscriberByEmail(ctx, email)

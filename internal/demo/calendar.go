@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/dates"
 )
 
 // calendar dates the demo's texts around the day the demo runs, so that a
@@ -26,8 +26,8 @@ func newCalendar(now time.Time) calendar {
 	c.worksFrom = nextWeekday(now, time.Monday, -6+1)
 	c.worksTo = c.worksFrom.AddDate(0, 0, 18) // Friday of the third week
 	c.paving = c.worksTo.AddDate(0, 0, -3)
-	p := now.In(app.Paris)
-	nextMonth := time.Date(p.Year(), p.Month()+1, 1, 9, 0, 0, 0, app.Paris)
+	p := now.In(dates.Paris)
+	nextMonth := time.Date(p.Year(), p.Month()+1, 1, 9, 0, 0, 0, dates.Paris)
 	c.musicFrom, c.musicTo = nextMonth, nextMonth.AddDate(0, 1, -1)
 	c.musicOpenDay = nextWeekday(nextMonth, time.Saturday, 0)
 	c.marketFrom = nextWeekday(now, time.Saturday, -3+1)
@@ -44,16 +44,16 @@ func newCalendar(now time.Time) calendar {
 }
 
 // long is "samedi 12 avril"; short is "12 avril".
-func long(t time.Time) string { return app.DayFR(t) }
+func long(t time.Time) string { return dates.DayFR(t) }
 
 func short(t time.Time) string {
-	_, d, _ := strings.Cut(app.DayFR(t), " ")
+	_, d, _ := strings.Cut(dates.DayFR(t), " ")
 	return d
 }
 
 // fromMonth is "à partir de janvier" or "à partir d'avril".
 func fromMonth(t time.Time) string {
-	m := app.MonthFR(t)
+	m := dates.MonthFR(t)
 	if strings.ContainsRune("aeiouéè", []rune(m)[0]) {
 		return "À partir d'" + m
 	}

@@ -5,14 +5,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/dates"
 )
 
 // The demo's texts follow the day it runs: works announced last week are
 // under way, registrations open next month, a clean-up is coming.
 func TestCalendarFollowsToday(t *testing.T) {
 	for _, today := range []string{"2026-11-28", "2027-03-01", "2027-08-31", "2027-12-31"} {
-		now, err := time.ParseInLocation("2006-01-02 15:04", today+" 10:00", app.Paris)
+		now, err := time.ParseInLocation("2006-01-02 15:04", today+" 10:00", dates.Paris)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -41,10 +41,10 @@ func TestCalendarFollowsToday(t *testing.T) {
 			}
 		}
 	}
-	if got := fromMonth(time.Date(2027, 4, 1, 12, 0, 0, 0, app.Paris)); got != "À partir d'avril" {
+	if got := fromMonth(time.Date(2027, 4, 1, 12, 0, 0, 0, dates.Paris)); got != "À partir d'avril" {
 		t.Errorf("fromMonth(avril) = %q", got)
 	}
-	if got := fromMonth(time.Date(2027, 1, 1, 12, 0, 0, 0, app.Paris)); got != "À partir de janvier" {
+	if got := fromMonth(time.Date(2027, 1, 1, 12, 0, 0, 0, dates.Paris)); got != "À partir de janvier" {
 		t.Errorf("fromMonth(janvier) = %q", got)
 	}
 }

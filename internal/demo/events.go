@@ -8,6 +8,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/model"
 )
 
@@ -23,7 +24,7 @@ type demoEvent struct {
 
 // nextWeekday is the date (Paris) of the next wd at least `after` days ahead.
 func nextWeekday(now time.Time, wd time.Weekday, after int) time.Time {
-	d := now.In(app.Paris).AddDate(0, 0, after)
+	d := now.In(dates.Paris).AddDate(0, 0, after)
 	for d.Weekday() != wd {
 		d = d.AddDate(0, 0, 1)
 	}
@@ -38,7 +39,7 @@ func seedEvents(ctx context.Context, a *app.App, org model.Organisation) error {
 	}
 	date := func(t time.Time) string { return t.Format(app.LocalDate) }
 	market := nextWeekday(now, time.Saturday, 1)
-	council := nextWeekday(time.Date(now.Year(), now.Month()+1, 1, 12, 0, 0, 0, app.Paris), time.Monday, 0)
+	council := nextWeekday(time.Date(now.Year(), now.Month()+1, 1, 12, 0, 0, 0, dates.Paris), time.Monday, 0)
 	fete := nextWeekday(now, time.Saturday, 24)
 	workshop := nextWeekday(now, time.Wednesday, 8)
 	services, err := a.Store.ServicesOf(ctx, org.ID)
@@ -113,7 +114,7 @@ func seedEvents(ctx context.Context, a *app.App, org model.Organisation) error {
 		ids[e.title] = res.Publication.ID
 	}
 	// The third market is cancelled (the square hosts the Fête de la Loire fair).
-	third := time.Date(market.Year(), market.Month(), market.Day()+14, 7, 0, 0, 0, app.Paris).UTC()
+	third := time.Date(market.Year(), market.Month(), market.Day()+14, 7, 0, 0, 0, dates.Paris).UTC()
 	if err := a.SetException(ctx, com.ID, org.ID, ids["Marché du samedi"], app.ExceptionInput{OriginalStart: third, Cancel: true,
 		Note: "place réservée à la brocante"}); err != nil {
 		return fmt.Errorf("demo market exception: %w", err)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/markdown"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -275,8 +276,8 @@ func scheduleDemo(ctx context.Context, a *app.App, org model.Organisation) error
 	if err != nil {
 		return err
 	}
-	when := a.Now().In(app.Paris).AddDate(0, 0, 3)
-	when = time.Date(when.Year(), when.Month(), when.Day(), 9, 0, 0, 0, app.Paris)
+	when := a.Now().In(dates.Paris).AddDate(0, 0, 3)
+	when = time.Date(when.Year(), when.Month(), when.Day(), 9, 0, 0, 0, dates.Paris)
 	_, err = a.Transition(ctx, acct.ID, org.ID, p.ID, app.TransitionInput{Action: app.ActSchedule, When: when.Format(app.LocalDateTime)})
 	return err
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -47,7 +48,7 @@ Bonne lecture, et à bientôt sur les bords de Loire.
 
 // nextLetter is the letter the demo has scheduled for the given day.
 func nextLetter(at time.Time) string {
-	m := app.MonthFR(at)
+	m := dates.MonthFR(at)
 	return `Bonjour à toutes et à tous,
 
 ` + strings.ToUpper(m[:1]) + m[1:] + ` à Bellerive : la fête du Port, les jardins partagés des Coteaux et le nouveau calendrier des collectes.
@@ -132,7 +133,7 @@ func seedSubscriptions(ctx context.Context, a *app.App, org model.Organisation) 
 		return err
 	}
 	sent := now.Add(-9 * 24 * time.Hour)
-	last, err := a.SaveNewsletter(ctx, cm.ID, org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — " + app.MonthFR(sent), BodyMD: sentLetter(sent)})
+	last, err := a.SaveNewsletter(ctx, cm.ID, org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — " + dates.MonthFR(sent), BodyMD: sentLetter(sent)})
 	if err != nil {
 		return err
 	}
@@ -154,7 +155,7 @@ func seedSubscriptions(ctx context.Context, a *app.App, org model.Organisation) 
 		return err
 	}
 	at := now.Add(20 * 24 * time.Hour).Truncate(time.Hour)
-	upcoming, err := a.SaveNewsletter(ctx, cm.ID, org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — " + app.MonthFR(at), BodyMD: nextLetter(at)})
+	upcoming, err := a.SaveNewsletter(ctx, cm.ID, org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — " + dates.MonthFR(at), BodyMD: nextLetter(at)})
 	if err != nil {
 		return err
 	}

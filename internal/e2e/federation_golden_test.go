@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -170,7 +171,7 @@ func goldenTown(t *testing.T, engine store.Engine) (*testserver.TS, model.Organi
 // weeklyMarket is a market every week from first (Paris), three hours long,
 // six dates.
 func weeklyMarket(first time.Time) app.EventInput {
-	first = first.In(app.Paris)
+	first = first.In(dates.Paris)
 	return app.EventInput{StartDate: first.Format(app.LocalDate), StartTime: first.Format("15:04"),
 		EndDate: first.Format(app.LocalDate), EndTime: first.Add(3 * time.Hour).Format("15:04"), PlaceName: "Place du Marché",
 		Attendance: "in_person", Free: true, OrganiserKind: "org", JoinMode: "free", RecurFreq: "weekly",
@@ -231,11 +232,11 @@ func TestFederationOccurrenceGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		id := publishEvent(t, ts, admin.ID, org.ID, app.PubInput{Title: "Marché du samedi", Summary: "Producteurs locaux.",
-			Body: "Fruits, légumes et fromages."}, weeklyMarket(time.Date(2026, 6, 6, 9, 0, 0, 0, app.Paris))).ID
+			Body: "Fruits, légumes et fromages."}, weeklyMarket(time.Date(2026, 6, 6, 9, 0, 0, 0, dates.Paris))).ID
 		if _, n := lastOutbox(t, ts, id, "Update"); n != 0 {
 			t.Fatalf("%d Updates before any change", n)
 		}
-		paris := app.Paris
+		paris := dates.Paris
 		sat := func(day, hour int) time.Time { return time.Date(2026, 6, day, hour, 0, 0, 0, paris).UTC() }
 
 		// Cancel Saturday 13 June.

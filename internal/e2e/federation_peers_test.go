@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -488,7 +489,7 @@ func TestFederationPeerMobilizon(t *testing.T) {
 		// of it, delivered to the actor's inbox; a Join left unanswered
 		// stays pending in Mobilizon.
 		admin := A.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
-		day := time.Now().In(app.Paris).AddDate(0, 0, 10).Format(app.LocalDate)
+		day := time.Now().In(dates.Paris).AddDate(0, 0, 10).Format(app.LocalDate)
 		ev := publishEvent(t, A, admin.ID, e.org.ID, app.PubInput{Title: "Fête du quai", Summary: "Concerts."},
 			app.EventInput{StartDate: day, StartTime: "18:00", EndDate: day, EndTime: "23:00", PlaceName: "Place de la République",
 				Attendance: "in_person", Free: true, OrganiserKind: "org", JoinMode: "free"})

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -304,15 +305,15 @@ func TestFederationOccurrenceChanges(t *testing.T) {
 
 		// A weekly series starting in a week, at 9:00 Paris (real time: the
 		// signatures' Date must be current).
-		first := time.Now().In(app.Paris).AddDate(0, 0, 7)
-		first = time.Date(first.Year(), first.Month(), first.Day(), 9, 0, 0, 0, app.Paris)
+		first := time.Now().In(dates.Paris).AddDate(0, 0, 7)
+		first = time.Date(first.Year(), first.Month(), first.Day(), 9, 0, 0, 0, dates.Paris)
 		date := func(weeks int) time.Time { return first.AddDate(0, 0, 7*weeks) }
 		pub := publishEvent(t, A, admin.ID, org.ID, app.PubInput{Title: "Marché du soir", Summary: "Producteurs locaux.",
 			Body: "Fruits et légumes."}, weeklyMarket(first))
 		evURI := A.URL + "/bellerive/p/" + pub.Slug
 		inboxHas(t, B, claire.ID, "Create", `"type":"Event"`, `"id":"`+evURI+`"`)
 		when := func(t time.Time, hours int) string {
-			return app.EventWhen("fr", t.UTC(), t.Add(time.Duration(hours)*time.Hour).UTC(), false, time.Now())
+			return dates.EventWhen("fr", t.UTC(), t.Add(time.Duration(hours)*time.Hour).UTC(), false, time.Now())
 		}
 
 		// Cancel the second date; the same click again sends nothing.

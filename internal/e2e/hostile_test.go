@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -92,22 +93,22 @@ func TestQuestionFormIsNotAMailCannon(t *testing.T) {
 		for s := range statuses {
 			counts[s]++
 		}
-		if counts[200] != app.FormPerAddress || counts[429] != 30-app.FormPerAddress {
-			t.Fatalf("30 parallel posts for one address: %v, want %d accepted and the rest 429", counts, app.FormPerAddress)
+		if counts[200] != core.FormPerAddress || counts[429] != 30-core.FormPerAddress {
+			t.Fatalf("30 parallel posts for one address: %v, want %d accepted and the rest 429", counts, core.FormPerAddress)
 		}
 		var stored int
-		if err := ts.Store.DB().QueryRow(`SELECT COUNT(*) FROM resident_requests WHERE org_id=$1 AND email=$2`, org.ID, "victime@example.test").Scan(&stored); err != nil || stored != app.FormPerAddress {
-			t.Fatalf("%d requests stored (%v), want %d", stored, err, app.FormPerAddress)
+		if err := ts.Store.DB().QueryRow(`SELECT COUNT(*) FROM resident_requests WHERE org_id=$1 AND email=$2`, org.ID, "victime@example.test").Scan(&stored); err != nil || stored != core.FormPerAddress {
+			t.Fatalf("%d requests stored (%v), want %d", stored, err, core.FormPerAddress)
 		}
 		// The acknowledgements carry the town's facts, nothing the visitor typed.
-		ack := mailTo(t, ts, "victime@example.test", "Accusé de réception", app.FormPerAddress)
+		ack := mailTo(t, ts, "victime@example.test", "Accusé de réception", core.FormPerAddress)
 		mustContain(t, "neutral acknowledgement", ack.Text, "Bonjour,", "en indiquant cette adresse", "Référence :", "L112-11")
 		mustNotContain(t, "neutral acknowledgement", ack.Text+ack.HTML, "arnaque.example", "Gagnez", "impôts")
 
 		// One client, many addresses: the per-client limit holds too.
 		c := ts.Client(t)
 		accepted := 0
-		for i := range app.FormPerClient + 3 {
+		for i := range core.FormPerClient + 3 {
 			if s := post(c, fmt.Sprintf("cible%d@example.test", i)); s == 200 {
 				accepted++
 			} else if s != 429 {
@@ -116,7 +117,7 @@ func TestQuestionFormIsNotAMailCannon(t *testing.T) {
 		}
 		// The 30 parallel posts came from this same loopback client: 5 of
 		// them counted already.
-		if want := app.FormPerClient - app.FormPerAddress; accepted != want {
+		if want := core.FormPerClient - core.FormPerAddress; accepted != want {
 			t.Fatalf("%d accepted from one client, want %d", accepted, want)
 		}
 		r := c.Post("/bellerive/question", form("name", "Jeanne", "email", "autre@example.test", "body", "Une vraie question sur le marché ?"))
@@ -124,7 +125,7 @@ func TestQuestionFormIsNotAMailCannon(t *testing.T) {
 		mustContain(t, "over the client limit", r.Body, "Ce formulaire a été envoyé trop de fois")
 
 		// A signed-in resident with a verified address gets the full acknowledgement.
-		ts.Clock.Advance(2 * app.FormWindow)
+		ts.Clock.Advance(2 * core.FormWindow)
 		jeanne := ts.Client(t)
 		ts.LoginAs(t, jeanne, "jeanne@example.test")
 		mustStatus(t, "verified resident asks", jeanne.Post("/bellerive/question", form("name", "Jeanne Dupont", "email", "jeanne@example.test",
@@ -295,18 +296,18 @@ func TestReportFormIsNotAMailCannon(t *testing.T) {
 		spammer := ts.Client(t)
 		oldResident(t, ts, spammer, "spammeur@example.test")
 		var ids []string
-		for i := range app.FormPerAddress + 1 {
+		for i := range core.FormPerAddress + 1 {
 			ids = append(ids, postComment(t, spammer, base, fmt.Sprintf("Offre %d : gagnez 1000 euros sur arnaque.example dès aujourd'hui !", i)))
 		}
 		for i, id := range ids {
 			r := ts.Client(t).Post(base+"/"+id+"/signaler", form("reason", "rule-1", "email", "victime@example.test"))
 			want := 303
-			if i == app.FormPerAddress {
+			if i == core.FormPerAddress {
 				want = 429
 			}
 			mustStatus(t, fmt.Sprintf("report %d", i+1), r, want)
 		}
-		ack := mailTo(t, ts, "victime@example.test", "Signalement reçu", app.FormPerAddress)
+		ack := mailTo(t, ts, "victime@example.test", "Signalement reçu", core.FormPerAddress)
 		mustNotContain(t, "report acknowledgement", ack.Text+ack.HTML, "arnaque.example", "gagnez")
 	})
 }
@@ -324,9 +325,9 @@ func TestEventRegistrationFormIsNotAMailCannon(t *testing.T) {
 		ts.LoginAs(t, staff, "com@bellerive.test")
 		createEvent(t, ts, staff, "bellerive", "Balade en bateau", "join_mode", "restricted", "capacity", "100")
 		c := ts.Client(t)
-		for i := range app.FormPerClient + 1 {
+		for i := range core.FormPerClient + 1 {
 			want := 303
-			if i == app.FormPerClient {
+			if i == core.FormPerClient {
 				want = 429
 			}
 			r := c.Post("/bellerive/p/balade-en-bateau/inscription", form("name", "Gagnez 1000 euros sur arnaque.example", "email", fmt.Sprintf("cible%d@example.test", i)))
@@ -346,9 +347,9 @@ func TestSubscriptionFormIsLimitedPerClient(t *testing.T) {
 		ts := testserver.Start(t, testserver.Options{Engine: engine})
 		ts.Org(t, "bellerive")
 		c := ts.Client(t)
-		for i := range app.FormPerClient + 1 {
+		for i := range core.FormPerClient + 1 {
 			want := 303
-			if i == app.FormPerClient {
+			if i == core.FormPerClient {
 				want = 429
 			}
 			r := c.Post("/bellerive/suivre", form("email", fmt.Sprintf("cible%d@example.test", i), "newsletter", "1", "scope", "all", "typo_checked", "1"))
@@ -358,8 +359,8 @@ func TestSubscriptionFormIsLimitedPerClient(t *testing.T) {
 			}
 		}
 		var n int
-		if err := ts.Store.DB().QueryRow(`SELECT COUNT(*) FROM subscribers`).Scan(&n); err != nil || n != app.FormPerClient {
-			t.Fatalf("%d subscribers (%v), want %d", n, err, app.FormPerClient)
+		if err := ts.Store.DB().QueryRow(`SELECT COUNT(*) FROM subscribers`).Scan(&n); err != nil || n != core.FormPerClient {
+			t.Fatalf("%d subscribers (%v), want %d", n, err, core.FormPerClient)
 		}
 	})
 }

@@ -25,6 +25,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -569,8 +570,8 @@ func TestInteropGoToSocial(t *testing.T) {
 
 		// 4. An event shows its title, date, time and place in the text
 		// (GoToSocial reads neither startTime nor location).
-		day := time.Now().In(app.Paris).AddDate(0, 0, 10)
-		start := time.Date(day.Year(), day.Month(), day.Day(), 18, 0, 0, 0, app.Paris)
+		day := time.Now().In(dates.Paris).AddDate(0, 0, 10)
+		start := time.Date(day.Year(), day.Month(), day.Day(), 18, 0, 0, 0, dates.Paris)
 		ev := publishEvent(t, A, admin.ID, org.ID, app.PubInput{Title: "Fête du quai", Summary: "Concerts en plein air.",
 			Body: "Concerts sur le quai rénové."}, app.EventInput{StartDate: start.Format(app.LocalDate), StartTime: "18:00",
 			EndDate: start.Format(app.LocalDate), EndTime: "23:00", PlaceName: "Place de la République", Attendance: "in_person",
@@ -578,7 +579,7 @@ func TestInteropGoToSocial(t *testing.T) {
 		st = g.homeStatus(t, A.URL+"/bellerive/p/"+ev.Slug)
 		shown := st.SpoilerText + "\n" + text(st.Content)
 		t.Logf("event in GoToSocial: spoiler %q, text %q", st.SpoilerText, text(st.Content))
-		for _, want := range []string{"Fête du quai", app.DayFR(start), app.Hour(start), "Place de la République"} {
+		for _, want := range []string{"Fête du quai", dates.DayFR(start), dates.Hour(start), "Place de la République"} {
 			if !strings.Contains(strings.ToLower(shown), strings.ToLower(want)) { // "Jeudi 17 décembre" opening a line
 				t.Errorf("event: %q not shown in GoToSocial: %q", want, shown)
 			}

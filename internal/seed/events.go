@@ -9,6 +9,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -32,7 +33,7 @@ func runEvents(ctx context.Context, a *app.App, orgID string, n, batch int, topi
 		)
 		for i := range m {
 			k := done + i
-			day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, app.Paris).AddDate(0, 0, -30+rng.IntN(395))
+			day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, dates.Paris).AddDate(0, 0, -30+rng.IntN(395))
 			start := day.Add(time.Duration(8+rng.IntN(12))*time.Hour + time.Duration(rng.IntN(4)*15)*time.Minute)
 			title := strings.NewReplacer("{rue}", pick(rng, streets), "{lieu}", pick(rng, places)).Replace(pick(rng, eventTitles))
 			created := now.Add(-time.Duration(1+rng.IntN(60)) * 24 * time.Hour)

@@ -548,7 +548,7 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) error {
 		in.Reporter = &acct
 	}
 	res, err := h.app.ReportComment(r.Context(), in)
-	var limited *app.FormLimitError
+	var limited *core.FormLimitError
 	if errors.As(err, &limited) {
 		f.General = "forms.error.too_many"
 		w.Header().Set("Retry-After", strconv.Itoa(int(limited.Wait.Seconds())))

@@ -145,7 +145,7 @@ func (h *Handler) ask(w http.ResponseWriter, r *http.Request) error {
 	asked, err := h.app.AskQuestion(r.Context(), in)
 	if err != nil {
 		status := http.StatusUnprocessableEntity
-		var limited *app.FormLimitError
+		var limited *core.FormLimitError
 		switch {
 		case errors.As(err, &limited):
 			f.General, status = "forms.error.too_many", http.StatusTooManyRequests

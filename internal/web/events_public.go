@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/ical"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/reqinfo"
@@ -116,11 +118,11 @@ func (h *Handler) loadEventData(r *http.Request, ev *isEvent) (*EventPageData, e
 		}
 	}
 	d.Over = len(occs) == 0
-	d.When = app.EventWhen(l, first.StartsAt, first.EndsAt, e.AllDay, now)
+	d.When = dates.EventWhen(l, first.StartsAt, first.EndsAt, e.AllDay, now)
 	if e.Recurring() {
 		d.Repeats = app.RecurrenceText(l, e)
 		for _, o := range occs[:min(len(occs), 10)] {
-			d.Next = append(d.Next, OccurrenceView{Occurrence: o, When: app.EventWhen(l, o.StartsAt, o.EndsAt, e.AllDay, now)})
+			d.Next = append(d.Next, OccurrenceView{Occurrence: o, When: dates.EventWhen(l, o.StartsAt, o.EndsAt, e.AllDay, now)})
 		}
 	}
 	// The page changes by itself when an occurrence ends or registration closes.
@@ -293,7 +295,7 @@ func (h *Handler) registerPost(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	res, err := h.app.Register(ctx, org.ID, ev.Pub.ID, in)
-	var limited *app.FormLimitError
+	var limited *core.FormLimitError
 	if errors.As(err, &limited) {
 		f.General = "forms.error.too_many"
 		w.Header().Set("Retry-After", strconv.Itoa(int(limited.Wait.Seconds())))
@@ -364,7 +366,7 @@ func (h *Handler) registrationData(r *http.Request) (*RegistrationPageData, erro
 		return nil, err
 	}
 	return &RegistrationPageData{Reg: reg, Pub: p, Event: e, Token: token,
-		When: app.EventWhen(lang(r), e.StartsAt, e.EndsAt, e.AllDay, h.app.Now())}, nil
+		When: dates.EventWhen(lang(r), e.StartsAt, e.EndsAt, e.AllDay, h.app.Now())}, nil
 }
 
 func (h *Handler) renderRegistration(w http.ResponseWriter, r *http.Request, d *RegistrationPageData, page string) error {
@@ -538,7 +540,7 @@ func (h *Handler) agendaDays(r *http.Request, items []model.AgendaItem, now time
 		if len(days) == 0 || days[len(days)-1].ISO != iso {
 			days = append(days, AgendaDay{ISO: iso, Date: dayTitle(l, day, now)})
 		}
-		line := AgendaLine{AgendaItem: it, When: app.EventWhen(l, it.StartsAt, it.EndsAt, it.Event.AllDay, now)}
+		line := AgendaLine{AgendaItem: it, When: dates.EventWhen(l, it.StartsAt, it.EndsAt, it.Event.AllDay, now)}
 		if it.Event.Registers() {
 			line.Left = max(it.Event.Capacity-it.Taken, 0)
 			line.Full = line.Left == 0
@@ -558,7 +560,7 @@ func dayTitle(l string, t, now time.Time) string {
 		}
 		return t.Format("Monday 2 January")
 	}
-	s := app.DayFR(t)
+	s := dates.DayFR(t)
 	if t.Year() != now.In(paris).Year() {
 		s += fmt.Sprintf(" %d", t.Year())
 	}
@@ -614,7 +616,7 @@ func (h *Handler) monthPage(w http.ResponseWriter, r *http.Request) error {
 		s, e := it.StartsAt.In(paris), it.EndsAt.In(paris).Add(-time.Second)
 		for d := time.Date(s.Year(), s.Month(), s.Day(), 0, 0, 0, 0, paris); !d.After(e); d = d.AddDate(0, 0, 1) {
 			if d.Month() == time.Month(m) && d.Year() == y {
-				line := AgendaLine{AgendaItem: it, When: app.Hour(it.StartsAt)}
+				line := AgendaLine{AgendaItem: it, When: dates.Hour(it.StartsAt)}
 				if it.Event.AllDay {
 					line.When = ""
 				}

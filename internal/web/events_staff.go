@@ -9,6 +9,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/policy"
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/ical"
 	"github.com/parvis/parvis/internal/model"
 )
@@ -79,7 +80,7 @@ func (h *Handler) renderStaffEvents(w http.ResponseWriter, r *http.Request, f *F
 		d.Prev = base + "page=" + strconv.Itoa(page-1)
 	}
 	for _, it := range items {
-		row := staffEventRow{StaffEvent: it, When: app.EventWhen(lang(r), it.Event.StartsAt, it.Event.EndsAt, it.Event.AllDay, now)}
+		row := staffEventRow{StaffEvent: it, When: dates.EventWhen(lang(r), it.Event.StartsAt, it.Event.EndsAt, it.Event.AllDay, now)}
 		if it.Event.Recurring() {
 			row.Repeats = app.RecurrenceText(lang(r), it.Event)
 		}
@@ -188,13 +189,13 @@ func (h *Handler) loadStaffEvent(r *http.Request) (*staffEventData, error) {
 	}
 	e := file.Event
 	now := h.app.Now()
-	d := &staffEventData{Pub: file.Pub, Event: e, When: app.EventWhen(lang(r), e.StartsAt, e.EndsAt, e.AllDay, now),
+	d := &staffEventData{Pub: file.Pub, Event: e, When: dates.EventWhen(lang(r), e.StartsAt, e.EndsAt, e.AllDay, now),
 		CanWrite: may(m, policy.EventEdit), CanStatus: may(m, policy.EventStatus),
 		Statuses: []model.EventStatus{model.EventScheduled, model.EventPostponed, model.EventCancelled}}
 	if e.Recurring() {
 		d.Repeats = app.RecurrenceText(lang(r), e)
 		for _, o := range file.Occurrences {
-			d.Occurrences = append(d.Occurrences, OccurrenceView{Occurrence: o, When: app.EventWhen(lang(r), o.StartsAt, o.EndsAt, e.AllDay, now)})
+			d.Occurrences = append(d.Occurrences, OccurrenceView{Occurrence: o, When: dates.EventWhen(lang(r), o.StartsAt, o.EndsAt, e.AllDay, now)})
 		}
 		d.Exceptions = file.Exceptions
 	}

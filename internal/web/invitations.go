@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/model"
 )
 
@@ -58,7 +59,7 @@ func (h *Handler) renderInvitation(w http.ResponseWriter, r *http.Request, info 
 		return err
 	}
 	if acct, ok := accountFrom(r.Context()); ok && d.State == "open" {
-		d.OtherAccount = app.NormalizeEmail(acct.Email) != app.NormalizeEmail(info.Invitation.Email)
+		d.OtherAccount = mail.NormalizeEmail(acct.Email) != mail.NormalizeEmail(info.Invitation.Email)
 	}
 	if f.HasErrors() {
 		status = http.StatusUnprocessableEntity

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/textdiff"
 )
@@ -76,7 +76,7 @@ func revisionFields(rv model.PubRevision) map[string]string {
 		if t == nil {
 			return ""
 		}
-		return t.In(app.Paris).Format("02/01/2006 15:04")
+		return t.In(dates.Paris).Format("02/01/2006 15:04")
 	}
 	return map[string]string{
 		"pub.field.title": rv.Title, "pub.field.summary": rv.Summary, "pub.field.body": rv.BodyMD,
@@ -172,10 +172,10 @@ type calEntry struct {
 func (h *Handler) pubCalendar(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	org, _ := orgFrom(ctx)
-	now := h.app.Now().In(app.Paris)
-	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, app.Paris)
+	now := h.app.Now().In(dates.Paris)
+	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, dates.Paris)
 	if s := r.URL.Query().Get("month"); s != "" {
-		m, err := time.ParseInLocation("2006-01", s, app.Paris)
+		m, err := time.ParseInLocation("2006-01", s, dates.Paris)
 		if err != nil {
 			return model.ErrNotFound
 		}
@@ -196,7 +196,7 @@ func (h *Handler) pubCalendar(w http.ResponseWriter, r *http.Request) error {
 		if t == nil {
 			continue
 		}
-		lt := t.In(app.Paris)
+		lt := t.In(dates.Paris)
 		byDay[lt.Day()] = append(byDay[lt.Day()], calEntry{Time: *t, Pub: p, State: p.State})
 	}
 	d := calendarData{Month: first, MonthLabel: monthLabel(lang(r), first),

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/reqinfo"
 )
@@ -142,7 +143,7 @@ func (h *Handler) follow(w http.ResponseWriter, r *http.Request) error {
 		f.Set("email", "subs.error.email_typo")
 		return h.renderFollow(w, r, http.StatusUnprocessableEntity, f, c, typo.Suggestion)
 	}
-	var limited *app.FormLimitError
+	var limited *core.FormLimitError
 	if errors.As(err, &limited) {
 		f.General = "forms.error.too_many"
 		w.Header().Set("Retry-After", strconv.Itoa(int(limited.Wait.Seconds())))

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/web"
 )
@@ -21,7 +22,7 @@ const TestPassword = "une phrase de passe solide pour les tests"
 func (ts *TS) Account(t testing.TB, email string) model.Account {
 	t.Helper()
 	ctx := context.Background()
-	if a, err := ts.Store.AccountByEmail(ctx, app.NormalizeEmail(email)); err == nil {
+	if a, err := ts.Store.AccountByEmail(ctx, mail.NormalizeEmail(email)); err == nil {
 		return a
 	} else if !errors.Is(err, model.ErrNotFound) {
 		t.Fatalf("account %s: %v", email, err)

@@ -1,9 +1,22 @@
-package app
+// Package dates writes dates and times as French (and English) readers
+// expect them, in the collectivité's time zone.
+package dates
 
 import (
 	"fmt"
 	"time"
 )
+
+// Paris is where staff live: dates they type are Europe/Paris wall time.
+var Paris = mustLoadParis()
+
+func mustLoadParis() *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		panic(err) // time/tzdata is embedded by main
+	}
+	return loc
+}
 
 var (
 	frMonths = []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
@@ -49,8 +62,11 @@ func EventWhen(lang string, start, end time.Time, allDay bool, now time.Time) st
 // avril", "lundi 1er décembre".
 func DayFR(t time.Time) string {
 	t = t.In(Paris)
-	return fmt.Sprintf("%s %s %s", frDays[t.Weekday()], dayNumber(t.Day()), frMonths[t.Month()-1])
+	return fmt.Sprintf("%s %s %s", frDays[t.Weekday()], DayNumber(t.Day()), frMonths[t.Month()-1])
 }
+
+// WeekdayFR names a day of the week in French: "samedi".
+func WeekdayFR(d time.Weekday) string { return frDays[d] }
 
 // MonthFR names t's month in French, in Paris time: "avril".
 func MonthFR(t time.Time) string { return frMonths[t.In(Paris).Month()-1] }
@@ -87,7 +103,7 @@ func DayAt(lang string, start time.Time, allDay bool, now time.Time) string {
 }
 
 // dayNumber writes "1er" for the first of the month, as French does.
-func dayNumber(d int) string {
+func DayNumber(d int) string {
 	if d == 1 {
 		return "1er"
 	}

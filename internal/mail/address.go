@@ -1,6 +1,26 @@
-package app
+package mail
 
-import "strings"
+import (
+	netmail "net/mail"
+	"strings"
+)
+
+// NormalizeEmail lower-cases and trims an address; the local part is kept
+// whole (plus-addressing stays distinct).
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// ValidEmail accepts a bare address with a dotted domain.
+func ValidEmail(s string) bool {
+	if len(s) > 254 || strings.ContainsAny(s, " <>\"") {
+		return false
+	}
+	addr, err := netmail.ParseAddress(s)
+	if err != nil || addr.Address != s {
+		return false
+	}
+	at := strings.LastIndexByte(s, '@')
+	return at > 0 && strings.Contains(s[at+1:], ".") && !strings.HasSuffix(s, ".")
+}
 
 // commonDomains are the mail domains most used in France; an address whose
 // domain is one edit away from one of them is probably a typo.
