@@ -152,9 +152,11 @@ func demoPublication(ctx context.Context, a *app.App, org model.Organisation, sl
 			return err
 		}
 		if len(topicIDs) > 0 {
-			return tx.SetPublicationTopics(ctx, org.ID, p.ID, topicIDs)
+			if err := tx.SetPublicationTopics(ctx, org.ID, p.ID, topicIDs); err != nil {
+				return err
+			}
 		}
-		return nil
+		return tx.IndexPublication(ctx, p.ID)
 	})
 	return p, err
 }

@@ -29,7 +29,23 @@ func TestDemoStaffSide(t *testing.T) {
 		t.Run("links open for every role", func(t *testing.T) { checkLinks(t, ts, logins) })
 		t.Run("inbox items open", func(t *testing.T) { checkInboxItemsOpen(t, ts) })
 		t.Run("journal actions read as sentences", func(t *testing.T) { checkJournalLabels(t, ts) })
+		t.Run("sitemap and search hold every article", func(t *testing.T) { checkSitemapAndSearch(t, ts) })
 	})
+}
+
+// checkSitemapAndSearch reads the demo's sitemap and searches it: the
+// debate's budget article, created already published, must be in both
+// (it once had no publication date, and the sitemap answered 500).
+func checkSitemapAndSearch(t *testing.T, ts *testserver.TS) {
+	c := ts.Client(t)
+	res := c.Get("/" + demo.Handle + "/sitemap.xml")
+	if res.Status != 200 || !strings.Contains(res.Body, "budget-2027-orientations") {
+		t.Errorf("sitemap: %d, budget article listed: %t", res.Status, strings.Contains(res.Body, "budget-2027-orientations"))
+	}
+	res = c.Get("/" + demo.Handle + "/recherche?q=orientations+budget")
+	if res.Status != 200 || !strings.Contains(res.Body, "budget-2027-orientations") {
+		t.Errorf("search: %d, budget article found: %t", res.Status, strings.Contains(res.Body, "budget-2027-orientations"))
+	}
 }
 
 // checkLinks signs in as each demo login and follows every link of the

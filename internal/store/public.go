@@ -176,7 +176,7 @@ type SitemapEntry struct {
 func (q *Queries) PublicSitemap(ctx context.Context, orgID string, limit, offset int) ([]SitemapEntry, error) {
 	// Both dates are read and compared in Go: SQLite gives an expression
 	// over timestamps back as text.
-	rows, err := q.q.QueryContext(ctx, `SELECT slug, published_at, republished_at FROM publications
+	rows, err := q.q.QueryContext(ctx, `SELECT slug, published_at, republished_at, updated_at FROM publications
 		WHERE org_id = $1 AND state = 'published' ORDER BY published_at DESC, id DESC LIMIT $2 OFFSET $3`,
 		orgID, limit, offset)
 	if err != nil {
@@ -186,11 +186,17 @@ func (q *Queries) PublicSitemap(ctx context.Context, orgID string, limit, offset
 	var out []SitemapEntry
 	for rows.Next() {
 		var (
-			e   SitemapEntry
-			rep sql.NullTime
+			e        SitemapEntry
+			pub, rep sql.NullTime
 		)
-		if err := rows.Scan(&e.Slug, &e.Modified, &rep); err != nil {
+		// A published row without a date (written before published_at
+		// was stored on creation) falls back on its last update rather
+		// than failing the whole sitemap.
+		if err := rows.Scan(&e.Slug, &pub, &rep, &e.Modified); err != nil {
 			return nil, err
+		}
+		if pub.Valid {
+			e.Modified = pub.Time
 		}
 		if rep.Valid && rep.Time.After(e.Modified) {
 			e.Modified = rep.Time

@@ -289,3 +289,34 @@ func TestBulkInsertAndReindex(t *testing.T) {
 		}
 	})
 }
+
+// A publication created already published (the demo, an import) gets a
+// publication date, so it sorts and enters the sitemap and search; a row
+// published without one (written before that fix) does not break the
+// sitemap of its whole organisation.
+func TestCreatedPublishedHasDate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		publicFixture(t, s, now)
+		p := model.Publication{ID: "p8", OrgID: "ville-a", Kind: model.KindNews, Slug: "budget", Title: "Budget 2027",
+			State: model.StatePublished, CreatedAt: now.Add(-time.Hour), UpdatedAt: now.Add(-time.Hour)}
+		if err := s.CreatePublication(ctx, p, "r8"); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.PublicationBySlug(ctx, "ville-a", "budget")
+		if err != nil || got.PublishedAt == nil || !got.PublishedAt.Equal(p.CreatedAt) {
+			t.Fatalf("published at = %v, %v; want the creation time %v", got.PublishedAt, err, p.CreatedAt)
+		}
+		exec(t, s, `UPDATE publications SET published_at = NULL WHERE id = 'p1'`)
+		sm, err := s.PublicSitemap(ctx, "ville-a", 100, 0)
+		if err != nil || len(sm) != 6 {
+			t.Fatalf("sitemap = %v %v", sm, err)
+		}
+		for _, e := range sm {
+			if e.Modified.IsZero() {
+				t.Errorf("%s has no date in the sitemap", e.Slug)
+			}
+		}
+	})
+}

@@ -93,16 +93,28 @@ func (q *Queries) CreatePublication(ctx context.Context, p model.Publication, re
 	p.Revision = 1
 	_, err := q.q.ExecContext(ctx, `INSERT INTO publications (id, org_id, kind, slug, title, summary, body_md,
 		body_html, state, author_id, revision, alert_level, alert_ends_at, job_title, job_grade, job_category,
-		job_filiere, job_contract, job_time, job_place, job_closes_at, job_apply, image_id, created_at, updated_at)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)`,
+		job_filiere, job_contract, job_time, job_place, job_closes_at, job_apply, image_id, created_at, updated_at,
+		published_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26)`,
 		p.ID, p.OrgID, p.Kind, p.Slug, p.Title, p.Summary, p.BodyMD, p.BodyHTML, p.State, p.AuthorID, p.Revision,
 		p.AlertLevel, timeOrNil(p.AlertEndsAt), p.Job.Title, p.Job.Grade, p.Job.Category, p.Job.Filiere,
 		p.Job.Contract, p.Job.Time, p.Job.Place, timeOrNil(p.Job.ClosesAt), p.Job.HowToApply, p.ImageID,
-		p.CreatedAt, p.UpdatedAt)
+		p.CreatedAt, p.UpdatedAt, publishedAt(p))
 	if err != nil {
 		return fmt.Errorf("create publication %q: %w", p.Slug, translate(err))
 	}
 	return q.insertRevision(ctx, revisionID, p, p.AuthorID, p.CreatedAt)
+}
+
+// publishedAt is the publication date to store for a new publication: the
+// one given, or its creation time when it is created already published (an
+// import, the demo), so that it shows a date, sorts, and enters the sitemap
+// and search like any other.
+func publishedAt(p model.Publication) any {
+	if p.PublishedAt == nil && p.State == model.StatePublished {
+		return p.CreatedAt
+	}
+	return timeOrNil(p.PublishedAt)
 }
 
 // UpdatePublicationContent saves new content for p (identified by p.OrgID and
