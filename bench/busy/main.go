@@ -44,6 +44,7 @@ import (
 	"github.com/parvis/parvis/bench/internal/harness"
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/passwords"
@@ -143,7 +144,7 @@ func main() {
 	}
 	began := time.Now()
 	close(start)
-	if err := seeded.app.SendNewsletter(context.Background(), seeded.managerID, seeded.org, seeded.newsletterID, nil); err != nil {
+	if err := seeded.app.Mailing.SendNewsletter(context.Background(), seeded.managerID, seeded.org, seeded.newsletterID, nil); err != nil {
 		fatal(err)
 	}
 	seeded.mailingID = must(seeded.store.NewsletterByID(context.Background(), seeded.org.ID, seeded.newsletterID)).MailingID
@@ -308,7 +309,7 @@ func seed(data, database, base string, commenters, registrants, places, subscrib
 		Password: "une phrase de passe solide", Verified: true}))
 	must0(srv.Store.PutMembership(ctx, model.Membership{AccountID: com.ID, OrgID: org.ID, Role: model.RoleManager, CreatedAt: now}))
 	s.managerID = com.ID
-	n := must(a.SaveNewsletter(ctx, com.ID, org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — juillet",
+	n := must(a.Mailing.SaveNewsletter(ctx, com.ID, org.ID, "", mailing.NewsletterInput{Subject: "La lettre de Bellerive — juillet",
 		BodyMD: "Bonjour,\n\nLe concert du 14 juillet affiche complet : inscrivez-vous vite."}))
 	s.newsletterID = n.ID
 	return s

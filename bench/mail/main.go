@@ -38,6 +38,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/model"
@@ -307,12 +308,12 @@ func seed(dir, dbURL string) model.Organisation {
 	if err := srv.Store.PutMembership(ctx, model.Membership{AccountID: com.ID, OrgID: org.ID, Role: model.RoleManager, CreatedAt: time.Now()}); err != nil {
 		log.Fatal(err)
 	}
-	nl, err := srv.App.SaveNewsletter(ctx, com.ID, org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — mars", BodyMD: body})
+	nl, err := srv.App.Mailing.SaveNewsletter(ctx, com.ID, org.ID, "", mailing.NewsletterInput{Subject: "La lettre de Bellerive — mars", BodyMD: body})
 	if err != nil {
 		log.Fatal(err)
 	}
 	t := time.Now()
-	if err := srv.App.SendNewsletter(ctx, com.ID, org, nl.ID, nil); err != nil {
+	if err := srv.App.Mailing.SendNewsletter(ctx, com.ID, org, nl.ID, nil); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Printf("seeded %d subscribers in %.1fs; newsletter list drawn in %.2fs\n", *n, seeded.Sub(start).Seconds(), time.Since(t).Seconds())
@@ -338,7 +339,7 @@ func publishAlert(dir, dbURL string, org model.Organisation) time.Time {
 			OrgID: org.ID, From: model.StateDraft, To: model.StatePublished, CreatedAt: now}}); err != nil {
 			return err
 		}
-		return srv.App.NotifyPublished(ctx, tx, org.ID, p.ID)
+		return srv.App.Mailing.NotifyPublished(ctx, tx, org.ID, p.ID)
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/passwords"
 	"github.com/parvis/parvis/internal/screen"
@@ -35,9 +36,9 @@ type Deps struct {
 	// Fetcher gets agenda URLs for event imports; nil uses the SSRF-guarded
 	// safehttp client (tests on loopback set one that allows private hosts).
 	Fetcher Fetcher
-	// Mass mail (see mailings.go). MassSender is nil when mass mail cannot be sent.
+	// Mass mail (package mailing). MassSender is nil when mass mail cannot be sent.
 	MassSender mail.Bulk
-	MailConfig MailConfig
+	MailConfig mailing.Config
 	// Instance names this process when it registered its liveness with the
 	// store (store.RegisterInstance); mailing leases carry it so that a
 	// restarted process can take over a dead one's at once. "" when not
@@ -51,23 +52,21 @@ type Deps struct {
 type App struct {
 	*core.Core
 	Deps
-	links *Links
-	fed   fedState
+	// Mailing is mass mail and subscriptions.
+	Mailing *mailing.Service
+	fed     fedState
 }
 
-// New builds the application on c and d. It loads (or creates, on first
-// start) the secrets subscriber links are signed with, so it needs the
-// store to be migrated.
+// New builds the application on c and d and wires its features to one
+// another. Mailing loads (or creates, on first start) the secrets
+// subscriber links are signed with, so New needs the store to be migrated.
 func New(ctx context.Context, c *core.Core, d Deps) (*App, error) {
 	a := &App{Core: c, Deps: d}
-	links, err := loadLinks(ctx, c)
+	var err error
+	a.Mailing, err = mailing.New(ctx, c, mailing.Deps{MassSender: d.MassSender, Config: d.MailConfig,
+		Instance: d.Instance, Agenda: a, Publications: a, Accounts: a})
 	if err != nil {
 		return nil, err
 	}
-	a.links = links
 	return a, nil
-}
-
-func mailMessage(to, subject, text, html string) mail.Message {
-	return mail.Message{To: to, Subject: subject, Text: text, HTML: html}
 }

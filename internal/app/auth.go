@@ -221,9 +221,9 @@ func (a *App) checkReserved(ctx context.Context, now time.Time, rules []core.Thr
 // errMismatch is a wrong password counted by checkReserved.
 var errMismatch = errors.New("wrong password")
 
-// mailAllowed counts one account e-mail to addr and reports whether it may
+// MailAllowed counts one account e-mail to addr and reports whether it may
 // go out.
-func (a *App) mailAllowed(ctx context.Context, tx *store.Tx, addr string) (bool, error) {
+func (a *App) MailAllowed(ctx context.Context, tx *store.Tx, addr string) (bool, error) {
 	now := a.Now()
 	st, err := core.CountEvent(ctx, tx, mailKey(addr), mailWindow, now)
 	if err != nil {
@@ -321,7 +321,7 @@ func (a *App) SignUp(ctx context.Context, in SignUp) error {
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
 		existing, err := tx.AccountByEmail(ctx, email)
 		if err == nil {
-			if ok, err := a.mailAllowed(ctx, tx, email); err != nil || !ok {
+			if ok, err := a.MailAllowed(ctx, tx, email); err != nil || !ok {
 				return err
 			}
 			return a.SendMail(ctx, tx, email, core.AccountLang(existing, in.Locale), "account_signup_exists",
@@ -337,7 +337,7 @@ func (a *App) SignUp(ctx context.Context, in SignUp) error {
 		} else if err != nil {
 			return err
 		}
-		if _, err := a.mailAllowed(ctx, tx, email); err != nil {
+		if _, err := a.MailAllowed(ctx, tx, email); err != nil {
 			return err
 		}
 		link, err := a.issueToken(ctx, tx, acct.ID, model.TokenVerifyEmail, "", VerifyLifetime, "/verify/")
@@ -380,7 +380,7 @@ func (a *App) mailAccountLink(ctx context.Context, email, lang string, wanted fu
 		if err != nil || !wanted(acct) {
 			return err
 		}
-		if ok, err := a.mailAllowed(ctx, tx, email); err != nil || !ok {
+		if ok, err := a.MailAllowed(ctx, tx, email); err != nil || !ok {
 			return err
 		}
 		link, err := a.issueToken(ctx, tx, acct.ID, purpose, "", life, path)
@@ -585,7 +585,7 @@ func (a *App) RequestEmailChange(ctx context.Context, acct model.Account, newEma
 	}
 	lang := core.AccountLang(acct, "")
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if ok, err := a.mailAllowed(ctx, tx, newEmail); err != nil || !ok {
+		if ok, err := a.MailAllowed(ctx, tx, newEmail); err != nil || !ok {
 			return err
 		}
 		link, err := a.issueToken(ctx, tx, acct.ID, model.TokenChangeEmail, newEmail, ChangeEmailLifetime, "/email/confirm/")

@@ -387,7 +387,7 @@ func (a *App) PostComment(ctx context.Context, in NewComment) (Posted, error) {
 			return err
 		}
 		if c.Status == model.CommentPublished {
-			return a.NotifyThreadFollowers(ctx, tx, in.Publication.ID, c.ID)
+			return a.Mailing.NotifyThreadFollowers(ctx, tx, in.Publication.ID, c.ID)
 		}
 		return nil
 	})

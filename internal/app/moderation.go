@@ -335,7 +335,7 @@ func (a *App) notifyIfNowPublished(ctx context.Context, tx *store.Tx, was model.
 	if was == model.CommentPublished || c.Status != model.CommentPublished {
 		return nil
 	}
-	return a.NotifyThreadFollowers(ctx, tx, c.PublicationID, c.ID)
+	return a.Mailing.NotifyThreadFollowers(ctx, tx, c.PublicationID, c.ID)
 }
 
 // closeCase takes the comment out of the queue and records the decision.

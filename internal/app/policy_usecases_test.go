@@ -8,6 +8,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -180,11 +181,11 @@ func TestPolicyUseCases(t *testing.T) {
 				return ts.App.UnblockDomain(ctx, p.acct, own.ID, "spam.example")
 			}},
 			{policy.NewsletterEdit, "SaveNewsletter", "", false, func(p principal) error {
-				_, err := ts.App.SaveNewsletter(ctx, p.acct.ID, own.ID, unknown(), app.NewsletterInput{Subject: "La lettre de décembre", BodyMD: "Bonjour,"})
+				_, err := ts.App.Mailing.SaveNewsletter(ctx, p.acct.ID, own.ID, unknown(), mailing.NewsletterInput{Subject: "La lettre de décembre", BodyMD: "Bonjour,"})
 				return err
 			}},
 			{policy.NewsletterSend, "UnscheduleNewsletter", "", false, func(p principal) error {
-				return ts.App.UnscheduleNewsletter(ctx, p.acct.ID, own.ID, unknown())
+				return ts.App.Mailing.UnscheduleNewsletter(ctx, p.acct.ID, own.ID, unknown())
 			}},
 			{policy.JournalView, "Journal", "", false, func(p principal) error {
 				_, err := ts.App.Journal(ctx, p.acct.ID, own.ID, "", 10)
@@ -194,14 +195,14 @@ func TestPolicyUseCases(t *testing.T) {
 				return ts.App.SetEmailRouted(ctx, p.acct.ID, own.ID, true)
 			}},
 			{policy.SubscribersView, "DigestMailings", "", false, func(p principal) error {
-				_, err := ts.App.DigestMailings(ctx, p.acct.ID, own.ID, 1)
+				_, err := ts.App.Mailing.DigestMailings(ctx, p.acct.ID, own.ID, 1)
 				return err
 			}},
 			{policy.SubscribersSettings, "SaveMailSettings", "", false, func(p principal) error {
-				return ts.App.SaveMailSettings(ctx, p.acct.ID, own.ID, 7, 50, false)
+				return ts.App.Mailing.SaveMailSettings(ctx, p.acct.ID, own.ID, 7, 50, false)
 			}},
 			{policy.SubscribersExport, "ExportSubscribers", "", false, func(p principal) error {
-				_, err := ts.App.ExportSubscribers(ctx, p.acct.ID, own.ID)
+				_, err := ts.App.Mailing.ExportSubscribers(ctx, p.acct.ID, own.ID)
 				return err
 			}},
 		}

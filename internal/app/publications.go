@@ -197,6 +197,10 @@ func renderBody(src string, sizes markdown.ImageSizes) (markdown.Result, error) 
 	return r, err
 }
 
+// RenderBody renders a body under the same limits without image sizes:
+// newsletters (package mailing) write their bodies with it.
+func (a *App) RenderBody(src string) (markdown.Result, error) { return renderBody(src, nil) }
+
 // prerender renders in's body before the write transaction, with the
 // images' sizes read outside it, so that the transaction only writes.
 func (a *App) prerender(ctx context.Context, orgID string, in *PubInput) error {
@@ -516,7 +520,7 @@ func (a *App) move(ctx context.Context, tx *store.Tx, actorID string, p model.Pu
 	}
 	// Subscribers who want it at once are e-mailed (once per publication).
 	if to == model.StatePublished {
-		if err := a.NotifyPublished(ctx, tx, p.OrgID, p.ID); err != nil {
+		if err := a.Mailing.NotifyPublished(ctx, tx, p.OrgID, p.ID); err != nil {
 			return err
 		}
 	}

@@ -59,13 +59,13 @@ func TestStaffReadsAskThePolicy(t *testing.T) {
 				return err
 			}},
 			{policy.ConsoleConfigure, "RoutingChoices", func(id string) error { _, err := ts.App.RoutingChoices(ctx, id, own.ID); return err }},
-			{policy.NewsletterEdit, "Newsletters", func(id string) error { _, err := ts.App.Newsletters(ctx, id, own.ID); return err }},
-			{policy.NewsletterEdit, "NewsletterFile", func(id string) error { _, err := ts.App.NewsletterFile(ctx, id, own, ""); return err }},
+			{policy.NewsletterEdit, "Newsletters", func(id string) error { _, err := ts.App.Mailing.Newsletters(ctx, id, own.ID); return err }},
+			{policy.NewsletterEdit, "NewsletterFile", func(id string) error { _, err := ts.App.Mailing.NewsletterFile(ctx, id, own, ""); return err }},
 			{policy.NewsletterEdit, "NewsletterMailing", func(id string) error {
-				_, err := ts.App.NewsletterMailing(ctx, id, own.ID, unknown)
+				_, err := ts.App.Mailing.NewsletterMailing(ctx, id, own.ID, unknown)
 				return err
 			}},
-			{policy.SubscribersView, "SubscriberFigures", func(id string) error { _, err := ts.App.SubscriberFigures(ctx, id, own.ID); return err }},
+			{policy.SubscribersView, "SubscriberFigures", func(id string) error { _, err := ts.App.Mailing.SubscriberFigures(ctx, id, own.ID); return err }},
 			{policy.EventView, "StaffEvents", func(id string) error {
 				_, _, err := ts.App.StaffEvents(ctx, id, own.ID, false, 10, 0)
 				return err

@@ -92,7 +92,7 @@ func seedDebate(ctx context.Context, a *app.App, org model.Organisation, service
 	// Jeanne and Fatou follow the roadworks discussion by e-mail: when a
 	// moderator approves Fatou's held comment, Jeanne is told.
 	for _, e := range []string{"jeanne.dupont@example.org", "fatou.diallo@example.org"} {
-		if err := a.FollowThread(ctx, who[e], org.ID, works.ID, true); err != nil {
+		if err := a.Mailing.FollowThread(ctx, who[e], org.ID, works.ID, true); err != nil {
 			return fmt.Errorf("demo follow: %w", err)
 		}
 	}

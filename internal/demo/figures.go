@@ -125,9 +125,9 @@ func seedDigest(ctx context.Context, tx *store.Tx, a *app.App, org model.Organis
 	fmt.Fprintf(&text, "%s\n\n", subject)
 	fmt.Fprintf(&html, "<h1>%s</h1><ul>", subject)
 	for i, p := range items {
-		urls = append(urls, a.PublicationURL(org, p))
-		fmt.Fprintf(&text, "* %s\n  %s\n\n", p.Title, a.ClickURL(id, i))
-		fmt.Fprintf(&html, `<li><a href="%s">%s</a></li>`, a.ClickURL(id, i), p.Title)
+		urls = append(urls, a.Mailing.PublicationURL(org, p))
+		fmt.Fprintf(&text, "* %s\n  %s\n\n", p.Title, a.Mailing.ClickURL(id, i))
+		fmt.Fprintf(&html, `<li><a href="%s">%s</a></li>`, a.Mailing.ClickURL(id, i), p.Title)
 	}
 	html.WriteString("</ul>")
 	start := at

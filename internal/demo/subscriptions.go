@@ -11,6 +11,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -113,7 +114,7 @@ func seedSubscriptions(ctx context.Context, a *app.App, org model.Organisation) 
 			}
 			js, _ := json.Marshal(c)
 			if err := tx.AddConsent(ctx, model.Consent{ID: core.NewID(), SubscriberID: s.ID, OrgID: org.ID, Action: "confirmed",
-				ConsentVersion: app.ConsentVersion, ConsentText: app.ConsentText(app.ConsentVersion, "fr", org.Name),
+				ConsentVersion: mailing.ConsentVersion, ConsentText: mailing.ConsentText(mailing.ConsentVersion, "fr", org.Name),
 				Choices: string(js), IP: fmt.Sprintf("192.0.2.%d", i%250+1), CreatedAt: confirmed}); err != nil {
 				return err
 			}
@@ -133,13 +134,13 @@ func seedSubscriptions(ctx context.Context, a *app.App, org model.Organisation) 
 		return err
 	}
 	sent := now.Add(-9 * 24 * time.Hour)
-	last, err := a.SaveNewsletter(ctx, cm.ID, org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — " + dates.MonthFR(sent), BodyMD: sentLetter(sent)})
+	last, err := a.Mailing.SaveNewsletter(ctx, cm.ID, org.ID, "", mailing.NewsletterInput{Subject: "La lettre de Bellerive — " + dates.MonthFR(sent), BodyMD: sentLetter(sent)})
 	if err != nil {
 		return err
 	}
 	// The last letter is shown as already sent (its archive page exists);
 	// the demo does not send 300 messages on start-up.
-	r, err := a.RenderNewsletter(ctx, org, last)
+	r, err := a.Mailing.RenderNewsletter(ctx, org, last)
 	if err != nil {
 		return err
 	}
@@ -155,11 +156,11 @@ func seedSubscriptions(ctx context.Context, a *app.App, org model.Organisation) 
 		return err
 	}
 	at := now.Add(20 * 24 * time.Hour).Truncate(time.Hour)
-	upcoming, err := a.SaveNewsletter(ctx, cm.ID, org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — " + dates.MonthFR(at), BodyMD: nextLetter(at)})
+	upcoming, err := a.Mailing.SaveNewsletter(ctx, cm.ID, org.ID, "", mailing.NewsletterInput{Subject: "La lettre de Bellerive — " + dates.MonthFR(at), BodyMD: nextLetter(at)})
 	if err != nil {
 		return err
 	}
-	return a.SendNewsletter(ctx, cm.ID, org, upcoming.ID, &at)
+	return a.Mailing.SendNewsletter(ctx, cm.ID, org, upcoming.ID, &at)
 }
 
 var hrefRE = regexp.MustCompile(`href="(https?://[^"]+)"`)
@@ -167,7 +168,7 @@ var hrefRE = regexp.MustCompile(`href="(https?://[^"]+)"`)
 // seedSentMailing records the last letter's mailing as delivered to its
 // audience, with Bellerive counting clicks (aggregate, per link) and
 // plausible totals, so the letter's staff page shows progress and clicks.
-func seedSentMailing(ctx context.Context, a *app.App, org model.Organisation, n model.Newsletter, r app.RenderedNewsletter) (string, error) {
+func seedSentMailing(ctx context.Context, a *app.App, org model.Organisation, n model.Newsletter, r mailing.RenderedNewsletter) (string, error) {
 	if err := a.Store.PutMailSettings(ctx, model.MailSettings{OrgID: org.ID, DigestHour: 7, WeeklyDay: 1, ClickCounts: true,
 		UpdatedAt: a.Now()}); err != nil {
 		return "", err
@@ -191,7 +192,7 @@ func seedSentMailing(ctx context.Context, a *app.App, org model.Organisation, n 
 	for _, h := range hrefRE.FindAllStringSubmatch(r.BodyHTML, -1) {
 		urls = append(urls, html.UnescapeString(h[1]))
 	}
-	urls = append(urls, a.NewsletterURL(org, n))
+	urls = append(urls, a.Mailing.NewsletterURL(org, n))
 	if err := a.Store.AddClickLinks(ctx, m.ID, urls); err != nil {
 		return "", err
 	}

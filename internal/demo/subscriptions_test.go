@@ -38,7 +38,7 @@ func TestDemoMail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	digests, err := ts.App.DigestMailings(t.Context(), cm.ID, org.ID, 1)
+	digests, err := ts.App.Mailing.DigestMailings(t.Context(), cm.ID, org.ID, 1)
 	if err != nil || digests.Total < 28 || len(digests.Digests) != 20 {
 		t.Fatalf("demo digests: %d, page of %d (%v)", digests.Total, len(digests.Digests), err)
 	}

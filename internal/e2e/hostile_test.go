@@ -11,6 +11,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -29,7 +30,7 @@ func TestCSVExportsDefuseFormulas(t *testing.T) {
 		if _, err := ts.Store.DB().Exec(`UPDATE accounts SET display_name=$1 WHERE email=$2`, evilName, "karim@bellerive.test"); err != nil {
 			t.Fatal(err)
 		}
-		if err := ts.App.Subscribe(ctx, app.SubscribeInput{OrgID: org.ID, Email: "=1+1@example.test",
+		if err := ts.App.Mailing.Subscribe(ctx, mailing.SubscribeInput{OrgID: org.ID, Email: "=1+1@example.test",
 			Choices: model.Choices{Everything: true, Newsletter: true}, IP: "192.0.2.7", Lang: "fr", TypoChecked: true}); err != nil {
 			t.Fatal(err)
 		}

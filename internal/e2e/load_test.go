@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -119,7 +119,7 @@ func TestBusySaturday(t *testing.T) {
 			RatePerSecond: 1000, UpdatedAt: time.Now().UTC()}); err != nil {
 			t.Fatal(err)
 		}
-		nl, err := A.App.SaveNewsletter(ctx, com.ID, org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — juillet",
+		nl, err := A.App.Mailing.SaveNewsletter(ctx, com.ID, org.ID, "", mailing.NewsletterInput{Subject: "La lettre de Bellerive — juillet",
 			BodyMD: "Bonjour,\n\nLe concert du 14 juillet affiche complet : inscrivez-vous vite."})
 		if err != nil {
 			t.Fatal(err)
@@ -189,7 +189,7 @@ func TestBusySaturday(t *testing.T) {
 		health := sampleHealth(t, A)
 		began := time.Now()
 		close(start)
-		if err := A.App.SendNewsletter(ctx, com.ID, org, nl.ID, nil); err != nil {
+		if err := A.App.Mailing.SendNewsletter(ctx, com.ID, org, nl.ID, nil); err != nil {
 			t.Fatal(err)
 		}
 		wg.Wait()

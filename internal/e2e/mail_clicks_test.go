@@ -184,7 +184,7 @@ func TestMassMailInRecipientLanguage(t *testing.T) {
 		news := publishNow(t, ts, org, model.KindNews, "", "Marché de printemps")
 		waitMailing(t, ts, news.ID)
 		ts.Clock.Set(time.Date(2026, 3, 17, 6, 5, 0, 0, time.UTC))
-		if err := ts.App.RunDigests(ctx); err != nil {
+		if err := ts.App.Mailing.RunDigests(ctx); err != nil {
 			t.Fatal(err)
 		}
 		d := ts.Mail.Wait(t, "john@example.test", "Today's news", 10*time.Second)

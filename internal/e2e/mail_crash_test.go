@@ -15,6 +15,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/jobs"
 	"github.com/parvis/parvis/internal/model"
@@ -169,7 +170,7 @@ func killAndResume(t *testing.T, bin string, engine store.Engine) {
 	var lost, dup []string
 	redelivered := 0
 	for addr, sub := range ids {
-		want := "<" + app.MessageID(mailingID, sub) + ">"
+		want := "<" + mailing.MessageID(mailingID, sub) + ">"
 		switch {
 		case len(got[addr]) == 0:
 			lost = append(lost, addr)
@@ -273,11 +274,11 @@ func seedNewsletter(t *testing.T, data, database string, total, perSec int) stri
 	if err := srv.Store.PutMembership(ctx, model.Membership{AccountID: cm.ID, OrgID: org.ID, Role: model.RoleManager, CreatedAt: now}); err != nil {
 		t.Fatal(err)
 	}
-	n, err := a.SaveNewsletter(ctx, cm.ID, org.ID, "", app.NewsletterInput{Subject: "La lettre de Bellerive — mars", BodyMD: "Bonjour,\n\nLa lettre."})
+	n, err := a.Mailing.SaveNewsletter(ctx, cm.ID, org.ID, "", mailing.NewsletterInput{Subject: "La lettre de Bellerive — mars", BodyMD: "Bonjour,\n\nLa lettre."})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.SendNewsletter(ctx, cm.ID, org, n.ID, nil); err != nil {
+	if err := a.Mailing.SendNewsletter(ctx, cm.ID, org, n.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	n, err = srv.Store.NewsletterByID(ctx, org.ID, n.ID)

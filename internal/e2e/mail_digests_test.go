@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -83,7 +83,7 @@ func TestDigestFiguresPerDigest(t *testing.T) {
 
 		// Tuesday 7:05: the daily digests, one mailing per distinct content.
 		ts.Clock.Set(time.Date(2026, 3, 17, 6, 5, 0, 0, time.UTC))
-		if err := ts.App.RunDigests(ctx); err != nil {
+		if err := ts.App.Mailing.RunDigests(ctx); err != nil {
 			t.Fatal(err)
 		}
 		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
@@ -133,11 +133,11 @@ func TestDigestFiguresPerDigest(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		page, err := ts.App.DigestMailings(ctx, karim.ID, org.ID, 1)
+		page, err := ts.App.Mailing.DigestMailings(ctx, karim.ID, org.ID, 1)
 		if err != nil || page.Total != 2 || len(page.Digests) != 2 {
 			t.Fatalf("digests: %+v %v", page, err)
 		}
-		var big, small app.DigestFigures
+		var big, small mailing.DigestFigures
 		for _, d := range page.Digests {
 			if d.Total == 4 {
 				big = d

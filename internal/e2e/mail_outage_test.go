@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/server"
 	"github.com/parvis/parvis/internal/store"
@@ -40,7 +40,7 @@ func TestNewsletterWaitsOutAMailServerOutage(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			return srv, srv.App.RunMailing(ctx, mailingID)
+			return srv, srv.App.Mailing.RunMailing(ctx, mailingID)
 		}
 		counts := func(srv *server.Server) (pending, attempted, failed, sent int) {
 			err := srv.Store.DB().QueryRow(`SELECT
@@ -64,7 +64,7 @@ func TestNewsletterWaitsOutAMailServerOutage(t *testing.T) {
 		ln.Close()
 		for range 3 { // three runs would have failed everyone before
 			srv, err := run(down)
-			if !errors.Is(err, app.ErrRetryLater) {
+			if !errors.Is(err, mailing.ErrRetryLater) {
 				t.Fatalf("run during the outage: %v, want ErrRetryLater", err)
 			}
 			pending, attempted, failed, sent := counts(srv)

@@ -62,7 +62,7 @@ func TestFollowDiscussionByEmail(t *testing.T) {
 		// Hidden, then approved again: still announced once.
 		mustStatus(t, "hide", adm.Post("/admin/bellerive/moderation/"+held+"/decide", form("action", "hide", "rule", "1")), 303)
 		mustStatus(t, "approve again", adm.Post("/admin/bellerive/moderation/"+held+"/decide", form("action", "approve")), 303)
-		if err := ts.App.NotifyThread(t.Context(), pub.ID, held); err != nil { // a job run twice
+		if err := ts.App.Mailing.NotifyThread(t.Context(), pub.ID, held); err != nil { // a job run twice
 			t.Fatal(err)
 		}
 		if err := ts.Store.DB().QueryRow(`SELECT COUNT(*) FROM mailings WHERE ref_id=$1`, held).Scan(&n); err != nil || n != 1 {
@@ -77,7 +77,7 @@ func TestFollowDiscussionByEmail(t *testing.T) {
 		// even by a notification job that runs late.
 		late := postComment(t, other, base, "Et pour le retour en bateau ?")
 		mustStatus(t, "hide late", adm.Post("/admin/bellerive/moderation/"+late+"/decide", form("action", "hide", "rule", "1")), 303)
-		if err := ts.App.NotifyThread(t.Context(), pub.ID, late); err != nil {
+		if err := ts.App.Mailing.NotifyThread(t.Context(), pub.ID, late); err != nil {
 			t.Fatal(err)
 		}
 		var m2 int

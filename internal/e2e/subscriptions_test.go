@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -36,7 +36,7 @@ func publishNow(t *testing.T, ts *testserver.TS, org model.Organisation, kind mo
 			PublicationID: p.ID, OrgID: org.ID, From: model.StateDraft, To: model.StatePublished, CreatedAt: now}}); err != nil {
 			return err
 		}
-		return ts.App.NotifyPublished(ctx, tx, org.ID, p.ID)
+		return ts.App.Mailing.NotifyPublished(ctx, tx, org.ID, p.ID)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -113,7 +113,7 @@ func TestSubscriptionEndToEnd(t *testing.T) {
 			t.Fatalf("second click = %d", r.Status)
 		}
 		consents, err := ts.Store.ConsentsOf(ctx, mustSub(t, ts, "jeanne@example.test").ID)
-		if err != nil || len(consents) < 2 || consents[len(consents)-1].Action != "confirmed" || consents[0].ConsentVersion != app.ConsentVersion ||
+		if err != nil || len(consents) < 2 || consents[len(consents)-1].Action != "confirmed" || consents[0].ConsentVersion != mailing.ConsentVersion ||
 			!strings.Contains(consents[0].ConsentText, "mission d'information") {
 			t.Fatalf("consents = %+v (%v)", consents, err)
 		}
@@ -146,18 +146,18 @@ func TestSubscriptionEndToEnd(t *testing.T) {
 		ts.Clock.Advance(time.Hour)
 		news := publishNow(t, ts, org, model.KindNews, "", "Travaux de la place du marché", travaux.ID)
 		ts.Clock.Set(time.Date(2026, 3, 17, 6, 5, 0, 0, time.UTC)) // 7:05 in Paris
-		if err := ts.App.RunDigests(ctx); err != nil {
+		if err := ts.App.Mailing.RunDigests(ctx); err != nil {
 			t.Fatal(err)
 		}
 		d := ts.Mail.Wait(t, "jeanne@example.test", "Les nouvelles du jour", 10*time.Second)
 		if !strings.Contains(d.Text, news.Title) {
 			t.Fatalf("digest lacks the news:\n%s", d.Text)
 		}
-		if err := ts.App.RunDigests(ctx); err != nil {
+		if err := ts.App.Mailing.RunDigests(ctx); err != nil {
 			t.Fatal(err)
 		}
 		ts.Clock.Set(time.Date(2026, 3, 18, 6, 5, 0, 0, time.UTC)) // nothing new: nothing sent
-		if err := ts.App.RunDigests(ctx); err != nil {
+		if err := ts.App.Mailing.RunDigests(ctx); err != nil {
 			t.Fatal(err)
 		}
 		ts.WaitJobsIdle(t) // a second digest would have been sent by now

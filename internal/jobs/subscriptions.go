@@ -71,7 +71,7 @@ type SendNewsletterArgs struct {
 // Kind identifies the job type.
 func (SendNewsletterArgs) Kind() string { return "send_newsletter" }
 
-// Mailer is what the mass mail workers need of the use cases.
+// Mailer is what the mass mail workers need of the use cases (mailing.Service).
 type Mailer interface {
 	RunMailing(ctx context.Context, id string) error
 	FanOut(ctx context.Context, orgID, publicationID string) error

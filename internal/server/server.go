@@ -21,6 +21,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/httpserver"
@@ -192,7 +193,7 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 		}
 	}
 	deps := app.Deps{Passwords: passwords.New(params), MediaDir: cfg.MediaDir(), Screener: screener,
-		MailConfig: app.MailConfig{From: cfg.MailFrom, BounceDomain: cfg.BounceDomain, Conns: cfg.MailConns},
+		MailConfig: mailing.Config{From: cfg.MailFrom, BounceDomain: cfg.BounceDomain, Conns: cfg.MailConns},
 		Fed:        federationOptions(cfg, opt, clock, logger)}
 	if b, ok := sender.(mail.Bulk); ok {
 		deps.MassSender = b
@@ -240,7 +241,7 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 		}
 		// Mailings a stopped process left half sent are queued again
 		// (their leases keep a live sender elsewhere alone).
-		if err := s.App.ResumeMailings(ctx); err != nil {
+		if err := s.App.Mailing.ResumeMailings(ctx); err != nil {
 			logger.Warn("resume mailings", "error", err)
 		}
 	}
@@ -274,11 +275,11 @@ func (s *Server) workers(st *store.Store, sender mail.Sender, logger *slog.Logge
 	river.AddWorker(workers, &jobs.FollowerSnapshotWorker{Run: a.SnapshotFollowers})
 	river.AddWorker(workers, &jobs.PublishWorker{Publisher: a})
 	river.AddWorker(workers, &jobs.EventReminderWorker{Reminder: a})
-	river.AddWorker(workers, &jobs.MailingWorker{Mailer: a})
-	river.AddWorker(workers, &jobs.FanOutWorker{Mailer: a})
-	river.AddWorker(workers, &jobs.ThreadWorker{Mailer: a})
-	river.AddWorker(workers, &jobs.NewsletterWorker{Mailer: a})
-	river.AddWorker(workers, &jobs.MailTickWorker{Mailer: a})
+	river.AddWorker(workers, &jobs.MailingWorker{Mailer: a.Mailing})
+	river.AddWorker(workers, &jobs.FanOutWorker{Mailer: a.Mailing})
+	river.AddWorker(workers, &jobs.ThreadWorker{Mailer: a.Mailing})
+	river.AddWorker(workers, &jobs.NewsletterWorker{Mailer: a.Mailing})
+	river.AddWorker(workers, &jobs.MailTickWorker{Mailer: a.Mailing})
 	river.AddWorker(workers, &jobs.SecondOpinionWorker{Opinioner: a})
 	river.AddWorker(workers, &jobs.FedFanOutWorker{Federator: a})
 	river.AddWorker(workers, &jobs.FedDeliverWorker{Federator: a})
@@ -361,7 +362,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("start jobs: %w", err)
 	}
 	if s.Config.BounceSMTPAddr != "" {
-		bl, err := mail.ListenBounces(s.Config.BounceSMTPAddr, s.Config.BounceDomain, s.App.HandleBounce, s.Logger)
+		bl, err := mail.ListenBounces(s.Config.BounceSMTPAddr, s.Config.BounceDomain, s.App.Mailing.HandleBounce, s.Logger)
 		if err != nil {
 			return fmt.Errorf("bounce receiver: %w", err)
 		}

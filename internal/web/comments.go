@@ -416,7 +416,7 @@ func (h *Handler) followDiscussion(w http.ResponseWriter, r *http.Request) error
 	}
 	acct, _ := accountFrom(r.Context())
 	on := r.PostFormValue("follow") == "1"
-	if err := h.app.FollowThread(r.Context(), acct, org.ID, pub.ID, on); err != nil {
+	if err := h.app.Mailing.FollowThread(r.Context(), acct, org.ID, pub.ID, on); err != nil {
 		return err
 	}
 	flash := "debate.follow.done"

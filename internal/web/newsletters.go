@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 )
@@ -47,9 +47,9 @@ func (h *Handler) click(w http.ResponseWriter, r *http.Request) error {
 		err error
 	)
 	if r.Method == http.MethodGet {
-		u, err = h.app.Click(r.Context(), r.PathValue("token"))
+		u, err = h.app.Mailing.Click(r.Context(), r.PathValue("token"))
 	} else {
-		u, err = h.app.ClickTarget(r.Context(), r.PathValue("token"))
+		u, err = h.app.Mailing.ClickTarget(r.Context(), r.PathValue("token"))
 	}
 	if err != nil {
 		return err
@@ -67,7 +67,7 @@ type newslettersData struct {
 func (h *Handler) newsletters(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	list, err := h.app.Newsletters(r.Context(), acct.ID, org.ID)
+	list, err := h.app.Mailing.Newsletters(r.Context(), acct.ID, org.ID)
 	if err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func (h *Handler) newsletters(w http.ResponseWriter, r *http.Request) error {
 
 // newsletterData is the edit page: form, previews, audience and progress.
 type newsletterData struct {
-	app.NewsletterFile
+	mailing.NewsletterFile
 	New bool
 	// PreviewHTML is Preview.BodyHTML, sanitised by the markdown package.
 	PreviewHTML template.HTML
@@ -123,7 +123,7 @@ func (h *Handler) newNewsletter(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) renderNewsletter(w http.ResponseWriter, r *http.Request, status int, id string, f *Form) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	file, err := h.app.NewsletterFile(r.Context(), acct.ID, org, id)
+	file, err := h.app.Mailing.NewsletterFile(r.Context(), acct.ID, org, id)
 	if err != nil {
 		return err
 	}
@@ -155,15 +155,15 @@ func newsletterForm(n model.Newsletter) *Form {
 func (h *Handler) newsletter(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	n, err := h.app.Newsletter(r.Context(), acct.ID, org.ID, r.PathValue("id"))
+	n, err := h.app.Mailing.Newsletter(r.Context(), acct.ID, org.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
 	return h.renderNewsletter(w, r, http.StatusOK, n.ID, newsletterForm(n))
 }
 
-func newsletterInput(r *http.Request) app.NewsletterInput {
-	return app.NewsletterInput{Subject: r.PostFormValue("subject"), BodyMD: r.PostFormValue("body"),
+func newsletterInput(r *http.Request) mailing.NewsletterInput {
+	return mailing.NewsletterInput{Subject: r.PostFormValue("subject"), BodyMD: r.PostFormValue("body"),
 		Topics: r.PostForm["topics"], Neighbourhoods: r.PostForm["neighbourhoods"]}
 }
 
@@ -182,7 +182,7 @@ func (h *Handler) saveNewsletter(w http.ResponseWriter, r *http.Request, id stri
 		return model.ErrInvalid
 	}
 	f := newForm(r)
-	n, err := h.app.SaveNewsletter(r.Context(), acct.ID, org.ID, id, newsletterInput(r))
+	n, err := h.app.Mailing.SaveNewsletter(r.Context(), acct.ID, org.ID, id, newsletterInput(r))
 	if f.Absorb(err) {
 		return h.renderNewsletter(w, r, http.StatusUnprocessableEntity, id, f)
 	}
@@ -197,7 +197,7 @@ func (h *Handler) saveNewsletter(w http.ResponseWriter, r *http.Request, id stri
 func (h *Handler) testNewsletter(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	if err := h.app.SendNewsletterTest(r.Context(), acct, org, r.PathValue("id")); err != nil {
+	if err := h.app.Mailing.SendNewsletterTest(r.Context(), acct, org, r.PathValue("id")); err != nil {
 		return err
 	}
 	h.flash(w, "newsletters.test_sent")
@@ -226,10 +226,10 @@ func (h *Handler) sendNewsletter(w http.ResponseWriter, r *http.Request) error {
 	}
 	var err error
 	if !f.HasErrors() {
-		err = h.app.SendNewsletter(r.Context(), acct.ID, org, id, at)
+		err = h.app.Mailing.SendNewsletter(r.Context(), acct.ID, org, id, at)
 	}
 	if f.HasErrors() || f.Absorb(err) {
-		n, nerr := h.app.Newsletter(r.Context(), acct.ID, org.ID, id)
+		n, nerr := h.app.Mailing.Newsletter(r.Context(), acct.ID, org.ID, id)
 		if nerr != nil {
 			return nerr
 		}
@@ -254,7 +254,7 @@ func (h *Handler) sendNewsletter(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) unscheduleNewsletter(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	if err := h.app.UnscheduleNewsletter(r.Context(), acct.ID, org.ID, r.PathValue("id")); err != nil && !errors.Is(err, model.ErrNotFound) {
+	if err := h.app.Mailing.UnscheduleNewsletter(r.Context(), acct.ID, org.ID, r.PathValue("id")); err != nil && !errors.Is(err, model.ErrNotFound) {
 		return err
 	}
 	redirect(w, r, "/admin/"+org.Handle+"/newsletters/"+r.PathValue("id"))
@@ -266,7 +266,7 @@ func (h *Handler) unscheduleNewsletter(w http.ResponseWriter, r *http.Request) e
 func (h *Handler) mailingState(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	n, err := h.app.Newsletter(r.Context(), acct.ID, org.ID, r.PathValue("id"))
+	n, err := h.app.Mailing.Newsletter(r.Context(), acct.ID, org.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -274,7 +274,7 @@ func (h *Handler) mailingState(w http.ResponseWriter, r *http.Request) error {
 	if n.MailingID == "" {
 		return model.ErrNotFound
 	}
-	if err := h.app.SetMailingState(r.Context(), acct.ID, org.ID, n.MailingID, to); err != nil && !errors.Is(err, model.ErrNotFound) {
+	if err := h.app.Mailing.SetMailingState(r.Context(), acct.ID, org.ID, n.MailingID, to); err != nil && !errors.Is(err, model.ErrNotFound) {
 		return err
 	}
 	redirect(w, r, "/admin/"+org.Handle+"/newsletters/"+n.ID)
@@ -284,7 +284,7 @@ func (h *Handler) mailingState(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) mailingProgress(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	m, err := h.app.NewsletterMailing(r.Context(), acct.ID, org.ID, r.PathValue("id"))
+	m, err := h.app.Mailing.NewsletterMailing(r.Context(), acct.ID, org.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -298,7 +298,7 @@ func (h *Handler) mailingProgress(w http.ResponseWriter, r *http.Request) error 
 func (h *Handler) subscriberFigures(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	d, err := h.app.SubscriberFigures(r.Context(), acct.ID, org.ID)
+	d, err := h.app.Mailing.SubscriberFigures(r.Context(), acct.ID, org.ID)
 	if err != nil {
 		return err
 	}
@@ -317,7 +317,7 @@ func (h *Handler) subscriberFigures(w http.ResponseWriter, r *http.Request) erro
 
 // digestsView is the list of digest mailings.
 type digestsView struct {
-	app.DigestPage
+	mailing.DigestPage
 	Prev, Next string
 }
 
@@ -326,7 +326,7 @@ type digestsView struct {
 func (h *Handler) digestList(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	p, err := h.app.DigestMailings(r.Context(), actorID(r), org.ID, page)
+	p, err := h.app.Mailing.DigestMailings(r.Context(), actorID(r), org.ID, page)
 	if err != nil {
 		return err
 	}
@@ -344,13 +344,13 @@ func (h *Handler) digestList(w http.ResponseWriter, r *http.Request) error {
 
 // digestView is one digest mailing with its clicks per link.
 type digestView struct {
-	app.DigestFigures
+	mailing.DigestFigures
 	PerLink []model.ClickCount
 }
 
 func (h *Handler) digestFigures(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	d, clicks, err := h.app.DigestMailing(r.Context(), actorID(r), org.ID, r.PathValue("id"))
+	d, clicks, err := h.app.Mailing.DigestMailing(r.Context(), actorID(r), org.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -384,7 +384,7 @@ func (h *Handler) saveMailSettings(w http.ResponseWriter, r *http.Request) error
 		return model.ErrInvalid
 	}
 	clicks := r.PostFormValue("click_counts") == "1"
-	if err := h.app.SaveMailSettings(r.Context(), acct.ID, org.ID, hour, rate, clicks); err != nil {
+	if err := h.app.Mailing.SaveMailSettings(r.Context(), acct.ID, org.ID, hour, rate, clicks); err != nil {
 		return err
 	}
 	h.flash(w, "subs.saved")
@@ -397,7 +397,7 @@ func (h *Handler) saveMailSettings(w http.ResponseWriter, r *http.Request) error
 func (h *Handler) exportSubscribers(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	rows, err := h.app.ExportSubscribers(r.Context(), acct.ID, org.ID)
+	rows, err := h.app.Mailing.ExportSubscribers(r.Context(), acct.ID, org.ID)
 	if err != nil {
 		return err
 	}
@@ -424,7 +424,7 @@ type archiveData struct {
 
 func (h *Handler) newsletterArchive(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	list, err := h.app.SentNewsletters(r.Context(), org.ID)
+	list, err := h.app.Mailing.SentNewsletters(r.Context(), org.ID)
 	if err != nil {
 		return err
 	}
@@ -434,7 +434,7 @@ func (h *Handler) newsletterArchive(w http.ResponseWriter, r *http.Request) erro
 
 func (h *Handler) newsletterPage(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	n, err := h.app.SentNewsletter(r.Context(), org.ID, r.PathValue("slug"))
+	n, err := h.app.Mailing.SentNewsletter(r.Context(), org.ID, r.PathValue("slug"))
 	if err != nil {
 		return err
 	}

@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/reqinfo"
 )
@@ -107,7 +107,7 @@ func (h *Handler) renderFollow(w http.ResponseWriter, r *http.Request, status in
 	}
 	_, signed := accountFrom(r.Context())
 	v := h.view(r, "subs.follow.title", followData{ChoicesView: cv, Suggestion: suggestion, SignedIn: signed,
-		ConsentText: app.ConsentText(app.ConsentVersion, lang(r), org.Name)})
+		ConsentText: mailing.ConsentText(mailing.ConsentVersion, lang(r), org.Name)})
 	v.Form = f
 	h.render(w, r, status, "subs/follow", v)
 	return nil
@@ -125,7 +125,7 @@ func (h *Handler) follow(w http.ResponseWriter, r *http.Request) error {
 	c := choicesFrom(r)
 	if acct, ok := accountFrom(r.Context()); ok && acct.EmailVerifiedAt != nil {
 		// A verified account stands for the double opt-in.
-		err := h.app.SaveAccountChoices(r.Context(), acct, org.ID, c, reqinfo.ClientIP(r))
+		err := h.app.Mailing.SaveAccountChoices(r.Context(), acct, org.ID, c, reqinfo.ClientIP(r))
 		if f.Absorb(err) {
 			return h.renderFollow(w, r, http.StatusUnprocessableEntity, f, c, "")
 		}
@@ -136,9 +136,9 @@ func (h *Handler) follow(w http.ResponseWriter, r *http.Request) error {
 		redirect(w, r, "/account/abonnements")
 		return nil
 	}
-	err := h.app.Subscribe(r.Context(), app.SubscribeInput{OrgID: org.ID, Email: f.Value("email"), Choices: c,
+	err := h.app.Mailing.Subscribe(r.Context(), mailing.SubscribeInput{OrgID: org.ID, Email: f.Value("email"), Choices: c,
 		IP: reqinfo.ClientIP(r), Lang: lang(r), TypoChecked: f.Value("typo_checked") == "1"})
-	var typo *app.TypoError
+	var typo *mailing.TypoError
 	if errors.As(err, &typo) {
 		f.Set("email", "subs.error.email_typo")
 		return h.renderFollow(w, r, http.StatusUnprocessableEntity, f, c, typo.Suggestion)
@@ -165,7 +165,7 @@ func (h *Handler) followSent(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) confirmSubscription(w http.ResponseWriter, r *http.Request) error {
-	res, err := h.app.ConfirmSubscription(r.Context(), r.PathValue("token"), reqinfo.ClientIP(r))
+	res, err := h.app.Mailing.ConfirmSubscription(r.Context(), r.PathValue("token"), reqinfo.ClientIP(r))
 	switch {
 	case errors.Is(err, model.ErrNotFound):
 		v := h.view(r, "subs.confirm.invalid_title", "subs.confirm.invalid")
@@ -204,19 +204,19 @@ func (h *Handler) renderNoticeWithPrefs(w http.ResponseWriter, r *http.Request, 
 
 // prefsData is the preferences page.
 type prefsData struct {
-	app.Preferences
+	mailing.Preferences
 	ChoicesView
 }
 
 func (h *Handler) preferences(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.app.PreferencesByToken(r.Context(), r.PathValue("token"))
+	p, err := h.app.Mailing.PreferencesByToken(r.Context(), r.PathValue("token"))
 	if err != nil {
 		return err
 	}
 	return h.renderPrefs(w, r, http.StatusOK, p, p.Choices.Choices, emptyForm())
 }
 
-func (h *Handler) renderPrefs(w http.ResponseWriter, r *http.Request, status int, p app.Preferences, c model.Choices, f *Form) error {
+func (h *Handler) renderPrefs(w http.ResponseWriter, r *http.Request, status int, p mailing.Preferences, c model.Choices, f *Form) error {
 	d := prefsData{Preferences: p}
 	if p.Org.ID != "" {
 		var err error
@@ -242,17 +242,17 @@ func (h *Handler) savePreferences(w http.ResponseWriter, r *http.Request) error 
 	}
 	token := r.PathValue("token")
 	c := choicesFrom(r)
-	err := h.app.SavePreferences(r.Context(), token, c, reqinfo.ClientIP(r))
+	err := h.app.Mailing.SavePreferences(r.Context(), token, c, reqinfo.ClientIP(r))
 	f := newForm(r)
-	if f.Absorb(err) || errors.Is(err, model.ErrExpired) || errors.Is(err, app.ErrResubscribeOptIn) {
-		p, perr := h.app.PreferencesByToken(r.Context(), token)
+	if f.Absorb(err) || errors.Is(err, model.ErrExpired) || errors.Is(err, mailing.ErrResubscribeOptIn) {
+		p, perr := h.app.Mailing.PreferencesByToken(r.Context(), token)
 		if perr != nil {
 			return perr
 		}
 		switch {
 		case errors.Is(err, model.ErrExpired):
 			f.General = "subs.prefs.expired"
-		case errors.Is(err, app.ErrResubscribeOptIn):
+		case errors.Is(err, mailing.ErrResubscribeOptIn):
 			f.General = "subs.prefs.resubscribe"
 		}
 		return h.renderPrefs(w, r, http.StatusUnprocessableEntity, p, c, f)
@@ -266,7 +266,7 @@ func (h *Handler) savePreferences(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (h *Handler) unsubscribeForm(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.app.PreferencesByToken(r.Context(), r.PathValue("token"))
+	p, err := h.app.Mailing.PreferencesByToken(r.Context(), r.PathValue("token"))
 	if err != nil {
 		return err
 	}
@@ -281,7 +281,7 @@ func (h *Handler) unsubscribeForm(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (h *Handler) unsubscribe(w http.ResponseWriter, r *http.Request) error {
-	p, err := h.app.Unsubscribe(r.Context(), r.PathValue("token"), reqinfo.ClientIP(r))
+	p, err := h.app.Mailing.Unsubscribe(r.Context(), r.PathValue("token"), reqinfo.ClientIP(r))
 	if err != nil {
 		return err
 	}
@@ -331,11 +331,11 @@ func (h *Handler) renderAccountSubs(w http.ResponseWriter, r *http.Request, stat
 		h.render(w, r, http.StatusOK, "subs/notice", v)
 		return nil
 	}
-	sub, err := h.app.AccountSubscriber(r.Context(), acct)
+	sub, err := h.app.Mailing.AccountSubscriber(r.Context(), acct)
 	if err != nil {
 		return err
 	}
-	list, err := h.app.SubscriberOrgs(r.Context(), sub)
+	list, err := h.app.Mailing.SubscriberOrgs(r.Context(), sub)
 	if err != nil {
 		return err
 	}
@@ -366,7 +366,7 @@ func (h *Handler) renderAccountSubs(w http.ResponseWriter, r *http.Request, stat
 			d.Others = append(d.Others, o)
 		}
 	}
-	threads, err := h.app.FollowedThreads(r.Context(), sub)
+	threads, err := h.app.Mailing.FollowedThreads(r.Context(), sub)
 	if err != nil {
 		return err
 	}
@@ -385,7 +385,7 @@ func (h *Handler) saveAccountSubscription(w http.ResponseWriter, r *http.Request
 		return model.ErrInvalid
 	}
 	c := choicesFrom(r)
-	err := h.app.SaveAccountChoices(r.Context(), acct, r.PathValue("orgid"), c, reqinfo.ClientIP(r))
+	err := h.app.Mailing.SaveAccountChoices(r.Context(), acct, r.PathValue("orgid"), c, reqinfo.ClientIP(r))
 	f := newForm(r)
 	if f.Absorb(err) {
 		return h.renderAccountSubs(w, r, http.StatusUnprocessableEntity, r.PathValue("orgid"), f, c)
@@ -400,7 +400,7 @@ func (h *Handler) saveAccountSubscription(w http.ResponseWriter, r *http.Request
 
 func (h *Handler) stopAccountSubscription(w http.ResponseWriter, r *http.Request) error {
 	acct, _ := accountFrom(r.Context())
-	if err := h.app.StopAccountChoices(r.Context(), acct, r.PathValue("orgid"), reqinfo.ClientIP(r)); err != nil {
+	if err := h.app.Mailing.StopAccountChoices(r.Context(), acct, r.PathValue("orgid"), reqinfo.ClientIP(r)); err != nil {
 		return err
 	}
 	h.flash(w, "subs.unsub.done")
@@ -411,7 +411,7 @@ func (h *Handler) stopAccountSubscription(w http.ResponseWriter, r *http.Request
 func (h *Handler) unfollowThread(w http.ResponseWriter, r *http.Request) error {
 	acct, _ := accountFrom(r.Context())
 	pubID := r.PathValue("pub")
-	if err := h.app.UnfollowThread(r.Context(), acct, pubID); err != nil {
+	if err := h.app.Mailing.UnfollowThread(r.Context(), acct, pubID); err != nil {
 		return err
 	}
 	h.flash(w, "subs.saved")

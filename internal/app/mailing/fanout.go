@@ -1,4 +1,4 @@
-package app
+package mailing
 
 import (
 	"context"
@@ -32,16 +32,16 @@ type pubMail struct {
 }
 
 // PublicationURL is a publication's public address.
-func (a *App) PublicationURL(org model.Organisation, p model.Publication) string {
-	return a.BaseURL + "/" + org.Handle + "/p/" + p.Slug
+func (s *Service) PublicationURL(org model.Organisation, p model.Publication) string {
+	return s.BaseURL + "/" + org.Handle + "/p/" + p.Slug
 }
 
 // FanOut e-mails a published alert or news item to the subscribers who want
 // it at once, then starts sending: the list is drawn and the sending begins
 // in the same job, so an urgent alert reaches the mail server within
 // moments of publication. Run twice, it creates one mailing.
-func (a *App) FanOut(ctx context.Context, orgID, publicationID string) error {
-	p, err := a.Store.PublicationByID(ctx, orgID, publicationID)
+func (s *Service) FanOut(ctx context.Context, orgID, publicationID string) error {
+	p, err := s.Store.PublicationByID(ctx, orgID, publicationID)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	}
@@ -59,14 +59,14 @@ func (a *App) FanOut(ctx context.Context, orgID, publicationID string) error {
 	default:
 		return nil // standing pages are not announced
 	}
-	org, err := a.Store.OrganisationByID(ctx, orgID)
+	org, err := s.Store.OrganisationByID(ctx, orgID)
 	if err != nil {
 		return err
 	}
 	urgent := p.Kind == model.KindAlert && p.AlertLevel == model.AlertUrgence
 	data := pubMail{massData: newMassData(org.Name), Kind: p.Kind, Urgent: urgent, Title: p.Title, Summary: p.Summary,
-		URL: a.PublicationURL(org, p)}
-	r, err := a.renderMass("pub", func(string) any { return data })
+		URL: s.PublicationURL(org, p)}
+	r, err := s.renderMass("pub", func(string) any { return data })
 	if err != nil {
 		return err
 	}
@@ -78,17 +78,17 @@ func (a *App) FanOut(ctx context.Context, orgID, publicationID string) error {
 	}
 	var id string
 	var n int
-	if err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		id, n, err = a.startMailing(ctx, tx, withMessage(model.Mailing{OrgID: orgID, Kind: kind, RefID: p.ID}, r), aud, false)
+	if err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+		id, n, err = s.startMailing(ctx, tx, withMessage(model.Mailing{OrgID: orgID, Kind: kind, RefID: p.ID}, r), aud, false)
 		return err
 	}); err != nil {
 		return err
 	}
 	if n == 0 {
-		_, err := a.Store.FinishMailing(ctx, id, a.Now())
+		_, err := s.Store.FinishMailing(ctx, id, s.Now())
 		return err
 	}
-	return a.RunMailing(ctx, id)
+	return s.RunMailing(ctx, id)
 }
 
 type threadMail struct {
@@ -98,8 +98,8 @@ type threadMail struct {
 }
 
 // NotifyThread e-mails a new comment's thread followers.
-func (a *App) NotifyThread(ctx context.Context, publicationID, commentID string) error {
-	orgID, err := a.Store.PublicationOrg(ctx, publicationID)
+func (s *Service) NotifyThread(ctx context.Context, publicationID, commentID string) error {
+	orgID, err := s.Store.PublicationOrg(ctx, publicationID)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	}
@@ -108,18 +108,18 @@ func (a *App) NotifyThread(ctx context.Context, publicationID, commentID string)
 	}
 	// A comment hidden or withdrawn before this job ran is not announced
 	// (if it is made public again, that decision queues a new job).
-	c, err := a.Store.CommentByID(ctx, orgID, commentID)
+	c, err := s.Store.CommentByID(ctx, orgID, commentID)
 	if errors.Is(err, model.ErrNotFound) || (err == nil && c.Status != model.CommentPublished) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	p, err := a.Store.PublicationByID(ctx, orgID, publicationID)
+	p, err := s.Store.PublicationByID(ctx, orgID, publicationID)
 	if err != nil {
 		return err
 	}
-	org, err := a.Store.OrganisationByID(ctx, orgID)
+	org, err := s.Store.OrganisationByID(ctx, orgID)
 	if err != nil {
 		return err
 	}
@@ -127,56 +127,56 @@ func (a *App) NotifyThread(ctx context.Context, publicationID, commentID string)
 	// news to them.
 	var author string
 	if c.AccountID != "" {
-		s, err := a.Store.SubscriberByAccount(ctx, c.AccountID)
+		sub, err := s.Store.SubscriberByAccount(ctx, c.AccountID)
 		switch {
 		case err == nil:
-			author = s.ID
+			author = sub.ID
 		case !errors.Is(err, model.ErrNotFound):
 			return err
 		}
 	}
-	data := threadMail{massData: newMassData(org.Name), Title: p.Title, URL: a.PublicationURL(org, p) + "#comment-" + commentID}
-	r, err := a.renderMass("thread", func(string) any { return data })
+	data := threadMail{massData: newMassData(org.Name), Title: p.Title, URL: s.PublicationURL(org, p) + "#comment-" + commentID}
+	r, err := s.renderMass("thread", func(string) any { return data })
 	if err != nil {
 		return err
 	}
 	var id string
 	var n int
-	if err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		id, n, err = a.startMailing(ctx, tx, withMessage(model.Mailing{OrgID: orgID, Kind: model.MailingThread, RefID: commentID}, r),
+	if err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+		id, n, err = s.startMailing(ctx, tx, withMessage(model.Mailing{OrgID: orgID, Kind: model.MailingThread, RefID: commentID}, r),
 			store.Audience{OrgID: orgID, Kind: model.MailingThread, ThreadID: publicationID, Exclude: author}, false)
 		return err
 	}); err != nil {
 		return err
 	}
 	if n == 0 {
-		_, err := a.Store.FinishMailing(ctx, id, a.Now())
+		_, err := s.Store.FinishMailing(ctx, id, s.Now())
 		return err
 	}
-	return a.RunMailing(ctx, id)
+	return s.RunMailing(ctx, id)
 }
 
 // recordBounce counts a bounce against a subscriber, suspending the address
-// after MailConfig.BounceLimit hard bounces.
-func (a *App) recordBounce(ctx context.Context, tx *store.Tx, subscriberID, kind, status, reason string) (bool, error) {
-	return tx.RecordBounce(ctx, core.NewID(), subscriberID, kind, status, reason, a.MailConfig.bounceLimit(), a.Now())
+// after Config.BounceLimit hard bounces.
+func (s *Service) recordBounce(ctx context.Context, tx *store.Tx, subscriberID, kind, status, reason string) (bool, error) {
+	return tx.RecordBounce(ctx, core.NewID(), subscriberID, kind, status, reason, s.Config.bounceLimit(), s.Now())
 }
 
 // HandleBounce records an asynchronous bounce report (DSN) addressed to a
 // VERP return address. Unknown or forged tokens are ignored.
-func (a *App) HandleBounce(ctx context.Context, token, kind, status, reason string) error {
-	subID, err := a.links.ParseBounceToken(token)
+func (s *Service) HandleBounce(ctx context.Context, token, kind, status, reason string) error {
+	subID, err := s.links.ParseBounceToken(token)
 	if err != nil {
 		return nil
 	}
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.SubscriberByID(ctx, subID); err != nil {
 			if errors.Is(err, model.ErrNotFound) {
 				return nil
 			}
 			return err
 		}
-		_, err := a.recordBounce(ctx, tx, subID, kind, status, reason)
+		_, err := s.recordBounce(ctx, tx, subID, kind, status, reason)
 		return err
 	})
 }

@@ -1,4 +1,4 @@
-package app
+package mailing
 
 import (
 	"context"
@@ -27,10 +27,10 @@ import (
 
 // renderMass renders template name in every supported language; data gives
 // the template's data for a language.
-func (a *App) renderMass(name string, data func(lang string) any) (model.Mailing, error) {
+func (s *Service) renderMass(name string, data func(lang string) any) (model.Mailing, error) {
 	var m model.Mailing
 	for _, lang := range i18n.Langs {
-		r, err := a.Mail.Render(name, lang, data(lang))
+		r, err := s.Mail.Render(name, lang, data(lang))
 		if err != nil {
 			return m, err
 		}
@@ -53,7 +53,7 @@ func withMessage(m, r model.Mailing) model.Mailing {
 // organisation counts clicks (mail_settings.click_counts), the links of a
 // newsletter or digest are first rewritten to /c/TOKEN, TOKEN naming the
 // mailing and the link only, and the links are registered with zero clicks.
-func (a *App) createMailing(ctx context.Context, tx *store.Tx, m model.Mailing) (string, bool, error) {
+func (s *Service) createMailing(ctx context.Context, tx *store.Tx, m model.Mailing) (string, bool, error) {
 	if m.ID == "" {
 		m.ID = core.NewID()
 	}
@@ -64,7 +64,7 @@ func (a *App) createMailing(ctx context.Context, tx *store.Tx, m model.Mailing) 
 			return "", false, err
 		}
 		if settings.ClickCounts {
-			urls = a.trackLinks(&m)
+			urls = s.trackLinks(&m)
 		}
 	}
 	id, created, err := tx.CreateMailing(ctx, m)
@@ -77,7 +77,7 @@ func (a *App) createMailing(ctx context.Context, tx *store.Tx, m model.Mailing) 
 // clickRewriter numbers a mailing's distinct links and replaces them by
 // their counting address.
 type clickRewriter struct {
-	a     *App
+	svc   *Service
 	id    string
 	urls  []string
 	index map[string]int
@@ -93,7 +93,7 @@ var (
 const maxTrackedLinks = 500
 
 func (c *clickRewriter) tracked(u string) string {
-	if strings.HasPrefix(u, c.a.BaseURL+"/c/") {
+	if strings.HasPrefix(u, c.svc.BaseURL+"/c/") {
 		return u
 	}
 	key := canonical(u)
@@ -106,7 +106,7 @@ func (c *clickRewriter) tracked(u string) string {
 		c.index[key] = i
 		c.urls = append(c.urls, u)
 	}
-	return c.a.ClickURL(c.id, i)
+	return c.svc.ClickURL(c.id, i)
 }
 
 func (c *clickRewriter) html(s string) string {
@@ -156,8 +156,8 @@ func endsAddress(rest string) bool {
 
 // trackLinks rewrites m's links (every language's body) and returns the
 // original addresses, in link order.
-func (a *App) trackLinks(m *model.Mailing) []string {
-	c := &clickRewriter{a: a, id: m.ID, index: map[string]int{}}
+func (s *Service) trackLinks(m *model.Mailing) []string {
+	c := &clickRewriter{svc: s, id: m.ID, index: map[string]int{}}
 	m.HTML, m.Text = c.html(m.HTML), c.text(m.Text)
 	for i := range m.Bodies {
 		m.Bodies[i].HTML, m.Bodies[i].Text = c.html(m.Bodies[i].HTML), c.text(m.Bodies[i].Text)
@@ -167,8 +167,8 @@ func (a *App) trackLinks(m *model.Mailing) []string {
 
 // ClickURL is the counting address of a mailing's link number i: the token
 // names the mailing and the link, never the recipient.
-func (a *App) ClickURL(mailingID string, i int) string {
-	return a.BaseURL + "/c/" + a.links.ClickToken(mailingID, i)
+func (s *Service) ClickURL(mailingID string, i int) string {
+	return s.BaseURL + "/c/" + s.links.ClickToken(mailingID, i)
 }
 
 // ClickToken signs (mailing, link number).
@@ -182,12 +182,12 @@ func (l *Links) ClickToken(mailingID string, i int) string {
 }
 
 // ClickTarget is where a counting link leads, without counting.
-func (a *App) ClickTarget(ctx context.Context, token string) (string, error) {
-	id, i, err := a.links.parseClickToken(token)
+func (s *Service) ClickTarget(ctx context.Context, token string) (string, error) {
+	id, i, err := s.links.parseClickToken(token)
 	if err != nil {
 		return "", err
 	}
-	return a.Store.ClickURL(ctx, id, i)
+	return s.Store.ClickURL(ctx, id, i)
 }
 
 func (l *Links) parseClickToken(token string) (string, int, error) {
@@ -202,10 +202,10 @@ func (l *Links) parseClickToken(token string) (string, int, error) {
 // Click counts one click on a link of a mailing and returns the address to
 // send the reader to. Only addresses registered for that mailing can come
 // out (no open redirect); a forged or unknown token is model.ErrNotFound.
-func (a *App) Click(ctx context.Context, token string) (string, error) {
-	id, i, err := a.links.parseClickToken(token)
+func (s *Service) Click(ctx context.Context, token string) (string, error) {
+	id, i, err := s.links.parseClickToken(token)
 	if err != nil {
 		return "", err
 	}
-	return a.Store.CountClick(ctx, id, i)
+	return s.Store.CountClick(ctx, id, i)
 }

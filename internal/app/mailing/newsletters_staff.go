@@ -1,4 +1,4 @@
-package app
+package mailing
 
 import (
 	"context"
@@ -12,20 +12,20 @@ import (
 
 // Newsletters lists the organisation's newsletters, drafts included, for
 // whom the policy allows newsletter.edit.
-func (a *App) Newsletters(ctx context.Context, actorID, orgID string) ([]model.Newsletter, error) {
-	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.NewsletterEdit); err != nil {
+func (s *Service) Newsletters(ctx context.Context, actorID, orgID string) ([]model.Newsletter, error) {
+	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.NewsletterEdit); err != nil {
 		return nil, err
 	}
-	return a.Store.NewslettersOf(ctx, orgID, false)
+	return s.Store.NewslettersOf(ctx, orgID, false)
 }
 
 // Newsletter returns one of the organisation's newsletters for whom the
 // policy allows newsletter.edit.
-func (a *App) Newsletter(ctx context.Context, actorID, orgID, id string) (model.Newsletter, error) {
-	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.NewsletterEdit); err != nil {
+func (s *Service) Newsletter(ctx context.Context, actorID, orgID, id string) (model.Newsletter, error) {
+	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.NewsletterEdit); err != nil {
 		return model.Newsletter{}, err
 	}
-	return a.Store.NewsletterByID(ctx, orgID, id)
+	return s.Store.NewsletterByID(ctx, orgID, id)
 }
 
 // NewsletterFile is everything the newsletter page shows: the letter, the
@@ -45,37 +45,37 @@ type NewsletterFile struct {
 
 // NewsletterFile returns newsletter id's file ("" for a new letter: only
 // the choices of audience) for whom the policy allows newsletter.edit.
-func (a *App) NewsletterFile(ctx context.Context, actorID string, org model.Organisation, id string) (NewsletterFile, error) {
+func (s *Service) NewsletterFile(ctx context.Context, actorID string, org model.Organisation, id string) (NewsletterFile, error) {
 	var f NewsletterFile
-	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, org.ID, policy.NewsletterEdit); err != nil {
+	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, org.ID, policy.NewsletterEdit); err != nil {
 		return f, err
 	}
 	var err error
-	if f.Topics, err = a.Store.TopicsOf(ctx, org.ID); err != nil {
+	if f.Topics, err = s.Store.TopicsOf(ctx, org.ID); err != nil {
 		return f, err
 	}
-	if f.Hoods, err = a.Store.NeighbourhoodsOf(ctx, org.ID); err != nil {
+	if f.Hoods, err = s.Store.NeighbourhoodsOf(ctx, org.ID); err != nil {
 		return f, err
 	}
 	if id == "" {
 		return f, nil
 	}
-	if f.N, err = a.Store.NewsletterByID(ctx, org.ID, id); err != nil {
+	if f.N, err = s.Store.NewsletterByID(ctx, org.ID, id); err != nil {
 		return f, err
 	}
-	if f.Preview, err = a.RenderNewsletter(ctx, org, f.N); err != nil {
+	if f.Preview, err = s.RenderNewsletter(ctx, org, f.N); err != nil {
 		return f, err
 	}
-	if f.Audience, err = a.NewsletterAudience(ctx, f.N); err != nil {
+	if f.Audience, err = s.NewsletterAudience(ctx, f.N); err != nil {
 		return f, err
 	}
 	if f.N.MailingID != "" {
-		m, err := a.Store.MailingByID(ctx, org.ID, f.N.MailingID)
+		m, err := s.Store.MailingByID(ctx, org.ID, f.N.MailingID)
 		if err != nil {
 			return f, err
 		}
 		f.Mailing = &m
-		if f.Clicks, err = a.Store.ClickCounts(ctx, m.ID); err != nil {
+		if f.Clicks, err = s.Store.ClickCounts(ctx, m.ID); err != nil {
 			return f, err
 		}
 	}
@@ -84,15 +84,15 @@ func (a *App) NewsletterFile(ctx context.Context, actorID string, org model.Orga
 
 // NewsletterMailing returns the mailing of newsletter id (not found before
 // it is sent) for whom the policy allows newsletter.edit: the progress bar.
-func (a *App) NewsletterMailing(ctx context.Context, actorID, orgID, id string) (model.Mailing, error) {
-	n, err := a.Newsletter(ctx, actorID, orgID, id)
+func (s *Service) NewsletterMailing(ctx context.Context, actorID, orgID, id string) (model.Mailing, error) {
+	n, err := s.Newsletter(ctx, actorID, orgID, id)
 	if err != nil {
 		return model.Mailing{}, err
 	}
 	if n.MailingID == "" {
 		return model.Mailing{}, model.ErrNotFound
 	}
-	return a.Store.MailingByID(ctx, orgID, n.MailingID)
+	return s.Store.MailingByID(ctx, orgID, n.MailingID)
 }
 
 // SubscriberFigures are the subscriber figures page's data: counts only,
@@ -111,28 +111,28 @@ type SubscriberFigures struct {
 
 // SubscriberFigures returns the organisation's subscriber figures for whom
 // the policy allows subscribers.view.
-func (a *App) SubscriberFigures(ctx context.Context, actorID, orgID string) (SubscriberFigures, error) {
+func (s *Service) SubscriberFigures(ctx context.Context, actorID, orgID string) (SubscriberFigures, error) {
 	var d SubscriberFigures
-	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.SubscribersView); err != nil {
+	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.SubscribersView); err != nil {
 		return d, err
 	}
 	var err error
-	if d.Counts, err = a.Store.CountSubscribers(ctx, orgID); err != nil {
+	if d.Counts, err = s.Store.CountSubscribers(ctx, orgID); err != nil {
 		return d, err
 	}
-	if d.Topics, err = a.Store.TopicsOf(ctx, orgID); err != nil {
+	if d.Topics, err = s.Store.TopicsOf(ctx, orgID); err != nil {
 		return d, err
 	}
-	if d.Hoods, err = a.Store.NeighbourhoodsOf(ctx, orgID); err != nil {
+	if d.Hoods, err = s.Store.NeighbourhoodsOf(ctx, orgID); err != nil {
 		return d, err
 	}
-	if d.Suspended, d.Bounces, err = a.Store.BounceStats(ctx, orgID); err != nil {
+	if d.Suspended, d.Bounces, err = s.Store.BounceStats(ctx, orgID); err != nil {
 		return d, err
 	}
-	if d.Settings, err = a.Store.MailSettings(ctx, orgID); err != nil {
+	if d.Settings, err = s.Store.MailSettings(ctx, orgID); err != nil {
 		return d, err
 	}
-	if d.DigestClicks, err = a.Store.DigestClicks(ctx, orgID, a.Now().Add(-30*24*time.Hour), 20); err != nil {
+	if d.DigestClicks, err = s.Store.DigestClicks(ctx, orgID, s.Now().Add(-30*24*time.Hour), 20); err != nil {
 		return d, err
 	}
 	return d, nil
@@ -140,11 +140,11 @@ func (a *App) SubscriberFigures(ctx context.Context, actorID, orgID string) (Sub
 
 // SentNewsletters lists the organisation's sent newsletters: the public
 // archive.
-func (a *App) SentNewsletters(ctx context.Context, orgID string) ([]model.Newsletter, error) {
-	return a.Store.NewslettersOf(ctx, orgID, true)
+func (s *Service) SentNewsletters(ctx context.Context, orgID string) ([]model.Newsletter, error) {
+	return s.Store.NewslettersOf(ctx, orgID, true)
 }
 
 // SentNewsletter returns a newsletter of the public archive by its slug.
-func (a *App) SentNewsletter(ctx context.Context, orgID, slug string) (model.Newsletter, error) {
-	return a.Store.NewsletterBySlug(ctx, orgID, slug)
+func (s *Service) SentNewsletter(ctx context.Context, orgID, slug string) (model.Newsletter, error) {
+	return s.Store.NewsletterBySlug(ctx, orgID, slug)
 }

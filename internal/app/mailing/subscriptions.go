@@ -1,4 +1,4 @@
-package app
+package mailing
 
 import (
 	"context"
@@ -74,7 +74,7 @@ func (e *TypoError) Error() string { return "address looks mistyped" }
 func (e *TypoError) Unwrap() error { return model.ErrInvalid }
 
 // cleanChoices validates choices against the organisation's tags.
-func (a *App) cleanChoices(ctx context.Context, q *store.Queries, orgID string, c model.Choices, v *model.ValidationError) (model.Choices, error) {
+func (s *Service) cleanChoices(ctx context.Context, q *store.Queries, orgID string, c model.Choices, v *model.ValidationError) (model.Choices, error) {
 	if c.News == "" {
 		c.News = model.FreqNone
 	}
@@ -110,7 +110,7 @@ func (a *App) cleanChoices(ctx context.Context, q *store.Queries, orgID string, 
 // confirmation link. A known, confirmed address that already follows the
 // organisation gets a preferences link instead, and the page says the same
 // thing in every case, so the form tells nobody who is subscribed.
-func (a *App) Subscribe(ctx context.Context, in SubscribeInput) error {
+func (s *Service) Subscribe(ctx context.Context, in SubscribeInput) error {
 	email := mail.NormalizeEmail(in.Email)
 	v := &model.ValidationError{}
 	switch {
@@ -119,15 +119,15 @@ func (a *App) Subscribe(ctx context.Context, in SubscribeInput) error {
 	case !mail.ValidEmail(email):
 		v.Add("email", "subs.error.email_invalid")
 	case !in.TypoChecked:
-		if s := mail.SuggestEmail(email); s != "" {
-			return &TypoError{Suggestion: s}
+		if suggestion := mail.SuggestEmail(email); suggestion != "" {
+			return &TypoError{Suggestion: suggestion}
 		}
 	}
-	org, err := a.Store.OrganisationByID(ctx, in.OrgID)
+	org, err := s.Store.OrganisationByID(ctx, in.OrgID)
 	if err != nil {
 		return err
 	}
-	choices, err := a.cleanChoices(ctx, a.Store.Queries, org.ID, in.Choices, v)
+	choices, err := s.cleanChoices(ctx, s.Store.Queries, org.ID, in.Choices, v)
 	if err != nil {
 		return err
 	}
@@ -139,12 +139,12 @@ func (a *App) Subscribe(ctx context.Context, in SubscribeInput) error {
 		lang = "fr"
 	}
 	choicesJSON, _ := json.Marshal(choices)
-	now := a.Now()
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+	now := s.Now()
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		// One client asking confirmations for many addresses is refused
 		// openly (429); one address asked too often is silently not mailed
-		// (mailAllowed below), so as not to reveal who subscribed.
-		if err := a.CountPublicForm(ctx, tx, "subscribe", in.IP, ""); err != nil {
+		// (Accounts.MailAllowed below), so as not to reveal who subscribed.
+		if err := s.CountPublicForm(ctx, tx, "subscribe", in.IP, ""); err != nil {
 			return err
 		}
 		sub, err := tx.SubscriberByEmail(ctx, email)
@@ -155,14 +155,14 @@ func (a *App) Subscribe(ctx context.Context, in SubscribeInput) error {
 		if err != nil {
 			return err
 		}
-		allowed, err := a.mailAllowed(ctx, tx, email)
+		allowed, err := s.Accounts.MailAllowed(ctx, tx, email)
 		if err != nil || !allowed {
 			return err // over the limit: answer as usual, send nothing
 		}
 		if sub.Status == model.SubActive {
 			if _, err := tx.SubscriberOrg(ctx, sub.ID, org.ID); err == nil {
-				token := a.links.Token(sub.ID, org.ID, now.Add(PrefsLinkLife))
-				return a.SendMail(ctx, tx, email, sub.Lang, "sub_already", subMail{Org: org.Name, Link: a.links.PrefsURL(token)})
+				token := s.links.Token(sub.ID, org.ID, now.Add(PrefsLinkLife))
+				return s.SendMail(ctx, tx, email, sub.Lang, "sub_already", subMail{Org: org.Name, Link: s.links.PrefsURL(token)})
 			}
 		}
 		if sub.ConfirmSentAt != nil && now.Sub(*sub.ConfirmSentAt) < ConfirmResendGap {
@@ -182,8 +182,8 @@ func (a *App) Subscribe(ctx context.Context, in SubscribeInput) error {
 		if err := tx.NoteConfirmSent(ctx, sub.ID, now); err != nil {
 			return err
 		}
-		return a.SendMail(ctx, tx, email, lang, "sub_confirm", subMail{Org: org.Name,
-			Link: a.BaseURL + "/confirmer-abonnement/" + secret, Hours: int(ConfirmLinkLife.Hours())})
+		return s.SendMail(ctx, tx, email, lang, "sub_confirm", subMail{Org: org.Name,
+			Link: s.BaseURL + "/confirmer-abonnement/" + secret, Hours: int(ConfirmLinkLife.Hours())})
 	})
 }
 
@@ -203,19 +203,19 @@ type ConfirmResult struct {
 
 // ConfirmSubscription applies a double opt-in link. A link used twice says
 // it is already done; an expired one is model.ErrExpired.
-func (a *App) ConfirmSubscription(ctx context.Context, secret, ip string) (ConfirmResult, error) {
+func (s *Service) ConfirmSubscription(ctx context.Context, secret, ip string) (ConfirmResult, error) {
 	var res ConfirmResult
 	hash := core.HashSecret(secret)
-	req, err := a.Store.SubscriptionRequestByHash(ctx, hash)
+	req, err := s.Store.SubscriptionRequestByHash(ctx, hash)
 	if err != nil {
 		return res, err
 	}
-	res.Org, err = a.Store.OrganisationByID(ctx, req.OrgID)
+	res.Org, err = s.Store.OrganisationByID(ctx, req.OrgID)
 	if err != nil {
 		return res, err
 	}
-	now := a.Now()
-	res.PrefsToken = a.links.Token(req.SubscriberID, req.OrgID, now.Add(PrefsLinkLife))
+	now := s.Now()
+	res.PrefsToken = s.links.Token(req.SubscriberID, req.OrgID, now.Add(PrefsLinkLife))
 	if req.UsedAt != nil {
 		res.AlreadyConfirmed = true
 		return res, nil
@@ -227,7 +227,7 @@ func (a *App) ConfirmSubscription(ctx context.Context, secret, ip string) (Confi
 	if err := json.Unmarshal([]byte(req.Choices), &choices); err != nil {
 		return res, fmt.Errorf("stored choices: %w", err)
 	}
-	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.UseSubscriptionRequest(ctx, hash, now); err != nil {
 			if errors.Is(err, model.ErrNotFound) {
 				res.AlreadyConfirmed = true // clicked twice at once
@@ -265,25 +265,25 @@ type Preferences struct {
 
 // PreferencesByToken reads a signed link. An expired link still identifies
 // the subscriber (Expired set) so that unsubscribing keeps working.
-func (a *App) PreferencesByToken(ctx context.Context, token string) (Preferences, error) {
+func (s *Service) PreferencesByToken(ctx context.Context, token string) (Preferences, error) {
 	var p Preferences
-	claims, err := a.links.Parse(token, a.Now())
+	claims, err := s.links.Parse(token, s.Now())
 	if err != nil {
 		return p, err
 	}
 	p.Token, p.Expired = token, claims.Expired
-	p.Subscriber, err = a.Store.SubscriberByID(ctx, claims.SubscriberID)
+	p.Subscriber, err = s.Store.SubscriberByID(ctx, claims.SubscriberID)
 	if err != nil {
 		return p, err
 	}
 	if claims.OrgID == "" {
 		return p, nil
 	}
-	p.Org, err = a.Store.OrganisationByID(ctx, claims.OrgID)
+	p.Org, err = s.Store.OrganisationByID(ctx, claims.OrgID)
 	if err != nil {
 		return p, err
 	}
-	p.Choices, err = a.Store.SubscriberOrg(ctx, claims.SubscriberID, claims.OrgID)
+	p.Choices, err = s.Store.SubscriberOrg(ctx, claims.SubscriberID, claims.OrgID)
 	switch {
 	case err == nil:
 		p.Subscribed = true
@@ -296,15 +296,15 @@ func (a *App) PreferencesByToken(ctx context.Context, token string) (Preferences
 }
 
 // SavePreferences changes choices through a signed, unexpired link.
-func (a *App) SavePreferences(ctx context.Context, token string, c model.Choices, ip string) error {
-	p, err := a.PreferencesByToken(ctx, token)
+func (s *Service) SavePreferences(ctx context.Context, token string, c model.Choices, ip string) error {
+	p, err := s.PreferencesByToken(ctx, token)
 	if err != nil {
 		return err
 	}
 	if p.Expired || p.Org.ID == "" {
 		return model.ErrExpired
 	}
-	return a.saveChoices(ctx, p.Subscriber, p.Org, c, ip, "changed", true)
+	return s.saveChoices(ctx, p.Subscriber, p.Org, c, ip, "changed", true)
 }
 
 // ErrResubscribeOptIn refuses to subscribe again through a preferences
@@ -316,18 +316,18 @@ var ErrResubscribeOptIn = fmt.Errorf("%w: unsubscribed; subscribe again through 
 // saveChoices records c; existingOnly (a preferences link) changes choices
 // only while the person is still subscribed to org, checked in the
 // writing transaction so that an unsubscription in between wins.
-func (a *App) saveChoices(ctx context.Context, sub model.Subscriber, org model.Organisation, c model.Choices, ip, action string, existingOnly bool) error {
+func (s *Service) saveChoices(ctx context.Context, sub model.Subscriber, org model.Organisation, c model.Choices, ip, action string, existingOnly bool) error {
 	v := &model.ValidationError{}
-	c, err := a.cleanChoices(ctx, a.Store.Queries, org.ID, c, v)
+	c, err := s.cleanChoices(ctx, s.Store.Queries, org.ID, c, v)
 	if err != nil {
 		return err
 	}
 	if err := v.Err(); err != nil {
 		return err
 	}
-	now := a.Now()
+	now := s.Now()
 	js, _ := json.Marshal(c)
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if existingOnly {
 			if _, err := tx.SubscriberOrg(ctx, sub.ID, org.ID); errors.Is(err, model.ErrNotFound) {
 				return ErrResubscribeOptIn
@@ -349,13 +349,13 @@ func (a *App) saveChoices(ctx context.Context, sub model.Subscriber, org model.O
 // organisation's mail for a link that covers them all). It needs no
 // password and no confirmation, and works with expired links; doing it
 // twice is harmless.
-func (a *App) Unsubscribe(ctx context.Context, token, ip string) (Preferences, error) {
-	p, err := a.PreferencesByToken(ctx, token)
+func (s *Service) Unsubscribe(ctx context.Context, token, ip string) (Preferences, error) {
+	p, err := s.PreferencesByToken(ctx, token)
 	if err != nil {
 		return p, err
 	}
-	now := a.Now()
-	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+	now := s.Now()
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
 		orgs := []string{p.Org.ID}
 		if p.Org.ID == "" {
 			list, err := tx.SubscriberOrgs(ctx, p.Subscriber.ID)
@@ -385,13 +385,13 @@ func (a *App) Unsubscribe(ctx context.Context, token, ip string) (Preferences, e
 // AccountSubscriber returns the subscriber of a signed-in account, creating
 // it (already confirmed: the account's address was verified) when needed.
 // An e-mail-only subscriber with the same address is adopted.
-func (a *App) AccountSubscriber(ctx context.Context, acct model.Account) (model.Subscriber, error) {
+func (s *Service) AccountSubscriber(ctx context.Context, acct model.Account) (model.Subscriber, error) {
 	if acct.EmailVerifiedAt == nil {
 		return model.Subscriber{}, model.ErrForbidden
 	}
-	now := a.Now()
+	now := s.Now()
 	var sub model.Subscriber
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		sub, err = tx.SubscriberByAccount(ctx, acct.ID)
 		if err == nil || !errors.Is(err, model.ErrNotFound) {
@@ -429,62 +429,62 @@ func (a *App) AccountSubscriber(ctx context.Context, acct model.Account) (model.
 
 // SaveAccountChoices sets a signed-in resident's choices for an
 // organisation; the verified account stands for the double opt-in.
-func (a *App) SaveAccountChoices(ctx context.Context, acct model.Account, orgID string, c model.Choices, ip string) error {
-	sub, err := a.AccountSubscriber(ctx, acct)
+func (s *Service) SaveAccountChoices(ctx context.Context, acct model.Account, orgID string, c model.Choices, ip string) error {
+	sub, err := s.AccountSubscriber(ctx, acct)
 	if err != nil {
 		return err
 	}
-	org, err := a.Store.OrganisationByID(ctx, orgID)
+	org, err := s.Store.OrganisationByID(ctx, orgID)
 	if err != nil {
 		return err
 	}
-	return a.saveChoices(ctx, sub, org, c, ip, "changed", false)
+	return s.saveChoices(ctx, sub, org, c, ip, "changed", false)
 }
 
 // StopAccountChoices stops an organisation's mail for a signed-in resident.
-func (a *App) StopAccountChoices(ctx context.Context, acct model.Account, orgID, ip string) error {
-	sub, err := a.AccountSubscriber(ctx, acct)
+func (s *Service) StopAccountChoices(ctx context.Context, acct model.Account, orgID, ip string) error {
+	sub, err := s.AccountSubscriber(ctx, acct)
 	if err != nil {
 		return err
 	}
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.DeleteSubscriberOrg(ctx, sub.ID, orgID); err != nil {
 			return err
 		}
 		return tx.AddConsent(ctx, model.Consent{ID: core.NewID(), SubscriberID: sub.ID, OrgID: orgID, Action: "unsubscribed",
-			ConsentVersion: ConsentVersion, Choices: "{}", IP: ip, CreatedAt: a.Now()})
+			ConsentVersion: ConsentVersion, Choices: "{}", IP: ip, CreatedAt: s.Now()})
 	})
 }
 
 // FollowThread makes a signed-in resident follow a publication's comments.
-func (a *App) FollowThread(ctx context.Context, acct model.Account, orgID, publicationID string, follow bool) error {
-	sub, err := a.AccountSubscriber(ctx, acct)
+func (s *Service) FollowThread(ctx context.Context, acct model.Account, orgID, publicationID string, follow bool) error {
+	sub, err := s.AccountSubscriber(ctx, acct)
 	if err != nil {
 		return err
 	}
-	if _, err := a.Store.PublicationByID(ctx, orgID, publicationID); err != nil {
+	if _, err := s.Store.PublicationByID(ctx, orgID, publicationID); err != nil {
 		return err
 	}
 	if !follow {
-		return a.Store.Unfollow(ctx, sub.ID, model.FollowThread, publicationID)
+		return s.Store.Unfollow(ctx, sub.ID, model.FollowThread, publicationID)
 	}
-	return a.Store.Follow(ctx, sub.ID, orgID, model.FollowThread, publicationID, a.Now())
+	return s.Store.Follow(ctx, sub.ID, orgID, model.FollowThread, publicationID, s.Now())
 }
 
 // UnfollowThread stops a signed-in resident following a publication's
 // comments, wherever it was published.
-func (a *App) UnfollowThread(ctx context.Context, acct model.Account, publicationID string) error {
-	orgID, err := a.Store.PublicationOrg(ctx, publicationID)
+func (s *Service) UnfollowThread(ctx context.Context, acct model.Account, publicationID string) error {
+	orgID, err := s.Store.PublicationOrg(ctx, publicationID)
 	if err != nil {
 		return err
 	}
-	return a.FollowThread(ctx, acct, orgID, publicationID, false)
+	return s.FollowThread(ctx, acct, orgID, publicationID, false)
 }
 
 // SubscriberOrgs lists the organisations a subscriber receives, with their
 // choices.
-func (a *App) SubscriberOrgs(ctx context.Context, sub model.Subscriber) ([]model.SubscriberOrg, error) {
-	return a.Store.SubscriberOrgs(ctx, sub.ID)
+func (s *Service) SubscriberOrgs(ctx context.Context, sub model.Subscriber) ([]model.SubscriberOrg, error) {
+	return s.Store.SubscriberOrgs(ctx, sub.ID)
 }
 
 // FollowedThread is a discussion a subscriber follows by e-mail.
@@ -495,22 +495,22 @@ type FollowedThread struct {
 
 // FollowedThreads lists the discussions a subscriber follows; those whose
 // publication is gone are left out.
-func (a *App) FollowedThreads(ctx context.Context, sub model.Subscriber) ([]FollowedThread, error) {
-	ids, err := a.Store.Follows(ctx, sub.ID, model.FollowThread)
+func (s *Service) FollowedThreads(ctx context.Context, sub model.Subscriber) ([]FollowedThread, error) {
+	ids, err := s.Store.Follows(ctx, sub.ID, model.FollowThread)
 	if err != nil {
 		return nil, err
 	}
 	var out []FollowedThread
 	for _, id := range ids {
-		orgID, err := a.Store.PublicationOrg(ctx, id)
+		orgID, err := s.Store.PublicationOrg(ctx, id)
 		if err != nil {
 			continue
 		}
-		org, err := a.Store.OrganisationByID(ctx, orgID)
+		org, err := s.Store.OrganisationByID(ctx, orgID)
 		if err != nil {
 			return nil, err
 		}
-		if p, err := a.Store.PublicationByID(ctx, orgID, id); err == nil {
+		if p, err := s.Store.PublicationByID(ctx, orgID, id); err == nil {
 			out = append(out, FollowedThread{Org: org, Publication: p})
 		}
 	}
@@ -519,44 +519,44 @@ func (a *App) FollowedThreads(ctx context.Context, sub model.Subscriber) ([]Foll
 
 // NotifyPublished is the hook the publish use case calls in its
 // transaction: alerts and news reach "immediately" subscribers at once.
-func (a *App) NotifyPublished(ctx context.Context, tx *store.Tx, orgID, publicationID string) error {
-	return a.Jobs.Enqueue(ctx, tx, jobs.FanOutArgs{OrgID: orgID, PublicationID: publicationID}, nil)
+func (s *Service) NotifyPublished(ctx context.Context, tx *store.Tx, orgID, publicationID string) error {
+	return s.Jobs.Enqueue(ctx, tx, jobs.FanOutArgs{OrgID: orgID, PublicationID: publicationID}, nil)
 }
 
 // NotifyThreadFollowers is the hook the comments feature calls in the
 // transaction that publishes a comment.
-func (a *App) NotifyThreadFollowers(ctx context.Context, tx *store.Tx, publicationID, commentID string) error {
-	return a.Jobs.Enqueue(ctx, tx, jobs.ThreadArgs{PublicationID: publicationID, CommentID: commentID}, nil)
+func (s *Service) NotifyThreadFollowers(ctx context.Context, tx *store.Tx, publicationID, commentID string) error {
+	return s.Jobs.Enqueue(ctx, tx, jobs.ThreadArgs{PublicationID: publicationID, CommentID: commentID}, nil)
 }
 
 // SaveMailSettings sets an organisation's digest hour, sending rate and
 // whether links of newsletters and digests are counted (aggregate only).
-func (a *App) SaveMailSettings(ctx context.Context, actorID, orgID string, digestHour, rate int, clickCounts bool) error {
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+func (s *Service) SaveMailSettings(ctx context.Context, actorID, orgID string, digestHour, rate int, clickCounts bool) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.SubscribersSettings); err != nil {
 			return err
 		}
 		if digestHour < 0 || digestHour > 23 || rate < 0 || rate > 100000 {
 			return model.ErrInvalid
 		}
-		s, err := tx.MailSettings(ctx, orgID)
+		ms, err := tx.MailSettings(ctx, orgID)
 		if err != nil {
 			return err
 		}
-		s.DigestHour, s.RatePerSecond, s.ClickCounts, s.UpdatedAt = digestHour, rate, clickCounts, a.Now()
-		if err := tx.PutMailSettings(ctx, s); err != nil {
+		ms.DigestHour, ms.RatePerSecond, ms.ClickCounts, ms.UpdatedAt = digestHour, rate, clickCounts, s.Now()
+		if err := tx.PutMailSettings(ctx, ms); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, orgID, actorID, "mail.settings", "", fmt.Sprintf("digest_hour=%d rate=%d click_counts=%t", digestHour, rate, clickCounts))
+		return s.Audit(ctx, tx, orgID, actorID, "mail.settings", "", fmt.Sprintf("digest_hour=%d rate=%d click_counts=%t", digestHour, rate, clickCounts))
 	})
 }
 
 // ExportSubscribers returns an organisation's subscriber list to whom the
 // policy allows subscribers.export (administrators); the export is recorded
 // in the audit log before anything leaves.
-func (a *App) ExportSubscribers(ctx context.Context, actorID, orgID string) ([]store.ExportRow, error) {
+func (s *Service) ExportSubscribers(ctx context.Context, actorID, orgID string) ([]store.ExportRow, error) {
 	var rows []store.ExportRow
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.SubscribersExport); err != nil {
 			return err
 		}
@@ -564,7 +564,7 @@ func (a *App) ExportSubscribers(ctx context.Context, actorID, orgID string) ([]s
 		if rows, err = tx.ExportSubscribers(ctx, orgID); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, orgID, actorID, "subscribers.export", "", strconv.Itoa(len(rows)))
+		return s.Audit(ctx, tx, orgID, actorID, "subscribers.export", "", strconv.Itoa(len(rows)))
 	})
 	return rows, err
 }

@@ -1,4 +1,4 @@
-package app
+package mailing
 
 import (
 	"context"
@@ -45,18 +45,18 @@ type DigestPage struct {
 
 // DigestMailings lists an organisation's digest mailings, newest first,
 // page by page (from 1; a page past the last gives the last).
-func (a *App) DigestMailings(ctx context.Context, actorID, orgID string, page int) (DigestPage, error) {
+func (s *Service) DigestMailings(ctx context.Context, actorID, orgID string, page int) (DigestPage, error) {
 	var p DigestPage
-	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.SubscribersView); err != nil {
+	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.SubscribersView); err != nil {
 		return p, err
 	}
 	var err error
-	if p.Total, err = a.Store.CountDigestMailings(ctx, orgID); err != nil {
+	if p.Total, err = s.Store.CountDigestMailings(ctx, orgID); err != nil {
 		return p, err
 	}
 	p.Pages = max(1, (p.Total+DigestsPerPage-1)/DigestsPerPage)
 	p.Page = min(max(page, 1), p.Pages)
-	rows, err := a.Store.DigestMailings(ctx, orgID, DigestsPerPage, (p.Page-1)*DigestsPerPage)
+	rows, err := s.Store.DigestMailings(ctx, orgID, DigestsPerPage, (p.Page-1)*DigestsPerPage)
 	if err != nil {
 		return p, err
 	}
@@ -69,21 +69,21 @@ func (a *App) DigestMailings(ctx context.Context, actorID, orgID string, page in
 // DigestMailing returns one of an organisation's digest mailings and the
 // clicks on each of its links. Another organisation's mailing, or a
 // mailing that is not a digest, is model.ErrNotFound.
-func (a *App) DigestMailing(ctx context.Context, actorID, orgID, id string) (DigestFigures, []model.ClickCount, error) {
+func (s *Service) DigestMailing(ctx context.Context, actorID, orgID, id string) (DigestFigures, []model.ClickCount, error) {
 	if orgID == "" { // MailingByID would skip the organisation check
 		return DigestFigures{}, nil, model.ErrNotFound
 	}
-	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.SubscribersView); err != nil {
+	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.SubscribersView); err != nil {
 		return DigestFigures{}, nil, err
 	}
-	m, err := a.Store.MailingByID(ctx, orgID, id)
+	m, err := s.Store.MailingByID(ctx, orgID, id)
 	if err != nil {
 		return DigestFigures{}, nil, err
 	}
 	if m.Kind != model.MailingDigest {
 		return DigestFigures{}, nil, model.ErrNotFound
 	}
-	clicks, err := a.Store.ClickCounts(ctx, m.ID)
+	clicks, err := s.Store.ClickCounts(ctx, m.ID)
 	if err != nil {
 		return DigestFigures{}, nil, err
 	}

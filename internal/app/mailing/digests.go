@@ -1,4 +1,4 @@
-package app
+package mailing
 
 import (
 	"context"
@@ -45,29 +45,29 @@ type digestLetter struct {
 // RunDigests builds and queues the digests due now, for every organisation.
 // The periodic job calls it every few minutes; runs already done are
 // skipped, so calling it often is harmless.
-func (a *App) RunDigests(ctx context.Context) error {
-	orgs, err := a.Store.Organisations(ctx)
+func (s *Service) RunDigests(ctx context.Context) error {
+	orgs, err := s.Store.Organisations(ctx)
 	if err != nil {
 		return err
 	}
-	now := a.Now()
+	now := s.Now()
 	var errs []error
 	for _, org := range orgs {
-		settings, err := a.Store.MailSettings(ctx, org.ID)
+		settings, err := s.Store.MailSettings(ctx, org.ID)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		local := now.In(paris)
+		local := now.In(dates.Paris)
 		if local.Hour() < settings.DigestHour {
 			continue
 		}
-		if err := a.runDigest(ctx, org, model.FreqDaily, local.Format("2006-01-02"), now.Add(-26*time.Hour), now); err != nil {
+		if err := s.runDigest(ctx, org, model.FreqDaily, local.Format("2006-01-02"), now.Add(-26*time.Hour), now); err != nil {
 			errs = append(errs, err)
 		}
 		if int(local.Weekday()) == settings.WeeklyDay {
 			y, w := local.ISOWeek()
-			if err := a.runDigest(ctx, org, model.FreqWeekly, fmt.Sprintf("%d-W%02d", y, w), now.Add(-8*24*time.Hour), now); err != nil {
+			if err := s.runDigest(ctx, org, model.FreqWeekly, fmt.Sprintf("%d-W%02d", y, w), now.Add(-8*24*time.Hour), now); err != nil {
 				errs = append(errs, err)
 			}
 		}
@@ -75,9 +75,9 @@ func (a *App) RunDigests(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-func (a *App) runDigest(ctx context.Context, org model.Organisation, freq model.Frequency, key string, floor, now time.Time) error {
+func (s *Service) runDigest(ctx context.Context, org model.Organisation, freq model.Frequency, key string, floor, now time.Time) error {
 	period := string(freq)
-	cands, err := a.Store.DigestCandidates(ctx, org.ID, freq, period, key)
+	cands, err := s.Store.DigestCandidates(ctx, org.ID, freq, period, key)
 	if err != nil || len(cands) == 0 {
 		return err
 	}
@@ -90,7 +90,7 @@ func (a *App) runDigest(ctx context.Context, org model.Organisation, freq model.
 	if from.Before(floor) {
 		from = floor
 	}
-	all, err := a.Store.PublicationsBetween(ctx, org.ID, from, now.Add(time.Microsecond))
+	all, err := s.Store.PublicationsBetween(ctx, org.ID, from, now.Add(time.Microsecond))
 	if err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func (a *App) runDigest(ctx context.Context, org model.Organisation, freq model.
 	}
 	// The organisation's next two weeks of events (the events feature),
 	// the same for everyone so that subscribers still share mailings.
-	agenda, err := a.UpcomingEvents(ctx, org.ID, nil, nil, now, now.Add(14*24*time.Hour))
+	agenda, err := s.Agenda.UpcomingEvents(ctx, org.ID, nil, nil, now, now.Add(14*24*time.Hour))
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func (a *App) runDigest(ctx context.Context, org model.Organisation, freq model.
 				continue
 			}
 			events[lang] = append(events[lang], DigestEvent{Title: it.Pub.Title, When: dates.EventWhen(lang, it.StartsAt, it.EndsAt, it.Event.AllDay, now),
-				URL: a.PublicationURL(org, it.Pub)})
+				URL: s.PublicationURL(org, it.Pub)})
 		}
 	}
 	keys := make([]string, 0, len(groups))
@@ -140,17 +140,17 @@ func (a *App) runDigest(ctx context.Context, org model.Organisation, freq model.
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
 		for _, k := range keys {
 			subs := groups[k]
 			list := items[k]
 			if len(list) > 0 || len(events[i18n.Default]) > 0 {
-				if err := a.queueDigest(ctx, tx, org, period, key, k, list, events, subs); err != nil {
+				if err := s.queueDigest(ctx, tx, org, period, key, k, list, events, subs); err != nil {
 					return err
 				}
 			}
-			for _, s := range subs {
-				if err := tx.AddDigestRun(ctx, s, org.ID, period, key, len(list), now); err != nil {
+			for _, sub := range subs {
+				if err := tx.AddDigestRun(ctx, sub, org.ID, period, key, len(list), now); err != nil {
 					return err
 				}
 			}
@@ -163,31 +163,31 @@ func (a *App) runDigest(ctx context.Context, org model.Organisation, freq model.
 	return err
 }
 
-func (a *App) queueDigest(ctx context.Context, tx *store.Tx, org model.Organisation, period, key, itemsKey string,
+func (s *Service) queueDigest(ctx context.Context, tx *store.Tx, org model.Organisation, period, key, itemsKey string,
 	list []model.Publication, events map[string][]DigestEvent, subs []string) error {
 	var items []digestItem
 	for _, p := range list {
-		items = append(items, digestItem{Title: p.Title, Summary: p.Summary, URL: a.PublicationURL(org, p)})
+		items = append(items, digestItem{Title: p.Title, Summary: p.Summary, URL: s.PublicationURL(org, p)})
 	}
-	r, err := a.renderMass("digest", func(lang string) any {
+	r, err := s.renderMass("digest", func(lang string) any {
 		return digestLetter{massData: newMassData(org.Name), Period: period, Items: items, Events: events[lang]}
 	})
 	if err != nil {
 		return err
 	}
 	sum := sha256.Sum256([]byte(itemsKey))
-	now := a.Now()
+	now := s.Now()
 	m := withMessage(model.Mailing{OrgID: org.ID, Kind: model.MailingDigest,
 		RefID: org.ID + "/" + period + "/" + key + "/" + hex.EncodeToString(sum[:8]),
 		State: model.MailingSending, CreatedAt: now, StartedAt: &now}, r)
-	id, _, err := a.createMailing(ctx, tx, m)
+	id, _, err := s.createMailing(ctx, tx, m)
 	if err != nil {
 		return err
 	}
 	if _, err := tx.AddRecipients(ctx, id, subs); err != nil {
 		return err
 	}
-	return a.Jobs.Enqueue(ctx, tx, jobs.RunMailingArgs{MailingID: id}, nil)
+	return s.Jobs.Enqueue(ctx, tx, jobs.RunMailingArgs{MailingID: id}, nil)
 }
 
 func overlap(a, b []string) bool {

@@ -1,4 +1,4 @@
-package app
+package mailing
 
 import (
 	"context"
@@ -18,8 +18,8 @@ import (
 	"github.com/parvis/parvis/internal/store"
 )
 
-// MailConfig tunes mass mail.
-type MailConfig struct {
+// Config tunes mass mail.
+type Config struct {
 	From         string // From: header
 	BounceDomain string // VERP return addresses bounce+token@BounceDomain; "" uses From's address
 	Conns        int    // SMTP connections per mailing (default 6)
@@ -28,11 +28,11 @@ type MailConfig struct {
 	BounceLimit int
 }
 
-func (c MailConfig) conns() int { return cmpOr(c.Conns, 6) }
-func (c MailConfig) batch() int { return cmpOr(c.Batch, 500) }
+func (c Config) conns() int { return cmpOr(c.Conns, 6) }
+func (c Config) batch() int { return cmpOr(c.Batch, 500) }
 
 // BounceLimit returns the configured limit or its default.
-func (c MailConfig) bounceLimit() int { return cmpOr(c.BounceLimit, 3) }
+func (c Config) bounceLimit() int { return cmpOr(c.BounceLimit, 3) }
 
 func cmpOr(v, d int) int {
 	if v > 0 {
@@ -41,8 +41,8 @@ func cmpOr(v, d int) int {
 	return d
 }
 
-// Links returns the subscriber link signer (after InitMailSecrets).
-func (a *App) Links() *Links { return a.links }
+// Links returns the subscriber link signer (loaded by New).
+func (s *Service) Links() *Links { return s.links }
 
 // ErrLeaseBusy means another live process is sending this mailing.
 var ErrLeaseBusy = jobs.ErrLeaseBusy
@@ -61,37 +61,37 @@ const leaseLife = 10 * time.Second
 // recipient pending: it is sent again with the same Message-ID. So a crash
 // can repeat a message (identically, so that it can be recognised) but
 // never skip one; see docs/EMAIL.md.
-func (a *App) RunMailing(ctx context.Context, id string) error {
-	if a.MassSender == nil {
+func (s *Service) RunMailing(ctx context.Context, id string) error {
+	if s.MassSender == nil {
 		return fmt.Errorf("mass mail: no bulk sender configured")
 	}
 	owner := core.NewID()
-	if a.Instance != "" {
-		owner = a.Instance + "/" + owner
+	if s.Instance != "" {
+		owner = s.Instance + "/" + owner
 	}
-	ok, err := a.acquireLease(ctx, id, owner)
+	ok, err := s.acquireLease(ctx, id, owner)
 	if err != nil || !ok {
 		return err
 	}
-	defer func() { _ = a.Store.ReleaseMailingLease(context.WithoutCancel(ctx), id, owner) }()
-	if err := a.Store.RequeueClaims(ctx, id); err != nil {
+	defer func() { _ = s.Store.ReleaseMailingLease(context.WithoutCancel(ctx), id, owner) }()
+	if err := s.Store.RequeueClaims(ctx, id); err != nil {
 		return err
 	}
-	m, err := a.Store.MailingByID(ctx, "", id)
+	m, err := s.Store.MailingByID(ctx, "", id)
 	if err != nil {
 		return err
 	}
-	if m.Bodies, err = a.Store.MailingBodies(ctx, id); err != nil {
+	if m.Bodies, err = s.Store.MailingBodies(ctx, id); err != nil {
 		return err
 	}
 	if !m.Drawing && m.Total >= store.StatsAfter {
-		if err := a.Store.RefreshRecipientStats(ctx); err != nil {
+		if err := s.Store.RefreshRecipientStats(ctx); err != nil {
 			return err
 		}
 	}
-	s := &mailingRun{app: a, m: m, owner: owner, composed: a.composeMailing(m),
-		work: make(chan model.Recipient, 2*a.MailConfig.batch()), kick: make(chan struct{}, 1)}
-	return s.run(ctx)
+	run := &mailingRun{svc: s, m: m, owner: owner, composed: s.composeMailing(m),
+		work: make(chan model.Recipient, 2*s.Config.batch()), kick: make(chan struct{}, 1)}
+	return run.run(ctx)
 }
 
 // acquireLease makes owner the sender of mailing id. A live lease of
@@ -99,13 +99,13 @@ func (a *App) RunMailing(ctx context.Context, id string) error {
 // dead (store.InstanceAlive): then its lease is taken over at once, so a
 // process restarted after a crash resumes without waiting for expiry.
 // (false, nil) means there is nothing to send.
-func (a *App) acquireLease(ctx context.Context, id, owner string) (bool, error) {
+func (s *Service) acquireLease(ctx context.Context, id, owner string) (bool, error) {
 	now := time.Now().UTC()
-	ok, err := a.Store.AcquireMailingLease(ctx, id, owner, now, now.Add(leaseLife))
+	ok, err := s.Store.AcquireMailingLease(ctx, id, owner, now, now.Add(leaseLife))
 	if err != nil || ok {
 		return ok, err
 	}
-	m, err := a.Store.MailingByID(ctx, "", id)
+	m, err := s.Store.MailingByID(ctx, "", id)
 	if err != nil {
 		return false, err
 	}
@@ -113,12 +113,12 @@ func (a *App) acquireLease(ctx context.Context, id, owner string) (bool, error) 
 		return false, nil // paused, cancelled or done: nothing to do
 	}
 	if inst, _, found := strings.Cut(m.LeaseOwner, "/"); found {
-		alive, err := a.Store.InstanceAlive(ctx, inst)
+		alive, err := s.Store.InstanceAlive(ctx, inst)
 		if err != nil {
 			return false, err
 		}
 		if !alive {
-			ok, err := a.Store.TakeOverMailingLease(ctx, id, m.LeaseOwner, owner, now.Add(leaseLife))
+			ok, err := s.Store.TakeOverMailingLease(ctx, id, m.LeaseOwner, owner, now.Add(leaseLife))
 			if err != nil || ok {
 				return ok, err
 			}
@@ -129,14 +129,14 @@ func (a *App) acquireLease(ctx context.Context, id, owner string) (bool, error) 
 
 // composeMailing encodes a mailing once for all its recipients, once per
 // language it was rendered in.
-func (a *App) composeMailing(m model.Mailing) map[string]*mail.Composed {
+func (s *Service) composeMailing(m model.Mailing) map[string]*mail.Composed {
 	headers := []mail.Header{
 		{Name: "List-Id", Value: "<" + m.OrgID + ".lists.parvis>"},
 		{Name: "Precedence", Value: "bulk"},
 	}
-	out := map[string]*mail.Composed{i18n.Default: mail.Compose(a.MailConfig.From, m.Subject, m.Text, m.HTML, headers)}
+	out := map[string]*mail.Composed{i18n.Default: mail.Compose(s.Config.From, m.Subject, m.Text, m.HTML, headers)}
 	for _, b := range m.Bodies {
-		out[b.Lang] = mail.Compose(a.MailConfig.From, b.Subject, b.Text, b.HTML, headers)
+		out[b.Lang] = mail.Compose(s.Config.From, b.Subject, b.Text, b.HTML, headers)
 	}
 	return out
 }
@@ -158,7 +158,7 @@ func MessageID(mailingID, subscriberID string) string {
 }
 
 type mailingRun struct {
-	app      *App
+	svc      *Service
 	m        model.Mailing
 	owner    string
 	composed map[string]*mail.Composed // by language
@@ -228,14 +228,14 @@ func (s *mailingRun) outcome(id string, err error) {
 }
 
 func (s *mailingRun) run(ctx context.Context) error {
-	a := s.app
+	svc := s.svc
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var commitErr error
 	quit, committed := make(chan struct{}), make(chan struct{})
 	go func() { defer close(committed); commitErr = s.committer(ctx, quit) }()
 	var wg sync.WaitGroup
-	for i := 0; i < a.MailConfig.conns(); i++ {
+	for i := 0; i < svc.Config.conns(); i++ {
 		wg.Add(1)
 		go func() { defer wg.Done(); s.sender(ctx) }()
 	}
@@ -277,14 +277,14 @@ func (s *mailingRun) run(ctx context.Context) error {
 			return ErrRetryLater
 		}
 		now := time.Now().UTC()
-		ok, err := a.Store.AcquireMailingLease(ctx, s.m.ID, s.owner, now, now.Add(leaseLife))
+		ok, err := svc.Store.AcquireMailingLease(ctx, s.m.ID, s.owner, now, now.Add(leaseLife))
 		if err != nil || !ok {
 			// Paused, cancelled, or the lease was lost: stop cleanly.
 			return errors.Join(err, halt())
 		}
 		// The work queue holds two batches, so this read overlaps the
 		// sending of the previous one.
-		batch, err := a.Store.NextRecipients(ctx, s.m, after, a.MailConfig.batch())
+		batch, err := svc.Store.NextRecipients(ctx, s.m, after, svc.Config.batch())
 		if err != nil {
 			return errors.Join(err, halt())
 		}
@@ -326,12 +326,12 @@ func (s *mailingRun) run(ctx context.Context) error {
 	if err := stop(); err != nil {
 		return err
 	}
-	done, err := a.Store.FinishMailing(ctx, s.m.ID, a.Now())
+	done, err := svc.Store.FinishMailing(ctx, s.m.ID, svc.Now())
 	if err != nil {
 		return err
 	}
 	if done {
-		return a.mailingFinished(ctx, s.m)
+		return svc.mailingFinished(ctx, s.m)
 	}
 	return ErrRetryLater
 }
@@ -345,13 +345,13 @@ func (s *mailingRun) drawer(ctx context.Context, drawn chan<- error) {
 			last bool
 			n    int
 		)
-		err := s.app.Store.InTx(ctx, func(tx *store.Tx) error {
+		err := s.svc.Store.InTx(ctx, func(tx *store.Tx) error {
 			var err error
 			n, last, err = tx.DrawMore(ctx, s.m.ID, drawChunk)
 			return err
 		})
 		if err == nil && total < store.StatsAfter && total+n >= store.StatsAfter {
-			err = s.app.Store.RefreshRecipientStats(ctx)
+			err = s.svc.Store.RefreshRecipientStats(ctx)
 		}
 		total += n
 		if err != nil {
@@ -393,7 +393,7 @@ func (s *mailingRun) committer(ctx context.Context, quit <-chan struct{}) error 
 		started := time.Now()
 		lastErr = s.commit(ctx)
 		if lastErr != nil {
-			s.app.Logger.Error("mailing: cannot record verdicts", "mailing", s.m.ID, "error", lastErr)
+			s.svc.Logger.Error("mailing: cannot record verdicts", "mailing", s.m.ID, "error", lastErr)
 		}
 		if last {
 			return lastErr
@@ -421,9 +421,9 @@ func (s *mailingRun) commit(ctx context.Context) error {
 	}
 	var marked int
 	// First: these records bound what a crash would send again.
-	err := s.app.Store.InTxFirst(ctx, func(tx *store.Tx) error {
+	err := s.svc.Store.InTxFirst(ctx, func(tx *store.Tx) error {
 		var err error
-		if marked, err = tx.MarkSent(ctx, s.m.ID, ids, s.app.Now()); err != nil {
+		if marked, err = tx.MarkSent(ctx, s.m.ID, ids, s.svc.Now()); err != nil {
 			return err
 		}
 		if len(outs) > 0 {
@@ -432,7 +432,7 @@ func (s *mailingRun) commit(ctx context.Context) error {
 			}
 		}
 		for _, o := range hard {
-			if _, err := s.app.recordBounce(ctx, tx, o.SubscriberID, "hard", bounceStatus(o.Error), o.Error); err != nil {
+			if _, err := s.svc.recordBounce(ctx, tx, o.SubscriberID, "hard", bounceStatus(o.Error), o.Error); err != nil {
 				return err
 			}
 		}
@@ -447,14 +447,14 @@ func (s *mailingRun) commit(ctx context.Context) error {
 	if marked < len(ids) {
 		// Rows marked by another run: this one's lease was taken over
 		// and the new holder sent them too.
-		s.app.Logger.Warn("mailing: accepted messages whose rows were taken over", "mailing", s.m.ID, "count", len(ids)-marked)
+		s.svc.Logger.Warn("mailing: accepted messages whose rows were taken over", "mailing", s.m.ID, "count", len(ids)-marked)
 	}
 	return nil
 }
 
 // sender owns one SMTP connection and sends the recipients it is given.
 func (s *mailingRun) sender(ctx context.Context) {
-	a := s.app
+	svc := s.svc
 	var (
 		conn mail.BulkConn
 		buf  []byte
@@ -488,24 +488,24 @@ func (s *mailingRun) sender(ctx context.Context) {
 		}
 		if conn == nil {
 			var err error
-			conn, err = a.MassSender.OpenBulk(ctx)
+			conn, err = svc.MassSender.OpenBulk(ctx)
 			if err != nil {
 				if !s.unreachable.Swap(true) {
-					a.Logger.Warn("mailing: cannot connect to the mail server; sending stops and resumes in a minute",
+					svc.Logger.Warn("mailing: cannot connect to the mail server; sending stops and resumes in a minute",
 						"mailing", s.m.ID, "error", err)
 				}
 				s.halted.Store(true) // this recipient and the queued ones stay pending, untouched
 				continue
 			}
 		}
-		token := a.links.Token(r.SubscriberID, s.m.OrgID, a.Now().Add(PrefsLinkLife))
-		unsub := a.links.UnsubscribeURL(token)
+		token := svc.links.Token(r.SubscriberID, s.m.OrgID, svc.Now().Add(PrefsLinkLife))
+		unsub := svc.links.UnsubscribeURL(token)
 		buf = s.composedFor(r.Lang).Build(buf[:0], r.Email, MessageID(s.m.ID, r.SubscriberID), time.Now(),
 			[]mail.Header{{Name: "List-Unsubscribe", Value: "<" + unsub + ">"},
 				{Name: "List-Unsubscribe-Post", Value: "List-Unsubscribe=One-Click"}},
-			[]string{a.links.PrefsURL(token), unsub})
+			[]string{svc.links.PrefsURL(token), unsub})
 		id := r.SubscriberID
-		if err := conn.Send(a.returnPath(id), r.Email, buf, func(err error) { s.outcome(id, err) }); err != nil {
+		if err := conn.Send(svc.returnPath(id), r.Email, buf, func(err error) { s.outcome(id, err) }); err != nil {
 			conn.Close()
 			conn = nil
 		}
@@ -515,11 +515,11 @@ func (s *mailingRun) sender(ctx context.Context) {
 // returnPath is the envelope sender: a VERP address naming the subscriber
 // when a bounce domain is configured, so asynchronous bounces say whose
 // address failed.
-func (a *App) returnPath(subscriberID string) string {
-	if a.MailConfig.BounceDomain == "" {
-		return mail.Address(a.MailConfig.From)
+func (s *Service) returnPath(subscriberID string) string {
+	if s.Config.BounceDomain == "" {
+		return mail.Address(s.Config.From)
 	}
-	return "bounce+" + a.links.BounceToken(subscriberID) + "@" + a.MailConfig.BounceDomain
+	return "bounce+" + s.links.BounceToken(subscriberID) + "@" + s.Config.BounceDomain
 }
 
 func bounceStatus(errText string) string {
@@ -533,15 +533,15 @@ func bounceStatus(errText string) string {
 
 // mailingFinished runs what follows a completed mailing (a newsletter is
 // marked sent).
-func (a *App) mailingFinished(ctx context.Context, m model.Mailing) error {
+func (s *Service) mailingFinished(ctx context.Context, m model.Mailing) error {
 	if m.Kind != model.MailingNewsletter {
 		return nil
 	}
-	return a.Store.MarkNewsletterSent(ctx, m.RefID, a.Now())
+	return s.Store.MarkNewsletterSent(ctx, m.RefID, s.Now())
 }
 
 // SetMailingState pauses, resumes or cancels a mailing of orgID.
-func (a *App) SetMailingState(ctx context.Context, actorID, orgID, id string, to model.MailingState) error {
+func (s *Service) SetMailingState(ctx context.Context, actorID, orgID, id string, to model.MailingState) error {
 	var from []model.MailingState
 	switch to {
 	case model.MailingPaused:
@@ -553,32 +553,32 @@ func (a *App) SetMailingState(ctx context.Context, actorID, orgID, id string, to
 	default:
 		return model.ErrInvalid
 	}
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.NewsletterSend); err != nil {
 			return err
 		}
-		if err := tx.SetMailingState(ctx, orgID, id, from, to, a.Now()); err != nil {
+		if err := tx.SetMailingState(ctx, orgID, id, from, to, s.Now()); err != nil {
 			return err
 		}
 		if to == model.MailingSending {
-			if err := a.Jobs.Enqueue(ctx, tx, jobs.RunMailingArgs{MailingID: id}, nil); err != nil {
+			if err := s.Jobs.Enqueue(ctx, tx, jobs.RunMailingArgs{MailingID: id}, nil); err != nil {
 				return err
 			}
 		}
-		return a.Audit(ctx, tx, orgID, actorID, "mailing."+string(to), id, "")
+		return s.Audit(ctx, tx, orgID, actorID, "mailing."+string(to), id, "")
 	})
 }
 
 // ResumeMailings queues a run for every mailing left sending (after a
 // restart, or a process that died); leases make extra runs harmless.
-func (a *App) ResumeMailings(ctx context.Context) error {
-	ids, err := a.Store.MailingsInState(ctx, model.MailingSending)
+func (s *Service) ResumeMailings(ctx context.Context) error {
+	ids, err := s.Store.MailingsInState(ctx, model.MailingSending)
 	if err != nil || len(ids) == 0 {
 		return err
 	}
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		for _, id := range ids {
-			if err := a.Jobs.Enqueue(ctx, tx, jobs.RunMailingArgs{MailingID: id}, nil); err != nil {
+			if err := s.Jobs.Enqueue(ctx, tx, jobs.RunMailingArgs{MailingID: id}, nil); err != nil {
 				return err
 			}
 		}
@@ -597,10 +597,10 @@ const (
 // startMailing creates a mailing, draws its audience and queues its run, in
 // tx. It returns the mailing id and the number of recipients; a mailing
 // that existed already (a job run twice) is returned with n = -1.
-func (a *App) startMailing(ctx context.Context, tx *store.Tx, m model.Mailing, aud store.Audience, queue bool) (string, int, error) {
-	now := a.Now()
+func (s *Service) startMailing(ctx context.Context, tx *store.Tx, m model.Mailing, aud store.Audience, queue bool) (string, int, error) {
+	now := s.Now()
 	m.State, m.CreatedAt, m.StartedAt = model.MailingSending, now, &now
-	id, created, err := a.createMailing(ctx, tx, m)
+	id, created, err := s.createMailing(ctx, tx, m)
 	if err != nil {
 		return "", 0, err
 	}
@@ -622,7 +622,7 @@ func (a *App) startMailing(ctx context.Context, tx *store.Tx, m model.Mailing, a
 		return "", 0, err
 	}
 	if queue && n > 0 {
-		if err := a.Jobs.Enqueue(ctx, tx, jobs.RunMailingArgs{MailingID: id}, nil); err != nil {
+		if err := s.Jobs.Enqueue(ctx, tx, jobs.RunMailingArgs{MailingID: id}, nil); err != nil {
 			return "", 0, err
 		}
 	}

@@ -1,4 +1,4 @@
-package app
+package mailing
 
 import (
 	"context"
@@ -10,6 +10,9 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/parvis/parvis/internal/dates"
+	"github.com/parvis/parvis/internal/mail"
 
 	"github.com/riverqueue/river"
 	"golang.org/x/text/unicode/norm"
@@ -32,7 +35,7 @@ type NewsletterInput struct {
 	Neighbourhoods []string
 }
 
-func (a *App) checkNewsletter(ctx context.Context, orgID string, in *NewsletterInput) error {
+func (s *Service) checkNewsletter(ctx context.Context, orgID string, in *NewsletterInput) error {
 	v := &model.ValidationError{}
 	in.Subject = strings.TrimSpace(in.Subject)
 	if in.Subject == "" {
@@ -44,7 +47,7 @@ func (a *App) checkNewsletter(ctx context.Context, orgID string, in *NewsletterI
 		v.Add("body", "newsletters.error.body_required")
 	}
 	var err error
-	c, err := a.cleanChoices(ctx, a.Store.Queries, orgID, model.Choices{Newsletter: true, TopicIDs: in.Topics,
+	c, err := s.cleanChoices(ctx, s.Store.Queries, orgID, model.Choices{Newsletter: true, TopicIDs: in.Topics,
 		NeighbourhoodIDs: in.Neighbourhoods, Everything: len(in.Topics)+len(in.Neighbourhoods) == 0}, &model.ValidationError{})
 	if err != nil {
 		return err
@@ -54,18 +57,18 @@ func (a *App) checkNewsletter(ctx context.Context, orgID string, in *NewsletterI
 }
 
 // SaveNewsletter creates (id "") or updates a draft.
-func (a *App) SaveNewsletter(ctx context.Context, actorID, orgID, id string, in NewsletterInput) (model.Newsletter, error) {
+func (s *Service) SaveNewsletter(ctx context.Context, actorID, orgID, id string, in NewsletterInput) (model.Newsletter, error) {
 	// Refuse before checking the input: a stranger learns nothing of the
 	// organisation's topics from the field errors.
-	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.NewsletterEdit); err != nil {
+	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.NewsletterEdit); err != nil {
 		return model.Newsletter{}, err
 	}
-	if err := a.checkNewsletter(ctx, orgID, &in); err != nil {
+	if err := s.checkNewsletter(ctx, orgID, &in); err != nil {
 		return model.Newsletter{}, err
 	}
-	now := a.Now()
+	now := s.Now()
 	var n model.Newsletter
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if id != "" {
 			var err error
 			n, err = tx.NewsletterByID(ctx, orgID, id)
@@ -76,11 +79,11 @@ func (a *App) SaveNewsletter(ctx context.Context, actorID, orgID, id string, in 
 			if err := tx.UpdateNewsletter(ctx, n); err != nil {
 				return err
 			}
-			return a.Audit(ctx, tx, orgID, actorID, "newsletter.update", n.ID, "")
+			return s.Audit(ctx, tx, orgID, actorID, "newsletter.update", n.ID, "")
 		}
 		n = model.Newsletter{ID: core.NewID(), OrgID: orgID, Subject: in.Subject, BodyMD: in.BodyMD, AudienceTopics: in.Topics,
 			AudienceNeighbourhoods: in.Neighbourhoods, State: model.NewsletterDraft, CreatedBy: actorID, CreatedAt: now, UpdatedAt: now}
-		base := now.In(paris).Format("2006-01") + "-" + slugify(in.Subject)
+		base := now.In(dates.Paris).Format("2006-01") + "-" + slugify(in.Subject)
 		n.Slug = base
 		for i := 2; ; i++ {
 			if _, err := tx.NewsletterBySlugAny(ctx, orgID, n.Slug); errors.Is(err, model.ErrNotFound) {
@@ -93,7 +96,7 @@ func (a *App) SaveNewsletter(ctx context.Context, actorID, orgID, id string, in 
 		if err := tx.CreateNewsletter(ctx, n); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, orgID, actorID, "newsletter.create", n.ID, "")
+		return s.Audit(ctx, tx, orgID, actorID, "newsletter.create", n.ID, "")
 	})
 	return n, err
 }
@@ -129,7 +132,7 @@ var blockRE = regexp.MustCompile(`(?m)^\[\[publications(?:\s+(sujet|quartier)=([
 
 // expandBlocks replaces publication blocks by Markdown lists of the
 // organisation's recent publications.
-func (a *App) expandBlocks(ctx context.Context, org model.Organisation, md string) (string, error) {
+func (s *Service) expandBlocks(ctx context.Context, org model.Organisation, md string) (string, error) {
 	var firstErr error
 	out := blockRE.ReplaceAllStringFunc(md, func(block string) string {
 		m := blockRE.FindStringSubmatch(block)
@@ -142,19 +145,19 @@ func (a *App) expandBlocks(ctx context.Context, org model.Organisation, md strin
 		var hoodID string
 		switch m[1] {
 		case "sujet":
-			t, err := a.Store.TopicBySlug(ctx, org.ID, m[2])
+			t, err := s.Store.TopicBySlug(ctx, org.ID, m[2])
 			if err != nil {
 				return "" // unknown topic: nothing to list
 			}
 			f.TopicID = t.ID
 		case "quartier":
-			h, err := a.Store.NeighbourhoodBySlug(ctx, org.ID, m[2])
+			h, err := s.Store.NeighbourhoodBySlug(ctx, org.ID, m[2])
 			if err != nil {
 				return ""
 			}
 			hoodID = h.ID
 		}
-		list, _, err := a.Store.ListPublications(ctx, f)
+		list, _, err := s.Store.ListPublications(ctx, f)
 		if err != nil {
 			firstErr = err
 			return ""
@@ -165,7 +168,7 @@ func (a *App) expandBlocks(ctx context.Context, org model.Organisation, md strin
 			if p.Kind == model.KindPage || (hoodID != "" && !contains(p.NeighbourhoodIDs, hoodID)) {
 				continue
 			}
-			fmt.Fprintf(&b, "- [%s](%s)", escapeMD(p.Title), a.PublicationURL(org, p))
+			fmt.Fprintf(&b, "- [%s](%s)", escapeMD(p.Title), s.PublicationURL(org, p))
 			if p.Summary != "" {
 				b.WriteString(" — " + escapeMD(p.Summary))
 			}
@@ -213,18 +216,18 @@ type newsletterMail struct {
 }
 
 // RenderNewsletter renders a newsletter for preview and sending.
-func (a *App) RenderNewsletter(ctx context.Context, org model.Organisation, n model.Newsletter) (RenderedNewsletter, error) {
-	md, err := a.expandBlocks(ctx, org, n.BodyMD)
+func (s *Service) RenderNewsletter(ctx context.Context, org model.Organisation, n model.Newsletter) (RenderedNewsletter, error) {
+	md, err := s.expandBlocks(ctx, org, n.BodyMD)
 	if err != nil {
 		return RenderedNewsletter{}, err
 	}
-	res, err := renderBody(md, nil)
+	res, err := s.Publications.RenderBody(md)
 	if err != nil {
 		return RenderedNewsletter{}, err
 	}
 	data := newsletterMail{massData: newMassData(org.Name), Subject: n.Subject,
-		Text: md, HTML: htmltemplate.HTML(res.HTML), ArchiveURL: a.NewsletterURL(org, n)} // sanitised by markdown
-	r, err := a.renderMass("newsletter", func(string) any { return data })
+		Text: md, HTML: htmltemplate.HTML(res.HTML), ArchiveURL: s.NewsletterURL(org, n)} // sanitised by markdown
+	r, err := s.renderMass("newsletter", func(string) any { return data })
 	if err != nil {
 		return RenderedNewsletter{}, err
 	}
@@ -242,89 +245,89 @@ func (r RenderedNewsletter) In(lang string) (subject, text, html string) {
 }
 
 // NewsletterURL is a newsletter's public archive page.
-func (a *App) NewsletterURL(org model.Organisation, n model.Newsletter) string {
-	return a.BaseURL + "/" + org.Handle + "/lettres/" + n.Slug
+func (s *Service) NewsletterURL(org model.Organisation, n model.Newsletter) string {
+	return s.BaseURL + "/" + org.Handle + "/lettres/" + n.Slug
 }
 
-func (a *App) newsletterAudience(n model.Newsletter) store.Audience {
+func (s *Service) newsletterAudience(n model.Newsletter) store.Audience {
 	return store.Audience{OrgID: n.OrgID, Kind: model.MailingNewsletter, TopicIDs: n.AudienceTopics, NeighbourhoodIDs: n.AudienceNeighbourhoods}
 }
 
 // NewsletterAudience counts who a newsletter would reach now.
-func (a *App) NewsletterAudience(ctx context.Context, n model.Newsletter) (int, error) {
-	return a.Store.CountAudience(ctx, a.newsletterAudience(n))
+func (s *Service) NewsletterAudience(ctx context.Context, n model.Newsletter) (int, error) {
+	return s.Store.CountAudience(ctx, s.newsletterAudience(n))
 }
 
 // SendNewsletterTest e-mails a newsletter to the staff member alone, with
 // sample links, through the ordinary mail queue.
-func (a *App) SendNewsletterTest(ctx context.Context, acct model.Account, org model.Organisation, id string) error {
-	if _, err := core.Authorize(ctx, a.Store.Queries, acct.ID, org.ID, policy.NewsletterSend); err != nil {
+func (s *Service) SendNewsletterTest(ctx context.Context, acct model.Account, org model.Organisation, id string) error {
+	if _, err := core.Authorize(ctx, s.Store.Queries, acct.ID, org.ID, policy.NewsletterSend); err != nil {
 		return err
 	}
-	n, err := a.Store.NewsletterByID(ctx, org.ID, id)
+	n, err := s.Store.NewsletterByID(ctx, org.ID, id)
 	if err != nil {
 		return err
 	}
-	r, err := a.RenderNewsletter(ctx, org, n)
+	r, err := s.RenderNewsletter(ctx, org, n)
 	if err != nil {
 		return err
 	}
-	sample := strings.NewReplacer(newMassData("").Prefs, a.BaseURL+"/"+org.Handle+"/suivre", newMassData("").Unsub, a.BaseURL+"/"+org.Handle+"/suivre")
+	sample := strings.NewReplacer(newMassData("").Prefs, s.BaseURL+"/"+org.Handle+"/suivre", newMassData("").Unsub, s.BaseURL+"/"+org.Handle+"/suivre")
 	subject, text, html := r.In(core.AccountLang(acct, ""))
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		return a.sendRaw(ctx, tx, acct.Email, "[TEST] "+subject, sample.Replace(text), sample.Replace(html))
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+		return s.sendRaw(ctx, tx, acct.Email, "[TEST] "+subject, sample.Replace(text), sample.Replace(html))
 	})
 }
 
 // SendNewsletter sends now (at nil or past) or schedules. An empty audience
 // is refused with a field error.
-func (a *App) SendNewsletter(ctx context.Context, actorID string, org model.Organisation, id string, at *time.Time) error {
-	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, org.ID, policy.NewsletterSend); err != nil {
+func (s *Service) SendNewsletter(ctx context.Context, actorID string, org model.Organisation, id string, at *time.Time) error {
+	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, org.ID, policy.NewsletterSend); err != nil {
 		return err
 	}
-	n, err := a.Store.NewsletterByID(ctx, org.ID, id)
+	n, err := s.Store.NewsletterByID(ctx, org.ID, id)
 	if err != nil {
 		return err
 	}
 	if n.State != model.NewsletterDraft && n.State != model.NewsletterScheduled {
 		return &model.FieldError{Field: "send", Code: "newsletters.error.already_sent"}
 	}
-	count, err := a.NewsletterAudience(ctx, n)
+	count, err := s.NewsletterAudience(ctx, n)
 	if err != nil {
 		return err
 	}
 	if count == 0 {
 		return &model.FieldError{Field: "audience", Code: "newsletters.error.empty_audience"}
 	}
-	now := a.Now()
+	now := s.Now()
 	if at != nil && at.After(now) {
-		return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		return s.Store.InTx(ctx, func(tx *store.Tx) error {
 			if err := tx.SetNewsletterState(ctx, org.ID, id, []model.NewsletterState{model.NewsletterDraft, model.NewsletterScheduled},
 				model.NewsletterScheduled, at, "", "", now); err != nil {
 				return err
 			}
-			if err := a.Jobs.Enqueue(ctx, tx, jobs.SendNewsletterArgs{NewsletterID: id, At: *at}, &river.InsertOpts{ScheduledAt: *at}); err != nil {
+			if err := s.Jobs.Enqueue(ctx, tx, jobs.SendNewsletterArgs{NewsletterID: id, At: *at}, &river.InsertOpts{ScheduledAt: *at}); err != nil {
 				return err
 			}
-			return a.Audit(ctx, tx, org.ID, actorID, "newsletter.schedule", id, at.Format(time.RFC3339))
+			return s.Audit(ctx, tx, org.ID, actorID, "newsletter.schedule", id, at.Format(time.RFC3339))
 		})
 	}
-	return a.startNewsletter(ctx, actorID, org, n)
+	return s.startNewsletter(ctx, actorID, org, n)
 }
 
-func (a *App) startNewsletter(ctx context.Context, actorID string, org model.Organisation, n model.Newsletter) error {
-	r, err := a.RenderNewsletter(ctx, org, n)
+func (s *Service) startNewsletter(ctx context.Context, actorID string, org model.Organisation, n model.Newsletter) error {
+	r, err := s.RenderNewsletter(ctx, org, n)
 	if err != nil {
 		return err
 	}
-	settings, err := a.Store.MailSettings(ctx, org.ID)
+	settings, err := s.Store.MailSettings(ctx, org.ID)
 	if err != nil {
 		return err
 	}
-	now := a.Now()
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		mid, count, err := a.startMailing(ctx, tx, withMessage(model.Mailing{OrgID: org.ID, Kind: model.MailingNewsletter, RefID: n.ID,
-			RatePerSecond: settings.RatePerSecond}, r.Message), a.newsletterAudience(n), true)
+	now := s.Now()
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+		mid, count, err := s.startMailing(ctx, tx, withMessage(model.Mailing{OrgID: org.ID, Kind: model.MailingNewsletter, RefID: n.ID,
+			RatePerSecond: settings.RatePerSecond}, r.Message), s.newsletterAudience(n), true)
 		if err != nil {
 			return err
 		}
@@ -341,28 +344,28 @@ func (a *App) startNewsletter(ctx context.Context, actorID string, org model.Org
 		if err := tx.SetNewsletterSentAt(ctx, n.ID, now); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, org.ID, actorID, "newsletter.send", n.ID, strconv.Itoa(count))
+		return s.Audit(ctx, tx, org.ID, actorID, "newsletter.send", n.ID, strconv.Itoa(count))
 	})
 }
 
 // UnscheduleNewsletter returns a scheduled newsletter to draft.
-func (a *App) UnscheduleNewsletter(ctx context.Context, actorID, orgID, id string) error {
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+func (s *Service) UnscheduleNewsletter(ctx context.Context, actorID, orgID, id string) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.NewsletterSend); err != nil {
 			return err
 		}
 		if err := tx.SetNewsletterState(ctx, orgID, id, []model.NewsletterState{model.NewsletterScheduled},
-			model.NewsletterDraft, nil, "", "", a.Now()); err != nil {
+			model.NewsletterDraft, nil, "", "", s.Now()); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, orgID, actorID, "newsletter.unschedule", id, "")
+		return s.Audit(ctx, tx, orgID, actorID, "newsletter.unschedule", id, "")
 	})
 }
 
 // SendScheduledNewsletter starts a scheduled newsletter if it is still
 // scheduled for At (it may have been rescheduled or unscheduled since).
-func (a *App) SendScheduledNewsletter(ctx context.Context, id string, at time.Time) error {
-	n, err := a.Store.NewsletterByID(ctx, "", id)
+func (s *Service) SendScheduledNewsletter(ctx context.Context, id string, at time.Time) error {
+	n, err := s.Store.NewsletterByID(ctx, "", id)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	}
@@ -372,35 +375,35 @@ func (a *App) SendScheduledNewsletter(ctx context.Context, id string, at time.Ti
 	if n.State != model.NewsletterScheduled || n.ScheduledAt == nil || !n.ScheduledAt.Equal(at) {
 		return nil
 	}
-	org, err := a.Store.OrganisationByID(ctx, n.OrgID)
+	org, err := s.Store.OrganisationByID(ctx, n.OrgID)
 	if err != nil {
 		return err
 	}
-	err = a.startNewsletter(ctx, "", org, n)
+	err = s.startNewsletter(ctx, "", org, n)
 	var fe *model.FieldError
 	if errors.As(err, &fe) {
-		a.Logger.Warn("scheduled newsletter not sent", "newsletter", id, "reason", fe.Code)
+		s.Logger.Warn("scheduled newsletter not sent", "newsletter", id, "reason", fe.Code)
 		return nil
 	}
 	return err
 }
 
 // sendRaw queues an already rendered message.
-func (a *App) sendRaw(ctx context.Context, tx *store.Tx, to, subject, text, html string) error {
-	return a.Jobs.Mail(ctx, tx, mailMessage(to, subject, text, html), a.Now())
+func (s *Service) sendRaw(ctx context.Context, tx *store.Tx, to, subject, text, html string) error {
+	return s.Jobs.Mail(ctx, tx, mail.Message{To: to, Subject: subject, Text: text, HTML: html}, s.Now())
 }
 
 // SendDueNewsletters starts scheduled newsletters whose job was lost (a
 // safety net behind the per-newsletter jobs).
-func (a *App) SendDueNewsletters(ctx context.Context) error {
-	due, err := a.Store.DueNewsletters(ctx, a.Now())
+func (s *Service) SendDueNewsletters(ctx context.Context) error {
+	due, err := s.Store.DueNewsletters(ctx, s.Now())
 	if err != nil {
 		return err
 	}
 	var errs []error
 	for _, n := range due {
 		if n.ScheduledAt != nil {
-			errs = append(errs, a.SendScheduledNewsletter(ctx, n.ID, *n.ScheduledAt))
+			errs = append(errs, s.SendScheduledNewsletter(ctx, n.ID, *n.ScheduledAt))
 		}
 	}
 	return errors.Join(errs...)
