@@ -222,7 +222,8 @@ func (a *App) checkReserved(ctx context.Context, now time.Time, rules []core.Thr
 var errMismatch = errors.New("wrong password")
 
 // MailAllowed counts one account e-mail to addr and reports whether it may
-// go out.
+// go out. Subscription confirmations (package mailing) count against the
+// same limit.
 func (a *App) MailAllowed(ctx context.Context, tx *store.Tx, addr string) (bool, error) {
 	now := a.Now()
 	st, err := core.CountEvent(ctx, tx, mailKey(addr), mailWindow, now)
