@@ -6,6 +6,7 @@ package app
 import (
 	"context"
 
+	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/passwords"
@@ -51,8 +52,10 @@ type Deps struct {
 type App struct {
 	*core.Core
 	Deps
-	links *Links
-	fed   fedState
+	// Console is the staff inbox (internal/app/console).
+	Console *console.Service
+	links   *Links
+	fed     fedState
 }
 
 // New builds the application on c and d. It loads (or creates, on first
@@ -60,6 +63,7 @@ type App struct {
 // store to be migrated.
 func New(ctx context.Context, c *core.Core, d Deps) (*App, error) {
 	a := &App{Core: c, Deps: d}
+	a.Console = console.New(c, console.Deps{Comments: a})
 	links, err := loadLinks(ctx, c)
 	if err != nil {
 		return nil, err
