@@ -6,6 +6,7 @@ package app
 import (
 	"context"
 
+	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/mail"
@@ -54,6 +55,8 @@ type App struct {
 	Deps
 	// Mailing is mass mail and subscriptions.
 	Mailing *mailing.Service
+	// Console is the staff inbox (internal/app/console).
+	Console *console.Service
 	fed     fedState
 }
 
@@ -62,6 +65,7 @@ type App struct {
 // subscriber links are signed with, so New needs the store to be migrated.
 func New(ctx context.Context, c *core.Core, d Deps) (*App, error) {
 	a := &App{Core: c, Deps: d}
+	a.Console = console.New(c, console.Deps{Comments: a})
 	var err error
 	a.Mailing, err = mailing.New(ctx, c, mailing.Deps{MassSender: d.MassSender, Config: d.MailConfig,
 		Instance: d.Instance, Agenda: a, Publications: a, Accounts: a})

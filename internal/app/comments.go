@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/i18n"
@@ -20,8 +21,7 @@ import (
 
 // Comment rules (docs/DEBATE.md).
 const (
-	MaxCommentRunes = 5000
-	EditWindow      = 15 * time.Minute
+	EditWindow = 15 * time.Minute
 	// NewAccountAge is how long an account counts as new for flood control.
 	NewAccountAge = 24 * time.Hour
 	// DefaultReportThreshold distinct reporters hide a comment pending review.
@@ -103,17 +103,7 @@ func (a *App) DebateSettings(ctx context.Context, orgID string) (model.Moderatio
 // DefaultCharter is the charter an organisation starts with, in French: it
 // is the organisation's own text once edited.
 func (a *App) DefaultCharter() []string {
-	return splitRules(a.Cat.T(i18n.Default, "debate.charter.default"))
-}
-
-func splitRules(text string) []string {
-	var out []string
-	for _, l := range strings.Split(strings.ReplaceAll(text, "\r", ""), "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			out = append(out, l)
-		}
-	}
-	return out
+	return core.Lines(a.Cat.T(i18n.Default, "debate.charter.default"))
 }
 
 // CommentMode is the mode in force for a publication: its own, else the
@@ -169,7 +159,7 @@ func checkBody(body string, v *model.ValidationError) string {
 		v.Add("body", "debate.error.body_invalid")
 	case screen.Normalize(body) == "":
 		v.Add("body", "debate.error.body_empty")
-	case utf8.RuneCountInString(body) > MaxCommentRunes:
+	case utf8.RuneCountInString(body) > model.MaxCommentRunes:
 		v.Add("body", "debate.error.body_long")
 	}
 	return body
@@ -252,6 +242,14 @@ func floodCheck(ctx context.Context, q *store.Queries, author model.Account, fp 
 		}
 	}
 	return nil
+}
+
+// PostAnswer publishes a staff answer given from the console's inbox
+// (console.Commenter).
+func (a *App) PostAnswer(ctx context.Context, in console.Answer) error {
+	_, err := a.PostComment(ctx, NewComment{Org: in.Org, Publication: in.Publication, Author: in.Author, ParentID: in.ParentID,
+		Body: in.Body, As: in.As, IdemKey: in.IdemKey, InboxItemID: in.ItemID, InboxVersion: in.ItemVersion})
+	return err
 }
 
 // PostComment screens and stores a comment (or a staff answer) under a
@@ -380,7 +378,8 @@ func (a *App) PostComment(ctx context.Context, in NewComment) (Posted, error) {
 		if err := a.route(ctx, tx, in.Org, in.Publication, c, services); err != nil {
 			return err
 		}
-		if err := a.inboxOnComment(ctx, tx, in, c, staff, services); err != nil {
+		if err := a.Console.InboxOnComment(ctx, tx, c, console.CommentPosted{Org: in.Org, AuthorID: in.Author.ID,
+			Staff: staff, Question: in.Question, ItemID: in.InboxItemID, ItemVersion: in.InboxVersion, Notified: services}); err != nil {
 			return err
 		}
 		if err := a.askOpinion(ctx, tx, settings, c); err != nil {
@@ -517,7 +516,7 @@ func (a *App) EditComment(ctx context.Context, org model.Organisation, acct mode
 		if err := a.askOpinion(ctx, tx, settings, c); err != nil {
 			return err
 		}
-		return a.InboxOnEdit(ctx, tx, org, before, c) // same rule as a Fediverse reply's edit
+		return a.Console.InboxOnEdit(ctx, tx, org, before, c) // same rule as a Fediverse reply's edit
 	})
 	return out, err
 }

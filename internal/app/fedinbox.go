@@ -667,7 +667,7 @@ func (a *App) postRemoteComment(ctx context.Context, org model.Organisation, pub
 		}
 		// A reply that asks something (or is held) needs a human: the
 		// console's inbox, routed like a resident's comment.
-		return a.InboxFromComment(ctx, tx, org, c, false, services)
+		return a.Console.InboxFromComment(ctx, tx, org, c, false, services)
 	})
 }
 
@@ -780,7 +780,7 @@ func (a *App) inUpdate(ctx context.Context, target InboxTarget, ra model.RemoteA
 		}
 		// An edit that asks something enters the console's inbox as a new
 		// reply would; an item the reply has already shows the new text.
-		return a.InboxOnEdit(ctx, tx, org, before, c)
+		return a.Console.InboxOnEdit(ctx, tx, org, before, c)
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
@@ -187,7 +188,7 @@ func bucket(stats []store.InboxStat, minutes []time.Time, from, to time.Time) Bu
 		}
 	}
 	if len(times) > 0 {
-		b.Median, b.P90, b.HasTimes = Percentile(times, 50), Percentile(times, 90), true
+		b.Median, b.P90, b.HasTimes = console.Percentile(times, 50), console.Percentile(times, 90), true
 	}
 	return b
 }
@@ -218,7 +219,7 @@ func (a *App) MonthlyCost(ctx context.Context, actorID string, org model.Organis
 	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, org.ID, policy.FiguresView); err != nil {
 		return r, err
 	}
-	settings, err := a.ConsoleSettings(ctx, org.ID)
+	settings, err := a.Console.ConsoleSettings(ctx, org.ID)
 	if err != nil {
 		return r, err
 	}

@@ -153,7 +153,7 @@ func (a *App) ReportComment(ctx context.Context, in NewReport) (Reported, error)
 			return err
 		}
 		out.Comment = c
-		if err := a.inboxOnModeration(ctx, tx, in.Org, model.InboxReport, c, ""); err != nil {
+		if err := a.Console.InboxOnModeration(ctx, tx, in.Org, model.InboxReport, c, ""); err != nil {
 			return err
 		}
 		detail := r.Reason
@@ -316,7 +316,7 @@ func (a *App) Decide(ctx context.Context, actor model.Account, org model.Organis
 		if err := a.tellReporters(ctx, tx, org, c, d, settings); err != nil {
 			return err
 		}
-		if err := a.inboxOnDecision(ctx, tx, org, c, d); err != nil {
+		if err := a.Console.InboxOnDecision(ctx, tx, org, c, d); err != nil {
 			return err
 		}
 		if err := a.notifyIfNowPublished(ctx, tx, was, c); err != nil {
@@ -445,7 +445,7 @@ func (a *App) RequestReview(ctx context.Context, org model.Organisation, acct mo
 		if err := tx.UpdateComment(ctx, c); err != nil {
 			return err
 		}
-		if err := a.inboxOnModeration(ctx, tx, org, model.InboxHeld, c, ""); err != nil {
+		if err := a.Console.InboxOnModeration(ctx, tx, org, model.InboxHeld, c, ""); err != nil {
 			return err
 		}
 		return a.Audit(ctx, tx, org.ID, acct.ID, "comment.review_request", c.ID, "")
@@ -524,7 +524,7 @@ func (a *App) Appeal(ctx context.Context, org model.Organisation, acct model.Acc
 		if err := tx.UpdateComment(ctx, c); err != nil {
 			return err
 		}
-		if err := a.inboxOnModeration(ctx, tx, org, model.InboxAppeal, c, text); err != nil {
+		if err := a.Console.InboxOnModeration(ctx, tx, org, model.InboxAppeal, c, text); err != nil {
 			return err
 		}
 		return a.Audit(ctx, tx, org.ID, acct.ID, "moderation.appeal", c.ID, d.ID)
@@ -611,7 +611,7 @@ func (a *App) DecideAppeal(ctx context.Context, actor model.Account, org model.O
 		if err := closeCase(ctx, tx, &c, d); err != nil {
 			return err
 		}
-		if err := a.inboxOnDecision(ctx, tx, org, c, d); err != nil {
+		if err := a.Console.InboxOnDecision(ctx, tx, org, c, d); err != nil {
 			return err
 		}
 		if err := a.Audit(ctx, tx, org.ID, actor.ID, "moderation.appeal_decide", c.ID, outcome+" "+ap.ID+" note="+answer); err != nil {
@@ -745,7 +745,7 @@ func (a *App) SaveDebateSettings(ctx context.Context, actor model.Account, orgID
 	if mode == model.ModePre && !preAck {
 		v.Add("pre_ack", "debate.error.pre_ack")
 	}
-	rules := splitRules(charter)
+	rules := core.Lines(charter)
 	if len(rules) == 0 || len(rules) > 30 {
 		v.Add("charter", "debate.error.charter")
 	}

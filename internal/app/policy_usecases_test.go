@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/app/policy"
@@ -165,16 +166,16 @@ func TestPolicyUseCases(t *testing.T) {
 			}},
 			{policy.CommentAnswer, "SetOfficial (unknown comment)", "", true, func(p principal) error { return ts.App.SetOfficial(ctx, own, p.acct, unknown(), true) }},
 			{policy.ConsoleAnswer, "SaveReply for Voirie", voirie.ID, false, func(p principal) error {
-				_, err := ts.App.SaveReply(ctx, p.acct, own.ID, "", voirie.ID, "Nid-de-poule", "Nos équipes passent cette semaine.")
+				_, err := ts.App.Console.SaveReply(ctx, p.acct, own.ID, "", voirie.ID, "Nid-de-poule", "Nos équipes passent cette semaine.")
 				return err
 			}},
 			{policy.ConsoleAnswer, "SaveReply for Culture", culture.ID, false, func(p principal) error {
-				_, err := ts.App.SaveReply(ctx, p.acct, own.ID, "", culture.ID, "Médiathèque", "Ouverte le samedi matin.")
+				_, err := ts.App.Console.SaveReply(ctx, p.acct, own.ID, "", culture.ID, "Médiathèque", "Ouverte le samedi matin.")
 				return err
 			}},
-			{policy.ConsoleConfigure, "DeleteClosure", "", false, func(p principal) error { return ts.App.DeleteClosure(ctx, p.acct, own.ID, unknown()) }},
+			{policy.ConsoleConfigure, "DeleteClosure", "", false, func(p principal) error { return ts.App.Console.DeleteClosure(ctx, p.acct, own.ID, unknown()) }},
 			{policy.ConsoleSettings, "SaveConsoleSettings", "", false, func(p principal) error {
-				return ts.App.SaveConsoleSettings(ctx, p.acct, own.ID, app.ConsoleSettingsInput{LegalMonths: "2", TargetHours: "48", HourlyCost: "35"})
+				return ts.App.Console.SaveConsoleSettings(ctx, p.acct, own.ID, console.ConsoleSettingsInput{LegalMonths: "2", TargetHours: "48", HourlyCost: "35"})
 			}},
 			{policy.FiguresView, "Figures", "", false, func(p principal) error { _, err := ts.App.Figures(ctx, p.acct.ID, own, now); return err }},
 			{policy.FederationManage, "UnblockDomain", "", false, func(p principal) error {

@@ -243,13 +243,13 @@ func (a *App) applyOpinion(ctx context.Context, orgID, commentID string, answer 
 			return err
 		}
 		if d.Action == "approve" {
-			if err := a.inboxOnDecision(ctx, tx, org, c, *d); err != nil {
+			if err := a.Console.InboxOnDecision(ctx, tx, org, c, *d); err != nil {
 				return err
 			}
 			if err := a.notifyIfNowPublished(ctx, tx, was, c); err != nil {
 				return err
 			}
-		} else if err := a.inboxOnModeration(ctx, tx, org, model.InboxHeld, c, ""); err != nil {
+		} else if err := a.Console.InboxOnModeration(ctx, tx, org, model.InboxHeld, c, ""); err != nil {
 			return err
 		}
 		return a.sendStatement(ctx, tx, org, c, *d, nil)

@@ -290,3 +290,12 @@ func (a *App) Service(ctx context.Context, actorID, orgID, id string) (model.Ser
 	}
 	return a.Store.ServiceByID(ctx, orgID, id)
 }
+
+// Services lists the organisation's services for any of its staff
+// (dashboard.view): the filters and choices of the staff pages.
+func (a *App) Services(ctx context.Context, actorID, orgID string) ([]model.Service, error) {
+	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.DashboardView); err != nil {
+		return nil, err
+	}
+	return a.Store.ServicesOf(ctx, orgID)
+}

@@ -48,17 +48,17 @@ func TestStaffReadsAskThePolicy(t *testing.T) {
 			}},
 			{policy.ModerationDecide, "ModerationQueue", func(id string) error { _, err := ts.App.ModerationQueue(ctx, id, own.ID, 10); return err }},
 			{policy.ConsoleAnswer, "Inbox", func(id string) error {
-				_, _, err := ts.App.Inbox(ctx, id, own.ID, model.InboxFilter{})
+				_, _, err := ts.App.Console.Inbox(ctx, id, own.ID, model.InboxFilter{})
 				return err
 			}},
-			{policy.ConsoleAnswer, "OpenItemPage", func(id string) error { _, err := ts.App.OpenItemPage(ctx, id, own.ID, unknown); return err }},
-			{policy.ConsoleAnswer, "SavedReplies", func(id string) error { _, _, err := ts.App.SavedReplies(ctx, id, own.ID); return err }},
-			{policy.ConsoleAnswer, "SavedReply", func(id string) error { _, err := ts.App.SavedReply(ctx, id, own.ID, unknown); return err }},
+			{policy.ConsoleAnswer, "OpenItemPage", func(id string) error { _, err := ts.App.Console.OpenItemPage(ctx, id, own.ID, unknown); return err }},
+			{policy.ConsoleAnswer, "SavedReplies", func(id string) error { _, _, err := ts.App.Console.SavedReplies(ctx, id, own.ID); return err }},
+			{policy.ConsoleAnswer, "SavedReply", func(id string) error { _, err := ts.App.Console.SavedReply(ctx, id, own.ID, unknown); return err }},
 			{policy.ConsoleConfigure, "OfficeClosures", func(id string) error {
-				_, err := ts.App.OfficeClosures(ctx, id, own.ID, "2026-01-01")
+				_, err := ts.App.Console.OfficeClosures(ctx, id, own.ID, "2026-01-01")
 				return err
 			}},
-			{policy.ConsoleConfigure, "RoutingChoices", func(id string) error { _, err := ts.App.RoutingChoices(ctx, id, own.ID); return err }},
+			{policy.ConsoleConfigure, "RoutingChoices", func(id string) error { _, err := ts.App.Console.RoutingChoices(ctx, id, own.ID); return err }},
 			{policy.NewsletterEdit, "Newsletters", func(id string) error { _, err := ts.App.Mailing.Newsletters(ctx, id, own.ID); return err }},
 			{policy.NewsletterEdit, "NewsletterFile", func(id string) error { _, err := ts.App.Mailing.NewsletterFile(ctx, id, own, ""); return err }},
 			{policy.NewsletterEdit, "NewsletterMailing", func(id string) error {

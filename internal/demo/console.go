@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -32,13 +33,13 @@ func seedConsole(ctx context.Context, a *app.App, org model.Organisation) error 
 		return err
 	}
 	week := "9:00-12:00, 14:00-17:00"
-	err = a.SaveOfficeHours(ctx, admin, org.ID, map[time.Weekday]string{time.Monday: week, time.Tuesday: week,
+	err = a.Console.SaveOfficeHours(ctx, admin, org.ID, map[time.Weekday]string{time.Monday: week, time.Tuesday: week,
 		time.Wednesday: week, time.Thursday: week, time.Friday: week, time.Saturday: "9:00-12:00"})
 	if err != nil {
 		return fmt.Errorf("office hours: %w", err)
 	}
-	err = a.SaveConsoleSettings(ctx, admin, org.ID, app.ConsoleSettingsInput{Holidays: true, OnCallPhone: "06 12 34 56 78",
-		OnCallMail: "astreinte@bellerive.example", UrgentWords: strings.Join(app.DefaultUrgentWords, "\n"), LegalMonths: "2",
+	err = a.Console.SaveConsoleSettings(ctx, admin, org.ID, console.ConsoleSettingsInput{Holidays: true, OnCallPhone: "06 12 34 56 78",
+		OnCallMail: "astreinte@bellerive.example", UrgentWords: strings.Join(console.DefaultUrgentWords, "\n"), LegalMonths: "2",
 		TargetHours: "16", HourlyCost: "38,50"})
 	if err != nil {
 		return fmt.Errorf("console settings: %w", err)
@@ -52,7 +53,7 @@ func seedConsole(ctx context.Context, a *app.App, org model.Organisation) error 
 		svc[s.Slug] = s.ID
 	}
 	for _, r := range []struct{ word, service string }{{"lampadaire", "voirie"}, {"nid-de-poule", "voirie"}, {"cantine", "jeunesse"}} {
-		if err := a.AddRoutingRule(ctx, admin, org.ID, "keyword", r.word, svc[r.service]); err != nil {
+		if err := a.Console.AddRoutingRule(ctx, admin, org.ID, "keyword", r.word, svc[r.service]); err != nil {
 			return fmt.Errorf("routing rule: %w", err)
 		}
 	}
@@ -61,7 +62,7 @@ func seedConsole(ctx context.Context, a *app.App, org model.Organisation) error 
 		{"voirie", "Travaux en cours", "Bonjour {nom}, le service {service} suit ce chantier. Les accès riverains restent ouverts ; pour une difficulté particulière, répondez à ce message."},
 		{"voirie", "Signalement transmis", "Merci {nom}, votre signalement est transmis à l'équipe de terrain du service {service}, qui intervient en général sous une semaine."},
 	} {
-		if _, err := a.SaveReply(ctx, admin, org.ID, "", svc[r.service], r.title, r.body); err != nil {
+		if _, err := a.Console.SaveReply(ctx, admin, org.ID, "", svc[r.service], r.title, r.body); err != nil {
 			return fmt.Errorf("saved reply: %w", err)
 		}
 	}
@@ -88,7 +89,7 @@ func seedConsole(ctx context.Context, a *app.App, org model.Organisation) error 
 		return err
 	}
 	// An acknowledged request, sent through the form now.
-	if _, err := a.AskQuestion(ctx, app.NewRequest{Org: org, Account: &jeanne, Publication: &tanneurs,
+	if _, err := a.Console.AskQuestion(ctx, console.NewRequest{Org: org, Account: &jeanne, Publication: &tanneurs,
 		Body: "Bonjour, mon fils est en fauteuil roulant : le cheminement piéton de la rue des Tanneurs restera-t-il accessible pendant les travaux ?"}); err != nil {
 		return fmt.Errorf("demo request: %w", err)
 	}
@@ -103,7 +104,7 @@ func seedConsole(ctx context.Context, a *app.App, org model.Organisation) error 
 		if err := tx.CreateResidentRequest(ctx, r); err != nil {
 			return err
 		}
-		it, err := a.AddToInbox(ctx, tx, app.InboxSource{Org: org, Kind: model.InboxRequest, SourceID: r.ID, PublicationID: tanneurs.ID,
+		it, err := a.Console.AddToInbox(ctx, tx, console.InboxSource{Org: org, Kind: model.InboxRequest, SourceID: r.ID, PublicationID: tanneurs.ID,
 			AuthorName: r.Name, Text: r.Body, ReceivedAt: sat})
 		if err != nil {
 			return err
@@ -131,7 +132,7 @@ func seedConsole(ctx context.Context, a *app.App, org model.Organisation) error 
 // seedConsoleHistory writes a month of answered items and of staff active
 // minutes, timed in open hours like real ones.
 func seedConsoleHistory(ctx context.Context, a *app.App, org model.Organisation, staff []model.Account, svc map[string]string) error {
-	sched, _, err := a.Schedule(ctx, nil, org.ID)
+	sched, _, err := a.Console.Schedule(ctx, nil, org.ID)
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ func TestDemoInboxIsAlive(t *testing.T) {
 		t.Fatal(err)
 	}
 	lead := ts.Account(t, "communication@bellerive.example").ID // the demo's manager
-	open, _, err := ts.App.Inbox(t.Context(), lead, org.ID, model.InboxFilter{Open: true})
+	open, _, err := ts.App.Console.Inbox(t.Context(), lead, org.ID, model.InboxFilter{Open: true})
 	if err != nil || len(open) < 4 {
 		t.Fatalf("open demo items: %d, %v", len(open), err)
 	}
@@ -106,7 +106,7 @@ func TestDemoInboxIsAlive(t *testing.T) {
 	if page := staff.Get("/admin/bellerive/chiffres"); page.Status != 200 || !strings.Contains(page.Body, "Abonnés et temps passé, mois par mois") {
 		t.Fatalf("demo figures page: %d", page.Status)
 	}
-	av, err := ts.App.Availability(t.Context(), org.ID, ts.App.Now())
+	av, err := ts.App.Console.Availability(t.Context(), org.ID, ts.App.Now())
 	if err != nil || !av.Configured || !av.HasTypical || av.OnCallPhone == "" {
 		t.Fatalf("demo availability: %+v %v", av, err)
 	}

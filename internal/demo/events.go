@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/model"
@@ -151,7 +152,7 @@ func seedEvents(ctx context.Context, a *app.App, org model.Organisation) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.AskQuestion(ctx, app.NewRequest{Org: org, Account: &fatou, Publication: &tourPub,
+	if _, err := a.Console.AskQuestion(ctx, console.NewRequest{Org: org, Account: &fatou, Publication: &tourPub,
 		Body: "Bonjour, ma mère se déplace en fauteuil roulant : comment réserver le départ adapté pour la visite du port en barque ? Faut-il s'inscrire à part ?"}); err != nil {
 		return fmt.Errorf("demo event question: %w", err)
 	}

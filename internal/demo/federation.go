@@ -77,7 +77,7 @@ func seedFederation(ctx context.Context, a *app.App, org model.Organisation) err
 			}
 			// Replies that ask something reach the console's inbox, as
 			// when they arrive through the federation inbox.
-			if err := a.InboxFromComment(ctx, tx, org, c, false, nil); err != nil {
+			if err := a.Console.InboxFromComment(ctx, tx, org, c, false, nil); err != nil {
 				return err
 			}
 			if r.edit != "" { // as the federation inbox applies an Update
@@ -89,7 +89,7 @@ func seedFederation(ctx context.Context, a *app.App, org model.Organisation) err
 				if err := tx.UpdateComment(ctx, c); err != nil {
 					return err
 				}
-				if err := a.InboxOnEdit(ctx, tx, org, before, c); err != nil {
+				if err := a.Console.InboxOnEdit(ctx, tx, org, before, c); err != nil {
 					return err
 				}
 			}

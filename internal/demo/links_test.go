@@ -138,13 +138,13 @@ func checkJournalLabels(t *testing.T, ts *testserver.TS) {
 func checkInboxItemsOpen(t *testing.T, ts *testserver.TS) {
 	org := ts.Org(t, demo.Handle)
 	lead := ts.Account(t, "communication@bellerive.example").ID // the demo's manager
-	items, _, err := ts.App.Inbox(t.Context(), lead, org.ID, model.InboxFilter{Limit: 1000})
+	items, _, err := ts.App.Console.Inbox(t.Context(), lead, org.ID, model.InboxFilter{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
 	requests := 0
 	for _, it := range items {
-		f, err := ts.App.OpenItem(t.Context(), lead, org.ID, it.ID)
+		f, err := ts.App.Console.OpenItem(t.Context(), lead, org.ID, it.ID)
 		if err != nil {
 			t.Errorf("item %s (%s, %s, %q) does not open: %v", it.ID, it.Kind, it.State, it.Excerpt, err)
 			continue

@@ -102,7 +102,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	)
 	browser.Axe(t, ctx)
 	mustContain(t, "answer e-mail", mailTo(t, ts, "jeanne@example.test", "Réponse de", 1).Text, "le quai rouvre aux vélos le 30 mars")
-	items, _, err := ts.App.Inbox(context.Background(), ts.Account(t, "admin@bellerive.test").ID, org.ID, model.InboxFilter{})
+	items, _, err := ts.App.Console.Inbox(context.Background(), ts.Account(t, "admin@bellerive.test").ID, org.ID, model.InboxFilter{})
 	if err != nil || len(items) != 1 || items[0].FirstAnswerOpen == nil || *items[0].FirstAnswerOpen != 90*time.Minute {
 		t.Fatalf("first answer should be 1 h 30 of open time: %+v %v", items, err)
 	}

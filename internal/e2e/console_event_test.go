@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -51,7 +51,7 @@ func TestConsoleEventQuestion(t *testing.T) {
 		mustContain(t, "acknowledgement", ack.Text, "Service chargé de votre demande : Service Culture",
 			"Au sujet de : Concert sur le quai", "L112-11")
 
-		items, n, err := ts.App.Inbox(ctx, ts.Account(t, "cm@bellerive.test").ID, org.ID,
+		items, n, err := ts.App.Console.Inbox(ctx, ts.Account(t, "cm@bellerive.test").ID, org.ID,
 			model.InboxFilter{Kind: model.InboxEventQuestion})
 		if err != nil || n != 1 {
 			t.Fatalf("event questions in the inbox: %d (%v)", n, err)
@@ -60,7 +60,7 @@ func TestConsoleEventQuestion(t *testing.T) {
 		if it.PublicationID != ev.ID || it.ServiceID != town.culture || it.State != model.StateAssigned || it.LegalDueAt == nil {
 			t.Fatalf("event question not linked, routed or timed: %+v", it)
 		}
-		if _, n, _ := ts.App.Inbox(ctx, ts.Account(t, "cm@bellerive.test").ID, org.ID,
+		if _, n, _ := ts.App.Console.Inbox(ctx, ts.Account(t, "cm@bellerive.test").ID, org.ID,
 			model.InboxFilter{Kind: model.InboxRequest}); n != 0 {
 			t.Fatalf("the event question was also filed as a request (%d)", n)
 		}
@@ -89,7 +89,7 @@ func TestConsoleEventQuestion(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		asked, err := ts.App.AskQuestion(ctx, app.NewRequest{Org: org, Publication: &tournoi, Name: "Noé Petit",
+		asked, err := ts.App.Console.AskQuestion(ctx, console.NewRequest{Org: org, Publication: &tournoi, Name: "Noé Petit",
 			Email: "noe@example.test", Body: "Faut-il apporter sa raquette au tournoi ?"})
 		if err != nil || asked.Item.Kind != model.InboxEventQuestion || asked.Item.ServiceID != town.jeunesse {
 			t.Fatalf("question on an event organised by Jeunesse: %+v %v", asked.Item, err)

@@ -118,7 +118,7 @@ func commentOf(t *testing.T, A *testserver.TS, note string) string {
 // than one fails the test.
 func remoteItem(t *testing.T, A *testserver.TS, org model.Organisation, commentID string) (model.InboxItem, bool) {
 	t.Helper()
-	items, _, err := A.App.Inbox(context.Background(), A.Account(t, "cm@bellerive.test").ID, org.ID,
+	items, _, err := A.App.Console.Inbox(context.Background(), A.Account(t, "cm@bellerive.test").ID, org.ID,
 		model.InboxFilter{Kind: model.InboxRemote})
 	if err != nil {
 		t.Fatal(err)

@@ -10,7 +10,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/browser"
@@ -32,7 +32,7 @@ func TestConsoleKeyboardInBrowser(t *testing.T) {
 		for i, body := range []string{"Le quai sera-t-il fermé samedi ?", "Où déposer les encombrants ?",
 			"Un nid-de-poule rue des Tanneurs, qui prévenir ?", "La fête du quartier aura-t-elle lieu ?"} {
 			ts.Clock.Advance(time.Minute)
-			asked, err := ts.App.AskQuestion(bg, app.NewRequest{Org: org, Name: fmt.Sprintf("Habitant %d", i+1),
+			asked, err := ts.App.Console.AskQuestion(bg, console.NewRequest{Org: org, Name: fmt.Sprintf("Habitant %d", i+1),
 				Email: fmt.Sprintf("h%d@example.test", i+1), Body: body})
 			if err != nil {
 				t.Fatal(err)

@@ -98,7 +98,7 @@ func TestConsoleRequestOutOfHoursAnsweredMonday(t *testing.T) {
 		ack := mailTo(t, ts, "jeanne@example.test", "Accusé de réception", 1)
 		mustContain(t, "acknowledgement", ack.Text, "Service chargé de votre demande : Service Voirie — Ville de bellerive",
 			"Reçue le : 14/03/2026 à 22 h 00", "au plus tard le 14/05/2026", "en dehors des horaires", "à partir du 16/03/2026 à 09 h 00", "112", "L112-11")
-		items, n, err := ts.App.Inbox(ctx, ts.Account(t, "cm@bellerive.test").ID, org.ID, model.InboxFilter{Kind: model.InboxRequest})
+		items, n, err := ts.App.Console.Inbox(ctx, ts.Account(t, "cm@bellerive.test").ID, org.ID, model.InboxFilter{Kind: model.InboxRequest})
 		if err != nil || n != 1 {
 			t.Fatalf("requests in the inbox: %d (%v); a double submission must count once", n, err)
 		}
@@ -245,7 +245,7 @@ func TestConsoleQuestionsUrgencyModerationDigest(t *testing.T) {
 			"body", "Quelles sont les dates du centre de loisirs cet été ?", "idem", "k1"))
 		mustStatus(t, "request to Jeunesse", r, 200)
 		mustContain(t, "fallback mail", mailTo(t, ts, "cm@bellerive.test", "Pour le service Jeunesse", 1).Text, "centre de loisirs")
-		reqItems, _, _ := ts.App.Inbox(ctx, manager, org.ID, model.InboxFilter{Kind: model.InboxRequest})
+		reqItems, _, _ := ts.App.Console.Inbox(ctx, manager, org.ID, model.InboxFilter{Kind: model.InboxRequest})
 		if len(reqItems) != 1 {
 			t.Fatalf("%d requests", len(reqItems))
 		}
@@ -281,11 +281,11 @@ func TestConsoleQuestionsUrgencyModerationDigest(t *testing.T) {
 		ts.Clock.Set(time.Date(2026, 3, 17, 8, 30, 0, 0, paris))
 		// The periodic job runs on the same clock and may send it first;
 		// either way each manager gets one digest, once.
-		if _, err := ts.App.SendOverdueDigests(ctx); err != nil {
+		if _, err := ts.App.Console.SendOverdueDigests(ctx); err != nil {
 			t.Fatal(err)
 		}
 		mustContain(t, "digest", mailTo(t, ts, "cm@bellerive.test", "en retard", 1).Text, "lampadaire")
-		if n, err := ts.App.SendOverdueDigests(ctx); err != nil || n != 0 {
+		if n, err := ts.App.Console.SendOverdueDigests(ctx); err != nil || n != 0 {
 			t.Fatalf("second digest the same day: %d %v", n, err)
 		}
 		ts.WaitJobsIdle(t) // a duplicate would have been sent by now
@@ -350,7 +350,7 @@ func TestConsoleTenancy(t *testing.T) {
 		r := ts.Client(t).Post("/bellerive/question", form("name", "Marc", "email", "marc@example.test",
 			"body", "Quand passe la balayeuse rue du Port ?", "idem", "t1"))
 		mustStatus(t, "request", r, 200)
-		items, _, _ := ts.App.Inbox(context.Background(), ts.Account(t, "admin@bellerive.test").ID, town.org.ID, model.InboxFilter{})
+		items, _, _ := ts.App.Console.Inbox(context.Background(), ts.Account(t, "admin@bellerive.test").ID, town.org.ID, model.InboxFilter{})
 		if len(items) != 1 {
 			t.Fatalf("%d items", len(items))
 		}

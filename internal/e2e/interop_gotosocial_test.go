@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/federation"
@@ -610,7 +611,7 @@ func TestInteropGoToSocial(t *testing.T) {
 		// 6. Patrick answers as the Voirie service: alice gets a mention
 		// notification, in reply to her post.
 		const answer = "Oui, une voie cyclable provisoire reste ouverte côté Loire."
-		if err := A.App.Reply(ctx, patrick, org, item.ID, app.ReplyInput{Version: item.Version, Body: answer, As: voirie}); err != nil {
+		if err := A.App.Console.Reply(ctx, patrick, org, item.ID, console.ReplyInput{Version: item.Version, Body: answer, As: voirie}); err != nil {
 			t.Fatal(err)
 		}
 		eventually(t, "the service's answer as a notification in GoToSocial", func() bool {

@@ -48,6 +48,11 @@ const (
 	ReviewRequest  Review = "request"  // its author asks a human to look at a screening rejection
 )
 
+// MaxCommentRunes bounds a comment's text (docs/DEBATE.md), and so every
+// text the console may publish as one (answers, saved replies) or takes
+// from the public form.
+const MaxCommentRunes = 5000
+
 // Comment is a resident's comment or a staff answer under a publication.
 type Comment struct {
 	ID            string

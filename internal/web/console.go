@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/officehours"
@@ -77,7 +78,7 @@ func (h *Handler) recordActivity(r *http.Request, orgID, accountID string) {
 	if seen {
 		return
 	}
-	if err := h.app.RecordActivity(r.Context(), orgID, accountID, minute); err != nil {
+	if err := h.app.Console.RecordActivity(r.Context(), orgID, accountID, minute); err != nil {
 		h.log.Warn("record staff activity", "error", err)
 	}
 }
@@ -139,7 +140,7 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) error {
 		page = 1
 	}
 	f.Offset = (page - 1) * inboxPageSize
-	items, total, err := h.app.Inbox(r.Context(), acct.ID, org.ID, f)
+	items, total, err := h.app.Console.Inbox(r.Context(), acct.ID, org.ID, f)
 	if err != nil {
 		return err
 	}
@@ -149,7 +150,7 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := h.app.Now()
 	d := inboxView{Total: total, Filter: f, Query: q, Services: services, Kinds: model.InboxKinds, States: model.InboxStates,
-		Page: page, Pages: (total + inboxPageSize - 1) / inboxPageSize, Bulk: app.BulkActions, Lead: app.InboxVisibility(m) == nil}
+		Page: page, Pages: (total + inboxPageSize - 1) / inboxPageSize, Bulk: console.BulkActions, Lead: console.InboxVisibility(m) == nil}
 	more := total < 0 && len(items) > inboxPageSize
 	if more {
 		items = items[:inboxPageSize]
@@ -188,7 +189,7 @@ func (h *Handler) inboxBulk(w http.ResponseWriter, r *http.Request) error {
 	}
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	n, err := h.app.Bulk(r.Context(), acct, org, f.Values["id"], f.Value("action"), f.Value("bulk_service"))
+	n, err := h.app.Console.Bulk(r.Context(), acct, org, f.Values["id"], f.Value("action"), f.Value("bulk_service"))
 	var fe *model.FieldError
 	if errors.As(err, &fe) {
 		h.flash(w, fe.Code)
@@ -210,7 +211,7 @@ func (h *Handler) inboxBulk(w http.ResponseWriter, r *http.Request) error {
 
 // itemView is an item's page.
 type itemView struct {
-	app.ItemPage
+	console.ItemPage
 	Row       inboxRow
 	As        []asOption
 	Reply     *Form
@@ -225,7 +226,7 @@ type itemView struct {
 func (h *Handler) itemData(r *http.Request) (*itemView, error) {
 	m, _ := membershipFrom(r.Context())
 	org, _ := orgFrom(r.Context())
-	page, err := h.app.OpenItemPage(r.Context(), m.AccountID, org.ID, r.PathValue("id"))
+	page, err := h.app.Console.OpenItemPage(r.Context(), m.AccountID, org.ID, r.PathValue("id"))
 	if err != nil {
 		return nil, err
 	}
@@ -248,7 +249,7 @@ func (h *Handler) inboxItem(w http.ResponseWriter, r *http.Request) error {
 	if id := r.URL.Query().Get("modele"); id != "" {
 		org, _ := orgFrom(r.Context())
 		acct, _ := accountFrom(r.Context())
-		sr, err := h.app.SavedReply(r.Context(), acct.ID, org.ID, id)
+		sr, err := h.app.Console.SavedReply(r.Context(), acct.ID, org.ID, id)
 		if err != nil {
 			return err
 		}
@@ -261,10 +262,10 @@ func (h *Handler) inboxItem(w http.ResponseWriter, r *http.Request) error {
 // expand fills a saved reply's placeholders for the item.
 func (h *Handler) expand(r *http.Request, d *itemView, text string) string {
 	org, _ := orgFrom(r.Context())
-	sched, _, err := h.app.Schedule(r.Context(), nil, org.ID)
+	sched, _, err := h.app.Console.Schedule(r.Context(), nil, org.ID)
 	hours := ""
 	if err == nil {
-		hours = h.app.HoursText(lang(r), sched)
+		hours = h.app.Console.HoursText(lang(r), sched)
 	}
 	service := org.Name
 	if d.Item.ServiceName != "" {
@@ -274,7 +275,7 @@ func (h *Handler) expand(r *http.Request, d *itemView, text string) string {
 	if d.Request != nil {
 		ref = d.Request.Reference
 	}
-	return app.Expand(text, map[string]string{"nom": d.Item.AuthorName, "service": service, "horaires": hours,
+	return console.Expand(text, map[string]string{"nom": d.Item.AuthorName, "service": service, "horaires": hours,
 		"organisation": org.Name, "reference": ref})
 }
 
@@ -283,8 +284,8 @@ func (h *Handler) itemRefused(w http.ResponseWriter, r *http.Request, err error,
 	if derr != nil {
 		return derr
 	}
-	var conflict *app.ConflictError
-	var ph *app.PlaceholderError
+	var conflict *console.ConflictError
+	var ph *console.PlaceholderError
 	status := http.StatusUnprocessableEntity
 	target := reply
 	if target == nil {
@@ -327,7 +328,7 @@ func (h *Handler) inboxReply(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
 	version, _ := strconv.Atoi(f.Value("version"))
-	err = h.app.Reply(r.Context(), acct, org, r.PathValue("id"), app.ReplyInput{Version: version, Body: f.Value("body"),
+	err = h.app.Console.Reply(r.Context(), acct, org, r.PathValue("id"), console.ReplyInput{Version: version, Body: f.Value("body"),
 		As: f.Value("as"), Then: model.InboxState(f.Value("then")), IdemKey: f.Value("idem")})
 	if err != nil {
 		return h.itemRefused(w, r, err, f, nil)
@@ -349,7 +350,7 @@ func (h *Handler) inboxAssign(w http.ResponseWriter, r *http.Request) error {
 	if assignee == "me" {
 		assignee = acct.ID
 	}
-	err = h.app.Assign(r.Context(), acct, org, r.PathValue("id"), version, f.Value("service"), assignee)
+	err = h.app.Console.Assign(r.Context(), acct, org, r.PathValue("id"), version, f.Value("service"), assignee)
 	if err != nil {
 		return h.itemRefused(w, r, err, nil, f)
 	}
@@ -366,7 +367,7 @@ func (h *Handler) inboxState(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
 	version, _ := strconv.Atoi(f.Value("version"))
-	err = h.app.SetState(r.Context(), acct, org, r.PathValue("id"), version, model.InboxState(f.Value("state")))
+	err = h.app.Console.SetState(r.Context(), acct, org, r.PathValue("id"), version, model.InboxState(f.Value("state")))
 	if err != nil {
 		return h.itemRefused(w, r, err, nil, f)
 	}
@@ -382,7 +383,7 @@ func (h *Handler) inboxNote(w http.ResponseWriter, r *http.Request) error {
 	}
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	if err := h.app.AddNote(r.Context(), acct, org, r.PathValue("id"), f.Value("note")); err != nil {
+	if err := h.app.Console.AddNote(r.Context(), acct, org, r.PathValue("id"), f.Value("note")); err != nil {
 		return h.itemRefused(w, r, err, nil, f)
 	}
 	h.flash(w, "console.flash.note")
@@ -402,9 +403,9 @@ type repliesView struct {
 func (h *Handler) renderReplies(w http.ResponseWriter, r *http.Request, status int, f *Form, unknown string) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	d := repliesView{Placeholders: app.Placeholders, Unknown: unknown, Editing: f.Value("id")}
+	d := repliesView{Placeholders: console.Placeholders, Unknown: unknown, Editing: f.Value("id")}
 	var err error
-	if d.Replies, d.Services, err = h.app.SavedReplies(r.Context(), acct.ID, org.ID); err != nil {
+	if d.Replies, d.Services, err = h.app.Console.SavedReplies(r.Context(), acct.ID, org.ID); err != nil {
 		return err
 	}
 	h.renderStaff(w, r, status, "console/replies", "console.replies.title", d, f)
@@ -416,7 +417,7 @@ func (h *Handler) savedReplies(w http.ResponseWriter, r *http.Request) error {
 	if id := r.URL.Query().Get("edit"); id != "" {
 		org, _ := orgFrom(r.Context())
 		acct, _ := accountFrom(r.Context())
-		sr, err := h.app.SavedReply(r.Context(), acct.ID, org.ID, id)
+		sr, err := h.app.Console.SavedReply(r.Context(), acct.ID, org.ID, id)
 		if err != nil {
 			return err
 		}
@@ -432,8 +433,8 @@ func (h *Handler) saveReply(w http.ResponseWriter, r *http.Request) error {
 	}
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	_, err = h.app.SaveReply(r.Context(), acct, org.ID, f.Value("id"), f.Value("service"), f.Value("title"), f.Value("body"))
-	var ph *app.PlaceholderError
+	_, err = h.app.Console.SaveReply(r.Context(), acct, org.ID, f.Value("id"), f.Value("service"), f.Value("title"), f.Value("body"))
+	var ph *console.PlaceholderError
 	if errors.As(err, &ph) {
 		f.Set("body", "console.error.placeholder")
 		return h.renderReplies(w, r, http.StatusUnprocessableEntity, f, ph.Name)
@@ -452,7 +453,7 @@ func (h *Handler) saveReply(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) deleteReply(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	if err := h.app.DeleteReply(r.Context(), acct, org.ID, r.PathValue("id")); err != nil && !errors.Is(err, model.ErrNotFound) {
+	if err := h.app.Console.DeleteReply(r.Context(), acct, org.ID, r.PathValue("id")); err != nil && !errors.Is(err, model.ErrNotFound) {
 		return err
 	}
 	h.flash(w, "console.flash.reply_deleted")
@@ -477,27 +478,27 @@ type hoursDay struct {
 
 func (h *Handler) renderHours(w http.ResponseWriter, r *http.Request, status int, f, closure *Form) error {
 	org, _ := orgFrom(r.Context())
-	sched, settings, err := h.app.Schedule(r.Context(), nil, org.ID)
+	sched, settings, err := h.app.Console.Schedule(r.Context(), nil, org.ID)
 	if err != nil {
 		return err
 	}
 	now := h.app.Now().In(paris)
 	acct, _ := accountFrom(r.Context())
-	closures, err := h.app.OfficeClosures(r.Context(), acct.ID, org.ID, now.Format("2006-01-02"))
+	closures, err := h.app.Console.OfficeClosures(r.Context(), acct.ID, org.ID, now.Format("2006-01-02"))
 	if err != nil {
 		return err
 	}
 	d := hoursView{Closures: closures, Closure: closure, Year: now.Year(), Holidays: officehours.FrenchHolidays(now.Year()), Settings: settings}
 	if f == nil {
 		f = emptyForm()
-		for _, wd := range app.WeekdayOrder {
+		for _, wd := range console.WeekdayOrder {
 			f.Values.Set("day"+strconv.Itoa(int(wd)), officehours.EditSpans(sched.Week[wd]))
 		}
 	}
 	if d.Closure == nil {
 		d.Closure = emptyForm()
 	}
-	for _, wd := range app.WeekdayOrder {
+	for _, wd := range console.WeekdayOrder {
 		d.Days = append(d.Days, hoursDay{Weekday: wd, Field: "day" + strconv.Itoa(int(wd))})
 	}
 	h.renderStaff(w, r, status, "console/hours", "console.hours.title", d, f)
@@ -516,10 +517,10 @@ func (h *Handler) saveOfficeHours(w http.ResponseWriter, r *http.Request) error 
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
 	days := map[time.Weekday]string{}
-	for _, wd := range app.WeekdayOrder {
+	for _, wd := range console.WeekdayOrder {
 		days[wd] = f.Value("day" + strconv.Itoa(int(wd)))
 	}
-	err = h.app.SaveOfficeHours(r.Context(), acct, org.ID, days)
+	err = h.app.Console.SaveOfficeHours(r.Context(), acct, org.ID, days)
 	if f.Absorb(err) {
 		return h.renderHours(w, r, http.StatusUnprocessableEntity, f, nil)
 	}
@@ -538,7 +539,7 @@ func (h *Handler) addClosure(w http.ResponseWriter, r *http.Request) error {
 	}
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	err = h.app.AddClosure(r.Context(), acct, org.ID, f.Value("starts_on"), f.Value("ends_on"), f.Value("label"))
+	err = h.app.Console.AddClosure(r.Context(), acct, org.ID, f.Value("starts_on"), f.Value("ends_on"), f.Value("label"))
 	if f.Absorb(err) {
 		return h.renderHours(w, r, http.StatusUnprocessableEntity, nil, f)
 	}
@@ -553,7 +554,7 @@ func (h *Handler) addClosure(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) deleteClosure(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	if err := h.app.DeleteClosure(r.Context(), acct, org.ID, r.PathValue("id")); err != nil && !errors.Is(err, model.ErrNotFound) {
+	if err := h.app.Console.DeleteClosure(r.Context(), acct, org.ID, r.PathValue("id")); err != nil && !errors.Is(err, model.ErrNotFound) {
 		return err
 	}
 	redirect(w, r, "/admin/"+org.Handle+"/office-hours")
@@ -562,7 +563,7 @@ func (h *Handler) deleteClosure(w http.ResponseWriter, r *http.Request) error {
 
 // routingView is the routing rules page.
 type routingView struct {
-	app.RoutingChoices
+	console.RoutingChoices
 	Names map[string]string // topic and neighbourhood ids → names
 }
 
@@ -570,7 +571,7 @@ func (h *Handler) renderRouting(w http.ResponseWriter, r *http.Request, status i
 	org, _ := orgFrom(r.Context())
 	ctx := r.Context()
 	acct, _ := accountFrom(ctx)
-	choices, err := h.app.RoutingChoices(ctx, acct.ID, org.ID)
+	choices, err := h.app.Console.RoutingChoices(ctx, acct.ID, org.ID)
 	if err != nil {
 		return err
 	}
@@ -604,7 +605,7 @@ func (h *Handler) addRule(w http.ResponseWriter, r *http.Request) error {
 	case "neighbourhood":
 		value = f.Value("neighbourhood")
 	}
-	err = h.app.AddRoutingRule(r.Context(), acct, org.ID, kind, value, f.Value("service"))
+	err = h.app.Console.AddRoutingRule(r.Context(), acct, org.ID, kind, value, f.Value("service"))
 	if f.Absorb(err) {
 		return h.renderRouting(w, r, http.StatusUnprocessableEntity, f)
 	}
@@ -619,7 +620,7 @@ func (h *Handler) addRule(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) deleteRule(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	if err := h.app.DeleteRoutingRule(r.Context(), acct, org.ID, r.PathValue("id")); err != nil && !errors.Is(err, model.ErrNotFound) {
+	if err := h.app.Console.DeleteRoutingRule(r.Context(), acct, org.ID, r.PathValue("id")); err != nil && !errors.Is(err, model.ErrNotFound) {
 		return err
 	}
 	redirect(w, r, "/admin/"+org.Handle+"/routing")
@@ -633,7 +634,7 @@ func (h *Handler) renderConsoleSettings(w http.ResponseWriter, r *http.Request, 
 
 func (h *Handler) consoleSettings(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	s, err := h.app.ConsoleSettings(r.Context(), org.ID)
+	s, err := h.app.Console.ConsoleSettings(r.Context(), org.ID)
 	if err != nil {
 		return err
 	}
@@ -654,7 +655,7 @@ func (h *Handler) saveConsoleSettings(w http.ResponseWriter, r *http.Request) er
 	}
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	err = h.app.SaveConsoleSettings(r.Context(), acct, org.ID, app.ConsoleSettingsInput{Holidays: f.Value("holidays") == "1",
+	err = h.app.Console.SaveConsoleSettings(r.Context(), acct, org.ID, console.ConsoleSettingsInput{Holidays: f.Value("holidays") == "1",
 		OnCallPhone: f.Value("oncall_phone"), OnCallMail: f.Value("oncall_email"), UrgentWords: f.Value("urgent_words"),
 		LegalMonths: f.Value("legal_months"), TargetHours: f.Value("target_hours"), HourlyCost: f.Value("hourly_cost")})
 	if f.Absorb(err) {
@@ -714,7 +715,7 @@ func (h *Handler) costReport(w http.ResponseWriter, r *http.Request) error {
 func (v *View) MonthName(t time.Time) string { return monthLabel(v.Lang, t.In(paris)) }
 
 // Hours formats a duration of open time ("1 h 30").
-func (v *View) Hours(d time.Duration) string { return app.FormatOpenDuration(v.Lang, d) }
+func (v *View) Hours(d time.Duration) string { return console.FormatOpenDuration(v.Lang, d) }
 
 // Euros formats cents as "1 234,50 €".
 func (v *View) Euros(cents int) string {

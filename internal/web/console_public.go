@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/officehours"
@@ -15,12 +15,12 @@ import (
 
 // availabilityNotice is what the out-of-hours partial shows.
 type availabilityNotice struct {
-	app.Availability
+	console.Availability
 	Next string // the next opening, worded for the reader
 }
 
 func (h *Handler) availability(r *http.Request, orgID string) (*availabilityNotice, error) {
-	av, err := h.app.Availability(r.Context(), orgID, h.app.Now())
+	av, err := h.app.Console.Availability(r.Context(), orgID, h.app.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -47,13 +47,13 @@ type permanenceDay struct {
 
 func (h *Handler) permanence(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	sched, settings, err := h.app.Schedule(r.Context(), nil, org.ID)
+	sched, settings, err := h.app.Console.Schedule(r.Context(), nil, org.ID)
 	if err != nil {
 		return err
 	}
 	now := h.app.Now().In(paris)
 	d := permanenceView{Year: now.Year()}
-	for _, wd := range app.WeekdayOrder {
+	for _, wd := range console.WeekdayOrder {
 		d.Days = append(d.Days, permanenceDay{Weekday: wd, Spans: officehours.FormatSpans(sched.Week[wd])})
 	}
 	if settings.Holidays {
@@ -77,7 +77,7 @@ type askView struct {
 	Action   string
 	Avail    *availabilityNotice
 	Token    string
-	Asked    *app.Asked
+	Asked    *console.Asked
 	Received string
 	LegalDue string
 }
@@ -137,12 +137,12 @@ func (h *Handler) ask(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	org, _ := orgFrom(r.Context())
-	in := app.NewRequest{Org: org, Name: f.Value("name"), Email: f.Value("email"), Body: f.Value("body"), Publication: d.Pub,
+	in := console.NewRequest{Org: org, Name: f.Value("name"), Email: f.Value("email"), Body: f.Value("body"), Publication: d.Pub,
 		ServiceID: f.Value("service"), IdemKey: f.Value("idem"), Lang: lang(r), IP: reqinfo.ClientIP(r)}
 	if a, ok := accountFrom(r.Context()); ok {
 		in.Account = &a
 	}
-	asked, err := h.app.AskQuestion(r.Context(), in)
+	asked, err := h.app.Console.AskQuestion(r.Context(), in)
 	if err != nil {
 		status := http.StatusUnprocessableEntity
 		var limited *core.FormLimitError
@@ -167,7 +167,7 @@ func (h *Handler) ask(w http.ResponseWriter, r *http.Request) error {
 	if asked.Duplicate {
 		// The same form sent twice: the first request stands, and the
 		// notice reflects the time it was received.
-		if av, err := h.app.Availability(r.Context(), org.ID, asked.Request.CreatedAt); err == nil {
+		if av, err := h.app.Console.Availability(r.Context(), org.ID, asked.Request.CreatedAt); err == nil {
 			d.Avail.Availability = av
 		} else if !errors.Is(err, model.ErrNotFound) {
 			return err

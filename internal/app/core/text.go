@@ -37,3 +37,15 @@ func Excerpt(text string, n int) string {
 	r := []rune(text)
 	return strings.TrimSpace(string(r[:n])) + "…"
 }
+
+// Lines splits a form's text into its non-blank lines, trimmed: one rule,
+// word or item per line.
+func Lines(text string) []string {
+	var out []string
+	for _, l := range strings.Split(strings.ReplaceAll(text, "\r", ""), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}

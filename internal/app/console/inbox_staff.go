@@ -1,4 +1,4 @@
-package app
+package console
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -38,8 +39,8 @@ func maySee(m model.Membership, it model.InboxItem) bool {
 // and those assigned to them), and how many match. A text search is not counted (total -1): counting would scan the
 // whole table a second time; one more row than the page tells whether a
 // next page exists.
-func (a *App) Inbox(ctx context.Context, actorID, orgID string, f model.InboxFilter) (items []model.InboxItem, total int, err error) {
-	m, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.ConsoleAnswer)
+func (s *Service) Inbox(ctx context.Context, actorID, orgID string, f model.InboxFilter) (items []model.InboxItem, total int, err error) {
+	m, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.ConsoleAnswer)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -49,13 +50,13 @@ func (a *App) Inbox(ctx context.Context, actorID, orgID string, f model.InboxFil
 	}
 	if strings.TrimSpace(f.Query) != "" {
 		f.Limit++
-		items, err = a.Store.ListInbox(ctx, f)
+		items, err = s.Store.ListInbox(ctx, f)
 		return items, -1, err
 	}
-	if items, err = a.Store.ListInbox(ctx, f); err != nil {
+	if items, err = s.Store.ListInbox(ctx, f); err != nil {
 		return nil, 0, err
 	}
-	total, err = a.Store.CountInbox(ctx, f)
+	total, err = s.Store.CountInbox(ctx, f)
 	return items, total, err
 }
 
@@ -71,13 +72,13 @@ type ItemFile struct {
 
 // OpenItem returns an item's file for a staff member allowed to see it
 // (console.answer, and the item is theirs to see: maySee).
-func (a *App) OpenItem(ctx context.Context, actorID, orgID, id string) (ItemFile, error) {
+func (s *Service) OpenItem(ctx context.Context, actorID, orgID, id string) (ItemFile, error) {
 	var f ItemFile
-	m, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.ConsoleAnswer)
+	m, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.ConsoleAnswer)
 	if err != nil {
 		return f, err
 	}
-	it, err := a.Store.InboxItemByID(ctx, m.OrgID, id)
+	it, err := s.Store.InboxItemByID(ctx, m.OrgID, id)
 	if err != nil {
 		return f, err
 	}
@@ -85,25 +86,25 @@ func (a *App) OpenItem(ctx context.Context, actorID, orgID, id string) (ItemFile
 		return f, model.ErrForbidden
 	}
 	f.Item = it
-	if f.Events, err = a.Store.InboxEvents(ctx, m.OrgID, it.ID); err != nil {
+	if f.Events, err = s.Store.InboxEvents(ctx, m.OrgID, it.ID); err != nil {
 		return f, err
 	}
 	switch it.Kind {
 	case model.InboxRequest, model.InboxEventQuestion:
-		r, err := a.Store.ResidentRequestByID(ctx, m.OrgID, it.SourceID)
+		r, err := s.Store.ResidentRequestByID(ctx, m.OrgID, it.SourceID)
 		if err != nil {
 			return f, err
 		}
 		r.Email = "" // staff never see residents' addresses
 		f.Request = &r
 	default:
-		c, err := a.Store.CommentByID(ctx, m.OrgID, it.SourceID)
+		c, err := s.Store.CommentByID(ctx, m.OrgID, it.SourceID)
 		if err != nil && !errors.Is(err, model.ErrNotFound) {
 			return f, err
 		}
 		if err == nil {
 			f.Comment = &c
-			thread, err := a.Store.ThreadComments(ctx, c.PublicationID)
+			thread, err := s.Store.ThreadComments(ctx, c.PublicationID)
 			if err != nil {
 				return f, err
 			}
@@ -115,7 +116,7 @@ func (a *App) OpenItem(ctx context.Context, actorID, orgID, id string) (ItemFile
 		}
 	}
 	if it.PublicationID != "" {
-		p, err := a.Store.PublicationByID(ctx, m.OrgID, it.PublicationID)
+		p, err := s.Store.PublicationByID(ctx, m.OrgID, it.PublicationID)
 		if err == nil {
 			f.Publication = &p
 		} else if !errors.Is(err, model.ErrNotFound) {
@@ -135,7 +136,7 @@ func (e *ConflictError) Unwrap() error { return model.ErrConflict }
 
 // itemForChange loads an item in tx for a member who may see it, and checks
 // the version they saw (0 skips the check: bulk actions).
-func (a *App) itemForChange(ctx context.Context, tx *store.Tx, actor model.Account, orgID, id string, version int) (model.InboxItem, model.Membership, error) {
+func (s *Service) itemForChange(ctx context.Context, tx *store.Tx, actor model.Account, orgID, id string, version int) (model.InboxItem, model.Membership, error) {
 	m, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleAnswer)
 	if err != nil {
 		return model.InboxItem{}, m, err
@@ -154,9 +155,9 @@ func (a *App) itemForChange(ctx context.Context, tx *store.Tx, actor model.Accou
 }
 
 // save writes the item (checking its version) and one history line.
-func (a *App) save(ctx context.Context, tx *store.Tx, it model.InboxItem, actorID, kind, detail, body string) error {
+func (s *Service) save(ctx context.Context, tx *store.Tx, it model.InboxItem, actorID, kind, detail, body string) error {
 	v := it.Version
-	it.UpdatedAt = a.Now()
+	it.UpdatedAt = s.Now()
 	if err := tx.UpdateInboxItem(ctx, it, v); err != nil {
 		if errors.Is(err, model.ErrConflict) {
 			cur, cerr := tx.InboxItemByID(ctx, it.OrgID, it.ID)
@@ -166,22 +167,22 @@ func (a *App) save(ctx context.Context, tx *store.Tx, it model.InboxItem, actorI
 		}
 		return err
 	}
-	return a.inboxEvent(ctx, tx, it, actorID, kind, detail, body)
+	return s.inboxEvent(ctx, tx, it, actorID, kind, detail, body)
 }
 
 // Assign gives an item to a service and/or a person (both "" sends it back
 // to "new"). The person must be staff of the organisation.
-func (a *App) Assign(ctx context.Context, actor model.Account, org model.Organisation, id string, version int, serviceID, assigneeID string) error {
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		it, _, err := a.itemForChange(ctx, tx, actor, org.ID, id, version)
+func (s *Service) Assign(ctx context.Context, actor model.Account, org model.Organisation, id string, version int, serviceID, assigneeID string) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+		it, _, err := s.itemForChange(ctx, tx, actor, org.ID, id, version)
 		if err != nil {
 			return err
 		}
-		return a.assign(ctx, tx, actor, org, it, serviceID, assigneeID)
+		return s.assign(ctx, tx, actor, org, it, serviceID, assigneeID)
 	})
 }
 
-func (a *App) assign(ctx context.Context, tx *store.Tx, actor model.Account, org model.Organisation, it model.InboxItem, serviceID, assigneeID string) error {
+func (s *Service) assign(ctx context.Context, tx *store.Tx, actor model.Account, org model.Organisation, it model.InboxItem, serviceID, assigneeID string) error {
 	v := &model.ValidationError{}
 	var names []string
 	if serviceID != "" {
@@ -216,36 +217,36 @@ func (a *App) assign(ctx context.Context, tx *store.Tx, actor model.Account, org
 			it.State = model.StateAssigned
 		}
 	}
-	if err := a.save(ctx, tx, it, actor.ID, "assigned", strings.Join(names, " / "), ""); err != nil {
+	if err := s.save(ctx, tx, it, actor.ID, "assigned", strings.Join(names, " / "), ""); err != nil {
 		return err
 	}
 	if serviceChanged && serviceID != "" {
 		it.Version++
-		return a.notifyService(ctx, tx, org, it, nil)
+		return s.notifyService(ctx, tx, org, it, nil)
 	}
 	return nil
 }
 
 // SetState moves an item to another state (answered and closed items leave
 // the queue; "waiting" means waiting for the resident).
-func (a *App) SetState(ctx context.Context, actor model.Account, org model.Organisation, id string, version int, state model.InboxState) error {
+func (s *Service) SetState(ctx context.Context, actor model.Account, org model.Organisation, id string, version int, state model.InboxState) error {
 	if !state.Valid() {
 		return &model.FieldError{Field: "state", Code: "console.error.state"}
 	}
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		it, _, err := a.itemForChange(ctx, tx, actor, org.ID, id, version)
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+		it, _, err := s.itemForChange(ctx, tx, actor, org.ID, id, version)
 		if err != nil {
 			return err
 		}
-		return a.setState(ctx, tx, actor, it, state)
+		return s.setState(ctx, tx, actor, it, state)
 	})
 }
 
-func (a *App) setState(ctx context.Context, tx *store.Tx, actor model.Account, it model.InboxItem, state model.InboxState) error {
+func (s *Service) setState(ctx context.Context, tx *store.Tx, actor model.Account, it model.InboxItem, state model.InboxState) error {
 	if it.State == state {
 		return nil // a second click
 	}
-	now := a.Now()
+	now := s.Now()
 	it.State = state
 	if state == model.StateNew && (it.ServiceID != "" || it.AssigneeID != "") {
 		it.State = model.StateAssigned
@@ -254,22 +255,22 @@ func (a *App) setState(ctx context.Context, tx *store.Tx, actor model.Account, i
 	if state == model.StateClosed {
 		it.ClosedAt = &now
 	}
-	return a.save(ctx, tx, it, actor.ID, "state", string(it.State), "")
+	return s.save(ctx, tx, it, actor.ID, "state", string(it.State), "")
 }
 
 // AddNote appends an internal note (staff only) to an item's history.
 // Notes do not change the item, so they never conflict.
-func (a *App) AddNote(ctx context.Context, actor model.Account, org model.Organisation, id, body string) error {
+func (s *Service) AddNote(ctx context.Context, actor model.Account, org model.Organisation, id, body string) error {
 	body = strings.TrimSpace(body)
 	if body == "" || utf8.RuneCountInString(body) > 4000 {
 		return &model.FieldError{Field: "note", Code: "console.error.note"}
 	}
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		it, _, err := a.itemForChange(ctx, tx, actor, org.ID, id, 0)
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+		it, _, err := s.itemForChange(ctx, tx, actor, org.ID, id, 0)
 		if err != nil {
 			return err
 		}
-		return a.inboxEvent(ctx, tx, it, actor.ID, "note", "", body)
+		return s.inboxEvent(ctx, tx, it, actor.ID, "note", "", body)
 	})
 }
 
@@ -291,9 +292,9 @@ type replyMail struct {
 // a Fediverse reply publicly under the comment (as the organisation or a
 // service). If a colleague changed the item since Version, nothing is sent
 // and *ConflictError tells what they did.
-func (a *App) Reply(ctx context.Context, actor model.Account, org model.Organisation, id string, in ReplyInput) error {
+func (s *Service) Reply(ctx context.Context, actor model.Account, org model.Organisation, id string, in ReplyInput) error {
 	body := strings.TrimSpace(strings.ReplaceAll(in.Body, "\r\n", "\n"))
-	if body == "" || utf8.RuneCountInString(body) > MaxCommentRunes {
+	if body == "" || utf8.RuneCountInString(body) > model.MaxCommentRunes {
 		return &model.FieldError{Field: "body", Code: "console.error.reply"}
 	}
 	if err := CheckPlaceholders(body); err != nil {
@@ -302,14 +303,14 @@ func (a *App) Reply(ctx context.Context, actor model.Account, org model.Organisa
 	if in.Then != "" && in.Then != model.StateAnswered && in.Then != model.StateWaiting && in.Then != model.StateClosed {
 		return &model.FieldError{Field: "then", Code: "console.error.state"}
 	}
-	m, err := a.Store.Membership(ctx, actor.ID, org.ID)
+	m, err := s.Store.Membership(ctx, actor.ID, org.ID)
 	if err != nil {
 		if errors.Is(err, model.ErrNotFound) {
 			return model.ErrForbidden
 		}
 		return err
 	}
-	it, err := a.Store.InboxItemByID(ctx, org.ID, id)
+	it, err := s.Store.InboxItemByID(ctx, org.ID, id)
 	if err != nil {
 		return err
 	}
@@ -321,8 +322,8 @@ func (a *App) Reply(ctx context.Context, actor model.Account, org model.Organisa
 	}
 	switch {
 	case it.Kind.Request():
-		return a.Store.InTx(ctx, func(tx *store.Tx) error {
-			it, _, err := a.itemForChange(ctx, tx, actor, org.ID, id, in.Version)
+		return s.Store.InTx(ctx, func(tx *store.Tx) error {
+			it, _, err := s.itemForChange(ctx, tx, actor, org.ID, id, in.Version)
 			if err != nil {
 				return err
 			}
@@ -336,16 +337,16 @@ func (a *App) Reply(ctx context.Context, actor model.Account, org model.Organisa
 					lang = core.AccountLang(acct, "")
 				}
 			}
-			err = a.SendMail(ctx, tx, r.Email, lang, "console_reply", replyMail{Name: r.Name, Org: org.Name,
-				Service: a.serviceLabel(lang, org, it.ServiceName), Reference: r.Reference, Body: body,
+			err = s.SendMail(ctx, tx, r.Email, lang, "console_reply", replyMail{Name: r.Name, Org: org.Name,
+				Service: s.serviceLabel(lang, org, it.ServiceName), Reference: r.Reference, Body: body,
 				Received: formatWhen(lang, r.CreatedAt)})
 			if err != nil {
 				return err
 			}
-			if err := a.markAnswered(ctx, tx, it, in.Version, actor.ID, a.Now(), "email", body); err != nil {
+			if err := s.markAnswered(ctx, tx, it, in.Version, actor.ID, s.Now(), "email", body); err != nil {
 				return err
 			}
-			return a.afterReply(ctx, tx, actor, org, id, in.Then)
+			return s.afterReply(ctx, tx, actor, org, id, in.Then)
 		})
 	case it.Kind.Moderation():
 		return &model.FieldError{Field: "body", Code: "console.error.no_reply"}
@@ -353,7 +354,7 @@ func (a *App) Reply(ctx context.Context, actor model.Account, org model.Organisa
 	if it.PublicationID == "" {
 		return &model.FieldError{Field: "body", Code: "console.error.no_reply"}
 	}
-	pub, err := a.Store.PublicationByID(ctx, org.ID, it.PublicationID)
+	pub, err := s.Store.PublicationByID(ctx, org.ID, it.PublicationID)
 	if err != nil {
 		return err
 	}
@@ -361,14 +362,14 @@ func (a *App) Reply(ctx context.Context, actor model.Account, org model.Organisa
 	if as == "" {
 		as = defaultAs(m, it)
 	}
-	acct, err := a.Store.AccountByID(ctx, actor.ID)
+	acct, err := s.Store.AccountByID(ctx, actor.ID)
 	if err != nil {
 		return err
 	}
-	_, err = a.PostComment(ctx, NewComment{Org: org, Publication: pub, Author: acct, ParentID: it.SourceID, Body: body, As: as,
-		IdemKey: in.IdemKey, InboxItemID: it.ID, InboxVersion: in.Version})
+	err = s.comments.PostAnswer(ctx, Answer{Org: org, Publication: pub, Author: acct, ParentID: it.SourceID, Body: body, As: as,
+		IdemKey: in.IdemKey, ItemID: it.ID, ItemVersion: in.Version})
 	if errors.Is(err, model.ErrConflict) {
-		cur, cerr := a.Store.InboxItemByID(ctx, org.ID, id)
+		cur, cerr := s.Store.InboxItemByID(ctx, org.ID, id)
 		if cerr == nil {
 			return &ConflictError{Item: cur}
 		}
@@ -377,21 +378,21 @@ func (a *App) Reply(ctx context.Context, actor model.Account, org model.Organisa
 		return err
 	}
 	if in.Then == model.StateWaiting || in.Then == model.StateClosed {
-		return a.Store.InTx(ctx, func(tx *store.Tx) error { return a.afterReply(ctx, tx, actor, org, id, in.Then) })
+		return s.Store.InTx(ctx, func(tx *store.Tx) error { return s.afterReply(ctx, tx, actor, org, id, in.Then) })
 	}
 	return nil
 }
 
 // afterReply moves an answered item on to "waiting" or "closed" if asked.
-func (a *App) afterReply(ctx context.Context, tx *store.Tx, actor model.Account, org model.Organisation, id string, then model.InboxState) error {
+func (s *Service) afterReply(ctx context.Context, tx *store.Tx, actor model.Account, org model.Organisation, id string, then model.InboxState) error {
 	if then != model.StateWaiting && then != model.StateClosed {
 		return nil
 	}
-	it, _, err := a.itemForChange(ctx, tx, actor, org.ID, id, 0)
+	it, _, err := s.itemForChange(ctx, tx, actor, org.ID, id, 0)
 	if err != nil {
 		return err
 	}
-	return a.setState(ctx, tx, actor, it, then)
+	return s.setState(ctx, tx, actor, it, then)
 }
 
 // defaultAs is who a public answer speaks for: the item's service if the
@@ -412,7 +413,7 @@ var BulkActions = []string{"assign_me", "assign_service", "waiting", "answered",
 
 // Bulk applies one action to several items; items the person may not see
 // are skipped. It returns how many items changed.
-func (a *App) Bulk(ctx context.Context, actor model.Account, org model.Organisation, ids []string, action, serviceID string) (int, error) {
+func (s *Service) Bulk(ctx context.Context, actor model.Account, org model.Organisation, ids []string, action, serviceID string) (int, error) {
 	if !slices.Contains(BulkActions, action) {
 		return 0, &model.FieldError{Field: "action", Code: "console.error.bulk_action"}
 	}
@@ -423,9 +424,9 @@ func (a *App) Bulk(ctx context.Context, actor model.Account, org model.Organisat
 		ids = ids[:200]
 	}
 	n := 0
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		for _, id := range ids {
-			it, _, err := a.itemForChange(ctx, tx, actor, org.ID, id, 0)
+			it, _, err := s.itemForChange(ctx, tx, actor, org.ID, id, 0)
 			if errors.Is(err, model.ErrNotFound) || errors.Is(err, model.ErrForbidden) {
 				continue
 			} else if err != nil {
@@ -434,20 +435,20 @@ func (a *App) Bulk(ctx context.Context, actor model.Account, org model.Organisat
 			before := it.Version
 			switch action {
 			case "assign_me":
-				err = a.assign(ctx, tx, actor, org, it, it.ServiceID, actor.ID)
+				err = s.assign(ctx, tx, actor, org, it, it.ServiceID, actor.ID)
 			case "assign_service":
 				if serviceID == "" {
 					return &model.FieldError{Field: "service", Code: "console.error.service"}
 				}
-				err = a.assign(ctx, tx, actor, org, it, serviceID, it.AssigneeID)
+				err = s.assign(ctx, tx, actor, org, it, serviceID, it.AssigneeID)
 			case "waiting":
-				err = a.setState(ctx, tx, actor, it, model.StateWaiting)
+				err = s.setState(ctx, tx, actor, it, model.StateWaiting)
 			case "answered":
-				err = a.setState(ctx, tx, actor, it, model.StateAnswered)
+				err = s.setState(ctx, tx, actor, it, model.StateAnswered)
 			case "close":
-				err = a.setState(ctx, tx, actor, it, model.StateClosed)
+				err = s.setState(ctx, tx, actor, it, model.StateClosed)
 			case "reopen":
-				err = a.setState(ctx, tx, actor, it, model.StateNew)
+				err = s.setState(ctx, tx, actor, it, model.StateNew)
 			}
 			if err != nil {
 				return err
@@ -456,7 +457,7 @@ func (a *App) Bulk(ctx context.Context, actor model.Account, org model.Organisat
 				n++
 			}
 		}
-		return a.Audit(ctx, tx, org.ID, actor.ID, "console.bulk", action, fmt.Sprintf("%d/%d", n, len(ids)))
+		return s.Audit(ctx, tx, org.ID, actor.ID, "console.bulk", action, fmt.Sprintf("%d/%d", n, len(ids)))
 	})
 	return n, err
 }
@@ -475,19 +476,19 @@ const DigestHour = 8
 // SendOverdueDigests e-mails each organisation's managers, once a day from
 // DigestHour (Europe/Paris), the list of open items past their due time.
 // Run by an hourly job; a second run the same day sends nothing.
-func (a *App) SendOverdueDigests(ctx context.Context) (int, error) {
-	now := a.Now()
-	local := now.In(paris)
+func (s *Service) SendOverdueDigests(ctx context.Context) (int, error) {
+	now := s.Now()
+	local := now.In(dates.Paris)
 	if local.Hour() < DigestHour {
 		return 0, nil
 	}
-	orgs, err := a.Store.OrgsWithOverdue(ctx, now)
+	orgs, err := s.Store.OrgsWithOverdue(ctx, now)
 	if err != nil {
 		return 0, err
 	}
 	sent := 0
 	for _, orgID := range orgs {
-		err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 			fresh, err := tx.MarkDigestSent(ctx, orgID, local.Format("2006-01-02"), now)
 			if err != nil || !fresh {
 				return err
@@ -506,12 +507,12 @@ func (a *App) SendOverdueDigests(ctx context.Context) (int, error) {
 			}
 			for _, m := range managers {
 				lang := core.LangOr(m.Locale)
-				d := digestMail{Name: m.DisplayName, Org: org.Name, Link: fmt.Sprintf("%s/admin/%s/inbox?sort=due", a.BaseURL, org.Handle)}
+				d := digestMail{Name: m.DisplayName, Org: org.Name, Link: fmt.Sprintf("%s/admin/%s/inbox?sort=due", s.BaseURL, org.Handle)}
 				for _, it := range items {
-					d.Items = append(d.Items, digestLine{Kind: a.Cat.T(lang, "console.kind."+string(it.Kind)), Excerpt: core.Excerpt(it.Excerpt, 120),
-						Service: it.ServiceName, Due: formatWhen(lang, *it.DueAt), Link: a.itemLink(org, it)})
+					d.Items = append(d.Items, digestLine{Kind: s.Cat.T(lang, "console.kind."+string(it.Kind)), Excerpt: core.Excerpt(it.Excerpt, 120),
+						Service: it.ServiceName, Due: formatWhen(lang, *it.DueAt), Link: s.itemLink(org, it)})
 				}
-				if err := a.SendMail(ctx, tx, m.Email, lang, "console_digest", d); err != nil {
+				if err := s.SendMail(ctx, tx, m.Email, lang, "console_digest", d); err != nil {
 					return err
 				}
 				sent++
@@ -526,6 +527,6 @@ func (a *App) SendOverdueDigests(ctx context.Context) (int, error) {
 }
 
 // RecordActivity notes a staff member's active minute in the staff area.
-func (a *App) RecordActivity(ctx context.Context, orgID, accountID string, at time.Time) error {
-	return a.Store.RecordActivity(ctx, orgID, accountID, at)
+func (s *Service) RecordActivity(ctx context.Context, orgID, accountID string, at time.Time) error {
+	return s.Store.RecordActivity(ctx, orgID, accountID, at)
 }

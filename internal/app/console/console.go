@@ -1,4 +1,4 @@
-package app
+package console
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/model"
@@ -33,8 +34,8 @@ var DefaultUrgentWords = []string{"danger", "inondation", "incendie", "agression
 	"blessé", "accident", "odeur de gaz", "électrocution"}
 
 // ConsoleSettings returns an organisation's console settings, defaults filled in.
-func (a *App) ConsoleSettings(ctx context.Context, orgID string) (model.ConsoleSettings, error) {
-	return consoleSettings(ctx, a.Store.Queries, orgID)
+func (s *Service) ConsoleSettings(ctx context.Context, orgID string) (model.ConsoleSettings, error) {
+	return consoleSettings(ctx, s.Store.Queries, orgID)
 }
 
 // consoleSettings reads the settings through q: a use case holding a
@@ -51,9 +52,9 @@ func consoleSettings(ctx context.Context, q *store.Queries, orgID string) (model
 // Schedule returns the organisation's office hours as a schedule in
 // Europe/Paris, with its closures and (unless switched off) the French
 // public holidays. A nil q reads through the pool.
-func (a *App) Schedule(ctx context.Context, q *store.Queries, orgID string) (officehours.Schedule, model.ConsoleSettings, error) {
+func (s *Service) Schedule(ctx context.Context, q *store.Queries, orgID string) (officehours.Schedule, model.ConsoleSettings, error) {
 	if q == nil {
-		q = a.Store.Queries
+		q = s.Store.Queries
 	}
 	return schedule(ctx, q, orgID)
 }
@@ -61,7 +62,7 @@ func (a *App) Schedule(ctx context.Context, q *store.Queries, orgID string) (off
 // schedule is Schedule reading everything through q (a transaction's
 // Queries inside one: store/txguard.go).
 func schedule(ctx context.Context, q *store.Queries, orgID string) (officehours.Schedule, model.ConsoleSettings, error) {
-	s := officehours.Schedule{Loc: paris}
+	s := officehours.Schedule{Loc: dates.Paris}
 	settings, err := consoleSettings(ctx, q, orgID)
 	if err != nil {
 		return s, settings, err
@@ -79,8 +80,8 @@ func schedule(ctx context.Context, q *store.Queries, orgID string) (officehours.
 		return s, settings, err
 	}
 	for _, c := range closures {
-		from, err1 := time.ParseInLocation("2006-01-02", c.StartsOn, paris)
-		to, err2 := time.ParseInLocation("2006-01-02", c.EndsOn, paris)
+		from, err1 := time.ParseInLocation("2006-01-02", c.StartsOn, dates.Paris)
+		to, err2 := time.ParseInLocation("2006-01-02", c.EndsOn, dates.Paris)
 		if err1 == nil && err2 == nil {
 			s.Closures = append(s.Closures, officehours.Closure{From: from, To: to, Label: c.Label})
 		}
@@ -105,17 +106,17 @@ const TypicalWindow = 30 * 24 * time.Hour
 
 // Availability tells whether the organisation is open at t, when it opens
 // next, and how fast it usually answers.
-func (a *App) Availability(ctx context.Context, orgID string, t time.Time) (Availability, error) {
-	s, settings, err := a.Schedule(ctx, nil, orgID)
+func (s *Service) Availability(ctx context.Context, orgID string, t time.Time) (Availability, error) {
+	sched, settings, err := s.Schedule(ctx, nil, orgID)
 	if err != nil {
 		return Availability{}, err
 	}
-	av := Availability{Configured: !s.Empty(), OnCallPhone: settings.OnCallPhone}
-	av.Open = !av.Configured || s.IsOpen(t)
+	av := Availability{Configured: !sched.Empty(), OnCallPhone: settings.OnCallPhone}
+	av.Open = !av.Configured || sched.IsOpen(t)
 	if !av.Open {
-		av.NextOpening, _ = s.NextOpening(t)
+		av.NextOpening, _ = sched.NextOpening(t)
 	}
-	times, err := a.Store.FirstAnswerTimes(ctx, orgID, t.Add(-TypicalWindow))
+	times, err := s.Store.FirstAnswerTimes(ctx, orgID, t.Add(-TypicalWindow))
 	if err != nil {
 		return av, err
 	}
@@ -145,7 +146,7 @@ var WeekdayOrder = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, tim
 // SaveOfficeHours replaces the weekly timetable from one text per weekday
 // ("9:00-12:00, 14:00-17:00"). Spans that overlap, end before they start or
 // cannot be read are refused per day, with the person's text kept.
-func (a *App) SaveOfficeHours(ctx context.Context, actor model.Account, orgID string, days map[time.Weekday]string) error {
+func (s *Service) SaveOfficeHours(ctx context.Context, actor model.Account, orgID string, days map[time.Weekday]string) error {
 	v := &model.ValidationError{}
 	var sched officehours.Schedule
 	for _, d := range WeekdayOrder {
@@ -180,19 +181,19 @@ func (a *App) SaveOfficeHours(ctx context.Context, actor model.Account, orgID st
 			spans = append(spans, model.OfficeSpan{Weekday: time.Weekday(d), Start: sp.Start, End: sp.End})
 		}
 	}
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleConfigure); err != nil {
 			return err
 		}
 		if err := tx.ReplaceOfficeSpans(ctx, orgID, spans); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, orgID, actor.ID, "console.hours", "", fmt.Sprintf("%d spans", len(spans)))
+		return s.Audit(ctx, tx, orgID, actor.ID, "console.hours", "", fmt.Sprintf("%d spans", len(spans)))
 	})
 }
 
 // AddClosure records a closure from one date to another (YYYY-MM-DD).
-func (a *App) AddClosure(ctx context.Context, actor model.Account, orgID, from, to, label string) error {
+func (s *Service) AddClosure(ctx context.Context, actor model.Account, orgID, from, to, label string) error {
 	v := &model.ValidationError{}
 	f, err1 := time.Parse("2006-01-02", strings.TrimSpace(from))
 	t, err2 := time.Parse("2006-01-02", strings.TrimSpace(to))
@@ -212,28 +213,28 @@ func (a *App) AddClosure(ctx context.Context, actor model.Account, orgID, from, 
 	if err := v.Err(); err != nil {
 		return err
 	}
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleConfigure); err != nil {
 			return err
 		}
 		c := model.OfficeClosure{ID: core.NewID(), OrgID: orgID, StartsOn: f.Format("2006-01-02"), EndsOn: t.Format("2006-01-02"), Label: label}
-		if err := tx.AddOfficeClosure(ctx, c, a.Now()); err != nil {
+		if err := tx.AddOfficeClosure(ctx, c, s.Now()); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, orgID, actor.ID, "console.closure", c.ID, c.StartsOn+" "+c.EndsOn+" "+label)
+		return s.Audit(ctx, tx, orgID, actor.ID, "console.closure", c.ID, c.StartsOn+" "+c.EndsOn+" "+label)
 	})
 }
 
 // DeleteClosure removes a closure.
-func (a *App) DeleteClosure(ctx context.Context, actor model.Account, orgID, id string) error {
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+func (s *Service) DeleteClosure(ctx context.Context, actor model.Account, orgID, id string) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleConfigure); err != nil {
 			return err
 		}
 		if err := tx.DeleteOfficeClosure(ctx, orgID, id); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, orgID, actor.ID, "console.closure_delete", id, "")
+		return s.Audit(ctx, tx, orgID, actor.ID, "console.closure_delete", id, "")
 	})
 }
 
@@ -246,47 +247,47 @@ type ConsoleSettingsInput struct {
 }
 
 // SaveConsoleSettings validates and saves the console settings.
-func (a *App) SaveConsoleSettings(ctx context.Context, actor model.Account, orgID string, in ConsoleSettingsInput) error {
+func (s *Service) SaveConsoleSettings(ctx context.Context, actor model.Account, orgID string, in ConsoleSettingsInput) error {
 	v := &model.ValidationError{}
-	s := model.ConsoleSettings{OrgID: orgID, Holidays: in.Holidays, OnCallPhone: strings.TrimSpace(in.OnCallPhone),
-		OnCallEmail: mail.NormalizeEmail(in.OnCallMail), UpdatedAt: a.Now()}
-	if utf8.RuneCountInString(s.OnCallPhone) > 30 {
+	cs := model.ConsoleSettings{OrgID: orgID, Holidays: in.Holidays, OnCallPhone: strings.TrimSpace(in.OnCallPhone),
+		OnCallEmail: mail.NormalizeEmail(in.OnCallMail), UpdatedAt: s.Now()}
+	if utf8.RuneCountInString(cs.OnCallPhone) > 30 {
 		v.Add("oncall_phone", "console.error.phone")
 	}
-	if s.OnCallEmail != "" && !mail.ValidEmail(s.OnCallEmail) {
+	if cs.OnCallEmail != "" && !mail.ValidEmail(cs.OnCallEmail) {
 		v.Add("oncall_email", "console.error.email")
 	}
-	for _, w := range splitRules(in.UrgentWords) {
+	for _, w := range core.Lines(in.UrgentWords) {
 		if utf8.RuneCountInString(w) > 60 {
 			v.Add("urgent_words", "console.error.words")
 			break
 		}
-		s.UrgentWords = append(s.UrgentWords, w)
+		cs.UrgentWords = append(cs.UrgentWords, w)
 	}
 	var err error
-	if s.LegalMonths, err = strconv.Atoi(strings.TrimSpace(in.LegalMonths)); err != nil || s.LegalMonths < 1 || s.LegalMonths > 12 {
+	if cs.LegalMonths, err = strconv.Atoi(strings.TrimSpace(in.LegalMonths)); err != nil || cs.LegalMonths < 1 || cs.LegalMonths > 12 {
 		v.Add("legal_months", "console.error.legal_months")
 	}
-	if s.TargetHours, err = strconv.Atoi(strings.TrimSpace(in.TargetHours)); err != nil || s.TargetHours < 1 || s.TargetHours > 400 {
+	if cs.TargetHours, err = strconv.Atoi(strings.TrimSpace(in.TargetHours)); err != nil || cs.TargetHours < 1 || cs.TargetHours > 400 {
 		v.Add("target_hours", "console.error.target_hours")
 	}
 	cost, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(in.HourlyCost), ",", "."), 64)
 	if err != nil || cost < 0 || cost > 1000 {
 		v.Add("hourly_cost", "console.error.hourly_cost")
 	}
-	s.HourlyCostCents = int(cost*100 + 0.5)
+	cs.HourlyCostCents = int(cost*100 + 0.5)
 	if err := v.Err(); err != nil {
 		return err
 	}
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleSettings); err != nil {
 			return err
 		}
-		if err := tx.PutConsoleSettings(ctx, s); err != nil {
+		if err := tx.PutConsoleSettings(ctx, cs); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, orgID, actor.ID, "console.settings", "", fmt.Sprintf("target=%dh legal=%dm words=%d",
-			s.TargetHours, s.LegalMonths, len(s.UrgentWords)))
+		return s.Audit(ctx, tx, orgID, actor.ID, "console.settings", "", fmt.Sprintf("target=%dh legal=%dm words=%d",
+			cs.TargetHours, cs.LegalMonths, len(cs.UrgentWords)))
 	})
 }
 
@@ -295,7 +296,7 @@ var RuleKinds = []string{"topic", "neighbourhood", "keyword"}
 
 // AddRoutingRule adds a rule sending a topic, a neighbourhood or a keyword
 // to a service.
-func (a *App) AddRoutingRule(ctx context.Context, actor model.Account, orgID, kind, value, serviceID string) error {
+func (s *Service) AddRoutingRule(ctx context.Context, actor model.Account, orgID, kind, value, serviceID string) error {
 	v := &model.ValidationError{}
 	value = strings.TrimSpace(value)
 	if !slices.Contains(RuleKinds, kind) {
@@ -310,7 +311,7 @@ func (a *App) AddRoutingRule(ctx context.Context, actor model.Account, orgID, ki
 	if err := v.Err(); err != nil {
 		return err
 	}
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleConfigure); err != nil {
 			return err
 		}
@@ -327,27 +328,27 @@ func (a *App) AddRoutingRule(ctx context.Context, actor model.Account, orgID, ki
 		} else if err != nil {
 			return err
 		}
-		r := model.RoutingRule{ID: core.NewID(), OrgID: orgID, Kind: kind, Value: value, ServiceID: serviceID, CreatedAt: a.Now()}
+		r := model.RoutingRule{ID: core.NewID(), OrgID: orgID, Kind: kind, Value: value, ServiceID: serviceID, CreatedAt: s.Now()}
 		if err := tx.CreateRoutingRule(ctx, r); errors.Is(err, model.ErrNotFound) {
 			v.Add("service", "console.error.service")
 			return v
 		} else if err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, orgID, actor.ID, "console.rule", r.ID, kind+" "+value+" → "+serviceID)
+		return s.Audit(ctx, tx, orgID, actor.ID, "console.rule", r.ID, kind+" "+value+" → "+serviceID)
 	})
 }
 
 // DeleteRoutingRule removes a rule.
-func (a *App) DeleteRoutingRule(ctx context.Context, actor model.Account, orgID, id string) error {
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+func (s *Service) DeleteRoutingRule(ctx context.Context, actor model.Account, orgID, id string) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleConfigure); err != nil {
 			return err
 		}
 		if err := tx.DeleteRoutingRule(ctx, orgID, id); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, orgID, actor.ID, "console.rule_delete", id, "")
+		return s.Audit(ctx, tx, orgID, actor.ID, "console.rule_delete", id, "")
 	})
 }
 
@@ -388,13 +389,13 @@ func Expand(text string, values map[string]string) string {
 // SaveReply creates (id "") or updates a saved reply of the organisation or
 // of one service. Managers may edit every reply; an agent only their
 // services'.
-func (a *App) SaveReply(ctx context.Context, actor model.Account, orgID, id, serviceID, title, body string) (model.SavedReply, error) {
+func (s *Service) SaveReply(ctx context.Context, actor model.Account, orgID, id, serviceID, title, body string) (model.SavedReply, error) {
 	v := &model.ValidationError{}
 	title, body = strings.TrimSpace(title), strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
 	if title == "" || utf8.RuneCountInString(title) > 120 {
 		v.Add("title", "console.error.reply_title")
 	}
-	if body == "" || utf8.RuneCountInString(body) > MaxCommentRunes {
+	if body == "" || utf8.RuneCountInString(body) > model.MaxCommentRunes {
 		v.Add("body", "console.error.reply_body")
 	}
 	if err := CheckPlaceholders(body); err != nil {
@@ -403,9 +404,9 @@ func (a *App) SaveReply(ctx context.Context, actor model.Account, orgID, id, ser
 	if err := v.Err(); err != nil {
 		return model.SavedReply{}, err
 	}
-	now := a.Now()
+	now := s.Now()
 	r := model.SavedReply{ID: id, OrgID: orgID, ServiceID: serviceID, Title: title, Body: body, CreatedAt: now, UpdatedAt: now}
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		m, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleAnswer)
 		if err != nil {
 			return err
@@ -432,14 +433,14 @@ func (a *App) SaveReply(ctx context.Context, actor model.Account, orgID, id, ser
 		} else if err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, orgID, actor.ID, "console.saved_reply", r.ID, title)
+		return s.Audit(ctx, tx, orgID, actor.ID, "console.saved_reply", r.ID, title)
 	})
 	return r, err
 }
 
 // DeleteReply removes a saved reply (same rights as SaveReply).
-func (a *App) DeleteReply(ctx context.Context, actor model.Account, orgID, id string) error {
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+func (s *Service) DeleteReply(ctx context.Context, actor model.Account, orgID, id string) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		m, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleAnswer)
 		if err != nil {
 			return err
@@ -454,21 +455,21 @@ func (a *App) DeleteReply(ctx context.Context, actor model.Account, orgID, id st
 		if err := tx.DeleteSavedReply(ctx, orgID, id); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, orgID, actor.ID, "console.saved_reply_delete", id, old.Title)
+		return s.Audit(ctx, tx, orgID, actor.ID, "console.saved_reply_delete", id, old.Title)
 	})
 }
 
 // HoursText words the weekly timetable for a saved reply's {horaires}:
 // "lundi : 9 h – 12 h, 14 h – 17 h ; samedi : 9 h – 12 h".
-func (a *App) HoursText(lang string, s officehours.Schedule) string {
+func (s *Service) HoursText(lang string, sched officehours.Schedule) string {
 	var parts []string
 	for _, d := range WeekdayOrder {
-		if len(s.Week[d]) > 0 {
-			parts = append(parts, a.Cat.T(lang, "console.weekday."+strconv.Itoa(int(d)))+" : "+officehours.FormatSpans(s.Week[d]))
+		if len(sched.Week[d]) > 0 {
+			parts = append(parts, s.Cat.T(lang, "console.weekday."+strconv.Itoa(int(d)))+" : "+officehours.FormatSpans(sched.Week[d]))
 		}
 	}
 	if len(parts) == 0 {
-		return a.Cat.T(lang, "console.hours.none")
+		return s.Cat.T(lang, "console.hours.none")
 	}
 	return strings.Join(parts, " ; ")
 }

@@ -1,4 +1,4 @@
-package app
+package console
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/officehours"
@@ -42,21 +43,21 @@ type InboxSource struct {
 // flagged urgent (and escalated by e-mail at once) when it names an urgent
 // word, timed against the organisation's office hours. A source already in
 // the inbox under that kind is reopened if it was settled, not duplicated.
-func (a *App) AddToInbox(ctx context.Context, tx *store.Tx, src InboxSource) (model.InboxItem, error) {
+func (s *Service) AddToInbox(ctx context.Context, tx *store.Tx, src InboxSource) (model.InboxItem, error) {
 	sched, settings, err := schedule(ctx, tx.Queries, src.Org.ID)
 	if err != nil {
 		return model.InboxItem{}, err
 	}
 	now := src.ReceivedAt
 	if now.IsZero() {
-		now = a.Now()
+		now = s.Now()
 	}
 	existing, err := tx.InboxItemBySource(ctx, src.Org.ID, src.Kind, src.SourceID)
 	if err == nil {
 		if existing.State.Open() {
 			return existing, nil
 		}
-		return a.reopen(ctx, tx, existing, now)
+		return s.reopen(ctx, tx, existing, now)
 	} else if !errors.Is(err, model.ErrNotFound) {
 		return model.InboxItem{}, err
 	}
@@ -68,13 +69,13 @@ func (a *App) AddToInbox(ctx context.Context, tx *store.Tx, src InboxSource) (mo
 		it.DueAt = &due
 	}
 	if src.Kind.Request() {
-		legal := now.In(paris).AddDate(0, settings.LegalMonths, 0).UTC()
+		legal := now.In(dates.Paris).AddDate(0, settings.LegalMonths, 0).UTC()
 		it.LegalDueAt = &legal
 	}
 	rule := ""
 	it.ServiceID = src.ServiceID
 	if it.ServiceID == "" {
-		if it.ServiceID, rule, err = a.routeService(ctx, tx, src); err != nil {
+		if it.ServiceID, rule, err = s.routeService(ctx, tx, src); err != nil {
 			return it, err
 		}
 		if it.ServiceID == "" && src.FallbackServiceID != "" {
@@ -91,7 +92,7 @@ func (a *App) AddToInbox(ctx context.Context, tx *store.Tx, src InboxSource) (mo
 	if err := tx.CreateInboxItem(ctx, it); err != nil {
 		return it, err
 	}
-	if err := a.inboxEvent(ctx, tx, it, "", "created", string(src.Kind), ""); err != nil {
+	if err := s.inboxEvent(ctx, tx, it, "", "created", string(src.Kind), ""); err != nil {
 		return it, err
 	}
 	if it.ServiceID != "" {
@@ -100,16 +101,16 @@ func (a *App) AddToInbox(ctx context.Context, tx *store.Tx, src InboxSource) (mo
 			return it, err
 		}
 		it.ServiceName = svc.Name
-		why := a.Cat.T(langDefault, "console.why."+strings.ReplaceAll(rule, ":", "_"))
-		if err := a.inboxEvent(ctx, tx, it, "", "routed", svc.Name+" ("+why+")", ""); err != nil {
+		why := s.Cat.T(langDefault, "console.why."+strings.ReplaceAll(rule, ":", "_"))
+		if err := s.inboxEvent(ctx, tx, it, "", "routed", svc.Name+" ("+why+")", ""); err != nil {
 			return it, err
 		}
-		if err := a.notifyService(ctx, tx, src.Org, it, src.Notified); err != nil {
+		if err := s.notifyService(ctx, tx, src.Org, it, src.Notified); err != nil {
 			return it, err
 		}
 	}
 	if it.Urgent {
-		if err := a.escalate(ctx, tx, src.Org, it, word, settings); err != nil {
+		if err := s.escalate(ctx, tx, src.Org, it, word, settings); err != nil {
 			return it, err
 		}
 	}
@@ -117,7 +118,7 @@ func (a *App) AddToInbox(ctx context.Context, tx *store.Tx, src InboxSource) (mo
 }
 
 // reopen puts a settled item back in the queue (a comment reported again).
-func (a *App) reopen(ctx context.Context, tx *store.Tx, it model.InboxItem, now time.Time) (model.InboxItem, error) {
+func (s *Service) reopen(ctx context.Context, tx *store.Tx, it model.InboxItem, now time.Time) (model.InboxItem, error) {
 	v := it.Version
 	it.State, it.ClosedAt, it.UpdatedAt = model.StateNew, nil, now
 	if it.ServiceID != "" {
@@ -127,13 +128,13 @@ func (a *App) reopen(ctx context.Context, tx *store.Tx, it model.InboxItem, now 
 		return it, err
 	}
 	it.Version++
-	return it, a.inboxEvent(ctx, tx, it, "", "reopened", "", "")
+	return it, s.inboxEvent(ctx, tx, it, "", "reopened", "", "")
 }
 
 // routeService applies the organisation's routing rules in order (topic,
 // neighbourhood or keyword → service), then falls back to the service
 // responsible for one of the publication's topics.
-func (a *App) routeService(ctx context.Context, tx *store.Tx, src InboxSource) (serviceID, why string, err error) {
+func (s *Service) routeService(ctx context.Context, tx *store.Tx, src InboxSource) (serviceID, why string, err error) {
 	rules, err := tx.RoutingRules(ctx, src.Org.ID)
 	if err != nil {
 		return "", "", err
@@ -170,15 +171,15 @@ type inboxMail struct {
 	Urgent                                                  bool
 }
 
-func (a *App) itemLink(org model.Organisation, it model.InboxItem) string {
-	return fmt.Sprintf("%s/admin/%s/inbox/%s", a.BaseURL, org.Handle, it.ID)
+func (s *Service) itemLink(org model.Organisation, it model.InboxItem) string {
+	return fmt.Sprintf("%s/admin/%s/inbox/%s", s.BaseURL, org.Handle, it.ID)
 }
 
 // notifyService tells the agents of the item's service (by e-mail for those
 // who asked for it). A service without agents falls back to the
 // organisation's managers, who are e-mailed whatever their preference: an
 // item must reach someone.
-func (a *App) notifyService(ctx context.Context, tx *store.Tx, org model.Organisation, it model.InboxItem, notified []string) error {
+func (s *Service) notifyService(ctx context.Context, tx *store.Tx, org model.Organisation, it model.InboxItem, notified []string) error {
 	agents, err := tx.AgentsOfServices(ctx, org.ID, []string{it.ServiceID})
 	if err != nil {
 		return err
@@ -188,7 +189,7 @@ func (a *App) notifyService(ctx context.Context, tx *store.Tx, org model.Organis
 		if agents, err = tx.Managers(ctx, org.ID); err != nil {
 			return err
 		}
-		if err := a.inboxEvent(ctx, tx, it, "", "no_agent", it.ServiceName, ""); err != nil {
+		if err := s.inboxEvent(ctx, tx, it, "", "no_agent", it.ServiceName, ""); err != nil {
 			return err
 		}
 	}
@@ -200,9 +201,9 @@ func (a *App) notifyService(ctx context.Context, tx *store.Tx, org model.Organis
 			continue
 		}
 		lang := core.LangOr(ag.Locale)
-		err := a.SendMail(ctx, tx, ag.Email, lang, "console_routed", inboxMail{Name: ag.DisplayName, Org: org.Name,
-			Service: it.ServiceName, Kind: a.Cat.T(lang, "console.kind."+string(it.Kind)), Excerpt: it.Excerpt,
-			Link: a.itemLink(org, it), Urgent: it.Urgent})
+		err := s.SendMail(ctx, tx, ag.Email, lang, "console_routed", inboxMail{Name: ag.DisplayName, Org: org.Name,
+			Service: it.ServiceName, Kind: s.Cat.T(lang, "console.kind."+string(it.Kind)), Excerpt: it.Excerpt,
+			Link: s.itemLink(org, it), Urgent: it.Urgent})
 		if err != nil {
 			return err
 		}
@@ -212,10 +213,10 @@ func (a *App) notifyService(ctx context.Context, tx *store.Tx, org model.Organis
 
 // escalate e-mails an urgent item at once, whatever the hour: to the
 // on-call address if set, and to the managers.
-func (a *App) escalate(ctx context.Context, tx *store.Tx, org model.Organisation, it model.InboxItem, word string, s model.ConsoleSettings) error {
+func (s *Service) escalate(ctx context.Context, tx *store.Tx, org model.Organisation, it model.InboxItem, word string, settings model.ConsoleSettings) error {
 	to := map[string]string{}
-	if s.OnCallEmail != "" {
-		to[s.OnCallEmail] = langDefault
+	if settings.OnCallEmail != "" {
+		to[settings.OnCallEmail] = langDefault
 	}
 	managers, err := tx.Managers(ctx, org.ID)
 	if err != nil {
@@ -231,19 +232,19 @@ func (a *App) escalate(ctx context.Context, tx *store.Tx, org model.Organisation
 	slices.Sort(addrs)
 	for _, addr := range addrs {
 		lang := to[addr]
-		err := a.SendMail(ctx, tx, addr, lang, "console_urgent", inboxMail{Org: org.Name, Service: it.ServiceName,
-			Kind: a.Cat.T(lang, "console.kind."+string(it.Kind)), Excerpt: it.Excerpt, Link: a.itemLink(org, it), Word: word,
-			Received: it.ReceivedAt.In(paris).Format("02/01/2006 15:04"), Urgent: true})
+		err := s.SendMail(ctx, tx, addr, lang, "console_urgent", inboxMail{Org: org.Name, Service: it.ServiceName,
+			Kind: s.Cat.T(lang, "console.kind."+string(it.Kind)), Excerpt: it.Excerpt, Link: s.itemLink(org, it), Word: word,
+			Received: it.ReceivedAt.In(dates.Paris).Format("02/01/2006 15:04"), Urgent: true})
 		if err != nil {
 			return err
 		}
 	}
-	return a.inboxEvent(ctx, tx, it, "", "escalated", word, strings.Join(addrs, ", "))
+	return s.inboxEvent(ctx, tx, it, "", "escalated", word, strings.Join(addrs, ", "))
 }
 
-func (a *App) inboxEvent(ctx context.Context, tx *store.Tx, it model.InboxItem, actorID, kind, detail, body string) error {
+func (s *Service) inboxEvent(ctx context.Context, tx *store.Tx, it model.InboxItem, actorID, kind, detail, body string) error {
 	return tx.AddInboxEvent(ctx, model.InboxEvent{ID: core.NewID(), ItemID: it.ID, OrgID: it.OrgID, ActorID: actorID, Kind: kind,
-		Detail: detail, Body: body, CreatedAt: a.Now()})
+		Detail: detail, Body: body, CreatedAt: s.Now()})
 }
 
 // IsQuestion reports whether a comment asks something: the author ticked
@@ -252,12 +253,28 @@ func IsQuestion(ticked bool, body string) bool {
 	return ticked || strings.ContainsAny(body, "?？")
 }
 
-// inboxOnComment is debate's hook, in PostComment's transaction: a
+// CommentPosted is what InboxOnComment needs to know of a comment besides
+// the comment itself.
+type CommentPosted struct {
+	Org      model.Organisation
+	AuthorID string
+	Staff    bool // a staff answer
+	// Question is the resident's "c'est une question" box.
+	Question bool
+	// ItemID and ItemVersion are set when staff answer from the console:
+	// the item answered and the version its author saw.
+	ItemID      string
+	ItemVersion int
+	// Notified lists services whose agents were told already.
+	Notified []string
+}
+
+// InboxOnComment is debate's hook, in PostComment's transaction: a
 // resident's held comment or question becomes an item; a staff answer under
 // a question answers its item (checking the version the answering person
 // saw, when it comes from the inbox).
-func (a *App) inboxOnComment(ctx context.Context, tx *store.Tx, in NewComment, c model.Comment, staff bool, notified []string) error {
-	if staff {
+func (s *Service) InboxOnComment(ctx context.Context, tx *store.Tx, c model.Comment, p CommentPosted) error {
+	if p.Staff {
 		if c.ParentID == "" {
 			return nil
 		}
@@ -270,16 +287,16 @@ func (a *App) inboxOnComment(ctx context.Context, tx *store.Tx, in NewComment, c
 				continue
 			}
 			version := it.Version
-			if in.InboxItemID == it.ID {
-				version = in.InboxVersion
+			if p.ItemID == it.ID {
+				version = p.ItemVersion
 			}
-			if err := a.markAnswered(ctx, tx, it, version, in.Author.ID, c.CreatedAt, "comment", c.Body); err != nil {
+			if err := s.markAnswered(ctx, tx, it, version, p.AuthorID, c.CreatedAt, "comment", c.Body); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	return a.InboxFromComment(ctx, tx, in.Org, c, in.Question, notified)
+	return s.InboxFromComment(ctx, tx, p.Org, c, p.Question, p.Notified)
 }
 
 // InboxFromComment adds a resident's (or a remote author's) comment to the
@@ -288,7 +305,7 @@ func (a *App) inboxOnComment(ctx context.Context, tx *store.Tx, in NewComment, c
 // comment (a remote server has no "c'est une question" box, so only the
 // question mark and urgent words count) and enters as a "remote" item.
 // Federation calls it in the transaction that stores the reply.
-func (a *App) InboxFromComment(ctx context.Context, tx *store.Tx, org model.Organisation, c model.Comment, ticked bool, notified []string) error {
+func (s *Service) InboxFromComment(ctx context.Context, tx *store.Tx, org model.Organisation, c model.Comment, ticked bool, notified []string) error {
 	src, asking := commentSource(org, c, c.CreatedAt)
 	src.Notified = notified
 	switch {
@@ -309,7 +326,7 @@ func (a *App) InboxFromComment(ctx context.Context, tx *store.Tx, org model.Orga
 		}
 		src.Kind = asking
 	}
-	_, err := a.AddToInbox(ctx, tx, src)
+	_, err := s.AddToInbox(ctx, tx, src)
 	return err
 }
 
@@ -342,7 +359,7 @@ func commentSource(org model.Organisation, c model.Comment, at time.Time) (Inbox
 //     reopened, never a second one;
 //   - an urgent word added to a question already in the inbox flags it
 //     urgent and escalates it (reopening it if it was settled).
-func (a *App) InboxOnEdit(ctx context.Context, tx *store.Tx, org model.Organisation, before, after model.Comment) error {
+func (s *Service) InboxOnEdit(ctx context.Context, tx *store.Tx, org model.Organisation, before, after model.Comment) error {
 	if after.IsStaffAnswer() || before.Body == after.Body {
 		return nil
 	}
@@ -354,7 +371,7 @@ func (a *App) InboxOnEdit(ctx context.Context, tx *store.Tx, org model.Organisat
 		return IsQuestion(false, body) || urgentMatch(body, settings.UrgentWords) != ""
 	}
 	word := urgentMatch(after.Body, settings.UrgentWords)
-	now := a.Now()
+	now := s.Now()
 	src, asking := commentSource(org, after, now)
 	items, err := tx.InboxItemsOfSource(ctx, org.ID, after.ID)
 	if err != nil {
@@ -369,18 +386,18 @@ func (a *App) InboxOnEdit(ctx context.Context, tx *store.Tx, org model.Organisat
 		if err := tx.EditInboxItemText(ctx, it, now); err != nil {
 			return err
 		}
-		if err := a.inboxEvent(ctx, tx, it, "", "edited", "", before.Body); err != nil {
+		if err := s.inboxEvent(ctx, tx, it, "", "edited", "", before.Body); err != nil {
 			return err
 		}
 		if !newlyUrgent {
 			continue
 		}
 		if !it.State.Open() {
-			if it, err = a.reopen(ctx, tx, it, now); err != nil {
+			if it, err = s.reopen(ctx, tx, it, now); err != nil {
 				return err
 			}
 		}
-		if err := a.escalate(ctx, tx, org, it, word, settings); err != nil {
+		if err := s.escalate(ctx, tx, org, it, word, settings); err != nil {
 			return err
 		}
 	}
@@ -393,18 +410,18 @@ func (a *App) InboxOnEdit(ctx context.Context, tx *store.Tx, org model.Organisat
 		return nil
 	}
 	existed := slices.ContainsFunc(items, func(it model.InboxItem) bool { return it.Kind == src.Kind })
-	it, err := a.AddToInbox(ctx, tx, src)
+	it, err := s.AddToInbox(ctx, tx, src)
 	if err != nil || existed {
 		return err
 	}
 	// A new item: its history says it comes from an edit, and of what.
-	return a.inboxEvent(ctx, tx, it, "", "edited", "", before.Body)
+	return s.inboxEvent(ctx, tx, it, "", "edited", "", before.Body)
 }
 
 // markAnswered records the first answer (timed in open hours) and moves the
 // item to "answered". version is what the answering person saw: a colleague
 // who answered in between makes it model.ErrConflict.
-func (a *App) markAnswered(ctx context.Context, tx *store.Tx, it model.InboxItem, version int, actorID string, at time.Time, how, body string) error {
+func (s *Service) markAnswered(ctx context.Context, tx *store.Tx, it model.InboxItem, version int, actorID string, at time.Time, how, body string) error {
 	if it.FirstAnswerAt == nil {
 		sched, _, err := schedule(ctx, tx.Queries, it.OrgID)
 		if err != nil {
@@ -420,7 +437,7 @@ func (a *App) markAnswered(ctx context.Context, tx *store.Tx, it model.InboxItem
 	if err := tx.UpdateInboxItem(ctx, it, version); err != nil {
 		return err
 	}
-	return a.inboxEvent(ctx, tx, it, actorID, "reply", how, body)
+	return s.inboxEvent(ctx, tx, it, actorID, "reply", how, body)
 }
 
 // openTime is the open time between two instants; without published hours
@@ -435,21 +452,21 @@ func openTime(s officehours.Schedule, from, to time.Time) time.Duration {
 	return s.OpenBetween(from, to)
 }
 
-// inboxOnModeration is debate's hook when a comment enters the moderation
+// InboxOnModeration is debate's hook when a comment enters the moderation
 // queue (reported, appealed, review requested).
-func (a *App) inboxOnModeration(ctx context.Context, tx *store.Tx, org model.Organisation, kind model.InboxKind, c model.Comment, text string) error {
+func (s *Service) InboxOnModeration(ctx context.Context, tx *store.Tx, org model.Organisation, kind model.InboxKind, c model.Comment, text string) error {
 	if text == "" {
 		text = c.Body
 	}
-	_, err := a.AddToInbox(ctx, tx, InboxSource{Org: org, Kind: kind, SourceID: c.ID, PublicationID: c.PublicationID,
-		AuthorName: c.AuthorName, Text: text, ReceivedAt: a.Now()})
+	_, err := s.AddToInbox(ctx, tx, InboxSource{Org: org, Kind: kind, SourceID: c.ID, PublicationID: c.PublicationID,
+		AuthorName: c.AuthorName, Text: text, ReceivedAt: s.Now()})
 	return err
 }
 
-// inboxOnDecision is debate's hook when a moderator decides: the comment's
+// InboxOnDecision is debate's hook when a moderator decides: the comment's
 // moderation items are settled (the decision is their answer); an approved
 // held comment that asks something becomes a question.
-func (a *App) inboxOnDecision(ctx context.Context, tx *store.Tx, org model.Organisation, c model.Comment, d model.Decision) error {
+func (s *Service) InboxOnDecision(ctx context.Context, tx *store.Tx, org model.Organisation, c model.Comment, d model.Decision) error {
 	items, err := tx.InboxItemsOfSource(ctx, org.ID, c.ID)
 	if err != nil {
 		return err
@@ -458,7 +475,7 @@ func (a *App) inboxOnDecision(ctx context.Context, tx *store.Tx, org model.Organ
 		if !it.Kind.Moderation() || it.State == model.StateClosed {
 			continue
 		}
-		if err := a.markAnswered(ctx, tx, it, it.Version, d.ActorID, d.CreatedAt, "decision", d.Action); err != nil {
+		if err := s.markAnswered(ctx, tx, it, it.Version, d.ActorID, d.CreatedAt, "decision", d.Action); err != nil {
 			return err
 		}
 		it, err = tx.InboxItemByID(ctx, org.ID, it.ID)
@@ -471,7 +488,7 @@ func (a *App) inboxOnDecision(ctx context.Context, tx *store.Tx, org model.Organ
 		}
 	}
 	if d.Action == "approve" && c.Status == model.CommentPublished && c.ParentID == "" && IsQuestion(false, c.Body) {
-		return a.InboxFromComment(ctx, tx, org, c, true, nil)
+		return s.InboxFromComment(ctx, tx, org, c, true, nil)
 	}
 	return nil
 }
@@ -516,7 +533,7 @@ type ackMail struct {
 // inbox and acknowledges it by e-mail: date received, service in charge,
 // deadline, and, out of hours, when the team will answer and what to do in
 // an emergency.
-func (a *App) AskQuestion(ctx context.Context, in NewRequest) (Asked, error) {
+func (s *Service) AskQuestion(ctx context.Context, in NewRequest) (Asked, error) {
 	// A question asked from an event's page is an event question: the
 	// inbox shows it as such and links it to the event.
 	kind := model.InboxRequest
@@ -524,13 +541,66 @@ func (a *App) AskQuestion(ctx context.Context, in NewRequest) (Asked, error) {
 		kind = model.InboxEventQuestion
 	}
 	if in.IdemKey != "" {
-		if r, err := a.Store.ResidentRequestByIdem(ctx, in.Org.ID, in.IdemKey); err == nil {
-			it, err := a.Store.InboxItemBySource(ctx, in.Org.ID, kind, r.ID)
+		if r, err := s.Store.ResidentRequestByIdem(ctx, in.Org.ID, in.IdemKey); err == nil {
+			it, err := s.Store.InboxItemBySource(ctx, in.Org.ID, kind, r.ID)
 			return Asked{Request: r, Item: it, ServiceName: it.ServiceName, Duplicate: true}, err
 		}
 	}
+	name, email, body, err := s.checkRequest(ctx, in)
+	if err != nil {
+		return Asked{}, err
+	}
+	now := s.Now()
+	av, err := s.Availability(ctx, in.Org.ID, now)
+	if err != nil {
+		return Asked{}, err
+	}
+	r := model.ResidentRequest{ID: core.NewID(), OrgID: in.Org.ID, Name: name, Email: email, Body: body, ServiceID: in.ServiceID,
+		IdemKey: in.IdemKey, CreatedAt: now}
+	r.Reference = now.In(dates.Paris).Format("20060102") + "-" + strings.ToUpper(r.ID[len(r.ID)-6:])
+	if in.Account != nil {
+		r.AccountID = in.Account.ID
+	}
+	if in.Publication != nil {
+		r.PublicationID = in.Publication.ID
+	}
+	out := Asked{Request: r, Availability: av}
+	organiser := ""
+	if kind == model.InboxEventQuestion {
+		ev, err := s.Store.EventByID(ctx, in.Org.ID, in.Publication.ID)
+		if err != nil && !errors.Is(err, model.ErrNotFound) {
+			return Asked{}, err
+		}
+		organiser = ev.OrganiserServiceID
+	}
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := s.CountPublicForm(ctx, tx, "question", in.IP, email); err != nil {
+			return err
+		}
+		if err := tx.CreateResidentRequest(ctx, r); err != nil {
+			return err
+		}
+		it, err := s.AddToInbox(ctx, tx, InboxSource{Org: in.Org, Kind: kind, SourceID: r.ID,
+			PublicationID: r.PublicationID, ServiceID: r.ServiceID, FallbackServiceID: organiser, AuthorName: name, Text: body, ReceivedAt: now})
+		if err != nil {
+			return err
+		}
+		out.Item, out.ServiceName = it, it.ServiceName
+		return s.acknowledge(ctx, tx, in, r, it, av)
+	})
+	if errors.Is(err, model.ErrConflict) && in.IdemKey != "" {
+		if prev, perr := s.Store.ResidentRequestByIdem(ctx, in.Org.ID, in.IdemKey); perr == nil {
+			return Asked{Request: prev, Duplicate: true, Availability: av}, nil
+		}
+	}
+	return out, err
+}
+
+// checkRequest validates the form and returns the name, address and text
+// to record; a signed-in resident's own name and address fill the blanks.
+func (s *Service) checkRequest(ctx context.Context, in NewRequest) (name, email, body string, err error) {
 	v := &model.ValidationError{}
-	name, email := strings.TrimSpace(in.Name), mail.NormalizeEmail(in.Email)
+	name, email = strings.TrimSpace(in.Name), mail.NormalizeEmail(in.Email)
 	if in.Account != nil {
 		if name == "" {
 			name = in.Account.DisplayName
@@ -545,106 +615,66 @@ func (a *App) AskQuestion(ctx context.Context, in NewRequest) (Asked, error) {
 	if !mail.ValidEmail(email) {
 		v.Add("email", "console.error.email")
 	}
-	body := strings.TrimSpace(strings.ReplaceAll(in.Body, "\r\n", "\n"))
-	if n := utf8.RuneCountInString(body); n < 10 || n > MaxCommentRunes || !utf8.ValidString(body) {
+	body = strings.TrimSpace(strings.ReplaceAll(in.Body, "\r\n", "\n"))
+	if n := utf8.RuneCountInString(body); n < 10 || n > model.MaxCommentRunes || !utf8.ValidString(body) {
 		v.Add("body", "console.error.question")
 	}
 	if in.ServiceID != "" {
-		if _, err := a.Store.ServiceByID(ctx, in.Org.ID, in.ServiceID); errors.Is(err, model.ErrNotFound) {
+		if _, err := s.Store.ServiceByID(ctx, in.Org.ID, in.ServiceID); errors.Is(err, model.ErrNotFound) {
 			v.Add("service", "console.error.service")
 		} else if err != nil {
-			return Asked{}, err
+			return "", "", "", err
 		}
 	}
-	if err := v.Err(); err != nil {
-		return Asked{}, err
-	}
-	now := a.Now()
-	av, err := a.Availability(ctx, in.Org.ID, now)
-	if err != nil {
-		return Asked{}, err
-	}
-	r := model.ResidentRequest{ID: core.NewID(), OrgID: in.Org.ID, Name: name, Email: email, Body: body, ServiceID: in.ServiceID,
-		IdemKey: in.IdemKey, CreatedAt: now}
-	r.Reference = now.In(paris).Format("20060102") + "-" + strings.ToUpper(r.ID[len(r.ID)-6:])
-	if in.Account != nil {
-		r.AccountID = in.Account.ID
-	}
-	if in.Publication != nil {
-		r.PublicationID = in.Publication.ID
-	}
+	return name, email, body, v.Err()
+}
+
+// acknowledge e-mails the acknowledgement of request r, put in the inbox
+// as it, inside tx.
+func (s *Service) acknowledge(ctx context.Context, tx *store.Tx, in NewRequest, r model.ResidentRequest, it model.InboxItem, av Availability) error {
 	lang := core.LangOr(in.Lang)
 	if in.Account != nil {
 		lang = core.AccountLang(*in.Account, in.Lang)
 	}
-	out := Asked{Request: r, Availability: av}
-	organiser := ""
-	if kind == model.InboxEventQuestion {
-		ev, err := a.Store.EventByID(ctx, in.Org.ID, in.Publication.ID)
-		if err != nil && !errors.Is(err, model.ErrNotFound) {
-			return Asked{}, err
-		}
-		organiser = ev.OrganiserServiceID
-	}
 	// Only the address of a verified account is known to be the visitor's.
-	verified := in.Account != nil && in.Account.Verified() && mail.NormalizeEmail(in.Account.Email) == email
-	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if err := a.CountPublicForm(ctx, tx, "question", in.IP, email); err != nil {
-			return err
-		}
-		if err := tx.CreateResidentRequest(ctx, r); err != nil {
-			return err
-		}
-		it, err := a.AddToInbox(ctx, tx, InboxSource{Org: in.Org, Kind: kind, SourceID: r.ID,
-			PublicationID: r.PublicationID, ServiceID: r.ServiceID, FallbackServiceID: organiser, AuthorName: name, Text: body, ReceivedAt: now})
-		if err != nil {
-			return err
-		}
-		out.Item, out.ServiceName = it, it.ServiceName
-		m := ackMail{Name: name, Org: in.Org.Name, Reference: r.Reference, Received: formatWhen(lang, now),
-			Service: a.serviceLabel(lang, in.Org, it.ServiceName), Excerpt: core.Excerpt(body, 300), Address: in.Org.Address,
-			Phone: in.Org.ContactPhone, Email: in.Org.ContactEmail, OutOfHours: !av.Open, OnCall: av.OnCallPhone}
-		if !verified {
-			m.Name, m.Excerpt, m.Neutral = "", "", true
-		}
-		if in.Publication != nil {
-			m.About = in.Publication.Title
-		}
-		if it.LegalDueAt != nil {
-			m.LegalDue = formatWhen(lang, *it.LegalDueAt)[:10]
-		}
-		if !av.NextOpening.IsZero() {
-			m.NextOpening = formatWhen(lang, av.NextOpening)
-		}
-		if av.HasTypical {
-			m.Typical = FormatOpenDuration(lang, av.Typical)
-		}
-		if err := a.SendMail(ctx, tx, email, lang, "console_ack", m); err != nil {
-			return err
-		}
-		return a.inboxEvent(ctx, tx, it, "", "acknowledged", r.Reference, "")
-	})
-	if errors.Is(err, model.ErrConflict) && in.IdemKey != "" {
-		if prev, perr := a.Store.ResidentRequestByIdem(ctx, in.Org.ID, in.IdemKey); perr == nil {
-			return Asked{Request: prev, Duplicate: true, Availability: av}, nil
-		}
+	verified := in.Account != nil && in.Account.Verified() && mail.NormalizeEmail(in.Account.Email) == r.Email
+	m := ackMail{Name: r.Name, Org: in.Org.Name, Reference: r.Reference, Received: formatWhen(lang, r.CreatedAt),
+		Service: s.serviceLabel(lang, in.Org, it.ServiceName), Excerpt: core.Excerpt(r.Body, 300), Address: in.Org.Address,
+		Phone: in.Org.ContactPhone, Email: in.Org.ContactEmail, OutOfHours: !av.Open, OnCall: av.OnCallPhone}
+	if !verified {
+		m.Name, m.Excerpt, m.Neutral = "", "", true
 	}
-	return out, err
+	if in.Publication != nil {
+		m.About = in.Publication.Title
+	}
+	if it.LegalDueAt != nil {
+		m.LegalDue = formatWhen(lang, *it.LegalDueAt)[:10]
+	}
+	if !av.NextOpening.IsZero() {
+		m.NextOpening = formatWhen(lang, av.NextOpening)
+	}
+	if av.HasTypical {
+		m.Typical = FormatOpenDuration(lang, av.Typical)
+	}
+	if err := s.SendMail(ctx, tx, r.Email, lang, "console_ack", m); err != nil {
+		return err
+	}
+	return s.inboxEvent(ctx, tx, it, "", "acknowledged", r.Reference, "")
 }
 
 // serviceLabel names the service in charge: "Service Voirie — Ville de X",
 // or the organisation itself when no service is.
-func (a *App) serviceLabel(lang string, org model.Organisation, service string) string {
+func (s *Service) serviceLabel(lang string, org model.Organisation, service string) string {
 	if service == "" {
 		return org.Name
 	}
-	return a.Cat.T(lang, "debate.staff_label.service", service, org.Name)
+	return s.Cat.T(lang, "debate.staff_label.service", service, org.Name)
 }
 
 // formatWhen writes "14/03/2026 à 22 h 00" (dd/mm/yyyy first, so the date
 // alone is its first ten characters).
 func formatWhen(lang string, t time.Time) string {
-	t = t.In(paris)
+	t = t.In(dates.Paris)
 	if lang == "en" {
 		return t.Format("02/01/2006 at 15:04")
 	}
