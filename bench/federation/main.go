@@ -36,6 +36,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/parvis/parvis/internal/app/accounts"
+
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/federation"
@@ -121,7 +123,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	admin, err := a.CreateAccount(ctx, app.NewAccount{Email: "admin@bench.test", DisplayName: "Admin", Password: "une phrase de passe solide pour le banc", Verified: true})
+	admin, err := a.Accounts.CreateAccount(ctx, accounts.NewAccount{Email: "admin@bench.test", DisplayName: "Admin", Password: "une phrase de passe solide pour le banc", Verified: true})
 	if err != nil {
 		log.Fatal(err)
 	}

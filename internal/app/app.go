@@ -6,6 +6,7 @@ package app
 import (
 	"context"
 
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/passwords"
@@ -51,8 +52,11 @@ type Deps struct {
 type App struct {
 	*core.Core
 	Deps
-	links *Links
-	fed   fedState
+	// Accounts holds sign-up, login, passwords, sessions, invitations
+	// and the hourly cleanup (package accounts).
+	Accounts *accounts.Service
+	links    *Links
+	fed      fedState
 }
 
 // New builds the application on c and d. It loads (or creates, on first
@@ -65,6 +69,7 @@ func New(ctx context.Context, c *core.Core, d Deps) (*App, error) {
 		return nil, err
 	}
 	a.links = links
+	a.Accounts = accounts.New(c, accounts.Deps{Passwords: d.Passwords, Retention: a, Roles: a})
 	return a, nil
 }
 

@@ -143,7 +143,7 @@ func (a *App) Subscribe(ctx context.Context, in SubscribeInput) error {
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
 		// One client asking confirmations for many addresses is refused
 		// openly (429); one address asked too often is silently not mailed
-		// (mailAllowed below), so as not to reveal who subscribed.
+		// (Accounts.MailAllowed below), so as not to reveal who subscribed.
 		if err := a.CountPublicForm(ctx, tx, "subscribe", in.IP, ""); err != nil {
 			return err
 		}
@@ -155,7 +155,7 @@ func (a *App) Subscribe(ctx context.Context, in SubscribeInput) error {
 		if err != nil {
 			return err
 		}
-		allowed, err := a.mailAllowed(ctx, tx, email)
+		allowed, err := a.Accounts.MailAllowed(ctx, tx, email)
 		if err != nil || !allowed {
 			return err // over the limit: answer as usual, send nothing
 		}

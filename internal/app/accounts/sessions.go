@@ -1,4 +1,4 @@
-package app
+package accounts
 
 import (
 	"context"
@@ -16,15 +16,15 @@ const SessionLifetime = 30 * 24 * time.Hour
 const sessionTouchEvery = 10 * time.Minute
 
 // SessionAccount returns the account of a live session and extends it.
-func (a *App) SessionAccount(ctx context.Context, sessionHash string) (model.Account, error) {
-	now := a.Now()
-	s, acct, err := a.Store.SessionAccount(ctx, sessionHash, now)
+func (s *Service) SessionAccount(ctx context.Context, sessionHash string) (model.Account, error) {
+	now := s.Now()
+	sess, acct, err := s.Store.SessionAccount(ctx, sessionHash, now)
 	if err != nil {
 		return model.Account{}, err
 	}
-	if now.Sub(s.LastSeenAt) > sessionTouchEvery {
-		if err := a.Store.TouchSession(ctx, sessionHash, now, now.Add(SessionLifetime)); err != nil {
-			a.Logger.Warn("extend session", "error", err)
+	if now.Sub(sess.LastSeenAt) > sessionTouchEvery {
+		if err := s.Store.TouchSession(ctx, sessionHash, now, now.Add(SessionLifetime)); err != nil {
+			s.Logger.Warn("extend session", "error", err)
 		}
 	}
 	return acct, nil
@@ -32,13 +32,13 @@ func (a *App) SessionAccount(ctx context.Context, sessionHash string) (model.Acc
 
 // StartSession creates a session for the account and returns its secret
 // (for the cookie). Callers delete any previous session first (rotation).
-func (a *App) StartSession(ctx context.Context, accountID, userAgent, ip string) (string, error) {
+func (s *Service) StartSession(ctx context.Context, accountID, userAgent, ip string) (string, error) {
 	secret, hash := core.NewSecret()
-	now := a.Now()
+	now := s.Now()
 	if len(userAgent) > 200 {
 		userAgent = userAgent[:200]
 	}
-	err := a.Store.CreateSession(ctx, model.Session{IDHash: hash, AccountID: accountID, CreatedAt: now,
+	err := s.Store.CreateSession(ctx, model.Session{IDHash: hash, AccountID: accountID, CreatedAt: now,
 		LastSeenAt: now, ExpiresAt: now.Add(SessionLifetime), UserAgent: userAgent, IP: ip})
 	if err != nil {
 		return "", err
@@ -47,6 +47,6 @@ func (a *App) StartSession(ctx context.Context, accountID, userAgent, ip string)
 }
 
 // EndSession logs one session out.
-func (a *App) EndSession(ctx context.Context, sessionHash string) error {
-	return a.Store.DeleteSession(ctx, sessionHash)
+func (s *Service) EndSession(ctx context.Context, sessionHash string) error {
+	return s.Store.DeleteSession(ctx, sessionHash)
 }

@@ -1,4 +1,4 @@
-package app
+package accounts
 
 import (
 	"context"
@@ -117,9 +117,9 @@ type reservation struct {
 // attempt that reaches a limit starts the block at once, and the attempts
 // behind it wait for its row and see the block. A key already blocked
 // answers the wait and counts nothing (the attempt does not lengthen it).
-func (a *App) reserveAttempt(ctx context.Context, now time.Time, rules []core.ThrottleRule) (res reservation, blockedFor time.Duration, err error) {
+func (s *Service) reserveAttempt(ctx context.Context, now time.Time, rules []core.ThrottleRule) (res reservation, blockedFor time.Duration, err error) {
 	res = reservation{rules: rules, blocked: make([]bool, len(rules))}
-	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
 		// Rows are always locked in the rules' order (account, then IP),
 		// so two attempts cannot wait on each other.
 		states := make([]store.ThrottleState, len(rules))
@@ -158,8 +158,8 @@ func (a *App) reserveAttempt(ctx context.Context, now time.Time, rules []core.Th
 // refund takes back the reserved attempt from the rules from index `from`
 // on (the right password, or a check that could not run): one failure
 // less, and the block it started lifted.
-func (a *App) refund(ctx context.Context, res reservation, from int, now time.Time) error {
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+func (s *Service) refund(ctx context.Context, res reservation, from int, now time.Time) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		for i := from; i < len(res.rules); i++ {
 			st, err := tx.LockThrottle(ctx, res.rules[i].Key, now)
 			if err != nil {
@@ -186,8 +186,8 @@ var ErrPasswordsBusy = fmt.Errorf("%w: too many password checks at once", model.
 // "") after reserving the attempt. It returns nil for the right password
 // (the caller then refunds or clears the rules), ErrPasswordsBusy, a
 // ThrottledError for a failure that started a block, or errMismatch.
-func (a *App) checkReserved(ctx context.Context, now time.Time, rules []core.ThrottleRule, hash, password string) (reservation, error) {
-	res, wait, err := a.reserveAttempt(ctx, now, rules)
+func (s *Service) checkReserved(ctx context.Context, now time.Time, rules []core.ThrottleRule, hash, password string) (reservation, error) {
+	res, wait, err := s.reserveAttempt(ctx, now, rules)
 	if err != nil {
 		return res, err
 	}
@@ -195,18 +195,18 @@ func (a *App) checkReserved(ctx context.Context, now time.Time, rules []core.Thr
 		return res, &ThrottledError{Wait: wait}
 	}
 	if hash == "" {
-		err = a.Passwords.DummyVerify(password)
+		err = s.Passwords.DummyVerify(password)
 		if err == nil {
 			err = passwords.ErrMismatch
 		}
 	} else {
-		err = a.Passwords.Verify(hash, password)
+		err = s.Passwords.Verify(hash, password)
 	}
 	switch {
 	case err == nil:
 		return res, nil
 	case errors.Is(err, passwords.ErrBusy):
-		if rerr := a.refund(ctx, res, 0, now); rerr != nil {
+		if rerr := s.refund(ctx, res, 0, now); rerr != nil {
 			return res, rerr
 		}
 		return res, ErrPasswordsBusy
@@ -221,10 +221,10 @@ func (a *App) checkReserved(ctx context.Context, now time.Time, rules []core.Thr
 // errMismatch is a wrong password counted by checkReserved.
 var errMismatch = errors.New("wrong password")
 
-// mailAllowed counts one account e-mail to addr and reports whether it may
+// MailAllowed counts one account e-mail to addr and reports whether it may
 // go out.
-func (a *App) mailAllowed(ctx context.Context, tx *store.Tx, addr string) (bool, error) {
-	now := a.Now()
+func (s *Service) MailAllowed(ctx context.Context, tx *store.Tx, addr string) (bool, error) {
+	now := s.Now()
 	st, err := core.CountEvent(ctx, tx, mailKey(addr), mailWindow, now)
 	if err != nil {
 		return false, err
@@ -233,7 +233,7 @@ func (a *App) mailAllowed(ctx context.Context, tx *store.Tx, addr string) (bool,
 		return false, err
 	}
 	if st.Failures > mailLimit {
-		a.Logger.Warn("account e-mail limit reached; message not sent", "limit", mailLimit, "window", mailWindow)
+		s.Logger.Warn("account e-mail limit reached; message not sent", "limit", mailLimit, "window", mailWindow)
 		return false, nil
 	}
 	return true, nil
@@ -241,9 +241,9 @@ func (a *App) mailAllowed(ctx context.Context, tx *store.Tx, addr string) (bool,
 
 // issueToken invalidates the account's previous links of that purpose, stores
 // a new one and returns the link to e-mail.
-func (a *App) issueToken(ctx context.Context, tx *store.Tx, accountID string, purpose model.TokenPurpose,
+func (s *Service) issueToken(ctx context.Context, tx *store.Tx, accountID string, purpose model.TokenPurpose,
 	payload string, life time.Duration, path string) (string, error) {
-	now := a.Now()
+	now := s.Now()
 	if err := tx.InvalidateTokens(ctx, accountID, purpose, now); err != nil {
 		return "", err
 	}
@@ -253,11 +253,11 @@ func (a *App) issueToken(ctx context.Context, tx *store.Tx, accountID string, pu
 	if err != nil {
 		return "", err
 	}
-	return a.BaseURL + path + secret, nil
+	return s.BaseURL + path + secret, nil
 }
 
 // checkToken finds a usable token from the secret in a link.
-func (a *App) checkToken(ctx context.Context, q *store.Queries, secret string, purpose model.TokenPurpose) (model.Token, error) {
+func (s *Service) checkToken(ctx context.Context, q *store.Queries, secret string, purpose model.TokenPurpose) (model.Token, error) {
 	if secret == "" || len(secret) > 100 {
 		return model.Token{}, &TokenError{TokenInvalid}
 	}
@@ -269,7 +269,7 @@ func (a *App) checkToken(ctx context.Context, q *store.Queries, secret string, p
 		return t, err
 	case t.UsedAt != nil:
 		return t, &TokenError{TokenUsed}
-	case !a.Now().Before(t.ExpiresAt):
+	case !s.Now().Before(t.ExpiresAt):
 		return t, &TokenError{TokenExpired}
 	}
 	return t, nil
@@ -277,12 +277,12 @@ func (a *App) checkToken(ctx context.Context, q *store.Queries, secret string, p
 
 // useToken checks and consumes a token in tx; of two parallel clicks, one
 // wins and the other finds the link used.
-func (a *App) useToken(ctx context.Context, tx *store.Tx, secret string, purpose model.TokenPurpose) (model.Token, error) {
-	t, err := a.checkToken(ctx, tx.Queries, secret, purpose)
+func (s *Service) useToken(ctx context.Context, tx *store.Tx, secret string, purpose model.TokenPurpose) (model.Token, error) {
+	t, err := s.checkToken(ctx, tx.Queries, secret, purpose)
 	if err != nil {
 		return t, err
 	}
-	if err := tx.UseToken(ctx, t.Hash, a.Now()); errors.Is(err, model.ErrNotFound) {
+	if err := tx.UseToken(ctx, t.Hash, s.Now()); errors.Is(err, model.ErrNotFound) {
 		return t, &TokenError{TokenUsed}
 	} else if err != nil {
 		return t, err
@@ -306,26 +306,26 @@ var errSignupRace = errors.New("sign-up raced")
 // an address that already has an account it e-mails its owner a notice
 // instead, and answers the same, so that the form does not tell who has an
 // account.
-func (a *App) SignUp(ctx context.Context, in SignUp) error {
+func (s *Service) SignUp(ctx context.Context, in SignUp) error {
 	v := &model.ValidationError{}
-	email, name := a.checkNewAccount(in.Email, in.DisplayName, in.Password, v)
+	email, name := s.checkNewAccount(in.Email, in.DisplayName, in.Password, v)
 	if err := v.Err(); err != nil {
 		return err
 	}
 	// Hash first, whatever happens next, so that both answers cost the same.
-	hash, err := a.hashPassword(in.Password)
+	hash, err := s.hashPassword(in.Password)
 	if err != nil {
 		return err
 	}
-	now := a.Now()
-	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+	now := s.Now()
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
 		existing, err := tx.AccountByEmail(ctx, email)
 		if err == nil {
-			if ok, err := a.mailAllowed(ctx, tx, email); err != nil || !ok {
+			if ok, err := s.MailAllowed(ctx, tx, email); err != nil || !ok {
 				return err
 			}
-			return a.SendMail(ctx, tx, email, core.AccountLang(existing, in.Locale), "account_signup_exists",
-				linkMail{Name: existing.DisplayName, Link: a.BaseURL + "/password/forgot", Base: a.BaseURL})
+			return s.SendMail(ctx, tx, email, core.AccountLang(existing, in.Locale), "account_signup_exists",
+				linkMail{Name: existing.DisplayName, Link: s.BaseURL + "/password/forgot", Base: s.BaseURL})
 		}
 		if !errors.Is(err, model.ErrNotFound) {
 			return err
@@ -337,15 +337,15 @@ func (a *App) SignUp(ctx context.Context, in SignUp) error {
 		} else if err != nil {
 			return err
 		}
-		if _, err := a.mailAllowed(ctx, tx, email); err != nil {
+		if _, err := s.MailAllowed(ctx, tx, email); err != nil {
 			return err
 		}
-		link, err := a.issueToken(ctx, tx, acct.ID, model.TokenVerifyEmail, "", VerifyLifetime, "/verify/")
+		link, err := s.issueToken(ctx, tx, acct.ID, model.TokenVerifyEmail, "", VerifyLifetime, "/verify/")
 		if err != nil {
 			return err
 		}
-		return a.SendMail(ctx, tx, email, acct.Locale, "account_verify",
-			linkMail{Name: name, Link: link, Hours: int(VerifyLifetime.Hours()), Base: a.BaseURL})
+		return s.SendMail(ctx, tx, email, acct.Locale, "account_verify",
+			linkMail{Name: name, Link: link, Hours: int(VerifyLifetime.Hours()), Base: s.BaseURL})
 	})
 	if errors.Is(err, errSignupRace) {
 		return nil
@@ -356,15 +356,15 @@ func (a *App) SignUp(ctx context.Context, in SignUp) error {
 // ResendVerification e-mails a new verification link to an unverified
 // account's address. It does nothing, silently, for an unknown or verified
 // address, so the answer tells nothing.
-func (a *App) ResendVerification(ctx context.Context, email, lang string) error {
-	return a.mailAccountLink(ctx, email, lang, func(acct model.Account) bool { return !acct.Verified() },
+func (s *Service) ResendVerification(ctx context.Context, email, lang string) error {
+	return s.mailAccountLink(ctx, email, lang, func(acct model.Account) bool { return !acct.Verified() },
 		model.TokenVerifyEmail, VerifyLifetime, "/verify/", "account_verify")
 }
 
 // mailAccountLink e-mails a fresh link of that purpose to the account with
 // that address when wanted(account); for an unknown address it does nothing,
 // and answers the same.
-func (a *App) mailAccountLink(ctx context.Context, email, lang string, wanted func(model.Account) bool,
+func (s *Service) mailAccountLink(ctx context.Context, email, lang string, wanted func(model.Account) bool,
 	purpose model.TokenPurpose, life time.Duration, path, template string) error {
 	email = mail.NormalizeEmail(email)
 	if !mail.ValidEmail(email) {
@@ -372,7 +372,7 @@ func (a *App) mailAccountLink(ctx context.Context, email, lang string, wanted fu
 		v.Add("email", "account.error.email")
 		return v
 	}
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		acct, err := tx.AccountByEmail(ctx, email)
 		if errors.Is(err, model.ErrNotFound) {
 			return nil
@@ -380,27 +380,27 @@ func (a *App) mailAccountLink(ctx context.Context, email, lang string, wanted fu
 		if err != nil || !wanted(acct) {
 			return err
 		}
-		if ok, err := a.mailAllowed(ctx, tx, email); err != nil || !ok {
+		if ok, err := s.MailAllowed(ctx, tx, email); err != nil || !ok {
 			return err
 		}
-		link, err := a.issueToken(ctx, tx, acct.ID, purpose, "", life, path)
+		link, err := s.issueToken(ctx, tx, acct.ID, purpose, "", life, path)
 		if err != nil {
 			return err
 		}
-		return a.SendMail(ctx, tx, email, core.AccountLang(acct, lang), template,
-			linkMail{Name: acct.DisplayName, Link: link, Hours: int(life.Hours()), Base: a.BaseURL})
+		return s.SendMail(ctx, tx, email, core.AccountLang(acct, lang), template,
+			linkMail{Name: acct.DisplayName, Link: link, Hours: int(life.Hours()), Base: s.BaseURL})
 	})
 }
 
 // VerifyEmail consumes a verification link and marks the address verified.
-func (a *App) VerifyEmail(ctx context.Context, secret string) (model.Account, error) {
+func (s *Service) VerifyEmail(ctx context.Context, secret string) (model.Account, error) {
 	var acct model.Account
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		t, err := a.useToken(ctx, tx, secret, model.TokenVerifyEmail)
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+		t, err := s.useToken(ctx, tx, secret, model.TokenVerifyEmail)
 		if err != nil {
 			return err
 		}
-		if err := tx.MarkEmailVerified(ctx, t.AccountID, a.Now()); err != nil {
+		if err := tx.MarkEmailVerified(ctx, t.AccountID, s.Now()); err != nil {
 			return err
 		}
 		acct, err = tx.AccountByID(ctx, t.AccountID)
@@ -413,11 +413,11 @@ func (a *App) VerifyEmail(ctx context.Context, secret string) (model.Account, er
 // client IP. An unknown address costs the same time as a known one and
 // counts as a failure too, so neither timing nor blocking tells whether an
 // account exists.
-func (a *App) Login(ctx context.Context, email, password, ip string) (model.Account, error) {
+func (s *Service) Login(ctx context.Context, email, password, ip string) (model.Account, error) {
 	email = mail.NormalizeEmail(email)
-	now := a.Now()
+	now := s.Now()
 	rules := loginRules(email, ip)
-	acct, err := a.Store.AccountByEmail(ctx, email)
+	acct, err := s.Store.AccountByEmail(ctx, email)
 	hash := acct.PasswordHash
 	switch {
 	case errors.Is(err, model.ErrNotFound):
@@ -425,16 +425,16 @@ func (a *App) Login(ctx context.Context, email, password, ip string) (model.Acco
 	case err != nil:
 		return model.Account{}, err
 	}
-	res, err := a.checkReserved(ctx, now, rules, hash, password)
+	res, err := s.checkReserved(ctx, now, rules, hash, password)
 	switch {
 	case err == nil:
 		// The account's count is cleared; the IP's attempt is refunded
 		// but its count left to decay: clearing it would let one address
 		// reset it by logging into an account of its own.
-		if err := a.Store.ClearThrottle(ctx, accountKey(email)); err != nil {
+		if err := s.Store.ClearThrottle(ctx, accountKey(email)); err != nil {
 			return model.Account{}, err
 		}
-		if err := a.refund(ctx, res, 1, now); err != nil {
+		if err := s.refund(ctx, res, 1, now); err != nil {
 			return model.Account{}, err
 		}
 		return acct, nil
@@ -446,15 +446,15 @@ func (a *App) Login(ctx context.Context, email, password, ip string) (model.Acco
 
 // ForgotPassword e-mails a reset link to the account with that address, if
 // there is one; the answer is the same either way.
-func (a *App) ForgotPassword(ctx context.Context, email, lang string) error {
-	return a.mailAccountLink(ctx, email, lang, func(model.Account) bool { return true },
+func (s *Service) ForgotPassword(ctx context.Context, email, lang string) error {
+	return s.mailAccountLink(ctx, email, lang, func(model.Account) bool { return true },
 		model.TokenResetPassword, ResetLifetime, "/password/reset/", "account_reset")
 }
 
 // CheckResetLink tells whether a reset link can still be used, before the
 // form is shown.
-func (a *App) CheckResetLink(ctx context.Context, secret string) error {
-	_, err := a.checkToken(ctx, a.Store.Queries, secret, model.TokenResetPassword)
+func (s *Service) CheckResetLink(ctx context.Context, secret string) error {
+	_, err := s.checkToken(ctx, s.Store.Queries, secret, model.TokenResetPassword)
 	return err
 }
 
@@ -462,22 +462,22 @@ func (a *App) CheckResetLink(ctx context.Context, secret string) error {
 // of the account, clears its login throttle (the owner is never locked out
 // for long), and counts as a verification of the address, which the link
 // proved. The caller then starts a fresh session.
-func (a *App) ResetPassword(ctx context.Context, secret, password string) (model.Account, error) {
-	t, err := a.checkToken(ctx, a.Store.Queries, secret, model.TokenResetPassword)
+func (s *Service) ResetPassword(ctx context.Context, secret, password string) (model.Account, error) {
+	t, err := s.checkToken(ctx, s.Store.Queries, secret, model.TokenResetPassword)
 	if err != nil {
 		return model.Account{}, err
 	}
-	acct, err := a.Store.AccountByID(ctx, t.AccountID)
+	acct, err := s.Store.AccountByID(ctx, t.AccountID)
 	if err != nil {
 		return model.Account{}, err
 	}
-	hash, err := a.newPasswordHash(acct, "password", password)
+	hash, err := s.newPasswordHash(acct, "password", password)
 	if err != nil {
 		return model.Account{}, err
 	}
-	now := a.Now()
-	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := a.useToken(ctx, tx, secret, model.TokenResetPassword); err != nil {
+	now := s.Now()
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := s.useToken(ctx, tx, secret, model.TokenResetPassword); err != nil {
 			return err
 		}
 		if err := tx.SetPassword(ctx, acct.ID, hash, now); err != nil {
@@ -495,36 +495,36 @@ func (a *App) ResetPassword(ctx context.Context, secret, password string) (model
 		if err := tx.ClearThrottle(ctx, accountKey(acct.Email)); err != nil {
 			return err
 		}
-		if err := a.Audit(ctx, tx, "", acct.ID, "account.password_reset", acct.ID, ""); err != nil {
+		if err := s.Audit(ctx, tx, "", acct.ID, "account.password_reset", acct.ID, ""); err != nil {
 			return err
 		}
-		return a.SendMail(ctx, tx, acct.Email, core.AccountLang(acct, ""), "account_password_changed",
-			linkMail{Name: acct.DisplayName, Link: a.BaseURL + "/password/forgot", Base: a.BaseURL})
+		return s.SendMail(ctx, tx, acct.Email, core.AccountLang(acct, ""), "account_password_changed",
+			linkMail{Name: acct.DisplayName, Link: s.BaseURL + "/password/forgot", Base: s.BaseURL})
 	})
 	return acct, err
 }
 
 // newPasswordHash checks a new password's strength (reported on field) and
 // hashes it.
-func (a *App) newPasswordHash(acct model.Account, field, password string) (string, error) {
-	if code := a.Passwords.Check(password, acct.Email, acct.DisplayName); code != "" {
+func (s *Service) newPasswordHash(acct model.Account, field, password string) (string, error) {
+	if code := s.Passwords.Check(password, acct.Email, acct.DisplayName); code != "" {
 		v := &model.ValidationError{}
 		v.Add(field, code)
 		return "", v
 	}
-	return a.hashPassword(password)
+	return s.hashPassword(password)
 }
 
 // confirmPassword checks the password of a signed-in person before a
 // sensitive change. Failures count against the account's login throttle, so
 // a borrowed session cannot be used to guess the password.
-func (a *App) confirmPassword(ctx context.Context, acct model.Account, field, password string) error {
-	now := a.Now()
+func (s *Service) confirmPassword(ctx context.Context, acct model.Account, field, password string) error {
+	now := s.Now()
 	rules := []core.ThrottleRule{{Key: accountKey(acct.Email), Limit: AccountFailureLimit}}
-	res, err := a.checkReserved(ctx, now, rules, acct.PasswordHash, password)
+	res, err := s.checkReserved(ctx, now, rules, acct.PasswordHash, password)
 	switch {
 	case err == nil:
-		return a.refund(ctx, res, 0, now)
+		return s.refund(ctx, res, 0, now)
 	case errors.Is(err, errMismatch):
 		v := &model.ValidationError{}
 		v.Add(field, "account.error.current_password")
@@ -536,16 +536,16 @@ func (a *App) confirmPassword(ctx context.Context, acct model.Account, field, pa
 // ChangePassword replaces the password of a signed-in person, who gives the
 // current one. Every other session ends; keepSession (the hash of the
 // current session) stays.
-func (a *App) ChangePassword(ctx context.Context, acct model.Account, keepSession, current, password string) error {
-	if err := a.confirmPassword(ctx, acct, "current_password", current); err != nil {
+func (s *Service) ChangePassword(ctx context.Context, acct model.Account, keepSession, current, password string) error {
+	if err := s.confirmPassword(ctx, acct, "current_password", current); err != nil {
 		return err
 	}
-	hash, err := a.newPasswordHash(acct, "new_password", password)
+	hash, err := s.newPasswordHash(acct, "new_password", password)
 	if err != nil {
 		return err
 	}
-	now := a.Now()
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+	now := s.Now()
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.SetPassword(ctx, acct.ID, hash, now); err != nil {
 			return err
 		}
@@ -556,11 +556,11 @@ func (a *App) ChangePassword(ctx context.Context, acct model.Account, keepSessio
 		if err := tx.InvalidateTokens(ctx, acct.ID, model.TokenResetPassword, now); err != nil {
 			return err
 		}
-		if err := a.Audit(ctx, tx, "", acct.ID, "account.password_change", acct.ID, ""); err != nil {
+		if err := s.Audit(ctx, tx, "", acct.ID, "account.password_change", acct.ID, ""); err != nil {
 			return err
 		}
-		return a.SendMail(ctx, tx, acct.Email, core.AccountLang(acct, ""), "account_password_changed",
-			linkMail{Name: acct.DisplayName, Link: a.BaseURL + "/password/forgot", Base: a.BaseURL})
+		return s.SendMail(ctx, tx, acct.Email, core.AccountLang(acct, ""), "account_password_changed",
+			linkMail{Name: acct.DisplayName, Link: s.BaseURL + "/password/forgot", Base: s.BaseURL})
 	})
 }
 
@@ -568,7 +568,7 @@ func (a *App) ChangePassword(ctx context.Context, acct model.Account, keepSessio
 // notice to the current one; the address changes only when the link is
 // followed. Whether the new address already has an account is not told here
 // (that would reveal it); the link then fails with a clear message.
-func (a *App) RequestEmailChange(ctx context.Context, acct model.Account, newEmail, password string) error {
+func (s *Service) RequestEmailChange(ctx context.Context, acct model.Account, newEmail, password string) error {
 	newEmail = mail.NormalizeEmail(newEmail)
 	v := &model.ValidationError{}
 	switch {
@@ -580,33 +580,33 @@ func (a *App) RequestEmailChange(ctx context.Context, acct model.Account, newEma
 	if err := v.Err(); err != nil {
 		return err
 	}
-	if err := a.confirmPassword(ctx, acct, "email_password", password); err != nil {
+	if err := s.confirmPassword(ctx, acct, "email_password", password); err != nil {
 		return err
 	}
 	lang := core.AccountLang(acct, "")
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if ok, err := a.mailAllowed(ctx, tx, newEmail); err != nil || !ok {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+		if ok, err := s.MailAllowed(ctx, tx, newEmail); err != nil || !ok {
 			return err
 		}
-		link, err := a.issueToken(ctx, tx, acct.ID, model.TokenChangeEmail, newEmail, ChangeEmailLifetime, "/email/confirm/")
+		link, err := s.issueToken(ctx, tx, acct.ID, model.TokenChangeEmail, newEmail, ChangeEmailLifetime, "/email/confirm/")
 		if err != nil {
 			return err
 		}
-		data := linkMail{Name: acct.DisplayName, Link: link, Hours: int(ChangeEmailLifetime.Hours()), Email: newEmail, Base: a.BaseURL}
-		if err := a.SendMail(ctx, tx, newEmail, lang, "account_email_change", data); err != nil {
+		data := linkMail{Name: acct.DisplayName, Link: link, Hours: int(ChangeEmailLifetime.Hours()), Email: newEmail, Base: s.BaseURL}
+		if err := s.SendMail(ctx, tx, newEmail, lang, "account_email_change", data); err != nil {
 			return err
 		}
-		data.Link = a.BaseURL + "/password/forgot"
-		return a.SendMail(ctx, tx, acct.Email, lang, "account_email_change_notice", data)
+		data.Link = s.BaseURL + "/password/forgot"
+		return s.SendMail(ctx, tx, acct.Email, lang, "account_email_change_notice", data)
 	})
 }
 
 // ConfirmEmailChange consumes a change link and switches the account to the
 // new, now verified, address.
-func (a *App) ConfirmEmailChange(ctx context.Context, secret string) (model.Account, error) {
+func (s *Service) ConfirmEmailChange(ctx context.Context, secret string) (model.Account, error) {
 	var acct model.Account
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		t, err := a.useToken(ctx, tx, secret, model.TokenChangeEmail)
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+		t, err := s.useToken(ctx, tx, secret, model.TokenChangeEmail)
 		if err != nil {
 			return err
 		}
@@ -614,7 +614,7 @@ func (a *App) ConfirmEmailChange(ctx context.Context, secret string) (model.Acco
 		if err != nil {
 			return err
 		}
-		now := a.Now()
+		now := s.Now()
 		if err := tx.SetEmail(ctx, t.AccountID, t.Payload, now); errors.Is(err, model.ErrConflict) {
 			return ErrEmailTaken
 		} else if err != nil {
@@ -629,7 +629,7 @@ func (a *App) ConfirmEmailChange(ctx context.Context, secret string) (model.Acco
 		if err := tx.ClearThrottle(ctx, accountKey(old.Email)); err != nil {
 			return err
 		}
-		if err := a.Audit(ctx, tx, "", t.AccountID, "account.email_change", t.AccountID, ""); err != nil {
+		if err := s.Audit(ctx, tx, "", t.AccountID, "account.email_change", t.AccountID, ""); err != nil {
 			return err
 		}
 		acct, err = tx.AccountByID(ctx, t.AccountID)
@@ -639,7 +639,7 @@ func (a *App) ConfirmEmailChange(ctx context.Context, secret string) (model.Acco
 }
 
 // UpdateProfile saves the display name and language of an account.
-func (a *App) UpdateProfile(ctx context.Context, acct model.Account, displayName, locale string) (model.Account, error) {
+func (s *Service) UpdateProfile(ctx context.Context, acct model.Account, displayName, locale string) (model.Account, error) {
 	name, ok := cleanDisplayName(displayName)
 	v := &model.ValidationError{}
 	if !ok {
@@ -651,7 +651,7 @@ func (a *App) UpdateProfile(ctx context.Context, acct model.Account, displayName
 	if err := v.Err(); err != nil {
 		return acct, err
 	}
-	if err := a.saveProfile(ctx, acct.ID, name, locale); err != nil {
+	if err := s.saveProfile(ctx, acct.ID, name, locale); err != nil {
 		return acct, err
 	}
 	acct.DisplayName, acct.Locale = name, locale
@@ -659,18 +659,18 @@ func (a *App) UpdateProfile(ctx context.Context, acct model.Account, displayName
 }
 
 // SetLanguage saves the language an account reads (the language switch).
-func (a *App) SetLanguage(ctx context.Context, acct model.Account, locale string) error {
+func (s *Service) SetLanguage(ctx context.Context, acct model.Account, locale string) error {
 	if !i18n.Supported(locale) {
 		return model.ErrInvalid
 	}
-	return a.saveProfile(ctx, acct.ID, acct.DisplayName, locale)
+	return s.saveProfile(ctx, acct.ID, acct.DisplayName, locale)
 }
 
 // saveProfile stores name and language, and the language of the account's
 // e-mail subscriptions with them, so mass mail follows the account.
-func (a *App) saveProfile(ctx context.Context, accountID, name, locale string) error {
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.UpdateAccountProfile(ctx, accountID, name, locale, a.Now()); err != nil {
+func (s *Service) saveProfile(ctx context.Context, accountID, name, locale string) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.UpdateAccountProfile(ctx, accountID, name, locale, s.Now()); err != nil {
 			return err
 		}
 		return tx.SetAccountSubscriberLang(ctx, accountID, locale)
@@ -678,8 +678,8 @@ func (a *App) saveProfile(ctx context.Context, accountID, name, locale string) e
 }
 
 // Sessions lists an account's live sessions, most recently seen first.
-func (a *App) Sessions(ctx context.Context, accountID string) ([]model.Session, error) {
-	return a.Store.SessionsOf(ctx, accountID, a.Now())
+func (s *Service) Sessions(ctx context.Context, accountID string) ([]model.Session, error) {
+	return s.Store.SessionsOf(ctx, accountID, s.Now())
 }
 
 // SessionRef names a session in pages and forms without showing even the
@@ -687,19 +687,19 @@ func (a *App) Sessions(ctx context.Context, accountID string) ([]model.Session, 
 func SessionRef(idHash string) string { return core.HashSecret(idHash)[:16] }
 
 // EndOtherSessions logs the account out everywhere but keep.
-func (a *App) EndOtherSessions(ctx context.Context, accountID, keep string) error {
-	return a.Store.DeleteSessionsOf(ctx, accountID, keep)
+func (s *Service) EndOtherSessions(ctx context.Context, accountID, keep string) error {
+	return s.Store.DeleteSessionsOf(ctx, accountID, keep)
 }
 
 // EndSessionByRef logs out one of the account's own sessions.
-func (a *App) EndSessionByRef(ctx context.Context, accountID, ref string) error {
-	sessions, err := a.Sessions(ctx, accountID)
+func (s *Service) EndSessionByRef(ctx context.Context, accountID, ref string) error {
+	sessions, err := s.Sessions(ctx, accountID)
 	if err != nil {
 		return err
 	}
-	for _, s := range sessions {
-		if SessionRef(s.IDHash) == ref {
-			return a.Store.DeleteSession(ctx, s.IDHash)
+	for _, sess := range sessions {
+		if SessionRef(sess.IDHash) == ref {
+			return s.Store.DeleteSession(ctx, sess.IDHash)
 		}
 	}
 	return model.ErrNotFound
@@ -709,13 +709,13 @@ func (a *App) EndSessionByRef(ctx context.Context, accountID, ref string) error 
 // sessions, links and staff memberships go with it (foreign keys cascade).
 // A confirmation goes to the address, and the audit log keeps the account id
 // only, no personal data.
-func (a *App) DeleteAccount(ctx context.Context, acct model.Account, password string) error {
-	if err := a.confirmPassword(ctx, acct, "delete_password", password); err != nil {
+func (s *Service) DeleteAccount(ctx context.Context, acct model.Account, password string) error {
+	if err := s.confirmPassword(ctx, acct, "delete_password", password); err != nil {
 		return err
 	}
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		if err := a.SendMail(ctx, tx, acct.Email, core.AccountLang(acct, ""), "account_deleted",
-			linkMail{Name: acct.DisplayName, Base: a.BaseURL}); err != nil {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := s.SendMail(ctx, tx, acct.Email, core.AccountLang(acct, ""), "account_deleted",
+			linkMail{Name: acct.DisplayName, Base: s.BaseURL}); err != nil {
 			return err
 		}
 		for _, key := range []string{accountKey(acct.Email), mailKey(acct.Email)} {
@@ -726,40 +726,40 @@ func (a *App) DeleteAccount(ctx context.Context, acct model.Account, password st
 		if err := tx.DeleteAccount(ctx, acct.ID); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, "", acct.ID, "account.delete", acct.ID, "")
+		return s.Audit(ctx, tx, "", acct.ID, "account.delete", acct.ID, "")
 	})
 }
 
 // CleanupExpired deletes expired sessions, links expired for a day and
 // login counters quiet for a day. The cleanup job runs it hourly.
-func (a *App) CleanupExpired(ctx context.Context) error {
-	now := a.Now()
-	sessions, err := a.Store.DeleteExpiredSessions(ctx, now)
+func (s *Service) CleanupExpired(ctx context.Context) error {
+	now := s.Now()
+	sessions, err := s.Store.DeleteExpiredSessions(ctx, now)
 	if err != nil {
 		return fmt.Errorf("delete expired sessions: %w", err)
 	}
-	tokens, err := a.Store.DeleteStaleTokens(ctx, now.Add(-24*time.Hour))
+	tokens, err := s.Store.DeleteStaleTokens(ctx, now.Add(-24*time.Hour))
 	if err != nil {
 		return fmt.Errorf("delete stale tokens: %w", err)
 	}
-	throttles, err := a.Store.DeleteStaleThrottles(ctx, now.Add(-24*time.Hour), now)
+	throttles, err := s.Store.DeleteStaleThrottles(ctx, now.Add(-24*time.Hour), now)
 	if err != nil {
 		return err
 	}
 	// Unanswered invitations are kept a week past expiry so that the staff
 	// page can still say "expired" to someone who clicks late.
-	invitations, err := a.Store.DeleteStaleInvitations(ctx, now.Add(-7*24*time.Hour))
+	invitations, err := s.Store.DeleteStaleInvitations(ctx, now.Add(-7*24*time.Hour))
 	if err != nil {
 		return fmt.Errorf("delete stale invitations: %w", err)
 	}
-	a.Logger.Info("cleanup", "sessions", sessions, "tokens", tokens, "throttles", throttles, "invitations", invitations)
-	return a.PurgeRetained(ctx)
+	s.Logger.Info("cleanup", "sessions", sessions, "tokens", tokens, "throttles", throttles, "invitations", invitations)
+	return s.Retention.PurgeRetained(ctx)
 }
 
 // hashPassword hashes a new password; ErrPasswordsBusy when too many
 // hashes run at this moment.
-func (a *App) hashPassword(password string) (string, error) {
-	h, err := a.Passwords.Hash(password)
+func (s *Service) hashPassword(password string) (string, error) {
+	h, err := s.Passwords.Hash(password)
 	if errors.Is(err, passwords.ErrBusy) {
 		return "", ErrPasswordsBusy
 	}
