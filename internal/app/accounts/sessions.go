@@ -50,3 +50,31 @@ func (s *Service) StartSession(ctx context.Context, accountID, userAgent, ip str
 func (s *Service) EndSession(ctx context.Context, sessionHash string) error {
 	return s.Store.DeleteSession(ctx, sessionHash)
 }
+
+// Sessions lists an account's live sessions, most recently seen first.
+func (s *Service) Sessions(ctx context.Context, accountID string) ([]model.Session, error) {
+	return s.Store.SessionsOf(ctx, accountID, s.Now())
+}
+
+// SessionRef names a session in pages and forms without showing even the
+// hash that the database keys it by.
+func SessionRef(idHash string) string { return core.HashSecret(idHash)[:16] }
+
+// EndOtherSessions logs the account out everywhere but keep.
+func (s *Service) EndOtherSessions(ctx context.Context, accountID, keep string) error {
+	return s.Store.DeleteSessionsOf(ctx, accountID, keep)
+}
+
+// EndSessionByRef logs out one of the account's own sessions.
+func (s *Service) EndSessionByRef(ctx context.Context, accountID, ref string) error {
+	sessions, err := s.Sessions(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	for _, sess := range sessions {
+		if SessionRef(sess.IDHash) == ref {
+			return s.Store.DeleteSession(ctx, sess.IDHash)
+		}
+	}
+	return model.ErrNotFound
+}
