@@ -39,12 +39,11 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/parvis/parvis/internal/app/accounts"
-
 	"github.com/emersion/go-smtp"
 
 	"github.com/parvis/parvis/bench/internal/harness"
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/model"

@@ -35,10 +35,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/parvis/parvis/internal/app/accounts"
-
 	"github.com/parvis/parvis/bench/internal/harness"
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/model"

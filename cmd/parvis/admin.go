@@ -11,9 +11,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/parvis/parvis/internal/app/accounts"
-
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/server"

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/parvis/parvis/internal/app/accounts"
-
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store/storetest"
 )

@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/parvis/parvis/internal/app/accounts"
-
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"

@@ -8,9 +8,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/parvis/parvis/internal/app/accounts"
-
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 )

@@ -16,9 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis/parvis/internal/app/accounts"
-
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/smtpsink"

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app/accounts"
-
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/reqinfo"
 )

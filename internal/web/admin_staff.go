@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/parvis/parvis/internal/app/accounts"
-
 	"github.com/parvis/parvis/internal/model"
 )
 

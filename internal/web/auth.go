@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/parvis/parvis/internal/app/accounts"
-
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/i18n"

@@ -6,7 +6,6 @@ import (
 	"net/url"
 
 	"github.com/parvis/parvis/internal/app/accounts"
-
 	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/model"
 )
