@@ -7,7 +7,8 @@ import (
 )
 
 // CleanupExpired deletes expired sessions, links expired for a day and
-// login counters quiet for a day. The cleanup job runs it hourly.
+// login counters quiet for a day, then has the retention periods applied
+// (Deps.Retention). The cleanup job runs it hourly.
 func (s *Service) CleanupExpired(ctx context.Context) error {
 	now := s.Now()
 	sessions, err := s.Store.DeleteExpiredSessions(ctx, now)
