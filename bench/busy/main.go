@@ -43,6 +43,7 @@ import (
 
 	"github.com/parvis/parvis/bench/internal/harness"
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/config"
@@ -284,9 +285,9 @@ func seed(data, database, base string, commenters, registrants, places, subscrib
 	}))
 	s := seeded{app: a, store: srv.Store, org: org, pubID: pub.ID, eventID: evPub.ID}
 	for i := range max(commenters, registrants) {
-		acct := must(a.CreateAccount(ctx, app.NewAccount{Email: fmt.Sprintf("habitant%d@exemple.fr", i),
+		acct := must(a.Accounts.CreateAccount(ctx, accounts.NewAccount{Email: fmt.Sprintf("habitant%d@exemple.fr", i),
 			DisplayName: fmt.Sprintf("Habitant %d", i), Password: "une phrase de passe solide", Verified: true}))
-		s.cookies = append(s.cookies, must(a.StartSession(ctx, acct.ID, "busy", "127.0.0.1")))
+		s.cookies = append(s.cookies, must(a.Accounts.StartSession(ctx, acct.ID, "busy", "127.0.0.1")))
 	}
 	must0(srv.Store.InTx(ctx, func(tx *store.Tx) error {
 		for i := range subscribers {
@@ -305,7 +306,7 @@ func seed(data, database, base string, commenters, registrants, places, subscrib
 	must0(srv.Store.PutMailSettings(ctx, model.MailSettings{OrgID: org.ID, DigestHour: 7, WeeklyDay: 1, RatePerSecond: 1000, UpdatedAt: now}))
 	// The newsletter is written and sent by the community manager: the use
 	// cases check the sender's role (internal/app/policy).
-	com := must(a.CreateAccount(ctx, app.NewAccount{Email: "communication@bellerive.test", DisplayName: "Communication",
+	com := must(a.Accounts.CreateAccount(ctx, accounts.NewAccount{Email: "communication@bellerive.test", DisplayName: "Communication",
 		Password: "une phrase de passe solide", Verified: true}))
 	must0(srv.Store.PutMembership(ctx, model.Membership{AccountID: com.ID, OrgID: org.ID, Role: model.RoleManager, CreatedAt: now}))
 	s.managerID = com.ID

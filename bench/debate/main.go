@@ -37,6 +37,7 @@ import (
 
 	"github.com/parvis/parvis/bench/internal/harness"
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/model"
@@ -182,7 +183,7 @@ func prepare(data string, residents, pageComments int) []string {
 			}
 			secret, idHash := core.NewSecret()
 			if err := tx.CreateSession(ctx, model.Session{IDHash: idHash, AccountID: acct.ID, CreatedAt: now, LastSeenAt: now,
-				ExpiresAt: now.Add(app.SessionLifetime), UserAgent: "bench", IP: "127.0.0.1"}); err != nil {
+				ExpiresAt: now.Add(accounts.SessionLifetime), UserAgent: "bench", IP: "127.0.0.1"}); err != nil {
 				return err
 			}
 			secrets = append(secrets, secret)

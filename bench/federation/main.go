@@ -37,6 +37,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
@@ -121,7 +122,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	admin, err := a.CreateAccount(ctx, app.NewAccount{Email: "admin@bench.test", DisplayName: "Admin", Password: "une phrase de passe solide pour le banc", Verified: true})
+	admin, err := a.Accounts.CreateAccount(ctx, accounts.NewAccount{Email: "admin@bench.test", DisplayName: "Admin", Password: "une phrase de passe solide pour le banc", Verified: true})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -37,6 +37,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/config"
@@ -300,7 +301,7 @@ func seed(dir, dbURL string) model.Organisation {
 		"\n\n## À noter\n\n- Collecte des encombrants le 24 mars\n- Conseil municipal le 27 mars à 18 h\n"
 	// The newsletter is written and sent by the community manager: the use
 	// cases check the sender's role (internal/app/policy).
-	com, err := srv.App.CreateAccount(ctx, app.NewAccount{Email: "communication@bellerive.test", DisplayName: "Communication",
+	com, err := srv.App.Accounts.CreateAccount(ctx, accounts.NewAccount{Email: "communication@bellerive.test", DisplayName: "Communication",
 		Password: "une phrase de passe solide", Verified: true})
 	if err != nil {
 		log.Fatal(err)

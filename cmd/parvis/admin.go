@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/server"
@@ -113,7 +114,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if org != "" && role == "" {
 		role = string(model.RoleAdmin)
 	}
-	acct, err := srv.App.CreateAccount(ctx, app.NewAccount{Email: email, DisplayName: name, Password: password,
+	acct, err := srv.App.Accounts.CreateAccount(ctx, accounts.NewAccount{Email: email, DisplayName: name, Password: password,
 		Verified: true, Operator: operator, OrgHandle: org, Role: model.Role(role)})
 	if err != nil {
 		return explain(srv, err)

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store/storetest"
 )
@@ -37,7 +37,7 @@ func TestScreenCommandAppliesOrganisationWordLists(t *testing.T) {
 				t.Fatal(err)
 			}
 			// An administrator sets them: the use case asks the policy.
-			admin, err := srv.App.CreateAccount(ctx, app.NewAccount{Email: "dsi@ville-test.fr", DisplayName: "DSI",
+			admin, err := srv.App.Accounts.CreateAccount(ctx, accounts.NewAccount{Email: "dsi@ville-test.fr", DisplayName: "DSI",
 				Password: "une phrase de passe longue", Verified: true, OrgHandle: "ville-test", Role: model.RoleAdmin})
 			if err != nil {
 				t.Fatal(err)

@@ -6,6 +6,7 @@ package app
 import (
 	"context"
 
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/mailing"
@@ -57,7 +58,10 @@ type App struct {
 	Mailing *mailing.Service
 	// Console is the staff inbox (internal/app/console).
 	Console *console.Service
-	fed     fedState
+	// Accounts holds sign-up, login, passwords, sessions, invitations
+	// and the hourly cleanup (package accounts).
+	Accounts *accounts.Service
+	fed      fedState
 }
 
 // New builds the application on c and d and wires its features to one
@@ -66,9 +70,10 @@ type App struct {
 func New(ctx context.Context, c *core.Core, d Deps) (*App, error) {
 	a := &App{Core: c, Deps: d}
 	a.Console = console.New(c, console.Deps{Comments: a})
+	a.Accounts = accounts.New(c, accounts.Deps{Passwords: d.Passwords, Retention: a, Roles: a})
 	var err error
 	a.Mailing, err = mailing.New(ctx, c, mailing.Deps{MassSender: d.MassSender, Config: d.MailConfig,
-		Instance: d.Instance, Agenda: a, Publications: a, Accounts: a})
+		Instance: d.Instance, Agenda: a, Publications: a, Accounts: a.Accounts})
 	if err != nil {
 		return nil, err
 	}

@@ -119,7 +119,7 @@ func TestPolicyUseCases(t *testing.T) {
 		}
 		cases := []useCase{
 			{policy.StaffInvite, "RevokeInvitation", "", false, func(p principal) error {
-				return ts.App.RevokeInvitation(ctx, p.acct.ID, own.ID, unknown())
+				return ts.App.Accounts.RevokeInvitation(ctx, p.acct.ID, own.ID, unknown())
 			}},
 			{policy.StaffManage, "Staff", "", false, func(p principal) error { _, _, err := ts.App.Staff(ctx, p.acct.ID, own.ID); return err }},
 			{policy.ServicesManage, "RenameService", "", false, func(p principal) error {

@@ -58,9 +58,10 @@ func (a *App) Staff(ctx context.Context, actorID, orgID string) ([]model.StaffMe
 	return members, services, err
 }
 
-// checkRoleServices validates a role and, for agents, their services (at
+// CheckRoleServices validates a role and, for agents, their services (at
 // least one, each belonging to the organisation). Other roles carry none.
-func checkRoleServices(ctx context.Context, tx *store.Tx, orgID string, role model.Role, serviceIDs []string, v *model.ValidationError) ([]string, error) {
+// Invitations (package accounts) check roles with it too.
+func (a *App) CheckRoleServices(ctx context.Context, tx *store.Tx, orgID string, role model.Role, serviceIDs []string, v *model.ValidationError) ([]string, error) {
 	if !role.Valid() {
 		v.Add("role", "staff.error.role")
 		return nil, nil
@@ -127,7 +128,7 @@ func (a *App) ChangeMember(ctx context.Context, actorID, orgID, accountID string
 			return err
 		}
 		v := &model.ValidationError{}
-		services, err := checkRoleServices(ctx, tx, orgID, role, serviceIDs, v)
+		services, err := a.CheckRoleServices(ctx, tx, orgID, role, serviceIDs, v)
 		if err != nil {
 			return err
 		}
@@ -141,7 +142,7 @@ func (a *App) ChangeMember(ctx context.Context, actorID, orgID, accountID string
 		if err := tx.PutMembership(ctx, current); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, orgID, actorID, "staff.change", accountID, describeRole(role, services))
+		return a.Audit(ctx, tx, orgID, actorID, "staff.change", accountID, a.DescribeRole(role, services))
 	})
 }
 
@@ -163,8 +164,9 @@ func (a *App) RemoveMember(ctx context.Context, actorID, orgID, accountID string
 	})
 }
 
-// describeRole is the audit detail of a role change.
-func describeRole(role model.Role, serviceIDs []string) string {
+// DescribeRole is the audit detail of a role change (and of an invitation,
+// package accounts).
+func (a *App) DescribeRole(role model.Role, serviceIDs []string) string {
 	if len(serviceIDs) == 0 {
 		return string(role)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -107,7 +108,7 @@ func seedDebate(ctx context.Context, a *app.App, org model.Organisation, service
 // two residents, hidden by the community manager citing rule 1, and appealed
 // by its author: the appeal waits for another moderator.
 func seedModeratedComment(ctx context.Context, a *app.App, org model.Organisation, pub model.Publication, who map[string]model.Account) error {
-	author, err := a.CreateAccount(ctx, app.NewAccount{Email: "gerard.l@example.org", DisplayName: "Gérard L.", Password: Password, Verified: true})
+	author, err := a.Accounts.CreateAccount(ctx, accounts.NewAccount{Email: "gerard.l@example.org", DisplayName: "Gérard L.", Password: Password, Verified: true})
 	if err != nil {
 		return err
 	}

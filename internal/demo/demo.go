@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 )
@@ -91,7 +92,7 @@ func Seed(ctx context.Context, a *app.App) ([]Login, error) {
 		serviceIDs[s.slug] = id
 	}
 	for _, p := range append(append([]person{}, staff...), residents...) {
-		acct, err := a.CreateAccount(ctx, app.NewAccount{Email: p.email, DisplayName: p.name, Password: Password, Verified: true})
+		acct, err := a.Accounts.CreateAccount(ctx, accounts.NewAccount{Email: p.email, DisplayName: p.name, Password: Password, Verified: true})
 		if err != nil {
 			return nil, fmt.Errorf("demo account %s: %w", p.email, err)
 		}

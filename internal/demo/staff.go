@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/model"
 )
 
@@ -29,7 +30,7 @@ func seedStaff(ctx context.Context, a *app.App, commune model.Organisation) erro
 			jeunesse = s.ID
 		}
 	}
-	if _, err := a.Invite(ctx, admin, commune.ID, app.NewInvitation{Email: "nadia.haddad@bellerive.example",
+	if _, err := a.Accounts.Invite(ctx, admin, commune.ID, accounts.NewInvitation{Email: "nadia.haddad@bellerive.example",
 		Role: model.RoleAgent, ServiceIDs: []string{jeunesse}}, "fr"); err != nil {
 		return fmt.Errorf("demo invitation: %w", err)
 	}
@@ -69,6 +70,6 @@ func seedStaff(ctx context.Context, a *app.App, commune model.Organisation) erro
 	if err := a.Store.PutMembership(ctx, model.Membership{AccountID: mayor.ID, OrgID: cc.ID, Role: model.RoleValidator, CreatedAt: a.Now()}); err != nil {
 		return err
 	}
-	_, err = a.Invite(ctx, admin, cc.ID, app.NewInvitation{Email: "communication@cc-valdeloire.example", Role: model.RoleManager}, "fr")
+	_, err = a.Accounts.Invite(ctx, admin, cc.ID, accounts.NewInvitation{Email: "communication@cc-valdeloire.example", Role: model.RoleManager}, "fr")
 	return err
 }

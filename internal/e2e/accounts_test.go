@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/smtpsink"
@@ -119,7 +120,7 @@ func signedIn(t *testing.T, c *testserver.Client) bool {
 // newAccount creates a verified account directly.
 func newAccount(t *testing.T, ts *testserver.TS, email, name string) model.Account {
 	t.Helper()
-	a, err := ts.App.CreateAccount(context.Background(), app.NewAccount{Email: email, DisplayName: name, Password: goodPassword, Verified: true})
+	a, err := ts.App.Accounts.CreateAccount(context.Background(), accounts.NewAccount{Email: email, DisplayName: name, Password: goodPassword, Verified: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,7 +329,7 @@ func TestVerificationLinkExpires(t *testing.T) {
 		c := ts.Client(t)
 		mustStatus(t, "signup", c.Post("/signup", form("email", "lent@example.org", "display_name", "Lent", "password", goodPassword)), 303)
 		link := mailLink(t, ts, "lent@example.org", "Confirmez", "/verify/", 1)
-		ts.Clock.Advance(app.VerifyLifetime + time.Minute)
+		ts.Clock.Advance(accounts.VerifyLifetime + time.Minute)
 		r := c.Get(link)
 		mustStatus(t, "expired link", r, 410)
 		mustContain(t, "expired link", r.Body, "Ce lien a expiré", `action="/verify/resend"`, `name="email"`)
@@ -398,7 +399,7 @@ func TestForgottenPasswordReset(t *testing.T) {
 		// A reset link lasts one hour.
 		mustStatus(t, "forgot again", c.Post("/password/forgot", form("email", "oubli@example.org")), 303)
 		late := mailLink(t, ts, "oubli@example.org", "Choisissez un nouveau mot de passe", "/password/reset/", 2)
-		ts.Clock.Advance(app.ResetLifetime + time.Second)
+		ts.Clock.Advance(accounts.ResetLifetime + time.Second)
 		mustContain(t, "expired reset", c.Get(late).Body, "Ce lien a expiré")
 		r = c.Post(late, form("password", "encore un autre secret long"))
 		mustStatus(t, "expired reset post", r, 410)
@@ -533,7 +534,7 @@ func TestDeleteAccount(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		acct, err := ts.App.CreateAccount(ctx, app.NewAccount{Email: "partir@example.org", DisplayName: "Partante",
+		acct, err := ts.App.Accounts.CreateAccount(ctx, accounts.NewAccount{Email: "partir@example.org", DisplayName: "Partante",
 			Password: goodPassword, Verified: true, OrgHandle: "bourg", Role: model.RoleEditor})
 		if err != nil {
 			t.Fatal(err)
@@ -590,7 +591,7 @@ func TestLoginThrottling(t *testing.T) {
 		ts := testserver.Start(t, testserver.Options{Engine: engine})
 		newAccount(t, ts, "cible@example.org", "Cible")
 		c := ts.Client(t)
-		for i := 1; i < app.AccountFailureLimit; i++ {
+		for i := 1; i < accounts.AccountFailureLimit; i++ {
 			mustStatus(t, "failure", login(t, c, "cible@example.org", "essai au hasard"), 422)
 		}
 		r := login(t, c, "cible@example.org", "essai au hasard")
@@ -601,7 +602,7 @@ func TestLoginThrottling(t *testing.T) {
 		mustStatus(t, "right password while blocked", r, 429)
 		// An unknown address is throttled the same way, so blocking tells
 		// nothing about which addresses have accounts.
-		for i := 0; i < app.AccountFailureLimit; i++ {
+		for i := 0; i < accounts.AccountFailureLimit; i++ {
 			r = login(t, c, "personne@example.org", "essai au hasard")
 		}
 		mustStatus(t, "unknown address", r, 429)
@@ -616,7 +617,7 @@ func TestLoginThrottling(t *testing.T) {
 
 		// The owner is never locked out: a reset clears the block.
 		other := ts.Client(t)
-		for i := 0; i < app.AccountFailureLimit; i++ {
+		for i := 0; i < accounts.AccountFailureLimit; i++ {
 			r = login(t, other, "cible@example.org", "essai au hasard")
 		}
 		mustStatus(t, "blocked again", r, 429)
@@ -635,7 +636,7 @@ func TestLoginThrottlingPerIP(t *testing.T) {
 		// Many addresses, few tries each: the per-address limit never
 		// triggers, the per-IP one does.
 		var r testserver.Response
-		for i := 0; i < app.IPFailureLimit; i++ {
+		for i := 0; i < accounts.IPFailureLimit; i++ {
 			r = login(t, c, "essai"+string(rune('a'+i))+"@example.org", "mot de passe au hasard")
 		}
 		mustStatus(t, "IP limit", r, 429)
@@ -757,14 +758,14 @@ func TestCleanupRemovesExpiredSessionsAndTokens(t *testing.T) {
 		if count("sessions") != 1 || count("tokens") != 1 || count("login_throttle") == 0 {
 			t.Fatalf("before: %d sessions, %d tokens, %d throttles", count("sessions"), count("tokens"), count("login_throttle"))
 		}
-		if err := ts.App.CleanupExpired(ctx); err != nil {
+		if err := ts.App.Accounts.CleanupExpired(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if count("sessions") != 1 || count("tokens") != 1 || count("invitations") != 1 {
 			t.Fatal("cleanup removed live rows")
 		}
-		ts.Clock.Advance(app.SessionLifetime + time.Hour)
-		if err := ts.App.CleanupExpired(ctx); err != nil {
+		ts.Clock.Advance(accounts.SessionLifetime + time.Hour)
+		if err := ts.App.Accounts.CleanupExpired(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if s, tk, th, inv := count("sessions"), count("tokens"), count("login_throttle"), count("invitations"); s != 0 || tk != 0 || th != 0 || inv != 0 {

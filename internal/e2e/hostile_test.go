@@ -251,7 +251,7 @@ func TestRetentionDeletesWhatThePagesPromise(t *testing.T) {
 			t.Fatal(err)
 		}
 		ts.Clock.Set(end.Add(app.RegistrationRetention - time.Hour))
-		if err := ts.App.CleanupExpired(ctx); err != nil {
+		if err := ts.App.Accounts.CleanupExpired(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if n := count(); n != 2 {
@@ -261,7 +261,7 @@ func TestRetentionDeletesWhatThePagesPromise(t *testing.T) {
 		if _, err := ts.Store.MarkSeen(ctx, "https://mastodon.example/activities/recente", ts.Clock.Now()); err != nil {
 			t.Fatal(err)
 		}
-		if err := ts.App.CleanupExpired(ctx); err != nil {
+		if err := ts.App.Accounts.CleanupExpired(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if n := count(); n != 0 {

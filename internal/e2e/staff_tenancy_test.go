@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -22,7 +22,7 @@ func TestStaffCannotTouchAnotherOrganisation(t *testing.T) {
 		adminB := adminOf(t, ts, b)
 		bService := service(t, ts, b, "Voirie")
 		bMember := ts.Staff(t, "agent@commune-b.test", "commune-b", model.RoleAgent, bService)
-		bInv, err := ts.App.Invite(t.Context(), adminB, b.ID, app.NewInvitation{Email: "futur@commune-b.test", Role: model.RoleEditor}, "fr")
+		bInv, err := ts.App.Accounts.Invite(t.Context(), adminB, b.ID, accounts.NewInvitation{Email: "futur@commune-b.test", Role: model.RoleEditor}, "fr")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -270,7 +270,7 @@ func (s *Server) workers(st *store.Store, sender mail.Sender, logger *slog.Logge
 			mailFailed.Inc()
 		}
 	}})
-	river.AddWorker(workers, &jobs.CleanupWorker{Run: a.CleanupExpired})
+	river.AddWorker(workers, &jobs.CleanupWorker{Run: a.Accounts.CleanupExpired})
 	river.AddWorker(workers, &jobs.OverdueDigestWorker{Run: a.Console.SendOverdueDigests})
 	river.AddWorker(workers, &jobs.FollowerSnapshotWorker{Run: a.SnapshotFollowers})
 	river.AddWorker(workers, &jobs.PublishWorker{Publisher: a})

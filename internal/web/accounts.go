@@ -6,7 +6,7 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/reqinfo"
 )
@@ -87,7 +87,7 @@ func (h *Handler) signup(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	err = h.app.SignUp(r.Context(), app.SignUp{Email: f.Value("email"), DisplayName: f.Value("display_name"),
+	err = h.app.Accounts.SignUp(r.Context(), accounts.SignUp{Email: f.Value("email"), DisplayName: f.Value("display_name"),
 		Password: f.Value("password"), Locale: lang(r)})
 	if err != nil {
 		return h.refused(w, r, "account/signup", "account.signup.title", f, nil, err)
@@ -104,18 +104,18 @@ type linkProblem struct {
 }
 
 func (h *Handler) renderLinkProblem(w http.ResponseWriter, r *http.Request, kind string, err error) error {
-	var te *app.TokenError
+	var te *accounts.TokenError
 	reason := ""
 	switch {
 	case errors.As(err, &te):
 		reason = te.Reason
-	case errors.Is(err, app.ErrEmailTaken):
+	case errors.Is(err, accounts.ErrEmailTaken):
 		reason = "taken"
 	default:
 		return err
 	}
 	status := http.StatusGone
-	if reason == app.TokenInvalid {
+	if reason == accounts.TokenInvalid {
 		status = http.StatusNotFound
 	} else if reason == "taken" {
 		status = http.StatusConflict
@@ -129,7 +129,7 @@ func (h *Handler) renderLinkProblem(w http.ResponseWriter, r *http.Request, kind
 }
 
 func (h *Handler) verify(w http.ResponseWriter, r *http.Request) error {
-	if _, err := h.app.VerifyEmail(r.Context(), r.PathValue("token")); err != nil {
+	if _, err := h.app.Accounts.VerifyEmail(r.Context(), r.PathValue("token")); err != nil {
 		return h.renderLinkProblem(w, r, "verify", err)
 	}
 	noStore(w)
@@ -149,7 +149,7 @@ func (h *Handler) resend(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.app.ResendVerification(r.Context(), f.Value("email"), lang(r)); err != nil {
+	if err := h.app.Accounts.ResendVerification(r.Context(), f.Value("email"), lang(r)); err != nil {
 		return h.refused(w, r, "account/resend", "account.resend.title", f, nil, err)
 	}
 	redirect(w, r, "/verify/sent")
@@ -190,10 +190,10 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	var acct model.Account
 	if !f.HasErrors() {
-		acct, err = h.app.Login(r.Context(), email, password, reqinfo.ClientIP(r))
-		var te *app.ThrottledError
+		acct, err = h.app.Accounts.Login(r.Context(), email, password, reqinfo.ClientIP(r))
+		var te *accounts.ThrottledError
 		switch {
-		case errors.Is(err, app.ErrPasswordsBusy):
+		case errors.Is(err, accounts.ErrPasswordsBusy):
 			// Too many password checks at once on this process: their
 			// memory is bounded, so the visitor is asked to retry.
 			data.Busy = true
@@ -201,7 +201,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 		case errors.As(err, &te):
 			data.WaitMinutes = te.Minutes()
 			f.General = "account.login.throttled_summary"
-		case errors.Is(err, app.ErrBadCredentials):
+		case errors.Is(err, accounts.ErrBadCredentials):
 			f.Set("password", "account.login.bad_credentials")
 		case err != nil:
 			return err
@@ -233,11 +233,11 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 // never carried over.
 func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, accountID string) error {
 	if old := sessionFrom(r.Context()); old != "" {
-		if err := h.app.EndSession(r.Context(), old); err != nil {
+		if err := h.app.Accounts.EndSession(r.Context(), old); err != nil {
 			return err
 		}
 	}
-	secret, err := h.app.StartSession(r.Context(), accountID, r.UserAgent(), reqinfo.ClientIP(r))
+	secret, err := h.app.Accounts.StartSession(r.Context(), accountID, r.UserAgent(), reqinfo.ClientIP(r))
 	if err != nil {
 		return err
 	}
@@ -247,7 +247,7 @@ func (h *Handler) startSession(w http.ResponseWriter, r *http.Request, accountID
 
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
 	if s := sessionFrom(r.Context()); s != "" {
-		if err := h.app.EndSession(r.Context(), s); err != nil {
+		if err := h.app.Accounts.EndSession(r.Context(), s); err != nil {
 			return err
 		}
 	}
@@ -269,7 +269,7 @@ func (h *Handler) forgot(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.app.ForgotPassword(r.Context(), f.Value("email"), lang(r)); err != nil {
+	if err := h.app.Accounts.ForgotPassword(r.Context(), f.Value("email"), lang(r)); err != nil {
 		return h.refused(w, r, "account/forgot", "account.forgot.title", f, nil, err)
 	}
 	redirect(w, r, "/password/sent")
@@ -277,7 +277,7 @@ func (h *Handler) forgot(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) resetForm(w http.ResponseWriter, r *http.Request) error {
-	if err := h.app.CheckResetLink(r.Context(), r.PathValue("token")); err != nil {
+	if err := h.app.Accounts.CheckResetLink(r.Context(), r.PathValue("token")); err != nil {
 		return h.renderLinkProblem(w, r, "reset", err)
 	}
 	v := h.view(r, "account.reset.title", r.PathValue("token"))
@@ -294,8 +294,8 @@ func (h *Handler) reset(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	token := r.PathValue("token")
-	acct, err := h.app.ResetPassword(r.Context(), token, f.Value("password"))
-	var te *app.TokenError
+	acct, err := h.app.Accounts.ResetPassword(r.Context(), token, f.Value("password"))
+	var te *accounts.TokenError
 	if errors.As(err, &te) {
 		return h.renderLinkProblem(w, r, "reset", err)
 	}
@@ -314,7 +314,7 @@ func (h *Handler) reset(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) confirmEmail(w http.ResponseWriter, r *http.Request) error {
-	if _, err := h.app.ConfirmEmailChange(r.Context(), r.PathValue("token")); err != nil {
+	if _, err := h.app.Accounts.ConfirmEmailChange(r.Context(), r.PathValue("token")); err != nil {
 		return h.renderLinkProblem(w, r, "email", err)
 	}
 	noStore(w)
@@ -347,18 +347,18 @@ type sessionRow struct {
 func (h *Handler) accountData(r *http.Request) (*accountView, error) {
 	acct, _ := accountFrom(r.Context())
 	current := sessionFrom(r.Context())
-	sessions, err := h.app.Sessions(r.Context(), acct.ID)
+	sessions, err := h.app.Accounts.Sessions(r.Context(), acct.ID)
 	if err != nil {
 		return nil, err
 	}
 	d := &accountView{Verified: acct.Verified(), Email: emptyForm(), Password: emptyForm(), Delete: emptyForm(),
 		Profile:    &Form{Values: url.Values{"display_name": {acct.DisplayName}, "locale": {acct.Locale}}, Errors: map[string]string{}},
-		CurrentRef: app.SessionRef(current)}
+		CurrentRef: accounts.SessionRef(current)}
 	if d.Profile.Value("locale") == "" {
 		d.Profile.Values.Set("locale", lang(r))
 	}
 	for _, s := range sessions {
-		row := sessionRow{Ref: app.SessionRef(s.IDHash), Device: s.UserAgent, IP: s.IP, LastSeen: s.LastSeenAt, Current: s.IDHash == current}
+		row := sessionRow{Ref: accounts.SessionRef(s.IDHash), Device: s.UserAgent, IP: s.IP, LastSeen: s.LastSeenAt, Current: s.IDHash == current}
 		if !row.Current {
 			d.OtherCount++
 		}
@@ -390,7 +390,7 @@ func (h *Handler) accountRefused(w http.ResponseWriter, r *http.Request, section
 	if derr != nil {
 		return derr
 	}
-	var te *app.ThrottledError
+	var te *accounts.ThrottledError
 	status := http.StatusUnprocessableEntity
 	if errors.As(err, &te) {
 		d.ThrottledIn = section
@@ -419,7 +419,7 @@ func (h *Handler) updateProfile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	acct, _ := accountFrom(r.Context())
-	if _, err := h.app.UpdateProfile(r.Context(), acct, f.Value("display_name"), f.Value("locale")); err != nil {
+	if _, err := h.app.Accounts.UpdateProfile(r.Context(), acct, f.Value("display_name"), f.Value("locale")); err != nil {
 		return h.accountRefused(w, r, "profile", f, err)
 	}
 	h.flash(w, "account.flash.profile_saved")
@@ -433,7 +433,7 @@ func (h *Handler) changeEmail(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	acct, _ := accountFrom(r.Context())
-	if err := h.app.RequestEmailChange(r.Context(), acct, f.Value("new_email"), f.Value("email_password")); err != nil {
+	if err := h.app.Accounts.RequestEmailChange(r.Context(), acct, f.Value("new_email"), f.Value("email_password")); err != nil {
 		return h.accountRefused(w, r, "email", f, err)
 	}
 	h.flash(w, "account.flash.email_sent")
@@ -447,7 +447,7 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	acct, _ := accountFrom(r.Context())
-	err = h.app.ChangePassword(r.Context(), acct, sessionFrom(r.Context()), f.Value("current_password"), f.Value("new_password"))
+	err = h.app.Accounts.ChangePassword(r.Context(), acct, sessionFrom(r.Context()), f.Value("current_password"), f.Value("new_password"))
 	if err != nil {
 		return h.accountRefused(w, r, "password", f, err)
 	}
@@ -458,7 +458,7 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) resendOwn(w http.ResponseWriter, r *http.Request) error {
 	acct, _ := accountFrom(r.Context())
-	if err := h.app.ResendVerification(r.Context(), acct.Email, lang(r)); err != nil {
+	if err := h.app.Accounts.ResendVerification(r.Context(), acct.Email, lang(r)); err != nil {
 		return err
 	}
 	h.flash(w, "account.flash.verify_sent")
@@ -468,7 +468,7 @@ func (h *Handler) resendOwn(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) endOtherSessions(w http.ResponseWriter, r *http.Request) error {
 	acct, _ := accountFrom(r.Context())
-	if err := h.app.EndOtherSessions(r.Context(), acct.ID, sessionFrom(r.Context())); err != nil {
+	if err := h.app.Accounts.EndOtherSessions(r.Context(), acct.ID, sessionFrom(r.Context())); err != nil {
 		return err
 	}
 	h.flash(w, "account.flash.sessions_ended")
@@ -478,7 +478,7 @@ func (h *Handler) endOtherSessions(w http.ResponseWriter, r *http.Request) error
 
 func (h *Handler) endOneSession(w http.ResponseWriter, r *http.Request) error {
 	acct, _ := accountFrom(r.Context())
-	err := h.app.EndSessionByRef(r.Context(), acct.ID, r.PathValue("ref"))
+	err := h.app.Accounts.EndSessionByRef(r.Context(), acct.ID, r.PathValue("ref"))
 	// A session already gone (double submission, expiry) is not an error.
 	if err != nil && !errors.Is(err, model.ErrNotFound) {
 		return err
@@ -494,7 +494,7 @@ func (h *Handler) deleteAccount(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	acct, _ := accountFrom(r.Context())
-	if err := h.app.DeleteAccount(r.Context(), acct, f.Value("delete_password")); err != nil {
+	if err := h.app.Accounts.DeleteAccount(r.Context(), acct, f.Value("delete_password")); err != nil {
 		return h.accountRefused(w, r, "delete", f, err)
 	}
 	h.clearSessionCookie(w)

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"slices"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/model"
 )
 
@@ -66,7 +66,7 @@ func (h *Handler) renderStaffPage(w http.ResponseWriter, r *http.Request, status
 	if err != nil {
 		return err
 	}
-	invs, err := h.app.PendingInvitations(ctx, acct.ID, org.ID)
+	invs, err := h.app.Accounts.PendingInvitations(ctx, acct.ID, org.ID)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (h *Handler) invite(w http.ResponseWriter, r *http.Request) error {
 	acct, _ := accountFrom(r.Context())
 	org, _ := orgFrom(r.Context())
 	f := newForm(r)
-	_, err := h.app.Invite(r.Context(), acct, org.ID, app.NewInvitation{Email: f.Value("email"),
+	_, err := h.app.Accounts.Invite(r.Context(), acct, org.ID, accounts.NewInvitation{Email: f.Value("email"),
 		Role: model.Role(f.Value("role")), ServiceIDs: f.Values["services"]}, lang(r))
 	if f.Absorb(err) {
 		return h.renderStaffPage(w, r, http.StatusUnprocessableEntity, f)
@@ -108,7 +108,7 @@ func (h *Handler) invite(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) revokeInvitation(w http.ResponseWriter, r *http.Request) error {
 	acct, _ := accountFrom(r.Context())
 	org, _ := orgFrom(r.Context())
-	err := h.app.RevokeInvitation(r.Context(), acct.ID, org.ID, r.PathValue("id"))
+	err := h.app.Accounts.RevokeInvitation(r.Context(), acct.ID, org.ID, r.PathValue("id"))
 	switch {
 	case errors.Is(err, model.ErrNotFound):
 		// Revoked already (a second click) or not this organisation's: nothing changes.

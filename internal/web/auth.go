@@ -6,7 +6,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/i18n"
@@ -29,7 +29,7 @@ func (h *Handler) Session(next http.Handler) http.Handler {
 		}
 		if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
 			hash := core.HashSecret(c.Value)
-			acct, err := h.app.SessionAccount(ctx, hash)
+			acct, err := h.app.Accounts.SessionAccount(ctx, hash)
 			switch {
 			case err == nil:
 				ctx = withAccount(ctx, acct, hash)
@@ -56,7 +56,7 @@ const langCookie = "parvis_lang"
 
 func (h *Handler) setSessionCookie(w http.ResponseWriter, secret string) {
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: secret, Path: "/", HttpOnly: true,
-		Secure: h.cfg.Secure, SameSite: http.SameSiteLaxMode, MaxAge: int(app.SessionLifetime.Seconds())})
+		Secure: h.cfg.Secure, SameSite: http.SameSiteLaxMode, MaxAge: int(accounts.SessionLifetime.Seconds())})
 }
 
 func (h *Handler) clearSessionCookie(w http.ResponseWriter) {

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"net/url"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/model"
 )
@@ -14,11 +14,11 @@ import (
 // "expired" or "used".
 type invitationPageData struct {
 	State string
-	Info  app.InvitationInfo
+	Info  accounts.InvitationInfo
 	Token string
 	Next  string // login URL that comes back here
 	// OtherAccount: signed in with another address than the invited one,
-	// which cannot accept (app.ErrInvitationOtherAccount).
+	// which cannot accept (accounts.ErrInvitationOtherAccount).
 	OtherAccount bool
 }
 
@@ -27,13 +27,13 @@ type invitationPageData struct {
 // prefetching mail clients cannot use the invitation up.
 func (h *Handler) invitationPage(w http.ResponseWriter, r *http.Request) error {
 	token := r.PathValue("token")
-	info, err := h.app.InvitationByToken(r.Context(), token)
+	info, err := h.app.Accounts.InvitationByToken(r.Context(), token)
 	return h.renderInvitation(w, r, info, err, emptyForm())
 }
 
 // renderInvitation renders the page for the state err describes, or sends a
 // member who already accepted to the staff area.
-func (h *Handler) renderInvitation(w http.ResponseWriter, r *http.Request, info app.InvitationInfo, err error, f *Form) error {
+func (h *Handler) renderInvitation(w http.ResponseWriter, r *http.Request, info accounts.InvitationInfo, err error, f *Form) error {
 	token := r.PathValue("token")
 	d := invitationPageData{State: "open", Info: info, Token: token,
 		Next: "/login?next=" + url.QueryEscape("/invitations/"+token)}
@@ -43,7 +43,7 @@ func (h *Handler) renderInvitation(w http.ResponseWriter, r *http.Request, info 
 		d.State, status = "invalid", http.StatusNotFound
 	case errors.Is(err, model.ErrExpired):
 		d.State, status = "expired", http.StatusGone
-	case errors.Is(err, app.ErrInvitationOtherAccount):
+	case errors.Is(err, accounts.ErrInvitationOtherAccount):
 		d.State, status = "open", http.StatusForbidden // the page says which address may accept
 	case errors.Is(err, model.ErrConflict):
 		// Used already: a double click by the person who accepted lands them
@@ -79,17 +79,17 @@ func (h *Handler) acceptInvitation(w http.ResponseWriter, r *http.Request) error
 		redirect(w, r, "/invitations/"+r.PathValue("token"))
 		return nil
 	}
-	org, err := h.app.AcceptInvitation(r.Context(), r.PathValue("token"), acct.ID)
-	if errors.Is(err, app.ErrInvitationOtherAccount) {
+	org, err := h.app.Accounts.AcceptInvitation(r.Context(), r.PathValue("token"), acct.ID)
+	if errors.Is(err, accounts.ErrInvitationOtherAccount) {
 		// The page again, saying which address may accept.
-		info, ierr := h.app.InvitationByToken(r.Context(), r.PathValue("token"))
+		info, ierr := h.app.Accounts.InvitationByToken(r.Context(), r.PathValue("token"))
 		if ierr != nil {
 			err = ierr
 		}
 		return h.renderInvitation(w, r, info, err, emptyForm())
 	}
 	if err != nil {
-		return h.renderInvitation(w, r, app.InvitationInfo{Org: org}, err, emptyForm())
+		return h.renderInvitation(w, r, accounts.InvitationInfo{Org: org}, err, emptyForm())
 	}
 	h.flash(w, "invitation.welcome")
 	redirect(w, r, "/admin/"+org.Handle+"/")
@@ -108,17 +108,17 @@ func (h *Handler) acceptWithSignup(w http.ResponseWriter, r *http.Request) error
 	}
 	f := newForm(r)
 	token := r.PathValue("token")
-	acct, org, err := h.app.AcceptInvitationWithNewAccount(r.Context(), token, f.Value("display_name"), f.Value("password"))
+	acct, org, err := h.app.Accounts.AcceptInvitationWithNewAccount(r.Context(), token, f.Value("display_name"), f.Value("password"))
 	if f.Absorb(err) {
 		if code := f.Error("email"); code != "" {
 			f.General = code // the address is not a field of this form
 			delete(f.Errors, "email")
 		}
-		info, ierr := h.app.InvitationByToken(r.Context(), token)
+		info, ierr := h.app.Accounts.InvitationByToken(r.Context(), token)
 		return h.renderInvitation(w, r, info, ierr, f)
 	}
 	if err != nil {
-		return h.renderInvitation(w, r, app.InvitationInfo{Org: org}, err, emptyForm())
+		return h.renderInvitation(w, r, accounts.InvitationInfo{Org: org}, err, emptyForm())
 	}
 	if err := h.startSession(w, r, acct.ID); err != nil {
 		return err

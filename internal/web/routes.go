@@ -47,7 +47,7 @@ func (h *Handler) setLang(w http.ResponseWriter, r *http.Request) error {
 		l = i18n.Default
 	}
 	if a, ok := accountFrom(r.Context()); ok {
-		if err := h.app.SetLanguage(r.Context(), a, l); err != nil {
+		if err := h.app.Accounts.SetLanguage(r.Context(), a, l); err != nil {
 			return err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/web"
@@ -31,7 +32,7 @@ func (ts *TS) Account(t testing.TB, email string) model.Account {
 	if len(name) < 2 {
 		name += " (test)"
 	}
-	a, err := ts.App.CreateAccount(ctx, app.NewAccount{Email: email, DisplayName: name, Password: TestPassword, Verified: true})
+	a, err := ts.App.Accounts.CreateAccount(ctx, accounts.NewAccount{Email: email, DisplayName: name, Password: TestPassword, Verified: true})
 	if err != nil {
 		t.Fatalf("create account %s: %v", email, err)
 	}
@@ -44,7 +45,7 @@ func (ts *TS) Account(t testing.TB, email string) model.Account {
 func (ts *TS) Session(t testing.TB, email string) (model.Account, string) {
 	t.Helper()
 	a := ts.Account(t, email)
-	secret, err := ts.App.StartSession(context.Background(), a.ID, "testserver", "127.0.0.1")
+	secret, err := ts.App.Accounts.StartSession(context.Background(), a.ID, "testserver", "127.0.0.1")
 	if err != nil {
 		t.Fatalf("start session for %s: %v", email, err)
 	}

@@ -1,4 +1,4 @@
-package app
+package accounts
 
 import (
 	"context"
@@ -32,17 +32,17 @@ type invitationMail struct {
 // Invite asks someone, by e-mail, to join the organisation's staff (admins
 // only). A new invitation to the same address replaces the pending one, so
 // only the newest link works. The e-mail is queued in the same transaction.
-func (a *App) Invite(ctx context.Context, actor model.Account, orgID string, in NewInvitation, lang string) (model.Invitation, error) {
+func (s *Service) Invite(ctx context.Context, actor model.Account, orgID string, in NewInvitation, lang string) (model.Invitation, error) {
 	email := mail.NormalizeEmail(in.Email)
 	v := &model.ValidationError{}
 	if !mail.ValidEmail(email) {
 		v.Add("email", "account.error.email")
 	}
 	secret, hash := core.NewSecret()
-	now := a.Now()
+	now := s.Now()
 	inv := model.Invitation{ID: core.NewID(), OrgID: orgID, Email: email, Role: in.Role, TokenHash: hash,
 		InvitedBy: actor.ID, ExpiresAt: now.Add(InvitationLifetime), CreatedAt: now}
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.StaffInvite); err != nil {
 			return err
 		}
@@ -50,7 +50,7 @@ func (a *App) Invite(ctx context.Context, actor model.Account, orgID string, in 
 		if err != nil {
 			return err
 		}
-		if inv.ServiceIDs, err = checkRoleServices(ctx, tx, orgID, in.Role, in.ServiceIDs, v); err != nil {
+		if inv.ServiceIDs, err = s.Roles.CheckRoleServices(ctx, tx, orgID, in.Role, in.ServiceIDs, v); err != nil {
 			return err
 		}
 		if v.For("email") == "" {
@@ -73,25 +73,25 @@ func (a *App) Invite(ctx context.Context, actor model.Account, orgID string, in 
 		if err := tx.CreateInvitation(ctx, inv); err != nil {
 			return err
 		}
-		if err := a.Audit(ctx, tx, orgID, actor.ID, "invitation.create", inv.ID, email+" "+describeRole(inv.Role, inv.ServiceIDs)); err != nil {
+		if err := s.Audit(ctx, tx, orgID, actor.ID, "invitation.create", inv.ID, email+" "+s.Roles.DescribeRole(inv.Role, inv.ServiceIDs)); err != nil {
 			return err
 		}
-		return a.SendMail(ctx, tx, email, lang, "invitation", invitationMail{OrgName: org.Name, InviterName: actor.DisplayName,
-			RoleKey: "admin.role." + string(inv.Role), Link: a.BaseURL + "/invitations/" + secret, Days: int(InvitationLifetime.Hours() / 24)})
+		return s.SendMail(ctx, tx, email, lang, "invitation", invitationMail{OrgName: org.Name, InviterName: actor.DisplayName,
+			RoleKey: "admin.role." + string(inv.Role), Link: s.BaseURL + "/invitations/" + secret, Days: int(InvitationLifetime.Hours() / 24)})
 	})
 	return inv, err
 }
 
 // PendingInvitations lists the organisation's unaccepted, unexpired
 // invitations (admins only).
-func (a *App) PendingInvitations(ctx context.Context, actorID, orgID string) ([]model.Invitation, error) {
+func (s *Service) PendingInvitations(ctx context.Context, actorID, orgID string) ([]model.Invitation, error) {
 	var out []model.Invitation
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.StaffInvite); err != nil {
 			return err
 		}
 		var err error
-		out, err = tx.InvitationsOf(ctx, orgID, a.Now())
+		out, err = tx.InvitationsOf(ctx, orgID, s.Now())
 		return err
 	})
 	return out, err
@@ -99,8 +99,8 @@ func (a *App) PendingInvitations(ctx context.Context, actorID, orgID string) ([]
 
 // RevokeInvitation cancels a pending invitation (admins only); its link
 // stops working at once.
-func (a *App) RevokeInvitation(ctx context.Context, actorID, orgID, invitationID string) error {
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+func (s *Service) RevokeInvitation(ctx context.Context, actorID, orgID, invitationID string) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.StaffInvite); err != nil {
 			return err
 		}
@@ -114,7 +114,7 @@ func (a *App) RevokeInvitation(ctx context.Context, actorID, orgID, invitationID
 		if err := tx.DeleteInvitation(ctx, orgID, invitationID); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, orgID, actorID, "invitation.revoke", inv.ID, inv.Email)
+		return s.Audit(ctx, tx, orgID, actorID, "invitation.revoke", inv.ID, inv.Email)
 	})
 }
 
@@ -133,11 +133,11 @@ type InvitationInfo struct {
 // address is not the invited one.
 var ErrInvitationOtherAccount = fmt.Errorf("%w: invitation sent to another address", model.ErrForbidden)
 
-func (a *App) usable(inv model.Invitation) error {
+func (s *Service) usable(inv model.Invitation) error {
 	if inv.AcceptedAt != nil {
 		return model.ErrConflict
 	}
-	if !a.Now().Before(inv.ExpiresAt) {
+	if !s.Now().Before(inv.ExpiresAt) {
 		return model.ErrExpired
 	}
 	return nil
@@ -147,32 +147,32 @@ func (a *App) usable(inv model.Invitation) error {
 // link is model.ErrNotFound; a used one model.ErrConflict (with the
 // invitation, so the page can still name the organisation); an expired one
 // model.ErrExpired.
-func (a *App) InvitationByToken(ctx context.Context, token string) (InvitationInfo, error) {
+func (s *Service) InvitationByToken(ctx context.Context, token string) (InvitationInfo, error) {
 	var info InvitationInfo
-	inv, err := a.Store.InvitationByTokenHash(ctx, core.HashSecret(token))
+	inv, err := s.Store.InvitationByTokenHash(ctx, core.HashSecret(token))
 	if err != nil {
 		return info, err
 	}
 	info.Invitation = inv
-	if info.Org, err = a.Store.OrganisationByID(ctx, inv.OrgID); err != nil {
+	if info.Org, err = s.Store.OrganisationByID(ctx, inv.OrgID); err != nil {
 		return info, err
 	}
-	if _, err := a.Store.AccountByEmail(ctx, inv.Email); err == nil {
+	if _, err := s.Store.AccountByEmail(ctx, inv.Email); err == nil {
 		info.AccountExists = true
 	} else if !errors.Is(err, model.ErrNotFound) {
 		return info, err
 	}
-	return info, a.usable(inv)
+	return info, s.usable(inv)
 }
 
 // AcceptInvitation makes the signed-in account staff of the inviting
 // organisation, whatever its own address (the page showed which address was
 // invited). The link works once.
-func (a *App) AcceptInvitation(ctx context.Context, token, accountID string) (model.Organisation, error) {
+func (s *Service) AcceptInvitation(ctx context.Context, token, accountID string) (model.Organisation, error) {
 	var org model.Organisation
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		org, err = a.accept(ctx, tx, token, accountID)
+		org, err = s.accept(ctx, tx, token, accountID)
 		return err
 	})
 	return org, err
@@ -181,8 +181,8 @@ func (a *App) AcceptInvitation(ctx context.Context, token, accountID string) (mo
 // AcceptInvitationWithNewAccount creates the invited person's account (its
 // address counts as verified: they clicked the link sent to it) and makes it
 // staff, in one transaction.
-func (a *App) AcceptInvitationWithNewAccount(ctx context.Context, token, displayName, password string) (model.Account, model.Organisation, error) {
-	info, err := a.InvitationByToken(ctx, token)
+func (s *Service) AcceptInvitationWithNewAccount(ctx context.Context, token, displayName, password string) (model.Account, model.Organisation, error) {
+	info, err := s.InvitationByToken(ctx, token)
 	if err != nil {
 		return model.Account{}, model.Organisation{}, err
 	}
@@ -191,34 +191,34 @@ func (a *App) AcceptInvitationWithNewAccount(ctx context.Context, token, display
 	if !ok {
 		v.Add("display_name", "account.error.display_name")
 	}
-	if code := a.Passwords.Check(password, info.Invitation.Email, name); code != "" {
+	if code := s.Passwords.Check(password, info.Invitation.Email, name); code != "" {
 		v.Add("password", code)
 	}
 	if err := v.Err(); err != nil {
 		return model.Account{}, info.Org, err
 	}
-	hash, err := a.hashPassword(password)
+	hash, err := s.hashPassword(password)
 	if err != nil {
 		return model.Account{}, info.Org, err
 	}
-	now := a.Now()
+	now := s.Now()
 	acct := model.Account{ID: core.NewID(), Email: info.Invitation.Email, EmailVerifiedAt: &now, DisplayName: name,
 		PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
 	var org model.Organisation
-	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.CreateAccount(ctx, acct); errors.Is(err, model.ErrConflict) {
 			return &model.FieldError{Field: "email", Code: "invitation.error.account_exists"}
 		} else if err != nil {
 			return err
 		}
-		org, err = a.accept(ctx, tx, token, acct.ID)
+		org, err = s.accept(ctx, tx, token, acct.ID)
 		return err
 	})
 	return acct, org, err
 }
 
 // accept applies an invitation for accountID inside tx.
-func (a *App) accept(ctx context.Context, tx *store.Tx, token, accountID string) (model.Organisation, error) {
+func (s *Service) accept(ctx context.Context, tx *store.Tx, token, accountID string) (model.Organisation, error) {
 	inv, err := tx.InvitationByTokenHash(ctx, core.HashSecret(token))
 	if err != nil {
 		return model.Organisation{}, err
@@ -227,7 +227,7 @@ func (a *App) accept(ctx context.Context, tx *store.Tx, token, accountID string)
 	if err != nil {
 		return org, err
 	}
-	if err := a.usable(inv); err != nil {
+	if err := s.usable(inv); err != nil {
 		return org, err
 	}
 	// The invitation is for the address it was sent to: only the account
@@ -243,7 +243,7 @@ func (a *App) accept(ctx context.Context, tx *store.Tx, token, accountID string)
 	}
 	// Marking it first, atomically, makes a double click or two parallel
 	// requests accept it once.
-	if err := tx.AcceptInvitation(ctx, inv.ID, a.Now()); errors.Is(err, model.ErrNotFound) {
+	if err := tx.AcceptInvitation(ctx, inv.ID, s.Now()); errors.Is(err, model.ErrNotFound) {
 		return org, model.ErrConflict
 	} else if err != nil {
 		return org, err
@@ -251,7 +251,7 @@ func (a *App) accept(ctx context.Context, tx *store.Tx, token, accountID string)
 	if _, err := tx.Membership(ctx, accountID, org.ID); err == nil {
 		// Already staff (invited twice, or an admin added them meanwhile):
 		// their current role stands; admins change roles on the staff page.
-		return org, a.Audit(ctx, tx, org.ID, accountID, "invitation.accept", inv.ID, "already staff")
+		return org, s.Audit(ctx, tx, org.ID, accountID, "invitation.accept", inv.ID, "already staff")
 	} else if !errors.Is(err, model.ErrNotFound) {
 		return org, err
 	}
@@ -262,9 +262,9 @@ func (a *App) accept(ctx context.Context, tx *store.Tx, token, accountID string)
 			services = append(services, id)
 		}
 	}
-	m := model.Membership{AccountID: accountID, OrgID: org.ID, Role: inv.Role, ServiceIDs: services, CreatedAt: a.Now()}
+	m := model.Membership{AccountID: accountID, OrgID: org.ID, Role: inv.Role, ServiceIDs: services, CreatedAt: s.Now()}
 	if err := tx.PutMembership(ctx, m); err != nil {
 		return org, err
 	}
-	return org, a.Audit(ctx, tx, org.ID, accountID, "invitation.accept", inv.ID, inv.Email+" "+describeRole(inv.Role, services))
+	return org, s.Audit(ctx, tx, org.ID, accountID, "invitation.accept", inv.ID, inv.Email+" "+s.Roles.DescribeRole(inv.Role, services))
 }

@@ -1,4 +1,4 @@
-package app_test
+package accounts_test
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/passwords"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/store/storetest"
@@ -20,7 +20,7 @@ import (
 func TestLoginThrottleHoldsInParallel(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		a, _ := loginApp(t, s)
+		svc, _ := loginService(t, s)
 		start := make(chan struct{})
 		var wg sync.WaitGroup
 		var mu sync.Mutex
@@ -31,12 +31,12 @@ func TestLoginThrottleHoldsInParallel(t *testing.T) {
 				defer wg.Done()
 				<-start
 				// Each from its own address: only the account's limit applies.
-				_, err := a.Login(ctx, "a@example.org", "faux", "192.0.2."+string(rune('0'+i%10)))
-				var te *app.ThrottledError
+				_, err := svc.Login(ctx, "a@example.org", "faux", "192.0.2."+string(rune('0'+i%10)))
+				var te *accounts.ThrottledError
 				mu.Lock()
 				defer mu.Unlock()
 				switch {
-				case errors.Is(err, app.ErrBadCredentials):
+				case errors.Is(err, accounts.ErrBadCredentials):
 					bad++
 				case errors.As(err, &te):
 					throttled++
@@ -51,14 +51,14 @@ func TestLoginThrottleHoldsInParallel(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.Failures != app.AccountFailureLimit {
-			t.Errorf("%d guesses counted (checked), want exactly the limit %d", st.Failures, app.AccountFailureLimit)
+		if st.Failures != accounts.AccountFailureLimit {
+			t.Errorf("%d guesses counted (checked), want exactly the limit %d", st.Failures, accounts.AccountFailureLimit)
 		}
-		if bad != app.AccountFailureLimit-1 || throttled != 60-bad {
-			t.Errorf("%d wrong-password answers and %d throttled, want %d and %d", bad, throttled, app.AccountFailureLimit-1, 60-app.AccountFailureLimit+1)
+		if bad != accounts.AccountFailureLimit-1 || throttled != 60-bad {
+			t.Errorf("%d wrong-password answers and %d throttled, want %d and %d", bad, throttled, accounts.AccountFailureLimit-1, 60-accounts.AccountFailureLimit+1)
 		}
-		var te *app.ThrottledError
-		if _, err := a.Login(ctx, "a@example.org", right, "198.51.100.1"); !errors.As(err, &te) {
+		var te *accounts.ThrottledError
+		if _, err := svc.Login(ctx, "a@example.org", right, "198.51.100.1"); !errors.As(err, &te) {
 			t.Fatalf("right password after the burst: %v, want throttled", err)
 		}
 	})
@@ -74,7 +74,7 @@ func TestLoginThrottleHoldsInParallel(t *testing.T) {
 func TestLoginBurstRightPasswordLast(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		a, _ := loginApp(t, s)
+		svc, _ := loginService(t, s)
 		start := make(chan struct{})
 		var wg sync.WaitGroup
 		var mu sync.Mutex
@@ -84,7 +84,7 @@ func TestLoginBurstRightPasswordLast(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				<-start
-				if _, err := a.Login(ctx, "a@example.org", "faux", "192.0.2.7"); errors.Is(err, app.ErrBadCredentials) {
+				if _, err := svc.Login(ctx, "a@example.org", "faux", "192.0.2.7"); errors.Is(err, accounts.ErrBadCredentials) {
 					mu.Lock()
 					bad++
 					mu.Unlock()
@@ -96,7 +96,7 @@ func TestLoginBurstRightPasswordLast(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			_, loginErr = a.Login(ctx, "a@example.org", right, "192.0.2.7")
+			_, loginErr = svc.Login(ctx, "a@example.org", right, "192.0.2.7")
 		}()
 		close(start)
 		wg.Wait()
@@ -105,17 +105,17 @@ func TestLoginBurstRightPasswordLast(t *testing.T) {
 			// cleared the account's count, and the attempts counted after
 			// it start again from zero: at most limit-1 wrong ones were
 			// checked on each side of it.
-			if bad > 2*(app.AccountFailureLimit-1) {
+			if bad > 2*(accounts.AccountFailureLimit-1) {
 				t.Fatalf("logged in, and %d wrong passwords were checked", bad)
 			}
 			return
 		}
-		var te *app.ThrottledError
+		var te *accounts.ThrottledError
 		if !errors.As(loginErr, &te) {
 			t.Fatalf("right password in the burst: %v", loginErr)
 		}
-		if bad != app.AccountFailureLimit-1 {
-			t.Errorf("%d wrong passwords checked, want %d", bad, app.AccountFailureLimit-1)
+		if bad != accounts.AccountFailureLimit-1 {
+			t.Errorf("%d wrong passwords checked, want %d", bad, accounts.AccountFailureLimit-1)
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package app
+package accounts
 
 import (
 	"context"
@@ -31,7 +31,7 @@ func cleanDisplayName(s string) (string, bool) {
 
 // checkNewAccount validates a new account's e-mail, display name and
 // password into v, and returns the normalised e-mail and cleaned name.
-func (a *App) checkNewAccount(email, displayName, password string, v *model.ValidationError) (string, string) {
+func (s *Service) checkNewAccount(email, displayName, password string, v *model.ValidationError) (string, string) {
 	email = mail.NormalizeEmail(email)
 	name, nameOK := cleanDisplayName(displayName)
 	if !mail.ValidEmail(email) {
@@ -40,7 +40,7 @@ func (a *App) checkNewAccount(email, displayName, password string, v *model.Vali
 	if !nameOK {
 		v.Add("display_name", "account.error.display_name")
 	}
-	if code := a.Passwords.Check(password, email, name); code != "" {
+	if code := s.Passwords.Check(password, email, name); code != "" {
 		v.Add("password", code)
 	}
 	return email, name
@@ -59,26 +59,26 @@ type NewAccount struct {
 }
 
 // CreateAccount validates and creates an account, optionally as staff.
-func (a *App) CreateAccount(ctx context.Context, in NewAccount) (model.Account, error) {
+func (s *Service) CreateAccount(ctx context.Context, in NewAccount) (model.Account, error) {
 	v := &model.ValidationError{}
-	email, name := a.checkNewAccount(in.Email, in.DisplayName, in.Password, v)
+	email, name := s.checkNewAccount(in.Email, in.DisplayName, in.Password, v)
 	if in.OrgHandle != "" && !in.Role.Valid() {
 		v.Add("role", "account.error.role")
 	}
 	if err := v.Err(); err != nil {
 		return model.Account{}, err
 	}
-	hash, err := a.hashPassword(in.Password)
+	hash, err := s.hashPassword(in.Password)
 	if err != nil {
 		return model.Account{}, err
 	}
-	now := a.Now()
+	now := s.Now()
 	acct := model.Account{ID: core.NewID(), Email: email, DisplayName: name, PasswordHash: hash, IsOperator: in.Operator,
 		CreatedAt: now, UpdatedAt: now}
 	if in.Verified {
 		acct.EmailVerifiedAt = &now
 	}
-	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.CreateAccount(ctx, acct); err != nil {
 			if errors.Is(err, model.ErrConflict) {
 				v.Add("email", "account.error.email_taken")
@@ -100,7 +100,7 @@ func (a *App) CreateAccount(ctx context.Context, in NewAccount) (model.Account, 
 		if err := tx.PutMembership(ctx, model.Membership{AccountID: acct.ID, OrgID: org.ID, Role: in.Role, CreatedAt: now}); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, org.ID, "", "staff.add", acct.ID, string(in.Role))
+		return s.Audit(ctx, tx, org.ID, "", "staff.add", acct.ID, string(in.Role))
 	})
 	return acct, err
 }

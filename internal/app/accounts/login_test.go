@@ -1,4 +1,4 @@
-package app_test
+package accounts_test
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/passwords"
@@ -17,21 +17,22 @@ import (
 	"github.com/parvis/parvis/internal/testkit/testserver"
 )
 
-// right is the password of the account loginApp creates.
+// right is the password of the account loginService creates.
 const right = "une phrase assez longue"
 
-// loginApp is an App on s with a test clock and cheap password hashing,
-// holding one account, a@example.org, whose password is right.
-func loginApp(t *testing.T, s *store.Store) (*app.App, *testserver.Clock) {
+// loginService is the accounts use cases on s with a test clock and cheap
+// password hashing, holding one account, a@example.org, whose password is
+// right.
+func loginService(t *testing.T, s *store.Store) (*accounts.Service, *testserver.Clock) {
 	t.Helper()
 	clk := &testserver.Clock{}
 	clk.Set(time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC))
-	a := &app.App{Core: &core.Core{Store: s, Clock: clk, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))},
-		Deps: app.Deps{Passwords: passwords.New(passwords.Params{Memory: 1024, Time: 1, Threads: 1})}}
-	if _, err := a.CreateAccount(context.Background(), app.NewAccount{Email: "a@example.org", DisplayName: "Ana", Password: right}); err != nil {
+	svc := accounts.New(&core.Core{Store: s, Clock: clk, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))},
+		accounts.Deps{Passwords: passwords.New(passwords.Params{Memory: 1024, Time: 1, Threads: 1})})
+	if _, err := svc.CreateAccount(context.Background(), accounts.NewAccount{Email: "a@example.org", DisplayName: "Ana", Password: right}); err != nil {
 		t.Fatal(err)
 	}
-	return a, clk
+	return svc, clk
 }
 
 // The block after the limit starts at one minute and doubles with each
@@ -39,18 +40,18 @@ func loginApp(t *testing.T, s *store.Store) (*app.App, *testserver.Clock) {
 func TestLoginBlocksGrow(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		a, clk := loginApp(t, s)
+		svc, clk := loginService(t, s)
 		attempt := func(password string) error {
-			_, err := a.Login(ctx, "a@example.org", password, "192.0.2.7")
+			_, err := svc.Login(ctx, "a@example.org", password, "192.0.2.7")
 			return err
 		}
-		for i := 1; i < app.AccountFailureLimit; i++ {
-			if err := attempt("faux"); !errors.Is(err, app.ErrBadCredentials) {
+		for i := 1; i < accounts.AccountFailureLimit; i++ {
+			if err := attempt("faux"); !errors.Is(err, accounts.ErrBadCredentials) {
 				t.Fatalf("failure %d: %v", i, err)
 			}
 		}
 		for _, want := range []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 16 * time.Minute, 30 * time.Minute, 30 * time.Minute} {
-			var te *app.ThrottledError
+			var te *accounts.ThrottledError
 			if err := attempt("faux"); !errors.As(err, &te) || te.Wait != want {
 				t.Fatalf("want a block of %s, got %v", want, err)
 			}
@@ -65,11 +66,11 @@ func TestLoginBlocksGrow(t *testing.T) {
 			clk.Advance(want)
 		}
 		// A whole quiet window after the last block: back to normal.
-		clk.Advance(app.ThrottleWindow + time.Second)
-		if err := attempt("faux"); !errors.Is(err, app.ErrBadCredentials) {
+		clk.Advance(accounts.ThrottleWindow + time.Second)
+		if err := attempt("faux"); !errors.Is(err, accounts.ErrBadCredentials) {
 			t.Fatalf("after a quiet window: %v", err)
 		}
-		if _, err := a.Login(ctx, "A@Example.org", "une phrase assez longue", "192.0.2.7"); err != nil {
+		if _, err := svc.Login(ctx, "A@Example.org", "une phrase assez longue", "192.0.2.7"); err != nil {
 			t.Fatalf("right password: %v", err)
 		}
 	})
@@ -77,7 +78,7 @@ func TestLoginBlocksGrow(t *testing.T) {
 
 func TestThrottledMinutesRoundUp(t *testing.T) {
 	for d, want := range map[time.Duration]int{time.Second: 1, time.Minute: 1, 61 * time.Second: 2, 30 * time.Minute: 30} {
-		if got := (&app.ThrottledError{Wait: d}).Minutes(); got != want {
+		if got := (&accounts.ThrottledError{Wait: d}).Minutes(); got != want {
 			t.Errorf("Minutes(%s) = %d, want %d", d, got, want)
 		}
 	}

@@ -1,0 +1,131 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/mail"
+	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
+)
+
+// SignUp is what the sign-up form asks.
+type SignUp struct {
+	Email       string
+	DisplayName string
+	Password    string
+	Locale      string // the language the person was reading
+}
+
+// errSignupRace ends a transaction that lost a race to create the same
+// address: the winner sent the e-mail.
+var errSignupRace = errors.New("sign-up raced")
+
+// SignUp creates an unverified account and e-mails a verification link. For
+// an address that already has an account it e-mails its owner a notice
+// instead, and answers the same, so that the form does not tell who has an
+// account.
+func (s *Service) SignUp(ctx context.Context, in SignUp) error {
+	v := &model.ValidationError{}
+	email, name := s.checkNewAccount(in.Email, in.DisplayName, in.Password, v)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	// Hash first, whatever happens next, so that both answers cost the same.
+	hash, err := s.hashPassword(in.Password)
+	if err != nil {
+		return err
+	}
+	now := s.Now()
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+		existing, err := tx.AccountByEmail(ctx, email)
+		if err == nil {
+			if ok, err := s.MailAllowed(ctx, tx, email); err != nil || !ok {
+				return err
+			}
+			return s.SendMail(ctx, tx, email, core.AccountLang(existing, in.Locale), "account_signup_exists",
+				linkMail{Name: existing.DisplayName, Link: s.BaseURL + "/password/forgot", Base: s.BaseURL})
+		}
+		if !errors.Is(err, model.ErrNotFound) {
+			return err
+		}
+		acct := model.Account{ID: core.NewID(), Email: email, DisplayName: name, PasswordHash: hash,
+			Locale: core.AccountLang(model.Account{}, in.Locale), CreatedAt: now, UpdatedAt: now}
+		if err := tx.CreateAccount(ctx, acct); errors.Is(err, model.ErrConflict) {
+			return errSignupRace
+		} else if err != nil {
+			return err
+		}
+		if _, err := s.MailAllowed(ctx, tx, email); err != nil {
+			return err
+		}
+		link, err := s.issueToken(ctx, tx, acct.ID, model.TokenVerifyEmail, "", VerifyLifetime, "/verify/")
+		if err != nil {
+			return err
+		}
+		return s.SendMail(ctx, tx, email, acct.Locale, "account_verify",
+			linkMail{Name: name, Link: link, Hours: int(VerifyLifetime.Hours()), Base: s.BaseURL})
+	})
+	if errors.Is(err, errSignupRace) {
+		return nil
+	}
+	return err
+}
+
+// ResendVerification e-mails a new verification link to an unverified
+// account's address. It does nothing, silently, for an unknown or verified
+// address, so the answer tells nothing.
+func (s *Service) ResendVerification(ctx context.Context, email, lang string) error {
+	return s.mailAccountLink(ctx, email, lang, func(acct model.Account) bool { return !acct.Verified() },
+		model.TokenVerifyEmail, VerifyLifetime, "/verify/", "account_verify")
+}
+
+// mailAccountLink e-mails a fresh link of that purpose to the account with
+// that address when wanted(account); for an unknown address it does nothing,
+// and answers the same.
+func (s *Service) mailAccountLink(ctx context.Context, email, lang string, wanted func(model.Account) bool,
+	purpose model.TokenPurpose, life time.Duration, path, template string) error {
+	email = mail.NormalizeEmail(email)
+	if !mail.ValidEmail(email) {
+		v := &model.ValidationError{}
+		v.Add("email", "account.error.email")
+		return v
+	}
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+		acct, err := tx.AccountByEmail(ctx, email)
+		if errors.Is(err, model.ErrNotFound) {
+			return nil
+		}
+		if err != nil || !wanted(acct) {
+			return err
+		}
+		if ok, err := s.MailAllowed(ctx, tx, email); err != nil || !ok {
+			return err
+		}
+		link, err := s.issueToken(ctx, tx, acct.ID, purpose, "", life, path)
+		if err != nil {
+			return err
+		}
+		return s.SendMail(ctx, tx, email, core.AccountLang(acct, lang), template,
+			linkMail{Name: acct.DisplayName, Link: link, Hours: int(life.Hours()), Base: s.BaseURL})
+	})
+}
+
+// VerifyEmail consumes a verification link and marks the address verified.
+func (s *Service) VerifyEmail(ctx context.Context, secret string) (model.Account, error) {
+	var acct model.Account
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+		t, err := s.useToken(ctx, tx, secret, model.TokenVerifyEmail)
+		if err != nil {
+			return err
+		}
+		if err := tx.MarkEmailVerified(ctx, t.AccountID, s.Now()); err != nil {
+			return err
+		}
+		acct, err = tx.AccountByID(ctx, t.AccountID)
+		return err
+	})
+	return acct, err
+}
