@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/fediverse"
 	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/passwords"
 	"github.com/parvis/parvis/internal/screen"
@@ -44,7 +45,7 @@ type Deps struct {
 	// registered: leases then only expire.
 	Instance string
 	// Fed configures federation (docs/FEDERATION.md).
-	Fed FedOptions
+	Fed fediverse.Options
 }
 
 // App holds the use cases. It is built by New and not changed afterwards.
@@ -52,7 +53,8 @@ type App struct {
 	*core.Core
 	Deps
 	links *Links
-	fed   fedState
+	// Fediverse holds the federation use cases (app/fediverse).
+	Fediverse *fediverse.Service
 }
 
 // New builds the application on c and d. It loads (or creates, on first
@@ -65,6 +67,7 @@ func New(ctx context.Context, c *core.Core, d Deps) (*App, error) {
 		return nil, err
 	}
 	a.links = links
+	a.Fediverse = fediverse.New(c, fediverse.Deps{Fed: d.Fed, Screener: d.Screener, Debate: a, Console: a, Publications: a})
 	return a, nil
 }
 

@@ -1,4 +1,4 @@
-package app
+package fediverse
 
 import (
 	"context"
@@ -27,32 +27,32 @@ import (
 const remoteRefresh = 24 * time.Hour
 
 // instanceSigner signs our fetches with the instance actor's key.
-func (a *App) instanceSigner(ctx context.Context) (federation.Signer, error) {
-	act, err := a.LocalActor(ctx, model.ActorInstance, "")
+func (s *Service) instanceSigner(ctx context.Context) (federation.Signer, error) {
+	act, err := s.LocalActor(ctx, model.ActorInstance, "")
 	if err != nil {
 		return federation.Signer{}, err
 	}
-	return a.signer(act, a.InstanceActorURI())
+	return s.signer(act, s.InstanceActorURI())
 }
 
 // signedGet fetches a document signed by the instance actor.
-func (a *App) signedGet(ctx context.Context, target string) ([]byte, error) {
-	if a.Fed.Client == nil {
+func (s *Service) signedGet(ctx context.Context, target string) ([]byte, error) {
+	if s.Fed.Client == nil {
 		return nil, errors.New("federation client not configured")
 	}
-	s, err := a.instanceSigner(ctx)
+	sg, err := s.instanceSigner(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return a.Fed.Client.Get(ctx, target, s)
+	return s.Fed.Client.Get(ctx, target, sg)
 }
 
 // FetchRemoteActor fetches (signed) and caches a remote actor.
-func (a *App) FetchRemoteActor(ctx context.Context, uri string) (model.RemoteActor, error) {
-	if _, ok := a.ParseLocalURI(uri); ok {
+func (s *Service) FetchRemoteActor(ctx context.Context, uri string) (model.RemoteActor, error) {
+	if _, ok := s.ParseLocalURI(uri); ok {
 		return model.RemoteActor{}, fmt.Errorf("%w: %s is local", model.ErrInvalid, uri)
 	}
-	b, err := a.signedGet(ctx, uri)
+	b, err := s.signedGet(ctx, uri)
 	if err != nil {
 		return model.RemoteActor{}, err
 	}
@@ -67,43 +67,43 @@ func (a *App) FetchRemoteActor(ctx context.Context, uri string) (model.RemoteAct
 	}
 	// Keep verifying with the key its signatures name, when the actor
 	// still lists it (an actor may list several, or be its own keyId).
-	if old, err := a.Store.RemoteActorByURI(ctx, uri); err == nil {
+	if old, err := s.Store.RemoteActorByURI(ctx, uri); err == nil {
 		ra.UseKey(old.KeyID)
 	}
-	return a.storeRemoteActor(ctx, ra)
+	return s.storeRemoteActor(ctx, ra)
 }
 
-func (a *App) storeRemoteActor(ctx context.Context, ra federation.RemoteActor) (model.RemoteActor, error) {
+func (s *Service) storeRemoteActor(ctx context.Context, ra federation.RemoteActor) (model.RemoteActor, error) {
 	if _, err := federation.ParsePublicKey(ra.PublicKeyPEM); err != nil {
 		return model.RemoteActor{}, fmt.Errorf("%w: actor key: %v", federation.ErrMalformed, err)
 	}
 	m := model.RemoteActor{URI: ra.ID, KeyID: ra.KeyID, PublicKeyPEM: ra.PublicKeyPEM, Handle: ra.Handle(),
 		Name: core.Excerpt(ra.Name, 100), URL: ra.URL, Inbox: ra.Inbox, SharedInbox: ra.SharedInbox, Host: federation.Host(ra.ID),
-		FetchedAt: a.Now()}
+		FetchedAt: s.Now()}
 	if m.URL == "" || !strings.HasPrefix(m.URL, "http") {
 		m.URL = m.URI
 	}
 	if m.Name == "" {
 		m.Name = m.Handle
 	}
-	if err := a.Store.PutRemoteActor(ctx, m); err != nil {
+	if err := s.Store.PutRemoteActor(ctx, m); err != nil {
 		return m, err
 	}
-	a.fed.verifiers.forget(m.URI) // a refetch may have changed the key or the profile
+	s.fed.verifiers.forget(m.URI) // a refetch may have changed the key or the profile
 	return m, nil
 }
 
 // RemoteActor returns a remote actor from the cache, fetching it when
 // unknown or older than a day.
-func (a *App) RemoteActor(ctx context.Context, uri string) (model.RemoteActor, error) {
-	ra, err := a.Store.RemoteActorByURI(ctx, uri)
-	if err == nil && a.Now().Sub(ra.FetchedAt) < remoteRefresh {
+func (s *Service) RemoteActor(ctx context.Context, uri string) (model.RemoteActor, error) {
+	ra, err := s.Store.RemoteActorByURI(ctx, uri)
+	if err == nil && s.Now().Sub(ra.FetchedAt) < remoteRefresh {
 		return ra, nil
 	}
 	if err != nil && !errors.Is(err, model.ErrNotFound) {
 		return ra, err
 	}
-	fresh, ferr := a.FetchRemoteActor(ctx, uri)
+	fresh, ferr := s.FetchRemoteActor(ctx, uri)
 	if ferr != nil && err == nil {
 		return ra, nil // stale beats nothing
 	}
@@ -114,25 +114,25 @@ func (a *App) RemoteActor(ctx context.Context, uri string) (model.RemoteActor, e
 // key, from the process's cache of verified keys or the database unless
 // refresh (a signature failed with the cached key: it may have rotated).
 // Fetch failures are returned as they are (IsGone tells a deleted actor).
-func (a *App) VerificationKey(ctx context.Context, keyID string, refresh bool) (model.RemoteActor, *rsa.PublicKey, error) {
+func (s *Service) VerificationKey(ctx context.Context, keyID string, refresh bool) (model.RemoteActor, *rsa.PublicKey, error) {
 	if !refresh {
-		if ra, key, ok := a.fed.verifiers.get(keyID); ok {
+		if ra, key, ok := s.fed.verifiers.get(keyID); ok {
 			return ra, key, nil
 		}
-		ra, err := a.Store.RemoteActorByKeyID(ctx, keyID)
+		ra, err := s.Store.RemoteActorByKeyID(ctx, keyID)
 		if err == nil {
 			key, err := federation.ParsePublicKey(ra.PublicKeyPEM)
 			if err != nil {
 				return ra, nil, fmt.Errorf("%w: cached key of %s: %v", federation.ErrBadSignature, keyID, err)
 			}
-			a.fed.verifiers.put(keyID, ra, key)
+			s.fed.verifiers.put(keyID, ra, key)
 			return ra, key, nil
 		}
 		if !errors.Is(err, model.ErrNotFound) {
 			return ra, nil, err
 		}
 	}
-	b, err := a.signedGet(ctx, keyID)
+	b, err := s.signedGet(ctx, keyID)
 	if err != nil {
 		return model.RemoteActor{}, nil, err
 	}
@@ -147,7 +147,7 @@ func (a *App) VerificationKey(ctx context.Context, keyID string, refresh bool) (
 		// A separate key document (GoToSocial's stub, a bare key): the
 		// owner it names must be an actor listing this very key, or anyone
 		// on the host could publish a key "owned" by someone else.
-		ab, err := a.signedGet(ctx, kd.Owner)
+		ab, err := s.signedGet(ctx, kd.Owner)
 		if err != nil {
 			return model.RemoteActor{}, nil, err
 		}
@@ -164,7 +164,7 @@ func (a *App) VerificationKey(ctx context.Context, keyID string, refresh bool) (
 	if ra.KeyID != keyID || federation.Host(ra.ID) != federation.Host(keyID) {
 		return model.RemoteActor{}, nil, fmt.Errorf("%w: key %s not published by its actor", federation.ErrMalformed, keyID)
 	}
-	m, err := a.storeRemoteActor(ctx, ra)
+	m, err := s.storeRemoteActor(ctx, ra)
 	if err != nil {
 		return m, nil, err
 	}
@@ -172,7 +172,7 @@ func (a *App) VerificationKey(ctx context.Context, keyID string, refresh bool) (
 	if err != nil {
 		return m, nil, err
 	}
-	a.fed.verifiers.put(keyID, m, key)
+	s.fed.verifiers.put(keyID, m, key)
 	return m, key, nil
 }
 
@@ -196,21 +196,21 @@ type InboxTarget struct {
 // hostAnswered clears a host's failure state when it sends us a valid
 // activity. Hosts seen healthy lately are not looked up again: the inbox
 // must not pay a database round trip per activity for it.
-func (a *App) hostAnswered(ctx context.Context, host string) error {
-	now := a.Now()
-	if t, ok := a.fed.healthy.Load(host); ok && now.Sub(t.(time.Time)) < time.Minute {
+func (s *Service) hostAnswered(ctx context.Context, host string) error {
+	now := s.Now()
+	if t, ok := s.fed.healthy.Load(host); ok && now.Sub(t.(time.Time)) < time.Minute {
 		return nil
 	}
-	st, err := a.Store.HostStatus(ctx, host)
+	st, err := s.Store.HostStatus(ctx, host)
 	if err != nil {
 		return err
 	}
 	if st.FailingSince != nil {
-		if err := a.Store.HostAnswered(ctx, host, now); err != nil {
+		if err := s.Store.HostAnswered(ctx, host, now); err != nil {
 			return err
 		}
 	}
-	a.fed.healthy.Store(host, now)
+	s.fed.healthy.Store(host, now)
 	return nil
 }
 
@@ -222,35 +222,35 @@ var ErrIgnored = errors.New("ignored")
 // actor). Malformed or forged input is model.ErrInvalid, refusals
 // model.ErrForbidden, floods model.ErrRateLimited; what we do not act upon
 // is logged and ignored.
-func (a *App) HandleActivity(ctx context.Context, target InboxTarget, signer model.RemoteActor, act federation.Activity, raw []byte) error {
-	log := a.fedLog().With("activity", act.Type, "id", act.ID, "actor", act.Actor)
+func (s *Service) HandleActivity(ctx context.Context, target InboxTarget, signer model.RemoteActor, act federation.Activity, raw []byte) error {
+	log := s.fedLog().With("activity", act.Type, "id", act.ID, "actor", act.Actor)
 	if federation.Host(act.ID) != signer.Host {
 		log.Info("refused: activity id on another host than its actor")
 		return model.ErrInvalid
 	}
-	if err := a.hostAnswered(ctx, signer.Host); err != nil {
+	if err := s.hostAnswered(ctx, signer.Host); err != nil {
 		return err
 	}
 	var err error
 	switch act.Type {
 	case "Follow":
-		err = a.inFollow(ctx, signer, act)
+		err = s.inFollow(ctx, signer, act)
 	case "Undo":
-		err = a.inUndo(ctx, signer, act)
+		err = s.inUndo(ctx, signer, act)
 	case "Create":
-		err = a.inCreate(ctx, target, signer, act, raw)
+		err = s.inCreate(ctx, target, signer, act, raw)
 	case "Update":
-		err = a.inUpdate(ctx, target, signer, act, raw)
+		err = s.inUpdate(ctx, target, signer, act, raw)
 	case "Delete":
-		err = a.inDelete(ctx, target, signer, act, raw)
+		err = s.inDelete(ctx, target, signer, act, raw)
 	case "Like", "EmojiReact":
-		err = a.inReaction(ctx, signer, act, "like")
+		err = s.inReaction(ctx, signer, act, "like")
 	case "Announce":
-		err = a.inAnnounce(ctx, target, signer, act, raw)
+		err = s.inAnnounce(ctx, target, signer, act, raw)
 	case "Accept", "Reject":
-		err = a.inAcceptReject(ctx, target, signer, act, raw)
+		err = s.inAcceptReject(ctx, target, signer, act, raw)
 	case "Join":
-		err = a.inJoin(ctx, signer, act)
+		err = s.inJoin(ctx, signer, act)
 	default:
 		err = fmt.Errorf("%w: type not handled", ErrIgnored)
 	}
@@ -265,8 +265,8 @@ func (a *App) HandleActivity(ctx context.Context, target InboxTarget, signer mod
 }
 
 // seenInTx records the activity id first thing in tx; a replay is ignored.
-func (a *App) seenInTx(ctx context.Context, tx *store.Tx, id string) error {
-	fresh, err := tx.MarkSeen(ctx, id, a.Now())
+func (s *Service) seenInTx(ctx context.Context, tx *store.Tx, id string) error {
+	fresh, err := tx.MarkSeen(ctx, id, s.Now())
 	if err != nil {
 		return err
 	}
@@ -278,83 +278,83 @@ func (a *App) seenInTx(ctx context.Context, tx *store.Tx, id string) error {
 
 // localActorOf resolves one of our org or topic actor ids to its actor
 // record and organisation.
-func (a *App) localActorOf(ctx context.Context, uri string) (model.FedActor, model.Organisation, error) {
-	ref, ok := a.ParseLocalURI(uri)
+func (s *Service) localActorOf(ctx context.Context, uri string) (model.FedActor, model.Organisation, error) {
+	ref, ok := s.ParseLocalURI(uri)
 	if !ok || (ref.Kind != model.ActorOrg && ref.Kind != model.ActorTopic) {
 		return model.FedActor{}, model.Organisation{}, fmt.Errorf("%w: %s is not one of our actors", ErrIgnored, uri)
 	}
-	org, err := a.Store.OrganisationByHandle(ctx, ref.Handle)
+	org, err := s.Store.OrganisationByHandle(ctx, ref.Handle)
 	if errors.Is(err, model.ErrNotFound) {
 		return model.FedActor{}, org, fmt.Errorf("%w: no organisation %s", ErrIgnored, ref.Handle)
 	} else if err != nil {
 		return model.FedActor{}, org, err
 	}
 	if ref.Kind == model.ActorOrg {
-		act, err := a.LocalActor(ctx, model.ActorOrg, org.ID)
+		act, err := s.LocalActor(ctx, model.ActorOrg, org.ID)
 		return act, org, err
 	}
-	t, err := a.Store.TopicBySlug(ctx, org.ID, ref.Slug)
+	t, err := s.Store.TopicBySlug(ctx, org.ID, ref.Slug)
 	if errors.Is(err, model.ErrNotFound) {
 		return model.FedActor{}, org, fmt.Errorf("%w: no topic %s", ErrIgnored, ref.Slug)
 	} else if err != nil {
 		return model.FedActor{}, org, err
 	}
-	act, err := a.LocalActor(ctx, model.ActorTopic, t.ID)
+	act, err := s.LocalActor(ctx, model.ActorTopic, t.ID)
 	return act, org, err
 }
 
 // refusedBy reports why an organisation refuses a remote actor: its domain
 // is blocked, or the account is banned ("" when neither).
-func (a *App) refusedBy(ctx context.Context, orgID string, ra model.RemoteActor, kinds ...string) (string, error) {
-	bs, err := a.blockedDomains(ctx, orgID)
+func (s *Service) refusedBy(ctx context.Context, orgID string, ra model.RemoteActor, kinds ...string) (string, error) {
+	bs, err := s.blockedDomains(ctx, orgID)
 	if err != nil {
 		return "", err
 	}
 	if blocked(bs, ra.Host) {
 		return "domain blocked", nil
 	}
-	ss, err := a.Store.ActiveRemoteSanctions(ctx, orgID, ra.URI, a.Now())
+	ss, err := s.Store.ActiveRemoteSanctions(ctx, orgID, ra.URI, s.Now())
 	if err != nil {
 		return "", err
 	}
-	for _, s := range ss {
+	for _, sn := range ss {
 		for _, k := range kinds {
-			if s.Kind == k {
-				return "account " + s.Kind + "ned", nil
+			if sn.Kind == k {
+				return "account " + sn.Kind + "ned", nil
 			}
 		}
 	}
 	return "", nil
 }
 
-func (a *App) inFollow(ctx context.Context, ra model.RemoteActor, act federation.Activity) error {
-	local, org, err := a.localActorOf(ctx, act.ObjectID)
+func (s *Service) inFollow(ctx context.Context, ra model.RemoteActor, act federation.Activity) error {
+	local, org, err := s.localActorOf(ctx, act.ObjectID)
 	if err != nil {
 		return err
 	}
-	if why, err := a.refusedBy(ctx, org.ID, ra, "ban"); err != nil {
+	if why, err := s.refusedBy(ctx, org.ID, ra, "ban"); err != nil {
 		return err
 	} else if why != "" {
 		return fmt.Errorf("%w: follow refused: %s", model.ErrForbidden, why)
 	}
-	limit := a.Fed.FollowsPerHost
+	limit := s.Fed.FollowsPerHost
 	if limit <= 0 {
 		limit = 60
 	}
-	n, err := a.Store.RecentFollowsFromHost(ctx, ra.Host, a.Now().Add(-time.Minute))
+	n, err := s.Store.RecentFollowsFromHost(ctx, ra.Host, s.Now().Add(-time.Minute))
 	if err != nil {
 		return err
 	}
 	if n >= limit {
 		return fmt.Errorf("%w: %d follows from %s in a minute", model.ErrRateLimited, n, ra.Host)
 	}
-	localURI, err := a.actorURIOf(ctx, a.Store.Queries, local)
+	localURI, err := s.actorURIOf(ctx, s.Store.Queries, local)
 	if err != nil {
 		return err
 	}
-	now := a.Now()
-	return a.Store.InBatch(ctx, func(tx *store.Tx) error {
-		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
+	now := s.Now()
+	return s.Store.InBatch(ctx, func(tx *store.Tx) error {
+		if err := s.seenInTx(ctx, tx, act.ID); err != nil {
 			return err
 		}
 		if _, err := tx.AddFollower(ctx, model.Follower{ActorID: local.ID, RemoteActor: ra.URI, Inbox: ra.Inbox,
@@ -363,7 +363,7 @@ func (a *App) inFollow(ctx context.Context, ra model.RemoteActor, act federation
 		}
 		accept := federation.OutActivity{ID: localURI + "#accept-" + core.NewID(), Type: "Accept", Actor: localURI,
 			To: []string{ra.URI}, Object: map[string]any{"id": act.ID, "type": "Follow", "actor": ra.URI, "object": localURI}}
-		return a.queueActivity(ctx, tx, local.ID, "Accept", act.ID, "", nil, []string{ra.Inbox}, accept, now)
+		return s.queueActivity(ctx, tx, local.ID, "Accept", act.ID, "", nil, []string{ra.Inbox}, accept, now)
 	})
 }
 
@@ -374,36 +374,36 @@ func (a *App) inFollow(ctx context.Context, ra model.RemoteActor, act federation
 // "pending" in Mobilizon for ever (Mobilizon reads Accept and Reject of a
 // Join: docs.joinmobilizon.org/contribute/activity_pub/). A Join of
 // anything else is ignored.
-func (a *App) inJoin(ctx context.Context, ra model.RemoteActor, act federation.Activity) error {
-	pub, org, err := a.localPublication(ctx, act.ObjectID)
+func (s *Service) inJoin(ctx context.Context, ra model.RemoteActor, act federation.Activity) error {
+	pub, org, err := s.localPublication(ctx, act.ObjectID)
 	if err != nil {
 		return err
 	}
 	if pub.Kind != model.KindEvent {
 		return fmt.Errorf("%w: join of %s, which is no event", ErrIgnored, act.ObjectID)
 	}
-	local, err := a.LocalActor(ctx, model.ActorOrg, org.ID)
+	local, err := s.LocalActor(ctx, model.ActorOrg, org.ID)
 	if err != nil {
 		return err
 	}
-	localURI := a.OrgActorURI(org.Handle)
-	now := a.Now()
-	return a.Store.InBatch(ctx, func(tx *store.Tx) error {
-		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
+	localURI := s.OrgActorURI(org.Handle)
+	now := s.Now()
+	return s.Store.InBatch(ctx, func(tx *store.Tx) error {
+		if err := s.seenInTx(ctx, tx, act.ID); err != nil {
 			return err
 		}
 		reject := federation.OutActivity{ID: localURI + "#reject-" + core.NewID(), Type: "Reject", Actor: localURI,
 			To: []string{ra.URI}, Object: map[string]any{"id": act.ID, "type": "Join", "actor": ra.URI, "object": act.ObjectID}}
-		return a.queueActivity(ctx, tx, local.ID, "Reject", act.ID, "", nil, []string{ra.Inbox}, reject, now)
+		return s.queueActivity(ctx, tx, local.ID, "Reject", act.ID, "", nil, []string{ra.Inbox}, reject, now)
 	})
 }
 
-func (a *App) inUndo(ctx context.Context, ra model.RemoteActor, act federation.Activity) error {
+func (s *Service) inUndo(ctx context.Context, ra model.RemoteActor, act federation.Activity) error {
 	inner := act.Object
 	if inner == nil {
 		// Only the id of what is undone: a like or boost we recorded by id.
-		return a.Store.InBatch(ctx, func(tx *store.Tx) error {
-			if err := a.seenInTx(ctx, tx, act.ID); err != nil {
+		return s.Store.InBatch(ctx, func(tx *store.Tx) error {
+			if err := s.seenInTx(ctx, tx, act.ID); err != nil {
 				return err
 			}
 			if _, err := tx.RemoveReaction(ctx, ra.URI, act.ObjectID, "", ""); err != nil {
@@ -417,12 +417,12 @@ func (a *App) inUndo(ctx context.Context, ra model.RemoteActor, act federation.A
 	}
 	switch inner.Type {
 	case "Follow":
-		local, _, err := a.localActorOf(ctx, inner.ObjectID)
+		local, _, err := s.localActorOf(ctx, inner.ObjectID)
 		if err != nil {
 			return err
 		}
-		return a.Store.InBatch(ctx, func(tx *store.Tx) error {
-			if err := a.seenInTx(ctx, tx, act.ID); err != nil {
+		return s.Store.InBatch(ctx, func(tx *store.Tx) error {
+			if err := s.seenInTx(ctx, tx, act.ID); err != nil {
 				return err
 			}
 			_, err := tx.RemoveFollower(ctx, local.ID, ra.URI)
@@ -434,11 +434,11 @@ func (a *App) inUndo(ctx context.Context, ra model.RemoteActor, act federation.A
 			kind = "announce"
 		}
 		pubID := ""
-		if p, _, err := a.localPublication(ctx, inner.ObjectID); err == nil {
+		if p, _, err := s.localPublication(ctx, inner.ObjectID); err == nil {
 			pubID = p.ID
 		}
-		return a.Store.InBatch(ctx, func(tx *store.Tx) error {
-			if err := a.seenInTx(ctx, tx, act.ID); err != nil {
+		return s.Store.InBatch(ctx, func(tx *store.Tx) error {
+			if err := s.seenInTx(ctx, tx, act.ID); err != nil {
 				return err
 			}
 			_, err := tx.RemoveReaction(ctx, ra.URI, inner.ID, pubID, kind)
@@ -450,16 +450,16 @@ func (a *App) inUndo(ctx context.Context, ra model.RemoteActor, act federation.A
 
 // localPublication resolves one of our publication ids to the published
 // publication and its organisation.
-func (a *App) localPublication(ctx context.Context, uri string) (model.Publication, model.Organisation, error) {
-	ref, ok := a.ParseLocalURI(uri)
+func (s *Service) localPublication(ctx context.Context, uri string) (model.Publication, model.Organisation, error) {
+	ref, ok := s.ParseLocalURI(uri)
 	if !ok || ref.Kind != "publication" {
 		return model.Publication{}, model.Organisation{}, fmt.Errorf("%w: %s is not one of our publications", ErrIgnored, uri)
 	}
-	org, err := a.Store.OrganisationByHandle(ctx, ref.Handle)
+	org, err := s.Store.OrganisationByHandle(ctx, ref.Handle)
 	if err != nil {
 		return model.Publication{}, org, notFoundIgnored(err)
 	}
-	p, err := a.Store.PublicationBySlug(ctx, org.ID, ref.Slug)
+	p, err := s.Store.PublicationBySlug(ctx, org.ID, ref.Slug)
 	if err != nil {
 		return p, org, notFoundIgnored(err)
 	}
@@ -476,73 +476,73 @@ func notFoundIgnored(err error) error {
 	return err
 }
 
-func (a *App) inReaction(ctx context.Context, ra model.RemoteActor, act federation.Activity, kind string) error {
-	p, org, err := a.localPublication(ctx, act.ObjectID)
+func (s *Service) inReaction(ctx context.Context, ra model.RemoteActor, act federation.Activity, kind string) error {
+	p, org, err := s.localPublication(ctx, act.ObjectID)
 	if err != nil {
 		return err
 	}
-	if why, err := a.refusedBy(ctx, org.ID, ra, "ban"); err != nil {
+	if why, err := s.refusedBy(ctx, org.ID, ra, "ban"); err != nil {
 		return err
 	} else if why != "" {
 		return fmt.Errorf("%w: %s", ErrIgnored, why)
 	}
-	return a.Store.InBatch(ctx, func(tx *store.Tx) error {
-		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
+	return s.Store.InBatch(ctx, func(tx *store.Tx) error {
+		if err := s.seenInTx(ctx, tx, act.ID); err != nil {
 			return err
 		}
-		_, err := tx.AddReaction(ctx, core.NewID(), org.ID, p.ID, kind, ra.URI, act.ID, a.Now())
+		_, err := tx.AddReaction(ctx, core.NewID(), org.ID, p.ID, kind, ra.URI, act.ID, s.Now())
 		return err
 	})
 }
 
-func (a *App) inAnnounce(ctx context.Context, target InboxTarget, ra model.RemoteActor, act federation.Activity, raw []byte) error {
-	if _, ok := a.ParseLocalURI(act.ObjectID); ok {
-		return a.inReaction(ctx, ra, act, "announce")
+func (s *Service) inAnnounce(ctx context.Context, target InboxTarget, ra model.RemoteActor, act federation.Activity, raw []byte) error {
+	if _, ok := s.ParseLocalURI(act.ObjectID); ok {
+		return s.inReaction(ctx, ra, act, "announce")
 	}
-	return a.toPersons(ctx, target, ra, act, raw)
+	return s.toPersons(ctx, target, ra, act, raw)
 }
 
 // inCreate turns a reply to one of our publications or comments into a
 // comment; anything else may be for our local persons.
-func (a *App) inCreate(ctx context.Context, target InboxTarget, ra model.RemoteActor, act federation.Activity, raw []byte) error {
+func (s *Service) inCreate(ctx context.Context, target InboxTarget, ra model.RemoteActor, act federation.Activity, raw []byte) error {
 	o := act.Object
 	if o == nil {
 		return fmt.Errorf("%w: Create without an embedded object", ErrIgnored)
 	}
 	if o.InReplyTo == "" {
-		return a.toPersons(ctx, target, ra, act, raw)
+		return s.toPersons(ctx, target, ra, act, raw)
 	}
-	pub, org, parent, err := a.replyTarget(ctx, o.InReplyTo)
+	pub, org, parent, err := s.replyTarget(ctx, o.InReplyTo)
 	if errors.Is(err, ErrIgnored) {
-		return a.toPersons(ctx, target, ra, act, raw)
+		return s.toPersons(ctx, target, ra, act, raw)
 	} else if err != nil {
 		return err
 	}
 	if o.AttributedTo != ra.URI || federation.Host(o.ID) != ra.Host {
 		return fmt.Errorf("%w: object not by the actor", model.ErrInvalid)
 	}
-	return a.postRemoteComment(ctx, org, pub, parent, ra, act, *o)
+	return s.postRemoteComment(ctx, org, pub, parent, ra, act, *o)
 }
 
 // replyTarget resolves what a remote post answers: one of our
 // publications, one of our comments, or a remote comment we hold. Nothing
 // is fetched, so a loop of inReplyTo cannot make us walk.
-func (a *App) replyTarget(ctx context.Context, inReplyTo string) (model.Publication, model.Organisation, *model.Comment, error) {
-	if ref, ok := a.ParseLocalURI(inReplyTo); ok {
+func (s *Service) replyTarget(ctx context.Context, inReplyTo string) (model.Publication, model.Organisation, *model.Comment, error) {
+	if ref, ok := s.ParseLocalURI(inReplyTo); ok {
 		switch ref.Kind {
 		case "publication":
-			p, org, err := a.localPublication(ctx, inReplyTo)
+			p, org, err := s.localPublication(ctx, inReplyTo)
 			return p, org, nil, err
 		case "comment":
-			org, err := a.Store.OrganisationByHandle(ctx, ref.Handle)
+			org, err := s.Store.OrganisationByHandle(ctx, ref.Handle)
 			if err != nil {
 				return model.Publication{}, org, nil, notFoundIgnored(err)
 			}
-			c, err := a.Store.CommentByID(ctx, org.ID, ref.ID)
+			c, err := s.Store.CommentByID(ctx, org.ID, ref.ID)
 			if err != nil {
 				return model.Publication{}, org, nil, notFoundIgnored(err)
 			}
-			p, err := a.Store.PublicationByID(ctx, org.ID, c.PublicationID)
+			p, err := s.Store.PublicationByID(ctx, org.ID, c.PublicationID)
 			if err != nil {
 				return p, org, nil, notFoundIgnored(err)
 			}
@@ -550,58 +550,58 @@ func (a *App) replyTarget(ctx context.Context, inReplyTo string) (model.Publicat
 		}
 		return model.Publication{}, model.Organisation{}, nil, fmt.Errorf("%w: reply to %s", ErrIgnored, ref.Kind)
 	}
-	c, err := a.Store.CommentByRemoteObject(ctx, inReplyTo)
+	c, err := s.Store.CommentByRemoteObject(ctx, inReplyTo)
 	if err != nil {
 		return model.Publication{}, model.Organisation{}, nil, notFoundIgnored(err)
 	}
-	org, err := a.Store.OrganisationByID(ctx, c.OrgID)
+	org, err := s.Store.OrganisationByID(ctx, c.OrgID)
 	if err != nil {
 		return model.Publication{}, org, nil, err
 	}
-	p, err := a.Store.PublicationByID(ctx, org.ID, c.PublicationID)
+	p, err := s.Store.PublicationByID(ctx, org.ID, c.PublicationID)
 	return p, org, &c, err
 }
 
 // remoteBody is a remote post's text as a comment: plain text, checked
 // like a local comment's.
-func remoteBody(o federation.Object) (string, bool) {
+func (s *Service) remoteBody(o federation.Object) (string, bool) {
 	v := &model.ValidationError{}
-	body := checkBody(o.Text, v)
+	body := s.Debate.CheckCommentBody(o.Text, v)
 	return body, v.Err() == nil
 }
 
 // postRemoteComment screens and stores a remote reply: the same rules as a
 // resident's comment (mode, sanctions, removed texts, flood, screening,
 // routing to services), in one transaction with the activity id.
-func (a *App) postRemoteComment(ctx context.Context, org model.Organisation, pub model.Publication, parent *model.Comment,
+func (s *Service) postRemoteComment(ctx context.Context, org model.Organisation, pub model.Publication, parent *model.Comment,
 	ra model.RemoteActor, act federation.Activity, o federation.Object) error {
 	if pub.State != model.StatePublished {
 		return fmt.Errorf("%w: publication not published", ErrIgnored)
 	}
-	if why, err := a.refusedBy(ctx, org.ID, ra, "ban", "mute"); err != nil {
+	if why, err := s.refusedBy(ctx, org.ID, ra, "ban", "mute"); err != nil {
 		return err
 	} else if why != "" {
 		return fmt.Errorf("%w: %s", ErrIgnored, why)
 	}
-	settings, err := a.DebateSettings(ctx, org.ID)
+	settings, err := s.Debate.DebateSettings(ctx, org.ID)
 	if err != nil {
 		return err
 	}
-	mode, _, err := a.CommentMode(ctx, settings, pub.ID)
+	mode, _, err := s.Debate.CommentMode(ctx, settings, pub.ID)
 	if err != nil {
 		return err
 	}
 	if mode == model.ModeClosed {
 		return fmt.Errorf("%w: comments closed", ErrIgnored)
 	}
-	body, ok := remoteBody(o)
+	body, ok := s.remoteBody(o)
 	if !ok {
 		return fmt.Errorf("%w: empty, too long or invalid text", ErrIgnored)
 	}
-	now := a.Now()
+	now := s.Now()
 	c := model.Comment{ID: core.NewID(), OrgID: org.ID, PublicationID: pub.ID, RemoteActor: ra.URI, RemoteName: ra.Name,
 		RemoteObject: o.ID, RemoteHandle: ra.Handle, RemoteURL: remoteURL(o, ra), AuthorName: ra.Name, Body: body,
-		Fingerprint: Fingerprint(body), CreatedAt: now, UpdatedAt: now}
+		Fingerprint: screen.Fingerprint(body), CreatedAt: now, UpdatedAt: now}
 	if parent != nil {
 		if parent.Status != model.CommentPublished {
 			return fmt.Errorf("%w: parent comment not public", ErrIgnored)
@@ -611,16 +611,16 @@ func (a *App) postRemoteComment(ctx context.Context, org model.Organisation, pub
 			c.ParentID = parent.ParentID // one level of replies, as on the site
 		}
 	}
-	if removed, err := a.Store.FingerprintRemoved(ctx, org.ID, c.Fingerprint); err != nil {
+	if removed, err := s.Store.FingerprintRemoved(ctx, org.ID, c.Fingerprint); err != nil {
 		return err
 	} else if removed {
 		return fmt.Errorf("%w: text removed before", ErrIgnored)
 	}
-	words, err := a.ScreenWordLists(ctx, org.ID)
+	words, err := s.Debate.ScreenWordLists(ctx, org.ID)
 	if err != nil {
 		return err
 	}
-	res := a.Screener.Check(body, words)
+	res := s.Screener.Check(body, words)
 	c.ScreenVerdict, c.ScreenScore, c.ScreenReasons = string(res.Verdict), res.Score, res.Reasons
 	switch {
 	case res.Verdict == screen.Reject:
@@ -633,12 +633,12 @@ func (a *App) postRemoteComment(ctx context.Context, org model.Organisation, pub
 	c.InitialStatus = c.Status
 	var services []string
 	if c.Status != model.CommentRejected {
-		if services, err = a.Store.PublicationServices(ctx, pub.ID); err != nil {
+		if services, err = s.Store.PublicationServices(ctx, pub.ID); err != nil {
 			return err
 		}
 	}
-	return a.Store.InBatch(ctx, func(tx *store.Tx) error {
-		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
+	return s.Store.InBatch(ctx, func(tx *store.Tx) error {
+		if err := s.seenInTx(ctx, tx, act.ID); err != nil {
 			return err
 		}
 		if _, err := tx.CommentByRemoteObject(ctx, o.ID); err == nil {
@@ -646,7 +646,7 @@ func (a *App) postRemoteComment(ctx context.Context, org model.Organisation, pub
 		} else if !errors.Is(err, model.ErrNotFound) {
 			return err
 		}
-		if err := a.checkReplyFlood(ctx, tx, ra, now); err != nil {
+		if err := s.checkReplyFlood(ctx, tx, ra, now); err != nil {
 			return err
 		}
 		if err := tx.CreateComment(ctx, c); err != nil {
@@ -659,15 +659,15 @@ func (a *App) postRemoteComment(ctx context.Context, org model.Organisation, pub
 				return err
 			}
 		}
-		if err := a.route(ctx, tx, org, pub, c, services); err != nil {
+		if err := s.Debate.RouteComment(ctx, tx, org, pub, c, services); err != nil {
 			return err
 		}
-		if err := a.askOpinion(ctx, tx, settings, c); err != nil {
+		if err := s.Debate.AskOpinion(ctx, tx, settings, c); err != nil {
 			return err
 		}
 		// A reply that asks something (or is held) needs a human: the
 		// console's inbox, routed like a resident's comment.
-		return a.InboxFromComment(ctx, tx, org, c, false, services)
+		return s.Console.InboxFromComment(ctx, tx, org, c, false, services)
 	})
 }
 
@@ -676,7 +676,7 @@ func (a *App) postRemoteComment(ctx context.Context, org model.Organisation, pub
 // It counts in the transaction that writes the reply, after taking the
 // host's lock: replies arriving together from one host are counted one
 // after another, so none gets past the cap (on both engines).
-func (a *App) checkReplyFlood(ctx context.Context, tx *store.Tx, ra model.RemoteActor, now time.Time) error {
+func (s *Service) checkReplyFlood(ctx context.Context, tx *store.Tx, ra model.RemoteActor, now time.Time) error {
 	if err := tx.LockFedHost(ctx, ra.Host); err != nil {
 		return err
 	}
@@ -686,7 +686,7 @@ func (a *App) checkReplyFlood(ctx context.Context, tx *store.Tx, ra model.Remote
 	} else if n >= RemoteFlood {
 		return fmt.Errorf("%w: %d comments in %s", model.ErrRateLimited, n, RemoteFloodWindow)
 	}
-	limit := a.Fed.RepliesPerHost
+	limit := s.Fed.RepliesPerHost
 	if limit <= 0 {
 		limit = RemoteHostFlood
 	}
@@ -709,43 +709,43 @@ func remoteURL(o federation.Object, ra model.RemoteActor) string {
 // inUpdate applies a remote author's edit of a comment, screened again
 // and seen by the console's inbox (InboxOnEdit) in the same transaction;
 // other updates may be for our local persons.
-func (a *App) inUpdate(ctx context.Context, target InboxTarget, ra model.RemoteActor, act federation.Activity, raw []byte) error {
+func (s *Service) inUpdate(ctx context.Context, target InboxTarget, ra model.RemoteActor, act federation.Activity, raw []byte) error {
 	o := act.Object
 	if o == nil {
 		return fmt.Errorf("%w: Update without an embedded object", ErrIgnored)
 	}
 	if o.ID == ra.URI {
 		// A profile change: refetch the actor so names stay current.
-		if _, err := a.FetchRemoteActor(ctx, ra.URI); err != nil {
+		if _, err := s.FetchRemoteActor(ctx, ra.URI); err != nil {
 			return fmt.Errorf("%w: profile refetch: %v", ErrIgnored, err)
 		}
 		return nil
 	}
-	c, found, err := a.remoteComment(ctx, ra, o.ID, "update of")
+	c, found, err := s.remoteComment(ctx, ra, o.ID, "update of")
 	if err != nil {
 		return err
 	} else if !found {
-		return a.toPersons(ctx, target, ra, act, raw)
+		return s.toPersons(ctx, target, ra, act, raw)
 	}
-	body, ok := remoteBody(*o)
+	body, ok := s.remoteBody(*o)
 	if !ok {
 		return fmt.Errorf("%w: empty, too long or invalid text", ErrIgnored)
 	}
-	words, err := a.ScreenWordLists(ctx, c.OrgID)
+	words, err := s.Debate.ScreenWordLists(ctx, c.OrgID)
 	if err != nil {
 		return err
 	}
-	res := a.Screener.Check(body, words)
-	org, err := a.Store.OrganisationByID(ctx, c.OrgID)
+	res := s.Screener.Check(body, words)
+	org, err := s.Store.OrganisationByID(ctx, c.OrgID)
 	if err != nil {
 		return err
 	}
-	settings, err := a.DebateSettings(ctx, c.OrgID)
+	settings, err := s.Debate.DebateSettings(ctx, c.OrgID)
 	if err != nil {
 		return err
 	}
-	return a.Store.InBatch(ctx, func(tx *store.Tx) error {
-		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
+	return s.Store.InBatch(ctx, func(tx *store.Tx) error {
+		if err := s.seenInTx(ctx, tx, act.ID); err != nil {
 			return err
 		}
 		c, err := tx.CommentForUpdate(ctx, c.OrgID, c.ID)
@@ -756,13 +756,13 @@ func (a *App) inUpdate(ctx context.Context, target InboxTarget, ra model.RemoteA
 			return nil // moderated comments keep their notice
 		}
 		before := c
-		fp := Fingerprint(body)
+		fp := screen.Fingerprint(body)
 		if removed, err := tx.FingerprintRemoved(ctx, c.OrgID, fp); err != nil {
 			return err
 		} else if removed {
 			return fmt.Errorf("%w: text removed before", ErrIgnored)
 		}
-		now := a.Now()
+		now := s.Now()
 		if err := tx.AddCommentRevision(ctx, core.NewID(), c.ID, c.Body, now); err != nil {
 			return err
 		}
@@ -775,39 +775,39 @@ func (a *App) inUpdate(ctx context.Context, target InboxTarget, ra model.RemoteA
 			return err
 		}
 		// The new text is asked about again if it is uncertain.
-		if err := a.askOpinion(ctx, tx, settings, c); err != nil {
+		if err := s.Debate.AskOpinion(ctx, tx, settings, c); err != nil {
 			return err
 		}
 		// An edit that asks something enters the console's inbox as a new
 		// reply would; an item the reply has already shows the new text.
-		return a.InboxOnEdit(ctx, tx, org, before, c)
+		return s.Console.InboxOnEdit(ctx, tx, org, before, c)
 	})
 }
 
 // inDelete honours a remote author's deletion of their comment (it leaves
 // the page like a withdrawn comment; the archive keeps it), or of their
 // whole account (their follows end).
-func (a *App) inDelete(ctx context.Context, target InboxTarget, ra model.RemoteActor, act federation.Activity, raw []byte) error {
+func (s *Service) inDelete(ctx context.Context, target InboxTarget, ra model.RemoteActor, act federation.Activity, raw []byte) error {
 	if act.ObjectID == ra.URI {
-		return a.Store.InBatch(ctx, func(tx *store.Tx) error {
-			if err := a.seenInTx(ctx, tx, act.ID); err != nil {
+		return s.Store.InBatch(ctx, func(tx *store.Tx) error {
+			if err := s.seenInTx(ctx, tx, act.ID); err != nil {
 				return err
 			}
 			if err := tx.ForgetRemoteActor(ctx, ra.URI); err != nil {
 				return err
 			}
-			a.fed.verifiers.forget(ra.URI)
+			s.fed.verifiers.forget(ra.URI)
 			return nil
 		})
 	}
-	c, found, err := a.remoteComment(ctx, ra, act.ObjectID, "deleting")
+	c, found, err := s.remoteComment(ctx, ra, act.ObjectID, "deleting")
 	if err != nil {
 		return err
 	} else if !found {
-		return a.toPersons(ctx, target, ra, act, raw)
+		return s.toPersons(ctx, target, ra, act, raw)
 	}
-	return a.Store.InBatch(ctx, func(tx *store.Tx) error {
-		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
+	return s.Store.InBatch(ctx, func(tx *store.Tx) error {
+		if err := s.seenInTx(ctx, tx, act.ID); err != nil {
 			return err
 		}
 		c, err := tx.CommentForUpdate(ctx, c.OrgID, c.ID)
@@ -817,7 +817,7 @@ func (a *App) inDelete(ctx context.Context, target InboxTarget, ra model.RemoteA
 		if c.Status == model.CommentWithdrawn || c.Status == model.CommentHidden || c.Status == model.CommentDeleted {
 			return nil
 		}
-		now := a.Now()
+		now := s.Now()
 		c.Status, c.Review, c.ReviewSince, c.UpdatedAt = model.CommentWithdrawn, model.ReviewNone, nil, now
 		if err := tx.UpdateComment(ctx, c); err != nil {
 			return err
@@ -830,8 +830,8 @@ func (a *App) inDelete(ctx context.Context, target InboxTarget, ra model.RemoteA
 // remoteComment finds the comment an Update or Delete is about. found is
 // false when the object is not one of our comments (the activity is then
 // for local persons); touching another actor's comment is forbidden.
-func (a *App) remoteComment(ctx context.Context, ra model.RemoteActor, objectID, what string) (c model.Comment, found bool, err error) {
-	c, err = a.Store.CommentByRemoteObject(ctx, objectID)
+func (s *Service) remoteComment(ctx context.Context, ra model.RemoteActor, objectID, what string) (c model.Comment, found bool, err error) {
+	c, err = s.Store.CommentByRemoteObject(ctx, objectID)
 	switch {
 	case errors.Is(err, model.ErrNotFound):
 		return c, false, nil
@@ -844,27 +844,27 @@ func (a *App) remoteComment(ctx context.Context, ra model.RemoteActor, objectID,
 }
 
 // inAcceptReject records the answer to a local person's Follow.
-func (a *App) inAcceptReject(ctx context.Context, target InboxTarget, ra model.RemoteActor, act federation.Activity, raw []byte) error {
+func (s *Service) inAcceptReject(ctx context.Context, target InboxTarget, ra model.RemoteActor, act federation.Activity, raw []byte) error {
 	followID := act.ObjectID
 	if act.Type == "Accept" {
-		if ok, err := a.Store.AcceptFollowing(ctx, ra.URI, followID, a.Now()); err != nil {
+		if ok, err := s.Store.AcceptFollowing(ctx, ra.URI, followID, s.Now()); err != nil {
 			return err
 		} else if !ok {
 			return fmt.Errorf("%w: accept of an unknown follow", ErrIgnored)
 		}
 	}
-	return a.toPersons(ctx, target, ra, act, raw)
+	return s.toPersons(ctx, target, ra, act, raw)
 }
 
 // toPersons stores an activity in the inboxes of the local persons it is
 // for: those following its actor, those it addresses, and the owner of the
 // inbox it was posted to.
-func (a *App) toPersons(ctx context.Context, target InboxTarget, ra model.RemoteActor, act federation.Activity, raw []byte) error {
+func (s *Service) toPersons(ctx context.Context, target InboxTarget, ra model.RemoteActor, act federation.Activity, raw []byte) error {
 	recipients := map[string]bool{}
 	if target.AccountID != "" {
 		recipients[target.AccountID] = true
 	}
-	followers, err := a.Store.LocalFollowersOf(ctx, ra.URI)
+	followers, err := s.Store.LocalFollowersOf(ctx, ra.URI)
 	if err != nil {
 		return err
 	}
@@ -876,15 +876,15 @@ func (a *App) toPersons(ctx context.Context, target InboxTarget, ra model.Remote
 		addressed = append(append(addressed, act.Object.To...), act.Object.Cc...)
 	}
 	for _, to := range addressed {
-		if ref, ok := a.ParseLocalURI(to); ok && ref.Kind == model.ActorPerson {
+		if ref, ok := s.ParseLocalURI(to); ok && ref.Kind == model.ActorPerson {
 			recipients[ref.ID] = true
 		}
 	}
 	if len(recipients) == 0 {
 		return fmt.Errorf("%w: nothing of ours and nobody here follows the actor", ErrIgnored)
 	}
-	return a.Store.InBatch(ctx, func(tx *store.Tx) error {
-		if err := a.seenInTx(ctx, tx, act.ID); err != nil {
+	return s.Store.InBatch(ctx, func(tx *store.Tx) error {
+		if err := s.seenInTx(ctx, tx, act.ID); err != nil {
 			return err
 		}
 		for id := range recipients {
@@ -894,7 +894,7 @@ func (a *App) toPersons(ctx context.Context, target InboxTarget, ra model.Remote
 				return err
 			}
 			_, err := tx.AddInboxItem(ctx, model.FedInboxItem{ID: core.NewID(), AccountID: id, ActivityID: act.ID, Kind: act.Type,
-				Actor: act.Actor, ObjectID: act.ObjectID, Body: string(raw), ReceivedAt: a.Now()})
+				Actor: act.Actor, ObjectID: act.ObjectID, Body: string(raw), ReceivedAt: s.Now()})
 			if err != nil {
 				return err
 			}
@@ -905,10 +905,10 @@ func (a *App) toPersons(ctx context.Context, target InboxTarget, ra model.Remote
 
 // ---- Staff answers to remote comments -----------------------------------
 
-// federateAnswer sends a staff answer to the remote author it answers:
+// FederateAnswer sends a staff answer to the remote author it answers:
 // a Create Note inReplyTo their post, mentioning them, delivered to their
 // inbox.
-func (a *App) federateAnswer(ctx context.Context, tx *store.Tx, org model.Organisation, pub model.Publication, c model.Comment, answered model.Comment) error {
+func (s *Service) FederateAnswer(ctx context.Context, tx *store.Tx, org model.Organisation, pub model.Publication, c model.Comment, answered model.Comment) error {
 	if answered.RemoteObject == "" || answered.RemoteActor == "" {
 		return nil
 	}
@@ -924,18 +924,18 @@ func (a *App) federateAnswer(ctx context.Context, tx *store.Tx, org model.Organi
 	} else if err != nil {
 		return err
 	}
-	actorURI := a.OrgActorURI(org.Handle)
+	actorURI := s.OrgActorURI(org.Handle)
 	mention := "@" + ra.Handle
 	content := `<p><span class="h-card"><a href="` + html.EscapeString(ra.URL) + `" class="u-url mention">` +
 		html.EscapeString(mention) + `</a></span> ` + strings.ReplaceAll(html.EscapeString(c.Body), "\n", "<br>") + `</p>` +
 		`<p>— ` + html.EscapeString(c.StaffLabel) + `</p>`
-	now := a.Now()
-	note := federation.Note{ID: a.CommentURI(org.Handle, c.ID), Type: "Note", AttributedTo: actorURI,
+	now := s.Now()
+	note := federation.Note{ID: s.CommentURI(org.Handle, c.ID), Type: "Note", AttributedTo: actorURI,
 		InReplyTo: answered.RemoteObject, Content: content, MediaType: "text/html",
-		URL: fmt.Sprintf("%s/%s/p/%s/commentaires#c-%s", a.BaseURL, org.Handle, pub.Slug, c.ID), Published: federation.Stamp(now),
+		URL: fmt.Sprintf("%s/%s/p/%s/commentaires#c-%s", s.BaseURL, org.Handle, pub.Slug, c.ID), Published: federation.Stamp(now),
 		To: []string{federation.Public}, Cc: []string{ra.URI, collectionURI(actorURI, "followers")},
 		Tag: []federation.Tag{{Type: "Mention", Href: ra.URI, Name: mention}}}
 	act := federation.OutActivity{ID: note.ID + "#create", Type: "Create", Actor: actorURI, Published: note.Published,
 		To: note.To, Cc: note.Cc, Object: &note}
-	return a.queueActivity(ctx, tx, orgActor.ID, "Create", note.ID, "", nil, []string{ra.Inbox}, act, now)
+	return s.queueActivity(ctx, tx, orgActor.ID, "Create", note.ID, "", nil, []string{ra.Inbox}, act, now)
 }

@@ -1,4 +1,4 @@
-package app
+package fediverse
 
 import (
 	"context"
@@ -24,14 +24,15 @@ import (
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/jobs"
 	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/recur"
 	"github.com/parvis/parvis/internal/store"
 )
 
 // Federation with ActivityPub (docs/FEDERATION.md): our actors, what we
 // send when a publication goes out, changes or is withdrawn, and delivery.
 
-// FedOptions configure federation for a process.
-type FedOptions struct {
+// Options configure federation for a process.
+type Options struct {
 	// Client makes outgoing requests (fetches, deliveries); nil disables
 	// them (command-line tools).
 	Client *federation.Client
@@ -80,38 +81,38 @@ const (
 // ---- Addresses --------------------------------------------------------
 
 // OrgActorURI is an organisation's actor id: its public home page.
-func (a *App) OrgActorURI(handle string) string { return a.BaseURL + "/" + handle + "/" }
+func (s *Service) OrgActorURI(handle string) string { return s.BaseURL + "/" + handle + "/" }
 
 // TopicActorURI is a topic's actor id: its public page.
-func (a *App) TopicActorURI(handle, slug string) string {
-	return a.BaseURL + "/" + handle + "/themes/" + slug
+func (s *Service) TopicActorURI(handle, slug string) string {
+	return s.BaseURL + "/" + handle + "/themes/" + slug
 }
 
 // PersonActorURI is a local account's actor id.
-func (a *App) PersonActorURI(accountID string) string { return a.BaseURL + "/users/" + accountID }
+func (s *Service) PersonActorURI(accountID string) string { return s.BaseURL + "/users/" + accountID }
 
 // InstanceActorURI is the instance's own actor (it signs fetches).
-func (a *App) InstanceActorURI() string { return a.BaseURL + "/actor" }
+func (s *Service) InstanceActorURI() string { return s.BaseURL + "/actor" }
 
 // SharedInbox receives activities for every actor of the instance.
-func (a *App) SharedInbox() string { return a.BaseURL + "/inbox" }
+func (s *Service) SharedInbox() string { return s.BaseURL + "/inbox" }
 
 // PublicationURI is a publication's object id and page.
-func (a *App) PublicationURI(handle, slug string) string {
-	return a.BaseURL + "/" + handle + "/p/" + slug
+func (s *Service) PublicationURI(handle, slug string) string {
+	return s.BaseURL + "/" + handle + "/p/" + slug
 }
 
 // CommentURI is a comment's object id.
-func (a *App) CommentURI(handle, id string) string {
-	return a.BaseURL + "/" + handle + "/commentaires/" + id
+func (s *Service) CommentURI(handle, id string) string {
+	return s.BaseURL + "/" + handle + "/commentaires/" + id
 }
 
 // collectionURI is an actor's inbox, outbox or followers collection.
 func collectionURI(actor, name string) string { return strings.TrimSuffix(actor, "/") + "/" + name }
 
 // FedHost is the host (with port) of our addresses: user@FedHost.
-func (a *App) FedHost() string {
-	u, err := url.Parse(a.BaseURL)
+func (s *Service) FedHost() string {
+	u, err := url.Parse(s.BaseURL)
 	if err != nil {
 		return ""
 	}
@@ -123,8 +124,8 @@ func (a *App) FedHost() string {
 // check a signer by WebFingering preferredUsername@host, and a user name
 // with a colon ("127.0.0.1:8080") is no user name to GoToSocial (nor to
 // Mastodon): with a port, signed fetches could not be checked at all.
-func (a *App) InstanceUsername() string {
-	u, err := url.Parse(a.BaseURL)
+func (s *Service) InstanceUsername() string {
+	u, err := url.Parse(s.BaseURL)
 	if err != nil {
 		return ""
 	}
@@ -141,11 +142,11 @@ type LocalRef struct {
 
 // ParseLocalURI reads one of our actor or object ids; ok is false for
 // anything else (another server's URL, an unknown path).
-func (a *App) ParseLocalURI(s string) (LocalRef, bool) {
-	if !strings.HasPrefix(s, a.BaseURL+"/") {
+func (s *Service) ParseLocalURI(uri string) (LocalRef, bool) {
+	if !strings.HasPrefix(uri, s.BaseURL+"/") {
 		return LocalRef{}, false
 	}
-	rest := strings.TrimPrefix(s, a.BaseURL+"/")
+	rest := strings.TrimPrefix(uri, s.BaseURL+"/")
 	if i := strings.IndexAny(rest, "?#"); i >= 0 {
 		rest = rest[:i]
 	}
@@ -180,9 +181,9 @@ var acctPattern = regexp.MustCompile(`^([a-z0-9-]+)(?:\.([a-z0-9-]+))?$`)
 // topic "fr"); creating such a pair is refused (SaveTopic,
 // CreateOrganisation), and anything else with a dot, a colon or an
 // uppercase letter is nobody.
-func (a *App) ParseAcct(user string) (LocalRef, bool) {
+func (s *Service) ParseAcct(user string) (LocalRef, bool) {
 	user = strings.ToLower(user)
-	if name := strings.ToLower(a.InstanceUsername()); name != "" && (user == name || user == strings.ToLower(a.FedHost())) {
+	if name := strings.ToLower(s.InstanceUsername()); name != "" && (user == name || user == strings.ToLower(s.FedHost())) {
 		return LocalRef{Kind: model.ActorInstance}, true // host:port too, as it was named before
 	}
 	m := acctPattern.FindStringSubmatch(user)
@@ -195,15 +196,15 @@ func (a *App) ParseAcct(user string) (LocalRef, bool) {
 	return LocalRef{Kind: model.ActorTopic, Handle: m[1], Slug: m[2]}, true
 }
 
-// collidesWithHost reports whether an organisation handle, or a handle and
+// CollidesWithHost reports whether an organisation handle, or a handle and
 // topic slug, would spell our host name: WebFinger gives that address to
 // the instance actor.
-func (a *App) collidesWithHost(handle, slug string) bool {
+func (s *Service) CollidesWithHost(handle, slug string) bool {
 	user := handle
 	if slug != "" {
 		user += "." + slug
 	}
-	return strings.EqualFold(user, a.InstanceUsername())
+	return strings.EqualFold(user, s.InstanceUsername())
 }
 
 // ---- Local actors -----------------------------------------------------
@@ -211,8 +212,8 @@ func (a *App) collidesWithHost(handle, slug string) bool {
 // LocalActor returns our actor of kind for ref (organisation, topic or
 // account id; "" for the instance), making its key pair on first use.
 // Keys are made outside any transaction: RSA generation takes a while.
-func (a *App) LocalActor(ctx context.Context, kind, ref string) (model.FedActor, error) {
-	act, err := a.Store.FedActorOf(ctx, kind, ref)
+func (s *Service) LocalActor(ctx context.Context, kind, ref string) (model.FedActor, error) {
+	act, err := s.Store.FedActorOf(ctx, kind, ref)
 	if !errors.Is(err, model.ErrNotFound) {
 		return act, err
 	}
@@ -220,7 +221,7 @@ func (a *App) LocalActor(ctx context.Context, kind, ref string) (model.FedActor,
 	if err != nil {
 		return act, fmt.Errorf("generate key: %w", err)
 	}
-	act = model.FedActor{ID: core.NewID(), Kind: kind, PublicKeyPEM: pub, PrivateKeyPEM: priv, CreatedAt: a.Now()}
+	act = model.FedActor{ID: core.NewID(), Kind: kind, PublicKeyPEM: pub, PrivateKeyPEM: priv, CreatedAt: s.Now()}
 	switch kind {
 	case model.ActorOrg:
 		act.OrgID = ref
@@ -229,34 +230,34 @@ func (a *App) LocalActor(ctx context.Context, kind, ref string) (model.FedActor,
 	case model.ActorPerson:
 		act.AccountID = ref
 	}
-	if _, err := a.Store.CreateFedActor(ctx, act); err != nil {
+	if _, err := s.Store.CreateFedActor(ctx, act); err != nil {
 		return act, err
 	}
-	return a.Store.FedActorOf(ctx, kind, ref) // the winner of a concurrent first use
+	return s.Store.FedActorOf(ctx, kind, ref) // the winner of a concurrent first use
 }
 
 // signer returns an actor's key for signing, parsed once per process.
-func (a *App) signer(act model.FedActor, uri string) (federation.Signer, error) {
-	if k, ok := a.fed.keys.Load(act.ID); ok {
+func (s *Service) signer(act model.FedActor, uri string) (federation.Signer, error) {
+	if k, ok := s.fed.keys.Load(act.ID); ok {
 		return federation.Signer{KeyID: uri + "#main-key", Key: k.(*rsa.PrivateKey)}, nil
 	}
 	k, err := federation.ParsePrivateKey(act.PrivateKeyPEM)
 	if err != nil {
 		return federation.Signer{}, fmt.Errorf("actor %s key: %w", act.ID, err)
 	}
-	a.fed.keys.Store(act.ID, k)
+	s.fed.keys.Store(act.ID, k)
 	return federation.Signer{KeyID: uri + "#main-key", Key: k}, nil
 }
 
 // actorURIOf is the id of one of our actors.
-func (a *App) actorURIOf(ctx context.Context, q *store.Queries, act model.FedActor) (string, error) {
+func (s *Service) actorURIOf(ctx context.Context, q *store.Queries, act model.FedActor) (string, error) {
 	switch act.Kind {
 	case model.ActorOrg:
 		o, err := q.OrganisationByID(ctx, act.OrgID)
 		if err != nil {
 			return "", err
 		}
-		return a.OrgActorURI(o.Handle), nil
+		return s.OrgActorURI(o.Handle), nil
 	case model.ActorTopic:
 		var handle, slug string
 		t, org, err := q.TopicWithOrg(ctx, act.TopicID)
@@ -264,11 +265,11 @@ func (a *App) actorURIOf(ctx context.Context, q *store.Queries, act model.FedAct
 			return "", err
 		}
 		handle, slug = org, t.Slug
-		return a.TopicActorURI(handle, slug), nil
+		return s.TopicActorURI(handle, slug), nil
 	case model.ActorPerson:
-		return a.PersonActorURI(act.AccountID), nil
+		return s.PersonActorURI(act.AccountID), nil
 	}
-	return a.InstanceActorURI(), nil
+	return s.InstanceActorURI(), nil
 }
 
 // ActorDoc is an actor document and its followers count.
@@ -278,24 +279,24 @@ type ActorDoc struct {
 }
 
 // OrgActorDoc builds an organisation's actor document (type Organization).
-func (a *App) OrgActorDoc(ctx context.Context, org model.Organisation) (federation.Actor, error) {
-	act, err := a.LocalActor(ctx, model.ActorOrg, org.ID)
+func (s *Service) OrgActorDoc(ctx context.Context, org model.Organisation) (federation.Actor, error) {
+	act, err := s.LocalActor(ctx, model.ActorOrg, org.ID)
 	if err != nil {
 		return federation.Actor{}, err
 	}
-	uri := a.OrgActorURI(org.Handle)
-	doc := a.baseActor(uri, "Organization", org.Handle, org.Name, act)
+	uri := s.OrgActorURI(org.Handle)
+	doc := s.baseActor(uri, "Organization", org.Handle, org.Name, act)
 	doc.Summary = paragraphs(org.Description)
 	doc.URL = uri
 	if org.LogoPath != "" {
-		doc.Icon = &federation.Image{Type: "Image", URL: a.BaseURL + "/media/" + org.LogoPath, Name: org.Name}
+		doc.Icon = &federation.Image{Type: "Image", URL: s.BaseURL + "/media/" + org.LogoPath, Name: org.Name}
 		doc.Image = doc.Icon
 	}
 	var fields []federation.PropertyValue
-	fields = append(fields, federation.PropertyValue{Type: "PropertyValue", Name: a.Cat.T(i18n.Default, "fed.field.site"),
+	fields = append(fields, federation.PropertyValue{Type: "PropertyValue", Name: s.Cat.T(i18n.Default, "fed.field.site"),
 		Value: link(uri)})
 	if org.Website != "" {
-		fields = append(fields, federation.PropertyValue{Type: "PropertyValue", Name: a.Cat.T(i18n.Default, "fed.field.website"),
+		fields = append(fields, federation.PropertyValue{Type: "PropertyValue", Name: s.Cat.T(i18n.Default, "fed.field.website"),
 			Value: link(org.Website)})
 	}
 	doc.Attachment = fields
@@ -304,56 +305,56 @@ func (a *App) OrgActorDoc(ctx context.Context, org model.Organisation) (federati
 
 // TopicActorDoc builds a topic's actor document (type Group), followed on
 // its own: "Travaux à Bellerive" without everything else.
-func (a *App) TopicActorDoc(ctx context.Context, org model.Organisation, t model.Topic) (federation.Actor, error) {
-	act, err := a.LocalActor(ctx, model.ActorTopic, t.ID)
+func (s *Service) TopicActorDoc(ctx context.Context, org model.Organisation, t model.Topic) (federation.Actor, error) {
+	act, err := s.LocalActor(ctx, model.ActorTopic, t.ID)
 	if err != nil {
 		return federation.Actor{}, err
 	}
-	uri := a.TopicActorURI(org.Handle, t.Slug)
-	doc := a.baseActor(uri, "Group", org.Handle+"."+t.Slug, a.Cat.T(i18n.Default, "fed.topic_name", t.Name, org.Name), act)
+	uri := s.TopicActorURI(org.Handle, t.Slug)
+	doc := s.baseActor(uri, "Group", org.Handle+"."+t.Slug, s.Cat.T(i18n.Default, "fed.topic_name", t.Name, org.Name), act)
 	doc.Summary = paragraphs(t.Description)
 	doc.URL = uri
 	if org.LogoPath != "" {
-		doc.Icon = &federation.Image{Type: "Image", URL: a.BaseURL + "/media/" + org.LogoPath, Name: org.Name}
+		doc.Icon = &federation.Image{Type: "Image", URL: s.BaseURL + "/media/" + org.LogoPath, Name: org.Name}
 	}
-	doc.Attachment = []federation.PropertyValue{{Type: "PropertyValue", Name: a.Cat.T(i18n.Default, "fed.field.site"),
-		Value: link(a.OrgActorURI(org.Handle))}}
+	doc.Attachment = []federation.PropertyValue{{Type: "PropertyValue", Name: s.Cat.T(i18n.Default, "fed.field.site"),
+		Value: link(s.OrgActorURI(org.Handle))}}
 	return federation.ActorDoc(doc), nil
 }
 
 // PersonActorDoc builds a local account's actor document, for accounts
-// that have one (made when they first federate): nobody else is exposed.
-func (a *App) PersonActorDoc(ctx context.Context, accountID string) (federation.Actor, error) {
-	act, err := a.Store.FedActorOf(ctx, model.ActorPerson, accountID)
+// that have one (made when they first Federate): nobody else is exposed.
+func (s *Service) PersonActorDoc(ctx context.Context, accountID string) (federation.Actor, error) {
+	act, err := s.Store.FedActorOf(ctx, model.ActorPerson, accountID)
 	if err != nil {
 		return federation.Actor{}, err
 	}
-	acct, err := a.Store.AccountByID(ctx, accountID)
+	acct, err := s.Store.AccountByID(ctx, accountID)
 	if err != nil {
 		return federation.Actor{}, err
 	}
-	uri := a.PersonActorURI(accountID)
-	doc := a.baseActor(uri, "Person", "u"+strings.ReplaceAll(accountID, "-", "")[:12], acct.DisplayName, act)
+	uri := s.PersonActorURI(accountID)
+	doc := s.baseActor(uri, "Person", "u"+strings.ReplaceAll(accountID, "-", "")[:12], acct.DisplayName, act)
 	doc.Discoverable, doc.Indexable = false, false
 	return federation.ActorDoc(doc), nil
 }
 
 // InstanceActorDoc builds the instance actor (type Application).
-func (a *App) InstanceActorDoc(ctx context.Context) (federation.Actor, error) {
-	act, err := a.LocalActor(ctx, model.ActorInstance, "")
+func (s *Service) InstanceActorDoc(ctx context.Context) (federation.Actor, error) {
+	act, err := s.LocalActor(ctx, model.ActorInstance, "")
 	if err != nil {
 		return federation.Actor{}, err
 	}
-	doc := a.baseActor(a.InstanceActorURI(), "Application", a.InstanceUsername(), "Parvis", act)
+	doc := s.baseActor(s.InstanceActorURI(), "Application", s.InstanceUsername(), "Parvis", act)
 	doc.Outbox, doc.Followers = "", ""
 	doc.Discoverable = false
 	return federation.ActorDoc(doc), nil
 }
 
-func (a *App) baseActor(uri, typ, username, name string, act model.FedActor) federation.Actor {
+func (s *Service) baseActor(uri, typ, username, name string, act model.FedActor) federation.Actor {
 	return federation.Actor{ID: uri, Type: typ, PreferredUsername: username, Name: name,
 		Inbox: collectionURI(uri, "inbox"), Outbox: collectionURI(uri, "outbox"), Followers: collectionURI(uri, "followers"),
-		Endpoints:    &federation.Endpoints{SharedInbox: a.SharedInbox()},
+		Endpoints:    &federation.Endpoints{SharedInbox: s.SharedInbox()},
 		PublicKey:    federation.PublicKey{ID: uri + "#main-key", Owner: uri, PublicKeyPem: act.PublicKeyPEM},
 		Discoverable: true, Indexable: true, Published: federation.Stamp(act.CreatedAt)}
 }
@@ -388,17 +389,17 @@ func link(u string) string {
 // (internal/typeutils/astointernal.go, ASStatusToStatus). A Note with
 // neither name nor summary, its content opening with the title, is shown
 // unfolded and whole by both, by Misskey and by Pleroma/Akkoma.
-func (a *App) PublicationObject(ctx context.Context, q *store.Queries, org model.Organisation, p model.Publication) (federation.Note, error) {
-	return a.publicationObject(ctx, q, org, p, nil)
+func (s *Service) PublicationObject(ctx context.Context, q *store.Queries, org model.Organisation, p model.Publication) (federation.Note, error) {
+	return s.publicationObject(ctx, q, org, p, nil)
 }
 
 // publicationObject is PublicationObject; an event's lead notices (news its
 // state alone does not tell, such as a date back on schedule) open its
 // summary and content.
-func (a *App) publicationObject(ctx context.Context, q *store.Queries, org model.Organisation, p model.Publication,
-	lead []eventNotice) (federation.Note, error) {
-	uri := a.PublicationURI(org.Handle, p.Slug)
-	actor := a.OrgActorURI(org.Handle)
+func (s *Service) publicationObject(ctx context.Context, q *store.Queries, org model.Organisation, p model.Publication,
+	lead []EventNotice) (federation.Note, error) {
+	uri := s.PublicationURI(org.Handle, p.Slug)
+	actor := s.OrgActorURI(org.Handle)
 	n := federation.Note{ID: uri, Type: "Note", AttributedTo: actor, MediaType: "text/html", URL: uri,
 		To: []string{federation.Public}, Cc: []string{collectionURI(actor, "followers")}}
 	if p.PublishedAt != nil {
@@ -407,14 +408,14 @@ func (a *App) publicationObject(ctx context.Context, q *store.Queries, org model
 	if p.RepublishedAt != nil {
 		n.Updated = federation.Stamp(*p.RepublishedAt)
 	}
-	back := `<p><a href="` + html.EscapeString(uri) + `">` + html.EscapeString(a.Cat.T(i18n.Default, "fed.read_more", org.Name)) + `</a></p>`
+	back := `<p><a href="` + html.EscapeString(uri) + `">` + html.EscapeString(s.Cat.T(i18n.Default, "fed.read_more", org.Name)) + `</a></p>`
 	// The title opens the text (every reader shows it), then the lead, then
 	// the body; no summary, which Mastodon and GoToSocial show as a content
 	// warning, and no name, which GoToSocial falls back on for one. An
 	// alert's level comes first.
 	title := p.Title
 	if p.Kind == model.KindAlert && p.AlertLevel != "" {
-		title = a.Cat.T(i18n.Default, "fed.alert."+string(p.AlertLevel)) + " — " + title
+		title = s.Cat.T(i18n.Default, "fed.alert."+string(p.AlertLevel)) + " — " + title
 	}
 	n.Content = "<p><strong>" + html.EscapeString(title) + "</strong></p>" + paragraphs(p.Summary) + p.BodyHTML
 	topics, err := q.TopicsOf(ctx, org.ID)
@@ -424,14 +425,14 @@ func (a *App) publicationObject(ctx context.Context, q *store.Queries, org model
 	for _, t := range topics {
 		if slices.Contains(p.TopicIDs, t.ID) {
 			n.Tag = append(n.Tag, federation.Tag{Type: "Hashtag", Name: "#" + hashtag(t.Name),
-				Href: a.TopicActorURI(org.Handle, t.Slug)})
+				Href: s.TopicActorURI(org.Handle, t.Slug)})
 		}
 	}
 	if p.ImageID != "" {
 		m, err := q.MediaByID(ctx, org.ID, p.ImageID)
 		if err == nil {
 			n.Attachment = append(n.Attachment, federation.Attachment{Type: "Document", MediaType: m.ContentType,
-				URL: a.BaseURL + "/media/" + m.Path, Name: m.Alt, Width: m.Width, Height: m.Height})
+				URL: s.BaseURL + "/media/" + m.Path, Name: m.Alt, Width: m.Width, Height: m.Height})
 		} else if !errors.Is(err, model.ErrNotFound) {
 			return n, err
 		}
@@ -440,7 +441,7 @@ func (a *App) publicationObject(ctx context.Context, q *store.Queries, org model
 		// An Event keeps its name (Mobilizon's title, what Mastodon shows)
 		// and its lead as summary; its content opens with the title too.
 		n.Name, n.Summary, n.Content = p.Title, p.Summary, p.BodyHTML
-		if err := a.eventObjectFields(ctx, q, p, &n, lead); err != nil {
+		if err := s.eventObjectFields(ctx, q, p, &n, lead); err != nil {
 			return n, err
 		}
 	}
@@ -460,7 +461,7 @@ func (a *App) publicationObject(ctx context.Context, q *store.Queries, org model
 // event's status, then the coming dates cancelled or moved. Both carry
 // it because Mastodon shows an Event as its name, summary and link (never
 // its content) while Mobilizon shows the content.
-func (a *App) eventObjectFields(ctx context.Context, q *store.Queries, p model.Publication, n *federation.Note, lead []eventNotice) error {
+func (s *Service) eventObjectFields(ctx context.Context, q *store.Queries, p model.Publication, n *federation.Note, lead []EventNotice) error {
 	n.Type = "Event"
 	n.Timezone = "Europe/Paris"
 	title := "<p><strong>" + html.EscapeString(p.Title) + "</strong></p>"
@@ -477,11 +478,11 @@ func (a *App) eventObjectFields(ctx context.Context, q *store.Queries, p model.P
 	n.ICalStatus = icalStatus(e.Status)
 	notices := slices.Clone(lead)
 	if e.Status == model.EventCancelled || e.Status == model.EventPostponed {
-		notices = append(notices, eventNotice{Label: a.Cat.T(i18n.Default, "events.status."+string(e.Status)), Text: e.StatusNote})
+		notices = append(notices, EventNotice{Label: s.Cat.T(i18n.Default, "events.status."+string(e.Status)), Text: e.StatusNote})
 	}
 	start, end := e.StartsAt, e.EndsAt
 	if e.Recurring() {
-		series, next, err := a.seriesFields(ctx, q, e, n)
+		series, next, err := s.seriesFields(ctx, q, e, n)
 		if err != nil {
 			return err
 		}
@@ -497,12 +498,12 @@ func (a *App) eventObjectFields(ctx context.Context, q *store.Queries, p model.P
 	// GoToSocial ignores startTime and location, and Mastodon shows an
 	// Event's name, summary and link only: the date, time and place go in
 	// the summary and, after the title, in the content.
-	when := dates.EventWhen(i18n.Default, start, end, e.AllDay, a.Now())
+	when := dates.EventWhen(i18n.Default, start, end, e.AllDay, s.Now())
 	if e.Recurring() {
-		when = a.Cat.T(i18n.Default, "fed.event.next_date", when)
+		when = s.Cat.T(i18n.Default, "fed.event.next_date", when)
 	}
 	when = upperFirst(when) // it opens a sentence and a paragraph
-	where := eventPlace(a.Cat.T(i18n.Default, "events.attendance.online"), e)
+	where := eventPlace(s.Cat.T(i18n.Default, "events.attendance.online"), e)
 	line, head := when, title+"<p>"+html.EscapeString(when)
 	if where != "" {
 		line += " — " + where
@@ -538,15 +539,15 @@ const (
 	fedNotices   = 3 // changed dates named in the summary
 )
 
-// eventNotice is one line opening an Event's summary and content: a label
+// EventNotice is one line opening an Event's summary and content: a label
 // ("Annulé", "Date déplacée") and what it is about.
-type eventNotice struct{ Label, Text string }
+type EventNotice struct{ Label, Text string }
 
 // seriesFields gives a series' Event its next date still on (the first
 // date when none is left), appends the next dates to its content, and
 // returns a notice for each coming date that is cancelled or moved.
-func (a *App) seriesFields(ctx context.Context, q *store.Queries, e model.Event, n *federation.Note) ([]eventNotice, *model.Occurrence, error) {
-	now := a.Now()
+func (s *Service) seriesFields(ctx context.Context, q *store.Queries, e model.Event, n *federation.Note) ([]EventNotice, *model.Occurrence, error) {
+	now := s.Now()
 	occs, err := q.Occurrences(ctx, e.PublicationID, now, fedNextDates)
 	if err != nil {
 		return nil, nil, err
@@ -558,14 +559,14 @@ func (a *App) seriesFields(ctx context.Context, q *store.Queries, e model.Event,
 	}
 	if len(occs) > 0 {
 		var b strings.Builder
-		b.WriteString("<p><strong>" + html.EscapeString(a.Cat.T(i18n.Default, "fed.occurrence.next")) + "</strong></p><ul>")
+		b.WriteString("<p><strong>" + html.EscapeString(s.Cat.T(i18n.Default, "fed.occurrence.next")) + "</strong></p><ul>")
 		for _, o := range occs {
 			when := html.EscapeString(dates.EventWhen(i18n.Default, o.StartsAt, o.EndsAt, e.AllDay, now))
 			switch {
 			case o.Cancelled:
-				b.WriteString("<li><del>" + when + "</del> (" + html.EscapeString(a.Cat.T(i18n.Default, "events.occurrence.cancelled")) + ")</li>")
+				b.WriteString("<li><del>" + when + "</del> (" + html.EscapeString(s.Cat.T(i18n.Default, "events.occurrence.cancelled")) + ")</li>")
 			case o.Moved:
-				b.WriteString("<li>" + when + " (" + html.EscapeString(a.Cat.T(i18n.Default, "events.occurrence.moved")) + ")</li>")
+				b.WriteString("<li>" + when + " (" + html.EscapeString(s.Cat.T(i18n.Default, "events.occurrence.moved")) + ")</li>")
 			default:
 				b.WriteString("<li>" + when + "</li>")
 			}
@@ -577,32 +578,32 @@ func (a *App) seriesFields(ctx context.Context, q *store.Queries, e model.Event,
 	if err != nil {
 		return nil, nil, err
 	}
-	var notices []eventNotice
+	var notices []EventNotice
 	for _, x := range xs {
-		end := recurEnd(e, x.OriginalStart)
+		end := recur.WallEnd(e.StartsAt, e.EndsAt, x.OriginalStart, dates.Paris)
 		if x.Kind == model.ExceptionMove && x.EndsAt != nil && x.EndsAt.After(end) {
 			end = *x.EndsAt
 		}
 		if !end.After(now) || len(notices) == fedNotices {
 			continue // past dates are no news
 		}
-		notices = append(notices, a.occurrenceNotice(e, x, false, now))
+		notices = append(notices, s.OccurrenceNotice(e, x, false, now))
 	}
 	return notices, next, nil
 }
 
-// occurrenceNotice says what became of one date of a series: cancelled,
+// OccurrenceNotice says what became of one date of a series: cancelled,
 // moved (to when, instead of when) or, with restored, back on schedule.
-func (a *App) occurrenceNotice(e model.Event, x model.EventException, restored bool, now time.Time) eventNotice {
+func (s *Service) OccurrenceNotice(e model.Event, x model.EventException, restored bool, now time.Time) EventNotice {
 	lang := i18n.Default
-	original := dates.EventWhen(lang, x.OriginalStart, recurEnd(e, x.OriginalStart), e.AllDay, now)
-	nt := eventNotice{Label: a.Cat.T(lang, "fed.occurrence.cancelled"), Text: original}
+	original := dates.EventWhen(lang, x.OriginalStart, recur.WallEnd(e.StartsAt, e.EndsAt, x.OriginalStart, dates.Paris), e.AllDay, now)
+	nt := EventNotice{Label: s.Cat.T(lang, "fed.occurrence.cancelled"), Text: original}
 	switch {
 	case restored:
-		nt = eventNotice{Label: a.Cat.T(lang, "fed.occurrence.restored"), Text: original}
+		nt = EventNotice{Label: s.Cat.T(lang, "fed.occurrence.restored"), Text: original}
 	case x.Kind == model.ExceptionMove && x.StartsAt != nil && x.EndsAt != nil:
-		nt = eventNotice{Label: a.Cat.T(lang, "fed.occurrence.moved"), Text: dates.EventWhen(lang, *x.StartsAt, *x.EndsAt, e.AllDay, now) +
-			", " + a.Cat.T(lang, "fed.occurrence.instead_of", dates.DayAt(lang, x.OriginalStart, e.AllDay, now))}
+		nt = EventNotice{Label: s.Cat.T(lang, "fed.occurrence.moved"), Text: dates.EventWhen(lang, *x.StartsAt, *x.EndsAt, e.AllDay, now) +
+			", " + s.Cat.T(lang, "fed.occurrence.instead_of", dates.DayAt(lang, x.OriginalStart, e.AllDay, now))}
 	}
 	if x.Note != "" && !restored {
 		nt.Text = sentence(nt.Text) + " " + x.Note
@@ -636,7 +637,7 @@ func eventPlace(online string, e model.Event) string {
 
 // prependNotices opens the summary (plain text, which Mastodon shows) and
 // the content (HTML, which Mobilizon shows) with the notices, in order.
-func prependNotices(n *federation.Note, notices []eventNotice) {
+func prependNotices(n *federation.Note, notices []EventNotice) {
 	if len(notices) == 0 {
 		return
 	}
@@ -695,19 +696,19 @@ func hashtag(name string) string {
 
 // ---- Outgoing activities -----------------------------------------------
 
-// federatePublication queues, in tx, what tells the Fediverse about a
+// FederatePublication queues, in tx, what tells the Fediverse about a
 // publication's change: kind is Create (it went out), Update (its content
 // changed while out) or Delete (it was withdrawn). Topic actors boost
 // (Announce) a new publication to their own followers. Nothing is queued
 // when nobody can be following (no actor was ever fetched).
-func (a *App) federatePublication(ctx context.Context, tx *store.Tx, orgID, pubID, kind string) error {
-	return a.federate(ctx, tx, orgID, pubID, kind, nil)
+func (s *Service) FederatePublication(ctx context.Context, tx *store.Tx, orgID, pubID, kind string) error {
+	return s.Federate(ctx, tx, orgID, pubID, kind, nil)
 }
 
-// federate is federatePublication with notices opening the object's
+// Federate is FederatePublication with notices opening the object's
 // summary and content: news that its state alone does not tell (a date
 // of a series back on schedule).
-func (a *App) federate(ctx context.Context, tx *store.Tx, orgID, pubID, kind string, lead []eventNotice) error {
+func (s *Service) Federate(ctx context.Context, tx *store.Tx, orgID, pubID, kind string, lead []EventNotice) error {
 	orgActor, err := tx.FedActorOf(ctx, model.ActorOrg, orgID)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil
@@ -722,9 +723,9 @@ func (a *App) federate(ctx context.Context, tx *store.Tx, orgID, pubID, kind str
 	if err != nil {
 		return err
 	}
-	now := a.Now()
-	actorURI := a.OrgActorURI(org.Handle)
-	objURI := a.PublicationURI(org.Handle, p.Slug)
+	now := s.Now()
+	actorURI := s.OrgActorURI(org.Handle)
+	objURI := s.PublicationURI(org.Handle, p.Slug)
 	audience := []string{orgActor.ID}
 	var topicActors []model.FedActor
 	topics, err := tx.TopicsOf(ctx, orgID)
@@ -753,7 +754,7 @@ func (a *App) federate(ctx context.Context, tx *store.Tx, orgID, pubID, kind str
 	case "Delete":
 		act.Object = &federation.Note{ID: objURI, Type: "Tombstone", Deleted: federation.Stamp(now)}
 	default:
-		n, err := a.publicationObject(ctx, tx.Queries, org, p, lead)
+		n, err := s.publicationObject(ctx, tx.Queries, org, p, lead)
 		if err != nil {
 			return err
 		}
@@ -762,7 +763,7 @@ func (a *App) federate(ctx context.Context, tx *store.Tx, orgID, pubID, kind str
 		}
 		act.Object = &n
 	}
-	if err := a.queueActivity(ctx, tx, orgActor.ID, kind, objURI, p.ID, audience, nil, act, now); err != nil {
+	if err := s.queueActivity(ctx, tx, orgActor.ID, kind, objURI, p.ID, audience, nil, act, now); err != nil {
 		return err
 	}
 	if kind != "Create" {
@@ -775,11 +776,11 @@ func (a *App) federate(ctx context.Context, tx *store.Tx, orgID, pubID, kind str
 				slug = t.Slug
 			}
 		}
-		turi := a.TopicActorURI(org.Handle, slug)
+		turi := s.TopicActorURI(org.Handle, slug)
 		ann := federation.OutActivity{ID: fmt.Sprintf("%s#announce-%s-%d", turi, id, i), Type: "Announce", Actor: turi,
 			Published: federation.Stamp(now), To: []string{federation.Public},
 			Cc: []string{collectionURI(turi, "followers"), actorURI}, Object: objURI}
-		if err := a.queueActivity(ctx, tx, ta.ID, "Announce", objURI, p.ID, []string{ta.ID}, nil, ann, now); err != nil {
+		if err := s.queueActivity(ctx, tx, ta.ID, "Announce", objURI, p.ID, []string{ta.ID}, nil, ann, now); err != nil {
 			return err
 		}
 	}
@@ -787,7 +788,7 @@ func (a *App) federate(ctx context.Context, tx *store.Tx, orgID, pubID, kind str
 }
 
 // queueActivity stores an outgoing activity and its fan-out job in tx.
-func (a *App) queueActivity(ctx context.Context, tx *store.Tx, actorID, kind, objectID, pubID string, audience, inboxes []string,
+func (s *Service) queueActivity(ctx context.Context, tx *store.Tx, actorID, kind, objectID, pubID string, audience, inboxes []string,
 	act federation.OutActivity, now time.Time) error {
 	body, err := federation.Marshal(federation.Wrap(act))
 	if err != nil {
@@ -798,20 +799,20 @@ func (a *App) queueActivity(ctx context.Context, tx *store.Tx, actorID, kind, ob
 	if err := tx.CreateOutbox(ctx, o); err != nil {
 		return err
 	}
-	return a.Jobs.Enqueue(ctx, tx, jobs.FedFanOutArgs{OutboxID: o.ID}, nil)
+	return s.Jobs.Enqueue(ctx, tx, jobs.FedFanOutArgs{OutboxID: o.ID}, nil)
 }
 
 // FedFanOut turns an outgoing activity into one delivery job per inbox: its
 // audience's followers, one shared inbox per server, plus its direct
 // recipients, minus blocked domains. Running it twice queues nothing more.
-func (a *App) FedFanOut(ctx context.Context, outboxID string) error {
-	o, blocks, err := a.outboxItem(ctx, outboxID)
+func (s *Service) FedFanOut(ctx context.Context, outboxID string) error {
+	o, blocks, err := s.outboxItem(ctx, outboxID)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil // deleted with its actor
 	} else if err != nil {
 		return err
 	}
-	recipients, err := a.Store.FollowerInboxes(ctx, o.Audience)
+	recipients, err := s.Store.FollowerInboxes(ctx, o.Audience)
 	if err != nil {
 		return err
 	}
@@ -830,14 +831,14 @@ func (a *App) FedFanOut(ctx context.Context, outboxID string) error {
 	for _, in := range o.Inboxes {
 		add(in, federation.Host(in))
 	}
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		first, err := tx.MarkFannedOut(ctx, o.ID, a.Now())
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+		first, err := tx.MarkFannedOut(ctx, o.ID, s.Now())
 		if err != nil || !first {
 			return err
 		}
 		for len(params) > 0 {
 			n := min(len(params), 1000)
-			if err := a.Jobs.EnqueueMany(ctx, tx, params[:n]); err != nil {
+			if err := s.Jobs.EnqueueMany(ctx, tx, params[:n]); err != nil {
 				return err
 			}
 			params = params[n:]
@@ -848,28 +849,28 @@ func (a *App) FedFanOut(ctx context.Context, outboxID string) error {
 
 // outboxItem loads an outgoing activity and the domains its actor's
 // organisation (and the operator) block.
-func (a *App) outboxItem(ctx context.Context, id string) (model.OutboxItem, []string, error) {
-	o, err := a.Store.OutboxByID(ctx, id)
+func (s *Service) outboxItem(ctx context.Context, id string) (model.OutboxItem, []string, error) {
+	o, err := s.Store.OutboxByID(ctx, id)
 	if err != nil {
 		return o, nil, err
 	}
-	orgID, err := a.actorOrg(ctx, o.ActorID)
+	orgID, err := s.actorOrg(ctx, o.ActorID)
 	if err != nil {
 		return o, nil, err
 	}
-	blocks, err := a.blockedDomains(ctx, orgID)
+	blocks, err := s.blockedDomains(ctx, orgID)
 	return o, blocks, err
 }
 
 // actorOrg is the organisation a local actor speaks for ("" for persons
 // and the instance).
-func (a *App) actorOrg(ctx context.Context, actorID string) (string, error) {
-	act, err := a.Store.FedActorByID(ctx, actorID)
+func (s *Service) actorOrg(ctx context.Context, actorID string) (string, error) {
+	act, err := s.Store.FedActorByID(ctx, actorID)
 	if err != nil {
 		return "", err
 	}
 	if act.Kind == model.ActorTopic {
-		t, _, err := a.Store.TopicWithOrg(ctx, act.TopicID)
+		t, _, err := s.Store.TopicWithOrg(ctx, act.TopicID)
 		return t.OrgID, err
 	}
 	return act.OrgID, nil
@@ -881,12 +882,12 @@ var ErrHostDown = errors.New("host unreachable for days: skipped")
 
 // FedDeliver sends an outgoing activity to one inbox, signed by its actor. A
 // refusal (4xx) is final; network errors and 5xx are retried by the job.
-func (a *App) FedDeliver(ctx context.Context, outboxID, inbox string) error {
-	if a.Fed.Client == nil {
+func (s *Service) FedDeliver(ctx context.Context, outboxID, inbox string) error {
+	if s.Fed.Client == nil {
 		return errors.New("federation client not configured")
 	}
 	host := federation.Host(inbox)
-	o, blocks, err := a.outboxItem(ctx, outboxID)
+	o, blocks, err := s.outboxItem(ctx, outboxID)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	} else if err != nil {
@@ -895,65 +896,65 @@ func (a *App) FedDeliver(ctx context.Context, outboxID, inbox string) error {
 	if blocked(blocks, host) {
 		return nil // blocked since the fan-out
 	}
-	st, err := a.Store.HostStatus(ctx, host)
+	st, err := s.Store.HostStatus(ctx, host)
 	if err != nil {
 		return err
 	}
-	now := a.Now()
+	now := s.Now()
 	if st.FailingSince != nil && now.Sub(*st.FailingSince) > HostDeadAfter && st.LastAttemptAt != nil &&
 		now.Sub(*st.LastAttemptAt) < hostProbe {
-		a.Logger.Info("federation: delivery skipped, host down", "host", host, "since", st.FailingSince, "activity", o.Kind)
+		s.Logger.Info("federation: delivery skipped, host down", "host", host, "since", st.FailingSince, "activity", o.Kind)
 		return nil
 	}
-	act, err := a.Store.FedActorByID(ctx, o.ActorID)
+	act, err := s.Store.FedActorByID(ctx, o.ActorID)
 	if err != nil {
 		return err
 	}
-	uri, err := a.actorURIOf(ctx, a.Store.Queries, act)
+	uri, err := s.actorURIOf(ctx, s.Store.Queries, act)
 	if err != nil {
 		return err
 	}
-	s, err := a.signer(act, uri)
+	sg, err := s.signer(act, uri)
 	if err != nil {
 		return err
 	}
-	release := a.hostSlot(ctx, host)
+	release := s.hostSlot(ctx, host)
 	if release == nil {
 		return ctx.Err()
 	}
-	err = a.Fed.Client.Post(ctx, inbox, []byte(o.Body), s)
+	err = s.Fed.Client.Post(ctx, inbox, []byte(o.Body), sg)
 	release()
 	var se *federation.StatusError
 	switch {
 	case err == nil:
-		return a.Store.HostAnswered(ctx, host, now)
+		return s.Store.HostAnswered(ctx, host, now)
 	case errors.As(err, &se) && se.Permanent():
 		// The server is up and refused this activity: retrying won't help.
-		a.Logger.Info("federation: delivery refused", "inbox", inbox, "status", se.Status, "activity", o.Kind)
-		return a.Store.HostAnswered(ctx, host, now)
+		s.Logger.Info("federation: delivery refused", "inbox", inbox, "status", se.Status, "activity", o.Kind)
+		return s.Store.HostAnswered(ctx, host, now)
 	}
-	if herr := a.Store.HostResult(ctx, host, false, now); herr != nil {
-		a.Logger.Warn("federation: host status", "host", host, "error", herr)
+	if herr := s.Store.HostResult(ctx, host, false, now); herr != nil {
+		s.Logger.Warn("federation: host status", "host", host, "error", herr)
 	}
 	return fmt.Errorf("deliver %s to %s: %w", o.Kind, inbox, err)
 }
 
 // hostSlot waits for one of the host's delivery slots; nil if ctx ended.
-func (a *App) hostSlot(ctx context.Context, host string) func() {
-	n := a.Fed.HostConcurrency
+func (s *Service) hostSlot(ctx context.Context, host string) func() {
+	n := s.Fed.HostConcurrency
 	if n <= 0 {
 		n = 4
 	}
-	a.fed.mu.Lock()
-	if a.fed.hosts == nil {
-		a.fed.hosts = map[string]chan struct{}{}
+	s.fed.mu.Lock()
+	if s.fed.hosts == nil {
+		s.fed.hosts = map[string]chan struct{}{}
 	}
-	sem, ok := a.fed.hosts[host]
+	sem, ok := s.fed.hosts[host]
 	if !ok {
 		sem = make(chan struct{}, n)
-		a.fed.hosts[host] = sem
+		s.fed.hosts[host] = sem
 	}
-	a.fed.mu.Unlock()
+	s.fed.mu.Unlock()
 	select {
 	case sem <- struct{}{}:
 		return func() { <-sem }
@@ -965,16 +966,16 @@ func (a *App) hostSlot(ctx context.Context, host string) func() {
 // ---- Blocks and sanctions ----------------------------------------------
 
 // blockedDomains lists the operator's blocks and the organisation's.
-func (a *App) blockedDomains(ctx context.Context, orgID string) ([]string, error) {
-	stored, ok := a.fed.blocks.get(orgID)
+func (s *Service) blockedDomains(ctx context.Context, orgID string) ([]string, error) {
+	stored, ok := s.fed.blocks.get(orgID)
 	if !ok {
 		var err error
-		if stored, err = a.Store.BlockedDomains(ctx, orgID); err != nil {
+		if stored, err = s.Store.BlockedDomains(ctx, orgID); err != nil {
 			return nil, err
 		}
-		a.fed.blocks.put(orgID, stored)
+		s.fed.blocks.put(orgID, stored)
 	}
-	return append(slices.Clone(a.Fed.OperatorBlocks), stored...), nil
+	return append(slices.Clone(s.Fed.OperatorBlocks), stored...), nil
 }
 
 // blocked reports whether host (with or without port) is, or is under, one
@@ -994,8 +995,8 @@ func blocked(domains []string, host string) bool {
 }
 
 // OperatorBlocked reports whether the instance refuses any of hosts.
-func (a *App) OperatorBlocked(ctx context.Context, hosts ...string) (bool, error) {
-	bs, err := a.blockedDomains(ctx, "")
+func (s *Service) OperatorBlocked(ctx context.Context, hosts ...string) (bool, error) {
+	bs, err := s.blockedDomains(ctx, "")
 	for _, h := range hosts {
 		if blocked(bs, h) {
 			return true, err
@@ -1027,4 +1028,4 @@ func NormalizeDomain(s string) (string, bool) {
 
 // fedLog is the logger for refused or ignored federation input: one line,
 // never the content.
-func (a *App) fedLog() *slog.Logger { return a.Logger.With("component", "federation") }
+func (s *Service) fedLog() *slog.Logger { return s.Logger.With("component", "federation") }
