@@ -478,7 +478,7 @@ func (a *App) SaveEvent(ctx context.Context, actorID, orgID string, in PubInput,
 			return err
 		}
 		if exists && res.Changed && res.Publication.State == model.StatePublished {
-			// Fediverse followers get the new text and details (federation.go).
+			// Fediverse followers get the new text and details (app/fediverse).
 			if err := a.Fediverse.FederatePublication(ctx, tx, orgID, res.Publication.ID, "Update"); err != nil {
 				return err
 			}
@@ -626,7 +626,7 @@ func (a *App) SetException(ctx context.Context, actorID, orgID, eventID string, 
 			return nil
 		}
 		// Followers' servers learn it as Mobilizon and Mastodon can show it:
-		// the Event again, opening with the changed date (federation.go).
+		// the Event again, opening with the changed date (app/fediverse).
 		if err := a.Fediverse.Federate(ctx, tx, orgID, eventID, "Update", []fediverse.EventNotice{a.Fediverse.OccurrenceNotice(ev, x, false, a.Now())}); err != nil {
 			return err
 		}
@@ -719,7 +719,7 @@ func (a *App) SetEventStatus(ctx context.Context, actorID, orgID, eventID string
 		}
 		if p.State == model.StatePublished {
 			// Fediverse followers (Mobilizon, Mastodon…) get the Event
-			// again with its new ical:status (federation.go).
+			// again with its new ical:status (app/fediverse).
 			if err := a.Fediverse.FederatePublication(ctx, tx, orgID, eventID, "Update"); err != nil {
 				return err
 			}
