@@ -42,6 +42,7 @@ import (
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/passwords"
+	"github.com/parvis/parvis/internal/screen"
 	"github.com/parvis/parvis/internal/server"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/web"
@@ -189,7 +190,7 @@ func prepare(data string, residents, pageComments int) []string {
 			secrets = append(secrets, secret)
 			if i < pageComments {
 				c := model.Comment{ID: core.NewID(), OrgID: org.ID, PublicationID: big.ID, AccountID: acct.ID,
-					Body: sentence(i), Fingerprint: app.Fingerprint(sentence(i)), Status: model.CommentPublished,
+					Body: sentence(i), Fingerprint: screen.Fingerprint(sentence(i)), Status: model.CommentPublished,
 					InitialStatus: model.CommentPublished, ScreenVerdict: "allow", CreatedAt: old, UpdatedAt: old}
 				if err := tx.CreateComment(ctx, c); err != nil {
 					return err

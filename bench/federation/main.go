@@ -129,7 +129,7 @@ func main() {
 	if err := srv.Store.PutMembership(ctx, model.Membership{AccountID: admin.ID, OrgID: org.ID, Role: model.RoleAdmin, CreatedAt: a.Now()}); err != nil {
 		log.Fatal(err)
 	}
-	orgActor, err := a.LocalActor(ctx, model.ActorOrg, org.ID)
+	orgActor, err := a.Fediverse.LocalActor(ctx, model.ActorOrg, org.ID)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -209,7 +209,7 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		pubURIs = append(pubURIs, a.PublicationURI(inboxOrg.Handle, p.Slug))
+		pubURIs = append(pubURIs, a.Fediverse.PublicationURI(inboxOrg.Handle, p.Slug))
 	}
 	type remote struct {
 		uri string

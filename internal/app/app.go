@@ -9,6 +9,7 @@ import (
 	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/fediverse"
 	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/passwords"
@@ -47,7 +48,7 @@ type Deps struct {
 	// registered: leases then only expire.
 	Instance string
 	// Fed configures federation (docs/FEDERATION.md).
-	Fed FedOptions
+	Fed fediverse.Options
 }
 
 // App holds the use cases. It is built by New and not changed afterwards.
@@ -61,7 +62,8 @@ type App struct {
 	// Accounts holds sign-up, login, passwords, sessions, invitations
 	// and the hourly cleanup (package accounts).
 	Accounts *accounts.Service
-	fed      fedState
+	// Fediverse holds the federation use cases (app/fediverse).
+	Fediverse *fediverse.Service
 }
 
 // New builds the application on c and d and wires its features to one
@@ -77,5 +79,6 @@ func New(ctx context.Context, c *core.Core, d Deps) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.Fediverse = fediverse.New(c, fediverse.Deps{Fed: d.Fed, Screener: d.Screener, Debate: a, Console: a.Console, Publications: a})
 	return a, nil
 }

@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -72,13 +70,6 @@ func (e *SanctionError) Error() string { return "author is " + e.Sanction.Kind +
 
 // Unwrap maps to model.ErrForbidden.
 func (e *SanctionError) Unwrap() error { return model.ErrForbidden }
-
-// Fingerprint is the hash of a text's normalised form: the same words, with
-// any disguise (case, accents, zero-width characters, homoglyphs) undone.
-func Fingerprint(text string) string {
-	sum := sha256.Sum256([]byte(screen.Normalize(text)))
-	return hex.EncodeToString(sum[:])
-}
 
 // DebateSettings returns an organisation's debate settings, defaults filled in.
 func (a *App) DebateSettings(ctx context.Context, orgID string) (model.ModerationSettings, error) {
@@ -151,8 +142,8 @@ type Posted struct {
 	Duplicate bool // the same form was submitted before: nothing new was stored
 }
 
-// checkBody validates a comment's text into v and returns it trimmed.
-func checkBody(body string, v *model.ValidationError) string {
+// CheckCommentBody validates a comment's text into v and returns it trimmed.
+func (a *App) CheckCommentBody(body string, v *model.ValidationError) string {
 	body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
 	switch {
 	case !utf8.ValidString(body):
@@ -281,9 +272,9 @@ func (a *App) PostComment(ctx context.Context, in NewComment) (Posted, error) {
 	}
 	now := a.Now()
 	v := &model.ValidationError{}
-	body := checkBody(in.Body, v)
+	body := a.CheckCommentBody(in.Body, v)
 	c := model.Comment{ID: core.NewID(), OrgID: in.Org.ID, PublicationID: in.Publication.ID, AccountID: in.Author.ID,
-		AuthorName: in.Author.DisplayName, Body: body, Fingerprint: Fingerprint(body), IdemKey: in.IdemKey,
+		AuthorName: in.Author.DisplayName, Body: body, Fingerprint: screen.Fingerprint(body), IdemKey: in.IdemKey,
 		CreatedAt: now, UpdatedAt: now}
 	m, err := a.Store.Membership(ctx, in.Author.ID, in.Org.ID)
 	staff := err == nil
@@ -371,18 +362,18 @@ func (a *App) PostComment(ctx context.Context, in NewComment) (Posted, error) {
 		}
 		if staff && answered != nil && answered.RemoteObject != "" {
 			// A staff answer to a Fediverse author goes back to their server.
-			if err := a.federateAnswer(ctx, tx, in.Org, in.Publication, c, *answered); err != nil {
+			if err := a.Fediverse.FederateAnswer(ctx, tx, in.Org, in.Publication, c, *answered); err != nil {
 				return err
 			}
 		}
-		if err := a.route(ctx, tx, in.Org, in.Publication, c, services); err != nil {
+		if err := a.RouteComment(ctx, tx, in.Org, in.Publication, c, services); err != nil {
 			return err
 		}
 		if err := a.Console.InboxOnComment(ctx, tx, c, console.CommentPosted{Org: in.Org, AuthorID: in.Author.ID,
 			Staff: staff, Question: in.Question, ItemID: in.InboxItemID, ItemVersion: in.InboxVersion, Notified: services}); err != nil {
 			return err
 		}
-		if err := a.askOpinion(ctx, tx, settings, c); err != nil {
+		if err := a.AskOpinion(ctx, tx, settings, c); err != nil {
 			return err
 		}
 		if c.Status == model.CommentPublished {
@@ -407,10 +398,10 @@ type routedMail struct {
 	Name, Org, Publication, Excerpt, Link string
 }
 
-// route tells the agents of the services responsible for the publication's
+// RouteComment tells the agents of the services responsible for the publication's
 // topics about a new comment: in the staff area, and by e-mail for those who
 // asked for it.
-func (a *App) route(ctx context.Context, tx *store.Tx, org model.Organisation, pub model.Publication, c model.Comment, services []string) error {
+func (a *App) RouteComment(ctx context.Context, tx *store.Tx, org model.Organisation, pub model.Publication, c model.Comment, services []string) error {
 	if len(services) == 0 {
 		return nil
 	}
@@ -461,7 +452,7 @@ func (e *ScreenRejectedError) Unwrap() error { return model.ErrInvalid }
 // earlier text is kept and the comment is marked "modifié".
 func (a *App) EditComment(ctx context.Context, org model.Organisation, acct model.Account, id, body string) (model.Comment, error) {
 	v := &model.ValidationError{}
-	body = checkBody(body, v)
+	body = a.CheckCommentBody(body, v)
 	if err := v.Err(); err != nil {
 		return model.Comment{}, err
 	}
@@ -489,7 +480,7 @@ func (a *App) EditComment(ctx context.Context, org model.Organisation, acct mode
 			out = c
 			return nil
 		}
-		fp := Fingerprint(body)
+		fp := screen.Fingerprint(body)
 		if removed, err := tx.FingerprintRemoved(ctx, org.ID, fp); err != nil {
 			return err
 		} else if removed {
@@ -513,7 +504,7 @@ func (a *App) EditComment(ctx context.Context, org model.Organisation, acct mode
 			return err
 		}
 		// The new text is asked about again if it is uncertain.
-		if err := a.askOpinion(ctx, tx, settings, c); err != nil {
+		if err := a.AskOpinion(ctx, tx, settings, c); err != nil {
 			return err
 		}
 		return a.Console.InboxOnEdit(ctx, tx, org, before, c) // same rule as a Fediverse reply's edit

@@ -13,6 +13,7 @@ import (
 	"github.com/parvis/parvis/internal/ical"
 	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/recur"
 	"github.com/parvis/parvis/internal/store"
 	"rsc.io/qr"
 )
@@ -253,5 +254,5 @@ func RecurrenceText(lang string, ev model.Event) string {
 
 // occurrenceWhen names one occurrence of a series in an e-mail.
 func occurrenceWhen(start time.Time, ev model.Event) string {
-	return dates.EventWhen("fr", start, recurEnd(ev, start), ev.AllDay, start)
+	return dates.EventWhen("fr", start, recur.WallEnd(ev.StartsAt, ev.EndsAt, start, dates.Paris), ev.AllDay, start)
 }

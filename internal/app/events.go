@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/fediverse"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/model"
@@ -149,7 +150,7 @@ func ExpandEvent(e model.Event, exceptions []model.EventException) ([]model.Occu
 	occs := make([]model.Occurrence, 0, len(starts))
 	for _, s := range starts {
 		o := model.Occurrence{EventID: e.PublicationID, OrgID: e.OrgID, OriginalStart: s, StartsAt: s,
-			EndsAt: recurEnd(e, s)}
+			EndsAt: recur.WallEnd(e.StartsAt, e.EndsAt, s, dates.Paris)}
 		if x, ok := byStart[s]; ok {
 			o.Note = x.Note
 			switch x.Kind {
@@ -165,13 +166,6 @@ func ExpandEvent(e model.Event, exceptions []model.EventException) ([]model.Occu
 	}
 	slices.SortFunc(occs, func(a, b model.Occurrence) int { return a.StartsAt.Compare(b.StartsAt) })
 	return occs, truncated
-}
-
-func recurEnd(e model.Event, start time.Time) time.Time {
-	if start.Equal(e.StartsAt) {
-		return e.EndsAt
-	}
-	return recur.WallEnd(e.StartsAt, e.EndsAt, start, dates.Paris)
 }
 
 // SaveEvent creates or updates an event: the publication (same rules as
@@ -231,8 +225,8 @@ func (a *App) SaveEvent(ctx context.Context, actorID, orgID string, in PubInput,
 			return err
 		}
 		if exists && res.Changed && res.Publication.State == model.StatePublished {
-			// Fediverse followers get the new text and details (federation.go).
-			if err := a.federatePublication(ctx, tx, orgID, res.Publication.ID, "Update"); err != nil {
+			// Fediverse followers get the new text and details (app/fediverse).
+			if err := a.Fediverse.FederatePublication(ctx, tx, orgID, res.Publication.ID, "Update"); err != nil {
 				return err
 			}
 		}
@@ -352,7 +346,7 @@ func (a *App) SetException(ctx context.Context, actorID, orgID, eventID string, 
 			if !ok {
 				return &model.FieldError{Field: "start", Code: "pub.error.datetime"}
 			}
-			end := t.Add(recurEnd(ev, in.OriginalStart).Sub(in.OriginalStart))
+			end := t.Add(recur.WallEnd(ev.StartsAt, ev.EndsAt, in.OriginalStart, dates.Paris).Sub(in.OriginalStart))
 			x.StartsAt, x.EndsAt = &t, &end
 		}
 		xs, err := tx.EventExceptions(ctx, eventID)
@@ -379,8 +373,8 @@ func (a *App) SetException(ctx context.Context, actorID, orgID, eventID string, 
 			return nil
 		}
 		// Followers' servers learn it as Mobilizon and Mastodon can show it:
-		// the Event again, opening with the changed date (federation.go).
-		if err := a.federate(ctx, tx, orgID, eventID, "Update", []eventNotice{a.occurrenceNotice(ev, x, false, a.Now())}); err != nil {
+		// the Event again, opening with the changed date (app/fediverse).
+		if err := a.Fediverse.Federate(ctx, tx, orgID, eventID, "Update", []fediverse.EventNotice{a.Fediverse.OccurrenceNotice(ev, x, false, a.Now())}); err != nil {
 			return err
 		}
 		if ev.Registers() {
@@ -431,7 +425,7 @@ func (a *App) RemoveException(ctx context.Context, actorID, orgID, eventID, exce
 		if err != nil || p.State != model.StatePublished {
 			return err
 		}
-		return a.federate(ctx, tx, orgID, eventID, "Update", []eventNotice{a.occurrenceNotice(ev, xs[i], true, a.Now())})
+		return a.Fediverse.Federate(ctx, tx, orgID, eventID, "Update", []fediverse.EventNotice{a.Fediverse.OccurrenceNotice(ev, xs[i], true, a.Now())})
 	})
 }
 
@@ -472,8 +466,8 @@ func (a *App) SetEventStatus(ctx context.Context, actorID, orgID, eventID string
 		}
 		if p.State == model.StatePublished {
 			// Fediverse followers (Mobilizon, Mastodon…) get the Event
-			// again with its new ical:status (federation.go).
-			if err := a.federatePublication(ctx, tx, orgID, eventID, "Update"); err != nil {
+			// again with its new ical:status (app/fediverse).
+			if err := a.Fediverse.FederatePublication(ctx, tx, orgID, eventID, "Update"); err != nil {
 				return err
 			}
 		}

@@ -7,7 +7,9 @@ import (
 
 	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/fediverse"
 	"github.com/parvis/parvis/internal/app/policy"
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -34,61 +36,16 @@ type ServiceCount struct {
 type Figures struct {
 	// History is the follower base and the time spent month by month,
 	// newest first, from the oldest daily count (at most a year back).
-	History    []MonthFigures
+	History    []fediverse.MonthFigures
 	Days       []Bucket // the last 30 days, newest first
 	Weeks      []Bucket // the last 12 weeks (Monday to Sunday), newest first
 	PerService []ServiceCount
 	// MinutesPerDay is the average active minutes per day over 30 days.
 	MinutesPerDay float64
-	PerThousand
+	fediverse.PerThousand
 	Median, P90 time.Duration
 	HasTimes    bool
 	Open        int
-}
-
-// FollowerCount is how many distinct people follow an organisation, by
-// channel.
-type FollowerCount struct {
-	Email     int // confirmed e-mail subscribers (account-holders included)
-	Fediverse int // distinct Fediverse accounts following its actors
-}
-
-// Total is the number of followers.
-func (f FollowerCount) Total() int { return f.Email + f.Fediverse }
-
-// Followers counts the people following the organisation: confirmed
-// e-mail subscribers plus distinct Fediverse followers of the organisation
-// and topic actors. The two cannot be matched to each other (a Fediverse
-// account has no e-mail address), so someone following both ways counts
-// twice; that is the reach the console serves.
-func (a *App) Followers(ctx context.Context, orgID string) (FollowerCount, error) {
-	email, fedi, err := a.Store.OrgFollowers(ctx, orgID)
-	return FollowerCount{Email: email, Fediverse: fedi}, err
-}
-
-// PerThousand is the workload per 1,000 people following the organisation,
-// or per 1,000 residents when nobody follows it.
-type PerThousand struct {
-	Per1000     float64
-	Denominator int
-	// DenominatorSource is "followers" (e-mail subscribers and Fediverse
-	// followers, averaged over the period's days), "population" when their
-	// average is zero, or "none" when no count exists for the period (a
-	// past period before the daily counts began): no figure then.
-	DenominatorSource string
-	Followers         FollowerCount // the period's average, by channel
-	// CountedDays is how many of the PeriodDays (up to today) have a count;
-	// TodayOnly is true when the only one is today's live count.
-	CountedDays, PeriodDays int
-	TodayOnly               bool
-	// Since is the day of the organisation's oldest daily count.
-	Since time.Time
-}
-
-// day returns local midnight of t's day.
-func day(t time.Time) time.Time {
-	t = t.In(paris)
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, paris)
 }
 
 // Figures computes an organisation's workload at now: per day over 30
@@ -99,7 +56,7 @@ func (a *App) Figures(ctx context.Context, actorID string, org model.Organisatio
 	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, org.ID, policy.FiguresView); err != nil {
 		return f, err
 	}
-	today := day(now)
+	today := dates.Midnight(now)
 	monday := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7))
 	from := monday.AddDate(0, 0, -7*11)
 	if d30 := today.AddDate(0, 0, -29); d30.Before(from) {
@@ -151,12 +108,12 @@ func (a *App) Figures(ctx context.Context, actorID string, org model.Organisatio
 		}
 		return f.PerService[i].Name < f.PerService[j].Name
 	})
-	h, err := a.followerHistory(ctx, org.ID, today.AddDate(0, -historyMonths, 0), now)
+	h, err := a.Fediverse.FollowerHistory(ctx, org.ID, today.AddDate(0, -fediverse.HistoryMonths, 0), now)
 	if err != nil {
 		return f, err
 	}
-	f.PerThousand = h.base(org, today.AddDate(0, 0, -29), to, f.MinutesPerDay)
-	if f.History, err = a.monthHistory(ctx, org, h, now); err != nil {
+	f.PerThousand = h.Base(org, today.AddDate(0, 0, -29), to, f.MinutesPerDay)
+	if f.History, err = a.Fediverse.MonthHistory(ctx, org, h, now); err != nil {
 		return f, err
 	}
 	return f, nil
@@ -208,7 +165,7 @@ type CostReport struct {
 	// to today for the month in progress), per 1,000 of the month's
 	// followers below.
 	MinutesPerDay float64
-	PerThousand
+	fediverse.PerThousand
 }
 
 // MonthlyCost computes the "coût réel" report of a month (Europe/Paris).
@@ -269,15 +226,15 @@ func (a *App) MonthlyCost(ctx context.Context, actorID string, org model.Organis
 	r.HourlyCostCents = settings.HourlyCostCents
 	r.CostCents = int(float64(r.Minutes) * float64(settings.HourlyCostCents) / 60)
 	now := a.Now()
-	if days := elapsedDays(from, to, now); days > 0 {
+	if days := fediverse.ElapsedDays(from, to, now); days > 0 {
 		r.MinutesPerDay = float64(r.Minutes) / float64(days)
 	}
 	// The base of the month's own days: the average of their daily
 	// counts, not today's count (which may be years later).
-	h, err := a.followerHistory(ctx, org.ID, from, now)
+	h, err := a.Fediverse.FollowerHistory(ctx, org.ID, from, now)
 	if err != nil {
 		return r, err
 	}
-	r.PerThousand = h.base(org, from, to, r.MinutesPerDay)
+	r.PerThousand = h.Base(org, from, to, r.MinutesPerDay)
 	return r, nil
 }

@@ -304,7 +304,7 @@ func (a *App) Decide(ctx context.Context, actor model.Account, org model.Organis
 		if in.Sanction != "" && c.AccountID == "" && c.RemoteActor != "" {
 			// A Fediverse author: muted or banned from this organisation's
 			// debate through federation (docs/FEDERATION.md).
-			if err := a.sanctionRemote(ctx, tx, org.ID, c.RemoteActor, in.Sanction, d.ID, actor.ID, now); err != nil {
+			if err := a.Fediverse.SanctionRemote(ctx, tx, org.ID, c.RemoteActor, in.Sanction, d.ID, actor.ID, now); err != nil {
 				return err
 			}
 		}

@@ -48,7 +48,7 @@ func (a *App) createOrganisation(ctx context.Context, actorID string, in NewOrga
 	switch {
 	case !handlePattern.MatchString(in.Handle) || strings.HasPrefix(in.Handle, "-") || strings.HasSuffix(in.Handle, "-"):
 		v.Add("handle", "org.error.handle_format")
-	case reservedHandles[in.Handle], a.collidesWithHost(in.Handle, ""):
+	case reservedHandles[in.Handle], a.Fediverse.CollidesWithHost(in.Handle, ""):
 		v.Add("handle", "org.error.handle_reserved")
 	}
 	if in.Name == "" || utf8.RuneCountInString(in.Name) > 120 {

@@ -179,7 +179,7 @@ func TestPolicyUseCases(t *testing.T) {
 			}},
 			{policy.FiguresView, "Figures", "", false, func(p principal) error { _, err := ts.App.Figures(ctx, p.acct.ID, own, now); return err }},
 			{policy.FederationManage, "UnblockDomain", "", false, func(p principal) error {
-				return ts.App.UnblockDomain(ctx, p.acct, own.ID, "spam.example")
+				return ts.App.Fediverse.UnblockDomain(ctx, p.acct, own.ID, "spam.example")
 			}},
 			{policy.NewsletterEdit, "SaveNewsletter", "", false, func(p principal) error {
 				_, err := ts.App.Mailing.SaveNewsletter(ctx, p.acct.ID, own.ID, unknown(), mailing.NewsletterInput{Subject: "La lettre de décembre", BodyMD: "Bonjour,"})

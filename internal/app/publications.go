@@ -427,7 +427,7 @@ func (a *App) savePublication(ctx context.Context, tx *store.Tx, actorID, orgID 
 			// An event's Update goes out from SaveEvent, once its details
 			// are saved too.
 			if cur.Kind != model.KindEvent {
-				if err := a.federatePublication(ctx, tx, orgID, p.ID, "Update"); err != nil {
+				if err := a.Fediverse.FederatePublication(ctx, tx, orgID, p.ID, "Update"); err != nil {
 					return err
 				}
 			}
@@ -534,9 +534,9 @@ func (a *App) move(ctx context.Context, tx *store.Tx, actorID string, p model.Pu
 	// Followers on the Fediverse hear of it in the same transaction.
 	switch {
 	case to == model.StatePublished && p.State != model.StatePublished:
-		return a.federatePublication(ctx, tx, p.OrgID, p.ID, "Create")
+		return a.Fediverse.FederatePublication(ctx, tx, p.OrgID, p.ID, "Create")
 	case p.State == model.StatePublished && to != model.StatePublished:
-		return a.federatePublication(ctx, tx, p.OrgID, p.ID, "Delete")
+		return a.Fediverse.FederatePublication(ctx, tx, p.OrgID, p.ID, "Delete")
 	}
 	return nil
 }

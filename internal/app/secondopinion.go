@@ -73,9 +73,9 @@ func (a *App) SecondOpinionOn(s model.ModerationSettings) bool {
 	return a.Opinion != nil && s.SecondOpinion
 }
 
-// askOpinion queues a second opinion on c, in the transaction that stores
+// AskOpinion queues a second opinion on c, in the transaction that stores
 // it, when its screening is uncertain: posting never waits for the model.
-func (a *App) askOpinion(ctx context.Context, tx *store.Tx, s model.ModerationSettings, c model.Comment) error {
+func (a *App) AskOpinion(ctx context.Context, tx *store.Tx, s model.ModerationSettings, c model.Comment) error {
 	if !a.SecondOpinionOn(s) || c.IsStaffAnswer() || c.Status == model.CommentRejected {
 		return nil
 	}

@@ -55,7 +55,7 @@ func (a *App) SaveTopic(ctx context.Context, actorID, orgID, id string, in TagIn
 		if err != nil {
 			return err
 		}
-		if a.collidesWithHost(org.Handle, t.Slug) {
+		if a.Fediverse.CollidesWithHost(org.Handle, t.Slug) {
 			// "{org}.{topic}@host" would be the instance actor's address.
 			return &model.FieldError{Field: "slug", Code: "tag.error.slug_host"}
 		}

@@ -118,3 +118,9 @@ func Hour(t time.Time) string {
 	}
 	return fmt.Sprintf("%d h %02d", t.Hour(), t.Minute())
 }
+
+// Midnight returns the Paris midnight that starts t's day.
+func Midnight(t time.Time) time.Time {
+	t = t.In(Paris)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, Paris)
+}

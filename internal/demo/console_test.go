@@ -96,7 +96,7 @@ func TestDemoInboxIsAlive(t *testing.T) {
 	now := ts.App.Now().In(paris)
 	last := time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, paris)
 	rep, err := ts.App.MonthlyCost(t.Context(), cm.ID, org, last.Year(), last.Month())
-	live, err2 := ts.App.Followers(t.Context(), org.ID)
+	live, err2 := ts.App.Fediverse.Followers(t.Context(), org.ID)
 	if err != nil || err2 != nil || rep.DenominatorSource != "followers" || rep.TodayOnly || rep.CountedDays != rep.PeriodDays ||
 		rep.Followers.Total() >= live.Total() || rep.Followers.Fediverse == 0 {
 		t.Fatalf("demo report of last month: %+v (today: %+v) %v %v", rep.PerThousand, live, err, err2)

@@ -10,6 +10,7 @@ import (
 	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/screen"
 	"github.com/parvis/parvis/internal/store"
 )
 
@@ -118,7 +119,7 @@ func seedModeratedComment(ctx context.Context, a *app.App, org model.Organisatio
 	// bluntly worded one ("bande de guignols") would have been held.
 	body := "Ce conseil municipal, c'est le club des nuls qui se gavent avec nos impôts."
 	c := model.Comment{ID: core.NewID(), OrgID: org.ID, PublicationID: pub.ID, AccountID: author.ID, Body: body,
-		Fingerprint: app.Fingerprint(body), Status: model.CommentPublished, InitialStatus: model.CommentPublished,
+		Fingerprint: screen.Fingerprint(body), Status: model.CommentPublished, InitialStatus: model.CommentPublished,
 		ScreenVerdict: "allow", CreatedAt: now, UpdatedAt: now}
 	if err := a.Store.CreateComment(ctx, c); err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/screen"
 	"github.com/parvis/parvis/internal/store"
 )
 
@@ -37,7 +38,7 @@ func followedAt(now time.Time, i int) time.Time {
 // (@bellerive@host: its actor and key) and puts, under one publication,
 // replies, likes and boosts from fictional remote accounts, with followers.
 func seedFederation(ctx context.Context, a *app.App, org model.Organisation) error {
-	orgActor, err := a.LocalActor(ctx, model.ActorOrg, org.ID)
+	orgActor, err := a.Fediverse.LocalActor(ctx, model.ActorOrg, org.ID)
 	if err != nil {
 		return err
 	}
@@ -70,7 +71,7 @@ func seedFederation(ctx context.Context, a *app.App, org model.Organisation) err
 			now := a.Now()
 			c := model.Comment{ID: core.NewID(), OrgID: org.ID, PublicationID: pub.ID, RemoteActor: uri, RemoteName: r.name,
 				RemoteObject: fmt.Sprintf("%s/statuses/10%d", uri, i), RemoteHandle: ra.Handle, RemoteURL: ra.URL, Body: r.reply,
-				Fingerprint: app.Fingerprint(r.reply), Status: model.CommentPublished, InitialStatus: model.CommentPublished,
+				Fingerprint: screen.Fingerprint(r.reply), Status: model.CommentPublished, InitialStatus: model.CommentPublished,
 				ScreenVerdict: "allow", CreatedAt: now, UpdatedAt: now}
 			if err := tx.CreateComment(ctx, c); err != nil {
 				return err
@@ -85,7 +86,7 @@ func seedFederation(ctx context.Context, a *app.App, org model.Organisation) err
 				if err := tx.AddCommentRevision(ctx, core.NewID(), c.ID, c.Body, now); err != nil {
 					return err
 				}
-				c.Body, c.Fingerprint, c.EditedAt = r.edit, app.Fingerprint(r.edit), &now
+				c.Body, c.Fingerprint, c.EditedAt = r.edit, screen.Fingerprint(r.edit), &now
 				if err := tx.UpdateComment(ctx, c); err != nil {
 					return err
 				}

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/screen"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
 )
@@ -543,7 +543,7 @@ func TestCommentPages(t *testing.T) {
 		now := ts.App.Now().Add(time.Duration(i) * time.Second)
 		body := "Commentaire numéro " + strconv.Itoa(i) + "."
 		c := model.Comment{ID: core.NewID(), OrgID: org.ID, PublicationID: pub.ID, AccountID: acct.ID, Body: body,
-			Fingerprint: app.Fingerprint(body), Status: model.CommentPublished, InitialStatus: model.CommentPublished, CreatedAt: now, UpdatedAt: now}
+			Fingerprint: screen.Fingerprint(body), Status: model.CommentPublished, InitialStatus: model.CommentPublished, CreatedAt: now, UpdatedAt: now}
 		if err := ts.Store.CreateComment(t.Context(), c); err != nil {
 			t.Fatal(err)
 		}

@@ -68,7 +68,7 @@ func TestFederationGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		actor, err := ts.App.OrgActorDoc(ctx, org)
+		actor, err := ts.App.Fediverse.OrgActorDoc(ctx, org)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,7 +88,7 @@ func TestFederationGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n, err := ts.App.PublicationObject(ctx, ts.Store.Queries, org, p)
+		n, err := ts.App.Fediverse.PublicationObject(ctx, ts.Store.Queries, org, p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,7 +112,7 @@ func TestFederationGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e, err := ts.App.PublicationObject(ctx, ts.Store.Queries, org, ev.Publication)
+		e, err := ts.App.Fediverse.PublicationObject(ctx, ts.Store.Queries, org, ev.Publication)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -228,7 +228,7 @@ func TestFederationOccurrenceGolden(t *testing.T) {
 	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
 		ctx := context.Background()
 		ts, org, admin := goldenTown(t, engine)
-		if _, err := ts.App.OrgActorDoc(ctx, org); err != nil { // someone looked it up: followers are possible
+		if _, err := ts.App.Fediverse.OrgActorDoc(ctx, org); err != nil { // someone looked it up: followers are possible
 			t.Fatal(err)
 		}
 		id := publishEvent(t, ts, admin.ID, org.ID, app.PubInput{Title: "Marché du samedi", Summary: "Producteurs locaux.",

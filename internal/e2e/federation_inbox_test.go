@@ -26,7 +26,7 @@ type remotePerson struct {
 func newRemotePerson(t *testing.T, B *testserver.TS, email string) remotePerson {
 	t.Helper()
 	acct := B.Account(t, email)
-	act, err := B.App.LocalActor(context.Background(), model.ActorPerson, acct.ID)
+	act, err := B.App.Fediverse.LocalActor(context.Background(), model.ActorPerson, acct.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func newRemotePerson(t *testing.T, B *testserver.TS, email string) remotePerson 
 	if err != nil {
 		t.Fatal(err)
 	}
-	uri := B.App.PersonActorURI(acct.ID)
+	uri := B.App.Fediverse.PersonActorURI(acct.ID)
 	return remotePerson{URI: uri, Signer: federation.Signer{KeyID: uri + "#main-key", Key: k}}
 }
 
@@ -164,7 +164,7 @@ func TestFederationInboxBadInput(t *testing.T) {
 
 		// A banned remote account's replies are dropped.
 		admin := A.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
-		if err := A.App.SanctionRemoteAccount(ctx, admin, org, claire.URI, "ban"); err != nil {
+		if err := A.App.Fediverse.SanctionRemoteAccount(ctx, admin, org, claire.URI, "ban"); err != nil {
 			t.Fatal(err)
 		}
 		note := claire.URI + "/notes/banned"

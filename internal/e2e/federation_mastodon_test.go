@@ -85,7 +85,7 @@ func TestMastodonCompatibility(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n, err := A.App.PublicationObject(ctx, A.Store.Queries, org, p)
+		n, err := A.App.Fediverse.PublicationObject(ctx, A.Store.Queries, org, p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -147,7 +147,7 @@ func TestMastodonCompatibility(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		an, err := A.App.PublicationObject(ctx, A.Store.Queries, org, ap)
+		an, err := A.App.Fediverse.PublicationObject(ctx, A.Store.Queries, org, ap)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -164,7 +164,7 @@ func TestMastodonCompatibility(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		en, err := A.App.PublicationObject(ctx, A.Store.Queries, org, ev.Publication)
+		en, err := A.App.Fediverse.PublicationObject(ctx, A.Store.Queries, org, ev.Publication)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,7 +183,7 @@ func TestMastodonCompatibility(t *testing.T) {
 			{"https://mamot.fr/users/retiolus/statuses/107224244380204526", "{{pub}}"}}, origins: []string{"https://mastodon.madrid"}}, 202)
 		host := strings.TrimPrefix(e.peer.URL, "http://")
 		remote := e.replyLanded("mastodon@"+host, "i have never been disappointed by a thinkpad. if you want to save money, get a model from a few years ago, there isnt a huge difference anyway.")
-		if _, err := A.App.OrgActorDoc(ctx, e.org); err != nil { // Mastodon fetched it to reply: it has its keys
+		if _, err := A.App.Fediverse.OrgActorDoc(ctx, e.org); err != nil { // Mastodon fetched it to reply: it has its keys
 			t.Fatal(err)
 		}
 		if _, err := A.App.PostComment(ctx, app.NewComment{Org: e.org, Publication: e.pub, Author: admin, ParentID: remote.ID,

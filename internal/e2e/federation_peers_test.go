@@ -236,13 +236,13 @@ func TestFederationPeerMastodon(t *testing.T) {
 		// Accept of a local person's follow: recorded, and in the
 		// person's inbox.
 		person := A.Account(t, "claire@bellerive.test")
-		followID, err := A.App.PersonFollow(ctx, person.ID, e.actor)
+		followID, err := A.App.Fediverse.PersonFollow(ctx, person.ID, e.actor)
 		if err != nil {
 			t.Fatal(err)
 		}
 		e.peer.nextPost(t, "the person's Follow")
 		e.expect(peerDoc{file: "accept.json", values: [][2]string{{"http://localtesting.pleroma.lol/users/lain#follows/4", followID},
-			{"http://localtesting.pleroma.lol/users/lain", A.App.PersonActorURI(person.ID)},
+			{"http://localtesting.pleroma.lol/users/lain", A.App.Fediverse.PersonActorURI(person.ID)},
 			{"http://mastodon.example.org/users/admin", "{{actor}}"}}, origins: []string{"http://mastodon.example.org"}}, 202)
 		inboxHas(t, A, person.ID, "Accept", followID)
 	})

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/fediverse"
 	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
@@ -128,11 +129,11 @@ func TestFederationTwoInstances(t *testing.T) {
 
 		// B's person follows the organisation and its topic; A accepts.
 		claire := B.Account(t, "claire@b.test")
-		follow, err := B.App.PersonFollow(ctx, claire.ID, "bellerive@"+aHost)
+		follow, err := B.App.Fediverse.PersonFollow(ctx, claire.ID, "bellerive@"+aHost)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := B.App.PersonFollow(ctx, claire.ID, A.URL+"/bellerive/themes/travaux"); err != nil {
+		if _, err := B.App.Fediverse.PersonFollow(ctx, claire.ID, A.URL+"/bellerive/themes/travaux"); err != nil {
 			t.Fatal(err)
 		}
 		inboxHas(t, B, claire.ID, "Accept", follow)
@@ -166,7 +167,7 @@ func TestFederationTwoInstances(t *testing.T) {
 		}
 
 		// B's person replies: the reply is a comment under the publication.
-		note, err := B.App.PersonPost(ctx, claire.ID, "Create", app.PersonNote{To: orgURI, InReplyTo: pubURI,
+		note, err := B.App.Fediverse.PersonPost(ctx, claire.ID, "Create", fediverse.PersonNote{To: orgURI, InReplyTo: pubURI,
 			Text: "Merci pour l'information. Le marché du samedi est-il maintenu ?"})
 		if err != nil {
 			t.Fatal(err)
@@ -196,7 +197,7 @@ func TestFederationTwoInstances(t *testing.T) {
 		}
 
 		// The remote author edits, then deletes, their reply.
-		if _, err := B.App.PersonPost(ctx, claire.ID, "Update", app.PersonNote{To: orgURI, InReplyTo: pubURI, NoteID: note,
+		if _, err := B.App.Fediverse.PersonPost(ctx, claire.ID, "Update", fediverse.PersonNote{To: orgURI, InReplyTo: pubURI, NoteID: note,
 			Text: "Merci ! Le marché du samedi est-il maintenu malgré les travaux ?"}); err != nil {
 			t.Fatal(err)
 		}
@@ -206,10 +207,10 @@ func TestFederationTwoInstances(t *testing.T) {
 		})
 
 		// A like is counted and shown.
-		if _, err := B.App.PersonReact(ctx, claire.ID, "Like", orgURI, pubURI); err != nil {
+		if _, err := B.App.Fediverse.PersonReact(ctx, claire.ID, "Like", orgURI, pubURI); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := B.App.PersonReact(ctx, claire.ID, "Announce", orgURI, pubURI); err != nil {
+		if _, err := B.App.Fediverse.PersonReact(ctx, claire.ID, "Announce", orgURI, pubURI); err != nil {
 			t.Fatal(err)
 		}
 		waitFor(t, "the like and boost on A", func() bool {
@@ -223,7 +224,7 @@ func TestFederationTwoInstances(t *testing.T) {
 		if err := A.App.SaveDebateSettings(ctx, admin, org.ID, model.ModePre, strings.Join(A.App.DefaultCharter(), "\n"), "3", true); err != nil {
 			t.Fatal(err)
 		}
-		held, err := B.App.PersonPost(ctx, claire.ID, "Create", app.PersonNote{To: orgURI, InReplyTo: pubURI,
+		held, err := B.App.Fediverse.PersonPost(ctx, claire.ID, "Create", fediverse.PersonNote{To: orgURI, InReplyTo: pubURI,
 			Text: "Et les horaires de la déchetterie changent-ils ?"})
 		if err != nil {
 			t.Fatal(err)
@@ -241,7 +242,7 @@ func TestFederationTwoInstances(t *testing.T) {
 			return false
 		})
 
-		if _, err := B.App.PersonPost(ctx, claire.ID, "Delete", app.PersonNote{To: orgURI, NoteID: note}); err != nil {
+		if _, err := B.App.Fediverse.PersonPost(ctx, claire.ID, "Delete", fediverse.PersonNote{To: orgURI, NoteID: note}); err != nil {
 			t.Fatal(err)
 		}
 		waitFor(t, "the deletion on A", func() bool {
@@ -297,7 +298,7 @@ func TestFederationOccurrenceChanges(t *testing.T) {
 		ctx := context.Background()
 		A, B, org, admin := federatedPair(t, engine)
 		claire := B.Account(t, "claire@b.test")
-		follow, err := B.App.PersonFollow(ctx, claire.ID, "bellerive@"+strings.TrimPrefix(A.URL, "http://"))
+		follow, err := B.App.Fediverse.PersonFollow(ctx, claire.ID, "bellerive@"+strings.TrimPrefix(A.URL, "http://"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -783,7 +783,7 @@ func gtsServed(t *testing.T, A *testserver.TS, g *gotosocial) map[string][]byte 
 		t.Fatalf("GoToSocial WebFinger: %d %s", st, wf)
 	}
 	out["webfinger"] = wf
-	act, err := A.App.LocalActor(ctx, model.ActorInstance, "")
+	act, err := A.App.Fediverse.LocalActor(ctx, model.ActorInstance, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -791,7 +791,7 @@ func gtsServed(t *testing.T, A *testserver.TS, g *gotosocial) map[string][]byte 
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := federation.Signer{KeyID: A.App.InstanceActorURI() + "#main-key", Key: key}
+	s := federation.Signer{KeyID: A.App.Fediverse.InstanceActorURI() + "#main-key", Key: key}
 	for name, u := range map[string]string{"actor": g.URL + "/users/alice", "main-key": g.URL + "/users/alice/main-key"} {
 		b, err := A.App.Fed.Client.Get(ctx, u, s)
 		if err != nil {

@@ -181,8 +181,12 @@ func nthWeekday(y int, m time.Month, wd time.Weekday, n int) int {
 // WallEnd computes the end of an occurrence starting at occStart from the
 // first occurrence's start and end, on the wall clock of loc: an event from
 // 9:00 to 12:00 ends at 12:00 every time, even on the night clocks change,
-// and a two-day event keeps its two days.
+// and a two-day event keeps its two days. The first occurrence ends at
+// firstEnd itself.
 func WallEnd(firstStart, firstEnd, occStart time.Time, loc *time.Location) time.Time {
+	if occStart.Equal(firstStart) {
+		return firstEnd
+	}
 	fs, fe, os := firstStart.In(loc), firstEnd.In(loc), occStart.In(loc)
 	sy, sm, sd := fs.Date()
 	ey, em, ed := fe.Date()

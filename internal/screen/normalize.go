@@ -1,6 +1,8 @@
 package screen
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -309,4 +311,13 @@ func invisible(r rune) bool {
 		return true
 	}
 	return false
+}
+
+// Fingerprint is the hash of a text's normalised form: the same words, with
+// any disguise (case, accents, zero-width characters, homoglyphs) undone.
+// Removed comments are remembered by it, so that the same text posted again
+// is refused.
+func Fingerprint(text string) string {
+	sum := sha256.Sum256([]byte(Normalize(text)))
+	return hex.EncodeToString(sum[:])
 }

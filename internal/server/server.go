@@ -21,6 +21,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/fediverse"
 	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/federation"
@@ -272,7 +273,7 @@ func (s *Server) workers(st *store.Store, sender mail.Sender, logger *slog.Logge
 	}})
 	river.AddWorker(workers, &jobs.CleanupWorker{Run: a.Accounts.CleanupExpired})
 	river.AddWorker(workers, &jobs.OverdueDigestWorker{Run: a.Console.SendOverdueDigests})
-	river.AddWorker(workers, &jobs.FollowerSnapshotWorker{Run: a.SnapshotFollowers})
+	river.AddWorker(workers, &jobs.FollowerSnapshotWorker{Run: a.Fediverse.SnapshotFollowers})
 	river.AddWorker(workers, &jobs.PublishWorker{Publisher: a})
 	river.AddWorker(workers, &jobs.EventReminderWorker{Reminder: a})
 	river.AddWorker(workers, &jobs.MailingWorker{Mailer: a.Mailing})
@@ -281,8 +282,8 @@ func (s *Server) workers(st *store.Store, sender mail.Sender, logger *slog.Logge
 	river.AddWorker(workers, &jobs.NewsletterWorker{Mailer: a.Mailing})
 	river.AddWorker(workers, &jobs.MailTickWorker{Mailer: a.Mailing})
 	river.AddWorker(workers, &jobs.SecondOpinionWorker{Opinioner: a})
-	river.AddWorker(workers, &jobs.FedFanOutWorker{Federator: a})
-	river.AddWorker(workers, &jobs.FedDeliverWorker{Federator: a})
+	river.AddWorker(workers, &jobs.FedFanOutWorker{Federator: a.Fediverse})
+	river.AddWorker(workers, &jobs.FedDeliverWorker{Federator: a.Fediverse})
 	return workers
 }
 
@@ -331,14 +332,14 @@ const federationWorkers = 64
 
 // federationOptions builds the federation client: strict (https, public
 // addresses only) unless --federation-insecure, which is said loudly.
-func federationOptions(cfg config.Config, opt Options, clock app.Clock, logger *slog.Logger) app.FedOptions {
+func federationOptions(cfg config.Config, opt Options, clock app.Clock, logger *slog.Logger) fediverse.Options {
 	if cfg.FederationInsecure {
 		logger.Warn("FEDERATION INSECURE: http:// and loopback/private addresses are allowed for ActivityPub. " +
 			"Tests and local development only; never on a public server.")
 	}
 	so := safehttp.Options{Insecure: cfg.FederationInsecure, UserAgent: "Parvis (+" + cfg.BaseURL + ")",
 		Timeout: 15 * time.Second, MaxBody: 1 << 20, LookupIP: opt.LookupIP, MaxConnsPerHost: 8}
-	return app.FedOptions{Client: &federation.Client{HTTP: safehttp.New(so), Now: clock.Now},
+	return fediverse.Options{Client: &federation.Client{HTTP: safehttp.New(so), Now: clock.Now},
 		OperatorBlocks: cfg.BlockedDomains(), FollowsPerHost: opt.FollowsPerHost,
 		RepliesPerHost: opt.RepliesPerHost}
 }

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/fediverse"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
@@ -28,23 +28,23 @@ func (h *Handler) federationRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /.well-known/nodeinfo", h.nodeinfoLinks)
 	mux.HandleFunc("GET /nodeinfo/2.1", h.nodeinfo("2.1"))
 	mux.HandleFunc("GET /nodeinfo/2.0", h.nodeinfo("2.0"))
-	mux.HandleFunc("POST /inbox", h.apInbox(func(*http.Request) (app.InboxTarget, error) { return app.InboxTarget{Shared: true}, nil }))
-	mux.HandleFunc("GET /actor", h.apDoc(func(r *http.Request) (any, error) { return h.app.InstanceActorDoc(r.Context()) }))
-	mux.HandleFunc("POST /actor/inbox", h.apInbox(func(*http.Request) (app.InboxTarget, error) { return app.InboxTarget{Shared: true}, nil }))
+	mux.HandleFunc("POST /inbox", h.apInbox(func(*http.Request) (fediverse.InboxTarget, error) { return fediverse.InboxTarget{Shared: true}, nil }))
+	mux.HandleFunc("GET /actor", h.apDoc(func(r *http.Request) (any, error) { return h.app.Fediverse.InstanceActorDoc(r.Context()) }))
+	mux.HandleFunc("POST /actor/inbox", h.apInbox(func(*http.Request) (fediverse.InboxTarget, error) { return fediverse.InboxTarget{Shared: true}, nil }))
 	mux.HandleFunc("GET /users/{id}", h.apDoc(func(r *http.Request) (any, error) {
-		return h.app.PersonActorDoc(r.Context(), r.PathValue("id"))
+		return h.app.Fediverse.PersonActorDoc(r.Context(), r.PathValue("id"))
 	}))
 	mux.HandleFunc("GET /users/{id}/outbox", h.apDoc(func(r *http.Request) (any, error) {
-		return federation.NewCollection(h.app.PersonActorURI(r.PathValue("id"))+"/outbox", 0, ""), nil
+		return federation.NewCollection(h.app.Fediverse.PersonActorURI(r.PathValue("id"))+"/outbox", 0, ""), nil
 	}))
 	mux.HandleFunc("GET /users/{id}/followers", h.apDoc(func(r *http.Request) (any, error) {
-		return federation.NewCollection(h.app.PersonActorURI(r.PathValue("id"))+"/followers", 0, ""), nil
+		return federation.NewCollection(h.app.Fediverse.PersonActorURI(r.PathValue("id"))+"/followers", 0, ""), nil
 	}))
-	mux.HandleFunc("POST /users/{id}/inbox", h.apInbox(func(r *http.Request) (app.InboxTarget, error) {
-		if _, err := h.app.PersonActor(r.Context(), r.PathValue("id")); err != nil {
-			return app.InboxTarget{}, err
+	mux.HandleFunc("POST /users/{id}/inbox", h.apInbox(func(r *http.Request) (fediverse.InboxTarget, error) {
+		if _, err := h.app.Fediverse.PersonActor(r.Context(), r.PathValue("id")); err != nil {
+			return fediverse.InboxTarget{}, err
 		}
-		return app.InboxTarget{AccountID: r.PathValue("id")}, nil
+		return fediverse.InboxTarget{AccountID: r.PathValue("id")}, nil
 	}))
 	mux.Handle("GET /admin/{org}/federation", h.staff(policy.FederationManage, h.federationPage))
 	mux.Handle("POST /admin/{org}/federation/blocks", h.staff(policy.FederationManage, h.blockDomain))
@@ -58,7 +58,7 @@ func (h *Handler) federationRoutes(mux *http.ServeMux) {
 // site mux, and returns the mux of documents served instead of HTML when
 // the client asks for ActivityPub JSON.
 func (h *Handler) federationSiteRoutes(site *http.ServeMux) *http.ServeMux {
-	shared := func(*http.Request) (app.InboxTarget, error) { return app.InboxTarget{Shared: true}, nil }
+	shared := func(*http.Request) (fediverse.InboxTarget, error) { return fediverse.InboxTarget{Shared: true}, nil }
 	site.HandleFunc("POST /{org}/inbox", h.apInbox(shared))
 	site.HandleFunc("POST /{org}/themes/{slug}/inbox", h.apInbox(shared))
 	site.HandleFunc("GET /{org}/outbox", h.apDoc(h.outbox))
@@ -143,7 +143,7 @@ func (h *Handler) orgActor(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return h.app.OrgActorDoc(r.Context(), org)
+	return h.app.Fediverse.OrgActorDoc(r.Context(), org)
 }
 
 func (h *Handler) topicActor(r *http.Request) (any, error) {
@@ -155,7 +155,7 @@ func (h *Handler) topicActor(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return h.app.TopicActorDoc(r.Context(), org, t)
+	return h.app.Fediverse.TopicActorDoc(r.Context(), org, t)
 }
 
 func (h *Handler) publicationDoc(r *http.Request) (any, error) {
@@ -163,7 +163,7 @@ func (h *Handler) publicationDoc(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	n, err := h.app.PublishedNote(r.Context(), org, r.PathValue("slug"))
+	n, err := h.app.Fediverse.PublishedNote(r.Context(), org, r.PathValue("slug"))
 	return federation.ObjectDoc(n), err
 }
 
@@ -174,28 +174,28 @@ func (h *Handler) commentDoc(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, p, err := h.app.CommentAndPublication(r.Context(), org.ID, r.PathValue("id"))
+	c, p, err := h.app.Fediverse.CommentAndPublication(r.Context(), org.ID, r.PathValue("id"))
 	if err != nil {
 		return nil, err
 	}
 	if !c.IsStaffAnswer() || c.Status != model.CommentPublished {
 		return nil, model.ErrNotFound
 	}
-	actor := h.app.OrgActorURI(org.Handle)
-	n := federation.Note{ID: h.app.CommentURI(org.Handle, c.ID), Type: "Note", AttributedTo: actor,
+	actor := h.app.Fediverse.OrgActorURI(org.Handle)
+	n := federation.Note{ID: h.app.Fediverse.CommentURI(org.Handle, c.ID), Type: "Note", AttributedTo: actor,
 		Content: "<p>" + strings.ReplaceAll(templateEscape(c.Body), "\n", "<br>") + "</p>", MediaType: "text/html",
 		URL:       fmt.Sprintf("%s/%s/p/%s/commentaires#c-%s", h.app.BaseURL, org.Handle, p.Slug, c.ID),
 		Published: federation.Stamp(c.CreatedAt), To: []string{federation.Public}}
 	switch {
 	case c.ParentID != "":
-		parent, err := h.app.CommentByID(r.Context(), org.ID, c.ParentID)
+		parent, err := h.app.Fediverse.CommentByID(r.Context(), org.ID, c.ParentID)
 		if err == nil && parent.RemoteObject != "" {
 			n.InReplyTo = parent.RemoteObject
 		} else {
-			n.InReplyTo = h.app.CommentURI(org.Handle, c.ParentID)
+			n.InReplyTo = h.app.Fediverse.CommentURI(org.Handle, c.ParentID)
 		}
 	default:
-		n.InReplyTo = h.app.PublicationURI(org.Handle, p.Slug)
+		n.InReplyTo = h.app.Fediverse.PublicationURI(org.Handle, p.Slug)
 	}
 	return federation.ObjectDoc(n), nil
 }
@@ -203,7 +203,7 @@ func (h *Handler) commentDoc(r *http.Request) (any, error) {
 // commentRedirect sends a browser from a comment's id to its place in the thread.
 func (h *Handler) commentRedirect(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	c, p, err := h.app.CommentAndPublication(r.Context(), org.ID, r.PathValue("id"))
+	c, p, err := h.app.Fediverse.CommentAndPublication(r.Context(), org.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -224,11 +224,11 @@ func (h *Handler) actorFromPath(r *http.Request) (string, model.FedActor, model.
 		if err != nil {
 			return "", model.FedActor{}, org, "", err
 		}
-		act, err := h.app.LocalActor(ctx, model.ActorTopic, t.ID)
-		return h.app.TopicActorURI(org.Handle, slug), act, org, t.ID, err
+		act, err := h.app.Fediverse.LocalActor(ctx, model.ActorTopic, t.ID)
+		return h.app.Fediverse.TopicActorURI(org.Handle, slug), act, org, t.ID, err
 	}
-	act, err := h.app.LocalActor(ctx, model.ActorOrg, org.ID)
-	return h.app.OrgActorURI(org.Handle), act, org, "", err
+	act, err := h.app.Fediverse.LocalActor(ctx, model.ActorOrg, org.ID)
+	return h.app.Fediverse.OrgActorURI(org.Handle), act, org, "", err
 }
 
 // followers answers with the count only: who follows is never published.
@@ -282,9 +282,9 @@ func (h *Handler) outbox(r *http.Request) (any, error) {
 		prev = fmt.Sprintf("%s?page=%d", id, page-1)
 	}
 	items := make([]any, 0, len(pubs))
-	orgURI := h.app.OrgActorURI(org.Handle)
+	orgURI := h.app.Fediverse.OrgActorURI(org.Handle)
 	for _, p := range pubs {
-		n, err := h.app.PublicationNote(ctx, org, p.ID) // read whole: with topics and image
+		n, err := h.app.Fediverse.PublicationNote(ctx, org, p.ID) // read whole: with topics and image
 		if err != nil {
 			return nil, err
 		}
@@ -308,17 +308,17 @@ func (h *Handler) outbox(r *http.Request) (any, error) {
 func (h *Handler) webfinger(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	res := r.URL.Query().Get("resource")
-	var ref app.LocalRef
+	var ref fediverse.LocalRef
 	ok := false
 	switch {
 	case strings.HasPrefix(res, "acct:"):
 		// The user part never holds an "@"; the host may hold a port.
 		user, domain, found := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(res, "acct:"), "@"), "@")
-		if found && strings.EqualFold(domain, h.app.FedHost()) {
-			ref, ok = h.app.ParseAcct(user)
+		if found && strings.EqualFold(domain, h.app.Fediverse.FedHost()) {
+			ref, ok = h.app.Fediverse.ParseAcct(user)
 		}
 	default:
-		ref, ok = h.app.ParseLocalURI(res)
+		ref, ok = h.app.Fediverse.ParseLocalURI(res)
 	}
 	if !ok {
 		http.Error(w, "unknown resource", http.StatusNotFound)
@@ -327,21 +327,21 @@ func (h *Handler) webfinger(w http.ResponseWriter, r *http.Request) {
 	var uri, user string
 	switch ref.Kind {
 	case model.ActorInstance:
-		uri, user = h.app.InstanceActorURI(), h.app.InstanceUsername()
+		uri, user = h.app.Fediverse.InstanceActorURI(), h.app.Fediverse.InstanceUsername()
 	case model.ActorOrg, model.ActorTopic:
 		org, err := h.app.OrganisationByHandle(ctx, ref.Handle)
 		if err != nil {
 			http.Error(w, "unknown resource", http.StatusNotFound)
 			return
 		}
-		uri, user = h.app.OrgActorURI(org.Handle), org.Handle
+		uri, user = h.app.Fediverse.OrgActorURI(org.Handle), org.Handle
 		if ref.Kind == model.ActorTopic {
 			t, err := h.app.TopicBySlug(ctx, org.ID, ref.Slug)
 			if err != nil {
 				http.Error(w, "unknown resource", http.StatusNotFound)
 				return
 			}
-			uri, user = h.app.TopicActorURI(org.Handle, t.Slug), org.Handle+"."+t.Slug
+			uri, user = h.app.Fediverse.TopicActorURI(org.Handle, t.Slug), org.Handle+"."+t.Slug
 		}
 	default:
 		http.Error(w, "unknown resource", http.StatusNotFound)
@@ -352,7 +352,7 @@ func (h *Handler) webfinger(w http.ResponseWriter, r *http.Request) {
 		links = append(links, federation.WebFingerLink{Rel: "http://webfinger.net/rel/profile-page", Type: "text/html", Href: uri})
 	}
 	writeAP(w, http.StatusOK, "application/jrd+json", federation.WebFinger{
-		Subject: "acct:" + user + "@" + h.app.FedHost(), Aliases: []string{uri}, Links: links})
+		Subject: "acct:" + user + "@" + h.app.Fediverse.FedHost(), Aliases: []string{uri}, Links: links})
 }
 
 func (h *Handler) hostMeta(w http.ResponseWriter, r *http.Request) {
@@ -409,7 +409,7 @@ func (h *Handler) nodeinfo(version string) http.HandlerFunc {
 // signature over (request-target), host, date and digest, Date within an
 // hour, key fetched from keyId (cached, refetched once on failure), signer
 // = actor. Refusals are logged once, here or in the use case.
-func (h *Handler) apInbox(target func(*http.Request) (app.InboxTarget, error)) http.HandlerFunc {
+func (h *Handler) apInbox(target func(*http.Request) (fediverse.InboxTarget, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		log := h.log.With("component", "federation", "path", r.URL.Path, "request_id", requestID(r))
@@ -443,7 +443,7 @@ func (h *Handler) apInbox(target func(*http.Request) (app.InboxTarget, error)) h
 			refuse(http.StatusBadRequest, "malformed", err)
 			return
 		}
-		if b, err := h.app.OperatorBlocked(ctx, federation.Host(act.Actor), federation.Host(params.KeyID)); err != nil {
+		if b, err := h.app.Fediverse.OperatorBlocked(ctx, federation.Host(act.Actor), federation.Host(params.KeyID)); err != nil {
 			h.apError(w, r, err)
 			return
 		} else if b {
@@ -469,7 +469,7 @@ func (h *Handler) apInbox(target func(*http.Request) (app.InboxTarget, error)) h
 			refuse(http.StatusUnauthorized, "signed by another actor than the activity's", errors.New(signer.URI))
 			return
 		}
-		if err := h.app.HandleActivity(ctx, tgt, signer, act, body); err != nil {
+		if err := h.app.Fediverse.HandleActivity(ctx, tgt, signer, act, body); err != nil {
 			switch {
 			case errors.Is(err, model.ErrInvalid), errors.Is(err, federation.ErrMalformed):
 				refuse(http.StatusBadRequest, "invalid", err)
@@ -490,7 +490,7 @@ func (h *Handler) apInbox(target func(*http.Request) (app.InboxTarget, error)) h
 // verify checks the signature with the cached key, and once more with a
 // freshly fetched key if that fails (the remote may have rotated it).
 func (h *Handler) verifySignature(ctx context.Context, r *http.Request, p federation.SigParams) (model.RemoteActor, error) {
-	ra, key, err := h.app.VerificationKey(ctx, p.KeyID, false)
+	ra, key, err := h.app.Fediverse.VerificationKey(ctx, p.KeyID, false)
 	if err != nil && !errors.Is(err, federation.ErrBadSignature) {
 		return ra, err
 	}
@@ -500,7 +500,7 @@ func (h *Handler) verifySignature(ctx context.Context, r *http.Request, p federa
 	if h.app.Now().Sub(ra.FetchedAt) < minRefetch {
 		return ra, federation.ErrBadSignature // fetched moments ago: a refetch would not change it
 	}
-	ra, key, err = h.app.VerificationKey(ctx, p.KeyID, true)
+	ra, key, err = h.app.Fediverse.VerificationKey(ctx, p.KeyID, true)
 	if err != nil {
 		return ra, err
 	}
@@ -519,7 +519,7 @@ func (h *Handler) federationPage(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) renderFederationPage(w http.ResponseWriter, r *http.Request, status int, f *Form) error {
 	org, _ := orgFrom(r.Context())
-	ov, err := h.app.FederationOverview(r.Context(), org)
+	ov, err := h.app.Fediverse.FederationOverview(r.Context(), org)
 	if err != nil {
 		return err
 	}
@@ -551,25 +551,25 @@ func (h *Handler) federationForm(w http.ResponseWriter, r *http.Request, flash s
 
 func (h *Handler) blockDomain(w http.ResponseWriter, r *http.Request) error {
 	return h.federationForm(w, r, "fed.flash.blocked", func(f *Form, acct model.Account, org model.Organisation) error {
-		return h.app.BlockDomain(r.Context(), acct, org.ID, f.Value("domain"))
+		return h.app.Fediverse.BlockDomain(r.Context(), acct, org.ID, f.Value("domain"))
 	})
 }
 
 func (h *Handler) unblockDomain(w http.ResponseWriter, r *http.Request) error {
 	return h.federationForm(w, r, "fed.flash.unblocked", func(f *Form, acct model.Account, org model.Organisation) error {
-		return h.app.UnblockDomain(r.Context(), acct, org.ID, f.Value("domain"))
+		return h.app.Fediverse.UnblockDomain(r.Context(), acct, org.ID, f.Value("domain"))
 	})
 }
 
 func (h *Handler) sanctionRemote(w http.ResponseWriter, r *http.Request) error {
 	return h.federationForm(w, r, "fed.flash.sanctioned", func(f *Form, acct model.Account, org model.Organisation) error {
-		return h.app.SanctionRemoteAccount(r.Context(), acct, org, f.Value("account"), f.Value("kind"))
+		return h.app.Fediverse.SanctionRemoteAccount(r.Context(), acct, org, f.Value("account"), f.Value("kind"))
 	})
 }
 
 func (h *Handler) liftRemoteSanction(w http.ResponseWriter, r *http.Request) error {
 	return h.federationForm(w, r, "fed.flash.lifted", func(f *Form, acct model.Account, org model.Organisation) error {
-		return h.app.LiftRemoteSanction(r.Context(), acct, org, r.PathValue("id"))
+		return h.app.Fediverse.LiftRemoteSanction(r.Context(), acct, org, r.PathValue("id"))
 	})
 }
 

@@ -1,4 +1,4 @@
-package app
+package fediverse
 
 import (
 	"crypto/rsa"

@@ -1,8 +1,6 @@
-package app
+package fediverse
 
 import (
-	"context"
-	"errors"
 	"testing"
 
 	"github.com/parvis/parvis/internal/app/core"
@@ -13,7 +11,7 @@ import (
 // before anything else, then one handle or a handle and a topic joined by
 // the only dot; anything else is nobody.
 func TestParseAcct(t *testing.T) {
-	a := &App{Core: &core.Core{BaseURL: "https://bellerive.fr"}}
+	a := &Service{Core: &core.Core{BaseURL: "https://bellerive.fr"}}
 	for user, want := range map[string]LocalRef{
 		"bellerive.fr":      {Kind: model.ActorInstance},
 		"Bellerive.FR":      {Kind: model.ActorInstance},
@@ -32,7 +30,7 @@ func TestParseAcct(t *testing.T) {
 	}
 	// With a port, the instance actor's name is the host name alone (a
 	// user name has no colon), and host:port still finds it.
-	p := &App{Core: &core.Core{BaseURL: "http://127.0.0.1:8080"}}
+	p := &Service{Core: &core.Core{BaseURL: "http://127.0.0.1:8080"}}
 	if p.InstanceUsername() != "127.0.0.1" {
 		t.Errorf("instance user name %q, want the host without its port", p.InstanceUsername())
 	}
@@ -44,16 +42,11 @@ func TestParseAcct(t *testing.T) {
 }
 
 // A dotless host name (an intranet's "parvis") cannot be an organisation's
-// handle: WebFinger gives it to the instance actor. Validation refuses it
-// before anything is written.
-func TestOrganisationHandleSpellingTheHost(t *testing.T) {
-	a := &App{Core: &core.Core{BaseURL: "http://parvis"}}
-	_, err := a.CreateOrganisation(context.Background(), "", NewOrganisation{Handle: "parvis", Name: "Parvis", Kind: model.KindCommune})
-	var v *model.ValidationError
-	if !errors.As(err, &v) || len(v.Fields) != 1 || v.Fields[0].Code != "org.error.handle_reserved" {
-		t.Fatalf("err = %v, want the handle refused as reserved", err)
-	}
-	if !a.collidesWithHost("parvis", "") || a.collidesWithHost("parvis", "travaux") || !(&App{Core: &core.Core{BaseURL: "https://ville.fr"}}).collidesWithHost("ville", "fr") {
-		t.Error("collidesWithHost")
+// handle, nor a handle and a topic the host spelled with a dot: WebFinger
+// gives those addresses to the instance actor.
+func TestCollidesWithHost(t *testing.T) {
+	a := &Service{Core: &core.Core{BaseURL: "http://parvis"}}
+	if !a.CollidesWithHost("parvis", "") || a.CollidesWithHost("parvis", "travaux") || !(&Service{Core: &core.Core{BaseURL: "https://ville.fr"}}).CollidesWithHost("ville", "fr") {
+		t.Error("CollidesWithHost")
 	}
 }
