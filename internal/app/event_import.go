@@ -128,7 +128,7 @@ func (a *App) ImportEvents(ctx context.Context, actorID, orgID string, in Import
 		return res, err
 	}
 	in.Association = strings.TrimSpace(in.Association)
-	if tooLong(in.Association, MaxField) {
+	if core.TooLong(in.Association, model.MaxField) {
 		return res, &model.FieldError{Field: "association", Code: "pub.error.field_long"}
 	}
 	// The whole file is checked before anything is written: each event's
@@ -318,11 +318,11 @@ func truncate(s string, n int) string {
 // importInputs turns an imported event into editor inputs, so that the
 // same checks apply as for an event typed by staff.
 func importInputs(imp ical.Imported, in ImportInput) (PubInput, EventInput) {
-	p := PubInput{Kind: model.KindEvent, Title: truncate(imp.Summary, MaxTitle), Body: truncate(imp.Description, MaxBody),
+	p := PubInput{Kind: model.KindEvent, Title: truncate(imp.Summary, model.MaxTitle), Body: truncate(imp.Description, model.MaxBody),
 		TopicIDs: in.TopicIDs}
 	s, e := imp.Start.In(dates.Paris), imp.End.In(dates.Paris)
 	ein := EventInput{StartDate: s.Format(LocalDate), EndDate: e.Format(LocalDate), AllDay: imp.AllDay,
-		PlaceName: truncate(imp.Location, MaxField), Attendance: string(model.AttendInPerson), Free: true,
+		PlaceName: truncate(imp.Location, model.MaxField), Attendance: string(model.AttendInPerson), Free: true,
 		OrganiserKind: string(model.OrganiserOrg), JoinMode: string(model.JoinFree)}
 	if imp.AllDay {
 		ein.EndDate = e.AddDate(0, 0, -1).Format(LocalDate)

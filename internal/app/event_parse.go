@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/recur"
@@ -123,11 +124,11 @@ func parseEventPlace(in EventInput, e *model.Event, v *model.ValidationError) {
 	}
 	for field, val := range map[string]string{"place_name": e.PlaceName, "place_address": e.PlaceAddress,
 		"price": e.Price, "organiser_name": e.OrganiserName} {
-		if tooLong(val, MaxField) {
+		if core.TooLong(val, model.MaxField) {
 			v.Add(field, "pub.error.field_long")
 		}
 	}
-	if tooLong(e.Access.Other, MaxApply) {
+	if core.TooLong(e.Access.Other, model.MaxApply) {
 		v.Add("access_other", "pub.error.field_long")
 	}
 	if lat, lon := trim(in.Lat), trim(in.Lon); lat != "" || lon != "" {
@@ -281,7 +282,7 @@ func parseRegistration(in EventInput, e *model.Event, v *model.ValidationError) 
 				continue
 			}
 			n++
-			if tooLong(line, MaxField) {
+			if core.TooLong(line, model.MaxField) {
 				v.Add("questions", "events.error.question_long")
 			}
 			e.Questions = append(e.Questions, model.Question{ID: "q" + strconv.Itoa(n), Label: line, Kind: "text"})

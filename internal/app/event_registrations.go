@@ -104,7 +104,7 @@ func (a *App) Register(ctx context.Context, orgID, eventID string, in RegisterIn
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
 		v.Add("name", "events.register.error.name")
-	} else if tooLong(in.Name, 100) {
+	} else if core.TooLong(in.Name, 100) {
 		v.Add("name", "pub.error.field_long")
 	}
 	in.Email = mail.NormalizeEmail(in.Email)
@@ -159,7 +159,7 @@ func (a *App) Register(ctx context.Context, orgID, eventID string, in RegisterIn
 				seats = n
 				continue
 			}
-			if tooLong(ans, MaxField) {
+			if core.TooLong(ans, model.MaxField) {
 				v.Add("q_"+q.ID, "pub.error.field_long")
 			}
 			if ans != "" {

@@ -337,7 +337,7 @@ func (a *App) SetException(ctx context.Context, actorID, orgID, eventID string, 
 		}
 		x := model.EventException{ID: core.NewID(), EventID: eventID, OriginalStart: in.OriginalStart, Kind: model.ExceptionCancel,
 			Note: strings.TrimSpace(in.Note), CreatedAt: a.Now()}
-		if tooLong(x.Note, MaxField) {
+		if core.TooLong(x.Note, model.MaxField) {
 			return &model.FieldError{Field: "note", Code: "pub.error.field_long"}
 		}
 		if !in.Cancel {
@@ -443,7 +443,7 @@ func (a *App) SetEventStatus(ctx context.Context, actorID, orgID, eventID string
 		default:
 			return model.ErrInvalid
 		}
-		if tooLong(note, MaxApply) {
+		if core.TooLong(note, model.MaxApply) {
 			return &model.FieldError{Field: "note", Code: "pub.error.field_long"}
 		}
 		ev, err := tx.EventForUpdate(ctx, orgID, eventID)
@@ -481,12 +481,12 @@ func (a *App) MessageParticipants(ctx context.Context, actorID, orgID, eventID, 
 	v := &model.ValidationError{}
 	if subject == "" {
 		v.Add("subject", "events.error.subject_required")
-	} else if tooLong(subject, MaxField) || strings.ContainsAny(subject, "\r\n") {
+	} else if core.TooLong(subject, model.MaxField) || strings.ContainsAny(subject, "\r\n") {
 		v.Add("subject", "pub.error.field_long")
 	}
 	if body == "" {
 		v.Add("body", "events.error.body_required")
-	} else if tooLong(body, MaxApply*2) {
+	} else if core.TooLong(body, model.MaxApply*2) {
 		v.Add("body", "pub.error.field_long")
 	}
 	if err := v.Err(); err != nil {

@@ -29,7 +29,7 @@ func (a *App) UploadImage(ctx context.Context, actorID, orgID, filename string, 
 	v := &model.ValidationError{}
 	if alt == "" {
 		v.Add("image_alt", "media.error.alt")
-	} else if tooLong(alt, MaxAlt) {
+	} else if core.TooLong(alt, MaxAlt) {
 		v.Add("image_alt", "media.error.alt_long")
 	}
 	img, err := media.ProcessImage(data)
@@ -66,7 +66,7 @@ func (a *App) UploadPDF(ctx context.Context, actorID, orgID, filename string, da
 	v := &model.ValidationError{}
 	if title == "" {
 		v.Add("attachment_title", "media.error.pdf_title")
-	} else if tooLong(title, MaxAlt) {
+	} else if core.TooLong(title, MaxAlt) {
 		v.Add("attachment_title", "media.error.alt_long")
 	}
 	switch err := media.CheckPDF(data); {

@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/image/webp"
 
@@ -109,28 +108,27 @@ func cleanProfile(in ProfileInput, v *model.ValidationError) model.Organisation 
 	o := model.Organisation{Name: t(in.Name), Kind: model.OrgKind(in.Kind), Description: t(in.Description),
 		ContactEmail: mail.NormalizeEmail(in.ContactEmail), ContactPhone: t(in.ContactPhone), Address: t(in.Address),
 		Website: t(in.Website), PublicationDirector: t(in.PublicationDirector), Host: t(in.Host)}
-	tooLong := func(s string, n int) bool { return utf8.RuneCountInString(s) > n }
-	if o.Name == "" || tooLong(o.Name, 120) {
+	if o.Name == "" || core.TooLong(o.Name, 120) {
 		v.Add("name", "org.error.name")
 	}
 	if !o.Kind.Valid() {
 		v.Add("kind", "org.error.kind")
 	}
-	if tooLong(o.Description, 2000) {
+	if core.TooLong(o.Description, 2000) {
 		v.Add("description", "profile.error.description")
 	}
 	if o.ContactEmail != "" && !mail.ValidEmail(o.ContactEmail) {
 		v.Add("contact_email", "account.error.email")
 	}
-	if o.ContactPhone != "" && (tooLong(o.ContactPhone, 30) || strings.Trim(o.ContactPhone, "0123456789 +().-") != "") {
+	if o.ContactPhone != "" && (core.TooLong(o.ContactPhone, 30) || strings.Trim(o.ContactPhone, "0123456789 +().-") != "") {
 		v.Add("contact_phone", "profile.error.phone")
 	}
-	if tooLong(o.Address, 300) {
+	if core.TooLong(o.Address, 300) {
 		v.Add("address", "profile.error.address")
 	}
 	if o.Website != "" {
 		u, err := url.Parse(o.Website)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || tooLong(o.Website, 300) {
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || core.TooLong(o.Website, 300) {
 			v.Add("website", "profile.error.website")
 		}
 	}
@@ -141,10 +139,10 @@ func cleanProfile(in ProfileInput, v *model.ValidationError) model.Organisation 
 		}
 		o.Population = n
 	}
-	if tooLong(o.PublicationDirector, 200) {
+	if core.TooLong(o.PublicationDirector, 200) {
 		v.Add("publication_director", "profile.error.director")
 	}
-	if tooLong(o.Host, 500) {
+	if core.TooLong(o.Host, 500) {
 		v.Add("host", "profile.error.host")
 	}
 	return o

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/riverqueue/river"
@@ -25,17 +24,6 @@ import (
 const (
 	LocalDateTime = "2006-01-02T15:04"
 	LocalDate     = "2006-01-02"
-)
-
-// Limits of the editor's fields, in characters.
-const (
-	MaxTitle        = 200
-	MaxAlertSummary = 280
-	MaxSummary      = 600
-	MaxBody         = 100_000
-	MaxField        = 200
-	MaxApply        = 2000
-	MaxComment      = 2000
 )
 
 // PubInput is what the editor submits: text as typed, dates in Europe/Paris.
@@ -97,9 +85,6 @@ func ParseLocal(s string) (time.Time, bool) {
 	return t.UTC(), true
 }
 
-// tooLong reports whether s exceeds n characters.
-func tooLong(s string, n int) bool { return utf8.RuneCountInString(s) > n }
-
 // parseInput checks formats (dates, choices, lengths) and builds the content
 // fields of a publication. Completeness is checked only when the
 // publication is to go out (ready), so that a draft can always be saved.
@@ -110,17 +95,17 @@ func parseInput(in PubInput) (model.Publication, *model.ValidationError) {
 		BodyMD: strings.ReplaceAll(in.Body, "\r\n", "\n"), ImageID: trim(in.ImageID)}
 	if p.Title == "" {
 		v.Add("title", "pub.error.title")
-	} else if tooLong(p.Title, MaxTitle) {
+	} else if core.TooLong(p.Title, model.MaxTitle) {
 		v.Add("title", "pub.error.title_long")
 	}
-	maxSummary := MaxSummary
+	maxSummary := model.MaxSummary
 	if p.Kind == model.KindAlert {
-		maxSummary = MaxAlertSummary
+		maxSummary = model.MaxAlertSummary
 	}
-	if tooLong(p.Summary, maxSummary) {
+	if core.TooLong(p.Summary, maxSummary) {
 		v.Add("summary", "pub.error.summary_long."+string(kindOrNews(p.Kind)))
 	}
-	if tooLong(p.BodyMD, MaxBody) {
+	if core.TooLong(p.BodyMD, model.MaxBody) {
 		v.Add("body", "pub.error.body_long")
 	}
 	switch p.Kind {
@@ -142,11 +127,11 @@ func parseInput(in PubInput) (model.Publication, *model.ValidationError) {
 			HowToApply: trim(in.JobApply)}
 		for field, val := range map[string]string{"job_title": p.Job.Title, "job_grade": p.Job.Grade,
 			"job_filiere": p.Job.Filiere, "job_place": p.Job.Place} {
-			if tooLong(val, MaxField) {
+			if core.TooLong(val, model.MaxField) {
 				v.Add(field, "pub.error.field_long")
 			}
 		}
-		if tooLong(p.Job.HowToApply, MaxApply) {
+		if core.TooLong(p.Job.HowToApply, model.MaxApply) {
 			v.Add("job_apply", "pub.error.field_long")
 		}
 		if c := p.Job.Category; c != "" && c != "A" && c != "B" && c != "C" {
@@ -271,7 +256,7 @@ func readiness(p model.Publication, r markdown.Result, now time.Time) *model.Val
 // pubSlug is the URL segment of a new publication (Slugify, or a
 // fallback for titles with no letter or digit).
 func pubSlug(title string) string {
-	if s := Slugify(title); s != "" {
+	if s := core.Slugify(title); s != "" {
 		return s
 	}
 	return "publication"
@@ -691,7 +676,7 @@ func (a *App) Transition(ctx context.Context, actorID, orgID, pubID string, in T
 			return err
 		}
 		v := &model.ValidationError{}
-		if tooLong(in.Comment, MaxComment) {
+		if core.TooLong(in.Comment, model.MaxComment) {
 			v.Add("comment", "pub.error.comment_long")
 		}
 		if in.Action == ActSendBack && in.Comment == "" {

@@ -5,10 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
@@ -176,42 +173,11 @@ func (a *App) DescribeRole(role model.Role, serviceIDs []string) string {
 // cleanServiceName validates a service's name and derives its slug.
 func cleanServiceName(name string, v *model.ValidationError) (string, string) {
 	name = strings.Join(strings.Fields(name), " ")
-	slug := Slugify(name)
+	slug := core.Slugify(name)
 	if name == "" || utf8.RuneCountInString(name) > 60 || slug == "" {
 		v.Add("name", "service.error.name")
 	}
 	return name, slug
-}
-
-// Slugify makes an ASCII, lower-case, hyphenated slug: "État civil" → "etat-civil".
-func Slugify(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range norm.NFD.String(strings.ToLower(s)) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-			// accents dropped: "é" is "e" + combining acute after NFD
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-			b.WriteRune(r)
-			dash = false
-		case r == 'œ':
-			b.WriteString("oe")
-			dash = false
-		case r == 'æ':
-			b.WriteString("ae")
-			dash = false
-		default:
-			if !dash && b.Len() > 0 {
-				b.WriteByte('-')
-				dash = true
-			}
-		}
-	}
-	out := strings.TrimSuffix(b.String(), "-")
-	if len(out) > 60 {
-		out = strings.TrimSuffix(out[:60], "-")
-	}
-	return out
 }
 
 // CreateService adds a service (admins only); a name whose slug is taken is

@@ -26,16 +26,16 @@ var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 func checkTag(in *TagInput) error {
 	in.Name, in.Slug, in.Description = strings.TrimSpace(in.Name), strings.TrimSpace(in.Slug), strings.TrimSpace(in.Description)
 	v := &model.ValidationError{}
-	if in.Name == "" || tooLong(in.Name, 80) {
+	if in.Name == "" || core.TooLong(in.Name, 80) {
 		v.Add("name", "tag.error.name")
 	}
 	if in.Slug == "" {
-		in.Slug = Slugify(in.Name)
+		in.Slug = core.Slugify(in.Name)
 	}
 	if !slugPattern.MatchString(in.Slug) || len(in.Slug) > 60 {
 		v.Add("slug", "tag.error.slug")
 	}
-	if tooLong(in.Description, 500) {
+	if core.TooLong(in.Description, 500) {
 		v.Add("description", "tag.error.description")
 	}
 	return v.Err()

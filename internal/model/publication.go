@@ -210,3 +210,14 @@ type MediaVariant struct {
 	Height int    `json:"h"`
 	Path   string `json:"p"`
 }
+
+// Limits of the editor's fields, in characters.
+const (
+	MaxTitle        = 200
+	MaxAlertSummary = 280
+	MaxSummary      = 600
+	MaxBody         = 100_000
+	MaxField        = 200
+	MaxApply        = 2000
+	MaxComment      = 2000
+)

@@ -2,10 +2,12 @@ package core
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/model"
+	"golang.org/x/text/unicode/norm"
 )
 
 // AccountLang is the language of e-mails to acct: its own choice, else the
@@ -49,3 +51,37 @@ func Lines(text string) []string {
 	}
 	return out
 }
+
+// Slugify makes an ASCII, lower-case, hyphenated slug: "État civil" → "etat-civil".
+func Slugify(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			// accents dropped: "é" is "e" + combining acute after NFD
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+			dash = false
+		case r == 'œ':
+			b.WriteString("oe")
+			dash = false
+		case r == 'æ':
+			b.WriteString("ae")
+			dash = false
+		default:
+			if !dash && b.Len() > 0 {
+				b.WriteByte('-')
+				dash = true
+			}
+		}
+	}
+	out := strings.TrimSuffix(b.String(), "-")
+	if len(out) > 60 {
+		out = strings.TrimSuffix(out[:60], "-")
+	}
+	return out
+}
+
+// TooLong reports whether s exceeds n characters.
+func TooLong(s string, n int) bool { return utf8.RuneCountInString(s) > n }
