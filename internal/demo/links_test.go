@@ -13,6 +13,10 @@ import (
 	"github.com/parvis/parvis/internal/testkit/testserver"
 )
 
+// rawCodeRE finds an untranslated code in an item's history ("Reçu :
+// request", "Réponse : email", "État : closed").
+var rawCodeRE = regexp.MustCompile(`(?:Reçu|Réponse|État)(?:&nbsp;| )?:? (?:request|question|remote|appeal|report|held|event_question|email|comment|decision|new|assigned|waiting|answered|closed)\b`)
+
 // hrefRE finds the site-relative links of a page.
 var hrefRE = regexp.MustCompile(`href="(/[^"#]*)"`)
 
@@ -142,8 +146,16 @@ func checkInboxItemsOpen(t *testing.T, ts *testserver.TS) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c := ts.Client(t)
+	ts.LoginAs(t, c, "communication@bellerive.example")
 	requests := 0
 	for _, it := range items {
+		page := c.Get("/admin/" + demo.Handle + "/inbox/" + it.ID)
+		if page.Status != 200 {
+			t.Errorf("item %s page answers %d", it.ID, page.Status)
+		} else if m := rawCodeRE.FindString(page.Body); m != "" {
+			t.Errorf("item %s history shows a raw code: %q", it.ID, m)
+		}
 		f, err := ts.App.Console.OpenItem(t.Context(), lead, org.ID, it.ID)
 		if err != nil {
 			t.Errorf("item %s (%s, %s, %q) does not open: %v", it.ID, it.Kind, it.State, it.Excerpt, err)

@@ -731,13 +731,7 @@ func (v *View) Euros(cents int) string {
 }
 
 // Decimal formats a number with one decimal, the French way.
-func (v *View) Decimal(x float64) string {
-	s := strconv.FormatFloat(x, 'f', 1, 64)
-	if v.Lang == "fr" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
-}
+func (v *View) Decimal(x float64) string { return v.Decimals(x, 1) }
 
 // Weekday names a weekday in the page's language.
 func (v *View) Weekday(d time.Weekday) string { return v.T("console.weekday." + strconv.Itoa(int(d))) }

@@ -229,7 +229,7 @@ func monthLabel(lang string, t time.Time) string {
 	if lang == "en" {
 		return t.Format("January 2006")
 	}
-	return frMonths[t.Month()-1] + " " + strconv.Itoa(t.Year())
+	return dates.MonthFR(t) + " " + strconv.Itoa(t.Year())
 }
 
 // Clock formats a time of day for the reader, in Europe/Paris ("9 h 30").

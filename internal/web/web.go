@@ -15,10 +15,12 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/pagecache"
@@ -184,6 +186,16 @@ func (v *View) T(key string, args ...any) string { return v.cat.T(v.Lang, key, a
 // (see i18n.Catalogue.N); args default to n.
 func (v *View) TN(key string, n int, args ...any) string { return v.cat.N(v.Lang, key, n, args...) }
 
+// Decimals writes x with digits decimals, with a decimal comma in French
+// ("0,50").
+func (v *View) Decimals(x float64, digits int) string {
+	s := strconv.FormatFloat(x, 'f', digits, 64)
+	if v.Lang != "en" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
 // Asset returns the content-hashed URL of a static file.
 func (v *View) Asset(name string) string { return v.assets.URL(name) }
 
@@ -312,23 +324,10 @@ func (h *Handler) handle(fn handlerFunc) http.Handler {
 // NotFound renders the 404 page for unknown routes.
 func (h *Handler) NotFound(w http.ResponseWriter, r *http.Request) { h.fail(w, r, model.ErrNotFound) }
 
-var paris = mustLoadParis()
+// paris is the collectivité's time zone, where pages show dates.
+var paris = dates.Paris
 
-func mustLoadParis() *time.Location {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		// time/tzdata is embedded by main; this only guards a broken build.
-		panic(err)
-	}
-	return loc
-}
-
-var (
-	frMonths = []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
-	frDays   = []string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}
-)
-
-// formatDate writes "samedi 14 mars 2026 à 9 h 30" or "Saturday 14 March 2026, 9:30".
+// formatDate writes "samedi 14 mars 2026 à 9 h 30", "mardi 1er décembre 2026" or "Saturday 14 March 2026, 9:30".
 func formatDate(lang string, t time.Time, withTime bool) string {
 	t = t.In(paris)
 	if lang == "en" {
@@ -337,13 +336,9 @@ func formatDate(lang string, t time.Time, withTime bool) string {
 		}
 		return t.Format("Monday 2 January 2006")
 	}
-	s := fmt.Sprintf("%s %d %s %d", frDays[t.Weekday()], t.Day(), frMonths[t.Month()-1], t.Year())
+	s := dates.DayFR(t) + " " + strconv.Itoa(t.Year())
 	if withTime {
-		if t.Minute() == 0 {
-			s += fmt.Sprintf(" à %d h", t.Hour())
-		} else {
-			s += fmt.Sprintf(" à %d h %02d", t.Hour(), t.Minute())
-		}
+		s += " à " + dates.Hour(t)
 	}
 	return s
 }
