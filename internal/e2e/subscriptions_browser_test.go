@@ -35,6 +35,17 @@ func TestSubscriptionInBrowser(t *testing.T) {
 
 	visit("/bellerive/suivre")
 	browser.Axe(t, ctx)
+	// Every choice sits on the line of its label (a display:block rule on
+	// labels once put each box on a line of its own above its label).
+	apart := browser.Get(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("fieldset.field input[type=checkbox], fieldset.field input[type=radio]")].filter(i => {
+		const l = document.querySelector("label[for='" + i.id + "']");
+		if (!l) return true;
+		const a = i.getBoundingClientRect(), b = l.getBoundingClientRect();
+		return b.top >= a.bottom || a.top >= b.bottom || b.left < a.right;
+	}).map(i => i.id)`))
+	if len(apart) > 0 {
+		t.Errorf("choices not beside their labels: %v", apart)
+	}
 	browser.Do(t, ctx, chromedp.SendKeys(chromedp.ID("f-email"), "flore@hotmial.fr"),
 		chromedp.Click(chromedp.CSS("main form.stack button[type=submit]:last-of-type")))
 	browser.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(".suggestion")))
