@@ -46,6 +46,14 @@ func TestSubscriptionInBrowser(t *testing.T) {
 	if len(apart) > 0 {
 		t.Errorf("choices not beside their labels: %v", apart)
 	}
+	// The follow page keeps the commune's menu and search, with the way
+	// to contact the town hall, and the footer's contact and legal links.
+	for _, sel := range []string{"nav.subnav a[href='/bellerive/question']", "nav.subnav form[role=search]",
+		"footer a[href='/bellerive/question']", "footer a[href='/bellerive/mentions-legales']"} {
+		if n := browser.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("`+sel+`").length`)); n != 1 {
+			t.Errorf("%s: %d on the follow page", sel, n)
+		}
+	}
 	browser.Do(t, ctx, chromedp.SendKeys(chromedp.ID("f-email"), "flore@hotmial.fr"),
 		chromedp.Click(chromedp.CSS("main form.stack button[type=submit]:last-of-type")))
 	browser.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(".suggestion")))

@@ -117,7 +117,9 @@ func (h *Handler) parseTemplates() error {
 		if err != nil {
 			return err
 		}
-		files := []string{p, "templates/layout.html"}
+		// The layout first: its blocks ("subnav", "footer") have default
+		// bodies that a page's own definitions, parsed after, replace.
+		files := []string{"templates/layout.html", p}
 		seen := map[string]bool{p: true, "templates/layout.html": true}
 		queue := append(append([]string{}, calls...), refs["templates/layout.html"]...)
 		for len(queue) > 0 {
@@ -194,6 +196,13 @@ func (v *View) Decimals(x float64, digits int) string {
 		s = strings.Replace(s, ".", ",", 1)
 	}
 	return s
+}
+
+// OnOrgSite reports whether the page is one of an organisation's public
+// pages (/{org}/…): those carry the organisation's menu, search and
+// footer, whichever handler drew them.
+func (v *View) OnOrgSite() bool {
+	return v.Org != nil && strings.HasPrefix(v.Path, "/"+v.Org.Handle+"/")
 }
 
 // Asset returns the content-hashed URL of a static file.
