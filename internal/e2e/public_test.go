@@ -207,9 +207,19 @@ func TestPublicTimeBoundaries(t *testing.T) {
 		// without any write to the database.
 		mustContain(t, "home", c.Get("/ville-test/").Body, "Alertes en cours", "Vigilance crue")
 		mustContain(t, "jobs", c.Get("/ville-test/emplois").Body, "Agent d&#39;entretien")
+		// The alert is a banner on every page of the organisation, above
+		// the content, not on the home page only.
+		for _, path := range []string{"/ville-test/p/inscriptions-ecole", "/ville-test/agenda", "/ville-test/suivre", "/ville-test/question"} {
+			body := c.Get(path).Body
+			banner, main := strings.Index(body, `class="alert-banner"`), strings.Index(body, "<main")
+			if banner < 0 || main < banner || !strings.Contains(body[banner:main], "Vigilance crue") {
+				t.Errorf("%s: no alert banner above the content", path)
+			}
+		}
 		ts.Clock.Advance(3*time.Hour + time.Second)
 		home := c.Get("/ville-test/")
 		mustNotContain(t, "home after the alert's end", home.Body, "Alertes en cours")
+		mustNotContain(t, "news page after the alert's end", c.Get("/ville-test/p/inscriptions-ecole").Body, "alert-banner")
 		mustContain(t, "alert page after its end", c.Get("/ville-test/p/vigilance-crue").Body, "Cette alerte est terminée")
 		ts.Clock.Advance(45 * time.Hour)
 		mustNotContain(t, "jobs after closing", c.Get("/ville-test/emplois").Body, "Agent d&#39;entretien")

@@ -143,7 +143,6 @@ func (v *View) feedLinks(base, title string) []FeedLink {
 // OrgHomeData is the organisation's public home.
 type OrgHomeData struct {
 	Meta           Meta
-	Alerts         []model.Publication
 	News           []model.Publication
 	MoreNews       bool
 	Jobs           []model.Publication
@@ -160,13 +159,8 @@ func (h *Handler) orgHome(w http.ResponseWriter, r *http.Request) error {
 	now := h.app.Now()
 	hints := hintsFrom(ctx)
 	d := OrgHomeData{}
+	// Alerts in force are the banner every public page carries (h.view).
 	var err error
-	// Active alerts first, most urgent first; they leave the top at their
-	// end time (the cached page expires then).
-	if d.Alerts, err = h.app.PublicList(ctx, model.PublicFilter{OrgID: org.ID, Kinds: []model.PubKind{model.KindAlert},
-		ActiveAt: &now, Limit: 10}); err != nil {
-		return err
-	}
 	if d.News, err = h.app.PublicList(ctx, model.PublicFilter{OrgID: org.ID, Kinds: []model.PubKind{model.KindNews},
 		Limit: homeNews + 1}); err != nil {
 		return err
@@ -184,7 +178,7 @@ func (h *Handler) orgHome(w http.ResponseWriter, r *http.Request) error {
 	if d.Neighbourhoods, err = h.app.NeighbourhoodsOf(ctx, org.ID); err != nil {
 		return err
 	}
-	for _, l := range [][]model.Publication{d.Alerts, d.News, d.Jobs} {
+	for _, l := range [][]model.Publication{d.News, d.Jobs} {
 		noteTimes(hints, l, now)
 	}
 	v := h.view(r, org.Name, &d)

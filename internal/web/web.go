@@ -164,10 +164,12 @@ func templateNames(file string) (defines, calls []string, err error) {
 
 // View is what every page template receives.
 type View struct {
-	Lang      string
-	Title     string // catalogue key or literal title
-	Account   *model.Account
-	Org       *model.Organisation
+	Lang    string
+	Title   string // catalogue key or literal title
+	Account *model.Account
+	Org     *model.Organisation
+	// Alerts in force, shown as a banner on the organisation's public pages.
+	Alerts    []model.Publication
 	Flash     string // catalogue key of a one-off notice
 	Form      *Form
 	Data      any
@@ -229,8 +231,32 @@ func (h *Handler) view(r *http.Request, title string, data any) *View {
 	if f, err := r.Cookie(flashCookie); err == nil && h.cat.Has(i18n.Default, f.Value) {
 		v.Flash = f.Value
 	}
+	if v.OnOrgSite() {
+		v.Alerts = h.currentAlerts(r, v.Org.ID)
+	}
 	return v
 }
+
+// currentAlerts are the organisation's alerts in force, most urgent first,
+// shown as a banner at the top of every one of its public pages: a
+// resident arriving from a shared link must see the gas leak too. A
+// cached page expires when one of them ends. A failure to read them
+// leaves the banner out rather than failing the page.
+func (h *Handler) currentAlerts(r *http.Request, orgID string) []model.Publication {
+	ctx := r.Context()
+	now := h.app.Now()
+	alerts, err := h.app.PublicList(ctx, model.PublicFilter{OrgID: orgID, Kinds: []model.PubKind{model.KindAlert},
+		ActiveAt: &now, Limit: maxBannerAlerts})
+	if err != nil {
+		h.log.Warn("current alerts", "error", err, "request_id", requestID(r))
+		return nil
+	}
+	noteTimes(hintsFrom(ctx), alerts, now)
+	return alerts
+}
+
+// maxBannerAlerts bounds the banner: beyond it, the alerts list links the rest.
+const maxBannerAlerts = 5
 
 // render writes page name with status. Rendering into a buffer first means a
 // template error becomes a clean 500, not half a page.
