@@ -441,3 +441,26 @@ func TestPublicPagesQueryCount(t *testing.T) {
 		}
 	})
 }
+
+// A resident who signs in from an article comes back to it: the menu's
+// sign-in link carries the page, and the form sends it on.
+func TestSignInReturnsToThePage(t *testing.T) {
+	ts := testserver.Start(t, testserver.Options{})
+	publicOrg(t, ts)
+	newAccount(t, ts, "lea@example.org", "Léa")
+	c := ts.Client(t)
+	const article = "/ville-test/p/inscriptions-ecole"
+	link := regexp.MustCompile(`href="(/login\?next=[^"]+)"`).FindStringSubmatch(c.Get(article).Body)
+	if link == nil {
+		t.Fatal("no sign-in link carrying the page")
+	}
+	u, err := url.Parse(strings.ReplaceAll(link[1], "&amp;", "&"))
+	if err != nil || u.Query().Get("next") != article {
+		t.Fatalf("sign-in link %q: next = %q", link[1], u.Query().Get("next"))
+	}
+	mustContain(t, "login form", c.Get(link[1]).Body, `name="next" value="`+article+`"`)
+	r := c.Post("/login", form("email", "lea@example.org", "password", goodPassword, "next", u.Query().Get("next")))
+	if r.Status != 303 || r.Location != article {
+		t.Fatalf("after sign-in: %d %q, want back on %s", r.Status, r.Location, article)
+	}
+}
