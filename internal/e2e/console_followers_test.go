@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/organisations"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/server"
@@ -45,7 +45,7 @@ func TestFollowerSnapshotJob(t *testing.T) {
 		// Bellerive and three confirmed subscribers, written with no job
 		// running.
 		srv := open(false)
-		org, err := srv.App.CreateOrganisation(ctx, "", app.NewOrganisation{Handle: "bellerive", Name: "Ville de Bellerive", Kind: model.KindCommune})
+		org, err := srv.App.Organisations.CreateOrganisation(ctx, "", organisations.NewOrganisation{Handle: "bellerive", Name: "Ville de Bellerive", Kind: model.KindCommune})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -144,7 +144,7 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	services, err := h.app.Services(r.Context(), acct.ID, org.ID)
+	services, err := h.app.Organisations.Services(r.Context(), acct.ID, org.ID)
 	if err != nil {
 		return err
 	}
