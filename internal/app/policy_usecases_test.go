@@ -178,7 +178,7 @@ func TestPolicyUseCases(t *testing.T) {
 			{policy.ConsoleSettings, "SaveConsoleSettings", "", false, func(p principal) error {
 				return ts.App.Console.SaveConsoleSettings(ctx, p.acct, own.ID, console.ConsoleSettingsInput{LegalMonths: "2", TargetHours: "48", HourlyCost: "35"})
 			}},
-			{policy.FiguresView, "Figures", "", false, func(p principal) error { _, err := ts.App.Figures(ctx, p.acct.ID, own, now); return err }},
+			{policy.FiguresView, "Figures", "", false, func(p principal) error { _, err := ts.App.Console.Figures(ctx, p.acct.ID, own, now); return err }},
 			{policy.FederationManage, "UnblockDomain", "", false, func(p principal) error {
 				return ts.App.Fediverse.UnblockDomain(ctx, p.acct, own.ID, "spam.example")
 			}},

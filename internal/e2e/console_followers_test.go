@@ -127,7 +127,7 @@ func TestFollowerSnapshotJob(t *testing.T) {
 		// A direct second run adds nothing either.
 		srv = open(false)
 		defer srv.Close()
-		if n, err := srv.App.Fediverse.SnapshotFollowers(ctx); err != nil || n != 0 {
+		if n, err := srv.App.Console.SnapshotFollowers(ctx); err != nil || n != 0 {
 			t.Fatalf("a second run the same day recorded %d counts (%v), want 0", n, err)
 		}
 		if got := counts(srv); len(got) != 1 || got[0].Email != 3 {
