@@ -46,6 +46,7 @@ import (
 	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/mailing"
+	"github.com/parvis/parvis/internal/app/organisations"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/passwords"
@@ -261,7 +262,7 @@ func seed(data, database, base string, commenters, registrants, places, subscrib
 	srv := must(server.Open(ctx, cfg, server.Options{NoWorkers: true, Logger: slog.New(slog.DiscardHandler),
 		Passwords: passwords.Params{Memory: 1024, Time: 1, Threads: 1}}))
 	a := srv.App
-	org := must(a.CreateOrganisation(ctx, "", app.NewOrganisation{Handle: "bellerive", Name: "Ville de Bellerive-sur-Loire", Kind: model.KindCommune}))
+	org := must(a.Organisations.CreateOrganisation(ctx, "", organisations.NewOrganisation{Handle: "bellerive", Name: "Ville de Bellerive-sur-Loire", Kind: model.KindCommune}))
 	now := a.Now()
 	pub := model.Publication{ID: core.NewID(), OrgID: org.ID, Kind: model.KindNews, Slug: "budget", Title: "Budget participatif 2027",
 		Summary: "Vos idées pour 2027.", BodyMD: "Texte.", BodyHTML: "<p>Texte.</p>", State: model.StatePublished,

@@ -36,9 +36,9 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/bench/internal/harness"
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/organisations"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/passwords"
@@ -151,7 +151,7 @@ func prepare(data string, residents, pageComments int) []string {
 	}
 	defer srv.Close()
 	a := srv.App
-	org, err := a.CreateOrganisation(ctx, "", app.NewOrganisation{Handle: "bench", Name: "Ville de Banc-d'Essai", Kind: model.KindCommune})
+	org, err := a.Organisations.CreateOrganisation(ctx, "", organisations.NewOrganisation{Handle: "bench", Name: "Ville de Banc-d'Essai", Kind: model.KindCommune})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -38,6 +38,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/accounts"
+	"github.com/parvis/parvis/internal/app/organisations"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
@@ -118,7 +119,7 @@ func main() {
 	defer stop()
 	a := srv.App
 
-	org, err := a.CreateOrganisation(ctx, "", app.NewOrganisation{Handle: "bellerive", Name: "Ville de Bellerive-sur-Loire", Kind: model.KindCommune})
+	org, err := a.Organisations.CreateOrganisation(ctx, "", organisations.NewOrganisation{Handle: "bellerive", Name: "Ville de Bellerive-sur-Loire", Kind: model.KindCommune})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -189,7 +190,7 @@ func main() {
 	// followers while the inbox is measured (50 publications × 1,000
 	// signed deliveries competing for the CPU — which is what made the
 	// first runs of this bench report 136/s).
-	inboxOrg, err := a.CreateOrganisation(ctx, "", app.NewOrganisation{Handle: "saint-aubin", Name: "Commune de Saint-Aubin", Kind: model.KindCommune})
+	inboxOrg, err := a.Organisations.CreateOrganisation(ctx, "", organisations.NewOrganisation{Handle: "saint-aubin", Name: "Commune de Saint-Aubin", Kind: model.KindCommune})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -36,10 +36,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/mailing"
+	"github.com/parvis/parvis/internal/app/organisations"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/model"
@@ -247,7 +247,7 @@ func seed(dir, dbURL string) model.Organisation {
 		log.Fatal(err)
 	}
 	defer srv.Close()
-	org, err := srv.App.CreateOrganisation(ctx, "", app.NewOrganisation{Handle: "bellerive", Name: "Ville de Bellerive-sur-Loire", Kind: model.KindCommune})
+	org, err := srv.App.Organisations.CreateOrganisation(ctx, "", organisations.NewOrganisation{Handle: "bellerive", Name: "Ville de Bellerive-sur-Loire", Kind: model.KindCommune})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -11,8 +11,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/accounts"
+	"github.com/parvis/parvis/internal/app/organisations"
 	"github.com/parvis/parvis/internal/i18n"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/server"
@@ -70,7 +70,7 @@ func runOrg(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	defer srv.Close()
-	o, err := srv.App.CreateOrganisation(ctx, "", app.NewOrganisation{Handle: handle, Name: name, Kind: model.OrgKind(kind)})
+	o, err := srv.App.Organisations.CreateOrganisation(ctx, "", organisations.NewOrganisation{Handle: handle, Name: name, Kind: model.OrgKind(kind)})
 	if err != nil {
 		return explain(srv, err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/fediverse"
 	"github.com/parvis/parvis/internal/app/mailing"
+	"github.com/parvis/parvis/internal/app/organisations"
 	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/passwords"
 	"github.com/parvis/parvis/internal/screen"
@@ -64,6 +65,10 @@ type App struct {
 	Accounts *accounts.Service
 	// Fediverse holds the federation use cases (app/fediverse).
 	Fediverse *fediverse.Service
+	// Organisations is an organisation's own administration: creation,
+	// staff, roles and services, profile, journal, retention
+	// (app/organisations).
+	Organisations *organisations.Service
 }
 
 // New builds the application on c and d and wires its features to one
@@ -72,13 +77,14 @@ type App struct {
 func New(ctx context.Context, c *core.Core, d Deps) (*App, error) {
 	a := &App{Core: c, Deps: d}
 	a.Console = console.New(c, console.Deps{Comments: a})
-	a.Accounts = accounts.New(c, accounts.Deps{Passwords: d.Passwords, Retention: a, Roles: a})
+	a.Fediverse = fediverse.New(c, fediverse.Deps{Fed: d.Fed, Screener: d.Screener, Debate: a, Console: a.Console, Publications: a})
+	a.Organisations = organisations.New(c, organisations.Deps{MediaDir: d.MediaDir, Hosts: a.Fediverse})
+	a.Accounts = accounts.New(c, accounts.Deps{Passwords: d.Passwords, Retention: a.Organisations, Roles: a.Organisations})
 	var err error
 	a.Mailing, err = mailing.New(ctx, c, mailing.Deps{MassSender: d.MassSender, Config: d.MailConfig,
 		Instance: d.Instance, Agenda: a, Publications: a, Accounts: a.Accounts})
 	if err != nil {
 		return nil, err
 	}
-	a.Fediverse = fediverse.New(c, fediverse.Deps{Fed: d.Fed, Screener: d.Screener, Debate: a, Console: a.Console, Publications: a})
 	return a, nil
 }

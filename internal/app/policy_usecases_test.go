@@ -10,6 +10,7 @@ import (
 	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/mailing"
+	"github.com/parvis/parvis/internal/app/organisations"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -66,15 +67,15 @@ func TestPolicyUseCases(t *testing.T) {
 		ts := testserver.Start(t, testserver.Options{Engine: engine})
 		own, other := ts.Org(t, "bellerive"), ts.Org(t, "autreville")
 		admin := ts.Staff(t, "admin@bellerive.test", own.Handle, model.RoleAdmin)
-		voirie, err := ts.App.CreateService(ctx, admin.ID, own.ID, "Voirie")
+		voirie, err := ts.App.Organisations.CreateService(ctx, admin.ID, own.ID, "Voirie")
 		if err != nil {
 			t.Fatal(err)
 		}
-		culture, err := ts.App.CreateService(ctx, admin.ID, own.ID, "Culture")
+		culture, err := ts.App.Organisations.CreateService(ctx, admin.ID, own.ID, "Culture")
 		if err != nil {
 			t.Fatal(err)
 		}
-		otherSvc, err := ts.App.CreateService(ctx, ts.Staff(t, "admin@autreville.test", other.Handle, model.RoleAdmin).ID, other.ID, "Voirie")
+		otherSvc, err := ts.App.Organisations.CreateService(ctx, ts.Staff(t, "admin@autreville.test", other.Handle, model.RoleAdmin).ID, other.ID, "Voirie")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -121,12 +122,12 @@ func TestPolicyUseCases(t *testing.T) {
 			{policy.StaffInvite, "RevokeInvitation", "", false, func(p principal) error {
 				return ts.App.Accounts.RevokeInvitation(ctx, p.acct.ID, own.ID, unknown())
 			}},
-			{policy.StaffManage, "Staff", "", false, func(p principal) error { _, _, err := ts.App.Staff(ctx, p.acct.ID, own.ID); return err }},
+			{policy.StaffManage, "Staff", "", false, func(p principal) error { _, _, err := ts.App.Organisations.Staff(ctx, p.acct.ID, own.ID); return err }},
 			{policy.ServicesManage, "RenameService", "", false, func(p principal) error {
-				return ts.App.RenameService(ctx, p.acct.ID, own.ID, unknown(), "Espaces verts")
+				return ts.App.Organisations.RenameService(ctx, p.acct.ID, own.ID, unknown(), "Espaces verts")
 			}},
 			{policy.ProfileEdit, "UpdateOrgProfile", "", false, func(p principal) error {
-				_, err := ts.App.UpdateOrgProfile(ctx, p.acct.ID, own.ID, app.ProfileInput{Name: own.Name, Kind: string(own.Kind)}, app.LogoChange{})
+				_, err := ts.App.Organisations.UpdateOrgProfile(ctx, p.acct.ID, own.ID, organisations.ProfileInput{Name: own.Name, Kind: string(own.Kind)}, organisations.LogoChange{})
 				return err
 			}},
 			{policy.TaxonomyManage, "DeleteTopic", "", false, func(p principal) error { return ts.App.DeleteTopic(ctx, p.acct.ID, own.ID, unknown()) }},
@@ -177,7 +178,7 @@ func TestPolicyUseCases(t *testing.T) {
 			{policy.ConsoleSettings, "SaveConsoleSettings", "", false, func(p principal) error {
 				return ts.App.Console.SaveConsoleSettings(ctx, p.acct, own.ID, console.ConsoleSettingsInput{LegalMonths: "2", TargetHours: "48", HourlyCost: "35"})
 			}},
-			{policy.FiguresView, "Figures", "", false, func(p principal) error { _, err := ts.App.Figures(ctx, p.acct.ID, own, now); return err }},
+			{policy.FiguresView, "Figures", "", false, func(p principal) error { _, err := ts.App.Console.Figures(ctx, p.acct.ID, own, now); return err }},
 			{policy.FederationManage, "UnblockDomain", "", false, func(p principal) error {
 				return ts.App.Fediverse.UnblockDomain(ctx, p.acct, own.ID, "spam.example")
 			}},
@@ -189,11 +190,11 @@ func TestPolicyUseCases(t *testing.T) {
 				return ts.App.Mailing.UnscheduleNewsletter(ctx, p.acct.ID, own.ID, unknown())
 			}},
 			{policy.JournalView, "Journal", "", false, func(p principal) error {
-				_, err := ts.App.Journal(ctx, p.acct.ID, own.ID, "", 10)
+				_, err := ts.App.Organisations.Journal(ctx, p.acct.ID, own.ID, "", 10)
 				return err
 			}},
 			{policy.NotificationsEdit, "SetEmailRouted", "", false, func(p principal) error {
-				return ts.App.SetEmailRouted(ctx, p.acct.ID, own.ID, true)
+				return ts.App.Organisations.SetEmailRouted(ctx, p.acct.ID, own.ID, true)
 			}},
 			{policy.SubscribersView, "DigestMailings", "", false, func(p principal) error {
 				_, err := ts.App.Mailing.DigestMailings(ctx, p.acct.ID, own.ID, 1)

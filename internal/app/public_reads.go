@@ -23,11 +23,6 @@ func (a *App) OrganisationByID(ctx context.Context, id string) (model.Organisati
 	return a.Store.OrganisationByID(ctx, id)
 }
 
-// Organisations lists the instance's organisations.
-func (a *App) Organisations(ctx context.Context) ([]model.Organisation, error) {
-	return a.Store.Organisations(ctx)
-}
-
 // TopicBySlug finds one of the organisation's topics.
 func (a *App) TopicBySlug(ctx context.Context, orgID, slug string) (model.Topic, error) {
 	return a.Store.TopicBySlug(ctx, orgID, slug)

@@ -24,11 +24,11 @@ func TestStaffReadsAskThePolicy(t *testing.T) {
 		ts := testserver.Start(t, testserver.Options{Engine: engine})
 		own, other := ts.Org(t, "bellerive"), ts.Org(t, "autreville")
 		admin := ts.Staff(t, "admin@bellerive.test", own.Handle, model.RoleAdmin)
-		voirie, err := ts.App.CreateService(ctx, admin.ID, own.ID, "Voirie")
+		voirie, err := ts.App.Organisations.CreateService(ctx, admin.ID, own.ID, "Voirie")
 		if err != nil {
 			t.Fatal(err)
 		}
-		otherSvc, err := ts.App.CreateService(ctx, ts.Staff(t, "admin@autreville.test", other.Handle, model.RoleAdmin).ID, other.ID, "Voirie")
+		otherSvc, err := ts.App.Organisations.CreateService(ctx, ts.Staff(t, "admin@autreville.test", other.Handle, model.RoleAdmin).ID, other.ID, "Voirie")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -40,10 +40,10 @@ func TestStaffReadsAskThePolicy(t *testing.T) {
 			name string
 			call func(id string) error
 		}{
-			{policy.DashboardView, "Services", func(id string) error { _, err := ts.App.Services(ctx, id, own.ID); return err }},
+			{policy.DashboardView, "Services", func(id string) error { _, err := ts.App.Organisations.Services(ctx, id, own.ID); return err }},
 			{policy.DashboardView, "StaffMembers", func(id string) error { _, err := ts.App.StaffMembers(ctx, id, own.ID); return err }},
 			{policy.NotificationsEdit, "StaffNotifications", func(id string) error {
-				_, _, err := ts.App.StaffNotifications(ctx, id, own.ID, 10)
+				_, _, err := ts.App.Organisations.StaffNotifications(ctx, id, own.ID, 10)
 				return err
 			}},
 			{policy.ModerationDecide, "ModerationQueue", func(id string) error { _, err := ts.App.ModerationQueue(ctx, id, own.ID, 10); return err }},
@@ -84,7 +84,7 @@ func TestStaffReadsAskThePolicy(t *testing.T) {
 				_, err := ts.App.TaxonomyNeighbourhoods(ctx, id, own.ID)
 				return err
 			}},
-			{policy.ServicesManage, "Service", func(id string) error { _, err := ts.App.Service(ctx, id, own.ID, unknown); return err }},
+			{policy.ServicesManage, "Service", func(id string) error { _, err := ts.App.Organisations.Service(ctx, id, own.ID, unknown); return err }},
 			{policy.PublicationView, "Publications", func(id string) error {
 				_, err := ts.App.Publications(ctx, id, model.PubFilter{OrgID: own.ID, Limit: 10})
 				return err

@@ -26,11 +26,11 @@ func TestCommentThreadVisibility(t *testing.T) {
 		ts := testserver.Start(t, testserver.Options{Engine: engine})
 		org, other := ts.Org(t, "bellerive"), ts.Org(t, "autreville")
 		admin := ts.Staff(t, "admin@bellerive.test", org.Handle, model.RoleAdmin)
-		voirie, err := ts.App.CreateService(ctx, admin.ID, org.ID, "Voirie")
+		voirie, err := ts.App.Organisations.CreateService(ctx, admin.ID, org.ID, "Voirie")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ts.App.CreateService(ctx, admin.ID, org.ID, "Culture"); err != nil {
+		if _, err := ts.App.Organisations.CreateService(ctx, admin.ID, org.ID, "Culture"); err != nil {
 			t.Fatal(err)
 		}
 		agent := ts.Staff(t, "agent@bellerive.test", org.Handle, model.RoleAgent, voirie.ID)

@@ -77,7 +77,7 @@ func TestDemoInboxIsAlive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := ts.App.Figures(t.Context(), cm.ID, org, ts.App.Now())
+	f, err := ts.App.Console.Figures(t.Context(), cm.ID, org, ts.App.Now())
 	if err != nil || !f.HasTimes || f.MinutesPerDay < 10 || f.DenominatorSource != "followers" || f.Followers.Email == 0 {
 		t.Fatalf("demo figures: %+v %v", f, err)
 	}
@@ -95,8 +95,8 @@ func TestDemoInboxIsAlive(t *testing.T) {
 	}
 	now := ts.App.Now().In(paris)
 	last := time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, paris)
-	rep, err := ts.App.MonthlyCost(t.Context(), cm.ID, org, last.Year(), last.Month())
-	live, err2 := ts.App.Fediverse.Followers(t.Context(), org.ID)
+	rep, err := ts.App.Console.MonthlyCost(t.Context(), cm.ID, org, last.Year(), last.Month())
+	live, err2 := ts.App.Console.Followers(t.Context(), org.ID)
 	if err != nil || err2 != nil || rep.DenominatorSource != "followers" || rep.TodayOnly || rep.CountedDays != rep.PeriodDays ||
 		rep.Followers.Total() >= live.Total() || rep.Followers.Fediverse == 0 {
 		t.Fatalf("demo report of last month: %+v (today: %+v) %v %v", rep.PerThousand, live, err, err2)

@@ -11,6 +11,7 @@ import (
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/organisations"
 	"github.com/parvis/parvis/internal/model"
 )
 
@@ -67,7 +68,7 @@ func Seed(ctx context.Context, a *app.App) ([]Login, error) {
 	} else if !errors.Is(err, model.ErrNotFound) {
 		return nil, err
 	}
-	org, err := a.CreateOrganisation(ctx, "", app.NewOrganisation{Handle: Handle, Name: "Ville de Bellerive-sur-Loire", Kind: model.KindCommune})
+	org, err := a.Organisations.CreateOrganisation(ctx, "", organisations.NewOrganisation{Handle: Handle, Name: "Ville de Bellerive-sur-Loire", Kind: model.KindCommune})
 	if err != nil {
 		return nil, fmt.Errorf("demo commune: %w", err)
 	}

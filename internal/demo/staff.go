@@ -6,6 +6,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/accounts"
+	"github.com/parvis/parvis/internal/app/organisations"
 	"github.com/parvis/parvis/internal/model"
 )
 
@@ -35,7 +36,7 @@ func seedStaff(ctx context.Context, a *app.App, commune model.Organisation) erro
 		return fmt.Errorf("demo invitation: %w", err)
 	}
 
-	cc, err := a.CreateOrganisation(ctx, "", app.NewOrganisation{Handle: IntercoHandle,
+	cc, err := a.Organisations.CreateOrganisation(ctx, "", organisations.NewOrganisation{Handle: IntercoHandle,
 		Name: "Communauté de communes Val de Loire", Kind: model.KindIntercommunalite})
 	if err != nil {
 		return fmt.Errorf("demo intercommunalité: %w", err)
@@ -44,7 +45,7 @@ func seedStaff(ctx context.Context, a *app.App, commune model.Organisation) erro
 	if err := a.Store.PutMembership(ctx, model.Membership{AccountID: admin.ID, OrgID: cc.ID, Role: model.RoleAdmin, CreatedAt: a.Now()}); err != nil {
 		return err
 	}
-	_, err = a.UpdateOrgProfile(ctx, admin.ID, cc.ID, app.ProfileInput{
+	_, err = a.Organisations.UpdateOrgProfile(ctx, admin.ID, cc.ID, organisations.ProfileInput{
 		Name: cc.Name, Kind: string(cc.Kind),
 		Description:  "Quatorze communes autour de Bellerive-sur-Loire : collecte des déchets, transports scolaires, piscine intercommunale et développement économique.",
 		ContactEmail: "accueil@cc-valdeloire.example", ContactPhone: "02 47 00 10 10",
@@ -53,12 +54,12 @@ func seedStaff(ctx context.Context, a *app.App, commune model.Organisation) erro
 		Population:          "38500",
 		PublicationDirector: "Bernard Lemoine, président",
 		Host:                "Service informatique mutualisé de la communauté de communes Val de Loire, 3 rue des Ponts, 37999 Bellerive-sur-Loire",
-	}, app.LogoChange{})
+	}, organisations.LogoChange{})
 	if err != nil {
 		return fmt.Errorf("demo intercommunalité profile: %w", err)
 	}
 	for _, name := range []string{"Déchets et collecte", "Mobilités et transports scolaires", "Piscine intercommunale"} {
-		if _, err := a.CreateService(ctx, admin.ID, cc.ID, name); err != nil {
+		if _, err := a.Organisations.CreateService(ctx, admin.ID, cc.ID, name); err != nil {
 			return fmt.Errorf("demo service %s: %w", name, err)
 		}
 	}

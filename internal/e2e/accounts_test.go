@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/accounts"
+	"github.com/parvis/parvis/internal/app/organisations"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/smtpsink"
@@ -530,7 +530,7 @@ func TestDeleteAccount(t *testing.T) {
 	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
 		ts := testserver.Start(t, testserver.Options{Engine: engine})
 		ctx := context.Background()
-		org, err := ts.App.CreateOrganisation(ctx, "", app.NewOrganisation{Handle: "bourg", Name: "Bourg"})
+		org, err := ts.App.Organisations.CreateOrganisation(ctx, "", organisations.NewOrganisation{Handle: "bourg", Name: "Bourg"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -115,7 +115,7 @@ func BenchmarkConsoleInbox(b *testing.B) {
 	org := ts.Org(b, "bellerive")
 	var services []string
 	for _, name := range []string{"Voirie", "Culture", "Jeunesse", "État civil", "Environnement"} {
-		s, err := ts.App.CreateService(context.Background(), ts.Staff(b, "admin@bellerive.test", "bellerive", model.RoleAdmin).ID, org.ID, name)
+		s, err := ts.App.Organisations.CreateService(context.Background(), ts.Staff(b, "admin@bellerive.test", "bellerive", model.RoleAdmin).ID, org.ID, name)
 		if err != nil {
 			b.Fatal(err)
 		}

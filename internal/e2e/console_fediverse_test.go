@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -276,9 +276,9 @@ func TestConsoleFiguresFollowersBase(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		figures := func() app.Figures {
+		figures := func() console.Figures {
 			t.Helper()
-			f, err := A.App.Figures(ctx, cm.ID, org, A.App.Now())
+			f, err := A.App.Console.Figures(ctx, cm.ID, org, A.App.Now())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/organisations"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/server"
@@ -45,7 +45,7 @@ func TestFollowerSnapshotJob(t *testing.T) {
 		// Bellerive and three confirmed subscribers, written with no job
 		// running.
 		srv := open(false)
-		org, err := srv.App.CreateOrganisation(ctx, "", app.NewOrganisation{Handle: "bellerive", Name: "Ville de Bellerive", Kind: model.KindCommune})
+		org, err := srv.App.Organisations.CreateOrganisation(ctx, "", organisations.NewOrganisation{Handle: "bellerive", Name: "Ville de Bellerive", Kind: model.KindCommune})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,7 +127,7 @@ func TestFollowerSnapshotJob(t *testing.T) {
 		// A direct second run adds nothing either.
 		srv = open(false)
 		defer srv.Close()
-		if n, err := srv.App.Fediverse.SnapshotFollowers(ctx); err != nil || n != 0 {
+		if n, err := srv.App.Console.SnapshotFollowers(ctx); err != nil || n != 0 {
 			t.Fatalf("a second run the same day recorded %d counts (%v), want 0", n, err)
 		}
 		if got := counts(srv); len(got) != 1 || got[0].Email != 3 {

@@ -12,6 +12,7 @@ import (
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/mailing"
+	"github.com/parvis/parvis/internal/app/organisations"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -250,14 +251,14 @@ func TestRetentionDeletesWhatThePagesPromise(t *testing.T) {
 		if _, err := ts.Store.MarkSeen(ctx, "https://mastodon.example/activities/ancienne", end); err != nil {
 			t.Fatal(err)
 		}
-		ts.Clock.Set(end.Add(app.RegistrationRetention - time.Hour))
+		ts.Clock.Set(end.Add(organisations.RegistrationRetention - time.Hour))
 		if err := ts.App.Accounts.CleanupExpired(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if n := count(); n != 2 {
 			t.Fatalf("%d registrations a day before the retention ends, want 2", n)
 		}
-		ts.Clock.Set(end.Add(app.RegistrationRetention + time.Hour))
+		ts.Clock.Set(end.Add(organisations.RegistrationRetention + time.Hour))
 		if _, err := ts.Store.MarkSeen(ctx, "https://mastodon.example/activities/recente", ts.Clock.Now()); err != nil {
 			t.Fatal(err)
 		}

@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/mailing"
+	"github.com/parvis/parvis/internal/app/organisations"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/jobs"
 	"github.com/parvis/parvis/internal/model"
@@ -254,7 +254,7 @@ func seedNewsletter(t *testing.T, data, database string, total, perSec int) stri
 	}
 	defer srv.Close()
 	a := srv.App
-	org, err := a.CreateOrganisation(ctx, "", app.NewOrganisation{Handle: "bellerive", Name: "Ville de Bellerive-sur-Loire", Kind: model.KindCommune})
+	org, err := a.Organisations.CreateOrganisation(ctx, "", organisations.NewOrganisation{Handle: "bellerive", Name: "Ville de Bellerive-sur-Loire", Kind: model.KindCommune})
 	if err != nil {
 		t.Fatal(err)
 	}

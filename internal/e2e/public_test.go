@@ -13,7 +13,7 @@ import (
 
 	"github.com/mmcdole/gofeed"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/organisations"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -28,7 +28,7 @@ func publicOrg(t *testing.T, ts *testserver.TS) model.Organisation {
 	t.Helper()
 	ctx := context.Background()
 	ts.Clock.Set(publicStart)
-	org, err := ts.App.CreateOrganisation(ctx, "", app.NewOrganisation{Handle: "ville-test", Name: "Ville de Test", Kind: model.KindCommune})
+	org, err := ts.App.Organisations.CreateOrganisation(ctx, "", organisations.NewOrganisation{Handle: "ville-test", Name: "Ville de Test", Kind: model.KindCommune})
 	if err != nil {
 		t.Fatal(err)
 	}

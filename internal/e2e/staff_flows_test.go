@@ -22,7 +22,7 @@ import (
 // service creates a service of the organisation and returns its id.
 func service(t *testing.T, ts *testserver.TS, org model.Organisation, name string) string {
 	t.Helper()
-	s, err := ts.App.CreateService(context.Background(), adminOf(t, ts, org).ID, org.ID, name)
+	s, err := ts.App.Organisations.CreateService(context.Background(), adminOf(t, ts, org).ID, org.ID, name)
 	if err != nil {
 		t.Fatalf("create service %s: %v", name, err)
 	}

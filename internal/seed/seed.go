@@ -16,6 +16,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/organisations"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -53,7 +54,7 @@ func Run(ctx context.Context, a *app.App, opt Options) (Result, error) {
 	if opt.Name == "" {
 		opt.Name = "Ville de " + strings.ToUpper(opt.Handle[:1]) + opt.Handle[1:]
 	}
-	org, err := a.CreateOrganisation(ctx, "", app.NewOrganisation{Handle: opt.Handle, Name: opt.Name, Kind: model.KindCommune})
+	org, err := a.Organisations.CreateOrganisation(ctx, "", organisations.NewOrganisation{Handle: opt.Handle, Name: opt.Name, Kind: model.KindCommune})
 	if err != nil {
 		return Result{}, fmt.Errorf("create organisation: %w", err)
 	}

@@ -273,7 +273,7 @@ func (s *Server) workers(st *store.Store, sender mail.Sender, logger *slog.Logge
 	}})
 	river.AddWorker(workers, &jobs.CleanupWorker{Run: a.Accounts.CleanupExpired})
 	river.AddWorker(workers, &jobs.OverdueDigestWorker{Run: a.Console.SendOverdueDigests})
-	river.AddWorker(workers, &jobs.FollowerSnapshotWorker{Run: a.Fediverse.SnapshotFollowers})
+	river.AddWorker(workers, &jobs.FollowerSnapshotWorker{Run: a.Console.SnapshotFollowers})
 	river.AddWorker(workers, &jobs.PublishWorker{Publisher: a})
 	river.AddWorker(workers, &jobs.EventReminderWorker{Reminder: a})
 	river.AddWorker(workers, &jobs.MailingWorker{Mailer: a.Mailing})

@@ -5,7 +5,7 @@ import (
 
 	"net/http"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/organisations"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 )
@@ -64,7 +64,7 @@ func (h *Handler) adminIndex(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) renderAdminIndex(w http.ResponseWriter, r *http.Request, status int, f *Form) error {
 	acct, _ := accountFrom(r.Context())
-	orgs, err := h.app.StaffOrganisations(r.Context(), acct.ID)
+	orgs, err := h.app.Organisations.StaffOrganisations(r.Context(), acct.ID)
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func (h *Handler) adminCreateOrg(w http.ResponseWriter, r *http.Request) error {
 		return model.ErrInvalid
 	}
 	f := newForm(r)
-	o, err := h.app.CreateOrganisationAsOperator(r.Context(), acct, app.NewOrganisation{
+	o, err := h.app.Organisations.CreateOrganisationAsOperator(r.Context(), acct, organisations.NewOrganisation{
 		Handle: f.Value("handle"), Name: f.Value("name"), Kind: model.OrgKind(f.Value("kind"))})
 	if f.Absorb(err) {
 		return h.renderAdminIndex(w, r, http.StatusUnprocessableEntity, f)

@@ -27,7 +27,7 @@ type journalRow struct {
 // It is part of the public archive a collectivité keeps.
 func (h *Handler) journal(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	rows, err := h.app.Journal(r.Context(), actorID(r), org.ID, r.URL.Query().Get("avant"), journalPageSize+1)
+	rows, err := h.app.Organisations.Journal(r.Context(), actorID(r), org.ID, r.URL.Query().Get("avant"), journalPageSize+1)
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (h *Handler) journalCSV(w http.ResponseWriter, r *http.Request) error {
 	out.Row("id", "date_utc", "actor_id", "actor", "action", "target", "detail")
 	before := ""
 	for {
-		rows, err := h.app.Journal(r.Context(), actorID(r), org.ID, before, 1000)
+		rows, err := h.app.Organisations.Journal(r.Context(), actorID(r), org.ID, before, 1000)
 		if err != nil {
 			return err
 		}

@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/organisations"
 	"github.com/parvis/parvis/internal/model"
 )
 
@@ -41,7 +41,7 @@ func profileForm(org model.Organisation) *Form {
 
 func (h *Handler) renderProfilePage(w http.ResponseWriter, r *http.Request, status int, f *Form) error {
 	org, _ := orgFrom(r.Context())
-	v := h.view(r, "profile.title", profilePageData{Kinds: model.OrgKinds, LogoPath: org.LogoPath, MaxMB: app.MaxLogoBytes >> 20})
+	v := h.view(r, "profile.title", profilePageData{Kinds: model.OrgKinds, LogoPath: org.LogoPath, MaxMB: organisations.MaxLogoBytes >> 20})
 	v.Form = f
 	v.NoIndex = true
 	h.render(w, r, status, "admin/profile", v)
@@ -69,10 +69,10 @@ func (h *Handler) saveProfile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := newForm(r)
-	logo := app.LogoChange{Remove: f.Value("remove_logo") == "1"}
+	logo := organisations.LogoChange{Remove: f.Value("remove_logo") == "1"}
 	if file, _, err := r.FormFile("logo"); err == nil {
 		// Read one byte more than allowed so that the use case sees the excess.
-		logo.Data, err = io.ReadAll(io.LimitReader(file, app.MaxLogoBytes+1))
+		logo.Data, err = io.ReadAll(io.LimitReader(file, organisations.MaxLogoBytes+1))
 		file.Close()
 		if err != nil {
 			return err
@@ -82,11 +82,11 @@ func (h *Handler) saveProfile(w http.ResponseWriter, r *http.Request) error {
 	}
 	acct, _ := accountFrom(r.Context())
 	org, _ := orgFrom(r.Context())
-	in := app.ProfileInput{Name: f.Value("name"), Kind: f.Value("kind"), Description: f.Value("description"),
+	in := organisations.ProfileInput{Name: f.Value("name"), Kind: f.Value("kind"), Description: f.Value("description"),
 		ContactEmail: f.Value("contact_email"), ContactPhone: f.Value("contact_phone"), Address: f.Value("address"),
 		Website: f.Value("website"), Population: f.Value("population"), PublicationDirector: f.Value("publication_director"),
 		Host: f.Value("host")}
-	_, err := h.app.UpdateOrgProfile(r.Context(), acct.ID, org.ID, in, logo)
+	_, err := h.app.Organisations.UpdateOrgProfile(r.Context(), acct.ID, org.ID, in, logo)
 	if f.Absorb(err) {
 		return h.renderProfilePage(w, r, http.StatusUnprocessableEntity, f)
 	}

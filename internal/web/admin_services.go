@@ -17,7 +17,7 @@ func (h *Handler) servicesPage(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) renderServicesPage(w http.ResponseWriter, r *http.Request, status int, f *Form) error {
 	acct, _ := accountFrom(r.Context())
 	org, _ := orgFrom(r.Context())
-	_, services, err := h.app.Staff(r.Context(), acct.ID, org.ID)
+	_, services, err := h.app.Organisations.Staff(r.Context(), acct.ID, org.ID)
 	if err != nil {
 		return err
 	}
@@ -35,7 +35,7 @@ func (h *Handler) createService(w http.ResponseWriter, r *http.Request) error {
 	acct, _ := accountFrom(r.Context())
 	org, _ := orgFrom(r.Context())
 	f := newForm(r)
-	_, err := h.app.CreateService(r.Context(), acct.ID, org.ID, f.Value("name"))
+	_, err := h.app.Organisations.CreateService(r.Context(), acct.ID, org.ID, f.Value("name"))
 	if f.Absorb(err) {
 		return h.renderServicesPage(w, r, http.StatusUnprocessableEntity, f)
 	}
@@ -50,7 +50,7 @@ func (h *Handler) createService(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) servicePage(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	s, err := h.app.Service(r.Context(), acct.ID, org.ID, r.PathValue("id"))
+	s, err := h.app.Organisations.Service(r.Context(), acct.ID, org.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -73,12 +73,12 @@ func (h *Handler) renameService(w http.ResponseWriter, r *http.Request) error {
 	}
 	acct, _ := accountFrom(r.Context())
 	org, _ := orgFrom(r.Context())
-	s, err := h.app.Service(r.Context(), acct.ID, org.ID, r.PathValue("id"))
+	s, err := h.app.Organisations.Service(r.Context(), acct.ID, org.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
 	f := newForm(r)
-	err = h.app.RenameService(r.Context(), acct.ID, org.ID, s.ID, f.Value("name"))
+	err = h.app.Organisations.RenameService(r.Context(), acct.ID, org.ID, s.ID, f.Value("name"))
 	if f.Absorb(err) {
 		return h.renderServicePage(w, r, http.StatusUnprocessableEntity, f, s)
 	}
@@ -93,7 +93,7 @@ func (h *Handler) renameService(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) deleteService(w http.ResponseWriter, r *http.Request) error {
 	acct, _ := accountFrom(r.Context())
 	org, _ := orgFrom(r.Context())
-	if err := h.app.DeleteService(r.Context(), acct.ID, org.ID, r.PathValue("id")); err != nil {
+	if err := h.app.Organisations.DeleteService(r.Context(), acct.ID, org.ID, r.PathValue("id")); err != nil {
 		return err
 	}
 	h.flash(w, "service.deleted")

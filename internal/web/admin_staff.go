@@ -62,7 +62,7 @@ func (h *Handler) renderStaffPage(w http.ResponseWriter, r *http.Request, status
 	ctx := r.Context()
 	acct, _ := accountFrom(ctx)
 	org, _ := orgFrom(ctx)
-	members, services, err := h.app.Staff(ctx, acct.ID, org.ID)
+	members, services, err := h.app.Organisations.Staff(ctx, acct.ID, org.ID)
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ type memberPageData struct {
 func (h *Handler) findMember(r *http.Request) (model.StaffMember, []model.Service, error) {
 	acct, _ := accountFrom(r.Context())
 	org, _ := orgFrom(r.Context())
-	members, services, err := h.app.Staff(r.Context(), acct.ID, org.ID)
+	members, services, err := h.app.Organisations.Staff(r.Context(), acct.ID, org.ID)
 	if err != nil {
 		return model.StaffMember{}, nil, err
 	}
@@ -179,7 +179,7 @@ func (h *Handler) changeMember(w http.ResponseWriter, r *http.Request) error {
 	acct, _ := accountFrom(r.Context())
 	org, _ := orgFrom(r.Context())
 	f := newForm(r)
-	err = h.app.ChangeMember(r.Context(), acct.ID, org.ID, m.AccountID, model.Role(f.Value("role")), f.Values["services"])
+	err = h.app.Organisations.ChangeMember(r.Context(), acct.ID, org.ID, m.AccountID, model.Role(f.Value("role")), f.Values["services"])
 	if f.Absorb(err) {
 		return h.renderMemberPage(w, r, http.StatusUnprocessableEntity, f, m, services)
 	}
@@ -198,7 +198,7 @@ func (h *Handler) removeMember(w http.ResponseWriter, r *http.Request) error {
 	}
 	acct, _ := accountFrom(r.Context())
 	org, _ := orgFrom(r.Context())
-	err = h.app.RemoveMember(r.Context(), acct.ID, org.ID, m.AccountID)
+	err = h.app.Organisations.RemoveMember(r.Context(), acct.ID, org.ID, m.AccountID)
 	f := emptyForm()
 	f.Values.Set("role", string(m.Role))
 	f.Values["services"] = m.ServiceIDs

@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
@@ -144,7 +143,7 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	services, err := h.app.Services(r.Context(), acct.ID, org.ID)
+	services, err := h.app.Organisations.Services(r.Context(), acct.ID, org.ID)
 	if err != nil {
 		return err
 	}
@@ -671,7 +670,7 @@ func (h *Handler) saveConsoleSettings(w http.ResponseWriter, r *http.Request) er
 
 // figuresView is the workload page.
 type figuresView struct {
-	app.Figures
+	console.Figures
 	Month string // the previous month, for the cost report link
 	This  string
 }
@@ -679,7 +678,7 @@ type figuresView struct {
 func (h *Handler) figures(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	now := h.app.Now()
-	f, err := h.app.Figures(r.Context(), actorID(r), org, now)
+	f, err := h.app.Console.Figures(r.Context(), actorID(r), org, now)
 	if err != nil {
 		return err
 	}
@@ -692,7 +691,7 @@ func (h *Handler) figures(w http.ResponseWriter, r *http.Request) error {
 
 // costView is the monthly cost report.
 type costView struct {
-	app.CostReport
+	console.CostReport
 	MonthName string
 }
 
@@ -703,7 +702,7 @@ func (h *Handler) costReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		t = h.app.Now().In(paris)
 	}
-	rep, err := h.app.MonthlyCost(r.Context(), actorID(r), org, t.Year(), t.Month())
+	rep, err := h.app.Console.MonthlyCost(r.Context(), actorID(r), org, t.Year(), t.Month())
 	if err != nil {
 		return err
 	}

@@ -145,7 +145,7 @@ func (h *Handler) eventEditor(ctx context.Context, org model.Organisation, kind 
 		Organisers:  []model.OrganiserKind{model.OrganiserOrg, model.OrganiserService, model.OrganiserAssociation}}
 	var err error
 	acct, _ := accountFrom(ctx)
-	if d.Services, err = h.app.Services(ctx, acct.ID, org.ID); err != nil {
+	if d.Services, err = h.app.Organisations.Services(ctx, acct.ID, org.ID); err != nil {
 		return nil, err
 	}
 	if p != nil {

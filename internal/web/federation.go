@@ -386,7 +386,7 @@ func (h *Handler) nodeinfo(version string) http.HandlerFunc {
 			h.apError(w, r, err)
 			return
 		}
-		orgs, err := h.app.Organisations(r.Context())
+		orgs, err := h.app.Organisations.List(r.Context())
 		if err != nil {
 			h.apError(w, r, err)
 			return

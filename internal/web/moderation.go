@@ -332,7 +332,7 @@ func (h *Handler) notifications(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
 	// Showing the list is reading it; unread ones stay marked on this view.
-	items, pref, err := h.app.StaffNotifications(r.Context(), acct.ID, org.ID, 100)
+	items, pref, err := h.app.Organisations.StaffNotifications(r.Context(), acct.ID, org.ID, 100)
 	if err != nil {
 		return err
 	}
@@ -343,7 +343,7 @@ func (h *Handler) notifications(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) saveNotificationPrefs(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	if err := h.app.SetEmailRouted(r.Context(), acct.ID, org.ID, r.PostFormValue("email_routed") != ""); err != nil {
+	if err := h.app.Organisations.SetEmailRouted(r.Context(), acct.ID, org.ID, r.PostFormValue("email_routed") != ""); err != nil {
 		return err
 	}
 	h.flash(w, "debate.flash.prefs_saved")

@@ -118,7 +118,7 @@ func writeXML(w http.ResponseWriter, v any) error {
 // instanceSitemap is a sitemap index pointing at every organisation's
 // sitemap (split in pages of 40,000 URLs for large ones).
 func (h *Handler) instanceSitemap(w http.ResponseWriter, r *http.Request) error {
-	orgs, err := h.app.Organisations(r.Context())
+	orgs, err := h.app.Organisations.List(r.Context())
 	if err != nil {
 		return err
 	}

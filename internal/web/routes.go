@@ -26,7 +26,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 }
 
 func (h *Handler) instanceHome(w http.ResponseWriter, r *http.Request) error {
-	orgs, err := h.app.Organisations(r.Context())
+	orgs, err := h.app.Organisations.List(r.Context())
 	if err != nil {
 		return err
 	}

@@ -339,7 +339,7 @@ func (h *Handler) renderAccountSubs(w http.ResponseWriter, r *http.Request, stat
 	if err != nil {
 		return err
 	}
-	orgs, err := h.app.Organisations(r.Context())
+	orgs, err := h.app.Organisations.List(r.Context())
 	if err != nil {
 		return err
 	}

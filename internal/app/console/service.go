@@ -2,8 +2,10 @@
 // the public form, comments that need a human, reports and appeals, each
 // routed to a service (choice, routing rules, topics), flagged urgent on
 // an urgent word, timed against the organisation's office hours, answered
-// from one page; with the saved replies, the settings and the daily digest
-// of overdue items (docs/CONSOLE.md).
+// from one page; with the saved replies, the settings, the daily digest
+// of overdue items, and the workload figures and "coût réel" report, whose
+// minutes per 1,000 followers divide by the daily follower counts kept
+// here (docs/CONSOLE.md).
 package console
 
 import (

@@ -1,8 +1,8 @@
 // Package fediverse holds the federation use cases (docs/FEDERATION.md):
 // our actors and the documents they serve, what goes out when a
 // publication is published, changed or withdrawn and its delivery, what
-// comes in at the inboxes, staff federation settings and person accounts,
-// and the daily follower counts. The protocol itself (signatures,
+// comes in at the inboxes, staff federation settings and person accounts.
+// The protocol itself (signatures,
 // ActivityStreams documents, the HTTP client) is internal/federation.
 package fediverse
 

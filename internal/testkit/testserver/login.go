@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/accounts"
+	"github.com/parvis/parvis/internal/app/organisations"
 	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/web"
@@ -75,7 +75,7 @@ func (ts *TS) Org(t testing.TB, handle string) model.Organisation {
 	} else if !errors.Is(err, model.ErrNotFound) {
 		t.Fatalf("organisation %s: %v", handle, err)
 	}
-	o, err := ts.App.CreateOrganisation(ctx, "", app.NewOrganisation{Handle: handle, Name: "Ville de " + handle, Kind: model.KindCommune})
+	o, err := ts.App.Organisations.CreateOrganisation(ctx, "", organisations.NewOrganisation{Handle: handle, Name: "Ville de " + handle, Kind: model.KindCommune})
 	if err != nil {
 		t.Fatalf("create organisation %s: %v", handle, err)
 	}

@@ -1,4 +1,4 @@
-package fediverse
+package console
 
 import (
 	"testing"

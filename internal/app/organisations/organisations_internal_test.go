@@ -1,4 +1,4 @@
-package app
+package organisations
 
 import (
 	"context"
@@ -15,8 +15,8 @@ import (
 // before anything is written.
 func TestOrganisationHandleSpellingTheHost(t *testing.T) {
 	c := &core.Core{BaseURL: "http://parvis"}
-	a := &App{Core: c, Fediverse: fediverse.New(c, fediverse.Deps{})}
-	_, err := a.CreateOrganisation(context.Background(), "", NewOrganisation{Handle: "parvis", Name: "Parvis", Kind: model.KindCommune})
+	s := New(c, Deps{Hosts: fediverse.New(c, fediverse.Deps{})})
+	_, err := s.CreateOrganisation(context.Background(), "", NewOrganisation{Handle: "parvis", Name: "Parvis", Kind: model.KindCommune})
 	var v *model.ValidationError
 	if !errors.As(err, &v) || len(v.Fields) != 1 || v.Fields[0].Code != "org.error.handle_reserved" {
 		t.Fatalf("err = %v, want the handle refused as reserved", err)

@@ -1,13 +1,11 @@
-package app
+package console
 
 import (
 	"context"
 	"sort"
 	"time"
 
-	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
-	"github.com/parvis/parvis/internal/app/fediverse"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/model"
@@ -36,13 +34,13 @@ type ServiceCount struct {
 type Figures struct {
 	// History is the follower base and the time spent month by month,
 	// newest first, from the oldest daily count (at most a year back).
-	History    []fediverse.MonthFigures
+	History    []MonthFigures
 	Days       []Bucket // the last 30 days, newest first
 	Weeks      []Bucket // the last 12 weeks (Monday to Sunday), newest first
 	PerService []ServiceCount
 	// MinutesPerDay is the average active minutes per day over 30 days.
 	MinutesPerDay float64
-	fediverse.PerThousand
+	PerThousand
 	Median, P90 time.Duration
 	HasTimes    bool
 	Open        int
@@ -51,9 +49,9 @@ type Figures struct {
 // Figures computes an organisation's workload at now: per day over 30
 // days, per week over 12 weeks, per service, time spent, minutes per day
 // per 1,000 followers.
-func (a *App) Figures(ctx context.Context, actorID string, org model.Organisation, now time.Time) (Figures, error) {
+func (s *Service) Figures(ctx context.Context, actorID string, org model.Organisation, now time.Time) (Figures, error) {
 	var f Figures
-	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, org.ID, policy.FiguresView); err != nil {
+	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, org.ID, policy.FiguresView); err != nil {
 		return f, err
 	}
 	today := dates.Midnight(now)
@@ -63,11 +61,11 @@ func (a *App) Figures(ctx context.Context, actorID string, org model.Organisatio
 		from = d30
 	}
 	to := today.AddDate(0, 0, 1)
-	stats, err := a.Store.InboxStats(ctx, org.ID, from.UTC(), to.UTC())
+	stats, err := s.Store.InboxStats(ctx, org.ID, from.UTC(), to.UTC())
 	if err != nil {
 		return f, err
 	}
-	minutes, err := a.Store.ActivityMinutes(ctx, org.ID, from.UTC(), to.UTC())
+	minutes, err := s.Store.ActivityMinutes(ctx, org.ID, from.UTC(), to.UTC())
 	if err != nil {
 		return f, err
 	}
@@ -82,20 +80,20 @@ func (a *App) Figures(ctx context.Context, actorID string, org model.Organisatio
 	month := bucket(stats, minutes, today.AddDate(0, 0, -29), to)
 	f.Median, f.P90, f.HasTimes = month.Median, month.P90, month.HasTimes
 	f.MinutesPerDay = float64(month.Minutes) / 30
-	services, err := a.Store.ServicesOf(ctx, org.ID)
+	services, err := s.Store.ServicesOf(ctx, org.ID)
 	if err != nil {
 		return f, err
 	}
 	names := map[string]string{}
-	for _, s := range services {
-		names[s.ID] = s.Name
+	for _, svc := range services {
+		names[svc.ID] = svc.Name
 	}
 	counts := map[string]int{}
-	for _, s := range stats {
-		if !s.ReceivedAt.Before(today.AddDate(0, 0, -29)) {
-			counts[s.ServiceID]++
+	for _, st := range stats {
+		if !st.ReceivedAt.Before(today.AddDate(0, 0, -29)) {
+			counts[st.ServiceID]++
 		}
-		if s.FirstAnswerAt == nil && s.ClosedAt == nil {
+		if st.FirstAnswerAt == nil && st.ClosedAt == nil {
 			f.Open++
 		}
 	}
@@ -108,12 +106,12 @@ func (a *App) Figures(ctx context.Context, actorID string, org model.Organisatio
 		}
 		return f.PerService[i].Name < f.PerService[j].Name
 	})
-	h, err := a.Fediverse.FollowerHistory(ctx, org.ID, today.AddDate(0, -fediverse.HistoryMonths, 0), now)
+	h, err := s.FollowerHistory(ctx, org.ID, today.AddDate(0, -HistoryMonths, 0), now)
 	if err != nil {
 		return f, err
 	}
 	f.PerThousand = h.Base(org, today.AddDate(0, 0, -29), to, f.MinutesPerDay)
-	if f.History, err = a.Fediverse.MonthHistory(ctx, org, h, now); err != nil {
+	if f.History, err = s.MonthHistory(ctx, org, h, now); err != nil {
 		return f, err
 	}
 	return f, nil
@@ -145,7 +143,7 @@ func bucket(stats []store.InboxStat, minutes []time.Time, from, to time.Time) Bu
 		}
 	}
 	if len(times) > 0 {
-		b.Median, b.P90, b.HasTimes = console.Percentile(times, 50), console.Percentile(times, 90), true
+		b.Median, b.P90, b.HasTimes = Percentile(times, 50), Percentile(times, 90), true
 	}
 	return b
 }
@@ -165,57 +163,57 @@ type CostReport struct {
 	// to today for the month in progress), per 1,000 of the month's
 	// followers below.
 	MinutesPerDay float64
-	fediverse.PerThousand
+	PerThousand
 }
 
 // MonthlyCost computes the "coût réel" report of a month (Europe/Paris).
-func (a *App) MonthlyCost(ctx context.Context, actorID string, org model.Organisation, year int, month time.Month) (CostReport, error) {
-	from := time.Date(year, month, 1, 0, 0, 0, 0, paris)
+func (s *Service) MonthlyCost(ctx context.Context, actorID string, org model.Organisation, year int, month time.Month) (CostReport, error) {
+	from := time.Date(year, month, 1, 0, 0, 0, 0, dates.Paris)
 	to := from.AddDate(0, 1, 0)
 	r := CostReport{Month: from}
-	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, org.ID, policy.FiguresView); err != nil {
+	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, org.ID, policy.FiguresView); err != nil {
 		return r, err
 	}
-	settings, err := a.Console.ConsoleSettings(ctx, org.ID)
+	settings, err := s.ConsoleSettings(ctx, org.ID)
 	if err != nil {
 		return r, err
 	}
-	stats, err := a.Store.InboxStats(ctx, org.ID, from.UTC(), to.UTC())
+	stats, err := s.Store.InboxStats(ctx, org.ID, from.UTC(), to.UTC())
 	if err != nil {
 		return r, err
 	}
-	minutes, err := a.Store.ActivityMinutes(ctx, org.ID, from.UTC(), to.UTC())
+	minutes, err := s.Store.ActivityMinutes(ctx, org.ID, from.UTC(), to.UTC())
 	if err != nil {
 		return r, err
 	}
 	r.Bucket = bucket(stats, minutes, from, to)
 	days := map[string]bool{}
 	for _, m := range minutes {
-		days[m.In(paris).Format("2006-01-02")] = true
+		days[m.In(dates.Paris).Format("2006-01-02")] = true
 	}
 	r.Days = len(days)
-	staff, err := a.Store.ActiveStaff(ctx, org.ID, from.UTC(), to.UTC())
+	staff, err := s.Store.ActiveStaff(ctx, org.ID, from.UTC(), to.UTC())
 	if err != nil {
 		return r, err
 	}
 	r.Staff = staff
-	services, err := a.Store.ServicesOf(ctx, org.ID)
+	services, err := s.Store.ServicesOf(ctx, org.ID)
 	if err != nil {
 		return r, err
 	}
 	names := map[string]string{}
-	for _, s := range services {
-		names[s.ID] = s.Name
+	for _, svc := range services {
+		names[svc.ID] = svc.Name
 	}
 	counts := map[string]int{}
-	for _, s := range stats {
-		handled := (s.FirstAnswerAt != nil && !s.FirstAnswerAt.Before(from) && s.FirstAnswerAt.Before(to)) ||
-			(s.FirstAnswerAt == nil && s.ClosedAt != nil && !s.ClosedAt.Before(from) && s.ClosedAt.Before(to))
+	for _, st := range stats {
+		handled := (st.FirstAnswerAt != nil && !st.FirstAnswerAt.Before(from) && st.FirstAnswerAt.Before(to)) ||
+			(st.FirstAnswerAt == nil && st.ClosedAt != nil && !st.ClosedAt.Before(from) && st.ClosedAt.Before(to))
 		if handled {
 			r.Handled++
 		}
-		if !s.ReceivedAt.Before(from) && s.ReceivedAt.Before(to) {
-			counts[s.ServiceID]++
+		if !st.ReceivedAt.Before(from) && st.ReceivedAt.Before(to) {
+			counts[st.ServiceID]++
 		}
 	}
 	for id, n := range counts {
@@ -225,13 +223,13 @@ func (a *App) MonthlyCost(ctx context.Context, actorID string, org model.Organis
 	r.Hours = float64(r.Minutes) / 60
 	r.HourlyCostCents = settings.HourlyCostCents
 	r.CostCents = int(float64(r.Minutes) * float64(settings.HourlyCostCents) / 60)
-	now := a.Now()
-	if days := fediverse.ElapsedDays(from, to, now); days > 0 {
+	now := s.Now()
+	if days := ElapsedDays(from, to, now); days > 0 {
 		r.MinutesPerDay = float64(r.Minutes) / float64(days)
 	}
 	// The base of the month's own days: the average of their daily
 	// counts, not today's count (which may be years later).
-	h, err := a.Fediverse.FollowerHistory(ctx, org.ID, from, now)
+	h, err := s.FollowerHistory(ctx, org.ID, from, now)
 	if err != nil {
 		return r, err
 	}

@@ -1,4 +1,4 @@
-package app
+package organisations
 
 import (
 	"context"
@@ -15,33 +15,33 @@ import (
 
 // StaffOrganisations lists the organisations the account is staff of, with
 // its role in each.
-func (a *App) StaffOrganisations(ctx context.Context, accountID string) ([]store.StaffOrg, error) {
-	return a.Store.StaffOrganisations(ctx, accountID)
+func (s *Service) StaffOrganisations(ctx context.Context, accountID string) ([]store.StaffOrg, error) {
+	return s.Store.StaffOrganisations(ctx, accountID)
 }
 
 // CreateOrganisationAsOperator creates an organisation from the web. Only
 // instance operators may; the operator becomes its first administrator, so
 // that someone can invite the collectivité's own staff (and then leave).
-func (a *App) CreateOrganisationAsOperator(ctx context.Context, actor model.Account, in NewOrganisation) (model.Organisation, error) {
+func (s *Service) CreateOrganisationAsOperator(ctx context.Context, actor model.Account, in NewOrganisation) (model.Organisation, error) {
 	if !actor.IsOperator {
 		return model.Organisation{}, model.ErrForbidden
 	}
-	return a.createOrganisation(ctx, actor.ID, in, func(tx *store.Tx, o model.Organisation) error {
-		err := tx.PutMembership(ctx, model.Membership{AccountID: actor.ID, OrgID: o.ID, Role: model.RoleAdmin, CreatedAt: a.Now()})
+	return s.createOrganisation(ctx, actor.ID, in, func(tx *store.Tx, o model.Organisation) error {
+		err := tx.PutMembership(ctx, model.Membership{AccountID: actor.ID, OrgID: o.ID, Role: model.RoleAdmin, CreatedAt: s.Now()})
 		if err != nil {
 			return fmt.Errorf("make operator admin: %w", err)
 		}
-		return a.Audit(ctx, tx, o.ID, actor.ID, "staff.add", actor.ID, string(model.RoleAdmin))
+		return s.Audit(ctx, tx, o.ID, actor.ID, "staff.add", actor.ID, string(model.RoleAdmin))
 	})
 }
 
 // Staff lists an organisation's staff and services for its administrators.
-func (a *App) Staff(ctx context.Context, actorID, orgID string) ([]model.StaffMember, []model.Service, error) {
+func (s *Service) Staff(ctx context.Context, actorID, orgID string) ([]model.StaffMember, []model.Service, error) {
 	var (
 		members  []model.StaffMember
 		services []model.Service
 	)
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.StaffManage); err != nil {
 			return err
 		}
@@ -58,7 +58,7 @@ func (a *App) Staff(ctx context.Context, actorID, orgID string) ([]model.StaffMe
 // CheckRoleServices validates a role and, for agents, their services (at
 // least one, each belonging to the organisation). Other roles carry none.
 // Invitations (package accounts) check roles with it too.
-func (a *App) CheckRoleServices(ctx context.Context, tx *store.Tx, orgID string, role model.Role, serviceIDs []string, v *model.ValidationError) ([]string, error) {
+func (s *Service) CheckRoleServices(ctx context.Context, tx *store.Tx, orgID string, role model.Role, serviceIDs []string, v *model.ValidationError) ([]string, error) {
 	if !role.Valid() {
 		v.Add("role", "staff.error.role")
 		return nil, nil
@@ -118,14 +118,14 @@ func memberForChange(ctx context.Context, tx *store.Tx, actorID, orgID, accountI
 }
 
 // ChangeMember sets a staff member's role and services (admins only).
-func (a *App) ChangeMember(ctx context.Context, actorID, orgID, accountID string, role model.Role, serviceIDs []string) error {
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+func (s *Service) ChangeMember(ctx context.Context, actorID, orgID, accountID string, role model.Role, serviceIDs []string) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		current, err := memberForChange(ctx, tx, actorID, orgID, accountID)
 		if err != nil {
 			return err
 		}
 		v := &model.ValidationError{}
-		services, err := a.CheckRoleServices(ctx, tx, orgID, role, serviceIDs, v)
+		services, err := s.CheckRoleServices(ctx, tx, orgID, role, serviceIDs, v)
 		if err != nil {
 			return err
 		}
@@ -139,14 +139,14 @@ func (a *App) ChangeMember(ctx context.Context, actorID, orgID, accountID string
 		if err := tx.PutMembership(ctx, current); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, orgID, actorID, "staff.change", accountID, a.DescribeRole(role, services))
+		return s.Audit(ctx, tx, orgID, actorID, "staff.change", accountID, s.DescribeRole(role, services))
 	})
 }
 
 // RemoveMember takes someone off the staff (admins only); the last
 // administrator cannot be removed.
-func (a *App) RemoveMember(ctx context.Context, actorID, orgID, accountID string) error {
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+func (s *Service) RemoveMember(ctx context.Context, actorID, orgID, accountID string) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		current, err := memberForChange(ctx, tx, actorID, orgID, accountID)
 		if err != nil {
 			return err
@@ -157,13 +157,13 @@ func (a *App) RemoveMember(ctx context.Context, actorID, orgID, accountID string
 		if err := tx.DeleteMembership(ctx, accountID, orgID); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, orgID, actorID, "staff.remove", accountID, string(current.Role))
+		return s.Audit(ctx, tx, orgID, actorID, "staff.remove", accountID, string(current.Role))
 	})
 }
 
 // DescribeRole is the audit detail of a role change (and of an invitation,
 // package accounts).
-func (a *App) DescribeRole(role model.Role, serviceIDs []string) string {
+func (s *Service) DescribeRole(role model.Role, serviceIDs []string) string {
 	if len(serviceIDs) == 0 {
 		return string(role)
 	}
@@ -182,26 +182,26 @@ func cleanServiceName(name string, v *model.ValidationError) (string, string) {
 
 // CreateService adds a service (admins only); a name whose slug is taken is
 // refused beside the field.
-func (a *App) CreateService(ctx context.Context, actorID, orgID, name string) (model.Service, error) {
+func (s *Service) CreateService(ctx context.Context, actorID, orgID, name string) (model.Service, error) {
 	v := &model.ValidationError{}
 	name, slug := cleanServiceName(name, v)
 	if err := v.Err(); err != nil {
 		return model.Service{}, err
 	}
-	s := model.Service{ID: core.NewID(), OrgID: orgID, Name: name, Slug: slug, CreatedAt: a.Now()}
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+	svc := model.Service{ID: core.NewID(), OrgID: orgID, Name: name, Slug: slug, CreatedAt: s.Now()}
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.ServicesManage); err != nil {
 			return err
 		}
-		if err := tx.CreateService(ctx, s); errors.Is(err, model.ErrConflict) {
+		if err := tx.CreateService(ctx, svc); errors.Is(err, model.ErrConflict) {
 			v.Add("name", "service.error.taken")
 			return v
 		} else if err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, orgID, actorID, "service.create", s.ID, s.Name)
+		return s.Audit(ctx, tx, orgID, actorID, "service.create", svc.ID, svc.Name)
 	})
-	return s, err
+	return svc, err
 }
 
 // serviceForChange checks that the actor administers the organisation and
@@ -214,13 +214,13 @@ func serviceForChange(ctx context.Context, tx *store.Tx, actorID, orgID, service
 }
 
 // RenameService renames one of the organisation's services (admins only).
-func (a *App) RenameService(ctx context.Context, actorID, orgID, serviceID, name string) error {
+func (s *Service) RenameService(ctx context.Context, actorID, orgID, serviceID, name string) error {
 	v := &model.ValidationError{}
 	name, slug := cleanServiceName(name, v)
 	if err := v.Err(); err != nil {
 		return err
 	}
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		old, err := serviceForChange(ctx, tx, actorID, orgID, serviceID)
 		if err != nil {
 			return err
@@ -231,14 +231,14 @@ func (a *App) RenameService(ctx context.Context, actorID, orgID, serviceID, name
 		} else if err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, orgID, actorID, "service.rename", serviceID, old.Name+" → "+name)
+		return s.Audit(ctx, tx, orgID, actorID, "service.rename", serviceID, old.Name+" → "+name)
 	})
 }
 
 // DeleteService removes one of the organisation's services (admins only);
 // its agents stay staff without it.
-func (a *App) DeleteService(ctx context.Context, actorID, orgID, serviceID string) error {
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+func (s *Service) DeleteService(ctx context.Context, actorID, orgID, serviceID string) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		old, err := serviceForChange(ctx, tx, actorID, orgID, serviceID)
 		if err != nil {
 			return err
@@ -246,24 +246,24 @@ func (a *App) DeleteService(ctx context.Context, actorID, orgID, serviceID strin
 		if err := tx.DeleteService(ctx, orgID, serviceID); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, orgID, actorID, "service.delete", serviceID, old.Name)
+		return s.Audit(ctx, tx, orgID, actorID, "service.delete", serviceID, old.Name)
 	})
 }
 
 // Service returns one of the organisation's services for whom the policy
 // allows services.manage.
-func (a *App) Service(ctx context.Context, actorID, orgID, id string) (model.Service, error) {
-	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.ServicesManage); err != nil {
+func (s *Service) Service(ctx context.Context, actorID, orgID, id string) (model.Service, error) {
+	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.ServicesManage); err != nil {
 		return model.Service{}, err
 	}
-	return a.Store.ServiceByID(ctx, orgID, id)
+	return s.Store.ServiceByID(ctx, orgID, id)
 }
 
 // Services lists the organisation's services for any of its staff
 // (dashboard.view): the filters and choices of the staff pages.
-func (a *App) Services(ctx context.Context, actorID, orgID string) ([]model.Service, error) {
-	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.DashboardView); err != nil {
+func (s *Service) Services(ctx context.Context, actorID, orgID string) ([]model.Service, error) {
+	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.DashboardView); err != nil {
 		return nil, err
 	}
-	return a.Store.ServicesOf(ctx, orgID)
+	return s.Store.ServicesOf(ctx, orgID)
 }

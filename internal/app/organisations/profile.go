@@ -1,4 +1,4 @@
-package app
+package organisations
 
 import (
 	"bytes"
@@ -51,13 +51,13 @@ const (
 
 // UpdateOrgProfile validates and saves the organisation's profile and legal
 // notices (admins only).
-func (a *App) UpdateOrgProfile(ctx context.Context, actorID, orgID string, in ProfileInput, logo LogoChange) (model.Organisation, error) {
+func (s *Service) UpdateOrgProfile(ctx context.Context, actorID, orgID string, in ProfileInput, logo LogoChange) (model.Organisation, error) {
 	v := &model.ValidationError{}
 	p := cleanProfile(in, v)
 	var logoPath string
 	if len(logo.Data) > 0 && !logo.Remove {
 		var err error
-		if logoPath, err = a.saveLogo(logo.Data); err != nil {
+		if logoPath, err = s.saveLogo(logo.Data); err != nil {
 			var fe *model.FieldError
 			if !errors.As(err, &fe) {
 				return model.Organisation{}, err
@@ -69,7 +69,7 @@ func (a *App) UpdateOrgProfile(ctx context.Context, actorID, orgID string, in Pr
 		return model.Organisation{}, err
 	}
 	var org model.Organisation
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.ProfileEdit); err != nil {
 			return err
 		}
@@ -93,11 +93,11 @@ func (a *App) UpdateOrgProfile(ctx context.Context, actorID, orgID string, in Pr
 			org.LogoPath = logoPath
 			detail += ", logo " + logoPath
 		}
-		org.UpdatedAt = a.Now()
+		org.UpdatedAt = s.Now()
 		if err := tx.UpdateOrganisationProfile(ctx, org); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, orgID, actorID, "org.profile", orgID, detail)
+		return s.Audit(ctx, tx, orgID, actorID, "org.profile", orgID, detail)
 	})
 	return org, err
 }
@@ -166,7 +166,7 @@ func imageFormat(b []byte) string {
 // as EXIF location, and anything hidden after the image) and stores it under
 // MediaDir/logos with a content-hash name. It returns the path relative to
 // MediaDir, or a *model.FieldError for the "logo" field.
-func (a *App) saveLogo(data []byte) (string, error) {
+func (s *Service) saveLogo(data []byte) (string, error) {
 	if len(data) > MaxLogoBytes {
 		return "", &model.FieldError{Field: "logo", Code: "profile.error.logo_size"}
 	}
@@ -213,7 +213,7 @@ func (a *App) saveLogo(data []byte) (string, error) {
 	}
 	sum := sha256.Sum256(out.Bytes())
 	rel := "logos/" + hex.EncodeToString(sum[:16]) + ext
-	return rel, writeMedia(a.MediaDir, rel, out.Bytes())
+	return rel, writeMedia(s.MediaDir, rel, out.Bytes())
 }
 
 // writeMedia writes a content-addressed file atomically (temporary file then

@@ -1,4 +1,4 @@
-package app
+package organisations
 
 import (
 	"context"
@@ -24,6 +24,12 @@ var reservedHandles = map[string]bool{
 	"actor": true,
 }
 
+// List lists the instance's organisations (the home page, the sitemap,
+// feeds and federation read it; no policy: they are public).
+func (s *Service) List(ctx context.Context) ([]model.Organisation, error) {
+	return s.Store.Organisations(ctx)
+}
+
 // NewOrganisation describes an organisation to create.
 type NewOrganisation struct {
 	Handle string
@@ -32,13 +38,13 @@ type NewOrganisation struct {
 }
 
 // CreateOrganisation validates and creates an organisation (operator action).
-func (a *App) CreateOrganisation(ctx context.Context, actorID string, in NewOrganisation) (model.Organisation, error) {
-	return a.createOrganisation(ctx, actorID, in, nil)
+func (s *Service) CreateOrganisation(ctx context.Context, actorID string, in NewOrganisation) (model.Organisation, error) {
+	return s.createOrganisation(ctx, actorID, in, nil)
 }
 
 // createOrganisation validates and inserts; then, when set, runs in the same
 // transaction (e.g. to make the creator its administrator).
-func (a *App) createOrganisation(ctx context.Context, actorID string, in NewOrganisation, then func(tx *store.Tx, o model.Organisation) error) (model.Organisation, error) {
+func (s *Service) createOrganisation(ctx context.Context, actorID string, in NewOrganisation, then func(tx *store.Tx, o model.Organisation) error) (model.Organisation, error) {
 	in.Handle = strings.TrimSpace(in.Handle)
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Kind == "" {
@@ -48,7 +54,7 @@ func (a *App) createOrganisation(ctx context.Context, actorID string, in NewOrga
 	switch {
 	case !handlePattern.MatchString(in.Handle) || strings.HasPrefix(in.Handle, "-") || strings.HasSuffix(in.Handle, "-"):
 		v.Add("handle", "org.error.handle_format")
-	case reservedHandles[in.Handle], a.Fediverse.CollidesWithHost(in.Handle, ""):
+	case reservedHandles[in.Handle], s.Hosts.CollidesWithHost(in.Handle, ""):
 		v.Add("handle", "org.error.handle_reserved")
 	}
 	if in.Name == "" || utf8.RuneCountInString(in.Name) > 120 {
@@ -60,9 +66,9 @@ func (a *App) createOrganisation(ctx context.Context, actorID string, in NewOrga
 	if err := v.Err(); err != nil {
 		return model.Organisation{}, err
 	}
-	now := a.Now()
+	now := s.Now()
 	o := model.Organisation{ID: core.NewID(), Handle: in.Handle, Name: in.Name, Kind: in.Kind, CreatedAt: now, UpdatedAt: now}
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.CreateOrganisation(ctx, o); err != nil {
 			if errors.Is(err, model.ErrConflict) {
 				v.Add("handle", "org.error.handle_taken")
@@ -70,7 +76,7 @@ func (a *App) createOrganisation(ctx context.Context, actorID string, in NewOrga
 			}
 			return err
 		}
-		if err := a.Audit(ctx, tx, o.ID, actorID, "org.create", o.Handle, o.Name); err != nil {
+		if err := s.Audit(ctx, tx, o.ID, actorID, "org.create", o.Handle, o.Name); err != nil {
 			return err
 		}
 		if then != nil {

@@ -1,4 +1,4 @@
-package app
+package organisations
 
 import (
 	"context"
@@ -22,16 +22,16 @@ const (
 )
 
 // PurgeRetained deletes what is kept no longer than the retention periods.
-func (a *App) PurgeRetained(ctx context.Context) error {
-	now := a.Now()
-	regs, err := a.Store.DeleteRegistrationsEndedBefore(ctx, now.Add(-RegistrationRetention))
+func (s *Service) PurgeRetained(ctx context.Context) error {
+	now := s.Now()
+	regs, err := s.Store.DeleteRegistrationsEndedBefore(ctx, now.Add(-RegistrationRetention))
 	if err != nil {
 		return err
 	}
-	seen, err := a.Store.PurgeSeen(ctx, now.Add(-FedSeenRetention))
+	seen, err := s.Store.PurgeSeen(ctx, now.Add(-FedSeenRetention))
 	if err != nil {
 		return fmt.Errorf("purge fed_seen: %w", err)
 	}
-	a.Logger.Info("retention", "registrations", regs, "fed_seen", seen)
+	s.Logger.Info("retention", "registrations", regs, "fed_seen", seen)
 	return nil
 }
