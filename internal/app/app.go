@@ -11,10 +11,12 @@ import (
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/fediverse"
 	"github.com/parvis/parvis/internal/app/mailing"
+	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/passwords"
 	"github.com/parvis/parvis/internal/screen"
 	"github.com/parvis/parvis/internal/secondopinion"
+	"github.com/parvis/parvis/internal/store"
 )
 
 // Clock tells the time; tests substitute a controllable one.
@@ -64,6 +66,9 @@ type App struct {
 	Accounts *accounts.Service
 	// Fediverse holds the federation use cases (app/fediverse).
 	Fediverse *fediverse.Service
+	// Publishing holds publications, their workflow, media and topics
+	// (app/publishing).
+	Publishing *publishing.Service
 }
 
 // New builds the application on c and d and wires its features to one
@@ -73,12 +78,35 @@ func New(ctx context.Context, c *core.Core, d Deps) (*App, error) {
 	a := &App{Core: c, Deps: d}
 	a.Console = console.New(c, console.Deps{Comments: a})
 	a.Accounts = accounts.New(c, accounts.Deps{Passwords: d.Passwords, Retention: a, Roles: a})
+	// Publishing comes before the features that read it (mailing renders
+	// newsletters as it renders bodies, fediverse serves its publications),
+	// so what it asks of them goes through App's forwarders below.
+	a.Publishing = publishing.New(c, publishing.Deps{MediaDir: d.MediaDir, Fediverse: a, Mailing: a})
 	var err error
 	a.Mailing, err = mailing.New(ctx, c, mailing.Deps{MassSender: d.MassSender, Config: d.MailConfig,
-		Instance: d.Instance, Agenda: a, Publications: a, Accounts: a.Accounts})
+		Instance: d.Instance, Agenda: a, Publications: a.Publishing, Accounts: a.Accounts})
 	if err != nil {
 		return nil, err
 	}
-	a.Fediverse = fediverse.New(c, fediverse.Deps{Fed: d.Fed, Screener: d.Screener, Debate: a, Console: a.Console, Publications: a})
+	a.Fediverse = fediverse.New(c, fediverse.Deps{Fed: d.Fed, Screener: d.Screener, Debate: a, Console: a.Console,
+		Publications: a.Publishing})
 	return a, nil
+}
+
+// FederatePublication is publishing's way to the federation feature
+// (publishing.Fediverse): built before it, publishing holds App.
+func (a *App) FederatePublication(ctx context.Context, tx *store.Tx, orgID, pubID, kind string) error {
+	return a.Fediverse.FederatePublication(ctx, tx, orgID, pubID, kind)
+}
+
+// CollidesWithHost is publishing's way to the federation feature
+// (publishing.Fediverse).
+func (a *App) CollidesWithHost(handle, slug string) bool {
+	return a.Fediverse.CollidesWithHost(handle, slug)
+}
+
+// NotifyPublished is publishing's way to mass mail (publishing.Mailing):
+// built before it, publishing holds App.
+func (a *App) NotifyPublished(ctx context.Context, tx *store.Tx, orgID, pubID string) error {
+	return a.Mailing.NotifyPublished(ctx, tx, orgID, pubID)
 }

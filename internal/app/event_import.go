@@ -15,6 +15,7 @@ import (
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/ical"
+	"github.com/parvis/parvis/internal/markdown"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/safehttp"
 	"github.com/parvis/parvis/internal/store"
@@ -136,7 +137,7 @@ func (a *App) ImportEvents(ctx context.Context, actorID, orgID string, in Import
 	// hostile one, Markdown the parser finds hard, costs its sender the
 	// time of the check, never other writers). What is left to the
 	// transactions below is writing.
-	pre := make([]*preRendered, len(events))
+	pre := make([]*markdown.Rendered, len(events))
 	total := 0
 	for i, imp := range events {
 		fail := func(code string, err error) error {
@@ -147,21 +148,20 @@ func (a *App) ImportEvents(ctx context.Context, actorID, orgID string, in Import
 		if err := v.Err(); err != nil {
 			return res, fail("events.import.error.invalid", err)
 		}
-		if _, v := parseInput(pin); v.Err() != nil {
+		if _, v := a.Publishing.ParseInput(pin); v.Err() != nil {
 			return res, fail("events.import.error.invalid", v.Err())
 		}
 		occs, _ := ExpandEvent(ev, nil)
 		if total += len(occs); total > MaxImportOccurrences {
 			return res, &ical.ImportError{Code: "events.import.error.too_many_occurrences_total", N: MaxImportOccurrences}
 		}
-		if err := a.prerender(ctx, orgID, &pin); err != nil {
+		if pre[i], err = a.Publishing.Prerender(ctx, orgID, pin); err != nil {
 			var fe *model.FieldError
 			if errors.As(err, &fe) {
 				return res, fail("events.import.error.description", err)
 			}
 			return res, err
 		}
-		pre[i] = pin.rendered
 	}
 	m, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.EventEdit)
 	if err != nil {
@@ -210,7 +210,7 @@ const ImportChunk = 50
 
 // importChunk writes events (checked already) inside tx, counting into res.
 func (a *App) importChunk(ctx context.Context, tx *store.Tx, actorID, orgID string, in ImportInput, events []ical.Imported,
-	pre []*preRendered, publish bool, res *ImportResult) error {
+	pre []*markdown.Rendered, publish bool, res *ImportResult) error {
 	counts := *res // kept only if the transaction commits
 	err := func() error {
 		for i, imp := range events {
@@ -218,7 +218,6 @@ func (a *App) importChunk(ctx context.Context, tx *store.Tx, actorID, orgID stri
 				return &ical.ImportError{Code: code, UID: imp.UID, Summary: imp.Summary, Err: err}
 			}
 			pin, ein := importInputs(imp, in)
-			pin.rendered = pre[i]
 			old, err := tx.EventByImportUID(ctx, orgID, imp.UID)
 			switch {
 			case err == nil:
@@ -237,7 +236,7 @@ func (a *App) importChunk(ctx context.Context, tx *store.Tx, actorID, orgID stri
 			if err := v.Err(); err != nil {
 				return fail("events.import.error.invalid", err)
 			}
-			saved, err := a.savePublication(ctx, tx, actorID, orgID, pin, true)
+			saved, err := a.Publishing.SaveInTx(ctx, tx, actorID, orgID, pin, pre[i], true)
 			var ve *model.ValidationError
 			var fe *model.FieldError
 			if errors.As(err, &ve) || errors.As(err, &fe) || errors.Is(err, model.ErrForbidden) {
@@ -294,7 +293,7 @@ func (a *App) importChunk(ctx context.Context, tx *store.Tx, actorID, orgID stri
 				return err
 			}
 			if publish && saved.Publication.State != model.StatePublished {
-				if err := a.move(ctx, tx, actorID, saved.Publication, model.StatePublished, "", nil); err != nil {
+				if err := a.Publishing.Move(ctx, tx, actorID, saved.Publication, model.StatePublished, "", nil); err != nil {
 					return err
 				}
 			}
@@ -317,15 +316,15 @@ func truncate(s string, n int) string {
 
 // importInputs turns an imported event into editor inputs, so that the
 // same checks apply as for an event typed by staff.
-func importInputs(imp ical.Imported, in ImportInput) (PubInput, EventInput) {
-	p := PubInput{Kind: model.KindEvent, Title: truncate(imp.Summary, model.MaxTitle), Body: truncate(imp.Description, model.MaxBody),
+func importInputs(imp ical.Imported, in ImportInput) (model.PubInput, EventInput) {
+	p := model.PubInput{Kind: model.KindEvent, Title: truncate(imp.Summary, model.MaxTitle), Body: truncate(imp.Description, model.MaxBody),
 		TopicIDs: in.TopicIDs}
 	s, e := imp.Start.In(dates.Paris), imp.End.In(dates.Paris)
-	ein := EventInput{StartDate: s.Format(LocalDate), EndDate: e.Format(LocalDate), AllDay: imp.AllDay,
+	ein := EventInput{StartDate: s.Format(dates.LocalDate), EndDate: e.Format(dates.LocalDate), AllDay: imp.AllDay,
 		PlaceName: truncate(imp.Location, model.MaxField), Attendance: string(model.AttendInPerson), Free: true,
 		OrganiserKind: string(model.OrganiserOrg), JoinMode: string(model.JoinFree)}
 	if imp.AllDay {
-		ein.EndDate = e.AddDate(0, 0, -1).Format(LocalDate)
+		ein.EndDate = e.AddDate(0, 0, -1).Format(dates.LocalDate)
 	} else {
 		ein.StartTime, ein.EndTime = s.Format("15:04"), e.Format("15:04")
 	}
@@ -354,7 +353,7 @@ func importInputs(imp ical.Imported, in ImportInput) (PubInput, EventInput) {
 			ein.RecurNth = strconv.Itoa(r.Nth)
 		}
 		if r.Until != nil {
-			ein.RecurUntil = r.Until.In(dates.Paris).Format(LocalDate)
+			ein.RecurUntil = r.Until.In(dates.Paris).Format(dates.LocalDate)
 		}
 		if r.Count > 0 {
 			ein.RecurCount = strconv.Itoa(r.Count)

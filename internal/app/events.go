@@ -32,7 +32,7 @@ const (
 
 // EventInput is the event part of the editor, as typed.
 type EventInput struct {
-	StartDate, StartTime string // LocalDate, "15:04"
+	StartDate, StartTime string // dates.LocalDate, "15:04"
 	EndDate, EndTime     string
 	AllDay               bool
 	PlaceName            string
@@ -53,12 +53,12 @@ type EventInput struct {
 	RecurInterval        string
 	RecurWeekdays        []string // "0".."6"
 	RecurNth             string   // monthly: "", "1".."4", "-1"
-	RecurUntil           string   // LocalDate
+	RecurUntil           string   // dates.LocalDate
 	RecurCount           string
 	JoinMode             string
 	ExternalURL          string
 	Capacity             string
-	Deadline             string // LocalDateTime
+	Deadline             string // dates.LocalDateTime
 	AskSeats             bool   // ask "how many people"
 	Questions            string // one free-text question per line
 }
@@ -77,7 +77,7 @@ func EventInputOf(e model.Event) EventInput {
 	if e.AllDay {
 		end = end.AddDate(0, 0, -1) // the form shows the last day, the model keeps the day after
 	}
-	in.StartDate, in.EndDate = s.Format(LocalDate), end.Format(LocalDate)
+	in.StartDate, in.EndDate = s.Format(dates.LocalDate), end.Format(dates.LocalDate)
 	if !e.AllDay {
 		in.StartTime, in.EndTime = s.Format("15:04"), end.Format("15:04")
 	}
@@ -94,7 +94,7 @@ func EventInputOf(e model.Event) EventInput {
 		in.RecurNth = strconv.Itoa(e.Recurrence.Nth)
 	}
 	if e.Recurrence.Until != nil {
-		in.RecurUntil = e.Recurrence.Until.In(dates.Paris).Format(LocalDate)
+		in.RecurUntil = e.Recurrence.Until.In(dates.Paris).Format(dates.LocalDate)
 	}
 	if e.Recurrence.Count > 0 {
 		in.RecurCount = strconv.Itoa(e.Recurrence.Count)
@@ -103,7 +103,7 @@ func EventInputOf(e model.Event) EventInput {
 		in.Capacity = strconv.Itoa(e.Capacity)
 	}
 	if e.RegistrationDeadline != nil {
-		in.Deadline = e.RegistrationDeadline.In(dates.Paris).Format(LocalDateTime)
+		in.Deadline = e.RegistrationDeadline.In(dates.Paris).Format(dates.LocalDateTime)
 	}
 	var qs []string
 	for _, q := range e.Questions {
@@ -172,14 +172,15 @@ func ExpandEvent(e model.Event, exceptions []model.EventException) ([]model.Occu
 // SavePublication) and its details, in one transaction, then recomputes
 // its occurrences. Participants are told when a published event's date or
 // place changes.
-func (a *App) SaveEvent(ctx context.Context, actorID, orgID string, in PubInput, ein EventInput) (SaveResult, error) {
+func (a *App) SaveEvent(ctx context.Context, actorID, orgID string, in model.PubInput, ein EventInput) (model.SaveResult, error) {
 	in.Kind = model.KindEvent
 	ev, v := parseEvent(ein)
-	var res SaveResult
-	if err := a.prerender(ctx, orgID, &in); err != nil {
+	var res model.SaveResult
+	pre, err := a.Publishing.Prerender(ctx, orgID, in)
+	if err != nil {
 		return res, err
 	}
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
 		if ev.OrganiserKind == model.OrganiserService && ev.OrganiserServiceID != "" {
 			if _, err := tx.ServiceByID(ctx, orgID, ev.OrganiserServiceID); errors.Is(err, model.ErrNotFound) {
 				v.Add("organiser_service_id", "events.error.service_required")
@@ -188,7 +189,7 @@ func (a *App) SaveEvent(ctx context.Context, actorID, orgID string, in PubInput,
 			}
 		}
 		var err error
-		res, err = a.savePublication(ctx, tx, actorID, orgID, in, true)
+		res, err = a.Publishing.SaveInTx(ctx, tx, actorID, orgID, in, pre, true)
 		var pv *model.ValidationError
 		if errors.As(err, &pv) {
 			pv.Fields = append(pv.Fields, v.Fields...)
@@ -312,7 +313,7 @@ func movedOrRelocated(old, ev model.Event) bool {
 type ExceptionInput struct {
 	OriginalStart time.Time
 	Cancel        bool
-	StartDate     string // LocalDate, for a move
+	StartDate     string // dates.LocalDate, for a move
 	StartTime     string
 	Note          string
 }
@@ -342,7 +343,7 @@ func (a *App) SetException(ctx context.Context, actorID, orgID, eventID string, 
 		}
 		if !in.Cancel {
 			x.Kind = model.ExceptionMove
-			t, ok := ParseLocal(strings.TrimSpace(in.StartDate) + "T" + strings.TrimSpace(in.StartTime))
+			t, ok := dates.ParseLocal(strings.TrimSpace(in.StartDate) + "T" + strings.TrimSpace(in.StartTime))
 			if !ok {
 				return &model.FieldError{Field: "start", Code: "pub.error.datetime"}
 			}

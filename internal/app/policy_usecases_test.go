@@ -11,6 +11,7 @@ import (
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/app/policy"
+	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -84,7 +85,7 @@ func TestPolicyUseCases(t *testing.T) {
 		// the workflow's actions (each call gets its own).
 		draft := func() string {
 			t.Helper()
-			r, err := ts.App.SavePublication(ctx, admin.ID, own.ID, app.PubInput{Kind: model.KindNews,
+			r, err := ts.App.Publishing.SavePublication(ctx, admin.ID, own.ID, model.PubInput{Kind: model.KindNews,
 				Title: "Réfection de la rue des Écoles", Body: "Les travaux commencent lundi."})
 			if err != nil {
 				t.Fatal(err)
@@ -94,14 +95,14 @@ func TestPolicyUseCases(t *testing.T) {
 		submitted := func() string {
 			t.Helper()
 			id := draft()
-			if _, err := ts.App.Transition(ctx, admin.ID, own.ID, id, app.TransitionInput{Action: app.ActSubmit}); err != nil {
+			if _, err := ts.App.Publishing.Transition(ctx, admin.ID, own.ID, id, publishing.TransitionInput{Action: publishing.ActSubmit}); err != nil {
 				t.Fatal(err)
 			}
 			return id
 		}
-		transition := func(act app.Action, prepare func() string) func(p principal) error {
+		transition := func(act publishing.Action, prepare func() string) func(p principal) error {
 			return func(p principal) error {
-				_, err := ts.App.Transition(ctx, p.acct.ID, own.ID, prepare(), app.TransitionInput{Action: act})
+				_, err := ts.App.Publishing.Transition(ctx, p.acct.ID, own.ID, prepare(), publishing.TransitionInput{Action: act})
 				return err
 			}
 		}
@@ -129,18 +130,18 @@ func TestPolicyUseCases(t *testing.T) {
 				_, err := ts.App.UpdateOrgProfile(ctx, p.acct.ID, own.ID, app.ProfileInput{Name: own.Name, Kind: string(own.Kind)}, app.LogoChange{})
 				return err
 			}},
-			{policy.TaxonomyManage, "DeleteTopic", "", false, func(p principal) error { return ts.App.DeleteTopic(ctx, p.acct.ID, own.ID, unknown()) }},
-			{policy.PublicationView, "Transition (unknown publication)", "", false, transition(app.ActSubmit, unknown)},
+			{policy.TaxonomyManage, "DeleteTopic", "", false, func(p principal) error { return ts.App.Publishing.DeleteTopic(ctx, p.acct.ID, own.ID, unknown()) }},
+			{policy.PublicationView, "Transition (unknown publication)", "", false, transition(publishing.ActSubmit, unknown)},
 			{policy.PublicationEdit, "SavePublication", "", false, func(p principal) error {
-				_, err := ts.App.SavePublication(ctx, p.acct.ID, own.ID, app.PubInput{Kind: model.KindNews,
+				_, err := ts.App.Publishing.SavePublication(ctx, p.acct.ID, own.ID, model.PubInput{Kind: model.KindNews,
 					Title: "Marché de Noël", Body: "Le marché ouvre le 12 décembre."})
 				return err
 			}},
-			{policy.PublicationPublish, "Transition publish", "", false, transition(app.ActPublish, draft)},
-			{policy.PublicationValidate, "Transition approve", "", false, transition(app.ActApprove, submitted)},
-			{policy.PublicationReview, "Transition send back", "", false, transition(app.ActSendBack, submitted)},
+			{policy.PublicationPublish, "Transition publish", "", false, transition(publishing.ActPublish, draft)},
+			{policy.PublicationValidate, "Transition approve", "", false, transition(publishing.ActApprove, submitted)},
+			{policy.PublicationReview, "Transition send back", "", false, transition(publishing.ActSendBack, submitted)},
 			{policy.PublishingSettings, "SetValidationRequired", "", false, func(p principal) error {
-				return ts.App.SetValidationRequired(ctx, p.acct.ID, own.ID, map[model.PubKind]bool{})
+				return ts.App.Publishing.SetValidationRequired(ctx, p.acct.ID, own.ID, map[model.PubKind]bool{})
 			}},
 			{policy.EventView, "Participants", "", false, func(p principal) error {
 				_, err := ts.App.Participants(ctx, p.acct.ID, own.ID, unknown(), model.RegistrationFilter{})

@@ -9,6 +9,7 @@ import (
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/model"
 )
@@ -38,7 +39,7 @@ func seedEvents(ctx context.Context, a *app.App, org model.Organisation) error {
 	if err != nil {
 		return err
 	}
-	date := func(t time.Time) string { return t.Format(app.LocalDate) }
+	date := func(t time.Time) string { return t.Format(dates.LocalDate) }
 	market := nextWeekday(now, time.Saturday, 1)
 	council := nextWeekday(time.Date(now.Year(), now.Month()+1, 1, 12, 0, 0, 0, dates.Paris), time.Monday, 0)
 	fete := nextWeekday(now, time.Saturday, 24)
@@ -98,7 +99,7 @@ func seedEvents(ctx context.Context, a *app.App, org model.Organisation) error {
 		return err
 	}
 	for _, e := range events {
-		in := app.PubInput{Kind: model.KindEvent, Title: e.title, Summary: e.summary, Body: e.body}
+		in := model.PubInput{Kind: model.KindEvent, Title: e.title, Summary: e.summary, Body: e.body}
 		for _, t := range e.topics {
 			in.TopicIDs = append(in.TopicIDs, topicIDs[t])
 		}
@@ -109,7 +110,7 @@ func seedEvents(ctx context.Context, a *app.App, org model.Organisation) error {
 		if err != nil {
 			return fmt.Errorf("demo event %q: %w", e.title, err)
 		}
-		if _, err := a.Transition(ctx, com.ID, org.ID, res.Publication.ID, app.TransitionInput{Action: app.ActPublish}); err != nil {
+		if _, err := a.Publishing.Transition(ctx, com.ID, org.ID, res.Publication.ID, publishing.TransitionInput{Action: publishing.ActPublish}); err != nil {
 			return fmt.Errorf("publish demo event %q: %w", e.title, err)
 		}
 		ids[e.title] = res.Publication.ID

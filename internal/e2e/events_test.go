@@ -23,6 +23,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/safehttp"
 	"github.com/parvis/parvis/internal/store"
@@ -278,7 +279,7 @@ func TestAgendaMonthAndFeeds(t *testing.T) {
 		staff := ts.Client(t)
 		ts.LoginAs(t, staff, "com@bellerive.test")
 		admin := ts.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
-		topic, err := ts.App.SaveTopic(context.Background(), admin.ID, org.ID, "", app.TagInput{Name: "Commerce"})
+		topic, err := ts.App.Publishing.SaveTopic(context.Background(), admin.ID, org.ID, "", publishing.TagInput{Name: "Commerce"})
 		if err != nil {
 			t.Fatal(err)
 		}

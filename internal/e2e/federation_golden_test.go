@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
@@ -64,7 +65,7 @@ func TestFederationGolden(t *testing.T) {
 	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
 		ctx := context.Background()
 		ts, org, admin := goldenTown(t, engine)
-		topic, err := ts.App.SaveTopic(ctx, admin.ID, org.ID, "", app.TagInput{Name: "Vie associative", Slug: "associations"})
+		topic, err := ts.App.Publishing.SaveTopic(ctx, admin.ID, org.ID, "", publishing.TagInput{Name: "Vie associative", Slug: "associations"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -79,12 +80,12 @@ func TestFederationGolden(t *testing.T) {
 			a["preferredUsername"] != "bellerive" || !strings.Contains(pk["publicKeyPem"].(string), "BEGIN PUBLIC KEY") {
 			t.Fatalf("actor shape: %v", a)
 		}
-		res, err := ts.App.SavePublication(ctx, admin.ID, org.ID, app.PubInput{Kind: model.KindNews, Title: "Forum des associations",
+		res, err := ts.App.Publishing.SavePublication(ctx, admin.ID, org.ID, model.PubInput{Kind: model.KindNews, Title: "Forum des associations",
 			Summary: "Samedi au gymnase.", Body: "Venez **nombreux** au forum.", TopicIDs: []string{topic.ID}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := ts.App.Transition(ctx, admin.ID, org.ID, res.Publication.ID, app.TransitionInput{Action: app.ActPublish})
+		p, err := ts.App.Publishing.Transition(ctx, admin.ID, org.ID, res.Publication.ID, publishing.TransitionInput{Action: publishing.ActPublish})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,7 +106,7 @@ func TestFederationGolden(t *testing.T) {
 		}
 
 		// An event goes out as Mobilizon sends them.
-		ev, err := ts.App.SaveEvent(ctx, admin.ID, org.ID, app.PubInput{Title: "Fête de la musique", Summary: "Concerts.",
+		ev, err := ts.App.SaveEvent(ctx, admin.ID, org.ID, model.PubInput{Title: "Fête de la musique", Summary: "Concerts.",
 			Body: "Concerts place de la République."}, app.EventInput{StartDate: "2026-06-21", StartTime: "18:00",
 			EndDate: "2026-06-21", EndTime: "23:00", PlaceName: "Place de la République", PlaceAddress: "1 place de la République, 37999 Bellerive",
 			Attendance: "in_person", Free: true, OrganiserKind: "org", JoinMode: "restricted", Capacity: "300"})
@@ -129,7 +130,7 @@ func TestFederationGolden(t *testing.T) {
 		// Cancelling it once published sends an Update of the Event whose
 		// ical:status is CANCELLED (Mobilizon) and whose summary (Mastodon)
 		// and content (Mobilizon) open with the status and its note.
-		if _, err := ts.App.Transition(ctx, admin.ID, org.ID, ev.Publication.ID, app.TransitionInput{Action: app.ActPublish}); err != nil {
+		if _, err := ts.App.Publishing.Transition(ctx, admin.ID, org.ID, ev.Publication.ID, publishing.TransitionInput{Action: publishing.ActPublish}); err != nil {
 			t.Fatal(err)
 		}
 		if err := ts.App.SetEventStatus(ctx, admin.ID, org.ID, ev.Publication.ID, model.EventCancelled, "Alerte orage : concerts annulés."); err != nil {
@@ -172,21 +173,21 @@ func goldenTown(t *testing.T, engine store.Engine) (*testserver.TS, model.Organi
 // six dates.
 func weeklyMarket(first time.Time) app.EventInput {
 	first = first.In(dates.Paris)
-	return app.EventInput{StartDate: first.Format(app.LocalDate), StartTime: first.Format("15:04"),
-		EndDate: first.Format(app.LocalDate), EndTime: first.Add(3 * time.Hour).Format("15:04"), PlaceName: "Place du Marché",
+	return app.EventInput{StartDate: first.Format(dates.LocalDate), StartTime: first.Format("15:04"),
+		EndDate: first.Format(dates.LocalDate), EndTime: first.Add(3 * time.Hour).Format("15:04"), PlaceName: "Place du Marché",
 		Attendance: "in_person", Free: true, OrganiserKind: "org", JoinMode: "free", RecurFreq: "weekly",
 		RecurWeekdays: []string{fmt.Sprint(int(first.Weekday()))}, RecurCount: "6"}
 }
 
 // publishEvent saves an event and publishes it.
-func publishEvent(t *testing.T, ts *testserver.TS, adminID, orgID string, in app.PubInput, ein app.EventInput) model.Publication {
+func publishEvent(t *testing.T, ts *testserver.TS, adminID, orgID string, in model.PubInput, ein app.EventInput) model.Publication {
 	t.Helper()
 	ctx := context.Background()
 	res, err := ts.App.SaveEvent(ctx, adminID, orgID, in, ein)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := ts.App.Transition(ctx, adminID, orgID, res.Publication.ID, app.TransitionInput{Action: app.ActPublish})
+	p, err := ts.App.Publishing.Transition(ctx, adminID, orgID, res.Publication.ID, publishing.TransitionInput{Action: publishing.ActPublish})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +232,7 @@ func TestFederationOccurrenceGolden(t *testing.T) {
 		if _, err := ts.App.Fediverse.OrgActorDoc(ctx, org); err != nil { // someone looked it up: followers are possible
 			t.Fatal(err)
 		}
-		id := publishEvent(t, ts, admin.ID, org.ID, app.PubInput{Title: "Marché du samedi", Summary: "Producteurs locaux.",
+		id := publishEvent(t, ts, admin.ID, org.ID, model.PubInput{Title: "Marché du samedi", Summary: "Producteurs locaux.",
 			Body: "Fruits, légumes et fromages."}, weeklyMarket(time.Date(2026, 6, 6, 9, 0, 0, 0, dates.Paris))).ID
 		if _, n := lastOutbox(t, ts, id, "Update"); n != 0 {
 			t.Fatalf("%d Updates before any change", n)

@@ -56,7 +56,7 @@ func (h *Handler) eventForm(ctx context.Context, f *Form, p model.Publication) e
 		return nil
 	}
 	acct, _ := accountFrom(ctx)
-	e, err := h.app.PublicationEvent(ctx, acct.ID, p.OrgID, p.ID)
+	e, err := h.app.Publishing.PublicationEvent(ctx, acct.ID, p.OrgID, p.ID)
 	if err != nil {
 		return err
 	}
@@ -119,11 +119,11 @@ func eventInputOf(f *Form) app.EventInput {
 
 // savePublication saves the editor's content: an event with its details,
 // any other kind as before.
-func (h *Handler) savePublication(ctx context.Context, actorID, orgID string, f *Form) (app.SaveResult, error) {
+func (h *Handler) savePublication(ctx context.Context, actorID, orgID string, f *Form) (model.SaveResult, error) {
 	if model.PubKind(f.Value("kind")) == model.KindEvent {
 		return h.app.SaveEvent(ctx, actorID, orgID, inputOf(f), eventInputOf(f))
 	}
-	return h.app.SavePublication(ctx, actorID, orgID, inputOf(f))
+	return h.app.Publishing.SavePublication(ctx, actorID, orgID, inputOf(f))
 }
 
 var weekdayOptions = func() []weekdayOption {
@@ -149,7 +149,7 @@ func (h *Handler) eventEditor(ctx context.Context, org model.Organisation, kind 
 		return nil, err
 	}
 	if p != nil {
-		if e, err := h.app.PublicationEvent(ctx, acct.ID, org.ID, p.ID); err == nil {
+		if e, err := h.app.Publishing.PublicationEvent(ctx, acct.ID, org.ID, p.ID); err == nil {
 			d.Event = &e
 		}
 	}

@@ -258,7 +258,7 @@ func (h *Handler) eventJSONLD(o model.Organisation, d *EventPageData, occ model.
 // eventBySlug loads a published event for the POST handlers.
 func (h *Handler) eventBySlug(r *http.Request) (*isEvent, error) {
 	org, _ := orgFrom(r.Context())
-	p, topics, nbs, err := h.app.PublishedBySlug(r.Context(), org.ID, r.PathValue("slug"))
+	p, topics, nbs, err := h.app.Publishing.PublishedBySlug(r.Context(), org.ID, r.PathValue("slug"))
 	if err != nil {
 		return nil, err
 	}
@@ -469,14 +469,14 @@ func (h *Handler) scopeOf(r *http.Request) (f model.AgendaFilter, heading, intro
 	slug := r.PathValue("slug")
 	switch {
 	case strings.Contains(r.URL.Path, "/themes/"):
-		t, err := h.app.TopicBySlug(ctx, org.ID, slug)
+		t, err := h.app.Publishing.TopicBySlug(ctx, org.ID, slug)
 		if err != nil {
 			return f, "", "", "", "", err
 		}
 		f.TopicIDs = []string{t.ID}
 		return f, h.cat.T(lang(r), "events.agenda.of", t.Name), t.Description, orgPath(org) + "themes/" + t.Slug + "/agenda", "topic", nil
 	case strings.Contains(r.URL.Path, "/quartiers/"):
-		n, err := h.app.NeighbourhoodBySlug(ctx, org.ID, slug)
+		n, err := h.app.Publishing.NeighbourhoodBySlug(ctx, org.ID, slug)
 		if err != nil {
 			return f, "", "", "", "", err
 		}
