@@ -9,6 +9,7 @@ import (
 	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/events"
 	"github.com/parvis/parvis/internal/app/fediverse"
 	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/app/publishing"
@@ -38,9 +39,6 @@ type Deps struct {
 	// second opinion on uncertain comments; nil when the operator configured
 	// none (docs/MODERATION.md, "Second opinion").
 	Opinion *secondopinion.Client
-	// Fetcher gets agenda URLs for event imports; nil uses the SSRF-guarded
-	// safehttp client (tests on loopback set one that allows private hosts).
-	Fetcher Fetcher
 	// Mass mail (package mailing). MassSender is nil when mass mail cannot be sent.
 	MassSender mail.Bulk
 	MailConfig mailing.Config
@@ -69,6 +67,9 @@ type App struct {
 	// Publishing holds publications, their workflow, media and topics
 	// (app/publishing).
 	Publishing *publishing.Service
+	// Events holds events' details, registrations, imports and the agenda
+	// (app/events).
+	Events *events.Service
 }
 
 // New builds the application on c and d and wires its features to one
@@ -79,17 +80,19 @@ func New(ctx context.Context, c *core.Core, d Deps) (*App, error) {
 	a.Console = console.New(c, console.Deps{Comments: a})
 	a.Accounts = accounts.New(c, accounts.Deps{Passwords: d.Passwords, Retention: a, Roles: a})
 	// Publishing comes before the features that read it (mailing renders
-	// newsletters as it renders bodies, fediverse serves its publications),
-	// so what it asks of them goes through App's forwarders below.
+	// newsletters as it renders bodies, fediverse serves its publications,
+	// events save theirs with it), so what it asks of them goes through
+	// App's forwarders below.
 	a.Publishing = publishing.New(c, publishing.Deps{MediaDir: d.MediaDir, Fediverse: a, Mailing: a})
+	a.Fediverse = fediverse.New(c, fediverse.Deps{Fed: d.Fed, Screener: d.Screener, Debate: a, Console: a.Console,
+		Publications: a.Publishing})
+	a.Events = events.New(c, events.Deps{Publishing: a.Publishing, Fediverse: a.Fediverse})
 	var err error
 	a.Mailing, err = mailing.New(ctx, c, mailing.Deps{MassSender: d.MassSender, Config: d.MailConfig,
-		Instance: d.Instance, Agenda: a, Publications: a.Publishing, Accounts: a.Accounts})
+		Instance: d.Instance, Agenda: a.Events, Publications: a.Publishing, Accounts: a.Accounts})
 	if err != nil {
 		return nil, err
 	}
-	a.Fediverse = fediverse.New(c, fediverse.Deps{Fed: d.Fed, Screener: d.Screener, Debate: a, Console: a.Console,
-		Publications: a.Publishing})
 	return a, nil
 }
 

@@ -144,21 +144,21 @@ func TestPolicyUseCases(t *testing.T) {
 				return ts.App.Publishing.SetValidationRequired(ctx, p.acct.ID, own.ID, map[model.PubKind]bool{})
 			}},
 			{policy.EventView, "Participants", "", false, func(p principal) error {
-				_, err := ts.App.Participants(ctx, p.acct.ID, own.ID, unknown(), model.RegistrationFilter{})
+				_, err := ts.App.Events.Participants(ctx, p.acct.ID, own.ID, unknown(), model.RegistrationFilter{})
 				return err
 			}},
 			{policy.EventEdit, "RemoveException", "", false, func(p principal) error {
-				return ts.App.RemoveException(ctx, p.acct.ID, own.ID, unknown(), unknown())
+				return ts.App.Events.RemoveException(ctx, p.acct.ID, own.ID, unknown(), unknown())
 			}},
 			{policy.EventStatus, "SetEventStatus", "", false, func(p principal) error {
-				return ts.App.SetEventStatus(ctx, p.acct.ID, own.ID, unknown(), model.EventCancelled, "Intempéries")
+				return ts.App.Events.SetEventStatus(ctx, p.acct.ID, own.ID, unknown(), model.EventCancelled, "Intempéries")
 			}},
 			{policy.EventCheckin, "CheckIn", "", false, func(p principal) error {
-				_, err := ts.App.CheckIn(ctx, p.acct.ID, own.ID, unknown(), unknown(), "")
+				_, err := ts.App.Events.CheckIn(ctx, p.acct.ID, own.ID, unknown(), unknown(), "")
 				return err
 			}},
 			{policy.EventParticipantsExport, "ExportParticipants", "", false, func(p principal) error {
-				_, err := ts.App.ExportParticipants(ctx, p.acct.ID, own.ID, unknown())
+				_, err := ts.App.Events.ExportParticipants(ctx, p.acct.ID, own.ID, unknown())
 				return err
 			}},
 			{policy.ModerationDecide, "OpenCase", "", false, func(p principal) error { _, err := ts.App.OpenCase(ctx, p.acct, own, unknown()); return err }},

@@ -2,17 +2,15 @@ package app
 
 import (
 	"context"
-	"time"
 
 	"github.com/parvis/parvis/internal/model"
-	"github.com/parvis/parvis/internal/store"
 )
 
-// Public reads outside the publishing feature (app/publishing has its own):
-// organisations, memberships, the agenda, the instance's counts, the
-// office's closures and services, comments. They need no policy and only
-// pass the query on, so that pages read through app and never through the
-// store.
+// Public reads outside the publishing and events features (app/publishing
+// and app/events have their own): organisations, memberships, the
+// instance's counts, the office's closures and services, comments. They
+// need no policy and only pass the query on, so that pages read through app
+// and never through the store.
 
 // OrganisationByHandle finds an organisation by its handle.
 func (a *App) OrganisationByHandle(ctx context.Context, handle string) (model.Organisation, error) {
@@ -27,16 +25,6 @@ func (a *App) OrganisationByID(ctx context.Context, id string) (model.Organisati
 // Organisations lists the instance's organisations.
 func (a *App) Organisations(ctx context.Context) ([]model.Organisation, error) {
 	return a.Store.Organisations(ctx)
-}
-
-// Agenda lists the public agenda.
-func (a *App) Agenda(ctx context.Context, f model.AgendaFilter) ([]model.AgendaItem, error) {
-	return a.Store.Agenda(ctx, f)
-}
-
-// FeedEvents lists the events of the organisation's public calendar feed.
-func (a *App) FeedEvents(ctx context.Context, orgID, topicID, neighbourhoodID string, since time.Time, limit int) ([]store.FeedEvent, error) {
-	return a.Store.FeedEvents(ctx, orgID, topicID, neighbourhoodID, since, limit)
 }
 
 // PublicGeneration returns the organisation's public cache generation.

@@ -67,16 +67,16 @@ func TestStaffReadsAskThePolicy(t *testing.T) {
 			}},
 			{policy.SubscribersView, "SubscriberFigures", func(id string) error { _, err := ts.App.Mailing.SubscriberFigures(ctx, id, own.ID); return err }},
 			{policy.EventView, "StaffEvents", func(id string) error {
-				_, _, err := ts.App.StaffEvents(ctx, id, own.ID, false, 10, 0)
+				_, _, err := ts.App.Events.StaffEvents(ctx, id, own.ID, false, 10, 0)
 				return err
 			}},
-			{policy.EventView, "EventFile", func(id string) error { _, err := ts.App.EventFile(ctx, id, own.ID, unknown); return err }},
+			{policy.EventView, "EventFile", func(id string) error { _, err := ts.App.Events.EventFile(ctx, id, own.ID, unknown); return err }},
 			{policy.EventView, "RegistrationCounts", func(id string) error {
-				_, err := ts.App.RegistrationCounts(ctx, id, own.ID, unknown)
+				_, err := ts.App.Events.RegistrationCounts(ctx, id, own.ID, unknown)
 				return err
 			}},
 			{policy.EventCheckin, "RegistrationByCode", func(id string) error {
-				_, err := ts.App.RegistrationByCode(ctx, id, own.ID, unknown, "ABCD")
+				_, err := ts.App.Events.RegistrationByCode(ctx, id, own.ID, unknown, "ABCD")
 				return err
 			}},
 			{policy.TaxonomyManage, "TaxonomyTopics", func(id string) error { _, _, err := ts.App.Publishing.TaxonomyTopics(ctx, id, own.ID); return err }},

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/events"
 	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
@@ -158,8 +159,8 @@ func TestMastodonCompatibility(t *testing.T) {
 		}
 
 		// An event: Mastodon converts it to its name, summary and link.
-		ev, err := A.App.SaveEvent(ctx, admin.ID, org.ID, model.PubInput{Title: "Fête de la musique", Summary: "Concerts.",
-			Body: "Concerts place de la République."}, app.EventInput{StartDate: "2026-06-21", StartTime: "18:00",
+		ev, err := A.App.Events.SaveEvent(ctx, admin.ID, org.ID, model.PubInput{Title: "Fête de la musique", Summary: "Concerts.",
+			Body: "Concerts place de la République."}, events.EventInput{StartDate: "2026-06-21", StartTime: "18:00",
 			EndDate: "2026-06-21", EndTime: "23:00", PlaceName: "Place de la République", Attendance: "in_person",
 			Free: true, OrganiserKind: "org", JoinMode: "free"})
 		if err != nil {

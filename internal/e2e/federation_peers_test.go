@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/events"
 	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/federation"
@@ -492,7 +492,7 @@ func TestFederationPeerMobilizon(t *testing.T) {
 		admin := A.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
 		day := time.Now().In(dates.Paris).AddDate(0, 0, 10).Format(dates.LocalDate)
 		ev := publishEvent(t, A, admin.ID, e.org.ID, model.PubInput{Title: "Fête du quai", Summary: "Concerts."},
-			app.EventInput{StartDate: day, StartTime: "18:00", EndDate: day, EndTime: "23:00", PlaceName: "Place de la République",
+			events.EventInput{StartDate: day, StartTime: "18:00", EndDate: day, EndTime: "23:00", PlaceName: "Place de la République",
 				Attendance: "in_person", Free: true, OrganiserKind: "org", JoinMode: "free"})
 		e.expect(peerDoc{file: "join.json", values: [][2]string{{"https://mobilizon.org/@tcit", "{{actor}}"},
 			{"https://pleroma.mkljczk.pl/objects/b800bdb9-2cbb-40b6-9b29-196cfbd42398", "{{parvis}}/bellerive/p/" + ev.Slug}},

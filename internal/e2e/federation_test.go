@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/events"
 	"github.com/parvis/parvis/internal/app/fediverse"
 	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/dates"
@@ -266,7 +267,7 @@ func TestFederationTwoInstances(t *testing.T) {
 		// An event goes out as an Event; postponing, putting it back on
 		// and cancelling it each send an Update with its ical:status.
 		evPub := publishEvent(t, A, admin.ID, org.ID, model.PubInput{Title: "Fête de la musique", Summary: "Concerts.",
-			Body: "Concerts place de la République."}, app.EventInput{StartDate: "2026-06-21", StartTime: "18:00",
+			Body: "Concerts place de la République."}, events.EventInput{StartDate: "2026-06-21", StartTime: "18:00",
 			EndDate: "2026-06-21", EndTime: "23:00", PlaceName: "Place de la République", Attendance: "in_person",
 			Free: true, OrganiserKind: "org", JoinMode: "free"})
 		evURI := A.URL + "/bellerive/p/" + evPub.Slug
@@ -281,7 +282,7 @@ func TestFederationTwoInstances(t *testing.T) {
 			{model.EventCancelled, "Annulée par arrêté préfectoral.", "CANCELLED", "<p><strong>Annulé</strong> — Annulée par arrêté préfectoral.</p>"},
 		}
 		for _, st := range steps {
-			if err := A.App.SetEventStatus(ctx, admin.ID, org.ID, evPub.ID, st.status, st.note); err != nil {
+			if err := A.App.Events.SetEventStatus(ctx, admin.ID, org.ID, evPub.ID, st.status, st.note); err != nil {
 				t.Fatalf("%s: %v", st.status, err)
 			}
 			inboxHas(t, B, claire.ID, "Update", `"type":"Event"`, `"id":"`+evURI+`"`, `"ical:status":"`+st.ical+`"`,
@@ -319,11 +320,11 @@ func TestFederationOccurrenceChanges(t *testing.T) {
 		}
 
 		// Cancel the second date; the same click again sends nothing.
-		cancel := app.ExceptionInput{OriginalStart: date(1).UTC(), Cancel: true, Note: "Brocante sur la place."}
-		if err := A.App.SetException(ctx, admin.ID, org.ID, pub.ID, cancel); err != nil {
+		cancel := events.ExceptionInput{OriginalStart: date(1).UTC(), Cancel: true, Note: "Brocante sur la place."}
+		if err := A.App.Events.SetException(ctx, admin.ID, org.ID, pub.ID, cancel); err != nil {
 			t.Fatal(err)
 		}
-		if err := A.App.SetException(ctx, admin.ID, org.ID, pub.ID, cancel); !errors.Is(err, model.ErrConflict) {
+		if err := A.App.Events.SetException(ctx, admin.ID, org.ID, pub.ID, cancel); !errors.Is(err, model.ErrConflict) {
 			t.Fatalf("repeated cancellation: %v, want ErrConflict", err)
 		}
 		inboxHas(t, B, claire.ID, "Update", `"type":"Event"`, `"id":"`+evURI+`"`,
@@ -332,8 +333,8 @@ func TestFederationOccurrenceChanges(t *testing.T) {
 
 		// Move the third date to the next day at 10:00.
 		moved := date(2).AddDate(0, 0, 1).Add(time.Hour)
-		move := app.ExceptionInput{OriginalStart: date(2).UTC(), StartDate: moved.Format(dates.LocalDate), StartTime: "10:00"}
-		if err := A.App.SetException(ctx, admin.ID, org.ID, pub.ID, move); err != nil {
+		move := events.ExceptionInput{OriginalStart: date(2).UTC(), StartDate: moved.Format(dates.LocalDate), StartTime: "10:00"}
+		if err := A.App.Events.SetException(ctx, admin.ID, org.ID, pub.ID, move); err != nil {
 			t.Fatal(err)
 		}
 		inboxHas(t, B, claire.ID, "Update", `"id":"`+evURI+`"`, `"summary":"Date déplacée — `+when(moved, 3)+`, au lieu du `,
@@ -344,10 +345,10 @@ func TestFederationOccurrenceChanges(t *testing.T) {
 		if err != nil || len(xs) != 2 {
 			t.Fatalf("exceptions: %v %v", xs, err)
 		}
-		if err := A.App.RemoveException(ctx, admin.ID, org.ID, pub.ID, xs[0].ID); err != nil {
+		if err := A.App.Events.RemoveException(ctx, admin.ID, org.ID, pub.ID, xs[0].ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := A.App.RemoveException(ctx, admin.ID, org.ID, pub.ID, xs[0].ID); !errors.Is(err, model.ErrNotFound) {
+		if err := A.App.Events.RemoveException(ctx, admin.ID, org.ID, pub.ID, xs[0].ID); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("repeated restore: %v, want ErrNotFound", err)
 		}
 		inboxHas(t, B, claire.ID, "Update", `"id":"`+evURI+`"`, `"summary":"Date rétablie — `+when(date(1), 3)+`.`)

@@ -26,6 +26,7 @@ import (
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/events"
 	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/federation"
@@ -575,7 +576,7 @@ func TestInteropGoToSocial(t *testing.T) {
 		day := time.Now().In(dates.Paris).AddDate(0, 0, 10)
 		start := time.Date(day.Year(), day.Month(), day.Day(), 18, 0, 0, 0, dates.Paris)
 		ev := publishEvent(t, A, admin.ID, org.ID, model.PubInput{Title: "Fête du quai", Summary: "Concerts en plein air.",
-			Body: "Concerts sur le quai rénové."}, app.EventInput{StartDate: start.Format(dates.LocalDate), StartTime: "18:00",
+			Body: "Concerts sur le quai rénové."}, events.EventInput{StartDate: start.Format(dates.LocalDate), StartTime: "18:00",
 			EndDate: start.Format(dates.LocalDate), EndTime: "23:00", PlaceName: "Place de la République", Attendance: "in_person",
 			Free: true, OrganiserKind: "org", JoinMode: "free"})
 		st = g.homeStatus(t, A.URL+"/bellerive/p/"+ev.Slug)

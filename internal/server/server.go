@@ -275,7 +275,7 @@ func (s *Server) workers(st *store.Store, sender mail.Sender, logger *slog.Logge
 	river.AddWorker(workers, &jobs.OverdueDigestWorker{Run: a.Console.SendOverdueDigests})
 	river.AddWorker(workers, &jobs.FollowerSnapshotWorker{Run: a.Fediverse.SnapshotFollowers})
 	river.AddWorker(workers, &jobs.PublishWorker{Publisher: a.Publishing})
-	river.AddWorker(workers, &jobs.EventReminderWorker{Reminder: a})
+	river.AddWorker(workers, &jobs.EventReminderWorker{Reminder: a.Events})
 	river.AddWorker(workers, &jobs.MailingWorker{Mailer: a.Mailing})
 	river.AddWorker(workers, &jobs.FanOutWorker{Mailer: a.Mailing})
 	river.AddWorker(workers, &jobs.ThreadWorker{Mailer: a.Mailing})

@@ -1,4 +1,4 @@
-package app
+package events
 
 import (
 	"bytes"
@@ -49,9 +49,9 @@ type ImportResult struct {
 }
 
 // fetcher is the SSRF-guarded client used for agenda URLs.
-func (a *App) fetcher() Fetcher {
-	if a.Fetcher != nil {
-		return a.Fetcher
+func (s *Service) fetcher() Fetcher {
+	if s.Fetcher != nil {
+		return s.Fetcher
 	}
 	return AgendaFetcher{Client: safehttp.New(safehttp.Options{MaxBody: ical.MaxBytes, Timeout: 15 * time.Second,
 		UserAgent: "Parvis (agenda import)"})}
@@ -91,12 +91,12 @@ func (f AgendaFetcher) Get(ctx context.Context, rawURL string) ([]byte, error) {
 }
 
 // ImportEventsFromURL fetches an agenda through the SSRF guard and imports it.
-func (a *App) ImportEventsFromURL(ctx context.Context, actorID, orgID, rawURL string, in ImportInput) (ImportResult, error) {
-	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.EventEdit); err != nil {
+func (s *Service) ImportEventsFromURL(ctx context.Context, actorID, orgID, rawURL string, in ImportInput) (ImportResult, error) {
+	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.EventEdit); err != nil {
 		return ImportResult{}, err
 	}
 	rawURL = strings.TrimSpace(rawURL)
-	data, err := a.fetcher().Get(ctx, rawURL)
+	data, err := s.fetcher().Get(ctx, rawURL)
 	if err != nil {
 		code := "events.import.error.fetch"
 		switch {
@@ -118,11 +118,11 @@ func (a *App) ImportEventsFromURL(ctx context.Context, actorID, orgID, rawURL st
 		return ImportResult{}, ie
 	}
 	in.Source, in.Data = rawURL, data
-	return a.ImportEvents(ctx, actorID, orgID, in)
+	return s.ImportEvents(ctx, actorID, orgID, in)
 }
 
 // ImportEvents imports a calendar file's events as actorID.
-func (a *App) ImportEvents(ctx context.Context, actorID, orgID string, in ImportInput) (ImportResult, error) {
+func (s *Service) ImportEvents(ctx context.Context, actorID, orgID string, in ImportInput) (ImportResult, error) {
 	var res ImportResult
 	events, err := ical.Parse(bytes.NewReader(in.Data))
 	if err != nil {
@@ -148,14 +148,14 @@ func (a *App) ImportEvents(ctx context.Context, actorID, orgID string, in Import
 		if err := v.Err(); err != nil {
 			return res, fail("events.import.error.invalid", err)
 		}
-		if _, v := a.Publishing.ParseInput(pin); v.Err() != nil {
+		if _, v := s.Publishing.ParseInput(pin); v.Err() != nil {
 			return res, fail("events.import.error.invalid", v.Err())
 		}
 		occs, _ := ExpandEvent(ev, nil)
 		if total += len(occs); total > MaxImportOccurrences {
 			return res, &ical.ImportError{Code: "events.import.error.too_many_occurrences_total", N: MaxImportOccurrences}
 		}
-		if pre[i], err = a.Publishing.Prerender(ctx, orgID, pin); err != nil {
+		if pre[i], err = s.Publishing.Prerender(ctx, orgID, pin); err != nil {
 			var fe *model.FieldError
 			if errors.As(err, &fe) {
 				return res, fail("events.import.error.description", err)
@@ -163,13 +163,13 @@ func (a *App) ImportEvents(ctx context.Context, actorID, orgID string, in Import
 			return res, err
 		}
 	}
-	m, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.EventEdit)
+	m, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.EventEdit)
 	if err != nil {
 		return res, err
 	}
 	publish := false
 	if in.Publish {
-		required, err := a.Store.ValidationRequired(ctx, orgID, model.KindEvent)
+		required, err := s.Store.ValidationRequired(ctx, orgID, model.KindEvent)
 		if err != nil {
 			return res, err
 		}
@@ -186,17 +186,17 @@ func (a *App) ImportEvents(ctx context.Context, actorID, orgID string, in Import
 	// import (events are recognised by their UID).
 	for start := 0; start < len(events); start += ImportChunk {
 		end := min(start+ImportChunk, len(events))
-		if err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 			if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.EventEdit); err != nil {
 				return err
 			}
-			if err := a.importChunk(ctx, tx, actorID, orgID, in, events[start:end], pre[start:end], publish, &res); err != nil {
+			if err := s.importChunk(ctx, tx, actorID, orgID, in, events[start:end], pre[start:end], publish, &res); err != nil {
 				return err
 			}
 			if end < len(events) {
 				return nil
 			}
-			return a.Audit(ctx, tx, orgID, actorID, "event.import", in.Source,
+			return s.Audit(ctx, tx, orgID, actorID, "event.import", in.Source,
 				"created "+strconv.Itoa(res.Created)+", updated "+strconv.Itoa(res.Updated)+", unchanged "+strconv.Itoa(res.Unchanged))
 		}); err != nil {
 			return ImportResult{}, err
@@ -209,7 +209,7 @@ func (a *App) ImportEvents(ctx context.Context, actorID, orgID string, in Import
 const ImportChunk = 50
 
 // importChunk writes events (checked already) inside tx, counting into res.
-func (a *App) importChunk(ctx context.Context, tx *store.Tx, actorID, orgID string, in ImportInput, events []ical.Imported,
+func (s *Service) importChunk(ctx context.Context, tx *store.Tx, actorID, orgID string, in ImportInput, events []ical.Imported,
 	pre []*markdown.Rendered, publish bool, res *ImportResult) error {
 	counts := *res // kept only if the transaction commits
 	err := func() error {
@@ -236,7 +236,7 @@ func (a *App) importChunk(ctx context.Context, tx *store.Tx, actorID, orgID stri
 			if err := v.Err(); err != nil {
 				return fail("events.import.error.invalid", err)
 			}
-			saved, err := a.Publishing.SaveInTx(ctx, tx, actorID, orgID, pin, pre[i], true)
+			saved, err := s.Publishing.SaveInTx(ctx, tx, actorID, orgID, pin, pre[i], true)
 			var ve *model.ValidationError
 			var fe *model.FieldError
 			if errors.As(err, &ve) || errors.As(err, &fe) || errors.Is(err, model.ErrForbidden) {
@@ -245,7 +245,7 @@ func (a *App) importChunk(ctx context.Context, tx *store.Tx, actorID, orgID stri
 			if err != nil {
 				return err
 			}
-			now := a.Now()
+			now := s.Now()
 			ev.PublicationID, ev.OrgID, ev.CreatedAt, ev.UpdatedAt = saved.Publication.ID, orgID, now, now
 			ev.ImportUID, ev.ImportSource = imp.UID, truncate(in.Source, 500)
 			if imp.Cancelled {
@@ -275,9 +275,9 @@ func (a *App) importChunk(ctx context.Context, tx *store.Tx, actorID, orgID stri
 				}
 			}
 			for _, mv := range imp.Moves {
-				s, e := mv.Start, mv.End
+				from, to := mv.Start, mv.End
 				if err := tx.PutException(ctx, model.EventException{ID: core.NewID(), EventID: ev.PublicationID, OriginalStart: mv.OriginalStart,
-					Kind: model.ExceptionMove, StartsAt: &s, EndsAt: &e, CreatedAt: now}); err != nil {
+					Kind: model.ExceptionMove, StartsAt: &from, EndsAt: &to, CreatedAt: now}); err != nil {
 					return err
 				}
 			}
@@ -289,11 +289,11 @@ func (a *App) importChunk(ctx context.Context, tx *store.Tx, actorID, orgID stri
 			default:
 				counts.Unchanged++
 			}
-			if err := a.putEvent(ctx, tx, ev, true); err != nil {
+			if err := s.putEvent(ctx, tx, ev, true); err != nil {
 				return err
 			}
 			if publish && saved.Publication.State != model.StatePublished {
-				if err := a.Publishing.Move(ctx, tx, actorID, saved.Publication, model.StatePublished, "", nil); err != nil {
+				if err := s.Publishing.Move(ctx, tx, actorID, saved.Publication, model.StatePublished, "", nil); err != nil {
 					return err
 				}
 			}
