@@ -164,7 +164,7 @@ func ExpandEvent(e model.Event, exceptions []model.EventException) ([]model.Occu
 }
 
 // SaveEvent creates or updates an event: the publication (same rules as
-// SavePublication) and its details, in one transaction, then recomputes
+// publishing's SavePublication) and its details, in one transaction, then recomputes
 // its occurrences. Participants are told when a published event's date or
 // place changes.
 func (s *Service) SaveEvent(ctx context.Context, actorID, orgID string, in model.PubInput, ein EventInput) (model.SaveResult, error) {
