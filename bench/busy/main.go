@@ -45,6 +45,7 @@ import (
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/events"
 	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/app/organisations"
 	"github.com/parvis/parvis/internal/config"
@@ -281,7 +282,7 @@ func seed(data, database, base string, commenters, registrants, places, subscrib
 		if err := tx.PutEvent(ctx, ev); err != nil {
 			return err
 		}
-		o, _ := app.ExpandEvent(ev, nil)
+		o, _ := events.ExpandEvent(ev, nil)
 		return tx.InsertOccurrences(ctx, o)
 	}))
 	s := seeded{app: a, store: srv.Store, org: org, pubID: pub.ID, eventID: evPub.ID}

@@ -36,9 +36,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/app/organisations"
+	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/config"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
@@ -162,13 +162,13 @@ func main() {
 		want = min(*hosts, *followers)
 	}
 
-	res, err := a.SavePublication(ctx, admin.ID, org.ID, app.PubInput{Kind: model.KindNews, Title: "Travaux rue des Écoles",
+	res, err := a.Publishing.SavePublication(ctx, admin.ID, org.ID, model.PubInput{Kind: model.KindNews, Title: "Travaux rue des Écoles",
 		Summary: "Fermeture du 3 au 7 juin.", Body: "La rue des Écoles sera fermée du 3 au 7 juin."})
 	if err != nil {
 		log.Fatal(err)
 	}
 	start := time.Now()
-	if _, err := a.Transition(ctx, admin.ID, org.ID, res.Publication.ID, app.TransitionInput{Action: app.ActPublish}); err != nil {
+	if _, err := a.Publishing.Transition(ctx, admin.ID, org.ID, res.Publication.ID, publishing.TransitionInput{Action: publishing.ActPublish}); err != nil {
 		log.Fatal(err)
 	}
 	deadline := time.Now().Add(5 * time.Minute)
@@ -201,12 +201,12 @@ func main() {
 	pubs := (*activities + actors - 1) / actors
 	var pubURIs []string
 	for i := 0; i < pubs; i++ {
-		r, err := a.SavePublication(ctx, admin.ID, inboxOrg.ID, app.PubInput{Kind: model.KindNews, Title: fmt.Sprintf("Actualité %d", i),
+		r, err := a.Publishing.SavePublication(ctx, admin.ID, inboxOrg.ID, model.PubInput{Kind: model.KindNews, Title: fmt.Sprintf("Actualité %d", i),
 			Summary: "Résumé.", Body: "Texte."})
 		if err != nil {
 			log.Fatal(err)
 		}
-		p, err := a.Transition(ctx, admin.ID, inboxOrg.ID, r.Publication.ID, app.TransitionInput{Action: app.ActPublish})
+		p, err := a.Publishing.Transition(ctx, admin.ID, inboxOrg.ID, r.Publication.ID, publishing.TransitionInput{Action: publishing.ActPublish})
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -9,13 +9,16 @@ import (
 	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/events"
 	"github.com/parvis/parvis/internal/app/fediverse"
 	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/app/organisations"
+	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/passwords"
 	"github.com/parvis/parvis/internal/screen"
 	"github.com/parvis/parvis/internal/secondopinion"
+	"github.com/parvis/parvis/internal/store"
 )
 
 // Clock tells the time; tests substitute a controllable one.
@@ -37,9 +40,6 @@ type Deps struct {
 	// second opinion on uncertain comments; nil when the operator configured
 	// none (docs/MODERATION.md, "Second opinion").
 	Opinion *secondopinion.Client
-	// Fetcher gets agenda URLs for event imports; nil uses the SSRF-guarded
-	// safehttp client (tests on loopback set one that allows private hosts).
-	Fetcher Fetcher
 	// Mass mail (package mailing). MassSender is nil when mass mail cannot be sent.
 	MassSender mail.Bulk
 	MailConfig mailing.Config
@@ -69,6 +69,12 @@ type App struct {
 	// staff, roles and services, profile, journal, retention
 	// (app/organisations).
 	Organisations *organisations.Service
+	// Publishing holds publications, their workflow, media and topics
+	// (app/publishing).
+	Publishing *publishing.Service
+	// Events holds events' details, registrations, imports and the agenda
+	// (app/events).
+	Events *events.Service
 }
 
 // New builds the application on c and d and wires its features to one
@@ -77,14 +83,39 @@ type App struct {
 func New(ctx context.Context, c *core.Core, d Deps) (*App, error) {
 	a := &App{Core: c, Deps: d}
 	a.Console = console.New(c, console.Deps{Comments: a})
-	a.Fediverse = fediverse.New(c, fediverse.Deps{Fed: d.Fed, Screener: d.Screener, Debate: a, Console: a.Console, Publications: a})
+	// Publishing comes before the features that read it (mailing renders
+	// newsletters as it renders bodies, fediverse serves its publications,
+	// events save theirs with it), so what it asks of them goes through
+	// App's forwarders below.
+	a.Publishing = publishing.New(c, publishing.Deps{MediaDir: d.MediaDir, Fediverse: a, Mailing: a})
+	a.Fediverse = fediverse.New(c, fediverse.Deps{Fed: d.Fed, Screener: d.Screener, Debate: a, Console: a.Console,
+		Publications: a.Publishing})
 	a.Organisations = organisations.New(c, organisations.Deps{MediaDir: d.MediaDir, Hosts: a.Fediverse})
 	a.Accounts = accounts.New(c, accounts.Deps{Passwords: d.Passwords, Retention: a.Organisations, Roles: a.Organisations})
+	a.Events = events.New(c, events.Deps{Publishing: a.Publishing, Fediverse: a.Fediverse})
 	var err error
 	a.Mailing, err = mailing.New(ctx, c, mailing.Deps{MassSender: d.MassSender, Config: d.MailConfig,
-		Instance: d.Instance, Agenda: a, Publications: a, Accounts: a.Accounts})
+		Instance: d.Instance, Agenda: a.Events, Publications: a.Publishing, Accounts: a.Accounts})
 	if err != nil {
 		return nil, err
 	}
 	return a, nil
+}
+
+// FederatePublication is publishing's way to the federation feature
+// (publishing.Fediverse): built before it, publishing holds App.
+func (a *App) FederatePublication(ctx context.Context, tx *store.Tx, orgID, pubID, kind string) error {
+	return a.Fediverse.FederatePublication(ctx, tx, orgID, pubID, kind)
+}
+
+// CollidesWithHost is publishing's way to the federation feature
+// (publishing.Fediverse).
+func (a *App) CollidesWithHost(handle, slug string) bool {
+	return a.Fediverse.CollidesWithHost(handle, slug)
+}
+
+// NotifyPublished is publishing's way to mass mail (publishing.Mailing):
+// built before it, publishing holds App.
+func (a *App) NotifyPublished(ctx context.Context, tx *store.Tx, orgID, pubID string) error {
+	return a.Mailing.NotifyPublished(ctx, tx, orgID, pubID)
 }

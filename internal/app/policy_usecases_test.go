@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/app/organisations"
 	"github.com/parvis/parvis/internal/app/policy"
+	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -85,7 +85,7 @@ func TestPolicyUseCases(t *testing.T) {
 		// the workflow's actions (each call gets its own).
 		draft := func() string {
 			t.Helper()
-			r, err := ts.App.SavePublication(ctx, admin.ID, own.ID, app.PubInput{Kind: model.KindNews,
+			r, err := ts.App.Publishing.SavePublication(ctx, admin.ID, own.ID, model.PubInput{Kind: model.KindNews,
 				Title: "Réfection de la rue des Écoles", Body: "Les travaux commencent lundi."})
 			if err != nil {
 				t.Fatal(err)
@@ -95,14 +95,14 @@ func TestPolicyUseCases(t *testing.T) {
 		submitted := func() string {
 			t.Helper()
 			id := draft()
-			if _, err := ts.App.Transition(ctx, admin.ID, own.ID, id, app.TransitionInput{Action: app.ActSubmit}); err != nil {
+			if _, err := ts.App.Publishing.Transition(ctx, admin.ID, own.ID, id, publishing.TransitionInput{Action: publishing.ActSubmit}); err != nil {
 				t.Fatal(err)
 			}
 			return id
 		}
-		transition := func(act app.Action, prepare func() string) func(p principal) error {
+		transition := func(act publishing.Action, prepare func() string) func(p principal) error {
 			return func(p principal) error {
-				_, err := ts.App.Transition(ctx, p.acct.ID, own.ID, prepare(), app.TransitionInput{Action: act})
+				_, err := ts.App.Publishing.Transition(ctx, p.acct.ID, own.ID, prepare(), publishing.TransitionInput{Action: act})
 				return err
 			}
 		}
@@ -130,35 +130,35 @@ func TestPolicyUseCases(t *testing.T) {
 				_, err := ts.App.Organisations.UpdateOrgProfile(ctx, p.acct.ID, own.ID, organisations.ProfileInput{Name: own.Name, Kind: string(own.Kind)}, organisations.LogoChange{})
 				return err
 			}},
-			{policy.TaxonomyManage, "DeleteTopic", "", false, func(p principal) error { return ts.App.DeleteTopic(ctx, p.acct.ID, own.ID, unknown()) }},
-			{policy.PublicationView, "Transition (unknown publication)", "", false, transition(app.ActSubmit, unknown)},
+			{policy.TaxonomyManage, "DeleteTopic", "", false, func(p principal) error { return ts.App.Publishing.DeleteTopic(ctx, p.acct.ID, own.ID, unknown()) }},
+			{policy.PublicationView, "Transition (unknown publication)", "", false, transition(publishing.ActSubmit, unknown)},
 			{policy.PublicationEdit, "SavePublication", "", false, func(p principal) error {
-				_, err := ts.App.SavePublication(ctx, p.acct.ID, own.ID, app.PubInput{Kind: model.KindNews,
+				_, err := ts.App.Publishing.SavePublication(ctx, p.acct.ID, own.ID, model.PubInput{Kind: model.KindNews,
 					Title: "Marché de Noël", Body: "Le marché ouvre le 12 décembre."})
 				return err
 			}},
-			{policy.PublicationPublish, "Transition publish", "", false, transition(app.ActPublish, draft)},
-			{policy.PublicationValidate, "Transition approve", "", false, transition(app.ActApprove, submitted)},
-			{policy.PublicationReview, "Transition send back", "", false, transition(app.ActSendBack, submitted)},
+			{policy.PublicationPublish, "Transition publish", "", false, transition(publishing.ActPublish, draft)},
+			{policy.PublicationValidate, "Transition approve", "", false, transition(publishing.ActApprove, submitted)},
+			{policy.PublicationReview, "Transition send back", "", false, transition(publishing.ActSendBack, submitted)},
 			{policy.PublishingSettings, "SetValidationRequired", "", false, func(p principal) error {
-				return ts.App.SetValidationRequired(ctx, p.acct.ID, own.ID, map[model.PubKind]bool{})
+				return ts.App.Publishing.SetValidationRequired(ctx, p.acct.ID, own.ID, map[model.PubKind]bool{})
 			}},
 			{policy.EventView, "Participants", "", false, func(p principal) error {
-				_, err := ts.App.Participants(ctx, p.acct.ID, own.ID, unknown(), model.RegistrationFilter{})
+				_, err := ts.App.Events.Participants(ctx, p.acct.ID, own.ID, unknown(), model.RegistrationFilter{})
 				return err
 			}},
 			{policy.EventEdit, "RemoveException", "", false, func(p principal) error {
-				return ts.App.RemoveException(ctx, p.acct.ID, own.ID, unknown(), unknown())
+				return ts.App.Events.RemoveException(ctx, p.acct.ID, own.ID, unknown(), unknown())
 			}},
 			{policy.EventStatus, "SetEventStatus", "", false, func(p principal) error {
-				return ts.App.SetEventStatus(ctx, p.acct.ID, own.ID, unknown(), model.EventCancelled, "Intempéries")
+				return ts.App.Events.SetEventStatus(ctx, p.acct.ID, own.ID, unknown(), model.EventCancelled, "Intempéries")
 			}},
 			{policy.EventCheckin, "CheckIn", "", false, func(p principal) error {
-				_, err := ts.App.CheckIn(ctx, p.acct.ID, own.ID, unknown(), unknown(), "")
+				_, err := ts.App.Events.CheckIn(ctx, p.acct.ID, own.ID, unknown(), unknown(), "")
 				return err
 			}},
 			{policy.EventParticipantsExport, "ExportParticipants", "", false, func(p principal) error {
-				_, err := ts.App.ExportParticipants(ctx, p.acct.ID, own.ID, unknown())
+				_, err := ts.App.Events.ExportParticipants(ctx, p.acct.ID, own.ID, unknown())
 				return err
 			}},
 			{policy.ModerationDecide, "OpenCase", "", false, func(p principal) error { _, err := ts.App.OpenCase(ctx, p.acct, own, unknown()); return err }},

@@ -41,7 +41,7 @@ func TestStaffReadsAskThePolicy(t *testing.T) {
 			call func(id string) error
 		}{
 			{policy.DashboardView, "Services", func(id string) error { _, err := ts.App.Organisations.Services(ctx, id, own.ID); return err }},
-			{policy.DashboardView, "StaffMembers", func(id string) error { _, err := ts.App.StaffMembers(ctx, id, own.ID); return err }},
+			{policy.DashboardView, "StaffMembers", func(id string) error { _, err := ts.App.Publishing.StaffMembers(ctx, id, own.ID); return err }},
 			{policy.NotificationsEdit, "StaffNotifications", func(id string) error {
 				_, _, err := ts.App.Organisations.StaffNotifications(ctx, id, own.ID, 10)
 				return err
@@ -67,54 +67,54 @@ func TestStaffReadsAskThePolicy(t *testing.T) {
 			}},
 			{policy.SubscribersView, "SubscriberFigures", func(id string) error { _, err := ts.App.Mailing.SubscriberFigures(ctx, id, own.ID); return err }},
 			{policy.EventView, "StaffEvents", func(id string) error {
-				_, _, err := ts.App.StaffEvents(ctx, id, own.ID, false, 10, 0)
+				_, _, err := ts.App.Events.StaffEvents(ctx, id, own.ID, false, 10, 0)
 				return err
 			}},
-			{policy.EventView, "EventFile", func(id string) error { _, err := ts.App.EventFile(ctx, id, own.ID, unknown); return err }},
+			{policy.EventView, "EventFile", func(id string) error { _, err := ts.App.Events.EventFile(ctx, id, own.ID, unknown); return err }},
 			{policy.EventView, "RegistrationCounts", func(id string) error {
-				_, err := ts.App.RegistrationCounts(ctx, id, own.ID, unknown)
+				_, err := ts.App.Events.RegistrationCounts(ctx, id, own.ID, unknown)
 				return err
 			}},
 			{policy.EventCheckin, "RegistrationByCode", func(id string) error {
-				_, err := ts.App.RegistrationByCode(ctx, id, own.ID, unknown, "ABCD")
+				_, err := ts.App.Events.RegistrationByCode(ctx, id, own.ID, unknown, "ABCD")
 				return err
 			}},
-			{policy.TaxonomyManage, "TaxonomyTopics", func(id string) error { _, _, err := ts.App.TaxonomyTopics(ctx, id, own.ID); return err }},
+			{policy.TaxonomyManage, "TaxonomyTopics", func(id string) error { _, _, err := ts.App.Publishing.TaxonomyTopics(ctx, id, own.ID); return err }},
 			{policy.TaxonomyManage, "TaxonomyNeighbourhoods", func(id string) error {
-				_, err := ts.App.TaxonomyNeighbourhoods(ctx, id, own.ID)
+				_, err := ts.App.Publishing.TaxonomyNeighbourhoods(ctx, id, own.ID)
 				return err
 			}},
 			{policy.ServicesManage, "Service", func(id string) error { _, err := ts.App.Organisations.Service(ctx, id, own.ID, unknown); return err }},
 			{policy.PublicationView, "Publications", func(id string) error {
-				_, err := ts.App.Publications(ctx, id, model.PubFilter{OrgID: own.ID, Limit: 10})
+				_, err := ts.App.Publishing.Publications(ctx, id, model.PubFilter{OrgID: own.ID, Limit: 10})
 				return err
 			}},
 			{policy.PublicationView, "StaffPublication", func(id string) error {
-				_, err := ts.App.StaffPublication(ctx, id, own.ID, unknown)
+				_, err := ts.App.Publishing.StaffPublication(ctx, id, own.ID, unknown)
 				return err
 			}},
 			{policy.PublicationView, "PublicationRevision", func(id string) error {
-				_, err := ts.App.PublicationRevision(ctx, id, own.ID, unknown, 1)
+				_, err := ts.App.Publishing.PublicationRevision(ctx, id, own.ID, unknown, 1)
 				return err
 			}},
 			{policy.PublicationView, "PublicationCalendar", func(id string) error {
-				_, err := ts.App.PublicationCalendar(ctx, id, own.ID, now, now.Add(30*24*time.Hour))
+				_, err := ts.App.Publishing.PublicationCalendar(ctx, id, own.ID, now, now.Add(30*24*time.Hour))
 				return err
 			}},
 			{policy.PublicationView, "EditorChoices", func(id string) error {
-				_, err := ts.App.EditorChoices(ctx, id, own.ID, model.KindNews, "", true)
+				_, err := ts.App.Publishing.EditorChoices(ctx, id, own.ID, model.KindNews, "", true)
 				return err
 			}},
 			{policy.PublicationView, "PublicationEvent", func(id string) error {
-				_, err := ts.App.PublicationEvent(ctx, id, own.ID, unknown)
+				_, err := ts.App.Publishing.PublicationEvent(ctx, id, own.ID, unknown)
 				return err
 			}},
 			{policy.PublicationReview, "ValidationQueue", func(id string) error {
-				_, _, err := ts.App.ValidationQueue(ctx, id, own.ID, 10)
+				_, _, err := ts.App.Publishing.ValidationQueue(ctx, id, own.ID, 10)
 				return err
 			}},
 			{policy.PublishingSettings, "ValidationSettings", func(id string) error {
-				_, err := ts.App.ValidationSettings(ctx, id, own.ID)
+				_, err := ts.App.Publishing.ValidationSettings(ctx, id, own.ID)
 				return err
 			}},
 		}

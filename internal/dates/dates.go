@@ -4,6 +4,7 @@ package dates
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -123,4 +124,19 @@ func Hour(t time.Time) string {
 func Midnight(t time.Time) time.Time {
 	t = t.In(Paris)
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, Paris)
+}
+
+// Date and time formats of the editors' inputs (datetime-local, date).
+const (
+	LocalDateTime = "2006-01-02T15:04"
+	LocalDate     = "2006-01-02"
+)
+
+// ParseLocal reads a date-time typed in Europe/Paris (datetime-local input).
+func ParseLocal(s string) (time.Time, bool) {
+	t, err := time.ParseInLocation(LocalDateTime, strings.TrimSpace(s), Paris)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return t.UTC(), true
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/events"
+	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/model"
 )
@@ -20,7 +22,7 @@ import (
 type demoEvent struct {
 	title, summary, body string
 	topics, places       []string
-	in                   app.EventInput
+	in                   events.EventInput
 }
 
 // nextWeekday is the date (Paris) of the next wd at least `after` days ahead.
@@ -38,7 +40,7 @@ func seedEvents(ctx context.Context, a *app.App, org model.Organisation) error {
 	if err != nil {
 		return err
 	}
-	date := func(t time.Time) string { return t.Format(app.LocalDate) }
+	date := func(t time.Time) string { return t.Format(dates.LocalDate) }
 	market := nextWeekday(now, time.Saturday, 1)
 	council := nextWeekday(time.Date(now.Year(), now.Month()+1, 1, 12, 0, 0, 0, dates.Paris), time.Monday, 0)
 	fete := nextWeekday(now, time.Saturday, 24)
@@ -53,18 +55,18 @@ func seedEvents(ctx context.Context, a *app.App, org model.Organisation) error {
 			culture = s.ID
 		}
 	}
-	events := []demoEvent{
+	planned := []demoEvent{
 		{title: "Marché du samedi", summary: "Producteurs, maraîchers, fromagers et artisans, chaque samedi matin place du Port.",
 			body:   "Une quarantaine d'exposants vous attendent **chaque samedi de 7 h à 13 h**.\n\nParking gratuit quai des Mariniers. Les chiens sont acceptés en laisse.",
 			topics: []string{"vie-municipale"}, places: []string{"le-port"},
-			in: app.EventInput{StartDate: date(market), StartTime: "07:00", EndTime: "13:00", PlaceName: "Place du Port",
+			in: events.EventInput{StartDate: date(market), StartTime: "07:00", EndTime: "13:00", PlaceName: "Place du Port",
 				PlaceAddress: "Place du Port, 37999 Bellerive-sur-Loire", Lat: "47.3941", Lon: "0.6848", Attendance: "in_person",
 				AccessWheelchair: true, AccessOther: "Place pavée : cheminement lisse le long des arcades.", Free: true, OrganiserKind: "org",
 				RecurFreq: "weekly", RecurWeekdays: []string{"6"}, JoinMode: "free"}},
 		{title: "Conseil municipal", summary: "Séance publique du conseil municipal. L'ordre du jour est publié cinq jours avant.",
 			body:   "Les séances sont **publiques** : chacun peut y assister, dans la limite des places disponibles.\n\nElles sont aussi retransmises en direct.",
 			topics: []string{"vie-municipale"}, places: []string{"centre-ville"},
-			in: app.EventInput{StartDate: date(council), StartTime: "19:00", EndTime: "21:30", PlaceName: "Salle du conseil, hôtel de ville",
+			in: events.EventInput{StartDate: date(council), StartTime: "19:00", EndTime: "21:30", PlaceName: "Salle du conseil, hôtel de ville",
 				PlaceAddress: "1 place de la République, 37999 Bellerive-sur-Loire", Attendance: "hybrid",
 				OnlineURL: "https://video.bellerive.example/conseil", AccessWheelchair: true, AccessLoop: true,
 				AccessOther: "Ascenseur côté rue des Écoles.", Free: true, OrganiserKind: "org", RecurFreq: "monthly", RecurNth: "1",
@@ -72,14 +74,14 @@ func seedEvents(ctx context.Context, a *app.App, org model.Organisation) error {
 		{title: "Fête de la Loire", summary: "Deux jours de fête sur les quais : guinguette, joutes nautiques, balades en barque et feu d'artifice.",
 			body:   "Programme complet :\n\n- samedi : joutes nautiques à 15 h, guinguette dès 18 h, feu d'artifice à 23 h ;\n- dimanche : marché des artisans, balades en barque.",
 			topics: []string{"culture"}, places: []string{"le-port", "la-varenne"},
-			in: app.EventInput{StartDate: date(fete), EndDate: date(fete.AddDate(0, 0, 1)), AllDay: true, PlaceName: "Quais de Loire",
+			in: events.EventInput{StartDate: date(fete), EndDate: date(fete.AddDate(0, 0, 1)), AllDay: true, PlaceName: "Quais de Loire",
 				PlaceAddress: "Quai des Mariniers, 37999 Bellerive-sur-Loire", Attendance: "in_person", AccessWheelchair: true,
 				AccessSign: true, AccessOther: "Interprète LSF pour le spectacle du samedi soir.", Free: true, OrganiserKind: "service",
 				OrganiserServiceID: culture, JoinMode: "free"}},
 		{title: "Visite guidée du port en barque", summary: "Pendant la Fête de la Loire, une heure sur l'eau avec un batelier, à la découverte du vieux port.",
 			body:   "Départ du ponton du Port. Gilets de sauvetage fournis. Enfants à partir de 6 ans, accompagnés.",
 			topics: []string{"culture"}, places: []string{"le-port"},
-			in: app.EventInput{StartDate: date(fete.AddDate(0, 0, 1)), StartTime: "10:00", EndTime: "11:00", PlaceName: "Ponton du Port",
+			in: events.EventInput{StartDate: date(fete.AddDate(0, 0, 1)), StartTime: "10:00", EndTime: "11:00", PlaceName: "Ponton du Port",
 				PlaceAddress: "Quai des Mariniers, 37999 Bellerive-sur-Loire", Lat: "47.3936", Lon: "0.6861", Attendance: "in_person",
 				AccessOther: "Barque non accessible en fauteuil roulant ; un départ adapté est possible sur demande.", Free: true,
 				OrganiserKind: "service", OrganiserServiceID: culture, JoinMode: "restricted", Capacity: "12", AskSeats: true,
@@ -87,7 +89,7 @@ func seedEvents(ctx context.Context, a *app.App, org model.Organisation) error {
 		{title: "Atelier nœuds marins", summary: "Les Amis du Port vous apprennent le nœud de chaise, le cabestan et l'amarrage.",
 			body:   "Atelier pour tous, à partir de 10 ans. Cordages fournis.",
 			topics: []string{"culture"}, places: []string{"le-port"},
-			in: app.EventInput{StartDate: date(workshop), StartTime: "14:00", EndTime: "16:30", PlaceName: "Cabane des Amis du Port",
+			in: events.EventInput{StartDate: date(workshop), StartTime: "14:00", EndTime: "16:30", PlaceName: "Cabane des Amis du Port",
 				PlaceAddress: "Quai des Mariniers, 37999 Bellerive-sur-Loire", Attendance: "in_person", AccessWheelchair: true,
 				AccessOther: "Places assises ; documents en gros caractères sur demande.", Price: "5 €, gratuit pour les adhérents",
 				OrganiserKind: "association", OrganiserName: "Les Amis du Port", JoinMode: "restricted", Capacity: "15"}},
@@ -97,26 +99,26 @@ func seedEvents(ctx context.Context, a *app.App, org model.Organisation) error {
 	if err != nil {
 		return err
 	}
-	for _, e := range events {
-		in := app.PubInput{Kind: model.KindEvent, Title: e.title, Summary: e.summary, Body: e.body}
+	for _, e := range planned {
+		in := model.PubInput{Kind: model.KindEvent, Title: e.title, Summary: e.summary, Body: e.body}
 		for _, t := range e.topics {
 			in.TopicIDs = append(in.TopicIDs, topicIDs[t])
 		}
 		for _, p := range e.places {
 			in.NeighbourhoodIDs = append(in.NeighbourhoodIDs, placeIDs[p])
 		}
-		res, err := a.SaveEvent(ctx, com.ID, org.ID, in, e.in)
+		res, err := a.Events.SaveEvent(ctx, com.ID, org.ID, in, e.in)
 		if err != nil {
 			return fmt.Errorf("demo event %q: %w", e.title, err)
 		}
-		if _, err := a.Transition(ctx, com.ID, org.ID, res.Publication.ID, app.TransitionInput{Action: app.ActPublish}); err != nil {
+		if _, err := a.Publishing.Transition(ctx, com.ID, org.ID, res.Publication.ID, publishing.TransitionInput{Action: publishing.ActPublish}); err != nil {
 			return fmt.Errorf("publish demo event %q: %w", e.title, err)
 		}
 		ids[e.title] = res.Publication.ID
 	}
 	// The third market is cancelled (the square hosts the Fête de la Loire fair).
 	third := time.Date(market.Year(), market.Month(), market.Day()+14, 7, 0, 0, 0, dates.Paris).UTC()
-	if err := a.SetException(ctx, com.ID, org.ID, ids["Marché du samedi"], app.ExceptionInput{OriginalStart: third, Cancel: true,
+	if err := a.Events.SetException(ctx, com.ID, org.ID, ids["Marché du samedi"], events.ExceptionInput{OriginalStart: third, Cancel: true,
 		Note: "place réservée à la brocante"}); err != nil {
 		return fmt.Errorf("demo market exception: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/markdown"
 	"github.com/parvis/parvis/internal/model"
@@ -278,6 +279,6 @@ func scheduleDemo(ctx context.Context, a *app.App, org model.Organisation) error
 	}
 	when := a.Now().In(dates.Paris).AddDate(0, 0, 3)
 	when = time.Date(when.Year(), when.Month(), when.Day(), 9, 0, 0, 0, dates.Paris)
-	_, err = a.Transition(ctx, acct.ID, org.ID, p.ID, app.TransitionInput{Action: app.ActSchedule, When: when.Format(app.LocalDateTime)})
+	_, err = a.Publishing.Transition(ctx, acct.ID, org.ID, p.ID, publishing.TransitionInput{Action: publishing.ActSchedule, When: when.Format(dates.LocalDateTime)})
 	return err
 }

@@ -21,8 +21,9 @@ import (
 
 	goical "github.com/emersion/go-ical"
 
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/events"
+	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/safehttp"
 	"github.com/parvis/parvis/internal/store"
@@ -278,7 +279,7 @@ func TestAgendaMonthAndFeeds(t *testing.T) {
 		staff := ts.Client(t)
 		ts.LoginAs(t, staff, "com@bellerive.test")
 		admin := ts.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
-		topic, err := ts.App.SaveTopic(context.Background(), admin.ID, org.ID, "", app.TagInput{Name: "Commerce"})
+		topic, err := ts.App.Publishing.SaveTopic(context.Background(), admin.ID, org.ID, "", publishing.TagInput{Name: "Commerce"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -345,7 +346,7 @@ func TestAgendaMonthAndFeeds(t *testing.T) {
 		mustContain(t, "event ics", one.Body, "DTSTART;VALUE=DATE:20260620", "DTEND;VALUE=DATE:20260622")
 
 		// Digests call this.
-		items, err := ts.App.UpcomingEvents(context.Background(), org.ID, []string{topic.ID}, nil, eventStart, eventStart.Add(14*24*time.Hour))
+		items, err := ts.App.Events.UpcomingEvents(context.Background(), org.ID, []string{topic.ID}, nil, eventStart, eventStart.Add(14*24*time.Hour))
 		if err != nil || len(items) != 2 || items[0].Pub.Title != "Marché du samedi" {
 			t.Errorf("UpcomingEvents = %d items, %v", len(items), err)
 		}
@@ -433,7 +434,7 @@ func TestEventImport(t *testing.T) {
 		r = postMultipart(t, ts, staff, "/admin/bellerive/events/import", form("url", "file:///etc/passwd"))
 		mustContain(t, "file URL", r.Body, "Seules les adresses https://")
 		mustNotContain(t, "file URL", r.Body, "%!")
-		ts.App.Fetcher = app.AgendaFetcher{Client: safehttp.New(safehttp.Options{Insecure: true})}
+		ts.App.Events.Fetcher = events.AgendaFetcher{Client: safehttp.New(safehttp.Options{Insecure: true})}
 		r = postMultipart(t, ts, staff, "/admin/bellerive/events/import", form("url", srv.URL))
 		mustContain(t, "URL import", r.Body, "Import terminé — créés : 2,")
 	})

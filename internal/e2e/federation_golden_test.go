@@ -13,7 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/events"
+	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
@@ -64,7 +65,7 @@ func TestFederationGolden(t *testing.T) {
 	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
 		ctx := context.Background()
 		ts, org, admin := goldenTown(t, engine)
-		topic, err := ts.App.SaveTopic(ctx, admin.ID, org.ID, "", app.TagInput{Name: "Vie associative", Slug: "associations"})
+		topic, err := ts.App.Publishing.SaveTopic(ctx, admin.ID, org.ID, "", publishing.TagInput{Name: "Vie associative", Slug: "associations"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -79,12 +80,12 @@ func TestFederationGolden(t *testing.T) {
 			a["preferredUsername"] != "bellerive" || !strings.Contains(pk["publicKeyPem"].(string), "BEGIN PUBLIC KEY") {
 			t.Fatalf("actor shape: %v", a)
 		}
-		res, err := ts.App.SavePublication(ctx, admin.ID, org.ID, app.PubInput{Kind: model.KindNews, Title: "Forum des associations",
+		res, err := ts.App.Publishing.SavePublication(ctx, admin.ID, org.ID, model.PubInput{Kind: model.KindNews, Title: "Forum des associations",
 			Summary: "Samedi au gymnase.", Body: "Venez **nombreux** au forum.", TopicIDs: []string{topic.ID}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := ts.App.Transition(ctx, admin.ID, org.ID, res.Publication.ID, app.TransitionInput{Action: app.ActPublish})
+		p, err := ts.App.Publishing.Transition(ctx, admin.ID, org.ID, res.Publication.ID, publishing.TransitionInput{Action: publishing.ActPublish})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,8 +106,8 @@ func TestFederationGolden(t *testing.T) {
 		}
 
 		// An event goes out as Mobilizon sends them.
-		ev, err := ts.App.SaveEvent(ctx, admin.ID, org.ID, app.PubInput{Title: "Fête de la musique", Summary: "Concerts.",
-			Body: "Concerts place de la République."}, app.EventInput{StartDate: "2026-06-21", StartTime: "18:00",
+		ev, err := ts.App.Events.SaveEvent(ctx, admin.ID, org.ID, model.PubInput{Title: "Fête de la musique", Summary: "Concerts.",
+			Body: "Concerts place de la République."}, events.EventInput{StartDate: "2026-06-21", StartTime: "18:00",
 			EndDate: "2026-06-21", EndTime: "23:00", PlaceName: "Place de la République", PlaceAddress: "1 place de la République, 37999 Bellerive",
 			Attendance: "in_person", Free: true, OrganiserKind: "org", JoinMode: "restricted", Capacity: "300"})
 		if err != nil {
@@ -129,10 +130,10 @@ func TestFederationGolden(t *testing.T) {
 		// Cancelling it once published sends an Update of the Event whose
 		// ical:status is CANCELLED (Mobilizon) and whose summary (Mastodon)
 		// and content (Mobilizon) open with the status and its note.
-		if _, err := ts.App.Transition(ctx, admin.ID, org.ID, ev.Publication.ID, app.TransitionInput{Action: app.ActPublish}); err != nil {
+		if _, err := ts.App.Publishing.Transition(ctx, admin.ID, org.ID, ev.Publication.ID, publishing.TransitionInput{Action: publishing.ActPublish}); err != nil {
 			t.Fatal(err)
 		}
-		if err := ts.App.SetEventStatus(ctx, admin.ID, org.ID, ev.Publication.ID, model.EventCancelled, "Alerte orage : concerts annulés."); err != nil {
+		if err := ts.App.Events.SetEventStatus(ctx, admin.ID, org.ID, ev.Publication.ID, model.EventCancelled, "Alerte orage : concerts annulés."); err != nil {
 			t.Fatal(err)
 		}
 		var body string
@@ -170,23 +171,23 @@ func goldenTown(t *testing.T, engine store.Engine) (*testserver.TS, model.Organi
 
 // weeklyMarket is a market every week from first (Paris), three hours long,
 // six dates.
-func weeklyMarket(first time.Time) app.EventInput {
+func weeklyMarket(first time.Time) events.EventInput {
 	first = first.In(dates.Paris)
-	return app.EventInput{StartDate: first.Format(app.LocalDate), StartTime: first.Format("15:04"),
-		EndDate: first.Format(app.LocalDate), EndTime: first.Add(3 * time.Hour).Format("15:04"), PlaceName: "Place du Marché",
+	return events.EventInput{StartDate: first.Format(dates.LocalDate), StartTime: first.Format("15:04"),
+		EndDate: first.Format(dates.LocalDate), EndTime: first.Add(3 * time.Hour).Format("15:04"), PlaceName: "Place du Marché",
 		Attendance: "in_person", Free: true, OrganiserKind: "org", JoinMode: "free", RecurFreq: "weekly",
 		RecurWeekdays: []string{fmt.Sprint(int(first.Weekday()))}, RecurCount: "6"}
 }
 
 // publishEvent saves an event and publishes it.
-func publishEvent(t *testing.T, ts *testserver.TS, adminID, orgID string, in app.PubInput, ein app.EventInput) model.Publication {
+func publishEvent(t *testing.T, ts *testserver.TS, adminID, orgID string, in model.PubInput, ein events.EventInput) model.Publication {
 	t.Helper()
 	ctx := context.Background()
-	res, err := ts.App.SaveEvent(ctx, adminID, orgID, in, ein)
+	res, err := ts.App.Events.SaveEvent(ctx, adminID, orgID, in, ein)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := ts.App.Transition(ctx, adminID, orgID, res.Publication.ID, app.TransitionInput{Action: app.ActPublish})
+	p, err := ts.App.Publishing.Transition(ctx, adminID, orgID, res.Publication.ID, publishing.TransitionInput{Action: publishing.ActPublish})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +232,7 @@ func TestFederationOccurrenceGolden(t *testing.T) {
 		if _, err := ts.App.Fediverse.OrgActorDoc(ctx, org); err != nil { // someone looked it up: followers are possible
 			t.Fatal(err)
 		}
-		id := publishEvent(t, ts, admin.ID, org.ID, app.PubInput{Title: "Marché du samedi", Summary: "Producteurs locaux.",
+		id := publishEvent(t, ts, admin.ID, org.ID, model.PubInput{Title: "Marché du samedi", Summary: "Producteurs locaux.",
 			Body: "Fruits, légumes et fromages."}, weeklyMarket(time.Date(2026, 6, 6, 9, 0, 0, 0, dates.Paris))).ID
 		if _, n := lastOutbox(t, ts, id, "Update"); n != 0 {
 			t.Fatalf("%d Updates before any change", n)
@@ -240,8 +241,8 @@ func TestFederationOccurrenceGolden(t *testing.T) {
 		sat := func(day, hour int) time.Time { return time.Date(2026, 6, day, hour, 0, 0, 0, paris).UTC() }
 
 		// Cancel Saturday 13 June.
-		cancel := app.ExceptionInput{OriginalStart: sat(13, 9), Cancel: true, Note: "Brocante sur la place."}
-		if err := ts.App.SetException(ctx, admin.ID, org.ID, id, cancel); err != nil {
+		cancel := events.ExceptionInput{OriginalStart: sat(13, 9), Cancel: true, Note: "Brocante sur la place."}
+		if err := ts.App.Events.SetException(ctx, admin.ID, org.ID, id, cancel); err != nil {
 			t.Fatal(err)
 		}
 		u, n := lastOutbox(t, ts, id, "Update")
@@ -261,7 +262,7 @@ func TestFederationOccurrenceGolden(t *testing.T) {
 		}
 
 		// The same click again: refused as already done, nothing queued.
-		if err := ts.App.SetException(ctx, admin.ID, org.ID, id, cancel); !errors.Is(err, model.ErrConflict) {
+		if err := ts.App.Events.SetException(ctx, admin.ID, org.ID, id, cancel); !errors.Is(err, model.ErrConflict) {
 			t.Fatalf("second identical cancellation: %v, want ErrConflict", err)
 		}
 		if _, n := lastOutbox(t, ts, id, "Update"); n != 1 {
@@ -270,10 +271,10 @@ func TestFederationOccurrenceGolden(t *testing.T) {
 
 		// Two clicks at the same moment on another date: one change, one
 		// Update (the event row's lock makes the second see the first).
-		twice := app.ExceptionInput{OriginalStart: sat(27, 9), Cancel: true}
+		twice := events.ExceptionInput{OriginalStart: sat(27, 9), Cancel: true}
 		errs := make(chan error, 2)
 		for range 2 {
-			go func() { errs <- ts.App.SetException(ctx, admin.ID, org.ID, id, twice) }()
+			go func() { errs <- ts.App.Events.SetException(ctx, admin.ID, org.ID, id, twice) }()
 		}
 		e1, e2 := <-errs, <-errs
 		if (e1 == nil) == (e2 == nil) || !errors.Is(errors.Join(e1, e2), model.ErrConflict) {
@@ -286,7 +287,7 @@ func TestFederationOccurrenceGolden(t *testing.T) {
 		if err != nil || len(xs) != 2 {
 			t.Fatalf("exceptions: %v %v", xs, err)
 		}
-		if err := ts.App.RemoveException(ctx, admin.ID, org.ID, id, xs[1].ID); err != nil {
+		if err := ts.App.Events.RemoveException(ctx, admin.ID, org.ID, id, xs[1].ID); err != nil {
 			t.Fatal(err)
 		}
 
@@ -294,8 +295,8 @@ func TestFederationOccurrenceGolden(t *testing.T) {
 		// June, 13 June being cancelled. Moving 20 June to Sunday 21 at
 		// 10:00 makes that the next date.
 		ts.Clock.Set(time.Date(2026, 6, 8, 8, 0, 0, 0, time.UTC))
-		move := app.ExceptionInput{OriginalStart: sat(20, 9), StartDate: "2026-06-21", StartTime: "10:00"}
-		if err := ts.App.SetException(ctx, admin.ID, org.ID, id, move); err != nil {
+		move := events.ExceptionInput{OriginalStart: sat(20, 9), StartDate: "2026-06-21", StartTime: "10:00"}
+		if err := ts.App.Events.SetException(ctx, admin.ID, org.ID, id, move); err != nil {
 			t.Fatal(err)
 		}
 		u, n = lastOutbox(t, ts, id, "Update")
@@ -307,7 +308,7 @@ func TestFederationOccurrenceGolden(t *testing.T) {
 			!strings.Contains(o["content"].(string), "<li>dimanche 21 juin, de 10 h à 13 h (horaire modifié)</li>") {
 			t.Fatalf("Update of the moved date (%d Updates): %v", n, u)
 		}
-		if err := ts.App.SetException(ctx, admin.ID, org.ID, id, move); !errors.Is(err, model.ErrConflict) {
+		if err := ts.App.Events.SetException(ctx, admin.ID, org.ID, id, move); !errors.Is(err, model.ErrConflict) {
 			t.Fatalf("second identical move: %v, want ErrConflict", err)
 		}
 
@@ -316,10 +317,10 @@ func TestFederationOccurrenceGolden(t *testing.T) {
 		if err != nil || len(xs) != 2 {
 			t.Fatalf("exceptions: %v %v", xs, err)
 		}
-		if err := ts.App.RemoveException(ctx, admin.ID, org.ID, id, xs[0].ID); err != nil {
+		if err := ts.App.Events.RemoveException(ctx, admin.ID, org.ID, id, xs[0].ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := ts.App.RemoveException(ctx, admin.ID, org.ID, id, xs[0].ID); !errors.Is(err, model.ErrNotFound) {
+		if err := ts.App.Events.RemoveException(ctx, admin.ID, org.ID, id, xs[0].ID); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("second restore: %v, want ErrNotFound", err)
 		}
 		u, n = lastOutbox(t, ts, id, "Update")

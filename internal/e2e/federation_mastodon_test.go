@@ -14,6 +14,8 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/events"
+	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -61,7 +63,7 @@ func TestMastodonCompatibility(t *testing.T) {
 		A := testserver.Start(t, testserver.Options{Engine: engine, FederationInsecure: true})
 		org := A.Org(t, "bellerive")
 		admin := A.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
-		topic, err := A.App.SaveTopic(ctx, admin.ID, org.ID, "", app.TagInput{Name: "Vie associative", Slug: "associations"})
+		topic, err := A.App.Publishing.SaveTopic(ctx, admin.ID, org.ID, "", publishing.TagInput{Name: "Vie associative", Slug: "associations"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,17 +73,17 @@ func TestMastodonCompatibility(t *testing.T) {
 		if err := png.Encode(&png64, img); err != nil {
 			t.Fatal(err)
 		}
-		m, err := A.App.UploadImage(ctx, admin.ID, org.ID, "forum.png", png64.Bytes(), "Stands des associations au gymnase")
+		m, err := A.App.Publishing.UploadImage(ctx, admin.ID, org.ID, "forum.png", png64.Bytes(), "Stands des associations au gymnase")
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := A.App.SavePublication(ctx, admin.ID, org.ID, app.PubInput{Kind: model.KindNews, Title: "Forum des associations",
+		res, err := A.App.Publishing.SavePublication(ctx, admin.ID, org.ID, model.PubInput{Kind: model.KindNews, Title: "Forum des associations",
 			Summary: "Samedi au gymnase.", Body: "## Programme\n\nVenez **nombreux** : [inscriptions](https://asso.example/forum).\n\n- stands\n- démonstrations",
 			TopicIDs: []string{topic.ID}, ImageID: m.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := A.App.Transition(ctx, admin.ID, org.ID, res.Publication.ID, app.TransitionInput{Action: app.ActPublish})
+		p, err := A.App.Publishing.Transition(ctx, admin.ID, org.ID, res.Publication.ID, publishing.TransitionInput{Action: publishing.ActPublish})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -138,12 +140,12 @@ func TestMastodonCompatibility(t *testing.T) {
 		}
 
 		// An alert: a Note opening with its level, no content warning.
-		al, err := A.App.SavePublication(ctx, admin.ID, org.ID, app.PubInput{Kind: model.KindAlert, Title: "Crue de la Loire",
+		al, err := A.App.Publishing.SavePublication(ctx, admin.ID, org.ID, model.PubInput{Kind: model.KindAlert, Title: "Crue de la Loire",
 			Summary: "Évitez les quais.", Body: "Montée des eaux attendue cette nuit.", AlertLevel: "urgence"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ap, err := A.App.Transition(ctx, admin.ID, org.ID, al.Publication.ID, app.TransitionInput{Action: app.ActPublish})
+		ap, err := A.App.Publishing.Transition(ctx, admin.ID, org.ID, al.Publication.ID, publishing.TransitionInput{Action: publishing.ActPublish})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -157,8 +159,8 @@ func TestMastodonCompatibility(t *testing.T) {
 		}
 
 		// An event: Mastodon converts it to its name, summary and link.
-		ev, err := A.App.SaveEvent(ctx, admin.ID, org.ID, app.PubInput{Title: "Fête de la musique", Summary: "Concerts.",
-			Body: "Concerts place de la République."}, app.EventInput{StartDate: "2026-06-21", StartTime: "18:00",
+		ev, err := A.App.Events.SaveEvent(ctx, admin.ID, org.ID, model.PubInput{Title: "Fête de la musique", Summary: "Concerts.",
+			Body: "Concerts place de la République."}, events.EventInput{StartDate: "2026-06-21", StartTime: "18:00",
 			EndDate: "2026-06-21", EndTime: "23:00", PlaceName: "Place de la République", Attendance: "in_person",
 			Free: true, OrganiserKind: "org", JoinMode: "free"})
 		if err != nil {

@@ -10,7 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/events"
+	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
@@ -489,9 +490,9 @@ func TestFederationPeerMobilizon(t *testing.T) {
 		// of it, delivered to the actor's inbox; a Join left unanswered
 		// stays pending in Mobilizon.
 		admin := A.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
-		day := time.Now().In(dates.Paris).AddDate(0, 0, 10).Format(app.LocalDate)
-		ev := publishEvent(t, A, admin.ID, e.org.ID, app.PubInput{Title: "Fête du quai", Summary: "Concerts."},
-			app.EventInput{StartDate: day, StartTime: "18:00", EndDate: day, EndTime: "23:00", PlaceName: "Place de la République",
+		day := time.Now().In(dates.Paris).AddDate(0, 0, 10).Format(dates.LocalDate)
+		ev := publishEvent(t, A, admin.ID, e.org.ID, model.PubInput{Title: "Fête du quai", Summary: "Concerts."},
+			events.EventInput{StartDate: day, StartTime: "18:00", EndDate: day, EndTime: "23:00", PlaceName: "Place de la République",
 				Attendance: "in_person", Free: true, OrganiserKind: "org", JoinMode: "free"})
 		e.expect(peerDoc{file: "join.json", values: [][2]string{{"https://mobilizon.org/@tcit", "{{actor}}"},
 			{"https://pleroma.mkljczk.pl/objects/b800bdb9-2cbb-40b6-9b29-196cfbd42398", "{{parvis}}/bellerive/p/" + ev.Slug}},
@@ -530,7 +531,7 @@ func TestFederationPeerGoToSocialCaptured(t *testing.T) {
 		}
 		e := startPeer(t, A, "gotosocial", cap("actor.json"), ptr(cap("main_key.json")))
 		admin := A.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
-		topic, err := A.App.SaveTopic(ctx, admin.ID, e.org.ID, "", app.TagInput{Name: "Travaux", Slug: "travaux"})
+		topic, err := A.App.Publishing.SaveTopic(ctx, admin.ID, e.org.ID, "", publishing.TagInput{Name: "Travaux", Slug: "travaux"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/events"
 	"github.com/parvis/parvis/internal/app/fediverse"
+	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
@@ -90,7 +92,7 @@ func TestFederationTwoInstances(t *testing.T) {
 	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
 		ctx := context.Background()
 		A, B, org, admin := federatedPair(t, engine)
-		travaux, err := A.App.SaveTopic(ctx, admin.ID, org.ID, "", app.TagInput{Name: "Travaux", Slug: "travaux"})
+		travaux, err := A.App.Publishing.SaveTopic(ctx, admin.ID, org.ID, "", publishing.TagInput{Name: "Travaux", Slug: "travaux"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -147,12 +149,12 @@ func TestFederationTwoInstances(t *testing.T) {
 		}
 
 		// A publishes; B receives the Create and the topic's Announce.
-		res, err := A.App.SavePublication(ctx, admin.ID, org.ID, app.PubInput{Kind: model.KindNews, Title: "Travaux rue des Écoles",
+		res, err := A.App.Publishing.SavePublication(ctx, admin.ID, org.ID, model.PubInput{Kind: model.KindNews, Title: "Travaux rue des Écoles",
 			Summary: "La rue sera fermée.", Body: "La rue des Écoles sera **fermée** du 3 au 7 juin.", TopicIDs: []string{travaux.ID}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		pub, err := A.App.Transition(ctx, admin.ID, org.ID, res.Publication.ID, app.TransitionInput{Action: app.ActPublish})
+		pub, err := A.App.Publishing.Transition(ctx, admin.ID, org.ID, res.Publication.ID, publishing.TransitionInput{Action: publishing.ActPublish})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -251,21 +253,21 @@ func TestFederationTwoInstances(t *testing.T) {
 		})
 
 		// An edit of the publication sends an Update; withdrawing it, a Delete.
-		in := app.PubInputOf(pub)
+		in := publishing.PubInputOf(pub)
 		in.Title = "Travaux rue des Écoles : dates changées"
-		if _, err := A.App.SavePublication(ctx, admin.ID, org.ID, in); err != nil {
+		if _, err := A.App.Publishing.SavePublication(ctx, admin.ID, org.ID, in); err != nil {
 			t.Fatal(err)
 		}
 		inboxHas(t, B, claire.ID, "Update", `"id":"`+pubURI+`"`, "dates changées")
-		if _, err := A.App.Transition(ctx, admin.ID, org.ID, pub.ID, app.TransitionInput{Action: app.ActUnpublish}); err != nil {
+		if _, err := A.App.Publishing.Transition(ctx, admin.ID, org.ID, pub.ID, publishing.TransitionInput{Action: publishing.ActUnpublish}); err != nil {
 			t.Fatal(err)
 		}
 		inboxHas(t, B, claire.ID, "Delete", `"type":"Tombstone"`, pubURI)
 
 		// An event goes out as an Event; postponing, putting it back on
 		// and cancelling it each send an Update with its ical:status.
-		evPub := publishEvent(t, A, admin.ID, org.ID, app.PubInput{Title: "Fête de la musique", Summary: "Concerts.",
-			Body: "Concerts place de la République."}, app.EventInput{StartDate: "2026-06-21", StartTime: "18:00",
+		evPub := publishEvent(t, A, admin.ID, org.ID, model.PubInput{Title: "Fête de la musique", Summary: "Concerts.",
+			Body: "Concerts place de la République."}, events.EventInput{StartDate: "2026-06-21", StartTime: "18:00",
 			EndDate: "2026-06-21", EndTime: "23:00", PlaceName: "Place de la République", Attendance: "in_person",
 			Free: true, OrganiserKind: "org", JoinMode: "free"})
 		evURI := A.URL + "/bellerive/p/" + evPub.Slug
@@ -280,7 +282,7 @@ func TestFederationTwoInstances(t *testing.T) {
 			{model.EventCancelled, "Annulée par arrêté préfectoral.", "CANCELLED", "<p><strong>Annulé</strong> — Annulée par arrêté préfectoral.</p>"},
 		}
 		for _, st := range steps {
-			if err := A.App.SetEventStatus(ctx, admin.ID, org.ID, evPub.ID, st.status, st.note); err != nil {
+			if err := A.App.Events.SetEventStatus(ctx, admin.ID, org.ID, evPub.ID, st.status, st.note); err != nil {
 				t.Fatalf("%s: %v", st.status, err)
 			}
 			inboxHas(t, B, claire.ID, "Update", `"type":"Event"`, `"id":"`+evURI+`"`, `"ical:status":"`+st.ical+`"`,
@@ -309,7 +311,7 @@ func TestFederationOccurrenceChanges(t *testing.T) {
 		first := time.Now().In(dates.Paris).AddDate(0, 0, 7)
 		first = time.Date(first.Year(), first.Month(), first.Day(), 9, 0, 0, 0, dates.Paris)
 		date := func(weeks int) time.Time { return first.AddDate(0, 0, 7*weeks) }
-		pub := publishEvent(t, A, admin.ID, org.ID, app.PubInput{Title: "Marché du soir", Summary: "Producteurs locaux.",
+		pub := publishEvent(t, A, admin.ID, org.ID, model.PubInput{Title: "Marché du soir", Summary: "Producteurs locaux.",
 			Body: "Fruits et légumes."}, weeklyMarket(first))
 		evURI := A.URL + "/bellerive/p/" + pub.Slug
 		inboxHas(t, B, claire.ID, "Create", `"type":"Event"`, `"id":"`+evURI+`"`)
@@ -318,11 +320,11 @@ func TestFederationOccurrenceChanges(t *testing.T) {
 		}
 
 		// Cancel the second date; the same click again sends nothing.
-		cancel := app.ExceptionInput{OriginalStart: date(1).UTC(), Cancel: true, Note: "Brocante sur la place."}
-		if err := A.App.SetException(ctx, admin.ID, org.ID, pub.ID, cancel); err != nil {
+		cancel := events.ExceptionInput{OriginalStart: date(1).UTC(), Cancel: true, Note: "Brocante sur la place."}
+		if err := A.App.Events.SetException(ctx, admin.ID, org.ID, pub.ID, cancel); err != nil {
 			t.Fatal(err)
 		}
-		if err := A.App.SetException(ctx, admin.ID, org.ID, pub.ID, cancel); !errors.Is(err, model.ErrConflict) {
+		if err := A.App.Events.SetException(ctx, admin.ID, org.ID, pub.ID, cancel); !errors.Is(err, model.ErrConflict) {
 			t.Fatalf("repeated cancellation: %v, want ErrConflict", err)
 		}
 		inboxHas(t, B, claire.ID, "Update", `"type":"Event"`, `"id":"`+evURI+`"`,
@@ -331,8 +333,8 @@ func TestFederationOccurrenceChanges(t *testing.T) {
 
 		// Move the third date to the next day at 10:00.
 		moved := date(2).AddDate(0, 0, 1).Add(time.Hour)
-		move := app.ExceptionInput{OriginalStart: date(2).UTC(), StartDate: moved.Format(app.LocalDate), StartTime: "10:00"}
-		if err := A.App.SetException(ctx, admin.ID, org.ID, pub.ID, move); err != nil {
+		move := events.ExceptionInput{OriginalStart: date(2).UTC(), StartDate: moved.Format(dates.LocalDate), StartTime: "10:00"}
+		if err := A.App.Events.SetException(ctx, admin.ID, org.ID, pub.ID, move); err != nil {
 			t.Fatal(err)
 		}
 		inboxHas(t, B, claire.ID, "Update", `"id":"`+evURI+`"`, `"summary":"Date déplacée — `+when(moved, 3)+`, au lieu du `,
@@ -343,10 +345,10 @@ func TestFederationOccurrenceChanges(t *testing.T) {
 		if err != nil || len(xs) != 2 {
 			t.Fatalf("exceptions: %v %v", xs, err)
 		}
-		if err := A.App.RemoveException(ctx, admin.ID, org.ID, pub.ID, xs[0].ID); err != nil {
+		if err := A.App.Events.RemoveException(ctx, admin.ID, org.ID, pub.ID, xs[0].ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := A.App.RemoveException(ctx, admin.ID, org.ID, pub.ID, xs[0].ID); !errors.Is(err, model.ErrNotFound) {
+		if err := A.App.Events.RemoveException(ctx, admin.ID, org.ID, pub.ID, xs[0].ID); !errors.Is(err, model.ErrNotFound) {
 			t.Fatalf("repeated restore: %v, want ErrNotFound", err)
 		}
 		inboxHas(t, B, claire.ID, "Update", `"id":"`+evURI+`"`, `"summary":"Date rétablie — `+when(date(1), 3)+`.`)

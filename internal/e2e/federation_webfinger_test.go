@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -68,12 +68,12 @@ func TestWebFingerInstanceActor(t *testing.T) {
 		B := testserver.Start(t, testserver.Options{Engine: engine, BaseURL: "http://bellerive.fr"})
 		org := B.Org(t, "bellerive")
 		admin := B.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
-		_, err := B.App.SaveTopic(ctx, admin.ID, org.ID, "", app.TagInput{Name: "France", Slug: "fr"})
+		_, err := B.App.Publishing.SaveTopic(ctx, admin.ID, org.ID, "", publishing.TagInput{Name: "France", Slug: "fr"})
 		var fe *model.FieldError
 		if !errors.As(err, &fe) || fe.Field != "slug" || fe.Code != "tag.error.slug_host" {
 			t.Fatalf("topic spelling the host: %v", err)
 		}
-		if _, err := B.App.SaveTopic(ctx, admin.ID, org.ID, "", app.TagInput{Name: "Travaux", Slug: "travaux"}); err != nil {
+		if _, err := B.App.Publishing.SaveTopic(ctx, admin.ID, org.ID, "", publishing.TagInput{Name: "Travaux", Slug: "travaux"}); err != nil {
 			t.Fatal(err)
 		}
 		// A topic made before the server took this name (written by hand

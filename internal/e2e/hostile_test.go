@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/events"
 	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/app/organisations"
 	"github.com/parvis/parvis/internal/model"
@@ -367,7 +367,7 @@ func TestSubscriptionFormIsLimitedPerClient(t *testing.T) {
 	})
 }
 
-// Issue 15 (5): a large agenda is written in chunks of app.ImportChunk
+// Issue 15 (5): a large agenda is written in chunks of events.ImportChunk
 // events, each its own transaction, after the whole file was checked: all
 // events arrive, counted once, with one journal entry.
 func TestLargeAgendaImportIsWrittenInChunks(t *testing.T) {
@@ -375,8 +375,8 @@ func TestLargeAgendaImportIsWrittenInChunks(t *testing.T) {
 		ts := testserver.Start(t, testserver.Options{Engine: engine})
 		org := ts.Org(t, "bellerive")
 		staff := ts.Staff(t, "com@bellerive.test", "bellerive", model.RoleManager)
-		n := 2*app.ImportChunk + 7
-		res, err := ts.App.ImportEvents(context.Background(), staff.ID, org.ID, app.ImportInput{Source: "agenda.ics", Data: agenda(n, 2, "Atelier ouvert à tous.")})
+		n := 2*events.ImportChunk + 7
+		res, err := ts.App.Events.ImportEvents(context.Background(), staff.ID, org.ID, events.ImportInput{Source: "agenda.ics", Data: agenda(n, 2, "Atelier ouvert à tous.")})
 		if err != nil || res.Created != n {
 			t.Fatalf("import = %+v, %v; want %d created", res, err, n)
 		}
@@ -391,7 +391,7 @@ func TestLargeAgendaImportIsWrittenInChunks(t *testing.T) {
 		// A file refused as a whole (one bad event at the end) writes nothing.
 		bad := strings.Replace(string(agenda(n, 2, "x")), fmt.Sprintf("UID:ev-%d@bench.example\r\n", n-1), "", 1)
 		bad = strings.ReplaceAll(bad, "@bench.example", "@autre.example")
-		if _, err := ts.App.ImportEvents(context.Background(), staff.ID, org.ID, app.ImportInput{Source: "bad.ics", Data: []byte(bad)}); err == nil {
+		if _, err := ts.App.Events.ImportEvents(context.Background(), staff.ID, org.ID, events.ImportInput{Source: "bad.ics", Data: []byte(bad)}); err == nil {
 			t.Fatal("a file with an event without UID was imported")
 		}
 		if got := countEvents(t, ts, org.ID); got != n {

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -34,7 +33,7 @@ func TestPublicationShowsItsIllustrationWithResizedCopies(t *testing.T) {
 			t.Fatal(err)
 		}
 		editor := ts.Staff(t, "redaction@ville-test.test", "ville-test", model.RoleEditor)
-		m, err := ts.App.UploadImage(context.Background(), editor.ID, org.ID, "quai.png", b.Bytes(), "Le quai du Port inondé")
+		m, err := ts.App.Publishing.UploadImage(context.Background(), editor.ID, org.ID, "quai.png", b.Bytes(), "Le quai du Port inondé")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,7 +72,7 @@ func TestImagesInTheTextGetTheirSizeAndCopies(t *testing.T) {
 		}
 		ctx := context.Background()
 		editor := ts.Staff(t, "redaction@ville-test.test", "ville-test", model.RoleEditor)
-		m, err := ts.App.UploadImage(ctx, editor.ID, org.ID, "plan.png", b.Bytes(), "Plan de la déviation")
+		m, err := ts.App.Publishing.UploadImage(ctx, editor.ID, org.ID, "plan.png", b.Bytes(), "Plan de la déviation")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,11 +82,11 @@ func TestImagesInTheTextGetTheirSizeAndCopies(t *testing.T) {
 		if err := png.Encode(&b, img); err != nil {
 			t.Fatal(err)
 		}
-		foreign, err := ts.App.UploadImage(ctx, stranger.ID, other.ID, "autre.png", b.Bytes(), "Une autre image")
+		foreign, err := ts.App.Publishing.UploadImage(ctx, stranger.ID, other.ID, "autre.png", b.Bytes(), "Une autre image")
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := ts.App.SavePublication(ctx, editor.ID, org.ID, app.PubInput{Kind: model.KindNews, Title: "Déviation",
+		res, err := ts.App.Publishing.SavePublication(ctx, editor.ID, org.ID, model.PubInput{Kind: model.KindNews, Title: "Déviation",
 			Body: "Le plan :\n\n![Plan de la déviation](/media/" + m.Path + ")\n\n![Ailleurs](/media/" + foreign.Path + ")"})
 		if err != nil {
 			t.Fatal(err)

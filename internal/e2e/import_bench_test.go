@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/events"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -56,7 +56,7 @@ func benchImport(b *testing.B, engine store.Engine, data []byte, refused bool) {
 	staff := ts.Staff(b, "com@bellerive.test", "bellerive", model.RoleManager)
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		_, err := ts.App.ImportEvents(ctx, staff.ID, org.ID, app.ImportInput{Source: "bench.ics", Data: data})
+		_, err := ts.App.Events.ImportEvents(ctx, staff.ID, org.ID, events.ImportInput{Source: "bench.ics", Data: data})
 		if (err != nil) != refused {
 			b.Fatalf("import: %v", err)
 		}

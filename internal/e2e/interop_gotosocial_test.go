@@ -26,6 +26,8 @@ import (
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/events"
+	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/federation"
 	"github.com/parvis/parvis/internal/model"
@@ -536,11 +538,11 @@ func TestInteropGoToSocial(t *testing.T) {
 			t.Fatal(err)
 		}
 		const alt = "Le quai de Loire barré par des barrières de chantier"
-		m, err := A.App.UploadImage(ctx, admin.ID, org.ID, "quai.png", png1.Bytes(), alt)
+		m, err := A.App.Publishing.UploadImage(ctx, admin.ID, org.ID, "quai.png", png1.Bytes(), alt)
 		if err != nil {
 			t.Fatal(err)
 		}
-		pub := savePublished(t, A, admin.ID, org.ID, app.PubInput{Kind: model.KindNews, Title: "Travaux sur le quai de Loire",
+		pub := savePublished(t, A, admin.ID, org.ID, model.PubInput{Kind: model.KindNews, Title: "Travaux sur le quai de Loire",
 			Summary: "Le quai sera fermé trois jours.", Body: "Le quai de Loire sera **fermé** du 3 au 5 juin pour réfection.",
 			TopicIDs: []string{topic.ID}, ImageID: m.ID})
 		pubURI := A.URL + "/bellerive/p/" + pub.Slug
@@ -558,7 +560,7 @@ func TestInteropGoToSocial(t *testing.T) {
 		pubStatus := st.ID
 
 		// 3. An alert shows its level first, without a content warning.
-		alert := savePublished(t, A, admin.ID, org.ID, app.PubInput{Kind: model.KindAlert, Title: "Crue de la Loire",
+		alert := savePublished(t, A, admin.ID, org.ID, model.PubInput{Kind: model.KindAlert, Title: "Crue de la Loire",
 			AlertLevel: string(model.AlertVigilance), Summary: "Le niveau monte.", Body: "Évitez les berges jusqu'à nouvel ordre."})
 		st = g.homeStatus(t, A.URL+"/bellerive/p/"+alert.Slug)
 		t.Logf("alert in GoToSocial: spoiler %q, text %q", st.SpoilerText, text(st.Content))
@@ -573,9 +575,9 @@ func TestInteropGoToSocial(t *testing.T) {
 		// (GoToSocial reads neither startTime nor location).
 		day := time.Now().In(dates.Paris).AddDate(0, 0, 10)
 		start := time.Date(day.Year(), day.Month(), day.Day(), 18, 0, 0, 0, dates.Paris)
-		ev := publishEvent(t, A, admin.ID, org.ID, app.PubInput{Title: "Fête du quai", Summary: "Concerts en plein air.",
-			Body: "Concerts sur le quai rénové."}, app.EventInput{StartDate: start.Format(app.LocalDate), StartTime: "18:00",
-			EndDate: start.Format(app.LocalDate), EndTime: "23:00", PlaceName: "Place de la République", Attendance: "in_person",
+		ev := publishEvent(t, A, admin.ID, org.ID, model.PubInput{Title: "Fête du quai", Summary: "Concerts en plein air.",
+			Body: "Concerts sur le quai rénové."}, events.EventInput{StartDate: start.Format(dates.LocalDate), StartTime: "18:00",
+			EndDate: start.Format(dates.LocalDate), EndTime: "23:00", PlaceName: "Place de la République", Attendance: "in_person",
 			Free: true, OrganiserKind: "org", JoinMode: "free"})
 		st = g.homeStatus(t, A.URL+"/bellerive/p/"+ev.Slug)
 		shown := st.SpoilerText + "\n" + text(st.Content)
@@ -721,9 +723,9 @@ func TestInteropGoToSocial(t *testing.T) {
 		})
 
 		// 8. An edit shows as edited.
-		in := app.PubInputOf(pub)
+		in := publishing.PubInputOf(pub)
 		in.Title = "Travaux sur le quai de Loire : dates changées"
-		if _, err := A.App.SavePublication(ctx, admin.ID, org.ID, in); err != nil {
+		if _, err := A.App.Publishing.SavePublication(ctx, admin.ID, org.ID, in); err != nil {
 			t.Fatal(err)
 		}
 		var edited gtsStatus
@@ -735,7 +737,7 @@ func TestInteropGoToSocial(t *testing.T) {
 		})
 
 		// 9. Unpublishing deletes the status.
-		if _, err := A.App.Transition(ctx, admin.ID, org.ID, pub.ID, app.TransitionInput{Action: app.ActUnpublish}); err != nil {
+		if _, err := A.App.Publishing.Transition(ctx, admin.ID, org.ID, pub.ID, publishing.TransitionInput{Action: publishing.ActUnpublish}); err != nil {
 			t.Fatal(err)
 		}
 		eventually(t, "the status deleted in GoToSocial", func() bool {
@@ -757,14 +759,14 @@ func TestInteropGoToSocial(t *testing.T) {
 }
 
 // savePublished saves a publication through the editor's use case and publishes it.
-func savePublished(t *testing.T, ts *testserver.TS, adminID, orgID string, in app.PubInput) model.Publication {
+func savePublished(t *testing.T, ts *testserver.TS, adminID, orgID string, in model.PubInput) model.Publication {
 	t.Helper()
 	ctx := context.Background()
-	res, err := ts.App.SavePublication(ctx, adminID, orgID, in)
+	res, err := ts.App.Publishing.SavePublication(ctx, adminID, orgID, in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := ts.App.Transition(ctx, adminID, orgID, res.Publication.ID, app.TransitionInput{Action: app.ActPublish})
+	p, err := ts.App.Publishing.Transition(ctx, adminID, orgID, res.Publication.ID, publishing.TransitionInput{Action: publishing.ActPublish})
 	if err != nil {
 		t.Fatal(err)
 	}

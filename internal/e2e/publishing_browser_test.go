@@ -26,10 +26,10 @@ func TestPublishingInBrowser(t *testing.T) {
 	ts.Staff(t, "maire@bellerive.test", "bellerive", model.RoleValidator)
 	ts.Staff(t, "communication@bellerive.test", "bellerive", model.RoleManager)
 	admin := ts.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
-	if err := ts.App.SetValidationRequired(t.Context(), admin.ID, org.ID, map[model.PubKind]bool{model.KindNews: true}); err != nil {
+	if err := ts.App.Publishing.SetValidationRequired(t.Context(), admin.ID, org.ID, map[model.PubKind]bool{model.KindNews: true}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ts.App.SaveTopic(t.Context(), admin.ID, org.ID, "", appTag("Travaux")); err != nil {
+	if _, err := ts.App.Publishing.SaveTopic(t.Context(), admin.ID, org.ID, "", appTag("Travaux")); err != nil {
 		t.Fatal(err)
 	}
 	photo := filepath.Join(t.TempDir(), "chantier.png")

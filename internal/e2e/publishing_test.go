@@ -18,7 +18,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -473,7 +473,7 @@ func TestTopicsAndNeighbourhoods(t *testing.T) {
 			t.Fatal(err)
 		}
 		nb, _ := ts.Store.NeighbourhoodBySlug(ctx, org.ID, "les-tanneurs")
-		foreignTopic, err := ts.App.SaveTopic(ctx, ts.Staff(t, "admin@ailleurs.test", "ailleurs", model.RoleAdmin).ID, other.ID, "", app.TagInput{Name: "Culture"})
+		foreignTopic, err := ts.App.Publishing.SaveTopic(ctx, ts.Staff(t, "admin@ailleurs.test", "ailleurs", model.RoleAdmin).ID, other.ID, "", publishing.TagInput{Name: "Culture"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -508,4 +508,4 @@ func TestTopicsAndNeighbourhoods(t *testing.T) {
 	})
 }
 
-func appTag(name string) app.TagInput { return app.TagInput{Name: name} }
+func appTag(name string) publishing.TagInput { return publishing.TagInput{Name: name} }

@@ -251,3 +251,11 @@ func external(dest string) bool {
 	d := strings.ToLower(strings.TrimSpace(dest))
 	return strings.HasPrefix(d, "http://") || strings.HasPrefix(d, "https://") || strings.HasPrefix(d, "//")
 }
+
+// Rendered is a source and its rendering, made before the transaction that
+// saves it so that Markdown is never parsed while writers wait; the
+// transaction uses it only if the source is still Src.
+type Rendered struct {
+	Src    string
+	Result Result
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/events"
 	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -28,8 +29,8 @@ func runEvents(ctx context.Context, a *app.App, orgID string, n, batch int, topi
 	for done := 0; done < n; {
 		m := min(batch, n-done)
 		var (
-			pubs   []model.Publication
-			events []model.Event
+			pubs []model.Publication
+			evs  []model.Event
 		)
 		for i := range m {
 			k := done + i
@@ -55,18 +56,18 @@ func runEvents(ctx context.Context, a *app.App, orgID string, n, batch int, topi
 			if rng.IntN(5) == 0 {
 				e.JoinMode, e.Capacity = model.JoinRestricted, 10+rng.IntN(200)
 			}
-			pubs, events = append(pubs, p), append(events, e)
+			pubs, evs = append(pubs, p), append(evs, e)
 		}
 		err := a.Store.InTx(ctx, func(tx *store.Tx) error {
 			if err := tx.BulkInsertPublications(ctx, pubs); err != nil {
 				return err
 			}
 			var occs []model.Occurrence
-			for _, e := range events {
+			for _, e := range evs {
 				if err := tx.PutEvent(ctx, e); err != nil {
 					return err
 				}
-				o, _ := app.ExpandEvent(e, nil)
+				o, _ := events.ExpandEvent(e, nil)
 				occs = append(occs, o...)
 			}
 			occurrences += len(occs)

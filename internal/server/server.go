@@ -235,7 +235,7 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 	if !opt.NoWorkers {
 		// Scheduled publications whose job could not run (a database
 		// restored from a backup…) go out now, before serving.
-		if n, err := s.App.PublishDue(ctx); err != nil {
+		if n, err := s.App.Publishing.PublishDue(ctx); err != nil {
 			logger.Warn("publish due publications", "error", err)
 		} else if n > 0 {
 			logger.Info("published overdue scheduled publications", "count", n)
@@ -274,8 +274,8 @@ func (s *Server) workers(st *store.Store, sender mail.Sender, logger *slog.Logge
 	river.AddWorker(workers, &jobs.CleanupWorker{Run: a.Accounts.CleanupExpired})
 	river.AddWorker(workers, &jobs.OverdueDigestWorker{Run: a.Console.SendOverdueDigests})
 	river.AddWorker(workers, &jobs.FollowerSnapshotWorker{Run: a.Console.SnapshotFollowers})
-	river.AddWorker(workers, &jobs.PublishWorker{Publisher: a})
-	river.AddWorker(workers, &jobs.EventReminderWorker{Reminder: a})
+	river.AddWorker(workers, &jobs.PublishWorker{Publisher: a.Publishing})
+	river.AddWorker(workers, &jobs.EventReminderWorker{Reminder: a.Events})
 	river.AddWorker(workers, &jobs.MailingWorker{Mailer: a.Mailing})
 	river.AddWorker(workers, &jobs.FanOutWorker{Mailer: a.Mailing})
 	river.AddWorker(workers, &jobs.ThreadWorker{Mailer: a.Mailing})

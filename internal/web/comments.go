@@ -129,7 +129,7 @@ func (s *commentSection) FormOf(id string) *Form {
 // commentPublication returns the organisation's published publication {slug}.
 func (h *Handler) commentPublication(r *http.Request) (model.Organisation, model.Publication, error) {
 	org, _ := orgFrom(r.Context())
-	p, err := h.app.PublishedPublication(r.Context(), org.ID, r.PathValue("slug"))
+	p, err := h.app.Publishing.PublishedPublication(r.Context(), org.ID, r.PathValue("slug"))
 	return org, p, err
 }
 

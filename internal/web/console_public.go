@@ -86,7 +86,7 @@ func (h *Handler) askData(r *http.Request) (*askView, error) {
 	org, _ := orgFrom(r.Context())
 	d := &askView{Action: "/" + org.Handle + "/question"}
 	if slug := r.PathValue("slug"); slug != "" {
-		p, err := h.app.PublishedPublication(r.Context(), org.ID, slug)
+		p, err := h.app.Publishing.PublishedPublication(r.Context(), org.ID, slug)
 		if err != nil {
 			return nil, err
 		}

@@ -5,13 +5,13 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/events"
 	"github.com/parvis/parvis/internal/model"
 )
 
 // Events in the publication editor: an event is a publication of kind
 // "event" with more fields (templates/partials/events.html), saved by
-// app.SaveEvent in the same transaction as the publication.
+// app.Events.SaveEvent in the same transaction as the publication.
 
 // eventEditor is what the editor shows of an event beyond the form.
 type eventEditor struct {
@@ -56,11 +56,11 @@ func (h *Handler) eventForm(ctx context.Context, f *Form, p model.Publication) e
 		return nil
 	}
 	acct, _ := accountFrom(ctx)
-	e, err := h.app.PublicationEvent(ctx, acct.ID, p.OrgID, p.ID)
+	e, err := h.app.Publishing.PublicationEvent(ctx, acct.ID, p.OrgID, p.ID)
 	if err != nil {
 		return err
 	}
-	in := app.EventInputOf(e)
+	in := events.EventInputOf(e)
 	set := f.Values.Set
 	flag := func(k string, b bool) {
 		if b {
@@ -103,9 +103,9 @@ func (h *Handler) eventForm(ctx context.Context, f *Form, p model.Publication) e
 }
 
 // eventInputOf reads the event fields of the editor.
-func eventInputOf(f *Form) app.EventInput {
+func eventInputOf(f *Form) events.EventInput {
 	on := func(k string) bool { return f.Value(k) != "" }
-	return app.EventInput{StartDate: f.Value("start_date"), StartTime: f.Value("start_time"), EndDate: f.Value("end_date"),
+	return events.EventInput{StartDate: f.Value("start_date"), StartTime: f.Value("start_time"), EndDate: f.Value("end_date"),
 		EndTime: f.Value("end_time"), AllDay: on("all_day"), PlaceName: f.Value("place_name"),
 		PlaceAddress: f.Value("place_address"), Lat: f.Value("lat"), Lon: f.Value("lon"), Attendance: f.Value("attendance"),
 		OnlineURL: f.Value("online_url"), AccessWheelchair: on("access_wheelchair"), AccessSign: on("access_sign"),
@@ -119,11 +119,11 @@ func eventInputOf(f *Form) app.EventInput {
 
 // savePublication saves the editor's content: an event with its details,
 // any other kind as before.
-func (h *Handler) savePublication(ctx context.Context, actorID, orgID string, f *Form) (app.SaveResult, error) {
+func (h *Handler) savePublication(ctx context.Context, actorID, orgID string, f *Form) (model.SaveResult, error) {
 	if model.PubKind(f.Value("kind")) == model.KindEvent {
-		return h.app.SaveEvent(ctx, actorID, orgID, inputOf(f), eventInputOf(f))
+		return h.app.Events.SaveEvent(ctx, actorID, orgID, inputOf(f), eventInputOf(f))
 	}
-	return h.app.SavePublication(ctx, actorID, orgID, inputOf(f))
+	return h.app.Publishing.SavePublication(ctx, actorID, orgID, inputOf(f))
 }
 
 var weekdayOptions = func() []weekdayOption {
@@ -149,7 +149,7 @@ func (h *Handler) eventEditor(ctx context.Context, org model.Organisation, kind 
 		return nil, err
 	}
 	if p != nil {
-		if e, err := h.app.PublicationEvent(ctx, acct.ID, org.ID, p.ID); err == nil {
+		if e, err := h.app.Publishing.PublicationEvent(ctx, acct.ID, org.ID, p.ID); err == nil {
 			d.Event = &e
 		}
 	}

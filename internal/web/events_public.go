@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/events"
 	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/ical"
 	"github.com/parvis/parvis/internal/model"
@@ -101,7 +101,7 @@ func (h *Handler) loadEventData(r *http.Request, ev *isEvent) (*EventPageData, e
 	if a, ok := accountFrom(ctx); ok {
 		reader = &a
 	}
-	pe, err := h.app.PublicEvent(ctx, org.ID, p, reader)
+	pe, err := h.app.Events.PublicEvent(ctx, org.ID, p, reader)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +109,7 @@ func (h *Handler) loadEventData(r *http.Request, ev *isEvent) (*EventPageData, e
 	l := lang(r)
 	d := &EventPageData{Pub: p, Event: e, Topics: ev.Topics, Neighbourhoods: ev.Neighbourhoods,
 		Body:      template.HTML(p.BodyHTML), //nolint:gosec // rendered and sanitized on save
-		Organiser: app.OrganiserName(org, e), OSM: osmLink(e)}
+		Organiser: events.OrganiserName(org, e), OSM: osmLink(e)}
 	first := model.Occurrence{StartsAt: e.StartsAt, EndsAt: e.EndsAt}
 	for _, o := range occs {
 		if !o.Cancelled {
@@ -120,7 +120,7 @@ func (h *Handler) loadEventData(r *http.Request, ev *isEvent) (*EventPageData, e
 	d.Over = len(occs) == 0
 	d.When = dates.EventWhen(l, first.StartsAt, first.EndsAt, e.AllDay, now)
 	if e.Recurring() {
-		d.Repeats = app.RecurrenceText(l, e)
+		d.Repeats = events.RecurrenceText(l, e)
 		for _, o := range occs[:min(len(occs), 10)] {
 			d.Next = append(d.Next, OccurrenceView{Occurrence: o, When: dates.EventWhen(l, o.StartsAt, o.EndsAt, e.AllDay, now)})
 		}
@@ -258,7 +258,7 @@ func (h *Handler) eventJSONLD(o model.Organisation, d *EventPageData, occ model.
 // eventBySlug loads a published event for the POST handlers.
 func (h *Handler) eventBySlug(r *http.Request) (*isEvent, error) {
 	org, _ := orgFrom(r.Context())
-	p, topics, nbs, err := h.app.PublishedBySlug(r.Context(), org.ID, r.PathValue("slug"))
+	p, topics, nbs, err := h.app.Publishing.PublishedBySlug(r.Context(), org.ID, r.PathValue("slug"))
 	if err != nil {
 		return nil, err
 	}
@@ -281,7 +281,7 @@ func (h *Handler) registerPost(w http.ResponseWriter, r *http.Request) error {
 		return model.ErrInvalid
 	}
 	f := newForm(r)
-	in := app.RegisterInput{Email: f.Value("email"), Name: f.Value("name"), Seats: f.Value("seats"),
+	in := events.RegisterInput{Email: f.Value("email"), Name: f.Value("name"), Seats: f.Value("seats"),
 		Waitlist: f.Value("waitlist") != "", Lang: lang(r), Answers: map[string]string{}, IP: reqinfo.ClientIP(r)}
 	for k := range f.Values {
 		if id, ok := strings.CutPrefix(k, "q_"); ok {
@@ -294,7 +294,7 @@ func (h *Handler) registerPost(w http.ResponseWriter, r *http.Request) error {
 			in.Name = a.DisplayName
 		}
 	}
-	res, err := h.app.Register(ctx, org.ID, ev.Pub.ID, in)
+	res, err := h.app.Events.Register(ctx, org.ID, ev.Pub.ID, in)
 	var limited *core.FormLimitError
 	if errors.As(err, &limited) {
 		f.General = "forms.error.too_many"
@@ -335,7 +335,7 @@ func (h *Handler) unregisterOwn(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.app.CancelOwnRegistration(ctx, a.ID, org.ID, ev.Pub.ID); err != nil && !errors.Is(err, model.ErrNotFound) {
+	if _, err := h.app.Events.CancelOwnRegistration(ctx, a.ID, org.ID, ev.Pub.ID); err != nil && !errors.Is(err, model.ErrNotFound) {
 		return err
 	}
 	h.flash(w, "events.flash.cancelled")
@@ -357,11 +357,11 @@ func (h *Handler) registrationData(r *http.Request) (*RegistrationPageData, erro
 	ctx := r.Context()
 	org, _ := orgFrom(ctx)
 	token := r.PathValue("token")
-	reg, err := h.app.RegistrationByLink(ctx, token)
+	reg, err := h.app.Events.RegistrationByLink(ctx, token)
 	if err != nil || reg.OrgID != org.ID {
 		return nil, model.ErrNotFound
 	}
-	p, e, err := h.app.EventOf(ctx, org.ID, reg.EventID)
+	p, e, err := h.app.Events.EventOf(ctx, org.ID, reg.EventID)
 	if err != nil {
 		return nil, err
 	}
@@ -387,7 +387,7 @@ func (h *Handler) registrationPage(w http.ResponseWriter, r *http.Request) error
 }
 
 func (h *Handler) registrationCancel(w http.ResponseWriter, r *http.Request) error {
-	reg, err := h.app.CancelRegistration(r.Context(), r.PathValue("token"))
+	reg, err := h.app.Events.CancelRegistration(r.Context(), r.PathValue("token"))
 	if err != nil {
 		return err
 	}
@@ -413,7 +413,7 @@ func (h *Handler) registrationConfirmPage(w http.ResponseWriter, r *http.Request
 
 func (h *Handler) registrationConfirm(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	reg, err := h.app.ConfirmRegistration(r.Context(), r.PathValue("token"))
+	reg, err := h.app.Events.ConfirmRegistration(r.Context(), r.PathValue("token"))
 	var fe *model.FieldError
 	if errors.As(err, &fe) {
 		d, derr := h.registrationData(r)
@@ -469,14 +469,14 @@ func (h *Handler) scopeOf(r *http.Request) (f model.AgendaFilter, heading, intro
 	slug := r.PathValue("slug")
 	switch {
 	case strings.Contains(r.URL.Path, "/themes/"):
-		t, err := h.app.TopicBySlug(ctx, org.ID, slug)
+		t, err := h.app.Publishing.TopicBySlug(ctx, org.ID, slug)
 		if err != nil {
 			return f, "", "", "", "", err
 		}
 		f.TopicIDs = []string{t.ID}
 		return f, h.cat.T(lang(r), "events.agenda.of", t.Name), t.Description, orgPath(org) + "themes/" + t.Slug + "/agenda", "topic", nil
 	case strings.Contains(r.URL.Path, "/quartiers/"):
-		n, err := h.app.NeighbourhoodBySlug(ctx, org.ID, slug)
+		n, err := h.app.Publishing.NeighbourhoodBySlug(ctx, org.ID, slug)
 		if err != nil {
 			return f, "", "", "", "", err
 		}
@@ -498,7 +498,7 @@ func (h *Handler) agendaPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := h.app.Now()
 	f.From, f.WithCancelled, f.Limit, f.Offset = now, true, pageSize+1, (page-1)*pageSize
-	items, err := h.app.Agenda(ctx, f)
+	items, err := h.app.Events.Agenda(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -546,7 +546,7 @@ func (h *Handler) agendaDays(r *http.Request, items []model.AgendaItem, now time
 			line.Full = line.Left == 0
 		}
 		if it.Event.Recurring() {
-			line.Repeats = app.RecurrenceText(l, it.Event)
+			line.Repeats = events.RecurrenceText(l, it.Event)
 		}
 		days[len(days)-1].Items = append(days[len(days)-1].Items, line)
 	}
@@ -603,7 +603,7 @@ func (h *Handler) monthPage(w http.ResponseWriter, r *http.Request) error {
 	now := h.app.Now()
 	first := time.Date(y, time.Month(m), 1, 0, 0, 0, 0, paris)
 	next := first.AddDate(0, 1, 0)
-	items, err := h.app.Agenda(ctx, model.AgendaFilter{OrgID: org.ID, From: first.UTC(), To: next.UTC(), WithCancelled: true, Limit: 1000})
+	items, err := h.app.Events.Agenda(ctx, model.AgendaFilter{OrgID: org.ID, From: first.UTC(), To: next.UTC(), WithCancelled: true, Limit: 1000})
 	if err != nil {
 		return err
 	}
@@ -686,14 +686,14 @@ func (h *Handler) icsFeed(w http.ResponseWriter, r *http.Request) error {
 		nb = f.NeighbourhoodIDs[0]
 	}
 	now := h.app.Now()
-	evs, err := h.app.FeedEvents(ctx, org.ID, topic, nb, now.Add(-feedSince), maxFeedEvents)
+	evs, err := h.app.Events.FeedEvents(ctx, org.ID, topic, nb, now.Add(-feedSince), maxFeedEvents)
 	if err != nil {
 		return err
 	}
 	cal := ical.Calendar{ProdID: "-//Parvis//Agenda//FR", Name: heading + " — " + org.Name, URL: h.abs(base)}
 	hints := hintsFrom(ctx)
 	for _, fe := range evs {
-		cal.Events = append(cal.Events, h.app.ICalEvent(org, fe.Pub, fe.Event, fe.Exceptions, nil))
+		cal.Events = append(cal.Events, h.app.Events.ICalEvent(org, fe.Pub, fe.Event, fe.Exceptions, nil))
 		hints.modified(fe.Event.UpdatedAt)
 		hints.modified(lastChange(fe.Pub))
 	}
@@ -710,7 +710,7 @@ func (h *Handler) eventICS(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, xs, err := h.app.EventCalendar(ctx, org.ID, ev.Pub.ID)
+	e, xs, err := h.app.Events.EventCalendar(ctx, org.ID, ev.Pub.ID)
 	if err != nil {
 		return err
 	}
@@ -720,7 +720,7 @@ func (h *Handler) eventICS(w http.ResponseWriter, r *http.Request) error {
 	}
 	hintsFrom(ctx).modified(e.UpdatedAt)
 	cal := ical.Calendar{ProdID: "-//Parvis//Evenement//FR", Method: "PUBLISH",
-		Events: []ical.Event{h.app.ICalEvent(org, ev.Pub, e, xs, cats)}}
+		Events: []ical.Event{h.app.Events.ICalEvent(org, ev.Pub, e, xs, cats)}}
 	w.Header().Set("Content-Type", ical.ContentType)
 	// The cache keeps the body and the type only: the file name comes from
 	// the URL (calendrier.ics), which calendar apps and browsers accept.

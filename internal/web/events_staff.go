@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/events"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/ical"
@@ -40,7 +40,7 @@ type staffEventsData struct {
 	Next     string
 	CanWrite bool
 	Topics   []model.Topic
-	Imported *app.ImportResult
+	Imported *events.ImportResult
 }
 
 type staffEventRow struct {
@@ -53,7 +53,7 @@ func (h *Handler) staffEvents(w http.ResponseWriter, r *http.Request) error {
 	return h.renderStaffEvents(w, r, emptyForm(), http.StatusOK, nil)
 }
 
-func (h *Handler) renderStaffEvents(w http.ResponseWriter, r *http.Request, f *Form, status int, imported *app.ImportResult) error {
+func (h *Handler) renderStaffEvents(w http.ResponseWriter, r *http.Request, f *Form, status int, imported *events.ImportResult) error {
 	ctx := r.Context()
 	org, _ := orgFrom(ctx)
 	m, _ := membershipFrom(ctx)
@@ -63,7 +63,7 @@ func (h *Handler) renderStaffEvents(w http.ResponseWriter, r *http.Request, f *F
 	page = max(page, 1)
 	d := staffEventsData{Past: q.Get("past") == "1", Page: page, CanWrite: may(m, policy.EventEdit), Imported: imported}
 	now := h.app.Now()
-	items, topics, err := h.app.StaffEvents(ctx, acct.ID, org.ID, d.Past, staffPageSize+1, (page-1)*staffPageSize)
+	items, topics, err := h.app.Events.StaffEvents(ctx, acct.ID, org.ID, d.Past, staffPageSize+1, (page-1)*staffPageSize)
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (h *Handler) renderStaffEvents(w http.ResponseWriter, r *http.Request, f *F
 	for _, it := range items {
 		row := staffEventRow{StaffEvent: it, When: dates.EventWhen(lang(r), it.Event.StartsAt, it.Event.EndsAt, it.Event.AllDay, now)}
 		if it.Event.Recurring() {
-			row.Repeats = app.RecurrenceText(lang(r), it.Event)
+			row.Repeats = events.RecurrenceText(lang(r), it.Event)
 		}
 		d.Items = append(d.Items, row)
 	}
@@ -114,9 +114,9 @@ func (h *Handler) eventImport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := newForm(r)
-	in := app.ImportInput{Association: f.Value("association"), TopicIDs: f.Values["topics"], Publish: f.Value("publish") != ""}
+	in := events.ImportInput{Association: f.Value("association"), TopicIDs: f.Values["topics"], Publish: f.Value("publish") != ""}
 	var (
-		res app.ImportResult
+		res events.ImportResult
 		err error
 	)
 	name, data, uerr := readUpload(r, "file", ical.MaxBytes)
@@ -125,9 +125,9 @@ func (h *Handler) eventImport(w http.ResponseWriter, r *http.Request) error {
 		return uerr
 	case data != nil:
 		in.Source, in.Data = name, data
-		res, err = h.app.ImportEvents(ctx, acct.ID, org.ID, in)
+		res, err = h.app.Events.ImportEvents(ctx, acct.ID, org.ID, in)
 	case strings.TrimSpace(f.Value("url")) != "":
-		res, err = h.app.ImportEventsFromURL(ctx, acct.ID, org.ID, f.Value("url"), in)
+		res, err = h.app.Events.ImportEventsFromURL(ctx, acct.ID, org.ID, f.Value("url"), in)
 	default:
 		f.Set("file", "events.import.error.nothing")
 	}
@@ -183,7 +183,7 @@ func (h *Handler) loadStaffEvent(r *http.Request) (*staffEventData, error) {
 	ctx := r.Context()
 	org, _ := orgFrom(ctx)
 	m, _ := membershipFrom(ctx)
-	file, err := h.app.EventFile(ctx, m.AccountID, org.ID, r.PathValue("id"))
+	file, err := h.app.Events.EventFile(ctx, m.AccountID, org.ID, r.PathValue("id"))
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +193,7 @@ func (h *Handler) loadStaffEvent(r *http.Request) (*staffEventData, error) {
 		CanWrite: may(m, policy.EventEdit), CanStatus: may(m, policy.EventStatus),
 		Statuses: []model.EventStatus{model.EventScheduled, model.EventPostponed, model.EventCancelled}}
 	if e.Recurring() {
-		d.Repeats = app.RecurrenceText(lang(r), e)
+		d.Repeats = events.RecurrenceText(lang(r), e)
 		for _, o := range file.Occurrences {
 			d.Occurrences = append(d.Occurrences, OccurrenceView{Occurrence: o, When: dates.EventWhen(lang(r), o.StartsAt, o.EndsAt, e.AllDay, now)})
 		}
@@ -217,7 +217,7 @@ func (h *Handler) renderStaffEvent(w http.ResponseWriter, r *http.Request, f *Fo
 		return err
 	}
 	d.Query = strings.TrimSpace(r.URL.Query().Get("q"))
-	if d.Participants, err = h.app.Participants(ctx, acct.ID, org.ID, d.Pub.ID, model.RegistrationFilter{Name: d.Query}); err != nil {
+	if d.Participants, err = h.app.Events.Participants(ctx, acct.ID, org.ID, d.Pub.ID, model.RegistrationFilter{Name: d.Query}); err != nil {
 		return err
 	}
 	v := h.view(r, d.Pub.Title, d)
@@ -234,11 +234,11 @@ func (h *Handler) participantsCSV(w http.ResponseWriter, r *http.Request) error 
 	ctx := r.Context()
 	org, _ := orgFrom(ctx)
 	acct, _ := accountFrom(ctx)
-	p, e, err := h.app.StaffEvent(ctx, acct.ID, org.ID, r.PathValue("id"))
+	p, e, err := h.app.Events.StaffEvent(ctx, acct.ID, org.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	regs, err := h.app.ExportParticipants(ctx, acct.ID, org.ID, e.PublicationID)
+	regs, err := h.app.Events.ExportParticipants(ctx, acct.ID, org.ID, e.PublicationID)
 	if err != nil {
 		return err
 	}
@@ -291,17 +291,17 @@ func (h *Handler) renderCheckin(w http.ResponseWriter, r *http.Request, f *Form,
 	org, _ := orgFrom(ctx)
 	acct, _ := accountFrom(ctx)
 	id := r.PathValue("id")
-	p, e, err := h.app.StaffEvent(ctx, acct.ID, org.ID, id)
+	p, e, err := h.app.Events.StaffEvent(ctx, acct.ID, org.ID, id)
 	if err != nil {
 		return err
 	}
 	d := checkinData{Pub: p, Event: e, Done: done, Already: already, Query: strings.TrimSpace(r.URL.Query().Get("q"))}
-	counts, err := h.app.RegistrationCounts(ctx, acct.ID, org.ID, id)
+	counts, err := h.app.Events.RegistrationCounts(ctx, acct.ID, org.ID, id)
 	if err != nil {
 		return err
 	}
 	d.Counts = countsByName(counts)
-	all, err := h.app.Participants(ctx, acct.ID, org.ID, id, model.RegistrationFilter{Statuses: []model.RegStatus{model.RegConfirmed}})
+	all, err := h.app.Events.Participants(ctx, acct.ID, org.ID, id, model.RegistrationFilter{Statuses: []model.RegStatus{model.RegConfirmed}})
 	if err != nil {
 		return err
 	}
@@ -311,13 +311,13 @@ func (h *Handler) renderCheckin(w http.ResponseWriter, r *http.Request, f *Form,
 		}
 	}
 	if d.Query != "" {
-		if d.Found, err = h.app.Participants(ctx, acct.ID, org.ID, id, model.RegistrationFilter{Statuses: []model.RegStatus{model.RegConfirmed},
+		if d.Found, err = h.app.Events.Participants(ctx, acct.ID, org.ID, id, model.RegistrationFilter{Statuses: []model.RegStatus{model.RegConfirmed},
 			Name: d.Query}); err != nil {
 			return err
 		}
 	}
-	if code := app.NormalizeCode(r.URL.Query().Get("code")); code != "" && r.Method == http.MethodGet {
-		reg, err := h.app.RegistrationByCode(ctx, acct.ID, org.ID, id, code)
+	if code := events.NormalizeCode(r.URL.Query().Get("code")); code != "" && r.Method == http.MethodGet {
+		reg, err := h.app.Events.RegistrationByCode(ctx, acct.ID, org.ID, id, code)
 		if err == nil {
 			d.Shown = &reg
 		} else if errors.Is(err, model.ErrNotFound) {
@@ -343,7 +343,7 @@ func (h *Handler) checkinPost(w http.ResponseWriter, r *http.Request) error {
 		return model.ErrInvalid
 	}
 	f := newForm(r)
-	reg, err := h.app.CheckIn(ctx, acct.ID, org.ID, r.PathValue("id"), f.Value("registration"), f.Value("code"))
+	reg, err := h.app.Events.CheckIn(ctx, acct.ID, org.ID, r.PathValue("id"), f.Value("registration"), f.Value("code"))
 	switch {
 	case errors.Is(err, model.ErrConflict):
 		return h.renderCheckin(w, r, emptyForm(), http.StatusOK, &reg, true)
@@ -363,7 +363,7 @@ func (h *Handler) eventMessage(w http.ResponseWriter, r *http.Request) error {
 		return model.ErrInvalid
 	}
 	f := newForm(r)
-	_, err := h.app.MessageParticipants(ctx, acct.ID, org.ID, r.PathValue("id"), f.Value("subject"), f.Value("body"))
+	_, err := h.app.Events.MessageParticipants(ctx, acct.ID, org.ID, r.PathValue("id"), f.Value("subject"), f.Value("body"))
 	if f.Absorb(err) {
 		f.General = "events.message.error"
 		return h.renderStaffEvent(w, r, f, http.StatusUnprocessableEntity)
@@ -384,7 +384,7 @@ func (h *Handler) eventStatus(w http.ResponseWriter, r *http.Request) error {
 		return model.ErrInvalid
 	}
 	f := newForm(r)
-	err := h.app.SetEventStatus(ctx, acct.ID, org.ID, r.PathValue("id"), model.EventStatus(f.Value("status")), f.Value("note"))
+	err := h.app.Events.SetEventStatus(ctx, acct.ID, org.ID, r.PathValue("id"), model.EventStatus(f.Value("status")), f.Value("note"))
 	switch {
 	case f.Absorb(err):
 		return h.renderStaffEvent(w, r, f, http.StatusUnprocessableEntity)
@@ -411,7 +411,7 @@ func (h *Handler) eventException(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return model.ErrInvalid
 	}
-	err = h.app.SetException(ctx, acct.ID, org.ID, r.PathValue("id"), app.ExceptionInput{OriginalStart: orig.UTC(),
+	err = h.app.Events.SetException(ctx, acct.ID, org.ID, r.PathValue("id"), events.ExceptionInput{OriginalStart: orig.UTC(),
 		Cancel: f.Value("op") == "cancel", StartDate: f.Value("date"), StartTime: f.Value("time"), Note: f.Value("note")})
 	if f.Absorb(err) {
 		f.General = "events.exception.error"
@@ -433,7 +433,7 @@ func (h *Handler) eventExceptionDelete(w http.ResponseWriter, r *http.Request) e
 	ctx := r.Context()
 	org, _ := orgFrom(ctx)
 	acct, _ := accountFrom(ctx)
-	err := h.app.RemoveException(ctx, acct.ID, org.ID, r.PathValue("id"), r.PathValue("xid"))
+	err := h.app.Events.RemoveException(ctx, acct.ID, org.ID, r.PathValue("id"), r.PathValue("xid"))
 	if err != nil && !errors.Is(err, model.ErrNotFound) {
 		return err
 	}

@@ -151,7 +151,7 @@ func (h *Handler) topicActor(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := h.app.TopicBySlug(r.Context(), org.ID, r.PathValue("slug"))
+	t, err := h.app.Publishing.TopicBySlug(r.Context(), org.ID, r.PathValue("slug"))
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +220,7 @@ func (h *Handler) actorFromPath(r *http.Request) (string, model.FedActor, model.
 		return "", model.FedActor{}, org, "", err
 	}
 	if slug := r.PathValue("slug"); slug != "" {
-		t, err := h.app.TopicBySlug(ctx, org.ID, slug)
+		t, err := h.app.Publishing.TopicBySlug(ctx, org.ID, slug)
 		if err != nil {
 			return "", model.FedActor{}, org, "", err
 		}
@@ -253,7 +253,7 @@ func (h *Handler) outbox(r *http.Request) (any, error) {
 		return nil, err
 	}
 	id := strings.TrimSuffix(uri, "/") + "/outbox"
-	total, err := h.app.PublishedCount(ctx, org.ID)
+	total, err := h.app.Publishing.PublishedCount(ctx, org.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -267,7 +267,7 @@ func (h *Handler) outbox(r *http.Request) (any, error) {
 		return nil, model.ErrNotFound
 	}
 	const per = 20
-	pubs, err := h.app.PublicList(ctx, model.PublicFilter{OrgID: org.ID, TopicID: topicID, WithBody: true,
+	pubs, err := h.app.Publishing.PublicList(ctx, model.PublicFilter{OrgID: org.ID, TopicID: topicID, WithBody: true,
 		Kinds: []model.PubKind{model.KindNews, model.KindAlert, model.KindJob, model.KindEvent, model.KindPage},
 		Limit: per + 1, Offset: (page - 1) * per})
 	if err != nil {
@@ -336,7 +336,7 @@ func (h *Handler) webfinger(w http.ResponseWriter, r *http.Request) {
 		}
 		uri, user = h.app.Fediverse.OrgActorURI(org.Handle), org.Handle
 		if ref.Kind == model.ActorTopic {
-			t, err := h.app.TopicBySlug(ctx, org.ID, ref.Slug)
+			t, err := h.app.Publishing.TopicBySlug(ctx, org.ID, ref.Slug)
 			if err != nil {
 				http.Error(w, "unknown resource", http.StatusNotFound)
 				return

@@ -161,21 +161,21 @@ func (h *Handler) orgHome(w http.ResponseWriter, r *http.Request) error {
 	d := OrgHomeData{}
 	// Alerts in force are the banner every public page carries (h.view).
 	var err error
-	if d.News, err = h.app.PublicList(ctx, model.PublicFilter{OrgID: org.ID, Kinds: []model.PubKind{model.KindNews},
+	if d.News, err = h.app.Publishing.PublicList(ctx, model.PublicFilter{OrgID: org.ID, Kinds: []model.PubKind{model.KindNews},
 		Limit: homeNews + 1}); err != nil {
 		return err
 	}
 	if len(d.News) > homeNews {
 		d.News, d.MoreNews = d.News[:homeNews], true
 	}
-	if d.Jobs, err = h.app.PublicList(ctx, model.PublicFilter{OrgID: org.ID, Kinds: []model.PubKind{model.KindJob},
+	if d.Jobs, err = h.app.Publishing.PublicList(ctx, model.PublicFilter{OrgID: org.ID, Kinds: []model.PubKind{model.KindJob},
 		ActiveAt: &now, Limit: 10}); err != nil {
 		return err
 	}
-	if d.Topics, err = h.app.TopicsOf(ctx, org.ID); err != nil {
+	if d.Topics, err = h.app.Publishing.TopicsOf(ctx, org.ID); err != nil {
 		return err
 	}
-	if d.Neighbourhoods, err = h.app.NeighbourhoodsOf(ctx, org.ID); err != nil {
+	if d.Neighbourhoods, err = h.app.Publishing.NeighbourhoodsOf(ctx, org.ID); err != nil {
 		return err
 	}
 	for _, l := range [][]model.Publication{d.News, d.Jobs} {
@@ -253,7 +253,7 @@ type ShareLinks struct {
 func (h *Handler) loadPublication(r *http.Request) (*PublicationData, error) {
 	ctx := r.Context()
 	org, _ := orgFrom(ctx)
-	p, topics, nbs, err := h.app.PublishedBySlug(ctx, org.ID, r.PathValue("slug"))
+	p, topics, nbs, err := h.app.Publishing.PublishedBySlug(ctx, org.ID, r.PathValue("slug"))
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +275,7 @@ func (h *Handler) loadPublication(r *http.Request) (*PublicationData, error) {
 	d.Meta = Meta{Canonical: canonical, Description: p.Summary, OGType: "article", Published: p.PublishedAt,
 		Modified: &modified, JSONLD: h.publicationJSONLD(org, p, canonical)}
 	if p.ImageID != "" {
-		m, err := h.app.PublicMedia(ctx, org.ID, p.ImageID)
+		m, err := h.app.Publishing.PublicMedia(ctx, org.ID, p.ImageID)
 		switch {
 		case err == nil && m.Kind == "image":
 			d.Illustration = illustration(m)
@@ -300,7 +300,7 @@ func (h *Handler) publicationPage(w http.ResponseWriter, r *http.Request) error 
 	if d.Comments, err = h.commentSection(r, org, d.Pub); err != nil {
 		return err
 	}
-	if d.Fediverse, err = h.app.ReactionsOf(r.Context(), d.Pub.ID); err != nil {
+	if d.Fediverse, err = h.app.Publishing.ReactionsOf(r.Context(), d.Pub.ID); err != nil {
 		return err
 	}
 	v := h.view(r, d.Pub.Title, d)
@@ -425,7 +425,7 @@ func (h *Handler) listPage(w http.ResponseWriter, r *http.Request, f model.Publi
 		return err
 	}
 	f.Limit, f.Offset = pageSize+1, (page-1)*pageSize
-	items, err := h.app.PublicList(r.Context(), f)
+	items, err := h.app.Publishing.PublicList(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -468,7 +468,7 @@ func (h *Handler) jobsPage(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) topicPage(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	t, err := h.app.TopicBySlug(r.Context(), org.ID, r.PathValue("slug"))
+	t, err := h.app.Publishing.TopicBySlug(r.Context(), org.ID, r.PathValue("slug"))
 	if err != nil {
 		return err
 	}
@@ -480,7 +480,7 @@ func (h *Handler) topicPage(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) neighbourhoodPage(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	n, err := h.app.NeighbourhoodBySlug(r.Context(), org.ID, r.PathValue("slug"))
+	n, err := h.app.Publishing.NeighbourhoodBySlug(r.Context(), org.ID, r.PathValue("slug"))
 	if err != nil {
 		return err
 	}
@@ -531,7 +531,7 @@ func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		res, err := h.app.SearchPublications(ctx, org.ID, d.Query, pageSize, (page-1)*pageSize)
+		res, err := h.app.Publishing.SearchPublications(ctx, org.ID, d.Query, pageSize, (page-1)*pageSize)
 		if err != nil {
 			return err
 		}

@@ -46,7 +46,7 @@ func (h *Handler) feedHandler(f feedFormat, scope feedScope) handlerFunc {
 			HomeURL: h.abs(orgPath(org)), FeedURL: h.abs(r.URL.Path)}
 		switch scope {
 		case feedTopic:
-			t, err := h.app.TopicBySlug(ctx, org.ID, r.PathValue("slug"))
+			t, err := h.app.Publishing.TopicBySlug(ctx, org.ID, r.PathValue("slug"))
 			if err != nil {
 				return err
 			}
@@ -54,7 +54,7 @@ func (h *Handler) feedHandler(f feedFormat, scope feedScope) handlerFunc {
 			fd.Title, fd.Description = t.Name+" · "+org.Name, t.Description
 			fd.HomeURL = h.abs(orgPath(org) + "themes/" + t.Slug)
 		case feedNeighbourhood:
-			n, err := h.app.NeighbourhoodBySlug(ctx, org.ID, r.PathValue("slug"))
+			n, err := h.app.Publishing.NeighbourhoodBySlug(ctx, org.ID, r.PathValue("slug"))
 			if err != nil {
 				return err
 			}
@@ -65,7 +65,7 @@ func (h *Handler) feedHandler(f feedFormat, scope feedScope) handlerFunc {
 		if fd.Description == "" {
 			fd.Description = fd.Title
 		}
-		items, err := h.app.PublicList(ctx, filter)
+		items, err := h.app.Publishing.PublicList(ctx, filter)
 		if err != nil {
 			return err
 		}
@@ -124,7 +124,7 @@ func (h *Handler) instanceSitemap(w http.ResponseWriter, r *http.Request) error 
 	}
 	idx := sitemapIndex{}
 	for _, o := range orgs {
-		n, err := h.app.PublishedCount(r.Context(), o.ID)
+		n, err := h.app.Publishing.PublishedCount(r.Context(), o.ID)
 		if err != nil {
 			return err
 		}
@@ -153,14 +153,14 @@ func (h *Handler) orgSitemap(w http.ResponseWriter, r *http.Request) error {
 		for _, p := range []string{"", "actualites", "emplois"} {
 			set.URLs = append(set.URLs, sitemapURL{Loc: h.abs(orgPath(org) + p)})
 		}
-		topics, err := h.app.TopicsOf(ctx, org.ID)
+		topics, err := h.app.Publishing.TopicsOf(ctx, org.ID)
 		if err != nil {
 			return err
 		}
 		for _, t := range topics {
 			set.URLs = append(set.URLs, sitemapURL{Loc: h.abs(orgPath(org) + "themes/" + t.Slug)})
 		}
-		nbs, err := h.app.NeighbourhoodsOf(ctx, org.ID)
+		nbs, err := h.app.Publishing.NeighbourhoodsOf(ctx, org.ID)
 		if err != nil {
 			return err
 		}
@@ -168,7 +168,7 @@ func (h *Handler) orgSitemap(w http.ResponseWriter, r *http.Request) error {
 			set.URLs = append(set.URLs, sitemapURL{Loc: h.abs(orgPath(org) + "quartiers/" + n.Slug)})
 		}
 	}
-	entries, err := h.app.PublicSitemap(ctx, org.ID, sitemapPageSize, (page-1)*sitemapPageSize)
+	entries, err := h.app.Publishing.PublicSitemap(ctx, org.ID, sitemapPageSize, (page-1)*sitemapPageSize)
 	if err != nil {
 		return err
 	}

@@ -10,9 +10,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
+	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/markdown"
 	"github.com/parvis/parvis/internal/media"
 	"github.com/parvis/parvis/internal/model"
@@ -78,7 +78,7 @@ func (h *Handler) pubList(w http.ResponseWriter, r *http.Request) error {
 	if !f.Kind.Valid() {
 		f.Kind = ""
 	}
-	list, err := h.app.Publications(ctx, acct.ID, f)
+	list, err := h.app.Publishing.Publications(ctx, acct.ID, f)
 	if err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func (h *Handler) pubPage(w http.ResponseWriter, r *http.Request, page, title st
 func (h *Handler) staffNames(r *http.Request) (map[string]string, []model.StaffMember, error) {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	staff, err := h.app.StaffMembers(r.Context(), acct.ID, org.ID)
+	staff, err := h.app.Publishing.StaffMembers(r.Context(), acct.ID, org.ID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -152,7 +152,7 @@ type pubPageData struct {
 	CanEvent    bool // may open the event's staff page (validators may not)
 	Autosave    bool
 	Required    bool
-	Actions     []app.Action
+	Actions     []publishing.Action
 	Topics      []model.Topic
 	Neighbours  []model.Neighbourhood
 	Image       *model.Media
@@ -199,7 +199,7 @@ func (f *Form) Has(name, value string) bool {
 
 // formOf fills an editor form from a publication.
 func formOf(p model.Publication) *Form {
-	in := app.PubInputOf(p)
+	in := publishing.PubInputOf(p)
 	f := emptyForm()
 	set := func(k, v string) { f.Values.Set(k, v) }
 	set("id", p.ID)
@@ -225,8 +225,8 @@ func formOf(p model.Publication) *Form {
 }
 
 // inputOf reads the editor form.
-func inputOf(f *Form) app.PubInput {
-	return app.PubInput{ID: f.Value("id"), Kind: model.PubKind(f.Value("kind")), Title: f.Value("title"),
+func inputOf(f *Form) model.PubInput {
+	return model.PubInput{ID: f.Value("id"), Kind: model.PubKind(f.Value("kind")), Title: f.Value("title"),
 		Summary: f.Value("summary"), Body: f.Value("body"), AlertLevel: f.Value("alert_level"),
 		AlertEndsAt: f.Value("alert_ends_at"), JobTitle: f.Value("job_title"), JobGrade: f.Value("job_grade"),
 		JobCategory: f.Value("job_category"), JobFiliere: f.Value("job_filiere"), JobContract: f.Value("job_contract"),
@@ -257,7 +257,7 @@ func (h *Handler) pubNew(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) pubShow(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	p, err := h.app.StaffPublication(r.Context(), acct.ID, org.ID, r.PathValue("id"))
+	p, err := h.app.Publishing.StaffPublication(r.Context(), acct.ID, org.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -284,16 +284,16 @@ func (h *Handler) renderPub(w http.ResponseWriter, r *http.Request, status int, 
 	if p == nil {
 		d.CanEdit, d.Autosave = may(m, policy.PublicationEdit), true
 	} else {
-		d.CanEdit = app.CanEdit(m, *p)
+		d.CanEdit = publishing.CanEdit(m, *p)
 		d.Autosave = d.CanEdit && p.State == model.StateDraft
-		if d.Actions, err = h.app.Actions(ctx, m, *p); err != nil {
+		if d.Actions, err = h.app.Publishing.Actions(ctx, m, *p); err != nil {
 			return err
 		}
 		names, _, err := h.staffNames(r)
 		if err != nil {
 			return err
 		}
-		trs, err := h.app.PublicationHistory(ctx, m.AccountID, org.ID, p.ID)
+		trs, err := h.app.Publishing.PublicationHistory(ctx, m.AccountID, org.ID, p.ID)
 		if err != nil {
 			return err
 		}
@@ -301,7 +301,7 @@ func (h *Handler) renderPub(w http.ResponseWriter, r *http.Request, status int, 
 			d.History = append(d.History, historyRow{PubTransition: trs[i], Actor: names[trs[i].ActorID]})
 		}
 	}
-	choices, err := h.app.EditorChoices(ctx, m.AccountID, org.ID, kind, f.Value("image_id"), d.CanEdit)
+	choices, err := h.app.Publishing.EditorChoices(ctx, m.AccountID, org.ID, kind, f.Value("image_id"), d.CanEdit)
 	if err != nil {
 		return err
 	}
@@ -320,7 +320,7 @@ func (h *Handler) renderPub(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	// The rendering (and its problems) is shown on request, and always when
 	// the body has problems so the person sees which image to fix.
-	res, err := app.Preview(f.Value("body"))
+	res, err := publishing.Preview(f.Value("body"))
 	var fe *model.FieldError
 	if errors.As(err, &fe) { // over the Markdown limits: said beside the text
 		f.Set(fe.Field, fe.Code)
@@ -381,21 +381,21 @@ func readUpload(r *http.Request, field string, limit int64) (string, []byte, err
 
 // saveFromForm uploads the chosen files and saves the editor's content. Upload
 // problems are put on f; the text is saved regardless, so nothing typed is lost.
-func (h *Handler) saveFromForm(r *http.Request, f *Form) (app.SaveResult, error) {
+func (h *Handler) saveFromForm(r *http.Request, f *Form) (model.SaveResult, error) {
 	ctx := r.Context()
 	org, _ := orgFrom(ctx)
 	acct, _ := accountFrom(ctx)
 	err := uploadInto(r, f, "image_file", media.MaxImageBytes, func(name string, data []byte) (model.Media, error) {
-		return h.app.UploadImage(ctx, acct.ID, org.ID, name, data, f.Value("image_alt"))
+		return h.app.Publishing.UploadImage(ctx, acct.ID, org.ID, name, data, f.Value("image_alt"))
 	}, func(im model.Media) {
 		f.Values.Set("image_id", im.ID)
 		f.Values.Del("image_alt")
 	})
 	if err != nil {
-		return app.SaveResult{}, err
+		return model.SaveResult{}, err
 	}
 	err = uploadInto(r, f, "attachment_file", media.MaxPDFBytes, func(name string, data []byte) (model.Media, error) {
-		return h.app.UploadPDF(ctx, acct.ID, org.ID, name, data, f.Value("attachment_title"))
+		return h.app.Publishing.UploadPDF(ctx, acct.ID, org.ID, name, data, f.Value("attachment_title"))
 	}, func(pdf model.Media) {
 		// The attachment is linked at the end of the text.
 		body := strings.TrimRight(f.Value("body"), "\n ")
@@ -404,7 +404,7 @@ func (h *Handler) saveFromForm(r *http.Request, f *Form) (app.SaveResult, error)
 		f.Values.Del("attachment_title")
 	})
 	if err != nil {
-		return app.SaveResult{}, err
+		return model.SaveResult{}, err
 	}
 	return h.savePublication(ctx, acct.ID, org.ID, f) // events.go: events have more fields
 }
@@ -449,7 +449,7 @@ func (h *Handler) pubPost(w http.ResponseWriter, r *http.Request) error {
 	op := f.Value("op")
 	id := f.Value("id")
 	var cur *model.Publication
-	if p, err := h.app.StaffPublication(ctx, acct.ID, org.ID, id); err == nil {
+	if p, err := h.app.Publishing.StaffPublication(ctx, acct.ID, org.ID, id); err == nil {
 		cur = &p
 	} else if !errors.Is(err, model.ErrNotFound) {
 		return err
@@ -486,9 +486,9 @@ func (h *Handler) pubPost(w http.ResponseWriter, r *http.Request) error {
 	if cur == nil {
 		return model.ErrNotFound
 	}
-	p, err := h.app.Transition(ctx, acct.ID, org.ID, cur.ID, app.TransitionInput{Action: app.Action(op),
+	p, err := h.app.Publishing.Transition(ctx, acct.ID, org.ID, cur.ID, publishing.TransitionInput{Action: publishing.Action(op),
 		Comment: f.Value("comment"), When: f.Value("when")})
-	var notReady *app.NotReadyError
+	var notReady *publishing.NotReadyError
 	switch {
 	case errors.As(err, &notReady):
 		f.Absorb(notReady.Fields)
@@ -529,7 +529,7 @@ func (h *Handler) pubPreview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	res, err := app.Preview(f.Value("body"))
+	res, err := publishing.Preview(f.Value("body"))
 	var fe *model.FieldError
 	if errors.As(err, &fe) { // over the Markdown limits: no preview, the reason instead
 		v := h.view(r, "", pubPageData{Problems: []markdown.Problem{{Code: strings.TrimPrefix(fe.Code, "pub.error.")}}})
@@ -560,7 +560,7 @@ func (h *Handler) pubAutosave(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	// Only drafts autosave: a published text changes when someone decides to.
-	if p, err := h.app.StaffPublication(ctx, acct.ID, org.ID, f.Value("id")); err == nil && p.State != model.StateDraft {
+	if p, err := h.app.Publishing.StaffPublication(ctx, acct.ID, org.ID, f.Value("id")); err == nil && p.State != model.StateDraft {
 		w.WriteHeader(http.StatusConflict)
 		return nil
 	}

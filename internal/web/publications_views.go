@@ -40,7 +40,7 @@ type revisionRow struct {
 func (h *Handler) pubRevisions(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	p, revs, err := h.app.PublicationRevisions(r.Context(), acct.ID, org.ID, r.PathValue("id"))
+	p, revs, err := h.app.Publishing.PublicationRevisions(r.Context(), acct.ID, org.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (h *Handler) pubRevision(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	org, _ := orgFrom(ctx)
 	acct, _ := accountFrom(ctx)
-	p, err := h.app.StaffPublication(ctx, acct.ID, org.ID, r.PathValue("id"))
+	p, err := h.app.Publishing.StaffPublication(ctx, acct.ID, org.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func (h *Handler) pubRevision(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return model.ErrNotFound
 	}
-	rv, err := h.app.PublicationRevision(ctx, acct.ID, org.ID, p.ID, n)
+	rv, err := h.app.Publishing.PublicationRevision(ctx, acct.ID, org.ID, p.ID, n)
 	if err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func (h *Handler) pubRevision(w http.ResponseWriter, r *http.Request) error {
 	}
 	before := model.PubRevision{}
 	if against >= 1 && against != n {
-		old, err := h.app.PublicationRevision(ctx, acct.ID, org.ID, p.ID, against)
+		old, err := h.app.Publishing.PublicationRevision(ctx, acct.ID, org.ID, p.ID, against)
 		if err != nil {
 			return err
 		}
@@ -138,7 +138,7 @@ func (h *Handler) pubRevision(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) pubValidation(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	items, total, err := h.app.ValidationQueue(r.Context(), acct.ID, org.ID, 200)
+	items, total, err := h.app.Publishing.ValidationQueue(r.Context(), acct.ID, org.ID, 200)
 	if err != nil {
 		return err
 	}
@@ -183,7 +183,7 @@ func (h *Handler) pubCalendar(w http.ResponseWriter, r *http.Request) error {
 	}
 	next := first.AddDate(0, 1, 0)
 	acct, _ := accountFrom(ctx)
-	pubs, err := h.app.PublicationCalendar(ctx, acct.ID, org.ID, first, next)
+	pubs, err := h.app.Publishing.PublicationCalendar(ctx, acct.ID, org.ID, first, next)
 	if err != nil {
 		return err
 	}
@@ -252,7 +252,7 @@ type settingsData struct {
 func (h *Handler) pubSettings(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	req, err := h.app.ValidationSettings(r.Context(), acct.ID, org.ID)
+	req, err := h.app.Publishing.ValidationSettings(r.Context(), acct.ID, org.ID)
 	if err != nil {
 		return err
 	}
@@ -269,7 +269,7 @@ func (h *Handler) pubSettingsPost(w http.ResponseWriter, r *http.Request) error 
 	for _, k := range r.PostForm["required"] {
 		req[model.PubKind(k)] = true
 	}
-	if err := h.app.SetValidationRequired(r.Context(), acct.ID, org.ID, req); err != nil {
+	if err := h.app.Publishing.SetValidationRequired(r.Context(), acct.ID, org.ID, req); err != nil {
 		return err
 	}
 	h.flash(w, "pub.flash.settings")

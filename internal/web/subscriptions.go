@@ -49,11 +49,11 @@ func contains(list []string, s string) bool {
 }
 
 func (h *Handler) choicesFor(r *http.Request, orgID string, c model.Choices) (ChoicesView, error) {
-	topics, err := h.app.TopicsOf(r.Context(), orgID)
+	topics, err := h.app.Publishing.TopicsOf(r.Context(), orgID)
 	if err != nil {
 		return ChoicesView{}, err
 	}
-	hoods, err := h.app.NeighbourhoodsOf(r.Context(), orgID)
+	hoods, err := h.app.Publishing.NeighbourhoodsOf(r.Context(), orgID)
 	if err != nil {
 		return ChoicesView{}, err
 	}
@@ -87,12 +87,12 @@ func (h *Handler) followForm(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	c := model.Choices{Everything: true, Alerts: true, News: model.FreqWeekly}
 	if s := r.URL.Query().Get("sujet"); s != "" {
-		if t, err := h.app.TopicBySlug(r.Context(), org.ID, s); err == nil {
+		if t, err := h.app.Publishing.TopicBySlug(r.Context(), org.ID, s); err == nil {
 			c.Everything, c.TopicIDs = false, []string{t.ID}
 		}
 	}
 	if s := r.URL.Query().Get("quartier"); s != "" {
-		if n, err := h.app.NeighbourhoodBySlug(r.Context(), org.ID, s); err == nil {
+		if n, err := h.app.Publishing.NeighbourhoodBySlug(r.Context(), org.ID, s); err == nil {
 			c.Everything, c.NeighbourhoodIDs = false, []string{n.ID}
 		}
 	}

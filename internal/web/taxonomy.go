@@ -3,8 +3,8 @@ package web
 import (
 	"net/http"
 
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/policy"
+	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/model"
 )
 
@@ -41,7 +41,7 @@ func (h *Handler) tagsData(r *http.Request, what string) (tagsData, error) {
 	acct, _ := accountFrom(ctx)
 	d := tagsData{What: what}
 	if what == "topics" {
-		topics, services, err := h.app.TaxonomyTopics(ctx, acct.ID, org.ID)
+		topics, services, err := h.app.Publishing.TaxonomyTopics(ctx, acct.ID, org.ID)
 		if err != nil {
 			return d, err
 		}
@@ -56,7 +56,7 @@ func (h *Handler) tagsData(r *http.Request, what string) (tagsData, error) {
 		}
 		return d, nil
 	}
-	nbs, err := h.app.TaxonomyNeighbourhoods(ctx, acct.ID, org.ID)
+	nbs, err := h.app.Publishing.TaxonomyNeighbourhoods(ctx, acct.ID, org.ID)
 	if err != nil {
 		return d, err
 	}
@@ -119,13 +119,13 @@ func (h *Handler) tagSave(what string) handlerFunc {
 			return model.ErrInvalid
 		}
 		f := newForm(r)
-		in := app.TagInput{Name: f.Value("name"), Slug: f.Value("slug"), Description: f.Value("description"), ServiceID: f.Value("service_id")}
+		in := publishing.TagInput{Name: f.Value("name"), Slug: f.Value("slug"), Description: f.Value("description"), ServiceID: f.Value("service_id")}
 		id := r.PathValue("id")
 		var err error
 		if what == "topics" {
-			_, err = h.app.SaveTopic(ctx, acct.ID, org.ID, id, in)
+			_, err = h.app.Publishing.SaveTopic(ctx, acct.ID, org.ID, id, in)
 		} else {
-			_, err = h.app.SaveNeighbourhood(ctx, acct.ID, org.ID, id, in)
+			_, err = h.app.Publishing.SaveNeighbourhood(ctx, acct.ID, org.ID, id, in)
 		}
 		if f.Absorb(err) {
 			return h.renderTags(w, r, http.StatusUnprocessableEntity, what, id, f)
@@ -146,9 +146,9 @@ func (h *Handler) tagDelete(what string) handlerFunc {
 		acct, _ := accountFrom(ctx)
 		var err error
 		if what == "topics" {
-			err = h.app.DeleteTopic(ctx, acct.ID, org.ID, r.PathValue("id"))
+			err = h.app.Publishing.DeleteTopic(ctx, acct.ID, org.ID, r.PathValue("id"))
 		} else {
-			err = h.app.DeleteNeighbourhood(ctx, acct.ID, org.ID, r.PathValue("id"))
+			err = h.app.Publishing.DeleteNeighbourhood(ctx, acct.ID, org.ID, r.PathValue("id"))
 		}
 		if err != nil {
 			return err

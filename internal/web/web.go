@@ -245,7 +245,7 @@ func (h *Handler) view(r *http.Request, title string, data any) *View {
 func (h *Handler) currentAlerts(r *http.Request, orgID string) []model.Publication {
 	ctx := r.Context()
 	now := h.app.Now()
-	alerts, err := h.app.PublicList(ctx, model.PublicFilter{OrgID: orgID, Kinds: []model.PubKind{model.KindAlert},
+	alerts, err := h.app.Publishing.PublicList(ctx, model.PublicFilter{OrgID: orgID, Kinds: []model.PubKind{model.KindAlert},
 		ActiveAt: &now, Limit: maxBannerAlerts})
 	if err != nil {
 		h.log.Warn("current alerts", "error", err, "request_id", requestID(r))

@@ -29,6 +29,14 @@ func (s *Service) FederatePublication(ctx context.Context, tx *store.Tx, orgID, 
 	return s.Federate(ctx, tx, orgID, pubID, kind, nil)
 }
 
+// FederateOccurrence queues, in tx, the Update of event ev that opens
+// with the change to one of its dates: x cancels or moves it, or (restored)
+// was just removed and the date is back on (OccurrenceNotice).
+func (s *Service) FederateOccurrence(ctx context.Context, tx *store.Tx, orgID string, ev model.Event, x model.EventException,
+	restored bool) error {
+	return s.Federate(ctx, tx, orgID, ev.PublicationID, "Update", []EventNotice{s.OccurrenceNotice(ev, x, restored, s.Now())})
+}
+
 // Federate is FederatePublication with notices opening the object's
 // summary and content: news that its state alone does not tell (a date
 // of a series back on schedule).

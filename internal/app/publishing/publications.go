@@ -1,4 +1,4 @@
-package app
+package publishing
 
 import (
 	"context"
@@ -20,150 +20,6 @@ import (
 	"github.com/parvis/parvis/internal/store"
 )
 
-// Date and time formats of the editor's inputs (datetime-local, date).
-const (
-	LocalDateTime = "2006-01-02T15:04"
-	LocalDate     = "2006-01-02"
-)
-
-// PubInput is what the editor submits: text as typed, dates in Europe/Paris.
-type PubInput struct {
-	ID          string // "" or an id the form was given, so double submissions update one draft
-	Kind        model.PubKind
-	Title       string
-	Summary     string
-	Body        string
-	AlertLevel  string
-	AlertEndsAt string // LocalDateTime or ""
-	JobTitle    string
-	JobGrade    string
-	JobCategory string
-	JobFiliere  string
-	JobContract string
-	JobTime     string
-	JobPlace    string
-	JobClosesAt string // LocalDate or ""
-	JobApply    string
-
-	TopicIDs         []string
-	NeighbourhoodIDs []string
-	ImageID          string
-
-	// rendered is the body rendered before the write transaction
-	// (prerender), used when the body it was made from is still the one
-	// saved: Markdown is never parsed while writers wait.
-	rendered *preRendered
-}
-
-// preRendered is a body and its rendering.
-type preRendered struct {
-	src string
-	res markdown.Result
-}
-
-// PubInputOf fills an editor form from a publication.
-func PubInputOf(p model.Publication) PubInput {
-	in := PubInput{ID: p.ID, Kind: p.Kind, Title: p.Title, Summary: p.Summary, Body: p.BodyMD,
-		AlertLevel: string(p.AlertLevel), JobTitle: p.Job.Title, JobGrade: p.Job.Grade, JobCategory: p.Job.Category,
-		JobFiliere: p.Job.Filiere, JobContract: p.Job.Contract, JobTime: p.Job.Time, JobPlace: p.Job.Place,
-		JobApply: p.Job.HowToApply, TopicIDs: p.TopicIDs, NeighbourhoodIDs: p.NeighbourhoodIDs, ImageID: p.ImageID}
-	if p.AlertEndsAt != nil {
-		in.AlertEndsAt = p.AlertEndsAt.In(dates.Paris).Format(LocalDateTime)
-	}
-	if p.Job.ClosesAt != nil {
-		in.JobClosesAt = p.Job.ClosesAt.In(dates.Paris).Format(LocalDate)
-	}
-	return in
-}
-
-// ParseLocal reads a date-time typed in Europe/Paris (datetime-local input).
-func ParseLocal(s string) (time.Time, bool) {
-	t, err := time.ParseInLocation(LocalDateTime, strings.TrimSpace(s), dates.Paris)
-	if err != nil {
-		return time.Time{}, false
-	}
-	return t.UTC(), true
-}
-
-// parseInput checks formats (dates, choices, lengths) and builds the content
-// fields of a publication. Completeness is checked only when the
-// publication is to go out (ready), so that a draft can always be saved.
-func parseInput(in PubInput) (model.Publication, *model.ValidationError) {
-	v := &model.ValidationError{}
-	trim := strings.TrimSpace
-	p := model.Publication{Kind: in.Kind, Title: trim(in.Title), Summary: trim(in.Summary),
-		BodyMD: strings.ReplaceAll(in.Body, "\r\n", "\n"), ImageID: trim(in.ImageID)}
-	if p.Title == "" {
-		v.Add("title", "pub.error.title")
-	} else if core.TooLong(p.Title, model.MaxTitle) {
-		v.Add("title", "pub.error.title_long")
-	}
-	maxSummary := model.MaxSummary
-	if p.Kind == model.KindAlert {
-		maxSummary = model.MaxAlertSummary
-	}
-	if core.TooLong(p.Summary, maxSummary) {
-		v.Add("summary", "pub.error.summary_long."+string(kindOrNews(p.Kind)))
-	}
-	if core.TooLong(p.BodyMD, model.MaxBody) {
-		v.Add("body", "pub.error.body_long")
-	}
-	switch p.Kind {
-	case model.KindAlert:
-		p.AlertLevel = model.AlertLevel(trim(in.AlertLevel))
-		if p.AlertLevel != "" && !p.AlertLevel.Valid() {
-			v.Add("alert_level", "pub.error.alert_level")
-		}
-		if s := trim(in.AlertEndsAt); s != "" {
-			if t, ok := ParseLocal(s); ok {
-				p.AlertEndsAt = &t
-			} else {
-				v.Add("alert_ends_at", "pub.error.datetime")
-			}
-		}
-	case model.KindJob:
-		p.Job = model.JobOffer{Title: trim(in.JobTitle), Grade: trim(in.JobGrade), Category: trim(in.JobCategory),
-			Filiere: trim(in.JobFiliere), Contract: trim(in.JobContract), Time: trim(in.JobTime), Place: trim(in.JobPlace),
-			HowToApply: trim(in.JobApply)}
-		for field, val := range map[string]string{"job_title": p.Job.Title, "job_grade": p.Job.Grade,
-			"job_filiere": p.Job.Filiere, "job_place": p.Job.Place} {
-			if core.TooLong(val, model.MaxField) {
-				v.Add(field, "pub.error.field_long")
-			}
-		}
-		if core.TooLong(p.Job.HowToApply, model.MaxApply) {
-			v.Add("job_apply", "pub.error.field_long")
-		}
-		if c := p.Job.Category; c != "" && c != "A" && c != "B" && c != "C" {
-			v.Add("job_category", "pub.error.job_category")
-		}
-		if c := p.Job.Contract; c != "" && c != "permanent" && c != "contract" {
-			v.Add("job_contract", "pub.error.job_contract")
-		}
-		if c := p.Job.Time; c != "" && c != "full" && c != "part" {
-			v.Add("job_time", "pub.error.job_time")
-		}
-		if s := trim(in.JobClosesAt); s != "" {
-			d, err := time.ParseInLocation(LocalDate, s, dates.Paris)
-			if err != nil {
-				v.Add("job_closes_at", "pub.error.date")
-			} else {
-				// Applications close at the end of that day, Paris time.
-				end := d.AddDate(0, 0, 1).Add(-time.Minute).UTC()
-				p.Job.ClosesAt = &end
-			}
-		}
-	}
-	return p, v
-}
-
-func kindOrNews(k model.PubKind) model.PubKind {
-	if k == model.KindAlert {
-		return k
-	}
-	return model.KindNews
-}
-
 // Preview renders the body as the public page will show it, and lists
 // what would stop publication (images without alt text, external images).
 // A body over the Markdown limits is a *model.FieldError on "body".
@@ -184,23 +40,23 @@ func renderBody(src string, sizes markdown.ImageSizes) (markdown.Result, error) 
 
 // RenderBody renders a body under the same limits without image sizes:
 // newsletters (package mailing) write their bodies with it.
-func (a *App) RenderBody(src string) (markdown.Result, error) { return renderBody(src, nil) }
+func (s *Service) RenderBody(src string) (markdown.Result, error) { return renderBody(src, nil) }
 
-// prerender renders in's body before the write transaction, with the
-// images' sizes read outside it, so that the transaction only writes.
-func (a *App) prerender(ctx context.Context, orgID string, in *PubInput) error {
-	p, _ := parseInput(*in)
-	r, err := renderBody(p.BodyMD, a.imageSizes(ctx, a.Store.Queries, orgID))
+// Prerender renders in's body before the write transaction, with the
+// images' sizes read outside it, so that the transaction only writes (it
+// is given to SaveInTx).
+func (s *Service) Prerender(ctx context.Context, orgID string, in model.PubInput) (*markdown.Rendered, error) {
+	p, _ := parseInput(in)
+	r, err := renderBody(p.BodyMD, s.imageSizes(ctx, s.Store.Queries, orgID))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	in.rendered = &preRendered{src: p.BodyMD, res: r}
-	return nil
+	return &markdown.Rendered{Src: p.BodyMD, Result: r}, nil
 }
 
 // imageSizes looks our images up for the renderer, through q (the pool, or
 // a transaction).
-func (a *App) imageSizes(ctx context.Context, q *store.Queries, orgID string) markdown.ImageSizes {
+func (s *Service) imageSizes(ctx context.Context, q *store.Queries, orgID string) markdown.ImageSizes {
 	return func(src string) (markdown.ImageSize, bool) {
 		m, err := q.MediaByPath(ctx, strings.TrimPrefix(src, markdown.MediaPrefix))
 		if err != nil || m.OrgID != orgID || m.Kind != "image" {
@@ -288,159 +144,167 @@ func CanEdit(m model.Membership, p model.Publication) bool {
 	return false
 }
 
-// SaveResult tells the editor what happened.
-type SaveResult struct {
-	Publication model.Publication
-	Created     bool
-	Changed     bool // a new revision was saved
-	// BackToReview is set when an approved or scheduled publication was
-	// changed under required validation and must be approved again.
-	BackToReview bool
-}
-
 // SavePublication creates or updates a publication's content as actorID. New
 // publications start as drafts. Saving unchanged content (autosave) writes
 // nothing. Content that is out (published) or about to be (scheduled) must
 // stay publishable, so it is checked like a publication.
-func (a *App) SavePublication(ctx context.Context, actorID, orgID string, in PubInput) (SaveResult, error) {
-	var res SaveResult
-	if err := a.prerender(ctx, orgID, &in); err != nil {
+func (s *Service) SavePublication(ctx context.Context, actorID, orgID string, in model.PubInput) (model.SaveResult, error) {
+	var res model.SaveResult
+	pre, err := s.Prerender(ctx, orgID, in)
+	if err != nil {
 		return res, err
 	}
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		res, err = a.savePublication(ctx, tx, actorID, orgID, in, false)
+		res, err = s.SaveInTx(ctx, tx, actorID, orgID, in, pre, false)
 		return err
 	})
 	return res, err
 }
 
-// savePublication is SavePublication inside tx. Events are saved by
-// SaveEvent (events.go), which passes event=true with its own checks.
-func (a *App) savePublication(ctx context.Context, tx *store.Tx, actorID, orgID string, in PubInput, event bool) (SaveResult, error) {
-	var res SaveResult
-	now := a.Now()
-	err := func() error {
-		m, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.PublicationEdit)
-		if err != nil {
-			return err
+// SaveInTx is SavePublication inside tx, with in's body rendered by
+// Prerender (nil: rendered here). Events are saved by the events feature's
+// SaveEvent (app/events), which passes event=true with its own checks.
+func (s *Service) SaveInTx(ctx context.Context, tx *store.Tx, actorID, orgID string, in model.PubInput, pre *markdown.Rendered,
+	event bool) (model.SaveResult, error) {
+	now := s.Now()
+	m, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.PublicationEdit)
+	if err != nil {
+		return model.SaveResult{}, err
+	}
+	var cur model.Publication
+	exists := false
+	if in.ID != "" {
+		cur, err = tx.PublicationForUpdate(ctx, orgID, in.ID)
+		switch {
+		case err == nil:
+			exists = true
+			in.Kind = cur.Kind // a publication never changes kind
+		case !errors.Is(err, model.ErrNotFound):
+			return model.SaveResult{}, err
 		}
-		var cur model.Publication
-		exists := false
-		if in.ID != "" {
-			cur, err = tx.PublicationForUpdate(ctx, orgID, in.ID)
-			switch {
-			case err == nil:
-				exists = true
-				in.Kind = cur.Kind // a publication never changes kind
-			case !errors.Is(err, model.ErrNotFound):
-				return err
-			}
+	}
+	if !in.Kind.Valid() || (in.Kind == model.KindEvent) != event {
+		return model.SaveResult{}, model.ErrInvalid
+	}
+	p, v := parseInput(in)
+	if err := s.checkRefs(ctx, tx, orgID, p.ImageID, v); err != nil {
+		return model.SaveResult{}, err
+	}
+	if err := v.Err(); err != nil {
+		return model.SaveResult{}, err
+	}
+	var r markdown.Result
+	if pre != nil && pre.Src == p.BodyMD {
+		r = pre.Result
+	} else if r, err = renderBody(p.BodyMD, s.imageSizes(ctx, tx.Queries, orgID)); err != nil {
+		return model.SaveResult{}, err
+	}
+	p.BodyHTML = r.HTML
+	if !exists {
+		return s.create(ctx, tx, actorID, orgID, p, in, now)
+	}
+	if !CanEdit(m, cur) {
+		return model.SaveResult{}, model.ErrForbidden
+	}
+	return s.update(ctx, tx, actorID, cur, p, r, in, now)
+}
+
+// create saves p, read from in, as a new draft of actorID (SaveInTx).
+func (s *Service) create(ctx context.Context, tx *store.Tx, actorID, orgID string, p model.Publication, in model.PubInput,
+	now time.Time) (model.SaveResult, error) {
+	var res model.SaveResult
+	var err error
+	p.ID, p.OrgID, p.State, p.AuthorID, p.CreatedAt, p.UpdatedAt = in.ID, orgID, model.StateDraft, actorID, now, now
+	if p.ID == "" {
+		p.ID = core.NewID()
+	} else if _, err := uuid.Parse(p.ID); err != nil {
+		return res, model.ErrInvalid
+	}
+	if p.Slug, err = freeSlug(ctx, tx, orgID, pubSlug(p.Title)); err != nil {
+		return res, err
+	}
+	if err := tx.CreatePublication(ctx, p, core.NewID()); err != nil {
+		if errors.Is(err, model.ErrConflict) {
+			return res, model.ErrNotFound // that id is another organisation's publication
 		}
-		if !in.Kind.Valid() || (in.Kind == model.KindEvent) != event {
-			return model.ErrInvalid
+		return res, err
+	}
+	if err := s.setTags(ctx, tx, orgID, p.ID, in); err != nil {
+		return res, err
+	}
+	res.Created, res.Changed = true, true
+	if err := s.Audit(ctx, tx, orgID, actorID, "publication.create", p.ID, p.Title); err != nil {
+		return res, err
+	}
+	res.Publication, err = tx.PublicationByID(ctx, orgID, p.ID)
+	return res, err
+}
+
+// update saves p, read from in with its body rendered as r, over cur
+// (SaveInTx): a new revision unless nothing changed, federated when
+// live, and back to review when a change voids an approval.
+func (s *Service) update(ctx context.Context, tx *store.Tx, actorID string, cur, p model.Publication, r markdown.Result,
+	in model.PubInput, now time.Time) (model.SaveResult, error) {
+	var res model.SaveResult
+	var err error
+	orgID := cur.OrgID
+	if cur.State == model.StatePublished || cur.State == model.StateScheduled {
+		if v := readiness(p, r, now); v.Err() != nil {
+			return res, v
 		}
-		p, v := parseInput(in)
-		if err := a.checkRefs(ctx, tx, orgID, p.ImageID, v); err != nil {
-			return err
+	}
+	p.ID, p.OrgID, p.UpdatedAt = cur.ID, orgID, now
+	tagsChanged := !sameSet(cur.TopicIDs, in.TopicIDs) || !sameSet(cur.NeighbourhoodIDs, in.NeighbourhoodIDs)
+	if tagsChanged {
+		if err := s.setTags(ctx, tx, orgID, p.ID, in); err != nil {
+			return res, err
 		}
-		if err := v.Err(); err != nil {
-			return err
-		}
-		var r markdown.Result
-		if in.rendered != nil && in.rendered.src == p.BodyMD {
-			r = in.rendered.res
-		} else if r, err = renderBody(p.BodyMD, a.imageSizes(ctx, tx.Queries, orgID)); err != nil {
-			return err
-		}
-		p.BodyHTML = r.HTML
-		if !exists {
-			p.ID, p.OrgID, p.State, p.AuthorID, p.CreatedAt, p.UpdatedAt = in.ID, orgID, model.StateDraft, actorID, now, now
-			if p.ID == "" {
-				p.ID = core.NewID()
-			} else if _, err := uuid.Parse(p.ID); err != nil {
-				return model.ErrInvalid
-			}
-			if p.Slug, err = freeSlug(ctx, tx, orgID, pubSlug(p.Title)); err != nil {
-				return err
-			}
-			if err := tx.CreatePublication(ctx, p, core.NewID()); err != nil {
-				if errors.Is(err, model.ErrConflict) {
-					return model.ErrNotFound // that id is another organisation's publication
-				}
-				return err
-			}
-			if err := a.setTags(ctx, tx, orgID, p.ID, in); err != nil {
-				return err
-			}
-			res.Created, res.Changed = true, true
-			if err := a.Audit(ctx, tx, orgID, actorID, "publication.create", p.ID, p.Title); err != nil {
-				return err
-			}
-			res.Publication, err = tx.PublicationByID(ctx, orgID, p.ID)
-			return err
-		}
-		if !CanEdit(m, cur) {
-			return model.ErrForbidden
-		}
-		if cur.State == model.StatePublished || cur.State == model.StateScheduled {
-			if v := readiness(p, r, now); v.Err() != nil {
-				return v
-			}
-		}
-		p.ID, p.OrgID, p.UpdatedAt = cur.ID, orgID, now
-		tagsChanged := !sameSet(cur.TopicIDs, in.TopicIDs) || !sameSet(cur.NeighbourhoodIDs, in.NeighbourhoodIDs)
-		if tagsChanged {
-			if err := a.setTags(ctx, tx, orgID, p.ID, in); err != nil {
-				return err
-			}
-		}
-		if sameContent(cur, p) {
-			res.Publication, err = tx.PublicationByID(ctx, orgID, p.ID)
-			return err
-		}
-		if _, err := tx.UpdatePublicationContent(ctx, p, core.NewID(), actorID); err != nil {
-			return err
-		}
-		if err := tx.IndexPublication(ctx, p.ID); err != nil {
-			return err
-		}
-		res.Changed = true
-		action := "publication.update"
-		if cur.State == model.StatePublished {
-			action = "publication.update_live"
-			// An event's Update goes out from SaveEvent, once its details
-			// are saved too.
-			if cur.Kind != model.KindEvent {
-				if err := a.Fediverse.FederatePublication(ctx, tx, orgID, p.ID, "Update"); err != nil {
-					return err
-				}
-			}
-		}
-		if err := a.Audit(ctx, tx, orgID, actorID, action, p.ID, p.Title); err != nil {
-			return err
-		}
-		// A change after approval voids the approval when validation is required.
-		if cur.State == model.StateApproved || cur.State == model.StateScheduled {
-			required, err := tx.ValidationRequired(ctx, orgID, cur.Kind)
-			if err != nil {
-				return err
-			}
-			if required {
-				if err := a.move(ctx, tx, actorID, cur, model.StateSubmitted, "", nil); err != nil {
-					return err
-				}
-				res.BackToReview = true
-			}
-		}
+	}
+	if sameContent(cur, p) {
 		res.Publication, err = tx.PublicationByID(ctx, orgID, p.ID)
-		return err
-	}()
+		return res, err
+	}
+	if _, err := tx.UpdatePublicationContent(ctx, p, core.NewID(), actorID); err != nil {
+		return res, err
+	}
+	if err := tx.IndexPublication(ctx, p.ID); err != nil {
+		return res, err
+	}
+	res.Changed = true
+	action := "publication.update"
+	if cur.State == model.StatePublished {
+		action = "publication.update_live"
+		// An event's Update goes out from SaveEvent, once its details
+		// are saved too.
+		if cur.Kind != model.KindEvent {
+			if err := s.Fediverse.FederatePublication(ctx, tx, orgID, p.ID, "Update"); err != nil {
+				return res, err
+			}
+		}
+	}
+	if err := s.Audit(ctx, tx, orgID, actorID, action, p.ID, p.Title); err != nil {
+		return res, err
+	}
+	// A change after approval voids the approval when validation is required.
+	if cur.State == model.StateApproved || cur.State == model.StateScheduled {
+		required, err := tx.ValidationRequired(ctx, orgID, cur.Kind)
+		if err != nil {
+			return res, err
+		}
+		if required {
+			if err := s.Move(ctx, tx, actorID, cur, model.StateSubmitted, "", nil); err != nil {
+				return res, err
+			}
+			res.BackToReview = true
+		}
+	}
+	res.Publication, err = tx.PublicationByID(ctx, orgID, p.ID)
 	return res, err
 }
 
 // checkRefs refuses an illustration that is not one of the organisation's images.
-func (a *App) checkRefs(ctx context.Context, tx *store.Tx, orgID, imageID string, v *model.ValidationError) error {
+func (s *Service) checkRefs(ctx context.Context, tx *store.Tx, orgID, imageID string, v *model.ValidationError) error {
 	if imageID == "" {
 		return nil
 	}
@@ -452,7 +316,7 @@ func (a *App) checkRefs(ctx context.Context, tx *store.Tx, orgID, imageID string
 	return err
 }
 
-func (a *App) setTags(ctx context.Context, tx *store.Tx, orgID, pubID string, in PubInput) error {
+func (s *Service) setTags(ctx context.Context, tx *store.Tx, orgID, pubID string, in model.PubInput) error {
 	if err := tx.SetPublicationTopics(ctx, orgID, pubID, in.TopicIDs); err != nil {
 		if errors.Is(err, model.ErrNotFound) {
 			return &model.FieldError{Field: "topics", Code: "pub.error.topic_unknown"}
@@ -491,11 +355,12 @@ func sameContent(cur, p model.Publication) bool {
 		sameTime(cur.Job.ClosesAt, p.Job.ClosesAt)
 }
 
-// move records a transition of p to state `to` inside tx, with the audit entry.
-func (a *App) move(ctx context.Context, tx *store.Tx, actorID string, p model.Publication, to model.PubState, comment string, at *time.Time) error {
+// Move records a transition of p to state `to` inside tx, with the audit
+// entry (events' imports publish with it too).
+func (s *Service) Move(ctx context.Context, tx *store.Tx, actorID string, p model.Publication, to model.PubState, comment string, at *time.Time) error {
 	err := tx.SetPublicationState(ctx, store.StateChange{PubTransition: model.PubTransition{ID: core.NewID(),
 		PublicationID: p.ID, OrgID: p.OrgID, From: p.State, To: to, ActorID: actorID, Comment: comment,
-		CreatedAt: a.Now()}, ScheduledAt: at})
+		CreatedAt: s.Now()}, ScheduledAt: at})
 	if err != nil {
 		return err
 	}
@@ -505,7 +370,7 @@ func (a *App) move(ctx context.Context, tx *store.Tx, actorID string, p model.Pu
 	}
 	// Subscribers who want it at once are e-mailed (once per publication).
 	if to == model.StatePublished {
-		if err := a.Mailing.NotifyPublished(ctx, tx, p.OrgID, p.ID); err != nil {
+		if err := s.Mailing.NotifyPublished(ctx, tx, p.OrgID, p.ID); err != nil {
 			return err
 		}
 	}
@@ -513,15 +378,15 @@ func (a *App) move(ctx context.Context, tx *store.Tx, actorID string, p model.Pu
 	if comment != "" {
 		detail += " : " + comment
 	}
-	if err := a.Audit(ctx, tx, p.OrgID, actorID, "publication."+string(to), p.ID, detail); err != nil {
+	if err := s.Audit(ctx, tx, p.OrgID, actorID, "publication."+string(to), p.ID, detail); err != nil {
 		return err
 	}
 	// Followers on the Fediverse hear of it in the same transaction.
 	switch {
 	case to == model.StatePublished && p.State != model.StatePublished:
-		return a.Fediverse.FederatePublication(ctx, tx, p.OrgID, p.ID, "Create")
+		return s.Fediverse.FederatePublication(ctx, tx, p.OrgID, p.ID, "Create")
 	case p.State == model.StatePublished && to != model.StatePublished:
-		return a.Fediverse.FederatePublication(ctx, tx, p.OrgID, p.ID, "Delete")
+		return s.Fediverse.FederatePublication(ctx, tx, p.OrgID, p.ID, "Delete")
 	}
 	return nil
 }
@@ -541,8 +406,8 @@ const (
 )
 
 // Actions lists, in display order, what m may do with p now.
-func (a *App) Actions(ctx context.Context, m model.Membership, p model.Publication) ([]Action, error) {
-	required, err := a.Store.ValidationRequired(ctx, p.OrgID, p.Kind)
+func (s *Service) Actions(ctx context.Context, m model.Membership, p model.Publication) ([]Action, error) {
+	required, err := s.Store.ValidationRequired(ctx, p.OrgID, p.Kind)
 	if err != nil {
 		return nil, err
 	}
@@ -639,25 +504,25 @@ func allowed(act Action, m model.Membership, p model.Publication, required bool)
 type TransitionInput struct {
 	Action  Action
 	Comment string
-	When    string // LocalDateTime, for ActSchedule
+	When    string // dates.LocalDateTime, for ActSchedule
 }
 
 // Transition applies a workflow step to an organisation's publication as
 // actorID. A repeated request (the publication already moved) is
 // model.ErrConflict and changes nothing.
-func (a *App) Transition(ctx context.Context, actorID, orgID, pubID string, in TransitionInput) (model.Publication, error) {
+func (s *Service) Transition(ctx context.Context, actorID, orgID, pubID string, in TransitionInput) (model.Publication, error) {
 	var out model.Publication
-	now := a.Now()
+	now := s.Now()
 	in.Comment = strings.TrimSpace(in.Comment)
 	// The body is rendered (for the readiness checks) before the write
 	// transaction, and again inside only if it changed in between.
-	var pre *preRendered
-	if cur, err := a.Store.PublicationByID(ctx, orgID, pubID); err == nil {
+	var pre *markdown.Rendered
+	if cur, err := s.Store.PublicationByID(ctx, orgID, pubID); err == nil {
 		if r, err := renderBody(cur.BodyMD, nil); err == nil {
-			pre = &preRendered{src: cur.BodyMD, res: r}
+			pre = &markdown.Rendered{Src: cur.BodyMD, Result: r}
 		}
 	}
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		// Which transition each role may make is allowed's, below.
 		m, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.PublicationView)
 		if err != nil {
@@ -684,7 +549,7 @@ func (a *App) Transition(ctx context.Context, actorID, orgID, pubID string, in T
 		}
 		var at *time.Time
 		if in.Action == ActSchedule {
-			when, ok := ParseLocal(in.When)
+			when, ok := dates.ParseLocal(in.When)
 			switch {
 			case strings.TrimSpace(in.When) == "":
 				v.Add("when", "pub.error.when_required")
@@ -702,8 +567,8 @@ func (a *App) Transition(ctx context.Context, actorID, orgID, pubID string, in T
 		switch to {
 		case model.StateSubmitted, model.StateApproved, model.StatePublished, model.StateScheduled:
 			r := markdown.Result{}
-			if pre != nil && pre.src == p.BodyMD {
-				r = pre.res
+			if pre != nil && pre.Src == p.BodyMD {
+				r = pre.Result
 			} else if r, err = renderBody(p.BodyMD, nil); err != nil {
 				return err
 			}
@@ -715,13 +580,13 @@ func (a *App) Transition(ctx context.Context, actorID, orgID, pubID string, in T
 				return &NotReadyError{Fields: v}
 			}
 		}
-		if err := a.move(ctx, tx, actorID, p, to, in.Comment, at); err != nil {
+		if err := s.Move(ctx, tx, actorID, p, to, in.Comment, at); err != nil {
 			return err
 		}
 		if to == model.StateScheduled {
 			// Committed with the state change, so it survives a restart; the
 			// worker checks the time still matches (rescheduling is harmless).
-			err := a.Jobs.Enqueue(ctx, tx, jobs.PublishScheduledArgs{OrgID: orgID, PublicationID: p.ID, At: *at},
+			err := s.Jobs.Enqueue(ctx, tx, jobs.PublishScheduledArgs{OrgID: orgID, PublicationID: p.ID, At: *at},
 				&river.InsertOpts{ScheduledAt: *at})
 			if err != nil {
 				return err
@@ -745,8 +610,8 @@ func (e *NotReadyError) Unwrap() error { return model.ErrInvalid }
 // PublishScheduled is the scheduled job's use case: publish the publication
 // if it is still scheduled for at; otherwise do nothing (it was rescheduled,
 // unscheduled or already published).
-func (a *App) PublishScheduled(ctx context.Context, orgID, pubID string, at time.Time) error {
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+func (s *Service) PublishScheduled(ctx context.Context, orgID, pubID string, at time.Time) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		p, err := tx.PublicationForUpdate(ctx, orgID, pubID)
 		if errors.Is(err, model.ErrNotFound) {
 			return nil // deleted with its organisation
@@ -757,21 +622,21 @@ func (a *App) PublishScheduled(ctx context.Context, orgID, pubID string, at time
 		if p.State != model.StateScheduled || p.ScheduledAt == nil || !p.ScheduledAt.Equal(at.UTC()) {
 			return nil
 		}
-		return a.move(ctx, tx, "", p, model.StatePublished, "", nil)
+		return s.Move(ctx, tx, "", p, model.StatePublished, "", nil)
 	})
 }
 
 // PublishDue publishes every scheduled publication whose time has passed: a
 // safety net run at start-up for jobs that could not run (e.g. a database
 // restored from a backup taken before they were inserted).
-func (a *App) PublishDue(ctx context.Context) (int, error) {
-	due, err := a.Store.DueScheduled(ctx, a.Now(), 500)
+func (s *Service) PublishDue(ctx context.Context) (int, error) {
+	due, err := s.Store.DueScheduled(ctx, s.Now(), 500)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, p := range due {
-		if err := a.PublishScheduled(ctx, p.OrgID, p.ID, *p.ScheduledAt); err != nil {
+		if err := s.PublishScheduled(ctx, p.OrgID, p.ID, *p.ScheduledAt); err != nil {
 			return n, fmt.Errorf("publish %s: %w", p.ID, err)
 		}
 		n++
@@ -781,13 +646,13 @@ func (a *App) PublishDue(ctx context.Context) (int, error) {
 
 // SetValidationRequired changes, for one kind, whether publication needs a
 // validator's approval (administrators only).
-func (a *App) SetValidationRequired(ctx context.Context, actorID, orgID string, settings map[model.PubKind]bool) error {
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+func (s *Service) SetValidationRequired(ctx context.Context, actorID, orgID string, settings map[model.PubKind]bool) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.PublishingSettings); err != nil {
 			return err
 		}
 		for _, k := range model.PubKinds {
-			if err := tx.SetValidationRequired(ctx, orgID, k, settings[k], a.Now()); err != nil {
+			if err := tx.SetValidationRequired(ctx, orgID, k, settings[k], s.Now()); err != nil {
 				return err
 			}
 		}
@@ -797,6 +662,6 @@ func (a *App) SetValidationRequired(ctx context.Context, actorID, orgID string, 
 				on = append(on, string(k))
 			}
 		}
-		return a.Audit(ctx, tx, orgID, actorID, "publication.settings", orgID, "validation: "+strings.Join(on, ","))
+		return s.Audit(ctx, tx, orgID, actorID, "publication.settings", orgID, "validation: "+strings.Join(on, ","))
 	})
 }

@@ -1,4 +1,4 @@
-package app
+package publishing
 
 import (
 	"context"
@@ -24,7 +24,7 @@ const MaxAlt = 250
 // UploadImage checks, re-encodes and stores an image with its mandatory text
 // alternative. Files are named by a hash of the upload under
 // MediaDir/{org id}/ and served at /media/{org id}/….
-func (a *App) UploadImage(ctx context.Context, actorID, orgID, filename string, data []byte, alt string) (model.Media, error) {
+func (s *Service) UploadImage(ctx context.Context, actorID, orgID, filename string, data []byte, alt string) (model.Media, error) {
 	alt = strings.TrimSpace(alt)
 	v := &model.ValidationError{}
 	if alt == "" {
@@ -50,18 +50,18 @@ func (a *App) UploadImage(ctx context.Context, actorID, orgID, filename string, 
 	base := path.Join(orgID, hex.EncodeToString(sum[:16]))
 	m := model.Media{ID: core.NewID(), OrgID: orgID, Kind: "image", Path: base + img.Ext, OriginalName: cleanName(filename),
 		ContentType: img.ContentType, Alt: alt, Width: img.Main.Width, Height: img.Main.Height,
-		Bytes: int64(len(img.Main.Data)), UploadedBy: actorID, CreatedAt: a.Now()}
+		Bytes: int64(len(img.Main.Data)), UploadedBy: actorID, CreatedAt: s.Now()}
 	files := map[string][]byte{m.Path: img.Main.Data}
 	for _, vr := range img.Variants {
 		p := fmt.Sprintf("%s-%d%s", base, vr.Width, img.Ext)
 		m.Variants = append(m.Variants, model.MediaVariant{Width: vr.Width, Height: vr.Height, Path: p})
 		files[p] = vr.Data
 	}
-	return m, a.storeMedia(ctx, actorID, m, files)
+	return m, s.storeMedia(ctx, actorID, m, files)
 }
 
 // UploadPDF stores a PDF attachment; title is the link text readers see.
-func (a *App) UploadPDF(ctx context.Context, actorID, orgID, filename string, data []byte, title string) (model.Media, error) {
+func (s *Service) UploadPDF(ctx context.Context, actorID, orgID, filename string, data []byte, title string) (model.Media, error) {
 	title = strings.TrimSpace(title)
 	v := &model.ValidationError{}
 	if title == "" {
@@ -81,27 +81,27 @@ func (a *App) UploadPDF(ctx context.Context, actorID, orgID, filename string, da
 	sum := sha256.Sum256(data)
 	m := model.Media{ID: core.NewID(), OrgID: orgID, Kind: "pdf", Path: path.Join(orgID, hex.EncodeToString(sum[:16])+".pdf"),
 		OriginalName: cleanName(filename), ContentType: "application/pdf", Alt: title, Bytes: int64(len(data)),
-		UploadedBy: actorID, CreatedAt: a.Now()}
-	return m, a.storeMedia(ctx, actorID, m, map[string][]byte{m.Path: data})
+		UploadedBy: actorID, CreatedAt: s.Now()}
+	return m, s.storeMedia(ctx, actorID, m, map[string][]byte{m.Path: data})
 }
 
 // storeMedia checks the role, writes the files, then records the row. A
 // file written for a row that then fails to commit is harmless: names are
 // content hashes, so the same upload reuses it.
-func (a *App) storeMedia(ctx context.Context, actorID string, m model.Media, files map[string][]byte) error {
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+func (s *Service) storeMedia(ctx context.Context, actorID string, m model.Media, files map[string][]byte) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actorID, m.OrgID, policy.PublicationEdit); err != nil {
 			return err
 		}
 		for rel, data := range files {
-			if err := writeFileAtomic(filepath.Join(a.MediaDir, filepath.FromSlash(rel)), data); err != nil {
+			if err := writeFileAtomic(filepath.Join(s.MediaDir, filepath.FromSlash(rel)), data); err != nil {
 				return err
 			}
 		}
 		if err := tx.CreateMedia(ctx, m); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, m.OrgID, actorID, "media.upload", m.ID, m.Path)
+		return s.Audit(ctx, tx, m.OrgID, actorID, "media.upload", m.ID, m.Path)
 	})
 }
 

@@ -1,4 +1,4 @@
-package app
+package events
 
 import (
 	"errors"
@@ -52,8 +52,8 @@ func parseEvent(in EventInput) (model.Event, *model.ValidationError) {
 // parseEventDates reads the dates and times, Paris wall clock, into e.
 func parseEventDates(in EventInput, e *model.Event, v *model.ValidationError) {
 	trim := strings.TrimSpace
-	sd, errS := time.ParseInLocation(LocalDate, trim(in.StartDate), dates.Paris)
-	ed, errE := time.ParseInLocation(LocalDate, trim(in.EndDate), dates.Paris)
+	sd, errS := time.ParseInLocation(dates.LocalDate, trim(in.StartDate), dates.Paris)
+	ed, errE := time.ParseInLocation(dates.LocalDate, trim(in.EndDate), dates.Paris)
 	if trim(in.EndDate) == "" {
 		ed, errE = sd, errS
 	}
@@ -208,7 +208,7 @@ func parseRecurrence(in EventInput, f string, start time.Time, v *model.Validati
 		slices.Sort(r.Weekdays)
 	}
 	if s := trim(in.RecurUntil); s != "" {
-		d, err := time.ParseInLocation(LocalDate, s, dates.Paris)
+		d, err := time.ParseInLocation(dates.LocalDate, s, dates.Paris)
 		if err != nil {
 			v.Add("recur_until", "pub.error.date")
 		} else {
@@ -263,7 +263,7 @@ func parseRegistration(in EventInput, e *model.Event, v *model.ValidationError) 
 		}
 		e.Capacity = n
 		if s := trim(in.Deadline); s != "" {
-			t, ok := ParseLocal(s)
+			t, ok := dates.ParseLocal(s)
 			switch {
 			case !ok:
 				v.Add("deadline", "pub.error.datetime")

@@ -1,4 +1,4 @@
-package app
+package events
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/ical"
+	"github.com/parvis/parvis/internal/markdown"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/safehttp"
 	"github.com/parvis/parvis/internal/store"
@@ -48,9 +49,9 @@ type ImportResult struct {
 }
 
 // fetcher is the SSRF-guarded client used for agenda URLs.
-func (a *App) fetcher() Fetcher {
-	if a.Fetcher != nil {
-		return a.Fetcher
+func (s *Service) fetcher() Fetcher {
+	if s.Fetcher != nil {
+		return s.Fetcher
 	}
 	return AgendaFetcher{Client: safehttp.New(safehttp.Options{MaxBody: ical.MaxBytes, Timeout: 15 * time.Second,
 		UserAgent: "Parvis (agenda import)"})}
@@ -90,12 +91,12 @@ func (f AgendaFetcher) Get(ctx context.Context, rawURL string) ([]byte, error) {
 }
 
 // ImportEventsFromURL fetches an agenda through the SSRF guard and imports it.
-func (a *App) ImportEventsFromURL(ctx context.Context, actorID, orgID, rawURL string, in ImportInput) (ImportResult, error) {
-	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.EventEdit); err != nil {
+func (s *Service) ImportEventsFromURL(ctx context.Context, actorID, orgID, rawURL string, in ImportInput) (ImportResult, error) {
+	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.EventEdit); err != nil {
 		return ImportResult{}, err
 	}
 	rawURL = strings.TrimSpace(rawURL)
-	data, err := a.fetcher().Get(ctx, rawURL)
+	data, err := s.fetcher().Get(ctx, rawURL)
 	if err != nil {
 		code := "events.import.error.fetch"
 		switch {
@@ -117,11 +118,11 @@ func (a *App) ImportEventsFromURL(ctx context.Context, actorID, orgID, rawURL st
 		return ImportResult{}, ie
 	}
 	in.Source, in.Data = rawURL, data
-	return a.ImportEvents(ctx, actorID, orgID, in)
+	return s.ImportEvents(ctx, actorID, orgID, in)
 }
 
 // ImportEvents imports a calendar file's events as actorID.
-func (a *App) ImportEvents(ctx context.Context, actorID, orgID string, in ImportInput) (ImportResult, error) {
+func (s *Service) ImportEvents(ctx context.Context, actorID, orgID string, in ImportInput) (ImportResult, error) {
 	var res ImportResult
 	events, err := ical.Parse(bytes.NewReader(in.Data))
 	if err != nil {
@@ -136,7 +137,7 @@ func (a *App) ImportEvents(ctx context.Context, actorID, orgID string, in Import
 	// hostile one, Markdown the parser finds hard, costs its sender the
 	// time of the check, never other writers). What is left to the
 	// transactions below is writing.
-	pre := make([]*preRendered, len(events))
+	pre := make([]*markdown.Rendered, len(events))
 	total := 0
 	for i, imp := range events {
 		fail := func(code string, err error) error {
@@ -147,29 +148,28 @@ func (a *App) ImportEvents(ctx context.Context, actorID, orgID string, in Import
 		if err := v.Err(); err != nil {
 			return res, fail("events.import.error.invalid", err)
 		}
-		if _, v := parseInput(pin); v.Err() != nil {
+		if _, v := s.Publishing.ParseInput(pin); v.Err() != nil {
 			return res, fail("events.import.error.invalid", v.Err())
 		}
 		occs, _ := ExpandEvent(ev, nil)
 		if total += len(occs); total > MaxImportOccurrences {
 			return res, &ical.ImportError{Code: "events.import.error.too_many_occurrences_total", N: MaxImportOccurrences}
 		}
-		if err := a.prerender(ctx, orgID, &pin); err != nil {
+		if pre[i], err = s.Publishing.Prerender(ctx, orgID, pin); err != nil {
 			var fe *model.FieldError
 			if errors.As(err, &fe) {
 				return res, fail("events.import.error.description", err)
 			}
 			return res, err
 		}
-		pre[i] = pin.rendered
 	}
-	m, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.EventEdit)
+	m, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.EventEdit)
 	if err != nil {
 		return res, err
 	}
 	publish := false
 	if in.Publish {
-		required, err := a.Store.ValidationRequired(ctx, orgID, model.KindEvent)
+		required, err := s.Store.ValidationRequired(ctx, orgID, model.KindEvent)
 		if err != nil {
 			return res, err
 		}
@@ -186,17 +186,17 @@ func (a *App) ImportEvents(ctx context.Context, actorID, orgID string, in Import
 	// import (events are recognised by their UID).
 	for start := 0; start < len(events); start += ImportChunk {
 		end := min(start+ImportChunk, len(events))
-		if err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 			if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.EventEdit); err != nil {
 				return err
 			}
-			if err := a.importChunk(ctx, tx, actorID, orgID, in, events[start:end], pre[start:end], publish, &res); err != nil {
+			if err := s.importChunk(ctx, tx, actorID, orgID, in, events[start:end], pre[start:end], publish, &res); err != nil {
 				return err
 			}
 			if end < len(events) {
 				return nil
 			}
-			return a.Audit(ctx, tx, orgID, actorID, "event.import", in.Source,
+			return s.Audit(ctx, tx, orgID, actorID, "event.import", in.Source,
 				"created "+strconv.Itoa(res.Created)+", updated "+strconv.Itoa(res.Updated)+", unchanged "+strconv.Itoa(res.Unchanged))
 		}); err != nil {
 			return ImportResult{}, err
@@ -209,8 +209,8 @@ func (a *App) ImportEvents(ctx context.Context, actorID, orgID string, in Import
 const ImportChunk = 50
 
 // importChunk writes events (checked already) inside tx, counting into res.
-func (a *App) importChunk(ctx context.Context, tx *store.Tx, actorID, orgID string, in ImportInput, events []ical.Imported,
-	pre []*preRendered, publish bool, res *ImportResult) error {
+func (s *Service) importChunk(ctx context.Context, tx *store.Tx, actorID, orgID string, in ImportInput, events []ical.Imported,
+	pre []*markdown.Rendered, publish bool, res *ImportResult) error {
 	counts := *res // kept only if the transaction commits
 	err := func() error {
 		for i, imp := range events {
@@ -218,7 +218,6 @@ func (a *App) importChunk(ctx context.Context, tx *store.Tx, actorID, orgID stri
 				return &ical.ImportError{Code: code, UID: imp.UID, Summary: imp.Summary, Err: err}
 			}
 			pin, ein := importInputs(imp, in)
-			pin.rendered = pre[i]
 			old, err := tx.EventByImportUID(ctx, orgID, imp.UID)
 			switch {
 			case err == nil:
@@ -237,7 +236,7 @@ func (a *App) importChunk(ctx context.Context, tx *store.Tx, actorID, orgID stri
 			if err := v.Err(); err != nil {
 				return fail("events.import.error.invalid", err)
 			}
-			saved, err := a.savePublication(ctx, tx, actorID, orgID, pin, true)
+			saved, err := s.Publishing.SaveInTx(ctx, tx, actorID, orgID, pin, pre[i], true)
 			var ve *model.ValidationError
 			var fe *model.FieldError
 			if errors.As(err, &ve) || errors.As(err, &fe) || errors.Is(err, model.ErrForbidden) {
@@ -246,7 +245,7 @@ func (a *App) importChunk(ctx context.Context, tx *store.Tx, actorID, orgID stri
 			if err != nil {
 				return err
 			}
-			now := a.Now()
+			now := s.Now()
 			ev.PublicationID, ev.OrgID, ev.CreatedAt, ev.UpdatedAt = saved.Publication.ID, orgID, now, now
 			ev.ImportUID, ev.ImportSource = imp.UID, truncate(in.Source, 500)
 			if imp.Cancelled {
@@ -276,9 +275,9 @@ func (a *App) importChunk(ctx context.Context, tx *store.Tx, actorID, orgID stri
 				}
 			}
 			for _, mv := range imp.Moves {
-				s, e := mv.Start, mv.End
+				from, to := mv.Start, mv.End
 				if err := tx.PutException(ctx, model.EventException{ID: core.NewID(), EventID: ev.PublicationID, OriginalStart: mv.OriginalStart,
-					Kind: model.ExceptionMove, StartsAt: &s, EndsAt: &e, CreatedAt: now}); err != nil {
+					Kind: model.ExceptionMove, StartsAt: &from, EndsAt: &to, CreatedAt: now}); err != nil {
 					return err
 				}
 			}
@@ -290,11 +289,11 @@ func (a *App) importChunk(ctx context.Context, tx *store.Tx, actorID, orgID stri
 			default:
 				counts.Unchanged++
 			}
-			if err := a.putEvent(ctx, tx, ev, true); err != nil {
+			if err := s.putEvent(ctx, tx, ev, true); err != nil {
 				return err
 			}
 			if publish && saved.Publication.State != model.StatePublished {
-				if err := a.move(ctx, tx, actorID, saved.Publication, model.StatePublished, "", nil); err != nil {
+				if err := s.Publishing.Move(ctx, tx, actorID, saved.Publication, model.StatePublished, "", nil); err != nil {
 					return err
 				}
 			}
@@ -317,15 +316,15 @@ func truncate(s string, n int) string {
 
 // importInputs turns an imported event into editor inputs, so that the
 // same checks apply as for an event typed by staff.
-func importInputs(imp ical.Imported, in ImportInput) (PubInput, EventInput) {
-	p := PubInput{Kind: model.KindEvent, Title: truncate(imp.Summary, model.MaxTitle), Body: truncate(imp.Description, model.MaxBody),
+func importInputs(imp ical.Imported, in ImportInput) (model.PubInput, EventInput) {
+	p := model.PubInput{Kind: model.KindEvent, Title: truncate(imp.Summary, model.MaxTitle), Body: truncate(imp.Description, model.MaxBody),
 		TopicIDs: in.TopicIDs}
 	s, e := imp.Start.In(dates.Paris), imp.End.In(dates.Paris)
-	ein := EventInput{StartDate: s.Format(LocalDate), EndDate: e.Format(LocalDate), AllDay: imp.AllDay,
+	ein := EventInput{StartDate: s.Format(dates.LocalDate), EndDate: e.Format(dates.LocalDate), AllDay: imp.AllDay,
 		PlaceName: truncate(imp.Location, model.MaxField), Attendance: string(model.AttendInPerson), Free: true,
 		OrganiserKind: string(model.OrganiserOrg), JoinMode: string(model.JoinFree)}
 	if imp.AllDay {
-		ein.EndDate = e.AddDate(0, 0, -1).Format(LocalDate)
+		ein.EndDate = e.AddDate(0, 0, -1).Format(dates.LocalDate)
 	} else {
 		ein.StartTime, ein.EndTime = s.Format("15:04"), e.Format("15:04")
 	}
@@ -354,7 +353,7 @@ func importInputs(imp ical.Imported, in ImportInput) (PubInput, EventInput) {
 			ein.RecurNth = strconv.Itoa(r.Nth)
 		}
 		if r.Until != nil {
-			ein.RecurUntil = r.Until.In(dates.Paris).Format(LocalDate)
+			ein.RecurUntil = r.Until.In(dates.Paris).Format(dates.LocalDate)
 		}
 		if r.Count > 0 {
 			ein.RecurCount = strconv.Itoa(r.Count)

@@ -1,4 +1,4 @@
-package app
+package events
 
 import (
 	"context"
@@ -36,9 +36,9 @@ type EventMail struct {
 	Subject, Body, Note, Occurrence string
 }
 
-func (a *App) eventMail(o model.Organisation, p model.Publication, ev model.Event, r model.Registration, secret string, x eventMailExtra) EventMail {
-	base := a.BaseURL + "/" + o.Handle
-	d := EventMail{Name: r.Name, Title: p.Title, When: dates.EventWhen(r.Lang, ev.StartsAt, ev.EndsAt, ev.AllDay, a.Now()),
+func (s *Service) eventMail(o model.Organisation, p model.Publication, ev model.Event, r model.Registration, secret string, x eventMailExtra) EventMail {
+	base := s.BaseURL + "/" + o.Handle
+	d := EventMail{Name: r.Name, Title: p.Title, When: dates.EventWhen(r.Lang, ev.StartsAt, ev.EndsAt, ev.AllDay, s.Now()),
 		Place: strings.TrimSpace(strings.Join(nonEmpty(ev.PlaceName, ev.PlaceAddress), ", ")), Org: o.Name,
 		Link: base + "/p/" + p.Slug, Code: r.Code, Seats: r.Seats,
 		Subject: x.Subject, Body: x.Body, Note: x.Note, Occurrence: x.Occurrence}
@@ -50,7 +50,7 @@ func (a *App) eventMail(o model.Organisation, p model.Publication, ev model.Even
 		d.CancelLink = base + "/inscription/" + secret
 	}
 	if r.Code != "" {
-		d.CheckinLink = a.BaseURL + "/admin/" + o.Handle + "/events/" + ev.PublicationID + "/checkin?code=" + url.QueryEscape(r.Code)
+		d.CheckinLink = s.BaseURL + "/admin/" + o.Handle + "/events/" + ev.PublicationID + "/checkin?code=" + url.QueryEscape(r.Code)
 		d.QR = qrTable(d.CheckinLink)
 	}
 	return d
@@ -92,7 +92,7 @@ func qrTable(text string) template.HTML {
 
 // notifyParticipants e-mails every confirmed and waiting participant with
 // message name (event_cancelled, event_postponed, event_changed…).
-func (a *App) notifyParticipants(ctx context.Context, tx *store.Tx, ev model.Event, p model.Publication, name, note string) error {
+func (s *Service) notifyParticipants(ctx context.Context, tx *store.Tx, ev model.Event, p model.Publication, name, note string) error {
 	ids, err := tx.ActiveRegistrationIDs(ctx, ev.PublicationID)
 	if err != nil || len(ids) == 0 {
 		return err
@@ -101,10 +101,10 @@ func (a *App) notifyParticipants(ctx context.Context, tx *store.Tx, ev model.Eve
 	if name == "event_occurrence_changed" {
 		x = eventMailExtra{Occurrence: note}
 	}
-	return a.mailRegistrations(ctx, tx, ev, p, ids, name, x)
+	return s.mailRegistrations(ctx, tx, ev, p, ids, name, x)
 }
 
-func (a *App) mailRegistrations(ctx context.Context, tx *store.Tx, ev model.Event, p model.Publication, ids []string, name string, x eventMailExtra) error {
+func (s *Service) mailRegistrations(ctx context.Context, tx *store.Tx, ev model.Event, p model.Publication, ids []string, name string, x eventMailExtra) error {
 	o, err := tx.OrganisationByID(ctx, ev.OrgID)
 	if err != nil {
 		return err
@@ -115,7 +115,7 @@ func (a *App) mailRegistrations(ctx context.Context, tx *store.Tx, ev model.Even
 		if err != nil {
 			return err
 		}
-		att = a.icsAttachment(o, p, ev, xs)
+		att = s.icsAttachment(o, p, ev, xs)
 	}
 	for _, id := range ids {
 		r, err := tx.RegistrationByID(ctx, ev.OrgID, id)
@@ -126,7 +126,7 @@ func (a *App) mailRegistrations(ctx context.Context, tx *store.Tx, ev model.Even
 		if err := tx.SetRegistrationToken(ctx, r.ID, hash); err != nil {
 			return err
 		}
-		if err := a.sendMailWith(ctx, tx, r.Email, r.Lang, name, a.eventMail(o, p, ev, r, secret, x), att); err != nil {
+		if err := s.sendMailWith(ctx, tx, r.Email, r.Lang, name, s.eventMail(o, p, ev, r, secret, x), att); err != nil {
 			return err
 		}
 	}
@@ -134,28 +134,28 @@ func (a *App) mailRegistrations(ctx context.Context, tx *store.Tx, ev model.Even
 }
 
 // sendMailWith is sendMail with an optional attachment.
-func (a *App) sendMailWith(ctx context.Context, tx *store.Tx, to, lang, name string, data any, att *mail.Attachment) error {
+func (s *Service) sendMailWith(ctx context.Context, tx *store.Tx, to, lang, name string, data any, att *mail.Attachment) error {
 	if att == nil {
-		return a.SendMail(ctx, tx, to, lang, name, data)
+		return s.SendMail(ctx, tx, to, lang, name, data)
 	}
-	r, err := a.Mail.Render(name, lang, data)
+	r, err := s.Mail.Render(name, lang, data)
 	if err != nil {
 		return err
 	}
-	return a.Jobs.Mail(ctx, tx, mail.Message{To: to, Subject: r.Subject, Text: r.Text, HTML: r.HTML, Attachment: att}, a.Now())
+	return s.Jobs.Mail(ctx, tx, mail.Message{To: to, Subject: r.Subject, Text: r.Text, HTML: r.HTML, Attachment: att}, s.Now())
 }
 
-func (a *App) icsAttachment(o model.Organisation, p model.Publication, ev model.Event, xs []model.EventException) *mail.Attachment {
+func (s *Service) icsAttachment(o model.Organisation, p model.Publication, ev model.Event, xs []model.EventException) *mail.Attachment {
 	cal := ical.Calendar{ProdID: "-//Parvis//Evenement//FR", Method: "PUBLISH",
-		Events: []ical.Event{a.ICalEvent(o, p, ev, xs, nil)}}
+		Events: []ical.Event{s.ICalEvent(o, p, ev, xs, nil)}}
 	return &mail.Attachment{Name: p.Slug + ".ics", ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: ical.Write(cal)}
 }
 
 // ICalEvent describes an event for a calendar: a VEVENT, with its rule,
 // cancelled dates (EXDATE) and moved ones (RECURRENCE-ID).
-func (a *App) ICalEvent(o model.Organisation, p model.Publication, ev model.Event, xs []model.EventException, categories []string) ical.Event {
+func (s *Service) ICalEvent(o model.Organisation, p model.Publication, ev model.Event, xs []model.EventException, categories []string) ical.Event {
 	host := "parvis"
-	if u, err := url.Parse(a.BaseURL); err == nil && u.Hostname() != "" {
+	if u, err := url.Parse(s.BaseURL); err == nil && u.Hostname() != "" {
 		host = u.Hostname()
 	}
 	stamp := ev.UpdatedAt
@@ -164,7 +164,7 @@ func (a *App) ICalEvent(o model.Organisation, p model.Publication, ev model.Even
 	}
 	e := ical.Event{UID: ical.UID(ev.PublicationID, host), Stamp: stamp, Start: ev.StartsAt, End: ev.EndsAt, AllDay: ev.AllDay,
 		Summary: p.Title, Description: p.Summary, Location: strings.Join(nonEmpty(ev.PlaceName, ev.PlaceAddress), ", "),
-		Lat: ev.Lat, Lon: ev.Lon, URL: a.BaseURL + "/" + o.Handle + "/p/" + p.Slug, Cancelled: ev.Status == model.EventCancelled,
+		Lat: ev.Lat, Lon: ev.Lon, URL: s.BaseURL + "/" + o.Handle + "/p/" + p.Slug, Cancelled: ev.Status == model.EventCancelled,
 		Categories: categories, Organizer: OrganiserName(o, ev), RRule: RRule(ev), Sequence: p.Revision - 1}
 	if ev.OnlineURL != "" {
 		e.Description = strings.TrimSpace(e.Description + "\n\n" + ev.OnlineURL)

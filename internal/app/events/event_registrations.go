@@ -1,4 +1,4 @@
-package app
+package events
 
 import (
 	"context"
@@ -97,9 +97,67 @@ func lastEnd(ctx context.Context, tx *store.Tx, ev model.Event, now time.Time) (
 }
 
 // Register registers a resident for an organisation's published event.
-func (a *App) Register(ctx context.Context, orgID, eventID string, in RegisterInput) (RegisterResult, error) {
+func (s *Service) Register(ctx context.Context, orgID, eventID string, in RegisterInput) (RegisterResult, error) {
 	var res RegisterResult
-	now := a.Now()
+	now := s.Now()
+	v := checkRegistrant(&in)
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+		ev, p, err := openEvent(ctx, tx, orgID, eventID, in.AccountID != "", now)
+		if err != nil {
+			return err
+		}
+		verified, err := registrantAccount(ctx, tx, &in)
+		if err != nil {
+			return err
+		}
+		seats, answers := readAnswers(ev, in, v)
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if !verified {
+			// A link goes to an address nobody proved: the form's limits
+			// keep it from being a mail cannon (docs/EMAIL.md).
+			if err := s.CountPublicForm(ctx, tx, "event", in.IP, mail.NormalizeEmail(in.Email)); err != nil {
+				return err
+			}
+		}
+		if err := freeAddress(ctx, tx, eventID, in.Email); err != nil {
+			return err
+		}
+		r := model.Registration{ID: core.NewID(), EventID: eventID, OrgID: orgID, AccountID: in.AccountID, Email: in.Email,
+			Name: in.Name, Seats: seats, Answers: answers, Status: model.RegPending, Lang: in.Lang, CreatedAt: now}
+		if r.Lang == "" {
+			r.Lang = "fr"
+		}
+		// A full event is said so now, even to people who will confirm
+		// their address later (the place itself is decided then).
+		status, err := s.placeFor(ctx, tx, ev, seats, in.Waitlist)
+		if err != nil {
+			return err
+		}
+		if verified {
+			r.Status, r.ConfirmedAt = status, &now
+		}
+		secret, err := createRegistration(ctx, tx, &r)
+		if err != nil {
+			return err
+		}
+		res.Registration, res.Pending = r, r.Status == model.RegPending
+		o, err := tx.OrganisationByID(ctx, orgID)
+		if err != nil {
+			return err
+		}
+		if res.Pending {
+			return s.SendMail(ctx, tx, r.Email, r.Lang, "event_confirm_address", s.eventMail(o, p, ev, r, secret, eventMailExtra{}))
+		}
+		return s.afterPlace(ctx, tx, o, p, ev, r, secret, false)
+	})
+	return res, err
+}
+
+// checkRegistrant trims and checks the name and address typed (Register),
+// returning the form's errors so far.
+func checkRegistrant(in *RegisterInput) *model.ValidationError {
 	v := &model.ValidationError{}
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
@@ -111,127 +169,120 @@ func (a *App) Register(ctx context.Context, orgID, eventID string, in RegisterIn
 	if in.AccountID == "" && !mail.ValidEmail(in.Email) {
 		v.Add("email", "events.register.error.email")
 	}
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
-		// Only a signed-in person can take a place now, under the event's
-		// lock; an address-only registration takes it when confirmed, so
-		// a rush of them need not queue on the event's row (issue 15: a
-		// thousand queued registrations held every connection).
-		readEvent := tx.EventByID
-		if in.AccountID != "" {
-			readEvent = tx.EventForUpdate
-		}
-		ev, err := readEvent(ctx, orgID, eventID)
-		if err != nil {
-			return err
-		}
-		p, err := tx.PublicationByID(ctx, orgID, eventID)
-		if err != nil {
-			return err
-		}
-		end, err := lastEnd(ctx, tx, ev, now)
-		if err != nil {
-			return err
-		}
-		if why := registrationOpen(ev, p, now, end); why != "" {
-			return &model.FieldError{Field: "registration", Code: why}
-		}
-		verified := false
-		if in.AccountID != "" {
-			acct, err := tx.AccountByID(ctx, in.AccountID)
-			if err != nil {
-				return err
+	return v
+}
+
+// openEvent reads event eventID and its publication in tx and checks that
+// it takes registrations at now; lock holds the event's row.
+func openEvent(ctx context.Context, tx *store.Tx, orgID, eventID string, lock bool, now time.Time) (model.Event, model.Publication, error) {
+	// Only a signed-in person can take a place now, under the event's
+	// lock; an address-only registration takes it when confirmed, so
+	// a rush of them need not queue on the event's row (issue 15: a
+	// thousand queued registrations held every connection).
+	readEvent := tx.EventByID
+	if lock {
+		readEvent = tx.EventForUpdate
+	}
+	ev, err := readEvent(ctx, orgID, eventID)
+	if err != nil {
+		return ev, model.Publication{}, err
+	}
+	p, err := tx.PublicationByID(ctx, orgID, eventID)
+	if err != nil {
+		return ev, p, err
+	}
+	end, err := lastEnd(ctx, tx, ev, now)
+	if err != nil {
+		return ev, p, err
+	}
+	if why := registrationOpen(ev, p, now, end); why != "" {
+		return ev, p, &model.FieldError{Field: "registration", Code: why}
+	}
+	return ev, p, nil
+}
+
+// registrantAccount takes a signed-in person's address and language from
+// their account into in, and tells whether the address is verified.
+func registrantAccount(ctx context.Context, tx *store.Tx, in *RegisterInput) (bool, error) {
+	if in.AccountID == "" {
+		return false, nil
+	}
+	acct, err := tx.AccountByID(ctx, in.AccountID)
+	if err != nil {
+		return false, err
+	}
+	in.Email = acct.Email
+	if in.Lang == "" {
+		in.Lang = acct.Locale
+	}
+	return acct.Verified(), nil
+}
+
+// readAnswers reads the seats asked and the answers to ev's questions,
+// adding what is wrong to v.
+func readAnswers(ev model.Event, in RegisterInput, v *model.ValidationError) (int, map[string]string) {
+	seats, answers := 1, map[string]string{}
+	for _, q := range ev.Questions {
+		ans := strings.TrimSpace(in.Answers[q.ID])
+		if q.ID == "seats" {
+			n, err := strconv.Atoi(in.Seats)
+			if err != nil || n < 1 || n > MaxSeats {
+				v.Add("seats", "events.register.error.seats")
+			} else if n > ev.Capacity {
+				v.Add("seats", "events.register.error.seats_capacity")
 			}
-			in.Email, verified = acct.Email, acct.Verified()
-			if in.Lang == "" {
-				in.Lang = acct.Locale
-			}
+			seats = n
+			continue
 		}
-		seats, answers := 1, map[string]string{}
-		for _, q := range ev.Questions {
-			ans := strings.TrimSpace(in.Answers[q.ID])
-			if q.ID == "seats" {
-				n, err := strconv.Atoi(in.Seats)
-				if err != nil || n < 1 || n > MaxSeats {
-					v.Add("seats", "events.register.error.seats")
-				} else if n > ev.Capacity {
-					v.Add("seats", "events.register.error.seats_capacity")
-				}
-				seats = n
-				continue
-			}
-			if core.TooLong(ans, model.MaxField) {
-				v.Add("q_"+q.ID, "pub.error.field_long")
-			}
-			if ans != "" {
-				answers[q.ID] = ans
-			}
+		if core.TooLong(ans, model.MaxField) {
+			v.Add("q_"+q.ID, "pub.error.field_long")
 		}
-		if err := v.Err(); err != nil {
-			return err
+		if ans != "" {
+			answers[q.ID] = ans
 		}
-		if !verified {
-			// A link goes to an address nobody proved: the form's limits
-			// keep it from being a mail cannon (docs/EMAIL.md).
-			if err := a.CountPublicForm(ctx, tx, "event", in.IP, mail.NormalizeEmail(in.Email)); err != nil {
-				return err
-			}
+	}
+	return seats, answers
+}
+
+// freeAddress refuses an address already registered for the event, and
+// clears its cancelled registration so that the person may register again.
+func freeAddress(ctx context.Context, tx *store.Tx, eventID, email string) error {
+	cur, err := tx.RegistrationByEmail(ctx, eventID, email)
+	if errors.Is(err, model.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if cur.Status != model.RegCancelled {
+		return &model.FieldError{Field: "email", Code: "events.register.error.already"}
+	}
+	return tx.DeleteCancelledRegistration(ctx, eventID, email)
+}
+
+// createRegistration inserts r with a fresh check-in code (drawn again if
+// taken) and returns the secret of its link.
+func createRegistration(ctx context.Context, tx *store.Tx, r *model.Registration) (string, error) {
+	secret, hash := core.NewSecret()
+	var err error
+	for attempt := 0; ; attempt++ {
+		r.Code = newCode()
+		err = tx.CreateRegistration(ctx, *r, hash)
+		if !errors.Is(err, model.ErrConflict) || attempt == 5 {
+			break
 		}
-		if cur, err := tx.RegistrationByEmail(ctx, eventID, in.Email); err == nil {
-			if cur.Status != model.RegCancelled {
-				return &model.FieldError{Field: "email", Code: "events.register.error.already"}
-			}
-			if err := tx.DeleteCancelledRegistration(ctx, eventID, in.Email); err != nil {
-				return err
-			}
-		} else if !errors.Is(err, model.ErrNotFound) {
-			return err
+		// The code (or, under a race, the address) was taken: a
+		// repeated address is the person's second click.
+		if _, e := tx.RegistrationByEmail(ctx, r.EventID, r.Email); e == nil {
+			return "", &model.FieldError{Field: "email", Code: "events.register.error.already"}
 		}
-		r := model.Registration{ID: core.NewID(), EventID: eventID, OrgID: orgID, AccountID: in.AccountID, Email: in.Email,
-			Name: in.Name, Seats: seats, Answers: answers, Status: model.RegPending, Lang: in.Lang, CreatedAt: now}
-		if r.Lang == "" {
-			r.Lang = "fr"
-		}
-		// A full event is said so now, even to people who will confirm
-		// their address later (the place itself is decided then).
-		status, err := a.placeFor(ctx, tx, ev, seats, in.Waitlist)
-		if err != nil {
-			return err
-		}
-		if verified {
-			r.Status, r.ConfirmedAt = status, &now
-		}
-		secret, hash := core.NewSecret()
-		for attempt := 0; ; attempt++ {
-			r.Code = newCode()
-			err = tx.CreateRegistration(ctx, r, hash)
-			if !errors.Is(err, model.ErrConflict) || attempt == 5 {
-				break
-			}
-			// The code (or, under a race, the address) was taken: a
-			// repeated address is the person's second click.
-			if _, e := tx.RegistrationByEmail(ctx, eventID, in.Email); e == nil {
-				return &model.FieldError{Field: "email", Code: "events.register.error.already"}
-			}
-		}
-		if err != nil {
-			return err
-		}
-		res.Registration, res.Pending = r, r.Status == model.RegPending
-		o, err := tx.OrganisationByID(ctx, orgID)
-		if err != nil {
-			return err
-		}
-		if res.Pending {
-			return a.SendMail(ctx, tx, r.Email, r.Lang, "event_confirm_address", a.eventMail(o, p, ev, r, secret, eventMailExtra{}))
-		}
-		return a.afterPlace(ctx, tx, o, p, ev, r, secret, false)
-	})
-	return res, err
+	}
+	return secret, err
 }
 
 // placeFor decides confirmed or waiting under the event's lock; a full
 // event refuses unless the person accepted the waiting list.
-func (a *App) placeFor(ctx context.Context, tx *store.Tx, ev model.Event, seats int, waitlist bool) (model.RegStatus, error) {
+func (s *Service) placeFor(ctx context.Context, tx *store.Tx, ev model.Event, seats int, waitlist bool) (model.RegStatus, error) {
 	taken, err := tx.TakenSeats(ctx, ev.PublicationID)
 	if err != nil {
 		return "", err
@@ -253,7 +304,7 @@ func (a *App) placeFor(ctx context.Context, tx *store.Tx, ev model.Event, seats 
 
 // afterPlace e-mails a confirmed (with the .ics and the check-in code) or
 // waiting registration, and schedules the reminder of a confirmed one.
-func (a *App) afterPlace(ctx context.Context, tx *store.Tx, o model.Organisation, p model.Publication, ev model.Event,
+func (s *Service) afterPlace(ctx context.Context, tx *store.Tx, o model.Organisation, p model.Publication, ev model.Event,
 	r model.Registration, secret string, promoted bool) error {
 	if secret == "" {
 		// Promotions and re-sends mint a fresh link; the old one stops working.
@@ -263,9 +314,9 @@ func (a *App) afterPlace(ctx context.Context, tx *store.Tx, o model.Organisation
 			return err
 		}
 	}
-	data := a.eventMail(o, p, ev, r, secret, eventMailExtra{})
+	data := s.eventMail(o, p, ev, r, secret, eventMailExtra{})
 	if r.Status == model.RegWaiting {
-		return a.SendMail(ctx, tx, r.Email, r.Lang, "event_waiting", data)
+		return s.SendMail(ctx, tx, r.Email, r.Lang, "event_waiting", data)
 	}
 	name := "event_registered"
 	if promoted {
@@ -275,16 +326,16 @@ func (a *App) afterPlace(ctx context.Context, tx *store.Tx, o model.Organisation
 	if err != nil {
 		return err
 	}
-	if err := a.sendMailWith(ctx, tx, r.Email, r.Lang, name, data, a.icsAttachment(o, p, ev, xs)); err != nil {
+	if err := s.sendMailWith(ctx, tx, r.Email, r.Lang, name, data, s.icsAttachment(o, p, ev, xs)); err != nil {
 		return err
 	}
-	return a.scheduleReminder(ctx, tx, ev, r)
+	return s.scheduleReminder(ctx, tx, ev, r)
 }
 
 // scheduleReminder inserts the reminder job for the day before the next
 // occurrence (at the same hour), when that is still ahead.
-func (a *App) scheduleReminder(ctx context.Context, tx *store.Tx, ev model.Event, r model.Registration) error {
-	now := a.Now()
+func (s *Service) scheduleReminder(ctx context.Context, tx *store.Tx, ev model.Event, r model.Registration) error {
+	now := s.Now()
 	occs, err := tx.Occurrences(ctx, ev.PublicationID, now, 50)
 	if err != nil {
 		return err
@@ -297,7 +348,7 @@ func (a *App) scheduleReminder(ctx context.Context, tx *store.Tx, ev model.Event
 		if !at.After(now) {
 			return nil // less than a day ahead: the confirmation is the reminder
 		}
-		return a.Jobs.Enqueue(ctx, tx, jobs.EventReminderArgs{OrgID: r.OrgID, RegistrationID: r.ID, Start: o.StartsAt},
+		return s.Jobs.Enqueue(ctx, tx, jobs.EventReminderArgs{OrgID: r.OrgID, RegistrationID: r.ID, Start: o.StartsAt},
 			&river.InsertOpts{ScheduledAt: at})
 	}
 	return nil
@@ -306,8 +357,8 @@ func (a *App) scheduleReminder(ctx context.Context, tx *store.Tx, ev model.Event
 // SendReminder is the reminder job: it e-mails a still-confirmed
 // participant of a still-scheduled event once (reminded_at is set in the
 // same transaction as the message).
-func (a *App) SendReminder(ctx context.Context, orgID, registrationID string, start time.Time) error {
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+func (s *Service) SendReminder(ctx context.Context, orgID, registrationID string, start time.Time) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		r, err := tx.RegistrationByID(ctx, orgID, registrationID)
 		if errors.Is(err, model.ErrNotFound) {
 			return nil
@@ -331,11 +382,11 @@ func (a *App) SendReminder(ctx context.Context, orgID, registrationID string, st
 		}
 		// The date may have moved since the job was scheduled: remind for
 		// the next occurrence, or leave it to the job scheduled then.
-		occs, err := tx.Occurrences(ctx, ev.PublicationID, a.Now(), 1)
+		occs, err := tx.Occurrences(ctx, ev.PublicationID, s.Now(), 1)
 		if err != nil || len(occs) == 0 || !occs[0].StartsAt.Equal(start) {
 			return err
 		}
-		if ok, err := tx.MarkReminded(ctx, r.ID, a.Now()); err != nil || !ok {
+		if ok, err := tx.MarkReminded(ctx, r.ID, s.Now()); err != nil || !ok {
 			return err
 		}
 		o, err := tx.OrganisationByID(ctx, orgID)
@@ -346,17 +397,17 @@ func (a *App) SendReminder(ctx context.Context, orgID, registrationID string, st
 		if err := tx.SetRegistrationToken(ctx, r.ID, hash); err != nil {
 			return err
 		}
-		data := a.eventMail(o, p, ev, r, secret, eventMailExtra{})
-		data.When = dates.EventWhen(r.Lang, occs[0].StartsAt, occs[0].EndsAt, ev.AllDay, a.Now())
-		return a.SendMail(ctx, tx, r.Email, r.Lang, "event_reminder", data)
+		data := s.eventMail(o, p, ev, r, secret, eventMailExtra{})
+		data.When = dates.EventWhen(r.Lang, occs[0].StartsAt, occs[0].EndsAt, ev.AllDay, s.Now())
+		return s.SendMail(ctx, tx, r.Email, r.Lang, "event_reminder", data)
 	})
 }
 
 // ConfirmRegistration confirms an e-mail-only registration from its link:
 // a place, or the waiting list when the event filled up meanwhile.
-func (a *App) ConfirmRegistration(ctx context.Context, secret string) (model.Registration, error) {
+func (s *Service) ConfirmRegistration(ctx context.Context, secret string) (model.Registration, error) {
 	var out model.Registration
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		r, err := tx.RegistrationByToken(ctx, core.HashSecret(secret))
 		if err != nil {
 			return err
@@ -373,18 +424,18 @@ func (a *App) ConfirmRegistration(ctx context.Context, secret string) (model.Reg
 		if err != nil {
 			return err
 		}
-		end, err := lastEnd(ctx, tx, ev, a.Now())
+		end, err := lastEnd(ctx, tx, ev, s.Now())
 		if err != nil {
 			return err
 		}
-		if why := registrationOpen(ev, p, a.Now(), end); why != "" {
+		if why := registrationOpen(ev, p, s.Now(), end); why != "" {
 			return &model.FieldError{Field: "registration", Code: why}
 		}
-		status, err := a.placeFor(ctx, tx, ev, r.Seats, true)
+		status, err := s.placeFor(ctx, tx, ev, r.Seats, true)
 		if err != nil {
 			return err
 		}
-		if err := tx.SetRegistrationStatus(ctx, r.ID, model.RegPending, status, a.Now()); err != nil {
+		if err := tx.SetRegistrationStatus(ctx, r.ID, model.RegPending, status, s.Now()); err != nil {
 			return err
 		}
 		r.Status = status
@@ -393,41 +444,41 @@ func (a *App) ConfirmRegistration(ctx context.Context, secret string) (model.Reg
 		if err != nil {
 			return err
 		}
-		return a.afterPlace(ctx, tx, o, p, ev, r, secret, false)
+		return s.afterPlace(ctx, tx, o, p, ev, r, secret, false)
 	})
 	return out, err
 }
 
 // RegistrationByLink returns the registration a link names, with its event.
-func (a *App) RegistrationByLink(ctx context.Context, secret string) (model.Registration, error) {
-	return a.Store.RegistrationByToken(ctx, core.HashSecret(secret))
+func (s *Service) RegistrationByLink(ctx context.Context, secret string) (model.Registration, error) {
+	return s.Store.RegistrationByToken(ctx, core.HashSecret(secret))
 }
 
 // CancelRegistration cancels from the e-mailed link; places freed go to
 // the waiting list, in order, and the people promoted are e-mailed.
-func (a *App) CancelRegistration(ctx context.Context, secret string) (model.Registration, error) {
-	r, err := a.Store.RegistrationByToken(ctx, core.HashSecret(secret))
+func (s *Service) CancelRegistration(ctx context.Context, secret string) (model.Registration, error) {
+	r, err := s.Store.RegistrationByToken(ctx, core.HashSecret(secret))
 	if err != nil {
 		return r, err
 	}
-	return a.cancel(ctx, r.OrgID, r.ID)
+	return s.cancel(ctx, r.OrgID, r.ID)
 }
 
 // CancelOwnRegistration cancels a signed-in person's registration.
-func (a *App) CancelOwnRegistration(ctx context.Context, accountID, orgID, eventID string) (model.Registration, error) {
-	r, err := a.Store.RegistrationByAccount(ctx, eventID, accountID)
+func (s *Service) CancelOwnRegistration(ctx context.Context, accountID, orgID, eventID string) (model.Registration, error) {
+	r, err := s.Store.RegistrationByAccount(ctx, eventID, accountID)
 	if err != nil {
 		return r, err
 	}
 	if r.OrgID != orgID {
 		return r, model.ErrNotFound
 	}
-	return a.cancel(ctx, orgID, r.ID)
+	return s.cancel(ctx, orgID, r.ID)
 }
 
-func (a *App) cancel(ctx context.Context, orgID, regID string) (model.Registration, error) {
+func (s *Service) cancel(ctx context.Context, orgID, regID string) (model.Registration, error) {
 	var out model.Registration
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		r, err := tx.RegistrationByID(ctx, orgID, regID)
 		if err != nil {
 			return err
@@ -445,7 +496,7 @@ func (a *App) cancel(ctx context.Context, orgID, regID string) (model.Registrati
 		if r.Status == model.RegCancelled {
 			return nil // a second click
 		}
-		if err := tx.SetRegistrationStatus(ctx, r.ID, r.Status, model.RegCancelled, a.Now()); err != nil {
+		if err := tx.SetRegistrationStatus(ctx, r.ID, r.Status, model.RegCancelled, s.Now()); err != nil {
 			return err
 		}
 		out.Status = model.RegCancelled
@@ -456,14 +507,14 @@ func (a *App) cancel(ctx context.Context, orgID, regID string) (model.Registrati
 		if err != nil {
 			return err
 		}
-		return a.promote(ctx, tx, ev, p)
+		return s.promote(ctx, tx, ev, p)
 	})
 	return out, err
 }
 
 // promote gives freed places to the waiting list in order of arrival,
 // while the first in line fits (nobody is skipped for taking fewer seats).
-func (a *App) promote(ctx context.Context, tx *store.Tx, ev model.Event, p model.Publication) error {
+func (s *Service) promote(ctx context.Context, tx *store.Tx, ev model.Event, p model.Publication) error {
 	if ev.Status == model.EventCancelled || !ev.Registers() {
 		return nil
 	}
@@ -483,12 +534,12 @@ func (a *App) promote(ctx context.Context, tx *store.Tx, ev model.Event, p model
 		if taken+w.Seats > ev.Capacity {
 			break
 		}
-		if err := tx.SetRegistrationStatus(ctx, w.ID, model.RegWaiting, model.RegConfirmed, a.Now()); err != nil {
+		if err := tx.SetRegistrationStatus(ctx, w.ID, model.RegWaiting, model.RegConfirmed, s.Now()); err != nil {
 			return err
 		}
 		taken += w.Seats
 		w.Status = model.RegConfirmed
-		if err := a.afterPlace(ctx, tx, o, p, ev, w, "", true); err != nil {
+		if err := s.afterPlace(ctx, tx, o, p, ev, w, "", true); err != nil {
 			return err
 		}
 	}
@@ -497,9 +548,9 @@ func (a *App) promote(ctx context.Context, tx *store.Tx, ev model.Event, p model
 
 // CheckIn marks a confirmed participant as arrived, by registration id or
 // by the code of the confirmation e-mail. ErrConflict: already checked in.
-func (a *App) CheckIn(ctx context.Context, actorID, orgID, eventID, regID, code string) (model.Registration, error) {
+func (s *Service) CheckIn(ctx context.Context, actorID, orgID, eventID, regID, code string) (model.Registration, error) {
 	var out model.Registration
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.EventCheckin); err != nil {
 			return err
 		}
@@ -529,7 +580,7 @@ func (a *App) CheckIn(ctx context.Context, actorID, orgID, eventID, regID, code 
 		if r.CheckedInAt != nil {
 			return model.ErrConflict
 		}
-		now := a.Now()
+		now := s.Now()
 		if err := tx.CheckIn(ctx, eventID, r.ID, now); err != nil {
 			return err
 		}
@@ -540,22 +591,22 @@ func (a *App) CheckIn(ctx context.Context, actorID, orgID, eventID, regID, code 
 }
 
 // Participants lists an event's registrations for staff.
-func (a *App) Participants(ctx context.Context, actorID, orgID, eventID string, f model.RegistrationFilter) ([]model.Registration, error) {
-	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.EventView); err != nil {
+func (s *Service) Participants(ctx context.Context, actorID, orgID, eventID string, f model.RegistrationFilter) ([]model.Registration, error) {
+	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.EventView); err != nil {
 		return nil, err
 	}
-	if _, err := a.Store.EventByID(ctx, orgID, eventID); err != nil {
+	if _, err := s.Store.EventByID(ctx, orgID, eventID); err != nil {
 		return nil, err
 	}
 	f.EventID = eventID
-	return a.Store.Registrations(ctx, f)
+	return s.Store.Registrations(ctx, f)
 }
 
 // ExportParticipants returns the list for a CSV download and records the
 // export in the audit log (personal data leaving the platform).
-func (a *App) ExportParticipants(ctx context.Context, actorID, orgID, eventID string) ([]model.Registration, error) {
+func (s *Service) ExportParticipants(ctx context.Context, actorID, orgID, eventID string) ([]model.Registration, error) {
 	var out []model.Registration
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.EventParticipantsExport); err != nil {
 			return err
 		}
@@ -566,7 +617,7 @@ func (a *App) ExportParticipants(ctx context.Context, actorID, orgID, eventID st
 		if out, err = tx.Registrations(ctx, model.RegistrationFilter{EventID: eventID}); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, orgID, actorID, "event.participants.export", eventID, fmt.Sprintf("%d", len(out)))
+		return s.Audit(ctx, tx, orgID, actorID, "event.participants.export", eventID, fmt.Sprintf("%d", len(out)))
 	})
 	return out, err
 }

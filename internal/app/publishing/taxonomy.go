@@ -1,4 +1,4 @@
-package app
+package publishing
 
 import (
 	"context"
@@ -42,12 +42,12 @@ func checkTag(in *TagInput) error {
 }
 
 // SaveTopic creates (id "") or updates an organisation's topic (administrators).
-func (a *App) SaveTopic(ctx context.Context, actorID, orgID, id string, in TagInput) (model.Topic, error) {
+func (s *Service) SaveTopic(ctx context.Context, actorID, orgID, id string, in TagInput) (model.Topic, error) {
 	if err := checkTag(&in); err != nil {
 		return model.Topic{}, err
 	}
-	t := model.Topic{ID: id, OrgID: orgID, Slug: in.Slug, Name: in.Name, Description: in.Description, ServiceID: in.ServiceID, CreatedAt: a.Now()}
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+	t := model.Topic{ID: id, OrgID: orgID, Slug: in.Slug, Name: in.Name, Description: in.Description, ServiceID: in.ServiceID, CreatedAt: s.Now()}
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
 			return err
 		}
@@ -55,7 +55,7 @@ func (a *App) SaveTopic(ctx context.Context, actorID, orgID, id string, in TagIn
 		if err != nil {
 			return err
 		}
-		if a.Fediverse.CollidesWithHost(org.Handle, t.Slug) {
+		if s.Fediverse.CollidesWithHost(org.Handle, t.Slug) {
 			// "{org}.{topic}@host" would be the instance actor's address.
 			return &model.FieldError{Field: "slug", Code: "tag.error.slug_host"}
 		}
@@ -68,14 +68,14 @@ func (a *App) SaveTopic(ctx context.Context, actorID, orgID, id string, in TagIn
 		if err := tagError(err, in.ServiceID != ""); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, orgID, actorID, "topic.save", t.ID, t.Name)
+		return s.Audit(ctx, tx, orgID, actorID, "topic.save", t.ID, t.Name)
 	})
 	return t, err
 }
 
 // DeleteTopic removes a topic from the organisation (administrators).
-func (a *App) DeleteTopic(ctx context.Context, actorID, orgID, id string) error {
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+func (s *Service) DeleteTopic(ctx context.Context, actorID, orgID, id string) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
 			return err
 		}
@@ -86,17 +86,17 @@ func (a *App) DeleteTopic(ctx context.Context, actorID, orgID, id string) error 
 		if err := tx.DeleteTopic(ctx, orgID, id); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, orgID, actorID, "topic.delete", id, t.Name)
+		return s.Audit(ctx, tx, orgID, actorID, "topic.delete", id, t.Name)
 	})
 }
 
 // SaveNeighbourhood creates (id "") or updates a neighbourhood (administrators).
-func (a *App) SaveNeighbourhood(ctx context.Context, actorID, orgID, id string, in TagInput) (model.Neighbourhood, error) {
+func (s *Service) SaveNeighbourhood(ctx context.Context, actorID, orgID, id string, in TagInput) (model.Neighbourhood, error) {
 	if err := checkTag(&in); err != nil {
 		return model.Neighbourhood{}, err
 	}
-	n := model.Neighbourhood{ID: id, OrgID: orgID, Slug: in.Slug, Name: in.Name, Description: in.Description, CreatedAt: a.Now()}
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+	n := model.Neighbourhood{ID: id, OrgID: orgID, Slug: in.Slug, Name: in.Name, Description: in.Description, CreatedAt: s.Now()}
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
 			return err
 		}
@@ -110,14 +110,14 @@ func (a *App) SaveNeighbourhood(ctx context.Context, actorID, orgID, id string, 
 		if err := tagError(err, false); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, orgID, actorID, "neighbourhood.save", n.ID, n.Name)
+		return s.Audit(ctx, tx, orgID, actorID, "neighbourhood.save", n.ID, n.Name)
 	})
 	return n, err
 }
 
 // DeleteNeighbourhood removes a neighbourhood (administrators).
-func (a *App) DeleteNeighbourhood(ctx context.Context, actorID, orgID, id string) error {
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+func (s *Service) DeleteNeighbourhood(ctx context.Context, actorID, orgID, id string) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
 			return err
 		}
@@ -128,7 +128,7 @@ func (a *App) DeleteNeighbourhood(ctx context.Context, actorID, orgID, id string
 		if err := tx.DeleteNeighbourhood(ctx, orgID, id); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, orgID, actorID, "neighbourhood.delete", id, n.Name)
+		return s.Audit(ctx, tx, orgID, actorID, "neighbourhood.delete", id, n.Name)
 	})
 }
 
@@ -149,23 +149,23 @@ func tagError(err error, hasService bool) error {
 
 // TaxonomyTopics lists the organisation's topics and the services they may
 // be routed to, for whom the policy allows taxonomy.manage.
-func (a *App) TaxonomyTopics(ctx context.Context, actorID, orgID string) ([]model.Topic, []model.Service, error) {
-	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
+func (s *Service) TaxonomyTopics(ctx context.Context, actorID, orgID string) ([]model.Topic, []model.Service, error) {
+	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
 		return nil, nil, err
 	}
-	services, err := a.Store.ServicesOf(ctx, orgID)
+	services, err := s.Store.ServicesOf(ctx, orgID)
 	if err != nil {
 		return nil, nil, err
 	}
-	topics, err := a.Store.TopicsOf(ctx, orgID)
+	topics, err := s.Store.TopicsOf(ctx, orgID)
 	return topics, services, err
 }
 
 // TaxonomyNeighbourhoods lists the organisation's neighbourhoods for whom
 // the policy allows taxonomy.manage.
-func (a *App) TaxonomyNeighbourhoods(ctx context.Context, actorID, orgID string) ([]model.Neighbourhood, error) {
-	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
+func (s *Service) TaxonomyNeighbourhoods(ctx context.Context, actorID, orgID string) ([]model.Neighbourhood, error) {
+	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.TaxonomyManage); err != nil {
 		return nil, err
 	}
-	return a.Store.NeighbourhoodsOf(ctx, orgID)
+	return s.Store.NeighbourhoodsOf(ctx, orgID)
 }

@@ -1,4 +1,4 @@
-package app
+package events
 
 import (
 	"context"
@@ -11,17 +11,12 @@ import (
 	"time"
 
 	"github.com/parvis/parvis/internal/app/core"
-	"github.com/parvis/parvis/internal/app/fediverse"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/recur"
 	"github.com/parvis/parvis/internal/store"
 )
-
-// Events are publications of kind "event" (same editor, workflow, revisions
-// and public URL) with their details in the events table. See
-// docs/EVENTS.md.
 
 // Limits of event fields.
 const (
@@ -32,7 +27,7 @@ const (
 
 // EventInput is the event part of the editor, as typed.
 type EventInput struct {
-	StartDate, StartTime string // LocalDate, "15:04"
+	StartDate, StartTime string // dates.LocalDate, "15:04"
 	EndDate, EndTime     string
 	AllDay               bool
 	PlaceName            string
@@ -53,12 +48,12 @@ type EventInput struct {
 	RecurInterval        string
 	RecurWeekdays        []string // "0".."6"
 	RecurNth             string   // monthly: "", "1".."4", "-1"
-	RecurUntil           string   // LocalDate
+	RecurUntil           string   // dates.LocalDate
 	RecurCount           string
 	JoinMode             string
 	ExternalURL          string
 	Capacity             string
-	Deadline             string // LocalDateTime
+	Deadline             string // dates.LocalDateTime
 	AskSeats             bool   // ask "how many people"
 	Questions            string // one free-text question per line
 }
@@ -77,7 +72,7 @@ func EventInputOf(e model.Event) EventInput {
 	if e.AllDay {
 		end = end.AddDate(0, 0, -1) // the form shows the last day, the model keeps the day after
 	}
-	in.StartDate, in.EndDate = s.Format(LocalDate), end.Format(LocalDate)
+	in.StartDate, in.EndDate = s.Format(dates.LocalDate), end.Format(dates.LocalDate)
 	if !e.AllDay {
 		in.StartTime, in.EndTime = s.Format("15:04"), end.Format("15:04")
 	}
@@ -94,7 +89,7 @@ func EventInputOf(e model.Event) EventInput {
 		in.RecurNth = strconv.Itoa(e.Recurrence.Nth)
 	}
 	if e.Recurrence.Until != nil {
-		in.RecurUntil = e.Recurrence.Until.In(dates.Paris).Format(LocalDate)
+		in.RecurUntil = e.Recurrence.Until.In(dates.Paris).Format(dates.LocalDate)
 	}
 	if e.Recurrence.Count > 0 {
 		in.RecurCount = strconv.Itoa(e.Recurrence.Count)
@@ -103,7 +98,7 @@ func EventInputOf(e model.Event) EventInput {
 		in.Capacity = strconv.Itoa(e.Capacity)
 	}
 	if e.RegistrationDeadline != nil {
-		in.Deadline = e.RegistrationDeadline.In(dates.Paris).Format(LocalDateTime)
+		in.Deadline = e.RegistrationDeadline.In(dates.Paris).Format(dates.LocalDateTime)
 	}
 	var qs []string
 	for _, q := range e.Questions {
@@ -169,17 +164,18 @@ func ExpandEvent(e model.Event, exceptions []model.EventException) ([]model.Occu
 }
 
 // SaveEvent creates or updates an event: the publication (same rules as
-// SavePublication) and its details, in one transaction, then recomputes
+// publishing's SavePublication) and its details, in one transaction, then recomputes
 // its occurrences. Participants are told when a published event's date or
 // place changes.
-func (a *App) SaveEvent(ctx context.Context, actorID, orgID string, in PubInput, ein EventInput) (SaveResult, error) {
+func (s *Service) SaveEvent(ctx context.Context, actorID, orgID string, in model.PubInput, ein EventInput) (model.SaveResult, error) {
 	in.Kind = model.KindEvent
 	ev, v := parseEvent(ein)
-	var res SaveResult
-	if err := a.prerender(ctx, orgID, &in); err != nil {
+	var res model.SaveResult
+	pre, err := s.Publishing.Prerender(ctx, orgID, in)
+	if err != nil {
 		return res, err
 	}
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if ev.OrganiserKind == model.OrganiserService && ev.OrganiserServiceID != "" {
 			if _, err := tx.ServiceByID(ctx, orgID, ev.OrganiserServiceID); errors.Is(err, model.ErrNotFound) {
 				v.Add("organiser_service_id", "events.error.service_required")
@@ -188,7 +184,7 @@ func (a *App) SaveEvent(ctx context.Context, actorID, orgID string, in PubInput,
 			}
 		}
 		var err error
-		res, err = a.savePublication(ctx, tx, actorID, orgID, in, true)
+		res, err = s.Publishing.SaveInTx(ctx, tx, actorID, orgID, in, pre, true)
 		var pv *model.ValidationError
 		if errors.As(err, &pv) {
 			pv.Fields = append(pv.Fields, v.Fields...)
@@ -205,7 +201,7 @@ func (a *App) SaveEvent(ctx context.Context, actorID, orgID string, in PubInput,
 		if err != nil && !errors.Is(err, model.ErrNotFound) {
 			return err
 		}
-		now := a.Now()
+		now := s.Now()
 		ev.PublicationID, ev.OrgID, ev.CreatedAt, ev.UpdatedAt = res.Publication.ID, orgID, now, now
 		if exists {
 			ev.CreatedAt, ev.Status, ev.StatusNote = old.CreatedAt, old.Status, old.StatusNote
@@ -221,23 +217,23 @@ func (a *App) SaveEvent(ctx context.Context, actorID, orgID string, in PubInput,
 		if !exists || !sameEvent(old, ev) {
 			res.Changed = true
 		}
-		if err := a.putEvent(ctx, tx, ev, exists); err != nil {
+		if err := s.putEvent(ctx, tx, ev, exists); err != nil {
 			return err
 		}
 		if exists && res.Changed && res.Publication.State == model.StatePublished {
 			// Fediverse followers get the new text and details (app/fediverse).
-			if err := a.Fediverse.FederatePublication(ctx, tx, orgID, res.Publication.ID, "Update"); err != nil {
+			if err := s.Fediverse.FederatePublication(ctx, tx, orgID, res.Publication.ID, "Update"); err != nil {
 				return err
 			}
 		}
 		if exists && res.Publication.State == model.StatePublished && old.Registers() && movedOrRelocated(old, ev) {
-			if err := a.notifyParticipants(ctx, tx, ev, res.Publication, "event_changed", ""); err != nil {
+			if err := s.notifyParticipants(ctx, tx, ev, res.Publication, "event_changed", ""); err != nil {
 				return err
 			}
 		}
 		if exists && ev.Registers() && ev.Capacity > old.Capacity {
 			// More places: the waiting list moves up.
-			if err := a.promote(ctx, tx, ev, res.Publication); err != nil {
+			if err := s.promote(ctx, tx, ev, res.Publication); err != nil {
 				return err
 			}
 		}
@@ -248,7 +244,7 @@ func (a *App) SaveEvent(ctx context.Context, actorID, orgID string, in PubInput,
 
 // putEvent writes the details and the occurrences (keeping the exceptions
 // that still name an occurrence).
-func (a *App) putEvent(ctx context.Context, tx *store.Tx, ev model.Event, exists bool) error {
+func (s *Service) putEvent(ctx context.Context, tx *store.Tx, ev model.Event, exists bool) error {
 	if err := tx.PutEvent(ctx, ev); err != nil {
 		return err
 	}
@@ -312,7 +308,7 @@ func movedOrRelocated(old, ev model.Event) bool {
 type ExceptionInput struct {
 	OriginalStart time.Time
 	Cancel        bool
-	StartDate     string // LocalDate, for a move
+	StartDate     string // dates.LocalDate, for a move
 	StartTime     string
 	Note          string
 }
@@ -322,8 +318,8 @@ type ExceptionInput struct {
 // Fediverse followers sent an Update of the Event, in the same
 // transaction. The same change made twice (a second click) is
 // model.ErrConflict: nothing is sent again.
-func (a *App) SetException(ctx context.Context, actorID, orgID, eventID string, in ExceptionInput) error {
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+func (s *Service) SetException(ctx context.Context, actorID, orgID, eventID string, in ExceptionInput) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.EventEdit); err != nil {
 			return err
 		}
@@ -336,13 +332,13 @@ func (a *App) SetException(ctx context.Context, actorID, orgID, eventID string, 
 			return model.ErrNotFound
 		}
 		x := model.EventException{ID: core.NewID(), EventID: eventID, OriginalStart: in.OriginalStart, Kind: model.ExceptionCancel,
-			Note: strings.TrimSpace(in.Note), CreatedAt: a.Now()}
+			Note: strings.TrimSpace(in.Note), CreatedAt: s.Now()}
 		if core.TooLong(x.Note, model.MaxField) {
 			return &model.FieldError{Field: "note", Code: "pub.error.field_long"}
 		}
 		if !in.Cancel {
 			x.Kind = model.ExceptionMove
-			t, ok := ParseLocal(strings.TrimSpace(in.StartDate) + "T" + strings.TrimSpace(in.StartTime))
+			t, ok := dates.ParseLocal(strings.TrimSpace(in.StartDate) + "T" + strings.TrimSpace(in.StartTime))
 			if !ok {
 				return &model.FieldError{Field: "start", Code: "pub.error.datetime"}
 			}
@@ -359,10 +355,10 @@ func (a *App) SetException(ctx context.Context, actorID, orgID, eventID string, 
 		if err := tx.PutException(ctx, x); err != nil {
 			return err
 		}
-		if err := a.putEvent(ctx, tx, ev, true); err != nil {
+		if err := s.putEvent(ctx, tx, ev, true); err != nil {
 			return err
 		}
-		if err := a.Audit(ctx, tx, orgID, actorID, "event.exception."+string(x.Kind), eventID, in.OriginalStart.Format(time.RFC3339)); err != nil {
+		if err := s.Audit(ctx, tx, orgID, actorID, "event.exception."+string(x.Kind), eventID, in.OriginalStart.Format(time.RFC3339)); err != nil {
 			return err
 		}
 		p, err := tx.PublicationByID(ctx, orgID, eventID)
@@ -374,11 +370,11 @@ func (a *App) SetException(ctx context.Context, actorID, orgID, eventID string, 
 		}
 		// Followers' servers learn it as Mobilizon and Mastodon can show it:
 		// the Event again, opening with the changed date (app/fediverse).
-		if err := a.Fediverse.Federate(ctx, tx, orgID, eventID, "Update", []fediverse.EventNotice{a.Fediverse.OccurrenceNotice(ev, x, false, a.Now())}); err != nil {
+		if err := s.Fediverse.FederateOccurrence(ctx, tx, orgID, ev, x, false); err != nil {
 			return err
 		}
 		if ev.Registers() {
-			return a.notifyParticipants(ctx, tx, ev, p, "event_occurrence_changed", occurrenceWhen(in.OriginalStart, ev))
+			return s.notifyParticipants(ctx, tx, ev, p, "event_occurrence_changed", occurrenceWhen(in.OriginalStart, ev))
 		}
 		return nil
 	})
@@ -395,8 +391,8 @@ func sameException(a, b model.EventException) bool {
 // RemoveException restores an occurrence; Fediverse followers of a
 // published event are sent an Update saying the date is back on. A second
 // click finds no exception (model.ErrNotFound) and sends nothing.
-func (a *App) RemoveException(ctx context.Context, actorID, orgID, eventID, exceptionID string) error {
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+func (s *Service) RemoveException(ctx context.Context, actorID, orgID, eventID, exceptionID string) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.EventEdit); err != nil {
 			return err
 		}
@@ -415,26 +411,26 @@ func (a *App) RemoveException(ctx context.Context, actorID, orgID, eventID, exce
 		if err := tx.DeleteException(ctx, eventID, exceptionID); err != nil {
 			return err
 		}
-		if err := a.putEvent(ctx, tx, ev, true); err != nil {
+		if err := s.putEvent(ctx, tx, ev, true); err != nil {
 			return err
 		}
-		if err := a.Audit(ctx, tx, orgID, actorID, "event.exception.remove", eventID, exceptionID); err != nil {
+		if err := s.Audit(ctx, tx, orgID, actorID, "event.exception.remove", eventID, exceptionID); err != nil {
 			return err
 		}
 		p, err := tx.PublicationByID(ctx, orgID, eventID)
 		if err != nil || p.State != model.StatePublished {
 			return err
 		}
-		return a.Fediverse.Federate(ctx, tx, orgID, eventID, "Update", []fediverse.EventNotice{a.Fediverse.OccurrenceNotice(ev, xs[i], true, a.Now())})
+		return s.Fediverse.FederateOccurrence(ctx, tx, orgID, ev, xs[i], true)
 	})
 }
 
 // SetEventStatus cancels or postpones an event (or puts it back on
 // schedule); participants are e-mailed, with note, and Fediverse followers
 // sent an Update, in the same transaction.
-func (a *App) SetEventStatus(ctx context.Context, actorID, orgID, eventID string, status model.EventStatus, note string) error {
+func (s *Service) SetEventStatus(ctx context.Context, actorID, orgID, eventID string, status model.EventStatus, note string) error {
 	note = strings.TrimSpace(note)
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.EventStatus); err != nil {
 			return err
 		}
@@ -453,11 +449,11 @@ func (a *App) SetEventStatus(ctx context.Context, actorID, orgID, eventID string
 		if ev.Status == status {
 			return model.ErrConflict // a second click
 		}
-		if err := tx.SetEventStatus(ctx, orgID, eventID, status, note, a.Now()); err != nil {
+		if err := tx.SetEventStatus(ctx, orgID, eventID, status, note, s.Now()); err != nil {
 			return err
 		}
 		ev.Status, ev.StatusNote = status, note
-		if err := a.Audit(ctx, tx, orgID, actorID, "event."+string(status), eventID, note); err != nil {
+		if err := s.Audit(ctx, tx, orgID, actorID, "event."+string(status), eventID, note); err != nil {
 			return err
 		}
 		p, err := tx.PublicationByID(ctx, orgID, eventID)
@@ -467,16 +463,16 @@ func (a *App) SetEventStatus(ctx context.Context, actorID, orgID, eventID string
 		if p.State == model.StatePublished {
 			// Fediverse followers (Mobilizon, Mastodon…) get the Event
 			// again with its new ical:status (app/fediverse).
-			if err := a.Fediverse.FederatePublication(ctx, tx, orgID, eventID, "Update"); err != nil {
+			if err := s.Fediverse.FederatePublication(ctx, tx, orgID, eventID, "Update"); err != nil {
 				return err
 			}
 		}
-		return a.notifyParticipants(ctx, tx, ev, p, "event_"+string(status), note)
+		return s.notifyParticipants(ctx, tx, ev, p, "event_"+string(status), note)
 	})
 }
 
 // MessageParticipants e-mails every confirmed and waiting participant.
-func (a *App) MessageParticipants(ctx context.Context, actorID, orgID, eventID, subject, body string) (int, error) {
+func (s *Service) MessageParticipants(ctx context.Context, actorID, orgID, eventID, subject, body string) (int, error) {
 	subject, body = strings.TrimSpace(subject), strings.TrimSpace(body)
 	v := &model.ValidationError{}
 	if subject == "" {
@@ -493,7 +489,7 @@ func (a *App) MessageParticipants(ctx context.Context, actorID, orgID, eventID, 
 		return 0, err
 	}
 	n := 0
-	err := a.Store.InTx(ctx, func(tx *store.Tx) error {
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.EventEdit); err != nil {
 			return err
 		}
@@ -510,10 +506,10 @@ func (a *App) MessageParticipants(ctx context.Context, actorID, orgID, eventID, 
 			return err
 		}
 		n = len(ids)
-		if err := a.Audit(ctx, tx, orgID, actorID, "event.message", eventID, fmt.Sprintf("%d : %s", n, subject)); err != nil {
+		if err := s.Audit(ctx, tx, orgID, actorID, "event.message", eventID, fmt.Sprintf("%d : %s", n, subject)); err != nil {
 			return err
 		}
-		return a.mailRegistrations(ctx, tx, ev, p, ids, "event_message", eventMailExtra{Subject: subject, Body: body})
+		return s.mailRegistrations(ctx, tx, ev, p, ids, "event_message", eventMailExtra{Subject: subject, Body: body})
 	})
 	return n, err
 }
@@ -522,7 +518,7 @@ func (a *App) MessageParticipants(ctx context.Context, actorID, orgID, eventID, 
 // events between from and to, filed under any of topicIDs or
 // neighbourhoodIDs (both empty: all), in start order, at most 200. The
 // subscriptions feature lists them in digests.
-func (a *App) UpcomingEvents(ctx context.Context, orgID string, topicIDs, neighbourhoodIDs []string, from, to time.Time) ([]model.AgendaItem, error) {
-	return a.Store.Agenda(ctx, model.AgendaFilter{OrgID: orgID, TopicIDs: topicIDs, NeighbourhoodIDs: neighbourhoodIDs,
+func (s *Service) UpcomingEvents(ctx context.Context, orgID string, topicIDs, neighbourhoodIDs []string, from, to time.Time) ([]model.AgendaItem, error) {
+	return s.Store.Agenda(ctx, model.AgendaFilter{OrgID: orgID, TopicIDs: topicIDs, NeighbourhoodIDs: neighbourhoodIDs,
 		From: from, To: to, Limit: 200})
 }
