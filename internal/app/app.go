@@ -95,7 +95,7 @@ func New(ctx context.Context, c *core.Core, d Deps) (*App, error) {
 	a.Events = events.New(c, events.Deps{Publishing: a.Publishing, Fediverse: a.Fediverse})
 	var err error
 	a.Mailing, err = mailing.New(ctx, c, mailing.Deps{MassSender: d.MassSender, Config: d.MailConfig,
-		Instance: d.Instance, Agenda: a.Events, Publications: a.Publishing, Accounts: a.Accounts})
+		Instance: d.Instance, Accounts: a.Accounts})
 	if err != nil {
 		return nil, err
 	}

@@ -1,11 +1,13 @@
 package core
 
 import (
+	"errors"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/parvis/parvis/internal/i18n"
+	"github.com/parvis/parvis/internal/markdown"
 	"github.com/parvis/parvis/internal/model"
 	"golang.org/x/text/unicode/norm"
 )
@@ -85,3 +87,14 @@ func Slugify(s string) string {
 
 // TooLong reports whether s exceeds n characters.
 func TooLong(s string, n int) bool { return utf8.RuneCountInString(s) > n }
+
+// RenderBody renders a publication or newsletter body, a text over the Markdown limits (nesting,
+// links in one paragraph, size) being the body field's error.
+func RenderBody(src string, sizes markdown.ImageSizes) (markdown.Result, error) {
+	r, err := markdown.RenderWithImages(src, sizes)
+	var le *markdown.LimitError
+	if errors.As(err, &le) {
+		return r, &model.FieldError{Field: "body", Code: "pub.error." + le.Code}
+	}
+	return r, err
+}

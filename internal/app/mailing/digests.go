@@ -118,9 +118,10 @@ func (s *Service) runDigest(ctx context.Context, org model.Organisation, freq mo
 		groups[k] = append(groups[k], c.SubscriberID)
 		items[k] = mine
 	}
-	// The organisation's next two weeks of events (the events feature),
-	// the same for everyone so that subscribers still share mailings.
-	agenda, err := s.Agenda.UpcomingEvents(ctx, org.ID, nil, nil, now, now.Add(14*24*time.Hour))
+	// The organisation's next two weeks of events (published occurrences,
+	// as the public agenda reads them), the same for everyone so that
+	// subscribers still share mailings.
+	agenda, err := s.Store.Agenda(ctx, model.AgendaFilter{OrgID: org.ID, From: now, To: now.Add(14 * 24 * time.Hour), Limit: 200})
 	if err != nil {
 		return err
 	}

@@ -221,7 +221,7 @@ func (s *Service) RenderNewsletter(ctx context.Context, org model.Organisation, 
 	if err != nil {
 		return RenderedNewsletter{}, err
 	}
-	res, err := s.Publications.RenderBody(md)
+	res, err := core.RenderBody(md, nil)
 	if err != nil {
 		return RenderedNewsletter{}, err
 	}

@@ -7,28 +7,11 @@ package mailing
 
 import (
 	"context"
-	"time"
 
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/mail"
-	"github.com/parvis/parvis/internal/markdown"
-	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
-
-// Agenda is what digests need of the events feature.
-type Agenda interface {
-	// UpcomingEvents lists an organisation's published occurrences between
-	// from and to.
-	UpcomingEvents(ctx context.Context, orgID string, topicIDs, neighbourhoodIDs []string, from, to time.Time) ([]model.AgendaItem, error)
-}
-
-// Publications is what newsletters need of the publications feature.
-type Publications interface {
-	// RenderBody renders Markdown under the publication body's limits, a
-	// text over them being a field error of "body".
-	RenderBody(src string) (markdown.Result, error)
-}
 
 // Accounts is what subscriptions need of the accounts feature.
 type Accounts interface {
@@ -46,10 +29,8 @@ type Deps struct {
 	// store (store.RegisterInstance); mailing leases carry it so that a
 	// restarted process can take over a dead one's at once. "" when not
 	// registered: leases then only expire.
-	Instance     string
-	Agenda       Agenda
-	Publications Publications
-	Accounts     Accounts
+	Instance string
+	Accounts Accounts
 }
 
 // Service holds the mass mail and subscription use cases. It is built by

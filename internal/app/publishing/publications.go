@@ -24,30 +24,15 @@ import (
 // what would stop publication (images without alt text, external images).
 // A body over the Markdown limits is a *model.FieldError on "body".
 func Preview(body string) (markdown.Result, error) {
-	return renderBody(strings.ReplaceAll(body, "\r\n", "\n"), nil)
+	return core.RenderBody(strings.ReplaceAll(body, "\r\n", "\n"), nil)
 }
-
-// renderBody renders a body, a text over the Markdown limits (nesting,
-// links in one paragraph, size) being the body field's error.
-func renderBody(src string, sizes markdown.ImageSizes) (markdown.Result, error) {
-	r, err := markdown.RenderWithImages(src, sizes)
-	var le *markdown.LimitError
-	if errors.As(err, &le) {
-		return r, &model.FieldError{Field: "body", Code: "pub.error." + le.Code}
-	}
-	return r, err
-}
-
-// RenderBody renders a body under the same limits without image sizes:
-// newsletters (package mailing) write their bodies with it.
-func (s *Service) RenderBody(src string) (markdown.Result, error) { return renderBody(src, nil) }
 
 // Prerender renders in's body before the write transaction, with the
 // images' sizes read outside it, so that the transaction only writes (it
 // is given to SaveInTx).
 func (s *Service) Prerender(ctx context.Context, orgID string, in model.PubInput) (*markdown.Rendered, error) {
 	p, _ := parseInput(in)
-	r, err := renderBody(p.BodyMD, s.imageSizes(ctx, s.Store.Queries, orgID))
+	r, err := core.RenderBody(p.BodyMD, s.imageSizes(ctx, s.Store.Queries, orgID))
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +182,7 @@ func (s *Service) SaveInTx(ctx context.Context, tx *store.Tx, actorID, orgID str
 	var r markdown.Result
 	if pre != nil && pre.Src == p.BodyMD {
 		r = pre.Result
-	} else if r, err = renderBody(p.BodyMD, s.imageSizes(ctx, tx.Queries, orgID)); err != nil {
+	} else if r, err = core.RenderBody(p.BodyMD, s.imageSizes(ctx, tx.Queries, orgID)); err != nil {
 		return model.SaveResult{}, err
 	}
 	p.BodyHTML = r.HTML
@@ -518,7 +503,7 @@ func (s *Service) Transition(ctx context.Context, actorID, orgID, pubID string, 
 	// transaction, and again inside only if it changed in between.
 	var pre *markdown.Rendered
 	if cur, err := s.Store.PublicationByID(ctx, orgID, pubID); err == nil {
-		if r, err := renderBody(cur.BodyMD, nil); err == nil {
+		if r, err := core.RenderBody(cur.BodyMD, nil); err == nil {
 			pre = &markdown.Rendered{Src: cur.BodyMD, Result: r}
 		}
 	}
@@ -569,7 +554,7 @@ func (s *Service) Transition(ctx context.Context, actorID, orgID, pubID string, 
 			r := markdown.Result{}
 			if pre != nil && pre.Src == p.BodyMD {
 				r = pre.Result
-			} else if r, err = renderBody(p.BodyMD, nil); err != nil {
+			} else if r, err = core.RenderBody(p.BodyMD, nil); err != nil {
 				return err
 			}
 			check := now
