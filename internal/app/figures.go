@@ -170,7 +170,7 @@ type CostReport struct {
 
 // MonthlyCost computes the "coût réel" report of a month (Europe/Paris).
 func (a *App) MonthlyCost(ctx context.Context, actorID string, org model.Organisation, year int, month time.Month) (CostReport, error) {
-	from := time.Date(year, month, 1, 0, 0, 0, 0, paris)
+	from := time.Date(year, month, 1, 0, 0, 0, 0, dates.Paris)
 	to := from.AddDate(0, 1, 0)
 	r := CostReport{Month: from}
 	if _, err := core.Authorize(ctx, a.Store.Queries, actorID, org.ID, policy.FiguresView); err != nil {
@@ -191,7 +191,7 @@ func (a *App) MonthlyCost(ctx context.Context, actorID string, org model.Organis
 	r.Bucket = bucket(stats, minutes, from, to)
 	days := map[string]bool{}
 	for _, m := range minutes {
-		days[m.In(paris).Format("2006-01-02")] = true
+		days[m.In(dates.Paris).Format("2006-01-02")] = true
 	}
 	r.Days = len(days)
 	staff, err := a.Store.ActiveStaff(ctx, org.ID, from.UTC(), to.UTC())

@@ -253,27 +253,11 @@ func IsQuestion(ticked bool, body string) bool {
 	return ticked || strings.ContainsAny(body, "?？")
 }
 
-// CommentPosted is what InboxOnComment needs to know of a comment besides
-// the comment itself.
-type CommentPosted struct {
-	Org      model.Organisation
-	AuthorID string
-	Staff    bool // a staff answer
-	// Question is the resident's "c'est une question" box.
-	Question bool
-	// ItemID and ItemVersion are set when staff answer from the console:
-	// the item answered and the version its author saw.
-	ItemID      string
-	ItemVersion int
-	// Notified lists services whose agents were told already.
-	Notified []string
-}
-
 // InboxOnComment is debate's hook, in PostComment's transaction: a
 // resident's held comment or question becomes an item; a staff answer under
 // a question answers its item (checking the version the answering person
 // saw, when it comes from the inbox).
-func (s *Service) InboxOnComment(ctx context.Context, tx *store.Tx, c model.Comment, p CommentPosted) error {
+func (s *Service) InboxOnComment(ctx context.Context, tx *store.Tx, c model.Comment, p model.CommentPosted) error {
 	if p.Staff {
 		if c.ParentID == "" {
 			return nil
