@@ -51,7 +51,7 @@ func runScreen(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 			return screen.WordLists{}, err
 		}
 		defer srv.Close()
-		return srv.App.ScreenWordListsByHandle(ctx, handle)
+		return srv.App.Debate.ScreenWordListsByHandle(ctx, handle)
 	}
 	return screencli.Run(ctx, screenArgs, stdin, stdout, stderr, loader)
 }

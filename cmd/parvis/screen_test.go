@@ -42,7 +42,7 @@ func TestScreenCommandAppliesOrganisationWordLists(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := srv.App.SetScreenWordLists(ctx, admin.ID, org.ID, "parking sauvage", "motinterdit", ""); err != nil {
+			if err := srv.App.Debate.SetScreenWordLists(ctx, admin.ID, org.ID, "parking sauvage", "motinterdit", ""); err != nil {
 				t.Fatal(err)
 			}
 			srv.Close()

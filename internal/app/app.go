@@ -9,6 +9,7 @@ import (
 	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/debate"
 	"github.com/parvis/parvis/internal/app/events"
 	"github.com/parvis/parvis/internal/app/fediverse"
 	"github.com/parvis/parvis/internal/app/mailing"
@@ -18,7 +19,6 @@ import (
 	"github.com/parvis/parvis/internal/passwords"
 	"github.com/parvis/parvis/internal/screen"
 	"github.com/parvis/parvis/internal/secondopinion"
-	"github.com/parvis/parvis/internal/store"
 )
 
 // Clock tells the time; tests substitute a controllable one.
@@ -34,11 +34,13 @@ type Jobs = core.Jobs
 type Deps struct {
 	Passwords *passwords.Hasher
 	MediaDir  string
-	// Screener screens comments (internal/screen); immutable, shared.
+	// Screener screens comments (internal/screen); immutable, shared. New
+	// gives it to the debate (debate.Rules).
 	Screener *screen.Screener
 	// Opinion asks the collectivité's own language model server for a
 	// second opinion on uncertain comments; nil when the operator configured
-	// none (docs/MODERATION.md, "Second opinion").
+	// none (docs/MODERATION.md, "Second opinion"). New gives it to the
+	// debate; read it as a.Debate.Opinion.
 	Opinion *secondopinion.Client
 	// Mass mail (package mailing). MassSender is nil when mass mail cannot be sent.
 	MassSender mail.Bulk
@@ -75,47 +77,49 @@ type App struct {
 	// Events holds events' details, registrations, imports and the agenda
 	// (app/events).
 	Events *events.Service
+	// Debate is the comments under publications, their screening and
+	// moderation (app/debate).
+	Debate *debate.Service
 }
 
 // New builds the application on c and d and wires its features to one
-// another. Mailing loads (or creates, on first start) the secrets
-// subscriber links are signed with, so New needs the store to be migrated.
+// another, each built after what it needs, so that nothing is assigned
+// after construction. Mailing loads (or creates, on first start) the
+// secrets subscriber links are signed with, so New needs the store to be
+// migrated.
 func New(ctx context.Context, c *core.Core, d Deps) (*App, error) {
 	a := &App{Core: c, Deps: d}
-	a.Console = console.New(c, console.Deps{Comments: a})
-	// Publishing comes before the features that read it (mailing renders
-	// newsletters as it renders bodies, fediverse serves its publications,
-	// events save theirs with it), so what it asks of them goes through
-	// App's forwarders below.
-	a.Publishing = publishing.New(c, publishing.Deps{MediaDir: d.MediaDir, Fediverse: a, Mailing: a})
-	a.Fediverse = fediverse.New(c, fediverse.Deps{Fed: d.Fed, Screener: d.Screener, Debate: a, Console: a.Console,
-		Publications: a.Publishing})
+	// The debate's rules (settings, screening, routing) and the console's
+	// desk (its inbox) need no other feature: federation screens remote replies with
+	// the one and files them in the other, and the debate, built after
+	// federation, sends staff answers and sanctions through it.
+	rules := debate.NewRules(c, d.Screener, d.Opinion)
+	desk := console.NewDesk(c)
+	a.Fediverse = fediverse.New(c, fediverse.Deps{Fed: d.Fed, Debate: rules, Console: desk})
 	a.Organisations = organisations.New(c, organisations.Deps{MediaDir: d.MediaDir, Hosts: a.Fediverse})
 	a.Accounts = accounts.New(c, accounts.Deps{Passwords: d.Passwords, Retention: a.Organisations, Roles: a.Organisations})
-	a.Events = events.New(c, events.Deps{Publishing: a.Publishing, Fediverse: a.Fediverse})
 	var err error
 	a.Mailing, err = mailing.New(ctx, c, mailing.Deps{MassSender: d.MassSender, Config: d.MailConfig,
 		Instance: d.Instance, Accounts: a.Accounts})
 	if err != nil {
 		return nil, err
 	}
+	a.Publishing = publishing.New(c, publishing.Deps{MediaDir: d.MediaDir, Fediverse: a.Fediverse, Mailing: a.Mailing})
+	a.Events = events.New(c, events.Deps{Publishing: a.Publishing, Fediverse: a.Fediverse})
+	a.Debate = debate.New(rules, debate.Deps{Console: desk, Fediverse: a.Fediverse, Mailing: a.Mailing})
+	// The console answers from its inbox by posting comments.
+	a.Console = console.New(desk, console.Deps{Comments: debateAnswers{a.Debate}})
 	return a, nil
 }
 
-// FederatePublication is publishing's way to the federation feature
-// (publishing.Fediverse): built before it, publishing holds App.
-func (a *App) FederatePublication(ctx context.Context, tx *store.Tx, orgID, pubID, kind string) error {
-	return a.Fediverse.FederatePublication(ctx, tx, orgID, pubID, kind)
-}
+// debateAnswers posts the staff answers given from the console's inbox as
+// comments (console.Commenter): the two features share no types, so the
+// answer is translated here.
+type debateAnswers struct{ debate *debate.Service }
 
-// CollidesWithHost is publishing's way to the federation feature
-// (publishing.Fediverse).
-func (a *App) CollidesWithHost(handle, slug string) bool {
-	return a.Fediverse.CollidesWithHost(handle, slug)
-}
-
-// NotifyPublished is publishing's way to mass mail (publishing.Mailing):
-// built before it, publishing holds App.
-func (a *App) NotifyPublished(ctx context.Context, tx *store.Tx, orgID, pubID string) error {
-	return a.Mailing.NotifyPublished(ctx, tx, orgID, pubID)
+// PostAnswer posts in as a staff comment.
+func (d debateAnswers) PostAnswer(ctx context.Context, in console.Answer) error {
+	_, err := d.debate.PostComment(ctx, debate.NewComment{Org: in.Org, Publication: in.Publication, Author: in.Author, ParentID: in.ParentID,
+		Body: in.Body, As: in.As, IdemKey: in.IdemKey, InboxItemID: in.ItemID, InboxVersion: in.ItemVersion})
+	return err
 }

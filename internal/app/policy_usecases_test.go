@@ -161,11 +161,11 @@ func TestPolicyUseCases(t *testing.T) {
 				_, err := ts.App.Events.ExportParticipants(ctx, p.acct.ID, own.ID, unknown())
 				return err
 			}},
-			{policy.ModerationDecide, "OpenCase", "", false, func(p principal) error { _, err := ts.App.OpenCase(ctx, p.acct, own, unknown()); return err }},
+			{policy.ModerationDecide, "OpenCase", "", false, func(p principal) error { _, err := ts.App.Debate.OpenCase(ctx, p.acct, own, unknown()); return err }},
 			{policy.ModerationSettings, "SetSecondOpinion", "", false, func(p principal) error {
-				return ts.App.SetSecondOpinion(ctx, p.acct, own.ID, false)
+				return ts.App.Debate.SetSecondOpinion(ctx, p.acct, own.ID, false)
 			}},
-			{policy.CommentAnswer, "SetOfficial (unknown comment)", "", true, func(p principal) error { return ts.App.SetOfficial(ctx, own, p.acct, unknown(), true) }},
+			{policy.CommentAnswer, "SetOfficial (unknown comment)", "", true, func(p principal) error { return ts.App.Debate.SetOfficial(ctx, own, p.acct, unknown(), true) }},
 			{policy.ConsoleAnswer, "SaveReply for Voirie", voirie.ID, false, func(p principal) error {
 				_, err := ts.App.Console.SaveReply(ctx, p.acct, own.ID, "", voirie.ID, "Nid-de-poule", "Nos équipes passent cette semaine.")
 				return err

@@ -46,7 +46,7 @@ func TestStaffReadsAskThePolicy(t *testing.T) {
 				_, _, err := ts.App.Organisations.StaffNotifications(ctx, id, own.ID, 10)
 				return err
 			}},
-			{policy.ModerationDecide, "ModerationQueue", func(id string) error { _, err := ts.App.ModerationQueue(ctx, id, own.ID, 10); return err }},
+			{policy.ModerationDecide, "ModerationQueue", func(id string) error { _, err := ts.App.Debate.ModerationQueue(ctx, id, own.ID, 10); return err }},
 			{policy.ConsoleAnswer, "Inbox", func(id string) error {
 				_, _, err := ts.App.Console.Inbox(ctx, id, own.ID, model.InboxFilter{})
 				return err

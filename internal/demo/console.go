@@ -9,6 +9,7 @@ import (
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/debate"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -80,7 +81,7 @@ func seedConsole(ctx context.Context, a *app.App, org model.Organisation) error 
 		if err != nil {
 			return err
 		}
-		if _, err := a.PostComment(ctx, app.NewComment{Org: org, Publication: tanneurs, Author: author, Body: c.body}); err != nil {
+		if _, err := a.Debate.PostComment(ctx, debate.NewComment{Org: org, Publication: tanneurs, Author: author, Body: c.body}); err != nil {
 			return fmt.Errorf("demo question: %w", err)
 		}
 	}
@@ -121,7 +122,7 @@ func seedConsole(ctx context.Context, a *app.App, org model.Organisation) error 
 		if err != nil {
 			return err
 		}
-		if _, err := a.PostComment(ctx, app.NewComment{Org: org, Publication: crue, Author: marc,
+		if _, err := a.Debate.PostComment(ctx, debate.NewComment{Org: org, Publication: crue, Author: marc,
 			Body: "Inondation du sous-sol au 3 quai des Mariniers, l'eau monte vite. Qui prévenir ?"}); err != nil {
 			return fmt.Errorf("demo urgent comment: %w", err)
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/accounts"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/debate"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/screen"
 	"github.com/parvis/parvis/internal/store"
@@ -21,13 +22,13 @@ import (
 // author's appeal waiting for a second moderator, and the default charter.
 func seedDebate(ctx context.Context, a *app.App, org model.Organisation, serviceIDs map[string]string) error {
 	if err := a.Store.PutModerationSettings(ctx, model.ModerationSettings{OrgID: org.ID, Mode: model.ModePost,
-		Charter: a.DefaultCharter(), ReportThreshold: app.DefaultReportThreshold, UpdatedAt: a.Now()}); err != nil {
+		Charter: a.Debate.DefaultCharter(), ReportThreshold: debate.DefaultReportThreshold, UpdatedAt: a.Now()}); err != nil {
 		return err
 	}
 	// With a language model server given to `parvis demo --llm-url … --llm-model …`
 	// (docs/MODERATION.md, "Trying it"), Bellerive asks it for second
 	// opinions, so the demo's uncertain comments show them in the queue.
-	if a.Opinion != nil {
+	if a.Debate.Opinion != nil {
 		if err := a.Store.SetSecondOpinion(ctx, org.ID, true, a.Now()); err != nil {
 			return err
 		}
@@ -60,7 +61,7 @@ func seedDebate(ctx context.Context, a *app.App, org model.Organisation, service
 		}
 	}
 	post := func(author string, pub model.Publication, parent, body, as string) (model.Comment, error) {
-		res, err := a.PostComment(ctx, app.NewComment{Org: org, Publication: pub, Author: who[author], ParentID: parent, Body: body, As: as})
+		res, err := a.Debate.PostComment(ctx, debate.NewComment{Org: org, Publication: pub, Author: who[author], ParentID: parent, Body: body, As: as})
 		if err != nil {
 			return model.Comment{}, fmt.Errorf("demo comment by %s: %w", author, err)
 		}
@@ -80,7 +81,7 @@ func seedDebate(ctx context.Context, a *app.App, org model.Organisation, service
 	if err != nil {
 		return err
 	}
-	if err := a.SetOfficial(ctx, org, who["voirie@bellerive.example"], ans.ID, true); err != nil {
+	if err := a.Debate.SetOfficial(ctx, org, who["voirie@bellerive.example"], ans.ID, true); err != nil {
 		return err
 	}
 	if _, err := post("marc.petit@example.org", works, "",
@@ -126,16 +127,16 @@ func seedModeratedComment(ctx context.Context, a *app.App, org model.Organisatio
 	}
 	for _, r := range []string{"jeanne.dupont@example.org", "marc.petit@example.org"} {
 		rep := who[r]
-		if _, err := a.ReportComment(ctx, app.NewReport{Org: org, CommentID: c.ID, Reporter: &rep, Reason: "rule-1",
+		if _, err := a.Debate.ReportComment(ctx, debate.NewReport{Org: org, CommentID: c.ID, Reporter: &rep, Reason: "rule-1",
 			Explanation: "Insultes envers les élus.", Lang: "fr"}); err != nil {
 			return err
 		}
 	}
-	if _, err := a.Decide(ctx, who["communication@bellerive.example"], org, c.ID, app.DecisionInput{Action: "hide", Rule: 1,
+	if _, err := a.Debate.Decide(ctx, who["communication@bellerive.example"], org, c.ID, debate.DecisionInput{Action: "hide", Rule: 1,
 		Note: "La critique des élus est permise ; les insultes non. Vous pouvez reformuler votre message."}); err != nil {
 		return err
 	}
-	return a.Appeal(ctx, org, author, c.ID, "Je ne vise personne en particulier, c'est une critique de la gestion municipale.")
+	return a.Debate.Appeal(ctx, org, author, c.ID, "Je ne vise personne en particulier, c'est une critique de la gestion municipale.")
 }
 
 // demoPublication returns the commune's publication with that slug,

@@ -239,7 +239,7 @@ func TestConsoleFederationEditedReplies(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := A.App.SetScreenWordLists(ctx, admin.ID, org.ID, "pelleteuse", "", ""); err != nil {
+		if err := A.App.Debate.SetScreenWordLists(ctx, admin.ID, org.ID, "pelleteuse", "", ""); err != nil {
 			t.Fatal(err)
 		}
 		other := claire.URI + "/notes/held"

@@ -13,7 +13,7 @@ import (
 
 	"golang.org/x/net/html"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/debate"
 	"github.com/parvis/parvis/internal/app/events"
 	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/federation"
@@ -188,7 +188,7 @@ func TestMastodonCompatibility(t *testing.T) {
 		if _, err := A.App.Fediverse.OrgActorDoc(ctx, e.org); err != nil { // Mastodon fetched it to reply: it has its keys
 			t.Fatal(err)
 		}
-		if _, err := A.App.PostComment(ctx, app.NewComment{Org: e.org, Publication: e.pub, Author: admin, ParentID: remote.ID,
+		if _, err := A.App.Debate.PostComment(ctx, debate.NewComment{Org: e.org, Publication: e.pub, Author: admin, ParentID: remote.ID,
 			Body: "Merci pour le conseil !", As: "org"}); err != nil {
 			t.Fatal(err)
 		}

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/debate"
 	"github.com/parvis/parvis/internal/app/events"
 	"github.com/parvis/parvis/internal/app/fediverse"
 	"github.com/parvis/parvis/internal/app/publishing"
@@ -187,7 +187,7 @@ func TestFederationTwoInstances(t *testing.T) {
 		mustContain(t, "thread", page.Body, "marché du samedi", "@"+remote.RemoteHandle, B.URL+"/users/"+claire.ID)
 
 		// A's staff answers it: the answer reaches B, in reply to the note.
-		ans, err := A.App.PostComment(ctx, app.NewComment{Org: org, Publication: pub, Author: admin, ParentID: remote.ID,
+		ans, err := A.App.Debate.PostComment(ctx, debate.NewComment{Org: org, Publication: pub, Author: admin, ParentID: remote.ID,
 			Body: "Oui, le marché est maintenu place de la Mairie.", As: "org"})
 		if err != nil {
 			t.Fatal(err)
@@ -223,7 +223,7 @@ func TestFederationTwoInstances(t *testing.T) {
 		mustContain(t, "publication page counts", page.Body, "1 « j&#39;aime » · 1 partages")
 
 		// Under pre-moderation a reply waits in A's moderation queue.
-		if err := A.App.SaveDebateSettings(ctx, admin, org.ID, model.ModePre, strings.Join(A.App.DefaultCharter(), "\n"), "3", true); err != nil {
+		if err := A.App.Debate.SaveDebateSettings(ctx, admin, org.ID, model.ModePre, strings.Join(A.App.Debate.DefaultCharter(), "\n"), "3", true); err != nil {
 			t.Fatal(err)
 		}
 		held, err := B.App.Fediverse.PersonPost(ctx, claire.ID, "Create", fediverse.PersonNote{To: orgURI, InReplyTo: pubURI,

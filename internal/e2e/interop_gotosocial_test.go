@@ -23,9 +23,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/debate"
 	"github.com/parvis/parvis/internal/app/events"
 	"github.com/parvis/parvis/internal/app/publishing"
 	"github.com/parvis/parvis/internal/dates"
@@ -662,7 +662,7 @@ func TestInteropGoToSocial(t *testing.T) {
 		// on the public thread), a moderator approves it, it shows, and the
 		// answer an administrator writes under it from the thread reaches
 		// alice in GoToSocial.
-		if err := A.App.SaveDebateSettings(ctx, admin, org.ID, model.ModePre, strings.Join(A.App.DefaultCharter(), "\n"), "3", true); err != nil {
+		if err := A.App.Debate.SaveDebateSettings(ctx, admin, org.ID, model.ModePre, strings.Join(A.App.Debate.DefaultCharter(), "\n"), "3", true); err != nil {
 			t.Fatal(err)
 		}
 		const heldText = "Le marché du samedi reste-t-il sur le quai pendant le chantier ?"
@@ -694,13 +694,13 @@ func TestInteropGoToSocial(t *testing.T) {
 		if page := A.Client(t).Get(thread); strings.Contains(page.Body, "marché du samedi") {
 			t.Fatalf("the held reply is on the public thread")
 		}
-		if _, err := A.App.Decide(ctx, admin, org, held.ID, app.DecisionInput{Action: "approve"}); err != nil {
+		if _, err := A.App.Debate.Decide(ctx, admin, org, held.ID, debate.DecisionInput{Action: "approve"}); err != nil {
 			t.Fatal(err)
 		}
 		page = A.Client(t).Get(thread)
 		mustContain(t, "thread after approval", page.Body, "marché du samedi reste-t-il sur le quai", "@alice@"+g.Host)
 		const heldAnswer = "Oui, le marché s'installe place de la République le temps des travaux."
-		if _, err := A.App.PostComment(ctx, app.NewComment{Org: org, Publication: pub, Author: admin, ParentID: held.ID,
+		if _, err := A.App.Debate.PostComment(ctx, debate.NewComment{Org: org, Publication: pub, Author: admin, ParentID: held.ID,
 			Body: heldAnswer, As: "org"}); err != nil {
 			t.Fatal(err)
 		}

@@ -121,7 +121,7 @@ func TestSecondOpinionReleasesWeakHolds(t *testing.T) {
 		mustContain(t, "settings", sp.Body, "Second avis d&#39;un modèle de langue", "RGPD", strings.TrimPrefix(llm.URL, "http://"),
 			"mistral-7b-instruct", `data-breaker="closed"`, "Consigne envoyée au modèle", "contre_discours")
 		mustStatus(t, "switch on", adm.Post("/admin/bellerive/moderation/second-opinion", form("second_opinion", "1")), 303)
-		if s, err := ts.App.DebateSettings(t.Context(), org.ID); err != nil || !s.SecondOpinion {
+		if s, err := ts.App.Debate.DebateSettings(t.Context(), org.ID); err != nil || !s.SecondOpinion {
 			t.Fatalf("switch not saved: %+v %v", s, err)
 		}
 
@@ -254,7 +254,7 @@ func TestSecondOpinionHoldsAndBreaker(t *testing.T) {
 		publish(t, ts, org, "voirie", "Travaux de voirie rue Pasteur")
 		base := "/bellerive/p/voirie/commentaires"
 		admin := ts.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
-		if err := ts.App.SetSecondOpinion(t.Context(), admin, org.ID, true); err != nil {
+		if err := ts.App.Debate.SetSecondOpinion(t.Context(), admin, org.ID, true); err != nil {
 			t.Fatal(err)
 		}
 		adm := ts.Client(t)

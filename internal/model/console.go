@@ -163,3 +163,19 @@ type OfficeClosure struct {
 	EndsOn   string
 	Label    string
 }
+
+// CommentPosted is what the console's inbox (InboxOnComment) needs to know
+// of a comment besides the comment itself.
+type CommentPosted struct {
+	Org      Organisation
+	AuthorID string
+	Staff    bool // a staff answer
+	// Question is the resident's "c'est une question" box.
+	Question bool
+	// ItemID and ItemVersion are set when staff answer from the console:
+	// the item answered and the version its author saw.
+	ItemID      string
+	ItemVersion int
+	// Notified lists services whose agents were told already.
+	Notified []string
+}

@@ -2,7 +2,7 @@
 // runs itself (an OpenAI-compatible POST /v1/chat/completions, as served by
 // llama.cpp's server, vLLM or Ollama) for a second opinion on a comment the
 // screen is unsure about. It only talks HTTP and parses; what the opinion may
-// change is decided by the use cases (internal/app/secondopinion.go,
+// change is decided by the use cases (internal/app/debate/secondopinion.go,
 // docs/MODERATION.md "Second opinion").
 //
 // The answer must be one JSON object of a fixed schema; anything else is

@@ -281,7 +281,7 @@ func (s *Server) workers(st *store.Store, sender mail.Sender, logger *slog.Logge
 	river.AddWorker(workers, &jobs.ThreadWorker{Mailer: a.Mailing})
 	river.AddWorker(workers, &jobs.NewsletterWorker{Mailer: a.Mailing})
 	river.AddWorker(workers, &jobs.MailTickWorker{Mailer: a.Mailing})
-	river.AddWorker(workers, &jobs.SecondOpinionWorker{Opinioner: a})
+	river.AddWorker(workers, &jobs.SecondOpinionWorker{Opinioner: a.Debate})
 	river.AddWorker(workers, &jobs.FedFanOutWorker{Federator: a.Fediverse})
 	river.AddWorker(workers, &jobs.FedDeliverWorker{Federator: a.Fediverse})
 	return workers

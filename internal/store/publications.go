@@ -179,6 +179,17 @@ func (q *Queries) PublicationForUpdate(ctx context.Context, orgID, id string) (m
 	return p, nil
 }
 
+// PublishedPublication returns the organisation's publication slug if it
+// is published (not found otherwise): what public pages and federation may
+// show.
+func (q *Queries) PublishedPublication(ctx context.Context, orgID, slug string) (model.Publication, error) {
+	p, err := q.PublicationBySlug(ctx, orgID, slug)
+	if err == nil && p.State != model.StatePublished {
+		return model.Publication{}, model.ErrNotFound
+	}
+	return p, err
+}
+
 // PublicationBySlug returns an organisation's publication by slug, whatever its state.
 func (q *Queries) PublicationBySlug(ctx context.Context, orgID, slug string) (model.Publication, error) {
 	p, err := scanPublication(q.q.QueryRowContext(ctx,

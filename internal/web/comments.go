@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/debate"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/reqinfo"
@@ -50,7 +50,7 @@ func (h *Handler) orgResident(fn handlerFunc) http.Handler {
 
 // commentItem is one comment as a given reader sees it (app.CommentThread
 // applies the visibility rules).
-type commentItem = app.ThreadComment
+type commentItem = debate.ThreadComment
 
 // asOption is one identity a staff member may answer under.
 type asOption struct {
@@ -142,7 +142,7 @@ func (h *Handler) commentSection(r *http.Request, org model.Organisation, pub mo
 	if signed {
 		reader = &acct
 	}
-	th, err := h.app.CommentThread(ctx, reader, org.ID, pub)
+	th, err := h.app.Debate.CommentThread(ctx, reader, org.ID, pub)
 	if err != nil {
 		return nil, err
 	}
@@ -248,7 +248,7 @@ func (h *Handler) postComment(w http.ResponseWriter, r *http.Request) error {
 	if key != "" {
 		key += "/" + parent
 	}
-	res, err := h.app.PostComment(r.Context(), app.NewComment{Org: org, Publication: pub, Author: acct, ParentID: parent,
+	res, err := h.app.Debate.PostComment(r.Context(), debate.NewComment{Org: org, Publication: pub, Author: acct, ParentID: parent,
 		Body: f.Value("body"), As: f.Value("as"), IdemKey: key, Question: f.Value("question") == "1"})
 	if err != nil {
 		return h.commentRefused(w, r, org, pub, f, parent, err)
@@ -270,8 +270,8 @@ func (h *Handler) postComment(w http.ResponseWriter, r *http.Request) error {
 // was refused, beside the form they used.
 func (h *Handler) commentRefused(w http.ResponseWriter, r *http.Request, org model.Organisation, pub model.Publication, f *Form, parent string, err error) error {
 	status := http.StatusUnprocessableEntity
-	var rate *app.RateError
-	var sanction *app.SanctionError
+	var rate *debate.RateError
+	var sanction *debate.SanctionError
 	s, serr := h.commentSection(r, org, pub)
 	if serr != nil {
 		return serr
@@ -296,9 +296,9 @@ func (h *Handler) commentRefused(w http.ResponseWriter, r *http.Request, org mod
 		} else if sanction.Sanction.Until != nil {
 			s.RateUntil = formatDate(lang(r), *sanction.Sanction.Until, true)
 		}
-	case errors.Is(err, app.ErrCommentsClosed):
+	case errors.Is(err, debate.ErrCommentsClosed):
 		status, f.General = http.StatusForbidden, "debate.error.closed"
-	case errors.Is(err, app.ErrVerifyFirst):
+	case errors.Is(err, debate.ErrVerifyFirst):
 		status, f.General = http.StatusForbidden, "debate.error.verify"
 	case f.Absorb(err):
 	default:
@@ -361,8 +361,8 @@ func (h *Handler) editCommentForm(w http.ResponseWriter, r *http.Request) error 
 
 func (h *Handler) renderEdit(w http.ResponseWriter, r *http.Request, status int, org model.Organisation, pub model.Publication, c model.Comment, f *Form, reasons []string) error {
 	d := editView{Comment: c, Base: "/" + org.Handle + "/p/" + pub.Slug + "/commentaires", Reasons: reasons,
-		Until: formatClock(lang(r), c.CreatedAt.Add(app.EditWindow))}
-	if h.app.Now().Sub(c.CreatedAt) > app.EditWindow && f.Error("body") == "" {
+		Until: formatClock(lang(r), c.CreatedAt.Add(debate.EditWindow))}
+	if h.app.Now().Sub(c.CreatedAt) > debate.EditWindow && f.Error("body") == "" {
 		f.Set("body", "debate.error.edit_late")
 	}
 	v := h.view(r, "debate.edit.title", d)
@@ -382,8 +382,8 @@ func (h *Handler) editComment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	acct, _ := accountFrom(r.Context())
-	_, err = h.app.EditComment(r.Context(), org, acct, c.ID, f.Value("body"))
-	var rej *app.ScreenRejectedError
+	_, err = h.app.Debate.EditComment(r.Context(), org, acct, c.ID, f.Value("body"))
+	var rej *debate.ScreenRejectedError
 	if errors.As(err, &rej) {
 		f.Set("body", "debate.error.edit_rejected")
 		return h.renderEdit(w, r, http.StatusUnprocessableEntity, org, pub, c, f, rej.Reasons)
@@ -434,7 +434,7 @@ func (h *Handler) withdrawComment(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	acct, _ := accountFrom(r.Context())
-	if err := h.app.WithdrawComment(r.Context(), org, acct, c.ID); err != nil {
+	if err := h.app.Debate.WithdrawComment(r.Context(), org, acct, c.ID); err != nil {
 		return err
 	}
 	h.afterAction(w, r, org, pub, c.ID, "debate.flash.withdrawn")
@@ -447,7 +447,7 @@ func (h *Handler) usefulComment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	acct, _ := accountFrom(r.Context())
-	if err := h.app.MarkUseful(r.Context(), org, acct, c.ID, r.PostFormValue("on") != "0"); err != nil {
+	if err := h.app.Debate.MarkUseful(r.Context(), org, acct, c.ID, r.PostFormValue("on") != "0"); err != nil {
 		return err
 	}
 	h.afterAction(w, r, org, pub, c.ID, "")
@@ -461,7 +461,7 @@ func (h *Handler) officialComment(w http.ResponseWriter, r *http.Request) error 
 	}
 	acct, _ := accountFrom(r.Context())
 	on := r.PostFormValue("on") != "0"
-	if err := h.app.SetOfficial(r.Context(), org, acct, c.ID, on); err != nil {
+	if err := h.app.Debate.SetOfficial(r.Context(), org, acct, c.ID, on); err != nil {
 		return err
 	}
 	flash := "debate.flash.official"
@@ -478,7 +478,7 @@ func (h *Handler) requestReview(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	acct, _ := accountFrom(r.Context())
-	if err := h.app.RequestReview(r.Context(), org, acct, c.ID); err != nil {
+	if err := h.app.Debate.RequestReview(r.Context(), org, acct, c.ID); err != nil {
 		return err
 	}
 	h.afterAction(w, r, org, pub, c.ID, "debate.flash.review_requested")
@@ -521,12 +521,12 @@ func (h *Handler) renderReport(w http.ResponseWriter, r *http.Request, status in
 	if c.Status != model.CommentPublished && c.Status != model.CommentHidden {
 		return model.ErrNotFound
 	}
-	settings, err := h.app.DebateSettings(r.Context(), org.ID)
+	settings, err := h.app.Debate.DebateSettings(r.Context(), org.ID)
 	if err != nil {
 		return err
 	}
 	d := reportView{Comment: c, Pub: pub, Base: "/" + org.Handle + "/p/" + pub.Slug + "/commentaires", Rules: ruleOptions(settings.Charter),
-		Grounds: app.LegalGrounds}
+		Grounds: debate.LegalGrounds}
 	v := h.view(r, "debate.report.title", d)
 	v.Form, v.NoIndex = f, true
 	h.render(w, r, status, "debate/report", v)
@@ -542,12 +542,12 @@ func (h *Handler) report(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	in := app.NewReport{Org: org, CommentID: c.ID, Email: f.Value("email"), Reason: f.Value("reason"),
+	in := debate.NewReport{Org: org, CommentID: c.ID, Email: f.Value("email"), Reason: f.Value("reason"),
 		LegalGround: f.Value("legal_ground"), Explanation: f.Value("explanation"), Lang: lang(r), IP: reqinfo.ClientIP(r)}
 	if acct, ok := accountFrom(r.Context()); ok {
 		in.Reporter = &acct
 	}
-	res, err := h.app.ReportComment(r.Context(), in)
+	res, err := h.app.Debate.ReportComment(r.Context(), in)
 	var limited *core.FormLimitError
 	if errors.As(err, &limited) {
 		f.General = "forms.error.too_many"
@@ -582,7 +582,7 @@ func (h *Handler) appealForm(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) renderAppeal(w http.ResponseWriter, r *http.Request, status int, f *Form) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	c, d, err := h.app.Appealable(r.Context(), org, acct, r.PathValue("id"))
+	c, d, err := h.app.Debate.Appealable(r.Context(), org, acct, r.PathValue("id"))
 	data := appealView{Comment: c, Decision: d}
 	switch {
 	case errors.Is(err, model.ErrConflict):
@@ -608,7 +608,7 @@ func (h *Handler) appeal(w http.ResponseWriter, r *http.Request) error {
 	}
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	err = h.app.Appeal(r.Context(), org, acct, r.PathValue("id"), f.Value("text"))
+	err = h.app.Debate.Appeal(r.Context(), org, acct, r.PathValue("id"), f.Value("text"))
 	if f.Absorb(err) {
 		return h.renderAppeal(w, r, http.StatusUnprocessableEntity, f)
 	}
@@ -622,7 +622,7 @@ func (h *Handler) appeal(w http.ResponseWriter, r *http.Request) error {
 // charterPage shows the organisation's moderation charter.
 func (h *Handler) charterPage(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	s, err := h.app.DebateSettings(r.Context(), org.ID)
+	s, err := h.app.Debate.DebateSettings(r.Context(), org.ID)
 	if err != nil {
 		return err
 	}
@@ -638,7 +638,7 @@ func (h *Handler) transparencyNow(w http.ResponseWriter, r *http.Request) error 
 
 // transparencyView is the transparency page's data.
 type transparencyView struct {
-	app.TransparencyReport
+	debate.TransparencyReport
 	Hidden, Deleted, Approved, Restored, Upheld, AutoHidden, AutoHeld []decisionRow
 	Median                                                            string
 	Prev, Next                                                        int
@@ -658,7 +658,7 @@ func (h *Handler) transparencyPage(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	rep, err := h.app.Transparency(r.Context(), org.ID, year)
+	rep, err := h.app.Debate.Transparency(r.Context(), org.ID, year)
 	if err != nil {
 		return err
 	}

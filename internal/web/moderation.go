@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/debate"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/secondopinion"
@@ -41,7 +41,7 @@ func (h *Handler) renderStaff(w http.ResponseWriter, r *http.Request, status int
 func (h *Handler) moderationQueue(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	items, err := h.app.ModerationQueue(r.Context(), acct.ID, org.ID, 200)
+	items, err := h.app.Debate.ModerationQueue(r.Context(), acct.ID, org.ID, 200)
 	if err != nil {
 		return err
 	}
@@ -51,7 +51,7 @@ func (h *Handler) moderationQueue(w http.ResponseWriter, r *http.Request) error 
 
 // caseView is a case file page's data.
 type caseView struct {
-	app.CaseFile
+	debate.CaseFile
 	Rules     []ruleOption
 	Grounds   []string
 	Sanctions []string
@@ -66,16 +66,16 @@ type caseView struct {
 func (h *Handler) caseData(r *http.Request) (*caseView, error) {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	cf, err := h.app.OpenCase(r.Context(), acct, org, r.PathValue("id"))
+	cf, err := h.app.Debate.OpenCase(r.Context(), acct, org, r.PathValue("id"))
 	if err != nil {
 		return nil, err
 	}
-	s, err := h.app.DebateSettings(r.Context(), org.ID)
+	s, err := h.app.Debate.DebateSettings(r.Context(), org.ID)
 	if err != nil {
 		return nil, err
 	}
-	d := &caseView{CaseFile: cf, Rules: ruleOptions(s.Charter), Grounds: app.LegalGrounds, Sanctions: app.Sanctions,
-		Actions: app.DecisionActions, Decision: emptyForm(), Appeal: emptyForm()}
+	d := &caseView{CaseFile: cf, Rules: ruleOptions(s.Charter), Grounds: debate.LegalGrounds, Sanctions: debate.Sanctions,
+		Actions: debate.DecisionActions, Decision: emptyForm(), Appeal: emptyForm()}
 	for i := range cf.Appeals {
 		if cf.Appeals[i].Status == "pending" {
 			d.Pending = &cf.Appeals[i]
@@ -109,7 +109,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
 	rule, _ := strconv.Atoi(f.Value("rule"))
-	_, err = h.app.Decide(r.Context(), acct, org, r.PathValue("id"), app.DecisionInput{Action: f.Value("action"), Rule: rule,
+	_, err = h.app.Debate.Decide(r.Context(), acct, org, r.PathValue("id"), debate.DecisionInput{Action: f.Value("action"), Rule: rule,
 		LegalGround: f.Value("legal_ground"), Sanction: f.Value("sanction"), Note: f.Value("note")})
 	if f.Absorb(err) {
 		d, derr := h.caseData(r)
@@ -135,7 +135,7 @@ func (h *Handler) decideAppeal(w http.ResponseWriter, r *http.Request) error {
 	}
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	err = h.app.DecideAppeal(r.Context(), acct, org, r.PathValue("id"), f.Value("outcome"), f.Value("answer"))
+	err = h.app.Debate.DecideAppeal(r.Context(), acct, org, r.PathValue("id"), f.Value("outcome"), f.Value("answer"))
 	if errors.Is(err, model.ErrConflict) {
 		// Decided already (a second click, or a colleague was quicker).
 		h.flash(w, "debate.flash.already_decided")
@@ -161,7 +161,7 @@ func (h *Handler) decideAppeal(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) authorProfile(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
-	p, err := h.app.AuthorProfile(r.Context(), actorID(r), org.ID, r.PathValue("account"))
+	p, err := h.app.Debate.AuthorProfile(r.Context(), actorID(r), org.ID, r.PathValue("account"))
 	if err != nil {
 		return err
 	}
@@ -176,7 +176,7 @@ func (h *Handler) authorProfile(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) publicationMode(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	pub, err := h.app.SetPublicationMode(r.Context(), acct, org.ID, r.PathValue("id"), model.ModerationMode(r.PostFormValue("mode")), r.PostFormValue("pre_ack") != "")
+	pub, err := h.app.Debate.SetPublicationMode(r.Context(), acct, org.ID, r.PathValue("id"), model.ModerationMode(r.PostFormValue("mode")), r.PostFormValue("pre_ack") != "")
 	var fe *model.FieldError
 	if errors.As(err, &fe) {
 		h.flash(w, fe.Code)
@@ -213,16 +213,16 @@ type opinionStatus struct {
 
 func (h *Handler) settingsData(r *http.Request) (*settingsView, error) {
 	org, _ := orgFrom(r.Context())
-	s, err := h.app.DebateSettings(r.Context(), org.ID)
+	s, err := h.app.Debate.DebateSettings(r.Context(), org.ID)
 	if err != nil {
 		return nil, err
 	}
-	words, err := h.app.ScreenWordLists(r.Context(), org.ID)
+	words, err := h.app.Debate.ScreenWordLists(r.Context(), org.ID)
 	if err != nil {
 		return nil, err
 	}
-	op := opinionStatus{Configured: h.app.Opinion != nil, Prompt: secondopinion.SystemPrompt()}
-	if c := h.app.Opinion; c != nil {
+	op := opinionStatus{Configured: h.app.Debate.Opinion != nil, Prompt: secondopinion.SystemPrompt()}
+	if c := h.app.Debate.Opinion; c != nil {
 		op.Host, op.Model, op.Timeout, op.Breaker = c.Host(), c.Model(), c.Timeout(), c.Breaker.State()
 	}
 	on := ""
@@ -253,7 +253,7 @@ func (h *Handler) saveModerationSettings(w http.ResponseWriter, r *http.Request)
 	}
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	err = h.app.SaveDebateSettings(r.Context(), acct, org.ID, model.ModerationMode(f.Value("mode")), f.Value("charter"),
+	err = h.app.Debate.SaveDebateSettings(r.Context(), acct, org.ID, model.ModerationMode(f.Value("mode")), f.Value("charter"),
 		f.Value("report_threshold"), f.Value("pre_ack") != "")
 	if f.Absorb(err) {
 		d, derr := h.settingsData(r)
@@ -279,7 +279,7 @@ func (h *Handler) saveScreenWords(w http.ResponseWriter, r *http.Request) error 
 	}
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	err = h.app.SetScreenWordLists(r.Context(), acct.ID, org.ID, f.Value("watched"), f.Value("blocked"), f.Value("allowed"))
+	err = h.app.Debate.SetScreenWordLists(r.Context(), acct.ID, org.ID, f.Value("watched"), f.Value("blocked"), f.Value("allowed"))
 	if f.Absorb(err) {
 		d, derr := h.settingsData(r)
 		if derr != nil {
@@ -304,7 +304,7 @@ func (h *Handler) saveSecondOpinion(w http.ResponseWriter, r *http.Request) erro
 	}
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	err = h.app.SetSecondOpinion(r.Context(), acct, org.ID, f.Value("second_opinion") != "")
+	err = h.app.Debate.SetSecondOpinion(r.Context(), acct, org.ID, f.Value("second_opinion") != "")
 	if f.Absorb(err) {
 		d, derr := h.settingsData(r)
 		if derr != nil {

@@ -34,7 +34,7 @@ var DefaultUrgentWords = []string{"danger", "inondation", "incendie", "agression
 	"blessé", "accident", "odeur de gaz", "électrocution"}
 
 // ConsoleSettings returns an organisation's console settings, defaults filled in.
-func (s *Service) ConsoleSettings(ctx context.Context, orgID string) (model.ConsoleSettings, error) {
+func (s *Desk) ConsoleSettings(ctx context.Context, orgID string) (model.ConsoleSettings, error) {
 	return consoleSettings(ctx, s.Store.Queries, orgID)
 }
 
@@ -52,7 +52,7 @@ func consoleSettings(ctx context.Context, q *store.Queries, orgID string) (model
 // Schedule returns the organisation's office hours as a schedule in
 // Europe/Paris, with its closures and (unless switched off) the French
 // public holidays. A nil q reads through the pool.
-func (s *Service) Schedule(ctx context.Context, q *store.Queries, orgID string) (officehours.Schedule, model.ConsoleSettings, error) {
+func (s *Desk) Schedule(ctx context.Context, q *store.Queries, orgID string) (officehours.Schedule, model.ConsoleSettings, error) {
 	if q == nil {
 		q = s.Store.Queries
 	}
@@ -106,7 +106,7 @@ const TypicalWindow = 30 * 24 * time.Hour
 
 // Availability tells whether the organisation is open at t, when it opens
 // next, and how fast it usually answers.
-func (s *Service) Availability(ctx context.Context, orgID string, t time.Time) (Availability, error) {
+func (s *Desk) Availability(ctx context.Context, orgID string, t time.Time) (Availability, error) {
 	sched, settings, err := s.Schedule(ctx, nil, orgID)
 	if err != nil {
 		return Availability{}, err
@@ -146,7 +146,7 @@ var WeekdayOrder = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, tim
 // SaveOfficeHours replaces the weekly timetable from one text per weekday
 // ("9:00-12:00, 14:00-17:00"). Spans that overlap, end before they start or
 // cannot be read are refused per day, with the person's text kept.
-func (s *Service) SaveOfficeHours(ctx context.Context, actor model.Account, orgID string, days map[time.Weekday]string) error {
+func (s *Desk) SaveOfficeHours(ctx context.Context, actor model.Account, orgID string, days map[time.Weekday]string) error {
 	v := &model.ValidationError{}
 	var sched officehours.Schedule
 	for _, d := range WeekdayOrder {
@@ -193,7 +193,7 @@ func (s *Service) SaveOfficeHours(ctx context.Context, actor model.Account, orgI
 }
 
 // AddClosure records a closure from one date to another (YYYY-MM-DD).
-func (s *Service) AddClosure(ctx context.Context, actor model.Account, orgID, from, to, label string) error {
+func (s *Desk) AddClosure(ctx context.Context, actor model.Account, orgID, from, to, label string) error {
 	v := &model.ValidationError{}
 	f, err1 := time.Parse("2006-01-02", strings.TrimSpace(from))
 	t, err2 := time.Parse("2006-01-02", strings.TrimSpace(to))
@@ -226,7 +226,7 @@ func (s *Service) AddClosure(ctx context.Context, actor model.Account, orgID, fr
 }
 
 // DeleteClosure removes a closure.
-func (s *Service) DeleteClosure(ctx context.Context, actor model.Account, orgID, id string) error {
+func (s *Desk) DeleteClosure(ctx context.Context, actor model.Account, orgID, id string) error {
 	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleConfigure); err != nil {
 			return err
@@ -247,7 +247,7 @@ type ConsoleSettingsInput struct {
 }
 
 // SaveConsoleSettings validates and saves the console settings.
-func (s *Service) SaveConsoleSettings(ctx context.Context, actor model.Account, orgID string, in ConsoleSettingsInput) error {
+func (s *Desk) SaveConsoleSettings(ctx context.Context, actor model.Account, orgID string, in ConsoleSettingsInput) error {
 	v := &model.ValidationError{}
 	cs := model.ConsoleSettings{OrgID: orgID, Holidays: in.Holidays, OnCallPhone: strings.TrimSpace(in.OnCallPhone),
 		OnCallEmail: mail.NormalizeEmail(in.OnCallMail), UpdatedAt: s.Now()}
@@ -296,7 +296,7 @@ var RuleKinds = []string{"topic", "neighbourhood", "keyword"}
 
 // AddRoutingRule adds a rule sending a topic, a neighbourhood or a keyword
 // to a service.
-func (s *Service) AddRoutingRule(ctx context.Context, actor model.Account, orgID, kind, value, serviceID string) error {
+func (s *Desk) AddRoutingRule(ctx context.Context, actor model.Account, orgID, kind, value, serviceID string) error {
 	v := &model.ValidationError{}
 	value = strings.TrimSpace(value)
 	if !slices.Contains(RuleKinds, kind) {
@@ -340,7 +340,7 @@ func (s *Service) AddRoutingRule(ctx context.Context, actor model.Account, orgID
 }
 
 // DeleteRoutingRule removes a rule.
-func (s *Service) DeleteRoutingRule(ctx context.Context, actor model.Account, orgID, id string) error {
+func (s *Desk) DeleteRoutingRule(ctx context.Context, actor model.Account, orgID, id string) error {
 	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleConfigure); err != nil {
 			return err
@@ -389,7 +389,7 @@ func Expand(text string, values map[string]string) string {
 // SaveReply creates (id "") or updates a saved reply of the organisation or
 // of one service. Managers may edit every reply; an agent only their
 // services'.
-func (s *Service) SaveReply(ctx context.Context, actor model.Account, orgID, id, serviceID, title, body string) (model.SavedReply, error) {
+func (s *Desk) SaveReply(ctx context.Context, actor model.Account, orgID, id, serviceID, title, body string) (model.SavedReply, error) {
 	v := &model.ValidationError{}
 	title, body = strings.TrimSpace(title), strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
 	if title == "" || utf8.RuneCountInString(title) > 120 {
@@ -439,7 +439,7 @@ func (s *Service) SaveReply(ctx context.Context, actor model.Account, orgID, id,
 }
 
 // DeleteReply removes a saved reply (same rights as SaveReply).
-func (s *Service) DeleteReply(ctx context.Context, actor model.Account, orgID, id string) error {
+func (s *Desk) DeleteReply(ctx context.Context, actor model.Account, orgID, id string) error {
 	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		m, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleAnswer)
 		if err != nil {
@@ -461,7 +461,7 @@ func (s *Service) DeleteReply(ctx context.Context, actor model.Account, orgID, i
 
 // HoursText words the weekly timetable for a saved reply's {horaires}:
 // "lundi : 9 h – 12 h, 14 h – 17 h ; samedi : 9 h – 12 h".
-func (s *Service) HoursText(lang string, sched officehours.Schedule) string {
+func (s *Desk) HoursText(lang string, sched officehours.Schedule) string {
 	var parts []string
 	for _, d := range WeekdayOrder {
 		if len(sched.Week[d]) > 0 {

@@ -26,7 +26,7 @@ type ItemPage struct {
 
 // OpenItemPage returns an item's page for a staff member allowed to see it
 // (OpenItem's rule).
-func (s *Service) OpenItemPage(ctx context.Context, actorID, orgID, id string) (ItemPage, error) {
+func (s *Desk) OpenItemPage(ctx context.Context, actorID, orgID, id string) (ItemPage, error) {
 	var p ItemPage
 	var err error
 	if p.ItemFile, err = s.OpenItem(ctx, actorID, orgID, id); err != nil {
@@ -56,7 +56,7 @@ func (s *Service) OpenItemPage(ctx context.Context, actorID, orgID, id string) (
 
 // SavedReply returns one of the organisation's saved replies
 // (console.answer).
-func (s *Service) SavedReply(ctx context.Context, actorID, orgID, id string) (model.SavedReply, error) {
+func (s *Desk) SavedReply(ctx context.Context, actorID, orgID, id string) (model.SavedReply, error) {
 	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.ConsoleAnswer); err != nil {
 		return model.SavedReply{}, err
 	}
@@ -66,7 +66,7 @@ func (s *Service) SavedReply(ctx context.Context, actorID, orgID, id string) (mo
 // SavedReplies lists the saved replies a staff member may use and edit
 // (console.answer), and the services they may file one under: a lead all
 // of them, the others the organisation's replies and their services'.
-func (s *Service) SavedReplies(ctx context.Context, actorID, orgID string) ([]model.SavedReply, []model.Service, error) {
+func (s *Desk) SavedReplies(ctx context.Context, actorID, orgID string) ([]model.SavedReply, []model.Service, error) {
 	m, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.ConsoleAnswer)
 	if err != nil {
 		return nil, nil, err
@@ -97,7 +97,7 @@ func (s *Service) SavedReplies(ctx context.Context, actorID, orgID string) ([]mo
 
 // OfficeClosures lists the organisation's closures from day (YYYY-MM-DD)
 // on, for whom the policy allows console.configure.
-func (s *Service) OfficeClosures(ctx context.Context, actorID, orgID, day string) ([]model.OfficeClosure, error) {
+func (s *Desk) OfficeClosures(ctx context.Context, actorID, orgID, day string) ([]model.OfficeClosure, error) {
 	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.ConsoleConfigure); err != nil {
 		return nil, err
 	}
@@ -115,7 +115,7 @@ type RoutingChoices struct {
 
 // RoutingChoices returns the organisation's routing rules and choices for
 // whom the policy allows console.configure.
-func (s *Service) RoutingChoices(ctx context.Context, actorID, orgID string) (RoutingChoices, error) {
+func (s *Desk) RoutingChoices(ctx context.Context, actorID, orgID string) (RoutingChoices, error) {
 	var d RoutingChoices
 	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.ConsoleConfigure); err != nil {
 		return d, err

@@ -49,7 +49,7 @@ type Figures struct {
 // Figures computes an organisation's workload at now: per day over 30
 // days, per week over 12 weeks, per service, time spent, minutes per day
 // per 1,000 followers.
-func (s *Service) Figures(ctx context.Context, actorID string, org model.Organisation, now time.Time) (Figures, error) {
+func (s *Desk) Figures(ctx context.Context, actorID string, org model.Organisation, now time.Time) (Figures, error) {
 	var f Figures
 	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, org.ID, policy.FiguresView); err != nil {
 		return f, err
@@ -167,7 +167,7 @@ type CostReport struct {
 }
 
 // MonthlyCost computes the "coût réel" report of a month (Europe/Paris).
-func (s *Service) MonthlyCost(ctx context.Context, actorID string, org model.Organisation, year int, month time.Month) (CostReport, error) {
+func (s *Desk) MonthlyCost(ctx context.Context, actorID string, org model.Organisation, year int, month time.Month) (CostReport, error) {
 	from := time.Date(year, month, 1, 0, 0, 0, 0, dates.Paris)
 	to := from.AddDate(0, 1, 0)
 	r := CostReport{Month: from}

@@ -26,7 +26,7 @@ func (f FollowerCount) Total() int { return f.Email + f.Fediverse }
 // and topic actors. The two cannot be matched to each other (a Fediverse
 // account has no e-mail address), so someone following both ways counts
 // twice; that is the reach the console serves.
-func (s *Service) Followers(ctx context.Context, orgID string) (FollowerCount, error) {
+func (s *Desk) Followers(ctx context.Context, orgID string) (FollowerCount, error) {
 	email, fedi, err := s.Store.OrgFollowers(ctx, orgID)
 	return FollowerCount{Email: email, Fediverse: fedi}, err
 }
@@ -62,7 +62,7 @@ const dayLayout = "2006-01-02"
 // organisation that has none yet, and returns how many it recorded. The
 // periodic job calls it every hour and at start-up; only the first count of
 // a day is kept, so a restart, a second run or another process adds nothing.
-func (s *Service) SnapshotFollowers(ctx context.Context) (int, error) {
+func (s *Desk) SnapshotFollowers(ctx context.Context) (int, error) {
 	now := s.Now()
 	today := now.In(dates.Paris).Format(dayLayout)
 	orgs, err := s.Store.OrgsWithoutFollowerCount(ctx, today)
@@ -100,7 +100,7 @@ type FollowerHistory struct {
 
 // FollowerHistory loads the snapshots from from's day to today and counts
 // today's followers.
-func (s *Service) FollowerHistory(ctx context.Context, orgID string, from, now time.Time) (FollowerHistory, error) {
+func (s *Desk) FollowerHistory(ctx context.Context, orgID string, from, now time.Time) (FollowerHistory, error) {
 	h := FollowerHistory{today: dates.Midnight(now).Format(dayLayout), days: map[string]FollowerCount{}}
 	var err error
 	if h.live, err = s.Followers(ctx, orgID); err != nil {
@@ -181,7 +181,7 @@ const HistoryMonths = 12
 // MonthHistory gives, newest first, the months from the oldest snapshot's
 // (at most HistoryMonths back) to the current one: their average
 // followers, active minutes per day and minutes per 1,000 followers.
-func (s *Service) MonthHistory(ctx context.Context, org model.Organisation, h FollowerHistory, now time.Time) ([]MonthFigures, error) {
+func (s *Desk) MonthHistory(ctx context.Context, org model.Organisation, h FollowerHistory, now time.Time) ([]MonthFigures, error) {
 	today := dates.Midnight(now)
 	this := time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, dates.Paris)
 	oldest := this.AddDate(0, -(HistoryMonths - 1), 0)

@@ -43,7 +43,7 @@ type InboxSource struct {
 // flagged urgent (and escalated by e-mail at once) when it names an urgent
 // word, timed against the organisation's office hours. A source already in
 // the inbox under that kind is reopened if it was settled, not duplicated.
-func (s *Service) AddToInbox(ctx context.Context, tx *store.Tx, src InboxSource) (model.InboxItem, error) {
+func (s *Desk) AddToInbox(ctx context.Context, tx *store.Tx, src InboxSource) (model.InboxItem, error) {
 	sched, settings, err := schedule(ctx, tx.Queries, src.Org.ID)
 	if err != nil {
 		return model.InboxItem{}, err
@@ -118,7 +118,7 @@ func (s *Service) AddToInbox(ctx context.Context, tx *store.Tx, src InboxSource)
 }
 
 // reopen puts a settled item back in the queue (a comment reported again).
-func (s *Service) reopen(ctx context.Context, tx *store.Tx, it model.InboxItem, now time.Time) (model.InboxItem, error) {
+func (s *Desk) reopen(ctx context.Context, tx *store.Tx, it model.InboxItem, now time.Time) (model.InboxItem, error) {
 	v := it.Version
 	it.State, it.ClosedAt, it.UpdatedAt = model.StateNew, nil, now
 	if it.ServiceID != "" {
@@ -134,7 +134,7 @@ func (s *Service) reopen(ctx context.Context, tx *store.Tx, it model.InboxItem, 
 // routeService applies the organisation's routing rules in order (topic,
 // neighbourhood or keyword → service), then falls back to the service
 // responsible for one of the publication's topics.
-func (s *Service) routeService(ctx context.Context, tx *store.Tx, src InboxSource) (serviceID, why string, err error) {
+func (s *Desk) routeService(ctx context.Context, tx *store.Tx, src InboxSource) (serviceID, why string, err error) {
 	rules, err := tx.RoutingRules(ctx, src.Org.ID)
 	if err != nil {
 		return "", "", err
@@ -171,7 +171,7 @@ type inboxMail struct {
 	Urgent                                                  bool
 }
 
-func (s *Service) itemLink(org model.Organisation, it model.InboxItem) string {
+func (s *Desk) itemLink(org model.Organisation, it model.InboxItem) string {
 	return fmt.Sprintf("%s/admin/%s/inbox/%s", s.BaseURL, org.Handle, it.ID)
 }
 
@@ -179,7 +179,7 @@ func (s *Service) itemLink(org model.Organisation, it model.InboxItem) string {
 // who asked for it). A service without agents falls back to the
 // organisation's managers, who are e-mailed whatever their preference: an
 // item must reach someone.
-func (s *Service) notifyService(ctx context.Context, tx *store.Tx, org model.Organisation, it model.InboxItem, notified []string) error {
+func (s *Desk) notifyService(ctx context.Context, tx *store.Tx, org model.Organisation, it model.InboxItem, notified []string) error {
 	agents, err := tx.AgentsOfServices(ctx, org.ID, []string{it.ServiceID})
 	if err != nil {
 		return err
@@ -213,7 +213,7 @@ func (s *Service) notifyService(ctx context.Context, tx *store.Tx, org model.Org
 
 // escalate e-mails an urgent item at once, whatever the hour: to the
 // on-call address if set, and to the managers.
-func (s *Service) escalate(ctx context.Context, tx *store.Tx, org model.Organisation, it model.InboxItem, word string, settings model.ConsoleSettings) error {
+func (s *Desk) escalate(ctx context.Context, tx *store.Tx, org model.Organisation, it model.InboxItem, word string, settings model.ConsoleSettings) error {
 	to := map[string]string{}
 	if settings.OnCallEmail != "" {
 		to[settings.OnCallEmail] = langDefault
@@ -242,7 +242,7 @@ func (s *Service) escalate(ctx context.Context, tx *store.Tx, org model.Organisa
 	return s.inboxEvent(ctx, tx, it, "", "escalated", word, strings.Join(addrs, ", "))
 }
 
-func (s *Service) inboxEvent(ctx context.Context, tx *store.Tx, it model.InboxItem, actorID, kind, detail, body string) error {
+func (s *Desk) inboxEvent(ctx context.Context, tx *store.Tx, it model.InboxItem, actorID, kind, detail, body string) error {
 	return tx.AddInboxEvent(ctx, model.InboxEvent{ID: core.NewID(), ItemID: it.ID, OrgID: it.OrgID, ActorID: actorID, Kind: kind,
 		Detail: detail, Body: body, CreatedAt: s.Now()})
 }
@@ -253,27 +253,11 @@ func IsQuestion(ticked bool, body string) bool {
 	return ticked || strings.ContainsAny(body, "?？")
 }
 
-// CommentPosted is what InboxOnComment needs to know of a comment besides
-// the comment itself.
-type CommentPosted struct {
-	Org      model.Organisation
-	AuthorID string
-	Staff    bool // a staff answer
-	// Question is the resident's "c'est une question" box.
-	Question bool
-	// ItemID and ItemVersion are set when staff answer from the console:
-	// the item answered and the version its author saw.
-	ItemID      string
-	ItemVersion int
-	// Notified lists services whose agents were told already.
-	Notified []string
-}
-
 // InboxOnComment is debate's hook, in PostComment's transaction: a
 // resident's held comment or question becomes an item; a staff answer under
 // a question answers its item (checking the version the answering person
 // saw, when it comes from the inbox).
-func (s *Service) InboxOnComment(ctx context.Context, tx *store.Tx, c model.Comment, p CommentPosted) error {
+func (s *Desk) InboxOnComment(ctx context.Context, tx *store.Tx, c model.Comment, p model.CommentPosted) error {
 	if p.Staff {
 		if c.ParentID == "" {
 			return nil
@@ -305,7 +289,7 @@ func (s *Service) InboxOnComment(ctx context.Context, tx *store.Tx, c model.Comm
 // comment (a remote server has no "c'est une question" box, so only the
 // question mark and urgent words count) and enters as a "remote" item.
 // Federation calls it in the transaction that stores the reply.
-func (s *Service) InboxFromComment(ctx context.Context, tx *store.Tx, org model.Organisation, c model.Comment, ticked bool, notified []string) error {
+func (s *Desk) InboxFromComment(ctx context.Context, tx *store.Tx, org model.Organisation, c model.Comment, ticked bool, notified []string) error {
 	src, asking := commentSource(org, c, c.CreatedAt)
 	src.Notified = notified
 	switch {
@@ -359,7 +343,7 @@ func commentSource(org model.Organisation, c model.Comment, at time.Time) (Inbox
 //     reopened, never a second one;
 //   - an urgent word added to a question already in the inbox flags it
 //     urgent and escalates it (reopening it if it was settled).
-func (s *Service) InboxOnEdit(ctx context.Context, tx *store.Tx, org model.Organisation, before, after model.Comment) error {
+func (s *Desk) InboxOnEdit(ctx context.Context, tx *store.Tx, org model.Organisation, before, after model.Comment) error {
 	if after.IsStaffAnswer() || before.Body == after.Body {
 		return nil
 	}
@@ -421,7 +405,7 @@ func (s *Service) InboxOnEdit(ctx context.Context, tx *store.Tx, org model.Organ
 // markAnswered records the first answer (timed in open hours) and moves the
 // item to "answered". version is what the answering person saw: a colleague
 // who answered in between makes it model.ErrConflict.
-func (s *Service) markAnswered(ctx context.Context, tx *store.Tx, it model.InboxItem, version int, actorID string, at time.Time, how, body string) error {
+func (s *Desk) markAnswered(ctx context.Context, tx *store.Tx, it model.InboxItem, version int, actorID string, at time.Time, how, body string) error {
 	if it.FirstAnswerAt == nil {
 		sched, _, err := schedule(ctx, tx.Queries, it.OrgID)
 		if err != nil {
@@ -454,7 +438,7 @@ func openTime(s officehours.Schedule, from, to time.Time) time.Duration {
 
 // InboxOnModeration is debate's hook when a comment enters the moderation
 // queue (reported, appealed, review requested).
-func (s *Service) InboxOnModeration(ctx context.Context, tx *store.Tx, org model.Organisation, kind model.InboxKind, c model.Comment, text string) error {
+func (s *Desk) InboxOnModeration(ctx context.Context, tx *store.Tx, org model.Organisation, kind model.InboxKind, c model.Comment, text string) error {
 	if text == "" {
 		text = c.Body
 	}
@@ -466,7 +450,7 @@ func (s *Service) InboxOnModeration(ctx context.Context, tx *store.Tx, org model
 // InboxOnDecision is debate's hook when a moderator decides: the comment's
 // moderation items are settled (the decision is their answer); an approved
 // held comment that asks something becomes a question.
-func (s *Service) InboxOnDecision(ctx context.Context, tx *store.Tx, org model.Organisation, c model.Comment, d model.Decision) error {
+func (s *Desk) InboxOnDecision(ctx context.Context, tx *store.Tx, org model.Organisation, c model.Comment, d model.Decision) error {
 	items, err := tx.InboxItemsOfSource(ctx, org.ID, c.ID)
 	if err != nil {
 		return err
@@ -533,7 +517,7 @@ type ackMail struct {
 // inbox and acknowledges it by e-mail: date received, service in charge,
 // deadline, and, out of hours, when the team will answer and what to do in
 // an emergency.
-func (s *Service) AskQuestion(ctx context.Context, in NewRequest) (Asked, error) {
+func (s *Desk) AskQuestion(ctx context.Context, in NewRequest) (Asked, error) {
 	// A question asked from an event's page is an event question: the
 	// inbox shows it as such and links it to the event.
 	kind := model.InboxRequest
@@ -598,7 +582,7 @@ func (s *Service) AskQuestion(ctx context.Context, in NewRequest) (Asked, error)
 
 // checkRequest validates the form and returns the name, address and text
 // to record; a signed-in resident's own name and address fill the blanks.
-func (s *Service) checkRequest(ctx context.Context, in NewRequest) (name, email, body string, err error) {
+func (s *Desk) checkRequest(ctx context.Context, in NewRequest) (name, email, body string, err error) {
 	v := &model.ValidationError{}
 	name, email = strings.TrimSpace(in.Name), mail.NormalizeEmail(in.Email)
 	if in.Account != nil {
@@ -631,7 +615,7 @@ func (s *Service) checkRequest(ctx context.Context, in NewRequest) (name, email,
 
 // acknowledge e-mails the acknowledgement of request r, put in the inbox
 // as it, inside tx.
-func (s *Service) acknowledge(ctx context.Context, tx *store.Tx, in NewRequest, r model.ResidentRequest, it model.InboxItem, av Availability) error {
+func (s *Desk) acknowledge(ctx context.Context, tx *store.Tx, in NewRequest, r model.ResidentRequest, it model.InboxItem, av Availability) error {
 	lang := core.LangOr(in.Lang)
 	if in.Account != nil {
 		lang = core.AccountLang(*in.Account, in.Lang)
@@ -664,7 +648,7 @@ func (s *Service) acknowledge(ctx context.Context, tx *store.Tx, in NewRequest, 
 
 // serviceLabel names the service in charge: "Service Voirie — Ville de X",
 // or the organisation itself when no service is.
-func (s *Service) serviceLabel(lang string, org model.Organisation, service string) string {
+func (s *Desk) serviceLabel(lang string, org model.Organisation, service string) string {
 	if service == "" {
 		return org.Name
 	}

@@ -39,7 +39,7 @@ func maySee(m model.Membership, it model.InboxItem) bool {
 // and those assigned to them), and how many match. A text search is not counted (total -1): counting would scan the
 // whole table a second time; one more row than the page tells whether a
 // next page exists.
-func (s *Service) Inbox(ctx context.Context, actorID, orgID string, f model.InboxFilter) (items []model.InboxItem, total int, err error) {
+func (s *Desk) Inbox(ctx context.Context, actorID, orgID string, f model.InboxFilter) (items []model.InboxItem, total int, err error) {
 	m, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.ConsoleAnswer)
 	if err != nil {
 		return nil, 0, err
@@ -72,7 +72,7 @@ type ItemFile struct {
 
 // OpenItem returns an item's file for a staff member allowed to see it
 // (console.answer, and the item is theirs to see: maySee).
-func (s *Service) OpenItem(ctx context.Context, actorID, orgID, id string) (ItemFile, error) {
+func (s *Desk) OpenItem(ctx context.Context, actorID, orgID, id string) (ItemFile, error) {
 	var f ItemFile
 	m, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.ConsoleAnswer)
 	if err != nil {
@@ -136,7 +136,7 @@ func (e *ConflictError) Unwrap() error { return model.ErrConflict }
 
 // itemForChange loads an item in tx for a member who may see it, and checks
 // the version they saw (0 skips the check: bulk actions).
-func (s *Service) itemForChange(ctx context.Context, tx *store.Tx, actor model.Account, orgID, id string, version int) (model.InboxItem, model.Membership, error) {
+func (s *Desk) itemForChange(ctx context.Context, tx *store.Tx, actor model.Account, orgID, id string, version int) (model.InboxItem, model.Membership, error) {
 	m, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ConsoleAnswer)
 	if err != nil {
 		return model.InboxItem{}, m, err
@@ -155,7 +155,7 @@ func (s *Service) itemForChange(ctx context.Context, tx *store.Tx, actor model.A
 }
 
 // save writes the item (checking its version) and one history line.
-func (s *Service) save(ctx context.Context, tx *store.Tx, it model.InboxItem, actorID, kind, detail, body string) error {
+func (s *Desk) save(ctx context.Context, tx *store.Tx, it model.InboxItem, actorID, kind, detail, body string) error {
 	v := it.Version
 	it.UpdatedAt = s.Now()
 	if err := tx.UpdateInboxItem(ctx, it, v); err != nil {
@@ -172,7 +172,7 @@ func (s *Service) save(ctx context.Context, tx *store.Tx, it model.InboxItem, ac
 
 // Assign gives an item to a service and/or a person (both "" sends it back
 // to "new"). The person must be staff of the organisation.
-func (s *Service) Assign(ctx context.Context, actor model.Account, org model.Organisation, id string, version int, serviceID, assigneeID string) error {
+func (s *Desk) Assign(ctx context.Context, actor model.Account, org model.Organisation, id string, version int, serviceID, assigneeID string) error {
 	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		it, _, err := s.itemForChange(ctx, tx, actor, org.ID, id, version)
 		if err != nil {
@@ -182,7 +182,7 @@ func (s *Service) Assign(ctx context.Context, actor model.Account, org model.Org
 	})
 }
 
-func (s *Service) assign(ctx context.Context, tx *store.Tx, actor model.Account, org model.Organisation, it model.InboxItem, serviceID, assigneeID string) error {
+func (s *Desk) assign(ctx context.Context, tx *store.Tx, actor model.Account, org model.Organisation, it model.InboxItem, serviceID, assigneeID string) error {
 	v := &model.ValidationError{}
 	var names []string
 	if serviceID != "" {
@@ -229,7 +229,7 @@ func (s *Service) assign(ctx context.Context, tx *store.Tx, actor model.Account,
 
 // SetState moves an item to another state (answered and closed items leave
 // the queue; "waiting" means waiting for the resident).
-func (s *Service) SetState(ctx context.Context, actor model.Account, org model.Organisation, id string, version int, state model.InboxState) error {
+func (s *Desk) SetState(ctx context.Context, actor model.Account, org model.Organisation, id string, version int, state model.InboxState) error {
 	if !state.Valid() {
 		return &model.FieldError{Field: "state", Code: "console.error.state"}
 	}
@@ -242,7 +242,7 @@ func (s *Service) SetState(ctx context.Context, actor model.Account, org model.O
 	})
 }
 
-func (s *Service) setState(ctx context.Context, tx *store.Tx, actor model.Account, it model.InboxItem, state model.InboxState) error {
+func (s *Desk) setState(ctx context.Context, tx *store.Tx, actor model.Account, it model.InboxItem, state model.InboxState) error {
 	if it.State == state {
 		return nil // a second click
 	}
@@ -260,7 +260,7 @@ func (s *Service) setState(ctx context.Context, tx *store.Tx, actor model.Accoun
 
 // AddNote appends an internal note (staff only) to an item's history.
 // Notes do not change the item, so they never conflict.
-func (s *Service) AddNote(ctx context.Context, actor model.Account, org model.Organisation, id, body string) error {
+func (s *Desk) AddNote(ctx context.Context, actor model.Account, org model.Organisation, id, body string) error {
 	body = strings.TrimSpace(body)
 	if body == "" || utf8.RuneCountInString(body) > 4000 {
 		return &model.FieldError{Field: "note", Code: "console.error.note"}
@@ -384,7 +384,7 @@ func (s *Service) Reply(ctx context.Context, actor model.Account, org model.Orga
 }
 
 // afterReply moves an answered item on to "waiting" or "closed" if asked.
-func (s *Service) afterReply(ctx context.Context, tx *store.Tx, actor model.Account, org model.Organisation, id string, then model.InboxState) error {
+func (s *Desk) afterReply(ctx context.Context, tx *store.Tx, actor model.Account, org model.Organisation, id string, then model.InboxState) error {
 	if then != model.StateWaiting && then != model.StateClosed {
 		return nil
 	}
@@ -413,7 +413,7 @@ var BulkActions = []string{"assign_me", "assign_service", "waiting", "answered",
 
 // Bulk applies one action to several items; items the person may not see
 // are skipped. It returns how many items changed.
-func (s *Service) Bulk(ctx context.Context, actor model.Account, org model.Organisation, ids []string, action, serviceID string) (int, error) {
+func (s *Desk) Bulk(ctx context.Context, actor model.Account, org model.Organisation, ids []string, action, serviceID string) (int, error) {
 	if !slices.Contains(BulkActions, action) {
 		return 0, &model.FieldError{Field: "action", Code: "console.error.bulk_action"}
 	}
@@ -476,7 +476,7 @@ const DigestHour = 8
 // SendOverdueDigests e-mails each organisation's managers, once a day from
 // DigestHour (Europe/Paris), the list of open items past their due time.
 // Run by an hourly job; a second run the same day sends nothing.
-func (s *Service) SendOverdueDigests(ctx context.Context) (int, error) {
+func (s *Desk) SendOverdueDigests(ctx context.Context) (int, error) {
 	now := s.Now()
 	local := now.In(dates.Paris)
 	if local.Hour() < DigestHour {
@@ -527,6 +527,6 @@ func (s *Service) SendOverdueDigests(ctx context.Context) (int, error) {
 }
 
 // RecordActivity notes a staff member's active minute in the staff area.
-func (s *Service) RecordActivity(ctx context.Context, orgID, accountID string, at time.Time) error {
+func (s *Desk) RecordActivity(ctx context.Context, orgID, accountID string, at time.Time) error {
 	return s.Store.RecordActivity(ctx, orgID, accountID, at)
 }

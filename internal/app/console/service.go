@@ -41,14 +41,26 @@ type Deps struct {
 	Comments Commenter
 }
 
-// Service holds the console's use cases. It is built by New and not
-// changed afterwards.
-type Service struct {
+// Desk holds the console's use cases that need no other feature: the
+// inbox's items, their routing and history, office hours, settings,
+// figures. The debate and federation file comments into it, so it is
+// built before them.
+type Desk struct {
 	*core.Core
+}
+
+// NewDesk builds the desk on c.
+func NewDesk(c *core.Core) *Desk { return &Desk{Core: c} }
+
+// Service is the whole console: the desk, and answering from it, which
+// posts comments through the debate (built after the desk). It is built
+// by New and not changed afterwards.
+type Service struct {
+	*Desk
 	comments Commenter
 }
 
-// New builds the console on c and d.
-func New(c *core.Core, d Deps) *Service {
-	return &Service{Core: c, comments: d.Comments}
+// New builds the console on its desk and d.
+func New(desk *Desk, d Deps) *Service {
+	return &Service{Desk: desk, comments: d.Comments}
 }

@@ -19,7 +19,7 @@ func (s *Service) PersonActor(ctx context.Context, accountID string) (model.FedA
 // PublishedNote returns the ActivityPub object of the organisation's
 // publication slug, if it is published.
 func (s *Service) PublishedNote(ctx context.Context, org model.Organisation, slug string) (federation.Note, error) {
-	p, err := s.Publications.PublishedPublication(ctx, org.ID, slug)
+	p, err := s.Store.PublishedPublication(ctx, org.ID, slug)
 	if err != nil {
 		return federation.Note{}, err
 	}

@@ -34,11 +34,10 @@ func (s *Service) inUpdate(ctx context.Context, target InboxTarget, ra model.Rem
 	if !ok {
 		return fmt.Errorf("%w: empty, too long or invalid text", ErrIgnored)
 	}
-	words, err := s.Debate.ScreenWordLists(ctx, c.OrgID)
+	res, err := s.Debate.Screen(ctx, c.OrgID, body)
 	if err != nil {
 		return err
 	}
-	res := s.Screener.Check(body, words)
 	org, err := s.Store.OrganisationByID(ctx, c.OrgID)
 	if err != nil {
 		return err
@@ -66,13 +65,8 @@ func (s *Service) inUpdate(ctx context.Context, target InboxTarget, ra model.Rem
 			return fmt.Errorf("%w: text removed before", ErrIgnored)
 		}
 		now := s.Now()
-		if err := tx.AddCommentRevision(ctx, core.NewID(), c.ID, c.Body, now); err != nil {
+		if err := s.Debate.ScreenEdit(ctx, tx, &c, body, res, now); err != nil {
 			return err
-		}
-		c.Body, c.Fingerprint, c.EditedAt, c.UpdatedAt = body, fp, &now, now
-		c.ScreenVerdict, c.ScreenScore, c.ScreenReasons = string(res.Verdict), res.Score, res.Reasons
-		if res.Verdict != screen.Allow && c.Status == model.CommentPublished {
-			c.Status, c.Review, c.ReviewSince = model.CommentHeld, model.ReviewHeld, &now
 		}
 		if err := tx.UpdateComment(ctx, c); err != nil {
 			return err

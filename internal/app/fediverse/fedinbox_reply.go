@@ -165,7 +165,7 @@ func (s *Service) postRemoteComment(ctx context.Context, org model.Organisation,
 	} else if removed {
 		return fmt.Errorf("%w: text removed before", ErrIgnored)
 	}
-	if err := s.screenReply(ctx, &c, mode); err != nil {
+	if err := s.Debate.ScreenNew(ctx, &c, mode, false); err != nil {
 		return err
 	}
 	var services []string
@@ -233,29 +233,6 @@ func (s *Service) replyAllowed(ctx context.Context, org model.Organisation, pub 
 		return settings, "", fmt.Errorf("%w: comments closed", ErrIgnored)
 	}
 	return settings, mode, nil
-}
-
-// screenReply screens a remote reply with the organisation's word lists
-// and sets its status: rejected, held (by the screen or because the mode
-// is pre-moderation) or published.
-func (s *Service) screenReply(ctx context.Context, c *model.Comment, mode model.ModerationMode) error {
-	words, err := s.Debate.ScreenWordLists(ctx, c.OrgID)
-	if err != nil {
-		return err
-	}
-	res := s.Screener.Check(c.Body, words)
-	c.ScreenVerdict, c.ScreenScore, c.ScreenReasons = string(res.Verdict), res.Score, res.Reasons
-	switch {
-	case res.Verdict == screen.Reject:
-		c.Status = model.CommentRejected
-	case res.Verdict == screen.Hold || mode == model.ModePre:
-		now := c.CreatedAt
-		c.Status, c.Review, c.ReviewSince = model.CommentHeld, model.ReviewHeld, &now
-	default:
-		c.Status = model.CommentPublished
-	}
-	c.InitialStatus = c.Status
-	return nil
 }
 
 // checkReplyFlood refuses a reply beyond RemoteFlood for its account or

@@ -8,6 +8,7 @@ package fediverse
 
 import (
 	"context"
+	"time"
 
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
@@ -15,13 +16,16 @@ import (
 	"github.com/parvis/parvis/internal/store"
 )
 
-// Debate is what the inbox needs of the comment use cases: a remote reply
-// is checked, screened and routed like a comment typed on our pages.
+// Debate is what the inbox needs of the debate's rules (debate.Rules): a
+// remote reply is checked, screened and routed like a comment typed on our
+// pages, by the same code.
 type Debate interface {
 	DebateSettings(ctx context.Context, orgID string) (model.ModerationSettings, error)
 	CommentMode(ctx context.Context, s model.ModerationSettings, publicationID string) (model.ModerationMode, model.ModerationMode, error)
 	CheckCommentBody(body string, v *model.ValidationError) string
-	ScreenWordLists(ctx context.Context, orgID string) (screen.WordLists, error)
+	Screen(ctx context.Context, orgID, body string) (screen.Result, error)
+	ScreenNew(ctx context.Context, c *model.Comment, mode model.ModerationMode, staff bool) error
+	ScreenEdit(ctx context.Context, tx *store.Tx, c *model.Comment, body string, res screen.Result, now time.Time) error
 	RouteComment(ctx context.Context, tx *store.Tx, org model.Organisation, pub model.Publication, c model.Comment, services []string) error
 	AskOpinion(ctx context.Context, tx *store.Tx, s model.ModerationSettings, c model.Comment) error
 }
@@ -33,20 +37,12 @@ type Console interface {
 	InboxOnEdit(ctx context.Context, tx *store.Tx, org model.Organisation, before, after model.Comment) error
 }
 
-// Publications is what the documents need of the public reads.
-type Publications interface {
-	PublishedPublication(ctx context.Context, orgID, slug string) (model.Publication, error)
-}
-
 // Deps are the federation use cases' dependencies beyond the shared core.
 type Deps struct {
 	// Fed configures federation for this process.
-	Fed Options
-	// Screener screens remote replies as it screens comments; immutable, shared.
-	Screener     *screen.Screener
-	Debate       Debate
-	Console      Console
-	Publications Publications
+	Fed     Options
+	Debate  Debate
+	Console Console
 }
 
 // Service holds the federation use cases. It is built by New and not

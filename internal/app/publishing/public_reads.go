@@ -59,16 +59,9 @@ func (s *Service) SearchPublications(ctx context.Context, orgID, query string, l
 }
 
 // PublishedPublication returns the organisation's publication slug if it
-// is published (not found otherwise: a draft has no public page).
+// is published (not found otherwise).
 func (s *Service) PublishedPublication(ctx context.Context, orgID, slug string) (model.Publication, error) {
-	p, err := s.Store.PublicationBySlug(ctx, orgID, slug)
-	if err != nil {
-		return p, err
-	}
-	if p.State != model.StatePublished {
-		return p, model.ErrNotFound
-	}
-	return p, nil
+	return s.Store.PublishedPublication(ctx, orgID, slug)
 }
 
 // PublicMedia returns one of the organisation's media (a published

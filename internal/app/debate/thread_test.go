@@ -1,4 +1,4 @@
-package app_test
+package debate_test
 
 import (
 	"context"
@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/debate"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -79,24 +79,24 @@ func TestCommentThreadVisibility(t *testing.T) {
 		answered := comment(alice, withdrawn, model.CommentPublished, "Réponse au message retiré.", nil)
 		deleted := comment(alice, "", model.CommentDeleted, "Message supprimé.", nil)
 		// An old comment of alice's, out of its edit window.
-		ts.Clock.Set(start.Add(time.Duration(n+1)*time.Minute + app.EditWindow))
+		ts.Clock.Set(start.Add(time.Duration(n+1)*time.Minute + debate.EditWindow))
 
-		read := func(reader *model.Account) app.Thread {
+		read := func(reader *model.Account) debate.Thread {
 			t.Helper()
-			th, err := ts.App.CommentThread(ctx, reader, org.ID, pub)
+			th, err := ts.App.Debate.CommentThread(ctx, reader, org.ID, pub)
 			if err != nil {
 				t.Fatal(err)
 			}
 			return th
 		}
-		ids := func(cs []app.ThreadComment) []string {
+		ids := func(cs []debate.ThreadComment) []string {
 			var out []string
 			for _, c := range cs {
 				out = append(out, c.ID)
 			}
 			return out
 		}
-		find := func(th app.Thread, id string) *app.ThreadComment {
+		find := func(th debate.Thread, id string) *debate.ThreadComment {
 			for i := range th.Threads {
 				if th.Threads[i].ID == id {
 					return &th.Threads[i]
@@ -166,7 +166,7 @@ func TestCommentThreadVisibility(t *testing.T) {
 
 		// Only a published publication of this organisation has a thread.
 		for _, p := range []model.Publication{publication("brouillon", org, model.StateDraft), publication("ailleurs", other, model.StatePublished)} {
-			if _, err := ts.App.CommentThread(ctx, &alice, org.ID, p); !errors.Is(err, model.ErrNotFound) {
+			if _, err := ts.App.Debate.CommentThread(ctx, &alice, org.ID, p); !errors.Is(err, model.ErrNotFound) {
 				t.Errorf("thread of %s: err %v, want not found", p.Slug, err)
 			}
 		}

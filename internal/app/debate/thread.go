@@ -1,4 +1,4 @@
-package app
+package debate
 
 import (
 	"context"
@@ -47,43 +47,43 @@ type Thread struct {
 // a withdrawn comment stays only as the head of its replies; the official
 // answer is pinned right under its question. A constant number of queries,
 // whatever the number of comments.
-func (a *App) CommentThread(ctx context.Context, reader *model.Account, orgID string, pub model.Publication) (Thread, error) {
+func (s *Service) CommentThread(ctx context.Context, reader *model.Account, orgID string, pub model.Publication) (Thread, error) {
 	if pub.OrgID != orgID || pub.State != model.StatePublished {
 		return Thread{}, model.ErrNotFound
 	}
-	settings, err := a.DebateSettings(ctx, orgID)
+	settings, err := s.DebateSettings(ctx, orgID)
 	if err != nil {
 		return Thread{}, err
 	}
 	th := Thread{Settings: settings}
-	if th.Mode, th.OwnMode, err = a.CommentMode(ctx, settings, pub.ID); err != nil {
+	if th.Mode, th.OwnMode, err = s.CommentMode(ctx, settings, pub.ID); err != nil {
 		return Thread{}, err
 	}
-	all, err := a.Store.ThreadComments(ctx, pub.ID)
+	all, err := s.Store.ThreadComments(ctx, pub.ID)
 	if err != nil {
 		return Thread{}, err
 	}
 	useful := map[string]bool{}
 	if reader != nil {
 		if reader.Verified() {
-			if th.Following, err = a.Store.AccountFollowsThread(ctx, reader.ID, pub.ID); err != nil {
+			if th.Following, err = s.Store.AccountFollowsThread(ctx, reader.ID, pub.ID); err != nil {
 				return Thread{}, err
 			}
 		}
-		if useful, err = a.Store.UsefulMarks(ctx, pub.ID, reader.ID); err != nil {
+		if useful, err = s.Store.UsefulMarks(ctx, pub.ID, reader.ID); err != nil {
 			return Thread{}, err
 		}
-		if err := a.threadStaff(ctx, &th, reader.ID, orgID); err != nil {
+		if err := s.threadStaff(ctx, &th, reader.ID, orgID); err != nil {
 			return Thread{}, err
 		}
 	}
-	th.Threads, th.Count = arrangeThread(all, reader, useful, a.Now())
+	th.Threads, th.Count = arrangeThread(all, reader, useful, s.Now())
 	return th, nil
 }
 
 // threadStaff fills in what a staff reader may do on the thread.
-func (a *App) threadStaff(ctx context.Context, th *Thread, readerID, orgID string) error {
-	m, err := a.Store.Membership(ctx, readerID, orgID)
+func (s *Service) threadStaff(ctx context.Context, th *Thread, readerID, orgID string) error {
+	m, err := s.Store.Membership(ctx, readerID, orgID)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	}
@@ -91,13 +91,13 @@ func (a *App) threadStaff(ctx context.Context, th *Thread, readerID, orgID strin
 		return err
 	}
 	th.Staff, th.Lead = &m, policy.Wide(m, policy.CommentAnswer)
-	services, err := a.Store.ServicesOf(ctx, orgID)
+	services, err := s.Store.ServicesOf(ctx, orgID)
 	if err != nil {
 		return err
 	}
-	for _, s := range services {
-		if th.Lead || slices.Contains(m.ServiceIDs, s.ID) {
-			th.AnswerServices = append(th.AnswerServices, s)
+	for _, svc := range services {
+		if th.Lead || slices.Contains(m.ServiceIDs, svc.ID) {
+			th.AnswerServices = append(th.AnswerServices, svc)
 		}
 	}
 	return nil

@@ -1,4 +1,4 @@
-package app
+package debate
 
 import (
 	"context"
@@ -61,36 +61,36 @@ func OpinionBand(res screen.Result, hold float64) string {
 }
 
 // holdThreshold is the screen's threshold for holding on the model alone.
-func (a *App) holdThreshold() float64 {
-	hold, _ := a.Screener.Thresholds()
+func (s *Rules) holdThreshold() float64 {
+	hold, _ := s.Screener.Thresholds()
 	return hold
 }
 
 // SecondOpinionOn reports whether comments of the organisation are shown to
 // the model: the operator configured a server and an administrator switched
 // it on.
-func (a *App) SecondOpinionOn(s model.ModerationSettings) bool {
-	return a.Opinion != nil && s.SecondOpinion
+func (s *Rules) SecondOpinionOn(settings model.ModerationSettings) bool {
+	return s.Opinion != nil && settings.SecondOpinion
 }
 
 // AskOpinion queues a second opinion on c, in the transaction that stores
 // it, when its screening is uncertain: posting never waits for the model.
-func (a *App) AskOpinion(ctx context.Context, tx *store.Tx, s model.ModerationSettings, c model.Comment) error {
-	if !a.SecondOpinionOn(s) || c.IsStaffAnswer() || c.Status == model.CommentRejected {
+func (s *Rules) AskOpinion(ctx context.Context, tx *store.Tx, settings model.ModerationSettings, c model.Comment) error {
+	if !s.SecondOpinionOn(settings) || c.IsStaffAnswer() || c.Status == model.CommentRejected {
 		return nil
 	}
-	band := OpinionBand(screen.Result{Verdict: screen.Verdict(c.ScreenVerdict), Score: c.ScreenScore, Reasons: c.ScreenReasons}, a.holdThreshold())
+	band := OpinionBand(screen.Result{Verdict: screen.Verdict(c.ScreenVerdict), Score: c.ScreenScore, Reasons: c.ScreenReasons}, s.holdThreshold())
 	if band == "" {
 		if c.EditedAt != nil {
 			// An opinion on the earlier text says nothing of this one.
-			return tx.SkipOpinion(ctx, c.ID, noteEdited, a.Now())
+			return tx.SkipOpinion(ctx, c.ID, noteEdited, s.Now())
 		}
 		return nil
 	}
-	if err := tx.RequestOpinion(ctx, c.OrgID, c.ID, band, a.Now()); err != nil {
+	if err := tx.RequestOpinion(ctx, c.OrgID, c.ID, band, s.Now()); err != nil {
 		return err
 	}
-	return a.Jobs.Enqueue(ctx, tx, jobs.SecondOpinionArgs{OrgID: c.OrgID, CommentID: c.ID}, nil)
+	return s.Jobs.Enqueue(ctx, tx, jobs.SecondOpinionArgs{OrgID: c.OrgID, CommentID: c.ID}, nil)
 }
 
 // Notes recorded when there is no opinion (catalogue debate.opinion.note.*).
@@ -114,8 +114,8 @@ const (
 // It never rejects nor hides for good. Every change is a decision with the
 // model's reason (source second_opinion, no actor), in the audit log and in
 // the author's statement of reasons.
-func (a *App) SecondOpinion(ctx context.Context, orgID, commentID string, lastAttempt bool) error {
-	op, err := a.Store.OpinionOf(ctx, commentID)
+func (s *Service) SecondOpinion(ctx context.Context, orgID, commentID string, lastAttempt bool) error {
+	op, err := s.Store.OpinionOf(ctx, commentID)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil // the comment is gone
 	} else if err != nil {
@@ -124,32 +124,32 @@ func (a *App) SecondOpinion(ctx context.Context, orgID, commentID string, lastAt
 	if op.Status != model.OpinionPending || op.OrgID != orgID {
 		return nil // answered already (a job run twice)
 	}
-	if a.Opinion == nil {
-		return a.closeOpinion(ctx, op, model.OpinionFailed, noteNotConfigured)
+	if s.Opinion == nil {
+		return s.closeOpinion(ctx, op, model.OpinionFailed, noteNotConfigured)
 	}
-	c, err := a.Store.CommentByID(ctx, orgID, commentID)
+	c, err := s.Store.CommentByID(ctx, orgID, commentID)
 	if err != nil {
 		return err
 	}
 	if !opinionUseful(op.Band, c) {
-		return a.closeOpinion(ctx, op, model.OpinionSkipped, noteDecided)
+		return s.closeOpinion(ctx, op, model.OpinionSkipped, noteDecided)
 	}
-	pub, err := a.Store.PublicationByID(ctx, orgID, c.PublicationID)
+	pub, err := s.Store.PublicationByID(ctx, orgID, c.PublicationID)
 	if err != nil {
 		return err
 	}
-	answer, err := a.Opinion.Ask(ctx, secondopinion.Request{Publication: pub.Title, Comment: c.Body})
+	answer, err := s.Opinion.Ask(ctx, secondopinion.Request{Publication: pub.Title, Comment: c.Body})
 	switch {
 	case errors.Is(err, secondopinion.ErrNoOpinion):
-		a.Logger.Warn("second opinion: unusable answer", "comment", c.ID, "error", err)
-		return a.closeOpinion(ctx, op, model.OpinionNone, noteUnusable)
+		s.Logger.Warn("second opinion: unusable answer", "comment", c.ID, "error", err)
+		return s.closeOpinion(ctx, op, model.OpinionNone, noteUnusable)
 	case err != nil && lastAttempt:
-		a.Logger.Warn("second opinion: giving up", "comment", c.ID, "error", err)
-		return a.closeOpinion(ctx, op, model.OpinionFailed, noteUnreachable)
+		s.Logger.Warn("second opinion: giving up", "comment", c.ID, "error", err)
+		return s.closeOpinion(ctx, op, model.OpinionFailed, noteUnreachable)
 	case err != nil:
 		return err // retried by the job queue
 	}
-	return a.applyOpinion(ctx, orgID, commentID, answer)
+	return s.applyOpinion(ctx, orgID, commentID, answer)
 }
 
 // opinionUseful reports whether an answer can still matter: a moderator may
@@ -164,24 +164,24 @@ func opinionUseful(band string, c model.Comment) bool {
 	return false
 }
 
-func (a *App) closeOpinion(ctx context.Context, op model.CommentOpinion, status, note string) error {
-	now := a.Now()
+func (s *Service) closeOpinion(ctx context.Context, op model.CommentOpinion, status, note string) error {
+	now := s.Now()
 	op.Status, op.Note, op.AnsweredAt = status, note, &now
-	return a.Store.SaveOpinion(ctx, op)
+	return s.Store.SaveOpinion(ctx, op)
 }
 
 // applyOpinion records the answer and makes the change it allows, in one
 // transaction with the comment locked.
-func (a *App) applyOpinion(ctx context.Context, orgID, commentID string, answer secondopinion.Opinion) error {
-	org, err := a.Store.OrganisationByID(ctx, orgID)
+func (s *Service) applyOpinion(ctx context.Context, orgID, commentID string, answer secondopinion.Opinion) error {
+	org, err := s.Store.OrganisationByID(ctx, orgID)
 	if err != nil {
 		return err
 	}
-	settings, err := a.DebateSettings(ctx, orgID)
+	settings, err := s.DebateSettings(ctx, orgID)
 	if err != nil {
 		return err
 	}
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		c, err := tx.CommentForUpdate(ctx, orgID, commentID)
 		if err != nil {
 			return err
@@ -193,15 +193,15 @@ func (a *App) applyOpinion(ctx context.Context, orgID, commentID string, answer 
 		if op.Status != model.OpinionPending {
 			return nil
 		}
-		now := a.Now()
+		now := s.Now()
 		op.Status, op.Decision, op.Category, op.Confidence, op.Reason, op.Model, op.AnsweredAt =
-			model.OpinionAnswered, answer.Decision, answer.Category, answer.Confidence, answer.Reason, a.Opinion.Model(), &now
+			model.OpinionAnswered, answer.Decision, answer.Category, answer.Confidence, answer.Reason, s.Opinion.Model(), &now
 		mode, _, err := commentMode(ctx, tx.Queries, settings, c.PublicationID)
 		if err != nil {
 			return err
 		}
 		sure := answer.Confidence >= OpinionConfidence && mode == model.ModePost
-		hold := a.holdThreshold()
+		hold := s.holdThreshold()
 		var d *model.Decision
 		switch {
 		case sure && answer.Decision == "publish" && op.Band == model.BandHeldWeak && c.Status == model.CommentHeld &&
@@ -226,7 +226,7 @@ func (a *App) applyOpinion(ctx context.Context, orgID, commentID string, answer 
 			was = model.CommentPublished
 		}
 		d.ID, d.OrgID, d.CommentID, d.AuthorID, d.Source, d.CreatedAt = core.NewID(), orgID, c.ID, c.AccountID, "second_opinion", now
-		d.Note = a.Cat.T(i18n.Default, "debate.opinion.decision_note", a.Cat.T(i18n.Default, "debate.opinion.category."+answer.Category), answer.Reason)
+		d.Note = s.Cat.T(i18n.Default, "debate.opinion.decision_note", s.Cat.T(i18n.Default, "debate.opinion.category."+answer.Category), answer.Reason)
 		if d.Action == "approve" {
 			d.QueuedAt = c.ReviewSince
 		}
@@ -239,41 +239,41 @@ func (a *App) applyOpinion(ctx context.Context, orgID, commentID string, answer 
 		}
 		detail := fmt.Sprintf("action=%s band=%s decision=%s category=%s confidence=%.2f model=%s reason=%s",
 			op.Action, op.Band, answer.Decision, answer.Category, answer.Confidence, op.Model, answer.Reason)
-		if err := a.Audit(ctx, tx, orgID, "", "moderation.second_opinion", c.ID, detail); err != nil {
+		if err := s.Audit(ctx, tx, orgID, "", "moderation.second_opinion", c.ID, detail); err != nil {
 			return err
 		}
 		if d.Action == "approve" {
-			if err := a.Console.InboxOnDecision(ctx, tx, org, c, *d); err != nil {
+			if err := s.console.InboxOnDecision(ctx, tx, org, c, *d); err != nil {
 				return err
 			}
-			if err := a.notifyIfNowPublished(ctx, tx, was, c); err != nil {
+			if err := s.notifyIfNowPublished(ctx, tx, was, c); err != nil {
 				return err
 			}
-		} else if err := a.Console.InboxOnModeration(ctx, tx, org, model.InboxHeld, c, ""); err != nil {
+		} else if err := s.console.InboxOnModeration(ctx, tx, org, model.InboxHeld, c, ""); err != nil {
 			return err
 		}
-		return a.sendStatement(ctx, tx, org, c, *d, nil)
+		return s.sendStatement(ctx, tx, org, c, *d, nil)
 	})
 }
 
 // SetSecondOpinion switches the organisation's second opinion on or off
 // (administrators). It cannot be switched on when the operator configured
 // no server: there would be nobody to ask.
-func (a *App) SetSecondOpinion(ctx context.Context, actor model.Account, orgID string, on bool) error {
-	if on && a.Opinion == nil {
+func (s *Service) SetSecondOpinion(ctx context.Context, actor model.Account, orgID string, on bool) error {
+	if on && s.Opinion == nil {
 		return &model.FieldError{Field: "second_opinion", Code: "debate.error.opinion_unconfigured"}
 	}
-	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actor.ID, orgID, policy.ModerationSettings); err != nil {
 			return err
 		}
-		if err := tx.SetSecondOpinion(ctx, orgID, on, a.Now()); err != nil {
+		if err := tx.SetSecondOpinion(ctx, orgID, on, s.Now()); err != nil {
 			return err
 		}
 		detail := "off"
 		if on {
-			detail = "on model=" + a.Opinion.Model() + " host=" + a.Opinion.Host()
+			detail = "on model=" + s.Opinion.Model() + " host=" + s.Opinion.Host()
 		}
-		return a.Audit(ctx, tx, orgID, actor.ID, "moderation.second_opinion_setting", "", detail)
+		return s.Audit(ctx, tx, orgID, actor.ID, "moderation.second_opinion_setting", "", detail)
 	})
 }
