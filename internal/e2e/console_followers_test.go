@@ -158,7 +158,7 @@ func TestConsoleFiguresPastMonthsUseTheirFollowers(t *testing.T) {
 		jan := town.admin.Get("/admin/bellerive/chiffres/cout?mois=2026-01")
 		mustStatus(t, "January report", jan, 200)
 		mustContain(t, "January report", jan.Body, "non calculé : aucun relevé du nombre d&#39;abonnés pour cette période",
-			"relevés quotidiens depuis le dimanche 1 février 2026")
+			"relevés quotidiens depuis le dimanche 1er février 2026")
 		mustNotContain(t, "January report", jan.Body, "comptés ce jour", "per1000-base\">base", "renseignez la population")
 		// March so far: 5 counts and today's live count (nobody), 12 days.
 		mar := town.admin.Get("/admin/bellerive/chiffres/cout?mois=2026-03")
@@ -169,7 +169,7 @@ func TestConsoleFiguresPastMonthsUseTheirFollowers(t *testing.T) {
 		fig := town.admin.Get("/admin/bellerive/chiffres")
 		mustStatus(t, "figures", fig, 200)
 		mustContain(t, "figures", fig.Body, "jours relevés : 24 sur 30",
-			"Abonnés et temps passé, mois par mois", "est relevé chaque jour depuis le dimanche 1 février 2026",
+			"Abonnés et temps passé, mois par mois", "est relevé chaque jour depuis le dimanche 1er février 2026",
 			"<th scope=\"row\">février 2026</th><td>950</td><td>900</td><td>50</td><td>28 sur 28</td><td>10,0</td><td>10,5</td>",
 			"<th scope=\"row\">mars 2026</th><td>883</td>", `href="/admin/bellerive/chiffres/cout?mois=2026-02"`,
 			`href="/admin/bellerive/abonnes/resumes"`)

@@ -193,7 +193,7 @@ func TestDigestFiguresPerDigest(t *testing.T) {
 			`href="/admin/bellerive/abonnes/resumes?page=2" rel="next"`, "quotidien du mardi 17 mars 2026")
 		p2 := admin.Get("/admin/bellerive/abonnes/resumes?page=2")
 		mustContain(t, "page 2", p2.Body, "Page 2 sur 2", `href="/admin/bellerive/abonnes/resumes?page=1" rel="prev"`,
-			"quotidien du dimanche 1 février 2026", "non comptés")
+			"quotidien du dimanche 1er février 2026", "non comptés")
 		if rows(p1.Body) != 20 || rows(p2.Body) != 7 {
 			t.Fatalf("rows per page: %d and %d, want 20 and 7", rows(p1.Body), rows(p2.Body))
 		}

@@ -179,7 +179,7 @@ func TestSecondOpinionReleasesWeakHolds(t *testing.T) {
 		}
 		q := adm.Get("/admin/bellerive/moderation")
 		mustStatus(t, "queue", q, 200)
-		mustContain(t, "queue", q.Body, "Second avis du modèle de langue", "Publier", "confiance 0.60", "Fait neutre sur le parcours du maire.",
+		mustContain(t, "queue", q.Body, "Second avis du modèle de langue", "Publier", "confiance 0,60", "Fait neutre sur le parcours du maire.",
 			"Retenir", "menace, appel à la violence", "Menace voilée envers les élus.",
 			"pas d&#39;avis : la réponse du serveur ne suivait pas le format attendu.",
 			"n&#39;est retenu que par le modèle statistique")
