@@ -143,13 +143,13 @@ func (s *Service) Decide(ctx context.Context, actor model.Account, org model.Org
 			}
 		}
 		if in.Sanction != "" && c.AccountID == "" && c.RemoteActor != "" {
-			// A Fediverse author: muted or banned from this organisation'sanc
+			// A Fediverse author: muted or banned from this organisation's
 			// debate through federation (docs/FEDERATION.md).
 			if err := s.fediverse.SanctionRemote(ctx, tx, org.ID, c.RemoteActor, in.Sanction, d.ID, actor.ID, now); err != nil {
 				return err
 			}
 		}
-		detail := fmt.Sprintf("action=%sanc sanction=%sanc source=%sanc rule=%d ground=%sanc note=%sanc", d.Action, d.Sanction, d.Source,
+		detail := fmt.Sprintf("action=%s sanction=%s source=%s rule=%d ground=%s note=%s", d.Action, d.Sanction, d.Source,
 			d.RuleNumber, d.LegalGround, d.Note)
 		if err := s.Audit(ctx, tx, org.ID, actor.ID, "moderation.decide", c.ID, detail); err != nil {
 			return err
