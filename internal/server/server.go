@@ -128,6 +128,22 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 	if logger == nil {
 		logger = slog.Default()
 	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Config: cfg, Logger: logger, Store: st, Metrics: metrics.New()}
+	if err := s.wire(ctx, opt); err != nil {
+		// Whatever failed after the database opened closes it again.
+		st.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// openStore opens the database (creating the data directory of an embedded
+// one) and brings its schema up to date.
+func openStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
 	if cfg.Database == "" {
 		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 			return nil, fmt.Errorf("data directory: %w", err)
@@ -137,38 +153,60 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Config: cfg, Logger: logger, Store: st, Metrics: metrics.New()}
 	if err := st.Migrate(ctx); err != nil {
 		st.Close()
 		return nil, err
 	}
+	return st, nil
+}
+
+// wire builds the process on its open database, in this order: the
+// catalogue and mail templates, the mail sender, the use cases (app), the
+// job client whose workers hold them, then the web handler.
+func (s *Server) wire(ctx context.Context, opt Options) error {
 	cat, err := i18n.Load()
 	if err != nil {
-		st.Close()
-		return nil, err
+		return err
 	}
 	tmpl, err := mail.LoadTemplates(cat)
 	if err != nil {
-		st.Close()
+		return err
+	}
+	sender, err := s.mailSender(opt)
+	if err != nil {
+		return err
+	}
+	clock, riverTime := clocks(opt)
+	if s.App, err = s.newApp(ctx, opt, cat, tmpl, sender, clock, riverTime); err != nil {
+		return err
+	}
+	if err := s.startJobs(ctx, opt, sender, riverTime); err != nil {
+		return err
+	}
+	return s.newHandler(cat)
+}
+
+// mailSender is where e-mail goes: the sender the options give (tests),
+// else the SMTP server of the config, else the outbox directory.
+func (s *Server) mailSender(opt Options) (mail.Sender, error) {
+	if opt.Sender != nil {
+		return opt.Sender, nil
+	}
+	cfg := s.Config
+	if cfg.SMTP == "" {
+		return &mail.Outbox{Dir: cfg.OutboxDir(), From: cfg.MailFrom}, nil
+	}
+	var err error
+	s.smtp, err = mail.NewSMTP(cfg.SMTP, cfg.MailFrom)
+	if err != nil {
 		return nil, err
 	}
-	sender := opt.Sender
-	if sender == nil {
-		if cfg.SMTP != "" {
-			s.smtp, err = mail.NewSMTP(cfg.SMTP, cfg.MailFrom)
-			if err != nil {
-				st.Close()
-				return nil, err
-			}
-			sender = s.smtp
-		} else {
-			sender = &mail.Outbox{Dir: cfg.OutboxDir(), From: cfg.MailFrom}
-		}
-	}
-	params := opt.Passwords
-	if params == (passwords.Params{}) {
-		params = passwords.OWASP
-	}
+	return s.smtp, nil
+}
+
+// clocks is the use cases' clock (the system's unless the options give one)
+// and River's time generator (nil: River's own).
+func clocks(opt Options) (app.Clock, rivertype.TimeGenerator) {
 	clock := opt.Clock
 	if clock == nil {
 		clock = app.SystemClock{}
@@ -178,84 +216,121 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 		// A controllable clock drives River too, so scheduled jobs follow it.
 		riverTime = jobs.ClockTime(opt.Clock.Now)
 	}
+	return clock, riverTime
+}
+
+// newApp builds the core, the use cases' dependencies and the use cases
+// (app.New).
+func (s *Server) newApp(ctx context.Context, opt Options, cat *i18n.Catalogue, tmpl *mail.Templates, sender mail.Sender,
+	clock app.Clock, riverTime rivertype.TimeGenerator) (*app.App, error) {
 	// Use cases insert jobs through a client of their own that works none;
-	// the working client below is built once the use cases exist, so its
-	// workers hold them directly.
-	inserter, err := jobs.New(ctx, st, jobs.Config{Logger: logger, Time: riverTime})
+	// the working client (startJobs) is built once the use cases exist, so
+	// its workers hold them directly.
+	inserter, err := jobs.New(ctx, s.Store, jobs.Config{Logger: s.Logger, Time: riverTime})
 	if err != nil {
-		st.Close()
 		return nil, err
+	}
+	deps, err := s.appDeps(ctx, opt, sender, clock)
+	if err != nil {
+		return nil, err
+	}
+	return app.New(ctx, &core.Core{Store: s.Store, Jobs: inserter, Mail: tmpl, Cat: cat, Clock: clock,
+		BaseURL: s.Config.BaseURL, Logger: s.Logger}, deps)
+}
+
+// appDeps gathers what the use cases need beyond the core: password
+// hashing, the screen, mass mail, federation, the optional second opinion
+// and, in a process that works jobs, its instance identity.
+func (s *Server) appDeps(ctx context.Context, opt Options, sender mail.Sender, clock app.Clock) (app.Deps, error) {
+	cfg := s.Config
+	params := opt.Passwords
+	if params == (passwords.Params{}) {
+		params = passwords.OWASP
 	}
 	screener := opt.Screener
 	if screener == nil {
+		var err error
 		if screener, err = screen.New(); err != nil {
-			st.Close()
-			return nil, err
+			return app.Deps{}, err
 		}
 	}
 	deps := app.Deps{Passwords: passwords.New(params), MediaDir: cfg.MediaDir(), Screener: screener,
 		MailConfig: mailing.Config{From: cfg.MailFrom, BounceDomain: cfg.BounceDomain, Conns: cfg.MailConns},
-		Fed:        federationOptions(cfg, opt, clock, logger)}
+		Fed:        federationOptions(cfg, opt, clock, s.Logger)}
 	if b, ok := sender.(mail.Bulk); ok {
 		deps.MassSender = b
 	}
 	if cfg.LLMURL != "" {
+		var err error
 		if deps.Opinion, err = s.secondOpinion(cfg, clock); err != nil {
-			st.Close()
-			return nil, err
+			return app.Deps{}, err
 		}
 	}
 	if !opt.NoWorkers {
 		// This process's liveness mark lets it (or another process)
 		// take over the mailing leases of a process that died.
 		deps.Instance = core.NewID()
-		if err := st.RegisterInstance(ctx, deps.Instance); err != nil {
-			st.Close()
-			return nil, err
+		if err := s.Store.RegisterInstance(ctx, deps.Instance); err != nil {
+			return app.Deps{}, err
 		}
 	}
-	s.App, err = app.New(ctx, &core.Core{Store: st, Jobs: inserter, Mail: tmpl, Cat: cat, Clock: clock,
-		BaseURL: cfg.BaseURL, Logger: logger}, deps)
-	if err != nil {
-		st.Close()
-		return nil, err
-	}
-	jcfg := jobs.Config{PollInterval: cfg.JobPoll, Logger: logger, Time: riverTime,
+	return deps, nil
+}
+
+// startJobs builds the working job client, its workers bound to the use
+// cases (none with NoWorkers), then catches up on work a stopped process
+// left behind.
+func (s *Server) startJobs(ctx context.Context, opt Options, sender mail.Sender, riverTime rivertype.TimeGenerator) error {
+	cfg := s.Config
+	jcfg := jobs.Config{PollInterval: cfg.JobPoll, Logger: s.Logger, Time: riverTime,
 		Queues: map[string]int{jobs.MailQueue: 20, jobs.MailingQueue: 4, jobs.FederationQueue: federationWorkers,
 			jobs.OpinionQueue: opinionWorkers},
 		Periodic: []*river.PeriodicJob{jobs.CleanupJob(), jobs.OverdueDigestJob(), jobs.FollowerSnapshotJob(), jobs.MailTickJob()}}
 	if !opt.NoWorkers {
-		jcfg.Workers = s.workers(st, sender, logger)
+		jcfg.Workers = s.workers(s.Store, sender, s.Logger)
 	}
-	s.Jobs, err = jobs.New(ctx, st, jcfg)
+	var err error
+	s.Jobs, err = jobs.New(ctx, s.Store, jcfg)
 	if err != nil {
-		st.Close()
-		return nil, err
+		return err
 	}
 	if !opt.NoWorkers {
-		// Scheduled publications whose job could not run (a database
-		// restored from a backup…) go out now, before serving.
-		if n, err := s.App.Publishing.PublishDue(ctx); err != nil {
-			logger.Warn("publish due publications", "error", err)
-		} else if n > 0 {
-			logger.Info("published overdue scheduled publications", "count", n)
-		}
-		// Mailings a stopped process left half sent are queued again
-		// (their leases keep a live sender elsewhere alone).
-		if err := s.App.Mailing.ResumeMailings(ctx); err != nil {
-			logger.Warn("resume mailings", "error", err)
-		}
+		s.catchUp(ctx)
 	}
-	w, err := web.New(s.App, web.Config{Secure: cfg.Secure(), Logger: logger})
+	return nil
+}
+
+// catchUp runs, before serving, what a stopped process left undone. Its
+// failures are logged: they do not stop the process from starting.
+func (s *Server) catchUp(ctx context.Context) {
+	logger := s.Logger
+	// Scheduled publications whose job could not run (a database
+	// restored from a backup…) go out now, before serving.
+	if n, err := s.App.Publishing.PublishDue(ctx); err != nil {
+		logger.Warn("publish due publications", "error", err)
+	} else if n > 0 {
+		logger.Info("published overdue scheduled publications", "count", n)
+	}
+	// Mailings a stopped process left half sent are queued again
+	// (their leases keep a live sender elsewhere alone).
+	if err := s.App.Mailing.ResumeMailings(ctx); err != nil {
+		logger.Warn("resume mailings", "error", err)
+	}
+}
+
+// newHandler builds the web surface and the HTTP handler around it
+// (logging, metrics, health, proxies).
+func (s *Server) newHandler(cat *i18n.Catalogue) error {
+	cfg := s.Config
+	w, err := web.New(s.App, web.Config{Secure: cfg.Secure(), Logger: s.Logger})
 	if err != nil {
-		st.Close()
-		return nil, err
+		return err
 	}
 	s.registerGauges()
 	s.cat = cat
-	s.Handler = httpserver.New(httpserver.Config{Logger: logger, Metrics: s.Metrics, MetricsToken: cfg.MetricsToken,
-		DB: st, Session: w.Session, NotFound: w.NotFound, Proxies: cfg.Proxies()}, w)
-	return s, nil
+	s.Handler = httpserver.New(httpserver.Config{Logger: s.Logger, Metrics: s.Metrics, MetricsToken: cfg.MetricsToken,
+		DB: s.Store, Session: w.Session, NotFound: w.NotFound, Proxies: cfg.Proxies()}, w)
+	return nil
 }
 
 // workers binds every job kind to the use case that runs it.

@@ -69,6 +69,34 @@ func (s *Service) Decide(ctx context.Context, actor model.Account, org model.Org
 	if err != nil {
 		return model.Decision{}, err
 	}
+	if err := checkDecision(&in, settings); err != nil {
+		return model.Decision{}, err
+	}
+	var d model.Decision
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+		c, err := lockDecidable(ctx, tx, actor, org, commentID)
+		if err != nil {
+			return err
+		}
+		d = model.Decision{ID: core.NewID(), OrgID: org.ID, CommentID: c.ID, AuthorID: c.AccountID, ActorID: actor.ID,
+			Action: in.Action, Sanction: in.Sanction, Source: queueSource(c), RuleNumber: in.Rule,
+			RuleText: settings.Rule(in.Rule), Note: in.Note, QueuedAt: c.ReviewSince, CreatedAt: s.Now()}
+		was := c.Status
+		if err := applyDecision(ctx, tx, &c, &d, in); err != nil {
+			return err
+		}
+		until, err := s.sanctionAuthor(ctx, tx, org, actor, c, d)
+		if err != nil {
+			return err
+		}
+		return s.announceDecision(ctx, tx, org, actor, c, d, was, until, settings)
+	})
+	return d, err
+}
+
+// checkDecision validates a moderator's decision against the organisation's
+// rules before any transaction, and trims its note.
+func checkDecision(in *DecisionInput, settings model.ModerationSettings) error {
 	v := &model.ValidationError{}
 	if !slices.Contains(DecisionActions, in.Action) {
 		v.Add("action", "debate.error.action")
@@ -89,83 +117,99 @@ func (s *Service) Decide(ctx context.Context, actor model.Account, org model.Org
 	if utf8.RuneCountInString(in.Note) > 2000 {
 		v.Add("note", "debate.error.note_long")
 	}
-	if err := v.Err(); err != nil {
-		return model.Decision{}, err
+	return v.Err()
+}
+
+// lockDecidable checks the actor may decide, then locks the comment. A
+// comment under appeal waits for the appeal's decision; a withdrawn comment
+// or a staff answer is not moderated.
+func lockDecidable(ctx context.Context, tx *store.Tx, actor model.Account, org model.Organisation, commentID string) (model.Comment, error) {
+	if _, err := core.Authorize(ctx, tx.Queries, actor.ID, org.ID, policy.ModerationDecide); err != nil {
+		return model.Comment{}, err
 	}
-	var d model.Decision
-	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := core.Authorize(ctx, tx.Queries, actor.ID, org.ID, policy.ModerationDecide); err != nil {
+	c, err := tx.CommentForUpdate(ctx, org.ID, commentID)
+	if err != nil {
+		return model.Comment{}, err
+	}
+	if c.Review == model.ReviewAppeal {
+		v := &model.ValidationError{}
+		v.Add("action", "debate.error.appeal_pending")
+		return model.Comment{}, v
+	}
+	if c.Status == model.CommentWithdrawn || c.IsStaffAnswer() {
+		return model.Comment{}, model.ErrForbidden
+	}
+	return c, nil
+}
+
+// applyDecision sets the comment's new status and closes its case. A
+// removed comment's fingerprint is kept, so that posting it again is
+// recognised.
+func applyDecision(ctx context.Context, tx *store.Tx, c *model.Comment, d *model.Decision, in DecisionInput) error {
+	switch in.Action {
+	case "approve":
+		c.Status, c.RuleNumber, c.RuleText = model.CommentPublished, 0, ""
+	case "hide":
+		c.Status, c.RuleNumber, c.RuleText = model.CommentHidden, in.Rule, d.RuleText
+	case "delete":
+		d.LegalGround = in.LegalGround
+		c.Status, c.RuleNumber, c.RuleText = model.CommentDeleted, in.Rule, d.RuleText
+	}
+	if in.Action != "approve" {
+		if err := tx.AddRemovedFingerprint(ctx, d.OrgID, c.Fingerprint, c.ID, d.CreatedAt); err != nil {
 			return err
 		}
-		c, err := tx.CommentForUpdate(ctx, org.ID, commentID)
-		if err != nil {
-			return err
+	}
+	return closeCase(ctx, tx, c, *d)
+}
+
+// sanctionAuthor records the decision's sanction on the comment's author, a
+// member or a Fediverse author. It returns the end of a mute, for the
+// statement of reasons (nil otherwise).
+func (s *Service) sanctionAuthor(ctx context.Context, tx *store.Tx, org model.Organisation, actor model.Account, c model.Comment, d model.Decision) (*time.Time, error) {
+	now := d.CreatedAt
+	var until *time.Time
+	if d.Sanction != "" && c.AccountID != "" {
+		sanc := model.Sanction{ID: core.NewID(), OrgID: org.ID, AccountID: c.AccountID, Kind: d.Sanction, DecisionID: d.ID, CreatedAt: now}
+		if days, ok := strings.CutPrefix(d.Sanction, "mute"); ok {
+			n, _ := strconv.Atoi(days)
+			t := now.Add(time.Duration(n) * 24 * time.Hour)
+			sanc.Kind, sanc.Until, until = "mute", &t, &t
 		}
-		if c.Review == model.ReviewAppeal {
-			v.Add("action", "debate.error.appeal_pending")
-			return v
+		if err := tx.CreateSanction(ctx, sanc); err != nil {
+			return nil, err
 		}
-		if c.Status == model.CommentWithdrawn || c.IsStaffAnswer() {
-			return model.ErrForbidden
+	}
+	if d.Sanction != "" && c.AccountID == "" && c.RemoteActor != "" {
+		// A Fediverse author: muted or banned from this organisation's
+		// debate through federation (docs/FEDERATION.md).
+		if err := s.fediverse.SanctionRemote(ctx, tx, org.ID, c.RemoteActor, d.Sanction, d.ID, actor.ID, now); err != nil {
+			return nil, err
 		}
-		now := s.Now()
-		d = model.Decision{ID: core.NewID(), OrgID: org.ID, CommentID: c.ID, AuthorID: c.AccountID, ActorID: actor.ID,
-			Action: in.Action, Sanction: in.Sanction, Source: queueSource(c), RuleNumber: in.Rule,
-			RuleText: settings.Rule(in.Rule), Note: in.Note, QueuedAt: c.ReviewSince, CreatedAt: now}
-		was := c.Status
-		switch in.Action {
-		case "approve":
-			c.Status, c.RuleNumber, c.RuleText = model.CommentPublished, 0, ""
-		case "hide":
-			c.Status, c.RuleNumber, c.RuleText = model.CommentHidden, in.Rule, d.RuleText
-		case "delete":
-			d.LegalGround = in.LegalGround
-			c.Status, c.RuleNumber, c.RuleText = model.CommentDeleted, in.Rule, d.RuleText
-		}
-		if in.Action != "approve" {
-			if err := tx.AddRemovedFingerprint(ctx, org.ID, c.Fingerprint, c.ID, now); err != nil {
-				return err
-			}
-		}
-		if err := closeCase(ctx, tx, &c, d); err != nil {
-			return err
-		}
-		var until *time.Time
-		if in.Sanction != "" && c.AccountID != "" {
-			sanc := model.Sanction{ID: core.NewID(), OrgID: org.ID, AccountID: c.AccountID, Kind: in.Sanction, DecisionID: d.ID, CreatedAt: now}
-			if days, ok := strings.CutPrefix(in.Sanction, "mute"); ok {
-				n, _ := strconv.Atoi(days)
-				t := now.Add(time.Duration(n) * 24 * time.Hour)
-				sanc.Kind, sanc.Until, until = "mute", &t, &t
-			}
-			if err := tx.CreateSanction(ctx, sanc); err != nil {
-				return err
-			}
-		}
-		if in.Sanction != "" && c.AccountID == "" && c.RemoteActor != "" {
-			// A Fediverse author: muted or banned from this organisation'sanc
-			// debate through federation (docs/FEDERATION.md).
-			if err := s.fediverse.SanctionRemote(ctx, tx, org.ID, c.RemoteActor, in.Sanction, d.ID, actor.ID, now); err != nil {
-				return err
-			}
-		}
-		detail := fmt.Sprintf("action=%sanc sanction=%sanc source=%sanc rule=%d ground=%sanc note=%sanc", d.Action, d.Sanction, d.Source,
-			d.RuleNumber, d.LegalGround, d.Note)
-		if err := s.Audit(ctx, tx, org.ID, actor.ID, "moderation.decide", c.ID, detail); err != nil {
-			return err
-		}
-		if err := s.tellReporters(ctx, tx, org, c, d, settings); err != nil {
-			return err
-		}
-		if err := s.console.InboxOnDecision(ctx, tx, org, c, d); err != nil {
-			return err
-		}
-		if err := s.notifyIfNowPublished(ctx, tx, was, c); err != nil {
-			return err
-		}
-		return s.sendStatement(ctx, tx, org, c, d, until)
-	})
-	return d, err
+	}
+	return until, nil
+}
+
+// announceDecision writes the audit line and tells everyone concerned, in
+// the decision's transaction: the reporters, the organisation's inbox, the
+// thread's followers when the comment has just become public, and the
+// author (statement of reasons).
+func (s *Service) announceDecision(ctx context.Context, tx *store.Tx, org model.Organisation, actor model.Account, c model.Comment, d model.Decision, was model.CommentStatus, until *time.Time, settings model.ModerationSettings) error {
+	detail := fmt.Sprintf("action=%s sanction=%s source=%s rule=%d ground=%s note=%s", d.Action, d.Sanction, d.Source,
+		d.RuleNumber, d.LegalGround, d.Note)
+	if err := s.Audit(ctx, tx, org.ID, actor.ID, "moderation.decide", c.ID, detail); err != nil {
+		return err
+	}
+	if err := s.tellReporters(ctx, tx, org, c, d, settings); err != nil {
+		return err
+	}
+	if err := s.console.InboxOnDecision(ctx, tx, org, c, d); err != nil {
+		return err
+	}
+	if err := s.notifyIfNowPublished(ctx, tx, was, c); err != nil {
+		return err
+	}
+	return s.sendStatement(ctx, tx, org, c, d, until)
 }
 
 // notifyIfNowPublished tells a thread's followers about a comment that a

@@ -227,35 +227,15 @@ func (s *mailingRun) outcome(id string, err error) {
 	}
 }
 
+// run sends the mailing under its lease: it starts the committer and the
+// senders, then, batch after batch, renews the lease and queues the next
+// recipients, until the list is exhausted (and drawn) or the run must stop.
 func (s *mailingRun) run(ctx context.Context) error {
-	svc := s.svc
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var commitErr error
-	quit, committed := make(chan struct{}), make(chan struct{})
-	go func() { defer close(committed); commitErr = s.committer(ctx, quit) }()
-	var wg sync.WaitGroup
-	for i := 0; i < svc.Config.conns(); i++ {
-		wg.Add(1)
-		go func() { defer wg.Done(); s.sender(ctx) }()
-	}
-	// stop sends what is queued, waits for every verdict and records them;
-	// halt does the same without sending what is queued (pause, cancel,
-	// lost lease, error): those recipients stay pending.
-	stop := func() error {
-		close(s.work)
-		wg.Wait()
-		close(quit)
-		<-committed
-		return commitErr
-	}
-	halt := func() error {
-		s.halted.Store(true)
-		return stop()
-	}
-	var tick *time.Ticker
-	if s.m.RatePerSecond > 0 {
-		tick = time.NewTicker(time.Second / time.Duration(s.m.RatePerSecond))
+	stop, halt := s.startWorkers(ctx)
+	tick := s.pacer()
+	if tick != nil {
 		defer tick.Stop()
 	}
 	// drawn carries the drawer's news: nil after each chunk, then its
@@ -276,16 +256,10 @@ func (s *mailingRun) run(ctx context.Context) error {
 			}
 			return ErrRetryLater
 		}
-		now := time.Now().UTC()
-		ok, err := svc.Store.AcquireMailingLease(ctx, s.m.ID, s.owner, now, now.Add(leaseLife))
+		batch, ok, err := s.nextBatch(ctx, after)
 		if err != nil || !ok {
-			// Paused, cancelled, or the lease was lost: stop cleanly.
-			return errors.Join(err, halt())
-		}
-		// The work queue holds two batches, so this read overlaps the
-		// sending of the previous one.
-		batch, err := svc.Store.NextRecipients(ctx, s.m, after, svc.Config.batch())
-		if err != nil {
+			// Paused, cancelled, or the lease was lost (or the read
+			// failed): stop cleanly.
 			return errors.Join(err, halt())
 		}
 		if len(batch) == 0 {
@@ -293,39 +267,114 @@ func (s *mailingRun) run(ctx context.Context) error {
 				break
 			}
 			// The list is still being drawn: wait for the next chunk.
-			select {
-			case err, ok := <-drawn:
-				if !ok {
-					drawn = nil
-				} else if err != nil {
-					return errors.Join(err, halt())
-				}
-			case <-ctx.Done():
-				return errors.Join(ctx.Err(), halt())
+			open, err := waitDrawn(ctx, drawn)
+			if err != nil {
+				return errors.Join(err, halt())
+			}
+			if !open {
+				drawn = nil
 			}
 			continue
 		}
 		after = batch[len(batch)-1].SubscriberID
-		for _, r := range batch {
-			if !r.Wanted {
-				s.settle(store.Outcome{SubscriberID: r.SubscriberID, State: "skipped", Error: "no longer subscribed"}, false)
-				continue
-			}
-			if tick != nil {
-				select {
-				case <-tick.C:
-				case <-ctx.Done():
-				}
-			}
-			select {
-			case s.work <- r:
-			case <-ctx.Done():
-			}
-		}
+		s.queue(ctx, batch, tick)
 	}
 	if err := stop(); err != nil {
 		return err
 	}
+	return s.finish(ctx)
+}
+
+// startWorkers starts the committer and the senders (as many as the
+// configured connections). stop sends what is queued, waits for every
+// verdict and records them; halt does the same without sending what is
+// queued (pause, cancel, lost lease, error): those recipients stay pending.
+func (s *mailingRun) startWorkers(ctx context.Context) (stop, halt func() error) {
+	var commitErr error
+	quit, committed := make(chan struct{}), make(chan struct{})
+	go func() { defer close(committed); commitErr = s.committer(ctx, quit) }()
+	var wg sync.WaitGroup
+	for i := 0; i < s.svc.Config.conns(); i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); s.sender(ctx) }()
+	}
+	stop = func() error {
+		close(s.work)
+		wg.Wait()
+		close(quit)
+		<-committed
+		return commitErr
+	}
+	halt = func() error {
+		s.halted.Store(true)
+		return stop()
+	}
+	return stop, halt
+}
+
+// pacer ticks at the mailing's rate limit; it is nil without a limit.
+func (s *mailingRun) pacer() *time.Ticker {
+	if s.m.RatePerSecond <= 0 {
+		return nil
+	}
+	return time.NewTicker(time.Second / time.Duration(s.m.RatePerSecond))
+}
+
+// nextBatch renews the lease, then reads the recipients after the given
+// one. ok is false when the lease could not be renewed: the mailing was
+// paused or cancelled, or another process holds it.
+func (s *mailingRun) nextBatch(ctx context.Context, after string) (batch []model.Recipient, ok bool, err error) {
+	svc := s.svc
+	now := time.Now().UTC()
+	ok, err = svc.Store.AcquireMailingLease(ctx, s.m.ID, s.owner, now, now.Add(leaseLife))
+	if err != nil || !ok {
+		return nil, ok, err
+	}
+	// The work queue holds two batches, so this read overlaps the
+	// sending of the previous one.
+	batch, err = svc.Store.NextRecipients(ctx, s.m, after, svc.Config.batch())
+	return batch, err == nil, err
+}
+
+// waitDrawn waits for the drawer's next chunk. open is false once the
+// drawer is done; err is its error, or the context's when the run is
+// cancelled meanwhile.
+func waitDrawn(ctx context.Context, drawn <-chan error) (open bool, err error) {
+	select {
+	case err, ok := <-drawn:
+		return ok, err
+	case <-ctx.Done():
+		return true, ctx.Err()
+	}
+}
+
+// queue hands a batch to the senders, at the mailing's rate: a recipient who
+// unsubscribed since the list was drawn is skipped, not sent to.
+func (s *mailingRun) queue(ctx context.Context, batch []model.Recipient, tick *time.Ticker) {
+	for _, r := range batch {
+		if !r.Wanted {
+			s.settle(store.Outcome{SubscriberID: r.SubscriberID, State: "skipped", Error: "no longer subscribed"}, false)
+			continue
+		}
+		if tick != nil {
+			select {
+			case <-tick.C:
+			case <-ctx.Done():
+			}
+		}
+		select {
+		case s.work <- r:
+		case <-ctx.Done():
+		}
+	}
+}
+
+// finish marks the mailing done, once every verdict is recorded, if its list
+// is complete and nothing is left to send; otherwise (a recipient still
+// pending after a temporary refusal or a broken connection) the mailing is
+// tried again later.
+func (s *mailingRun) finish(ctx context.Context) error {
+	svc := s.svc
 	done, err := svc.Store.FinishMailing(ctx, s.m.ID, svc.Now())
 	if err != nil {
 		return err
