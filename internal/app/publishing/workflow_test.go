@@ -22,9 +22,9 @@ import (
 // news, and its staff: an administrator, an editor, a validator and a
 // manager.
 type newsroom struct {
-	ts                                 *testserver.TS
-	pub                                *publishing.Service
-	org                                model.Organisation
+	ts                                *testserver.TS
+	pub                               *publishing.Service
+	org                               model.Organisation
 	admin, editor, validator, manager model.Account
 }
 
