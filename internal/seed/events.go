@@ -39,7 +39,7 @@ func runEvents(ctx context.Context, a *app.App, orgID string, n, batch int, topi
 			title := strings.NewReplacer("{rue}", pick(rng, streets), "{lieu}", pick(rng, places)).Replace(pick(rng, eventTitles))
 			created := now.Add(-time.Duration(1+rng.IntN(60)) * 24 * time.Hour)
 			p := model.Publication{ID: core.NewID(), OrgID: orgID, Kind: model.KindEvent, Revision: 1, State: model.StatePublished,
-				Title: title, Slug: fmt.Sprintf("%s-e%d", Slugify(title), k), Summary: "Rendez-vous proposé par la commune : entrée libre.",
+				Title: title, Slug: fmt.Sprintf("%s-e%d", core.Slugify(title), k), Summary: "Rendez-vous proposé par la commune : entrée libre.",
 				BodyMD: "Venez nombreux.", BodyHTML: "<p>Venez nombreux.</p>", CreatedAt: created, UpdatedAt: created, PublishedAt: &created}
 			if len(topicIDs) > 0 {
 				p.TopicIDs = []string{topicIDs[rng.IntN(len(topicIDs))]}

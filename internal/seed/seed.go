@@ -10,13 +10,11 @@ import (
 	"math/rand/v2"
 	"strings"
 	"time"
-	"unicode"
-
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/organisations"
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -74,7 +72,7 @@ func Run(ctx context.Context, a *app.App, opt Options) (Result, error) {
 			if i >= len(topicNames) {
 				name = fmt.Sprintf("%s %d", name, i/len(topicNames)+1)
 			}
-			t := model.Topic{ID: core.NewID(), OrgID: org.ID, Slug: Slugify(name), Name: name,
+			t := model.Topic{ID: core.NewID(), OrgID: org.ID, Slug: core.Slugify(name), Name: name,
 				Description: "Tout ce que la commune publie sur le thème « " + name + " ».", CreatedAt: now}
 			if err := tx.CreateTopic(ctx, t); err != nil {
 				return err
@@ -86,7 +84,7 @@ func Run(ctx context.Context, a *app.App, opt Options) (Result, error) {
 			if i >= len(places) {
 				name = fmt.Sprintf("%s %d", name, i/len(places)+1)
 			}
-			n := model.Neighbourhood{ID: core.NewID(), OrgID: org.ID, Slug: Slugify(name), Name: name, CreatedAt: now}
+			n := model.Neighbourhood{ID: core.NewID(), OrgID: org.ID, Slug: core.Slugify(name), Name: name, CreatedAt: now}
 			if err := tx.CreateNeighbourhood(ctx, n); err != nil {
 				return err
 			}
@@ -183,7 +181,7 @@ func generate(rng *rand.Rand, k int, at, now time.Time, topicIDs, nbIDs []string
 	}
 	p.BodyHTML = body.String()
 	p.BodyMD = strings.NewReplacer("<p>", "", "</p>", "").Replace(p.BodyHTML)
-	p.Slug = fmt.Sprintf("%s-%d", Slugify(p.Title), k)
+	p.Slug = fmt.Sprintf("%s-%d", core.Slugify(p.Title), k)
 	if len(p.Slug) > 90 {
 		p.Slug = fmt.Sprintf("%s-%d", strings.Trim(p.Slug[:80], "-"), k)
 	}
@@ -219,29 +217,4 @@ func generate(rng *rand.Rand, k int, at, now time.Time, topicIDs, nbIDs []string
 	return p
 }
 
-var frMonths = []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
-
-func frDate(t time.Time) string { return fmt.Sprintf("%d %s", t.Day(), frMonths[t.Month()-1]) }
-
-// Slugify makes a URL slug of French text: "Fête de l'été" → "fete-de-l-ete".
-func Slugify(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range norm.NFD.String(strings.ToLower(s)) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case r == 'œ':
-			b.WriteString("oe")
-			dash = false
-		case r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
-			b.WriteRune(r)
-			dash = false
-		default:
-			if !dash && b.Len() > 0 {
-				b.WriteByte('-')
-				dash = true
-			}
-		}
-	}
-	return strings.Trim(b.String(), "-")
-}
+func frDate(t time.Time) string { return dates.DayNumber(t.Day()) + " " + dates.MonthFR(t) }
