@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/parvis/parvis/internal/i18n"
 )
 
 func TestFromAs(t *testing.T) {
@@ -57,6 +59,34 @@ func TestOutboxFromNameAndReplyTo(t *testing.T) {
 	for _, want := range []string{`From: "Ville de Bellerive" <no-reply@parvis.test>`, "Reply-To: <mairie@bellerive.test>"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("message lacks %q:\n%s", want, b)
+		}
+	}
+}
+
+// A staff answer that greets the resident itself is not preceded by a
+// second greeting.
+func TestReplyGreetsOnce(t *testing.T) {
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := LoadTemplates(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type reply struct {
+		Name, Org, Service, Reference, Body, Received string
+		Greeted                                       bool
+	}
+	for _, body := range []string{"Bonjour Marie, le chantier finit lundi.", "Merci Marie, le chantier finit lundi."} {
+		r, err := tmpl.Render("console_reply", "fr", reply{Name: "Marie", Org: "Ville de Bellerive", Body: body, Greeted: StartsWithGreeting(body)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, part := range []string{r.Text, r.HTML} {
+			if n := strings.Count(part, "Bonjour"); n != 1 {
+				t.Errorf("%q: %d greetings in\n%s", body, n, part)
+			}
 		}
 	}
 }
