@@ -148,7 +148,10 @@ func TestConsoleRequestOutOfHoursAnsweredMonday(t *testing.T) {
 		mustStatus(t, "second answer at the same moment", late, 409)
 		mustContain(t, "conflict", late.Body, "Un collègue a modifié cet élément", answer, "Réponse du chargé de communication.")
 		reply := mailTo(t, ts, "jeanne@example.test", "Réponse de Ville de bellerive", 1)
-		mustContain(t, "reply e-mail", reply.Text, answer, "Service Voirie")
+		mustContain(t, "reply e-mail", reply.Text, answer, "Service Voirie", "Bonjour Jeanne Dupont,")
+		if from := headerAddress(t, reply, "From"); from.Name != "Ville de bellerive" {
+			t.Errorf("the answer comes from %q, want the organisation's name", reply.Header.Get("From"))
+		}
 		ts.WaitJobsIdle(t) // the second answer would have been sent by now
 		for _, m := range ts.Mail.Messages() {
 			if strings.Contains(m.Text, "Réponse du chargé de communication") {

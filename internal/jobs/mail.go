@@ -37,6 +37,14 @@ func (q *Queue) Mail(ctx context.Context, tx *store.Tx, m mail.Message, now time
 	for _, h := range m.Headers {
 		headers.WriteString(h.Name + ": " + h.Value + "\n")
 	}
+	// The sender's name and Reply-To travel with the extra headers (no
+	// column of their own); Work puts them back in their fields.
+	if m.FromName != "" {
+		headers.WriteString(fromNameLine + oneLine(m.FromName) + "\n")
+	}
+	if m.ReplyTo != "" {
+		headers.WriteString(replyToLine + oneLine(m.ReplyTo) + "\n")
+	}
 	id := uuid.Must(uuid.NewV7()).String()
 	qm := store.QueuedMail{ID: id, To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML,
 		Headers: headers.String(), CreatedAt: now}
@@ -48,6 +56,17 @@ func (q *Queue) Mail(ctx context.Context, tx *store.Tx, m mail.Message, now time
 	}
 	return q.Enqueue(ctx, tx, SendMailArgs{ID: id}, nil)
 }
+
+// Lines of mail_queue.headers that are not headers as such: the display
+// name of From (the address stays the instance's) and Reply-To, which the
+// sender sets through its own calls so that they are encoded and checked.
+const (
+	fromNameLine = "X-Parvis-From-Name: "
+	replyToLine  = "X-Parvis-Reply-To: "
+)
+
+// oneLine keeps a value on its header line.
+func oneLine(s string) string { return strings.NewReplacer("\r", " ", "\n", " ").Replace(s) }
 
 // MailWorker sends queued messages. It is idempotent: a message already sent
 // (its row deleted) is skipped when the job runs again.
@@ -73,8 +92,15 @@ func (w *MailWorker) Work(ctx context.Context, job *river.Job[SendMailArgs]) err
 		msg.Attachment = &mail.Attachment{Name: m.AttachmentName, ContentType: m.AttachmentType, Data: []byte(m.Attachment)}
 	}
 	for _, line := range strings.Split(strings.TrimSpace(m.Headers), "\n") {
-		if name, value, ok := strings.Cut(line, ": "); ok {
-			msg.Headers = append(msg.Headers, mail.Header{Name: name, Value: value})
+		switch {
+		case strings.HasPrefix(line, fromNameLine):
+			msg.FromName = strings.TrimPrefix(line, fromNameLine)
+		case strings.HasPrefix(line, replyToLine):
+			msg.ReplyTo = strings.TrimPrefix(line, replyToLine)
+		default:
+			if name, value, ok := strings.Cut(line, ": "); ok {
+				msg.Headers = append(msg.Headers, mail.Header{Name: name, Value: value})
+			}
 		}
 	}
 	err = w.Sender.Send(ctx, msg)

@@ -20,9 +20,9 @@ func TestAccountMessagesRender(t *testing.T) {
 		t.Fatal(err)
 	}
 	data := struct {
-		Name, Link, Email, Base string
-		Hours                   int
-	}{"Zoé <b>", "https://parvis.test/verify/abc", "new@example.org", "https://parvis.test", 48}
+		Name, Link, Email, Base, Site string
+		Hours                         int
+	}{"Zoé <b>", "https://parvis.test/verify/abc", "new@example.org", "https://parvis.test", "", 48}
 	for _, name := range []string{"account_verify", "account_signup_exists", "account_reset", "account_password_changed",
 		"account_email_change", "account_email_change_notice", "account_deleted"} {
 		for _, lang := range i18n.Langs {
@@ -41,6 +41,14 @@ func TestAccountMessagesRender(t *testing.T) {
 			}
 			if !strings.Contains(r.Text, "Zoé <b>") || strings.Contains(r.HTML, "Zoé <b>") {
 				t.Errorf("%s/%s: name must be escaped in HTML only", name, lang)
+			}
+			if !strings.Contains(r.Text, "Parvis") {
+				t.Errorf("%s/%s: the instance's name is missing:\n%s", name, lang, r.Text)
+			}
+			org := data
+			org.Site = "Ville de Bellerive"
+			if r, err := tmpl.Render(name, lang, org); err != nil || !strings.Contains(r.Text, "Ville de Bellerive") || strings.Contains(r.Text, "Parvis") {
+				t.Errorf("%s/%s: the organisation's name should replace the instance's (%v):\n%s", name, lang, err, r.Text)
 			}
 		}
 	}

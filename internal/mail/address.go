@@ -22,6 +22,45 @@ func ValidEmail(s string) bool {
 	return at > 0 && strings.Contains(s[at+1:], ".") && !strings.HasSuffix(s, ".")
 }
 
+// FromAs is the From address from (the instance's, "Parvis <no-reply@…>"
+// or a bare address) under the display name name, encoded for a header
+// (RFC 2047 when not ASCII). An empty name, or a from that does not parse,
+// leaves from as it is.
+func FromAs(from, name string) string {
+	name = strings.TrimSpace(strings.NewReplacer("\r", " ", "\n", " ").Replace(name))
+	if name == "" {
+		return from
+	}
+	addr, err := netmail.ParseAddress(from)
+	if err != nil {
+		return from
+	}
+	return (&netmail.Address{Name: name, Address: addr.Address}).String()
+}
+
+// greetings are the words a hand-written message opens with when it
+// greets its reader itself.
+var greetings = []string{"bonjour", "bonsoir", "madame", "monsieur", "cher", "chère", "chers", "chères", "hello", "hi", "dear", "good morning", "good afternoon", "good evening"}
+
+// StartsWithGreeting reports whether a hand-written body (a staff reply,
+// a message to an event's registrants) opens with its own greeting, so
+// that the e-mail around it does not greet the reader a second time.
+func StartsWithGreeting(body string) bool {
+	first := strings.ToLower(strings.TrimSpace(body))
+	for _, g := range greetings {
+		if rest, ok := strings.CutPrefix(first, g); ok {
+			if rest == "" {
+				return true
+			}
+			r := rest[0]
+			if !(r >= 'a' && r <= 'z') && r < 0x80 {
+				return true // "Bonjour," "Bonjour Marie" "Madame," but not "Bonjourno" nor "Hippolyte"
+			}
+		}
+	}
+	return false
+}
+
 // commonDomains are the mail domains most used in France; an address whose
 // domain is one edit away from one of them is probably a typo.
 var commonDomains = []string{

@@ -32,6 +32,14 @@ type Message struct {
 	HTML     string
 	Headers  []Header
 	ReturnTo string // envelope sender (VERP bounce address); "" uses From
+	// FromName replaces the display name of the sender's From address: an
+	// organisation's e-mails go out as "Ville de Bellerive <no-reply@…>",
+	// from the instance's own address (which the mail server may send).
+	// "" keeps the configured From as it is.
+	FromName string
+	// ReplyTo is where answers go (an organisation's contact address);
+	// "" sends none, and answers go to From.
+	ReplyTo string
 	// Attachment is one optional file (the .ics of an event registration).
 	Attachment *Attachment
 }
@@ -58,8 +66,13 @@ func (e *PermanentError) Unwrap() error { return e.Err }
 // build turns m into a go-mail message from `from`.
 func build(from string, m Message) (*gomail.Msg, error) {
 	msg := gomail.NewMsg()
-	if err := msg.From(from); err != nil {
+	if err := msg.From(FromAs(from, m.FromName)); err != nil {
 		return nil, fmt.Errorf("from %q: %w", from, err)
+	}
+	if m.ReplyTo != "" {
+		// A contact address that does not parse must not stop the
+		// message: it goes without Reply-To.
+		_ = msg.ReplyTo(m.ReplyTo)
 	}
 	if err := msg.To(m.To); err != nil {
 		return nil, &PermanentError{Err: fmt.Errorf("to %q: %w", m.To, err)}

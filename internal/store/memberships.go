@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -46,6 +47,20 @@ func (q *Queries) Membership(ctx context.Context, accountID, orgID string) (mode
 		m.ServiceIDs = strings.Split(services.String, ",")
 	}
 	return m, nil
+}
+
+// HasMembership reports whether the account is staff of any organisation
+// (the memberships primary key starts with account_id: one index probe).
+func (q *Queries) HasMembership(ctx context.Context, accountID string) (bool, error) {
+	var one int
+	err := q.q.QueryRowContext(ctx, `SELECT 1 FROM memberships WHERE account_id=$1 LIMIT 1`, accountID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("has membership: %w", err)
+	}
+	return true, nil
 }
 
 // groupConcat aggregates strings with commas; the one function whose name

@@ -63,36 +63,54 @@ func (h *Handler) refused(w http.ResponseWriter, r *http.Request, page, title st
 	return nil
 }
 
-// notice renders a fixed message page (e.g. "check your inbox").
+// notice renders a fixed message page (e.g. "check your inbox"), in the
+// organisation's name when ?next= is one of its pages.
 func (h *Handler) notice(title, body string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		h.render(w, r, http.StatusOK, "account/notice", h.view(r, title, body))
+		v := h.view(r, title, body)
+		h.brandFromNext(r, v, r.URL.Query().Get("next"))
+		h.render(w, r, http.StatusOK, "account/notice", v)
 		return nil
 	}
 }
 
 func (h *Handler) signupForm(w http.ResponseWriter, r *http.Request) error {
+	next := r.URL.Query().Get("next")
 	if _, ok := accountFrom(r.Context()); ok {
-		redirect(w, r, "/account")
+		redirect(w, r, safeNext(next))
 		return nil
 	}
 	v := h.view(r, "account.signup.title", nil)
 	v.Form = emptyForm()
+	h.brandFromNext(r, v, next)
 	h.render(w, r, http.StatusOK, "account/signup", v)
 	return nil
 }
 
+// signup creates the account. From an organisation's page (next under
+// /{org}/), the e-mail goes out in its name and its link leads back to
+// that page once the address is confirmed.
 func (h *Handler) signup(w http.ResponseWriter, r *http.Request) error {
 	f, err := parse(r)
 	if err != nil {
 		return err
 	}
-	err = h.app.Accounts.SignUp(r.Context(), accounts.SignUp{Email: f.Value("email"), DisplayName: f.Value("display_name"),
-		Password: f.Value("password"), Locale: lang(r)})
-	if err != nil {
-		return h.refused(w, r, "account/signup", "account.signup.title", f, nil, err)
+	v := h.view(r, "account.signup.title", nil)
+	h.brandFromNext(r, v, f.Value("next"))
+	in := accounts.SignUp{Email: f.Value("email"), DisplayName: f.Value("display_name"),
+		Password: f.Value("password"), Locale: lang(r), Next: v.Next}
+	if v.Org != nil {
+		in.Org = *v.Org
 	}
-	redirect(w, r, "/signup/sent")
+	if err := h.app.Accounts.SignUp(r.Context(), in); err != nil {
+		if !f.Absorb(err) {
+			return err
+		}
+		v.Form = f
+		h.render(w, r, http.StatusUnprocessableEntity, "account/signup", v)
+		return nil
+	}
+	redirect(w, r, withNext("/signup/sent", v.Next))
 	return nil
 }
 
@@ -128,11 +146,22 @@ func (h *Handler) renderLinkProblem(w http.ResponseWriter, r *http.Request, kind
 	return nil
 }
 
+// verify confirms the address. A link sent from an organisation's page
+// (?next=) leads back there: through the login page when signed out.
 func (h *Handler) verify(w http.ResponseWriter, r *http.Request) error {
 	if _, err := h.app.Accounts.VerifyEmail(r.Context(), r.PathValue("token")); err != nil {
 		return h.renderLinkProblem(w, r, "verify", err)
 	}
 	noStore(w)
+	if next := r.URL.Query().Get("next"); sameSitePath(next) {
+		h.flash(w, "account.verified.body")
+		if _, ok := accountFrom(r.Context()); ok {
+			redirect(w, r, next)
+		} else {
+			redirect(w, r, withNext("/login", next))
+		}
+		return nil
+	}
 	h.render(w, r, http.StatusOK, "account/notice", h.view(r, "account.verified.title", "account.verified.body"))
 	return nil
 }
@@ -171,6 +200,7 @@ func (h *Handler) loginForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := h.view(r, "account.login.title", loginView{Next: next})
 	v.Form = emptyForm()
+	h.brandFromNext(r, v, next)
 	h.render(w, r, http.StatusOK, "account/login", v)
 	return nil
 }
@@ -218,6 +248,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 		}
 		v := h.view(r, "account.login.title", data)
 		v.Form = f
+		h.brandFromNext(r, v, data.Next)
 		h.render(w, r, status, "account/login", v)
 		return nil
 	}
@@ -260,6 +291,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) forgotForm(w http.ResponseWriter, r *http.Request) error {
 	v := h.view(r, "account.forgot.title", nil)
 	v.Form = emptyForm()
+	h.brandFromNext(r, v, r.URL.Query().Get("next"))
 	h.render(w, r, http.StatusOK, "account/forgot", v)
 	return nil
 }

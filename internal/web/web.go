@@ -181,6 +181,12 @@ type View struct {
 
 	// Membership is the signed-in person's role in Org on staff pages.
 	Membership *model.Membership
+	// Staff: the signed-in person may use the staff pages (a member of
+	// some organisation's staff, or an operator); the header links them.
+	Staff bool
+	// Next is the organisation's page an account page (login, sign-up)
+	// returns to; with it, Org is that organisation (brandFromNext).
+	Next string
 }
 
 // T translates key in the page's language.
@@ -207,6 +213,10 @@ func (v *View) OnOrgSite() bool {
 	return v.Org != nil && strings.HasPrefix(v.Path, "/"+v.Org.Handle+"/")
 }
 
+// OrgMenu reports whether the page carries the organisation's menu and
+// footer: its public pages, and the account pages reached from them.
+func (v *View) OrgMenu() bool { return v.OnOrgSite() || (v.Org != nil && v.Next != "") }
+
 // Asset returns the content-hashed URL of a static file.
 func (v *View) Asset(name string) string { return v.assets.URL(name) }
 
@@ -221,6 +231,7 @@ func (h *Handler) view(r *http.Request, title string, data any) *View {
 	v := &View{Lang: lang(r), Title: title, Data: data, RequestID: requestID(r), Path: r.URL.Path, cat: h.cat, assets: h.assets}
 	if a, ok := accountFrom(r.Context()); ok {
 		v.Account = &a
+		v.Staff = h.isStaff(r, a)
 	}
 	if o, ok := orgFrom(r.Context()); ok {
 		v.Org = &o
@@ -235,6 +246,16 @@ func (h *Handler) view(r *http.Request, title string, data any) *View {
 		v.Alerts = h.currentAlerts(r, v.Org.ID)
 	}
 	return v
+}
+
+// isStaff reports whether the header should link the staff pages for a.
+// A failure to read leaves the link out rather than failing the page.
+func (h *Handler) isStaff(r *http.Request, a model.Account) bool {
+	ok, err := h.app.Organisations.IsStaff(r.Context(), a)
+	if err != nil {
+		h.log.Warn("is staff", "error", err, "request_id", requestID(r))
+	}
+	return ok
 }
 
 // currentAlerts are the organisation's alerts in force, most urgent first,
@@ -336,6 +357,11 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	v := h.view(r, key+".title", nil)
 	v.Data = key
 	v.NoIndex = true
+	if (status == http.StatusNotFound || status == http.StatusForbidden) && v.Org == nil {
+		// Under /{org}/, the page keeps the organisation's name, menu and
+		// a way back to its home rather than the instance's.
+		h.brandFromPath(r, v, r.URL.Path)
+	}
 	h.render(w, r, status, "error", v)
 }
 

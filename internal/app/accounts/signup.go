@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"errors"
+	"net/url"
 	"time"
 
 	"github.com/parvis/parvis/internal/app/core"
@@ -17,6 +18,12 @@ type SignUp struct {
 	DisplayName string
 	Password    string
 	Locale      string // the language the person was reading
+	// Next is the page the person signed up from (a path of this site,
+	// checked by the caller): the verification link leads back to it.
+	Next string
+	// Org is the organisation whose pages the person came from (zero when
+	// none): the e-mail goes out in its name (docs/ACCOUNTS.md).
+	Org model.Organisation
 }
 
 // errSignupRace ends a transaction that lost a race to create the same
@@ -45,7 +52,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) error {
 			if ok, err := s.MailAllowed(ctx, tx, email); err != nil || !ok {
 				return err
 			}
-			return s.SendMail(ctx, tx, email, core.AccountLang(existing, in.Locale), "account_signup_exists",
+			return s.sendAccountMail(ctx, tx, in.Org, email, core.AccountLang(existing, in.Locale), "account_signup_exists",
 				linkMail{Name: existing.DisplayName, Link: s.BaseURL + "/password/forgot", Base: s.BaseURL})
 		}
 		if !errors.Is(err, model.ErrNotFound) {
@@ -65,13 +72,27 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) error {
 		if err != nil {
 			return err
 		}
-		return s.SendMail(ctx, tx, email, acct.Locale, "account_verify",
+		if in.Next != "" {
+			link += "?next=" + url.QueryEscape(in.Next)
+		}
+		return s.sendAccountMail(ctx, tx, in.Org, email, acct.Locale, "account_verify",
 			linkMail{Name: name, Link: link, Hours: int(VerifyLifetime.Hours()), Base: s.BaseURL})
 	})
 	if errors.Is(err, errSignupRace) {
 		return nil
 	}
 	return err
+}
+
+// sendAccountMail sends an account e-mail from the instance, or, when the
+// person came from an organisation's pages, in its name: the text says
+// "your Ville de Bellerive account" and From carries its name.
+func (s *Service) sendAccountMail(ctx context.Context, tx *store.Tx, org model.Organisation, to, lang, name string, data linkMail) error {
+	if org.ID == "" {
+		return s.SendMail(ctx, tx, to, lang, name, data)
+	}
+	data.Site = org.Name
+	return s.SendOrgMail(ctx, tx, org, to, lang, name, data)
 }
 
 // ResendVerification e-mails a new verification link to an unverified

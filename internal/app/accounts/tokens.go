@@ -44,6 +44,9 @@ type linkMail struct {
 	Hours int
 	Email string // the address concerned, for notices
 	Base  string // the instance's URL
+	// Site names the account in the text: the organisation's name when
+	// the person came from its pages, "" for the instance's name.
+	Site string
 }
 
 // issueToken invalidates the account's previous links of that purpose, stores

@@ -640,7 +640,7 @@ func (s *Desk) acknowledge(ctx context.Context, tx *store.Tx, in NewRequest, r m
 	if av.HasTypical {
 		m.Typical = FormatOpenDuration(lang, av.Typical)
 	}
-	if err := s.SendMail(ctx, tx, r.Email, lang, "console_ack", m); err != nil {
+	if err := s.SendOrgMail(ctx, tx, in.Org, r.Email, lang, "console_ack", m); err != nil {
 		return err
 	}
 	return s.inboxEvent(ctx, tx, it, "", "acknowledged", r.Reference, "")

@@ -12,6 +12,7 @@ import (
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/dates"
+	"github.com/parvis/parvis/internal/mail"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 )
@@ -286,6 +287,9 @@ type ReplyInput struct {
 // replyMail is a request's answer, e-mailed to the resident.
 type replyMail struct {
 	Name, Org, Service, Reference, Body, Received string
+	// Greeted: the answer opens with its own greeting (saved replies say
+	// "Bonjour {nom}"), so the e-mail does not greet twice.
+	Greeted bool
 }
 
 // Reply answers an item: a request by e-mail to the resident, a question or
@@ -337,9 +341,9 @@ func (s *Service) Reply(ctx context.Context, actor model.Account, org model.Orga
 					lang = core.AccountLang(acct, "")
 				}
 			}
-			err = s.SendMail(ctx, tx, r.Email, lang, "console_reply", replyMail{Name: r.Name, Org: org.Name,
+			err = s.SendOrgMail(ctx, tx, org, r.Email, lang, "console_reply", replyMail{Name: r.Name, Org: org.Name,
 				Service: s.serviceLabel(lang, org, it.ServiceName), Reference: r.Reference, Body: body,
-				Received: formatWhen(lang, r.CreatedAt)})
+				Received: formatWhen(lang, r.CreatedAt), Greeted: mail.StartsWithGreeting(body)})
 			if err != nil {
 				return err
 			}

@@ -78,8 +78,32 @@ func HashSecret(secret string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// SendMail renders template name for lang and queues it in tx.
+// SendMail renders template name for lang and queues it in tx, from the
+// instance.
 func (c *Core) SendMail(ctx context.Context, tx *store.Tx, to, lang, name string, data any, headers ...mail.Header) error {
+	return c.sendMail(ctx, tx, mail.Message{To: to, Headers: headers}, lang, name, data)
+}
+
+// SendOrgMail is SendMail for an e-mail sent for an organisation (an
+// answer, a subscription, an event, a moderation decision): it goes out
+// under the organisation's name, and answers reach its contact address.
+func (c *Core) SendOrgMail(ctx context.Context, tx *store.Tx, org model.Organisation, to, lang, name string, data any, headers ...mail.Header) error {
+	return c.sendMail(ctx, tx, OrgMessage(org, mail.Message{To: to, Headers: headers}), lang, name, data)
+}
+
+// OrgMessage makes m go out for org: From under its name (the address
+// stays the instance's, which the mail server may send from) and
+// Reply-To its contact address when its profile has one, so that "reply
+// to this message" reaches it (docs/EMAIL.md).
+func OrgMessage(org model.Organisation, m mail.Message) mail.Message {
+	m.FromName = org.Name
+	if mail.ValidEmail(org.ContactEmail) {
+		m.ReplyTo = org.ContactEmail
+	}
+	return m
+}
+
+func (c *Core) sendMail(ctx context.Context, tx *store.Tx, m mail.Message, lang, name string, data any) error {
 	if lang == "" {
 		lang = i18n.Default
 	}
@@ -87,7 +111,8 @@ func (c *Core) SendMail(ctx context.Context, tx *store.Tx, to, lang, name string
 	if err != nil {
 		return err
 	}
-	return c.Jobs.Mail(ctx, tx, mail.Message{To: to, Subject: r.Subject, Text: r.Text, HTML: r.HTML, Headers: headers}, c.Now())
+	m.Subject, m.Text, m.HTML = r.Subject, r.Text, r.HTML
+	return c.Jobs.Mail(ctx, tx, m, c.Now())
 }
 
 // Audit appends to the audit log inside tx.

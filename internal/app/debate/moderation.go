@@ -259,7 +259,7 @@ func (s *Service) tellReporters(ctx context.Context, tx *store.Tx, org model.Org
 		if quote {
 			m.Excerpt = core.Excerpt(c.Body, 200)
 		}
-		err := s.SendMail(ctx, tx, to, lang, "debate_report_decision", m)
+		err := s.SendOrgMail(ctx, tx, org, to, lang, "debate_report_decision", m)
 		if err != nil {
 			return err
 		}
@@ -299,5 +299,5 @@ func (s *Service) sendStatement(ctx context.Context, tx *store.Tx, org model.Org
 	if m.Restrictive {
 		m.AppealLink = fmt.Sprintf("%s/%s/commentaires/%s/contester", s.BaseURL, org.Handle, c.ID)
 	}
-	return s.SendMail(ctx, tx, acct.Email, lang, "debate_statement", m)
+	return s.SendOrgMail(ctx, tx, org, acct.Email, lang, "debate_statement", m)
 }

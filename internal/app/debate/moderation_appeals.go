@@ -217,7 +217,7 @@ func (s *Service) DecideAppeal(ctx context.Context, actor model.Account, org mod
 		} else if err != nil {
 			return err
 		}
-		return s.SendMail(ctx, tx, acct.Email, core.AccountLang(acct, ""), "debate_appeal_decision", appealMail{Name: acct.DisplayName,
+		return s.SendOrgMail(ctx, tx, org, acct.Email, core.AccountLang(acct, ""), "debate_appeal_decision", appealMail{Name: acct.DisplayName,
 			Org: org.Name, Excerpt: core.Excerpt(c.Body, 300), Answer: answer, Reversed: outcome == "reversed"})
 	})
 }

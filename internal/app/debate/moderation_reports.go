@@ -201,7 +201,7 @@ func (s *Service) announceReport(ctx context.Context, tx *store.Tx, in NewReport
 	if !proved {
 		m.Excerpt = ""
 	}
-	return s.SendMail(ctx, tx, to, lang, "debate_report_ack", m)
+	return s.SendOrgMail(ctx, tx, in.Org, to, lang, "debate_report_ack", m)
 }
 
 // reportReason words a report's reason for e-mails and pages.

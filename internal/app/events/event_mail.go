@@ -28,7 +28,10 @@ type eventMailExtra struct {
 
 // EventMail is the data of every event e-mail.
 type EventMail struct {
-	Name, Title, When, Place, Org   string
+	Name, Title, When, Place, Org string
+	// Greeted: the staff's message opens with its own greeting, so the
+	// e-mail does not say "Bonjour" twice.
+	Greeted                         bool
 	Link, ConfirmLink, CancelLink   string
 	Code, CheckinLink               string
 	QR                              template.HTML
@@ -41,7 +44,7 @@ func (s *Service) eventMail(o model.Organisation, p model.Publication, ev model.
 	d := EventMail{Name: r.Name, Title: p.Title, When: dates.EventWhen(r.Lang, ev.StartsAt, ev.EndsAt, ev.AllDay, s.Now()),
 		Place: strings.TrimSpace(strings.Join(nonEmpty(ev.PlaceName, ev.PlaceAddress), ", ")), Org: o.Name,
 		Link: base + "/p/" + p.Slug, Code: r.Code, Seats: r.Seats,
-		Subject: x.Subject, Body: x.Body, Note: x.Note, Occurrence: x.Occurrence}
+		Subject: x.Subject, Body: x.Body, Note: x.Note, Occurrence: x.Occurrence, Greeted: mail.StartsWithGreeting(x.Body)}
 	if ev.Recurring() {
 		d.When = RecurrenceText(r.Lang, ev) + " — " + d.When
 	}
@@ -126,23 +129,23 @@ func (s *Service) mailRegistrations(ctx context.Context, tx *store.Tx, ev model.
 		if err := tx.SetRegistrationToken(ctx, r.ID, hash); err != nil {
 			return err
 		}
-		if err := s.sendMailWith(ctx, tx, r.Email, r.Lang, name, s.eventMail(o, p, ev, r, secret, x), att); err != nil {
+		if err := s.sendMailWith(ctx, tx, o, r.Email, r.Lang, name, s.eventMail(o, p, ev, r, secret, x), att); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// sendMailWith is sendMail with an optional attachment.
-func (s *Service) sendMailWith(ctx context.Context, tx *store.Tx, to, lang, name string, data any, att *mail.Attachment) error {
+// sendMailWith is SendOrgMail with an optional attachment.
+func (s *Service) sendMailWith(ctx context.Context, tx *store.Tx, o model.Organisation, to, lang, name string, data any, att *mail.Attachment) error {
 	if att == nil {
-		return s.SendMail(ctx, tx, to, lang, name, data)
+		return s.SendOrgMail(ctx, tx, o, to, lang, name, data)
 	}
 	r, err := s.Mail.Render(name, lang, data)
 	if err != nil {
 		return err
 	}
-	return s.Jobs.Mail(ctx, tx, mail.Message{To: to, Subject: r.Subject, Text: r.Text, HTML: r.HTML, Attachment: att}, s.Now())
+	return s.Jobs.Mail(ctx, tx, core.OrgMessage(o, mail.Message{To: to, Subject: r.Subject, Text: r.Text, HTML: r.HTML, Attachment: att}), s.Now())
 }
 
 func (s *Service) icsAttachment(o model.Organisation, p model.Publication, ev model.Event, xs []model.EventException) *mail.Attachment {

@@ -148,7 +148,7 @@ func (s *Service) Register(ctx context.Context, orgID, eventID string, in Regist
 			return err
 		}
 		if res.Pending {
-			return s.SendMail(ctx, tx, r.Email, r.Lang, "event_confirm_address", s.eventMail(o, p, ev, r, secret, eventMailExtra{}))
+			return s.SendOrgMail(ctx, tx, o, r.Email, r.Lang, "event_confirm_address", s.eventMail(o, p, ev, r, secret, eventMailExtra{}))
 		}
 		return s.afterPlace(ctx, tx, o, p, ev, r, secret, false)
 	})
@@ -316,7 +316,7 @@ func (s *Service) afterPlace(ctx context.Context, tx *store.Tx, o model.Organisa
 	}
 	data := s.eventMail(o, p, ev, r, secret, eventMailExtra{})
 	if r.Status == model.RegWaiting {
-		return s.SendMail(ctx, tx, r.Email, r.Lang, "event_waiting", data)
+		return s.SendOrgMail(ctx, tx, o, r.Email, r.Lang, "event_waiting", data)
 	}
 	name := "event_registered"
 	if promoted {
@@ -326,7 +326,7 @@ func (s *Service) afterPlace(ctx context.Context, tx *store.Tx, o model.Organisa
 	if err != nil {
 		return err
 	}
-	if err := s.sendMailWith(ctx, tx, r.Email, r.Lang, name, data, s.icsAttachment(o, p, ev, xs)); err != nil {
+	if err := s.sendMailWith(ctx, tx, o, r.Email, r.Lang, name, data, s.icsAttachment(o, p, ev, xs)); err != nil {
 		return err
 	}
 	return s.scheduleReminder(ctx, tx, ev, r)
@@ -399,7 +399,7 @@ func (s *Service) SendReminder(ctx context.Context, orgID, registrationID string
 		}
 		data := s.eventMail(o, p, ev, r, secret, eventMailExtra{})
 		data.When = dates.EventWhen(r.Lang, occs[0].StartsAt, occs[0].EndsAt, ev.AllDay, s.Now())
-		return s.SendMail(ctx, tx, r.Email, r.Lang, "event_reminder", data)
+		return s.SendOrgMail(ctx, tx, o, r.Email, r.Lang, "event_reminder", data)
 	})
 }
 

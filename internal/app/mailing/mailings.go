@@ -89,7 +89,13 @@ func (s *Service) RunMailing(ctx context.Context, id string) error {
 			return err
 		}
 	}
-	run := &mailingRun{svc: s, m: m, owner: owner, composed: s.composeMailing(m),
+	// The organisation names the sender; one gone meanwhile leaves the
+	// instance's From.
+	org, err := s.Store.OrganisationByID(ctx, m.OrgID)
+	if err != nil && !errors.Is(err, model.ErrNotFound) {
+		return err
+	}
+	run := &mailingRun{svc: s, m: m, owner: owner, composed: s.composeMailing(org, m),
 		work: make(chan model.Recipient, 2*s.Config.batch()), kick: make(chan struct{}, 1)}
 	return run.run(ctx)
 }
@@ -128,15 +134,21 @@ func (s *Service) acquireLease(ctx context.Context, id, owner string) (bool, err
 }
 
 // composeMailing encodes a mailing once for all its recipients, once per
-// language it was rendered in.
-func (s *Service) composeMailing(m model.Mailing) map[string]*mail.Composed {
+// language it was rendered in. It goes out under the organisation's name,
+// with Reply-To its contact address (core.OrgMessage).
+func (s *Service) composeMailing(org model.Organisation, m model.Mailing) map[string]*mail.Composed {
 	headers := []mail.Header{
 		{Name: "List-Id", Value: "<" + m.OrgID + ".lists.parvis>"},
 		{Name: "Precedence", Value: "bulk"},
 	}
-	out := map[string]*mail.Composed{i18n.Default: mail.Compose(s.Config.From, m.Subject, m.Text, m.HTML, headers)}
+	sender := core.OrgMessage(org, mail.Message{})
+	if sender.ReplyTo != "" {
+		headers = append(headers, mail.Header{Name: "Reply-To", Value: sender.ReplyTo})
+	}
+	from := mail.FromAs(s.Config.From, sender.FromName)
+	out := map[string]*mail.Composed{i18n.Default: mail.Compose(from, m.Subject, m.Text, m.HTML, headers)}
 	for _, b := range m.Bodies {
-		out[b.Lang] = mail.Compose(s.Config.From, b.Subject, b.Text, b.HTML, headers)
+		out[b.Lang] = mail.Compose(from, b.Subject, b.Text, b.HTML, headers)
 	}
 	return out
 }

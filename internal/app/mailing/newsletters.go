@@ -275,7 +275,7 @@ func (s *Service) SendNewsletterTest(ctx context.Context, acct model.Account, or
 	sample := strings.NewReplacer(newMassData("").Prefs, s.BaseURL+"/"+org.Handle+"/suivre", newMassData("").Unsub, s.BaseURL+"/"+org.Handle+"/suivre")
 	subject, text, html := r.In(core.AccountLang(acct, ""))
 	return s.Store.InTx(ctx, func(tx *store.Tx) error {
-		return s.sendRaw(ctx, tx, acct.Email, "[TEST] "+subject, sample.Replace(text), sample.Replace(html))
+		return s.sendRaw(ctx, tx, org, acct.Email, "[TEST] "+subject, sample.Replace(text), sample.Replace(html))
 	})
 }
 
@@ -388,9 +388,10 @@ func (s *Service) SendScheduledNewsletter(ctx context.Context, id string, at tim
 	return err
 }
 
-// sendRaw queues an already rendered message.
-func (s *Service) sendRaw(ctx context.Context, tx *store.Tx, to, subject, text, html string) error {
-	return s.Jobs.Mail(ctx, tx, mail.Message{To: to, Subject: subject, Text: text, HTML: html}, s.Now())
+// sendRaw queues an already rendered message, from org as the newsletter
+// itself will be.
+func (s *Service) sendRaw(ctx context.Context, tx *store.Tx, org model.Organisation, to, subject, text, html string) error {
+	return s.Jobs.Mail(ctx, tx, core.OrgMessage(org, mail.Message{To: to, Subject: subject, Text: text, HTML: html}), s.Now())
 }
 
 // SendDueNewsletters starts scheduled newsletters whose job was lost (a

@@ -162,7 +162,7 @@ func (s *Service) Subscribe(ctx context.Context, in SubscribeInput) error {
 		if sub.Status == model.SubActive {
 			if _, err := tx.SubscriberOrg(ctx, sub.ID, org.ID); err == nil {
 				token := s.links.Token(sub.ID, org.ID, now.Add(PrefsLinkLife))
-				return s.SendMail(ctx, tx, email, sub.Lang, "sub_already", subMail{Org: org.Name, Link: s.links.PrefsURL(token)})
+				return s.SendOrgMail(ctx, tx, org, email, sub.Lang, "sub_already", subMail{Org: org.Name, Link: s.links.PrefsURL(token)})
 			}
 		}
 		if sub.ConfirmSentAt != nil && now.Sub(*sub.ConfirmSentAt) < ConfirmResendGap {
@@ -182,7 +182,7 @@ func (s *Service) Subscribe(ctx context.Context, in SubscribeInput) error {
 		if err := tx.NoteConfirmSent(ctx, sub.ID, now); err != nil {
 			return err
 		}
-		return s.SendMail(ctx, tx, email, lang, "sub_confirm", subMail{Org: org.Name,
+		return s.SendOrgMail(ctx, tx, org, email, lang, "sub_confirm", subMail{Org: org.Name,
 			Link: s.BaseURL + "/confirmer-abonnement/" + secret, Hours: int(ConfirmLinkLife.Hours())})
 	})
 }

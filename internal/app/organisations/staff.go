@@ -19,6 +19,17 @@ func (s *Service) StaffOrganisations(ctx context.Context, accountID string) ([]s
 	return s.Store.StaffOrganisations(ctx, accountID)
 }
 
+// IsStaff reports whether the account may use the staff pages: an instance
+// operator, or a member of some organisation's staff. The header asks it on
+// every page a signed-in person sees, so it is one lookup on the
+// memberships primary key (account_id first) and nothing for operators.
+func (s *Service) IsStaff(ctx context.Context, acct model.Account) (bool, error) {
+	if acct.IsOperator {
+		return true, nil
+	}
+	return s.Store.HasMembership(ctx, acct.ID)
+}
+
 // CreateOrganisationAsOperator creates an organisation from the web. Only
 // instance operators may; the operator becomes its first administrator, so
 // that someone can invite the collectivité's own staff (and then leave).
