@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/parvis/parvis/internal/app"
 	"github.com/parvis/parvis/internal/app/accounts"
@@ -108,6 +109,9 @@ func Seed(ctx context.Context, a *app.App) ([]Login, error) {
 			return nil, err
 		}
 	}
+	if err := seedLogo(ctx, a, org); err != nil {
+		return nil, fmt.Errorf("demo logo: %w", err)
+	}
 	if err := seedStaff(ctx, a, org); err != nil {
 		return nil, err
 	}
@@ -136,4 +140,23 @@ func Seed(ctx context.Context, a *app.App) ([]Login, error) {
 		return nil, fmt.Errorf("demo follower history: %w", err)
 	}
 	return logins, nil
+}
+
+// seedLogo gives the commune its coat of arms, through the profile form's
+// use case as its administrator: the header of its pages shows it.
+func seedLogo(ctx context.Context, a *app.App, org model.Organisation) error {
+	admin, err := a.Store.AccountByEmail(ctx, "admin@bellerive.example")
+	if err != nil {
+		return err
+	}
+	data, err := encodePNG(drawLogo())
+	if err != nil {
+		return err
+	}
+	_, err = a.Organisations.UpdateOrgProfile(ctx, admin.ID, org.ID, organisations.ProfileInput{
+		Name: org.Name, Kind: string(org.Kind), Description: org.Description, ContactEmail: org.ContactEmail,
+		ContactPhone: org.ContactPhone, Address: org.Address, Website: org.Website, Population: strconv.Itoa(org.Population),
+		PublicationDirector: org.PublicationDirector, Host: org.Host,
+	}, organisations.LogoChange{Data: data})
+	return err
 }

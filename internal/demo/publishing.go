@@ -44,6 +44,7 @@ type demoPub struct {
 	job            *model.JobOffer
 	closesIn       time.Duration
 	updated        string // a later correction (published ones)
+	image          string // key of its illustration in demoImages, "" for none
 }
 
 const (
@@ -73,11 +74,13 @@ func demoPublications(c calendar) []demoPub {
 		{kind: model.KindNews, slug: "marche-du-samedi-place-du-port", title: "Le marché du samedi s'installe place du Port pendant les travaux",
 			summary: "Pendant les travaux de la place de la République, le marché du samedi matin se tient place du Port.",
 			body:    "À partir du " + long(c.marketFrom) + " et jusqu'à la fin des travaux, les commerçants du marché vous accueillent **place du Port**, de 7 h à 13 h.\n\nUn parking gratuit est ouvert quai des Mariniers.",
-			author:  redaction, topics: []string{"vie-municipale"}, places: []string{"le-port", "centre-ville"}, state: model.StatePublished, age: 3 * day},
+			author:  redaction, topics: []string{"vie-municipale"}, places: []string{"le-port", "centre-ville"}, state: model.StatePublished, age: 3 * day,
+			image: "market"},
 		{kind: model.KindNews, slug: "nettoyage-citoyen-bords-de-loire", title: "Nettoyage citoyen des bords de Loire le " + short(c.cleanup),
 			summary: "Rendez-vous le " + long(c.cleanup) + " à 9 h au ponton du Port pour une matinée de ramassage des déchets.",
 			body:    "Gants, sacs et pinces sont fournis. Les enfants sont les bienvenus, accompagnés d'un adulte.\n\nLe verre de l'amitié est offert à midi au hameau de la Varenne.",
-			author:  comm, topics: []string{"environnement"}, places: []string{"le-port", "la-varenne"}, state: model.StatePublished, age: 2 * day},
+			author:  comm, topics: []string{"environnement"}, places: []string{"le-port", "la-varenne"}, state: model.StatePublished, age: 2 * day,
+			image: "loire"},
 		{kind: model.KindAlert, slug: "crue-de-la-loire-vigilance-orange", title: "Crue de la Loire : vigilance orange",
 			summary: "La Loire monte. Ne stationnez pas sur les quais bas et ne vous approchez pas des berges jusqu'à nouvel ordre.",
 			body:    "Vigicrues a placé la Loire en **vigilance orange**. Le quai bas et le chemin de halage sont fermés.\n\nLes habitants du hameau de la Varenne peuvent joindre la mairie jour et nuit au 02 47 00 00 00.",
@@ -205,6 +208,11 @@ func seedPub(ctx context.Context, a *app.App, org model.Organisation, d demoPub,
 		closes := now.Add(d.closesIn)
 		p.Job.ClosesAt = &closes
 	}
+	if d.image != "" {
+		if p.ImageID, err = uploadDemoImage(ctx, a, org, people[d.author], d.image); err != nil {
+			return err
+		}
+	}
 	var topics, places []string
 	for _, t := range d.topics {
 		topics = append(topics, topicID[t])
@@ -281,4 +289,19 @@ func scheduleDemo(ctx context.Context, a *app.App, org model.Organisation) error
 	when = time.Date(when.Year(), when.Month(), when.Day(), 9, 0, 0, 0, dates.Paris)
 	_, err = a.Publishing.Transition(ctx, acct.ID, org.ID, p.ID, publishing.TransitionInput{Action: publishing.ActSchedule, When: when.Format(dates.LocalDateTime)})
 	return err
+}
+
+// uploadDemoImage draws and uploads one of demoImages as actorID, through
+// the use case the editor's upload button calls (resized copies included).
+func uploadDemoImage(ctx context.Context, a *app.App, org model.Organisation, actorID, key string) (string, error) {
+	im := demoImages[key]
+	data, err := encodePNG(im.draw())
+	if err != nil {
+		return "", err
+	}
+	m, err := a.Publishing.UploadImage(ctx, actorID, org.ID, im.name, data, im.alt)
+	if err != nil {
+		return "", fmt.Errorf("demo image %s: %w", key, err)
+	}
+	return m.ID, nil
 }

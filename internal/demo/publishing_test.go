@@ -41,7 +41,16 @@ func TestDemoHasPublicationsOfEveryKindAndState(t *testing.T) {
 	if r := maire.Get("/admin/bellerive/validation"); !strings.Contains(r.Body, "Fête de la musique") {
 		t.Fatal("the maire's validation queue lacks the submitted publication")
 	}
-	if r := ts.Client(t).Get("/bellerive/"); !strings.Contains(r.Body, "Crue de la Loire") {
+	r := ts.Client(t).Get("/bellerive/")
+	if !strings.Contains(r.Body, "Crue de la Loire") {
 		t.Fatalf("public home lacks the vigilance alert (%d)", r.Status)
+	}
+	// A newcomer sees news cards with their illustration and the next
+	// dates of the agenda.
+	for _, want := range []string{`class="card-image"`, `alt="Dessin : les bords de Loire`, `alt="Dessin : les étals du marché`,
+		`class="card upcoming-item`, `href="/bellerive/agenda"`} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("public home lacks %q", want)
+		}
 	}
 }

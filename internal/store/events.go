@@ -504,3 +504,57 @@ func (q *Queries) StaffEvents(ctx context.Context, orgID string, now time.Time, 
 	}
 	return out, rows.Err()
 }
+
+// EventsByIDs returns the organisation's events among ids, by id, in one
+// query: the events among search results.
+func (q *Queries) EventsByIDs(ctx context.Context, orgID string, ids []string) (map[string]model.Event, error) {
+	out := map[string]model.Event{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	l, err := queryAll(ctx, q, scanEvent, `SELECT `+eventColumns+` FROM `+eventFrom+`
+		WHERE e.org_id = $1 AND e.publication_id IN (`+placeholders(2, len(ids))+`)`, idArgs(orgID, ids)...)
+	if err != nil {
+		return nil, fmt.Errorf("events by ids: %w", err)
+	}
+	for _, e := range l {
+		out[e.PublicationID] = e
+	}
+	return out, nil
+}
+
+// NextOccurrences returns, for each of the organisation's events ids, its
+// first occurrence not cancelled and ending after from (events without
+// one are absent), in one query.
+func (q *Queries) NextOccurrences(ctx context.Context, orgID string, ids []string, from time.Time) (map[string]model.Occurrence, error) {
+	out := map[string]model.Occurrence{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := append(idArgs(orgID, ids), from.UTC())
+	at := "$" + strconv.Itoa(len(args))
+	l, err := queryAll(ctx, q, func(r scanner) (model.Occurrence, error) { return scanOccurrence(r) },
+		`SELECT `+occColumns+` FROM event_occurrences o
+		WHERE o.org_id = $1 AND o.event_id IN (`+placeholders(2, len(ids))+`) AND o.cancelled = 0 AND o.ends_at > `+at+`
+		AND o.starts_at = (SELECT MIN(o2.starts_at) FROM event_occurrences o2
+			WHERE o2.event_id = o.event_id AND o2.cancelled = 0 AND o2.ends_at > `+at+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("next occurrences: %w", err)
+	}
+	for _, o := range l {
+		if _, seen := out[o.EventID]; !seen {
+			out[o.EventID] = o
+		}
+	}
+	return out, nil
+}
+
+// idArgs is orgID then ids, the arguments of "org_id = $1 AND id IN (…)".
+func idArgs(orgID string, ids []string) []any {
+	args := make([]any, 0, len(ids)+1)
+	args = append(args, orgID)
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	return args
+}

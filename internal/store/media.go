@@ -76,3 +76,21 @@ func (q *Queries) MediaOf(ctx context.Context, orgID, kind string, limit int) ([
 	}
 	return out, nil
 }
+
+// MediaByIDs returns the organisation's media among ids, by id, in one
+// query: the illustrations of a list of cards.
+func (q *Queries) MediaByIDs(ctx context.Context, orgID string, ids []string) (map[string]model.Media, error) {
+	out := map[string]model.Media{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	l, err := queryAll(ctx, q, scanMedia, `SELECT `+mediaColumns+` FROM media
+		WHERE org_id=$1 AND id IN (`+placeholders(2, len(ids))+`)`, idArgs(orgID, ids)...)
+	if err != nil {
+		return nil, fmt.Errorf("media by ids: %w", err)
+	}
+	for _, m := range l {
+		out[m.ID] = m
+	}
+	return out, nil
+}

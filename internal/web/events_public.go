@@ -540,17 +540,42 @@ func (h *Handler) agendaDays(r *http.Request, items []model.AgendaItem, now time
 		if len(days) == 0 || days[len(days)-1].ISO != iso {
 			days = append(days, AgendaDay{ISO: iso, Date: dayTitle(l, day, now)})
 		}
-		line := AgendaLine{AgendaItem: it, When: dates.EventWhen(l, it.StartsAt, it.EndsAt, it.Event.AllDay, now)}
-		if it.Event.Registers() {
-			line.Left = max(it.Event.Capacity-it.Taken, 0)
-			line.Full = line.Left == 0
-		}
-		if it.Event.Recurring() {
-			line.Repeats = events.RecurrenceText(l, it.Event)
-		}
-		days[len(days)-1].Items = append(days[len(days)-1].Items, line)
+		days[len(days)-1].Items = append(days[len(days)-1].Items, agendaLine(l, it, now))
 	}
 	return days
+}
+
+// agendaLine is an occurrence as a list shows it: its date in words, its
+// places left, how it repeats.
+func agendaLine(l string, it model.AgendaItem, now time.Time) AgendaLine {
+	line := AgendaLine{AgendaItem: it, When: dates.EventWhen(l, it.StartsAt, it.EndsAt, it.Event.AllDay, now)}
+	if it.Event.Registers() {
+		line.Left = max(it.Event.Capacity-it.Taken, 0)
+		line.Full = line.Left == 0
+	}
+	if it.Event.Recurring() {
+		line.Repeats = events.RecurrenceText(l, it.Event)
+	}
+	return line
+}
+
+// upcoming is the next n occurrences of the organisation's agenda (the
+// home page's "À venir"); the cache expires when the first one ends.
+func (h *Handler) upcoming(r *http.Request, orgID string, n int) ([]AgendaLine, error) {
+	ctx := r.Context()
+	now := h.app.Now()
+	items, err := h.app.Events.Agenda(ctx, model.AgendaFilter{OrgID: orgID, From: now, Limit: n})
+	if err != nil {
+		return nil, err
+	}
+	hints := hintsFrom(ctx)
+	out := make([]AgendaLine, 0, len(items))
+	for _, it := range items {
+		hints.expireAt(it.EndsAt, now)
+		hints.modified(it.Event.UpdatedAt)
+		out = append(out, agendaLine(lang(r), it, now))
+	}
+	return out, nil
 }
 
 func dayTitle(l string, t, now time.Time) string {

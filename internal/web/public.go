@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/fts"
 	"github.com/parvis/parvis/internal/model"
 )
@@ -148,10 +149,16 @@ type OrgHomeData struct {
 	Jobs           []model.Publication
 	Topics         []model.Topic
 	Neighbourhoods []model.Neighbourhood
+	Events         []AgendaLine             // the next few dates of the agenda
+	Images         map[string]*Illustration // the cards' illustrations, by publication
 }
 
-// homeNews is how many news items the home shows.
-const homeNews = 8
+// homeNews is how many news items the home shows, homeEvents how many
+// upcoming dates.
+const (
+	homeNews   = 8
+	homeEvents = 4
+)
 
 func (h *Handler) orgHome(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
@@ -176,6 +183,12 @@ func (h *Handler) orgHome(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if d.Neighbourhoods, err = h.app.Publishing.NeighbourhoodsOf(ctx, org.ID); err != nil {
+		return err
+	}
+	if d.Events, err = h.upcoming(r, org.ID, homeEvents); err != nil {
+		return err
+	}
+	if d.Images, err = h.cardImages(r, org.ID, d.News); err != nil {
 		return err
 	}
 	for _, l := range [][]model.Publication{d.News, d.Jobs} {
@@ -243,6 +256,31 @@ type Illustration struct {
 // illustration builds the image of a publication from its media row.
 func illustration(m model.Media) *Illustration {
 	return &Illustration{Src: "/media/" + m.Path, Alt: m.Alt, Width: m.Width, Height: m.Height, Srcset: m.Srcset()}
+}
+
+// cardImages loads the illustrations of a list of cards in one query, by
+// publication ID (publications without one are absent).
+func (h *Handler) cardImages(r *http.Request, orgID string, l []model.Publication) (map[string]*Illustration, error) {
+	var ids []string
+	for _, p := range l {
+		if p.ImageID != "" {
+			ids = append(ids, p.ImageID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	media, err := h.app.Publishing.PublicMediaOf(r.Context(), orgID, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*Illustration{}
+	for _, p := range l {
+		if m, ok := media[p.ImageID]; ok && m.Kind == "image" {
+			out[p.ID] = illustration(m)
+		}
+	}
+	return out, nil
 }
 
 // ShareLinks are plain links: nothing is loaded from the networks.
@@ -505,6 +543,17 @@ type SearchHit struct {
 	Pub     model.Publication
 	Title   template.HTML
 	Snippet template.HTML
+	Event   *SearchEvent // when the result is an event
+}
+
+// SearchEvent is when and where an event found by a search takes place:
+// its next date, not its publication date.
+type SearchEvent struct {
+	StartsAt time.Time
+	When     string
+	Place    string
+	Over     bool
+	Status   model.EventStatus
 }
 
 // maxQueryLen bounds what a query may cost.
@@ -541,10 +590,45 @@ func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request) error {
 			text := p.Summary + " " + fts.StripTags(p.BodyHTML)
 			d.Hits = append(d.Hits, SearchHit{Pub: p, Title: fts.Highlight(p.Title, res.Stems), Snippet: fts.Snippet(text, res.Stems, 36)})
 		}
+		if err := h.dateEvents(r, org.ID, d.Hits); err != nil {
+			return err
+		}
 		d.Pager = newPager(orgPath(org)+"recherche", page, res.More, url.Values{"q": {d.Query}})
 	}
 	v := h.view(r, "public.search.title", d)
 	v.NoIndex = d.Searched // result pages are not for search engines
 	h.render(w, r, http.StatusOK, "public/search", v)
+	return nil
+}
+
+// dateEvents tells when the events among hits take place, in two queries
+// whatever their number; the page expires when the first date shown ends.
+func (h *Handler) dateEvents(r *http.Request, orgID string, hits []SearchHit) error {
+	var ids []string
+	for _, hit := range hits {
+		if hit.Pub.Kind == model.KindEvent {
+			ids = append(ids, hit.Pub.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	ds, err := h.app.Events.EventDates(r.Context(), orgID, ids)
+	if err != nil {
+		return err
+	}
+	now, l, hints := h.app.Now(), lang(r), hintsFrom(r.Context())
+	for i, hit := range hits {
+		d, ok := ds[hit.Pub.ID]
+		if !ok {
+			continue
+		}
+		if !d.Over {
+			hints.expireAt(d.Next.EndsAt, now)
+		}
+		hints.modified(d.Event.UpdatedAt)
+		hits[i].Event = &SearchEvent{StartsAt: d.Next.StartsAt, Place: d.Event.PlaceName, Over: d.Over, Status: d.Event.Status,
+			When: dates.EventWhen(l, d.Next.StartsAt, d.Next.EndsAt, d.Event.AllDay, now)}
+	}
 	return nil
 }

@@ -81,3 +81,36 @@ func (s *Service) Agenda(ctx context.Context, f model.AgendaFilter) ([]model.Age
 func (s *Service) FeedEvents(ctx context.Context, orgID, topicID, neighbourhoodID string, since time.Time, limit int) ([]store.FeedEvent, error) {
 	return s.Store.FeedEvents(ctx, orgID, topicID, neighbourhoodID, since, limit)
 }
+
+// EventDate is when an event takes place, as a list of results says it.
+type EventDate struct {
+	Event model.Event
+	// Next is the next occurrence not cancelled; when the event is over,
+	// its first dates (Over).
+	Next model.Occurrence
+	Over bool
+}
+
+// EventDates returns the dates of the organisation's events among ids, by
+// id (other ids are absent), in two queries whatever their number.
+func (s *Service) EventDates(ctx context.Context, orgID string, ids []string) (map[string]EventDate, error) {
+	evs, err := s.Store.EventsByIDs(ctx, orgID, ids)
+	if err != nil || len(evs) == 0 {
+		return nil, err
+	}
+	next, err := s.Store.NextOccurrences(ctx, orgID, ids, s.Now())
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]EventDate, len(evs))
+	for id, e := range evs {
+		d := EventDate{Event: e}
+		if o, ok := next[id]; ok {
+			d.Next = o
+		} else {
+			d.Next, d.Over = model.Occurrence{EventID: id, StartsAt: e.StartsAt, EndsAt: e.EndsAt}, true
+		}
+		out[id] = d
+	}
+	return out, nil
+}

@@ -74,3 +74,9 @@ func (s *Service) PublicMedia(ctx context.Context, orgID, id string) (model.Medi
 func (s *Service) ReactionsOf(ctx context.Context, publicationID string) (model.Reactions, error) {
 	return s.Store.ReactionsOf(ctx, publicationID)
 }
+
+// PublicMediaOf returns the organisation's media among ids, by id: the
+// illustrations of a list of cards, in one query.
+func (s *Service) PublicMediaOf(ctx context.Context, orgID string, ids []string) (map[string]model.Media, error) {
+	return s.Store.MediaByIDs(ctx, orgID, ids)
+}
