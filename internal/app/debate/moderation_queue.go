@@ -123,3 +123,22 @@ func (s *Service) OpenCase(ctx context.Context, actor model.Account, org model.O
 	}
 	return cf, nil
 }
+
+// Waiting counts the comments waiting for a moderator's decision, by
+// reason, for the staff dashboard.
+type Waiting struct {
+	Held     int // held by screening or pre-moderation
+	Reported int // reported by someone
+	Appeals  int // contested by their author: appeals and review requests
+}
+
+// ModerationCounts counts the comments waiting for a moderator's decision,
+// per reason, for whom the policy allows moderation.decide.
+func (s *Service) ModerationCounts(ctx context.Context, actorID, orgID string) (Waiting, error) {
+	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.ModerationDecide); err != nil {
+		return Waiting{}, err
+	}
+	n, err := s.Store.CountNeedsDecision(ctx, orgID)
+	return Waiting{Held: n[model.ReviewHeld], Reported: n[model.ReviewReported],
+		Appeals: n[model.ReviewAppeal] + n[model.ReviewRequest]}, err
+}
