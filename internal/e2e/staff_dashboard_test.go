@@ -88,6 +88,19 @@ func TestStaffDashboardCountsPerRole(t *testing.T) {
 		if strings.Contains(manager, "Louis Blanc") {
 			t.Error("the manager's dashboard lists a closed item")
 		}
+		// The moderation counts link to the queue filtered by motif.
+		mustContain(t, "manager", manager, `href="/admin/bellerive/moderation?motif=held">1 commentaire retenu`,
+			`href="/admin/bellerive/moderation?motif=reported">1 commentaire signalé`, `href="/admin/bellerive/moderation?motif=appeal">0 contestation`)
+		cm := ts.Client(t)
+		ts.LoginAs(t, cm, "cm@bellerive.test")
+		held := cm.Get("/admin/bellerive/moderation?motif=held")
+		mustStatus(t, "held queue", held, 200)
+		mustContain(t, "held queue", held.Body, "Seulement les commentaires retenus", "Un commentaire held")
+		if strings.Contains(held.Body, "Un commentaire reported") {
+			t.Error("the held queue lists a reported comment")
+		}
+		all := cm.Get("/admin/bellerive/moderation?motif=nonsense")
+		mustContain(t, "whole queue", all.Body, "Un commentaire held", "Un commentaire reported")
 
 		validator := page("valerie@bellerive.test")
 		mustContain(t, "validator", validator, `href="/admin/bellerive/validation">2 publications à valider`)
