@@ -406,21 +406,5 @@ func (q *Queries) SetEmailRouted(ctx context.Context, orgID, accountID string, o
 // decision, per reason (the staff dashboard); the same rows as
 // NeedsDecision.
 func (q *Queries) CountNeedsDecision(ctx context.Context, orgID string) (map[model.Review]int, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT review, COUNT(*) FROM comments WHERE org_id=$1 AND review <> '' GROUP BY review`, orgID)
-	if err != nil {
-		return nil, fmt.Errorf("count needs decision: %w", err)
-	}
-	defer rows.Close()
-	out := map[model.Review]int{}
-	for rows.Next() {
-		var (
-			r model.Review
-			n int
-		)
-		if err := rows.Scan(&r, &n); err != nil {
-			return nil, err
-		}
-		out[r] = n
-	}
-	return out, rows.Err()
+	return countBy[model.Review](ctx, q, "count needs decision", `SELECT review, COUNT(*) FROM comments WHERE org_id=$1 AND review <> '' GROUP BY review`, orgID)
 }
