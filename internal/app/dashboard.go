@@ -22,6 +22,10 @@ type Dashboard struct {
 	// Moderation: comments waiting for a decision, per reason
 	// (moderation.decide).
 	Moderation *debate.Waiting
+	// Events: the member sees events (event.view), and RegistrationsToday
+	// counts the registrations to them made today.
+	Events             bool
+	RegistrationsToday int
 }
 
 // Dashboard gathers the staff dashboard of actorID in orgID (dashboard.view):
@@ -55,6 +59,12 @@ func (a *App) Dashboard(ctx context.Context, actorID, orgID string) (Dashboard, 
 			return d, err
 		}
 		d.Moderation = &w
+	}
+	if may(policy.EventView) {
+		d.Events = true
+		if d.RegistrationsToday, err = a.Events.RegistrationsToday(ctx, actorID, orgID); err != nil {
+			return d, err
+		}
 	}
 	return d, nil
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/parvis/parvis/internal/app/core"
+	"github.com/parvis/parvis/internal/app/events"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -15,7 +16,8 @@ import (
 // role, what waits for the person with counts that link to the lists:
 // publications to validate and to publish, open inbox items (all of them
 // for a manager, their own and their services' for an agent), comments
-// waiting for a moderator; an agent's dashboard lists their open items.
+// waiting for a moderator, today's registrations to events; an agent's
+// dashboard lists their open items.
 func TestStaffDashboardCountsPerRole(t *testing.T) {
 	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
 		ts := testserver.Start(t, testserver.Options{Engine: engine})
@@ -78,7 +80,20 @@ func TestStaffDashboardCountsPerRole(t *testing.T) {
 			}
 		}
 
+		// An event with two registrations today.
+		start := now.AddDate(0, 0, 10).In(paris).Format("2006-01-02")
+		ev := publishEvent(t, ts, adminOf(t, ts, org).ID, org.ID, model.PubInput{Title: "Fête du quai", Summary: "Concerts."},
+			events.EventInput{StartDate: start, StartTime: "18:00", EndDate: start, EndTime: "23:00", PlaceName: "Quai de Loire",
+				Attendance: "in_person", Free: true, OrganiserKind: "org", JoinMode: string(model.JoinRestricted), Capacity: "50"})
+		for _, email := range []string{"alice@example.test", "bruno@example.test"} {
+			a := ts.Account(t, email)
+			if _, err := ts.App.Events.Register(ctx, org.ID, ev.ID, events.RegisterInput{AccountID: a.ID, Name: a.DisplayName}); err != nil {
+				t.Fatal(err)
+			}
+		}
+
 		manager := page("cm@bellerive.test")
+		mustContain(t, "manager", manager, `href="/admin/bellerive/events">2 inscriptions à des événements aujourd&#39;hui`)
 		mustContain(t, "manager", manager, `href="/admin/bellerive/validation">2 publications à valider`,
 			`href="/admin/bellerive/publications?state=approved">1 publication approuvée, à publier`,
 			`href="/admin/bellerive/inbox">3 demandes ouvertes dans la boîte de réception`,
