@@ -15,9 +15,10 @@ import (
 
 // TestStaffPagesOnAPhoneInBrowser: at 390 px wide, the staff pages with
 // tables (team, journal, events, figures, topics, neighbourhoods, one's
-// sessions) and the dashboard fit the screen without scrolling sideways, the
-// staff menu is folded into a disclosure that opens without JavaScript, and
-// at desktop width the menu is a plain row of links. axe checks every page.
+// sessions), the dashboard and the other staff pages fit the screen without
+// scrolling sideways, the staff menu is folded into a disclosure that opens
+// without JavaScript, and at desktop width the menu is a plain row of links.
+// axe checks every page.
 func TestStaffPagesOnAPhoneInBrowser(t *testing.T) {
 	ts := testserver.Start(t, testserver.Options{})
 	ctx := context.Background()
@@ -46,8 +47,8 @@ func TestStaffPagesOnAPhoneInBrowser(t *testing.T) {
 		t.Helper()
 		if !eval(`document.documentElement.scrollWidth <= window.innerWidth`) {
 			wide := browser.Get(t, b, chromedp.Evaluate[string](`(() => { const w = window.innerWidth;
-				return [...document.querySelectorAll("main *")].filter(e => e.getBoundingClientRect().right > w + 1)
-					.slice(0, 5).map(e => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right)).join(", ") })()`))
+				return [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > w + 1)
+					.slice(0, 12).map(e => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right)).join(", ") + "; scrollWidth " + document.documentElement.scrollWidth })()`))
 			t.Errorf("%s: the page is wider than the screen (%s)", path, wide)
 		}
 	}
@@ -73,17 +74,36 @@ func TestStaffPagesOnAPhoneInBrowser(t *testing.T) {
 		}
 	}
 	phone("cm@bellerive.test", map[string]string{
-		"/admin/bellerive/":         "Tableau de bord",
-		"/admin/bellerive/journal":  "Journal",
-		"/admin/bellerive/events":   "Événements",
-		"/admin/bellerive/chiffres": "Chiffres",
-		"/admin/bellerive/inbox":    "Boîte de réception",
-		"/account":                  "Mon compte",
+		"/admin/bellerive/":             "Tableau de bord",
+		"/admin/bellerive/journal":      "Journal",
+		"/admin/bellerive/events":       "Événements",
+		"/admin/bellerive/chiffres":     "Chiffres",
+		"/admin/bellerive/inbox":        "Boîte de réception",
+		"/account":                      "Mon compte",
+		"/admin/bellerive/publications": "Publications",
+		"/admin/bellerive/validation":   "À valider",
+		"/admin/bellerive/moderation":   "File de modération",
 	})
 	phone(admin.Email, map[string]string{
 		"/admin/bellerive/staff":          "Équipe",
 		"/admin/bellerive/topics":         "Sujets",
 		"/admin/bellerive/neighbourhoods": "Quartiers",
+		"/admin/bellerive/services":       "Services",
+		// The other staff pages: any heading.
+		"/admin/bellerive/calendar":            "",
+		"/admin/bellerive/newsletters":         "",
+		"/admin/bellerive/federation":          "",
+		"/admin/bellerive/abonnes":             "",
+		"/admin/bellerive/office-hours":        "",
+		"/admin/bellerive/routing":             "",
+		"/admin/bellerive/publishing-settings": "",
+		"/admin/bellerive/profile":             "",
+		"/admin/bellerive/notifications":       "",
+		"/admin/bellerive/saved-replies":       "",
+		"/admin/bellerive/moderation/settings": "",
+		"/admin/bellerive/console-settings":    "",
+		"/admin/bellerive/chiffres/cout":       "",
+		"/admin/bellerive/abonnes/resumes":     "",
 	})
 
 	// The disclosure opens with a tap, without script.
