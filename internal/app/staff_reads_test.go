@@ -42,6 +42,11 @@ func TestStaffReadsAskThePolicy(t *testing.T) {
 		}{
 			{policy.DashboardView, "Services", func(id string) error { _, err := ts.App.Organisations.Services(ctx, id, own.ID); return err }},
 			{policy.DashboardView, "StaffMembers", func(id string) error { _, err := ts.App.Publishing.StaffMembers(ctx, id, own.ID); return err }},
+			{policy.DashboardView, "Dashboard", func(id string) error { _, err := ts.App.Dashboard(ctx, id, own.ID); return err }},
+			{policy.PublicationView, "WaitingCounts", func(id string) error { _, err := ts.App.Publishing.WaitingCounts(ctx, id, own.ID); return err }},
+			{policy.ConsoleAnswer, "OpenCounts", func(id string) error { _, err := ts.App.Console.OpenCounts(ctx, id, own.ID); return err }},
+			{policy.ModerationDecide, "ModerationCounts", func(id string) error { _, err := ts.App.Debate.ModerationCounts(ctx, id, own.ID); return err }},
+			{policy.EventView, "RegistrationsToday", func(id string) error { _, err := ts.App.Events.RegistrationsToday(ctx, id, own.ID); return err }},
 			{policy.NotificationsEdit, "StaffNotifications", func(id string) error {
 				_, _, err := ts.App.Organisations.StaffNotifications(ctx, id, own.ID, 10)
 				return err

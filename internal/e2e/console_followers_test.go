@@ -170,8 +170,10 @@ func TestConsoleFiguresPastMonthsUseTheirFollowers(t *testing.T) {
 		mustStatus(t, "figures", fig, 200)
 		mustContain(t, "figures", fig.Body, "jours relevés : 24 sur 30",
 			"Abonnés et temps passé, mois par mois", "est relevé chaque jour depuis le dimanche 1er février 2026",
-			"<th scope=\"row\">février 2026</th><td>950</td><td>900</td><td>50</td><td>28 sur 28</td><td>10,0</td><td>10,5</td>",
-			"<th scope=\"row\">mars 2026</th><td>883</td>", `href="/admin/bellerive/chiffres/cout?mois=2026-02"`,
+			`<th scope="row">février 2026</th><td data-label="Abonnés (moyenne)">950</td><td data-label="Par courriel">900</td>`+
+				`<td data-label="Sur le Fédivers">50</td><td data-label="Jours relevés">28 sur 28</td><td data-label="Minutes par jour">10,0</td>`+
+				`<td data-label="Minutes par jour pour 1 000 abonnés">10,5</td>`,
+			`<th scope="row">mars 2026</th><td data-label="Abonnés (moyenne)">883</td>`, `href="/admin/bellerive/chiffres/cout?mois=2026-02"`,
 			`href="/admin/bellerive/abonnes/resumes"`)
 		mustNotContain(t, "figures", fig.Body, `<th scope="row">janvier 2026</th>`)
 
@@ -184,7 +186,7 @@ func TestConsoleFiguresPastMonthsUseTheirFollowers(t *testing.T) {
 		mustContain(t, "January report (en)", en.Get("/admin/bellerive/chiffres/cout?mois=2026-01").Body,
 			"not computed: no count of followers for this period (daily counts since Sunday 1 February 2026)")
 		mustContain(t, "figures (en)", en.Get("/admin/bellerive/chiffres").Body, "Followers and time spent, month by month",
-			"<th scope=\"row\">February 2026</th><td>950</td>", "28 of 28")
+			`<th scope="row">February 2026</th><td data-label="Followers (average)">950</td>`, "28 of 28")
 
 		// Another organisation's administrator: no access to Bellerive's
 		// figures, and their own February has no count of Bellerive's.

@@ -151,21 +151,21 @@ func (q *Queries) TakenSeats(ctx context.Context, eventID string) (int, error) {
 // RegistrationCounts counts registrations of an event by status (seats for
 // confirmed and waiting, people otherwise).
 func (q *Queries) RegistrationCounts(ctx context.Context, eventID string) (map[model.RegStatus]int, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT status, COALESCE(SUM(seats), 0) FROM event_registrations WHERE event_id=$1 GROUP BY status`, eventID)
+	return countBy[model.RegStatus](ctx, q, "registration counts",
+		`SELECT status, COALESCE(SUM(seats), 0) FROM event_registrations WHERE event_id=$1 GROUP BY status`, eventID)
+}
+
+// CountRegistrationsSince counts the registrations to an organisation's
+// events made since a time that hold a place or wait for one (people, not
+// seats), for the staff dashboard.
+func (q *Queries) CountRegistrationsSince(ctx context.Context, orgID string, since time.Time) (int, error) {
+	var n int
+	err := q.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM event_registrations r JOIN events e ON e.publication_id = r.event_id
+		WHERE e.org_id=$1 AND r.created_at >= $2 AND r.status IN ('confirmed', 'waiting')`, orgID, since.UTC()).Scan(&n)
 	if err != nil {
-		return nil, fmt.Errorf("registration counts: %w", err)
+		return 0, fmt.Errorf("count registrations since: %w", err)
 	}
-	defer rows.Close()
-	out := map[model.RegStatus]int{}
-	for rows.Next() {
-		var s model.RegStatus
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, err
-		}
-		out[s] = n
-	}
-	return out, rows.Err()
+	return n, nil
 }
 
 // WaitingList returns the waiting registrations in order of arrival.

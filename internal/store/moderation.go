@@ -281,8 +281,19 @@ type QueueItem struct {
 // NeedsDecision lists an organisation's comments waiting for a human
 // decision (held, reported, appealed, review requested), oldest first. It is
 // the one query behind the moderation queue (and any console of things
-// needing a human).
-func (q *Queries) NeedsDecision(ctx context.Context, orgID string, limit int) ([]QueueItem, error) {
+// needing a human). With reviews, only the comments waiting for one of
+// those reasons.
+func (q *Queries) NeedsDecision(ctx context.Context, orgID string, limit int, reviews ...model.Review) ([]QueueItem, error) {
+	args := []any{orgID, limit}
+	only := ""
+	if len(reviews) > 0 {
+		marks := make([]string, len(reviews))
+		for i, r := range reviews {
+			args = append(args, string(r))
+			marks[i] = fmt.Sprintf("$%d", len(args))
+		}
+		only = " AND c.review IN (" + strings.Join(marks, ",") + ")"
+	}
 	return queryAll(ctx, q, func(r scanner) (QueueItem, error) {
 		var it QueueItem
 		var op model.CommentOpinion
@@ -301,7 +312,7 @@ func (q *Queries) NeedsDecision(ctx context.Context, orgID string, limit int) ([
 		o.band, `+opinionNullColumns+commentFrom+`
 		JOIN publications p ON p.id = c.publication_id
 		LEFT JOIN comment_opinions o ON o.comment_id = c.id
-		WHERE c.org_id=$1 AND c.review <> '' ORDER BY c.review_since, c.id LIMIT $2`, orgID, limit)
+		WHERE c.org_id=$1 AND c.review <> ''`+only+` ORDER BY c.review_since, c.id LIMIT $2`, args...)
 }
 
 // RoutedAgent is a staff member to tell about a comment routed to a service.
@@ -389,4 +400,11 @@ func (q *Queries) SetEmailRouted(ctx context.Context, orgID, accountID string, o
 		return fmt.Errorf("staff preference: %w", translate(err))
 	}
 	return nil
+}
+
+// CountNeedsDecision counts an organisation's comments waiting for a human
+// decision, per reason (the staff dashboard); the same rows as
+// NeedsDecision.
+func (q *Queries) CountNeedsDecision(ctx context.Context, orgID string) (map[model.Review]int, error) {
+	return countBy[model.Review](ctx, q, "count needs decision", `SELECT review, COUNT(*) FROM comments WHERE org_id=$1 AND review <> '' GROUP BY review`, orgID)
 }

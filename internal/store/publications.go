@@ -406,21 +406,26 @@ func (q *Queries) PublicationsBetween(ctx context.Context, orgID string, from, t
 // CountPublicationsByState counts an organisation's publications per state
 // (for the tabs of the staff list and the validation queue badge).
 func (q *Queries) CountPublicationsByState(ctx context.Context, orgID string) (map[model.PubState]int, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT state, COUNT(*) FROM publications WHERE org_id=$1 GROUP BY state`, orgID)
+	return countBy[model.PubState](ctx, q, "count publications", `SELECT state, COUNT(*) FROM publications WHERE org_id=$1 GROUP BY state`, orgID)
+}
+
+// countBy runs a query of (key, count) rows into a map.
+func countBy[K ~string](ctx context.Context, q *Queries, what, query string, args ...any) (map[K]int, error) {
+	rows, err := q.q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("count publications: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
-	out := map[model.PubState]int{}
+	out := map[K]int{}
 	for rows.Next() {
 		var (
-			s model.PubState
+			k K
 			n int
 		)
-		if err := rows.Scan(&s, &n); err != nil {
+		if err := rows.Scan(&k, &n); err != nil {
 			return nil, err
 		}
-		out[s] = n
+		out[k] = n
 	}
 	return out, rows.Err()
 }

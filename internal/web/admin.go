@@ -102,11 +102,16 @@ func (h *Handler) adminCreateOrg(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// adminHome is an organisation's staff dashboard.
+// adminHome is an organisation's staff dashboard: what waits for the
+// person, with counts that link to the lists (app.Dashboard).
 func (h *Handler) adminHome(w http.ResponseWriter, r *http.Request) error {
-	v := h.view(r, "admin.home.title", nil)
-	v.NoIndex = true
-	h.render(w, r, http.StatusOK, "admin/home", v)
+	org, _ := orgFrom(r.Context())
+	acct, _ := accountFrom(r.Context())
+	d, err := h.app.Dashboard(r.Context(), acct.ID, org.ID)
+	if err != nil {
+		return err
+	}
+	h.renderStaff(w, r, http.StatusOK, "admin/home", "admin.home.title", d, nil)
 	return nil
 }
 

@@ -41,12 +41,33 @@ func (h *Handler) renderStaff(w http.ResponseWriter, r *http.Request, status int
 func (h *Handler) moderationQueue(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	items, err := h.app.Debate.ModerationQueue(r.Context(), acct.ID, org.ID, 200)
-	if err != nil {
+	d := queueView{Motif: r.URL.Query().Get("motif")}
+	reviews, ok := queueMotifs[d.Motif]
+	if !ok {
+		d.Motif = ""
+	}
+	var err error
+	if d.Items, err = h.app.Debate.ModerationQueue(r.Context(), acct.ID, org.ID, 200, reviews...); err != nil {
 		return err
 	}
-	h.renderStaff(w, r, http.StatusOK, "debate/queue", "debate.queue.title", items, nil)
+	h.renderStaff(w, r, http.StatusOK, "debate/queue", "debate.queue.title", d, nil)
 	return nil
+}
+
+// queueView is the moderation queue, all of it or for one motif.
+type queueView struct {
+	Items []debate.QueueItem
+	Motif string // "" for all; a key of queueMotifs
+}
+
+// queueMotifs are the filters of the moderation queue (?motif=), which the
+// dashboard's counts link to: an appeal and a review request are both the
+// author contesting.
+var queueMotifs = map[string][]model.Review{
+	"":         nil,
+	"held":     {model.ReviewHeld},
+	"reported": {model.ReviewReported},
+	"appeal":   {model.ReviewAppeal, model.ReviewRequest},
 }
 
 // caseView is a case file page's data.

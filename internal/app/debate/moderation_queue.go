@@ -11,14 +11,19 @@ import (
 	"github.com/parvis/parvis/internal/store"
 )
 
+// QueueItem is a line of the moderation queue: a comment with its
+// publication, open reports and second opinion.
+type QueueItem = store.QueueItem
+
 // ModerationQueue lists the comments waiting for a moderator's decision in
 // the organisation, oldest first, for whom the policy allows
-// moderation.decide.
-func (s *Service) ModerationQueue(ctx context.Context, actorID, orgID string, limit int) ([]store.QueueItem, error) {
+// moderation.decide; with reviews, only those waiting for one of these
+// reasons (the dashboard's counts link to them).
+func (s *Service) ModerationQueue(ctx context.Context, actorID, orgID string, limit int, reviews ...model.Review) ([]store.QueueItem, error) {
 	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.ModerationDecide); err != nil {
 		return nil, err
 	}
-	return s.Store.NeedsDecision(ctx, orgID, limit)
+	return s.Store.NeedsDecision(ctx, orgID, limit, reviews...)
 }
 
 // CaseFile is everything a moderator sees about one comment.
@@ -122,4 +127,23 @@ func (s *Service) OpenCase(ctx context.Context, actor model.Account, org model.O
 		}
 	}
 	return cf, nil
+}
+
+// Waiting counts the comments waiting for a moderator's decision, by
+// reason, for the staff dashboard.
+type Waiting struct {
+	Held     int // held by screening or pre-moderation
+	Reported int // reported by someone
+	Appeals  int // contested by their author: appeals and review requests
+}
+
+// ModerationCounts counts the comments waiting for a moderator's decision,
+// per reason, for whom the policy allows moderation.decide.
+func (s *Service) ModerationCounts(ctx context.Context, actorID, orgID string) (Waiting, error) {
+	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.ModerationDecide); err != nil {
+		return Waiting{}, err
+	}
+	n, err := s.Store.CountNeedsDecision(ctx, orgID)
+	return Waiting{Held: n[model.ReviewHeld], Reported: n[model.ReviewReported],
+		Appeals: n[model.ReviewAppeal] + n[model.ReviewRequest]}, err
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/policy"
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/model"
 )
 
@@ -90,4 +91,14 @@ func (s *Service) RegistrationByCode(ctx context.Context, actorID, orgID, eventI
 		return model.Registration{}, err
 	}
 	return s.Store.RegistrationByCode(ctx, eventID, code)
+}
+
+// RegistrationsToday counts the registrations to the organisation's events
+// made since Paris midnight that hold a place or wait for one, for the
+// staff dashboard of whom the policy allows event.view.
+func (s *Service) RegistrationsToday(ctx context.Context, actorID, orgID string) (int, error) {
+	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.EventView); err != nil {
+		return 0, err
+	}
+	return s.Store.CountRegistrationsSince(ctx, orgID, dates.Midnight(s.Now()))
 }

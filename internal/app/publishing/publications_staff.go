@@ -157,3 +157,19 @@ func (s *Service) PublicationEvent(ctx context.Context, actorID, orgID, pubID st
 	}
 	return s.Store.EventByID(ctx, orgID, pubID)
 }
+
+// Waiting is what waits in the publishing workflow, for the staff dashboard.
+type Waiting struct {
+	Submitted int // waiting for a validator
+	Approved  int // approved, waiting to be published or scheduled
+}
+
+// WaitingCounts counts the organisation's publications waiting in the
+// workflow, for whom the policy allows publication.view.
+func (s *Service) WaitingCounts(ctx context.Context, actorID, orgID string) (Waiting, error) {
+	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.PublicationView); err != nil {
+		return Waiting{}, err
+	}
+	n, err := s.Store.CountPublicationsByState(ctx, orgID)
+	return Waiting{Submitted: n[model.StateSubmitted], Approved: n[model.StateApproved]}, err
+}
