@@ -464,3 +464,42 @@ func TestSignInReturnsToThePage(t *testing.T) {
 		t.Fatalf("after sign-in: %d %q, want back on %s", r.Status, r.Location, article)
 	}
 }
+
+// A topic's page says how to follow it: an e-mail form that subscribes to
+// that topic alone, the Fediverse address of the topic's actor (which
+// WebFinger resolves), and its feeds; the home says the same for the
+// organisation.
+func TestFollowBoxOnTopicPages(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ts := testserver.Start(t, testserver.Options{Engine: engine})
+		org := publicOrg(t, ts)
+		c := ts.Client(t)
+		host := strings.TrimPrefix(strings.TrimPrefix(ts.URL, "http://"), "https://")
+		page := c.Get("/ville-test/themes/ecoles").Body
+		mustContain(t, "topic page", page, "Suivre le thème « Écoles »", `value="@ville-test.ecoles@`+host+`"`,
+			`name="topics" value="t-ecoles"`, `name="scope" value="some"`, "ecoles/feed.rss")
+		mustContain(t, "home", c.Get("/ville-test/").Body, "Suivre Ville de Test", `value="@ville-test@`+host+`"`)
+		mustContain(t, "neighbourhood page", c.Get("/ville-test/quartiers/port").Body, `name="neighbourhoods" value="n-port"`)
+		wf := c.Get("/.well-known/webfinger?resource=" + url.QueryEscape("acct:ville-test.ecoles@"+host))
+		if wf.Status != 200 {
+			t.Fatalf("the topic's Fediverse address does not resolve: %d", wf.Status)
+		}
+		// The inline form subscribes to the topic alone.
+		r := c.Post("/ville-test/suivre", url.Values{"email": {"paul@example.org"}, "alerts": {"1"}, "news": {"weekly"},
+			"scope": {"some"}, "topics": {"t-ecoles"}})
+		if r.Status != 303 || r.Location != "/ville-test/suivre/envoye" {
+			t.Fatalf("inline follow: %d %q", r.Status, r.Location)
+		}
+		if r := c.Get(mailLink(t, ts, "paul@example.org", "Confirmez votre abonnement", "/confirmer-abonnement/", 1)); r.Status != 200 {
+			t.Fatalf("confirmation: %d", r.Status)
+		}
+		sub, err := ts.Store.SubscriberByEmail(context.Background(), "paul@example.org")
+		if err != nil {
+			t.Fatal(err)
+		}
+		so, err := ts.Store.SubscriberOrg(context.Background(), sub.ID, org.ID)
+		if err != nil || so.Everything || len(so.TopicIDs) != 1 || so.TopicIDs[0] != "t-ecoles" {
+			t.Fatalf("choices = %+v (%v)", so, err)
+		}
+	})
+}

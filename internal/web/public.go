@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parvis/parvis/internal/app/mailing"
 	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/fts"
 	"github.com/parvis/parvis/internal/model"
@@ -144,6 +145,7 @@ func (v *View) feedLinks(base, title string) []FeedLink {
 // OrgHomeData is the organisation's public home.
 type OrgHomeData struct {
 	Meta           Meta
+	Follow         FollowBox
 	News           []model.Publication
 	MoreNews       bool
 	Jobs           []model.Publication
@@ -165,7 +167,7 @@ func (h *Handler) orgHome(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(ctx)
 	now := h.app.Now()
 	hints := hintsFrom(ctx)
-	d := OrgHomeData{}
+	d := OrgHomeData{Follow: h.followBox(r, org, h.cat.T(lang(r), "follow.box.org", org.Name), nil, nil)}
 	// Alerts in force are the banner every public page carries (h.view).
 	var err error
 	if d.News, err = h.app.Publishing.PublicList(ctx, model.PublicFilter{OrgID: org.ID, Kinds: []model.PubKind{model.KindNews},
@@ -455,6 +457,43 @@ type ListData struct {
 	Empty    string // catalogue key
 	FeedBase string // "" when the list has no feed of its own
 	Kind     string // news, jobs, topic, neighbourhood
+	// Follow says how to follow a topic or a neighbourhood; nil on the
+	// news and jobs lists (the menu's "Suivre" serves them).
+	Follow *FollowBox
+}
+
+// FollowBox says plainly how to follow an organisation, a topic or a
+// neighbourhood: by e-mail (an inline form for visitors, with the consent
+// text the full form shows), from a Fediverse account (the address to
+// paste into its search), and by feed.
+type FollowBox struct {
+	Title     string // already translated
+	Query     string // the full follow form's preselection ("sujet=travaux")
+	Scope     string // "all" or "some"
+	TopicID   string
+	HoodID    string
+	Fediverse string // "@bellerive.travaux@ville.fr", "" when nothing to follow there
+	Consent   string
+	SignedIn  bool
+}
+
+// followBox builds the box for org, and for a topic or a neighbourhood
+// when one is given.
+func (h *Handler) followBox(r *http.Request, org model.Organisation, title string, t *model.Topic, n *model.Neighbourhood) FollowBox {
+	_, signed := accountFrom(r.Context())
+	b := FollowBox{Title: title, Scope: "all", SignedIn: signed,
+		Consent:   mailing.ConsentText(mailing.ConsentVersion, lang(r), org.Name),
+		Fediverse: "@" + org.Handle + "@" + h.app.Fediverse.FedHost()}
+	switch {
+	case t != nil:
+		b.Query, b.Scope, b.TopicID = "sujet="+url.QueryEscape(t.Slug), "some", t.ID
+		b.Fediverse = "@" + org.Handle + "." + t.Slug + "@" + h.app.Fediverse.FedHost()
+	case n != nil:
+		// Neighbourhoods have no Fediverse actor: the organisation's
+		// account carries their news.
+		b.Query, b.Scope, b.HoodID = "quartier="+url.QueryEscape(n.Slug), "some", n.ID
+	}
+	return b
 }
 
 func (h *Handler) listPage(w http.ResponseWriter, r *http.Request, f model.PublicFilter, d *ListData, base string) error {
@@ -512,6 +551,8 @@ func (h *Handler) topicPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	base := orgPath(org) + "themes/" + t.Slug
 	d := &ListData{Heading: t.Name, Intro: t.Description, Empty: "public.topic.empty", Kind: "topic", FeedBase: base + "/feed"}
+	box := h.followBox(r, org, h.cat.T(lang(r), "follow.box.topic", t.Name), &t, nil)
+	d.Follow = &box
 	d.Meta.Description = t.Description
 	return h.listPage(w, r, model.PublicFilter{OrgID: org.ID, TopicID: t.ID}, d, base)
 }
@@ -524,6 +565,8 @@ func (h *Handler) neighbourhoodPage(w http.ResponseWriter, r *http.Request) erro
 	}
 	base := orgPath(org) + "quartiers/" + n.Slug
 	d := &ListData{Heading: n.Name, Intro: n.Description, Empty: "public.neighbourhood.empty", Kind: "neighbourhood", FeedBase: base + "/feed"}
+	box := h.followBox(r, org, h.cat.T(lang(r), "follow.box.neighbourhood", n.Name), nil, &n)
+	d.Follow = &box
 	d.Meta.Description = n.Description
 	return h.listPage(w, r, model.PublicFilter{OrgID: org.ID, NeighbourhoodID: n.ID}, d, base)
 }
