@@ -107,9 +107,6 @@ func demoPublications(c calendar) []demoPub {
 				Filiere: "animation", Contract: "contract", Time: "part", Place: "École des Coteaux",
 				HowToApply: "CV et lettre de motivation à recrutement@bellerive.example avant la date limite."},
 			closesIn: 15 * day},
-		{kind: model.KindPage, slug: "mentions-legales-du-site", title: "Mentions légales",
-			body:   "Le site est édité par la Ville de Bellerive-sur-Loire, hôtel de ville, 1 place de la République.\n\nDirectrice de la publication : Hélène Marchand, maire.",
-			author: comm, state: model.StatePublished, age: 60 * day},
 		{kind: model.KindPage, slug: "charte-de-moderation", title: "Charte de modération",
 			body: "Les commentaires sont les bienvenus sous nos publications. Sont retirés : les propos injurieux, diffamatoires, discriminatoires, " +
 				"les données personnelles d'autrui et la publicité.\n\nChacun peut signaler un commentaire ; la décision est motivée et peut être contestée.",

@@ -503,3 +503,18 @@ func TestFollowBoxOnTopicPages(t *testing.T) {
 		}
 	})
 }
+
+// A standing page (charter, contact…) reads as a page of the site, not as
+// news: no publication date, no share box, no poster.
+func TestStandingPageHasNoDateNorShare(t *testing.T) {
+	ts := testserver.Start(t, testserver.Options{})
+	publicOrg(t, ts)
+	c := ts.Client(t)
+	page := c.Get("/ville-test/p/charte")
+	if page.Status != 200 {
+		t.Fatalf("standing page: %d", page.Status)
+	}
+	mustContain(t, "standing page", page.Body, "Charte de modération", "Règles.")
+	mustNotContain(t, "standing page", page.Body, "Publié le", `id="share-url"`, "/affiche")
+	mustContain(t, "news page", c.Get("/ville-test/p/inscriptions-ecole").Body, "Publié le", `id="share-url"`)
+}
