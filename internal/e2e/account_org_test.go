@@ -38,7 +38,7 @@ func TestSignupFromOrganisationPageReturnsThere(t *testing.T) {
 
 		r := c.Get("/login?next=" + url.QueryEscape(page))
 		mustStatus(t, "login from the organisation", r, 200)
-		mustContain(t, "login from the organisation", r.Body, `class="brand" href="/bellerive/"`, ">Ville de bellerive</a>",
+		mustContain(t, "login from the organisation", r.Body, `class="brand" href="/bellerive/"`, `<span class="brand-name">Ville de bellerive</span>`,
 			`href="/bellerive/actualites"`, `href="/signup?next=%2fbellerive%2fp%2ftravaux-quai"`)
 		r = c.Get("/login")
 		if strings.Contains(r.Body, "Ville de bellerive") {
@@ -50,13 +50,13 @@ func TestSignupFromOrganisationPageReturnsThere(t *testing.T) {
 		}
 
 		r = c.Get("/signup?next=" + url.QueryEscape(page))
-		mustContain(t, "sign-up from the organisation", r.Body, ">Ville de bellerive</a>", `name="next" value="/bellerive/p/travaux-quai"`)
+		mustContain(t, "sign-up from the organisation", r.Body, `<span class="brand-name">Ville de bellerive</span>`, `name="next" value="/bellerive/p/travaux-quai"`)
 		r = c.Post("/signup", form("email", "lea@example.test", "display_name", "Léa", "password", goodPassword, "next", page))
 		mustStatus(t, "sign-up", r, 303)
 		if r.Location != "/signup/sent?next="+url.QueryEscape(page) {
 			t.Fatalf("sign-up went to %q", r.Location)
 		}
-		mustContain(t, "sign-up notice", c.Get(r.Location).Body, ">Ville de bellerive</a>")
+		mustContain(t, "sign-up notice", c.Get(r.Location).Body, `<span class="brand-name">Ville de bellerive</span>`)
 
 		m := mailTo(t, ts, "lea@example.test", "Confirmez votre adresse", 1)
 		if from := headerAddress(t, m, "From"); from.Name != "Ville de bellerive" {
@@ -72,7 +72,7 @@ func TestSignupFromOrganisationPageReturnsThere(t *testing.T) {
 			t.Fatalf("verification went to %q", r.Location)
 		}
 		r = c.Get(r.Location)
-		mustContain(t, "login after verification", r.Body, "votre adresse électronique est confirmée", ">Ville de bellerive</a>")
+		mustContain(t, "login after verification", r.Body, "votre adresse électronique est confirmée", `<span class="brand-name">Ville de bellerive</span>`)
 		r = c.Post("/login", form("email", "lea@example.test", "password", goodPassword, "next", page))
 		mustStatus(t, "login", r, 303)
 		if r.Location != page {
@@ -161,7 +161,7 @@ func TestNotFoundUnderOrganisationLinksItsHome(t *testing.T) {
 		for _, path := range []string{"/bellerive/p/nulle-part", "/bellerive/pas-une-page"} {
 			r := c.Get(path)
 			mustStatus(t, path, r, 404)
-			mustContain(t, path, r.Body, `<a href="/bellerive/">Retour à l&#39;accueil</a>`, ">Ville de bellerive</a>")
+			mustContain(t, path, r.Body, `<a href="/bellerive/">Retour à l&#39;accueil</a>`, `<span class="brand-name">Ville de bellerive</span>`)
 		}
 		r := c.Get("/nulle-part/pas-une-page")
 		mustStatus(t, "unknown organisation", r, 404)
