@@ -7,6 +7,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/parvis/parvis/internal/demo"
+	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/testkit/browser"
 	"github.com/parvis/parvis/internal/testkit/testserver"
 )
@@ -15,18 +16,9 @@ import (
 // sent) and the send's confirmation step fit a 390 px phone and a desktop
 // without horizontal scrolling, on the demo's letters, with axe-core.
 func TestNewsletterPagesFitInBrowser(t *testing.T) {
-	ts := testserver.Start(t, testserver.Options{Outbox: true})
-	ctx0 := context.Background()
-	if _, err := demo.Seed(ctx0, ts.App); err != nil {
-		t.Fatal(err)
-	}
-	org, err := ts.Store.OrganisationByHandle(ctx0, "bellerive")
-	if err != nil {
-		t.Fatal(err)
-	}
-	letters, err := ts.Store.NewslettersOf(ctx0, org.ID, false)
-	if err != nil || len(letters) < 2 {
-		t.Fatalf("demo letters: %d %v", len(letters), err)
+	ts, letters := demoLetters(t, false)
+	if len(letters) < 2 {
+		t.Fatalf("demo letters: %d, want the sent one and the scheduled one", len(letters))
 	}
 	ctx := browser.New(t)
 	browserSignIn(t, ctx, ts, "admin@bellerive.example")
@@ -52,4 +44,24 @@ func TestNewsletterPagesFitInBrowser(t *testing.T) {
 			}
 		}
 	}
+}
+
+// demoLetters starts a server with the demo's data and returns Bellerive's
+// newsletters (sentOnly: those sent or sending), at least one.
+func demoLetters(t *testing.T, sentOnly bool) (*testserver.TS, []model.Newsletter) {
+	t.Helper()
+	ts := testserver.Start(t, testserver.Options{Outbox: true})
+	ctx := context.Background()
+	if _, err := demo.Seed(ctx, ts.App); err != nil {
+		t.Fatal(err)
+	}
+	org, err := ts.Store.OrganisationByHandle(ctx, "bellerive")
+	if err != nil {
+		t.Fatal(err)
+	}
+	letters, err := ts.Store.NewslettersOf(ctx, org.ID, sentOnly)
+	if err != nil || len(letters) == 0 {
+		t.Fatalf("demo letters: %d %v", len(letters), err)
+	}
+	return ts, letters
 }

@@ -56,15 +56,16 @@ func TestPublishNowAlert(t *testing.T) {
 			t.Fatalf("the manager's new alert does not offer « Publier maintenant » (%d)", r.Status)
 		}
 		id = newDraftID(t, manager, "bellerive", "alert")
-		// Not ready (no summary): nothing saved, the form comes back with why.
+		// Not ready (no summary): kept as a draft, not published; the form
+		// comes back with why.
 		bad := alertForm(id, "Coupure d'eau rue Haute")
 		bad.Set("summary", "")
 		bad.Set("op", "publish_now")
 		if r := postMultipart(t, ts, manager, "/admin/bellerive/publications", bad); r.Status != 422 || !has(r, "Coupure d'eau rue Haute") {
 			t.Fatalf("not ready « publier maintenant » = %d", r.Status)
 		}
-		if _, err := ts.Store.PublicationByID(context.Background(), org.ID, id); !errors.Is(err, model.ErrNotFound) {
-			t.Fatalf("an alert not ready was saved: %v", err)
+		if p := stateOf(t, ts, org.ID, id); p.State != model.StateDraft {
+			t.Fatalf("an alert not ready: %s, want a draft", p.State)
 		}
 		form = alertForm(id, "Coupure d'eau rue Haute")
 		form.Set("op", "publish_now")
@@ -206,6 +207,18 @@ func TestValidationTellsWhoIsNext(t *testing.T) {
 		}
 		if p := stateOf(t, ts, org.ID, id); p.State != model.StateApproved {
 			t.Fatalf("state = %s", p.State)
+		}
+		// A change after approval sends it back to review: the validators
+		// are told again.
+		form.Set("body", "La chaussée sera refaite de nuit.")
+		form.Set("op", "save")
+		mustStatus(t, "change after approval", postMultipart(t, ts, manager, "/admin/bellerive/publications", form), 303)
+		if p := stateOf(t, ts, org.ID, id); p.State != model.StateSubmitted {
+			t.Fatalf("after a change: %s", p.State)
+		}
+		ts.WaitJobsIdle(t)
+		if n := ts.Mail.Count("maire@bellerive.test"); n != 2 {
+			t.Errorf("the validator received %d e-mails, want 2 (submitted, submitted again)", n)
 		}
 	})
 }

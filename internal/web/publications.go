@@ -494,11 +494,20 @@ func (h *Handler) pubPost(w http.ResponseWriter, r *http.Request) error {
 	// Save when the editor's fields were sent (validators send only a comment).
 	if _, editing := f.Values["title"]; editing {
 		// "Publier maintenant" saves and publishes in one transaction
-		// (events are saved by their own use case, then published below).
-		publish := (op == "publish_now" || op == "publish") && model.PubKind(f.Value("kind")) != model.KindEvent
+		// (events are saved by their own use case: not offered for them).
+		publish := op == "publish_now" && model.PubKind(f.Value("kind")) != model.KindEvent
 		res, err := h.saveFromForm(r, f, publish)
 		var notReady *publishing.NotReadyError
-		if errors.As(err, &notReady) { // nothing saved: the form as typed, and why
+		if errors.As(err, &notReady) {
+			// Not ready to go out: kept as a draft, as "Publier" on an
+			// existing item does, so nothing typed is lost; the form says why.
+			if res, err = h.savePublication(ctx, acct.ID, org.ID, f); err == nil {
+				cur = &res.Publication
+				f.Values.Set("id", cur.ID)
+			}
+			if err != nil && !f.Absorb(err) {
+				return err
+			}
 			f.Absorb(notReady.Fields)
 			f.General = "pub.error.not_ready"
 			return h.renderPub(w, r, http.StatusUnprocessableEntity, cur, f, false)

@@ -281,6 +281,11 @@ func (s *Service) update(ctx context.Context, tx *store.Tx, actorID string, cur,
 			if err := s.Move(ctx, tx, actorID, cur, model.StateSubmitted, "", nil); err != nil {
 				return res, err
 			}
+			// Submitted again: the validators are told, as for a submission.
+			cur.Title = p.Title
+			if err := s.notifyStep(ctx, tx, actorID, cur, ActSubmit, "", true); err != nil {
+				return res, err
+			}
 			res.BackToReview = true
 		}
 	}
