@@ -499,18 +499,7 @@ func (h *Handler) pubPost(w http.ResponseWriter, r *http.Request) error {
 		res, err := h.saveFromForm(r, f, publish)
 		var notReady *publishing.NotReadyError
 		if errors.As(err, &notReady) {
-			// Not ready to go out: kept as a draft, as "Publier" on an
-			// existing item does, so nothing typed is lost; the form says why.
-			if res, err = h.savePublication(ctx, acct.ID, org.ID, f); err == nil {
-				cur = &res.Publication
-				f.Values.Set("id", cur.ID)
-			}
-			if err != nil && !f.Absorb(err) {
-				return err
-			}
-			f.Absorb(notReady.Fields)
-			f.General = "pub.error.not_ready"
-			return h.renderPub(w, r, http.StatusUnprocessableEntity, cur, f, false)
+			return h.keepNotReady(w, r, f, cur, notReady)
 		}
 		if f.Absorb(err) {
 			f.General = "pub.error.not_saved"
@@ -564,6 +553,25 @@ func (h *Handler) pubPost(w http.ResponseWriter, r *http.Request) error {
 	h.flash(w, "pub.flash."+op)
 	redirect(w, r, "/admin/"+org.Handle+"/publications/"+p.ID)
 	return nil
+}
+
+// keepNotReady answers a "Publier maintenant" whose content is not ready
+// to go out: it is kept as a draft, as "Publier" on an existing item does,
+// so nothing typed is lost, and the form says what to fix.
+func (h *Handler) keepNotReady(w http.ResponseWriter, r *http.Request, f *Form, cur *model.Publication, notReady *publishing.NotReadyError) error {
+	ctx := r.Context()
+	org, _ := orgFrom(ctx)
+	acct, _ := accountFrom(ctx)
+	res, err := h.savePublication(ctx, acct.ID, org.ID, f)
+	if err == nil {
+		cur = &res.Publication
+		f.Values.Set("id", cur.ID)
+	} else if !f.Absorb(err) {
+		return err
+	}
+	f.Absorb(notReady.Fields)
+	f.General = "pub.error.not_ready"
+	return h.renderPub(w, r, http.StatusUnprocessableEntity, cur, f, false)
 }
 
 // withContent completes a form that carried only workflow fields (a
