@@ -147,7 +147,9 @@ func main() {
 	}
 	began := time.Now()
 	close(start)
-	if err := seeded.app.Mailing.SendNewsletter(context.Background(), seeded.managerID, seeded.org, seeded.newsletterID, nil); err != nil {
+	letter := must(seeded.store.NewsletterByID(context.Background(), seeded.org.ID, seeded.newsletterID))
+	audience := must(seeded.app.Mailing.NewsletterAudience(context.Background(), letter)) // confirmed as counted
+	if err := seeded.app.Mailing.SendNewsletter(context.Background(), seeded.managerID, seeded.org, seeded.newsletterID, nil, audience); err != nil {
 		fatal(err)
 	}
 	seeded.mailingID = must(seeded.store.NewsletterByID(context.Background(), seeded.org.ID, seeded.newsletterID)).MailingID

@@ -314,7 +314,11 @@ func seed(dir, dbURL string) model.Organisation {
 		log.Fatal(err)
 	}
 	t := time.Now()
-	if err := srv.App.Mailing.SendNewsletter(ctx, com.ID, org, nl.ID, nil); err != nil {
+	audience, err := srv.App.Mailing.NewsletterAudience(ctx, nl) // confirmed as counted
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := srv.App.Mailing.SendNewsletter(ctx, com.ID, org, nl.ID, nil, audience); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Printf("seeded %d subscribers in %.1fs; newsletter list drawn in %.2fs\n", *n, seeded.Sub(start).Seconds(), time.Since(t).Seconds())

@@ -160,7 +160,12 @@ func seedSubscriptions(ctx context.Context, a *app.App, org model.Organisation) 
 	if err != nil {
 		return err
 	}
-	return a.Mailing.SendNewsletter(ctx, cm.ID, org, upcoming.ID, &at)
+	// The demo's communication manager has seen the audience and confirms it.
+	count, err := a.Mailing.NewsletterAudience(ctx, upcoming)
+	if err != nil {
+		return err
+	}
+	return a.Mailing.SendNewsletter(ctx, cm.ID, org, upcoming.ID, &at, count)
 }
 
 var hrefRE = regexp.MustCompile(`href="(https?://[^"]+)"`)

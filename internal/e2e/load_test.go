@@ -189,7 +189,11 @@ func TestBusySaturday(t *testing.T) {
 		health := sampleHealth(t, A)
 		began := time.Now()
 		close(start)
-		if err := A.App.Mailing.SendNewsletter(ctx, com.ID, org, nl.ID, nil); err != nil {
+		audience, err := A.App.Mailing.NewsletterAudience(ctx, nl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := A.App.Mailing.SendNewsletter(ctx, com.ID, org, nl.ID, nil, audience); err != nil {
 			t.Fatal(err)
 		}
 		wg.Wait()

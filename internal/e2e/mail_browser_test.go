@@ -1,35 +1,20 @@
 package e2e
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
-	"github.com/parvis/parvis/internal/demo"
 	"github.com/parvis/parvis/internal/testkit/browser"
-	"github.com/parvis/parvis/internal/testkit/testserver"
 )
 
 // The staff pages that show aggregate click counts, on the demo's data, in
 // Chromium with axe-core: the sent letter's page and the figures page with
 // the click-count setting.
 func TestMailClickPagesInBrowser(t *testing.T) {
-	ts := testserver.Start(t, testserver.Options{Outbox: true})
-	ctx0 := context.Background()
-	if _, err := demo.Seed(ctx0, ts.App); err != nil {
-		t.Fatal(err)
-	}
-	org, err := ts.Store.OrganisationByHandle(ctx0, "bellerive")
-	if err != nil {
-		t.Fatal(err)
-	}
-	letters, err := ts.Store.NewslettersOf(ctx0, org.ID, true)
-	if err != nil || len(letters) == 0 {
-		t.Fatalf("demo letters: %d %v", len(letters), err)
-	}
+	ts, letters := demoLetters(t, true)
 	ctx := browser.New(t)
 	_, secret := ts.Session(t, "admin@bellerive.example")
 	if _, err := chromedp.Call(ctx, network.SetCookie, network.SetCookieParams{Name: "parvis_session", Value: secret, URL: ts.URL}); err != nil {

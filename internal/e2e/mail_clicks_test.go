@@ -35,7 +35,7 @@ func sendLetter(t *testing.T, ts *testserver.TS, c *testserver.Client, subject, 
 	r := c.Post("/admin/bellerive/newsletters", url.Values{"subject": {subject}, "body": {body}})
 	mustStatus(t, "create letter", r, 303)
 	page := r.Location
-	mustStatus(t, "send letter", c.Post(page+"/send", url.Values{"when": {"now"}}), 303)
+	mustStatus(t, "send letter", confirmSend(t, c, page), 303)
 	waitMailing(t, ts, page[strings.LastIndex(page, "/")+1:])
 	return page
 }

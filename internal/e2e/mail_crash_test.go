@@ -278,7 +278,11 @@ func seedNewsletter(t *testing.T, data, database string, total, perSec int) stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Mailing.SendNewsletter(ctx, cm.ID, org, n.ID, nil); err != nil {
+	count, err := a.Mailing.NewsletterAudience(ctx, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Mailing.SendNewsletter(ctx, cm.ID, org, n.ID, nil, count); err != nil {
 		t.Fatal(err)
 	}
 	n, err = srv.Store.NewsletterByID(ctx, org.ID, n.ID)

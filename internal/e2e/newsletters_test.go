@@ -65,7 +65,7 @@ func TestNewsletterFromStaffArea(t *testing.T) {
 		}
 		ts.Mail.Wait(t, "karim@bellerive.test", "[TEST] La lettre de Bellerive", 10*time.Second)
 
-		if r = c.Post(page+"/send", url.Values{"when": {"now"}}); r.Status != 303 {
+		if r = confirmSend(t, c, page); r.Status != 303 {
 			t.Fatalf("send = %d", r.Status)
 		}
 		deadline := time.Now().Add(20 * time.Second)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,7 @@ func (h *Handler) newsletterRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/{org}/newsletters/{id}", h.staff(policy.NewsletterEdit, h.newsletter))
 	mux.Handle("POST /admin/{org}/newsletters/{id}", h.staff(policy.NewsletterEdit, h.updateNewsletter))
 	mux.Handle("POST /admin/{org}/newsletters/{id}/test", h.staff(policy.NewsletterSend, h.testNewsletter))
+	mux.Handle("GET /admin/{org}/newsletters/{id}/send", h.staff(policy.NewsletterSend, h.confirmSend))
 	mux.Handle("POST /admin/{org}/newsletters/{id}/send", h.staff(policy.NewsletterSend, h.sendNewsletter))
 	mux.Handle("POST /admin/{org}/newsletters/{id}/unschedule", h.staff(policy.NewsletterSend, h.unscheduleNewsletter))
 	mux.Handle("POST /admin/{org}/newsletters/{id}/state", h.staff(policy.NewsletterSend, h.mailingState))
@@ -205,6 +207,31 @@ func (h *Handler) testNewsletter(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// sendWhen reads the send form's when and at (Europe/Paris): nil for now.
+// Nothing is chosen in advance: a send is always a decision.
+func (h *Handler) sendWhen(f *Form, when, at string) *time.Time {
+	switch when {
+	case "now":
+		return nil
+	case "later":
+		t, err := time.ParseInLocation("2006-01-02T15:04", at, paris)
+		if err != nil {
+			f.Set("at", "newsletters.error.bad_time")
+		} else if t = t.UTC(); !t.After(h.app.Now()) {
+			f.Set("at", "newsletters.error.past_time")
+		} else {
+			return &t
+		}
+	default:
+		f.Set("when", "newsletters.error.when_required")
+	}
+	return nil
+}
+
+// sendNewsletter sends or schedules a newsletter. A send to more than one
+// person goes out only with the confirmation step's field (confirm: the
+// number of recipients shown); without it, or when the audience changed
+// since, nothing is sent and the person is taken to that step.
 func (h *Handler) sendNewsletter(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
@@ -213,31 +240,27 @@ func (h *Handler) sendNewsletter(w http.ResponseWriter, r *http.Request) error {
 	}
 	id := r.PathValue("id")
 	f := newForm(r)
-	var at *time.Time
-	if r.PostFormValue("when") == "later" {
-		t, err := time.ParseInLocation("2006-01-02T15:04", r.PostFormValue("at"), paris)
-		if err != nil {
-			f.Set("at", "newsletters.error.bad_time")
-		} else if t = t.UTC(); !t.After(h.app.Now()) {
-			f.Set("at", "newsletters.error.past_time")
-		} else {
-			at = &t
-		}
-	}
+	when, atText := r.PostFormValue("when"), r.PostFormValue("at")
+	at := h.sendWhen(f, when, atText)
+	confirmed, _ := strconv.Atoi(r.PostFormValue("confirm"))
 	var err error
 	if !f.HasErrors() {
-		err = h.app.Mailing.SendNewsletter(r.Context(), acct.ID, org, id, at)
+		err = h.app.Mailing.SendNewsletter(r.Context(), acct.ID, org, id, at, confirmed)
+	}
+	var unconfirmed *mailing.ConfirmError
+	if errors.As(err, &unconfirmed) {
+		q := url.Values{"when": {when}}
+		if when == "later" {
+			q.Set("at", atText)
+		}
+		if confirmed != 0 { // confirmed for another audience: it changed
+			q.Set("changed", "1")
+		}
+		redirect(w, r, "/admin/"+org.Handle+"/newsletters/"+id+"/send?"+q.Encode())
+		return nil
 	}
 	if f.HasErrors() || f.Absorb(err) {
-		n, nerr := h.app.Mailing.Newsletter(r.Context(), acct.ID, org.ID, id)
-		if nerr != nil {
-			return nerr
-		}
-		full := newsletterForm(n)
-		full.Errors = f.Errors
-		full.Values.Set("when", r.PostFormValue("when"))
-		full.Values.Set("at", r.PostFormValue("at"))
-		return h.renderNewsletter(w, r, http.StatusUnprocessableEntity, n.ID, full)
+		return h.newsletterAgain(w, r, id, f, when, atText)
 	}
 	if err != nil {
 		return err
@@ -248,6 +271,60 @@ func (h *Handler) sendNewsletter(w http.ResponseWriter, r *http.Request) error {
 		h.flash(w, "newsletters.sending")
 	}
 	redirect(w, r, "/admin/"+org.Handle+"/newsletters/"+id)
+	return nil
+}
+
+// newsletterAgain shows newsletter id again with f's errors and the send
+// choices as made.
+func (h *Handler) newsletterAgain(w http.ResponseWriter, r *http.Request, id string, f *Form, when, at string) error {
+	org, _ := orgFrom(r.Context())
+	acct, _ := accountFrom(r.Context())
+	n, err := h.app.Mailing.Newsletter(r.Context(), acct.ID, org.ID, id)
+	if err != nil {
+		return err
+	}
+	full := newsletterForm(n)
+	full.Errors = f.Errors
+	full.Values.Set("when", when)
+	full.Values.Set("at", at)
+	return h.renderNewsletter(w, r, http.StatusUnprocessableEntity, n.ID, full)
+}
+
+// sendConfirmData is the confirmation step of a send.
+type sendConfirmData struct {
+	N        model.Newsletter
+	Count    int
+	When, At string
+	AtTime   *time.Time
+	Changed  bool
+}
+
+// confirmSend is the confirmation step (GET, changes nothing): who the
+// letter goes to and when, with the button that sends.
+func (h *Handler) confirmSend(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	acct, _ := accountFrom(r.Context())
+	id := r.PathValue("id")
+	q := r.URL.Query()
+	f := emptyForm()
+	d := sendConfirmData{When: q.Get("when"), At: q.Get("at"), Changed: q.Get("changed") != ""}
+	d.AtTime = h.sendWhen(f, d.When, d.At)
+	file, err := h.app.Mailing.NewsletterFile(r.Context(), acct.ID, org, id)
+	if err != nil {
+		return err
+	}
+	d.N, d.Count = file.N, file.Audience
+	if d.N.State != model.NewsletterDraft && d.N.State != model.NewsletterScheduled {
+		f.Set("send", "newsletters.error.already_sent")
+	} else if d.Count == 0 {
+		f.Set("audience", "newsletters.error.empty_audience")
+	}
+	if f.HasErrors() {
+		return h.newsletterAgain(w, r, id, f, d.When, d.At)
+	}
+	v := h.view(r, "newsletters.confirm.title", d)
+	v.NoIndex = true
+	h.render(w, r, http.StatusOK, "admin/newsletter-confirm", v)
 	return nil
 }
 

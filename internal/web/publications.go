@@ -167,6 +167,13 @@ type pubPageData struct {
 	Contracts   []string
 	Times       []string
 	Event       *eventEditor // events only (events.go)
+	// PublishNow offers "Publier maintenant" on a new publication: the
+	// person may publish alone and its kind needs no approval.
+	PublishNow bool
+	// Next says what happens next and who can do it (a catalogue key
+	// and the names, "" when there is nothing to wait for).
+	Next    string
+	NextWho string
 }
 
 type historyRow struct {
@@ -306,6 +313,12 @@ func (h *Handler) renderPub(w http.ResponseWriter, r *http.Request, status int, 
 		return err
 	}
 	d.Required, d.Topics, d.Neighbours, d.Image = choices.Required, choices.Topics, choices.Neighbours, choices.Image
+	if p != nil {
+		if err := h.nextStep(r, &d, *p); err != nil {
+			return err
+		}
+	}
+	d.PublishNow = p == nil && d.CanEdit && !d.Required && kind != model.KindEvent && may(m, policy.PublicationPublish)
 	if d.Event, err = h.eventEditor(ctx, org, kind, p); err != nil { // events.go
 		return err
 	}
@@ -381,7 +394,27 @@ func readUpload(r *http.Request, field string, limit int64) (string, []byte, err
 
 // saveFromForm uploads the chosen files and saves the editor's content. Upload
 // problems are put on f; the text is saved regardless, so nothing typed is lost.
-func (h *Handler) saveFromForm(r *http.Request, f *Form) (model.SaveResult, error) {
+// With publish (the editor's "Publier maintenant"), the content is saved and
+// published in one transaction, unless an upload was refused (then it is
+// only saved, and the person sees why).
+func (h *Handler) saveFromForm(r *http.Request, f *Form, publish bool) (model.SaveResult, error) {
+	ctx := r.Context()
+	org, _ := orgFrom(ctx)
+	acct, _ := accountFrom(ctx)
+	if err := h.uploadFiles(r, f); err != nil {
+		return model.SaveResult{}, err
+	}
+	if publish && !f.HasErrors() {
+		return h.app.Publishing.SaveAndPublish(ctx, acct.ID, org.ID, inputOf(f))
+	}
+	return h.savePublication(ctx, acct.ID, org.ID, f) // events.go: events have more fields
+}
+
+// uploadFiles stores the image and the PDF chosen in the editor as media
+// and puts them on f: the image's id in image_id (a hidden field or the
+// selected choice when the form is shown again, so that a preview keeps a
+// freshly chosen image), the PDF as a link at the end of the body.
+func (h *Handler) uploadFiles(r *http.Request, f *Form) error {
 	ctx := r.Context()
 	org, _ := orgFrom(ctx)
 	acct, _ := accountFrom(ctx)
@@ -392,7 +425,7 @@ func (h *Handler) saveFromForm(r *http.Request, f *Form) (model.SaveResult, erro
 		f.Values.Del("image_alt")
 	})
 	if err != nil {
-		return model.SaveResult{}, err
+		return err
 	}
 	err = uploadInto(r, f, "attachment_file", media.MaxPDFBytes, func(name string, data []byte) (model.Media, error) {
 		return h.app.Publishing.UploadPDF(ctx, acct.ID, org.ID, name, data, f.Value("attachment_title"))
@@ -403,10 +436,7 @@ func (h *Handler) saveFromForm(r *http.Request, f *Form) (model.SaveResult, erro
 		f.Values.Set("body", strings.TrimLeft(body+"\n\n"+link, "\n"))
 		f.Values.Del("attachment_title")
 	})
-	if err != nil {
-		return model.SaveResult{}, err
-	}
-	return h.savePublication(ctx, acct.ID, org.ID, f) // events.go: events have more fields
+	return err
 }
 
 // uploadInto stores the file chosen in field (if any) with up; a refusal
@@ -455,11 +485,22 @@ func (h *Handler) pubPost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if op == "preview" {
+		// Files chosen are stored now, or the preview would drop them.
+		if err := h.uploadFiles(r, f); err != nil {
+			return err
+		}
 		return h.renderPub(w, r, http.StatusOK, cur, f, true)
 	}
 	// Save when the editor's fields were sent (validators send only a comment).
 	if _, editing := f.Values["title"]; editing {
-		res, err := h.saveFromForm(r, f)
+		// "Publier maintenant" saves and publishes in one transaction
+		// (events are saved by their own use case: not offered for them).
+		publish := op == "publish_now" && model.PubKind(f.Value("kind")) != model.KindEvent
+		res, err := h.saveFromForm(r, f, publish)
+		var notReady *publishing.NotReadyError
+		if errors.As(err, &notReady) {
+			return h.keepNotReady(w, r, f, cur, notReady)
+		}
 		if f.Absorb(err) {
 			f.General = "pub.error.not_saved"
 			return h.renderPub(w, r, http.StatusUnprocessableEntity, cur, f, false)
@@ -472,6 +513,11 @@ func (h *Handler) pubPost(w http.ResponseWriter, r *http.Request) error {
 		if f.HasErrors() { // an upload was refused; the text is saved
 			f.General = "pub.error.upload_refused"
 			return h.renderPub(w, r, http.StatusUnprocessableEntity, cur, f, false)
+		}
+		if publish {
+			h.flash(w, "pub.flash.publish_now")
+			redirect(w, r, "/admin/"+org.Handle+"/publications/"+cur.ID)
+			return nil
 		}
 		if op == "save" || op == "" {
 			if res.BackToReview {
@@ -507,6 +553,25 @@ func (h *Handler) pubPost(w http.ResponseWriter, r *http.Request) error {
 	h.flash(w, "pub.flash."+op)
 	redirect(w, r, "/admin/"+org.Handle+"/publications/"+p.ID)
 	return nil
+}
+
+// keepNotReady answers a "Publier maintenant" whose content is not ready
+// to go out: it is kept as a draft, as "Publier" on an existing item does,
+// so nothing typed is lost, and the form says what to fix.
+func (h *Handler) keepNotReady(w http.ResponseWriter, r *http.Request, f *Form, cur *model.Publication, notReady *publishing.NotReadyError) error {
+	ctx := r.Context()
+	org, _ := orgFrom(ctx)
+	acct, _ := accountFrom(ctx)
+	res, err := h.savePublication(ctx, acct.ID, org.ID, f)
+	if err == nil {
+		cur = &res.Publication
+		f.Values.Set("id", cur.ID)
+	} else if !f.Absorb(err) {
+		return err
+	}
+	f.Absorb(notReady.Fields)
+	f.General = "pub.error.not_ready"
+	return h.renderPub(w, r, http.StatusUnprocessableEntity, cur, f, false)
 }
 
 // withContent completes a form that carried only workflow fields (a

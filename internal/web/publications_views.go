@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/textdiff"
@@ -274,5 +275,45 @@ func (h *Handler) pubSettingsPost(w http.ResponseWriter, r *http.Request) error 
 	}
 	h.flash(w, "pub.flash.settings")
 	redirect(w, r, "/admin/"+org.Handle+"/publishing-settings")
+	return nil
+}
+
+// nextStep says on d what p waits for and who, by the policy, can take
+// that step: the validators (not its author when validation is required:
+// four eyes) for a submitted publication, those who may publish for an
+// approved one.
+func (h *Handler) nextStep(r *http.Request, d *pubPageData, p model.Publication) error {
+	var who func(model.StaffMember) bool
+	switch p.State {
+	case model.StateSubmitted:
+		d.Next = "pub.next.submitted"
+		who = func(s model.StaffMember) bool {
+			return policy.RoleMay(s.Role, policy.PublicationValidate) && !(d.Required && s.AccountID == p.AuthorID)
+		}
+	case model.StateApproved:
+		d.Next = "pub.next.approved"
+		who = func(s model.StaffMember) bool { return policy.RoleMay(s.Role, policy.PublicationPublish) }
+	case model.StateDraft, model.StateUnpublished:
+		if d.Required {
+			d.Next = "pub.next.draft_required"
+		}
+		return nil
+	default:
+		return nil
+	}
+	_, staff, err := h.staffNames(r)
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, s := range staff {
+		if who(s) {
+			names = append(names, s.DisplayName)
+		}
+	}
+	if len(names) == 0 && p.State == model.StateSubmitted {
+		d.Next = "pub.next.submitted_nobody"
+	}
+	d.NextWho = strings.Join(names, ", ")
 	return nil
 }

@@ -279,9 +279,21 @@ func (s *Service) SendNewsletterTest(ctx context.Context, acct model.Account, or
 	})
 }
 
-// SendNewsletter sends now (at nil or past) or schedules. An empty audience
-// is refused with a field error.
-func (s *Service) SendNewsletter(ctx context.Context, actorID string, org model.Organisation, id string, at *time.Time) error {
+// ConfirmError refuses a send to more than one person that was not
+// confirmed for its audience as it stands: nothing was sent or scheduled.
+// Count is the audience to show on the confirmation step.
+type ConfirmError struct{ Count int }
+
+func (e *ConfirmError) Error() string {
+	return "newsletter send not confirmed for " + strconv.Itoa(e.Count) + " recipients"
+}
+
+// SendNewsletter sends now (at nil or past) or schedules. confirmed is the
+// number of recipients the person was shown and agreed to: a send to more
+// than one person goes out only when it is today's audience (else
+// *ConfirmError, and nothing happens). An empty audience is refused with a
+// field error.
+func (s *Service) SendNewsletter(ctx context.Context, actorID string, org model.Organisation, id string, at *time.Time, confirmed int) error {
 	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, org.ID, policy.NewsletterSend); err != nil {
 		return err
 	}
@@ -298,6 +310,9 @@ func (s *Service) SendNewsletter(ctx context.Context, actorID string, org model.
 	}
 	if count == 0 {
 		return &model.FieldError{Field: "audience", Code: "newsletters.error.empty_audience"}
+	}
+	if count > 1 && confirmed != count {
+		return &ConfirmError{Count: count}
 	}
 	now := s.Now()
 	if at != nil && at.After(now) {

@@ -37,7 +37,11 @@ type NewsletterFile struct {
 	Hoods    []model.Neighbourhood
 	Preview  RenderedNewsletter
 	Audience int
-	Mailing  *model.Mailing
+	// AsSent: the letter has gone out, and Preview is the letter as sent
+	// (the HTML frozen at send time, the mailing's text), not a new
+	// rendering with today's publications.
+	AsSent  bool
+	Mailing *model.Mailing
 	// Clicks are the letter's links and their clicks, when the
 	// organisation counts them (aggregate only).
 	Clicks []model.ClickCount
@@ -63,9 +67,6 @@ func (s *Service) NewsletterFile(ctx context.Context, actorID string, org model.
 	if f.N, err = s.Store.NewsletterByID(ctx, org.ID, id); err != nil {
 		return f, err
 	}
-	if f.Preview, err = s.RenderNewsletter(ctx, org, f.N); err != nil {
-		return f, err
-	}
 	if f.Audience, err = s.NewsletterAudience(ctx, f.N); err != nil {
 		return f, err
 	}
@@ -78,8 +79,15 @@ func (s *Service) NewsletterFile(ctx context.Context, actorID string, org model.
 		if f.Clicks, err = s.Store.ClickCounts(ctx, m.ID); err != nil {
 			return f, err
 		}
+		if f.N.HTMLArchive != "" {
+			f.AsSent = true
+			f.Preview = RenderedNewsletter{BodyHTML: f.N.HTMLArchive, BodyText: m.Text, Subject: m.Subject,
+				MailText: m.Text, MailHTML: m.HTML}
+			return f, nil
+		}
 	}
-	return f, nil
+	f.Preview, err = s.RenderNewsletter(ctx, org, f.N)
+	return f, err
 }
 
 // NewsletterMailing returns the mailing of newsletter id (not found before

@@ -281,6 +281,11 @@ func (s *Service) update(ctx context.Context, tx *store.Tx, actorID string, cur,
 			if err := s.Move(ctx, tx, actorID, cur, model.StateSubmitted, "", nil); err != nil {
 				return res, err
 			}
+			// Submitted again: the validators are told, as for a submission.
+			cur.Title = p.Title
+			if err := s.notifyStep(ctx, tx, actorID, cur, ActSubmit, "", true); err != nil {
+				return res, err
+			}
 			res.BackToReview = true
 		}
 	}
@@ -508,79 +513,125 @@ func (s *Service) Transition(ctx context.Context, actorID, orgID, pubID string, 
 		}
 	}
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
-		// Which transition each role may make is allowed's, below.
-		m, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.PublicationView)
-		if err != nil {
-			return err
-		}
-		p, err := tx.PublicationForUpdate(ctx, orgID, pubID)
-		if err != nil {
-			return err
-		}
-		required, err := tx.ValidationRequired(ctx, orgID, p.Kind)
-		if err != nil {
-			return err
-		}
-		to, err := allowed(in.Action, m, p, required)
-		if err != nil {
-			return err
-		}
-		v := &model.ValidationError{}
-		if core.TooLong(in.Comment, model.MaxComment) {
-			v.Add("comment", "pub.error.comment_long")
-		}
-		if in.Action == ActSendBack && in.Comment == "" {
-			v.Add("comment", "pub.error.comment_required")
-		}
-		var at *time.Time
-		if in.Action == ActSchedule {
-			when, ok := dates.ParseLocal(in.When)
-			switch {
-			case strings.TrimSpace(in.When) == "":
-				v.Add("when", "pub.error.when_required")
-			case !ok:
-				v.Add("when", "pub.error.datetime")
-			case !when.After(now):
-				v.Add("when", "pub.error.when_past")
-			default:
-				at = &when
-			}
-		}
-		if err := v.Err(); err != nil {
-			return err
-		}
-		switch to {
-		case model.StateSubmitted, model.StateApproved, model.StatePublished, model.StateScheduled:
-			r := markdown.Result{}
-			if pre != nil && pre.Src == p.BodyMD {
-				r = pre.Result
-			} else if r, err = core.RenderBody(p.BodyMD, nil); err != nil {
-				return err
-			}
-			check := now
-			if at != nil {
-				check = *at // an alert or offer must still be current when it goes out
-			}
-			if v := readiness(p, r, check); v.Err() != nil {
-				return &NotReadyError{Fields: v}
-			}
-		}
-		if err := s.Move(ctx, tx, actorID, p, to, in.Comment, at); err != nil {
-			return err
-		}
-		if to == model.StateScheduled {
-			// Committed with the state change, so it survives a restart; the
-			// worker checks the time still matches (rescheduling is harmless).
-			err := s.Jobs.Enqueue(ctx, tx, jobs.PublishScheduledArgs{OrgID: orgID, PublicationID: p.ID, At: *at},
-				&river.InsertOpts{ScheduledAt: *at})
-			if err != nil {
-				return err
-			}
-		}
-		out, err = tx.PublicationByID(ctx, orgID, pubID)
+		var err error
+		out, err = s.transitionInTx(ctx, tx, actorID, orgID, pubID, in, pre, now)
 		return err
 	})
 	return out, err
+}
+
+// transitionInTx is Transition inside tx, with the body rendered by pre
+// (nil, or another source: rendered here).
+func (s *Service) transitionInTx(ctx context.Context, tx *store.Tx, actorID, orgID, pubID string, in TransitionInput,
+	pre *markdown.Rendered, now time.Time) (model.Publication, error) {
+	// Which transition each role may make is allowed's, below.
+	m, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.PublicationView)
+	if err != nil {
+		return model.Publication{}, err
+	}
+	p, err := tx.PublicationForUpdate(ctx, orgID, pubID)
+	if err != nil {
+		return model.Publication{}, err
+	}
+	required, err := tx.ValidationRequired(ctx, orgID, p.Kind)
+	if err != nil {
+		return model.Publication{}, err
+	}
+	to, err := allowed(in.Action, m, p, required)
+	if err != nil {
+		return model.Publication{}, err
+	}
+	at, err := checkTransition(in, now)
+	if err != nil {
+		return model.Publication{}, err
+	}
+	switch to {
+	case model.StateSubmitted, model.StateApproved, model.StatePublished, model.StateScheduled:
+		r := markdown.Result{}
+		if pre != nil && pre.Src == p.BodyMD {
+			r = pre.Result
+		} else if r, err = core.RenderBody(p.BodyMD, nil); err != nil {
+			return model.Publication{}, err
+		}
+		check := now
+		if at != nil {
+			check = *at // an alert or offer must still be current when it goes out
+		}
+		if v := readiness(p, r, check); v.Err() != nil {
+			return model.Publication{}, &NotReadyError{Fields: v}
+		}
+	}
+	if err := s.Move(ctx, tx, actorID, p, to, in.Comment, at); err != nil {
+		return model.Publication{}, err
+	}
+	if to == model.StateScheduled {
+		// Committed with the state change, so it survives a restart; the
+		// worker checks the time still matches (rescheduling is harmless).
+		err := s.Jobs.Enqueue(ctx, tx, jobs.PublishScheduledArgs{OrgID: orgID, PublicationID: p.ID, At: *at},
+			&river.InsertOpts{ScheduledAt: *at})
+		if err != nil {
+			return model.Publication{}, err
+		}
+	}
+	// Whoever takes the next step hears of it in the same transaction.
+	if err := s.notifyStep(ctx, tx, actorID, p, in.Action, in.Comment, required); err != nil {
+		return model.Publication{}, err
+	}
+	return tx.PublicationByID(ctx, orgID, pubID)
+}
+
+// checkTransition checks a request's comment and, for ActSchedule, its
+// time (returned).
+func checkTransition(in TransitionInput, now time.Time) (*time.Time, error) {
+	v := &model.ValidationError{}
+	if core.TooLong(in.Comment, model.MaxComment) {
+		v.Add("comment", "pub.error.comment_long")
+	}
+	if in.Action == ActSendBack && in.Comment == "" {
+		v.Add("comment", "pub.error.comment_required")
+	}
+	var at *time.Time
+	if in.Action == ActSchedule {
+		when, ok := dates.ParseLocal(in.When)
+		switch {
+		case strings.TrimSpace(in.When) == "":
+			v.Add("when", "pub.error.when_required")
+		case !ok:
+			v.Add("when", "pub.error.datetime")
+		case !when.After(now):
+			v.Add("when", "pub.error.when_past")
+		default:
+			at = &when
+		}
+	}
+	return at, v.Err()
+}
+
+// SaveAndPublish is the editor's "Publier maintenant": it saves in and
+// publishes it in one transaction, for whom the policy lets publish alone
+// (publication.publish) and when the kind needs no approval first (or the
+// publication is approved). Refused, nothing is saved. Events are saved
+// by their own use case and are not published this way.
+func (s *Service) SaveAndPublish(ctx context.Context, actorID, orgID string, in model.PubInput) (model.SaveResult, error) {
+	var res model.SaveResult
+	pre, err := s.Prerender(ctx, orgID, in)
+	if err != nil {
+		return res, err
+	}
+	now := s.Now()
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+		// Refused before anything is written.
+		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.PublicationPublish); err != nil {
+			return err
+		}
+		var err error
+		if res, err = s.SaveInTx(ctx, tx, actorID, orgID, in, pre, false); err != nil {
+			return err
+		}
+		res.Publication, err = s.transitionInTx(ctx, tx, actorID, orgID, res.Publication.ID, TransitionInput{Action: ActPublish}, pre, now)
+		return err
+	})
+	return res, err
 }
 
 // NotReadyError says a publication cannot go out as it stands; Fields says
