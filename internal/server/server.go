@@ -435,6 +435,9 @@ func (s *Server) registerGauges() {
 // shuts down gracefully: HTTP first, then running jobs are allowed to finish.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := s.Jobs.Start(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil // asked to stop before the jobs had started: nothing to serve
+		}
 		return fmt.Errorf("start jobs: %w", err)
 	}
 	if s.Config.BounceSMTPAddr != "" {
