@@ -290,6 +290,7 @@ type replyMail struct {
 	// Greeted: the answer opens with its own greeting (saved replies say
 	// "Bonjour {nom}"), so the e-mail does not greet twice.
 	Greeted bool
+	ReplyTo string // the reply address, when residents can answer by e-mail
 }
 
 // Reply answers an item: a request by e-mail to the resident, a question or
@@ -341,9 +342,13 @@ func (s *Service) Reply(ctx context.Context, actor model.Account, org model.Orga
 					lang = core.AccountLang(acct, "")
 				}
 			}
-			err = s.SendOrgMail(ctx, tx, org, r.Email, lang, "console_reply", replyMail{Name: r.Name, Org: org.Name,
+			replyTo, err := s.replyAddress(ctx, tx, it)
+			if err != nil {
+				return err
+			}
+			err = s.sendAboutItem(ctx, tx, org, r.Email, replyTo, lang, "console_reply", replyMail{Name: r.Name, Org: org.Name,
 				Service: s.serviceLabel(lang, org, it.ServiceName), Reference: r.Reference, Body: body,
-				Received: formatWhen(lang, r.CreatedAt), Greeted: mail.StartsWithGreeting(body)})
+				Received: formatWhen(lang, r.CreatedAt), Greeted: mail.StartsWithGreeting(body), ReplyTo: replyTo})
 			if err != nil {
 				return err
 			}
