@@ -234,10 +234,10 @@ func HTMLToText(src string) string {
 				b.WriteString("\n")
 				continue
 			case "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "table", "hr":
-				b.WriteString("\n")
+				endLine(&b)
 			case "blockquote":
 				quote++
-				b.WriteString("\n")
+				endLine(&b)
 			}
 			if tt == html.SelfClosingTagToken || voidElement(name) {
 				continue
@@ -252,10 +252,10 @@ func HTMLToText(src string) string {
 			name, _ := z.TagName()
 			switch string(name) {
 			case "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "table":
-				b.WriteString("\n")
+				endLine(&b)
 			case "blockquote":
 				quote = max(quote-1, 0)
-				b.WriteString("\n")
+				endLine(&b)
 			}
 			if len(stack) > 0 {
 				if stack[len(stack)-1] {
@@ -279,6 +279,14 @@ func HTMLToText(src string) string {
 			}
 			b.WriteString(text)
 		}
+	}
+}
+
+// endLine ends the current line at a block's edge (once: nested blocks
+// do not make blank lines).
+func endLine(b *strings.Builder) {
+	if b.Len() > 0 && !strings.HasSuffix(b.String(), "\n") {
+		b.WriteString("\n")
 	}
 }
 

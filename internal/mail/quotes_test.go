@@ -49,6 +49,14 @@ func TestHTMLToText(t *testing.T) {
 	if got := StripQuoted(HTMLToText(in)); got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
+	// Outlook (web and desktop) puts the history after a rule, in a div
+	// that starts with its "De : … Envoyé : …" block.
+	in = `<div>Merci pour la réponse&nbsp;!</div><div>Le trottoir est toujours fermé.</div><div id="appendonsend"></div><hr style="display:inline-block">` +
+		`<div id="divRplyFwdMsg" dir="ltr"><font face="Calibri"><b>De&nbsp;:</b> Mairie &lt;no-reply@parvis.test&gt;<br><b>Envoyé&nbsp;:</b> lundi 7 décembre 2026 10:12<br>` +
+		`<b>Objet&nbsp;:</b> Votre demande</font><div>&nbsp;</div></div><div>Bonjour,</div>`
+	if got := StripQuoted(HTMLToText(in)); got != want {
+		t.Errorf("outlook html: got %q, want %q", got, want)
+	}
 	in = `<p>Oui, c'est bien ça.</p><blockquote type="cite"><p>Votre demande</p></blockquote>`
 	if got := StripQuoted(HTMLToText(in)); got != "Oui, c'est bien ça." {
 		t.Errorf("blockquote: got %q", got)
