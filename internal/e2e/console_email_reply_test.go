@@ -102,7 +102,24 @@ func TestConsoleResidentRepliesByEmail(t *testing.T) {
 		if n := len(eventsOf(t, ts, org.ID, item.ID, "resident_email")); n != 1 {
 			t.Fatalf("another sender's message was attached (%d resident messages)", n)
 		}
-		mustContain(t, "held on the page", town.manager.Get("/admin/bellerive/inbox/"+item.ID).Body, "mis de côté", "Je ne suis pas Jeanne")
+		heldPage := town.manager.Get("/admin/bellerive/inbox/" + item.ID).Body
+		mustContain(t, "held on the page", heldPage, "mis de côté", "Je ne suis pas Jeanne", "joindre au fil")
+
+		// Staff may judge it is Jeanne after all: joined to the thread
+		// once, by someone who may answer the item only.
+		held := eventsOf(t, ts, org.ID, item.ID, "email_held")[0]
+		attach := "/admin/bellerive/inbox/" + item.ID + "/held/" + held.ID + "/attach"
+		amelie := ts.Client(t)
+		ts.LoginAs(t, amelie, "amelie@bellerive.test")
+		mustStatus(t, "another service's agent attaches", amelie.Post(attach, form()), 403)
+		mustStatus(t, "attach", town.manager.Post(attach, form()), 303)
+		mustStatus(t, "attach again", town.manager.Post(attach, form()), 303)
+		if got := eventsOf(t, ts, org.ID, item.ID, "resident_email"); len(got) != 2 || got[1].Body != "Je ne suis pas Jeanne mais je réponds." {
+			t.Fatalf("after joining the held e-mail: %+v", got)
+		}
+		if strings.Contains(town.manager.Get("/admin/bellerive/inbox/"+item.ID).Body, "joindre au fil") {
+			t.Fatal("the joined e-mail still offers to be joined")
+		}
 
 		// An out-of-office reply is dropped.
 		auto := message("jeanne@example.test", replyTo, "<r3@example.test>", "Réponse automatique : absente", "Auto-Submitted: auto-replied\r\n",

@@ -220,3 +220,49 @@ func boundReply(text string) string {
 	r := []rune(text)
 	return strings.TrimSpace(string(r[:model.MaxCommentRunes-1])) + "…"
 }
+
+// AttachHeldReply joins a held e-mail (history event eventID, "email_held")
+// to the thread: a staff member who may answer the item judged that it
+// does come from the resident (another of their addresses). The message
+// then counts as the resident's, as if it had come from their address:
+// the item is reopened and its service told. Joining it twice does nothing.
+func (s *Desk) AttachHeldReply(ctx context.Context, actor model.Account, org model.Organisation, itemID, eventID string) error {
+	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+		it, _, err := s.itemForChange(ctx, tx, actor, org.ID, itemID, 0)
+		if err != nil {
+			return err
+		}
+		events, err := tx.InboxEvents(ctx, org.ID, it.ID)
+		if err != nil {
+			return err
+		}
+		var held *model.InboxEvent
+		for i, e := range events {
+			if e.ID == eventID && e.Kind == "email_held" {
+				held = &events[i]
+			}
+		}
+		if held == nil {
+			return model.ErrNotFound
+		}
+		if attachedHeld(events)[held.ID] {
+			return nil // a second click
+		}
+		if err := s.inboxEvent(ctx, tx, it, actor.ID, "held_attached", held.ID, ""); err != nil {
+			return err
+		}
+		return s.attachReply(ctx, tx, it, held.Body)
+	})
+}
+
+// attachedHeld lists the held e-mails of a history that staff joined to
+// the thread ("held_attached" events name them).
+func attachedHeld(events []model.InboxEvent) map[string]bool {
+	done := map[string]bool{}
+	for _, e := range events {
+		if e.Kind == "held_attached" {
+			done[e.Detail] = true
+		}
+	}
+	return done
+}

@@ -69,6 +69,9 @@ type ItemFile struct {
 	Comment     *model.Comment
 	Publication *model.Publication
 	Answers     []model.Comment // staff answers under the comment
+	// AttachedHeld lists the held e-mails (their "email_held" events)
+	// that staff joined to the thread since.
+	AttachedHeld map[string]bool
 }
 
 // OpenItem returns an item's file for a staff member allowed to see it
@@ -90,6 +93,7 @@ func (s *Desk) OpenItem(ctx context.Context, actorID, orgID, id string) (ItemFil
 	if f.Events, err = s.Store.InboxEvents(ctx, m.OrgID, it.ID); err != nil {
 		return f, err
 	}
+	f.AttachedHeld = attachedHeld(f.Events)
 	switch it.Kind {
 	case model.InboxRequest, model.InboxEventQuestion:
 		r, err := s.Store.ResidentRequestByID(ctx, m.OrgID, it.SourceID)
