@@ -30,10 +30,22 @@ func TestDownloadMyData(t *testing.T) {
 		oldResident(t, ts, paul, "paul@exemple.fr")
 		postComment(t, claire, base, "Bravo pour la fête <b>de la Loire</b> !")
 		postComment(t, paul, base, "Commentaire de Paul sur la fête.")
+		reqID, itemID := core.NewID(), core.NewID()
 		if _, err := ts.Store.DB().Exec(`INSERT INTO resident_requests (id, org_id, name, email, body, reference, created_at)
 			VALUES ($1, $2, 'Claire', 'Claire@Exemple.fr', 'Quand ouvre la piscine ?', 'Q-2026-0001', $3)`,
-			core.NewID(), org.ID, ts.App.Now()); err != nil {
+			reqID, org.ID, ts.App.Now()); err != nil {
 			t.Fatal(err)
+		}
+		if _, err := ts.Store.DB().Exec(`INSERT INTO inbox_items (id, org_id, kind, source_id, state, open, received_at, updated_at)
+			VALUES ($1, $2, 'request', $3, 'answered', 1, $4, $4)`, itemID, org.ID, reqID, ts.App.Now()); err != nil {
+			t.Fatal(err)
+		}
+		for kind, body := range map[string]string{"reply": "Elle ouvre le 1er juin.", "resident_email": "Merci, et le dimanche ?",
+			"note": "Note interne : vérifier avec les sports."} {
+			if _, err := ts.Store.DB().Exec(`INSERT INTO inbox_events (id, item_id, org_id, kind, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+				core.NewID(), itemID, org.ID, kind, body, ts.App.Now()); err != nil {
+				t.Fatal(err)
+			}
 		}
 
 		now := ts.App.Now()
@@ -79,7 +91,7 @@ func TestDownloadMyData(t *testing.T) {
 		if len(d.Comments) != 1 || d.Comments[0].Body != "Bravo pour la fête <b>de la Loire</b> !" || d.Comments[0].Publication != "Fête de la Loire" {
 			t.Errorf("comments %+v", d.Comments)
 		}
-		if len(d.Requests) != 1 || d.Requests[0].Reference != "Q-2026-0001" {
+		if len(d.Requests) != 1 || d.Requests[0].Reference != "Q-2026-0001" || len(d.Requests[0].Messages) != 2 {
 			t.Errorf("requests %+v", d.Requests)
 		}
 		if len(d.Registrations) != 1 || d.Registrations[0].Seats != 2 || d.Registrations[0].CancelledAt == nil {
@@ -90,14 +102,15 @@ func TestDownloadMyData(t *testing.T) {
 			t.Errorf("subscription %+v", d.Subscription)
 		}
 		raw := string(files[personaldata.JSONName])
-		for _, leak := range []string{"Paul", "paul@exemple.fr", "argon2", "password"} {
+		for _, leak := range []string{"Paul", "paul@exemple.fr", "argon2", "password", "Note interne"} {
 			if strings.Contains(raw, leak) {
 				t.Errorf("the JSON export holds %q", leak)
 			}
 		}
 		page := string(files[personaldata.HTMLName])
 		mustContain(t, "html", page, "Vos données personnelles", "Vos commentaires",
-			"Bravo pour la fête &lt;b&gt;de la Loire&lt;/b&gt; !", "Quand ouvre la piscine ?")
+			"Bravo pour la fête &lt;b&gt;de la Loire&lt;/b&gt; !", "Quand ouvre la piscine ?",
+			"Réponse de la collectivité", "Elle ouvre le 1er juin.", "Votre réponse par courriel", "Merci, et le dimanche ?")
 		if strings.Contains(page, "Commentaire de Paul") || strings.Contains(page, "<script") {
 			t.Error("the HTML page holds another resident's comment or a script")
 		}

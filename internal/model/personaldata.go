@@ -133,14 +133,24 @@ type PersonalRegistration struct {
 	CancelledAt  *time.Time `json:"cancelled_at,omitempty"`
 }
 
-// PersonalRequest is a question or request sent to an organisation.
+// PersonalRequest is a question or request sent to an organisation, with
+// the answers it received and the person's replies by e-mail.
 type PersonalRequest struct {
-	Organisation string    `json:"organisation"`
-	Reference    string    `json:"reference"`
-	Name         string    `json:"name"`
-	Email        string    `json:"email"`
-	Body         string    `json:"body"`
-	CreatedAt    time.Time `json:"created_at"`
+	Organisation string            `json:"organisation"`
+	Reference    string            `json:"reference"`
+	Name         string            `json:"name"`
+	Email        string            `json:"email"`
+	Body         string            `json:"body"`
+	CreatedAt    time.Time         `json:"created_at"`
+	Messages     []PersonalMessage `json:"messages"`
+}
+
+// PersonalMessage is an answer to a request ("answer") or the person's
+// reply to it by e-mail ("your_reply").
+type PersonalMessage struct {
+	Kind string    `json:"kind"`
+	Body string    `json:"body"`
+	At   time.Time `json:"at"`
 }
 
 // PersonalSanction is a moderation measure taken against the account.

@@ -202,12 +202,46 @@ func (q *Queries) personalRegistrations(ctx context.Context, accountID, email st
 }
 
 func (q *Queries) personalRequests(ctx context.Context, accountID, email string) ([]model.PersonalRequest, error) {
-	return listOf(ctx, q, `SELECT o.name, r.reference, r.name, r.email, r.body, r.created_at
+	type row struct {
+		id string
+		r  model.PersonalRequest
+	}
+	const mine = `(r.account_id=$1 OR lower(r.email)=$2)`
+	rows, err := listOf(ctx, q, `SELECT r.id, o.name, r.reference, r.name, r.email, r.body, r.created_at
 		FROM resident_requests r JOIN organisations o ON o.id = r.org_id
-		WHERE r.account_id=$1 OR lower(r.email)=$2 ORDER BY r.created_at, r.id`,
-		func(r *sql.Rows, v *model.PersonalRequest) error {
-			return r.Scan(&v.Organisation, &v.Reference, &v.Name, &v.Email, &v.Body, &v.CreatedAt)
+		WHERE `+mine+` ORDER BY r.created_at, r.id`,
+		func(r *sql.Rows, v *row) error {
+			return r.Scan(&v.id, &v.r.Organisation, &v.r.Reference, &v.r.Name, &v.r.Email, &v.r.Body, &v.r.CreatedAt)
 		}, accountID, email)
+	if err != nil {
+		return nil, err
+	}
+	// The staff's answers and the person's e-mailed replies; notes,
+	// assignments and held mail from other senders are the staff's own.
+	msgs, err := listOf(ctx, q, `SELECT i.source_id, CASE e.kind WHEN 'reply' THEN 'answer' ELSE 'your_reply' END, e.body, e.created_at
+		FROM inbox_events e JOIN inbox_items i ON i.id = e.item_id JOIN resident_requests r ON r.id = i.source_id
+		WHERE i.kind = 'request' AND e.kind IN ('reply', 'resident_email') AND `+mine+` ORDER BY e.created_at, e.id`,
+		func(r *sql.Rows, v *struct {
+			id string
+			m  model.PersonalMessage
+		}) error {
+			return r.Scan(&v.id, &v.m.Kind, &v.m.Body, &v.m.At)
+		}, accountID, email)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string][]model.PersonalMessage{}
+	for _, m := range msgs {
+		byID[m.id] = append(byID[m.id], m.m)
+	}
+	out := make([]model.PersonalRequest, len(rows))
+	for i, r := range rows {
+		out[i] = r.r
+		if out[i].Messages = byID[r.id]; out[i].Messages == nil {
+			out[i].Messages = []model.PersonalMessage{}
+		}
+	}
+	return out, nil
 }
 
 func (q *Queries) personalSanctions(ctx context.Context, accountID string) ([]model.PersonalSanction, error) {
