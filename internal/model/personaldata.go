@@ -8,7 +8,8 @@ import "time"
 // data (a comment's publication is named, not its other comments).
 type PersonalData struct {
 	GeneratedAt   time.Time              `json:"generated_at"`
-	Account       PersonalAccount        `json:"account"`
+	Account       *PersonalAccount       `json:"account,omitempty"` // nil for a subscriber without an account
+	Email         string                 `json:"email"`
 	Memberships   []PersonalMembership   `json:"memberships"`
 	Sessions      []PersonalSession      `json:"sessions"`
 	Subscription  *PersonalSubscription  `json:"email_subscription,omitempty"`

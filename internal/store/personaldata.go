@@ -16,15 +16,32 @@ import (
 // subscription can have been made with the address before the account
 // existed). Run it in a transaction for a consistent picture.
 func (q *Queries) PersonalData(ctx context.Context, accountID string) (model.PersonalData, error) {
-	var d model.PersonalData
-	var email string
+	var a model.PersonalAccount
 	err := q.q.QueryRowContext(ctx, `SELECT email, email_verified_at, display_name, locale, created_at, updated_at
-		FROM accounts WHERE id=$1`, accountID).Scan(&email, nullTimeDest(&d.Account.EmailVerifiedAt), &d.Account.DisplayName,
-		&d.Account.Locale, &d.Account.CreatedAt, &d.Account.UpdatedAt)
+		FROM accounts WHERE id=$1`, accountID).Scan(&a.Email, nullTimeDest(&a.EmailVerifiedAt), &a.DisplayName,
+		&a.Locale, &a.CreatedAt, &a.UpdatedAt)
 	if err != nil {
-		return d, fmt.Errorf("personal data: account: %w", translate(err))
+		return model.PersonalData{}, fmt.Errorf("personal data: account: %w", translate(err))
 	}
-	d.Account.Email = email
+	return q.personalData(ctx, accountID, &a, a.Email)
+}
+
+// noAccount stands for "no account" in the queries that match by account
+// or address: no id equals it, where '' would match every anonymous row.
+const noAccount = "-"
+
+// SubscriberPersonalData gathers what the database holds about the address
+// of a subscriber who has no account (an account's data is PersonalData).
+func (q *Queries) SubscriberPersonalData(ctx context.Context, subscriberID string) (model.PersonalData, error) {
+	var email string
+	if err := q.q.QueryRowContext(ctx, `SELECT email FROM subscribers WHERE id=$1`, subscriberID).Scan(&email); err != nil {
+		return model.PersonalData{}, fmt.Errorf("personal data: subscriber: %w", translate(err))
+	}
+	return q.personalData(ctx, noAccount, nil, email)
+}
+
+func (q *Queries) personalData(ctx context.Context, accountID string, acct *model.PersonalAccount, email string) (model.PersonalData, error) {
+	d := model.PersonalData{Account: acct, Email: email}
 	email = strings.ToLower(email)
 	steps := []func() error{
 		func() (err error) { d.Memberships, err = q.personalMemberships(ctx, accountID); return },
@@ -258,4 +275,30 @@ func (q *Queries) personalAppeals(ctx context.Context, accountID string) ([]mode
 		func(r *sql.Rows, v *model.PersonalAppeal) error {
 			return r.Scan(&v.Organisation, &v.Text, &v.Status, &v.Answer, &v.CreatedAt, nullTimeDest(&v.DecidedAt))
 		}, accountID)
+}
+
+// ErasePerson removes a person from everything kept by address or account
+// when they ask for erasure: the e-mail subscription (choices and consent
+// records go with it), event registrations, the address given when
+// reporting a comment; requests to the organisation are administrative
+// records and keep their text, without the name and address. Comments are
+// not touched here: the account's deletion signs them « Compte supprimé ».
+// accountID may be "" for a subscriber without an account.
+func (q *Queries) ErasePerson(ctx context.Context, accountID, email string) error {
+	if accountID == "" {
+		accountID = noAccount
+	}
+	email = strings.ToLower(email)
+	for _, stmt := range []string{
+		`DELETE FROM subscribers WHERE account_id=$1 OR lower(email)=$2`,
+		`DELETE FROM event_registrations WHERE account_id=$1 OR lower(email)=$2`,
+		`UPDATE inbox_items SET author_name='' WHERE kind='request' AND source_id IN (SELECT id FROM resident_requests WHERE account_id=$1 OR lower(email)=$2)`,
+		`UPDATE resident_requests SET name='', email='' WHERE account_id=$1 OR lower(email)=$2`,
+		`UPDATE comment_reports SET reporter_email='' WHERE reporter_account_id=$1 OR (reporter_email <> '' AND lower(reporter_email)=$2)`,
+	} {
+		if _, err := q.q.ExecContext(ctx, stmt, accountID, email); err != nil {
+			return fmt.Errorf("erase person: %w", translate(err))
+		}
+	}
+	return nil
 }

@@ -22,6 +22,7 @@ func (h *Handler) subscriptionRoutes(mux *http.ServeMux) {
 	// RFC 8058 one-click: the mail client POSTs "List-Unsubscribe=One-Click";
 	// no confirmation page, no password.
 	mux.Handle("POST /abonnement/{token}/desabonner", h.public(h.unsubscribe))
+	h.subscriberRightsRoutes(mux) // subscriber_rights.go
 	mux.Handle("GET /account/abonnements", h.signedIn(h.accountSubscriptions))
 	mux.Handle("POST /account/abonnements/{orgid}", h.signedIn(h.saveAccountSubscription))
 	mux.Handle("POST /account/abonnements/{orgid}/stop", h.signedIn(h.stopAccountSubscription))

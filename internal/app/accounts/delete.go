@@ -9,7 +9,8 @@ import (
 )
 
 // DeleteAccount erases an account after its password is confirmed: its
-// sessions, links and staff memberships go with it (foreign keys cascade).
+// sessions, links and staff memberships go with it (foreign keys cascade),
+// and so does what is kept under its address (store.ErasePerson).
 // A confirmation goes to the address, and the audit log keeps the account id
 // only, no personal data.
 func (s *Service) DeleteAccount(ctx context.Context, acct model.Account, password string) error {
@@ -25,6 +26,13 @@ func (s *Service) DeleteAccount(ctx context.Context, acct model.Account, passwor
 			if err := tx.ClearThrottle(ctx, key); err != nil {
 				return err
 			}
+		}
+		// Erasure removes the person everywhere they are kept by address
+		// (subscription, registrations, reports) and takes their name and
+		// address off their requests; comments stay, signed « Compte
+		// supprimé » (docs/PRIVACY.md).
+		if err := tx.ErasePerson(ctx, acct.ID, acct.Email); err != nil {
+			return err
 		}
 		if err := tx.DeleteAccount(ctx, acct.ID); err != nil {
 			return err
