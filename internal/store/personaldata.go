@@ -27,7 +27,8 @@ func (q *Queries) PersonalData(ctx context.Context, accountID string) (model.Per
 }
 
 // noAccount stands for "no account" in the queries that match by account
-// or address: no id equals it, where ” would match every anonymous row.
+// or address: no id equals it, where an empty id would match every
+// anonymous row.
 const noAccount = "-"
 
 // SubscriberPersonalData gathers what the database holds about the address
