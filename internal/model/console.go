@@ -13,10 +13,20 @@ const (
 	InboxAppeal        InboxKind = "appeal"         // an author contests a moderation decision
 	InboxRemote        InboxKind = "remote"         // a Fediverse reply (federation)
 	InboxEventQuestion InboxKind = "event_question" // a question about an event (events)
+	InboxRights        InboxKind = "rights"         // a request to exercise a data protection right (RGPD art. 15 to 22)
 )
 
+// RightsDeadlineMonths is the time the organisation has to answer a data
+// protection rights request (RGPD art. 12.3), whatever its own delay for
+// other requests.
+const RightsDeadlineMonths = 1
+
+// DataRights are the rights a person may ask to exercise, in the order the
+// form lists them.
+var DataRights = []string{"access", "rectification", "erasure", "objection", "restriction", "portability", "other"}
+
 // InboxKinds lists the kinds in display order.
-var InboxKinds = []InboxKind{InboxQuestion, InboxRequest, InboxHeld, InboxReport, InboxAppeal, InboxRemote, InboxEventQuestion}
+var InboxKinds = []InboxKind{InboxQuestion, InboxRequest, InboxHeld, InboxReport, InboxAppeal, InboxRemote, InboxEventQuestion, InboxRights}
 
 // Moderation reports whether the item is settled in the moderation queue
 // rather than by an answer.
@@ -25,8 +35,11 @@ func (k InboxKind) Moderation() bool { return k == InboxHeld || k == InboxReport
 // Request reports whether items of the kind are requests to the
 // administration sent through the "poser une question" form (a
 // resident_requests row, acknowledged and answered by e-mail, with a legal
-// deadline): general requests and questions about an event.
-func (k InboxKind) Request() bool { return k == InboxRequest || k == InboxEventQuestion }
+// deadline): general requests, questions about an event and data
+// protection rights requests.
+func (k InboxKind) Request() bool {
+	return k == InboxRequest || k == InboxEventQuestion || k == InboxRights
+}
 
 // InboxState is where an item stands.
 type InboxState string

@@ -238,7 +238,7 @@ func (q *Queries) personalRequests(ctx context.Context, accountID, email string)
 	// assignments and held mail from other senders are the staff's own.
 	msgs, err := listOf(ctx, q, `SELECT i.source_id, CASE e.kind WHEN 'reply' THEN 'answer' ELSE 'your_reply' END, e.body, e.created_at
 		FROM inbox_events e JOIN inbox_items i ON i.id = e.item_id JOIN resident_requests r ON r.id = i.source_id
-		WHERE i.kind = 'request' AND e.kind IN ('reply', 'resident_email') AND `+mine+` ORDER BY e.created_at, e.id`,
+		WHERE i.kind IN ('request', 'event_question', 'rights') AND e.kind IN ('reply', 'resident_email') AND `+mine+` ORDER BY e.created_at, e.id`,
 		func(r *sql.Rows, v *struct {
 			id string
 			m  model.PersonalMessage
@@ -293,7 +293,7 @@ func (q *Queries) ErasePerson(ctx context.Context, accountID, email string) erro
 	for _, stmt := range []string{
 		`DELETE FROM subscribers WHERE account_id=$1 OR lower(email)=$2`,
 		`DELETE FROM event_registrations WHERE account_id=$1 OR lower(email)=$2`,
-		`UPDATE inbox_items SET author_name='' WHERE kind='request' AND source_id IN (SELECT id FROM resident_requests WHERE account_id=$1 OR lower(email)=$2)`,
+		`UPDATE inbox_items SET author_name='' WHERE kind IN ('request', 'event_question', 'rights') AND source_id IN (SELECT id FROM resident_requests WHERE account_id=$1 OR lower(email)=$2)`,
 		`UPDATE resident_requests SET name='', email='' WHERE account_id=$1 OR lower(email)=$2`,
 		`UPDATE comment_reports SET reporter_email='' WHERE reporter_account_id=$1 OR (reporter_email <> '' AND lower(reporter_email)=$2)`,
 	} {

@@ -47,6 +47,8 @@ func (h *Handler) consoleRoutes(mux *http.ServeMux) {
 func (h *Handler) consoleSiteRoutes(site *http.ServeMux) {
 	site.Handle("GET /{org}/permanence", h.orgPage(h.permanence))
 	site.Handle("GET /{org}/question", h.orgPage(h.askForm))
+	site.Handle("GET /{org}/donnees-personnelles/demande", h.orgPage(h.askForm))
+	site.Handle("POST /{org}/donnees-personnelles/demande", h.orgPage(h.ask))
 	site.Handle("POST /{org}/question", h.orgPage(h.ask))
 	site.Handle("GET /{org}/p/{slug}/question", h.orgPage(h.askForm))
 	site.Handle("POST /{org}/p/{slug}/question", h.orgPage(h.ask))

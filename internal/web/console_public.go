@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/parvis/parvis/internal/app/console"
@@ -70,6 +71,12 @@ func (h *Handler) permanence(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// rightsRequest tells the data protection rights form from the question
+// form: the same page and use case, with the right asked for.
+func rightsRequest(r *http.Request) bool {
+	return strings.HasSuffix(r.URL.Path, "/donnees-personnelles/demande")
+}
+
 // askView is the "poser une question" page.
 type askView struct {
 	Pub      *model.Publication
@@ -80,11 +87,17 @@ type askView struct {
 	Asked    *console.Asked
 	Received string
 	LegalDue string
+	// Rights lists the data protection rights to choose from ("" first)
+	// when the form is a rights request (/{org}/donnees-personnelles/demande).
+	Rights []string
 }
 
 func (h *Handler) askData(r *http.Request) (*askView, error) {
 	org, _ := orgFrom(r.Context())
 	d := &askView{Action: "/" + org.Handle + "/question"}
+	if rightsRequest(r) {
+		d.Action, d.Rights = "/"+org.Handle+"/donnees-personnelles/demande", append([]string{""}, model.DataRights...)
+	}
 	if slug := r.PathValue("slug"); slug != "" {
 		p, err := h.app.Publishing.PublishedPublication(r.Context(), org.ID, slug)
 		if err != nil {
@@ -101,6 +114,13 @@ func (h *Handler) askData(r *http.Request) (*askView, error) {
 	}
 	d.Token, _ = core.NewSecret()
 	return d, nil
+}
+
+func askTitle(d *askView) string {
+	if d.Rights != nil {
+		return "privacy.request.title"
+	}
+	return "console.ask.title"
 }
 
 func (h *Handler) askForm(w http.ResponseWriter, r *http.Request) error {
@@ -120,7 +140,7 @@ func (h *Handler) askForm(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	v := h.view(r, "console.ask.title", d)
+	v := h.view(r, askTitle(d), d)
 	v.Form = f
 	noStore(w)
 	h.render(w, r, http.StatusOK, "console/ask", v)
@@ -139,6 +159,14 @@ func (h *Handler) ask(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	in := console.NewRequest{Org: org, Name: f.Value("name"), Email: f.Value("email"), Body: f.Value("body"), Publication: d.Pub,
 		ServiceID: f.Value("service"), IdemKey: f.Value("idem"), Lang: lang(r), IP: reqinfo.ClientIP(r)}
+	if rightsRequest(r) {
+		// The form's select may be left on its empty choice: the use case
+		// must then refuse it, not take it for an ordinary question.
+		in.Right, in.ServiceID = f.Value("right"), ""
+		if in.Right == "" {
+			in.Right = "-"
+		}
+	}
 	if a, ok := accountFrom(r.Context()); ok {
 		in.Account = &a
 	}
@@ -153,7 +181,7 @@ func (h *Handler) ask(w http.ResponseWriter, r *http.Request) error {
 		case !f.Absorb(err):
 			return err
 		}
-		v := h.view(r, "console.ask.title", d)
+		v := h.view(r, askTitle(d), d)
 		v.Form = f
 		noStore(w)
 		h.render(w, r, status, "console/ask", v)

@@ -69,7 +69,11 @@ func (s *Desk) AddToInbox(ctx context.Context, tx *store.Tx, src InboxSource) (m
 		it.DueAt = &due
 	}
 	if src.Kind.Request() {
-		legal := now.In(dates.Paris).AddDate(0, settings.LegalMonths, 0).UTC()
+		months := settings.LegalMonths
+		if src.Kind == model.InboxRights {
+			months = model.RightsDeadlineMonths
+		}
+		legal := now.In(dates.Paris).AddDate(0, months, 0).UTC()
 		it.LegalDueAt = &legal
 	}
 	rule := ""
@@ -496,6 +500,10 @@ type NewRequest struct {
 	IdemKey     string
 	Lang        string
 	IP          string // the client's address, for the form's limits
+	// Right, when set, makes this a data protection rights request
+	// (model.DataRights): its deadline is one month, and the right asked
+	// for heads the text the staff read.
+	Right string
 }
 
 // Asked is what became of a request.
@@ -531,7 +539,10 @@ func (s *Desk) AskQuestion(ctx context.Context, in NewRequest) (Asked, error) {
 	// A question asked from an event's page is an event question: the
 	// inbox shows it as such and links it to the event.
 	kind := model.InboxRequest
-	if in.Publication != nil && in.Publication.Kind == model.KindEvent {
+	switch {
+	case in.Right != "":
+		kind = model.InboxRights
+	case in.Publication != nil && in.Publication.Kind == model.KindEvent:
 		kind = model.InboxEventQuestion
 	}
 	if in.IdemKey != "" {
@@ -612,6 +623,13 @@ func (s *Desk) checkRequest(ctx context.Context, in NewRequest) (name, email, bo
 	body = strings.TrimSpace(strings.ReplaceAll(in.Body, "\r\n", "\n"))
 	if n := utf8.RuneCountInString(body); n < 10 || n > model.MaxCommentRunes || !utf8.ValidString(body) {
 		v.Add("body", "console.error.question")
+	}
+	if in.Right != "" {
+		if !slices.Contains(model.DataRights, in.Right) {
+			v.Add("right", "console.error.right")
+		} else {
+			body = s.Cat.T(langDefault, "console.rights.heading", s.Cat.T(langDefault, "privacy.right."+in.Right)) + "\n\n" + body
+		}
 	}
 	if in.ServiceID != "" {
 		if _, err := s.Store.ServiceByID(ctx, in.Org.ID, in.ServiceID); errors.Is(err, model.ErrNotFound) {

@@ -94,8 +94,8 @@ func (s *Desk) OpenItem(ctx context.Context, actorID, orgID, id string) (ItemFil
 		return f, err
 	}
 	f.AttachedHeld = attachedHeld(f.Events)
-	switch it.Kind {
-	case model.InboxRequest, model.InboxEventQuestion:
+	switch {
+	case it.Kind.Request():
 		r, err := s.Store.ResidentRequestByID(ctx, m.OrgID, it.SourceID)
 		if err != nil {
 			return f, err
