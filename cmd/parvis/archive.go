@@ -77,7 +77,7 @@ func runArchive(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "linked %d rows of %s\n", n, handle)
+		fmt.Fprintf(stdout, "rows linked in the history of %s: %d\n", handle, n)
 	}
 	return nil
 }
