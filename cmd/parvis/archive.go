@@ -15,7 +15,8 @@ import (
 const archiveUsage = `usage:
   parvis archive export --org HANDLE --from YYYY-MM-DD --to YYYY-MM-DD --out FILE.zip
   parvis archive verify --org HANDLE     recompute the tamper-evident history; exit 1 on the first broken link
-  parvis archive backfill --org HANDLE   link rows stored before the history existed`
+  parvis archive backfill --org HANDLE   link rows stored before the history existed
+  (verify and backfill take --instance instead of --org for the instance's own history: audit entries of no organisation)`
 
 // runArchive is `parvis archive`: the package for the archives service and
 // the tamper-evident history (docs/ARCHIVES.md).
@@ -28,8 +29,12 @@ func runArchive(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return errors.New(archiveUsage)
 	}
 	var handle, from, to, out string
+	var instance bool
 	flags := func(fs *flag.FlagSet) {
 		fs.StringVar(&handle, "org", "", "the organisation's handle")
+		if args[0] != "export" {
+			fs.BoolVar(&instance, "instance", false, "the instance's own history (audit entries of no organisation) instead of an organisation's")
+		}
 		if args[0] == "export" {
 			fs.StringVar(&from, "from", "", "first day of the period, YYYY-MM-DD (Paris time)")
 			fs.StringVar(&to, "to", "", "last day of the period, included, YYYY-MM-DD")
@@ -46,8 +51,12 @@ func runArchive(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer srv.Close()
-	if handle == "" {
-		return errors.New("--org is required\n" + archiveUsage)
+	if (handle == "") == !instance {
+		return errors.New("give --org (or, for verify and backfill, --instance)\n" + archiveUsage)
+	}
+	name := handle
+	if instance {
+		name = "the instance"
 	}
 	a := srv.App.Archives
 	switch args[0] {
@@ -69,15 +78,15 @@ func runArchive(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return err
 		}
 		if b := rep.Break; b != nil {
-			return fmt.Errorf("history of %s broken at link %d: %s %s (%s); %d links hold before it", handle, b.Seq, b.Kind, b.RowID, b.Reason, rep.Links)
+			return fmt.Errorf("history of %s broken at link %d: %s %s (%s); %d links hold before it", name, b.Seq, b.Kind, b.RowID, b.Reason, rep.Links)
 		}
-		fmt.Fprintf(stdout, "history of %s holds: %d links, head %d %s\n", handle, rep.Links, rep.Head.Seq, rep.Head.Hash)
+		fmt.Fprintf(stdout, "history of %s holds: %d links, head %d %s\n", name, rep.Links, rep.Head.Seq, rep.Head.Hash)
 	case "backfill":
 		n, err := a.Backfill(ctx, handle)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "rows linked in the history of %s: %d\n", handle, n)
+		fmt.Fprintf(stdout, "rows linked in the history of %s: %d\n", name, n)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/parvis/parvis/internal/archive"
 	"github.com/parvis/parvis/internal/demo"
+	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
 )
@@ -91,5 +92,23 @@ func TestArchiveBackfill(t *testing.T) {
 	}
 	if o, err := cli(t, "", append([]string{"archive", "verify", "--org", "bellerive"}, db...)...); err != nil || !strings.Contains(o, "holds") {
 		t.Fatalf("verify after backfill: %q %v", o, err)
+	}
+	// The instance's own history: audit entries of no organisation.
+	if err := ts.Store.InTx(t.Context(), func(tx *store.Tx) error {
+		return tx.Audit(t.Context(), model.AuditEntry{ID: "instance-entry", Action: "account.delete", CreatedAt: ts.App.Now()})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if o, err := cli(t, "", append([]string{"archive", "verify", "--instance"}, db...)...); err != nil || !strings.Contains(o, "history of the instance holds") {
+		t.Fatalf("verify --instance: %q %v", o, err)
+	}
+	if _, err := ts.Store.DB().Exec(`UPDATE audit_log SET detail = 'changed' WHERE id = 'instance-entry'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cli(t, "", append([]string{"archive", "verify", "--instance"}, db...)...); err == nil || !strings.Contains(err.Error(), "audit instance-entry (changed)") {
+		t.Fatalf("verify --instance after tampering: %v", err)
+	}
+	if _, err := cli(t, "", append([]string{"archive", "verify"}, db...)...); err == nil || !strings.Contains(err.Error(), "give --org") {
+		t.Fatalf("verify without --org: %v", err)
 	}
 }

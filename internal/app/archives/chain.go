@@ -9,22 +9,33 @@ import (
 // backfillBatch is how many old rows one transaction links.
 const backfillBatch = 500
 
-// Verify recomputes the organisation's tamper-evident history from the rows
-// themselves (`parvis archive verify`); the report names the first link
-// that does not hold.
-func (s *Service) Verify(ctx context.Context, handle string) (store.ChainReport, error) {
+// chainOf returns the id of the chain of the organisation handle; "" is the
+// instance's own chain (audit entries of no organisation: accounts…).
+func (s *Service) chainOf(ctx context.Context, handle string) (string, error) {
+	if handle == "" {
+		return "", nil
+	}
 	org, err := s.Store.OrganisationByHandle(ctx, handle)
+	return org.ID, err
+}
+
+// Verify recomputes the tamper-evident history of the organisation handle
+// ("" for the instance's own) from the rows themselves (`parvis archive
+// verify`); the report names the first link that does not hold.
+func (s *Service) Verify(ctx context.Context, handle string) (store.ChainReport, error) {
+	id, err := s.chainOf(ctx, handle)
 	if err != nil {
 		return store.ChainReport{}, err
 	}
-	return s.Store.VerifyChain(ctx, org.ID)
+	return s.Store.VerifyChain(ctx, id)
 }
 
-// Backfill links the organisation's rows stored before the history existed
-// (`parvis archive backfill`), a batch per transaction, and returns how
-// many it linked. Running it again links nothing more.
+// Backfill links the rows of the organisation handle ("" for the
+// instance's own) stored before the history existed (`parvis archive
+// backfill`), a batch per transaction, and returns how many it linked.
+// Running it again links nothing more.
 func (s *Service) Backfill(ctx context.Context, handle string) (int, error) {
-	org, err := s.Store.OrganisationByHandle(ctx, handle)
+	id, err := s.chainOf(ctx, handle)
 	if err != nil {
 		return 0, err
 	}
@@ -33,7 +44,7 @@ func (s *Service) Backfill(ctx context.Context, handle string) (int, error) {
 		var n int
 		err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 			var err error
-			n, err = tx.ChainBackfill(ctx, org.ID, backfillBatch, s.Now())
+			n, err = tx.ChainBackfill(ctx, id, backfillBatch, s.Now())
 			return err
 		})
 		total += n
