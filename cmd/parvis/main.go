@@ -33,6 +33,9 @@ Usage:
   parvis screen [--org H] < comments.jsonl   screen French comments (JSON lines)
   parvis seed      --publications 100000 --topics 50 --neighbourhoods 20 [--org HANDLE]
                             generate a large organisation for performance measurements
+  parvis archive export --org H --from YYYY-MM-DD --to YYYY-MM-DD --out FILE.zip
+  parvis archive verify --org H    check the tamper-evident history (exit 1 when broken)
+  parvis archive backfill --org H  link rows stored before the history existed
   parvis version
 
 Every command that touches data accepts --data DIR and --database URL
@@ -81,6 +84,8 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return runScreen(ctx, rest, stdin, stdout, stderr)
 	case "seed":
 		return runSeed(ctx, rest, stdout, stderr)
+	case "archive":
+		return runArchive(ctx, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "parvis", version())
 		return nil

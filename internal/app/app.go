@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"github.com/parvis/parvis/internal/app/accounts"
+	"github.com/parvis/parvis/internal/app/archives"
 	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/debate"
@@ -83,6 +84,9 @@ type App struct {
 	// Debate is the comments under publications, their screening and
 	// moderation (app/debate).
 	Debate *debate.Service
+	// Archives is the export of a period for the archives service and the
+	// tamper-evident history (app/archives).
+	Archives *archives.Service
 }
 
 // New builds the application on c and d and wires its features to one
@@ -112,6 +116,7 @@ func New(ctx context.Context, c *core.Core, d Deps) (*App, error) {
 	a.Debate = debate.New(rules, debate.Deps{Console: desk, Fediverse: a.Fediverse, Mailing: a.Mailing})
 	// The console answers from its inbox by posting comments.
 	a.Console = console.New(desk, console.Deps{Comments: debateAnswers{a.Debate}})
+	a.Archives = archives.New(c, archives.Deps{MediaDir: d.MediaDir})
 	return a, nil
 }
 

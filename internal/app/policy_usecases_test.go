@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/parvis/parvis/internal/app/archives"
 	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/mailing"
@@ -188,6 +189,10 @@ func TestPolicyUseCases(t *testing.T) {
 			}},
 			{policy.NewsletterSend, "UnscheduleNewsletter", "", false, func(p principal) error {
 				return ts.App.Mailing.UnscheduleNewsletter(ctx, p.acct.ID, own.ID, unknown())
+			}},
+			{policy.ArchiveExport, "Prepare", "", false, func(p principal) error {
+				_, err := ts.App.Archives.Prepare(ctx, p.acct.ID, own.ID, archives.Period{From: "2026-01-01", To: "2026-12-31"})
+				return err
 			}},
 			{policy.JournalView, "Journal", "", false, func(p principal) error {
 				_, err := ts.App.Organisations.Journal(ctx, p.acct.ID, own.ID, "", 10)

@@ -14,7 +14,7 @@ func (q *Queries) Audit(ctx context.Context, e model.AuditEntry) error {
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", e.Action, translate(err))
 	}
-	return nil
+	return q.ChainAppend(ctx, "audit", e.ID, e.CreatedAt)
 }
 
 // AuditOf lists an organisation's latest audit entries, newest first.

@@ -119,7 +119,7 @@ func (q *Queries) AddCommentRevision(ctx context.Context, id, commentID, body st
 	if err != nil {
 		return fmt.Errorf("comment revision: %w", translate(err))
 	}
-	return nil
+	return q.ChainAppend(ctx, "comment_revision", id, at)
 }
 
 // CommentRevisions lists a comment's earlier texts, oldest first.

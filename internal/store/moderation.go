@@ -154,7 +154,7 @@ func (q *Queries) CreateDecision(ctx context.Context, d model.Decision) error {
 	if err != nil {
 		return fmt.Errorf("create decision: %w", translate(err))
 	}
-	return nil
+	return q.ChainAppend(ctx, "moderation_decision", d.ID, d.CreatedAt)
 }
 
 const decisionColumns = `id, org_id, comment_id, author_id, actor_id, action, sanction, source, rule_number, rule_text,

@@ -83,7 +83,7 @@ func (q *Queries) insertRevision(ctx context.Context, id string, p model.Publica
 	if err != nil {
 		return fmt.Errorf("insert revision %d of %s: %w", p.Revision, p.ID, translate(err))
 	}
-	return nil
+	return q.ChainAppend(ctx, "publication_revision", id, at)
 }
 
 // CreatePublication inserts p (its Revision is set to 1) and its first
@@ -283,7 +283,7 @@ func (q *Queries) SetPublicationState(ctx context.Context, c StateChange) error 
 	if err != nil {
 		return fmt.Errorf("record transition of %s: %w", c.PublicationID, translate(err))
 	}
-	return nil
+	return q.ChainAppend(ctx, "publication_transition", c.ID, at)
 }
 
 // SetPublicationTopics replaces the publication's topics. A topic of another

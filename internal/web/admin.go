@@ -32,6 +32,8 @@ func (h *Handler) adminRoutes(mux *http.ServeMux) {
 
 	mux.Handle("GET /admin/{org}/journal", h.staff(policy.JournalView, h.journal))
 	mux.Handle("GET /admin/{org}/journal.csv", h.staff(policy.JournalView, h.journalCSV))
+	mux.Handle("GET /admin/{org}/archives", h.staff(policy.ArchiveExport, h.archivesPage))
+	mux.Handle("POST /admin/{org}/archives", h.staff(policy.ArchiveExport, h.downloadArchives))
 
 	mux.Handle("GET /admin/{org}/profile", h.staff(policy.ProfileEdit, h.profilePage))
 	mux.Handle("POST /admin/{org}/profile", h.staff(policy.ProfileEdit, h.saveProfile))

@@ -31,6 +31,7 @@ const (
 	ProfileEdit    Action = "profile.edit"    // organisation profile, logo, legal notices
 	JournalView    Action = "journal.view"    // the audit journal and its CSV
 	TaxonomyManage Action = "taxonomy.manage" // topics and neighbourhoods
+	ArchiveExport  Action = "archive.export"  // the archives package of a period (docs/ARCHIVES.md)
 
 	// Publishing.
 	PublicationView     Action = "publication.view"     // the publication list, calendar, history
@@ -103,6 +104,7 @@ var table = map[Action]Rule{
 	ProfileEdit:    {Roles: adminOnly},
 	JournalView:    {Roles: leads},
 	TaxonomyManage: {Roles: adminOnly},
+	ArchiveExport:  {Roles: adminOnly},
 
 	PublicationView:     {Roles: pubReaders},
 	PublicationEdit:     {Roles: writers},
