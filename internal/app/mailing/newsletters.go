@@ -130,6 +130,34 @@ func slugify(s string) string {
 // [[publications sujet=travaux 3]], [[publications quartier=les-rives]].
 var blockRE = regexp.MustCompile(`(?m)^\[\[publications(?:\s+(sujet|quartier)=([a-z0-9-]+))?(?:\s+(\d{1,2}))?\]\]\s*$`)
 
+// BlockFilters are the filters a publications block takes (the words of its syntax).
+var BlockFilters = []string{"sujet", "quartier"}
+
+// MaxBlockCount is the most publications a block lists.
+const MaxBlockCount = 20
+
+// Block writes the syntax of a publications block listing the n latest
+// publications, of the topic or neighbourhood slug when filter is "sujet" or
+// "quartier" ("" for all): what the editor's "Insérer un bloc" inserts, so
+// that nobody types it. ok is false for a filter, slug or count that the
+// block syntax cannot carry.
+func Block(filter, slug string, n int) (block string, ok bool) {
+	if n < 1 || n > MaxBlockCount {
+		return "", false
+	}
+	b := "[[publications"
+	switch {
+	case filter == "" && slug == "":
+	case contains(BlockFilters, filter) && slugRE.MatchString(slug):
+		b += " " + filter + "=" + slug
+	default:
+		return "", false
+	}
+	return b + " " + strconv.Itoa(n) + "]]", true
+}
+
+var slugRE = regexp.MustCompile(`^[a-z0-9-]+$`)
+
 // expandBlocks replaces publication blocks by Markdown lists of the
 // organisation's recent publications.
 func (s *Service) expandBlocks(ctx context.Context, org model.Organisation, md string) (string, error) {
