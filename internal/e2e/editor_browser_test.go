@@ -115,7 +115,9 @@ func writeWithToolbar(t *testing.T, ctx context.Context, ts *testserver.TS, org 
 	browser.WaitText(t, ctx, "#f-body-picker-error", "texte alternatif")
 	alt := "Deux engins [jaunes] rue des Tanneurs"
 	browser.Do(t, ctx, chromedp.SendKeys(chromedp.ID("f-body-alt"), alt), insertImage,
-		chromedp.WaitNotPresent(chromedp.CSS("dialog[open]")))
+		chromedp.WaitNotPresent(chromedp.CSS("dialog[open]")),
+		// The dialog's close event, which inserts, comes after it closes.
+		chromedp.Poll[chromedp.Void](`document.getElementById("f-body").value.includes("![")`))
 
 	wantMD := "La chaussée est refaite **du lundi au vendredi**.\n\n![Deux engins \\[jaunes\\] rue des Tanneurs](/media/" + m.Path + ")\n"
 	if got := browser.Get(t, ctx, chromedp.Value(chromedp.ID("f-body"))); got != wantMD {

@@ -5,7 +5,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/parvis/parvis/internal/dates"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -19,6 +21,7 @@ import (
 func TestNewsletterBlockWithoutScript(t *testing.T) {
 	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
 		ts := testserver.Start(t, testserver.Options{Engine: engine})
+		ts.Clock.Set(time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC))
 		ctx := t.Context()
 		org := ts.Org(t, "bellerive")
 		other := ts.Org(t, "val-de-loire")
@@ -36,11 +39,15 @@ func TestNewsletterBlockWithoutScript(t *testing.T) {
 		}
 		publish(t, ts, org, "rue-des-tanneurs", "Réfection de la rue des Tanneurs", travaux.ID)
 		publish(t, ts, org, "marche-de-noel", "Marché de Noël")
+		publishEvent(t, ts, admin.ID, org.ID, model.PubInput{Title: "Marché du samedi", Summary: "Producteurs locaux.",
+			TopicIDs: []string{travaux.ID}}, weeklyMarket(time.Date(2026, 6, 6, 9, 0, 0, 0, dates.Paris)))
+		publishEvent(t, ts, admin.ID, org.ID, model.PubInput{Title: "Concert au kiosque", Summary: "Fanfare."},
+			weeklyMarket(time.Date(2026, 6, 7, 17, 0, 0, 0, dates.Paris)))
 
 		c := ts.Client(t)
 		ts.LoginAs(t, c, "karim@bellerive.test")
 		r := c.Get("/admin/bellerive/newsletters/new")
-		for _, want := range []string{`value="sujet=travaux"`, `value="quartier=les-rives"`, `value="insert_block"`} {
+		for _, want := range []string{`value="sujet=travaux"`, `value="quartier=les-rives"`, `value="insert_block"`, `value="agenda"`} {
 			if r.Status != 200 || !strings.Contains(r.Body, want) {
 				t.Fatalf("new newsletter page (%d) lacks %s", r.Status, want)
 			}
@@ -51,7 +58,7 @@ func TestNewsletterBlockWithoutScript(t *testing.T) {
 
 		typed := "Bonjour,\n\nLe **marché** rouvre samedi."
 		form := url.Values{"subject": {"La lettre de mars"}, "body": {typed}, "topics": {travaux.ID},
-			"op": {"insert_block"}, "block": {"sujet=travaux"}, "block_count": {"3"}}
+			"op": {"insert_block"}, "block_kind": {"publications"}, "block": {"sujet=travaux"}, "block_count": {"3"}}
 		r = c.Post("/admin/bellerive/newsletters", form)
 		wantBody := typed + "\n\n[[publications sujet=travaux 3]]\n"
 		if r.Status != 200 || !strings.Contains(html.UnescapeString(r.Body), ">"+wantBody+"</textarea>") {
@@ -66,9 +73,21 @@ func TestNewsletterBlockWithoutScript(t *testing.T) {
 			t.Fatalf("inserting a block saved something: %v, %v", list, err)
 		}
 
+		// A second block, of the agenda, goes after the first one.
+		form.Set("body", wantBody)
+		form.Set("block_kind", "agenda")
+		form.Set("block", "sujet=travaux")
+		form.Set("block_count", "2")
+		r = c.Post("/admin/bellerive/newsletters", form)
+		wantBody += "\n[[agenda sujet=travaux 2]]\n"
+		if r.Status != 200 || !strings.Contains(html.UnescapeString(r.Body), ">"+wantBody+"</textarea>") {
+			t.Fatalf("insert agenda block = %d, body not %q", r.Status, wantBody)
+		}
+
 		for _, bad := range []url.Values{{"block": {"sujet=voirie"}, "block_count": {"3"}},
-			{"block": {"sujet=travaux"}, "block_count": {"500"}}, {"block": {"auteur=karim"}, "block_count": {"3"}}} {
-			f := url.Values{"subject": {"La lettre de mars"}, "body": {typed}, "op": {"insert_block"}}
+			{"block": {"sujet=travaux"}, "block_count": {"500"}}, {"block": {"auteur=karim"}, "block_count": {"3"}},
+			{"block_kind": {"pages"}, "block_count": {"3"}}} {
+			f := url.Values{"subject": {"La lettre de mars"}, "body": {typed}, "op": {"insert_block"}, "block_kind": {"publications"}}
 			for k, v := range bad {
 				f[k] = v
 			}
@@ -79,7 +98,8 @@ func TestNewsletterBlockWithoutScript(t *testing.T) {
 			}
 		}
 
-		// Saved, the block lists the topic's publication only.
+		// Saved, the blocks list the topic's publication and its event's next
+		// two dates only.
 		form.Set("body", wantBody)
 		form.Del("op")
 		r = c.Post("/admin/bellerive/newsletters", form)
@@ -87,8 +107,13 @@ func TestNewsletterBlockWithoutScript(t *testing.T) {
 			t.Fatalf("save = %d", r.Status)
 		}
 		r = c.Get(r.Location)
-		if !strings.Contains(r.Body, "Réfection de la rue des Tanneurs") || strings.Contains(r.Body, "Marché de Noël") {
-			t.Fatalf("the saved block's preview does not list the Travaux publication alone")
+		preview := html.UnescapeString(r.Body[strings.Index(r.Body, `id="prev-h"`):])
+		if !strings.Contains(preview, "Réfection de la rue des Tanneurs") || strings.Contains(preview, "Marché de Noël") ||
+			strings.Contains(preview, "Concert au kiosque") {
+			t.Fatalf("the saved blocks' preview does not list the Travaux items alone: %s", preview)
+		}
+		if n := strings.Count(preview, "Marché du samedi</a> — samedi"); n != 2 {
+			t.Fatalf("the agenda block lists %d dates of the Travaux event, want 2: %s", n, preview)
 		}
 	})
 }

@@ -89,6 +89,7 @@ type newsletterData struct {
 	Refresh     bool // meta refresh for browsers without JavaScript
 	// BlockCounts are the lengths "Insérer un bloc" offers; BlockAdded says
 	// the form comes back with a block added at the end of its text.
+	BlockKinds  []string
 	BlockCounts []int
 	BlockAdded  bool
 }
@@ -142,7 +143,7 @@ func (h *Handler) renderNewsletterWith(w http.ResponseWriter, r *http.Request, s
 	if err != nil {
 		return err
 	}
-	d := newsletterData{NewsletterFile: file, New: id == "", BlockCounts: blockCounts}
+	d := newsletterData{NewsletterFile: file, New: id == "", BlockKinds: mailing.BlockKinds, BlockCounts: blockCounts}
 	if edit != nil {
 		edit(&d, f, &status)
 	}
@@ -541,11 +542,13 @@ func (h *Handler) newsletterPage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// appendBlock adds the block chosen in "Insérer un bloc" (a topic or
-// neighbourhood of the organisation's own lists, or none) at the end of
+// appendBlock adds the block chosen in "Insérer un bloc" (publications or
+// agenda, of a topic or neighbourhood of the organisation's own lists or of
+// none) at the end of
 // the text, for browsers without JavaScript: the form comes back with
 // everything typed and the block, nothing saved.
 func appendBlock(d *newsletterData, f *Form, status *int) {
+	kind := f.Value("block_kind")
 	filter, slug, _ := strings.Cut(f.Value("block"), "=")
 	n, _ := strconv.Atoi(f.Value("block_count"))
 	known := filter == ""
@@ -555,7 +558,7 @@ func appendBlock(d *newsletterData, f *Form, status *int) {
 	for _, nb := range d.Hoods {
 		known = known || (filter == "quartier" && nb.Slug == slug)
 	}
-	block, ok := mailing.Block(filter, slug, n)
+	block, ok := mailing.Block(kind, filter, slug, n)
 	if !known || !ok {
 		f.Set("block", "editor.block.error")
 		*status = http.StatusUnprocessableEntity

@@ -215,9 +215,11 @@
     set.appendChild(status);
     button.addEventListener("click", function (ev) {
       ev.preventDefault();
+      var kind = set.querySelector("select[name=block_kind]").value;
       var what = set.querySelector("select[name=block]").value;
       var n = set.querySelector("select[name=block_count]").value;
-      var block = "[[publications" + (what ? " " + what : "") + " " + n + "]]";
+      // The syntax of mailing.Block, which the server writes without script.
+      var block = "[[" + kind + (what ? " " + what : "") + " " + n + "]]";
       // A block is a line of its own: the renderer reads whole lines.
       var s = area.selectionStart, e = area.selectionEnd, v = area.value;
       var before = blankBefore(v, s), after = blankAfter(v, e);
