@@ -142,6 +142,13 @@ func TestMediaLibraryIsTheOrganisationsOwn(t *testing.T) {
 		if r.Status != 200 || !strings.Contains(html.UnescapeString(r.Body), ">"+snippet+"</textarea>") {
 			t.Fatalf("media library = %d, snippet %q missing", r.Status, snippet)
 		}
+		// Without a script, the editor shows no toolbar (its buttons would do
+		// nothing) but links the library.
+		r = c.Get("/admin/bellerive/publications/new?kind=news")
+		if r.Status != 200 || !strings.Contains(r.Body, `role="toolbar"`) || !strings.Contains(r.Body, `data-md-toolbar="f-body" hidden`) ||
+			!strings.Contains(r.Body, `<a href="/admin/bellerive/media" target="_blank" rel="noopener">`) {
+			t.Fatalf("editor = %d: toolbar not hidden by default or no library link", r.Status)
+		}
 		r = c.Get("/admin/bellerive/media/picker")
 		if r.Status != 200 || !strings.Contains(r.Body, `value="/media/`+m.Path+`"`) || strings.Contains(r.Body, "<html") {
 			t.Fatalf("picker fragment = %d", r.Status)
