@@ -53,6 +53,52 @@ func TestEditorToolbarInBrowser(t *testing.T) {
 			writeWithToolbar(t, ctx, ts, org, m, c.title, c.slug)
 		})
 	}
+	t.Run("formatting", func(t *testing.T) {
+		browserVisit(t, ctx, ts, "/admin/bellerive/newsletters/new", "Nouvelle lettre")
+		set := func(text string, from, to int) {
+			t.Helper()
+			browser.Do(t, ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.getElementById("f-body").value = %q`, text)),
+				selectIn("f-body", from, to))
+		}
+		press := func(md string) {
+			t.Helper()
+			browser.Do(t, ctx, chromedp.Click(chromedp.CSS(`[data-md-toolbar] button[data-md="`+md+`"]`)))
+		}
+		body := func() string { t.Helper(); return browser.Get(t, ctx, chromedp.Value(chromedp.ID("f-body"))) }
+		lines := "Bonjour,\n\nLe marché\nLa fête du Port"
+		for _, c := range []struct{ button, want string }{
+			{"bullets", "Bonjour,\n\n- Le marché\n- La fête du Port"},
+			{"numbers", "Bonjour,\n\n1. Le marché\n2. La fête du Port"},
+			{"quote", "Bonjour,\n\n> Le marché\n> La fête du Port"},
+		} {
+			set(lines, 10, utf16Len(lines))
+			press(c.button)
+			if got := body(); got != c.want {
+				t.Errorf("%s: %q, want %q", c.button, got, c.want)
+			}
+		}
+		// A heading on a line that follows text starts a paragraph of its own.
+		set("Bonjour,\nAgenda", 12, 12)
+		press("heading")
+		if got := body(); got != "Bonjour,\n\n# Agenda" {
+			t.Errorf("heading: %q", got)
+		}
+		// Italic with nothing selected writes a placeholder, selected, that typing replaces.
+		set("Bonjour ", 8, 8)
+		press("italic")
+		browser.Do(t, ctx, chromedp.SendKeys(chromedp.ID("f-body"), "à tous"))
+		if got := body(); got != "Bonjour *à tous*" {
+			t.Errorf("italic: %q", got)
+		}
+		// The link asks its address (the browser's prompt, answered here by
+		// the test) and completes a bare domain.
+		set("Voir le programme.", 5, 17)
+		browser.Do(t, ctx, chromedp.Evaluate[chromedp.Void](`window.prompt = function () { return "www.bellerive.fr/fete" }`))
+		press("link")
+		if got := body(); got != "Voir [le programme](https://www.bellerive.fr/fete)." {
+			t.Errorf("link: %q", got)
+		}
+	})
 	t.Run("newsletter block", func(t *testing.T) {
 		browserVisit(t, ctx, ts, "/admin/bellerive/newsletters/new", "Nouvelle lettre")
 		body := browser.Get(t, ctx, chromedp.Value(chromedp.ID("f-body")))
