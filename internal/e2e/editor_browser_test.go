@@ -20,9 +20,11 @@ import (
 // officer writes a news item with the toolbar (bold on a selection, an image
 // chosen in the picker with its text alternative), publishes it, and the
 // stored Markdown and the public page are what one would have typed. The
-// picker refuses to insert without a choice or without an alternative. In a
-// newsletter, a block chosen from the lists lands at the cursor. axe checks
-// the editor, the open dialog, the media library and the public page.
+// picker refuses to insert without a choice or without an alternative. The
+// other buttons (lists, quote, heading, italic, link) write what one would
+// type. In a newsletter, a block chosen from the lists lands at the cursor.
+// axe checks the editor, the open dialog, the media library, the newsletter
+// page and the public page.
 func TestEditorToolbarInBrowser(t *testing.T) {
 	ts := testserver.Start(t, testserver.Options{})
 	ts.Clock.Set(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))
