@@ -87,8 +87,9 @@ type newsletterData struct {
 	PreviewHTML template.HTML
 	Progress    progress
 	Refresh     bool // meta refresh for browsers without JavaScript
-	// BlockCounts are the lengths "Insérer un bloc" offers; BlockAdded says
-	// the form comes back with a block added at the end of its text.
+	// BlockKinds and BlockCounts are what "Insérer un bloc" offers;
+	// BlockAdded says the form comes back with a block added at the end of
+	// its text.
 	BlockKinds  []string
 	BlockCounts []int
 	BlockAdded  bool
@@ -544,9 +545,8 @@ func (h *Handler) newsletterPage(w http.ResponseWriter, r *http.Request) error {
 
 // appendBlock adds the block chosen in "Insérer un bloc" (publications or
 // agenda, of a topic or neighbourhood of the organisation's own lists or of
-// none) at the end of
-// the text, for browsers without JavaScript: the form comes back with
-// everything typed and the block, nothing saved.
+// none) at the end of the text, for browsers without JavaScript: the form
+// comes back with everything typed and the block, nothing saved.
 func appendBlock(d *newsletterData, f *Form, status *int) {
 	kind := f.Value("block_kind")
 	filter, slug, _ := strings.Cut(f.Value("block"), "=")
