@@ -54,7 +54,13 @@ func nextLetter(at time.Time) string {
 
 ` + strings.ToUpper(m[:1]) + m[1:] + ` à Bellerive : la fête du Port, les jardins partagés des Coteaux et le nouveau calendrier des collectes.
 
+## Les dernières publications
+
 [[publications 5]]
+
+## À l'agenda
+
+[[agenda 5]]
 `
 }
 

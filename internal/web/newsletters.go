@@ -87,7 +87,15 @@ type newsletterData struct {
 	PreviewHTML template.HTML
 	Progress    progress
 	Refresh     bool // meta refresh for browsers without JavaScript
+	// BlockKinds and BlockCounts are what "Insérer un bloc" offers;
+	// BlockAdded says the form comes back with a block added at the end of
+	// its text.
+	BlockKinds  []string
+	BlockCounts []int
+	BlockAdded  bool
 }
+
+var blockCounts = []int{1, 2, 3, 4, 5, 6, 8, 10, 15, 20}
 
 // progress is a mailing's state for the progress bar and its JSON twin.
 type progress struct {
@@ -123,13 +131,23 @@ func (h *Handler) newNewsletter(w http.ResponseWriter, r *http.Request) error {
 
 // renderNewsletter renders the page of newsletter id ("" for a new one).
 func (h *Handler) renderNewsletter(w http.ResponseWriter, r *http.Request, status int, id string, f *Form) error {
+	return h.renderNewsletterWith(w, r, status, id, f, nil)
+}
+
+// renderNewsletterWith renders the page after edit, when not nil, has
+// changed the page's data or form (it may change the status).
+func (h *Handler) renderNewsletterWith(w http.ResponseWriter, r *http.Request, status int, id string, f *Form,
+	edit func(d *newsletterData, f *Form, status *int)) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
 	file, err := h.app.Mailing.NewsletterFile(r.Context(), acct.ID, org, id)
 	if err != nil {
 		return err
 	}
-	d := newsletterData{NewsletterFile: file, New: id == ""}
+	d := newsletterData{NewsletterFile: file, New: id == "", BlockKinds: mailing.BlockKinds, BlockCounts: blockCounts}
+	if edit != nil {
+		edit(&d, f, &status)
+	}
 	if id != "" {
 		d.PreviewHTML = template.HTML(d.Preview.BodyHTML)
 	}
@@ -184,6 +202,9 @@ func (h *Handler) saveNewsletter(w http.ResponseWriter, r *http.Request, id stri
 		return model.ErrInvalid
 	}
 	f := newForm(r)
+	if r.PostFormValue("op") == "insert_block" {
+		return h.renderNewsletterWith(w, r, http.StatusOK, id, f, appendBlock)
+	}
 	n, err := h.app.Mailing.SaveNewsletter(r.Context(), acct.ID, org.ID, id, newsletterInput(r))
 	if f.Absorb(err) {
 		return h.renderNewsletter(w, r, http.StatusUnprocessableEntity, id, f)
@@ -541,4 +562,33 @@ func (h *Handler) newsletterPage(w http.ResponseWriter, r *http.Request) error {
 	v.Title = n.Subject
 	h.render(w, r, http.StatusOK, "subs/letter", v)
 	return nil
+}
+
+// appendBlock adds the block chosen in "Insérer un bloc" (publications or
+// agenda, of a topic or neighbourhood of the organisation's own lists or of
+// none) at the end of the text, for browsers without JavaScript: the form
+// comes back with everything typed and the block, nothing saved.
+func appendBlock(d *newsletterData, f *Form, status *int) {
+	kind := f.Value("block_kind")
+	filter, slug, _ := strings.Cut(f.Value("block"), "=")
+	n, _ := strconv.Atoi(f.Value("block_count"))
+	known := filter == ""
+	for _, t := range d.Topics {
+		known = known || (filter == "sujet" && t.Slug == slug)
+	}
+	for _, nb := range d.Hoods {
+		known = known || (filter == "quartier" && nb.Slug == slug)
+	}
+	block, ok := mailing.Block(kind, filter, slug, n)
+	if !known || !ok {
+		f.Set("block", "editor.block.error")
+		*status = http.StatusUnprocessableEntity
+		return
+	}
+	body := strings.TrimRight(f.Value("body"), " \t\r\n")
+	if body != "" {
+		body += "\n\n"
+	}
+	f.Values.Set("body", body+block+"\n")
+	d.BlockAdded = true
 }

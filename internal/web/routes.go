@@ -14,6 +14,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /lang", h.public(h.setLang))
 	h.adminRoutes(mux)
 	h.publicationRoutes(mux)
+	h.mediaRoutes(mux)
 	h.moderationRoutes(mux)
 	h.consoleRoutes(mux)
 	h.eventRoutes(mux) // events_staff.go

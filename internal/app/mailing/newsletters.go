@@ -3,9 +3,7 @@ package mailing
 import (
 	"context"
 	"errors"
-	"fmt"
 	htmltemplate "html/template"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -124,62 +122,6 @@ func slugify(s string) string {
 		out = "lettre"
 	}
 	return out
-}
-
-// blockRE matches a publications block: [[publications]], [[publications 5]],
-// [[publications sujet=travaux 3]], [[publications quartier=les-rives]].
-var blockRE = regexp.MustCompile(`(?m)^\[\[publications(?:\s+(sujet|quartier)=([a-z0-9-]+))?(?:\s+(\d{1,2}))?\]\]\s*$`)
-
-// expandBlocks replaces publication blocks by Markdown lists of the
-// organisation's recent publications.
-func (s *Service) expandBlocks(ctx context.Context, org model.Organisation, md string) (string, error) {
-	var firstErr error
-	out := blockRE.ReplaceAllStringFunc(md, func(block string) string {
-		m := blockRE.FindStringSubmatch(block)
-		n := 5
-		if m[3] != "" {
-			n, _ = strconv.Atoi(m[3])
-		}
-		n = min(max(n, 1), 20)
-		f := model.PubFilter{OrgID: org.ID, State: model.StatePublished, Limit: 4 * n}
-		var hoodID string
-		switch m[1] {
-		case "sujet":
-			t, err := s.Store.TopicBySlug(ctx, org.ID, m[2])
-			if err != nil {
-				return "" // unknown topic: nothing to list
-			}
-			f.TopicID = t.ID
-		case "quartier":
-			h, err := s.Store.NeighbourhoodBySlug(ctx, org.ID, m[2])
-			if err != nil {
-				return ""
-			}
-			hoodID = h.ID
-		}
-		list, _, err := s.Store.ListPublications(ctx, f)
-		if err != nil {
-			firstErr = err
-			return ""
-		}
-		var b strings.Builder
-		count := 0
-		for _, p := range list {
-			if p.Kind == model.KindPage || (hoodID != "" && !contains(p.NeighbourhoodIDs, hoodID)) {
-				continue
-			}
-			fmt.Fprintf(&b, "- [%s](%s)", escapeMD(p.Title), s.PublicationURL(org, p))
-			if p.Summary != "" {
-				b.WriteString(" — " + escapeMD(p.Summary))
-			}
-			b.WriteString("\n")
-			if count++; count == n {
-				break
-			}
-		}
-		return b.String()
-	})
-	return out, firstErr
 }
 
 func contains(list []string, s string) bool {

@@ -141,3 +141,16 @@ func cleanName(s string) string {
 	}
 	return s
 }
+
+// LibrarySize is how many of its latest media the media library shows.
+const LibrarySize = 200
+
+// MediaLibrary lists the organisation's latest media (images and PDFs,
+// newest first) for whom the policy allows publication.edit: the people who
+// may upload them are the people who may place them in a text.
+func (s *Service) MediaLibrary(ctx context.Context, actorID, orgID string) ([]model.Media, error) {
+	if _, err := core.Authorize(ctx, s.Store.Queries, actorID, orgID, policy.PublicationEdit); err != nil {
+		return nil, err
+	}
+	return s.Store.MediaOf(ctx, orgID, "", LibrarySize)
+}
