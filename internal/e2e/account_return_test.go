@@ -59,6 +59,20 @@ func TestPasswordResetAndResendReturnToOrganisationPage(t *testing.T) {
 			t.Fatalf("reset went to %q, want %q", r.Location, page)
 		}
 
+		// Signed in now: the account page opened from the organisation's
+		// pages wears its look, and its forms come back to it so.
+		mustContain(t, "header account link", c.Get(page).Body, `href="/account?next=%2fbellerive%2fp%2ftravaux-quai"`)
+		r = c.Get("/account" + q)
+		mustContain(t, "account page", r.Body, branded, `action="/account/profile?next=%2Fbellerive%2Fp%2Ftravaux-quai"`)
+		r = c.Post("/account/profile"+q, form("display_name", "Léa M.", "locale", "fr"))
+		if mustStatus(t, "profile", r, 303); r.Location != "/account"+q {
+			t.Fatalf("profile went to %q", r.Location)
+		}
+		r = c.Post("/account/profile?next="+url.QueryEscape("//evil.example/"), form("display_name", "Léa M.", "locale", "fr"))
+		if mustStatus(t, "profile", r, 303); r.Location != "/account" {
+			t.Fatalf("profile with a foreign next went to %q", r.Location)
+		}
+
 		// A new confirmation link, asked from the organisation's pages.
 		c2 := ts.Client(t)
 		mustStatus(t, "sign-up", c2.Post("/signup", form("email", "tom@example.test", "display_name", "Tom", "password", goodPassword, "next", page)), 303)

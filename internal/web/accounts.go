@@ -442,6 +442,7 @@ func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, status i
 	noStore(w)
 	v := h.view(r, "account.title", d)
 	v.NoIndex = true
+	h.brandFromNext(r, v, r.URL.Query().Get("next"))
 	h.render(w, r, status, "account/account", v)
 }
 
@@ -494,7 +495,7 @@ func (h *Handler) updateProfile(w http.ResponseWriter, r *http.Request) error {
 		return h.accountRefused(w, r, "profile", f, err)
 	}
 	h.flash(w, "account.flash.profile_saved")
-	redirect(w, r, "/account")
+	redirect(w, r, accountBack(r))
 	return nil
 }
 
@@ -508,7 +509,7 @@ func (h *Handler) changeEmail(w http.ResponseWriter, r *http.Request) error {
 		return h.accountRefused(w, r, "email", f, err)
 	}
 	h.flash(w, "account.flash.email_sent")
-	redirect(w, r, "/account")
+	redirect(w, r, accountBack(r))
 	return nil
 }
 
@@ -523,7 +524,7 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return h.accountRefused(w, r, "password", f, err)
 	}
 	h.flash(w, "account.flash.password_changed")
-	redirect(w, r, "/account")
+	redirect(w, r, accountBack(r))
 	return nil
 }
 
@@ -533,7 +534,7 @@ func (h *Handler) resendOwn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.flash(w, "account.flash.verify_sent")
-	redirect(w, r, "/account")
+	redirect(w, r, accountBack(r))
 	return nil
 }
 
@@ -543,7 +544,7 @@ func (h *Handler) endOtherSessions(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	h.flash(w, "account.flash.sessions_ended")
-	redirect(w, r, "/account")
+	redirect(w, r, accountBack(r))
 	return nil
 }
 
@@ -555,7 +556,7 @@ func (h *Handler) endOneSession(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.flash(w, "account.flash.session_ended")
-	redirect(w, r, "/account")
+	redirect(w, r, accountBack(r))
 	return nil
 }
 
@@ -572,4 +573,14 @@ func (h *Handler) deleteAccount(w http.ResponseWriter, r *http.Request) error {
 	h.flash(w, "account.flash.deleted")
 	redirect(w, r, "/")
 	return nil
+}
+
+// accountBack is the account page after one of its forms, still in the
+// look of the organisation it was opened from: the forms post to
+// /account/…?next=<that organisation's page> (View.NextQuery).
+func accountBack(r *http.Request) string {
+	if next := r.URL.Query().Get("next"); sameSitePath(next) {
+		return withNext("/account", next)
+	}
+	return "/account"
 }
