@@ -51,18 +51,6 @@ func parse(r *http.Request) (*Form, error) {
 	return newForm(r), nil
 }
 
-// refused renders a form page again with the person's input and the
-// messages, or fails if err is not a validation error.
-func (h *Handler) refused(w http.ResponseWriter, r *http.Request, page, title string, f *Form, data any, err error) error {
-	if !f.Absorb(err) {
-		return err
-	}
-	v := h.view(r, title, data)
-	v.Form = f
-	h.render(w, r, http.StatusUnprocessableEntity, page, v)
-	return nil
-}
-
 // notice renders a fixed message page (e.g. "check your inbox"), in the
 // organisation's name when ?next= is one of its pages.
 func (h *Handler) notice(title, body string) handlerFunc {
