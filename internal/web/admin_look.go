@@ -30,11 +30,16 @@ type contrastNote struct {
 
 func (h *Handler) lookPage(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
+	return h.renderLookPage(w, r, http.StatusOK, lookForm(org))
+}
+
+// lookForm fills the form with the saved look.
+func lookForm(org model.Organisation) *Form {
 	f := emptyForm()
 	f.Values.Set("brand_colour", org.Look.BrandColour)
 	f.Values.Set("header_colour", org.Look.HeaderColour)
 	f.Values.Set("banner_alt", org.Look.Banner.Alt)
-	return h.renderLookPage(w, r, http.StatusOK, f)
+	return f
 }
 
 func (h *Handler) renderLookPage(w http.ResponseWriter, r *http.Request, status int, f *Form) error {
@@ -68,7 +73,8 @@ func (h *Handler) saveLook(w http.ResponseWriter, r *http.Request) error {
 		if !errors.As(err, &tooBig) {
 			return model.ErrInvalid
 		}
-		f := emptyForm()
+		org, _ := orgFrom(r.Context())
+		f := lookForm(org)
 		f.Set("banner", "media.error.image_size")
 		return h.renderLookPage(w, r, http.StatusRequestEntityTooLarge, f)
 	}
