@@ -8,9 +8,11 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/parvis/parvis/internal/app/organisations"
 	"github.com/parvis/parvis/internal/colour"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
@@ -129,4 +131,45 @@ func themeOf(t *testing.T, c *testserver.Client, page string) string {
 		t.Fatalf("theme.css type %q", ct)
 	}
 	return r.Body
+}
+
+// Administrators saving the look at once: each save is whole (its own
+// colour pair, never one colour of each) and journalled; none fails.
+func TestOrganisationLookConcurrentSaves(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ts := testserver.Start(t, testserver.Options{Engine: engine})
+		org := ts.Org(t, "bellerive")
+		admin := ts.Staff(t, "admin@bellerive.test", "bellerive", model.RoleAdmin)
+		pairs := [][2]string{{"#1f5f7a", "#163f52"}, {"#7a1f3d", "#52162a"}, {"#2d5f1f", "#1f4216"}, {"#5f3d1f", "#42290f"}}
+		errs := make(chan error, len(pairs))
+		for _, p := range pairs {
+			go func() {
+				_, err := ts.App.Organisations.UpdateOrgLook(context.Background(), admin.ID, org.ID,
+					organisations.LookInput{BrandColour: p[0], HeaderColour: p[1]})
+				errs <- err
+			}()
+		}
+		for range pairs {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		look := ts.Org(t, "bellerive").Look
+		if !slices.Contains(pairs, [2]string{look.BrandColour, look.HeaderColour}) {
+			t.Fatalf("saved look mixes two saves: %+v", look)
+		}
+		entries, err := ts.Store.AuditOf(context.Background(), org.ID, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, e := range entries {
+			if e.Action == "org.look" {
+				n++
+			}
+		}
+		if n != len(pairs) {
+			t.Fatalf("%d org.look journal entries, want %d", n, len(pairs))
+		}
+	})
 }
