@@ -121,6 +121,11 @@ func capture(ctx context.Context, url, file string) error {
 	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
 		return fmt.Errorf("%s: %w", url, err)
 	}
+	// Pictures loaded eagerly (the home's banner) must be decoded, not
+	// only loaded, or the shot shows an empty box.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`Promise.all(Array.from(document.querySelectorAll("img:not([loading=lazy])")).map(i => i.decode().catch(() => null))).then(() => true)`, chromedp.EvalAwaitPromise)); err != nil {
+		return fmt.Errorf("%s: images: %w", url, err)
+	}
 	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		return fmt.Errorf("screenshot %s: %w", url, err)

@@ -112,6 +112,9 @@ func Seed(ctx context.Context, a *app.App) ([]Login, error) {
 	if err := seedLogo(ctx, a, org); err != nil {
 		return nil, fmt.Errorf("demo logo: %w", err)
 	}
+	if err := seedLook(ctx, a, org); err != nil { // banner.go
+		return nil, fmt.Errorf("demo look: %w", err)
+	}
 	if err := seedStaff(ctx, a, org); err != nil {
 		return nil, err
 	}

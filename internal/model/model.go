@@ -106,6 +106,18 @@ type Organisation struct {
 	Population          int
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
+	Look                OrgLook
+}
+
+// OrgLook is how an organisation's pages look: its colours ("#rrggbb", ""
+// for Parvis's own) and the banner photo of its home page. Colours are
+// checked for contrast when saved and again when drawn (internal/colour).
+type OrgLook struct {
+	BrandColour  string // links, buttons, accents; white text sits on it
+	HeaderColour string // the header band; white text sits on it; "" for a white header
+	// Banner is the home page's photo: Path "" when none; Alt "" when it is
+	// decorative. Only Path, Alt, Width, Height and Variants are used.
+	Banner Media
 }
 
 // Role is a staff role inside one organisation.

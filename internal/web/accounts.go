@@ -52,18 +52,6 @@ func parse(r *http.Request) (*Form, error) {
 	return newForm(r), nil
 }
 
-// refused renders a form page again with the person's input and the
-// messages, or fails if err is not a validation error.
-func (h *Handler) refused(w http.ResponseWriter, r *http.Request, page, title string, f *Form, data any, err error) error {
-	if !f.Absorb(err) {
-		return err
-	}
-	v := h.view(r, title, data)
-	v.Form = f
-	h.render(w, r, http.StatusUnprocessableEntity, page, v)
-	return nil
-}
-
 // notice renders a fixed message page (e.g. "check your inbox"), in the
 // organisation's name when ?next= is one of its pages.
 func (h *Handler) notice(title, body string) handlerFunc {
@@ -142,6 +130,7 @@ func (h *Handler) renderLinkProblem(w http.ResponseWriter, r *http.Request, kind
 	v := h.view(r, "account.link.title", linkProblem{Reason: reason, Kind: kind})
 	v.Form = emptyForm()
 	v.NoIndex = true
+	h.brandFromNext(r, v, r.URL.Query().Get("next"))
 	noStore(w)
 	h.render(w, r, status, "account/link", v)
 	return nil
@@ -170,19 +159,44 @@ func (h *Handler) verify(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) resendForm(w http.ResponseWriter, r *http.Request) error {
 	v := h.view(r, "account.resend.title", nil)
 	v.Form = emptyForm()
+	h.brandFromNext(r, v, r.URL.Query().Get("next"))
 	h.render(w, r, http.StatusOK, "account/resend", v)
 	return nil
 }
 
+// resend e-mails a new confirmation link; from an organisation's pages
+// (next), in its name, and the link leads back there.
 func (h *Handler) resend(w http.ResponseWriter, r *http.Request) error {
 	f, err := parse(r)
 	if err != nil {
 		return err
 	}
-	if err := h.app.Accounts.ResendVerification(r.Context(), f.Value("email"), lang(r)); err != nil {
-		return h.refused(w, r, "account/resend", "account.resend.title", f, nil, err)
+	v := h.view(r, "account.resend.title", nil)
+	h.brandFromNext(r, v, f.Value("next"))
+	if err := h.app.Accounts.ResendVerificationFrom(r.Context(), h.linkRequest(r, f, v)); err != nil {
+		return h.refusedBranded(w, r, "account/resend", v, f, err)
 	}
-	redirect(w, r, "/verify/sent")
+	redirect(w, r, withNext("/verify/sent", v.Next))
+	return nil
+}
+
+// linkRequest is an e-mailed link asked from a form, with the page to
+// return to and the organisation of the branded page (brandFromNext).
+func (h *Handler) linkRequest(r *http.Request, f *Form, v *View) accounts.LinkRequest {
+	in := accounts.LinkRequest{Email: f.Value("email"), Lang: lang(r), Next: v.Next}
+	if v.Next != "" && v.Org != nil {
+		in.Org = *v.Org
+	}
+	return in
+}
+
+// refusedBranded is refused for a page already dressed by brandFromNext.
+func (h *Handler) refusedBranded(w http.ResponseWriter, r *http.Request, page string, v *View, f *Form, err error) error {
+	if !f.Absorb(err) {
+		return err
+	}
+	v.Form = f
+	h.render(w, r, http.StatusUnprocessableEntity, page, v)
 	return nil
 }
 
@@ -302,31 +316,44 @@ func (h *Handler) forgot(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.app.Accounts.ForgotPassword(r.Context(), f.Value("email"), lang(r)); err != nil {
-		return h.refused(w, r, "account/forgot", "account.forgot.title", f, nil, err)
+	v := h.view(r, "account.forgot.title", nil)
+	h.brandFromNext(r, v, f.Value("next"))
+	if err := h.app.Accounts.ForgotPasswordFrom(r.Context(), h.linkRequest(r, f, v)); err != nil {
+		return h.refusedBranded(w, r, "account/forgot", v, f, err)
 	}
-	redirect(w, r, "/password/sent")
+	redirect(w, r, withNext("/password/sent", v.Next))
 	return nil
+}
+
+// resetView is the new-password page's data: the link's token, and the
+// organisation's page to return to (View.Next) once the password is set.
+func (h *Handler) resetView(r *http.Request, next string) *View {
+	v := h.view(r, "account.reset.title", r.PathValue("token"))
+	v.NoIndex = true
+	h.brandFromNext(r, v, next)
+	return v
 }
 
 func (h *Handler) resetForm(w http.ResponseWriter, r *http.Request) error {
 	if err := h.app.Accounts.CheckResetLink(r.Context(), r.PathValue("token")); err != nil {
 		return h.renderLinkProblem(w, r, "reset", err)
 	}
-	v := h.view(r, "account.reset.title", r.PathValue("token"))
+	v := h.resetView(r, r.URL.Query().Get("next"))
 	v.Form = emptyForm()
-	v.NoIndex = true
 	noStore(w)
 	h.render(w, r, http.StatusOK, "account/reset", v)
 	return nil
 }
 
+// reset sets the new password and signs the person in, then returns to
+// the organisation's page they started from, or to their account.
 func (h *Handler) reset(w http.ResponseWriter, r *http.Request) error {
 	f, err := parse(r)
 	if err != nil {
 		return err
 	}
 	token := r.PathValue("token")
+	v := h.resetView(r, f.Value("next"))
 	acct, err := h.app.Accounts.ResetPassword(r.Context(), token, f.Value("password"))
 	var te *accounts.TokenError
 	if errors.As(err, &te) {
@@ -334,7 +361,7 @@ func (h *Handler) reset(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err != nil {
 		noStore(w)
-		return h.refused(w, r, "account/reset", "account.reset.title", f, token, err)
+		return h.refusedBranded(w, r, "account/reset", v, f, err)
 	}
 	// Every session of the account has ended; this browser gets a new one,
 	// so the person who just proved they own the address is signed in.
@@ -342,7 +369,7 @@ func (h *Handler) reset(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.flash(w, "account.flash.password_reset")
-	redirect(w, r, "/account")
+	redirect(w, r, safeNext(v.Next))
 	return nil
 }
 
@@ -404,6 +431,7 @@ func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, status i
 	noStore(w)
 	v := h.view(r, "account.title", d)
 	v.NoIndex = true
+	h.brandFromNext(r, v, r.URL.Query().Get("next"))
 	h.render(w, r, status, "account/account", v)
 }
 
@@ -456,7 +484,7 @@ func (h *Handler) updateProfile(w http.ResponseWriter, r *http.Request) error {
 		return h.accountRefused(w, r, "profile", f, err)
 	}
 	h.flash(w, "account.flash.profile_saved")
-	redirect(w, r, "/account")
+	redirect(w, r, accountBack(r))
 	return nil
 }
 
@@ -470,7 +498,7 @@ func (h *Handler) changeEmail(w http.ResponseWriter, r *http.Request) error {
 		return h.accountRefused(w, r, "email", f, err)
 	}
 	h.flash(w, "account.flash.email_sent")
-	redirect(w, r, "/account")
+	redirect(w, r, accountBack(r))
 	return nil
 }
 
@@ -485,7 +513,7 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return h.accountRefused(w, r, "password", f, err)
 	}
 	h.flash(w, "account.flash.password_changed")
-	redirect(w, r, "/account")
+	redirect(w, r, accountBack(r))
 	return nil
 }
 
@@ -495,7 +523,7 @@ func (h *Handler) resendOwn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.flash(w, "account.flash.verify_sent")
-	redirect(w, r, "/account")
+	redirect(w, r, accountBack(r))
 	return nil
 }
 
@@ -505,7 +533,7 @@ func (h *Handler) endOtherSessions(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	h.flash(w, "account.flash.sessions_ended")
-	redirect(w, r, "/account")
+	redirect(w, r, accountBack(r))
 	return nil
 }
 
@@ -517,7 +545,7 @@ func (h *Handler) endOneSession(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.flash(w, "account.flash.session_ended")
-	redirect(w, r, "/account")
+	redirect(w, r, accountBack(r))
 	return nil
 }
 
@@ -534,4 +562,14 @@ func (h *Handler) deleteAccount(w http.ResponseWriter, r *http.Request) error {
 	h.flash(w, "account.flash.deleted")
 	redirect(w, r, "/")
 	return nil
+}
+
+// accountBack is the account page after one of its forms, still in the
+// look of the organisation it was opened from: the forms post to
+// /account/…?next=<that organisation's page> (View.NextQuery).
+func accountBack(r *http.Request) string {
+	if next := r.URL.Query().Get("next"); sameSitePath(next) {
+		return withNext("/account", next)
+	}
+	return "/account"
 }

@@ -37,6 +37,8 @@ func (h *Handler) adminRoutes(mux *http.ServeMux) {
 
 	mux.Handle("GET /admin/{org}/profile", h.staff(policy.ProfileEdit, h.profilePage))
 	mux.Handle("POST /admin/{org}/profile", h.staff(policy.ProfileEdit, h.saveProfile))
+	mux.Handle("GET /admin/{org}/appearance", h.staff(policy.ProfileEdit, h.lookPage))
+	mux.Handle("POST /admin/{org}/appearance", h.staff(policy.ProfileEdit, h.saveLook))
 
 	// Invitation links: anyone holding the link sees it; accepting needs
 	// either a session or a new account made from the form.

@@ -47,3 +47,13 @@ func withNext(path, next string) string {
 	}
 	return path + "?next=" + url.QueryEscape(next)
 }
+
+// NextQuery is "?next=…" for the organisation's page the account pages
+// return to, "" without one: the account page's forms carry it in their
+// action so that the page they lead back to keeps the organisation's look.
+func (v *View) NextQuery() string {
+	if v.Next == "" {
+		return ""
+	}
+	return "?next=" + url.QueryEscape(v.Next)
+}

@@ -18,6 +18,7 @@ func (h *Handler) orgSiteRoutes(mux *http.ServeMux) {
 	h.publicSiteRoutes(site) // home, publications, lists, search, feeds (public.go)
 	site.Handle("GET /{org}/mentions-legales", h.orgPage(h.legalNotice))
 	h.privacySiteRoutes(site) // privacy.go
+	site.Handle("GET /{org}/theme.css", h.orgPage(h.themeCSS)) // org_theme.go
 	h.debateSiteRoutes(site)
 	h.consoleSiteRoutes(site)
 	h.eventSiteRoutes(site) // events_public.go

@@ -13,7 +13,13 @@ import (
 // ForgotPassword e-mails a reset link to the account with that address, if
 // there is one; the answer is the same either way.
 func (s *Service) ForgotPassword(ctx context.Context, email, lang string) error {
-	return s.mailAccountLink(ctx, email, lang, func(model.Account) bool { return true },
+	return s.ForgotPasswordFrom(ctx, LinkRequest{Email: email, Lang: lang})
+}
+
+// ForgotPasswordFrom is ForgotPassword from an organisation's pages: the
+// e-mail goes out in its name, and the link returns to in.Next.
+func (s *Service) ForgotPasswordFrom(ctx context.Context, in LinkRequest) error {
+	return s.mailAccountLink(ctx, in, func(model.Account) bool { return true },
 		model.TokenResetPassword, ResetLifetime, "/password/reset/", "account_reset")
 }
 

@@ -99,16 +99,31 @@ func (s *Service) sendAccountMail(ctx context.Context, tx *store.Tx, org model.O
 // account's address. It does nothing, silently, for an unknown or verified
 // address, so the answer tells nothing.
 func (s *Service) ResendVerification(ctx context.Context, email, lang string) error {
-	return s.mailAccountLink(ctx, email, lang, func(acct model.Account) bool { return !acct.Verified() },
+	return s.ResendVerificationFrom(ctx, LinkRequest{Email: email, Lang: lang})
+}
+
+// LinkRequest asks for an account link by e-mail (a new confirmation link,
+// a password reset) from a form. Next and Org are as in SignUp: the page to
+// return to (a path of this site, checked by the caller), carried by the
+// link, and the organisation whose name the e-mail goes out in.
+type LinkRequest struct {
+	Email, Lang string
+	Next        string
+	Org         model.Organisation
+}
+
+// ResendVerificationFrom is ResendVerification from an organisation's pages.
+func (s *Service) ResendVerificationFrom(ctx context.Context, in LinkRequest) error {
+	return s.mailAccountLink(ctx, in, func(acct model.Account) bool { return !acct.Verified() },
 		model.TokenVerifyEmail, VerifyLifetime, "/verify/", "account_verify")
 }
 
 // mailAccountLink e-mails a fresh link of that purpose to the account with
 // that address when wanted(account); for an unknown address it does nothing,
 // and answers the same.
-func (s *Service) mailAccountLink(ctx context.Context, email, lang string, wanted func(model.Account) bool,
+func (s *Service) mailAccountLink(ctx context.Context, in LinkRequest, wanted func(model.Account) bool,
 	purpose model.TokenPurpose, life time.Duration, path, template string) error {
-	email = mail.NormalizeEmail(email)
+	email := mail.NormalizeEmail(in.Email)
 	if !mail.ValidEmail(email) {
 		v := &model.ValidationError{}
 		v.Add("email", "account.error.email")
@@ -129,7 +144,10 @@ func (s *Service) mailAccountLink(ctx context.Context, email, lang string, wante
 		if err != nil {
 			return err
 		}
-		return s.SendMail(ctx, tx, email, core.AccountLang(acct, lang), template,
+		if in.Next != "" {
+			link += "?next=" + url.QueryEscape(in.Next)
+		}
+		return s.sendAccountMail(ctx, tx, in.Org, email, core.AccountLang(acct, in.Lang), template,
 			linkMail{Name: acct.DisplayName, Link: link, Hours: int(life.Hours()), Base: s.BaseURL})
 	})
 }

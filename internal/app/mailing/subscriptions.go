@@ -27,11 +27,16 @@ import (
 
 // ConsentVersion is the wording in force; older versions stay in
 // consentTexts forever, as they are the proof of what people agreed to.
-const ConsentVersion = "2026-03-v1"
+const ConsentVersion = "2026-12-v2"
 
 var consentTexts = map[string]map[string]string{
 	"2026-03-v1": {
 		"fr": "J'accepte que %s m'envoie par e-mail les alertes, actualités et, si je l'ai coché, la lettre d'information que j'ai choisies. Alertes et actualités relèvent de la mission d'information des habitants ; la lettre d'information repose sur mon consentement, que je peux retirer à tout moment par le lien présent dans chaque message. Mon adresse n'est ni montrée aux agents ni transmise à des tiers.",
+		"en": "I agree that %s may e-mail me the alerts, news and, if ticked, the newsletter I chose. Alerts and news are part of its public task of informing residents; the newsletter rests on my consent, which I can withdraw at any time with the link in every message. My address is neither shown to staff nor passed on.",
+	},
+	// v2 says "par courriel", the interface's one word for it (docs/ARCHITECTURE.md, French glossary).
+	"2026-12-v2": {
+		"fr": "J'accepte que %s m'envoie par courriel les alertes, actualités et, si je l'ai coché, la lettre d'information que j'ai choisies. Alertes et actualités relèvent de la mission d'information des habitants ; la lettre d'information repose sur mon consentement, que je peux retirer à tout moment par le lien présent dans chaque message. Mon adresse n'est ni montrée aux agents ni transmise à des tiers.",
 		"en": "I agree that %s may e-mail me the alerts, news and, if ticked, the newsletter I chose. Alerts and news are part of its public task of informing residents; the newsletter rests on my consent, which I can withdraw at any time with the link in every message. My address is neither shown to staff nor passed on.",
 	},
 }
