@@ -104,8 +104,11 @@ type Organisation struct {
 	PublicationDirector string // directeur de la publication
 	Host                string // hébergeur (legal notice)
 	Population          int
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
+	// A11yStatus is the accessibility status its administrator declares,
+	// shown in the footer of every public page (AccessibilityStatement).
+	A11yStatus A11yStatus
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Role is a staff role inside one organisation.

@@ -8,7 +8,7 @@ import (
 )
 
 const orgColumns = `id, handle, name, kind, description, contact_email, contact_phone, address,
-	website, logo_path, publication_director, host, population, created_at, updated_at`
+	website, logo_path, publication_director, host, population, a11y_status, created_at, updated_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -16,17 +16,20 @@ func scanOrg(row scanner) (model.Organisation, error) {
 	var o model.Organisation
 	err := row.Scan(&o.ID, &o.Handle, &o.Name, &o.Kind, &o.Description, &o.ContactEmail,
 		&o.ContactPhone, &o.Address, &o.Website, &o.LogoPath, &o.PublicationDirector, &o.Host,
-		&o.Population, &o.CreatedAt, &o.UpdatedAt)
+		&o.Population, &o.A11yStatus, &o.CreatedAt, &o.UpdatedAt)
 	o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC(), o.UpdatedAt.UTC()
 	return o, err
 }
 
 // CreateOrganisation inserts o; a taken handle is model.ErrConflict.
 func (q *Queries) CreateOrganisation(ctx context.Context, o model.Organisation) error {
+	if o.A11yStatus == "" {
+		o.A11yStatus = model.A11yNone
+	}
 	_, err := q.q.ExecContext(ctx, `INSERT INTO organisations (`+orgColumns+`)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)`,
 		o.ID, o.Handle, o.Name, o.Kind, o.Description, o.ContactEmail, o.ContactPhone, o.Address,
-		o.Website, o.LogoPath, o.PublicationDirector, o.Host, o.Population, o.CreatedAt, o.UpdatedAt)
+		o.Website, o.LogoPath, o.PublicationDirector, o.Host, o.Population, o.A11yStatus, o.CreatedAt, o.UpdatedAt)
 	if err != nil {
 		return fmt.Errorf("create organisation %q: %w", o.Handle, translate(err))
 	}

@@ -16,7 +16,7 @@ import (
 func (h *Handler) orgSiteRoutes(mux *http.ServeMux) {
 	site := http.NewServeMux()
 	h.publicSiteRoutes(site) // home, publications, lists, search, feeds (public.go)
-	site.Handle("GET /{org}/mentions-legales", h.orgPage(h.legalNotice))
+	h.legalSiteRoutes(site)  // accessibility.go
 	h.debateSiteRoutes(site)
 	h.consoleSiteRoutes(site)
 	h.eventSiteRoutes(site) // events_public.go
@@ -54,10 +54,4 @@ func (h *Handler) orgPage(fn handlerFunc) http.Handler {
 		}
 		return fn(w, r.WithContext(withOrg(r.Context(), org)))
 	})
-}
-
-// legalNotice renders the organisation's legal notices (mentions légales).
-func (h *Handler) legalNotice(w http.ResponseWriter, r *http.Request) error {
-	h.render(w, r, http.StatusOK, "org_legal", h.view(r, "legal.title", nil))
-	return nil
 }

@@ -23,6 +23,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.publicInstanceRoutes(mux)
 	h.subscriptionRoutes(mux)
 	h.newsletterRoutes(mux)
+	h.accessibilityRoutes(mux) // accessibility.go
 }
 
 func (h *Handler) instanceHome(w http.ResponseWriter, r *http.Request) error {

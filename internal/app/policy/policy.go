@@ -31,6 +31,9 @@ const (
 	ProfileEdit    Action = "profile.edit"    // organisation profile, logo, legal notices
 	JournalView    Action = "journal.view"    // the audit journal and its CSV
 	TaxonomyManage Action = "taxonomy.manage" // topics and neighbourhoods
+	// The accessibility statement (status, audit, non-accessible parts,
+	// derogations, contact) and the multi-year plan.
+	AccessibilityEdit Action = "accessibility.edit"
 
 	// Publishing.
 	PublicationView     Action = "publication.view"     // the publication list, calendar, history
@@ -97,12 +100,13 @@ var table = map[Action]Rule{
 	DashboardView:     {Roles: anyStaff},
 	NotificationsEdit: {Roles: anyStaff},
 
-	StaffInvite:    {Roles: adminOnly},
-	StaffManage:    {Roles: adminOnly},
-	ServicesManage: {Roles: adminOnly},
-	ProfileEdit:    {Roles: adminOnly},
-	JournalView:    {Roles: leads},
-	TaxonomyManage: {Roles: adminOnly},
+	StaffInvite:       {Roles: adminOnly},
+	StaffManage:       {Roles: adminOnly},
+	ServicesManage:    {Roles: adminOnly},
+	ProfileEdit:       {Roles: adminOnly},
+	JournalView:       {Roles: leads},
+	TaxonomyManage:    {Roles: adminOnly},
+	AccessibilityEdit: {Roles: adminOnly},
 
 	PublicationView:     {Roles: pubReaders},
 	PublicationEdit:     {Roles: writers},
