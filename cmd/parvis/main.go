@@ -33,6 +33,9 @@ Usage:
   parvis screen [--org H] < comments.jsonl   screen French comments (JSON lines)
   parvis seed      --publications 100000 --topics 50 --neighbourhoods 20 [--org HANDLE]
                             generate a large organisation for performance measurements
+  parvis a11y-audit --org H [--base-url URL] [--axe PATH]
+                            check one page of every page type with axe-core in
+                            headless Chromium; results go in the accessibility statement
   parvis version
 
 Every command that touches data accepts --data DIR and --database URL
@@ -81,6 +84,8 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return runScreen(ctx, rest, stdin, stdout, stderr)
 	case "seed":
 		return runSeed(ctx, rest, stdout, stderr)
+	case "a11y-audit":
+		return runA11yAudit(ctx, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "parvis", version())
 		return nil
