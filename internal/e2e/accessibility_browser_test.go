@@ -134,5 +134,16 @@ func TestAccessibilityAuditInBrowser(t *testing.T) {
 			t.Errorf("after the audit the footer says %q: the status must stay the declared one", got)
 		}
 		browser.Axe(t, ctx)
+
+		// The administrator's form shows the audit, and a refused
+		// declaration comes back with its message beside the field.
+		browserSignIn(t, ctx, ts, "admin@bellerive.test")
+		browserVisit(t, ctx, ts, "/admin/bellerive/accessibilite", "Déclaration d'accessibilité")
+		browser.Do(t, ctx, chromedp.SetValue(chromedp.CSS("#f-status"), "totalement_conforme"),
+			chromedp.SetValue(chromedp.CSS("#f-audit_date"), ""))
+		browser.ClickAndLoad(t, ctx, `form[action="/admin/bellerive/accessibilite"] button[type="submit"]`)
+		browser.WaitText(t, ctx, "#f-audit_date-error", "totalement conforme qu'après un audit")
+		browser.Axe(t, ctx)
+		browserVisit(t, ctx, ts, "/admin/bellerive/accessibilite/schema", "Schéma pluriannuel")
 	})
 }
