@@ -158,7 +158,7 @@ func Summarise(p Page, r Result) model.A11yPageResult {
 func AuditOrganisation(ctx context.Context, a *app.App, handle string, o Options) (model.A11yAudit, error) {
 	org, err := a.OrganisationByHandle(ctx, handle)
 	if err != nil {
-		return model.A11yAudit{}, fmt.Errorf("organisation %q: %w", handle, err)
+		return model.A11yAudit{}, err // names the organisation already
 	}
 	if o.Pages, err = Pages(ctx, a, org); err != nil {
 		return model.A11yAudit{}, err
