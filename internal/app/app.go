@@ -52,6 +52,9 @@ type Deps struct {
 	Instance string
 	// Fed configures federation (docs/FEDERATION.md).
 	Fed fediverse.Options
+	// Console configures the console: the domain of the reply addresses
+	// residents answer requests to (docs/CONSOLE.md).
+	Console console.DeskConfig
 }
 
 // App holds the use cases. It is built by New and not changed afterwards.
@@ -94,7 +97,7 @@ func New(ctx context.Context, c *core.Core, d Deps) (*App, error) {
 	// the one and files them in the other, and the debate, built after
 	// federation, sends staff answers and sanctions through it.
 	rules := debate.NewRules(c, d.Screener, d.Opinion)
-	desk := console.NewDesk(c)
+	desk := console.NewDesk(c, d.Console)
 	a.Fediverse = fediverse.New(c, fediverse.Deps{Fed: d.Fed, Debate: rules, Console: desk})
 	a.Organisations = organisations.New(c, organisations.Deps{MediaDir: d.MediaDir, Hosts: a.Fediverse})
 	a.Accounts = accounts.New(c, accounts.Deps{Passwords: d.Passwords, Retention: a.Organisations, Roles: a.Organisations})

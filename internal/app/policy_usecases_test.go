@@ -207,7 +207,7 @@ func TestPolicyUseCases(t *testing.T) {
 				return ts.App.Mailing.SaveMailSettings(ctx, p.acct.ID, own.ID, 7, 50, false)
 			}},
 			{policy.SubscribersExport, "ExportSubscribers", "", false, func(p principal) error {
-				_, err := ts.App.Mailing.ExportSubscribers(ctx, p.acct.ID, own.ID)
+				_, err := ts.App.Mailing.ExportSubscribers(ctx, p.acct.ID, own.ID, "letter", "")
 				return err
 			}},
 		}

@@ -70,7 +70,7 @@ func Register(fs *flag.FlagSet, c *Config, server bool) {
 		fs.StringVar(&c.TrustedProxies, "trusted-proxies", "", "reverse proxies whose Forwarded/X-Forwarded-For headers give the client address: CIDRs or addresses, comma-separated, e.g. 127.0.0.1/32,::1/128 (empty: none, the peer is the client) [PARVIS_TRUSTED_PROXIES]")
 		fs.StringVar(&c.MetricsToken, "metrics-token", "", "bearer token allowing /metrics from other hosts than loopback [PARVIS_METRICS_TOKEN]")
 		fs.StringVar(&c.BounceDomain, "bounce-domain", "", "domain of VERP return addresses (bounce+token@DOMAIN) for asynchronous bounces; empty uses the From address [PARVIS_BOUNCE_DOMAIN]")
-		fs.StringVar(&c.BounceSMTPAddr, "bounce-smtp-addr", "", "listen address of the built-in SMTP receiver of bounce reports, e.g. :2525 (off when empty) [PARVIS_BOUNCE_SMTP_ADDR]")
+		fs.StringVar(&c.BounceSMTPAddr, "bounce-smtp-addr", "", "listen address of the built-in SMTP receiver of bounce reports and residents' replies to requests, e.g. :2525 (off when empty) [PARVIS_BOUNCE_SMTP_ADDR]")
 		fs.IntVar(&c.MailConns, "mail-conns", 6, "SMTP connections used by each mass mailing [PARVIS_MAIL_CONNS]")
 		fs.DurationVar(&c.JobPoll, "job-poll", 200*time.Millisecond, "how often idle job workers look for work [PARVIS_JOB_POLL]")
 		fs.BoolVar(&c.FederationInsecure, "federation-insecure", false, "federation over http:// and to loopback/private addresses: TESTS AND LOCAL DEVELOPMENT ONLY [PARVIS_FEDERATION_INSECURE]")

@@ -89,10 +89,15 @@ func seedConsole(ctx context.Context, a *app.App, org model.Organisation) error 
 	if err != nil {
 		return err
 	}
-	// An acknowledged request, sent through the form now.
-	if _, err := a.Console.AskQuestion(ctx, console.NewRequest{Org: org, Account: &jeanne, Publication: &tanneurs,
-		Body: "Bonjour, mon fils est en fauteuil roulant : le cheminement piéton de la rue des Tanneurs restera-t-il accessible pendant les travaux ?"}); err != nil {
+	// An acknowledged request, sent through the form now, answered, and
+	// Jeanne's answer by e-mail filed back into it.
+	asked, err := a.Console.AskQuestion(ctx, console.NewRequest{Org: org, Account: &jeanne, Publication: &tanneurs,
+		Body: "Bonjour, mon fils est en fauteuil roulant : le cheminement piéton de la rue des Tanneurs restera-t-il accessible pendant les travaux ?"})
+	if err != nil {
 		return fmt.Errorf("demo request: %w", err)
+	}
+	if err := seedEmailedReply(ctx, a, org, cm, asked.Item, jeanne.Email); err != nil {
+		return fmt.Errorf("demo e-mailed reply: %w", err)
 	}
 	// A request received last Saturday at 22:00, out of hours.
 	now := a.Now()

@@ -69,6 +69,24 @@ func TestDemoInboxIsAlive(t *testing.T) {
 	if !edited {
 		t.Fatal("the demo's reply edited into a question does not show its earlier text")
 	}
+	// Jeanne's e-mailed reply to the answer about the footpath is in her
+	// request's history, without the quoted answer, and reopened it.
+	emailed := false
+	for _, it := range open {
+		if it.Kind != model.InboxRequest {
+			continue
+		}
+		evs, err := ts.Store.InboxEvents(t.Context(), org.ID, it.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range evs {
+			emailed = emailed || ev.Kind == "resident_email" && strings.HasPrefix(ev.Body, "Merci beaucoup. La rampe") && !strings.Contains(ev.Body, "a écrit")
+		}
+	}
+	if !emailed {
+		t.Fatal("the demo has no resident's reply received by e-mail in an open request")
+	}
 	replies, err := ts.Store.SavedReplies(t.Context(), org.ID)
 	if err != nil || len(replies) < 3 {
 		t.Fatalf("saved replies: %d %v", len(replies), err)

@@ -142,6 +142,15 @@ func Seed(ctx context.Context, a *app.App) ([]Login, error) {
 	if err := seedFollowerHistory(ctx, a, org); err != nil { // figures.go
 		return nil, fmt.Errorf("demo follower history: %w", err)
 	}
+	// The data protection officer is shared with the other communes of the
+	// community, as small communes do (its record and notice show it).
+	admin, err := a.Store.AccountByEmail(ctx, "admin@bellerive.example")
+	if err != nil {
+		return nil, err
+	}
+	if err := a.SetDPOContact(ctx, admin.ID, org.ID, "Délégué à la protection des données mutualisé de la communauté de communes Val de Loire\n3 rue des Ponts, 37999 Bellerive-sur-Loire\ndpd@valdeloire.example"); err != nil {
+		return nil, fmt.Errorf("demo DPO: %w", err)
+	}
 	return logins, nil
 }
 

@@ -111,15 +111,30 @@ func TestNewsletterFromStaffArea(t *testing.T) {
 		if r = mgr.Get("/admin/bellerive/abonnes"); r.Status != 200 || strings.Contains(r.Body, "habitant00007") || !strings.Contains(r.Body, "<td>40</td>") {
 			t.Fatalf("figures = %d", r.Status)
 		}
-		if r = mgr.Get("/admin/bellerive/abonnes/export.csv"); r.Status != 403 {
+		purpose := form("export_purpose", "other", "export_detail", "Envoi postal du bulletin aux abonnés sans courriel")
+		if r = mgr.Post("/admin/bellerive/abonnes/export.csv", purpose); r.Status != 403 {
 			t.Fatalf("manager export = %d", r.Status)
 		}
-		if r = c.Get("/admin/bellerive/abonnes/export.csv"); r.Status != 200 || !strings.Contains(r.Body, "habitant00007@example.test") {
+		// Without a purpose, or "other" without saying which, nothing leaves.
+		r = c.Post("/admin/bellerive/abonnes/export.csv", form("export_purpose", ""))
+		mustStatus(t, "no purpose", r, 422)
+		mustContain(t, "no purpose", r.Body, "Choisissez le motif de l&#39;export.")
+		r = c.Post("/admin/bellerive/abonnes/export.csv", form("export_purpose", "other", "export_detail", " "))
+		mustStatus(t, "other without detail", r, 422)
+		mustContain(t, "other without detail", r.Body, "Précisez le motif de l&#39;export.", `<option value="other" selected>`)
+		if strings.Contains(r.Body, "habitant00007@example.test") {
+			t.Fatal("a refused export showed addresses")
+		}
+		if r = c.Post("/admin/bellerive/abonnes/export.csv", purpose); r.Status != 200 || !strings.Contains(r.Body, "habitant00007@example.test") {
 			t.Fatalf("admin export = %d", r.Status)
 		}
 		var audits int
-		if err := ts.Store.DB().QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action='subscribers.export' AND org_id=$1`, org.ID).Scan(&audits); err != nil || audits != 1 {
+		var detail string
+		if err := ts.Store.DB().QueryRow(`SELECT COUNT(*), MAX(detail) FROM audit_log WHERE action='subscribers.export' AND org_id=$1`, org.ID).Scan(&audits, &detail); err != nil || audits != 1 {
 			t.Fatalf("export audit rows = %d (%v)", audits, err)
+		}
+		if !strings.Contains(detail, "purpose=other Envoi postal du bulletin") {
+			t.Errorf("audit detail %q does not state the purpose", detail)
 		}
 	})
 }

@@ -21,10 +21,10 @@ func TestAccountMessagesRender(t *testing.T) {
 	}
 	data := struct {
 		Name, Link, Email, Base, Site string
-		Hours                         int
-	}{"Zoé <b>", "https://parvis.test/verify/abc", "new@example.org", "https://parvis.test", "", 48}
+		Hours, Days                   int
+	}{"Zoé <b>", "https://parvis.test/verify/abc", "new@example.org", "https://parvis.test", "", 48, 30}
 	for _, name := range []string{"account_verify", "account_signup_exists", "account_reset", "account_password_changed",
-		"account_email_change", "account_email_change_notice", "account_deleted"} {
+		"account_email_change", "account_email_change_notice", "account_deleted", "account_inactive", "account_deleted_inactive"} {
 		for _, lang := range i18n.Langs {
 			r, err := tmpl.Render(name, lang, data)
 			if err != nil {

@@ -75,8 +75,8 @@ func TestReplyGreetsOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	type reply struct {
-		Name, Org, Service, Reference, Body, Received string
-		Greeted                                       bool
+		Name, Org, Service, Reference, Body, Received, ReplyTo string
+		Greeted                                                bool
 	}
 	for _, body := range []string{"Bonjour Marie, le chantier finit lundi.", "Merci Marie, le chantier finit lundi."} {
 		r, err := tmpl.Render("console_reply", "fr", reply{Name: "Marie", Org: "Ville de Bellerive", Body: body, Greeted: StartsWithGreeting(body)})

@@ -14,12 +14,14 @@ import (
 	"net/netip"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/parvis/parvis/internal/app"
+	"github.com/parvis/parvis/internal/app/console"
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/app/fediverse"
 	"github.com/parvis/parvis/internal/app/mailing"
@@ -57,6 +59,11 @@ type Options struct {
 	// Screener replaces the embedded screen (tests that need comments'
 	// verdicts in a given band); nil loads screen.New().
 	Screener *screen.Screener
+	// InboundListener, if set, is where the built-in SMTP receiver
+	// (bounces and residents' replies) listens instead of
+	// --bounce-smtp-addr: tests pass a loopback listener they know the
+	// address of.
+	InboundListener net.Listener
 }
 
 // A response not written within writeTimeout is cut off: the client sees
@@ -120,6 +127,8 @@ type Server struct {
 	Handler http.Handler
 	smtp    *mail.SMTP
 	cat     *i18n.Catalogue
+	// inboundListener is Options.InboundListener.
+	inboundListener net.Listener
 }
 
 // Open connects, migrates and wires everything; it does not listen yet.
@@ -132,7 +141,7 @@ func Open(ctx context.Context, cfg config.Config, opt Options) (*Server, error) 
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Config: cfg, Logger: logger, Store: st, Metrics: metrics.New()}
+	s := &Server{Config: cfg, Logger: logger, Store: st, Metrics: metrics.New(), inboundListener: opt.InboundListener}
 	if err := s.wire(ctx, opt); err != nil {
 		// Whatever failed after the database opened closes it again.
 		st.Close()
@@ -256,6 +265,7 @@ func (s *Server) appDeps(ctx context.Context, opt Options, sender mail.Sender, c
 	}
 	deps := app.Deps{Passwords: passwords.New(params), MediaDir: cfg.MediaDir(), Screener: screener,
 		MailConfig: mailing.Config{From: cfg.MailFrom, BounceDomain: cfg.BounceDomain, Conns: cfg.MailConns},
+		Console:    console.DeskConfig{ReplyDomain: replyDomain(cfg)},
 		Fed:        federationOptions(cfg, opt, clock, s.Logger)}
 	if b, ok := sender.(mail.Bulk); ok {
 		deps.MassSender = b
@@ -441,11 +451,15 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("start jobs: %w", err)
 	}
 	if s.Config.BounceSMTPAddr != "" {
-		bl, err := mail.ListenBounces(s.Config.BounceSMTPAddr, s.Config.BounceDomain, s.App.Mailing.HandleBounce, s.Logger)
-		if err != nil {
-			return fmt.Errorf("bounce receiver: %w", err)
+		ln := s.inboundListener
+		if ln == nil {
+			var err error
+			if ln, err = net.Listen("tcp", s.Config.BounceSMTPAddr); err != nil {
+				return fmt.Errorf("inbound mail receiver: %w", err)
+			}
 		}
-		defer bl.Close()
+		rec := mail.ServeInbound(ln, s.Config.BounceDomain, mail.Inbound{Bounce: s.App.Mailing.HandleBounce, Replies: s.App.Console}, s.Logger)
+		defer rec.Close()
 	}
 	s.Jobs.Observe(ctx, func(kind, outcome string, run time.Duration) {
 		s.Metrics.Counter("parvis_jobs_total", "Finished job attempts by kind and outcome.", "kind", kind, "outcome", outcome).Inc()
@@ -481,4 +495,19 @@ func (s *Server) Close() error {
 		s.smtp.Close()
 	}
 	return s.Store.Close()
+}
+
+// replyDomain is the domain of residents' reply addresses: the built-in
+// receiver's (--bounce-domain, else the domain of --mail-from), or "" when
+// the receiver is off, so that replies keep going to the organisation's
+// contact address.
+func replyDomain(cfg config.Config) string {
+	if cfg.BounceSMTPAddr == "" {
+		return ""
+	}
+	if cfg.BounceDomain != "" {
+		return strings.ToLower(cfg.BounceDomain)
+	}
+	_, domain, _ := strings.Cut(mail.Address(cfg.MailFrom), "@")
+	return strings.ToLower(domain)
 }

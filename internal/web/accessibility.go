@@ -14,11 +14,10 @@ import (
 )
 
 // legalSiteRoutes are an organisation's legal pages: the legal notice, the
-// data-protection page, the accessibility statement and the multi-year
-// plan, all linked from the footer of its every page.
+// accessibility statement and the multi-year plan, linked from the footer
+// of its every page with the personal-data notice (privacy.go).
 func (h *Handler) legalSiteRoutes(site *http.ServeMux) {
 	site.Handle("GET /{org}/mentions-legales", h.orgPage(h.legalNotice))
-	site.Handle("GET /{org}/donnees-personnelles", h.orgPage(h.privacyPage))
 	site.Handle("GET /{org}/accessibilite", h.orgPage(h.statementPage))
 	site.Handle("GET /{org}/accessibilite/schema-pluriannuel", h.orgPage(h.planPage))
 }
@@ -38,12 +37,6 @@ func (h *Handler) accessibilityRoutes(mux *http.ServeMux) {
 // legalNotice renders the organisation's legal notices (mentions légales).
 func (h *Handler) legalNotice(w http.ResponseWriter, r *http.Request) error {
 	h.render(w, r, http.StatusOK, "org_legal", h.view(r, "legal.title", nil))
-	return nil
-}
-
-// privacyPage says who processes residents' data, why, and how to act on it.
-func (h *Handler) privacyPage(w http.ResponseWriter, r *http.Request) error {
-	h.render(w, r, http.StatusOK, "org_privacy", h.view(r, "privacy.title", nil))
 	return nil
 }
 

@@ -37,6 +37,7 @@ func (h *Handler) accountRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /account/verify", h.signedIn(h.resendOwn))
 	mux.Handle("POST /account/sessions/others", h.signedIn(h.endOtherSessions))
 	mux.Handle("POST /account/sessions/{ref}/end", h.signedIn(h.endOneSession))
+	mux.Handle("POST /account/data", h.signedIn(h.downloadMyData))
 	mux.Handle("POST /account/delete", h.signedIn(h.deleteAccount))
 }
 

@@ -25,6 +25,7 @@ func (h *Handler) consoleRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/{org}/inbox/{id}/assign", h.staff(policy.ConsoleAnswer, h.inboxAssign))
 	mux.Handle("POST /admin/{org}/inbox/{id}/state", h.staff(policy.ConsoleAnswer, h.inboxState))
 	mux.Handle("POST /admin/{org}/inbox/{id}/note", h.staff(policy.ConsoleAnswer, h.inboxNote))
+	mux.Handle("POST /admin/{org}/inbox/{id}/held/{event}/attach", h.staff(policy.ConsoleAnswer, h.inboxAttachHeld))
 	mux.Handle("GET /admin/{org}/saved-replies", h.staff(policy.ConsoleAnswer, h.savedReplies))
 	mux.Handle("POST /admin/{org}/saved-replies", h.staff(policy.ConsoleAnswer, h.saveReply))
 	mux.Handle("POST /admin/{org}/saved-replies/{id}/delete", h.staff(policy.ConsoleAnswer, h.deleteReply))
@@ -386,6 +387,19 @@ func (h *Handler) inboxNote(w http.ResponseWriter, r *http.Request) error {
 		return h.itemRefused(w, r, err, nil, f)
 	}
 	h.flash(w, "console.flash.note")
+	redirect(w, r, h.itemPath(r)+"#history")
+	return nil
+}
+
+// inboxAttachHeld joins a resident's e-mail held for coming from another
+// address to the item's thread (docs/CONSOLE.md, "Réponses par courriel").
+func (h *Handler) inboxAttachHeld(w http.ResponseWriter, r *http.Request) error {
+	org, _ := orgFrom(r.Context())
+	acct, _ := accountFrom(r.Context())
+	if err := h.app.Console.AttachHeldReply(r.Context(), acct, org, r.PathValue("id"), r.PathValue("event")); err != nil {
+		return err
+	}
+	h.flash(w, "console.flash.held_attached")
 	redirect(w, r, h.itemPath(r)+"#history")
 	return nil
 }

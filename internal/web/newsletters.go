@@ -32,7 +32,7 @@ func (h *Handler) newsletterRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/{org}/newsletters/{id}/progress.json", h.staff(policy.NewsletterEdit, h.mailingProgress))
 	mux.Handle("GET /admin/{org}/abonnes", h.staff(policy.SubscribersView, h.subscriberFigures))
 	mux.Handle("POST /admin/{org}/abonnes/settings", h.staff(policy.SubscribersSettings, h.saveMailSettings))
-	mux.Handle("GET /admin/{org}/abonnes/export.csv", h.staff(policy.SubscribersExport, h.exportSubscribers))
+	mux.Handle("POST /admin/{org}/abonnes/export.csv", h.staff(policy.SubscribersExport, h.exportSubscribers))
 	mux.Handle("GET /admin/{org}/abonnes/resumes", h.staff(policy.SubscribersView, h.digestList))
 	mux.Handle("GET /admin/{org}/abonnes/resumes/{id}", h.staff(policy.SubscribersView, h.digestFigures))
 	mux.Handle("GET /c/{token}", h.public(h.click))
@@ -373,22 +373,27 @@ func (h *Handler) mailingProgress(w http.ResponseWriter, r *http.Request) error 
 // The subscriber figures page shows app.SubscriberFigures: counts only,
 // never addresses.
 func (h *Handler) subscriberFigures(w http.ResponseWriter, r *http.Request) error {
+	return h.renderSubscribers(w, r, http.StatusOK, emptyForm())
+}
+
+// renderSubscribers shows the figures and settings; f carries the export
+// form's input and errors when an export was refused.
+func (h *Handler) renderSubscribers(w http.ResponseWriter, r *http.Request, status int, f *Form) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
 	d, err := h.app.Mailing.SubscriberFigures(r.Context(), acct.ID, org.ID)
 	if err != nil {
 		return err
 	}
-	v := h.view(r, "subs.figures.title", d)
+	v := h.view(r, "subs.figures.title", subscribersView{SubscriberFigures: d, PurposeOptions: append([]string{""}, mailing.ExportPurposes...)})
 	v.NoIndex = true
-	f := emptyForm()
 	f.Values.Set("digest_hour", strconv.Itoa(d.Settings.DigestHour))
 	f.Values.Set("rate", strconv.Itoa(d.Settings.RatePerSecond))
 	if d.Settings.ClickCounts {
 		f.Values.Set("click_counts", "1")
 	}
 	v.Form = f
-	h.render(w, r, http.StatusOK, "admin/subscribers", v)
+	h.render(w, r, status, "admin/subscribers", v)
 	return nil
 }
 
@@ -469,13 +474,29 @@ func (h *Handler) saveMailSettings(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
+// subscribersView is the subscribers page: figures, settings, and the
+// purposes an export may state.
+type subscribersView struct {
+	mailing.SubscriberFigures
+	// PurposeOptions starts with "" so that no purpose is chosen for the
+	// administrator: stating one must be deliberate.
+	PurposeOptions []string
+}
+
 // exportSubscribers gives an administrator the address list as CSV; the
 // export is written to the audit log.
 func (h *Handler) exportSubscribers(w http.ResponseWriter, r *http.Request) error {
 	org, _ := orgFrom(r.Context())
 	acct, _ := accountFrom(r.Context())
-	rows, err := h.app.Mailing.ExportSubscribers(r.Context(), acct.ID, org.ID)
+	f, err := parse(r)
 	if err != nil {
+		return err
+	}
+	rows, err := h.app.Mailing.ExportSubscribers(r.Context(), acct.ID, org.ID, f.Value("export_purpose"), f.Value("export_detail"))
+	if err != nil {
+		if f.Absorb(err) {
+			return h.renderSubscribers(w, r, http.StatusUnprocessableEntity, f)
+		}
 		return err
 	}
 	cw := newCSVExport(w, "abonnes-"+org.Handle+".csv")

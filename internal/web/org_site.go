@@ -16,7 +16,8 @@ import (
 func (h *Handler) orgSiteRoutes(mux *http.ServeMux) {
 	site := http.NewServeMux()
 	h.publicSiteRoutes(site) // home, publications, lists, search, feeds (public.go)
-	h.legalSiteRoutes(site)  // accessibility.go
+	h.legalSiteRoutes(site)   // accessibility.go
+	h.privacySiteRoutes(site) // privacy.go
 	h.debateSiteRoutes(site)
 	h.consoleSiteRoutes(site)
 	h.eventSiteRoutes(site) // events_public.go

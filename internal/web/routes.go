@@ -24,6 +24,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.subscriptionRoutes(mux)
 	h.newsletterRoutes(mux)
 	h.accessibilityRoutes(mux) // accessibility.go
+	h.privacyAdminRoutes(mux)  // privacy.go
 }
 
 func (h *Handler) instanceHome(w http.ResponseWriter, r *http.Request) error {

@@ -29,6 +29,11 @@ func (s *Service) CleanupExpired(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("delete stale invitations: %w", err)
 	}
-	s.Logger.Info("cleanup", "sessions", sessions, "tokens", tokens, "throttles", throttles, "invitations", invitations)
+	warned, deleted, err := s.purgeInactive(ctx, now)
+	if err != nil {
+		return fmt.Errorf("inactive accounts: %w", err)
+	}
+	s.Logger.Info("cleanup", "sessions", sessions, "tokens", tokens, "throttles", throttles, "invitations", invitations,
+		"inactive_warned", warned, "inactive_deleted", deleted)
 	return s.Retention.PurgeRetained(ctx)
 }

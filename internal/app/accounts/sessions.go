@@ -6,6 +6,7 @@ import (
 
 	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
+	"github.com/parvis/parvis/internal/store"
 )
 
 // SessionLifetime is how long an idle session stays valid; each visit
@@ -38,8 +39,14 @@ func (s *Service) StartSession(ctx context.Context, accountID, userAgent, ip str
 	if len(userAgent) > 200 {
 		userAgent = userAgent[:200]
 	}
-	err := s.Store.CreateSession(ctx, model.Session{IDHash: hash, AccountID: accountID, CreatedAt: now,
-		LastSeenAt: now, ExpiresAt: now.Add(SessionLifetime), UserAgent: userAgent, IP: ip})
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateSession(ctx, model.Session{IDHash: hash, AccountID: accountID, CreatedAt: now,
+			LastSeenAt: now, ExpiresAt: now.Add(SessionLifetime), UserAgent: userAgent, IP: ip}); err != nil {
+			return err
+		}
+		// A sign-in restarts the inactivity clock (see retention.go).
+		return tx.MarkAccountActive(ctx, accountID, now)
+	})
 	if err != nil {
 		return "", err
 	}

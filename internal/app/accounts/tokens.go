@@ -42,6 +42,7 @@ type linkMail struct {
 	Name  string
 	Link  string
 	Hours int
+	Days  int    // the grace period of an inactivity warning
 	Email string // the address concerned, for notices
 	Base  string // the instance's URL
 	// Site names the account in the text: the organisation's name when

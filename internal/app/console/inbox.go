@@ -169,6 +169,7 @@ func (s *Desk) routeService(ctx context.Context, tx *store.Tx, src InboxSource) 
 type inboxMail struct {
 	Name, Org, Service, Kind, Excerpt, Link, Word, Received string
 	Urgent                                                  bool
+	Reply                                                   bool // the resident answered by e-mail
 }
 
 func (s *Desk) itemLink(org model.Organisation, it model.InboxItem) string {
@@ -180,6 +181,12 @@ func (s *Desk) itemLink(org model.Organisation, it model.InboxItem) string {
 // organisation's managers, who are e-mailed whatever their preference: an
 // item must reach someone.
 func (s *Desk) notifyService(ctx context.Context, tx *store.Tx, org model.Organisation, it model.InboxItem, notified []string) error {
+	return s.tellService(ctx, tx, org, it, notified, false)
+}
+
+// tellService is notifyService; reply says the news is the resident's
+// e-mailed reply (the excerpt is then the reply's).
+func (s *Desk) tellService(ctx context.Context, tx *store.Tx, org model.Organisation, it model.InboxItem, notified []string, reply bool) error {
 	agents, err := tx.AgentsOfServices(ctx, org.ID, []string{it.ServiceID})
 	if err != nil {
 		return err
@@ -203,7 +210,7 @@ func (s *Desk) notifyService(ctx context.Context, tx *store.Tx, org model.Organi
 		lang := core.LangOr(ag.Locale)
 		err := s.SendMail(ctx, tx, ag.Email, lang, "console_routed", inboxMail{Name: ag.DisplayName, Org: org.Name,
 			Service: it.ServiceName, Kind: s.Cat.T(lang, "console.kind."+string(it.Kind)), Excerpt: it.Excerpt,
-			Link: s.itemLink(org, it), Urgent: it.Urgent})
+			Link: s.itemLink(org, it), Urgent: it.Urgent, Reply: reply})
 		if err != nil {
 			return err
 		}
@@ -506,6 +513,9 @@ type ackMail struct {
 	About                                                                             string // the publication or event asked about
 	OutOfHours                                                                        bool
 	NextOpening, OnCall, Typical                                                      string
+	// ReplyTo is the request's reply address when the receiver is on: the
+	// message then says that answering it adds to the request.
+	ReplyTo string
 	// Neutral: the address was typed in a public form and nobody proved
 	// it is theirs, so the message carries nothing the visitor typed (no
 	// name, no excerpt): the town's form cannot be used to send someone
@@ -615,7 +625,7 @@ func (s *Desk) checkRequest(ctx context.Context, in NewRequest) (name, email, bo
 
 // acknowledge e-mails the acknowledgement of request r, put in the inbox
 // as it, inside tx.
-func (s *Desk) acknowledge(ctx context.Context, tx *store.Tx, in NewRequest, r model.ResidentRequest, it model.InboxItem, av Availability) error {
+func (s *Desk) acknowledge(ctx context.Context, tx *store.Tx, in NewRequest, r model.ResidentRequest, it model.InboxItem, av Availability) (err error) {
 	lang := core.LangOr(in.Lang)
 	if in.Account != nil {
 		lang = core.AccountLang(*in.Account, in.Lang)
@@ -640,7 +650,10 @@ func (s *Desk) acknowledge(ctx context.Context, tx *store.Tx, in NewRequest, r m
 	if av.HasTypical {
 		m.Typical = FormatOpenDuration(lang, av.Typical)
 	}
-	if err := s.SendOrgMail(ctx, tx, in.Org, r.Email, lang, "console_ack", m); err != nil {
+	if m.ReplyTo, err = s.replyAddress(ctx, tx, it); err != nil {
+		return err
+	}
+	if err := s.sendAboutItem(ctx, tx, in.Org, r.Email, m.ReplyTo, lang, "console_ack", m); err != nil {
 		return err
 	}
 	return s.inboxEvent(ctx, tx, it, "", "acknowledged", r.Reference, "")

@@ -69,6 +69,9 @@ type ItemFile struct {
 	Comment     *model.Comment
 	Publication *model.Publication
 	Answers     []model.Comment // staff answers under the comment
+	// AttachedHeld lists the held e-mails (their "email_held" events)
+	// that staff joined to the thread since.
+	AttachedHeld map[string]bool
 }
 
 // OpenItem returns an item's file for a staff member allowed to see it
@@ -90,6 +93,7 @@ func (s *Desk) OpenItem(ctx context.Context, actorID, orgID, id string) (ItemFil
 	if f.Events, err = s.Store.InboxEvents(ctx, m.OrgID, it.ID); err != nil {
 		return f, err
 	}
+	f.AttachedHeld = attachedHeld(f.Events)
 	switch it.Kind {
 	case model.InboxRequest, model.InboxEventQuestion:
 		r, err := s.Store.ResidentRequestByID(ctx, m.OrgID, it.SourceID)
@@ -290,6 +294,7 @@ type replyMail struct {
 	// Greeted: the answer opens with its own greeting (saved replies say
 	// "Bonjour {nom}"), so the e-mail does not greet twice.
 	Greeted bool
+	ReplyTo string // the reply address, when residents can answer by e-mail
 }
 
 // Reply answers an item: a request by e-mail to the resident, a question or
@@ -341,9 +346,13 @@ func (s *Service) Reply(ctx context.Context, actor model.Account, org model.Orga
 					lang = core.AccountLang(acct, "")
 				}
 			}
-			err = s.SendOrgMail(ctx, tx, org, r.Email, lang, "console_reply", replyMail{Name: r.Name, Org: org.Name,
+			replyTo, err := s.replyAddress(ctx, tx, it)
+			if err != nil {
+				return err
+			}
+			err = s.sendAboutItem(ctx, tx, org, r.Email, replyTo, lang, "console_reply", replyMail{Name: r.Name, Org: org.Name,
 				Service: s.serviceLabel(lang, org, it.ServiceName), Reference: r.Reference, Body: body,
-				Received: formatWhen(lang, r.CreatedAt), Greeted: mail.StartsWithGreeting(body)})
+				Received: formatWhen(lang, r.CreatedAt), Greeted: mail.StartsWithGreeting(body), ReplyTo: replyTo})
 			if err != nil {
 				return err
 			}

@@ -47,10 +47,19 @@ type Deps struct {
 // built before them.
 type Desk struct {
 	*core.Core
+	cfg DeskConfig
+}
+
+// DeskConfig is the console's part of the configuration.
+type DeskConfig struct {
+	// ReplyDomain is the domain of reply+TOKEN addresses, served by the
+	// built-in receiver; "" when there is none, and residents' e-mails
+	// about requests keep the organisation's contact address as Reply-To.
+	ReplyDomain string
 }
 
 // NewDesk builds the desk on c.
-func NewDesk(c *core.Core) *Desk { return &Desk{Core: c} }
+func NewDesk(c *core.Core, cfg DeskConfig) *Desk { return &Desk{Core: c, cfg: cfg} }
 
 // Service is the whole console: the desk, and answering from it, which
 // posts comments through the debate (built after the desk). It is built

@@ -103,6 +103,12 @@ func OrgMessage(org model.Organisation, m mail.Message) mail.Message {
 	return m
 }
 
+// SendMessage is SendMail for a message whose envelope the caller prepared
+// (OrgMessage, and a Reply-To of its own).
+func (c *Core) SendMessage(ctx context.Context, tx *store.Tx, m mail.Message, lang, name string, data any) error {
+	return c.sendMail(ctx, tx, m, lang, name, data)
+}
+
 func (c *Core) sendMail(ctx context.Context, tx *store.Tx, m mail.Message, lang, name string, data any) error {
 	if lang == "" {
 		lang = i18n.Default

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
+	"strings"
 	"time"
 
 	"github.com/parvis/parvis/internal/app/core"
@@ -551,20 +551,45 @@ func (s *Service) SaveMailSettings(ctx context.Context, actorID, orgID string, d
 	})
 }
 
+// ExportPurposes are the reasons an administrator may give for exporting
+// the subscribers' addresses; "other" needs a detail. The reason and detail
+// go to the audit log with the export, so that each copy of the list that
+// leaves Parvis says why (RGPD art. 5.1.b: purpose limitation).
+var ExportPurposes = []string{"letter", "migration", "request", "other"}
+
+// maxExportDetail bounds the purpose's detail.
+const maxExportDetail = 300
+
 // ExportSubscribers returns an organisation's subscriber list to whom the
-// policy allows subscribers.export (administrators); the export is recorded
-// in the audit log before anything leaves.
-func (s *Service) ExportSubscribers(ctx context.Context, actorID, orgID string) ([]store.ExportRow, error) {
+// policy allows subscribers.export (administrators), for a stated purpose;
+// the export and its purpose are recorded in the audit log before anything
+// leaves.
+func (s *Service) ExportSubscribers(ctx context.Context, actorID, orgID, purpose, detail string) ([]store.ExportRow, error) {
+	detail = strings.TrimSpace(detail)
+	v := &model.ValidationError{}
+	if !slices.Contains(ExportPurposes, purpose) {
+		v.Add("export_purpose", "subs.export.error.purpose")
+	}
+	if purpose == "other" && detail == "" {
+		v.Add("export_detail", "subs.export.error.detail")
+	}
+	if len([]rune(detail)) > maxExportDetail {
+		v.Add("export_detail", "subs.export.error.detail_long")
+	}
 	var rows []store.ExportRow
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.SubscribersExport); err != nil {
+			return err
+		}
+		if err := v.Err(); err != nil {
 			return err
 		}
 		var err error
 		if rows, err = tx.ExportSubscribers(ctx, orgID); err != nil {
 			return err
 		}
-		return s.Audit(ctx, tx, orgID, actorID, "subscribers.export", "", strconv.Itoa(len(rows)))
+		return s.Audit(ctx, tx, orgID, actorID, "subscribers.export", "",
+			fmt.Sprintf("rows=%d purpose=%s %s", len(rows), purpose, detail))
 	})
 	return rows, err
 }

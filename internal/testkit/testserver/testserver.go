@@ -64,6 +64,9 @@ type TS struct {
 	Mail   *smtpsink.Sink
 	Clock  *Clock
 	Data   string // data directory
+	// InboundAddr is where the built-in SMTP receiver (bounces and
+	// residents' replies, domain parvis.test) listens, with Options.Inbound.
+	InboundAddr string
 }
 
 // Options adjust the server.
@@ -96,6 +99,9 @@ type Options struct {
 	LLMTimeout       time.Duration
 	// Screener replaces the embedded screen.
 	Screener *screen.Screener
+	// Inbound starts the built-in SMTP receiver on loopback (TS.InboundAddr),
+	// for bounce+…@parvis.test and reply+…@parvis.test.
+	Inbound bool
 }
 
 // cheap argon2 parameters keep tests fast; production uses passwords.OWASP.
@@ -127,6 +133,14 @@ func Start(t testing.TB, opt Options) *TS {
 		ts.Mail = smtpsink.Start(t)
 		cfg.SMTP = ts.Mail.URL()
 	}
+	var inbound net.Listener
+	if opt.Inbound {
+		if inbound, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			t.Fatal(err)
+		}
+		ts.InboundAddr = inbound.Addr().String()
+		cfg.BounceSMTPAddr, cfg.BounceDomain = ts.InboundAddr, "parvis.test"
+	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +154,8 @@ func Start(t testing.TB, opt Options) *TS {
 	// while it holds a transaction (store/txguard.go).
 	store.GuardPool()
 	srv, err := server.Open(ctx, cfg, server.Options{Logger: logger, Clock: ts.Clock, Passwords: cheap,
-		FollowsPerHost: opt.FollowsPerHost, RepliesPerHost: opt.RepliesPerHost, Screener: opt.Screener})
+		FollowsPerHost: opt.FollowsPerHost, RepliesPerHost: opt.RepliesPerHost, Screener: opt.Screener,
+		InboundListener: inbound})
 	if err != nil {
 		cancel()
 		t.Fatal(err)
