@@ -15,7 +15,7 @@ import (
 // and never collide with them. Features add their public pages here.
 func (h *Handler) orgSiteRoutes(mux *http.ServeMux) {
 	site := http.NewServeMux()
-	h.publicSiteRoutes(site) // home, publications, lists, search, feeds (public.go)
+	h.publicSiteRoutes(site)  // home, publications, lists, search, feeds (public.go)
 	h.legalSiteRoutes(site)   // accessibility.go
 	h.privacySiteRoutes(site) // privacy.go
 	h.debateSiteRoutes(site)
