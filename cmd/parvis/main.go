@@ -36,6 +36,9 @@ Usage:
   parvis archive export --org H --from YYYY-MM-DD --to YYYY-MM-DD --out FILE.zip
   parvis archive verify --org H    check the tamper-evident history (exit 1 when broken)
   parvis archive backfill --org H  link rows stored before the history existed
+  parvis a11y-audit --org H [--base-url URL] [--axe PATH]
+                            check one page of every page type with axe-core in
+                            headless Chromium; results go in the accessibility statement
   parvis version
 
 Every command that touches data accepts --data DIR and --database URL
@@ -86,6 +89,8 @@ func dispatch(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return runSeed(ctx, rest, stdout, stderr)
 	case "archive":
 		return runArchive(ctx, rest, stdout, stderr)
+	case "a11y-audit":
+		return runA11yAudit(ctx, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "parvis", version())
 		return nil

@@ -131,6 +131,9 @@ func TestPolicyUseCases(t *testing.T) {
 				_, err := ts.App.Organisations.UpdateOrgProfile(ctx, p.acct.ID, own.ID, organisations.ProfileInput{Name: own.Name, Kind: string(own.Kind)}, organisations.LogoChange{})
 				return err
 			}},
+			{policy.AccessibilityEdit, "UpdateAccessibilityPlan", "", false, func(p principal) error {
+				return ts.App.Organisations.UpdateAccessibilityPlan(ctx, p.acct.ID, own.ID, nil)
+			}},
 			{policy.TaxonomyManage, "DeleteTopic", "", false, func(p principal) error { return ts.App.Publishing.DeleteTopic(ctx, p.acct.ID, own.ID, unknown()) }},
 			{policy.PublicationView, "Transition (unknown publication)", "", false, transition(publishing.ActSubmit, unknown)},
 			{policy.PublicationEdit, "SavePublication", "", false, func(p principal) error {

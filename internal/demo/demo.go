@@ -118,6 +118,9 @@ func Seed(ctx context.Context, a *app.App) ([]Login, error) {
 	if err := seedStaff(ctx, a, org); err != nil {
 		return nil, err
 	}
+	if err := seedAccessibility(ctx, a, org); err != nil { // accessibility.go
+		return nil, fmt.Errorf("demo accessibility: %w", err)
+	}
 	if err := SeedPublishing(ctx, a, org); err != nil {
 		return nil, err
 	}

@@ -111,9 +111,6 @@ func demoPublications(c calendar) []demoPub {
 			body: "Les commentaires sont les bienvenus sous nos publications. Sont retirés : les propos injurieux, diffamatoires, discriminatoires, " +
 				"les données personnelles d'autrui et la publicité.\n\nChacun peut signaler un commentaire ; la décision est motivée et peut être contestée.",
 			author: comm, state: model.StatePublished, age: 60 * day},
-		{kind: model.KindPage, slug: "declaration-accessibilite", title: "Déclaration d'accessibilité",
-			body:   "La Ville de Bellerive-sur-Loire s'engage à rendre son site accessible conformément à l'article 47 de la loi n° 2005-102 du 11 février 2005.\n\nÉtat de conformité : partiellement conforme au RGAA 4.1.",
-			author: comm, state: model.StatePublished, age: 60 * day},
 		{kind: model.KindPage, slug: "contact", title: "Contact",
 			body:   "Hôtel de ville, 1 place de la République, 37999 Bellerive-sur-Loire.\n\nDu lundi au vendredi, de 8 h 30 à 12 h et de 13 h 30 à 17 h. Téléphone : 02 47 00 00 00.",
 			author: comm, state: model.StatePublished, age: 60 * day},

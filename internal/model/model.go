@@ -104,9 +104,12 @@ type Organisation struct {
 	PublicationDirector string // directeur de la publication
 	Host                string // hébergeur (legal notice)
 	Population          int
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
-	Look                OrgLook
+	// A11yStatus is the accessibility status its administrator declares,
+	// shown in the footer of every public page (AccessibilityStatement).
+	A11yStatus A11yStatus
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	Look       OrgLook
 }
 
 // OrgLook is how an organisation's pages look: its colours ("#rrggbb", ""

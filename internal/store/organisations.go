@@ -9,7 +9,7 @@ import (
 )
 
 const orgColumns = `id, handle, name, kind, description, contact_email, contact_phone, address,
-	website, logo_path, publication_director, host, population, created_at, updated_at,
+	website, logo_path, publication_director, host, population, a11y_status, created_at, updated_at,
 	brand_colour, header_colour, banner_path, banner_alt, banner_width, banner_height, banner_variants`
 
 type scanner interface{ Scan(dest ...any) error }
@@ -20,7 +20,7 @@ func scanOrg(row scanner) (model.Organisation, error) {
 	b := &o.Look.Banner
 	err := row.Scan(&o.ID, &o.Handle, &o.Name, &o.Kind, &o.Description, &o.ContactEmail,
 		&o.ContactPhone, &o.Address, &o.Website, &o.LogoPath, &o.PublicationDirector, &o.Host,
-		&o.Population, &o.CreatedAt, &o.UpdatedAt,
+		&o.Population, &o.A11yStatus, &o.CreatedAt, &o.UpdatedAt,
 		&o.Look.BrandColour, &o.Look.HeaderColour, &b.Path, &b.Alt, &b.Width, &b.Height, &variants)
 	o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC(), o.UpdatedAt.UTC()
 	if err == nil && variants != "" {
@@ -42,15 +42,18 @@ func bannerVariants(b model.Media) (string, error) {
 
 // CreateOrganisation inserts o; a taken handle is model.ErrConflict.
 func (q *Queries) CreateOrganisation(ctx context.Context, o model.Organisation) error {
+	if o.A11yStatus == "" {
+		o.A11yStatus = model.A11yNone
+	}
 	variants, err := bannerVariants(o.Look.Banner)
 	if err != nil {
 		return err
 	}
 	b := o.Look.Banner
 	_, err = q.q.ExecContext(ctx, `INSERT INTO organisations (`+orgColumns+`)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)`,
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)`,
 		o.ID, o.Handle, o.Name, o.Kind, o.Description, o.ContactEmail, o.ContactPhone, o.Address,
-		o.Website, o.LogoPath, o.PublicationDirector, o.Host, o.Population, o.CreatedAt, o.UpdatedAt,
+		o.Website, o.LogoPath, o.PublicationDirector, o.Host, o.Population, o.A11yStatus, o.CreatedAt, o.UpdatedAt,
 		o.Look.BrandColour, o.Look.HeaderColour, b.Path, b.Alt, b.Width, b.Height, variants)
 	if err != nil {
 		return fmt.Errorf("create organisation %q: %w", o.Handle, translate(err))

@@ -15,9 +15,9 @@ import (
 // and never collide with them. Features add their public pages here.
 func (h *Handler) orgSiteRoutes(mux *http.ServeMux) {
 	site := http.NewServeMux()
-	h.publicSiteRoutes(site) // home, publications, lists, search, feeds (public.go)
-	site.Handle("GET /{org}/mentions-legales", h.orgPage(h.legalNotice))
-	h.privacySiteRoutes(site) // privacy.go
+	h.publicSiteRoutes(site)                                   // home, publications, lists, search, feeds (public.go)
+	h.legalSiteRoutes(site)                                    // accessibility.go
+	h.privacySiteRoutes(site)                                  // privacy.go
 	site.Handle("GET /{org}/theme.css", h.orgPage(h.themeCSS)) // org_theme.go
 	h.debateSiteRoutes(site)
 	h.consoleSiteRoutes(site)
@@ -56,10 +56,4 @@ func (h *Handler) orgPage(fn handlerFunc) http.Handler {
 		}
 		return fn(w, r.WithContext(withOrg(r.Context(), org)))
 	})
-}
-
-// legalNotice renders the organisation's legal notices (mentions légales).
-func (h *Handler) legalNotice(w http.ResponseWriter, r *http.Request) error {
-	h.render(w, r, http.StatusOK, "org_legal", h.view(r, "legal.title", nil))
-	return nil
 }

@@ -24,7 +24,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	h.publicInstanceRoutes(mux)
 	h.subscriptionRoutes(mux)
 	h.newsletterRoutes(mux)
-	h.privacyAdminRoutes(mux) // privacy.go
+	h.accessibilityRoutes(mux) // accessibility.go
+	h.privacyAdminRoutes(mux)  // privacy.go
 }
 
 func (h *Handler) instanceHome(w http.ResponseWriter, r *http.Request) error {

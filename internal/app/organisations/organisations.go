@@ -21,7 +21,7 @@ var reservedHandles = map[string]bool{
 	"invitations": true, "lang": true, "media": true, "well-known": true, "users": true, "search": true,
 	"feeds": true, "sitemap": true, "robots": true, "inbox": true, "nodeinfo": true, "email": true,
 	"abonnement": true, "confirmer-abonnement": true,
-	"actor": true,
+	"actor": true, "accessibilite": true, "mentions-legales": true, "donnees-personnelles": true, "contact": true,
 }
 
 // List lists the instance's organisations (the home page, the sitemap,

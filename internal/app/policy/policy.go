@@ -32,6 +32,9 @@ const (
 	JournalView    Action = "journal.view"    // the audit journal and its CSV
 	TaxonomyManage Action = "taxonomy.manage" // topics and neighbourhoods
 	ArchiveExport  Action = "archive.export"  // the archives package of a period (docs/ARCHIVES.md)
+	// The accessibility statement (status, audit, non-accessible parts,
+	// derogations, contact) and the multi-year plan.
+	AccessibilityEdit Action = "accessibility.edit"
 
 	// Publishing.
 	PublicationView     Action = "publication.view"     // the publication list, calendar, history
@@ -98,13 +101,14 @@ var table = map[Action]Rule{
 	DashboardView:     {Roles: anyStaff},
 	NotificationsEdit: {Roles: anyStaff},
 
-	StaffInvite:    {Roles: adminOnly},
-	StaffManage:    {Roles: adminOnly},
-	ServicesManage: {Roles: adminOnly},
-	ProfileEdit:    {Roles: adminOnly},
-	JournalView:    {Roles: leads},
-	TaxonomyManage: {Roles: adminOnly},
-	ArchiveExport:  {Roles: adminOnly},
+	StaffInvite:       {Roles: adminOnly},
+	StaffManage:       {Roles: adminOnly},
+	ServicesManage:    {Roles: adminOnly},
+	ProfileEdit:       {Roles: adminOnly},
+	JournalView:       {Roles: leads},
+	TaxonomyManage:    {Roles: adminOnly},
+	ArchiveExport:     {Roles: adminOnly},
+	AccessibilityEdit: {Roles: adminOnly},
 
 	PublicationView:     {Roles: pubReaders},
 	PublicationEdit:     {Roles: writers},

@@ -5,10 +5,8 @@ package browser
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -16,49 +14,22 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-)
 
-// chromium finds the browser binary.
-func chromium() string {
-	if p := os.Getenv("PARVIS_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
+	"github.com/parvis/parvis/internal/a11yaudit"
+)
 
 // New starts a headless Chromium for the test and returns a context for
 // chromedp actions. The browser is closed at cleanup.
 func New(t testing.TB) context.Context {
 	t.Helper()
-	bin := chromium()
+	bin := a11yaudit.ChromiumPath()
 	if bin == "" {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("Chromium is required in CI: apt-get install chromium chromium-driver")
 		}
 		t.Skip("Chromium not installed (apt-get install chromium); skipping browser test")
 	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(bin),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("lang", "fr-FR"),
-		chromedp.Flag("accept-lang", "fr-FR,fr"),
-		chromedp.WindowSize(1024, 900),
-	}
+	opts := a11yaudit.AllocatorOptions(bin, t.TempDir())
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
@@ -199,35 +170,22 @@ func axeSource(t testing.TB) string {
 	return ""
 }
 
-type axeViolation struct {
-	ID     string `json:"id"`
-	Impact string `json:"impact"`
-	Help   string `json:"help"`
-	Nodes  []struct {
-		Target []any `json:"target"`
-	} `json:"nodes"`
-}
-
 // Axe runs axe-core (WCAG 2.x A and AA rules) on the current page and fails
 // on any serious or critical violation.
 func Axe(t testing.TB, ctx context.Context) {
 	t.Helper()
 	src := axeSource(t)
 	loc := Get(t, ctx, chromedp.Location())
-	// The page's CSP forbids inline scripts, but Runtime.evaluate from the
-	// DevTools protocol is not subject to it.
-	// Injected and run in one evaluation, so that both happen on the same
-	// page even if a navigation ends meanwhile.
-	raw, err := runInLiveContext(ctx, chromedp.Evaluate[string](src+
-		`;axe.run(document, {runOnly: {type: "tag", values: ["wcag2a","wcag2aa","wcag21a","wcag21aa"]}}).then(r => JSON.stringify(r.violations))`,
-		chromedp.EvalAwaitPromise), cutByNavigate) // axe only reads the page
+	// axe only reads the page: run again on the page a navigation led to.
+	raw, err := runInLiveContext(ctx, chromedp.Evaluate[string](src+a11yaudit.AxeProgram, chromedp.EvalAwaitPromise), cutByNavigate)
 	if err != nil {
 		t.Fatalf("axe on %s: %v", loc, err)
 	}
-	var violations []axeViolation
-	if err := json.Unmarshal([]byte(raw), &violations); err != nil {
-		t.Fatalf("axe result: %v", err)
+	res, err := a11yaudit.ParseResult(raw)
+	if err != nil {
+		t.Fatal(err)
 	}
+	violations := res.Violations
 	var bad []string
 	for _, v := range violations {
 		if v.Impact == "serious" || v.Impact == "critical" {
@@ -241,4 +199,26 @@ func Axe(t testing.TB, ctx context.Context) {
 	if len(bad) > 0 {
 		t.Errorf("accessibility violations on %s:\n  %s", loc, strings.Join(bad, "\n  "))
 	}
+}
+
+// AxeSource is axe-core's script, for tests that run the audit command's
+// code (internal/a11yaudit); it skips or fails the test as Axe does when
+// axe-core is missing.
+func AxeSource(t testing.TB) string {
+	t.Helper()
+	return axeSource(t)
+}
+
+// Chromium is the browser binary, skipping or failing the test as New
+// does when there is none.
+func Chromium(t testing.TB) string {
+	t.Helper()
+	bin := a11yaudit.ChromiumPath()
+	if bin == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("Chromium is required in CI: apt-get install chromium chromium-driver")
+		}
+		t.Skip("Chromium not installed (apt-get install chromium); skipping browser test")
+	}
+	return bin
 }
