@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parvis/parvis/internal/app/core"
 	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/store"
 	"github.com/parvis/parvis/internal/testkit/testserver"
@@ -24,14 +25,23 @@ func TestJournalShowsWhoDidWhatToManagersOfThatOrganisationOnly(t *testing.T) {
 		if r := admin.Post("/admin/ville-a/services", url.Values{"name": {"Voirie"}}); r.Status != 303 {
 			t.Fatalf("create service = %d", r.Status)
 		}
+		orgA := ts.Org(t, "ville-a")
+		if _, err := ts.Store.DB().Exec(`INSERT INTO audit_log (id, org_id, actor_id, action, target, detail, created_at)
+			VALUES ($1, $2, '', 'publication.published', $3, 'draft → published : relu par la maire', $4)`,
+			core.NewID(), orgA.ID, core.NewID(), ts.App.Now()); err != nil {
+			t.Fatal(err)
+		}
 		page := admin.Get("/admin/ville-a/journal")
+		// A state change reads in French; the export keeps the stable codes.
+		mustContain(t, "state change", page.Body, "Brouillon → Publiée : relu par la maire")
 		if page.Status != 200 || !strings.Contains(page.Body, "service") || !strings.Contains(page.Body, "Voirie") {
 			t.Fatalf("journal = %d, missing the service creation", page.Status)
 		}
 		// Actions read as sentences, with the stable code of the export.
 		mustContain(t, "journal", page.Body, "Service créé<br><code class=\"small\">service.create</code>")
 		csv := admin.Get("/admin/ville-a/journal.csv")
-		if csv.Status != 200 || !strings.HasPrefix(csv.Header.Get("Content-Type"), "text/csv") || !strings.Contains(csv.Body, "Voirie") {
+		if csv.Status != 200 || !strings.HasPrefix(csv.Header.Get("Content-Type"), "text/csv") || !strings.Contains(csv.Body, "Voirie") ||
+			!strings.Contains(csv.Body, "draft → published") {
 			t.Fatalf("journal export = %d %q", csv.Status, csv.Header.Get("Content-Type"))
 		}
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -38,7 +39,7 @@ func (h *Handler) journal(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := h.view(r, "journal.title", nil)
 	for _, e := range rows {
-		row := journalRow{At: e.CreatedAt, Actor: e.ActorName, Action: e.Action, Target: e.Target, Detail: e.Detail}
+		row := journalRow{At: e.CreatedAt, Actor: e.ActorName, Action: e.Action, Target: e.Target, Detail: journalDetail(v, e.Action, e.Detail)}
 		if key := "journal.action." + e.Action; v.cat.Has(v.Lang, key) {
 			row.Label = v.T(key)
 		}
@@ -70,4 +71,23 @@ func (h *Handler) journalCSV(w http.ResponseWriter, r *http.Request) error {
 		before = rows[len(rows)-1].ID
 	}
 	return out.Close()
+}
+
+// journalDetail words a publication's state change ("draft → published",
+// as the journal stores it for the CSV and the archives) in the reader's
+// language; other details are shown as written.
+func journalDetail(v *View, action, detail string) string {
+	if !strings.HasPrefix(action, "publication.") {
+		return detail
+	}
+	change, comment, hasComment := strings.Cut(detail, " : ")
+	from, to, ok := strings.Cut(change, " → ")
+	if !ok || !v.cat.Has(v.Lang, "pub.state."+from) || !v.cat.Has(v.Lang, "pub.state."+to) {
+		return detail
+	}
+	out := v.T("pub.state."+from) + " → " + v.T("pub.state."+to)
+	if hasComment {
+		out += " : " + comment
+	}
+	return out
 }
