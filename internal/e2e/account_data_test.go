@@ -81,6 +81,9 @@ func TestDownloadMyData(t *testing.T) {
 			t.Errorf("Content-Disposition %q", cd)
 		}
 		files := unzip(t, r.Body)
+		if len(files) != 2 {
+			t.Errorf("archive holds %d files, want 2", len(files))
+		}
 		var d model.PersonalData
 		if err := json.Unmarshal(files[personaldata.JSONName], &d); err != nil {
 			t.Fatalf("json: %v", err)
@@ -125,6 +128,7 @@ func TestDownloadMyData(t *testing.T) {
 	})
 }
 
+// unzip reads every file of a ZIP answer.
 func unzip(t *testing.T, body string) map[string][]byte {
 	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader([]byte(body)), int64(len(body)))
@@ -143,9 +147,6 @@ func unzip(t *testing.T, body string) map[string][]byte {
 			t.Fatal(err)
 		}
 		files[f.Name] = b
-	}
-	if len(files) != 2 {
-		t.Errorf("archive holds %d files, want 2", len(files))
 	}
 	return files
 }

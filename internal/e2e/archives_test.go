@@ -1,13 +1,11 @@
 package e2e
 
 import (
-	"archive/zip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"html"
-	"io"
 	"net/url"
 	"strings"
 	"testing"
@@ -23,23 +21,7 @@ import (
 // file listed has the size and SHA-256 given, and every file is listed.
 func unzipArchive(t *testing.T, body string) (archive.Manifest, map[string][]byte) {
 	t.Helper()
-	zr, err := zip.NewReader(strings.NewReader(body), int64(len(body)))
-	if err != nil {
-		t.Fatalf("not a ZIP: %v", err)
-	}
-	files := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[f.Name] = b
-	}
+	files := unzip(t, body)
 	var m archive.Manifest
 	if err := json.Unmarshal(files[archive.ManifestName], &m); err != nil {
 		t.Fatalf("manifest: %v", err)

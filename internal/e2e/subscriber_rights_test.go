@@ -48,6 +48,9 @@ func TestSubscriberDownloadsAndErasesTheirAddress(t *testing.T) {
 		r := c.Post(u.Path+"/donnees", nil)
 		mustStatus(t, "download", r, 200)
 		files := unzip(t, r.Body)
+		if len(files) != 2 {
+			t.Errorf("archive holds %d files, want 2", len(files))
+		}
 		var d model.PersonalData
 		if err := json.Unmarshal(files[personaldata.JSONName], &d); err != nil {
 			t.Fatal(err)
