@@ -365,6 +365,11 @@ func TestProfileEditWithLogo(t *testing.T) {
 				t.Errorf("%s: status %d, want 422 with %q and the input kept", name, r.Status, c.want)
 			}
 		}
+		// A body over the page's limit cannot be read: the page comes back
+		// with the size message (parseUploadForm).
+		if r := admin.PostMultipart("/admin/bellerive/profile", form, testserver.File{Field: "logo", Name: "logo.png", Data: make([]byte, 13<<20)}); r.Status != 413 || !has(r, "Le logo dépasse 2 Mo") {
+			t.Errorf("13 MB body: status %d, want 413 with the size message", r.Status)
+		}
 		if o, _ := ts.Store.OrganisationByID(t.Context(), org.ID); o.Description != "" || o.LogoPath != "" {
 			t.Fatalf("refused forms changed the profile: %+v", o)
 		}

@@ -67,22 +67,17 @@ func (h *Handler) renderLookPage(w http.ResponseWriter, r *http.Request, status 
 const maxLookBody = organisations.MaxBannerBytes + 2<<20
 
 func (h *Handler) saveLook(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxLookBody)
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		var tooBig *http.MaxBytesError
-		if !errors.As(err, &tooBig) {
-			return model.ErrInvalid
-		}
+	f, tooBig, err := parseUploadForm(w, r, maxLookBody)
+	if tooBig {
 		org, _ := orgFrom(r.Context())
 		f := lookForm(org)
 		f.Set("banner", "media.error.image_size")
 		return h.renderLookPage(w, r, http.StatusRequestEntityTooLarge, f)
 	}
-	defer r.MultipartForm.RemoveAll()
-	if err := refuseNUL(r); err != nil {
+	if err != nil {
 		return err
 	}
-	f := newForm(r)
+	defer r.MultipartForm.RemoveAll()
 	applyShade(f)
 	in := organisations.LookInput{BrandColour: f.Value("brand_colour"), HeaderColour: f.Value("header_colour"),
 		BannerAlt: f.Value("banner_alt"), RemoveBanner: f.Value("remove_banner") == "1"}
@@ -98,7 +93,7 @@ func (h *Handler) saveLook(w http.ResponseWriter, r *http.Request) error {
 	}
 	acct, _ := accountFrom(r.Context())
 	org, _ := orgFrom(r.Context())
-	_, err := h.app.Organisations.UpdateOrgLook(r.Context(), acct.ID, org.ID, in)
+	_, err = h.app.Organisations.UpdateOrgLook(r.Context(), acct.ID, org.ID, in)
 	if f.Absorb(err) {
 		return h.renderLookPage(w, r, http.StatusUnprocessableEntity, f)
 	}

@@ -53,22 +53,17 @@ func (h *Handler) renderProfilePage(w http.ResponseWriter, r *http.Request, stat
 const maxProfileBody = 12 << 20
 
 func (h *Handler) saveProfile(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxProfileBody)
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		var tooBig *http.MaxBytesError
-		if !errors.As(err, &tooBig) {
-			return model.ErrInvalid
-		}
+	f, tooBig, err := parseUploadForm(w, r, maxProfileBody)
+	if tooBig {
 		org, _ := orgFrom(r.Context())
 		f := profileForm(org)
 		f.Set("logo", "profile.error.logo_size")
 		return h.renderProfilePage(w, r, http.StatusRequestEntityTooLarge, f)
 	}
-	defer r.MultipartForm.RemoveAll()
-	if err := refuseNUL(r); err != nil {
+	if err != nil {
 		return err
 	}
-	f := newForm(r)
+	defer r.MultipartForm.RemoveAll()
 	logo := organisations.LogoChange{Remove: f.Value("remove_logo") == "1"}
 	if file, _, err := r.FormFile("logo"); err == nil {
 		// Read one byte more than allowed so that the use case sees the excess.
@@ -86,7 +81,7 @@ func (h *Handler) saveProfile(w http.ResponseWriter, r *http.Request) error {
 		ContactEmail: f.Value("contact_email"), ContactPhone: f.Value("contact_phone"), Address: f.Value("address"),
 		Website: f.Value("website"), Population: f.Value("population"), PublicationDirector: f.Value("publication_director"),
 		Host: f.Value("host")}
-	_, err := h.app.Organisations.UpdateOrgProfile(r.Context(), acct.ID, org.ID, in, logo)
+	_, err = h.app.Organisations.UpdateOrgProfile(r.Context(), acct.ID, org.ID, in, logo)
 	if f.Absorb(err) {
 		return h.renderProfilePage(w, r, http.StatusUnprocessableEntity, f)
 	}
@@ -123,4 +118,25 @@ func (h *Handler) media(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	http.ServeContent(w, r, "", st.ModTime(), f)
 	return nil
+}
+
+// parseUploadForm reads a multipart form of at most limit bytes (the size
+// limits of its files plus room for the fields, so that a too-large file
+// still arrives with the rest of the form). tooBig reports a body over the
+// limit: the caller shows its page again with a size message. Otherwise the
+// caller removes the form's temporary files (r.MultipartForm.RemoveAll).
+func parseUploadForm(w http.ResponseWriter, r *http.Request, limit int64) (f *Form, tooBig bool, err error) {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		var over *http.MaxBytesError
+		if errors.As(err, &over) {
+			return nil, true, nil
+		}
+		return nil, false, model.ErrInvalid
+	}
+	if err := refuseNUL(r); err != nil {
+		_ = r.MultipartForm.RemoveAll()
+		return nil, false, err
+	}
+	return newForm(r), false, nil
 }

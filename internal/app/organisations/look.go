@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/parvis/parvis/internal/app/core"
-	"github.com/parvis/parvis/internal/app/policy"
 	"github.com/parvis/parvis/internal/colour"
 	"github.com/parvis/parvis/internal/media"
 	"github.com/parvis/parvis/internal/model"
@@ -99,14 +98,8 @@ func (s *Service) UpdateOrgLook(ctx context.Context, actorID, orgID string, in L
 	}
 	var org model.Organisation
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.ProfileEdit); err != nil {
-			return err
-		}
-		if err := tx.LockOrganisation(ctx, orgID); err != nil {
-			return err
-		}
 		var err error
-		if org, err = tx.OrganisationByID(ctx, orgID); err != nil {
+		if org, err = profileForEdit(ctx, tx, actorID, orgID); err != nil {
 			return err
 		}
 		org.Look.BrandColour, org.Look.HeaderColour = brand, header

@@ -70,14 +70,8 @@ func (s *Service) UpdateOrgProfile(ctx context.Context, actorID, orgID string, i
 	}
 	var org model.Organisation
 	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.ProfileEdit); err != nil {
-			return err
-		}
-		if err := tx.LockOrganisation(ctx, orgID); err != nil {
-			return err
-		}
 		var err error
-		if org, err = tx.OrganisationByID(ctx, orgID); err != nil {
+		if org, err = profileForEdit(ctx, tx, actorID, orgID); err != nil {
 			return err
 		}
 		org.Name, org.Kind, org.Description = p.Name, p.Kind, p.Description
@@ -242,4 +236,18 @@ func writeMedia(mediaDir, rel string, data []byte) error {
 		return fmt.Errorf("store media: %w", err)
 	}
 	return nil
+}
+
+// profileForEdit checks that the actor may edit the organisation's profile
+// and reads it locked until the transaction ends, so that two
+// administrators' saves (profile, look) apply one after the other to the
+// latest row rather than one overwriting the other.
+func profileForEdit(ctx context.Context, tx *store.Tx, actorID, orgID string) (model.Organisation, error) {
+	if _, err := core.Authorize(ctx, tx.Queries, actorID, orgID, policy.ProfileEdit); err != nil {
+		return model.Organisation{}, err
+	}
+	if err := tx.LockOrganisation(ctx, orgID); err != nil {
+		return model.Organisation{}, err
+	}
+	return tx.OrganisationByID(ctx, orgID)
 }
