@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 
+	"github.com/parvis/parvis/internal/model"
 	"github.com/parvis/parvis/internal/personaldata"
 )
 
@@ -17,6 +18,11 @@ func (h *Handler) downloadMyData(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return h.sendPersonalData(w, r, d)
+}
+
+// sendPersonalData answers with the archive of d in the reader's language.
+func (h *Handler) sendPersonalData(w http.ResponseWriter, r *http.Request, d model.PersonalData) error {
 	l := lang(r)
 	var buf bytes.Buffer
 	if err := personaldata.WriteZIP(&buf, d, l, func(key string) string { return h.cat.T(l, key) }); err != nil {
@@ -25,6 +31,6 @@ func (h *Handler) downloadMyData(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/zip")
 	w.Header().Set("Content-Disposition", `attachment; filename="mes-donnees-`+d.GeneratedAt.Format("2006-01-02")+`.zip"`)
 	w.Header().Set("Cache-Control", "no-store")
-	_, err = w.Write(buf.Bytes())
+	_, err := w.Write(buf.Bytes())
 	return err
 }

@@ -1,10 +1,7 @@
 package web
 
 import (
-	"bytes"
 	"net/http"
-
-	"github.com/parvis/parvis/internal/personaldata"
 )
 
 // A subscriber's rights of access and erasure from the preferences link
@@ -22,16 +19,7 @@ func (h *Handler) subscriberData(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	l := lang(r)
-	var buf bytes.Buffer
-	if err := personaldata.WriteZIP(&buf, d, l, func(key string) string { return h.cat.T(l, key) }); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/zip")
-	w.Header().Set("Content-Disposition", `attachment; filename="mes-donnees-`+d.GeneratedAt.Format("2006-01-02")+`.zip"`)
-	w.Header().Set("Cache-Control", "no-store")
-	_, err = w.Write(buf.Bytes())
-	return err
+	return h.sendPersonalData(w, r, d) // account_data.go
 }
 
 func (h *Handler) eraseSubscriberForm(w http.ResponseWriter, r *http.Request) error {
