@@ -1,8 +1,6 @@
 package web
 
 import (
-	"errors"
-	"io"
 	"math"
 	"net/http"
 
@@ -81,15 +79,8 @@ func (h *Handler) saveLook(w http.ResponseWriter, r *http.Request) error {
 	applyShade(f)
 	in := organisations.LookInput{BrandColour: f.Value("brand_colour"), HeaderColour: f.Value("header_colour"),
 		BannerAlt: f.Value("banner_alt"), RemoveBanner: f.Value("remove_banner") == "1"}
-	if file, _, err := r.FormFile("banner"); err == nil {
-		// One byte more than allowed lets the use case see the excess.
-		in.BannerData, err = io.ReadAll(io.LimitReader(file, organisations.MaxBannerBytes+1))
-		file.Close()
-		if err != nil {
-			return err
-		}
-	} else if !errors.Is(err, http.ErrMissingFile) {
-		return model.ErrInvalid
+	if _, in.BannerData, err = readUpload(r, "banner", organisations.MaxBannerBytes); err != nil {
+		return err
 	}
 	acct, _ := accountFrom(r.Context())
 	org, _ := orgFrom(r.Context())

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"io"
 	"net/http"
 	"os"
 	"path"
@@ -65,15 +64,8 @@ func (h *Handler) saveProfile(w http.ResponseWriter, r *http.Request) error {
 	}
 	defer r.MultipartForm.RemoveAll()
 	logo := organisations.LogoChange{Remove: f.Value("remove_logo") == "1"}
-	if file, _, err := r.FormFile("logo"); err == nil {
-		// Read one byte more than allowed so that the use case sees the excess.
-		logo.Data, err = io.ReadAll(io.LimitReader(file, organisations.MaxLogoBytes+1))
-		file.Close()
-		if err != nil {
-			return err
-		}
-	} else if !errors.Is(err, http.ErrMissingFile) {
-		return model.ErrInvalid
+	if _, logo.Data, err = readUpload(r, "logo", organisations.MaxLogoBytes); err != nil {
+		return err
 	}
 	acct, _ := accountFrom(r.Context())
 	org, _ := orgFrom(r.Context())
