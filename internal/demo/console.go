@@ -102,7 +102,7 @@ func seedConsole(ctx context.Context, a *app.App, org model.Organisation) error 
 	// A resident asks, from the privacy notice, to be taken off a list:
 	// a rights request with its one-month deadline (docs/PRIVACY.md).
 	if _, err := a.Console.AskQuestion(ctx, console.NewRequest{Org: org, Name: "Odette Lambert", Email: "odette.lambert@example.org",
-		Right: "objection", Lang: "fr",
+		Rights: true, Right: "objection", Lang: "fr",
 		Body: "Bonjour, je ne souhaite plus que mon nom figure sur la liste des bénévoles du repas des aînés affichée en mairie et publiée l'an dernier. Merci."}); err != nil {
 		return fmt.Errorf("demo rights request: %w", err)
 	}

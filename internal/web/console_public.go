@@ -160,12 +160,7 @@ func (h *Handler) ask(w http.ResponseWriter, r *http.Request) error {
 	in := console.NewRequest{Org: org, Name: f.Value("name"), Email: f.Value("email"), Body: f.Value("body"), Publication: d.Pub,
 		ServiceID: f.Value("service"), IdemKey: f.Value("idem"), Lang: lang(r), IP: reqinfo.ClientIP(r)}
 	if rightsRequest(r) {
-		// The form's select may be left on its empty choice: the use case
-		// must then refuse it, not take it for an ordinary question.
-		in.Right, in.ServiceID = f.Value("right"), ""
-		if in.Right == "" {
-			in.Right = "-"
-		}
+		in.Rights, in.Right, in.ServiceID = true, f.Value("right"), ""
 	}
 	if a, ok := accountFrom(r.Context()); ok {
 		in.Account = &a

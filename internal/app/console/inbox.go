@@ -500,10 +500,11 @@ type NewRequest struct {
 	IdemKey     string
 	Lang        string
 	IP          string // the client's address, for the form's limits
-	// Right, when set, makes this a data protection rights request
-	// (model.DataRights): its deadline is one month, and the right asked
-	// for heads the text the staff read.
-	Right string
+	// Rights makes this a data protection rights request for Right (one
+	// of model.DataRights, required): its deadline is one month, and the
+	// right asked for heads the text the staff read.
+	Rights bool
+	Right  string
 }
 
 // Asked is what became of a request.
@@ -540,7 +541,7 @@ func (s *Desk) AskQuestion(ctx context.Context, in NewRequest) (Asked, error) {
 	// inbox shows it as such and links it to the event.
 	kind := model.InboxRequest
 	switch {
-	case in.Right != "":
+	case in.Rights:
 		kind = model.InboxRights
 	case in.Publication != nil && in.Publication.Kind == model.KindEvent:
 		kind = model.InboxEventQuestion
@@ -624,7 +625,7 @@ func (s *Desk) checkRequest(ctx context.Context, in NewRequest) (name, email, bo
 	if n := utf8.RuneCountInString(body); n < 10 || n > model.MaxCommentRunes || !utf8.ValidString(body) {
 		v.Add("body", "console.error.question")
 	}
-	if in.Right != "" {
+	if in.Rights {
 		if !slices.Contains(model.DataRights, in.Right) {
 			v.Add("right", "console.error.right")
 		} else {
