@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -80,4 +82,47 @@ func TestPrivacyPagesInBrowser(t *testing.T) {
 		browserVisit(t, ctx, ts, "/admin/bellerive/donnees-personnelles", "registre des traitements")
 		browserVisit(t, ctx, ts, "/account", "Mon compte")
 	}
+}
+
+// Administrators saving the DPO contact at the same moment each get their
+// save (one row, one journal entry each), on both engines.
+func TestDPOContactConcurrentSaves(t *testing.T) {
+	testserver.Engines(t, func(t *testing.T, engine store.Engine) {
+		ts := testserver.Start(t, testserver.Options{Engine: engine})
+		org := ts.Org(t, "bellerive")
+		const n = 8
+		clients := make([]*testserver.Client, n)
+		for i := range clients {
+			email := fmt.Sprintf("admin%d@bellerive.test", i)
+			ts.Staff(t, email, "bellerive", model.RoleAdmin)
+			clients[i] = ts.Client(t)
+			ts.LoginAs(t, clients[i], email)
+		}
+		var wg sync.WaitGroup
+		statuses := make([]int, n)
+		for i, c := range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				statuses[i] = c.Post("/admin/bellerive/donnees-personnelles", form("dpo_contact", fmt.Sprintf("DPD n°%d", i))).Status
+			}()
+		}
+		wg.Wait()
+		for i, st := range statuses {
+			if st != 303 {
+				t.Errorf("save %d = %d", i, st)
+			}
+		}
+		var rows, logged int
+		var contact string
+		if err := ts.Store.DB().QueryRow(`SELECT COUNT(*), MAX(dpo_contact) FROM privacy_settings WHERE org_id=$1`, org.ID).Scan(&rows, &contact); err != nil {
+			t.Fatal(err)
+		}
+		if err := ts.Store.DB().QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action='privacy.dpo_contact' AND org_id=$1`, org.ID).Scan(&logged); err != nil {
+			t.Fatal(err)
+		}
+		if rows != 1 || !strings.HasPrefix(contact, "DPD n°") || logged != n {
+			t.Errorf("%d rows (%q), %d journal entries; want 1 row and %d entries", rows, contact, logged, n)
+		}
+	})
 }
